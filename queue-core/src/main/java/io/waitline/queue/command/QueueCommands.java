@@ -1,0 +1,486 @@
+package io.waitline.queue.command;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Lineup;
+import io.waitline.queue.Priority;
+import io.waitline.queue.QueueException;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceStats;
+import io.waitline.queue.Site;
+import io.waitline.queue.Status;
+import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.WaitEstimator;
+import io.waitline.queue.event.EntryJson;
+import io.waitline.queue.event.EventType;
+import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.store.QueueStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Executes queue commands. Each command is one transaction that locks the queues it touches, changes entries,
+ * records their transitions and appends one event per change; events are published only after commit.
+ */
+public final class QueueCommands {
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Pool pool;
+  private final QueueStore store;
+  private final QueueEventPublisher publisher;
+  private final WaitEstimator estimator;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
+      Clock clock) {
+    this.pool = pool;
+    this.store = store;
+    this.publisher = publisher;
+    this.estimator = estimator;
+    this.clock = clock;
+  }
+
+  // --- sites and queues
+
+  public Future<Site> createSite(Site site) {
+    return pool.withTransaction(c -> store.insertSite(c, site))
+        .recover(duplicate("A site with id '" + site.id() + "' already exists."));
+  }
+
+  public Future<ServiceQueue> createQueue(ServiceQueue queue) {
+    return pool.withTransaction(c -> store.site(c, queue.siteId()).compose(s -> store.insertQueue(c, queue)))
+        .recover(duplicate("A queue with id '" + queue.id() + "' already exists."));
+  }
+
+  public Future<Void> pause(String queueId, boolean paused, String actor) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> {
+      if (q.paused() == paused) {
+        throw new QueueException.Conflict("Queue " + q.name() + " is already " + (paused ? "paused." : "running."));
+      }
+      return store.updateQueueSettings(tx.c, q.id(), paused, q.staffOnDuty())
+          .compose(v -> tx.emit(q.id(), paused ? EventType.PAUSED : EventType.RESUMED, null));
+    }));
+  }
+
+  public Future<Void> setStaffOnDuty(String queueId, int staff, String actor) {
+    if (staff < 0 || staff > 500) {
+      return Future.failedFuture(new QueueException.Invalid("Staff on duty must be between 0 and 500."));
+    }
+    return inTransaction(tx -> tx.lock(queueId).compose(q ->
+        store.updateQueueSettings(tx.c, q.id(), q.paused(), staff)
+            .compose(v -> tx.emit(q.id(), EventType.STAFF_CHANGED, null))));
+  }
+
+  // --- arrivals
+
+  /** A patient arrives: gets the next ticket of the day and joins the waiting line. */
+  public Future<Entry> checkIn(String queueId, CheckIn in, String actor) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.today(q).compose(day ->
+        tx.allocateTicket(q, day).compose(ticket -> {
+          Instant now = tx.now;
+          Entry e = new Entry(UUID.randomUUID(), q.id(), ticket, in.patient(), in.priority(), in.appointmentAt(),
+              in.appointmentRef(), now, Status.WAITING, now, null, false, null);
+          return tx.create(e, day, newToken(), EventType.CHECKED_IN, actor);
+        }))))
+        .recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+  }
+
+  /** An appointment is announced: the entry is expected, without a ticket until the patient arrives. */
+  public Future<Entry> expect(String queueId, CheckIn in, String actor) {
+    if (in.appointmentAt() == null) {
+      return Future.failedFuture(new QueueException.Invalid("An expected patient needs an appointment time."));
+    }
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.site(q).compose(site -> {
+      LocalDate day = in.appointmentAt().atZone(site.zone()).toLocalDate();
+      Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
+          in.appointmentRef(), in.appointmentAt(), Status.EXPECTED, tx.now, null, false, null);
+      return tx.create(e, day, newToken(), EventType.EXPECTED, actor);
+    }))).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+  }
+
+  /** An expected patient arrives: gets a ticket and joins the waiting line. */
+  public Future<Entry> arrive(UUID entryId, String actor) {
+    return onEntry(entryId, (tx, q, e) -> {
+      tx.requireMove(e, Status.WAITING);
+      if (e.status() != Status.EXPECTED) {
+        throw new QueueException.Conflict(describe(e) + "; only an expected patient can be checked in.");
+      }
+      return tx.today(q).compose(day -> tx.allocateTicket(q, day)).compose(ticket -> {
+        Entry next = new Entry(e.id(), e.queueId(), ticket, e.patient(), e.priority(), e.appointmentAt(),
+            e.appointmentRef(), tx.now, Status.WAITING, tx.now, null, e.runningLate(), e.transferredFrom());
+        return tx.change(e, next, EventType.CHECKED_IN, actor, "arrived");
+      });
+    });
+  }
+
+  // --- the desk
+
+  /** Hands the first waiting entry to the calling desk. Concurrent desks each get a different entry. */
+  public Future<Entry> callNext(String queueId, String calledTo, String actor) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> {
+      if (q.paused()) throw new QueueException.Conflict("Queue " + q.name() + " is paused; resume it to call.");
+      return tx.lineup(q).compose(lineup -> {
+        if (lineup.places().isEmpty()) {
+          throw new QueueException.Conflict("Nobody is waiting in queue " + q.name() + ".");
+        }
+        Entry first = lineup.places().get(0).entry();
+        return tx.change(first, first.withStatus(Status.CALLED, tx.now, calledTo), EventType.CALLED, actor, null);
+      });
+    }));
+  }
+
+  public Future<Entry> recall(UUID entryId, String actor) {
+    return onEntry(entryId, (tx, q, e) -> {
+      if (e.status() != Status.CALLED) throw new QueueException.Conflict(describe(e) + "; only a called patient can be recalled.");
+      return tx.change(e, e.withStatus(Status.CALLED, tx.now, e.calledTo()), EventType.RECALLED, actor, "recall");
+    });
+  }
+
+  public Future<Entry> startService(UUID entryId, String actor) {
+    return onEntry(entryId, (tx, q, e) -> {
+      tx.requireMove(e, Status.IN_SERVICE);
+      return tx.change(e, e.withStatus(Status.IN_SERVICE, tx.now, e.calledTo()), EventType.SERVICE_STARTED, actor,
+          null).compose(n -> store.markServiceStarted(tx.c, n.id(), tx.now).map(n));
+    });
+  }
+
+  public Future<Entry> complete(UUID entryId, String actor) {
+    return onEntry(entryId, (tx, q, e) -> {
+      tx.requireMove(e, Status.COMPLETED);
+      return store.markServiceCompleted(tx.c, e.id(), tx.now).compose(v ->
+          tx.change(e, e.withStatus(Status.COMPLETED, tx.now, null), EventType.COMPLETED, actor, null));
+    });
+  }
+
+  public Future<Entry> noShow(UUID entryId, String actor) {
+    return simpleMove(entryId, Status.NO_SHOW, EventType.NO_SHOW, actor);
+  }
+
+  /** Puts a called, in-service or no-show patient back in line, keeping their original place. */
+  public Future<Entry> requeue(UUID entryId, String actor) {
+    return simpleMove(entryId, Status.WAITING, EventType.REQUEUED, actor);
+  }
+
+  public Future<Entry> cancel(UUID entryId, String actor) {
+    return simpleMove(entryId, Status.CANCELLED, EventType.CANCELLED, actor);
+  }
+
+  /** The patient left (said so on their phone, or staff saw them go). */
+  public Future<Entry> leave(UUID entryId, String actor) {
+    return simpleMove(entryId, Status.LEFT, EventType.LEFT, actor);
+  }
+
+  /** The patient says they will be late; staff see the flag. Position is unchanged. */
+  public Future<Entry> runningLate(UUID entryId, String actor) {
+    return onEntry(entryId, (tx, q, e) -> {
+      if (e.status() != Status.EXPECTED && e.status() != Status.WAITING) {
+        throw new QueueException.Conflict(describe(e) + "; running late applies only before being called.");
+      }
+      if (e.runningLate()) return Future.succeededFuture(e);
+      Entry next = new Entry(e.id(), e.queueId(), e.ticket(), e.patient(), e.priority(), e.appointmentAt(),
+          e.appointmentRef(), e.placeAt(), e.status(), e.statusSince(), e.calledTo(), true, e.transferredFrom());
+      return store.updateEntry(tx.c, next).compose(v -> tx.emit(q.id(), EventType.RUNNING_LATE, next)).map(next);
+    });
+  }
+
+  /**
+   * Moves a patient to another queue of the same site. The old entry ends as transferred; a new entry waits in the
+   * target queue with a new ticket, the same patient link, and by the target's rule either its original place or the
+   * back of the line. Priority is kept unless a new one is given.
+   */
+  public Future<Entry> transfer(UUID entryId, String targetQueueId, Priority priority, String actor) {
+    return inTransaction(tx -> store.queueIdOfEntry(tx.c, entryId).compose(sourceId -> {
+      if (sourceId.equals(targetQueueId)) {
+        throw new QueueException.Invalid("The patient is already in this queue; choose another queue.");
+      }
+      // lock in id order so two opposite transfers cannot deadlock
+      boolean sourceFirst = sourceId.compareTo(targetQueueId) < 0;
+      Future<ServiceQueue> first = tx.lock(sourceFirst ? sourceId : targetQueueId);
+      return first.compose(a -> tx.lock(sourceFirst ? targetQueueId : sourceId).compose(b -> {
+        ServiceQueue source = sourceFirst ? a : b;
+        ServiceQueue target = sourceFirst ? b : a;
+        if (!source.siteId().equals(target.siteId())) {
+          throw new QueueException.Invalid("Queue " + target.name() + " is at another site; transfers stay within a site.");
+        }
+        return store.entry(tx.c, entryId).compose(e -> {
+          tx.requireMove(e, Status.TRANSFERRED);
+          return store.visitToken(tx.c, e.id()).compose(token -> tx.today(target).compose(day ->
+              tx.allocateTicket(target, day).compose(ticket -> {
+                Instant place = target.rule().transferPolicy() == TransferPolicy.KEEP_PLACE ? e.placeAt() : tx.now;
+                Entry moved = new Entry(UUID.randomUUID(), target.id(), ticket, e.patient(),
+                    priority == null ? e.priority() : priority, e.appointmentAt(), null, place, Status.WAITING,
+                    tx.now, null, false, e.id());
+                Entry ended = e.withStatus(Status.TRANSFERRED, tx.now, null);
+                // the patient's link follows them: the old entry gets a dead token, the new one the patient's
+                return tx.reassignToken(e.id(), newToken())
+                    .compose(v -> tx.change(e, ended, EventType.TRANSFERRED_OUT, actor, "to " + target.id()))
+                    .compose(v -> tx.create(moved, day, token, EventType.TRANSFERRED_IN, actor));
+              })));
+        });
+      }));
+    }));
+  }
+
+  /** Reverts an entry's most recent change (e.g. a mistaken no-show or completion). Transfers are not undone. */
+  public Future<Entry> undo(UUID entryId, String actor) {
+    return onEntry(entryId, (tx, q, e) -> store.lastTransition(tx.c, e.id()).compose(last -> {
+      if (last == null || last.from() == null) {
+        throw new QueueException.Conflict("There is nothing to undo for " + label(e) + ".");
+      }
+      if ("undo".equals(last.reason())) {
+        throw new QueueException.Conflict("The last change of " + label(e) + " was already an undo.");
+      }
+      if (last.to() == Status.TRANSFERRED) {
+        throw new QueueException.Conflict("A transfer cannot be undone; transfer the patient back instead.");
+      }
+      Entry reverted = e.withStatus(last.from(), tx.now, last.fromCalledTo());
+      return store.updateEntry(tx.c, reverted)
+          .compose(v -> store.insertTransition(tx.c, e, reverted, tx.now, actor, "undo"))
+          .compose(v -> tx.emit(q.id(), EventType.UNDONE, reverted))
+          .map(reverted);
+    }));
+  }
+
+  // --- reads
+
+  /** A consistent view of a queue: settings, live entries and lineup as of the returned seq. */
+  public Future<QueueSnapshot> snapshot(String queueId) {
+    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+        .compose(v -> snapshot(c, queueId, clock.instant())));
+  }
+
+  private Future<QueueSnapshot> snapshot(SqlConnection c, String queueId, Instant now) {
+    return store.queue(c, queueId).compose(q -> store.activeEntries(c, q.id()).compose(entries ->
+        store.recentServiceSeconds(c, q.id(), now).map(secs -> new QueueSnapshot(q, entries,
+            Lineup.of(entries, q, new ServiceStats(secs, q.defaultServiceSeconds()), estimator, now)))));
+  }
+
+  /** What a patient link may see; refuses links of ended visits or of another day. */
+  public Future<VisitView> visit(String token) {
+    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+        .compose(v -> store.visitByToken(c, token))
+        .compose(row -> store.queue(c, row.entry().queueId()).compose(q -> store.site(c, q.siteId())
+            .compose(site -> {
+              Instant now = clock.instant();
+              if (!row.day().equals(LocalDate.ofInstant(now, site.zone()))) {
+                throw new QueueException.Gone("This link was for " + row.day() + " and has expired.");
+              }
+              if (row.entry().status().isEnded()) {
+                throw new QueueException.Gone("This visit has ended. Thank you for coming.");
+              }
+              return snapshot(c, q.id(), now).map(s ->
+                  new VisitView(site, s.queue(), row.entry(), s.lineup().placeOf(row.entry().id())));
+            }))));
+  }
+
+  public Future<Entry> entry(UUID id) {
+    return store.entry(pool, id);
+  }
+
+  public Future<List<JsonObject>> history(UUID id) {
+    return store.entry(pool, id).compose(e -> store.history(pool, id));
+  }
+
+  public Future<String> visitToken(UUID entryId) {
+    return store.visitToken(pool, entryId);
+  }
+
+  public Future<Site> site(String id) {
+    return store.site(pool, id);
+  }
+
+  public Future<List<Site>> sites() {
+    return store.sites(pool);
+  }
+
+  public Future<ServiceQueue> queue(String id) {
+    return store.queue(pool, id);
+  }
+
+  public Future<List<ServiceQueue>> queuesOfSite(String siteId) {
+    return store.site(pool, siteId).compose(s -> store.queuesOfSite(pool, siteId));
+  }
+
+  /** The site's entries of its local today, optionally filtered by name, MRN, ticket or birth date. */
+  public Future<List<Entry>> today(String siteId, String term) {
+    return store.site(pool, siteId).compose(s ->
+        store.entriesOfDay(pool, siteId, LocalDate.ofInstant(clock.instant(), s.zone()), term));
+  }
+
+  /** Events after a seq, for clients catching up; at most {@code limit}. */
+  public Future<List<QueueEvent>> eventsAfter(String queueId, long afterSeq, int limit) {
+    return store.eventsAfter(pool, queueId, afterSeq, limit);
+  }
+
+  // --- machinery
+
+  private interface EntryWork {
+    Future<Entry> apply(Tx tx, ServiceQueue queue, Entry entry);
+  }
+
+  private Future<Entry> simpleMove(UUID entryId, Status target, EventType type, String actor) {
+    return onEntry(entryId, (tx, q, e) -> {
+      tx.requireMove(e, target);
+      String to = target == Status.CALLED || target == Status.IN_SERVICE ? e.calledTo() : null;
+      return tx.change(e, e.withStatus(target, tx.now, to), type, actor, null);
+    });
+  }
+
+  /** Locks the entry's queue, reads the entry, runs the work. */
+  private Future<Entry> onEntry(UUID entryId, EntryWork work) {
+    return inTransaction(tx -> store.queueIdOfEntry(tx.c, entryId)
+        .compose(tx::lock)
+        .compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e))));
+  }
+
+  private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
+    List<QueueEvent> committed = new ArrayList<>();
+    return pool.withTransaction(c -> {
+      Tx tx = new Tx(c, clock.instant());
+      return work.apply(tx).map(result -> {
+        committed.addAll(tx.events);
+        return result;
+      });
+    }).onSuccess(result -> committed.forEach(publisher::publish));
+  }
+
+  private String newToken() {
+    byte[] bytes = new byte[24];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static <T> Function<Throwable, Future<T>> duplicate(String message) {
+    return err -> {
+      if (err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+        return Future.failedFuture(new QueueException.Conflict(message));
+      }
+      return Future.failedFuture(err);
+    };
+  }
+
+  static String label(Entry e) {
+    return e.ticket() != null ? "ticket " + e.ticket() : "the expected patient";
+  }
+
+  static String describe(Entry e) {
+    String state = switch (e.status()) {
+      case EXPECTED -> "is expected but not checked in";
+      case WAITING -> "is waiting";
+      case CALLED -> "has been called" + (e.calledTo() == null ? "" : " to " + e.calledTo());
+      case IN_SERVICE -> "is being seen";
+      case COMPLETED -> "has completed the visit";
+      case NO_SHOW -> "was marked as a no-show";
+      case CANCELLED -> "was cancelled";
+      case LEFT -> "has left";
+      case TRANSFERRED -> "was transferred to another queue";
+    };
+    String l = label(e);
+    return Character.toUpperCase(l.charAt(0)) + l.substring(1) + " " + state;
+  }
+
+  static String action(Status target) {
+    return switch (target) {
+      case EXPECTED -> "expected";
+      case WAITING -> "put back in the waiting line";
+      case CALLED -> "called";
+      case IN_SERVICE -> "started";
+      case COMPLETED -> "completed";
+      case NO_SHOW -> "marked as a no-show";
+      case CANCELLED -> "cancelled";
+      case LEFT -> "marked as left";
+      case TRANSFERRED -> "transferred";
+    };
+  }
+
+  /** One transaction's state: locked queues, the time of the command, and events to append. */
+  private final class Tx {
+    final SqlConnection c;
+    final Instant now;
+    final List<QueueEvent> events = new ArrayList<>();
+    final Map<String, ServiceQueue> locked = new HashMap<>();
+    final Map<String, Site> sites = new HashMap<>();
+
+    Tx(SqlConnection c, Instant now) {
+      this.c = c;
+      this.now = now;
+    }
+
+    Future<ServiceQueue> lock(String queueId) {
+      return store.lockQueue(c, queueId).onSuccess(q -> locked.put(q.id(), q));
+    }
+
+    Future<Site> site(ServiceQueue q) {
+      Site cached = sites.get(q.siteId());
+      if (cached != null) return Future.succeededFuture(cached);
+      return store.site(c, q.siteId()).onSuccess(s -> sites.put(s.id(), s));
+    }
+
+    Future<LocalDate> today(ServiceQueue q) {
+      return site(q).map(s -> LocalDate.ofInstant(now, s.zone()));
+    }
+
+    Future<String> allocateTicket(ServiceQueue q, LocalDate day) {
+      return store.nextTicketNumber(c, q.id(), day).map(n -> q.ticketPrefix() + "-" + String.format("%03d", n));
+    }
+
+    Future<Lineup> lineup(ServiceQueue q) {
+      return store.activeEntries(c, q.id()).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
+          .map(secs -> Lineup.of(entries, q, new ServiceStats(secs, q.defaultServiceSeconds()), estimator, now)));
+    }
+
+    void requireMove(Entry e, Status target) {
+      if (!e.status().canMoveTo(target)) {
+        throw new QueueException.Conflict(describe(e) + " and cannot be " + action(target) + ".");
+      }
+    }
+
+    Future<Void> reassignToken(UUID entryId, String token) {
+      return c.preparedQuery("UPDATE entry SET visit_token = $2 WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(entryId, token)).mapEmpty();
+    }
+
+    Future<Entry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
+      return store.insertEntry(c, e, day, token)
+          .compose(v -> store.insertTransition(c, null, e, now, actor, type.wire()))
+          .compose(v -> emit(e.queueId(), type, e))
+          .map(e);
+    }
+
+    Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
+      return store.updateEntry(c, after)
+          .compose(v -> store.insertTransition(c, before, after, now, actor, reason))
+          .compose(v -> emit(after.queueId(), type, after))
+          .map(after);
+    }
+
+    /** Appends the next event of a locked queue, with the lineup as it is after the change. */
+    Future<Void> emit(String queueId, EventType type, Entry entry) {
+      return store.lockQueue(c, queueId).compose(q -> lineup(q).compose(lineup -> {
+        long seq = q.version() + 1;
+        JsonObject payload = new JsonObject()
+            .put("entry", entry == null ? null : EntryJson.staff(entry))
+            .put("lineup", EntryJson.lineup(lineup))
+            .put("queue", EntryJson.queue(q).put("seq", seq));
+        QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type.wire(), payload, now);
+        events.add(event);
+        return store.appendEvent(c, event);
+      }));
+    }
+  }
+}

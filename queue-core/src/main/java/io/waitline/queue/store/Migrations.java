@@ -1,0 +1,18 @@
+package io.waitline.queue.store;
+
+import org.flywaydb.core.Flyway;
+
+/** Brings a database schema up to date with the migrations under {@code db/migration}. Blocking: run on a worker. */
+public final class Migrations {
+  private Migrations() {}
+
+  /** @return how many migrations were applied */
+  public static int migrate(String jdbcUrl, String user, String password) {
+    return Flyway.configure()
+        .dataSource(jdbcUrl, user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate()
+        .migrationsExecuted;
+  }
+}

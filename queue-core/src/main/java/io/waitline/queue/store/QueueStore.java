@@ -1,0 +1,309 @@
+package io.waitline.queue.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.Entry;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.QueueException;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.Site;
+import io.waitline.queue.Status;
+import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.event.QueueEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The SQL of the queue domain. Every method runs on the client it is given, so callers choose the transaction. */
+public final class QueueStore {
+  private static final String ENTRY_COLUMNS = "e.id, e.queue_id, e.ticket, e.patient_name, e.patient_birth_date,"
+      + " e.patient_mrn, e.patient_phone, e.patient_email, e.priority, e.appointment_at, e.appointment_ref,"
+      + " e.place_at, e.status, e.status_since, e.called_to, e.running_late, e.transferred_from";
+  private static final String QUEUE_COLUMNS = "q.id, q.site_id, q.name, q.ticket_prefix, q.grace_minutes,"
+      + " q.max_wait_minutes, q.transfer_policy, q.default_service_seconds, q.paused, q.staff_on_duty, q.version";
+  /** Statuses shown on a live queue: not yet ended, and no-shows so the desk can requeue them today. */
+  private static final String ACTIVE = "('expected','waiting','called','in_service','no_show')";
+
+  // --- sites
+
+  public Future<Site> insertSite(SqlClient c, Site s) {
+    return c.preparedQuery("INSERT INTO site (id, name, time_zone, language, display_mode) VALUES ($1,$2,$3,$4,$5)")
+        .execute(Tuple.of(s.id(), s.name(), s.zone().getId(), s.language(), s.displayMode()))
+        .map(s);
+  }
+
+  public Future<Site> site(SqlClient c, String id) {
+    return c.preparedQuery("SELECT id, name, time_zone, language, display_mode FROM site WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> one(rows, "No site with id '" + id + "'."))
+        .map(QueueStore::site);
+  }
+
+  public Future<List<Site>> sites(SqlClient c) {
+    return c.query("SELECT id, name, time_zone, language, display_mode FROM site ORDER BY id").execute()
+        .map(rows -> map(rows, QueueStore::site));
+  }
+
+  private static Site site(Row r) {
+    return new Site(r.getString("id"), r.getString("name"), ZoneId.of(r.getString("time_zone")),
+        r.getString("language"), r.getString("display_mode"));
+  }
+
+  // --- queues
+
+  public Future<ServiceQueue> insertQueue(SqlClient c, ServiceQueue q) {
+    return c.preparedQuery("INSERT INTO service_queue (id, site_id, name, ticket_prefix, grace_minutes,"
+            + " max_wait_minutes, transfer_policy, default_service_seconds, paused, staff_on_duty, version)"
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+        .execute(Tuple.from(new Object[] {q.id(), q.siteId(), q.name(), q.ticketPrefix(),
+            (int) q.rule().appointmentGrace().toMinutes(), (int) q.rule().maxWait().toMinutes(),
+            q.rule().transferPolicy().wire(), q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), q.version()}))
+        .map(q);
+  }
+
+  public Future<ServiceQueue> queue(SqlClient c, String id) {
+    return c.preparedQuery("SELECT " + QUEUE_COLUMNS + " FROM service_queue q WHERE q.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> queue(one(rows, "No queue with id '" + id + "'.")));
+  }
+
+  /** Locks the queue row: every command on one queue runs one at a time, so seq and "call next" stay exact. */
+  public Future<ServiceQueue> lockQueue(SqlClient c, String id) {
+    return c.preparedQuery("SELECT " + QUEUE_COLUMNS + " FROM service_queue q WHERE q.id = $1 FOR UPDATE")
+        .execute(Tuple.of(id))
+        .map(rows -> queue(one(rows, "No queue with id '" + id + "'.")));
+  }
+
+  public Future<List<ServiceQueue>> queuesOfSite(SqlClient c, String siteId) {
+    return c.preparedQuery("SELECT " + QUEUE_COLUMNS + " FROM service_queue q WHERE q.site_id = $1 ORDER BY q.id")
+        .execute(Tuple.of(siteId))
+        .map(rows -> map(rows, QueueStore::queue));
+  }
+
+  public Future<Void> updateQueueSettings(SqlClient c, String id, boolean paused, int staffOnDuty) {
+    return c.preparedQuery("UPDATE service_queue SET paused = $2, staff_on_duty = $3 WHERE id = $1")
+        .execute(Tuple.of(id, paused, staffOnDuty)).mapEmpty();
+  }
+
+  private static ServiceQueue queue(Row r) {
+    OrderingRule rule = new OrderingRule(Duration.ofMinutes(r.getInteger("grace_minutes")),
+        Duration.ofMinutes(r.getInteger("max_wait_minutes")),
+        TransferPolicy.fromWire(r.getString("transfer_policy")));
+    return new ServiceQueue(r.getString("id"), r.getString("site_id"), r.getString("name"),
+        r.getString("ticket_prefix"), rule, r.getInteger("default_service_seconds"), r.getBoolean("paused"),
+        r.getInteger("staff_on_duty"), r.getLong("version"));
+  }
+
+  // --- tickets
+
+  /** Atomically takes the next ticket number of a queue for a day (1, 2, 3, …); concurrent callers never share one. */
+  public Future<Integer> nextTicketNumber(SqlClient c, String queueId, LocalDate day) {
+    return c.preparedQuery("INSERT INTO ticket_counter (queue_id, day, last) VALUES ($1, $2, 1)"
+            + " ON CONFLICT (queue_id, day) DO UPDATE SET last = ticket_counter.last + 1 RETURNING last")
+        .execute(Tuple.of(queueId, day))
+        .map(rows -> rows.iterator().next().getInteger("last"));
+  }
+
+  // --- entries
+
+  public Future<Void> insertEntry(SqlClient c, Entry e, LocalDate day, String visitToken) {
+    Patient p = e.patient();
+    return c.preparedQuery("INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name, patient_birth_date,"
+            + " patient_mrn, patient_phone, patient_email, priority, appointment_at, appointment_ref, place_at,"
+            + " status, status_since, called_to, running_late, transferred_from, visit_token)"
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)")
+        .execute(Tuple.from(new Object[] {e.id(), e.queueId(), e.ticket(), day, p.name(), p.birthDate(), p.mrn(),
+            p.phone(), p.email(), e.priority().wire(), odt(e.appointmentAt()), e.appointmentRef(), odt(e.placeAt()),
+            e.status().wire(), odt(e.statusSince()), e.calledTo(), e.runningLate(), e.transferredFrom(),
+            visitToken}))
+        .mapEmpty();
+  }
+
+  /** Writes an entry's mutable fields back. */
+  public Future<Void> updateEntry(SqlClient c, Entry e) {
+    return c.preparedQuery("UPDATE entry SET ticket = $2, priority = $3, place_at = $4, status = $5,"
+            + " status_since = $6, called_to = $7, running_late = $8 WHERE id = $1")
+        .execute(Tuple.from(new Object[] {e.id(), e.ticket(), e.priority().wire(), odt(e.placeAt()),
+            e.status().wire(), odt(e.statusSince()), e.calledTo(), e.runningLate()}))
+        .mapEmpty();
+  }
+
+  public Future<Void> markServiceStarted(SqlClient c, UUID id, Instant at) {
+    return c.preparedQuery("UPDATE entry SET service_started_at = $2 WHERE id = $1")
+        .execute(Tuple.of(id, odt(at))).mapEmpty();
+  }
+
+  /** Records the service time of a completed entry, the input of wait estimates. */
+  public Future<Void> markServiceCompleted(SqlClient c, UUID id, Instant at) {
+    return c.preparedQuery("UPDATE entry SET service_seconds ="
+            + " GREATEST(1, EXTRACT(EPOCH FROM ($2::timestamptz - service_started_at))::int) WHERE id = $1"
+            + " AND service_started_at IS NOT NULL")
+        .execute(Tuple.of(id, odt(at))).mapEmpty();
+  }
+
+  public Future<Entry> entry(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> entry(one(rows, "No entry with id '" + id + "'.")));
+  }
+
+  /** The queue an entry belongs to, read without locks (an entry never changes queue). */
+  public Future<String> queueIdOfEntry(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT queue_id FROM entry WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> one(rows, "No entry with id '" + id + "'.").getString("queue_id"));
+  }
+
+  public Future<List<Entry>> activeEntries(SqlClient c, String queueId) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.queue_id = $1 AND e.status IN "
+            + ACTIVE + " ORDER BY e.place_at, e.id")
+        .execute(Tuple.of(queueId))
+        .map(rows -> map(rows, QueueStore::entry));
+  }
+
+  /** Entries of a site's local day, for the front desk list; {@code term} matches name, MRN, ticket or birth date. */
+  public Future<List<Entry>> entriesOfDay(SqlClient c, String siteId, LocalDate day, String term) {
+    String sql = "SELECT " + ENTRY_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
+        + " WHERE q.site_id = $1 AND e.ticket_day = $2";
+    Tuple args = Tuple.of(siteId, day);
+    if (term != null && !term.isBlank()) {
+      sql += " AND (e.patient_name ILIKE $3 OR e.patient_mrn = $4 OR e.ticket ILIKE $4"
+          + " OR e.patient_birth_date::text = $4)";
+      args.addString("%" + term.trim().replace("%", "\\%").replace("_", "\\_") + "%").addString(term.trim());
+    }
+    return c.preparedQuery(sql + " ORDER BY e.place_at, e.id LIMIT 500").execute(args)
+        .map(rows -> map(rows, QueueStore::entry));
+  }
+
+  /** A visit by its patient link token, with the day it belongs to. */
+  public Future<VisitRow> visitByToken(SqlClient c, String token) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day FROM entry e WHERE e.visit_token = $1")
+        .execute(Tuple.of(token))
+        .map(rows -> {
+          Row r = one(rows, "This link is not valid. Please check the link in your message or ask at the desk.");
+          return new VisitRow(entry(r), r.getLocalDate("ticket_day"));
+        });
+  }
+
+  public Future<String> visitToken(SqlClient c, UUID entryId) {
+    return c.preparedQuery("SELECT visit_token FROM entry WHERE id = $1").execute(Tuple.of(entryId))
+        .map(rows -> one(rows, "No entry with id '" + entryId + "'.").getString("visit_token"));
+  }
+
+  /** An entry read together with the local day its visit belongs to. */
+  public record VisitRow(Entry entry, LocalDate day) {}
+
+  /** Service times of the queue's most recent completed services, newest first (at most 50, last 14 days). */
+  public Future<List<Integer>> recentServiceSeconds(SqlClient c, String queueId, Instant now) {
+    return c.preparedQuery("SELECT service_seconds FROM entry WHERE queue_id = $1 AND status = 'completed'"
+            + " AND service_seconds IS NOT NULL AND status_since > $2 ORDER BY status_since DESC LIMIT 50")
+        .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14)))))
+        .map(rows -> map(rows, r -> r.getInteger("service_seconds")));
+  }
+
+  private static Entry entry(Row r) {
+    Patient p = new Patient(r.getString("patient_name"), r.getLocalDate("patient_birth_date"),
+        r.getString("patient_mrn"), r.getString("patient_phone"), r.getString("patient_email"));
+    return new Entry(r.getUUID("id"), r.getString("queue_id"), r.getString("ticket"), p,
+        Priority.fromWire(r.getString("priority")), instant(r.getOffsetDateTime("appointment_at")),
+        r.getString("appointment_ref"), instant(r.getOffsetDateTime("place_at")),
+        Status.fromWire(r.getString("status")), instant(r.getOffsetDateTime("status_since")),
+        r.getString("called_to"), r.getBoolean("running_late"), r.getUUID("transferred_from"));
+  }
+
+  // --- history
+
+  public Future<Void> insertTransition(SqlClient c, Entry before, Entry after, Instant at, String actor,
+      String reason) {
+    return c.preparedQuery("INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to,"
+            + " to_called_to, at, actor, reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
+        .execute(Tuple.from(new Object[] {after.id(), before == null ? null : before.status().wire(),
+            after.status().wire(), before == null ? null : before.calledTo(), after.calledTo(), odt(at), actor,
+            reason}))
+        .mapEmpty();
+  }
+
+  /** The most recent transition of an entry, or null for none. */
+  public Future<Transition> lastTransition(SqlClient c, UUID entryId) {
+    return c.preparedQuery("SELECT id, from_status, to_status, from_called_to, reason FROM entry_transition"
+            + " WHERE entry_id = $1 ORDER BY id DESC LIMIT 1")
+        .execute(Tuple.of(entryId))
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          String from = r.getString("from_status");
+          return new Transition(r.getLong("id"), from == null ? null : Status.fromWire(from),
+              Status.fromWire(r.getString("to_status")), r.getString("from_called_to"), r.getString("reason"));
+        });
+  }
+
+  /** A recorded status change; {@code from} is null for the entry's creation. */
+  public record Transition(long id, Status from, Status to, String fromCalledTo, String reason) {}
+
+  public Future<List<JsonObject>> history(SqlClient c, UUID entryId) {
+    return c.preparedQuery("SELECT from_status, to_status, to_called_to, at, actor, reason FROM entry_transition"
+            + " WHERE entry_id = $1 ORDER BY id")
+        .execute(Tuple.of(entryId))
+        .map(rows -> map(rows, r -> new JsonObject()
+            .put("from", r.getString("from_status"))
+            .put("to", r.getString("to_status"))
+            .put("calledTo", r.getString("to_called_to"))
+            .put("at", instant(r.getOffsetDateTime("at")).toString())
+            .put("actor", r.getString("actor"))
+            .put("reason", r.getString("reason"))));
+  }
+
+  // --- events
+
+  public Future<Void> appendEvent(SqlClient c, QueueEvent e) {
+    return c.preparedQuery("INSERT INTO queue_event (queue_id, seq, type, payload, at) VALUES ($1,$2,$3,$4,$5)")
+        .execute(Tuple.of(e.queueId(), e.seq(), e.type(), e.payload(), odt(e.at())))
+        .compose(v -> c.preparedQuery("UPDATE service_queue SET version = $2 WHERE id = $1")
+            .execute(Tuple.of(e.queueId(), e.seq())))
+        .mapEmpty();
+  }
+
+  /** Events of a queue with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
+  public Future<List<QueueEvent>> eventsAfter(SqlClient c, String queueId, long afterSeq, int limit) {
+    return c.preparedQuery("SELECT ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at FROM queue_event ev"
+            + " JOIN service_queue q ON q.id = ev.queue_id WHERE ev.queue_id = $1 AND ev.seq > $2"
+            + " ORDER BY ev.seq LIMIT $3")
+        .execute(Tuple.of(queueId, afterSeq, limit))
+        .map(rows -> map(rows, r -> new QueueEvent(r.getString("queue_id"), r.getString("site_id"),
+            r.getLong("seq"), r.getString("type"), (JsonObject) r.getValue("payload"),
+            instant(r.getOffsetDateTime("at")))));
+  }
+
+  // --- helpers
+
+  private static Row one(RowSet<Row> rows, String notFound) {
+    if (rows.size() == 0) throw new QueueException.NotFound(notFound);
+    return rows.iterator().next();
+  }
+
+  private static <T> List<T> map(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
+    List<T> out = new ArrayList<>(rows.size());
+    for (Row r : rows) out.add(f.apply(r));
+    return out;
+  }
+
+  static OffsetDateTime odt(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+}
