@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -351,7 +352,7 @@ public final class QueueCommands {
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
     List<QueueEvent> committed = new ArrayList<>();
     return pool.withTransaction(c -> {
-      Tx tx = new Tx(c, clock.instant());
+      Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
       return work.apply(tx).map(result -> {
         committed.addAll(tx.events);
         return result;

@@ -75,7 +75,7 @@ public final class EntryJson {
         .put("appointmentGraceMinutes", q.rule().appointmentGrace().toMinutes())
         .put("maxWaitMinutes", q.rule().maxWait().toMinutes())
         .put("transferPolicy", q.rule().transferPolicy().wire())
-        .put("defaultServiceMinutes", q.defaultServiceSeconds() / 60.0)
+        .put("defaultServiceMinutes", q.defaultServiceSeconds() / 60)
         .put("paused", q.paused())
         .put("staffOnDuty", q.staffOnDuty())
         .put("seq", q.version());

@@ -1,0 +1,92 @@
+package io.waitline.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Typed configuration, read once at start from environment variables (or Java system properties of the same name,
+ * which win). docs/operations.md lists every key.
+ */
+public record Config(
+    String httpHost,
+    int httpPort,
+    Path dataDir,
+    Database database,
+    int databasePoolSize,
+    String adminToken,
+    String publicUrl,
+    boolean demoData,
+    String kafkaBootstrapServers) {
+
+  /** An external PostgreSQL; null in {@link #database} means "start the embedded one". */
+  public record Database(String host, int port, String name, String user, String password) {}
+
+  public static Config load(Map<String, String> env) {
+    Function<String, String> get = key -> {
+      String v = System.getProperty(key, env.get(key));
+      return v == null || v.isBlank() ? null : v.trim();
+    };
+    String url = get.apply("DATABASE_URL");
+    Database db = url == null ? null : parseDatabaseUrl(url, get.apply("DATABASE_USER"), get.apply("DATABASE_PASSWORD"));
+    int port = intValue("WAITLINE_HTTP_PORT", get.apply("WAITLINE_HTTP_PORT"), 8080, 0, 65535);
+    String publicUrl = get.apply("WAITLINE_PUBLIC_URL");
+    return new Config(
+        orDefault(get.apply("WAITLINE_HTTP_HOST"), "0.0.0.0"),
+        port,
+        Path.of(orDefault(get.apply("WAITLINE_DATA_DIR"), "data")).toAbsolutePath(),
+        db,
+        intValue("DATABASE_POOL_SIZE", get.apply("DATABASE_POOL_SIZE"), 10, 1, 200),
+        get.apply("WAITLINE_ADMIN_TOKEN"),
+        stripSlash(publicUrl == null ? "http://localhost:" + (port == 0 ? 8080 : port) : publicUrl),
+        !"false".equalsIgnoreCase(get.apply("WAITLINE_DEMO_DATA")),
+        get.apply("KAFKA_BOOTSTRAP_SERVERS"));
+  }
+
+  /** Accepts {@code postgresql://user:pass@host:5432/db} (also {@code postgres://} and {@code jdbc:postgresql://}). */
+  static Database parseDatabaseUrl(String url, String userOverride, String passwordOverride) {
+    String u = url.startsWith("jdbc:") ? url.substring(5) : url;
+    URI uri;
+    try {
+      uri = URI.create(u);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("DATABASE_URL is not a URL: expected postgresql://user:password@host:5432/database");
+    }
+    if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("DATABASE_URL must start with postgresql://, got " + uri.getScheme() + "://");
+    }
+    if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+      throw new IllegalArgumentException("DATABASE_URL needs a host and a database name: postgresql://host:5432/database");
+    }
+    String user = null;
+    String password = null;
+    if (uri.getUserInfo() != null) {
+      String[] parts = uri.getUserInfo().split(":", 2);
+      user = parts[0];
+      password = parts.length > 1 ? parts[1] : null;
+    }
+    return new Database(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), uri.getPath().substring(1),
+        userOverride != null ? userOverride : orDefault(user, "postgres"),
+        passwordOverride != null ? passwordOverride : password);
+  }
+
+  private static int intValue(String key, String value, int dflt, int min, int max) {
+    if (value == null) return dflt;
+    try {
+      int v = Integer.parseInt(value);
+      if (v < min || v > max) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
+    }
+  }
+
+  private static String orDefault(String v, String dflt) {
+    return v == null ? dflt : v;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

@@ -1,0 +1,30 @@
+package io.waitline.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar waitline.jar}: one node with the configuration from the environment. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    try {
+      WaitlineServer server = new WaitlineServer(Config.load(System.getenv())).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.stop();
+        } catch (Exception e) {
+          LOG.warn("Error while stopping", e);
+        }
+      }, "waitline-shutdown"));
+    } catch (IllegalArgumentException e) {
+      LOG.error("Configuration error: {}", e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      LOG.error("Waitline could not start", e);
+      System.exit(1);
+    }
+  }
+}

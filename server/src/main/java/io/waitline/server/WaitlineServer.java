@@ -1,0 +1,116 @@
+package io.waitline.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.Site;
+import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.event.EventBusPublisher;
+import io.waitline.queue.store.Migrations;
+import io.waitline.queue.store.QueueStore;
+import io.waitline.web.WebApi;
+import java.time.Clock;
+import java.time.ZoneId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires one Waitline node from its configuration: database, migrations, commands, HTTP edge. */
+public final class WaitlineServer {
+  private static final Logger LOG = LoggerFactory.getLogger(WaitlineServer.class);
+
+  private final Config config;
+  private Vertx vertx;
+  private EmbeddedDatabase embedded;
+  private Pool pool;
+  private HttpServer http;
+
+  public WaitlineServer(Config config) {
+    this.config = config;
+  }
+
+  /** Starts everything; blocking, call from main or a test thread. */
+  public WaitlineServer start() throws Exception {
+    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    PgConnectOptions connect = connectOptions();
+    String jdbc = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+    int applied = Migrations.migrate(jdbc, connect.getUser(), connect.getPassword());
+    LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
+
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
+        .connectingTo(connect).using(vertx).build();
+    QueueCommands commands = new QueueCommands(pool, new QueueStore(), new EventBusPublisher(vertx.eventBus()),
+        new ServiceTimeEstimator(), Clock.systemUTC());
+    if (config.kafkaBootstrapServers() != null) {
+      LOG.warn("KAFKA_BOOTSTRAP_SERVERS is set but the Kafka relay is not part of this release; "
+          + "live updates reach only clients connected to this node");
+    }
+    AdminToken.Result token = AdminToken.resolve(config.adminToken(), config.dataDir());
+    if (config.demoData()) seedDemo(commands).await();
+
+    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings(config.publicUrl(), token.token())).await();
+    http = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+            .setMaxWebSocketFrameSize(65536))
+        .requestHandler(router)
+        .listen().await();
+    LOG.info("Waitline listening on http://{}:{} (public URL {})", config.httpHost(), http.actualPort(),
+        config.publicUrl());
+    if (token.generated()) {
+      LOG.info("Staff token generated and saved to {}: {}", config.dataDir().resolve(AdminToken.FILE), token.token());
+    } else if (config.adminToken() == null) {
+      LOG.info("Staff token: see {}", config.dataDir().resolve(AdminToken.FILE));
+    }
+    return this;
+  }
+
+  public int port() {
+    return http.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops the HTTP server, the pool and the embedded database, in that order. */
+  public void stop() throws Exception {
+    if (vertx != null) vertx.close().await();
+    if (embedded != null) embedded.close();
+  }
+
+  private PgConnectOptions connectOptions() throws Exception {
+    Config.Database db = config.database();
+    if (db == null) {
+      LOG.info("No DATABASE_URL: starting embedded PostgreSQL with data in {}", config.dataDir().resolve("pg"));
+      embedded = EmbeddedDatabase.start(config.dataDir());
+      return new PgConnectOptions().setHost("localhost").setPort(embedded.port())
+          .setDatabase(EmbeddedDatabase.DATABASE).setUser("postgres").setPassword("postgres");
+    }
+    return new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
+        .setUser(db.user()).setPassword(db.password());
+  }
+
+  /** A demo site with two queues on an empty database, so a first run has something to show. */
+  private static Future<Void> seedDemo(QueueCommands commands) {
+    return commands.sites().compose(sites -> {
+      if (!sites.isEmpty()) return Future.succeededFuture();
+      LOG.info("Empty database: creating demo site 'main' with queues 'general' and 'lab'");
+      return commands.createSite(new Site("main", "Main Street Clinic", ZoneId.of("Europe/London"), "en", "ticket"))
+          .compose(s -> commands.createQueue(new ServiceQueue("general", "main", "General practice", "A",
+              OrderingRule.DEFAULT, 600, false, 2, 0)))
+          .compose(q -> commands.createQueue(new ServiceQueue("lab", "main", "Blood tests", "B",
+              OrderingRule.DEFAULT, 300, false, 1, 0)))
+          .mapEmpty();
+    });
+  }
+}

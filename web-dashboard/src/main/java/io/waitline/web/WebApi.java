@@ -1,0 +1,161 @@
+package io.waitline.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+import io.waitline.queue.command.QueueCommands;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Builds the HTTP edge: the REST API generated from {@code openapi.yaml} (requests validated against it), the
+ * WebSocket feeds, health, metrics and the static web UIs.
+ */
+public final class WebApi {
+  public static final int BODY_LIMIT_BYTES = 64 * 1024;
+  private static final String CONTRACT = "openapi.yaml";
+
+  private WebApi() {}
+
+  /** Settings the edge needs from the launcher. */
+  public record Settings(String publicUrl, String staffToken) {}
+
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings) {
+    StaffAuth auth = new StaffAuth(settings.staffToken());
+    QueueApi api = new QueueApi(commands, settings.publicUrl());
+    VisitApi visits = new VisitApi(commands);
+    LiveFeeds feeds = new LiveFeeds(vertx, commands, auth);
+
+    Map<String, Handler<RoutingContext>> ops = new HashMap<>();
+    ops.put("listSites", api::listSites);
+    ops.put("createSite", api::createSite);
+    ops.put("getSite", api::getSite);
+    ops.put("listQueues", api::listQueues);
+    ops.put("createQueue", api::createQueue);
+    ops.put("listTodaysEntries", api::today);
+    ops.put("getQueue", api::getQueue);
+    ops.put("getQueueSnapshot", api::snapshot);
+    ops.put("getQueueBoard", api::board);
+    ops.put("listQueueEvents", api::events);
+    ops.put("checkIn", api::checkIn);
+    ops.put("addAppointment", api::addAppointment);
+    ops.put("callNext", api::callNext);
+    ops.put("pauseQueue", api::pause);
+    ops.put("resumeQueue", api::resume);
+    ops.put("setStaffOnDuty", api::setStaff);
+    ops.put("getEntry", api::getEntry);
+    ops.put("transfer", api::transfer);
+    Map<String, BiFunction<java.util.UUID, String, Future<io.waitline.queue.Entry>>> entryOps = Map.of(
+        "arrive", commands::arrive,
+        "recall", commands::recall,
+        "startService", commands::startService,
+        "complete", commands::complete,
+        "noShow", commands::noShow,
+        "requeue", commands::requeue,
+        "markLeft", commands::leave,
+        "cancel", commands::cancel,
+        "undo", commands::undo);
+    entryOps.forEach((op, cmd) -> ops.put(op, rc -> api.onEntry(rc, cmd)));
+    ops.put("getVisit", visits::get);
+    ops.put("visitRunningLate", visits::runningLate);
+    ops.put("visitLeave", visits::leave);
+
+    return vertx.fileSystem().readFile(CONTRACT).map(WebApi::contractForRouter)
+        .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+      for (OpenAPIRoute route : builder.getRoutes()) {
+        String op = route.getOperation().getOperationId();
+        Handler<RoutingContext> handler = ops.get(op);
+        if (handler == null) throw new IllegalStateException("no handler for operation " + op);
+        List<String> access = access(route);
+        route.setDoSecurity(false); // access is enforced below, from x-waitline-access
+        route.addHandler(rc -> {
+          if (!access.contains("public") && !access.contains("patient")) auth.require(rc, access);
+          rc.next();
+        });
+        route.addHandler(handler);
+        route.addFailureHandler(Problems::handle);
+      }
+      Router root = builder.createRouter();
+      root.route().order(-1).handler(WebApi::securityHeaders);
+      root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
+          .sendFile(CONTRACT));
+      root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+      root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
+          .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
+          .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", "DOWN").put("database", err.getMessage()).encode())));
+      root.get("/metrics").handler(PrometheusScrapingHandler.create());
+      root.get("/ws/queues/:queueId").handler(feeds::queueFeed);
+      root.get("/ws/sites/:siteId").handler(feeds::siteFeed);
+      root.get("/ws/visits/:token").handler(feeds::visitFeed);
+      root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+      root.route().failureHandler(Problems::handle);
+      for (int status : new int[] {400, 404, 405, 413, 415}) {
+        root.errorHandler(status, rc -> Problems.byStatus(rc, status));
+      }
+      return root;
+    });
+  }
+
+  /** Every operation states who may call it; an operation without that statement stops the server from starting. */
+  static List<String> access(OpenAPIRoute route) {
+    Object declared = route.getOperation().getExtensions().get("x-waitline-access");
+    if (!(declared instanceof JsonArray list) || list.isEmpty()) {
+      throw new IllegalStateException("operation " + route.getOperation().getOperationId()
+          + " does not declare x-waitline-access");
+    }
+    return list.stream().map(String::valueOf).toList();
+  }
+
+  /**
+   * The contract as the router reads it. vertx-openapi 5.0 refuses {@code application/problem+json} as a response
+   * media type, so for the router (which only validates requests) error responses are declared as JSON; the
+   * document served at /openapi.yaml keeps the true media type.
+   */
+  static JsonObject contractForRouter(io.vertx.core.buffer.Buffer yaml) {
+    Object tree = new org.yaml.snakeyaml.Yaml().load(yaml.toString());
+    String json = new JsonObject(toJsonMap(tree)).encode();
+    return new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\""));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> toJsonMap(Object tree) {
+    return (Map<String, Object>) normalize(tree);
+  }
+
+  /** YAML keys such as response codes may load as integers; JSON needs strings. */
+  private static Object normalize(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), normalize(v)));
+      return out;
+    }
+    if (node instanceof List<?> l) return l.stream().map(WebApi::normalize).toList();
+    if (node instanceof java.util.Date d) return d.toInstant().toString();
+    return node;
+  }
+
+  private static void securityHeaders(RoutingContext rc) {
+    rc.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY");
+    rc.next();
+  }
+}
