@@ -98,6 +98,26 @@ class WaitlineServerTest {
     }
   }
 
+  @Test
+  void withDatabaseUrlItUsesThatPostgresqlAndStartsNoEmbeddedOne() throws Exception {
+    var pg = io.waitline.queue.store.TestDatabase.freshDatabase();
+    String url = "postgresql://" + pg.getUser() + ":" + pg.getPassword() + "@localhost:" + pg.getPort() + "/"
+        + pg.getDatabase();
+    WaitlineServer s = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN, "DATABASE_URL", url));
+    try {
+      var checkIn = post(s, "/api/v1/queues/general/check-ins",
+          new JsonObject().put("patient", new JsonObject().put("name", "Bo Chen")));
+      assertThat(checkIn.statusCode()).isEqualTo(201);
+      assertThat(Files.exists(dataDir.resolve("pg"))).as("no embedded data directory").isFalse();
+      // the row is in the external database, read back over a separate connection
+      var pool = io.waitline.queue.store.TestDatabase.pool(s.vertx(), pg, 1);
+      long rows = pool.query("SELECT count(*) FROM entry").execute().await().iterator().next().getLong(0);
+      assertThat(rows).isEqualTo(1);
+    } finally {
+      s.stop();
+    }
+  }
+
   private static java.util.List<String> statuses(JsonObject snapshot) {
     JsonArray entries = snapshot.getJsonArray("entries");
     return entries.stream().map(o -> (JsonObject) o)
