@@ -114,18 +114,24 @@ public final class QueueCommands {
     }))).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
   }
 
-  /** An expected patient arrives: gets a ticket and joins the waiting line. */
+  /**
+   * An expected patient arrives (also after being marked a no-show without ever checking in): gets a ticket of the
+   * day they arrive, and joins the waiting line.
+   */
   public Future<Entry> arrive(UUID entryId, String actor) {
     return onEntry(entryId, (tx, q, e) -> {
       tx.requireMove(e, Status.WAITING);
-      if (e.status() != Status.EXPECTED) {
+      boolean neverArrived = e.status() == Status.NO_SHOW && e.ticket() == null;
+      if (e.status() != Status.EXPECTED && !neverArrived) {
         throw new QueueException.Conflict(describe(e) + "; only an expected patient can be checked in.");
       }
-      return tx.today(q).compose(day -> tx.allocateTicket(q, day)).compose(ticket -> {
+      return tx.today(q).compose(day -> tx.allocateTicket(q, day).compose(ticket -> {
         Entry next = new Entry(e.id(), e.queueId(), ticket, e.patient(), e.priority(), e.appointmentAt(),
             e.appointmentRef(), tx.now, Status.WAITING, tx.now, null, e.runningLate(), e.transferredFrom());
-        return tx.change(e, next, EventType.CHECKED_IN, actor, "arrived");
-      });
+        // the visit now belongs to the arrival day (tickets and patient links are per day)
+        return store.updateTicketDay(tx.c, e.id(), day)
+            .compose(v -> tx.change(e, next, EventType.CHECKED_IN, actor, "arrived"));
+      }));
     });
   }
 
@@ -174,7 +180,12 @@ public final class QueueCommands {
 
   /** Puts a called, in-service or no-show patient back in line, keeping their original place. */
   public Future<Entry> requeue(UUID entryId, String actor) {
-    return simpleMove(entryId, Status.WAITING, EventType.REQUEUED, actor);
+    return onEntry(entryId, (tx, q, e) -> {
+      if (e.ticket() == null) {
+        throw new QueueException.Conflict(describe(e) + "; check them in to give them a ticket.");
+      }
+      return move(tx, e, Status.WAITING, EventType.REQUEUED, actor);
+    });
   }
 
   public Future<Entry> cancel(UUID entryId, String actor) {
@@ -257,6 +268,28 @@ public final class QueueCommands {
     }));
   }
 
+  /**
+   * Announces a new order when time alone changed it (a patient passed the queue's maximum wait and was promoted).
+   * Safe to call from every node at any rate: it emits a {@code reordered} event only if the order differs from the
+   * last one announced.
+   *
+   * @return whether an event was emitted
+   */
+  public Future<Boolean> announceReorder(String queueId) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.lineup(q).compose(lineup ->
+        store.lastAnnouncedOrder(tx.c, q.id()).compose(announced -> {
+          List<String> now = lineup.places().stream().map(p -> p.entry().id().toString()).toList();
+          if (now.equals(announced)) return Future.succeededFuture(false);
+          return tx.emit(q.id(), EventType.REORDERED, null).map(true);
+        }))));
+  }
+
+  /** Every queue id, for periodic housekeeping such as {@link #announceReorder}. */
+  public Future<List<String>> allQueueIds() {
+    return pool.query("SELECT id FROM service_queue ORDER BY id").execute()
+        .map(rows -> { List<String> ids = new ArrayList<>(); rows.forEach(r -> ids.add(r.getString("id"))); return ids; });
+  }
+
   // --- reads
 
   /** A consistent view of a queue: settings, live entries and lineup as of the returned seq. */
@@ -266,7 +299,8 @@ public final class QueueCommands {
   }
 
   private Future<QueueSnapshot> snapshot(SqlConnection c, String queueId, Instant now) {
-    return store.queue(c, queueId).compose(q -> store.activeEntries(c, q.id()).compose(entries ->
+    return store.queue(c, queueId).compose(q -> store.site(c, q.siteId()).compose(site ->
+        store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone()))).compose(entries ->
         store.recentServiceSeconds(c, q.id(), now).map(secs -> new QueueSnapshot(q, entries,
             Lineup.of(entries, q, new ServiceStats(secs, q.defaultServiceSeconds()), estimator, now)))));
   }
@@ -323,6 +357,15 @@ public final class QueueCommands {
         store.entriesOfDay(pool, siteId, LocalDate.ofInstant(clock.instant(), s.zone()), term));
   }
 
+  /**
+   * Today's expected entries at a site (site time zone) for a patient named {@code name} (case and spacing ignored)
+   * born on {@code birthDate}: what a self check-in kiosk looks up before {@link #arrive}.
+   */
+  public Future<List<Entry>> expectedToday(String siteId, String name, LocalDate birthDate) {
+    return store.site(pool, siteId).compose(s ->
+        store.expectedOfDay(pool, siteId, LocalDate.ofInstant(clock.instant(), s.zone()), name, birthDate));
+  }
+
   /** Events after a seq, for clients catching up; at most {@code limit}. */
   public Future<List<QueueEvent>> eventsAfter(String queueId, long afterSeq, int limit) {
     return store.eventsAfter(pool, queueId, afterSeq, limit);
@@ -335,11 +378,13 @@ public final class QueueCommands {
   }
 
   private Future<Entry> simpleMove(UUID entryId, Status target, EventType type, String actor) {
-    return onEntry(entryId, (tx, q, e) -> {
-      tx.requireMove(e, target);
-      String to = target == Status.CALLED || target == Status.IN_SERVICE ? e.calledTo() : null;
-      return tx.change(e, e.withStatus(target, tx.now, to), type, actor, null);
-    });
+    return onEntry(entryId, (tx, q, e) -> move(tx, e, target, type, actor));
+  }
+
+  private Future<Entry> move(Tx tx, Entry e, Status target, EventType type, String actor) {
+    tx.requireMove(e, target);
+    String to = target == Status.CALLED || target == Status.IN_SERVICE ? e.calledTo() : null;
+    return tx.change(e, e.withStatus(target, tx.now, to), type, actor, null);
   }
 
   /** Locks the entry's queue, reads the entry, runs the work. */
@@ -441,7 +486,7 @@ public final class QueueCommands {
     }
 
     Future<Lineup> lineup(ServiceQueue q) {
-      return store.activeEntries(c, q.id()).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
+      return today(q).compose(day -> store.activeEntries(c, q.id(), day)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
           .map(secs -> Lineup.of(entries, q, new ServiceStats(secs, q.defaultServiceSeconds()), estimator, now)));
     }
 

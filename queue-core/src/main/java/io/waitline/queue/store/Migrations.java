@@ -15,4 +15,22 @@ public final class Migrations {
         .migrate()
         .migrationsExecuted;
   }
+
+  /**
+   * Applies another module's migrations, kept apart from queue-core's: their own classpath {@code location} and
+   * their own Flyway history {@code table}, so version numbers never collide.
+   *
+   * @return how many migrations were applied
+   */
+  public static int migrate(String jdbcUrl, String user, String password, String location, String table) {
+    return Flyway.configure()
+        .dataSource(jdbcUrl, user, password)
+        .locations(location)
+        .table(table)
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate()
+        .migrationsExecuted;
+  }
 }

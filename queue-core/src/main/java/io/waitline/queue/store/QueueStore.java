@@ -131,6 +131,11 @@ public final class QueueStore {
         .mapEmpty();
   }
 
+  /** Moves an entry's visit (ticket and patient link) to another local day, e.g. an arrival on another day. */
+  public Future<Void> updateTicketDay(SqlClient c, UUID id, LocalDate day) {
+    return c.preparedQuery("UPDATE entry SET ticket_day = $2 WHERE id = $1").execute(Tuple.of(id, day)).mapEmpty();
+  }
+
   /** Writes an entry's mutable fields back. */
   public Future<Void> updateEntry(SqlClient c, Entry e) {
     return c.preparedQuery("UPDATE entry SET ticket = $2, priority = $3, place_at = $4, status = $5,"
@@ -166,10 +171,11 @@ public final class QueueStore {
         .map(rows -> one(rows, "No entry with id '" + id + "'.").getString("queue_id"));
   }
 
-  public Future<List<Entry>> activeEntries(SqlClient c, String queueId) {
-    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.queue_id = $1 AND e.status IN "
-            + ACTIVE + " ORDER BY e.place_at, e.id")
-        .execute(Tuple.of(queueId))
+  /** The live entries of a queue's local day; yesterday's unfinished visits do not haunt today's line. */
+  public Future<List<Entry>> activeEntries(SqlClient c, String queueId, LocalDate day) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.queue_id = $1 AND e.ticket_day = $2"
+            + " AND e.status IN " + ACTIVE + " ORDER BY e.place_at, e.id")
+        .execute(Tuple.of(queueId, day))
         .map(rows -> map(rows, QueueStore::entry));
   }
 
@@ -184,6 +190,20 @@ public final class QueueStore {
       args.addString("%" + term.trim().replace("%", "\\%").replace("_", "\\_") + "%").addString(term.trim());
     }
     return c.preparedQuery(sql + " ORDER BY e.place_at, e.id LIMIT 500").execute(args)
+        .map(rows -> map(rows, QueueStore::entry));
+  }
+
+  /**
+   * Expected (not yet arrived) entries of a site's local day for one patient: the name matches ignoring case and
+   * spacing, the birth date exactly. Self check-in uses it.
+   */
+  public Future<List<Entry>> expectedOfDay(SqlClient c, String siteId, LocalDate day, String name,
+      LocalDate birthDate) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
+            + " WHERE q.site_id = $1 AND e.ticket_day = $2 AND e.status = 'expected' AND e.patient_birth_date = $3"
+            + " AND lower(regexp_replace(trim(e.patient_name), '\\s+', ' ', 'g')) = lower($4)"
+            + " ORDER BY e.appointment_at, e.id")
+        .execute(Tuple.of(siteId, day, birthDate, name.trim().replaceAll("\\s+", " ")))
         .map(rows -> map(rows, QueueStore::entry));
   }
 
@@ -273,6 +293,19 @@ public final class QueueStore {
         .compose(v -> c.preparedQuery("UPDATE service_queue SET version = $2 WHERE id = $1")
             .execute(Tuple.of(e.queueId(), e.seq())))
         .mapEmpty();
+  }
+
+  /** The waiting order (entry ids) announced by the queue's latest event that carried a lineup; empty if none. */
+  public Future<List<String>> lastAnnouncedOrder(SqlClient c, String queueId) {
+    return c.preparedQuery("SELECT payload->'lineup' AS lineup FROM queue_event WHERE queue_id = $1"
+            + " ORDER BY seq DESC LIMIT 1")
+        .execute(Tuple.of(queueId))
+        .map(rows -> {
+          if (rows.size() == 0) return List.<String>of();
+          Object lineup = rows.iterator().next().getValue("lineup");
+          if (!(lineup instanceof io.vertx.core.json.JsonArray arr)) return List.<String>of();
+          return arr.stream().map(o -> ((JsonObject) o).getString("id")).toList();
+        });
   }
 
   /** Events of a queue with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */

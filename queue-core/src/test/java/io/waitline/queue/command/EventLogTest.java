@@ -1,0 +1,226 @@
+package io.waitline.queue.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.vertx.core.json.JsonObject;
+import io.waitline.queue.Entry;
+import io.waitline.queue.QueueException;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.Status;
+import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.store.QueueStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The queue event log: one event per change, gap-free seq per queue, published only after commit. */
+class EventLogTest {
+  private static QueueWorld world;
+
+  @BeforeAll
+  static void start() {
+    world = QueueWorld.start(4);
+  }
+
+  @AfterAll
+  static void stop() {
+    world.close();
+  }
+
+  @Test
+  void everyCommandAppendsExactlyOneEventOfItsKindWithTheNextSeq() {
+    ServiceQueue q = world.queue("A");
+    QueueCommands c = world.commands;
+    Entry[] e = new Entry[3];
+
+    oneEvent(q, "checked_in", () -> e[0] = world.checkIn(q, "Ann"));
+    oneEvent(q, "checked_in", () -> e[1] = world.checkIn(q, "Bob"));
+    oneEvent(q, "checked_in", () -> e[2] = world.checkIn(q, "Cid"));
+    oneEvent(q, "called", () -> world.get(c.callNext(q.id(), "Room 1", "desk")));
+    oneEvent(q, "recalled", () -> world.get(c.recall(e[0].id(), "desk")));
+    oneEvent(q, "service_started", () -> world.get(c.startService(e[0].id(), "doc")));
+    oneEvent(q, "completed", () -> world.get(c.complete(e[0].id(), "doc")));
+    oneEvent(q, "undone", () -> world.get(c.undo(e[0].id(), "doc")));
+    oneEvent(q, "completed", () -> world.get(c.complete(e[0].id(), "doc")));
+    oneEvent(q, "called", () -> world.get(c.callNext(q.id(), "Room 2", "desk")));
+    oneEvent(q, "no_show", () -> world.get(c.noShow(e[1].id(), "desk")));
+    oneEvent(q, "requeued", () -> world.get(c.requeue(e[1].id(), "desk")));
+    oneEvent(q, "running_late", () -> world.get(c.runningLate(e[2].id(), "patient")));
+    oneEvent(q, "left", () -> world.get(c.leave(e[2].id(), "patient")));
+    oneEvent(q, "cancelled", () -> world.get(c.cancel(e[1].id(), "desk")));
+    oneEvent(q, "paused", () -> world.get(c.pause(q.id(), true, "manager")));
+    oneEvent(q, "resumed", () -> world.get(c.pause(q.id(), false, "manager")));
+    oneEvent(q, "staff_changed", () -> world.get(c.setStaffOnDuty(q.id(), 3, "manager")));
+    Entry expected = world.expect(q, "Eve", world.clock.instant().plus(Duration.ofHours(1)), "appt-ev");
+    oneEvent(q, "checked_in", () -> world.get(c.arrive(expected.id(), "kiosk")));
+
+    List<QueueEvent> all = world.events(q);
+    assertThat(all).extracting(QueueEvent::seq).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, all.size()).boxed().toList());
+    assertThat(world.published(q)).containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void aTransferAppendsOneEventToEachOfTheTwoQueues() {
+    ServiceQueue from = world.queue("A");
+    ServiceQueue to = world.queue("B");
+    Entry e = world.checkIn(from, "Ann");
+    world.checkIn(to, "Bob");
+
+    world.get(world.commands.transfer(e.id(), to.id(), null, "desk"));
+
+    assertThat(world.events(from)).extracting(QueueEvent::seq, QueueEvent::type)
+        .containsExactly(tuple(1L, "checked_in"),
+            tuple(2L, "transferred_out"));
+    assertThat(world.events(to)).extracting(QueueEvent::seq, QueueEvent::type)
+        .containsExactly(tuple(1L, "checked_in"),
+            tuple(2L, "transferred_in"));
+    assertThat(world.published(from)).containsExactlyElementsOf(world.events(from));
+    assertThat(world.published(to)).containsExactlyElementsOf(world.events(to));
+  }
+
+  @Test
+  void aRefusedCommandPublishesNothingAndChangesNothing() {
+    ServiceQueue q = world.queue("A");
+    Entry e = world.checkIn(q, "Ann");
+    world.get(world.commands.callNext(q.id(), "Room 1", "desk"));
+    world.get(world.commands.startService(e.id(), "doc"));
+    Entry completed = world.entry(world.get(world.commands.complete(e.id(), "doc")));
+    int published = world.published(q).size();
+    List<QueueEvent> stored = world.events(q);
+    long transitions = world.count("SELECT count(*) FROM entry_transition WHERE entry_id = $1", e.id());
+
+    List<Throwable> refusals = new ArrayList<>();
+    refusals.add(catchThrowable(() -> world.get(world.commands.recall(e.id(), "desk"))));
+    refusals.add(catchThrowable(() -> world.get(world.commands.startService(e.id(), "doc"))));
+    refusals.add(catchThrowable(() -> world.get(world.commands.noShow(e.id(), "desk"))));
+    refusals.add(catchThrowable(() -> world.get(world.commands.requeue(e.id(), "desk"))));
+    refusals.add(catchThrowable(() -> world.get(world.commands.callNext(q.id(), "Room 1", "desk"))));
+
+    assertThat(refusals).allSatisfy(t -> assertThat(t).isInstanceOf(QueueException.Conflict.class));
+    assertThat(world.entry(e)).isEqualTo(completed);
+    assertThat(completed.status()).isEqualTo(Status.COMPLETED);
+    assertThat(world.events(q)).isEqualTo(stored);
+    assertThat(world.published(q)).hasSize(published);
+    assertThat(world.count("SELECT count(*) FROM entry_transition WHERE entry_id = $1", e.id()))
+        .isEqualTo(transitions);
+  }
+
+  @Test
+  void aCommandFailingAfterItsFirstWritesRollsEverythingBack() {
+    ServiceQueue q = world.queue("A");
+    world.get(world.commands.checkIn(q.id(), new CheckIn(QueueWorld.patient("Ann"), null,
+        world.clock.instant(), "appt-once"), "kiosk"));
+    long seq = world.snapshot(q).seq();
+    int published = world.published(q).size();
+
+    // takes a ticket number, then fails on the duplicate appointment
+    Throwable refusal = catchThrowable(() -> world.get(world.commands.checkIn(q.id(),
+        new CheckIn(QueueWorld.patient("Ann"), null, world.clock.instant(), "appt-once"), "kiosk")));
+
+    assertThat(refusal).isInstanceOf(QueueException.Conflict.class);
+    assertThat(world.snapshot(q).seq()).isEqualTo(seq);
+    assertThat(world.published(q)).hasSize(published);
+    assertThat(world.count("SELECT count(*) FROM entry WHERE queue_id = $1", q.id())).isEqualTo(1);
+    assertThat(world.count("SELECT last FROM ticket_counter WHERE queue_id = $1", q.id())).isEqualTo(1);
+    assertThat(world.checkIn(q, "Bob").ticket()).isEqualTo("A-002");
+  }
+
+  @Test
+  void eventsArePublishedOnlyOnceTheirTransactionHasCommitted() throws SQLException {
+    ServiceQueue q = world.queue("A");
+    // The publisher looks from another connection, blocking the event loop while it looks: had the command's
+    // transaction not committed yet, its COMMIT could not even be sent, so the event would not be visible.
+    List<Long> visibleWhenPublished = new CopyOnWriteArrayList<>();
+    try (Connection other = DriverManager.getConnection("jdbc:postgresql://" + world.db.getHost() + ":"
+        + world.db.getPort() + "/" + world.db.getDatabase(), world.db.getUser(), world.db.getPassword());
+        PreparedStatement visible = other.prepareStatement(
+            "SELECT count(*) FROM queue_event WHERE queue_id = ? AND seq = ?")) {
+      QueueCommands observed = new QueueCommands(world.pool, new QueueStore(), event -> {
+        try {
+          visible.setString(1, event.queueId());
+          visible.setLong(2, event.seq());
+          try (ResultSet rs = visible.executeQuery()) {
+            rs.next();
+            visibleWhenPublished.add(rs.getLong(1));
+          }
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }, new ServiceTimeEstimator(), world.clock);
+
+      Entry e = world.get(observed.checkIn(q.id(), new CheckIn(QueueWorld.patient("Ann"), null, null, null), "k"));
+      world.get(observed.callNext(q.id(), "Room 1", "desk"));
+      world.get(observed.startService(e.id(), "doc"));
+      world.get(observed.complete(e.id(), "doc"));
+    }
+
+    assertThat(visibleWhenPublished).containsExactly(1L, 1L, 1L, 1L);
+  }
+
+  @Test
+  void eventsAfterReturnsOnlyLaterEventsInSeqOrderUpToTheLimit() {
+    ServiceQueue q = world.queue("A");
+    for (int i = 0; i < 6; i++) world.checkIn(q, "P" + i);
+
+    assertThat(world.get(world.commands.eventsAfter(q.id(), 2, 3))).extracting(QueueEvent::seq)
+        .containsExactly(3L, 4L, 5L);
+    assertThat(world.get(world.commands.eventsAfter(q.id(), 6, 10))).isEmpty();
+    assertThat(world.get(world.commands.eventsAfter(q.id(), 0, 10))).allSatisfy(ev -> {
+      assertThat(ev.queueId()).isEqualTo(q.id());
+      assertThat(ev.siteId()).isEqualTo(QueueWorld.SITE);
+    });
+  }
+
+  @Test
+  void anEventCarriesTheChangedEntryAndTheLineAsItIsAfterTheChange() {
+    ServiceQueue q = world.queue("A");
+    world.checkIn(q, "Ann Lee");
+    world.checkIn(q, "Bob Ray");
+    Entry called = world.get(world.commands.callNext(q.id(), "Room 4", "desk"));
+
+    QueueEvent event = world.events(q).get(2);
+    JsonObject payload = event.payload();
+
+    assertThat(event.type()).isEqualTo("called");
+    assertThat(event.at()).isEqualTo(world.clock.instant());
+    assertThat(payload.getJsonObject("entry").getString("id")).isEqualTo(called.id().toString());
+    assertThat(payload.getJsonObject("entry").getString("status")).isEqualTo("called");
+    assertThat(payload.getJsonObject("entry").getString("calledTo")).isEqualTo("Room 4");
+    assertThat(payload.getJsonObject("entry").getString("initials")).isEqualTo("A.L.");
+    assertThat(payload.getJsonArray("lineup")).hasSize(1);
+    assertThat(payload.getJsonArray("lineup").getJsonObject(0).getString("ticket")).isEqualTo("A-002");
+    assertThat(payload.getJsonArray("lineup").getJsonObject(0).getInteger("position")).isEqualTo(1);
+    assertThat(payload.getJsonArray("lineup").encode()).doesNotContain("Bob", "Ray");
+    assertThat(payload.getJsonObject("queue").getLong("seq")).isEqualTo(3L);
+    // the event survives its wire form
+    assertThat(QueueEvent.fromJson(event.toJson())).isEqualTo(event);
+  }
+
+  /** Runs a command and checks it appended and published exactly one event, of this type, with the next seq. */
+  private static void oneEvent(ServiceQueue q, String type, Runnable command) {
+    long before = world.snapshot(q).seq();
+    int publishedBefore = world.published(q).size();
+
+    command.run();
+
+    List<QueueEvent> added = world.get(world.commands.eventsAfter(q.id(), before, 100));
+    assertThat(added).as(type).extracting(QueueEvent::seq, QueueEvent::type)
+        .containsExactly(tuple(before + 1, type));
+    assertThat(world.published(q).subList(publishedBefore, world.published(q).size())).as(type)
+        .containsExactlyElementsOf(added);
+  }
+}

@@ -1,0 +1,137 @@
+package io.waitline.queue.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Priority;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceStats;
+import io.waitline.queue.WaitEstimate;
+import io.waitline.queue.event.QueueEvent;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Completed services, timed by a test clock, become the history that wait estimates are based on. */
+class ServiceTimesTest {
+  private static QueueWorld world;
+
+  @BeforeAll
+  static void start() {
+    world = QueueWorld.start(4);
+  }
+
+  @AfterAll
+  static void stop() {
+    world.close();
+  }
+
+  @BeforeEach
+  void nineOClock() {
+    world.clock.set(QueueWorld.START);
+  }
+
+  /** An urgent patient (so called ahead of anyone waiting) served for exactly {@code minutes}. */
+  private static Entry serve(ServiceQueue q, int minutes) {
+    Entry e = world.checkIn(q, "Served patient", Priority.URGENT);
+    Entry called = world.get(world.commands.callNext(q.id(), "Room 1", "desk"));
+    assertThat(called.id()).isEqualTo(e.id());
+    world.get(world.commands.startService(e.id(), "doc"));
+    world.clock.advance(Duration.ofMinutes(minutes));
+    world.get(world.commands.complete(e.id(), "doc"));
+    world.clock.advance(Duration.ofMinutes(1));
+    return e;
+  }
+
+  private static WaitEstimate estimateOf(Entry e) {
+    return world.snapshot(world.get(world.commands.queue(e.queueId()))).lineup().placeOf(e.id()).estimate();
+  }
+
+  @Test
+  void aCompletedServiceRecordsHowLongItTook() {
+    ServiceQueue q = world.queue("A");
+
+    Entry e = serve(q, 7);
+
+    assertThat(world.count("SELECT service_seconds FROM entry WHERE id = $1", e.id())).isEqualTo(7 * 60);
+  }
+
+  @Test
+  void estimatesUseTheDefaultUntilMinSamplesServicesAreDoneThenTheRecordedTimes() {
+    ServiceQueue q = world.queue("A"); // default 10 minutes
+    for (int i = 1; i < ServiceStats.MIN_SAMPLES; i++) serve(q, 4);
+    Entry waiting = world.checkIn(q, "Wanda Waiting");
+
+    assertThat(estimateOf(waiting)).isEqualTo(new WaitEstimate(10, 17, false));
+
+    serve(q, 4);
+
+    // five services of exactly 4 minutes: no spread, so P50 = P90 = 4 minutes
+    assertThat(estimateOf(waiting)).isEqualTo(new WaitEstimate(4, 4, true));
+    JsonObject lastLineup = lastEvent(q).payload().getJsonArray("lineup").getJsonObject(0);
+    assertThat(lastLineup.getString("id")).isEqualTo(waiting.id().toString());
+    assertThat(lastLineup.getJsonObject("estimate").getBoolean("basedOnHistory")).isTrue();
+    assertThat(lastLineup.getJsonObject("estimate").getInteger("p50Minutes")).isEqualTo(4);
+  }
+
+  @Test
+  void estimatesReflectTheMeanAndSpreadOfRecordedServiceTimes() {
+    ServiceQueue q = world.queue("A");
+    for (int minutes : List.of(3, 4, 5, 6, 7)) serve(q, minutes);
+    Entry first = world.checkIn(q, "First");
+    Entry second = world.checkIn(q, "Second");
+
+    // mean 300 s, sample deviation √9000 ≈ 94.9 s
+    // first:  P50 5 min, P90 = 300 + 1.2816 · 94.9 ≈ 421.6 s → 8 min
+    // second: P50 10 min, P90 = 600 + 1.2816 · √2 · 94.9 ≈ 771.9 s → 13 min
+    assertThat(estimateOf(first)).isEqualTo(new WaitEstimate(5, 8, true));
+    assertThat(estimateOf(second)).isEqualTo(new WaitEstimate(10, 13, true));
+  }
+
+  @Test
+  void fasterServicesShortenTheEstimateOfSomeoneAlreadyWaiting() {
+    ServiceQueue q = world.queue("A");
+    for (int i = 0; i < ServiceStats.MIN_SAMPLES; i++) serve(q, 20);
+    Entry waiting = world.checkIn(q, "Wanda Waiting");
+    int before = estimateOf(waiting).p50Minutes();
+
+    for (int i = 0; i < 20; i++) serve(q, 2);
+
+    assertThat(before).isEqualTo(20);
+    assertThat(estimateOf(waiting).p50Minutes()).isLessThan(before);
+  }
+
+  @Test
+  void historyOlderThanTwoWeeksIsForgotten() {
+    ServiceQueue q = world.queue("A");
+    for (int i = 0; i < ServiceStats.MIN_SAMPLES; i++) serve(q, 4);
+
+    world.clock.advance(Duration.ofDays(15));
+    Entry waiting = world.checkIn(q, "Much later");
+
+    assertThat(estimateOf(waiting)).isEqualTo(new WaitEstimate(10, 17, false));
+  }
+
+  @Test
+  void moreStaffOnDutyShortenTheHistoryBasedEstimate() {
+    ServiceQueue q = world.queue("A");
+    for (int i = 0; i < ServiceStats.MIN_SAMPLES; i++) serve(q, 6);
+    world.checkIn(q, "One");
+    world.checkIn(q, "Two");
+    Entry third = world.checkIn(q, "Three");
+    assertThat(estimateOf(third).p50Minutes()).isEqualTo(18);
+
+    world.get(world.commands.setStaffOnDuty(q.id(), 3, "manager"));
+
+    assertThat(estimateOf(third)).isEqualTo(new WaitEstimate(6, 6, true));
+  }
+
+  private static QueueEvent lastEvent(ServiceQueue q) {
+    List<QueueEvent> all = world.events(q);
+    return all.get(all.size() - 1);
+  }
+}
