@@ -29,12 +29,13 @@ final class AdminToken {
     new SecureRandom().nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Files.createDirectories(dataDir);
-    Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system; the file stays as the platform made it
+      // created private, so the token is never readable by others, not even for an instant
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
     }
+    Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
     return new Result(token, true);
   }
 

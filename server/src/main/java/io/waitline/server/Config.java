@@ -1,5 +1,6 @@
 package io.waitline.server;
 
+import io.waitline.notify.NotificationsConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +19,8 @@ public record Config(
     String adminToken,
     String publicUrl,
     boolean demoData,
-    String kafkaBootstrapServers) {
+    String kafkaBootstrapServers,
+    NotificationsConfig notifications) {
 
   /** An external PostgreSQL; null in {@link #database} means "start the embedded one". */
   public record Database(String host, int port, String name, String user, String password) {}
@@ -32,6 +34,7 @@ public record Config(
     Database db = url == null ? null : parseDatabaseUrl(url, get.apply("DATABASE_USER"), get.apply("DATABASE_PASSWORD"));
     int port = intValue("WAITLINE_HTTP_PORT", get.apply("WAITLINE_HTTP_PORT"), 8080, 0, 65535);
     String publicUrl = get.apply("WAITLINE_PUBLIC_URL");
+    String base = stripSlash(publicUrl == null ? "http://localhost:" + (port == 0 ? 8080 : port) : publicUrl);
     return new Config(
         orDefault(get.apply("WAITLINE_HTTP_HOST"), "0.0.0.0"),
         port,
@@ -39,9 +42,10 @@ public record Config(
         db,
         intValue("DATABASE_POOL_SIZE", get.apply("DATABASE_POOL_SIZE"), 10, 1, 200),
         get.apply("WAITLINE_ADMIN_TOKEN"),
-        stripSlash(publicUrl == null ? "http://localhost:" + (port == 0 ? 8080 : port) : publicUrl),
+        base,
         !"false".equalsIgnoreCase(get.apply("WAITLINE_DEMO_DATA")),
-        get.apply("KAFKA_BOOTSTRAP_SERVERS"));
+        get.apply("KAFKA_BOOTSTRAP_SERVERS"),
+        NotificationsConfig.load(get, base));
   }
 
   /** Accepts {@code postgresql://user:pass@host:5432/db} (also {@code postgres://} and {@code jdbc:postgresql://}). */

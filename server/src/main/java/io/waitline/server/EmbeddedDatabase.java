@@ -24,6 +24,11 @@ final class EmbeddedDatabase implements AutoCloseable {
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setDataDirectory(pgData)
         .setCleanDataDirectory(false)
+        // the library tunes PostgreSQL for throwaway test data (fsync off); a committed check-in must survive a crash
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setServerConfig("listen_addresses", "localhost")
         .start();
     EmbeddedDatabase db = new EmbeddedDatabase(pg);
     db.createDatabaseIfMissing();
@@ -37,6 +42,15 @@ final class EmbeddedDatabase implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IOException("could not prepare the embedded database", e);
+    }
+  }
+
+  /** A setting as the running server reports it, e.g. {@code fsync}. */
+  String setting(String name) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('" + name.replace("'", "") + "')")) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -11,6 +11,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.waitline.notify.Notifications;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
@@ -28,11 +29,13 @@ import org.slf4j.LoggerFactory;
 /** Wires one Waitline node from its configuration: database, migrations, commands, HTTP edge. */
 public final class WaitlineServer {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineServer.class);
+  private static final long REORDER_CHECK_MS = 30_000;
 
   private final Config config;
   private Vertx vertx;
   private EmbeddedDatabase embedded;
   private Pool pool;
+  private Notifications notifications;
   private HttpServer http;
 
   public WaitlineServer(Config config) {
@@ -47,11 +50,15 @@ public final class WaitlineServer {
     String jdbc = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
     int applied = Migrations.migrate(jdbc, connect.getUser(), connect.getPassword());
     LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
+    int notifyApplied = Notifications.migrate(jdbc, connect.getUser(), connect.getPassword());
+    LOG.info("Notification tables ready ({} migrations applied)", notifyApplied);
 
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
         .connectingTo(connect).using(vertx).build();
-    QueueCommands commands = new QueueCommands(pool, new QueueStore(), new EventBusPublisher(vertx.eventBus()),
-        new ServiceTimeEstimator(), Clock.systemUTC());
+    notifications = Notifications.create(vertx, pool, config.notifications());
+    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it)
+    QueueCommands commands = new QueueCommands(pool, new QueueStore(),
+        notifications.wakeOn(new EventBusPublisher(vertx.eventBus())), new ServiceTimeEstimator(), Clock.systemUTC());
     if (config.kafkaBootstrapServers() != null) {
       LOG.warn("KAFKA_BOOTSTRAP_SERVERS is set but the Kafka relay is not part of this release; "
           + "live updates reach only clients connected to this node");
@@ -59,7 +66,21 @@ public final class WaitlineServer {
     AdminToken.Result token = AdminToken.resolve(config.adminToken(), config.dataDir());
     if (config.demoData()) seedDemo(commands).await();
 
-    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings(config.publicUrl(), token.token())).await();
+    // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
+    vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
+      Future<Boolean> chain = Future.succeededFuture(false);
+      for (String queueId : ids) chain = chain.compose(v -> commands.announceReorder(queueId));
+      return chain;
+    }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage())));
+
+    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings(config.publicUrl(), token.token()),
+        notifications).await();
+    if (config.notifications().anyChannel()) {
+      notifications.start().await();
+    } else {
+      LOG.info("Notifications: no channel configured, no messages are sent (set TWILIO_*, FCM_CREDENTIALS_FILE, "
+          + "VAPID_* or SMTP_*; see docs/notifications.md)");
+    }
     http = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
             .setMaxWebSocketFrameSize(65536))
         .requestHandler(router)
@@ -78,12 +99,18 @@ public final class WaitlineServer {
     return http.actualPort();
   }
 
+  /** The embedded database, or null when DATABASE_URL points elsewhere. */
+  EmbeddedDatabase embeddedDatabase() {
+    return embedded;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
 
   /** Stops the HTTP server, the pool and the embedded database, in that order. */
   public void stop() throws Exception {
+    if (notifications != null) notifications.stop().await(); // lets sends in flight record their outcome
     if (vertx != null) vertx.close().await();
     if (embedded != null) embedded.close();
   }

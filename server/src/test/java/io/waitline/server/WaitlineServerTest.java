@@ -61,6 +61,17 @@ class WaitlineServerTest {
   }
 
   @Test
+  void embeddedPostgresqlIsDurable() throws Exception {
+    WaitlineServer s = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN));
+    try {
+      assertThat(s.embeddedDatabase().setting("fsync")).isEqualTo("on");
+      assertThat(s.embeddedDatabase().setting("synchronous_commit")).isEqualTo("on");
+    } finally {
+      s.stop();
+    }
+  }
+
+  @Test
   void firstStartGeneratesAPrivateStaffTokenAndReusesItAfterRestart() throws Exception {
     WaitlineServer first = start(Map.of());
     Path tokenFile = dataDir.resolve(AdminToken.FILE);

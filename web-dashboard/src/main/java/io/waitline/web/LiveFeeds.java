@@ -50,9 +50,10 @@ final class LiveFeeds {
     Map<String, Long> since = new HashMap<>();
     String s = rc.request().getParam("since");
     if (s != null) since.put(queueId, parseSeq(s));
-    commands.queue(queueId)
-        .compose(q -> rc.request().toWebSocket().map(ws -> {
-          new FeedSession(ws, staff, EventBusPublisher.queueAddress(queueId), List.of(queueId)).start(since);
+    commands.queue(queueId).compose(q -> commands.site(q.siteId()))
+        .compose(site -> rc.request().toWebSocket().map(ws -> {
+          new FeedSession(ws, staff, QueueApi.showsInitials(site), EventBusPublisher.queueAddress(queueId),
+              List.of(queueId)).start(since);
           return null;
         }))
         .onFailure(rc::fail);
@@ -71,12 +72,13 @@ final class LiveFeeds {
         since.put(kv[0], parseSeq(kv[1]));
       }
     }
-    commands.queuesOfSite(siteId)
+    commands.site(siteId).compose(site -> commands.queuesOfSite(siteId)
         .compose(queues -> rc.request().toWebSocket().map(ws -> {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
-          new FeedSession(ws, staff, EventBusPublisher.siteAddress(siteId), ids).start(since);
+          new FeedSession(ws, staff, QueueApi.showsInitials(site), EventBusPublisher.siteAddress(siteId), ids)
+              .start(since);
           return null;
-        }))
+        })))
         .onFailure(rc::fail);
   }
 
@@ -159,13 +161,15 @@ final class LiveFeeds {
   /** A queue or site feed. */
   private final class FeedSession extends Session {
     private final boolean staff;
+    private final boolean initials;
     private final String address;
     private final List<String> queueIds;
     private final EventSequencer sequencer;
 
-    FeedSession(ServerWebSocket ws, boolean staff, String address, List<String> queueIds) {
+    FeedSession(ServerWebSocket ws, boolean staff, boolean initials, String address, List<String> queueIds) {
       super(ws);
       this.staff = staff;
+      this.initials = initials;
       this.address = address;
       this.queueIds = queueIds;
       this.sequencer = new EventSequencer(commands, this::sendEvent, this::resyncQueue);
@@ -203,7 +207,7 @@ final class LiveFeeds {
       for (String id : queueIds) {
         parts.add(commands.snapshot(id).map(s -> {
           sequencer.markDelivered(id, s.seq());
-          return QueueApi.snapshotJson(s, staff);
+          return QueueApi.snapshotJson(s, staff, initials);
         }));
       }
       return Future.all(parts).map(all -> {
@@ -216,7 +220,7 @@ final class LiveFeeds {
 
     private Future<Long> resyncQueue(String queueId) {
       return commands.snapshot(queueId).map(s -> {
-        send(ws, new JsonObject().put("type", "snapshot").put("queues", new JsonArray().add(QueueApi.snapshotJson(s, staff))));
+        send(ws, new JsonObject().put("type", "snapshot").put("queues", new JsonArray().add(QueueApi.snapshotJson(s, staff, initials))));
         return s.seq();
       });
     }
@@ -224,7 +228,12 @@ final class LiveFeeds {
     private void sendEvent(QueueEvent e) {
       JsonObject p = e.payload().copy();
       JsonObject entry = p.getJsonObject("entry");
-      if (entry != null && !staff) entry.remove("patient");
+      if (entry != null && !staff) {
+        // public screens: no names, no patients who have not arrived, initials only if the site shows them
+        entry.remove("patient");
+        if (!initials) entry.remove("initials");
+        if ("expected".equals(entry.getString("status"))) entry = null;
+      }
       send(ws, new JsonObject().put("type", "event").put("queueId", e.queueId()).put("seq", e.seq())
           .put("event", e.type()).put("at", e.at().toString())
           .put("entry", entry).put("lineup", p.getJsonArray("lineup")).put("queue", p.getJsonObject("queue")));

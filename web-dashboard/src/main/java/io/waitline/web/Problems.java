@@ -7,7 +7,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.pgclient.PgException;
 import io.waitline.queue.QueueException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,8 @@ public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "https://waitline.dev/problems/";
+  /** PostgreSQL's "invalid byte sequence" and "untranslatable character": text no column can hold. */
+  private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
 
   private Problems() {}
 
@@ -42,6 +46,9 @@ public final class Problems {
       send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
     } else if (err instanceof SchemaValidationException e) {
       sendValidation(rc, e);
+    } else if (err instanceof ValidatorException e && e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT
+        && String.valueOf(e.getMessage()).contains("body")) {
+      send(rc, 415, "unsupported-media-type", "Unsupported media type", validatorSentence(e));
     } else if (err instanceof ValidatorException e) {
       send(rc, 400, "bad-request", "Bad request", validatorSentence(e));
     } else if (err instanceof DecodeException) {
@@ -52,6 +59,10 @@ public final class Problems {
       if (e.status == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
       send(rc, e.status, e.status == 401 ? "unauthenticated" : "forbidden",
           e.status == 401 ? "Sign-in required" : "Not allowed", e.getMessage());
+    } else if (err instanceof PgException pg && pg.getSqlState() != null
+        && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
+      send(rc, 400, "bad-request", "Bad request",
+          "The request contains text that cannot be stored, such as a NUL character (\\u0000).");
     } else if (err == null && status > 0) {
       byStatus(rc, status);
     } else {

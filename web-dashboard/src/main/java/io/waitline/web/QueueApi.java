@@ -82,16 +82,23 @@ final class QueueApi {
   }
 
   void snapshot(RoutingContext rc) {
-    respond(rc, 200, commands.snapshot(rc.pathParam("queueId")).map(s -> snapshotJson(s, true)));
+    respond(rc, 200, commands.snapshot(rc.pathParam("queueId")).map(s -> snapshotJson(s, true, true)));
   }
 
   void board(RoutingContext rc) {
-    respond(rc, 200, commands.snapshot(rc.pathParam("queueId")).map(s -> snapshotJson(s, false)));
+    String queueId = rc.pathParam("queueId");
+    respond(rc, 200, commands.queue(queueId).compose(q -> commands.site(q.siteId())).compose(site ->
+        commands.snapshot(queueId).map(s -> snapshotJson(s, false, showsInitials(site)))));
+  }
+
+  /** Public screens show initials only where the site chose that; otherwise ticket codes alone. */
+  static boolean showsInitials(Site site) {
+    return "initials".equals(site.displayMode());
   }
 
   void events(RoutingContext rc) {
-    long after = Long.parseLong(rc.queryParams().get("after") == null ? "0" : rc.queryParams().get("after"));
-    int limit = Integer.parseInt(rc.queryParams().get("limit") == null ? "100" : rc.queryParams().get("limit"));
+    long after = wholeNumber(rc, "after", 0);
+    int limit = (int) wholeNumber(rc, "limit", 100);
     String queueId = rc.pathParam("queueId");
     respond(rc, 200, commands.queue(queueId).compose(q -> commands.eventsAfter(queueId, after, limit))
         .map(events -> new JsonArray(events.stream().map(QueueEvent::toJson).toList())));
@@ -157,12 +164,17 @@ final class QueueApi {
 
   // --- shapes
 
-  static JsonObject snapshotJson(QueueSnapshot s, boolean staff) {
+  /**
+   * A snapshot as JSON: staff see patient details; public screens see no names, no expected (not yet arrived)
+   * patients, and initials only when {@code initials}.
+   */
+  static JsonObject snapshotJson(QueueSnapshot s, boolean staff, boolean initials) {
     JsonArray entries = new JsonArray();
     for (Entry e : s.entries()) {
       if (!staff && e.status() == io.waitline.queue.Status.EXPECTED) continue;
       Lineup.Place place = s.lineup().placeOf(e.id());
       JsonObject json = staff ? EntryJson.staff(e) : EntryJson.display(e);
+      if (!staff && !initials) json.remove("initials");
       json.put("position", place == null ? null : place.position())
           .put("estimate", place == null ? null : EntryJson.estimate(place.estimate()));
       entries.add(json);
@@ -185,9 +197,30 @@ final class QueueApi {
         p.getString("email"));
     if (patient.name().isEmpty()) throw new QueueException.Invalid("The patient's name is empty.");
     Instant appointment = in.getString("appointmentAt") == null ? null
-        : OffsetDateTime.parse(in.getString("appointmentAt")).toInstant();
+        : instant("appointmentAt", in.getString("appointmentAt"));
     Priority priority = Priority.fromWire(in.getString("priority", "normal"));
     return new CheckIn(patient, priority, appointment, in.getString("appointmentRef"));
+  }
+
+  /** The contract's date-time format lets a time without offset through, and that names no instant. */
+  private static Instant instant(String field, String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new Problems.BadRequest("'" + field + "' must be a date and time with its offset, like"
+          + " 2026-05-01T09:30:00Z or 2026-05-01T10:30:00+01:00.");
+    }
+  }
+
+  /** The contract checks the range, but lets through numbers that do not fit a long, or are written as 5.0. */
+  private static long wholeNumber(RoutingContext rc, String name, long otherwise) {
+    String value = rc.queryParams().get(name);
+    if (value == null) return otherwise;
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new Problems.BadRequest("The query parameter " + name + " must be a whole number such as 42.");
+    }
   }
 
   private static UUID entryId(RoutingContext rc) {

@@ -15,6 +15,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
+import io.waitline.notify.Notifications;
 import io.waitline.queue.command.QueueCommands;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,12 @@ public final class WebApi {
   public record Settings(String publicUrl, String staffToken) {}
 
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings) {
+    return router(vertx, pool, commands, settings, null);
+  }
+
+  /** The edge with the notifications module's endpoints; {@code notifications} null answers them with 404s. */
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications) {
     StaffAuth auth = new StaffAuth(settings.staffToken());
     QueueApi api = new QueueApi(commands, settings.publicUrl());
     VisitApi visits = new VisitApi(commands);
@@ -73,6 +80,9 @@ public final class WebApi {
     ops.put("getVisit", visits::get);
     ops.put("visitRunningLate", visits::runningLate);
     ops.put("visitLeave", visits::leave);
+    ops.put("kioskCheckIn", new KioskApi(commands, settings.publicUrl())::checkIn);
+    NotificationApi notify = new NotificationApi(notifications, commands, settings.publicUrl());
+    notify.register(ops);
 
     return vertx.fileSystem().readFile(CONTRACT).map(WebApi::contractForRouter)
         .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {
@@ -99,11 +109,15 @@ public final class WebApi {
       root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
           .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
           .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", "DOWN").put("database", err.getMessage()).encode())));
+              .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
       root.get("/metrics").handler(PrometheusScrapingHandler.create());
-      root.get("/ws/queues/:queueId").handler(feeds::queueFeed);
-      root.get("/ws/sites/:siteId").handler(feeds::siteFeed);
-      root.get("/ws/visits/:token").handler(feeds::visitFeed);
+      // feeds upgrade after a database lookup: route them before the body handler reads (and so ends) the request,
+      // and hold the request paused until the upgrade
+      root.get("/ws/queues/:queueId").order(-1).handler(upgradeLater(feeds::queueFeed));
+      root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
+      root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
+      notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
+      WebPages.mount(root); // the web faces and their Content-Security-Policy
       root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
       root.route().failureHandler(Problems::handle);
       for (int status : new int[] {400, 404, 405, 413, 415}) {
@@ -149,6 +163,18 @@ public final class WebApi {
     if (node instanceof List<?> l) return l.stream().map(WebApi::normalize).toList();
     if (node instanceof java.util.Date d) return d.toInstant().toString();
     return node;
+  }
+
+  private static Handler<RoutingContext> upgradeLater(Handler<RoutingContext> feed) {
+    return rc -> {
+      if (!rc.request().headers().contains("Upgrade", "websocket", true)) {
+        Problems.send(rc, 400, "websocket-only", "WebSocket only",
+            "This address is a live feed; open it with a WebSocket client.");
+        return;
+      }
+      rc.request().pause();
+      feed.handle(rc);
+    };
   }
 
   private static void securityHeaders(RoutingContext rc) {

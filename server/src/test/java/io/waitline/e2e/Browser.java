@@ -1,0 +1,150 @@
+package io.waitline.e2e;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Debian Chromium driven through Debian's chromedriver (never a downloaded one: the driver and browser
+ * paths are given, so Selenium Manager is not asked), with a fresh profile and an exact viewport.
+ */
+final class Browser implements AutoCloseable {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** The longest any test waits for the page to show something. */
+  static final Duration PATIENCE = Duration.ofSeconds(10);
+
+  final ChromeDriver driver;
+  final int width;
+  private final ChromeDriverService service;
+  private final Path profile;
+
+  /** Kept referenced: a logger only configured through a temporary reference may be collected and forget it. */
+  private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
+
+  static {
+    // chromium is newer than Selenium's CDP bindings; plain WebDriver needs none of them, so no warning each start
+    SELENIUM_LOG.setLevel(Level.SEVERE);
+  }
+
+  /** Skips (with the reason) where Chromium is not installed; .ci/run installs it. */
+  static void assumeInstalled() {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+  }
+
+  static Browser phone() throws IOException {
+    return new Browser(390, 844, true);
+  }
+
+  static Browser tv() throws IOException {
+    return new Browser(1920, 1080, false);
+  }
+
+  static Browser desktop() throws IOException {
+    return new Browser(1366, 900, false);
+  }
+
+  Browser(int width, int height, boolean mobile) throws IOException {
+    this.width = width;
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    profile = Files.createTempDirectory("waitline-chromium-");
+    service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+        .withLogOutput(java.io.OutputStream.nullOutputStream()).build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toString());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
+        // like a waiting-room screen set up to speak without a tap
+        "--autoplay-policy=no-user-gesture-required");
+    driver = new ChromeDriver(service, options);
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+  }
+
+  void open(String url) {
+    driver.get(url);
+  }
+
+  <T> T waitFor(Function<WebDriver, T> condition) {
+    return waitFor(PATIENCE, condition);
+  }
+
+  <T> T waitFor(Duration patience, Function<WebDriver, T> condition) {
+    // lists are redrawn on every live update, so an element found a moment ago may be gone: look again
+    return new WebDriverWait(driver, patience, Duration.ofMillis(50))
+        .ignoring(StaleElementReferenceException.class).until(condition);
+  }
+
+  WebElement find(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  /** Clicks the element, finding it again if a live update redrew it just then. */
+  void click(String css) {
+    waitFor(d -> {
+      d.findElement(By.cssSelector(css)).click();
+      return true;
+    });
+  }
+
+  /** Text of the element, or "" while it does not exist. */
+  String text(String css) {
+    var found = driver.findElements(By.cssSelector(css));
+    return found.isEmpty() ? "" : found.get(0).getText();
+  }
+
+  boolean visible(String css) {
+    var found = driver.findElements(By.cssSelector(css));
+    return !found.isEmpty() && found.get(0).isDisplayed();
+  }
+
+  Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /** Types the staff token into the "connect this device" form of a desk or kiosk page. */
+  void connectDevice(String token) {
+    waitFor(d -> visible("#device-token"));
+    find("#device-token").sendKeys(token);
+    find("#device-connect").click();
+    waitFor(d -> visible("#app"));
+  }
+
+  void screenshot(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      driver.quit();
+    } finally {
+      service.stop();
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.waitline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The front desk checks a patient in and calls them; the waiting-room TV and the patient's phone show it at once. */
+class LiveCallE2ETest {
+  @TempDir static Path dataDir;
+  private static RunningServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.assumeInstalled();
+    server = RunningServer.start(dataDir);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void aDeskCheckInAndCallReachTheTvAndThePatientsPhoneWithinASecond() throws Exception {
+    try (Browser desk = Browser.desktop(); Browser tv = Browser.tv(); Browser phone = Browser.phone()) {
+      desk.open(server.url("/desk/main"));
+      desk.connectDevice(RunningServer.TOKEN);
+      desk.waitFor(d -> desk.text("#conn").equals("Live"));
+
+      // check-in from the desk's form
+      desk.find("#ci-name").sendKeys("Ann Lee");
+      desk.find("#ci-dob").sendKeys("04231980");
+      desk.find("#ci-submit").click();
+      desk.waitFor(d -> desk.visible("#ci-link"));
+      String patientLink = desk.find("#ci-link").getAttribute("href");
+      assertThat(desk.text("#flash")).contains("Checked in Ann Lee: ticket A-001.");
+      desk.waitFor(d -> desk.text("#rows").contains("Ann Lee"));
+
+      phone.open(patientLink);
+      phone.waitFor(d -> phone.text("#conn").equals("Live") && phone.text("#ticket").equals("A-001"));
+      assertThat(phone.text("#position")).isEqualTo("1");
+      assertThat(phone.text("#ahead")).isEqualTo("0");
+      assertThat(phone.text("#estimate")).matches("under 5 min|\\d+–\\d+ min");
+
+      tv.open(server.url("/tv/main"));
+      tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")));
+      tv.waitFor(d -> tv.text("#next").contains("A-001"));
+
+      // the desk in Room 3 calls next (keyboard: the room, then Enter)
+      desk.find("#called-to").clear();
+      desk.find("#called-to").sendKeys("Room 3\n");
+      long clicked = System.currentTimeMillis();
+
+      tv.waitFor(d -> "A-001".equals(tv.find("#now-calling").getAttribute("data-last-ticket")));
+      phone.waitFor(d -> phone.visible("#called"));
+      long tvShown = Long.parseLong(tv.find("#now-calling").getAttribute("data-shown-at"));
+      long phoneShown = Long.parseLong(phone.find("#called").getAttribute("data-shown-at"));
+      System.out.printf("call shown on the TV after %d ms, on the phone after %d ms%n", tvShown - clicked,
+          phoneShown - clicked);
+      assertThat(tvShown - clicked).as("ms until the TV shows the call").isLessThan(1000);
+      assertThat(phoneShown - clicked).as("ms until the phone shows the call").isLessThan(1000);
+
+      assertThat(tv.text("#now-calling")).contains("A-001").contains("Room 3");
+      assertThat(tv.find("body").getAttribute("data-last-announcement")).isEqualTo("Ticket A 1, please go to Room 3.");
+      assertThat(tv.driver.getPageSource()).doesNotContain("Ann Lee").doesNotContain("A.L.");
+      assertThat(phone.text("#called")).contains("It's your turn!").contains("Please go to Room 3.");
+      desk.waitFor(d -> desk.text("#flash").contains("Called A-001 (Ann Lee) to Room 3."));
+    }
+  }
+
+  @Test
+  void aTvForChosenQueuesShowsOnlyTheirCalls() throws Exception {
+    // a site of its own, so ticket numbers do not depend on the order of tests
+    server.post("/api/v1/sites", new JsonObject().put("id", "north").put("name", "North Clinic")
+        .put("timeZone", "Europe/London"));
+    for (String[] q : new String[][] {{"north-gp", "GP", "N"}, {"north-lab", "Lab", "L"}}) {
+      server.post("/api/v1/sites/north/queues", new JsonObject().put("id", q[0]).put("name", q[1]).put("ticketPrefix", q[2]));
+    }
+    server.checkIn("north-gp", "Gil Hart");
+    server.checkIn("north-lab", "Lia Berg");
+    try (Browser tv = Browser.tv()) {
+      tv.open(server.url("/tv/north?queues=north-lab"));
+      tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#next").contains("L-001"));
+      assertThat(tv.text("#next")).doesNotContain("N-001");
+      server.callNext("north-gp", "Room 5");
+      server.callNext("north-lab", "Lab 2");
+      tv.waitFor(d -> "L-001".equals(tv.find("#now-calling").getAttribute("data-last-ticket")));
+      assertThat(tv.text("#now-calling")).contains("Lab 2").doesNotContain("Room 5");
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.waitline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every face on a 390×844 phone and a 1920×1080 screen: nothing spills sideways, and a screenshot of each is written
+ * to target/screenshots, or to the folder in -Dwaitline.screenshots (docs/screenshots holds the committed ones:
+ * {@code mvn -pl server test -Dtest=ScreenshotsE2ETest -Dwaitline.screenshots=$PWD/docs/screenshots}).
+ */
+class ScreenshotsE2ETest {
+  @TempDir static Path dataDir;
+  private static RunningServer server;
+  private static final Path OUT = Path.of(System.getProperty("waitline.screenshots", "target/screenshots"));
+  private static String waitingLink;
+  private static String calledLink;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.assumeInstalled();
+    server = RunningServer.start(dataDir);
+    for (String name : new String[] {"Ann Lee", "Bob Stone", "Carla Diaz", "Dev Patel", "Eve Moreau", "Farid Khan"}) {
+      JsonObject e = server.checkIn("general", name);
+      if (name.equals("Ann Lee")) calledLink = e.getString("patientLink");
+      if (name.equals("Eve Moreau")) waitingLink = e.getString("patientLink");
+      if (name.equals("Dev Patel")) {
+        String link = e.getString("patientLink");
+        server.post("/api/v1/visits/" + link.substring(link.lastIndexOf('/') + 1) + "/running-late", null);
+      }
+    }
+    for (String name : new String[] {"Gina Rossi", "Hugo Blanc", "Ivy Chen"}) server.checkIn("lab", name);
+    server.appointmentToday("general", "Jon Smith", "1950-01-31", "shot-1");
+    server.appointmentToday("lab", "Kim Lo", "1985-03-03", "shot-2");
+    server.appointmentToday("lab", "Lee Park", "1979-11-21", "shot-3");
+    JsonObject lab = server.callNext("lab", "Lab 1");
+    server.post("/api/v1/entries/" + lab.getString("id") + "/start", null);
+    server.callNext("general", "Room 3");
+    server.callNext("general", "Room 2");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void everyFaceFitsAPhoneAndATvScreen() throws Exception {
+    try (Browser phone = Browser.phone(); Browser tv = Browser.tv()) {
+      for (var entry : Map.of("phone", phone, "tv", tv).entrySet()) {
+        String size = entry.getKey();
+        Browser b = entry.getValue();
+        b.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+            java.util.List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
+
+        b.open(waitingLink);
+        b.waitFor(d -> b.text("#conn").equals("Live") && b.text("#ticket").equals("A-005"));
+        shoot(b, "patient-" + size);
+
+        b.open(calledLink);
+        b.waitFor(d -> b.visible("#called"));
+        shoot(b, "patient-called-" + size);
+
+        b.open(waitingLink + "?lang=ar");
+        b.waitFor(d -> b.text("#conn").equals("مباشر"));
+        shoot(b, "patient-ar-" + size);
+
+        b.open(server.url("/tv/main"));
+        b.waitFor(d -> b.text("#now-calling").contains("A-002"));
+        shoot(b, "tv-" + size);
+
+        b.open(server.url("/desk/main"));
+        b.connectDevice(RunningServer.TOKEN);
+        b.waitFor(d -> b.text("#rows").contains("Farid Khan") && b.text("#conn").equals("Live"));
+        shoot(b, "desk-" + size);
+
+        b.open(server.url("/kiosk/main"));
+        b.waitFor(d -> "welcome".equals(b.find("body").getAttribute("data-screen")));
+        shoot(b, "kiosk-welcome-" + size);
+        b.find("#go-find").click();
+        b.find("#find-name").sendKeys(size.equals("phone") ? "Kim Lo" : "Lee Park");
+        b.find("#dob-day").sendKeys(size.equals("phone") ? "3" : "21");
+        new org.openqa.selenium.support.ui.Select(b.find("#dob-month")).selectByValue(size.equals("phone") ? "3" : "11");
+        b.find("#dob-year").sendKeys(size.equals("phone") ? "1985" : "1979");
+        b.find("#find-submit").click();
+        b.waitFor(d -> "ticket".equals(b.find("body").getAttribute("data-screen")));
+        shoot(b, "kiosk-" + size);
+      }
+    }
+  }
+
+  private static void shoot(Browser b, String name) throws Exception {
+    Thread.sleep(150); // let the last frame paint
+    // a phone lays a too-wide page out wider than its screen, so compare with the screen itself
+    long overflow = (Long) b.js("return Math.max(document.documentElement.scrollWidth, window.innerWidth)") - b.width;
+    assertThat(overflow).as(name + " spills sideways by px").isLessThanOrEqualTo(0);
+    b.screenshot(OUT.resolve(name + ".png"));
+  }
+}

@@ -1,0 +1,404 @@
+// The front desk (/desk/{siteId}): today's list with live statuses and time-in-status alerts, search, check-in,
+// call next for this desk, recall, no-show, transfer, undo, pause and staff on duty. Every action is answered on
+// the page; a refusal shows the server's own sentence.
+
+import { api, el } from './api.js';
+import { connectDevice, deviceToken, forgetDevice } from './device.js';
+import { SeqFeed } from './feed.js';
+import { chooseLanguage, formatNumber, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
+
+const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
+const $ = (id) => document.getElementById(id);
+const PREFS = 'waitline.desk.' + siteId;
+
+const ACTIONS = {
+  expected: ['arrive', 'no-show', 'cancel'],
+  waiting: ['transfer', 'leave', 'cancel', 'undo'],
+  called: ['recall', 'start', 'no-show', 'requeue', 'transfer', 'undo'],
+  in_service: ['complete', 'requeue', 'transfer', 'undo'],
+  no_show: ['requeue', 'cancel', 'undo'],
+  completed: ['undo'],
+  cancelled: ['undo'],
+  left: ['undo'],
+  transferred: [],
+};
+const RANK = { called: 0, in_service: 1, waiting: 2, expected: 3, no_show: 4 };
+const FINISHED = new Set(['completed', 'cancelled', 'left', 'transferred']);
+
+let token = null;
+let site = null;
+let feed = null;
+const queues = new Map(); // id → queue
+const positions = new Map(); // entry id → position
+const waitingCount = new Map(); // queue id → number waiting
+let entries = [];
+let loadSeq = 0;
+let reloadTimer = null;
+
+function prefs() {
+  try {
+    return JSON.parse(localStorage.getItem(PREFS) || '{}');
+  } catch {
+    return {};
+  }
+}
+
+function savePrefs(change) {
+  try {
+    localStorage.setItem(PREFS, JSON.stringify({ ...prefs(), ...change }));
+  } catch {
+    // kept for this page only
+  }
+}
+
+function call(path, options = {}) {
+  return api(path, { ...options, token });
+}
+
+function flash(text, undoEntry) {
+  $('error').textContent = '';
+  const parts = [el('span', {}, text)];
+  if (undoEntry) {
+    parts.push(el('button', {
+      type: 'button', class: 'secondary small', id: 'flash-undo',
+      onclick: () => act(undoEntry, 'undo'),
+    }, t('act.undo')));
+  }
+  $('flash').replaceChildren(...parts);
+}
+
+async function failed(e) {
+  if (e.status === 401) {
+    forgetDevice();
+    if (feed) feed.stop();
+    $('app').hidden = true;
+    await connectDevice($('connect'), e.message);
+    location.reload();
+    return;
+  }
+  $('flash').replaceChildren();
+  $('error').textContent = e.message;
+}
+
+function nameOf(entry) {
+  return (entry.patient && entry.patient.name) || entry.initials || '';
+}
+
+function statusText(status) {
+  return t('status.' + status);
+}
+
+// --- the list
+
+function scheduleReload() {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(reload, 150);
+}
+
+async function reload() {
+  const mine = ++loadSeq;
+  const q = $('search').value.trim();
+  try {
+    const list = await call(`/api/v1/sites/${encodeURIComponent(siteId)}/entries` + (q ? '?q=' + encodeURIComponent(q) : ''));
+    if (mine !== loadSeq) return; // a newer search answered already
+    entries = list;
+    renderRows();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function minutesIn(entry) {
+  return Math.max(0, Math.floor((Date.now() - Date.parse(entry.statusSince)) / 60000));
+}
+
+function renderRows() {
+  const showFinished = $('show-finished').checked;
+  const waitAlert = Number($('wait-alert').value) || 20;
+  const calledAlert = Number($('called-alert').value) || 5;
+  const rows = entries
+    .filter((e) => showFinished || !FINISHED.has(e.status))
+    .sort((a, b) => {
+      const ra = RANK[a.status] ?? 9;
+      const rb = RANK[b.status] ?? 9;
+      if (ra !== rb) return ra - rb;
+      const pa = positions.get(a.id) ?? 1e9;
+      const pb = positions.get(b.id) ?? 1e9;
+      if (pa !== pb) return pa - pb;
+      return (a.appointmentAt || a.placeAt || '').localeCompare(b.appointmentAt || b.placeAt || '');
+    })
+    .map((e) => {
+      const minutes = minutesIn(e);
+      const limit = e.status === 'waiting' ? waitAlert : e.status === 'called' ? calledAlert : null;
+      const alert = limit !== null && minutes >= limit;
+      const who = e.ticket || nameOf(e);
+      const patient = e.patient || {};
+      return el('tr', { class: `status-${e.status}` + (alert ? ' alert' : ''), dataset: { entry: e.id, ticket: e.ticket || '' } },
+        el('td', { class: 'ticket' }, e.ticket || '—'),
+        el('td', {},
+          el('span', { class: 'name' }, patient.name || ''),
+          patient.birthDate ? el('small', {}, ' ' + patient.birthDate) : null,
+          patient.mrn ? el('small', {}, ' · ' + patient.mrn) : null,
+          e.runningLate ? el('span', { class: 'badge' }, t('desk.late')) : null),
+        el('td', {}, (queues.get(e.queueId) || {}).name || e.queueId),
+        el('td', { class: 'status' }, statusText(e.status), e.calledTo && (e.status === 'called' || e.status === 'in_service') ? ' · ' + e.calledTo : ''),
+        el('td', { class: 'since' }, t('desk.minutes', { n: formatNumber(minutes) }),
+          alert ? el('strong', { class: 'over' }, ' ⚠ ' + t('desk.over', { n: formatNumber(limit) })) : null),
+        el('td', {}, positions.has(e.id) && e.status === 'waiting' ? formatNumber(positions.get(e.id)) : ''),
+        el('td', { class: 'row-actions' }, ...(ACTIONS[e.status] || []).map((op) => el('button', {
+          type: 'button',
+          class: op === 'undo' ? 'secondary small' : 'small',
+          dataset: { op },
+          'aria-label': `${t('act.' + op)} ${who}`,
+          onclick: () => (op === 'transfer' ? openTransfer(e) : act(e, op)),
+        }, t('act.' + op)))));
+    });
+  $('rows').replaceChildren(...rows);
+  $('empty').hidden = rows.length > 0;
+}
+
+// --- actions
+
+async function act(entry, op) {
+  try {
+    const result = await call(`/api/v1/entries/${entry.id}/${op}`, { method: 'POST' });
+    flash(t('desk.doneAction', { ticket: result.ticket || nameOf(result), status: statusText(result.status) }),
+      op === 'undo' ? null : result);
+    scheduleReload();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+let transferring = null;
+
+function openTransfer(entry) {
+  transferring = entry;
+  $('transfer-title').textContent = t('desk.transferTitle', { ticket: entry.ticket || nameOf(entry) });
+  $('transfer-queue').replaceChildren(...[...queues.values()].filter((q) => q.id !== entry.queueId)
+    .map((q) => el('option', { value: q.id }, q.name)));
+  $('transfer-priority').value = '';
+  $('transfer-dialog').showModal();
+}
+
+async function transfer() {
+  const entry = transferring;
+  transferring = null;
+  if (!entry || !$('transfer-queue').value) return;
+  const body = { queueId: $('transfer-queue').value };
+  if ($('transfer-priority').value) body.priority = $('transfer-priority').value;
+  try {
+    const moved = await call(`/api/v1/entries/${entry.id}/transfer`, { method: 'POST', body });
+    flash(t('desk.doneAction', { ticket: moved.ticket, status: (queues.get(moved.queueId) || {}).name || moved.queueId }));
+    scheduleReload();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function callNext(event) {
+  event.preventDefault();
+  const queueId = $('call-queue').value;
+  const calledTo = $('called-to').value.trim();
+  savePrefs({ queue: queueId, room: calledTo });
+  try {
+    const entry = await call(`/api/v1/queues/${encodeURIComponent(queueId)}/call-next`, { method: 'POST', body: { calledTo } });
+    flash(t('desk.doneCall', { ticket: entry.ticket, name: nameOf(entry), room: entry.calledTo }), entry);
+    scheduleReload();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function checkIn(event) {
+  event.preventDefault();
+  const patient = { name: $('ci-name').value.trim() };
+  if ($('ci-dob').value) patient.birthDate = $('ci-dob').value;
+  if ($('ci-mrn').value.trim()) patient.mrn = $('ci-mrn').value.trim();
+  if ($('ci-phone').value.trim()) patient.phone = $('ci-phone').value.trim();
+  const queueId = $('ci-queue').value;
+  try {
+    const entry = await call(`/api/v1/queues/${encodeURIComponent(queueId)}/check-ins`, {
+      method: 'POST', body: { patient, priority: $('ci-priority').value },
+    });
+    flash(t('desk.doneCheckIn', { name: patient.name, ticket: entry.ticket }), entry);
+    $('ci-result').replaceChildren(t('desk.patientLink') + ': ',
+      el('a', { id: 'ci-link', href: entry.patientLink, target: '_blank', rel: 'noopener' }, entry.ticket));
+    $('checkin-form').reset();
+    $('ci-queue').value = queueId;
+    $('ci-name').focus();
+    scheduleReload();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function setPaused(queue, paused) {
+  try {
+    const q = await call(`/api/v1/queues/${encodeURIComponent(queue.id)}/${paused ? 'pause' : 'resume'}`, { method: 'POST' });
+    queues.set(q.id, q);
+    flash(t(paused ? 'desk.donePause' : 'desk.doneResume', { queue: q.name }));
+    renderQueues();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function setStaff(queue, input) {
+  try {
+    const q = await call(`/api/v1/queues/${encodeURIComponent(queue.id)}/staff-on-duty`, {
+      method: 'PUT', body: { staffOnDuty: Number(input.value) },
+    });
+    queues.set(q.id, q);
+    flash(t('desk.doneStaff', { queue: q.name, n: formatNumber(q.staffOnDuty) }));
+    renderQueues();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function renderQueues() {
+  $('queues').replaceChildren(...[...queues.values()].map((q) => {
+    const staff = el('input', { type: 'number', min: '0', max: '500', value: String(q.staffOnDuty), id: 'staff-' + q.id, class: 'staff' });
+    return el('li', { dataset: { queue: q.id }, class: q.paused ? 'paused' : '' },
+      el('div', { class: 'q-head' },
+        el('strong', {}, q.name),
+        el('span', {}, t('desk.waitingCount', { n: formatNumber(waitingCount.get(q.id) || 0) })),
+        q.paused ? el('span', { class: 'badge' }, t('desk.paused')) : null),
+      el('div', { class: 'q-tools' },
+        el('button', {
+          type: 'button', class: 'small', id: 'pause-' + q.id,
+          onclick: () => setPaused(q, !q.paused),
+        }, q.paused ? t('desk.resume') : t('desk.pause')),
+        el('label', { for: 'staff-' + q.id, class: 'inline' }, t('desk.staff')),
+        staff,
+        el('button', { type: 'button', class: 'small secondary', onclick: () => setStaff(q, staff) }, t('desk.set'))));
+  }));
+}
+
+function fillQueueSelects() {
+  const options = () => [...queues.values()].map((q) => el('option', { value: q.id }, q.name));
+  $('call-queue').replaceChildren(...options());
+  $('ci-queue').replaceChildren(...options());
+  const p = prefs();
+  if (p.queue && queues.has(p.queue)) $('call-queue').value = p.queue;
+  if (p.room) $('called-to').value = p.room;
+  $('ci-queue').value = $('call-queue').value;
+}
+
+// --- live
+
+function onSnapshot(snapshot) {
+  queues.set(snapshot.queue.id, { ...(queues.get(snapshot.queue.id) || {}), ...snapshot.queue });
+  const waiting = snapshot.entries.filter((e) => e.status === 'waiting' && e.position != null);
+  for (const e of snapshot.entries) positions.delete(e.id);
+  for (const e of waiting) positions.set(e.id, e.position);
+  waitingCount.set(snapshot.queue.id, waiting.length);
+  renderQueues();
+  scheduleReload();
+}
+
+function onEvent(ev) {
+  if (ev.queue) queues.set(ev.queueId, { ...(queues.get(ev.queueId) || {}), ...ev.queue });
+  if (ev.entry) positions.delete(ev.entry.id);
+  if (ev.lineup) {
+    for (const p of ev.lineup) positions.set(p.id, p.position);
+    waitingCount.set(ev.queueId, ev.lineup.length);
+  }
+  renderQueues();
+  scheduleReload();
+}
+
+function onState(state) {
+  const conn = $('conn');
+  conn.textContent = state === 'live' ? t('common.live') : state === 'connecting' ? t('common.connecting') : t('common.reconnecting');
+  conn.className = 'conn ' + (state === 'live' ? 'live' : 'down');
+  document.body.dataset.feed = state;
+}
+
+function keys(event) {
+  const tag = (event.target && event.target.tagName) || '';
+  if (['INPUT', 'SELECT', 'TEXTAREA'].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (document.querySelector('dialog[open]')) return;
+  if (event.key === '/') {
+    event.preventDefault();
+    $('search').focus();
+  } else if (event.key === 'n' || event.key === 'N') {
+    event.preventDefault();
+    $('call-form').requestSubmit();
+  } else if (event.key === 'c' || event.key === 'C') {
+    event.preventDefault();
+    $('ci-name').focus();
+  }
+}
+
+async function start() {
+  chooseLanguage(null);
+  languagePicker($('lang'));
+  translatePage();
+  token = deviceToken();
+  if (!token) token = await connectDevice($('connect'));
+  $('connect').replaceChildren();
+  try {
+    site = await call(`/api/v1/sites/${encodeURIComponent(siteId)}`);
+    for (const q of await call(`/api/v1/sites/${encodeURIComponent(siteId)}/queues`)) queues.set(q.id, q);
+  } catch (e) {
+    if (e.status === 401) {
+      failed(e);
+      return;
+    }
+    $('connect').replaceChildren(el('p', { class: 'card error' }, e.message));
+    return;
+  }
+  chooseLanguage(site.language);
+  onLanguageChange(() => {
+    renderQueues();
+    renderRows();
+  });
+  $('site-name').textContent = site.name;
+  document.title = `${site.name} — ${t('desk.title')}`;
+  $('app').hidden = false;
+  $('disconnect').hidden = false;
+  $('disconnect').addEventListener('click', () => {
+    forgetDevice();
+    location.reload();
+  });
+  const p = prefs();
+  if (p.waitAlert) $('wait-alert').value = p.waitAlert;
+  if (p.calledAlert) $('called-alert').value = p.calledAlert;
+  fillQueueSelects();
+  renderQueues();
+
+  $('call-form').addEventListener('submit', callNext);
+  $('checkin-form').addEventListener('submit', checkIn);
+  let searchTimer = null;
+  $('search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(reload, 250);
+  });
+  $('show-finished').addEventListener('change', renderRows);
+  for (const id of ['wait-alert', 'called-alert']) {
+    $(id).addEventListener('change', () => {
+      savePrefs({ waitAlert: $('wait-alert').value, calledAlert: $('called-alert').value });
+      renderRows();
+    });
+  }
+  $('transfer-dialog').addEventListener('close', () => {
+    if ($('transfer-dialog').returnValue === 'go') transfer();
+    else transferring = null;
+  });
+  document.addEventListener('keydown', keys);
+  setInterval(renderRows, 15_000); // time in status moves on
+
+  feed = new SeqFeed({
+    path: `/ws/sites/${encodeURIComponent(siteId)}`,
+    params: () => ({ view: 'staff', access_token: token }),
+    onSnapshot,
+    onEvent,
+    onState,
+  });
+  feed.start();
+  reload();
+}
+
+start();

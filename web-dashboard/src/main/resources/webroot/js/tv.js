@@ -1,0 +1,198 @@
+// The waiting-room board (/tv/{siteId}?queues=a,b): who is called to which room, who is next, who was called
+// recently; ticket codes or initials as the site chose, never names. Runs unattended: reconnects and resyncs by
+// seq, marks the board when the feed is lost, keeps bounded state, and reloads itself once a day at night.
+
+import { api, el } from './api.js';
+import { SeqFeed } from './feed.js';
+import { chooseLanguage, formatTime, lang, onLanguageChange, t, translatePage } from './i18n.js';
+import { Announcer } from './sound.js';
+
+const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
+const params = new URLSearchParams(location.search);
+const only = params.get('queues') ? new Set(params.get('queues').split(',').map((s) => s.trim()).filter(Boolean)) : null;
+const $ = (id) => document.getElementById(id);
+
+const ENDED = new Set(['completed', 'cancelled', 'left', 'transferred', 'expected']);
+const NOW_MAX = 3;
+const NEXT_MAX = 6;
+const RECENT_MAX = 5;
+const RECENT_KEPT = 12;
+
+let site = null;
+let live = false;
+const queues = new Map(); // queueId → { queue, entries: Map(id → entry), lineup: [{id, ticket, position}] }
+let recent = []; // newest first: { id, ticket, initials, calledTo, at }
+let newCall = null;
+let renderPending = false;
+const announcer = new Announcer();
+const loadedAt = Date.now();
+
+function shown(queueId) {
+  return !only || only.has(queueId);
+}
+
+function label(entry) {
+  return site && site.displayMode === 'initials' && entry.initials ? entry.initials : entry.ticket;
+}
+
+function remember(entry, at) {
+  recent = [{ id: entry.id, ticket: entry.ticket, initials: entry.initials, calledTo: entry.calledTo, at },
+    ...recent.filter((r) => r.id !== entry.id)].slice(0, RECENT_KEPT);
+}
+
+function onSnapshot(q) {
+  const entries = new Map();
+  for (const e of q.entries) if (!ENDED.has(e.status)) entries.set(e.id, e);
+  const lineup = q.entries.filter((e) => e.status === 'waiting' && e.position != null)
+    .sort((a, b) => a.position - b.position).map((e) => ({ id: e.id, ticket: e.ticket, position: e.position }));
+  queues.set(q.queue.id, { queue: q.queue, entries, lineup });
+  if (shown(q.queue.id)) {
+    q.entries.filter((e) => e.status === 'called' || e.status === 'in_service')
+      .sort((a, b) => a.statusSince.localeCompare(b.statusSince))
+      .forEach((e) => { if (!recent.some((r) => r.id === e.id)) remember(e, e.statusSince); });
+  }
+  scheduleRender();
+}
+
+function onEvent(ev) {
+  let q = queues.get(ev.queueId);
+  if (!q) {
+    q = { queue: ev.queue || { id: ev.queueId }, entries: new Map(), lineup: [] };
+    queues.set(ev.queueId, q);
+  }
+  if (ev.queue) q.queue = { ...q.queue, ...ev.queue };
+  const e = ev.entry;
+  if (e) {
+    if (ENDED.has(e.status)) q.entries.delete(e.id);
+    else q.entries.set(e.id, e);
+  }
+  if (ev.lineup) q.lineup = ev.lineup;
+  if (e && (ev.event === 'called' || ev.event === 'recalled') && shown(ev.queueId)) {
+    remember(e, ev.at);
+    newCall = e;
+    announce(e);
+  }
+  scheduleRender();
+}
+
+function announce(entry) {
+  const ticket = (entry.ticket || '').replace(/-0*/, ' ');
+  const text = entry.calledTo ? t('tv.announce', { ticket, room: entry.calledTo }) : t('tv.announceNoRoom', { ticket });
+  $('announcement').textContent = text;
+  document.body.dataset.lastAnnouncement = text;
+  announcer.say(text, lang());
+}
+
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  setTimeout(() => {
+    renderPending = false;
+    render();
+  }, 0);
+}
+
+function render() {
+  const visible = [...queues.values()].filter((q) => shown(q.queue.id));
+  const several = visible.length > 1;
+  const queueName = (id) => (queues.get(id) && queues.get(id).queue.name) || '';
+
+  const calling = visible.flatMap((q) => [...q.entries.values()].filter((e) => e.status === 'called'))
+    .sort((a, b) => b.statusSince.localeCompare(a.statusSince)).slice(0, NOW_MAX);
+  $('now-calling').replaceChildren(...calling.map((e, i) => el('li', {
+    class: i === 0 ? 'call latest' : 'call',
+    dataset: { ticket: e.ticket || '', entry: e.id },
+  },
+  el('span', { class: 'who' }, label(e),
+    site && site.displayMode === 'initials' && e.initials ? el('small', {}, ' ' + e.ticket) : null),
+  el('span', { class: 'arrow', 'aria-hidden': 'true' }, document.documentElement.dir === 'rtl' ? '←' : '→'),
+  el('span', { class: 'room' }, e.calledTo || t('tv.frontDesk')))));
+  $('none-called').hidden = calling.length > 0;
+  if (newCall && calling.some((e) => e.id === newCall.id)) {
+    $('now-calling').dataset.shownAt = String(Date.now());
+    $('now-calling').dataset.lastTicket = newCall.ticket || '';
+    newCall = null;
+  }
+
+  const perQueue = several ? Math.max(2, Math.floor(NEXT_MAX / visible.length)) : NEXT_MAX;
+  const next = visible.flatMap((q) => q.lineup.slice(0, perQueue).map((p) => ({ ...p, queueId: q.queue.id })))
+    .slice(0, NEXT_MAX);
+  $('next').replaceChildren(...next.map((p) => {
+    const entry = queues.get(p.queueId).entries.get(p.id);
+    return el('li', { dataset: { ticket: p.ticket || '' } },
+      el('span', { class: 'who' }, entry ? label(entry) : p.ticket),
+      several ? el('span', { class: 'queue' }, queueName(p.queueId)) : null);
+  }));
+  $('none-waiting').hidden = next.length > 0;
+
+  const callingIds = new Set(calling.map((e) => e.id));
+  const past = recent.filter((r) => !callingIds.has(r.id)).slice(0, RECENT_MAX);
+  $('recent').replaceChildren(...past.map((r) => el('li', { dataset: { ticket: r.ticket || '' } },
+    el('span', { class: 'who' }, site && site.displayMode === 'initials' && r.initials ? r.initials : r.ticket),
+    el('span', { class: 'room' }, r.calledTo || ''))));
+
+  const paused = visible.filter((q) => q.queue.paused).map((q) => t('tv.paused', { queue: q.queue.name }));
+  $('paused-queues').textContent = paused.join(' · ');
+}
+
+function setLive(state) {
+  live = state === 'live';
+  document.body.classList.toggle('feed-lost', !live);
+  document.body.dataset.feed = state;
+  $('feed-lost').hidden = live;
+}
+
+function tick() {
+  const now = new Date();
+  $('clock').textContent = formatTime(now, site && site.timeZone);
+  // a fresh page once a day, at night and only while the server is reachable
+  if (live && Date.now() - loadedAt > 20 * 3600_000) {
+    const hour = Number(new Intl.DateTimeFormat('en', { hour: 'numeric', hourCycle: 'h23', timeZone: site.timeZone }).format(now));
+    if (hour === 3) location.reload();
+  }
+}
+
+async function loadSite() {
+  for (;;) {
+    try {
+      return await api(`/api/v1/sites/${encodeURIComponent(siteId)}`);
+    } catch (e) {
+      setLive('connecting');
+      $('site-name').textContent = e.status === 404 ? e.message : 'Waitline';
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
+async function start() {
+  chooseLanguage(null);
+  translatePage();
+  setLive('connecting');
+  tick();
+  setInterval(tick, 1000);
+  site = await loadSite();
+  chooseLanguage(site.language);
+  onLanguageChange(render);
+  $('site-name').textContent = site.name;
+  document.title = site.name + ' — Waitline';
+  tick();
+
+  if (!announcer.allowed) {
+    const button = $('sound');
+    button.hidden = false;
+    button.addEventListener('click', () => {
+      announcer.unlock();
+      button.hidden = true;
+    });
+  }
+
+  new SeqFeed({
+    path: `/ws/sites/${encodeURIComponent(siteId)}`,
+    params: () => ({ view: 'display' }),
+    onSnapshot,
+    onEvent,
+    onState: setLive,
+  }).start();
+}
+
+start();

@@ -1,0 +1,106 @@
+package io.waitline.web;
+
+import static io.waitline.web.LiveFeedTest.range;
+import static io.waitline.web.LiveFeedTest.seqs;
+import static io.waitline.web.TestApp.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waitline.queue.event.QueueEvent;
+import java.util.Comparator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events that reach the node lost, reversed or twice still reach clients once each, in seq order, without gaps:
+ * the session fills gaps from the event log and drops what it has already sent.
+ */
+class UnreliableDeliveryTest {
+  private static TestApp app;
+  private static FaultyPublisher publisher;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(real -> publisher = new FaultyPublisher(real));
+  }
+
+  @AfterEach
+  void behave() {
+    publisher.mode(FaultyPublisher.Mode.PASS);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  private static long snapshotSeq(FeedClient feed, String queue) {
+    return feed.next("snapshot").getJsonArray("queues").stream()
+        .map(q -> (io.vertx.core.json.JsonObject) q)
+        .filter(q -> q.getJsonObject("queue").getString("id").equals(queue))
+        .findFirst().orElseThrow().getLong("seq");
+  }
+
+  @Test
+  void eventsThePublisherLostAreFilledFromTheEventLog() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "Already Here");
+    try (FeedClient queueFeed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN);
+        FeedClient displayFeed = app.feed("/ws/queues/" + queue + "?view=display");
+        FeedClient siteFeed = app.feed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + TOKEN)) {
+      long start = snapshotSeq(queueFeed, queue);
+      assertThat(snapshotSeq(displayFeed, queue)).isEqualTo(start);
+      assertThat(snapshotSeq(siteFeed, queue)).isEqualTo(start);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_EVERY_OTHER);
+      for (int i = 0; i < 6; i++) app.checkIn(queue, "Patient " + i);
+
+      assertThat(publisher.dropped()).extracting(QueueEvent::seq).containsExactly(start + 1, start + 3, start + 5);
+      for (FeedClient feed : new FeedClient[] {queueFeed, displayFeed, siteFeed}) {
+        assertThat(seqs(feed.events(6))).containsExactlyElementsOf(range(start + 1, start + 6));
+        feed.assertQuiet(200);
+      }
+    }
+  }
+
+  @Test
+  void eventsPublishedInReverseOrderReachTheClientInSeqOrder() {
+    String queue = app.newQueue();
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN)) {
+      long start = snapshotSeq(feed, queue);
+
+      publisher.mode(FaultyPublisher.Mode.HOLD);
+      app.checkIn(queue, "First In");
+      app.checkIn(queue, "Second In");
+      app.commands.callNext(queue, "Room 1", "test").await();
+      app.checkIn(queue, "Third In");
+      app.commands.setStaffOnDuty(queue, 3, "test").await();
+      feed.assertQuiet(200); // nothing published yet
+      publisher.releaseReversed();
+
+      assertThat(publisher.published()).containsExactly(start + 5, start + 4, start + 3, start + 2, start + 1)
+          .isSortedAccordingTo(Comparator.reverseOrder());
+      var events = feed.events(5);
+      assertThat(seqs(events)).containsExactlyElementsOf(range(start + 1, start + 5));
+      assertThat(events).extracting(e -> e.getString("event"))
+          .containsExactly("checked_in", "checked_in", "called", "checked_in", "staff_changed");
+      feed.assertQuiet(200);
+    }
+  }
+
+  @Test
+  void eventsPublishedTwiceReachTheClientOnce() {
+    String queue = app.newQueue();
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN)) {
+      long start = snapshotSeq(feed, queue);
+
+      publisher.mode(FaultyPublisher.Mode.DUPLICATE);
+      for (int i = 0; i < 4; i++) app.checkIn(queue, "Twin " + i);
+
+      assertThat(publisher.published()).hasSize(8);
+      assertThat(seqs(feed.events(4))).containsExactlyElementsOf(range(start + 1, start + 4));
+      feed.assertQuiet(300);
+    }
+  }
+}
