@@ -118,7 +118,8 @@ public final class WebApi {
       root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
       notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
       WebPages.mount(root); // the web faces and their Content-Security-Policy
-      root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+      root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+          .handler(StaticHandler.create("webroot").setCachingEnabled(false));
       root.route().failureHandler(Problems::handle);
       for (int status : new int[] {400, 404, 405, 413, 415}) {
         root.errorHandler(status, rc -> Problems.byStatus(rc, status));

@@ -22,7 +22,9 @@ final class WebPages {
 
   /** Adds the page routes, and the policy headers to every page and static file; call before the static handler. */
   static void mount(Router root) {
-    root.route("/*").handler(WebPages::policy);
+    // pages and static files answer GET/HEAD only, so a wrong method on an API path stays a 405
+    root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+        .handler(WebPages::policy);
     root.get("/").handler(rc -> page(rc, "index.html"));
     root.get("/visit/:token").handler(rc -> page(rc, "patient.html"));
     root.get("/visit/:token/manifest.webmanifest").handler(WebPages::visitManifest);
