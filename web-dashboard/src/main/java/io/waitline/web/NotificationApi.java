@@ -52,6 +52,12 @@ final class NotificationApi {
     ops.put("putNotificationPreferences", enabled(this::putPreferences));
     ops.put("listSiteNotifications", enabled(this::listSite));
     ops.put("retryNotification", enabled(this::retry));
+    ops.put("getNotification", enabled(rc -> QueueApi.respond(rc, 200,
+        notifications.notification(UUID.fromString(rc.pathParam("notificationId"))))));
+    ops.put("listEntryNotifications", enabled(rc -> {
+      UUID entry = UUID.fromString(rc.pathParam("entryId"));
+      QueueApi.respond(rc, 200, commands.entry(entry).compose(e -> notifications.entryNotifications(entry)));
+    }));
     ops.put("getQueueNotificationSettings", enabled(this::getQueueSettings));
     ops.put("putQueueNotificationSettings", enabled(this::putQueueSettings));
     ops.put("getSiteNotificationSettings", enabled(this::getSiteSettings));

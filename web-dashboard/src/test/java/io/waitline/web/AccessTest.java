@@ -231,6 +231,15 @@ class AccessTest {
     static Call visit(Entry e) {
       return new Call(GENERAL, null, app.visitToken(e), null);
     }
+
+    static Call visit(Entry e, JsonObject body) {
+      return new Call(GENERAL, null, app.visitToken(e), body);
+    }
+
+    /** A notification's id travels in the entry slot ({@code {notificationId}} in the path). */
+    static Call notification(java.util.UUID id) {
+      return new Call(GENERAL, id.toString(), null, null);
+    }
   }
 
   private static Entry waiting() {
@@ -309,13 +318,48 @@ class AccessTest {
     FIXTURES.put("getVisit", () -> Call.visit(waiting()));
     FIXTURES.put("visitRunningLate", () -> Call.visit(waiting()));
     FIXTURES.put("visitLeave", () -> Call.visit(waiting()));
+    FIXTURES.put("getWebPushPublicKey", Call::plain);
+    FIXTURES.put("subscribeWebPush", () -> Call.visit(waiting(), new JsonObject()
+        .put("endpoint", "https://fcm.googleapis.com/fcm/send/access-" + counter.incrementAndGet())
+        .put("keys", new JsonObject().put("auth", "c2l4dGVlbiBieXRlIGtleQ").put("p256dh", "BCVxsr7N_eNgVRqvHtD0zTZsEc6-"
+            + "VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"))));
+    FIXTURES.put("registerPushToken", () -> Call.visit(waiting(), new JsonObject().put("token", "fcm-token-1")
+        .put("platform", "android")));
+    FIXTURES.put("getNotificationPreferences", () -> Call.visit(waiting()));
+    FIXTURES.put("putNotificationPreferences", () -> Call.visit(waiting(), new JsonObject()
+        .put("channels", new JsonArray().add("sms")).put("language", "fr")));
+    FIXTURES.put("listSiteNotifications", Call::plain);
+    FIXTURES.put("retryNotification", () -> {
+      java.util.UUID id = java.util.UUID.randomUUID();
+      app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
+          + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
+          + " '{}', 'failed', now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "access:" + id,
+              waiting().id(), SITE, GENERAL)).await();
+      return Call.notification(id);
+    });
+    FIXTURES.put("getNotification", () -> {
+      java.util.UUID id = java.util.UUID.randomUUID();
+      app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
+          + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
+          + " '{}', 'sent', now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "access:" + id,
+              waiting().id(), SITE, GENERAL)).await();
+      return Call.notification(id);
+    });
+    FIXTURES.put("listEntryNotifications", () -> Call.entry(waiting(), null));
+    FIXTURES.put("getQueueNotificationSettings", Call::plain);
+    FIXTURES.put("putQueueNotificationSettings", () -> Call.body(new JsonObject()
+        .put("positionAlerts", new JsonArray().add(3).add(1)).put("longWaitMinutes", 45)));
+    FIXTURES.put("getSiteNotificationSettings", Call::plain);
+    FIXTURES.put("putSiteNotificationSettings", () -> Call.body(new JsonObject().put("quietHours", "21:00-07:00")
+        .put("staffEmail", "desk@clinic.example")));
   }
 
   // --- plumbing
 
   private static HttpResponse<Buffer> send(Operation op, Call call, String authorization) {
     String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
-        .replace("{entryId}", String.valueOf(call.entryId())).replace("{token}", String.valueOf(call.token()));
+        .replace("{entryId}", String.valueOf(call.entryId())).replace("{token}", String.valueOf(call.token()))
+        .replace("{notificationId}", String.valueOf(call.entryId()));
     HttpRequest<Buffer> request = app.anonymous(op.method(), path);
     if (authorization != null) request.putHeader("Authorization", authorization);
     return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();

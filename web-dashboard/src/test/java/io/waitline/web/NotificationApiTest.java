@@ -151,6 +151,14 @@ class NotificationApiTest {
     assertThat(failed.getString("lastError")).contains("sms: down");
     assertThat(list.bodyAsString()).doesNotContain("Cy Failed");
 
+    JsonObject one = http.get("/api/v1/notifications/" + id).putHeader("Authorization", "Bearer " + TOKEN).send()
+        .await().bodyAsJsonObject();
+    assertThat(one.getString("kind")).isEqualTo("called");
+    assertThat(one.getJsonArray("attempts")).isEmpty();
+    JsonArray ofEntry = http.get("/api/v1/entries/" + e.id() + "/notifications")
+        .putHeader("Authorization", "Bearer " + TOKEN).send().await().bodyAsJsonArray();
+    assertThat(ofEntry).extracting(o -> ((JsonObject) o).getString("id")).contains(id.toString());
+
     HttpResponse<Buffer> retry = http.post("/api/v1/notifications/" + id + "/retry")
         .putHeader("Authorization", "Bearer " + TOKEN).send().await();
     assertThat(retry.statusCode()).as(retry.bodyAsString()).isEqualTo(200);

@@ -17,6 +17,9 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.sqlclient.Pool;
+import io.waitline.notify.Notifications;
+import io.waitline.notify.NotificationsConfig;
+import io.waitline.notify.webpush.VapidKeys;
 import io.waitline.queue.Entry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
@@ -32,6 +35,7 @@ import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -58,10 +62,18 @@ final class TestApp implements AutoCloseable {
     // metrics on, as the server has them, so /metrics has something to scrape
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
-    pool = TestDatabase.pool(vertx, TestDatabase.freshDatabase(), 8);
+    var db = TestDatabase.freshDatabase();
+    Notifications.migrate("jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase(),
+        db.getUser(), db.getPassword());
+    pool = TestDatabase.pool(vertx, db, 8);
     commands = new QueueCommands(pool, new QueueStore(), faults.apply(new EventBusPublisher(vertx.eventBus())),
         new ServiceTimeEstimator(), clock);
-    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings("http://localhost", TOKEN)).await();
+    // notification endpoints with Web Push configured; nothing is sent (the module is not started)
+    VapidKeys vapid = VapidKeys.generate();
+    Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
+        Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
+    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings("http://localhost", TOKEN), notifications)
+        .await();
     server = vertx.createHttpServer().requestHandler(router).listen(0).await();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(server.actualPort()));

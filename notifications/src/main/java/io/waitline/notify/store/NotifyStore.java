@@ -1,0 +1,461 @@
+package io.waitline.notify.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.waitline.notify.Channel;
+import io.waitline.notify.IntentDraft;
+import io.waitline.notify.Kind;
+import io.waitline.notify.OutboxEvent;
+import io.waitline.notify.Preferences;
+import io.waitline.notify.QuietHours;
+import io.waitline.notify.channel.Recipient.WebPushSubscription;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** The SQL of notifications. Every method runs on the client it is given, so callers choose the transaction. */
+public final class NotifyStore {
+  public static final String OUTBOX = "outbox";
+  private static final String INTENT_COLUMNS = "i.id, i.dedupe_key, i.kind, i.event_id, i.entry_id, i.site_id,"
+      + " i.queue_id, i.ticket, i.urgent, i.params, i.state, i.channel, i.provider_ref, i.excluded, i.rounds,"
+      + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at";
+
+  // --- the outbox
+
+  /** Locks the checkpoint row (one reader at a time across nodes); null when there is none yet. */
+  public Future<Long> lockCheckpoint(SqlClient c) {
+    return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1 FOR UPDATE")
+        .execute(Tuple.of(OUTBOX))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  /** Starts reading the outbox at its current end (earlier events are history), unless another node just did. */
+  public Future<Void> createCheckpointAtEnd(SqlClient c, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_event_id, updated_at)"
+            + " SELECT $1, COALESCE(max(id), 0), $2 FROM queue_event ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(OUTBOX, odt(now))).mapEmpty();
+  }
+
+  public Future<Void> advanceCheckpoint(SqlClient c, long lastEventId, Instant now) {
+    return c.preparedQuery("UPDATE notify_checkpoint SET last_event_id = $2, updated_at = $3 WHERE name = $1")
+        .execute(Tuple.of(OUTBOX, lastEventId, odt(now))).mapEmpty();
+  }
+
+  public Future<Long> checkpoint(SqlClient c) {
+    return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1").execute(Tuple.of(OUTBOX))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  /** Queue events after {@code afterId} in id order, with their site. */
+  public Future<List<OutboxEvent>> eventsAfter(SqlClient c, long afterId, int limit) {
+    return c.preparedQuery("SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
+            + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id WHERE ev.id > $1 ORDER BY ev.id LIMIT $2")
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> map(rows, r -> new OutboxEvent(r.getLong("id"), r.getString("queue_id"), r.getString("site_id"),
+            r.getLong("seq"), r.getString("type"), (JsonObject) r.getValue("payload"),
+            instant(r.getOffsetDateTime("at")))));
+  }
+
+  /**
+   * Whether another transaction holds a write lock on the event log right now. An id missing from the log is a
+   * transaction still in flight only while someone does; with no writer it was rolled back and will never appear.
+   */
+  public Future<Boolean> eventWritersInFlight(SqlClient c) {
+    return c.query("SELECT count(*) FROM pg_locks WHERE locktype = 'relation'"
+            + " AND relation = 'queue_event'::regclass AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()")
+        .execute().map(rows -> rows.iterator().next().getLong(0) > 0);
+  }
+
+  // --- planning state
+
+  public Future<Map<String, QueueSettings>> queueSettings(SqlClient c, Collection<String> queueIds) {
+    return c.preparedQuery("SELECT queue_id, position_alerts, long_wait_minutes, delay_minutes"
+            + " FROM notify_queue_settings WHERE queue_id = ANY($1)")
+        .execute(Tuple.of(queueIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, QueueSettings> out = new HashMap<>();
+          for (Row r : rows) out.put(r.getString("queue_id"), queueSettings(r));
+          return out;
+        });
+  }
+
+  public Future<QueueSettings> queueSettings(SqlClient c, String queueId) {
+    return queueSettings(c, List.of(queueId)).map(m -> m.get(queueId));
+  }
+
+  public Future<Void> saveQueueSettings(SqlClient c, String queueId, QueueSettings s, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_queue_settings (queue_id, position_alerts, long_wait_minutes,"
+            + " delay_minutes, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (queue_id) DO UPDATE SET"
+            + " position_alerts = $2, long_wait_minutes = $3, delay_minutes = $4, updated_at = $5")
+        .execute(Tuple.of(queueId, s.positionAlerts().toArray(new Integer[0]), s.longWaitMinutes(),
+            s.delayMinutes(), odt(now)))
+        .mapEmpty();
+  }
+
+  private static QueueSettings queueSettings(Row r) {
+    Integer[] alerts = r.getArrayOfIntegers("position_alerts");
+    return new QueueSettings(alerts == null ? List.of() : Arrays.asList(alerts), r.getInteger("long_wait_minutes"),
+        r.getInteger("delay_minutes"));
+  }
+
+  public Future<Map<UUID, Integer>> baselines(SqlClient c, Collection<UUID> entryIds) {
+    if (entryIds.isEmpty()) return Future.succeededFuture(Map.of());
+    return c.preparedQuery("SELECT entry_id, baseline_p50 FROM notify_watch WHERE entry_id = ANY($1)")
+        .execute(Tuple.of(entryIds.toArray(new UUID[0])))
+        .map(rows -> {
+          Map<UUID, Integer> out = new HashMap<>();
+          for (Row r : rows) out.put(r.getUUID(0), r.getInteger(1));
+          return out;
+        });
+  }
+
+  public Future<Void> saveBaselines(SqlClient c, Map<UUID, Integer> baselines, Instant now) {
+    if (baselines.isEmpty()) return Future.succeededFuture();
+    List<Tuple> batch = new ArrayList<>();
+    baselines.forEach((id, p50) -> batch.add(Tuple.of(id, p50, odt(now))));
+    return c.preparedQuery("INSERT INTO notify_watch (entry_id, baseline_p50, updated_at) VALUES ($1, $2, $3)"
+            + " ON CONFLICT (entry_id) DO UPDATE SET baseline_p50 = $2, updated_at = $3")
+        .executeBatch(batch).mapEmpty();
+  }
+
+  // --- intents
+
+  /** Stores drafts; a key that exists already is left alone (the event was planned before). */
+  public Future<Integer> insertIntents(SqlClient c, List<IntentDraft> drafts, Instant now) {
+    if (drafts.isEmpty()) return Future.succeededFuture(0);
+    List<Tuple> batch = new ArrayList<>();
+    for (IntentDraft d : drafts) {
+      batch.add(Tuple.from(new Object[] {UUID.randomUUID(), d.key(), d.kind().wire(), d.kind().audience().wire(),
+          d.eventId(), d.entryId(), d.siteId(), d.queueId(), d.ticket(), d.kind().urgent(), d.params(),
+          d.skipped() ? "skipped" : "pending", d.skipped() ? null : odt(now), d.skipReason(), odt(now)}));
+    }
+    return c.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, event_id, entry_id, site_id,"
+            + " queue_id, ticket, urgent, params, state, next_attempt_at, last_error, created_at, updated_at)"
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15)"
+            + " ON CONFLICT (dedupe_key) DO NOTHING")
+        .executeBatch(batch)
+        .map(rows -> {
+          int n = 0;
+          for (RowSet<Row> r = rows; r != null; r = r.next()) n += r.rowCount();
+          return n;
+        });
+  }
+
+  /**
+   * Takes up to {@code limit} due intents for {@code worker} until {@code leaseUntil}: pending, held, failed or
+   * unknown ones whose time has come, and ones whose previous worker's lease ran out (it crashed or hung).
+   */
+  public Future<List<IntentRow>> claim(SqlClient c, String worker, Instant now, Instant leaseUntil, int limit) {
+    return c.preparedQuery("WITH due AS (SELECT id, state AS was FROM notify_intent"
+            + " WHERE (state IN ('pending', 'held', 'failed', 'unknown') AND next_attempt_at <= $2)"
+            + " OR (state = 'sending' AND lease_until < $2)"
+            + " ORDER BY urgent DESC, next_attempt_at NULLS LAST LIMIT $4 FOR UPDATE SKIP LOCKED)"
+            + " UPDATE notify_intent i SET state = 'sending', lease_owner = $1, lease_until = $3,"
+            + " claims = i.claims + 1, updated_at = $2 FROM due WHERE i.id = due.id"
+            + " RETURNING " + INTENT_COLUMNS + ", due.was")
+        .execute(Tuple.of(worker, odt(now), odt(leaseUntil), limit))
+        .map(rows -> map(rows, r -> intent(r, r.getString("was"))));
+  }
+
+  /** Keeps the claim alive before a provider call; false when the lease was lost to another worker. */
+  public Future<Boolean> extendLease(SqlClient c, UUID id, String worker, Instant until) {
+    return c.preparedQuery("UPDATE notify_intent SET lease_until = $3 WHERE id = $1 AND lease_owner = $2"
+            + " AND state = 'sending'")
+        .execute(Tuple.of(id, worker, odt(until))).map(r -> r.rowCount() == 1);
+  }
+
+  /**
+   * Records where a claimed intent ends up, only if this worker still holds it (a worker whose lease ran out must
+   * not overwrite what its successor found).
+   */
+  public Future<Boolean> finish(SqlClient c, UUID id, String worker, Finish f, Instant now) {
+    return c.preparedQuery("UPDATE notify_intent SET state = $3, channel = COALESCE($4, channel),"
+            + " provider_ref = COALESCE($5, provider_ref), excluded = $6, rounds = $7, next_attempt_at = $8,"
+            + " last_error = $9, sent_at = COALESCE($10, sent_at), updated_at = $11, lease_owner = NULL,"
+            + " lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'sending'")
+        .execute(Tuple.from(new Object[] {id, worker, f.state(), f.channel() == null ? null : f.channel().wire(),
+            f.providerRef(), wires(f.excluded()), f.rounds(), odt(f.nextAttemptAt()), f.error(), odt(f.sentAt()),
+            odt(now)}))
+        .map(r -> r.rowCount() == 1);
+  }
+
+  /** How a claim ends; {@code nextAttemptAt} null means "not due again by itself". */
+  public record Finish(String state, Channel channel, String providerRef, Set<Channel> excluded, int rounds,
+      Instant nextAttemptAt, String error, Instant sentAt) {}
+
+  public Future<IntentRow> intent(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT " + INTENT_COLUMNS + " FROM notify_intent i WHERE i.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : intent(rows.iterator().next(), null));
+  }
+
+  public Future<List<IntentRow>> intentsOfSite(SqlClient c, String siteId, Set<String> states, int limit) {
+    return c.preparedQuery("SELECT " + INTENT_COLUMNS + " FROM notify_intent i WHERE i.site_id = $1"
+            + " AND i.state = ANY($2) ORDER BY i.updated_at DESC LIMIT $3")
+        .execute(Tuple.of(siteId, states.toArray(new String[0]), limit))
+        .map(rows -> map(rows, r -> intent(r, null)));
+  }
+
+  public Future<List<IntentRow>> intentsOfEntry(SqlClient c, UUID entryId) {
+    return c.preparedQuery("SELECT " + INTENT_COLUMNS + " FROM notify_intent i WHERE i.entry_id = $1"
+            + " ORDER BY i.created_at, i.dedupe_key")
+        .execute(Tuple.of(entryId))
+        .map(rows -> map(rows, r -> intent(r, null)));
+  }
+
+  /**
+   * Staff asked to send a message again now, with every channel back in play. For an {@code unknown} one this is
+   * staff deciding that a possible second copy is better than none.
+   */
+  public Future<Boolean> retryNow(SqlClient c, UUID id, Instant now) {
+    return c.preparedQuery("UPDATE notify_intent SET state = 'pending', excluded = '{}', next_attempt_at = $2,"
+            + " updated_at = $2 WHERE id = $1 AND state IN ('failed', 'skipped', 'held', 'unknown')")
+        .execute(Tuple.of(id, odt(now))).map(r -> r.rowCount() == 1);
+  }
+
+  private static IntentRow intent(Row r, String was) {
+    String channel = r.getString("channel");
+    String[] excluded = r.getArrayOfStrings("excluded");
+    Set<Channel> ex = EnumSet.noneOf(Channel.class);
+    if (excluded != null) for (String s : excluded) ex.add(Channel.fromWire(s));
+    Kind kind = Kind.fromWire(r.getString("kind"));
+    return new IntentRow(r.getUUID("id"), r.getString("dedupe_key"), kind, r.getLong("event_id"),
+        r.getUUID("entry_id"), r.getString("site_id"), r.getString("queue_id"), r.getString("ticket"),
+        r.getBoolean("urgent"), (JsonObject) r.getValue("params"), r.getString("state"), was,
+        channel == null ? null : Channel.fromWire(channel), r.getString("provider_ref"), ex, r.getInteger("rounds"),
+        r.getInteger("claims"), instant(r.getOffsetDateTime("next_attempt_at")), r.getString("last_error"),
+        instant(r.getOffsetDateTime("created_at")), instant(r.getOffsetDateTime("updated_at")),
+        instant(r.getOffsetDateTime("sent_at")), instant(r.getOffsetDateTime("delivered_at")));
+  }
+
+  // --- attempts
+
+  public Future<Long> startAttempt(SqlClient c, UUID intentId, Channel channel, String worker, Instant at,
+      String recipient, String fingerprint) {
+    return c.preparedQuery("INSERT INTO notify_attempt (intent_id, channel, worker, started_at, recipient,"
+            + " fingerprint) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .execute(Tuple.of(intentId, channel.wire(), worker, odt(at), recipient, fingerprint))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<Void> finishAttempt(SqlClient c, long id, String outcome, String providerRef, String detail,
+      Instant at) {
+    return c.preparedQuery("UPDATE notify_attempt SET outcome = $2, provider_ref = $3, detail = $4, finished_at = $5"
+            + " WHERE id = $1")
+        .execute(Tuple.of(id, outcome, providerRef, detail == null ? null : truncate(detail), odt(at)))
+        .mapEmpty();
+  }
+
+  /** The latest attempt of an intent, or null if it was never tried. */
+  public Future<AttemptRow> lastAttempt(SqlClient c, UUID intentId) {
+    return c.preparedQuery("SELECT id, intent_id, channel, worker, started_at, outcome, recipient, fingerprint,"
+            + " provider_ref FROM notify_attempt WHERE intent_id = $1 ORDER BY id DESC LIMIT 1")
+        .execute(Tuple.of(intentId))
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          return new AttemptRow(r.getLong("id"), r.getUUID("intent_id"), Channel.fromWire(r.getString("channel")),
+              r.getString("worker"), instant(r.getOffsetDateTime("started_at")), r.getString("outcome"),
+              r.getString("recipient"), r.getString("fingerprint"), r.getString("provider_ref"));
+        });
+  }
+
+  public Future<List<JsonObject>> attempts(SqlClient c, UUID intentId) {
+    return c.preparedQuery("SELECT channel, worker, started_at, finished_at, outcome, provider_ref, detail"
+            + " FROM notify_attempt WHERE intent_id = $1 ORDER BY id")
+        .execute(Tuple.of(intentId))
+        .map(rows -> map(rows, r -> new JsonObject()
+            .put("channel", r.getString("channel"))
+            .put("startedAt", str(r.getOffsetDateTime("started_at")))
+            .put("finishedAt", str(r.getOffsetDateTime("finished_at")))
+            .put("outcome", r.getString("outcome"))
+            .put("detail", r.getString("detail"))));
+  }
+
+  // --- provider delivery reports
+
+  /** Keeps the latest report for a message; final states (delivered, failed…) are never overwritten by early ones. */
+  public Future<Void> recordProviderStatus(SqlClient c, String providerRef, UUID intentId, String status,
+      String errorCode, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_provider_status (provider_ref, intent_id, status, error_code,"
+            + " updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider_ref) DO UPDATE SET"
+            + " status = CASE WHEN notify_provider_status.status IN ('delivered', 'undelivered', 'failed', 'read',"
+            + " 'canceled') THEN notify_provider_status.status ELSE $3 END,"
+            + " error_code = COALESCE($4, notify_provider_status.error_code),"
+            + " intent_id = COALESCE(notify_provider_status.intent_id, $2), updated_at = $5")
+        .execute(Tuple.of(providerRef, intentId, status, errorCode, odt(now))).mapEmpty();
+  }
+
+  /** A report about an intent whose send outcome is not recorded yet (the callback names the intent). */
+  public Future<String> providerRefForIntent(SqlClient c, UUID intentId) {
+    return c.preparedQuery("SELECT provider_ref FROM notify_provider_status WHERE intent_id = $1"
+            + " ORDER BY updated_at DESC LIMIT 1")
+        .execute(Tuple.of(intentId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /**
+   * Applies the recorded report of {@code providerRef} to its intent: delivered marks it delivered; failed or
+   * undelivered puts it back to pending with that channel ruled out, so the next channel is tried.
+   *
+   * @return the intent's new state, or null if nothing changed
+   */
+  public Future<String> applyProviderStatus(SqlClient c, String providerRef, Instant now) {
+    return c.preparedQuery("UPDATE notify_intent i SET"
+            + " state = CASE WHEN s.status IN ('delivered', 'read') THEN 'delivered' ELSE 'pending' END,"
+            + " delivered_at = CASE WHEN s.status IN ('delivered', 'read') THEN $2 ELSE i.delivered_at END,"
+            + " excluded = CASE WHEN s.status IN ('delivered', 'read') THEN i.excluded"
+            + "   ELSE array_append(array_remove(i.excluded, i.channel), i.channel) END,"
+            + " next_attempt_at = CASE WHEN s.status IN ('delivered', 'read') THEN NULL ELSE $2 END,"
+            + " last_error = CASE WHEN s.status IN ('delivered', 'read') THEN i.last_error"
+            + "   ELSE i.channel || ' reported ' || s.status || COALESCE(' (error ' || s.error_code || ')', '') END,"
+            + " updated_at = $2"
+            + " FROM notify_provider_status s WHERE s.provider_ref = $1 AND i.provider_ref = s.provider_ref"
+            + " AND i.state = 'sent' AND s.status IN ('delivered', 'read', 'undelivered', 'failed', 'canceled')"
+            + " RETURNING i.state")
+        .execute(Tuple.of(providerRef, odt(now)))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  // --- people: preferences, opt-outs, addresses
+
+  public Future<Preferences> preferences(SqlClient c, String visitToken) {
+    return c.preparedQuery("SELECT channels, language, opted_out FROM notify_preference WHERE visit_token = $1")
+        .execute(Tuple.of(visitToken))
+        .map(rows -> {
+          if (rows.size() == 0) return Preferences.DEFAULT;
+          Row r = rows.iterator().next();
+          String[] ch = r.getArrayOfStrings("channels");
+          List<Channel> channels = ch == null ? List.of() : Arrays.stream(ch).map(Channel::fromWire).toList();
+          return new Preferences(channels, r.getString("language"), r.getBoolean("opted_out"));
+        });
+  }
+
+  public Future<Void> savePreferences(SqlClient c, String visitToken, Preferences p, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_preference (visit_token, channels, language, opted_out, updated_at)"
+            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (visit_token) DO UPDATE SET channels = $2, language = $3,"
+            + " opted_out = $4, updated_at = $5")
+        .execute(Tuple.of(visitToken, p.channels().isEmpty() ? null : wires(p.channels()), p.language(),
+            p.optedOut(), odt(now)))
+        .mapEmpty();
+  }
+
+  public Future<Boolean> smsOptedOut(SqlClient c, String phone) {
+    return c.preparedQuery("SELECT 1 FROM notify_sms_optout WHERE phone = $1").execute(Tuple.of(phone))
+        .map(rows -> rows.size() > 0);
+  }
+
+  public Future<Void> setSmsOptOut(SqlClient c, String phone, boolean optedOut, Instant now) {
+    return (optedOut
+        ? c.preparedQuery("INSERT INTO notify_sms_optout (phone, opted_out_at) VALUES ($1, $2)"
+            + " ON CONFLICT (phone) DO NOTHING").execute(Tuple.of(phone, odt(now)))
+        : c.preparedQuery("DELETE FROM notify_sms_optout WHERE phone = $1").execute(Tuple.of(phone)))
+        .mapEmpty();
+  }
+
+  public Future<List<String>> pushTokens(SqlClient c, String visitToken) {
+    return c.preparedQuery("SELECT token FROM notify_push_token WHERE visit_token = $1 ORDER BY created_at")
+        .execute(Tuple.of(visitToken)).map(rows -> map(rows, r -> r.getString(0)));
+  }
+
+  public Future<Void> addPushToken(SqlClient c, String visitToken, String token, String platform, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_push_token (token, visit_token, platform, created_at)"
+            + " VALUES ($1, $2, $3, $4) ON CONFLICT (token) DO UPDATE SET visit_token = $2, platform = $3")
+        .execute(Tuple.of(token, visitToken, platform, odt(now))).mapEmpty();
+  }
+
+  public Future<Integer> removePushTokens(SqlClient c, Collection<String> tokens) {
+    if (tokens.isEmpty()) return Future.succeededFuture(0);
+    return c.preparedQuery("DELETE FROM notify_push_token WHERE token = ANY($1)")
+        .execute(Tuple.of(tokens.toArray(new String[0]))).map(RowSet::rowCount);
+  }
+
+  public Future<List<WebPushSubscription>> webPush(SqlClient c, String visitToken) {
+    return c.preparedQuery("SELECT endpoint, p256dh, auth FROM notify_web_push WHERE visit_token = $1"
+            + " ORDER BY created_at")
+        .execute(Tuple.of(visitToken))
+        .map(rows -> map(rows, r -> new WebPushSubscription(r.getString(0), r.getString(1), r.getString(2))));
+  }
+
+  public Future<Void> addWebPush(SqlClient c, String visitToken, WebPushSubscription s, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_web_push (endpoint, visit_token, p256dh, auth, created_at)"
+            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (endpoint) DO UPDATE SET visit_token = $2, p256dh = $3,"
+            + " auth = $4")
+        .execute(Tuple.of(s.endpoint(), visitToken, s.p256dh(), s.auth(), odt(now))).mapEmpty();
+  }
+
+  public Future<Integer> removeWebPush(SqlClient c, Collection<String> endpoints) {
+    if (endpoints.isEmpty()) return Future.succeededFuture(0);
+    return c.preparedQuery("DELETE FROM notify_web_push WHERE endpoint = ANY($1)")
+        .execute(Tuple.of(endpoints.toArray(new String[0]))).map(RowSet::rowCount);
+  }
+
+  // --- sites
+
+  public Future<SiteSettings> siteSettings(SqlClient c, String siteId) {
+    return c.preparedQuery("SELECT quiet_start, quiet_end, staff_email, staff_phone FROM notify_site_settings"
+            + " WHERE site_id = $1")
+        .execute(Tuple.of(siteId))
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          LocalTime start = r.getLocalTime("quiet_start");
+          LocalTime end = r.getLocalTime("quiet_end");
+          return new SiteSettings(start == null || end == null ? null : new QuietHours(start, end),
+              r.getString("staff_email"), r.getString("staff_phone"));
+        });
+  }
+
+  public Future<Void> saveSiteSettings(SqlClient c, String siteId, SiteSettings s, Instant now) {
+    QuietHours q = s.quietHours();
+    return c.preparedQuery("INSERT INTO notify_site_settings (site_id, quiet_start, quiet_end, staff_email,"
+            + " staff_phone, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (site_id) DO UPDATE SET"
+            + " quiet_start = $2, quiet_end = $3, staff_email = $4, staff_phone = $5, updated_at = $6")
+        .execute(Tuple.from(new Object[] {siteId, q == null ? null : q.start(), q == null ? null : q.end(),
+            s.staffEmail(), s.staffPhone(), odt(now)}))
+        .mapEmpty();
+  }
+
+  // --- helpers
+
+  private static String[] wires(Collection<Channel> channels) {
+    return channels.stream().map(Channel::wire).toArray(String[]::new);
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 1000 ? s.substring(0, 1000) : s;
+  }
+
+  private static <T> List<T> map(RowSet<Row> rows, Function<Row, T> f) {
+    List<T> out = new ArrayList<>(rows.size());
+    for (Row r : rows) out.add(f.apply(r));
+    return out;
+  }
+
+  static OffsetDateTime odt(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static String str(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

@@ -1,0 +1,175 @@
+package io.waitline.notify;
+
+import static io.waitline.notify.support.NotifyWorld.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.vertx.core.json.JsonObject;
+import io.waitline.notify.channel.Resilience;
+import io.waitline.notify.push.FcmPushChannel;
+import io.waitline.notify.support.Channels;
+import io.waitline.notify.support.FakeFcm;
+import io.waitline.notify.support.FakeTwilio;
+import io.waitline.notify.support.NotifyWorld;
+import io.waitline.queue.Entry;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Providers that fail, answer late or are down, with the module running as in production (pumps, timers, wake-ups):
+ * every intended message reaches its patient exactly once, through some channel.
+ */
+class ChaosTest {
+  private NotifyWorld world;
+  private FakeTwilio twilio;
+  private FakeFcm fcm;
+  private GreenMail mail;
+  private Notifications notifications;
+
+  @BeforeEach
+  void start() {
+    world = NotifyWorld.start();
+    twilio = new FakeTwilio(world.vertx).start();
+    fcm = new FakeFcm(world.vertx).start();
+    mail = Channels.greenMail();
+  }
+
+  @AfterEach
+  void stop() {
+    if (notifications != null) world.await(notifications.stop());
+    twilio.close();
+    fcm.close();
+    mail.stop();
+    world.close();
+  }
+
+  private Notifications run(Notifications.Builder b) {
+    notifications = b.build();
+    world.wakeOnEvents(notifications);
+    world.await(notifications.start());
+    eventually(Duration.ofSeconds(5), () -> assertThat(world.await(
+        world.pool.query("SELECT count(*) FROM notify_checkpoint").execute()).iterator().next().getLong(0)).isOne());
+    return notifications;
+  }
+
+  @Test
+  void everyMessageIsDeliveredExactlyOnceWhenPushAndSmsFailThirtyPercentOfRequests() {
+    fcm.failRate = 0.3;
+    twilio.failRate = 0.3;
+    run(world.notifications(NotifyWorld.config())
+        .channel(new FcmPushChannel(world.vertx, fcm.app(), 8), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.email(world.vertx, mail), Channels.fast()));
+    String q = world.newQueue();
+    List<Entry> patients = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      Entry e = world.checkIn(q, "Patient " + i, "+4477009001" + String.format("%02d", i), "p" + i + "@example.org");
+      world.await(notifications.registerPushToken(world.token(e.id()), "device-token-" + i, "android"));
+      patients.add(e);
+    }
+    for (int i = 0; i < 8; i++) world.callNext(q, "Room " + (i % 3 + 1));
+
+    eventually(Duration.ofSeconds(60), () -> assertThat(world.intents())
+        .filteredOn(i -> !List.of("sent", "skipped", "cancelled").contains(i.getString("state"))).isEmpty());
+    assertExactlyOnce();
+    assertThat(twilio.posts.get() + fcm.requests.get()).as("failed requests were retried")
+        .isGreaterThan(twilio.accepted.size() + fcm.accepted.size());
+  }
+
+  @Test
+  void smsThatTwilioAnswersTooLateIsLookedUpNotSentAgainAndNotSentByEmail() {
+    twilio.answerLate = sms -> sms.to().endsWith("0") || sms.to().endsWith("2") || sms.to().endsWith("4");
+    twilio.lateMillis = 2500;
+    Resilience shortTimeout = Channels.fast().withTimeout(Duration.ofMillis(500));
+    run(world.notifications(NotifyWorld.config())
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofMillis(500)), shortTimeout)
+        .channel(Channels.email(world.vertx, mail), Channels.fast()));
+    String q = world.newQueue();
+    for (int i = 0; i < 6; i++) world.checkIn(q, "Patient " + i, "+44770090020" + i, "late" + i + "@example.org");
+
+    eventually(Duration.ofSeconds(30), () -> assertThat(world.intents())
+        .filteredOn(i -> i.getString("kind").equals("checked_in"))
+        .allSatisfy(i -> assertThat(i.getString("state")).isEqualTo("sent")).hasSize(6));
+    assertExactlyOnce();
+    assertThat(mail.getReceivedMessages()).isEmpty();
+    assertThat(twilio.accepted).hasSize(6);
+    assertThat(twilio.lookups.get()).as("unknown outcomes were looked up").isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void whenTwilioIsDownTheBreakerOpensMessagesGoByEmailAndTheBreakerClosesWhenTwilioIsBack() {
+    twilio.stop();
+    run(world.notifications(NotifyWorld.config())
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), Channels.fast())
+        .channel(Channels.email(world.vertx, mail), Channels.fast()));
+    CircuitBreaker breaker = notifications.guards().get(Channel.SMS).breaker();
+    List<String> transitions = new CopyOnWriteArrayList<>();
+    breaker.getEventPublisher().onStateTransition(
+        (CircuitBreakerOnStateTransitionEvent e) -> transitions.add(e.getStateTransition().name()));
+
+    String q = world.newQueue();
+    for (int i = 0; i < 6; i++) world.checkIn(q, "Patient " + i, "+44770090030" + i, "down" + i + "@example.org");
+    eventually(Duration.ofSeconds(30), () -> assertThat(mail.getReceivedMessages()).hasSize(6));
+    assertThat(transitions).contains("CLOSED_TO_OPEN");
+    assertThat(twilio.posts.get()).isZero();
+    // with the breaker open, later messages do not even try SMS
+    long skipped = world.await(world.pool.query("SELECT count(*) FROM notify_attempt WHERE channel = 'sms'"
+        + " AND outcome = 'skipped'").execute()).iterator().next().getLong(0);
+    assertThat(skipped).isPositive();
+
+    twilio.start();
+    // after the open period, new messages are trial calls; SMS-only patients wait (failed, retried) until then
+    for (int i = 0; i < 40 && !transitions.contains("HALF_OPEN_TO_CLOSED"); i++) {
+      world.checkIn(q, "Back " + i, "+4477009004" + String.format("%02d", i), null);
+      sleep(250);
+    }
+    assertThat(transitions).containsSubsequence("CLOSED_TO_OPEN", "OPEN_TO_HALF_OPEN", "HALF_OPEN_TO_CLOSED");
+    eventually(Duration.ofSeconds(10), () -> assertThat(twilio.accepted).isNotEmpty());
+    eventually(Duration.ofSeconds(10), () -> assertThat(world.intents())
+        .filteredOn(i -> !List.of("sent", "skipped", "cancelled").contains(i.getString("state"))).isEmpty());
+    assertExactlyOnce();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Every intent that went out was delivered exactly once across SMS, push and e-mail, and nothing else was. */
+  private void assertExactlyOnce() {
+    Map<String, Integer> deliveries = new HashMap<>();
+    for (FakeTwilio.Sms s : twilio.accepted) {
+      deliveries.merge(s.statusCallback().substring(s.statusCallback().indexOf("intent=") + 7), 1, Integer::sum);
+    }
+    for (FakeFcm.Push p : fcm.accepted) deliveries.merge(p.message().getJsonObject("data").getString("intent"), 1,
+        Integer::sum);
+    try {
+      for (MimeMessage m : mail.getReceivedMessages()) {
+        deliveries.merge(m.getMessageID().substring(1, 37), 1, Integer::sum);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    List<JsonObject> sent = world.intents().stream().filter(i -> i.getString("state").equals("sent")).toList();
+    assertThat(sent).isNotEmpty();
+    for (JsonObject i : sent) {
+      assertThat(deliveries.get(i.getString("id"))).as("deliveries of %s %s", i.getString("kind"), i.getString("id"))
+          .isEqualTo(1);
+    }
+    assertThat(deliveries.keySet()).as("nothing delivered that was not recorded as sent")
+        .containsExactlyInAnyOrderElementsOf(sent.stream().map(i -> i.getString("id")).toList());
+  }
+}

@@ -1,0 +1,150 @@
+package io.waitline.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import io.waitline.notify.support.Channels;
+import io.waitline.notify.support.FakePushService;
+import io.waitline.notify.support.FakeTwilio;
+import io.waitline.notify.support.NotifyWorld;
+import io.waitline.notify.webpush.VapidKeys;
+import io.waitline.queue.Entry;
+import io.waitline.queue.QueueException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Web Push with real RFC 8291 encryption and VAPID to a local push service that decrypts with the subscriber's
+ * private key, as the browser would.
+ */
+class WebPushTest {
+  private NotifyWorld world;
+  private FakePushService pushService;
+  private FakeTwilio twilio;
+  private Notifications notifications;
+  private final VapidKeys vapid = VapidKeys.generate();
+
+  @BeforeEach
+  void start() {
+    world = NotifyWorld.start();
+    pushService = new FakePushService(world.vertx).start();
+    twilio = new FakeTwilio(world.vertx).start();
+    notifications = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1" : null))
+        .channel(Channels.webPush(world.vertx, vapid), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .build();
+    world.drain(notifications);
+  }
+
+  @AfterEach
+  void stop() {
+    world.await(notifications.stop());
+    pushService.close();
+    twilio.close();
+    world.close();
+  }
+
+  @Test
+  void thePayloadIsEncryptedForTheSubscriberAndDecryptsToTheMessage() throws Exception {
+    String q = world.newQueue();
+    Entry e = world.checkIn(q, "Kim Lo", null, null);
+    String token = world.token(e.id());
+    FakePushService.Subscriber browser = pushService.subscribe();
+    world.await(notifications.subscribeWebPush(token, subscription(browser)));
+    world.callNext(q, "Room 4");
+    world.drain(notifications);
+
+    assertThat(pushService.rejectedSignatures).isEmpty();
+    assertThat(pushService.received).hasSize(1);
+    FakePushService.Received got = pushService.received.get(0);
+    JsonObject intent = world.intents().stream().filter(i -> i.getString("kind").equals("called")).findFirst()
+        .orElseThrow();
+    assertThat(got.payload().getString("title")).contains(e.ticket());
+    assertThat(got.payload().getString("body")).contains("Room 4").doesNotContain("Kim");
+    assertThat(got.payload().getString("url")).isEqualTo(NotifyWorld.PUBLIC_URL + "/visit/" + token);
+    assertThat(got.payload().getString("tag")).isEqualTo(intent.getString("id"));
+    assertThat(got.headers()).containsEntry("content-encoding", "aes128gcm").containsEntry("urgency", "high")
+        .containsEntry("topic", intent.getString("id").replace("-", "")).containsKey("ttl");
+    assertThat(intent.getString("channel")).isEqualTo("web_push");
+    assertThat(notifications.vapidPublicKey()).isEqualTo(vapid.publicKey());
+  }
+
+  @Test
+  void subscriptionsThePushServiceReportsGoneOrUnknownAreRemovedAndSmsTakesOver() throws Exception {
+    String q = world.newQueue();
+    Entry e = world.checkIn(q, "Lu Ma", "+447700900700", null);
+    String token = world.token(e.id());
+    FakePushService.Subscriber expired = pushService.subscribe();
+    FakePushService.Subscriber unknown = pushService.subscribe();
+    pushService.gone.add(expired.id());
+    pushService.notFound.add(unknown.id());
+    world.await(notifications.subscribeWebPush(token, subscription(expired)));
+    world.await(notifications.subscribeWebPush(token, subscription(unknown)));
+    world.drain(notifications);
+    world.callNext(q, "Room 5");
+    world.drain(notifications);
+
+    assertThat(pushService.received).isEmpty();
+    assertThat(world.await(world.pool.query("SELECT count(*) FROM notify_web_push").execute()).iterator().next()
+        .getLong(0)).isZero();
+    assertThat(twilio.accepted).extracting(FakeTwilio.Sms::body).anySatisfy(b -> assertThat(b).contains("Room 5"));
+  }
+
+  @Test
+  void subscriptionsToUnknownOrInsecurePushServicesAreRefused() throws Exception {
+    String q = world.newQueue();
+    String token = world.token(world.checkIn(q, "Mo Ng", null, null).id());
+    FakePushService.Subscriber b = pushService.subscribe();
+    for (String endpoint : List.of("https://attacker.example.com/push/1", "http://fcm.googleapis.com/wp/abc",
+        "https://169.254.169.254/latest")) {
+      JsonObject s = subscription(b).put("endpoint", endpoint);
+      assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, s)))
+          .isInstanceOf(QueueException.Invalid.class);
+    }
+    JsonObject badKey = subscription(b);
+    badKey.getJsonObject("keys").put("p256dh", "AAAA");
+    assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, badKey)))
+        .isInstanceOf(QueueException.Invalid.class).hasMessageContaining("p256dh");
+    // a real push service is accepted
+    JsonObject fcmEndpoint = subscription(b).put("endpoint", "https://fcm.googleapis.com/fcm/send/abc:def");
+    world.await(notifications.subscribeWebPush(token, fcmEndpoint));
+  }
+
+  @Test
+  void anUnansweredPushIsSentAgainOnWebPushWithTheSameTagAndNeverOnAnotherChannel() throws Exception {
+    pushService.answerLate.set(1);
+    Notifications quick = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1"
+            : null))
+        .channel(Channels.webPush(world.vertx, vapid), Channels.fast().withTimeout(Duration.ofMillis(400)))
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .build();
+    String q = world.newQueue();
+    Entry e = world.checkIn(q, "No Answer", "+447700900701", null);
+    world.await(quick.subscribeWebPush(world.token(e.id()), subscription(pushService.subscribe())));
+    world.drain(quick);
+    int smsBefore = twilio.accepted.size();
+    world.callNext(q, "Room 6");
+    NotifyWorld.eventually(Duration.ofSeconds(10), () -> {
+      world.drain(quick);
+      assertThat(world.intents()).filteredOn(i -> i.getString("kind").equals("called"))
+          .extracting(i -> i.getString("state")).containsExactly("sent");
+    });
+
+    // the browser got the message twice under one tag and topic: it shows one notification
+    assertThat(pushService.received).filteredOn(r -> r.payload().getString("body").contains("Room 6")).hasSize(2)
+        .extracting(r -> r.payload().getString("tag") + "/" + r.headers().get("topic")).containsOnly(
+            pushService.received.get(pushService.received.size() - 1).payload().getString("tag") + "/"
+                + pushService.received.get(pushService.received.size() - 1).headers().get("topic"));
+    assertThat(twilio.accepted).hasSize(smsBefore);
+    world.await(quick.stop());
+  }
+
+  private static JsonObject subscription(FakePushService.Subscriber b) {
+    return new JsonObject().put("endpoint", b.endpoint()).put("expirationTime", null)
+        .put("keys", new JsonObject().put("p256dh", b.p256dh()).put("auth", b.auth()));
+  }
+}

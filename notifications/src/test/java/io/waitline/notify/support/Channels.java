@@ -1,0 +1,48 @@
+package io.waitline.notify.support;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.vertx.core.Vertx;
+import io.waitline.notify.channel.Resilience;
+import io.waitline.notify.email.EmailChannel;
+import io.waitline.notify.sms.TwilioSmsChannel;
+import io.waitline.notify.webpush.VapidKeys;
+import io.waitline.notify.webpush.WebPushChannel;
+import java.time.Duration;
+
+/** Real channels pointed at the local fake providers, and resilience settings short enough for tests. */
+public final class Channels {
+  public static final String MAIL_FROM = "Main Street Clinic <clinic@waitline.test>";
+
+  private Channels() {}
+
+  public static TwilioSmsChannel twilio(Vertx vertx, FakeTwilio t, Duration timeout) {
+    return new TwilioSmsChannel(vertx, new TwilioSmsChannel.Settings(FakeTwilio.SID, FakeTwilio.TOKEN,
+        FakeTwilio.FROM, null, NotifyWorld.PUBLIC_URL + "/api/v1/twilio/message-status", t.url(), timeout, 16));
+  }
+
+  public static GreenMail greenMail() {
+    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    g.start();
+    return g;
+  }
+
+  public static EmailChannel email(Vertx vertx, GreenMail g) {
+    return new EmailChannel(vertx, new EmailChannel.Settings("127.0.0.1", g.getSmtp().getPort(), null, null,
+        MAIL_FROM, "none", Duration.ofSeconds(3)));
+  }
+
+  public static WebPushChannel webPush(Vertx vertx, VapidKeys keys) {
+    return new WebPushChannel(vertx, new WebPushChannel.Settings(keys.publicKey(), keys.privateKey(),
+        "mailto:ops@waitline.test", Duration.ofSeconds(3)));
+  }
+
+  /**
+   * Breaker over the last 10 calls, opening at 50% failures after 6 calls, open for 800 ms; 3 attempts with 20 ms
+   * backoff and jitter; 1.5 s time limit.
+   */
+  public static Resilience fast() {
+    return new Resilience(50, 10, 6, Duration.ofMillis(800), 2, 3, Duration.ofMillis(20), 0.5,
+        Duration.ofMillis(1500), 20, 1000, Duration.ofMillis(500));
+  }
+}
