@@ -3,9 +3,10 @@
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-# only the build inputs: never ./data (local database, admin token) or target/ directories
+# only the build inputs: never ./data (local database, setup code) or target/ directories
 COPY pom.xml ./
 COPY queue-core queue-core
+COPY access access
 COPY notifications notifications
 COPY pms-sync pms-sync
 COPY payment-gateway payment-gateway

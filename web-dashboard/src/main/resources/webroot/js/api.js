@@ -10,11 +10,18 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON in, JSON out; {@code token} adds the staff credential. Network failures have status 0. */
-export async function api(path, { method = 'GET', body, token } = {}) {
+const SAFE = new Set(['GET', 'HEAD']);
+
+/**
+ * JSON in, JSON out. {@code token} is a bearer credential (an enrolled device's); {@code csrf} is the signed-in
+ * session's CSRF token, sent with every change, since the session itself travels as its same-origin cookie.
+ * {@code anonymous} leaves the cookie out (the patient's pages need none). Network failures have status 0.
+ */
+export async function api(path, { method = 'GET', body, token, csrf, anonymous = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
+  if (csrf && !SAFE.has(method)) headers['X-CSRF-Token'] = csrf;
   let response;
   try {
     response = await fetch(path, {
@@ -22,6 +29,7 @@ export async function api(path, { method = 'GET', body, token } = {}) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
+      credentials: anonymous ? 'omit' : 'same-origin',
     });
   } catch {
     throw new ApiError(0, t('common.offline'), null);

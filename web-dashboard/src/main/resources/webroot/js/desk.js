@@ -1,11 +1,12 @@
 // The front desk (/desk/{siteId}): today's list with live statuses and time-in-status alerts, search, check-in,
 // call next for this desk, recall, no-show, transfer, undo, pause and staff on duty. Every action is answered on
-// the page; a refusal shows the server's own sentence.
+// the page; a refusal shows the server's own sentence. Staff sign in first; when the session ends mid-shift the
+// sign-in form comes back and whatever was typed into the forms stays.
 
-import { api, el } from './api.js';
-import { connectDevice, deviceToken, forgetDevice } from './device.js';
+import { el } from './api.js';
 import { SeqFeed } from './feed.js';
 import { chooseLanguage, formatNumber, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
+import { currentSession, isStaff, signInForm, signOut, staffCall, userName } from './session.js';
 
 const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
 const $ = (id) => document.getElementById(id);
@@ -25,8 +26,9 @@ const ACTIONS = {
 const RANK = { called: 0, in_service: 1, waiting: 2, expected: 3, no_show: 4 };
 const FINISHED = new Set(['completed', 'cancelled', 'left', 'transferred']);
 
-let token = null;
 let site = null;
+let signingIn = null;
+let session = null;
 let feed = null;
 const queues = new Map(); // id → queue
 const positions = new Map(); // entry id → position
@@ -51,9 +53,7 @@ function savePrefs(change) {
   }
 }
 
-function call(path, options = {}) {
-  return api(path, { ...options, token });
-}
+const call = staffCall;
 
 function flash(text, undoEntry) {
   $('error').textContent = '';
@@ -69,15 +69,59 @@ function flash(text, undoEntry) {
 
 async function failed(e) {
   if (e.status === 401) {
-    forgetDevice();
-    if (feed) feed.stop();
-    $('app').hidden = true;
-    await connectDevice($('connect'), e.message);
-    location.reload();
+    signInAgain(e.message);
     return;
   }
   $('flash').replaceChildren();
   $('error').textContent = e.message;
+}
+
+// --- who is signed in
+
+function showUser(signedIn) {
+  session = signedIn;
+  $('who').textContent = t('signin.as', { name: userName(session) });
+  $('who').hidden = false;
+  $('sign-out').hidden = false;
+}
+
+/** Asks for credentials until a staff member signs in; the forms and their typed values stay as they were. */
+async function signIn(reason) {
+  let current = null;
+  try {
+    current = await currentSession();
+  } catch {
+    // the form still works; it says what the server answers
+  }
+  if (isStaff(current) && !reason) return current;
+  $('who').hidden = true;
+  $('sign-out').hidden = true;
+  return signInForm($('signin'), { session: current, reason, returnTo: location.pathname });
+}
+
+/** The session ended mid-shift: hide the patients, sign in again, then carry on with the same page. */
+function signInAgain(reason) {
+  if (signingIn) return signingIn;
+  if (feed) feed.stop();
+  entries = [];
+  renderRows();
+  $('app').hidden = true;
+  signingIn = signIn(reason).then((signedIn) => {
+    signingIn = null;
+    showUser(signedIn);
+    $('signin').replaceChildren();
+    $('app').hidden = false;
+    if (feed) feed.start();
+    reload();
+  });
+  return signingIn;
+}
+
+/** Before each feed connection: the feed only follows a live session. */
+async function sessionAlive() {
+  if (isStaff(await currentSession())) return true;
+  signInAgain(t('signin.ended'));
+  return false;
 }
 
 function nameOf(entry) {
@@ -311,6 +355,7 @@ function onEvent(ev) {
 
 function onState(state) {
   const conn = $('conn');
+  conn.hidden = false;
   conn.textContent = state === 'live' ? t('common.live') : state === 'connecting' ? t('common.connecting') : t('common.reconnecting');
   conn.className = 'conn ' + (state === 'live' ? 'live' : 'down');
   document.body.dataset.feed = state;
@@ -336,31 +381,41 @@ async function start() {
   chooseLanguage(null);
   languagePicker($('lang'));
   translatePage();
-  token = deviceToken();
-  if (!token) token = await connectDevice($('connect'));
-  $('connect').replaceChildren();
   try {
-    site = await call(`/api/v1/sites/${encodeURIComponent(siteId)}`);
-    for (const q of await call(`/api/v1/sites/${encodeURIComponent(siteId)}/queues`)) queues.set(q.id, q);
-  } catch (e) {
-    if (e.status === 401) {
-      failed(e);
-      return;
-    }
-    $('connect').replaceChildren(el('p', { class: 'card error' }, e.message));
-    return;
+    localStorage.removeItem('waitline.staffToken'); // the credential of earlier versions, no longer used
+  } catch {
+    // nothing kept
   }
+  // the site and its queues are public: the sign-in form then speaks the site's language
+  for (;;) {
+    try {
+      site = await call(`/api/v1/sites/${encodeURIComponent(siteId)}`);
+      for (const q of await call(`/api/v1/sites/${encodeURIComponent(siteId)}/queues`)) queues.set(q.id, q);
+      break;
+    } catch (e) {
+      $('signin').replaceChildren(el('p', { class: 'card error', role: 'alert' }, e.message));
+      if (e.status === 404) return;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+  $('signin').replaceChildren();
   chooseLanguage(site.language);
+  $('site-name').textContent = site.name;
+  document.title = `${site.name} — ${t('desk.title')}`;
+  showUser(await signIn());
+  $('signin').replaceChildren();
   onLanguageChange(() => {
+    showUser(session);
     renderQueues();
     renderRows();
   });
-  $('site-name').textContent = site.name;
-  document.title = `${site.name} — ${t('desk.title')}`;
   $('app').hidden = false;
-  $('disconnect').hidden = false;
-  $('disconnect').addEventListener('click', () => {
-    forgetDevice();
+  $('sign-out').addEventListener('click', async () => {
+    try {
+      await signOut();
+    } catch {
+      // signed out here either way: the page forgets everything it showed
+    }
     location.reload();
   });
   const p = prefs();
@@ -392,7 +447,8 @@ async function start() {
 
   feed = new SeqFeed({
     path: `/ws/sites/${encodeURIComponent(siteId)}`,
-    params: () => ({ view: 'staff', access_token: token }),
+    params: () => ({ view: 'staff' }),
+    beforeConnect: sessionAlive,
     onSnapshot,
     onEvent,
     onState,

@@ -153,9 +153,10 @@ export class ReconnectingSocket {
 /**
  * A queue or site feed: snapshot, then events in seq order. Remembers each queue's seq, drops duplicates, and on
  * a gap reconnects with since= so the server replays what was missed (or sends a fresh snapshot).
+ * {@code beforeConnect} is as for ReconnectingSocket: e.g. a check that the credential still works.
  */
 export class SeqFeed {
-  constructor({ path, params = () => ({}), onSnapshot, onEvent, onState }) {
+  constructor({ path, params = () => ({}), onSnapshot, onEvent, onState, beforeConnect = null }) {
     this.seqs = new Map();
     this.onSnapshot = onSnapshot;
     this.onEvent = onEvent;
@@ -167,6 +168,7 @@ export class SeqFeed {
       },
       onMessage: (message) => this.handle(message),
       onState,
+      beforeConnect,
     });
   }
 

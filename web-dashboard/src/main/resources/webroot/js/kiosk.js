@@ -1,11 +1,12 @@
 // The self check-in kiosk (/kiosk/{siteId}?idle=seconds): check in by the QR code of the appointment message
 // (it holds the entry id; a handheld scanner types it, or the camera reads it where the browser can) or by name and
 // date of birth; then the ticket, a QR code of the patient's own page, and the co-pay step. Starts over after
-// inactivity, so the next patient never sees the previous one.
+// inactivity, so the next patient never sees the previous one. It works as an enrolled kiosk: until paired, or once
+// revoked, it shows the pairing screen.
 
 import { api, el } from './api.js';
 import { renderCopay } from './copay.js';
-import { connectDevice, deviceToken } from './device.js';
+import { forgetDevice, homeOf, pairDevice, stillEnrolled, storedDevice } from './device.js';
 import { chooseLanguage, lang, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
 import { qrSvg } from './qr.js';
 
@@ -15,14 +16,31 @@ const IDLE_MS = Math.max(3, Number(params.get('idle')) || 60) * 1000;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const $ = (id) => document.getElementById(id);
 
-let token = null;
+let device = null;
 let site = null;
 const queueNames = new Map();
 let idleTimer = null;
 let camera = null;
 
 function call(path, options = {}) {
-  return api(path, { ...options, token });
+  return api(path, { ...options, token: device.token, anonymous: true });
+}
+
+/** Whether the stored device still works; while the server cannot say, it is taken to (check-ins will tell). */
+async function enrolled(stored) {
+  try {
+    return await stillEnrolled(stored);
+  } catch {
+    return true;
+  }
+}
+
+/** A token that stopped working (the kiosk was revoked): forget it and show the pairing screen again. */
+function revoked(e) {
+  if (e.status !== 401) return false;
+  forgetDevice('kiosk');
+  location.reload();
+  return true;
 }
 
 function show(name) {
@@ -83,14 +101,11 @@ async function checkInByCode(code) {
   }
   busy(true);
   try {
-    const entry = await call(`/api/v1/entries/${match[0]}`);
-    if (!queueNames.has(entry.queueId)) {
-      $('scan-error').textContent = t('kiosk.otherSite');
-      return;
-    }
-    await call(`/api/v1/entries/${match[0]}/arrive`, { method: 'POST' });
-    showTicket(await call(`/api/v1/entries/${match[0]}`));
+    showTicket(await call(`/api/v1/sites/${encodeURIComponent(siteId)}/kiosk/check-ins`, {
+      method: 'POST', body: { appointment: match[0] },
+    }));
   } catch (e) {
+    if (revoked(e)) return;
     $('scan-error').textContent = e.status === 404 ? t('kiosk.badCode') : e.message;
     $('scan-code').select();
   } finally {
@@ -117,6 +132,7 @@ async function checkInByName(event) {
       method: 'POST', body: { name: $('find-name').value.trim(), birthDate },
     }));
   } catch (e) {
+    if (revoked(e)) return;
     $('find-error').textContent = e.message;
   } finally {
     busy(false);
@@ -155,21 +171,33 @@ async function start() {
   chooseLanguage(null);
   languagePicker($('lang'));
   translatePage();
-  token = deviceToken();
-  if (!token) token = await connectDevice($('connect'));
+  device = storedDevice('kiosk');
+  if (!device) {
+    // the pairing screen speaks the site's language when the server can say which it is
+    try {
+      chooseLanguage((await api(`/api/v1/sites/${encodeURIComponent(siteId)}`, { anonymous: true })).language);
+    } catch {
+      // English, or this device's choice
+    }
+  }
+  if (device && !(await enrolled(device))) {
+    forgetDevice('kiosk');
+    device = await pairDevice($('connect'), 'kiosk', t('pair.revoked'));
+  }
+  if (!device) device = await pairDevice($('connect'), 'kiosk');
+  if (device.siteId !== siteId) {
+    location.replace(homeOf('kiosk', device) + location.search);
+    return;
+  }
   for (;;) {
     try {
       site = await call(`/api/v1/sites/${encodeURIComponent(siteId)}`);
       for (const q of await call(`/api/v1/sites/${encodeURIComponent(siteId)}/queues`)) queueNames.set(q.id, q.name);
       break;
     } catch (e) {
-      if (e.status === 401) {
-        localStorage.removeItem('waitline.staffToken');
-        token = await connectDevice($('connect'), e.message);
-      } else {
-        $('connect').replaceChildren(el('p', { class: 'card error' }, e.message));
-        await new Promise((resolve) => setTimeout(resolve, 5000));
-      }
+      if (revoked(e)) return;
+      $('connect').replaceChildren(el('p', { class: 'card error' }, e.message));
+      await new Promise((resolve) => setTimeout(resolve, 5000));
     }
   }
   $('connect').replaceChildren();

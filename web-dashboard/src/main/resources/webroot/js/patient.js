@@ -118,7 +118,7 @@ const socket = new ReconnectingSocket({
   // a fresh read before each connection: the page learns at once when the visit is over or the link has expired
   beforeConnect: async () => {
     try {
-      apply(await api(`/api/v1/visits/${encodeURIComponent(token)}`));
+      apply(await api(`/api/v1/visits/${encodeURIComponent(token)}`, { anonymous: true }));
       return true;
     } catch (e) {
       if (e.status === 410) {
@@ -145,7 +145,7 @@ const socket = new ReconnectingSocket({
 async function post(action) {
   $('error').textContent = '';
   try {
-    return await api(`/api/v1/visits/${encodeURIComponent(token)}/${action}`, { method: 'POST' });
+    return await api(`/api/v1/visits/${encodeURIComponent(token)}/${action}`, { method: 'POST', anonymous: true });
   } catch (e) {
     $('error').textContent = e.message;
     return null;

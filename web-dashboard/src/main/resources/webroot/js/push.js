@@ -48,7 +48,7 @@ export async function offerPush(token, button, status) {
         userVisibleOnly: true,
         applicationServerKey: keyBytes(key),
       });
-      await api(`/api/v1/visits/${token}/web-push`, { method: 'POST', body: subscription.toJSON() });
+      await api(`/api/v1/visits/${token}/web-push`, { method: 'POST', body: subscription.toJSON(), anonymous: true });
       status.textContent = t('patient.pushOn');
       button.hidden = true;
     } catch (e) {

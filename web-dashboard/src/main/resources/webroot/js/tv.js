@@ -1,8 +1,10 @@
 // The waiting-room board (/tv/{siteId}?queues=a,b): who is called to which room, who is next, who was called
 // recently; ticket codes or initials as the site chose, never names. Runs unattended: reconnects and resyncs by
-// seq, marks the board when the feed is lost, keeps bounded state, and reloads itself once a day at night.
+// seq, marks the board when the feed is lost, keeps bounded state, and reloads itself once a day at night. It shows
+// the board only as an enrolled display: until paired, or once revoked, it shows the pairing screen.
 
 import { api, el } from './api.js';
+import { forgetDevice, homeOf, pairDevice, stillEnrolled, storedDevice } from './device.js';
 import { SeqFeed } from './feed.js';
 import { chooseLanguage, formatTime, lang, onLanguageChange, t, translatePage } from './i18n.js';
 import { Announcer } from './sound.js';
@@ -19,6 +21,8 @@ const RECENT_MAX = 5;
 const RECENT_KEPT = 12;
 
 let site = null;
+let device = null;
+let feed = null;
 let live = false;
 const queues = new Map(); // queueId → { queue, entries: Map(id → entry), lineup: [{id, ticket, position}] }
 let recent = []; // newest first: { id, ticket, initials, calledTo, at }
@@ -152,16 +156,67 @@ function tick() {
   }
 }
 
+/** The site, retried while the server is unreachable; null when the device's token no longer works. */
 async function loadSite() {
   for (;;) {
     try {
-      return await api(`/api/v1/sites/${encodeURIComponent(siteId)}`);
+      return await api(`/api/v1/sites/${encodeURIComponent(siteId)}`, { token: device.token, anonymous: true });
     } catch (e) {
+      if (e.status === 401) return null;
       setLive('connecting');
       $('site-name').textContent = e.status === 404 ? e.message : 'Waitline';
       await new Promise((resolve) => setTimeout(resolve, 5000));
     }
   }
+}
+
+/** Shows the pairing screen (with why, after a revocation) until a code is accepted; nothing of the board stays. */
+async function pair(reason) {
+  if (feed) feed.stop();
+  feed = null;
+  forgetDevice('display');
+  queues.clear();
+  recent = [];
+  render();
+  document.body.classList.add('pairing');
+  document.body.dataset.feed = 'unpaired';
+  device = await pairDevice($('pair'), 'display', reason);
+  $('pair').replaceChildren();
+  document.body.classList.remove('pairing');
+  follow();
+}
+
+/** Checked before every (re)connection: a revoked display goes back to the pairing screen. */
+async function enrolled() {
+  if (await stillEnrolled(device)) return true;
+  pair(t('pair.revoked'));
+  return false;
+}
+
+async function follow() {
+  if (device.siteId !== siteId) {
+    location.replace(homeOf('display', device) + location.search);
+    return;
+  }
+  setLive('connecting');
+  site = await loadSite();
+  if (!site) {
+    pair(t('pair.revoked'));
+    return;
+  }
+  chooseLanguage(site.language);
+  $('site-name').textContent = site.name;
+  document.title = site.name + ' — Waitline';
+  tick();
+  feed = new SeqFeed({
+    path: `/ws/sites/${encodeURIComponent(siteId)}`,
+    params: () => ({ view: 'display', access_token: device.token }),
+    beforeConnect: enrolled,
+    onSnapshot,
+    onEvent,
+    onState: setLive,
+  });
+  feed.start();
 }
 
 async function start() {
@@ -170,12 +225,7 @@ async function start() {
   setLive('connecting');
   tick();
   setInterval(tick, 1000);
-  site = await loadSite();
-  chooseLanguage(site.language);
   onLanguageChange(render);
-  $('site-name').textContent = site.name;
-  document.title = site.name + ' — Waitline';
-  tick();
 
   if (!announcer.allowed) {
     const button = $('sound');
@@ -186,13 +236,22 @@ async function start() {
     });
   }
 
-  new SeqFeed({
-    path: `/ws/sites/${encodeURIComponent(siteId)}`,
-    params: () => ({ view: 'display' }),
-    onSnapshot,
-    onEvent,
-    onState: setLive,
-  }).start();
+  device = storedDevice('display');
+  if (device) {
+    follow();
+    return;
+  }
+  await siteLanguage();
+  pair();
+}
+
+/** The pairing screen speaks the site's language when the server can say which it is. */
+async function siteLanguage() {
+  try {
+    chooseLanguage((await api(`/api/v1/sites/${encodeURIComponent(siteId)}`, { anonymous: true })).language);
+  } catch {
+    // English, or this device's choice
+  }
 }
 
 start();

@@ -1,7 +1,9 @@
 package io.waitline.server;
 
 import io.waitline.notify.NotificationsConfig;
+import io.waitline.web.auth.OidcSettings;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,11 +18,20 @@ public record Config(
     Path dataDir,
     Database database,
     int databasePoolSize,
-    String adminToken,
     String publicUrl,
     boolean demoData,
     String kafkaBootstrapServers,
-    NotificationsConfig notifications) {
+    NotificationsConfig notifications,
+    OidcSettings oidc,
+    Tls tls) {
+
+  /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
+  public record Tls(Path certificate, Path privateKey) {}
+
+  /** Whether people reach the server over HTTPS: its own TLS, or a TLS proxy in front of an https public URL. */
+  public boolean secure() {
+    return tls != null || publicUrl.startsWith("https:");
+  }
 
   /** An external PostgreSQL; null in {@link #database} means "start the embedded one". */
   public record Database(String host, int port, String name, String user, String password) {}
@@ -41,11 +52,32 @@ public record Config(
         Path.of(orDefault(get.apply("WAITLINE_DATA_DIR"), "data")).toAbsolutePath(),
         db,
         intValue("DATABASE_POOL_SIZE", get.apply("DATABASE_POOL_SIZE"), 10, 1, 200),
-        get.apply("WAITLINE_ADMIN_TOKEN"),
         base,
         !"false".equalsIgnoreCase(get.apply("WAITLINE_DEMO_DATA")),
         get.apply("KAFKA_BOOTSTRAP_SERVERS"),
-        NotificationsConfig.load(get, base));
+        NotificationsConfig.load(get, base),
+        OidcSettings.from(get).orElse(null),
+        tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")));
+  }
+
+  /** Both PEM files or neither; each must be a readable file. */
+  static Tls tls(String cert, String key) {
+    if (cert == null && key == null) return null;
+    if (cert == null || key == null) {
+      throw new IllegalArgumentException("WAITLINE_TLS_CERT and WAITLINE_TLS_KEY go together: set both (the PEM "
+          + "certificate chain and its private key) to serve HTTPS, or neither for plain HTTP; only "
+          + (cert == null ? "WAITLINE_TLS_KEY" : "WAITLINE_TLS_CERT") + " is set");
+    }
+    return new Tls(readable("WAITLINE_TLS_CERT", cert), readable("WAITLINE_TLS_KEY", key));
+  }
+
+  private static Path readable(String key, String value) {
+    Path path = Path.of(value).toAbsolutePath();
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException(key + " must name a readable PEM file; " + path
+          + " does not exist or cannot be read");
+    }
+    return path;
   }
 
   /** Accepts {@code postgresql://user:pass@host:5432/db} (also {@code postgres://} and {@code jdbc:postgresql://}). */

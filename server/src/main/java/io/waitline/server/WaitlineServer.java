@@ -5,12 +5,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.waitline.access.AccessMigrations;
+import io.waitline.access.PasswordHasher;
 import io.waitline.notify.Notifications;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.ServiceQueue;
@@ -21,7 +24,15 @@ import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.web.WebApi;
+import io.waitline.web.auth.AccessServices;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.ZoneId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class WaitlineServer {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineServer.class);
   private static final long REORDER_CHECK_MS = 30_000;
+  /** In the data dir while no admin account exists: the one-time code that creates the first one. */
+  static final String SETUP_CODE_FILE = "setup-code";
 
   private final Config config;
   private Vertx vertx;
@@ -52,6 +65,8 @@ public final class WaitlineServer {
     LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
     int notifyApplied = Notifications.migrate(jdbc, connect.getUser(), connect.getPassword());
     LOG.info("Notification tables ready ({} migrations applied)", notifyApplied);
+    int accessApplied = AccessMigrations.migrate(jdbc, connect.getUser(), connect.getPassword());
+    LOG.info("Access tables ready ({} migrations applied)", accessApplied);
 
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
         .connectingTo(connect).using(vertx).build();
@@ -63,7 +78,13 @@ public final class WaitlineServer {
       LOG.warn("KAFKA_BOOTSTRAP_SERVERS is set but the Kafka relay is not part of this release; "
           + "live updates reach only clients connected to this node");
     }
-    AdminToken.Result token = AdminToken.resolve(config.adminToken(), config.dataDir());
+    AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.standard(), Clock.systemUTC());
+    Optional<String> setupCode = access.setup().prepare().await();
+    if (setupCode.isPresent()) {
+      writeSetupCode(setupCode.get());
+    } else {
+      Files.deleteIfExists(setupCodeFile());
+    }
     if (config.demoData()) seedDemo(commands).await();
 
     // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
@@ -73,26 +94,52 @@ public final class WaitlineServer {
       return chain;
     }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage())));
 
-    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings(config.publicUrl(), token.token()),
-        notifications).await();
+    var settings = new WebApi.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
+        this::setupCompleted);
+    var router = WebApi.router(vertx, pool, commands, settings, notifications).await();
     if (config.notifications().anyChannel()) {
       notifications.start().await();
     } else {
       LOG.info("Notifications: no channel configured, no messages are sent (set TWILIO_*, FCM_CREDENTIALS_FILE, "
           + "VAPID_* or SMTP_*; see docs/notifications.md)");
     }
-    http = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
-            .setMaxWebSocketFrameSize(65536))
-        .requestHandler(router)
-        .listen().await();
-    LOG.info("Waitline listening on http://{}:{} (public URL {})", config.httpHost(), http.actualPort(),
-        config.publicUrl());
-    if (token.generated()) {
-      LOG.info("Staff token generated and saved to {}: {}", config.dataDir().resolve(AdminToken.FILE), token.token());
-    } else if (config.adminToken() == null) {
-      LOG.info("Staff token: see {}", config.dataDir().resolve(AdminToken.FILE));
+    HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(65536);
+    if (config.tls() != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tls().certificate().toString()).setKeyPath(config.tls().privateKey().toString()));
     }
+    http = vertx.createHttpServer(options).requestHandler(router).listen().await();
+    LOG.info("Waitline listening on {}://{}:{} (public URL {})", config.tls() != null ? "https" : "http",
+        config.httpHost(), http.actualPort(), config.publicUrl());
+    setupCode.ifPresent(code -> LOG.info("No admin account yet: open {}/setup and enter the code {} (also in {})",
+        config.publicUrl(), code, setupCodeFile()));
     return this;
+  }
+
+  Path setupCodeFile() {
+    return config.dataDir().resolve(SETUP_CODE_FILE);
+  }
+
+  /** Writes the setup code readable by the server's own user only, never by others, not even for an instant. */
+  private void writeSetupCode(String code) throws IOException {
+    Path file = setupCodeFile();
+    Files.createDirectories(file.getParent());
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, code + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /** The first admin exists: the code is used up, so its file goes. */
+  private void setupCompleted() {
+    vertx.fileSystem().exists(setupCodeFile().toString())
+        .compose(exists -> exists ? vertx.fileSystem().delete(setupCodeFile().toString()) : Future.succeededFuture())
+        .onSuccess(v -> LOG.info("First admin account created; setup is complete"))
+        .onFailure(err -> LOG.warn("Could not delete {}: {}", setupCodeFile(), err.getMessage()));
   }
 
   public int port() {

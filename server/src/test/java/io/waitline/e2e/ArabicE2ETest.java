@@ -41,16 +41,24 @@ class ArabicE2ETest {
       // the text really runs right to left: the ticket label starts on the right
       assertThat((String) browser.js("return getComputedStyle(document.body).direction")).isEqualTo("rtl");
 
+      // a new screen asks for its pairing code in the site's language already
       browser.open(server.url("/tv/dubai"));
+      browser.waitFor(d -> browser.text("#pair-title").equals("إقران هذه الشاشة"));
+      assertRtlArabic(browser);
+      browser.pair(server.pairingCode("dubai", "display", "شاشة الانتظار"));
       browser.waitFor(d -> browser.text("#now-title").equals("النداء الآن"));
       assertRtlArabic(browser);
 
       browser.open(server.url("/kiosk/dubai"));
-      browser.connectDevice(RunningServer.TOKEN);
+      browser.waitFor(d -> browser.text("#pair-title").equals("إقران هذا الكشك"));
+      browser.pair(server.pairingCode("dubai", "kiosk", "كشك المدخل"));
       browser.waitFor(d -> browser.text("#welcome-title").equals("أهلًا بك"));
       assertRtlArabic(browser);
 
       browser.open(server.url("/desk/dubai"));
+      browser.waitFor(d -> browser.text("#signin-submit").equals("تسجيل الدخول"));
+      assertRtlArabic(browser);
+      browser.signIn(RunningServer.DESK, RunningServer.DESK_PASSWORD);
       browser.waitFor(d -> browser.text("#call-next").equals("نداء التالي"));
       assertRtlArabic(browser);
     }

@@ -96,6 +96,13 @@ final class Browser implements AutoCloseable {
         .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
+  /** Waits until the element's text is {@code expected}; a timeout names the text it had. */
+  void waitForText(String css, String expected) {
+    new WebDriverWait(driver, PATIENCE, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class)
+        .withMessage(() -> css + " should read \"" + expected + "\" but reads \"" + text(css) + "\"")
+        .until(d -> text(css).equals(expected));
+  }
+
   WebElement find(String css) {
     return driver.findElement(By.cssSelector(css));
   }
@@ -123,12 +130,27 @@ final class Browser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Types the staff token into the "connect this device" form of a desk or kiosk page. */
-  void connectDevice(String token) {
-    waitFor(d -> visible("#device-token"));
-    find("#device-token").sendKeys(token);
-    find("#device-connect").click();
+  /** Fills the sign-in form of a desk or admin page and sends it (the answer is the caller's to wait for). */
+  void submitSignIn(String username, String password) {
+    waitFor(d -> visible("#signin-password"));
+    find("#signin-username").clear();
+    find("#signin-username").sendKeys(username);
+    find("#signin-password").sendKeys(password);
+    find("#signin-submit").click();
+  }
+
+  /** Signs a desk or admin page in through its form and waits for the page behind it. */
+  void signIn(String username, String password) {
+    submitSignIn(username, password);
     waitFor(d -> visible("#app"));
+  }
+
+  /** Types a pairing code into the pairing screen of a TV or kiosk page and waits for the page to take it. */
+  void pair(String code) {
+    waitFor(d -> visible("#pair-code"));
+    find("#pair-code").sendKeys(code);
+    find("#pair-submit").click();
+    waitFor(d -> !visible("#pair-code"));
   }
 
   void screenshot(Path file) throws IOException {

@@ -31,7 +31,7 @@ class FrontDeskE2ETest {
   void refusalsShowTheServersSentenceAndUndoPauseSearchAndKeysWork() throws Exception {
     try (Browser desk = Browser.desktop()) {
       desk.open(server.url("/desk/main"));
-      desk.connectDevice(RunningServer.TOKEN);
+      desk.signIn(RunningServer.DESK, RunningServer.DESK_PASSWORD);
       desk.waitFor(d -> desk.text("#conn").equals("Live"));
       new Select(desk.find("#call-queue")).selectByValue("lab");
       desk.find("#called-to").sendKeys("Lab 1\n");

@@ -22,7 +22,8 @@ class KioskE2ETest {
     server = RunningServer.start(dataDir);
     kiosk = Browser.tv();
     kiosk.open(server.url("/kiosk/main?idle=4"));
-    kiosk.connectDevice(RunningServer.TOKEN);
+    kiosk.pair(server.pairingCode("main", "kiosk", "Entrance kiosk"));
+    kiosk.waitFor(d -> kiosk.visible("#app"));
   }
 
   @AfterAll
@@ -35,7 +36,7 @@ class KioskE2ETest {
     return server.appointmentToday(queue, name, born, ref);
   }
 
-  /** A fresh kiosk page on its welcome screen (the device stays connected). */
+  /** A fresh kiosk page on its welcome screen (the device stays paired). */
   private static void welcome() {
     kiosk.open(server.url("/kiosk/main?idle=4"));
     kiosk.waitFor(d -> "welcome".equals(kiosk.find("body").getAttribute("data-screen")));

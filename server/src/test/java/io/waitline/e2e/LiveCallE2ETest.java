@@ -29,7 +29,7 @@ class LiveCallE2ETest {
   void aDeskCheckInAndCallReachTheTvAndThePatientsPhoneWithinASecond() throws Exception {
     try (Browser desk = Browser.desktop(); Browser tv = Browser.tv(); Browser phone = Browser.phone()) {
       desk.open(server.url("/desk/main"));
-      desk.connectDevice(RunningServer.TOKEN);
+      desk.signIn(RunningServer.DESK, RunningServer.DESK_PASSWORD);
       desk.waitFor(d -> desk.text("#conn").equals("Live"));
 
       // check-in from the desk's form
@@ -48,6 +48,7 @@ class LiveCallE2ETest {
       assertThat(phone.text("#estimate")).matches("under 5 min|\\d+–\\d+ min");
 
       tv.open(server.url("/tv/main"));
+      tv.pair(server.pairingCode("main", "display", "Lobby TV"));
       tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")));
       tv.waitFor(d -> tv.text("#next").contains("A-001"));
 
@@ -85,6 +86,7 @@ class LiveCallE2ETest {
     server.checkIn("north-lab", "Lia Berg");
     try (Browser tv = Browser.tv()) {
       tv.open(server.url("/tv/north?queues=north-lab"));
+      tv.pair(server.pairingCode("north", "display", "Lab corridor TV"));
       tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#next").contains("L-001"));
       assertThat(tv.text("#next")).doesNotContain("N-001");
       server.callNext("north-gp", "Room 5");

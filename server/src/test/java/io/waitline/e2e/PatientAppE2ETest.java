@@ -28,7 +28,8 @@ class PatientAppE2ETest {
 
   @Test
   void pagesAreServedUnderAStrictContentSecurityPolicy() {
-    for (String page : List.of("/", "/visit/abcdefghijklmnopqrstuvwxyz", "/tv/main", "/desk/main", "/kiosk/main")) {
+    for (String page : List.of("/", "/visit/abcdefghijklmnopqrstuvwxyz", "/tv/main", "/desk/main", "/kiosk/main",
+        "/admin", "/setup")) {
       var response = server.raw("GET", page, null);
       assertThat(response.statusCode()).as(page).isEqualTo(200);
       assertThat(response.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));

@@ -33,6 +33,7 @@ class PatientReconnectE2ETest {
       phone.open(bob.getString("patientLink"));
       phone.waitFor(d -> phone.text("#conn").equals("Live") && phone.text("#position").equals("2"));
       tv.open(server.url("/tv/main"));
+      tv.pair(server.pairingCode("main", "display", "Waiting room TV"));
       tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")));
 
       server.stop();

@@ -10,28 +10,45 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * A real Waitline server (embedded PostgreSQL in a temp data dir, demo site {@code main}) on a fixed free port, so a
- * restart keeps the address browsers reconnect to. Small JSON helpers talk to its REST API as staff.
+ * restart keeps the address browsers reconnect to. {@link #start} also creates the first admin with the one-time
+ * setup code the server wrote at its first start, and a front-desk account; small JSON helpers then talk to the REST
+ * API as that admin, with an API token.
  */
 final class RunningServer implements AutoCloseable {
-  static final String TOKEN = "e2e-staff-token-0123456789abcdef";
+  static final String ADMIN = "ada";
+  static final String ADMIN_PASSWORD = "ada-admin-passphrase-1";
+  /** A front-desk account at every site, for the desk pages. */
+  static final String DESK = "desk";
+  static final String DESK_PASSWORD = "desk-passphrase-2024";
 
   private final Path dataDir;
   private final int port;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private WaitlineServer server;
+  private String token;
 
   private RunningServer(Path dataDir, int port) {
     this.dataDir = dataDir;
     this.port = port;
   }
 
+  /** A server with its first admin (set up through the API) and the front-desk account. */
   static RunningServer start(Path dataDir) throws Exception {
+    RunningServer s = startUnset(dataDir);
+    s.setUp();
+    s.createStaff(DESK, "Dana Desk", DESK_PASSWORD, "front-desk", null);
+    return s;
+  }
+
+  /** A server as on its very first start: no account yet, only the setup code. */
+  static RunningServer startUnset(Path dataDir) throws Exception {
     RunningServer s = new RunningServer(dataDir, freePort());
     s.startServer();
     return s;
@@ -42,8 +59,48 @@ final class RunningServer implements AutoCloseable {
         "WAITLINE_HTTP_HOST", "127.0.0.1",
         "WAITLINE_HTTP_PORT", String.valueOf(port),
         "WAITLINE_DATA_DIR", dataDir.toString(),
-        "WAITLINE_ADMIN_TOKEN", TOKEN,
         "WAITLINE_PUBLIC_URL", base()))).start();
+  }
+
+  /** The one-time setup code the server wrote to its data directory at its first start. */
+  String setupCode() throws Exception {
+    Path file = dataDir.resolve("setup-code");
+    for (int i = 0; i < 100 && !Files.exists(file); i++) Thread.sleep(100);
+    return Files.readString(file).trim();
+  }
+
+  boolean setupCodeExists() {
+    return Files.exists(dataDir.resolve("setup-code"));
+  }
+
+  /** Creates the first admin through the API, then signs the helpers in as that admin. */
+  void setUp() throws Exception {
+    HttpResponse<String> r = anonymous("POST", "/api/v1/setup", new JsonObject().put("code", setupCode())
+        .put("username", ADMIN).put("displayName", "Ada Admin").put("password", ADMIN_PASSWORD).encode());
+    if (r.statusCode() != 201) throw new IllegalStateException("setup answered " + r.statusCode() + ": " + r.body());
+    signInHelpers();
+  }
+
+  /** Gives the helpers an API token of the admin (after the admin exists). */
+  void signInHelpers() {
+    HttpResponse<String> r = anonymous("POST", "/api/v1/auth/tokens",
+        new JsonObject().put("username", ADMIN).put("password", ADMIN_PASSWORD).encode());
+    if (r.statusCode() != 201) throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
+    token = new JsonObject(r.body()).getString("token");
+  }
+
+  /** A built-in account with one role, at {@code siteId} or (null) at every site. */
+  JsonObject createStaff(String username, String name, String password, String role, String siteId) {
+    JsonObject grant = new JsonObject().put("role", role);
+    if (siteId != null) grant.put("siteId", siteId);
+    return post("/api/v1/staff", new JsonObject().put("username", username).put("displayName", name)
+        .put("password", password).put("roles", new JsonArray().add(grant)));
+  }
+
+  /** A fresh pairing code for a {@code display} or {@code kiosk} at the site. */
+  String pairingCode(String siteId, String kind, String name) {
+    return post("/api/v1/sites/" + siteId + "/device-pairings", new JsonObject().put("kind", kind).put("name", name))
+        .getString("code");
   }
 
   /** Stops the server (closing every browser connection) and the database. */
@@ -69,6 +126,14 @@ final class RunningServer implements AutoCloseable {
     return new JsonObject(send("POST", path, body == null ? "" : body.encode(), 200, 201));
   }
 
+  void postNoContent(String path, JsonObject body) {
+    send("POST", path, body == null ? "" : body.encode(), 200, 204);
+  }
+
+  JsonObject delete(String path) {
+    return new JsonObject(send("DELETE", path, null, 200));
+  }
+
   JsonObject getObject(String path) {
     return new JsonObject(send("GET", path, null, 200));
   }
@@ -77,10 +142,20 @@ final class RunningServer implements AutoCloseable {
     return new JsonArray(send("GET", path, null, 200));
   }
 
-  /** Status code and body of a request, whatever the status. */
+  /** Status code and body of a request as the admin, whatever the status. */
   HttpResponse<String> raw(String method, String path, String body) {
+    return request(method, path, body, token);
+  }
+
+  /** Status code and body of a request without any credential. */
+  HttpResponse<String> anonymous(String method, String path, String body) {
+    return request(method, path, body, null);
+  }
+
+  private HttpResponse<String> request(String method, String path, String body, String bearer) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
-        .header("Authorization", "Bearer " + TOKEN).header("Accept", "application/json");
+        .header("Accept", "application/json");
+    if (bearer != null) b.header("Authorization", "Bearer " + bearer);
     if (body != null) b.header("Content-Type", "application/json");
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {

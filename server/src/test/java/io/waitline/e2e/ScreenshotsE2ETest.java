@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every face on a 390×844 phone and a 1920×1080 screen: nothing spills sideways, and a screenshot of each is written
- * to target/screenshots, or to the folder in -Dwaitline.screenshots (docs/screenshots holds the committed ones:
+ * Every face on a 390×844 phone and a 1920×1080 screen, with the pairing, sign-in and admin pages: nothing spills
+ * sideways, and a screenshot of each is written to target/screenshots, or to the folder in -Dwaitline.screenshots
+ * (docs/screenshots holds the committed ones:
  * {@code mvn -pl server test -Dtest=ScreenshotsE2ETest -Dwaitline.screenshots=$PWD/docs/screenshots}).
  */
 class ScreenshotsE2ETest {
@@ -72,15 +73,38 @@ class ScreenshotsE2ETest {
         shoot(b, "patient-ar-" + size);
 
         b.open(server.url("/tv/main"));
+        b.waitFor(d -> b.visible("#pair-code"));
+        shoot(b, "pair-" + size);
+        b.pair(server.pairingCode("main", "display", "Lobby TV " + size));
         b.waitFor(d -> b.text("#now-calling").contains("A-002"));
         shoot(b, "tv-" + size);
 
         b.open(server.url("/desk/main"));
-        b.connectDevice(RunningServer.TOKEN);
+        b.waitFor(d -> b.visible("#signin-password"));
+        shoot(b, "signin-" + size);
+        b.signIn(RunningServer.DESK, RunningServer.DESK_PASSWORD);
         b.waitFor(d -> b.text("#rows").contains("Farid Khan") && b.text("#conn").equals("Live"));
         shoot(b, "desk-" + size);
+        b.click("#sign-out");
+        b.waitFor(d -> b.visible("#signin-password"));
+
+        b.open(server.url("/admin"));
+        b.signIn(RunningServer.ADMIN, RunningServer.ADMIN_PASSWORD);
+        b.waitFor(d -> b.text("#staff-rows").contains("Dana Desk"));
+        shoot(b, "admin-" + size);
+        b.click("#tab-devices");
+        b.find("#pairing-name").sendKeys("Entrance kiosk " + size);
+        new org.openqa.selenium.support.ui.Select(b.find("#pairing-kind")).selectByValue("kiosk");
+        b.find("#pairing-submit").click();
+        b.waitFor(d -> b.text("#pairing-code").matches("[0-9A-Z]{4}-[0-9A-Z]{4}"));
+        String kioskCode = b.text("#pairing-code");
+        b.waitFor(d -> b.text("#device-rows").contains("Lobby TV " + size));
+        shoot(b, "admin-devices-" + size);
+        b.click("#sign-out");
+        b.waitFor(d -> b.visible("#signin-password"));
 
         b.open(server.url("/kiosk/main"));
+        b.pair(kioskCode);
         b.waitFor(d -> "welcome".equals(b.find("body").getAttribute("data-screen")));
         shoot(b, "kiosk-welcome-" + size);
         b.find("#go-find").click();

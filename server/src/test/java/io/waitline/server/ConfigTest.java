@@ -40,4 +40,23 @@ class ConfigTest {
     assertThat(Config.load(Map.of("WAITLINE_PUBLIC_URL", "https://q.example.org/")).publicUrl())
         .isEqualTo("https://q.example.org");
   }
+
+  @Test
+  void tlsNeedsBothPemFilesAndEachMustBeReadable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----");
+    java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----");
+
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_TLS_CERT", cert.toString())))
+        .hasMessageContaining("WAITLINE_TLS_KEY").hasMessageContaining("both");
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_TLS_CERT", cert.toString(),
+        "WAITLINE_TLS_KEY", dir.resolve("missing.pem").toString())))
+        .hasMessageContaining("WAITLINE_TLS_KEY").hasMessageContaining("missing.pem");
+
+    Config tls = Config.load(Map.of("WAITLINE_TLS_CERT", cert.toString(), "WAITLINE_TLS_KEY", key.toString()));
+    assertThat(tls.tls().certificate()).isEqualTo(cert.toAbsolutePath());
+    assertThat(tls.secure()).isTrue();
+    assertThat(Config.load(Map.of()).secure()).isFalse();
+    assertThat(Config.load(Map.of("WAITLINE_PUBLIC_URL", "https://q.example.org")).secure()).isTrue();
+  }
 }

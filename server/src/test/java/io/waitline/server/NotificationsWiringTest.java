@@ -15,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher with SMTP configured: a check-in over the REST API reaches the patient by e-mail. */
 class NotificationsWiringTest {
-  private static final String TOKEN = "test-token-notifications-wiring";
-
   @TempDir Path dataDir;
 
   @Test
@@ -24,17 +22,18 @@ class NotificationsWiringTest {
     GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
     mail.start();
     Map<String, String> env = new HashMap<>(Map.of("WAITLINE_HTTP_PORT", "0", "WAITLINE_HTTP_HOST", "127.0.0.1",
-        "WAITLINE_DATA_DIR", dataDir.toString(), "WAITLINE_ADMIN_TOKEN", TOKEN,
+        "WAITLINE_DATA_DIR", dataDir.toString(),
         "WAITLINE_PUBLIC_URL", "https://clinic.example",
         "SMTP_HOST", "127.0.0.1", "SMTP_PORT", String.valueOf(mail.getSmtp().getPort()), "SMTP_TLS", "none",
         "SMTP_FROM", "queue@clinic.example"));
     env.put("NOTIFY_QUIET_HOURS", "off");
     WaitlineServer server = new WaitlineServer(Config.load(env)).start();
     try {
+      String token = FirstAdmin.token(server, dataDir);
       JsonObject checkIn = new JsonObject().put("patient", new JsonObject().put("name", "Ann Lee")
           .put("email", "ann@example.org"));
       JsonObject entry = WebClient.create(server.vertx()).post(server.port(), "127.0.0.1",
-              "/api/v1/queues/general/check-ins").putHeader("Authorization", "Bearer " + TOKEN)
+              "/api/v1/queues/general/check-ins").putHeader("Authorization", "Bearer " + token)
           .sendJsonObject(checkIn).await().bodyAsJsonObject();
 
       assertThat(mail.waitForIncomingEmail(15_000, 1)).isTrue();

@@ -2,22 +2,29 @@ package io.waitline.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher on the embedded default: a real PostgreSQL in the data dir, over real HTTP. */
 class WaitlineServerTest {
-  private static final String TOKEN = "test-token-0123456789abcdef";
-
   @TempDir Path dataDir;
+  /** The first admin's API token, once a test has created it. */
+  private String token;
 
   private WaitlineServer start(Map<String, String> extra) throws Exception {
     var env = new java.util.HashMap<>(Map.of("WAITLINE_HTTP_PORT", "0", "WAITLINE_DATA_DIR", dataDir.toString(),
@@ -26,20 +33,22 @@ class WaitlineServerTest {
     return new WaitlineServer(Config.load(env)).start();
   }
 
-  private static HttpResponse<Buffer> post(WaitlineServer s, String path, JsonObject body) {
+  private HttpResponse<Buffer> post(WaitlineServer s, String path, JsonObject body) throws Exception {
+    if (token == null) token = FirstAdmin.token(s, dataDir);
     WebClient client = WebClient.create(s.vertx());
-    return client.post(s.port(), "127.0.0.1", path).putHeader("Authorization", "Bearer " + TOKEN)
+    return client.post(s.port(), "127.0.0.1", path).putHeader("Authorization", "Bearer " + token)
         .sendJsonObject(body).await();
   }
 
-  private static HttpResponse<Buffer> get(WaitlineServer s, String path) {
+  private HttpResponse<Buffer> get(WaitlineServer s, String path) throws Exception {
+    if (token == null) token = FirstAdmin.token(s, dataDir);
     return WebClient.create(s.vertx()).get(s.port(), "127.0.0.1", path)
-        .putHeader("Authorization", "Bearer " + TOKEN).send().await();
+        .putHeader("Authorization", "Bearer " + token).send().await();
   }
 
   @Test
   void restartOnTheSameDataDirectoryKeepsQueuesEntriesAndTicketNumbering() throws Exception {
-    WaitlineServer first = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN));
+    WaitlineServer first = start(Map.of());
     JsonObject patient = new JsonObject().put("patient", new JsonObject().put("name", "Ann Lee"));
     assertThat(post(first, "/api/v1/queues/general/check-ins", patient).statusCode()).isEqualTo(201);
     assertThat(post(first, "/api/v1/queues/general/check-ins", patient).statusCode()).isEqualTo(201);
@@ -48,7 +57,7 @@ class WaitlineServerTest {
     JsonObject before = get(first, "/api/v1/queues/general/snapshot").bodyAsJsonObject();
     first.stop();
 
-    WaitlineServer second = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN));
+    WaitlineServer second = start(Map.of());
     try {
       JsonObject after = get(second, "/api/v1/queues/general/snapshot").bodyAsJsonObject();
       assertThat(after.getLong("seq")).isEqualTo(before.getLong("seq")).isEqualTo(3L);
@@ -62,7 +71,7 @@ class WaitlineServerTest {
 
   @Test
   void embeddedPostgresqlIsDurable() throws Exception {
-    WaitlineServer s = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN));
+    WaitlineServer s = start(Map.of());
     try {
       assertThat(s.embeddedDatabase().setting("fsync")).isEqualTo("on");
       assertThat(s.embeddedDatabase().setting("synchronous_commit")).isEqualTo("on");
@@ -72,32 +81,101 @@ class WaitlineServerTest {
   }
 
   @Test
-  void firstStartGeneratesAPrivateStaffTokenAndReusesItAfterRestart() throws Exception {
+  void firstStartWritesAPrivateSetupCodeAndSaysWhereToUseIt() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(WaitlineServer.class);
+    log.start();
+    logger.addAppender(log);
+    WaitlineServer first;
+    try {
+      first = start(Map.of("WAITLINE_PUBLIC_URL", "https://queue.clinic.example"));
+    } finally {
+      logger.detachAppender(log);
+    }
+    Path codeFile = dataDir.resolve(WaitlineServer.SETUP_CODE_FILE);
+    try {
+      String code = Files.readString(codeFile).trim();
+      assertThat(code).hasSizeGreaterThanOrEqualTo(16);
+      assertThat(Files.getPosixFilePermissions(codeFile).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(m -> assertThat(m).contains("https://queue.clinic.example/setup").contains(code));
+      var client = WebClient.create(first.vertx());
+      assertThat(client.get(first.port(), "127.0.0.1", "/api/v1/sites").send().await().statusCode()).isEqualTo(401);
+      assertThat(FirstAdmin.setUp(first, client, "WRONG-CODE-0000").statusCode()).isEqualTo(403);
+
+      assertThat(FirstAdmin.setUp(first, client, code).statusCode()).isEqualTo(201);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (Files.exists(codeFile) && System.nanoTime() < deadline) Thread.sleep(20);
+      assertThat(codeFile).as("the used code's file").doesNotExist();
+      assertThat(FirstAdmin.setUp(first, client, code).statusCode()).isEqualTo(409);
+    } finally {
+      first.stop();
+    }
+  }
+
+  @Test
+  void withAnAdminARestartWritesNoSetupCodeAndTheAdminsTokenStillWorks() throws Exception {
     WaitlineServer first = start(Map.of());
-    Path tokenFile = dataDir.resolve(AdminToken.FILE);
-    String token = Files.readString(tokenFile).trim();
+    String admin = FirstAdmin.token(first, dataDir);
     first.stop();
-    assertThat(token).hasSizeGreaterThanOrEqualTo(40);
-    assertThat(Files.getPosixFilePermissions(tokenFile).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
 
     WaitlineServer second = start(Map.of());
     try {
-      var client = WebClient.create(second.vertx());
-      var withToken = client.get(second.port(), "127.0.0.1", "/api/v1/sites")
-          .putHeader("Authorization", "Bearer " + token).send().await();
-      var without = client.get(second.port(), "127.0.0.1", "/api/v1/sites").send().await();
-      assertThat(withToken.statusCode()).isEqualTo(200);
-      assertThat(withToken.bodyAsJsonArray().getJsonObject(0).getString("id")).isEqualTo("main");
-      assertThat(without.statusCode()).isEqualTo(401);
-      assertThat(without.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(dataDir.resolve(WaitlineServer.SETUP_CODE_FILE)).doesNotExist();
+      var sites = WebClient.create(second.vertx()).get(second.port(), "127.0.0.1", "/api/v1/sites")
+          .putHeader("Authorization", "Bearer " + admin).send().await();
+      assertThat(sites.statusCode()).isEqualTo(200);
+      assertThat(sites.bodyAsJsonArray().getJsonObject(0).getString("id")).isEqualTo("main");
+      var session = WebClient.create(second.vertx()).get(second.port(), "127.0.0.1", "/api/v1/auth/session")
+          .send().await().bodyAsJsonObject();
+      assertThat(session.getBoolean("setupNeeded")).isFalse();
     } finally {
       second.stop();
     }
   }
 
   @Test
+  void withTlsConfiguredItServesHttpsWithStrictTransportSecurity() throws Exception {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    WaitlineServer s = start(Map.of("WAITLINE_TLS_CERT", cert.certificatePath(),
+        "WAITLINE_TLS_KEY", cert.privateKeyPath()));
+    try {
+      WebClient https = WebClient.create(s.vertx(), new WebClientOptions().setSsl(true).setTrustAll(true)
+          .setVerifyHost(false));
+      HttpResponse<Buffer> r = https.get(s.port(), "127.0.0.1", "/health/live").send().await();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.getHeader("Strict-Transport-Security")).startsWith("max-age=");
+      // the session cookie is Secure over TLS
+      HttpResponse<Buffer> setup = https.post(s.port(), "127.0.0.1", "/api/v1/setup").sendJsonObject(new JsonObject()
+          .put("code", Files.readString(dataDir.resolve(WaitlineServer.SETUP_CODE_FILE)).trim())
+          .put("username", "admin").put("displayName", "Admin").put("password", FirstAdmin.PASSWORD)).await();
+      assertThat(setup.statusCode()).isEqualTo(201);
+      assertThat(setup.cookies()).singleElement().asString().contains("Secure").containsIgnoringCase("HttpOnly");
+
+      // plain HTTP on the TLS port gets no answer
+      var plain = WebClient.create(s.vertx()).get(s.port(), "127.0.0.1", "/health/live").timeout(3_000).send();
+      assertThat(plain.toCompletionStage().toCompletableFuture().handle((ok, err) -> ok == null
+          || ok.statusCode() >= 400).get(5, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      s.stop();
+    }
+  }
+
+  @Test
+  void plainHttpSendsNoStrictTransportSecurity() throws Exception {
+    WaitlineServer s = start(Map.of());
+    try {
+      HttpResponse<Buffer> r = WebClient.create(s.vertx()).get(s.port(), "127.0.0.1", "/health/live").send().await();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.getHeader("Strict-Transport-Security")).isNull();
+    } finally {
+      s.stop();
+    }
+  }
+
+  @Test
   void healthAndMetricsAnswerOnTheEmbeddedDefault() throws Exception {
-    WaitlineServer s = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN));
+    WaitlineServer s = start(Map.of());
     try {
       var client = WebClient.create(s.vertx());
       assertThat(client.get(s.port(), "127.0.0.1", "/health/ready").send().await().bodyAsJsonObject()
@@ -114,7 +192,7 @@ class WaitlineServerTest {
     var pg = io.waitline.queue.store.TestDatabase.freshDatabase();
     String url = "postgresql://" + pg.getUser() + ":" + pg.getPassword() + "@localhost:" + pg.getPort() + "/"
         + pg.getDatabase();
-    WaitlineServer s = start(Map.of("WAITLINE_ADMIN_TOKEN", TOKEN, "DATABASE_URL", url));
+    WaitlineServer s = start(Map.of("DATABASE_URL", url));
     try {
       var checkIn = post(s, "/api/v1/queues/general/check-ins",
           new JsonObject().put("patient", new JsonObject().put("name", "Bo Chen")));

@@ -7,16 +7,27 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.waitline.access.AccessException;
+import io.waitline.access.AccessRule;
+import io.waitline.access.Principal;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.VisitView;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.web.auth.AccessGuard;
+import io.waitline.web.auth.AuditTrail;
+import io.waitline.web.auth.Caller;
+import io.waitline.web.auth.DeviceApi;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,19 +35,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deltas in seq order; {@code since} resumes without a snapshot when the missed events can be replayed. The visit
  * feed sends the patient's own {@code visit} state whenever it changes. All feeds send a {@code heartbeat} every
  * {@link #HEARTBEAT_MS} so clients can tell a quiet feed from a dead one.
+ *
+ * <p>Who may listen: {@code view=display} needs a display device of the site or staff with a role there;
+ * {@code view=staff} (patient names) needs front-desk, clinician or manager there (or admin), and is written to the
+ * audit log. Upgrades authenticated by the session cookie must come from this server's own pages (Origin), so another
+ * web site cannot open a feed with a signed-in browser's cookie. A revoked device's feeds close at once.
  */
 final class LiveFeeds {
   static final long HEARTBEAT_MS = 15_000;
+  private static final List<String> DISPLAY_VIEW = List.of("display", "staff");
+  private static final List<String> STAFF_VIEW = List.of("front-desk", "clinician", "manager");
 
   private final Vertx vertx;
   private final QueueCommands commands;
-  private final StaffAuth auth;
+  private final AccessGuard guard;
+  private final AuditTrail audit;
+  private final String publicUrl;
   private final AtomicInteger open = new AtomicInteger();
+  /** Open feeds of each device, to close them when the device is revoked. */
+  private final Map<String, Set<Session>> byDevice = new ConcurrentHashMap<>();
 
-  LiveFeeds(Vertx vertx, QueueCommands commands, StaffAuth auth) {
+  LiveFeeds(Vertx vertx, QueueCommands commands, AccessGuard guard, AuditTrail audit, String publicUrl) {
     this.vertx = vertx;
     this.commands = commands;
-    this.auth = auth;
+    this.guard = guard;
+    this.audit = audit;
+    this.publicUrl = publicUrl;
+    vertx.eventBus().<String>consumer(DeviceApi.REVOKED_ADDRESS, msg -> {
+      Set<Session> feeds = byDevice.remove(msg.body());
+      if (feeds != null) feeds.forEach(f -> f.ws.close((short) 1008, "device revoked"));
+    });
   }
 
   int openSessions() {
@@ -50,10 +78,11 @@ final class LiveFeeds {
     Map<String, Long> since = new HashMap<>();
     String s = rc.request().getParam("since");
     if (s != null) since.put(queueId, parseSeq(s));
-    commands.queue(queueId).compose(q -> commands.site(q.siteId()))
+    allowed(rc, staff, () -> guard.siteOfQueue(queueId), new JsonObject().put("queueId", queueId))
+        .compose(siteId -> commands.site(siteId))
         .compose(site -> rc.request().toWebSocket().map(ws -> {
-          new FeedSession(ws, staff, QueueApi.showsInitials(site), EventBusPublisher.queueAddress(queueId),
-              List.of(queueId)).start(since);
+          new FeedSession(ws, Caller.of(rc), stillAllowed(rc, staff), staff, QueueApi.showsInitials(site),
+              EventBusPublisher.queueAddress(queueId), List.of(queueId)).start(since);
           return null;
         }))
         .onFailure(rc::fail);
@@ -72,11 +101,12 @@ final class LiveFeeds {
         since.put(kv[0], parseSeq(kv[1]));
       }
     }
-    commands.site(siteId).compose(site -> commands.queuesOfSite(siteId)
+    allowed(rc, staff, () -> commands.site(siteId).map(site -> site.id()), new JsonObject())
+        .compose(id -> commands.site(siteId)).compose(site -> commands.queuesOfSite(siteId)
         .compose(queues -> rc.request().toWebSocket().map(ws -> {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
-          new FeedSession(ws, staff, QueueApi.showsInitials(site), EventBusPublisher.siteAddress(siteId), ids)
-              .start(since);
+          new FeedSession(ws, Caller.of(rc), stillAllowed(rc, staff), staff, QueueApi.showsInitials(site),
+              EventBusPublisher.siteAddress(siteId), ids).start(since);
           return null;
         })))
         .onFailure(rc::fail);
@@ -87,18 +117,78 @@ final class LiveFeeds {
     String token = rc.pathParam("token");
     commands.visit(token)
         .compose(first -> rc.request().toWebSocket().map(ws -> {
+          audit.recordPatient(rc, "openVisitFeed", first.entry().id(), first.site().id());
           new VisitSession(ws, token).start(first);
           return null;
         }))
         .onFailure(rc::fail);
   }
 
-  private boolean staffView(RoutingContext rc) {
+  private static boolean staffView(RoutingContext rc) {
     String view = rc.request().getParam("view");
     if (view == null || view.equals("display")) return false;
     if (!view.equals("staff")) throw new Problems.BadRequest("view must be 'staff' or 'display'.");
-    auth.require(rc, List.of("front-desk", "clinician", "manager"));
     return true;
+  }
+
+  /**
+   * Whether the caller may open this feed of the site {@code site} yields; a staff view is written to the audit log.
+   * Yields the site id, or fails with the 401/403 to refuse the upgrade with.
+   */
+  private Future<String> allowed(RoutingContext rc, boolean staff, Supplier<Future<String>> site,
+      JsonObject detail) {
+    List<String> access = staff ? STAFF_VIEW : DISPLAY_VIEW;
+    return guard.authenticate(rc, true).compose(caller -> {
+      if (caller instanceof Principal.Anonymous) return Future.failedFuture(refusal(access, caller, null));
+      AccessGuard.Credential credential = AccessGuard.credential(rc);
+      if (credential.source() == AccessGuard.Source.COOKIE && !sameOrigin(rc)) {
+        return Future.failedFuture(new AccessException(403, "forbidden", "This live feed may only be opened from "
+            + publicUrl + "'s own pages."));
+      }
+      return site.get().compose(siteId -> {
+        Caller.site(rc, siteId);
+        AccessException refused = refusal(access, caller, siteId);
+        if (refused != null) return Future.failedFuture(refused);
+        if (staff) audit.record(rc, "openStaffFeed", 101, detail.put("view", "staff"));
+        return Future.succeededFuture(siteId);
+      });
+    });
+  }
+
+  /**
+   * Whether the credential that opened this feed still holds and still allows it: asked on every heartbeat, so that
+   * signing out, an expired session, a disabled account, a removed role or a device revoked on another node closes
+   * the feed within one heartbeat.
+   */
+  private Supplier<Future<Boolean>> stillAllowed(RoutingContext rc, boolean staff) {
+    AccessGuard.Credential credential = AccessGuard.credential(rc);
+    List<String> access = staff ? STAFF_VIEW : DISPLAY_VIEW;
+    String siteId = Caller.site(rc);
+    return () -> guard.recheck(credential).map(p -> refusal(access, p, siteId) == null).otherwise(false);
+  }
+
+  private static AccessException refusal(List<String> access, Principal caller, String siteId) {
+    AccessRule.Decision d = AccessRule.decide(access, caller, siteId);
+    if (d.allowed()) return null;
+    return new AccessException(d.status(), d.status() == 401 ? "unauthenticated" : "forbidden", d.reason());
+  }
+
+  /** The upgrade's Origin is this server: its public URL, or the host the request was sent to. */
+  private boolean sameOrigin(RoutingContext rc) {
+    String origin = rc.request().getHeader("Origin");
+    if (origin == null) return false;
+    try {
+      URI o = URI.create(origin);
+      URI own = URI.create(publicUrl);
+      if (o.getRawAuthority() == null) return false;
+      boolean publicOrigin = o.getScheme().equalsIgnoreCase(own.getScheme())
+          && o.getRawAuthority().equalsIgnoreCase(own.getRawAuthority());
+      if (publicOrigin) return true;
+      String host = rc.request().getHeader("Host");
+      return host != null && o.getRawAuthority().equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static long parseSeq(String s) {
@@ -123,14 +213,24 @@ final class LiveFeeds {
 
   private abstract class Session {
     final ServerWebSocket ws;
+    final String device;
     MessageConsumer<JsonObject> consumer;
     long heartbeat;
 
-    Session(ServerWebSocket ws) {
+    /** @param stillAllowed asked on every heartbeat; the feed closes (1008) when it says no; null: nothing to ask */
+    Session(ServerWebSocket ws, Principal caller, Supplier<Future<Boolean>> stillAllowed) {
       this.ws = ws;
+      this.device = caller instanceof Principal.Device d ? d.id() : null;
+      if (device != null) byDevice.computeIfAbsent(device, id -> ConcurrentHashMap.newKeySet()).add(this);
       open.incrementAndGet();
-      heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> send(ws, new JsonObject().put("type", "heartbeat")
-          .put("at", Instant.now().toString())));
+      heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> {
+        send(ws, new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString()));
+        if (stillAllowed != null) {
+          stillAllowed.get().onSuccess(allowed -> {
+            if (!allowed && !ws.isClosed()) ws.close((short) 1008, "sign-in ended or no longer allowed");
+          });
+        }
+      });
       ws.closeHandler(v -> stop());
       ws.exceptionHandler(err -> ws.close());
       ws.textMessageHandler(text -> { }); // clients only listen; input is ignored
@@ -150,6 +250,10 @@ final class LiveFeeds {
         open.decrementAndGet();
       }
       if (consumer != null) consumer.unregister();
+      if (device != null) {
+        Set<Session> feeds = byDevice.get(device);
+        if (feeds != null) feeds.remove(this);
+      }
     }
 
     void fail(Throwable err) {
@@ -166,8 +270,9 @@ final class LiveFeeds {
     private final List<String> queueIds;
     private final EventSequencer sequencer;
 
-    FeedSession(ServerWebSocket ws, boolean staff, boolean initials, String address, List<String> queueIds) {
-      super(ws);
+    FeedSession(ServerWebSocket ws, Principal caller, Supplier<Future<Boolean>> stillAllowed, boolean staff,
+        boolean initials, String address, List<String> queueIds) {
+      super(ws, caller, stillAllowed);
       this.staff = staff;
       this.initials = initials;
       this.address = address;
@@ -254,7 +359,7 @@ final class LiveFeeds {
     private String entryId;
 
     VisitSession(ServerWebSocket ws, String token) {
-      super(ws);
+      super(ws, Principal.ANONYMOUS, null); // the link itself is checked again on every refresh
       this.token = token;
       this.sequencer = new EventSequencer(commands, e -> { }, q -> refresh());
     }

@@ -116,7 +116,7 @@ final class NotificationApi {
   private void subscribeWebPush(RoutingContext rc) {
     String token = rc.pathParam("token");
     JsonObject sub = rc.body().asJsonObject();
-    QueueApi.respond(rc, 201, commands.visit(token)
+    QueueApi.respond(rc, 201, VisitApi.visit(commands, rc)
         .compose(v -> notifications.subscribeWebPush(token, sub))
         .map(v -> new JsonObject().put("subscribed", true)));
   }
@@ -124,14 +124,14 @@ final class NotificationApi {
   private void registerPushToken(RoutingContext rc) {
     String token = rc.pathParam("token");
     JsonObject in = rc.body().asJsonObject();
-    QueueApi.respond(rc, 201, commands.visit(token)
+    QueueApi.respond(rc, 201, VisitApi.visit(commands, rc)
         .compose(v -> notifications.registerPushToken(token, in.getString("token"), in.getString("platform")))
         .map(v -> new JsonObject().put("registered", true)));
   }
 
   private void getPreferences(RoutingContext rc) {
     String token = rc.pathParam("token");
-    QueueApi.respond(rc, 200, commands.visit(token)
+    QueueApi.respond(rc, 200, VisitApi.visit(commands, rc)
         .compose(v -> notifications.preferences(token))
         .map(this::preferencesJson));
   }
@@ -142,7 +142,7 @@ final class NotificationApi {
     List<Channel> channels = in.getJsonArray("channels", new JsonArray()).stream()
         .map(o -> Channel.fromWire(String.valueOf(o))).toList();
     Preferences p = new Preferences(channels, in.getString("language"), in.getBoolean("optedOut", false));
-    QueueApi.respond(rc, 200, commands.visit(token)
+    QueueApi.respond(rc, 200, VisitApi.visit(commands, rc)
         .compose(v -> notifications.savePreferences(token, p))
         .map(this::preferencesJson));
   }

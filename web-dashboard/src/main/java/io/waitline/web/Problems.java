@@ -10,6 +10,7 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
+import io.waitline.access.AccessException;
 import io.waitline.queue.QueueException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,10 @@ public final class Problems {
       send(rc, 400, "bad-request", "Bad request", e.getMessage());
     } else if (err instanceof AccessDenied e) {
       if (e.status == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
-      send(rc, e.status, e.status == 401 ? "unauthenticated" : "forbidden",
-          e.status == 401 ? "Sign-in required" : "Not allowed", e.getMessage());
+      send(rc, e.status, e.status == 401 ? "unauthenticated" : "forbidden", accessTitle(e.status), e.getMessage());
+    } else if (err instanceof AccessException e) {
+      if (e.status() == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
+      send(rc, e.status(), e.type(), accessTitle(e.status()), e.getMessage());
     } else if (err instanceof PgException pg && pg.getSqlState() != null
         && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
       send(rc, 400, "bad-request", "Bad request",
@@ -210,7 +213,7 @@ public final class Problems {
     }
   }
 
-  /** No credential (401) or a credential without the needed role (403). */
+  /** No credential (401) or a credential without the needed role (403), found by a handler. */
   public static final class AccessDenied extends RuntimeException {
     final int status;
 
@@ -218,5 +221,19 @@ public final class Problems {
       super(message, null, false, false);
       this.status = status;
     }
+  }
+
+  /** Titles of the access module's refusals (sign-in, roles, accounts, devices). */
+  private static String accessTitle(int status) {
+    return switch (status) {
+      case 400 -> "Bad request";
+      case 401 -> "Sign-in required";
+      case 403 -> "Not allowed";
+      case 404 -> "Not found";
+      case 409 -> "Not possible now";
+      case 410 -> "No longer valid";
+      case 423 -> "Account locked";
+      default -> "Request refused";
+    };
   }
 }

@@ -18,6 +18,7 @@ import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.event.EntryJson;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.web.auth.Caller;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,18 +131,19 @@ final class QueueApi {
 
   void checkIn(RoutingContext rc) {
     respond(rc, 201, commands.checkIn(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
-        .compose(this::withLink));
+        .map(e -> named(rc, e)).compose(this::withLink));
   }
 
   void addAppointment(RoutingContext rc) {
     respond(rc, 201, commands.expect(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
-        .compose(this::withLink));
+        .map(e -> named(rc, e)).compose(this::withLink));
   }
 
   void callNext(RoutingContext rc) {
     String to = rc.body().asJsonObject().getString("calledTo").trim();
     if (to.isEmpty()) throw new QueueException.Invalid("Say which desk or room the patient is called to.");
-    respond(rc, 200, commands.callNext(rc.pathParam("queueId"), to, actor(rc)).map(EntryJson::staff));
+    respond(rc, 200, commands.callNext(rc.pathParam("queueId"), to, actor(rc)).map(e -> named(rc, e))
+        .map(EntryJson::staff));
   }
 
   void getEntry(RoutingContext rc) {
@@ -221,6 +223,12 @@ final class QueueApi {
     } catch (NumberFormatException e) {
       throw new Problems.BadRequest("The query parameter " + name + " must be a whole number such as 42.");
     }
+  }
+
+  /** Names the entry a request created or found, for its audit record. */
+  static Entry named(RoutingContext rc, Entry e) {
+    Caller.entry(rc, e.id());
+    return e;
   }
 
   private static UUID entryId(RoutingContext rc) {

@@ -16,6 +16,18 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import io.waitline.notify.Notifications;
+import io.waitline.web.auth.AccessGuard;
+import io.waitline.web.auth.AccessServices;
+import io.waitline.web.auth.AuditApi;
+import io.waitline.web.auth.AuditTrail;
+import io.waitline.web.auth.Caller;
+import io.waitline.web.auth.DeviceApi;
+import io.waitline.web.auth.OidcSettings;
+import io.waitline.web.auth.OidcSignIn;
+import io.waitline.web.auth.RateLimits;
+import io.waitline.web.auth.SecurityHeaders;
+import io.waitline.web.auth.SessionApi;
+import io.waitline.web.auth.StaffAccountsApi;
 import io.waitline.queue.command.QueueCommands;
 import java.util.HashMap;
 import java.util.List;
@@ -32,20 +44,51 @@ public final class WebApi {
 
   private WebApi() {}
 
-  /** Settings the edge needs from the launcher. */
-  public record Settings(String publicUrl, String staffToken) {}
+  /**
+   * Settings the edge needs from the launcher.
+   *
+   * @param publicUrl where people reach the server (links, WebSocket Origin checks)
+   * @param secure the server is reached over HTTPS (its own TLS or an https public URL): Secure cookies and HSTS
+   * @param access the access module's services (accounts, sessions, devices, setup, audit log)
+   * @param oidc the identity provider for staff sign-in, or null for built-in accounts only
+   * @param onSetupComplete runs once the first admin account exists
+   */
+  public record Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
+      Runnable onSetupComplete) {
+    /** Built-in accounts only, secure when the public URL is https. */
+    public Settings(String publicUrl, AccessServices access) {
+      this(publicUrl, publicUrl.startsWith("https:"), access, null, () -> { });
+    }
+  }
 
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings) {
     return router(vertx, pool, commands, settings, null);
   }
 
-  /** The edge with the notifications module's endpoints; {@code notifications} null answers them with 404s. */
+  /**
+   * The edge with the notifications module's endpoints; {@code notifications} null answers them with 404s. With an
+   * identity provider configured, its discovery document is read first.
+   */
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
       Notifications notifications) {
-    StaffAuth auth = new StaffAuth(settings.staffToken());
+    Future<OidcSignIn> provider = settings.oidc() == null ? Future.succeededFuture()
+        : OidcSignIn.discover(vertx, settings.oidc(), settings.publicUrl());
+    return provider.compose(oidc -> router(vertx, pool, commands, settings, notifications, oidc));
+  }
+
+  private static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications, OidcSignIn oidc) {
+    AccessServices access = settings.access();
+    AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
+    AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
+        identityProvider);
+    AuditTrail auditTrail = new AuditTrail(access.audit());
+    RateLimits rateLimits = new RateLimits();
     QueueApi api = new QueueApi(commands, settings.publicUrl());
     VisitApi visits = new VisitApi(commands);
-    LiveFeeds feeds = new LiveFeeds(vertx, commands, auth);
+    LiveFeeds feeds = new LiveFeeds(vertx, commands, guard, auditTrail, settings.publicUrl());
+    SessionApi sessions = new SessionApi(access, settings.secure(), oidc != null,
+        settings.onSetupComplete());
 
     Map<String, Handler<RoutingContext>> ops = new HashMap<>();
     ops.put("listSites", api::listSites);
@@ -83,6 +126,10 @@ public final class WebApi {
     ops.put("kioskCheckIn", new KioskApi(commands, settings.publicUrl())::checkIn);
     NotificationApi notify = new NotificationApi(notifications, commands, settings.publicUrl());
     notify.register(ops);
+    sessions.register(ops);
+    new StaffAccountsApi(access.accounts(), commands).register(ops);
+    new DeviceApi(vertx, access.devices(), commands).register(ops);
+    new AuditApi(access.audit()).register(ops);
 
     return vertx.fileSystem().readFile(CONTRACT).map(WebApi::contractForRouter)
         .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {
@@ -92,17 +139,17 @@ public final class WebApi {
         String op = route.getOperation().getOperationId();
         Handler<RoutingContext> handler = ops.get(op);
         if (handler == null) throw new IllegalStateException("no handler for operation " + op);
-        List<String> access = access(route);
+        List<String> declared = access(route);
         route.setDoSecurity(false); // access is enforced below, from x-waitline-access
-        route.addHandler(rc -> {
-          if (!access.contains("public") && !access.contains("patient")) auth.require(rc, access);
-          rc.next();
-        });
+        // the trail goes first so that refusals by the guard (401/403) are written down too
+        route.addHandler(auditTrail.forOperation(op, declared));
+        route.addHandler(guard.forOperation(op, declared));
+        route.addHandler(rateLimits.forOperation(op));
         route.addHandler(handler);
         route.addFailureHandler(Problems::handle);
       }
       Router root = builder.createRouter();
-      root.route().order(-1).handler(WebApi::securityHeaders);
+      root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
       root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
           .sendFile(CONTRACT));
       root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
@@ -117,6 +164,14 @@ public final class WebApi {
       root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
       root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
       notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
+      if (oidc != null) {
+        // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
+        oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {
+          Caller.set(rc, staff);
+          auditTrail.record(rc, "signInWithProvider", 200, new JsonObject().put("username", staff.username()));
+          return session.token();
+        }));
+      }
       WebPages.mount(root); // the web faces and their Content-Security-Policy
       root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
           .handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -140,13 +195,20 @@ public final class WebApi {
 
   /**
    * The contract as the router reads it. vertx-openapi 5.0 refuses {@code application/problem+json} as a response
-   * media type, so for the router (which only validates requests) error responses are declared as JSON; the
-   * document served at /openapi.yaml keeps the true media type.
+   * media type, so for the router (which only validates requests) error responses are declared as JSON; and the
+   * router is given no {@code security} requirements, because access is enforced by {@link AccessGuard} (with
+   * security switched off the router still builds an empty "any of" chain that fails every request). The document
+   * served at /openapi.yaml keeps both as written.
    */
   static JsonObject contractForRouter(io.vertx.core.buffer.Buffer yaml) {
     Object tree = new org.yaml.snakeyaml.Yaml().load(yaml.toString());
     String json = new JsonObject(toJsonMap(tree)).encode();
-    return new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\""));
+    JsonObject contract = new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\""));
+    contract.remove("security");
+    contract.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
+      if (op.getValue() instanceof JsonObject operation) operation.remove("security");
+    }));
+    return contract;
   }
 
   @SuppressWarnings("unchecked")
@@ -176,13 +238,5 @@ public final class WebApi {
       rc.request().pause();
       feed.handle(rc);
     };
-  }
-
-  private static void securityHeaders(RoutingContext rc) {
-    rc.response()
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("X-Frame-Options", "DENY");
-    rc.next();
   }
 }

@@ -7,8 +7,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /**
- * The four web faces — patient phone, waiting-room TV, front desk, kiosk — and an index, served as plain files from
- * {@code webroot} under a strict Content-Security-Policy: scripts, styles and connections to this server only.
+ * The four web faces — patient phone, waiting-room TV, front desk, kiosk — the admin and first-start setup pages, and
+ * an index, served as plain files from {@code webroot} under a strict Content-Security-Policy: scripts, styles and
+ * connections to this server only. Each page checks its own credential through the API; the files hold no data.
  */
 final class WebPages {
   private static final String ROOT = "webroot/";
@@ -31,6 +32,8 @@ final class WebPages {
     root.get("/tv/:siteId").handler(rc -> page(rc, "tv.html"));
     root.get("/desk/:siteId").handler(rc -> page(rc, "desk.html"));
     root.get("/kiosk/:siteId").handler(rc -> page(rc, "kiosk.html"));
+    root.get("/admin").handler(rc -> page(rc, "admin.html"));
+    root.get("/setup").handler(rc -> page(rc, "setup.html"));
   }
 
   private static void page(RoutingContext rc, String file) {

@@ -39,11 +39,12 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Who may call what: every operation of openapi.yaml declares its access; staff operations refuse callers without
- * the staff token and serve those with it; public and patient operations never show patient names.
+ * a valid credential and serve an admin; roles count at their own site only; public and patient operations never
+ * show patient names.
  */
 class AccessTest {
-  private static final Set<String> ACCESS_VALUES = Set.of("public", "patient", "front-desk", "clinician", "manager",
-      "admin");
+  private static final Set<String> ACCESS_VALUES = Set.of("public", "patient", "staff", "front-desk", "clinician",
+      "manager", "admin", "display", "kiosk");
   /** Every patient of this test has this surname, so a leak of any of them is one string search. */
   private static final String SURNAME = "Quixlore";
 
@@ -112,22 +113,84 @@ class AccessTest {
   // --- staff operations
 
   @TestFactory
-  Stream<DynamicTest> staffOperationsRefuseMissingOrWrongTokensAndServeTheStaffToken() {
+  Stream<DynamicTest> staffOperationsRefuseMissingOrWrongCredentialsAndServeAnAdmin() {
     return operations().stream().filter(op -> !op.open()).map(op -> dynamicTest(op.id(), () -> {
       Call call = FIXTURES.get(op.id()).get();
+      String bearer = call.bearer() != null ? call.bearer() : app.adminToken();
       String before = state();
 
       JsonObject missing = problem(send(op, call, null), 401);
-      assertThat(missing.getString("detail")).contains("Bearer");
+      assertThat(missing.getString("detail")).contains("sign");
       problem(send(op, call, "Bearer wrong-token-of-the-right-length"), 401);
-      problem(send(op, call, "Bearer " + TestApp.TOKEN + "x"), 401);
-      problem(send(op, call, "Basic " + java.util.Base64.getEncoder().encodeToString(("staff:" + TestApp.TOKEN)
+      problem(send(op, call, "Bearer " + bearer + "x"), 401);
+      problem(send(op, call, "Bearer wls_" + "A".repeat(43)), 401);
+      problem(send(op, call, "Bearer wld_" + "A".repeat(43)), 401);
+      problem(send(op, call, "Basic " + java.util.Base64.getEncoder().encodeToString(("staff:" + bearer)
           .getBytes())), 401);
       assertThat(state()).as("state after refused calls of %s", op.id()).isEqualTo(before);
 
-      HttpResponse<Buffer> ok = send(op, call, "Bearer " + TestApp.TOKEN);
-      assertThat(ok.statusCode()).as("%s with the staff token: %s", op.id(), ok.bodyAsString()).isBetween(200, 299);
+      HttpResponse<Buffer> ok = send(op, call, "Bearer " + bearer);
+      assertThat(ok.statusCode()).as("%s as an admin: %s", op.id(), ok.bodyAsString()).isBetween(200, 299);
     }));
+  }
+
+  @Test
+  void aRoleCountsOnlyAtTheSiteWhereItIsHeld() {
+    String elsewhere = app.newSite();
+    String deskHere = app.staffToken(SITE, io.waitline.access.Role.FRONT_DESK);
+    String deskElsewhere = app.staffToken(elsewhere, io.waitline.access.Role.FRONT_DESK);
+    JsonObject patient = patientBody();
+
+    JsonObject refused = problem(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/check-ins")
+        .putHeader("Authorization", "Bearer " + deskElsewhere).sendJsonObject(patient).await(), 403);
+    assertThat(refused.getString("detail")).contains(SITE);
+    assertThat(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/check-ins")
+        .putHeader("Authorization", "Bearer " + deskHere).sendJsonObject(patient).await().statusCode())
+        .isEqualTo(201);
+    // an entry's site is its queue's: the desk elsewhere cannot read it either
+    Entry e = waiting();
+    problem(app.anonymous(HttpMethod.GET, "/api/v1/entries/" + e.id())
+        .putHeader("Authorization", "Bearer " + deskElsewhere).send().await(), 403);
+    // nor move a patient of its own site into this one
+    Entry theirs = app.checkIn(elsewhere + "-a", "Moving " + SURNAME);
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/entries/" + theirs.id() + "/transfer")
+        .putHeader("Authorization", "Bearer " + deskElsewhere)
+        .sendJsonObject(new JsonObject().put("queueId", GENERAL)).await(), 403);
+  }
+
+  @Test
+  void aRoleThatDoesNotFitTheOperationIsRefusedWithTheRoleItNeeds() {
+    String clinician = app.staffToken(SITE, io.waitline.access.Role.CLINICIAN);
+    JsonObject refused = problem(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/pause")
+        .putHeader("Authorization", "Bearer " + clinician).send().await(), 403);
+    assertThat(refused.getString("detail")).contains("clinician").contains("front-desk");
+    // a site admin is not an admin of every site: creating sites stays with those
+    String siteAdmin = app.staffToken(SITE, io.waitline.access.Role.ADMIN);
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/sites").putHeader("Authorization", "Bearer " + siteAdmin)
+        .sendJsonObject(new JsonObject().put("id", "by-site-admin").put("name", "No").put("timeZone", "UTC"))
+        .await(), 403);
+  }
+
+  @Test
+  void devicesMayDoOnlyWhatTheirKindDoesAtTheirOwnSite() {
+    String kiosk = app.deviceToken(SITE, io.waitline.access.DeviceKind.KIOSK);
+    String display = app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY);
+    String otherDisplay = app.deviceToken(app.newSite(), io.waitline.access.DeviceKind.DISPLAY);
+    String board = "/api/v1/queues/" + GENERAL + "/board";
+
+    assertThat(app.anonymous(HttpMethod.GET, board).putHeader("Authorization", "Bearer " + display).send().await()
+        .statusCode()).isEqualTo(200);
+    problem(app.anonymous(HttpMethod.GET, board).putHeader("Authorization", "Bearer " + otherDisplay).send()
+        .await(), 403);
+    problem(app.anonymous(HttpMethod.GET, "/api/v1/queues/" + GENERAL + "/snapshot")
+        .putHeader("Authorization", "Bearer " + kiosk).send().await(), 403);
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/sites/" + SITE + "/kiosk/check-ins")
+        .putHeader("Authorization", "Bearer " + display)
+        .sendJsonObject(new JsonObject().put("name", "Nobody").put("birthDate", "1970-01-01")).await(), 403);
+    // the kiosk may check in at its site (no such appointment: a 404 that asks to see the desk)
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/sites/" + SITE + "/kiosk/check-ins")
+        .putHeader("Authorization", "Bearer " + kiosk)
+        .sendJsonObject(new JsonObject().put("name", "Nobody").put("birthDate", "1970-01-01")).await(), 404);
   }
 
   @Test
@@ -142,8 +205,13 @@ class AccessTest {
   @TestFactory
   Stream<DynamicTest> publicAndPatientOperationsServeWithoutATokenAndShowNoPatient() {
     return operations().stream().filter(Operation::open).map(op -> dynamicTest(op.id(), () -> {
-      HttpResponse<Buffer> r = send(op, FIXTURES.get(op.id()).get(), null);
-      assertThat(r.statusCode()).as("%s without a token: %s", op.id(), r.bodyAsString()).isBetween(200, 299);
+      Call call = FIXTURES.get(op.id()).get();
+      HttpResponse<Buffer> r = send(op, call, null);
+      if (call.expected() != null) {
+        assertThat(r.statusCode()).as("%s without a token: %s", op.id(), r.bodyAsString()).isEqualTo(call.expected());
+      } else {
+        assertThat(r.statusCode()).as("%s without a token: %s", op.id(), r.bodyAsString()).isBetween(200, 299);
+      }
       assertThat(r.bodyAsString()).doesNotContain(SURNAME);
       assertThat(keys(r.bodyAsJson(Object.class))).doesNotContain("patient", "mrn", "phone", "email", "birthDate");
     }));
@@ -155,7 +223,9 @@ class AccessTest {
     Entry first = app.checkIn(queue, "Ottoline " + SURNAME);
     Entry second = app.checkIn(queue, "Cuthbert " + SURNAME);
 
-    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board").send().await();
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board")
+        .putHeader("Authorization", "Bearer " + app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY))
+        .send().await();
 
     assertThat(r.statusCode()).isEqualTo(200);
     JsonArray entries = r.bodyAsJsonObject().getJsonArray("entries");
@@ -171,7 +241,9 @@ class AccessTest {
     app.commands.expect(queue, new CheckIn(new Patient("Araminta " + SURNAME, null, null, null, null),
         Priority.NORMAL, Instant.now().plus(Duration.ofHours(1)), null), "test").await();
 
-    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board").send().await();
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board")
+        .putHeader("Authorization", "Bearer " + app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY))
+        .send().await();
 
     assertThat(r.bodyAsJsonObject().getJsonArray("entries")).isEmpty();
   }
@@ -210,8 +282,17 @@ class AccessTest {
 
   // --- fixtures: for each operation, a request that succeeds with the staff token
 
-  /** Path parameters and body of one call; queueId defaults to {@link TestApp#GENERAL}. */
-  private record Call(String queueId, String entryId, String token, JsonObject body) {
+  /**
+   * Path parameters and body of one call; queueId defaults to {@link TestApp#GENERAL}. {@code bearer}: the
+   * credential that succeeds when not the shared admin's (calls that end or change their own session);
+   * {@code expected}: the status of a public call when it is not a 2xx.
+   */
+  private record Call(String queueId, String entryId, String token, JsonObject body, String bearer,
+      Integer expected) {
+    Call(String queueId, String entryId, String token, JsonObject body) {
+      this(queueId, entryId, token, body, null, null);
+    }
+
     static Call plain() {
       return new Call(GENERAL, null, null, null);
     }
@@ -236,10 +317,26 @@ class AccessTest {
       return new Call(GENERAL, null, app.visitToken(e), body);
     }
 
-    /** A notification's id travels in the entry slot ({@code {notificationId}} in the path). */
+    /** A notification's, account's or device's id travels in the entry slot ({@code {notificationId}} etc.). */
     static Call notification(java.util.UUID id) {
       return new Call(GENERAL, id.toString(), null, null);
     }
+
+    static Call id(java.util.UUID id, JsonObject body) {
+      return new Call(GENERAL, id.toString(), null, body);
+    }
+
+    Call as(String bearer) {
+      return new Call(queueId, entryId, token, body, bearer, expected);
+    }
+
+    Call answering(int status) {
+      return new Call(queueId, entryId, token, body, bearer, status);
+    }
+  }
+
+  private static JsonObject credentials(io.waitline.access.StaffAccount a) {
+    return new JsonObject().put("username", a.username()).put("password", TestApp.PASSWORD);
   }
 
   private static Entry waiting() {
@@ -352,6 +449,37 @@ class AccessTest {
     FIXTURES.put("getSiteNotificationSettings", Call::plain);
     FIXTURES.put("putSiteNotificationSettings", () -> Call.body(new JsonObject().put("quietHours", "21:00-07:00")
         .put("staffEmail", "desk@clinic.example")));
+    FIXTURES.put("getSession", Call::plain);
+    FIXTURES.put("signIn", () -> Call.body(credentials(app.account(SITE, io.waitline.access.Role.FRONT_DESK))));
+    FIXTURES.put("createApiToken", () -> Call.body(credentials(app.account(SITE,
+        io.waitline.access.Role.CLINICIAN))));
+    // an admin exists already, so setup is over: refused as a conflict, not for want of a credential
+    FIXTURES.put("setUpFirstAdmin", () -> Call.body(new JsonObject().put("code", "ABCD-EFGH-JKMN-PQRS-TVWX")
+        .put("username", "late-admin").put("displayName", "Late Admin").put("password", TestApp.PASSWORD))
+        .answering(409));
+    FIXTURES.put("signOut", () -> Call.plain().as(app.staffToken(SITE, io.waitline.access.Role.FRONT_DESK)));
+    FIXTURES.put("changePassword", () -> Call.body(new JsonObject().put("currentPassword", TestApp.PASSWORD)
+        .put("newPassword", "another long passphrase " + counter.incrementAndGet()))
+        .as(app.staffToken(SITE, io.waitline.access.Role.MANAGER)));
+    FIXTURES.put("listStaffAccounts", Call::plain);
+    FIXTURES.put("createStaffAccount", () -> Call.body(new JsonObject().put("username", "new-" + counter
+        .incrementAndGet()).put("displayName", "New Person").put("password", TestApp.PASSWORD)
+        .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", SITE)))));
+    FIXTURES.put("updateStaffAccount", () -> Call.id(app.account(SITE, io.waitline.access.Role.CLINICIAN).id(),
+        new JsonObject().put("displayName", "Renamed Person")));
+    FIXTURES.put("unlockStaffAccount", () -> Call.id(app.account(SITE, io.waitline.access.Role.CLINICIAN).id(),
+        null));
+    FIXTURES.put("resetStaffPassword", () -> Call.id(app.account(SITE, io.waitline.access.Role.CLINICIAN).id(),
+        new JsonObject().put("newPassword", "a brand new passphrase")));
+    FIXTURES.put("createDevicePairing", () -> Call.body(new JsonObject().put("kind", "display")
+        .put("name", "Lobby TV " + counter.incrementAndGet())));
+    FIXTURES.put("listDevices", Call::plain);
+    FIXTURES.put("pairDevice", () -> Call.body(new JsonObject().put("code", app.access.devices()
+        .startPairing(SITE, io.waitline.access.DeviceKind.KIOSK, "Kiosk " + counter.incrementAndGet(), "test")
+        .await().code())));
+    FIXTURES.put("revokeDevice", () -> Call.id(app.device(SITE, io.waitline.access.DeviceKind.DISPLAY).device()
+        .id(), null));
+    FIXTURES.put("queryAuditLog", Call::plain);
   }
 
   // --- plumbing
@@ -359,7 +487,8 @@ class AccessTest {
   private static HttpResponse<Buffer> send(Operation op, Call call, String authorization) {
     String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
         .replace("{entryId}", String.valueOf(call.entryId())).replace("{token}", String.valueOf(call.token()))
-        .replace("{notificationId}", String.valueOf(call.entryId()));
+        .replace("{notificationId}", String.valueOf(call.entryId()))
+        .replace("{accountId}", String.valueOf(call.entryId())).replace("{deviceId}", String.valueOf(call.entryId()));
     HttpRequest<Buffer> request = app.anonymous(op.method(), path);
     if (authorization != null) request.putHeader("Authorization", authorization);
     return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();

@@ -34,6 +34,11 @@ final class FeedClient implements AutoCloseable {
   }
 
   static FeedClient connect(WebSocketClient client, int port, String uri) {
+    return connect(client, port, uri, java.util.Map.of());
+  }
+
+  /** Opens the feed with these extra handshake headers (e.g. a Cookie and an Origin, as a browser sends them). */
+  static FeedClient connect(WebSocketClient client, int port, String uri, java.util.Map<String, String> headers) {
     ClientWebSocket socket = client.webSocket();
     FeedClient feed = new FeedClient(socket);
     // handlers first, so not even the first frame can be missed
@@ -42,8 +47,14 @@ final class FeedClient implements AutoCloseable {
       feed.inbox.add(new JsonObject(text));
     });
     socket.closeHandler(v -> feed.closed.complete(socket.closeStatusCode()));
-    await(socket.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI(uri)
-        .setTimeout(WAIT_SECONDS * 1000)));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI(uri)
+        .setTimeout(WAIT_SECONDS * 1000);
+    if (!headers.isEmpty()) {
+      // only the Origin given here, if any: without one the client would send its own
+      options.setAllowOriginHeader(headers.containsKey("Origin"));
+      headers.forEach(options::addHeader);
+    }
+    await(socket.connect(options));
     return feed;
   }
 
@@ -99,10 +110,15 @@ final class FeedClient implements AutoCloseable {
 
   /** Waits for the server to close the feed; returns the close status code. */
   short awaitClose() {
+    return awaitClose(WAIT_SECONDS);
+  }
+
+  /** The close code, once the server closed the feed within {@code seconds}. */
+  short awaitClose(long seconds) {
     try {
-      return closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      return closed.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("the feed was not closed within " + WAIT_SECONDS + " s");
+      throw new AssertionError("the feed was not closed within " + seconds + " s");
     } catch (InterruptedException | ExecutionException e) {
       throw new AssertionError(e);
     }

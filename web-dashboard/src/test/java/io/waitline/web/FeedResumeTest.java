@@ -2,7 +2,6 @@ package io.waitline.web;
 
 import static io.waitline.web.LiveFeedTest.range;
 import static io.waitline.web.LiveFeedTest.seqs;
-import static io.waitline.web.TestApp.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -35,14 +34,14 @@ class FeedResumeTest {
   }
 
   private static String feed(String queue, long since) {
-    return "/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN + "&since=" + since;
+    return "/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken() + "&since=" + since;
   }
 
   @Test
   void reconnectingWithSinceSendsResumedThenExactlyTheMissedEvents() {
     String queue = app.newQueue();
     long last;
-    try (FeedClient first = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN)) {
+    try (FeedClient first = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
       long start = first.next("snapshot").getJsonArray("queues").getJsonObject(0).getLong("seq");
       app.checkIn(queue, "Seen Once");
       app.checkIn(queue, "Seen Twice");
@@ -143,7 +142,7 @@ class FeedResumeTest {
     app.checkIn(b, "Beta One");
     app.checkIn(a, "Alpha Two");
     // the client had a at 1 and b at 1
-    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + TOKEN
+    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken()
         + "&since=" + a + ":1," + b + ":1")) {
       JsonObject resumed = feed.next("resumed");
       assertThat(resumed.getJsonObject("since").getLong(a)).isEqualTo(1);
@@ -157,7 +156,7 @@ class FeedResumeTest {
   void aSiteFeedResumingOnlySomeQueuesGetsAFreshSnapshot() {
     String site = app.newSite();
     app.checkIn(site + "-a", "Alpha One");
-    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + TOKEN
+    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken()
         + "&since=" + site + "-a:0")) {
       assertThat(feed.next("snapshot").getJsonArray("queues")).hasSize(2);
       feed.assertQuiet(200);

@@ -1,14 +1,18 @@
 package io.waitline.web;
 
-import static io.waitline.web.TestApp.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.waitline.access.DeviceKind;
+import io.waitline.access.PairedDevice;
+import io.waitline.access.Role;
+import io.waitline.access.StaffAccount;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -35,7 +39,7 @@ class LiveFeedTest {
   }
 
   private static String staffFeed(String queue) {
-    return "/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN;
+    return "/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken();
   }
 
   static List<Long> seqs(List<JsonObject> events) {
@@ -131,20 +135,89 @@ class LiveFeedTest {
   }
 
   @Test
-  void aStaffFeedWithoutTheStaffTokenIsRefused() {
+  void aStaffFeedWithoutAStaffCredentialIsRefused() {
     String queue = app.newQueue();
     assertThat(app.refusedFeed("/ws/queues/" + queue + "?view=staff")).isEqualTo(401);
     assertThat(app.refusedFeed("/ws/queues/" + queue + "?view=staff&access_token=not-the-staff-token"))
         .isEqualTo(401);
     assertThat(app.refusedFeed("/ws/sites/" + TestApp.SITE + "?view=staff")).isEqualTo(401);
+    String display = app.deviceToken(TestApp.SITE, DeviceKind.DISPLAY);
+    assertThat(app.refusedFeed("/ws/queues/" + queue + "?view=staff&access_token=" + display)).isEqualTo(403);
   }
 
   @Test
-  void theDisplayFeedNeedsNoTokenAndCarriesNoPatient() {
+  void aStaffFeedNeedsADeskRoleAtThatSite() {
+    String elsewhere = app.newSite();
+    String deskHere = app.staffToken(TestApp.SITE, Role.FRONT_DESK);
+    String deskElsewhere = app.staffToken(elsewhere, Role.FRONT_DESK);
+
+    assertThat(app.refusedFeed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + deskElsewhere))
+        .isEqualTo(403);
+    assertThat(app.refusedFeed("/ws/queues/" + TestApp.GENERAL + "?view=staff&access_token=" + deskElsewhere))
+        .isEqualTo(403);
+    try (FeedClient feed = app.feed("/ws/queues/" + TestApp.GENERAL + "?view=staff&access_token=" + deskHere)) {
+      assertThat(feed.next("snapshot").getJsonArray("queues")).hasSize(1);
+    }
+  }
+
+  @Test
+  void openingAStaffFeedIsWrittenToTheAuditLog() throws InterruptedException {
+    StaffAccount desk = app.account(TestApp.SITE, Role.FRONT_DESK);
+    String queue = app.newQueue();
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.tokenOf(desk))) {
+      feed.next("snapshot");
+    }
+
+    JsonArray records = new JsonArray();
+    for (int i = 0; i < 50 && records.isEmpty(); i++) {
+      Thread.sleep(100); // the record is written alongside the upgrade
+      records = app.get("/api/v1/audit?action=openStaffFeed&actorId=" + desk.id()).bodyAsJsonObject()
+          .getJsonArray("items");
+    }
+    assertThat(records).hasSize(1);
+    JsonObject record = records.getJsonObject(0);
+    assertThat(record.getString("siteId")).isEqualTo(TestApp.SITE);
+    assertThat(record.getString("actorKind")).isEqualTo("staff");
+    assertThat(record.getJsonObject("detail").getString("queueId")).isEqualTo(queue);
+  }
+
+  @Test
+  void theDisplayFeedNeedsADisplayOfThatSiteOrStaffThere() {
+    String queue = app.newQueue();
+    String elsewhere = app.newSite();
+    assertThat(app.refusedFeed("/ws/queues/" + queue + "?view=display")).isEqualTo(401);
+    assertThat(app.refusedFeed("/ws/queues/" + queue + "?access_token="
+        + app.deviceToken(elsewhere, DeviceKind.DISPLAY))).isEqualTo(403);
+    assertThat(app.refusedFeed("/ws/queues/" + queue + "?access_token="
+        + app.deviceToken(TestApp.SITE, DeviceKind.KIOSK))).isEqualTo(403);
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?access_token="
+        + app.staffToken(TestApp.SITE, Role.CLINICIAN))) {
+      assertThat(feed.next("snapshot").getJsonArray("queues")).hasSize(1);
+    }
+  }
+
+  @Test
+  void revokingADisplayClosesItsOpenFeedsAndRefusesItsToken() {
+    PairedDevice tv = app.device(TestApp.SITE, DeviceKind.DISPLAY);
+    String uri = "/ws/sites/" + TestApp.SITE + "?view=display&access_token=" + tv.token();
+    try (FeedClient feed = app.feed(uri)) {
+      feed.next("snapshot");
+      assertThat(app.staff(HttpMethod.DELETE, "/api/v1/devices/" + tv.device().id()).send().await().statusCode())
+          .isEqualTo(200);
+
+      assertThat(feed.awaitClose()).isEqualTo((short) 1008);
+    }
+    assertThat(app.refusedFeed(uri)).isEqualTo(401);
+  }
+
+  @Test
+  void theDisplayFeedCarriesNoPatient() {
     String queue = app.newQueue();
     app.checkIn(queue, "Gwendolyn Fairweather");
+    String tv = app.deviceToken(TestApp.SITE, DeviceKind.DISPLAY);
 
-    for (String uri : List.of("/ws/queues/" + queue + "?view=display", "/ws/queues/" + queue)) {
+    for (String uri : List.of("/ws/queues/" + queue + "?view=display&access_token=" + tv,
+        "/ws/queues/" + queue + "?access_token=" + tv)) {
       try (FeedClient feed = app.feed(uri)) {
         JsonObject snapshot = feed.next("snapshot").getJsonArray("queues").getJsonObject(0);
         long start = snapshot.getLong("seq");
@@ -171,7 +244,7 @@ class LiveFeedTest {
     String b = site + "-b";
     app.checkIn(a, "Before Everyone");
 
-    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + TOKEN)) {
+    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken())) {
       JsonArray queues = feed.next("snapshot").getJsonArray("queues");
       assertThat(queues).extracting(q -> ((JsonObject) q).getJsonObject("queue").getString("id"))
           .containsExactlyInAnyOrder(a, b);
@@ -192,8 +265,8 @@ class LiveFeedTest {
 
   @Test
   void aFeedOfAnUnknownQueueOrSiteIsRefusedWith404() {
-    assertThat(app.refusedFeed("/ws/queues/no-such-queue")).isEqualTo(404);
-    assertThat(app.refusedFeed("/ws/sites/no-such-site")).isEqualTo(404);
+    assertThat(app.refusedFeed("/ws/queues/no-such-queue?access_token=" + app.adminToken())).isEqualTo(404);
+    assertThat(app.refusedFeed("/ws/sites/no-such-site?access_token=" + app.adminToken())).isEqualTo(404);
   }
 
   @Test
@@ -215,7 +288,7 @@ class LiveFeedTest {
   @Test
   void aQueueAddedToTheSiteAfterConnectingArrivesAsItsOwnSnapshot() {
     String site = app.newSite();
-    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + TOKEN)) {
+    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken())) {
       assertThat(feed.next("snapshot").getJsonArray("queues")).hasSize(2);
       app.queue(site, site + "-c", "SC");
       app.checkIn(site + "-c", "Newly Queued");

@@ -14,6 +14,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.waitline.access.AccessMigrations;
+import io.waitline.access.NewAccount;
+import io.waitline.access.PasswordHasher;
+import io.waitline.access.Role;
+import io.waitline.access.RoleGrant;
+import io.waitline.access.StaffAccount;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
@@ -30,6 +36,7 @@ import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
+import io.waitline.web.auth.AccessServices;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
@@ -38,6 +45,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -49,7 +57,8 @@ import org.junit.jupiter.api.Test;
 
 /** The notification endpoints on the real edge: patient subscriptions and choices, staff view, Twilio webhooks. */
 class NotificationApiTest {
-  private static final String TOKEN = "test-staff-token-notifications-1";
+  /** An admin's API token, from the real access services. */
+  private static String adminToken;
   private static final String PUBLIC_URL = "https://waitline.test";
   private static final String TWILIO_TOKEN = "twilio-auth-token-for-tests";
   private static final VapidKeys VAPID = VapidKeys.generate();
@@ -65,15 +74,20 @@ class NotificationApiTest {
   static void start() {
     vertx = Vertx.vertx();
     PgConnectOptions db = TestDatabase.freshDatabase();
-    Notifications.migrate("jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase(),
-        db.getUser(), db.getPassword());
+    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
+    Notifications.migrate(jdbc, db.getUser(), db.getPassword());
+    AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     pool = TestDatabase.pool(vertx, db, 8);
+    AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), Clock.systemUTC());
+    StaffAccount admin = access.accounts().create(new NewAccount("admin", "Admin", "correct horse battery staple",
+        List.of(new RoleGrant(Role.ADMIN, null)))).await();
+    adminToken = access.sessions().open(admin.principal(null), admin.id(), "token", "127.0.0.1").await().token();
     commands = new QueueCommands(pool, new QueueStore(), new EventBusPublisher(vertx.eventBus()),
         new ServiceTimeEstimator(), Clock.systemUTC());
     Map<String, String> env = Map.of("VAPID_PUBLIC_KEY", VAPID.publicKey(), "VAPID_PRIVATE_KEY", VAPID.privateKey(),
         "TWILIO_ACCOUNT_SID", "AC0123", "TWILIO_AUTH_TOKEN", TWILIO_TOKEN, "TWILIO_FROM", "+447700900000");
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(env::get, PUBLIC_URL));
-    WebApi.Settings settings = new WebApi.Settings(PUBLIC_URL, TOKEN);
+    WebApi.Settings settings = new WebApi.Settings(PUBLIC_URL, access);
     server = vertx.createHttpServer()
         .requestHandler(WebApi.router(vertx, pool, commands, settings, notifications).await()).listen(0).await();
     bare = vertx.createHttpServer().requestHandler(WebApi.router(vertx, pool, commands, settings).await())
@@ -144,27 +158,27 @@ class NotificationApiTest {
 
     assertProblem(http.get("/api/v1/sites/clinic/notifications?state=failed").send().await(), 401);
     HttpResponse<Buffer> list = http.get("/api/v1/sites/clinic/notifications?state=failed")
-        .putHeader("Authorization", "Bearer " + TOKEN).send().await();
+        .putHeader("Authorization", "Bearer " + adminToken).send().await();
     assertThat(list.statusCode()).isEqualTo(200);
     JsonObject failed = list.bodyAsJsonArray().getJsonObject(0);
     assertThat(failed.getString("ticket")).isEqualTo(e.ticket());
     assertThat(failed.getString("lastError")).contains("sms: down");
     assertThat(list.bodyAsString()).doesNotContain("Cy Failed");
 
-    JsonObject one = http.get("/api/v1/notifications/" + id).putHeader("Authorization", "Bearer " + TOKEN).send()
+    JsonObject one = http.get("/api/v1/notifications/" + id).putHeader("Authorization", "Bearer " + adminToken).send()
         .await().bodyAsJsonObject();
     assertThat(one.getString("kind")).isEqualTo("called");
     assertThat(one.getJsonArray("attempts")).isEmpty();
     JsonArray ofEntry = http.get("/api/v1/entries/" + e.id() + "/notifications")
-        .putHeader("Authorization", "Bearer " + TOKEN).send().await().bodyAsJsonArray();
+        .putHeader("Authorization", "Bearer " + adminToken).send().await().bodyAsJsonArray();
     assertThat(ofEntry).extracting(o -> ((JsonObject) o).getString("id")).contains(id.toString());
 
     HttpResponse<Buffer> retry = http.post("/api/v1/notifications/" + id + "/retry")
-        .putHeader("Authorization", "Bearer " + TOKEN).send().await();
+        .putHeader("Authorization", "Bearer " + adminToken).send().await();
     assertThat(retry.statusCode()).as(retry.bodyAsString()).isEqualTo(200);
     assertThat(retry.bodyAsJsonObject().getString("state")).isEqualTo("pending");
     assertProblem(http.post("/api/v1/notifications/" + id + "/retry")
-        .putHeader("Authorization", "Bearer " + TOKEN).send().await(), 409);
+        .putHeader("Authorization", "Bearer " + adminToken).send().await(), 409);
   }
 
   @Test

@@ -56,8 +56,7 @@ class OperationsEndpointsTest {
     // a second edge whose pool points at a port where no database listens
     Pool nowhere = TestDatabase.pool(app.vertx, new PgConnectOptions().setHost("localhost").setPort(1)
         .setDatabase("none").setUser("postgres").setPassword("postgres"), 1);
-    var router = WebApi.router(app.vertx, nowhere, app.commands, new WebApi.Settings("http://localhost",
-        TestApp.TOKEN)).await();
+    var router = WebApi.router(app.vertx, nowhere, app.commands, app.settings).await();
     HttpServer server = app.vertx.createHttpServer().requestHandler(router).listen(0).await();
     try {
       HttpResponse<Buffer> r = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("localhost")

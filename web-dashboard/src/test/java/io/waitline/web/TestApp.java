@@ -17,6 +17,14 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.sqlclient.Pool;
+import io.waitline.access.AccessMigrations;
+import io.waitline.access.DeviceKind;
+import io.waitline.access.NewAccount;
+import io.waitline.access.PairedDevice;
+import io.waitline.access.PasswordHasher;
+import io.waitline.access.Role;
+import io.waitline.access.RoleGrant;
+import io.waitline.access.StaffAccount;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
 import io.waitline.notify.webpush.VapidKeys;
@@ -34,17 +42,23 @@ import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
+import io.waitline.web.auth.AccessServices;
+import io.waitline.web.auth.OidcSettings;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
  * The web edge as the server wires it, over a fresh embedded PostgreSQL, listening on a free port: one site
- * ({@link #SITE}) with two queues ({@link #GENERAL}, {@link #LAB}), an HTTP and a WebSocket client.
+ * ({@link #SITE}) with two queues ({@link #GENERAL}, {@link #LAB}), an HTTP and a WebSocket client. Credentials come
+ * from the real access services: {@link #staffToken}, {@link #deviceToken}, {@link #adminToken}.
  */
 final class TestApp implements AutoCloseable {
-  static final String TOKEN = "test-staff-token-7f3a9c21d4e8";
+  /** The password of every account {@link #account} creates. */
+  static final String PASSWORD = "correct horse battery staple";
   static final String SITE = "clinic";
   static final String GENERAL = "general";
   static final String LAB = "lab";
@@ -52,28 +66,36 @@ final class TestApp implements AutoCloseable {
   final Vertx vertx;
   final Pool pool;
   final MovableClock clock = new MovableClock();
+  /** The access services' own clock, so moving patients to another day leaves sessions valid. */
+  final MovableClock accessClock = new MovableClock();
+  final AccessServices access;
+  final WebApi.Settings settings;
   final QueueCommands commands;
   final HttpServer server;
   final WebClient http;
   final WebSocketClient webSockets;
   private final AtomicInteger counter = new AtomicInteger();
+  private String adminToken;
 
-  private TestApp(UnaryOperator<QueueEventPublisher> faults) {
+  private TestApp(UnaryOperator<QueueEventPublisher> faults, OidcSettings oidc) {
     // metrics on, as the server has them, so /metrics has something to scrape
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     var db = TestDatabase.freshDatabase();
-    Notifications.migrate("jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase(),
-        db.getUser(), db.getPassword());
+    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
+    Notifications.migrate(jdbc, db.getUser(), db.getPassword());
+    AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     pool = TestDatabase.pool(vertx, db, 8);
+    access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), accessClock);
+    settings = oidc == null ? new WebApi.Settings("http://localhost", access)
+        : new WebApi.Settings("http://localhost", false, access, oidc, () -> { });
     commands = new QueueCommands(pool, new QueueStore(), faults.apply(new EventBusPublisher(vertx.eventBus())),
         new ServiceTimeEstimator(), clock);
     // notification endpoints with Web Push configured; nothing is sent (the module is not started)
     VapidKeys vapid = VapidKeys.generate();
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
         Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
-    var router = WebApi.router(vertx, pool, commands, new WebApi.Settings("http://localhost", TOKEN), notifications)
-        .await();
+    var router = WebApi.router(vertx, pool, commands, settings, notifications).await();
     server = vertx.createHttpServer().requestHandler(router).listen(0).await();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(server.actualPort()));
@@ -85,12 +107,17 @@ final class TestApp implements AutoCloseable {
 
   /** The edge with events published straight to the event bus. */
   static TestApp start() {
-    return new TestApp(p -> p);
+    return new TestApp(p -> p, null);
+  }
+
+  /** The edge that also trusts this OpenID Connect provider (its discovery document is read at start). */
+  static TestApp startWithOidc(OidcSettings oidc) {
+    return new TestApp(p -> p, oidc);
   }
 
   /** The edge with the event-bus publisher wrapped, e.g. to lose or reorder events. */
   static TestApp start(UnaryOperator<QueueEventPublisher> faults) {
-    return new TestApp(faults);
+    return new TestApp(faults, null);
   }
 
   int port() {
@@ -138,6 +165,43 @@ final class TestApp implements AutoCloseable {
     return commands.queue(queueId).await().version();
   }
 
+  // --- credentials
+
+  /** A new local account with these roles at {@code siteIdOrNullForAll} and the password {@link #PASSWORD}. */
+  StaffAccount account(String siteIdOrNullForAll, Role... roles) {
+    int n = counter.incrementAndGet();
+    List<RoleGrant> grants = Arrays.stream(roles).map(r -> new RoleGrant(r, siteIdOrNullForAll)).toList();
+    return access.accounts().create(new NewAccount("staff-" + n, "Staff Member " + n, PASSWORD, grants)).await();
+  }
+
+  /** A bearer ({@code wls_}) API token of a new account with these roles at one site, or at every site for null. */
+  String staffToken(String siteIdOrNullForAll, Role... roles) {
+    return tokenOf(account(siteIdOrNullForAll, roles));
+  }
+
+  /** A bearer API token for an existing account. */
+  String tokenOf(StaffAccount account) {
+    return access.sessions().open(account.principal(null), account.id(), "token", "127.0.0.1").await().token();
+  }
+
+  /** A newly paired device of this kind at {@code siteId}: its token ({@code wld_}) and record. */
+  PairedDevice device(String siteId, DeviceKind kind) {
+    String code = access.devices().startPairing(siteId, kind, kind.wire() + " " + counter.incrementAndGet(), "test")
+        .await().code();
+    return access.devices().pair(code).await();
+  }
+
+  /** The token ({@code wld_}) of a newly paired device of this kind at {@code siteId}. */
+  String deviceToken(String siteId, DeviceKind kind) {
+    return device(siteId, kind).token();
+  }
+
+  /** An API token of an admin at every site (made once per app); the staff helpers below send it. */
+  synchronized String adminToken() {
+    if (adminToken == null) adminToken = staffToken(null, Role.ADMIN);
+    return adminToken;
+  }
+
   // --- HTTP
 
   HttpRequest<Buffer> anonymous(HttpMethod method, String path) {
@@ -145,14 +209,14 @@ final class TestApp implements AutoCloseable {
   }
 
   HttpRequest<Buffer> staff(HttpMethod method, String path) {
-    return http.request(method, path).putHeader("Authorization", "Bearer " + TOKEN);
+    return http.request(method, path).putHeader("Authorization", "Bearer " + adminToken());
   }
 
   HttpResponse<Buffer> get(String path) {
     return staff(HttpMethod.GET, path).send().await();
   }
 
-  /** Sends {@code body} as it is, labelled application/json, with the staff token. */
+  /** Sends {@code body} as it is, labelled application/json, with the admin token. */
   HttpResponse<Buffer> post(String path, String body) {
     return staff(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body)).await();

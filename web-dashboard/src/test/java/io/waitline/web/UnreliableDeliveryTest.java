@@ -2,7 +2,6 @@ package io.waitline.web;
 
 import static io.waitline.web.LiveFeedTest.range;
 import static io.waitline.web.LiveFeedTest.seqs;
-import static io.waitline.web.TestApp.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waitline.queue.event.QueueEvent;
@@ -46,9 +45,10 @@ class UnreliableDeliveryTest {
   void eventsThePublisherLostAreFilledFromTheEventLog() {
     String queue = app.newQueue();
     app.checkIn(queue, "Already Here");
-    try (FeedClient queueFeed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN);
-        FeedClient displayFeed = app.feed("/ws/queues/" + queue + "?view=display");
-        FeedClient siteFeed = app.feed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + TOKEN)) {
+    try (FeedClient queueFeed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken());
+        FeedClient displayFeed = app.feed("/ws/queues/" + queue + "?view=display&access_token="
+            + app.deviceToken(TestApp.SITE, io.waitline.access.DeviceKind.DISPLAY));
+        FeedClient siteFeed = app.feed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + app.adminToken())) {
       long start = snapshotSeq(queueFeed, queue);
       assertThat(snapshotSeq(displayFeed, queue)).isEqualTo(start);
       assertThat(snapshotSeq(siteFeed, queue)).isEqualTo(start);
@@ -67,7 +67,7 @@ class UnreliableDeliveryTest {
   @Test
   void eventsPublishedInReverseOrderReachTheClientInSeqOrder() {
     String queue = app.newQueue();
-    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN)) {
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
       long start = snapshotSeq(feed, queue);
 
       publisher.mode(FaultyPublisher.Mode.HOLD);
@@ -92,7 +92,7 @@ class UnreliableDeliveryTest {
   @Test
   void eventsPublishedTwiceReachTheClientOnce() {
     String queue = app.newQueue();
-    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + TOKEN)) {
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
       long start = snapshotSeq(feed, queue);
 
       publisher.mode(FaultyPublisher.Mode.DUPLICATE);

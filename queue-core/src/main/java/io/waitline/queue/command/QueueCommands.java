@@ -366,6 +366,12 @@ public final class QueueCommands {
         store.expectedOfDay(pool, siteId, LocalDate.ofInstant(clock.instant(), s.zone()), name, birthDate));
   }
 
+  /** Today's expected entry {@code entryId} at a site, if it is one: what a kiosk looks up from an appointment's QR code. */
+  public Future<List<Entry>> expectedToday(String siteId, UUID entryId) {
+    return store.site(pool, siteId).compose(s ->
+        store.expectedOfDay(pool, siteId, LocalDate.ofInstant(clock.instant(), s.zone()), entryId));
+  }
+
   /** Events after a seq, for clients catching up; at most {@code limit}. */
   public Future<List<QueueEvent>> eventsAfter(String queueId, long afterSeq, int limit) {
     return store.eventsAfter(pool, queueId, afterSeq, limit);

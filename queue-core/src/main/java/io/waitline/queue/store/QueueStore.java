@@ -207,6 +207,14 @@ public final class QueueStore {
         .map(rows -> map(rows, QueueStore::entry));
   }
 
+  /** Entry {@code entryId} if it is expected (not yet arrived) at the site on its local {@code day}. */
+  public Future<List<Entry>> expectedOfDay(SqlClient c, String siteId, LocalDate day, UUID entryId) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
+            + " WHERE q.site_id = $1 AND e.ticket_day = $2 AND e.status = 'expected' AND e.id = $3")
+        .execute(Tuple.of(siteId, day, entryId))
+        .map(rows -> map(rows, QueueStore::entry));
+  }
+
   /** A visit by its patient link token, with the day it belongs to. */
   public Future<VisitRow> visitByToken(SqlClient c, String token) {
     return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day FROM entry e WHERE e.visit_token = $1")

@@ -1,0 +1,162 @@
+package io.waitline.access;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Staff sessions: browser cookies (end after 30 idle minutes, sliding, and at most 12 hours after sign-in) and API
+ * tokens (12 hours). The database keeps only the SHA-256 of each token. Sessions of built-in accounts re-read the
+ * account on every use, so a role change or disabling applies at once; identity-provider (OIDC) sessions carry the
+ * roles they were opened with.
+ */
+public final class Sessions {
+  public static final String TOKEN_PREFIX = "wls_";
+  public static final String COOKIE = "cookie";
+  public static final String TOKEN = "token";
+  static final Duration IDLE = Duration.ofMinutes(30);
+  static final Duration ABSOLUTE = Duration.ofHours(12);
+  // sliding the idle expiry is a write; skip it when the last slide was under a minute ago
+  private static final Duration SLIDE_EVERY = Duration.ofMinutes(1);
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public Sessions(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens a session of {@code kind} ({@link #COOKIE} or {@link #TOKEN}) for {@code staff}; {@code accountIdOrNull}
+   * is the built-in account, or null for an identity-provider sign-in. {@code expiresAt} of the result is the
+   * absolute end; a cookie session also ends after 30 minutes without use.
+   */
+  public Future<IssuedSession> open(Principal.Staff staff, UUID accountIdOrNull, String kind, String remoteAddress) {
+    if (!COOKIE.equals(kind) && !TOKEN.equals(kind)) {
+      return Future.failedFuture(new IllegalArgumentException("session kind is cookie or token, not " + kind));
+    }
+    Instant now = clock.instant();
+    Instant expiresAt = now.plus(ABSOLUTE);
+    Instant idle = COOKIE.equals(kind) ? now.plus(IDLE) : null;
+    Principal.Staff principal = new Principal.Staff(staff.id(), staff.username(), staff.name(), staff.source(),
+        staff.rolesBySite(), expiresAt);
+    String token = Tokens.secret(TOKEN_PREFIX);
+    String csrf = Tokens.secret("");
+    return pool.withTransaction(c -> c.preparedQuery("""
+                INSERT INTO staff_session (token_hash, account_id, principal, csrf_token, kind, created_at,
+                  idle_expires_at, expires_at, remote_address)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
+            .execute(Tuple.of(Tokens.sha256(token), accountIdOrNull, toJson(principal), csrf, kind, Sql.odt(now),
+                Sql.odt(idle), Sql.odt(expiresAt), remoteAddress))
+            // sessions past their absolute end are of no use to anyone: tidy them as new ones open
+            .compose(rs -> c.preparedQuery("DELETE FROM staff_session WHERE expires_at < $1")
+                .execute(Tuple.of(Sql.odt(now)))))
+        .map(v -> new IssuedSession(token, csrf, expiresAt, principal));
+  }
+
+  /**
+   * The live session behind {@code token}: empty when unknown, expired, closed, or its account is disabled. A use
+   * slides a cookie session's idle expiry.
+   */
+  public Future<Optional<ActiveSession>> find(String token) {
+    return find(token, true);
+  }
+
+  /**
+   * Like {@link #find(String)} but not a use: the idle expiry does not move. For checks made on the caller's behalf,
+   * such as a live feed confirming its credential still holds.
+   */
+  public Future<Optional<ActiveSession>> check(String token) {
+    return find(token, false);
+  }
+
+  private Future<Optional<ActiveSession>> find(String token, boolean slide) {
+    if (token == null || !token.startsWith(TOKEN_PREFIX)) return Future.succeededFuture(Optional.empty());
+    String hash = Tokens.sha256(token);
+    Instant now = clock.instant();
+    return pool.preparedQuery("""
+            SELECT account_id, principal, csrf_token, kind, idle_expires_at, expires_at FROM staff_session
+            WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2
+              AND (idle_expires_at IS NULL OR idle_expires_at > $2)""")
+        .execute(Tuple.of(hash, Sql.odt(now)))
+        .compose(rs -> {
+          if (rs.size() == 0) return Future.succeededFuture(Optional.<ActiveSession>empty());
+          Row r = rs.iterator().next();
+          UUID accountId = r.getUUID("account_id");
+          Instant expiresAt = Sql.instant(r.getOffsetDateTime("expires_at"));
+          String csrf = r.getString("csrf_token");
+          Future<Optional<Principal.Staff>> principal = accountId == null
+              ? Future.succeededFuture(Optional.of(fromJson(r.getJsonObject("principal"), expiresAt)))
+              : StaffAccounts.load(pool, accountId, now)
+                  .map(a -> a.filter(acc -> !acc.disabled()).map(acc -> acc.principal(expiresAt)));
+          Instant idle = Sql.instant(r.getOffsetDateTime("idle_expires_at"));
+          return principal.compose(p -> {
+            if (p.isEmpty()) return Future.succeededFuture(Optional.<ActiveSession>empty());
+            ActiveSession found = new ActiveSession(hash, p.get(), csrf, expiresAt, accountId);
+            if (!slide || idle == null || idle.isAfter(now.plus(IDLE).minus(SLIDE_EVERY))) {
+              return Future.succeededFuture(Optional.of(found));
+            }
+            return pool.preparedQuery("UPDATE staff_session SET idle_expires_at = $2 WHERE token_hash = $1")
+                .execute(Tuple.of(hash, Sql.odt(now.plus(IDLE))))
+                .map(v -> Optional.of(found));
+          });
+        });
+  }
+
+  /** Ends the session behind {@code token} (signing out); unknown tokens are ignored. */
+  public Future<Void> close(String token) {
+    if (token == null) return Future.succeededFuture();
+    return pool.preparedQuery("UPDATE staff_session SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(Tokens.sha256(token), Sql.odt(clock.instant()))).mapEmpty();
+  }
+
+  /** Ends every session and API token of a built-in account. */
+  public Future<Void> closeAll(UUID accountId) {
+    return StaffAccounts.endSessions(pool, accountId, clock.instant());
+  }
+
+  /** Ends every session of the account except the one behind {@code keepToken} (after a password change). */
+  public Future<Void> closeOthers(UUID accountId, String keepToken) {
+    return pool.preparedQuery("""
+            UPDATE staff_session SET revoked_at = $3
+            WHERE account_id = $1 AND token_hash <> $2 AND revoked_at IS NULL""")
+        .execute(Tuple.of(accountId, Tokens.sha256(keepToken == null ? "" : keepToken), Sql.odt(clock.instant())))
+        .mapEmpty();
+  }
+
+  private static JsonObject toJson(Principal.Staff p) {
+    JsonObject roles = new JsonObject();
+    p.rolesBySite().forEach((site, set) -> {
+      JsonArray names = new JsonArray();
+      set.stream().map(Role::wire).sorted().forEach(names::add);
+      roles.put(site, names);
+    });
+    return new JsonObject().put("id", p.id()).put("username", p.username()).put("name", p.name())
+        .put("source", p.source()).put("rolesBySite", roles);
+  }
+
+  private static Principal.Staff fromJson(JsonObject j, Instant expiresAt) {
+    Map<String, Set<Role>> roles = new HashMap<>();
+    JsonObject bySite = j.getJsonObject("rolesBySite", new JsonObject());
+    for (String site : bySite.fieldNames()) {
+      Set<Role> set = new HashSet<>();
+      for (Object name : bySite.getJsonArray(site)) Role.fromWire((String) name).ifPresent(set::add);
+      roles.put(site, Set.copyOf(set));
+    }
+    return new Principal.Staff(j.getString("id"), j.getString("username"), j.getString("name"),
+        j.getString("source"), roles, expiresAt);
+  }
+}

@@ -1,0 +1,25 @@
+package io.waitline.access;
+
+import io.vertx.pgclient.PgException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Conversions between Java values and PostgreSQL ones, and the SQLSTATEs this module reacts to. */
+final class Sql {
+  static final String UNIQUE_VIOLATION = "23505";
+
+  private Sql() {}
+
+  static OffsetDateTime odt(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  static boolean isState(Throwable err, String sqlState) {
+    return err instanceof PgException pg && sqlState.equals(pg.getSqlState());
+  }
+}

@@ -1,0 +1,297 @@
+package io.waitline.access;
+
+import static io.waitline.access.AccessWorld.NORTH;
+import static io.waitline.access.AccessWorld.PASSWORD;
+import static io.waitline.access.AccessWorld.SOUTH;
+import static io.waitline.access.AccessWorld.await;
+import static io.waitline.access.AccessWorld.refusal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StaffAccountsTest {
+  private final AccessWorld w = new AccessWorld();
+
+  @AfterEach
+  void close() {
+    w.close();
+  }
+
+  @Test
+  void anAccountSignsInWithItsPasswordAndRecordsWhen() {
+    StaffAccount created = w.account("dana", new RoleGrant(Role.FRONT_DESK, NORTH), new RoleGrant(Role.MANAGER, null));
+    assertThat(created.lastSignInAt()).isNull();
+    assertThat(created.createdAt()).isEqualTo(AccessWorld.START);
+
+    StaffAccount signedIn = await(w.accounts.authenticate("Dana ", PASSWORD));
+    assertThat(signedIn.id()).isEqualTo(created.id());
+    assertThat(signedIn.lastSignInAt()).isEqualTo(AccessWorld.START);
+    Principal.Staff p = signedIn.principal(AccessWorld.START.plusSeconds(60));
+    assertThat(p.source()).isEqualTo("local");
+    assertThat(p.rolesAt(NORTH)).containsExactlyInAnyOrder(Role.FRONT_DESK, Role.MANAGER);
+    assertThat(p.rolesAt(SOUTH)).containsExactly(Role.MANAGER);
+    assertThat(p.displayName()).isEqualTo("Name of dana (dana)");
+  }
+
+  @Test
+  void theDatabaseKeepsOnlyAnArgon2idHashOfThePassword() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    String stored = w.row("SELECT password_hash FROM staff_account WHERE id = $1", a.id()).getString(0);
+    assertThat(stored).startsWith("$argon2id$v=19$").doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void unknownUserWrongPasswordAndDisabledAccountGetTheSameAnswer() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    w.account("admin", new RoleGrant(Role.ADMIN, null));
+    AccessException unknown = refusal(w.accounts.authenticate("nobody", PASSWORD));
+    AccessException wrong = refusal(w.accounts.authenticate("dana", "not the password"));
+    await(w.accounts.update(a.id(), null, null, true));
+    AccessException disabled = refusal(w.accounts.authenticate("dana", PASSWORD));
+    for (AccessException e : List.of(unknown, wrong, disabled)) {
+      assertThat(e.status()).isEqualTo(401);
+      assertThat(e.getMessage()).isEqualTo("The username or password is not right.");
+    }
+  }
+
+  @Test
+  void anUnknownUsernameTakesAsLongAsAWrongPassword() {
+    try (AccessWorld real = new AccessWorld(PasswordHasher.standard())) {
+      real.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+      refusal(real.accounts.authenticate("nobody", "warm-up"));
+      List<Long> unknown = new ArrayList<>();
+      List<Long> wrong = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        unknown.add(timed(real.accounts.authenticate("nobody-" + i, "not the password")));
+        wrong.add(timed(real.accounts.authenticate("dana", "not the password")));
+      }
+      // without the dummy verify an unknown name answers in about a millisecond, a wrong password in tens
+      assertThat(median(unknown)).isGreaterThan(median(wrong) / 2);
+    }
+  }
+
+  private static long timed(Future<?> f) {
+    long start = System.nanoTime();
+    refusal(f);
+    return System.nanoTime() - start;
+  }
+
+  private static long median(List<Long> xs) {
+    return xs.stream().sorted().toList().get(xs.size() / 2);
+  }
+
+  @Test
+  void fiveWrongPasswordsInARowLockTheAccountForFifteenMinutes() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 1; i <= 4; i++) {
+      assertThat(refusal(w.accounts.authenticate("dana", "wrong " + i)).status()).isEqualTo(401);
+    }
+    AccessException fifth = refusal(w.accounts.authenticate("dana", "wrong 5"));
+    assertThat(fifth.status()).isEqualTo(423);
+    assertThat(fifth.getMessage()).contains("2026-11-20T09:15:00Z");
+
+    w.clock.advance(Duration.ofMinutes(14));
+    AccessException stillLocked = refusal(w.accounts.authenticate("dana", PASSWORD));
+    assertThat(stillLocked.status()).isEqualTo(423);
+    assertThat(stillLocked.type()).isEqualTo("locked");
+    assertThat(await(w.accounts.get(a.id())).lockedUntil()).isEqualTo(AccessWorld.START.plus(Duration.ofMinutes(15)));
+
+    w.clock.advance(Duration.ofMinutes(1));
+    assertThat(await(w.accounts.get(a.id())).lockedUntil()).isNull();
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD)).id()).isEqualTo(a.id());
+    assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0)).isZero();
+  }
+
+  @Test
+  void afterALockRunsOutTheCountStartsAgain() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+    w.clock.advance(Duration.ofMinutes(16));
+    // one more wrong password after the lock ended is the first of a new run, not the sixth
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(401);
+    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(401);
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(423);
+  }
+
+  @Test
+  void aSuccessfulSignInResetsTheCountOfFailures() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 4; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+    await(w.accounts.authenticate("dana", PASSWORD));
+    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(401);
+  }
+
+  @Test
+  void anAdminUnlocksALockedAccountAtOnce() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+    assertThat(await(w.accounts.get(a.id())).lockedUntil()).isNotNull();
+
+    StaffAccount unlocked = await(w.accounts.unlock(a.id()));
+    assertThat(unlocked.lockedUntil()).isNull();
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD)).id()).isEqualTo(a.id());
+  }
+
+  @Test
+  void concurrentWrongPasswordsAreEachCountedAndLockTheAccount() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    // four at once: none may be lost, none locks
+    List<Future<StaffAccount>> four = new ArrayList<>();
+    for (int i = 0; i < 4; i++) four.add(w.accounts.authenticate("dana", "wrong " + i));
+    for (Future<StaffAccount> f : four) assertThat(refusal(f).status()).isEqualTo(401);
+    assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0)).isEqualTo(4);
+
+    // a burst after an unlock: only the first four failures may be answered as mere wrong passwords
+    await(w.accounts.unlock(a.id()));
+    List<Future<StaffAccount>> burst = new ArrayList<>();
+    for (int i = 0; i < 16; i++) burst.add(w.accounts.authenticate("dana", "wrong " + i));
+    long wrong = burst.stream().filter(f -> refusal(f).status() == 401).count();
+    assertThat(wrong).isLessThanOrEqualTo(4);
+    assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0))
+        .isGreaterThanOrEqualTo(5);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(423);
+  }
+
+  @Test
+  void disablingAnAccountRefusesItsSignInAndEndsItsSessions() {
+    w.account("admin", new RoleGrant(Role.ADMIN, null));
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    IssuedSession cookie = await(w.sessions.open(a.principal(null), a.id(), "cookie", "10.0.0.1"));
+    IssuedSession token = await(w.sessions.open(a.principal(null), a.id(), "token", "10.0.0.1"));
+
+    StaffAccount disabled = await(w.accounts.update(a.id(), null, null, true));
+    assertThat(disabled.disabled()).isTrue();
+    assertThat(await(w.sessions.find(cookie.token()))).isEmpty();
+    assertThat(await(w.sessions.find(token.token()))).isEmpty();
+    assertThat(w.row("SELECT count(*) FROM staff_session WHERE account_id = $1 AND revoked_at IS NULL", a.id())
+        .getLong(0)).isZero();
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(401);
+
+    // enabling again does not bring old sessions back
+    await(w.accounts.update(a.id(), null, null, false));
+    assertThat(await(w.sessions.find(cookie.token()))).isEmpty();
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD)).id()).isEqualTo(a.id());
+  }
+
+  @Test
+  void usernamesAreUniqueWhateverTheirCase() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    AccessException taken = refusal(w.accounts.create(new NewAccount("DANA", "Another Dana", PASSWORD,
+        List.of(new RoleGrant(Role.CLINICIAN, SOUTH)))));
+    assertThat(taken.status()).isEqualTo(409);
+    assertThat(taken.getMessage()).isEqualTo("The username dana is taken; choose another.");
+    assertThat(await(w.accounts.list())).extracting(StaffAccount::username).containsExactly("dana");
+  }
+
+  @Test
+  void weakPasswordsAndBadInputAreRefusedWithASentence() {
+    List<RoleGrant> roles = List.of(new RoleGrant(Role.CLINICIAN, NORTH));
+    AccessException shortPw = refusal(w.accounts.create(new NewAccount("dana", "Dana", "elevenchars", roles)));
+    assertThat(shortPw.status()).isEqualTo(400);
+    assertThat(shortPw.getMessage()).isEqualTo("A password needs at least 12 characters.");
+    AccessException sameAsName = refusal(w.accounts.create(
+        new NewAccount("dana.reyes.nurse", "Dana", "Dana.Reyes.Nurse", roles)));
+    assertThat(sameAsName.getMessage()).isEqualTo("The password must not be the username.");
+    assertThat(refusal(w.accounts.create(new NewAccount("no spaces please", "Dana", PASSWORD, roles))).status())
+        .isEqualTo(400);
+    assertThat(refusal(w.accounts.create(new NewAccount("dana", " ", PASSWORD, roles))).status()).isEqualTo(400);
+    assertThat(refusal(w.accounts.create(new NewAccount("dana", "Dana", PASSWORD, List.of()))).getMessage())
+        .isEqualTo("Give the account at least one role.");
+    AccessException unknownSite = refusal(w.accounts.create(new NewAccount("dana", "Dana", PASSWORD,
+        List.of(new RoleGrant(Role.CLINICIAN, "atlantis")))));
+    assertThat(unknownSite.status()).isEqualTo(404);
+    assertThat(unknownSite.getMessage()).isEqualTo("There is no site atlantis.");
+    assertThat(await(w.accounts.list())).isEmpty();
+  }
+
+  @Test
+  void updatingReplacesTheRolesAndKeepsWhatWasNotGiven() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    StaffAccount renamed = await(w.accounts.update(a.id(), "Dana Reyes", null, null));
+    assertThat(renamed.displayName()).isEqualTo("Dana Reyes");
+    assertThat(renamed.roles()).containsExactly(new RoleGrant(Role.CLINICIAN, NORTH));
+
+    StaffAccount moved = await(w.accounts.update(a.id(), null,
+        List.of(new RoleGrant(Role.MANAGER, SOUTH), new RoleGrant(Role.FRONT_DESK, null)), null));
+    assertThat(moved.displayName()).isEqualTo("Dana Reyes");
+    assertThat(moved.roles()).containsExactlyInAnyOrder(new RoleGrant(Role.MANAGER, SOUTH),
+        new RoleGrant(Role.FRONT_DESK, null));
+    assertThat(await(w.accounts.get(a.id())).roles()).isEqualTo(moved.roles());
+    assertThat(refusal(w.accounts.update(java.util.UUID.randomUUID(), "X", null, null)).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theLastActiveAdminForEverySiteCannotBeDisabledOrDemoted() {
+    StaffAccount admin = w.account("admin", new RoleGrant(Role.ADMIN, null));
+    AccessException disable = refusal(w.accounts.update(admin.id(), null, null, true));
+    assertThat(disable.status()).isEqualTo(409);
+    assertThat(disable.getMessage()).contains("last active admin");
+    AccessException demote = refusal(w.accounts.update(admin.id(), null, List.of(new RoleGrant(Role.ADMIN, NORTH)),
+        null));
+    assertThat(demote.status()).isEqualTo(409);
+    assertThat(await(w.accounts.get(admin.id())).roles()).containsExactly(new RoleGrant(Role.ADMIN, null));
+    assertThat(await(w.accounts.anyAdmin())).isTrue();
+
+    // with a second admin, either may go, but not both at once
+    StaffAccount second = w.account("second", new RoleGrant(Role.ADMIN, null));
+    Future<StaffAccount> a = w.accounts.update(admin.id(), null, null, true);
+    Future<StaffAccount> b = w.accounts.update(second.id(), null, null, true);
+    int succeeded = (succeeded(a) ? 1 : 0) + (succeeded(b) ? 1 : 0);
+    assertThat(succeeded).isEqualTo(1);
+    assertThat(await(w.accounts.anyAdmin())).isTrue();
+  }
+
+  private static boolean succeeded(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(AccessException.class);
+      return false;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void anAdminResetsAPasswordWhichEndsEverySessionAndLiftsALock() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    IssuedSession s = await(w.sessions.open(a.principal(null), a.id(), "cookie", null));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+
+    await(w.accounts.resetPassword(a.id(), "a brand new passphrase"));
+    assertThat(await(w.sessions.find(s.token()))).isEmpty();
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(401);
+    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase")).id()).isEqualTo(a.id());
+    assertThat(refusal(w.accounts.resetPassword(a.id(), "short")).status()).isEqualTo(400);
+  }
+
+  @Test
+  void changingOnesOwnPasswordNeedsTheCurrentOne() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    AccessException wrong = refusal(w.accounts.changePassword(a.id(), "not it", "a brand new passphrase"));
+    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(wrong.getMessage()).isEqualTo("Your current password is not right.");
+    assertThat(refusal(w.accounts.changePassword(a.id(), PASSWORD, "dana")).status()).isEqualTo(400);
+
+    await(w.accounts.changePassword(a.id(), PASSWORD, "a brand new passphrase"));
+    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase")).id()).isEqualTo(a.id());
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(401);
+  }
+
+  @Test
+  void anyAdminCountsOnlyActiveAdminsForEverySite() {
+    assertThat(await(w.accounts.anyAdmin())).isFalse();
+    w.account("siteadmin", new RoleGrant(Role.ADMIN, NORTH));
+    assertThat(await(w.accounts.anyAdmin())).isFalse();
+    StaffAccount admin = w.account("admin", new RoleGrant(Role.ADMIN, null));
+    assertThat(await(w.accounts.anyAdmin())).isTrue();
+    assertThat(admin.principal(null).rolesBySite()).isEqualTo(java.util.Map.of("*", Set.of(Role.ADMIN)));
+  }
+}
