@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -187,7 +186,7 @@ public final class StaffAccounts {
           UUID id = r.getUUID("id");
           Instant lockedUntil = Sql.instant(r.getOffsetDateTime("locked_until"));
           if (lockedUntil != null && lockedUntil.isAfter(clock.instant())) {
-            return Future.failedFuture(locked(lockedUntil));
+            return Future.failedFuture(locked(lockedUntil, clock.instant()));
           }
           boolean disabled = r.getBoolean("disabled");
           return verify(password, r.getString("password_hash")).compose(ok -> {
@@ -221,7 +220,7 @@ public final class StaffAccounts {
         .execute(Tuple.of(id, Sql.odt(now), MAX_FAILURES, Sql.odt(now.plus(LOCK_TIME))))
         .compose(rs -> {
           Instant lockedUntil = rs.size() == 0 ? null : Sql.instant(rs.iterator().next().getOffsetDateTime(0));
-          return Future.failedFuture(lockedUntil != null && lockedUntil.isAfter(now) ? locked(lockedUntil)
+          return Future.failedFuture(lockedUntil != null && lockedUntil.isAfter(now) ? locked(lockedUntil, now)
               : wrongCredentials());
         });
   }
@@ -236,7 +235,7 @@ public final class StaffAccounts {
           StaffAccount a = found.orElseThrow(StaffAccounts::wrongCredentials);
           if (rs.rowCount() == 1) return Future.succeededFuture(a);
           // locked or disabled by a concurrent request between the check and now
-          return Future.failedFuture(a.lockedUntil() != null ? locked(a.lockedUntil()) : wrongCredentials());
+          return Future.failedFuture(a.lockedUntil() != null ? locked(a.lockedUntil(), now) : wrongCredentials());
         })));
   }
 
@@ -379,9 +378,11 @@ public final class StaffAccounts {
     return new AccessException(401, "unauthenticated", WRONG_CREDENTIALS);
   }
 
-  private static AccessException locked(Instant until) {
+  /** Says how long to wait in whole minutes (a clerk reads it, so no timestamps and no time zones). */
+  private static AccessException locked(Instant until, Instant now) {
+    long minutes = Math.max(1, (Duration.between(now, until).getSeconds() + 59) / 60);
     return new AccessException(423, "locked", "This account is locked after " + MAX_FAILURES
-        + " failed sign-ins in a row. Try again after " + until.truncatedTo(ChronoUnit.SECONDS)
+        + " failed sign-ins in a row. Try again in " + minutes + (minutes == 1 ? " minute" : " minutes")
         + ", or ask an admin to unlock it.");
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.waitline.access.Principal;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.OrderingRule;
@@ -41,8 +42,12 @@ final class QueueApi {
 
   // --- sites and queues
 
+  /** The sites where the caller holds a role: every site for roles held at every site. */
   void listSites(RoutingContext rc) {
-    respond(rc, 200, commands.sites().map(sites -> new JsonArray(sites.stream().map(EntryJson::site).toList())));
+    Principal caller = Caller.of(rc);
+    respond(rc, 200, commands.sites().map(sites -> new JsonArray(sites.stream()
+        .filter(site -> caller instanceof Principal.Staff staff && !staff.rolesAt(site.id()).isEmpty())
+        .map(EntryJson::site).toList())));
   }
 
   void createSite(RoutingContext rc) {

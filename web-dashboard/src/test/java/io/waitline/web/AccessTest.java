@@ -159,6 +159,19 @@ class AccessTest {
   }
 
   @Test
+  void staffSeeOnlyTheSitesWhereTheyHoldARole() {
+    String elsewhere = app.newSite();
+    String deskElsewhere = app.staffToken(elsewhere, io.waitline.access.Role.FRONT_DESK);
+
+    JsonArray theirs = app.anonymous(HttpMethod.GET, "/api/v1/sites")
+        .putHeader("Authorization", "Bearer " + deskElsewhere).send().await().bodyAsJsonArray();
+    JsonArray all = app.get("/api/v1/sites").bodyAsJsonArray();
+
+    assertThat(theirs.stream().map(s -> ((JsonObject) s).getString("id"))).containsExactly(elsewhere);
+    assertThat(all.stream().map(s -> ((JsonObject) s).getString("id"))).contains(SITE, elsewhere);
+  }
+
+  @Test
   void aRoleThatDoesNotFitTheOperationIsRefusedWithTheRoleItNeeds() {
     String clinician = app.staffToken(SITE, io.waitline.access.Role.CLINICIAN);
     JsonObject refused = problem(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/pause")
