@@ -1,6 +1,7 @@
 package io.waitline.server;
 
 import io.waitline.notify.NotificationsConfig;
+import io.waitline.web.auth.ClientAddress;
 import io.waitline.web.auth.OidcSettings;
 import java.net.URI;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ public record Config(
     String kafkaBootstrapServers,
     NotificationsConfig notifications,
     OidcSettings oidc,
-    Tls tls) {
+    Tls tls,
+    ClientAddress clientAddress) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -57,7 +59,18 @@ public record Config(
         get.apply("KAFKA_BOOTSTRAP_SERVERS"),
         NotificationsConfig.load(get, base),
         OidcSettings.from(get).orElse(null),
-        tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")));
+        tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
+        trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")));
+  }
+
+  /** The proxies whose X-Forwarded-For is believed; unset trusts nobody (the client is the TCP peer). */
+  static ClientAddress trustedProxies(String value) {
+    try {
+      return ClientAddress.trusting(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("WAITLINE_TRUSTED_PROXIES must list the IP addresses or CIDR ranges of the "
+          + "proxies in front of Waitline, separated by commas (such as 10.0.0.0/8, 2001:db8::/32); " + e.getMessage());
+    }
   }
 
   /** Both PEM files or neither; each must be a readable file. */

@@ -95,7 +95,7 @@ public final class WaitlineServer {
     }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage())));
 
     var settings = new WebApi.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
-        this::setupCompleted);
+        this::setupCompleted, config.clientAddress());
     var router = WebApi.router(vertx, pool, commands, settings, notifications).await();
     if (config.notifications().anyChannel()) {
       notifications.start().await();

@@ -36,6 +36,21 @@ class ConfigTest {
   }
 
   @Test
+  void trustedProxiesDecideWhoseForwardedForIsBelievedAndABadEntryStopsTheStart() {
+    java.util.List<String> forwarded = java.util.List.of("203.0.113.9");
+    assertThat(Config.load(Map.of()).clientAddress().resolve("10.0.0.5", forwarded)).isEqualTo("10.0.0.5");
+    Config behind = Config.load(Map.of("WAITLINE_TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32"));
+    assertThat(behind.clientAddress().resolve("10.0.0.5", forwarded)).isEqualTo("203.0.113.9");
+    assertThat(behind.clientAddress().resolve("2001:db8:0:0:0:0:0:2", forwarded)).isEqualTo("203.0.113.9");
+
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("WAITLINE_TRUSTED_PROXIES").hasMessageContaining("'lb.internal'");
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_TRUSTED_PROXIES", "10.0.0.0/40")))
+        .hasMessageContaining("WAITLINE_TRUSTED_PROXIES").hasMessageContaining("'10.0.0.0/40'");
+  }
+
+  @Test
   void publicUrlLosesItsTrailingSlash() {
     assertThat(Config.load(Map.of("WAITLINE_PUBLIC_URL", "https://q.example.org/")).publicUrl())
         .isEqualTo("https://q.example.org");

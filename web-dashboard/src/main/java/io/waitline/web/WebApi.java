@@ -21,6 +21,7 @@ import io.waitline.web.auth.AccessServices;
 import io.waitline.web.auth.AuditApi;
 import io.waitline.web.auth.AuditTrail;
 import io.waitline.web.auth.Caller;
+import io.waitline.web.auth.ClientAddress;
 import io.waitline.web.auth.DeviceApi;
 import io.waitline.web.auth.OidcSettings;
 import io.waitline.web.auth.OidcSignIn;
@@ -52,12 +53,20 @@ public final class WebApi {
    * @param access the access module's services (accounts, sessions, devices, setup, audit log)
    * @param oidc the identity provider for staff sign-in, or null for built-in accounts only
    * @param onSetupComplete runs once the first admin account exists
+   * @param clientAddress how a request's client address is found: the TCP peer, or behind trusted proxies
+   *     X-Forwarded-For (rate limits, the audit log, sessions)
    */
   public record Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
-      Runnable onSetupComplete) {
-    /** Built-in accounts only, secure when the public URL is https. */
+      Runnable onSetupComplete, ClientAddress clientAddress) {
+    /** Built-in accounts only, secure when the public URL is https, no trusted proxies. */
     public Settings(String publicUrl, AccessServices access) {
       this(publicUrl, publicUrl.startsWith("https:"), access, null, () -> { });
+    }
+
+    /** No trusted proxies: the client address is the TCP peer. */
+    public Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
+        Runnable onSetupComplete) {
+      this(publicUrl, secure, access, oidc, onSetupComplete, ClientAddress.TCP_PEER);
     }
   }
 
@@ -82,13 +91,13 @@ public final class WebApi {
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
     AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
         identityProvider);
-    AuditTrail auditTrail = new AuditTrail(access.audit());
-    RateLimits rateLimits = new RateLimits();
+    AuditTrail auditTrail = new AuditTrail(access.audit(), settings.clientAddress());
+    RateLimits rateLimits = new RateLimits(settings.clientAddress());
     QueueApi api = new QueueApi(commands, settings.publicUrl());
     VisitApi visits = new VisitApi(commands);
     LiveFeeds feeds = new LiveFeeds(vertx, commands, guard, auditTrail, settings.publicUrl());
     SessionApi sessions = new SessionApi(access, settings.secure(), oidc != null,
-        settings.onSetupComplete());
+        settings.onSetupComplete(), settings.clientAddress());
 
     Map<String, Handler<RoutingContext>> ops = new HashMap<>();
     ops.put("listSites", api::listSites);

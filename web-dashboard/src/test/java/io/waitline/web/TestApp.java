@@ -43,6 +43,7 @@ import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import io.waitline.web.auth.AccessServices;
+import io.waitline.web.auth.ClientAddress;
 import io.waitline.web.auth.OidcSettings;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ final class TestApp implements AutoCloseable {
   private final AtomicInteger counter = new AtomicInteger();
   private String adminToken;
 
-  private TestApp(UnaryOperator<QueueEventPublisher> faults, OidcSettings oidc) {
+  private TestApp(UnaryOperator<QueueEventPublisher> faults, OidcSettings oidc, ClientAddress proxies) {
     // metrics on, as the server has them, so /metrics has something to scrape
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
@@ -87,8 +88,9 @@ final class TestApp implements AutoCloseable {
     AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     pool = TestDatabase.pool(vertx, db, 8);
     access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), accessClock);
-    settings = oidc == null ? new WebApi.Settings("http://localhost", access)
-        : new WebApi.Settings("http://localhost", false, access, oidc, () -> { });
+    settings = oidc != null ? new WebApi.Settings("http://localhost", false, access, oidc, () -> { })
+        : proxies != null ? new WebApi.Settings("http://localhost", false, access, null, () -> { }, proxies)
+        : new WebApi.Settings("http://localhost", access);
     commands = new QueueCommands(pool, new QueueStore(), faults.apply(new EventBusPublisher(vertx.eventBus())),
         new ServiceTimeEstimator(), clock);
     // notification endpoints with Web Push configured; nothing is sent (the module is not started)
@@ -107,17 +109,22 @@ final class TestApp implements AutoCloseable {
 
   /** The edge with events published straight to the event bus. */
   static TestApp start() {
-    return new TestApp(p -> p, null);
+    return new TestApp(p -> p, null, null);
+  }
+
+  /** The edge behind these trusted proxies (as WAITLINE_TRUSTED_PROXIES lists them). */
+  static TestApp startTrustingProxies(String proxies) {
+    return new TestApp(p -> p, null, ClientAddress.trusting(proxies));
   }
 
   /** The edge that also trusts this OpenID Connect provider (its discovery document is read at start). */
   static TestApp startWithOidc(OidcSettings oidc) {
-    return new TestApp(p -> p, oidc);
+    return new TestApp(p -> p, oidc, null);
   }
 
   /** The edge with the event-bus publisher wrapped, e.g. to lose or reorder events. */
   static TestApp start(UnaryOperator<QueueEventPublisher> faults) {
-    return new TestApp(faults, null);
+    return new TestApp(faults, null, null);
   }
 
   int port() {

@@ -2,7 +2,6 @@ package io.waitline.web.auth;
 
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.AuditEvent;
@@ -40,9 +39,16 @@ public final class AuditTrail {
       "updateStaffAccount", List.of("displayName", "roles", "disabled"));
 
   private final AuditLog log;
+  private final ClientAddress clientAddress;
 
+  /** Records the TCP peer as the client's address. */
   public AuditTrail(AuditLog log) {
+    this(log, ClientAddress.TCP_PEER);
+  }
+
+  public AuditTrail(AuditLog log, ClientAddress clientAddress) {
     this.log = log;
+    this.clientAddress = clientAddress;
   }
 
   /** Whether requests to an operation with this access list are written down. */
@@ -82,7 +88,7 @@ public final class AuditTrail {
     }
   }
 
-  private static AuditEvent event(RoutingContext rc, String action, boolean patient, int outcome, JsonObject detail) {
+  private AuditEvent event(RoutingContext rc, String action, boolean patient, int outcome, JsonObject detail) {
     Principal caller = Caller.of(rc);
     UUID entry = entry(rc);
     String kind = caller.kind();
@@ -95,7 +101,7 @@ public final class AuditTrail {
       name = "patient link";
     }
     String site = Caller.site(rc) != null ? Caller.site(rc) : rc.pathParam("siteId");
-    return new AuditEvent(kind, id, name, action, site, entry, outcome, address(rc),
+    return new AuditEvent(kind, id, name, action, site, entry, outcome, clientAddress.of(rc),
         detail == null || detail.isEmpty() ? null : detail);
   }
 
@@ -136,10 +142,5 @@ public final class AuditTrail {
     } catch (RuntimeException notAnObject) {
       return null;
     }
-  }
-
-  private static String address(RoutingContext rc) {
-    SocketAddress remote = rc.request().remoteAddress();
-    return remote == null ? null : remote.host();
   }
 }

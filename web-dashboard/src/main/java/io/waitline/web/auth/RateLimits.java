@@ -1,7 +1,6 @@
 package io.waitline.web.auth;
 
 import io.vertx.core.Handler;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.Principal;
 import io.waitline.web.Problems;
@@ -44,16 +43,22 @@ public final class RateLimits {
 
   private final Clock clock;
   private final int maxBuckets;
+  private final ClientAddress clientAddress;
   /** In access order, so the least recently used bucket is the first. */
   private final LinkedHashMap<String, Bucket> buckets = new LinkedHashMap<>(64, 0.75f, true);
 
-  public RateLimits() {
-    this(Clock.systemUTC(), MAX_BUCKETS);
+  public RateLimits(ClientAddress clientAddress) {
+    this(Clock.systemUTC(), MAX_BUCKETS, clientAddress);
   }
 
   public RateLimits(Clock clock, int maxBuckets) {
+    this(clock, maxBuckets, ClientAddress.TCP_PEER);
+  }
+
+  private RateLimits(Clock clock, int maxBuckets, ClientAddress clientAddress) {
     this.clock = clock;
     this.maxBuckets = maxBuckets;
+    this.clientAddress = clientAddress;
   }
 
   /** The limit of this operation, to run after the access guard; operations without a limit pass through. */
@@ -109,10 +114,10 @@ public final class RateLimits {
     }
   }
 
-  private static String key(RoutingContext rc, Limit limit) {
+  private String key(RoutingContext rc, Limit limit) {
     if (limit.perDevice() && Caller.of(rc) instanceof Principal.Device d) return "device:" + d.id();
-    SocketAddress remote = rc.request().remoteAddress();
-    return remote == null || remote.host() == null ? "unknown" : remote.host();
+    String address = clientAddress.of(rc);
+    return address == null ? "unknown" : address;
   }
 
   private static final class Bucket {

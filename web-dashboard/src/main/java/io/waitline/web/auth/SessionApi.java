@@ -6,7 +6,6 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.AccessException;
 import io.waitline.access.ActiveSession;
@@ -30,17 +29,21 @@ public final class SessionApi {
   private final boolean secureCookie;
   private final boolean oidcSignIn;
   private final Runnable onSetupComplete;
+  private final ClientAddress clientAddress;
 
   /**
    * @param secureCookie mark the session cookie Secure (the server is reached over HTTPS)
    * @param oidcSignIn an identity provider is configured (the sign-in page offers it)
    * @param onSetupComplete runs once the first admin exists (the launcher deletes the setup-code file)
+   * @param clientAddress where a session is said to be opened from
    */
-  public SessionApi(AccessServices access, boolean secureCookie, boolean oidcSignIn, Runnable onSetupComplete) {
+  public SessionApi(AccessServices access, boolean secureCookie, boolean oidcSignIn, Runnable onSetupComplete,
+      ClientAddress clientAddress) {
     this.access = access;
     this.secureCookie = secureCookie;
     this.oidcSignIn = oidcSignIn;
     this.onSetupComplete = onSetupComplete;
+    this.clientAddress = clientAddress;
   }
 
   /** The OpenAPI operations this class answers. */
@@ -58,7 +61,7 @@ public final class SessionApi {
    * its cookie on {@code rc}'s response.
    */
   public Future<IssuedSession> openCookieSession(RoutingContext rc, Principal.Staff staff, UUID accountIdOrNull) {
-    return access.sessions().open(staff, accountIdOrNull, "cookie", remote(rc)).map(issued -> {
+    return access.sessions().open(staff, accountIdOrNull, "cookie", clientAddress.of(rc)).map(issued -> {
       rc.response().addCookie(sessionCookie(issued.token()));
       Caller.set(rc, issued.principal());
       return issued;
@@ -97,7 +100,8 @@ public final class SessionApi {
   private void createApiToken(RoutingContext rc) {
     JsonObject in = rc.body().asJsonObject();
     JsonReply.send(rc, 201, access.accounts().authenticate(in.getString("username"), in.getString("password"))
-        .compose(account -> access.sessions().open(account.principal(null), account.id(), "token", remote(rc)))
+        .compose(account -> access.sessions().open(account.principal(null), account.id(), "token",
+            clientAddress.of(rc)))
         .map(issued -> {
           Caller.set(rc, issued.principal());
           return new JsonObject().put("token", issued.token()).put("expiresAt", issued.expiresAt().toString());
@@ -182,10 +186,5 @@ public final class SessionApi {
 
   private Cookie clearedCookie() {
     return sessionCookie("").setMaxAge(0);
-  }
-
-  private static String remote(RoutingContext rc) {
-    SocketAddress remote = rc.request().remoteAddress();
-    return remote == null ? null : remote.host();
   }
 }
