@@ -1,0 +1,96 @@
+package io.waitline.load;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The REST calls the benchmark makes, as a script would: JSON over HTTP, bearer token, every call with a timeout. */
+final class Api {
+  static final long TIMEOUT_MS = 30_000;
+
+  private final WebClient web;
+  private final String baseUrl;
+  private String token;
+
+  Api(WebClient web, String baseUrl) {
+    this.web = web;
+    this.baseUrl = baseUrl;
+  }
+
+  /** POST /api/v1/auth/tokens: an API token for the account, used for every later call and the staff feeds. */
+  String signIn(String username, String password) {
+    token = call(HttpMethod.POST, "/api/v1/auth/tokens", 201,
+        new JsonObject().put("username", username).put("password", password), false).getString("token");
+    return token;
+  }
+
+  /** A display device enrolled the way a TV is: a pairing code from the admin, redeemed by the device. */
+  String pairDisplay(String site, String name) {
+    String code = call(HttpMethod.POST, "/api/v1/sites/" + site + "/device-pairings", 201,
+        new JsonObject().put("kind", "display").put("name", name), true).getString("code");
+    return call(HttpMethod.POST, "/api/v1/devices/pair", 201, new JsonObject().put("code", code), false)
+        .getString("token");
+  }
+
+  void createQueue(String site, String id, String ticketPrefix) {
+    call(HttpMethod.POST, "/api/v1/sites/" + site + "/queues", 201, new JsonObject().put("id", id)
+        .put("name", "Fan-out benchmark " + id).put("ticketPrefix", ticketPrefix), true);
+  }
+
+  /** Checks a walk-in in; yields the entry with its {@code patientLink}. */
+  JsonObject checkIn(String queueId, String name) {
+    return call(HttpMethod.POST, "/api/v1/queues/" + queueId + "/check-ins", 201,
+        new JsonObject().put("patient", new JsonObject().put("name", name)), true);
+  }
+
+  JsonObject callNext(String queueId, String calledTo) {
+    return call(HttpMethod.POST, "/api/v1/queues/" + queueId + "/call-next", 200,
+        new JsonObject().put("calledTo", calledTo), true);
+  }
+
+  void noShow(String entryId) {
+    call(HttpMethod.POST, "/api/v1/entries/" + entryId + "/no-show", 200, null, true);
+  }
+
+  /** The queue's current seq (its version): the last event every queue feed must have seen. */
+  long queueSeq(String queueId) {
+    return call(HttpMethod.GET, "/api/v1/queues/" + queueId, 200, null, false).getLong("seq");
+  }
+
+  /** The Prometheus text of /metrics, or null when the server does not answer it. */
+  String metrics() {
+    try {
+      HttpResponse<Buffer> r = web.requestAbs(HttpMethod.GET, baseUrl + "/metrics").timeout(TIMEOUT_MS).send()
+          .await(TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
+      return r.statusCode() == 200 ? r.bodyAsString() : null;
+    } catch (TimeoutException e) {
+      return null;
+    }
+  }
+
+  private JsonObject call(HttpMethod method, String path, int expected, JsonObject body, boolean withToken) {
+    HttpRequest<Buffer> req = web.requestAbs(method, baseUrl + path).timeout(TIMEOUT_MS);
+    if (withToken) req.bearerTokenAuthentication(token);
+    HttpResponse<Buffer> r;
+    try {
+      r = (body == null ? req.send() : req.sendJsonObject(body)).await(TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(method + " " + path + " got no answer within " + TIMEOUT_MS + " ms");
+    }
+    if (r.statusCode() != expected) {
+      throw new ApiException(method + " " + path + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  static final class ApiException extends RuntimeException {
+    ApiException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.waitline.load;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The server's memory as an operator sees it: resident set size from {@code /proc/<pid>/status} (the JVM process
+ * only; the embedded PostgreSQL runs in processes of its own) and, when {@code /metrics} exposes it, the JVM heap in
+ * use ({@code jvm_memory_used_bytes{area="heap"}}, summed over pools).
+ */
+final class ServerMemory {
+  private ServerMemory() {
+  }
+
+  /** VmRSS in KiB, or null without a pid or when the process is gone. */
+  static Long rssKib(Long pid) {
+    if (pid == null) return null;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", pid.toString(), "status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+      return null;
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The heap in use from Prometheus text, or null when the server does not expose JVM memory metrics. */
+  static Long heapBytes(String prometheusText) {
+    double sum = 0;
+    boolean found = false;
+    for (String line : prometheusText.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    return found ? (long) sum : null;
+  }
+
+  static JsonObject sample(Long pid, String prometheusText) {
+    return new JsonObject().put("rssKib", rssKib(pid))
+        .put("heapBytes", prometheusText == null ? null : heapBytes(prometheusText));
+  }
+}
