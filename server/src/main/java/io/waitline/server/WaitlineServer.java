@@ -1,5 +1,11 @@
 package io.waitline.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -8,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -50,6 +57,8 @@ public final class WaitlineServer {
   private Pool pool;
   private Notifications notifications;
   private HttpServer http;
+  /** Listens to the JVM's garbage-collection notifications until closed. */
+  private JvmGcMetrics gcMetrics;
 
   public WaitlineServer(Config config) {
     this.config = config;
@@ -59,6 +68,7 @@ public final class WaitlineServer {
   public WaitlineServer start() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    gcMetrics = bindJvmMetrics(BackendRegistries.getDefaultNow());
     PgConnectOptions connect = connectOptions();
     String jdbc = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
     int applied = Migrations.migrate(jdbc, connect.getUser(), connect.getPassword());
@@ -117,6 +127,17 @@ public final class WaitlineServer {
     return this;
   }
 
+  /** Heap, garbage collection, threads, CPU and uptime of this JVM on /metrics, next to Vert.x's own. */
+  private static JvmGcMetrics bindJvmMetrics(MeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return gc;
+  }
+
   Path setupCodeFile() {
     return config.dataDir().resolve(SETUP_CODE_FILE);
   }
@@ -158,6 +179,7 @@ public final class WaitlineServer {
   /** Stops the HTTP server, the pool and the embedded database, in that order. */
   public void stop() throws Exception {
     if (notifications != null) notifications.stop().await(); // lets sends in flight record their outcome
+    if (gcMetrics != null) gcMetrics.close();
     if (vertx != null) vertx.close().await();
     if (embedded != null) embedded.close();
   }

@@ -1,5 +1,6 @@
 package io.waitline.web;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,7 +23,9 @@ import io.waitline.web.auth.DeviceApi;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LiveFeeds {
   static final long HEARTBEAT_MS = 15_000;
+  private static final int ENCODED_EVENTS_KEPT = 256;
   private static final List<String> DISPLAY_VIEW = List.of("display", "staff");
   private static final List<String> STAFF_VIEW = List.of("front-desk", "clinician", "manager");
 
@@ -54,6 +58,15 @@ final class LiveFeeds {
   private final AtomicInteger open = new AtomicInteger();
   /** Open feeds of each device, to close them when the device is revoked. */
   private final Map<String, Set<Session>> byDevice = new ConcurrentHashMap<>();
+  /** One event-bus consumer per address, however many feeds listen there (the bus copies a message per consumer). */
+  private final Map<String, Listeners> listeners = new ConcurrentHashMap<>();
+  /** Events as sent to queue feeds, encoded once per view rather than once per feed; the most recent only. */
+  private final Map<String, String> encodedEvents = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > ENCODED_EVENTS_KEPT;
+    }
+  });
 
   LiveFeeds(Vertx vertx, QueueCommands commands, AccessGuard guard, AuditTrail audit, String publicUrl) {
     this.vertx = vertx;
@@ -203,18 +216,58 @@ final class LiveFeeds {
 
   /** Sends JSON unless the client is too slow to keep up, in which case it is told to reconnect. */
   private static void send(ServerWebSocket ws, JsonObject message) {
+    send(ws, message.encode());
+  }
+
+  private static void send(ServerWebSocket ws, String encoded) {
     if (ws.isClosed()) return;
     if (ws.writeQueueFull()) {
       ws.close((short) 1013, "client too slow; reconnect with since");
       return;
     }
-    ws.writeTextMessage(message.encode());
+    ws.writeTextMessage(encoded);
+  }
+
+  /** The feeds listening at one event-bus address, and the one consumer that hands each event to all of them. */
+  private final class Listeners {
+    final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    final MessageConsumer<JsonObject> consumer;
+
+    Listeners(String address) {
+      consumer = vertx.eventBus().consumer(address, msg -> {
+        QueueEvent event = QueueEvent.fromJson(msg.body());
+        // each feed handles the (shared, read-only) event on its own event loop, as if it had its own consumer
+        for (Session s : sessions) s.context.runOnContext(v -> s.onEvent(event));
+      });
+    }
+  }
+
+  /** Adds a feed to an address's listeners; completes once the address's consumer is registered. */
+  private Future<Void> join(String address, Session session) {
+    Listeners joined = listeners.compute(address, (a, existing) -> {
+      Listeners l = existing != null ? existing : new Listeners(a);
+      l.sessions.add(session);
+      return l;
+    });
+    return joined.consumer.completion();
+  }
+
+  private void leave(String address, Session session) {
+    listeners.computeIfPresent(address, (a, l) -> {
+      l.sessions.remove(session);
+      if (!l.sessions.isEmpty()) return l;
+      l.consumer.unregister();
+      return null;
+    });
   }
 
   private abstract class Session {
     final ServerWebSocket ws;
     final String device;
-    MessageConsumer<JsonObject> consumer;
+    final Context context = vertx.getOrCreateContext();
+    /** The address listened at, and when listening there began. */
+    String address;
+    Future<Void> listening;
     long heartbeat;
 
     /** @param stillAllowed asked on every heartbeat; the feed closes (1008) when it says no; null: nothing to ask */
@@ -237,8 +290,9 @@ final class LiveFeeds {
     }
 
     void listen(String address) {
-      if (consumer != null) consumer.unregister();
-      consumer = vertx.eventBus().consumer(address, msg -> onEvent(QueueEvent.fromJson(msg.body())));
+      if (this.address != null) leave(this.address, this);
+      this.address = address;
+      listening = join(address, this);
     }
 
     abstract void onEvent(QueueEvent event);
@@ -249,7 +303,7 @@ final class LiveFeeds {
         heartbeat = -1;
         open.decrementAndGet();
       }
-      if (consumer != null) consumer.unregister();
+      if (address != null) leave(address, this);
       if (device != null) {
         Set<Session> feeds = byDevice.get(device);
         if (feeds != null) feeds.remove(this);
@@ -266,7 +320,7 @@ final class LiveFeeds {
   private final class FeedSession extends Session {
     private final boolean staff;
     private final boolean initials;
-    private final String address;
+    private final String feedAddress;
     private final List<String> queueIds;
     private final EventSequencer sequencer;
 
@@ -275,14 +329,14 @@ final class LiveFeeds {
       super(ws, caller, stillAllowed);
       this.staff = staff;
       this.initials = initials;
-      this.address = address;
+      this.feedAddress = address;
       this.queueIds = queueIds;
       this.sequencer = new EventSequencer(commands, this::sendEvent, this::resyncQueue);
     }
 
     void start(Map<String, Long> since) {
-      listen(address);
-      sequencer.enqueue(() -> consumer.completion().compose(v -> initial(since)).onFailure(this::fail));
+      listen(feedAddress);
+      sequencer.enqueue(() -> listening.compose(v -> initial(since)).onFailure(this::fail));
     }
 
     /** Replays from {@code since} when every queue can be replayed, otherwise sends one snapshot of all. */
@@ -330,7 +384,13 @@ final class LiveFeeds {
       });
     }
 
+    /** Sends an event as this feed's view shows it; feeds with the same view share one encoding. */
     private void sendEvent(QueueEvent e) {
+      String view = staff ? "staff" : initials ? "initials" : "tickets";
+      send(ws, encodedEvents.computeIfAbsent(e.queueId() + ':' + e.seq() + ':' + view, k -> eventJson(e).encode()));
+    }
+
+    private JsonObject eventJson(QueueEvent e) {
       JsonObject p = e.payload().copy();
       JsonObject entry = p.getJsonObject("entry");
       if (entry != null && !staff) {
@@ -339,9 +399,9 @@ final class LiveFeeds {
         if (!initials) entry.remove("initials");
         if ("expected".equals(entry.getString("status"))) entry = null;
       }
-      send(ws, new JsonObject().put("type", "event").put("queueId", e.queueId()).put("seq", e.seq())
+      return new JsonObject().put("type", "event").put("queueId", e.queueId()).put("seq", e.seq())
           .put("event", e.type()).put("at", e.at().toString())
-          .put("entry", entry).put("lineup", p.getJsonArray("lineup")).put("queue", p.getJsonObject("queue")));
+          .put("entry", entry).put("lineup", p.getJsonArray("lineup")).put("queue", p.getJsonObject("queue"));
     }
 
     @Override
@@ -350,23 +410,30 @@ final class LiveFeeds {
     }
   }
 
-  /** A patient's own feed: sends their visit state when it changes; follows them through a transfer. */
+  /**
+   * A patient's own feed: sends their visit state when it changes; follows them through a transfer. A change of this
+   * patient's own entry re-reads the visit; any other change of the line moves them by the lineup the event carries
+   * (positions and estimates of everyone waiting), so one call does not cost one database read per waiting patient.
+   */
   private final class VisitSession extends Session {
     private final String token;
     private final EventSequencer sequencer;
     private String lastSent;
     private String queueId;
     private String entryId;
+    /** The visit as last read or moved by an event, and the queue seq it is as of. */
+    private JsonObject current;
+    private long currentSeq = -1;
 
     VisitSession(ServerWebSocket ws, String token) {
-      super(ws, Principal.ANONYMOUS, null); // the link itself is checked again on every refresh
+      super(ws, Principal.ANONYMOUS, null); // the link itself is checked again whenever the visit is read
       this.token = token;
       this.sequencer = new EventSequencer(commands, e -> { }, q -> refresh());
     }
 
     void start(VisitView first) {
       follow(first);
-      sequencer.enqueue(() -> consumer.completion().compose(v -> refresh()).mapEmpty());
+      sequencer.enqueue(() -> listening.compose(v -> refresh()).mapEmpty());
     }
 
     private void follow(VisitView v) {
@@ -381,8 +448,10 @@ final class LiveFeeds {
     private Future<Long> refresh() {
       return commands.visit(token).map(v -> {
         follow(v);
-        push(VisitApi.json(v));
-        return v.queue().version();
+        current = VisitApi.json(v);
+        currentSeq = v.queue().version();
+        push(current);
+        return currentSeq;
       }).recover(err -> {
         if (err instanceof QueueException.Gone || err instanceof QueueException.NotFound) {
           send(ws, new JsonObject().put("type", "ended").put("message", err.getMessage()));
@@ -391,6 +460,36 @@ final class LiveFeeds {
         }
         return Future.failedFuture(err);
       });
+    }
+
+    /** Applies one event of the followed queue, in arrival order; events older than the state held are ignored. */
+    private Future<Void> apply(QueueEvent event) {
+      if (!event.queueId().equals(queueId) || event.seq() <= currentSeq) return Future.succeededFuture();
+      JsonObject entry = event.payload().getJsonObject("entry");
+      boolean mine = entry != null && entryId.equals(entry.getString("id"));
+      JsonObject place = placeIn(event.payload().getJsonArray("lineup"));
+      boolean wasWaiting = current != null && current.getInteger("position") != null;
+      // joining or leaving the line (or an event this feed missed that did) needs the whole visit
+      if (mine || current == null || (place != null) != wasWaiting) return refresh().mapEmpty();
+      JsonObject queue = event.payload().getJsonObject("queue");
+      JsonObject moved = current.copy().put("seq", event.seq());
+      if (queue != null) moved.put("queuePaused", queue.getBoolean("paused")).put("queueName", queue.getString("name"));
+      if (place != null) {
+        int position = place.getInteger("position");
+        moved.put("position", position).put("peopleAhead", position - 1).put("estimate", place.getJsonObject("estimate"));
+      }
+      current = moved;
+      currentSeq = event.seq();
+      push(moved);
+      return Future.succeededFuture();
+    }
+
+    private JsonObject placeIn(JsonArray lineup) {
+      if (lineup == null) return null;
+      for (Object o : lineup) {
+        if (o instanceof JsonObject place && entryId.equals(place.getString("id"))) return place;
+      }
+      return null;
     }
 
     private void push(JsonObject visit) {
@@ -402,15 +501,7 @@ final class LiveFeeds {
 
     @Override
     void onEvent(QueueEvent event) {
-      JsonObject entry = event.payload().getJsonObject("entry");
-      boolean mine = entry != null && entryId.equals(entry.getString("id"));
-      JsonArray lineup = event.payload().getJsonArray("lineup");
-      boolean waiting = lineup != null && lineup.stream().anyMatch(o -> entryId.equals(((JsonObject) o).getString("id")));
-      // any change of this queue can move the patient; re-read only what concerns them, in order
-      if (mine || waiting || event.type().equals("paused") || event.type().equals("resumed")
-          || event.type().equals("staff_changed")) {
-        sequencer.enqueue(() -> refresh().mapEmpty());
-      }
+      sequencer.enqueue(() -> apply(event));
     }
   }
 }

@@ -65,6 +65,46 @@ class UnreliableDeliveryTest {
   }
 
   @Test
+  void aPatientWhoseCallWasLostIsShownCalledWithTheNextChangeOfTheLine() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "First Inline");
+    io.waitline.queue.Entry mine = app.checkIn(queue, "Second Inline");
+    try (FeedClient visit = app.feed("/ws/visits/" + app.visitToken(mine))) {
+      assertThat(visit.next("visit").getJsonObject("visit").getInteger("position")).isEqualTo(2);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_EVERY_OTHER);
+      app.commands.callNext(queue, "Room 1", "test").await(); // lost: the patient moves up, unseen
+      app.commands.callNext(queue, "Room 2", "test").await(); // delivered: this patient is called
+      io.vertx.core.json.JsonObject called = visit.next("visit").getJsonObject("visit");
+      assertThat(called.getString("status")).isEqualTo("called");
+      assertThat(called.getString("calledTo")).isEqualTo("Room 2");
+
+      app.checkIn(queue, "Third Inline"); // lost
+      publisher.mode(FaultyPublisher.Mode.PASS);
+      app.checkIn(queue, "Fourth Inline");
+      visit.assertQuiet(300); // nothing changed for this patient
+    }
+  }
+
+  @Test
+  void aWaitingPatientMissingAnEventStillEndsAtTheRightPlace() {
+    String queue = app.newQueue();
+    for (int i = 0; i < 3; i++) app.checkIn(queue, "Ahead " + i);
+    io.waitline.queue.Entry mine = app.checkIn(queue, "Behind Them");
+    try (FeedClient visit = app.feed("/ws/visits/" + app.visitToken(mine))) {
+      assertThat(visit.next("visit").getJsonObject("visit").getInteger("position")).isEqualTo(4);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_EVERY_OTHER);
+      app.commands.callNext(queue, "Room 1", "test").await(); // lost
+      app.commands.callNext(queue, "Room 2", "test").await(); // delivered, with the whole lineup
+
+      io.vertx.core.json.JsonObject moved = visit.next("visit").getJsonObject("visit");
+      assertThat(moved.getInteger("position")).isEqualTo(2);
+      assertThat(moved.getInteger("peopleAhead")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void eventsPublishedInReverseOrderReachTheClientInSeqOrder() {
     String queue = app.newQueue();
     try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
