@@ -182,7 +182,7 @@ class WaitlineServerTest {
           .getString("status")).isEqualTo("UP");
       String metrics = client.get(s.port(), "127.0.0.1", "/metrics").send().await().bodyAsString();
       assertThat(metrics).contains("# TYPE").contains("vertx_http_server")
-          .contains("jvm_memory_used_bytes{area=\"heap\"").contains("jvm_gc_pause_seconds")
+          .contains("jvm_memory_used_bytes{area=\"heap\"").contains("jvm_gc_max_data_size_bytes")
           .contains("process_uptime_seconds");
     } finally {
       s.stop();
