@@ -28,6 +28,7 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.EventBusPublisher;
+import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.web.WebApi;
@@ -55,6 +56,7 @@ public final class WaitlineServer {
   private Vertx vertx;
   private EmbeddedDatabase embedded;
   private Pool pool;
+  private PgNotifyRelay relay;
   private Notifications notifications;
   private HttpServer http;
   /** Listens to the JVM's garbage-collection notifications until closed. */
@@ -81,12 +83,16 @@ public final class WaitlineServer {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
         .connectingTo(connect).using(vertx).build();
     notifications = Notifications.create(vertx, pool, config.notifications());
-    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it)
-    QueueCommands commands = new QueueCommands(pool, new QueueStore(),
-        notifications.wakeOn(new EventBusPublisher(vertx.eventBus())), new ServiceTimeEstimator(), Clock.systemUTC());
+    QueueStore store = new QueueStore();
+    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it);
+    // the relay shares them with the other nodes on this database, harmless when there are none
+    relay = PgNotifyRelay.start(vertx, connect, pool, store,
+        notifications.wakeOn(new EventBusPublisher(vertx.eventBus()))).await();
+    LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
+    QueueCommands commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), Clock.systemUTC());
     if (config.kafkaBootstrapServers() != null) {
       LOG.warn("KAFKA_BOOTSTRAP_SERVERS is set but the Kafka relay is not part of this release; "
-          + "live updates reach only clients connected to this node");
+          + "nodes share live updates through PostgreSQL LISTEN/NOTIFY instead");
     }
     AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.standard(), Clock.systemUTC());
     Optional<String> setupCode = access.setup().prepare().await();
@@ -179,6 +185,7 @@ public final class WaitlineServer {
   /** Stops the HTTP server, the pool and the embedded database, in that order. */
   public void stop() throws Exception {
     if (notifications != null) notifications.stop().await(); // lets sends in flight record their outcome
+    if (relay != null) relay.close().await(); // before the database goes, or it would try to reconnect
     if (gcMetrics != null) gcMetrics.close();
     if (vertx != null) vertx.close().await();
     if (embedded != null) embedded.close();

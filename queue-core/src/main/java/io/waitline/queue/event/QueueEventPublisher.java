@@ -3,7 +3,8 @@ package io.waitline.queue.event;
 /**
  * Hands committed events to listeners. Called only after the transaction that wrote them committed; may deliver
  * events of one queue out of order or more than once, so listeners order and dedupe by seq (gaps are filled from
- * the event log). In one node this is the Vert.x event bus; across nodes a Kafka relay plugs in here.
+ * the event log). In one node this is the Vert.x event bus ({@link EventBusPublisher}); across the nodes of one
+ * database, {@link PgNotifyRelay} wraps it (a Kafka relay for large deployments would plug in here too).
  */
 public interface QueueEventPublisher {
   void publish(QueueEvent event);

@@ -33,6 +33,8 @@ public final class QueueStore {
       + " e.place_at, e.status, e.status_since, e.called_to, e.running_late, e.transferred_from";
   private static final String QUEUE_COLUMNS = "q.id, q.site_id, q.name, q.ticket_prefix, q.grace_minutes,"
       + " q.max_wait_minutes, q.transfer_policy, q.default_service_seconds, q.paused, q.staff_on_duty, q.version";
+  private static final String EVENT_SELECT = "SELECT ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
+      + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   /** Statuses shown on a live queue: not yet ended, and no-shows so the desk can requeue them today. */
   private static final String ACTIVE = "('expected','waiting','called','in_service','no_show')";
 
@@ -318,13 +320,21 @@ public final class QueueStore {
 
   /** Events of a queue with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
   public Future<List<QueueEvent>> eventsAfter(SqlClient c, String queueId, long afterSeq, int limit) {
-    return c.preparedQuery("SELECT ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at FROM queue_event ev"
-            + " JOIN service_queue q ON q.id = ev.queue_id WHERE ev.queue_id = $1 AND ev.seq > $2"
-            + " ORDER BY ev.seq LIMIT $3")
+    return c.preparedQuery(EVENT_SELECT + " WHERE ev.queue_id = $1 AND ev.seq > $2 ORDER BY ev.seq LIMIT $3")
         .execute(Tuple.of(queueId, afterSeq, limit))
-        .map(rows -> map(rows, r -> new QueueEvent(r.getString("queue_id"), r.getString("site_id"),
-            r.getLong("seq"), r.getString("type"), (JsonObject) r.getValue("payload"),
-            instant(r.getOffsetDateTime("at")))));
+        .map(rows -> map(rows, QueueStore::event));
+  }
+
+  /** One committed event of a queue; fails with {@link QueueException.NotFound} if there is none with that seq. */
+  public Future<QueueEvent> event(SqlClient c, String queueId, long seq) {
+    return c.preparedQuery(EVENT_SELECT + " WHERE ev.queue_id = $1 AND ev.seq = $2")
+        .execute(Tuple.of(queueId, seq))
+        .map(rows -> event(one(rows, "Event " + seq + " of queue " + queueId + " does not exist.")));
+  }
+
+  private static QueueEvent event(Row r) {
+    return new QueueEvent(r.getString("queue_id"), r.getString("site_id"), r.getLong("seq"), r.getString("type"),
+        (JsonObject) r.getValue("payload"), instant(r.getOffsetDateTime("at")));
   }
 
   // --- helpers

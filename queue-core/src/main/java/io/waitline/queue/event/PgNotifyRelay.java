@@ -1,0 +1,122 @@
+package io.waitline.queue.event;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.store.QueueStore;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shares committed events between the nodes of one PostgreSQL database through LISTEN/NOTIFY, with no other
+ * infrastructure. Each event is published locally first; then a NOTIFY on {@value #CHANNEL} names it
+ * ({@code {node, queueId, seq}}, never patient data). Every node LISTENs on one dedicated connection, reads the
+ * events other nodes name from the event log and publishes them through its local publisher.
+ *
+ * <p>Delivery across nodes is best effort, as {@link QueueEventPublisher} allows: a failed NOTIFY, or a notification
+ * sent while a node's LISTEN connection was down, is not repeated. Listeners fill such gaps from the event log at
+ * the queue's next event.
+ */
+public final class PgNotifyRelay implements QueueEventPublisher {
+  public static final String CHANNEL = "waitline_queue_events";
+  private static final Logger LOG = LoggerFactory.getLogger(PgNotifyRelay.class);
+  private static final long FIRST_RETRY_MS = 250;
+  private static final long MAX_RETRY_MS = 10_000;
+
+  private final QueueEventPublisher local;
+  private final SqlClient db;
+  private final QueueStore store;
+  /** This process; a restarted node is a new node. */
+  private final String node = UUID.randomUUID().toString();
+  private final PgSubscriber subscriber;
+  private final AtomicBoolean lost = new AtomicBoolean();
+
+  private PgNotifyRelay(Vertx vertx, PgConnectOptions listen, SqlClient db, QueueStore store,
+      QueueEventPublisher local) {
+    this.local = local;
+    this.db = db;
+    this.store = store;
+    // named, so the listening connection is easy to find in pg_stat_activity
+    PgConnectOptions options = new PgConnectOptions(listen).addProperty("application_name", applicationName(node));
+    this.subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(this::retryDelay);
+  }
+
+  /**
+   * Starts listening; the future completes once the LISTEN is in place.
+   *
+   * @param listen where the dedicated LISTEN connection connects (the database the commands use)
+   * @param db sends the NOTIFYs and reads notified events from the event log (the command pool)
+   * @param local delivers events on this node: own events first, then those of other nodes
+   */
+  public static Future<PgNotifyRelay> start(Vertx vertx, PgConnectOptions listen, SqlClient db, QueueStore store,
+      QueueEventPublisher local) {
+    PgNotifyRelay relay = new PgNotifyRelay(vertx, listen, db, store, local);
+    relay.subscriber.channel(CHANNEL)
+        .subscribeHandler(v -> {
+          if (relay.lost.compareAndSet(true, false)) {
+            LOG.info("Listening again for queue events of other nodes; screens catch up on what was missed at "
+                + "each queue's next event");
+          }
+        })
+        .handler(relay::received);
+    return relay.subscriber.connect().map(relay);
+  }
+
+  @Override
+  public void publish(QueueEvent event) {
+    local.publish(event);
+    String notice = new JsonObject().put("node", node).put("queueId", event.queueId()).put("seq", event.seq())
+        .encode();
+    db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, notice))
+        .onFailure(err -> LOG.warn("Could not notify other nodes of event {} of queue {} (their screens catch up at "
+            + "the queue's next event): {}", event.seq(), event.queueId(), err.getMessage()));
+  }
+
+  /** Stops listening; no reconnect follows. */
+  public Future<Void> close() {
+    return subscriber.close();
+  }
+
+  String node() {
+    return node;
+  }
+
+  static String applicationName(String node) {
+    return "waitline listen " + node;
+  }
+
+  private void received(String payload) {
+    String queueId;
+    long seq;
+    try {
+      JsonObject notice = new JsonObject(payload);
+      if (node.equals(notice.getString("node"))) return; // our own, already published locally
+      queueId = notice.getString("queueId");
+      seq = notice.getLong("seq");
+    } catch (RuntimeException malformed) {
+      LOG.warn("Ignoring a notification on {} that is not a queue event notice: {}", CHANNEL, payload);
+      return;
+    }
+    store.event(db, queueId, seq).onSuccess(local::publish)
+        .onFailure(err -> LOG.warn("Could not read event {} of queue {} notified by another node: {}", seq, queueId,
+            err.getMessage()));
+  }
+
+  /** Backoff for the LISTEN connection: 250 ms doubling up to 10 s, for as long as the relay is open. */
+  private long retryDelay(int attempt) {
+    long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 6));
+    if (lost.compareAndSet(false, true)) {
+      LOG.warn("Lost the connection that listens for queue events of other nodes; reconnecting");
+    } else {
+      LOG.warn("Still reconnecting to listen for queue events of other nodes (attempt {}), next try in {} ms",
+          attempt + 1, delay);
+    }
+    return delay;
+  }
+}

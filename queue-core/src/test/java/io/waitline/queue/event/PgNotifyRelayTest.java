@@ -1,0 +1,246 @@
+package io.waitline.queue.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.Entry;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.Site;
+import io.waitline.queue.command.CheckIn;
+import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.store.QueueStore;
+import io.waitline.queue.store.TestDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Two nodes (two Vert.x instances, each with its own pool and relay) on one real PostgreSQL database. */
+class PgNotifyRelayTest {
+  private static final String SITE = "site-1";
+  private static final long WAIT_MS = 10_000;
+  private static final AtomicInteger QUEUES = new AtomicInteger();
+
+  private static PgConnectOptions db;
+  private static Node a;
+  private static Node b;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.freshDatabase();
+    a = new Node(db);
+    b = new Node(db);
+    get(a.commands.createSite(new Site(SITE, "Clinic", ZoneId.of("Europe/Paris"), "en", "ticket")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (a != null) a.close();
+    if (b != null) b.close();
+  }
+
+  @Test
+  void aCallOnOneNodeReachesTheOtherNodesEventBusExactlyAsCommitted() {
+    ServiceQueue q = queue();
+    get(a.commands.checkIn(q.id(), walkIn("Ann Lee"), "desk"));
+    get(a.commands.callNext(q.id(), "Room 1", "desk"));
+
+    List<QueueEvent> committed = get(a.commands.eventsAfter(q.id(), 0, 100));
+    assertThat(committed).extracting(QueueEvent::seq, QueueEvent::type)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "checked_in"),
+            org.assertj.core.groups.Tuple.tuple(2L, "called"));
+    assertThat(b.awaitEvents(q, 2)).isEqualTo(committed);
+    assertThat(b.events(q).get(1).payload().getJsonObject("entry").getJsonObject("patient").getString("name"))
+        .as("the staff view travels on the node's own bus, as on the node that ran the command")
+        .isEqualTo("Ann Lee");
+  }
+
+  @Test
+  void aNodeDoesNotReceiveItsOwnEventsAgainThroughTheRelay() throws InterruptedException {
+    ServiceQueue q = queue();
+    get(a.commands.checkIn(q.id(), walkIn("Bob Ray"), "desk"));
+    b.awaitEvents(q, 1);
+    // node A's own notice was sent before this one, so once A has this one it has seen (and dropped) its own
+    get(b.commands.checkIn(q.id(), walkIn("Cid Poe"), "desk"));
+    a.awaitEvents(q, 2);
+    b.awaitEvents(q, 2);
+    Thread.sleep(300); // time for a stray second delivery to show up
+
+    assertThat(a.events(q)).extracting(QueueEvent::seq).containsExactly(1L, 2L);
+    assertThat(b.events(q)).extracting(QueueEvent::seq).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void eventsOfSeveralQueuesAllReachTheOtherNode() {
+    ServiceQueue first = queue();
+    ServiceQueue second = queue();
+    ServiceQueue third = queue();
+    Entry ann = get(a.commands.checkIn(first.id(), walkIn("Ann Lee"), "desk"));
+    get(a.commands.checkIn(second.id(), walkIn("Bob Ray"), "desk"));
+    get(a.commands.checkIn(third.id(), walkIn("Cid Poe"), "desk"));
+    get(a.commands.transfer(ann.id(), third.id(), null, "desk"));
+
+    assertThat(b.awaitEvents(first, 2)).extracting(QueueEvent::type).containsExactly("checked_in", "transferred_out");
+    assertThat(b.awaitEvents(second, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
+    assertThat(b.awaitEvents(third, 2)).extracting(QueueEvent::type).containsExactly("checked_in", "transferred_in");
+    assertThat(b.awaitEvents(third, 2)).extracting(QueueEvent::siteId).containsOnly(SITE);
+  }
+
+  @Test
+  void aFailedNotifyDoesNotFailTheCommandAndIsLogged() throws IOException {
+    ListAppender<ILoggingEvent> log = capture();
+    // a node whose NOTIFY cannot reach the database: its relay's client points at a port nobody listens on
+    Node broken = new Node(db, unusedPort());
+    try {
+      ServiceQueue q = queue();
+      Entry entry = get(broken.commands.checkIn(q.id(), walkIn("Dee Ng"), "desk"));
+
+      assertThat(entry.ticket()).isNotBlank();
+      assertThat(broken.awaitEvents(q, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
+      await(() -> log.list.stream().anyMatch(e -> e.getFormattedMessage()
+          .startsWith("Could not notify other nodes of event 1 of queue " + q.id())), "the NOTIFY failure is logged");
+    } finally {
+      release(log);
+      broken.close();
+    }
+  }
+
+  @Test
+  void afterItsListenConnectionDropsANodeReconnectsAndReceivesAgain() {
+    ListAppender<ILoggingEvent> log = capture();
+    try {
+      String name = PgNotifyRelay.applicationName(b.relay.node());
+      int before = listenerPid(name);
+      assertThat(get(a.pool.preparedQuery("SELECT pg_terminate_backend($1)").execute(Tuple.of(before)))
+          .iterator().next().getBoolean(0)).isTrue();
+      await(() -> { int now = listenerPid(name); return now != 0 && now != before; }, "node B listens again");
+
+      ServiceQueue q = queue();
+      get(a.commands.checkIn(q.id(), walkIn("Eve Kay"), "desk"));
+      assertThat(b.awaitEvents(q, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
+      assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+          .contains("Lost the connection that listens for queue events of other nodes; reconnecting");
+    } finally {
+      release(log);
+    }
+  }
+
+  /** The backend that holds this relay's LISTEN, once its LISTEN completed; 0 when there is none. */
+  private static int listenerPid(String applicationName) {
+    var rows = get(a.pool.preparedQuery("SELECT pid FROM pg_stat_activity WHERE application_name = $1"
+        + " AND state = 'idle' AND query LIKE 'LISTEN%'").execute(Tuple.of(applicationName)));
+    return rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0);
+  }
+
+  private static ServiceQueue queue() {
+    String id = "q-" + QUEUES.incrementAndGet();
+    return get(a.commands.createQueue(new ServiceQueue(id, SITE, "Queue " + id, "A", OrderingRule.DEFAULT, 600,
+        false, 1, 0)));
+  }
+
+  private static CheckIn walkIn(String name) {
+    return new CheckIn(new Patient(name, null, null, "+33600000000", null), Priority.NORMAL, null, null);
+  }
+
+  private static int unusedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static ListAppender<ILoggingEvent> capture() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    ((Logger) LoggerFactory.getLogger(PgNotifyRelay.class)).addAppender(log);
+    return log;
+  }
+
+  private static void release(ListAppender<ILoggingEvent> log) {
+    ((Logger) LoggerFactory.getLogger(PgNotifyRelay.class)).detachAppender(log);
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not within " + WAIT_MS + " ms: " + what);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static <T> T get(Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    }
+  }
+
+  /** One node: its own Vert.x, pool, relay and commands, and every event its bus carried for the site. */
+  private static final class Node implements AutoCloseable {
+    final Vertx vertx = Vertx.vertx();
+    final Pool pool;
+    final PgNotifyRelay relay;
+    final QueueCommands commands;
+    private final List<QueueEvent> received = new CopyOnWriteArrayList<>();
+
+    Node(PgConnectOptions db) {
+      this(db, db.getPort());
+    }
+
+    /** With the relay's NOTIFYs and event reads going to {@code relayPort}; the LISTEN and commands use {@code db}. */
+    Node(PgConnectOptions db, int relayPort) {
+      pool = TestDatabase.pool(vertx, db, 4);
+      Pool relayClient = relayPort == db.getPort() ? pool
+          : TestDatabase.pool(vertx, new PgConnectOptions(db).setPort(relayPort), 1);
+      var consumer = vertx.eventBus().<JsonObject>consumer(EventBusPublisher.siteAddress(SITE),
+          m -> received.add(QueueEvent.fromJson(m.body())));
+      get(consumer.completion());
+      QueueStore store = new QueueStore();
+      relay = get(PgNotifyRelay.start(vertx, db, relayClient, store, new EventBusPublisher(vertx.eventBus())));
+      commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), Clock.systemUTC());
+    }
+
+    List<QueueEvent> events(ServiceQueue q) {
+      return received.stream().filter(e -> e.queueId().equals(q.id())).toList();
+    }
+
+    /** The queue's events on this node's bus, once there are at least {@code n}. */
+    List<QueueEvent> awaitEvents(ServiceQueue q, int n) {
+      await(() -> events(q).size() >= n, n + " events of " + q.id() + " on this node's bus, got " + events(q));
+      return events(q);
+    }
+
+    @Override
+    public void close() {
+      get(relay.close());
+      get(vertx.close());
+    }
+  }
+}
