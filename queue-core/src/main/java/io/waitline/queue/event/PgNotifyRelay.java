@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * ({@code {node, queueId, seq}}, never patient data). Every node LISTENs on one dedicated connection, reads the
  * events other nodes name from the event log and publishes them through its local publisher.
  *
- * <p>Delivery across nodes is best effort, as {@link QueueEventPublisher} allows: a failed NOTIFY, or a notification
- * sent while a node's LISTEN connection was down, is not repeated. Listeners fill such gaps from the event log at
- * the queue's next event.
+ * <p>Delivery across nodes is best effort, as {@link QueueEventPublisher} allows: a failed NOTIFY is not repeated
+ * (listeners fill the gap from the event log at the queue's next event). Notices sent while a node's LISTEN
+ * connection was down are made up for when it is back: the node republishes the last event of every queue.
  */
 public final class PgNotifyRelay implements QueueEventPublisher {
   public static final String CHANNEL = "waitline_queue_events";
@@ -59,10 +59,7 @@ public final class PgNotifyRelay implements QueueEventPublisher {
     PgNotifyRelay relay = new PgNotifyRelay(vertx, listen, db, store, local);
     relay.subscriber.channel(CHANNEL)
         .subscribeHandler(v -> {
-          if (relay.lost.compareAndSet(true, false)) {
-            LOG.info("Listening again for queue events of other nodes; screens catch up on what was missed at "
-                + "each queue's next event");
-          }
+          if (relay.lost.compareAndSet(true, false)) relay.catchUp();
         })
         .handler(relay::received);
     return relay.subscriber.connect().map(relay);
@@ -106,6 +103,20 @@ public final class PgNotifyRelay implements QueueEventPublisher {
     store.event(db, queueId, seq).onSuccess(local::publish)
         .onFailure(err -> LOG.warn("Could not read event {} of queue {} notified by another node: {}", seq, queueId,
             err.getMessage()));
+  }
+
+  /**
+   * After the LISTEN connection came back: notices sent meanwhile are gone, so the last event of every queue is
+   * published locally; listeners that are behind see the gap and fill it from the event log, the others drop it as a
+   * duplicate.
+   */
+  private void catchUp() {
+    store.latestEvents(db).onSuccess(latest -> {
+      latest.forEach(local::publish);
+      LOG.info("Listening again for queue events of other nodes; republished the last event of {} queues so "
+          + "screens catch up", latest.size());
+    }).onFailure(err -> LOG.warn("Listening again for queue events of other nodes, but could not read the last events "
+        + "to catch up (screens catch up at each queue's next event): {}", err.getMessage()));
   }
 
   /** Backoff for the LISTEN connection: 250 ms doubling up to 10 s, for as long as the relay is open. */

@@ -332,6 +332,12 @@ public final class QueueStore {
         .map(rows -> event(one(rows, "Event " + seq + " of queue " + queueId + " does not exist.")));
   }
 
+  /** The last event of every queue that has one (each queue's seq equals its version). */
+  public Future<List<QueueEvent>> latestEvents(SqlClient c) {
+    return c.query(EVENT_SELECT + " WHERE ev.seq = q.version ORDER BY ev.queue_id").execute()
+        .map(rows -> map(rows, QueueStore::event));
+  }
+
   private static QueueEvent event(Row r) {
     return new QueueEvent(r.getString("queue_id"), r.getString("site_id"), r.getLong("seq"), r.getString("type"),
         (JsonObject) r.getValue("payload"), instant(r.getOffsetDateTime("at")));

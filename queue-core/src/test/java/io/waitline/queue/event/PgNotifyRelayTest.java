@@ -136,6 +136,9 @@ class PgNotifyRelayTest {
       assertThat(get(a.pool.preparedQuery("SELECT pg_terminate_backend($1)").execute(Tuple.of(before)))
           .iterator().next().getBoolean(0)).isTrue();
       await(() -> { int now = listenerPid(name); return now != 0 && now != before; }, "node B listens again");
+      // and has republished what it may have missed, before this test's own event
+      await(() -> log.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("Listening again")),
+          "node B caught up");
 
       ServiceQueue q = queue();
       get(a.commands.checkIn(q.id(), walkIn("Eve Kay"), "desk"));
@@ -145,6 +148,20 @@ class PgNotifyRelayTest {
     } finally {
       release(log);
     }
+  }
+
+  @Test
+  void anEventCommittedWhileANodeWasNotListeningReachesItWhenItListensAgain() {
+    ServiceQueue q = queue();
+    String name = PgNotifyRelay.applicationName(b.relay.node());
+    int before = listenerPid(name);
+    assertThat(get(a.pool.preparedQuery("SELECT pg_terminate_backend($1)").execute(Tuple.of(before)))
+        .iterator().next().getBoolean(0)).isTrue();
+
+    get(a.commands.checkIn(q.id(), walkIn("Missed While Away"), "desk")); // its notice finds B not listening
+
+    // republished when B listens again (should B be back before the commit, the notice itself brings it too)
+    assertThat(b.awaitEvents(q, 1)).extracting(QueueEvent::seq).containsOnly(1L);
   }
 
   /** The backend that holds this relay's LISTEN, once its LISTEN completed; 0 when there is none. */
