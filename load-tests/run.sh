@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: for each size, starts a fresh Waitline server on a free loopback port (embedded PostgreSQL in a
-# temporary data directory), creates the first admin with the one-time setup code, runs FanOutBenchmark against it,
-# stops it, and finally writes docs/benchmarks.md. All traffic goes to 127.0.0.1; every step has a time limit.
+# Benchmarks against a fresh Waitline server on a free loopback port (embedded PostgreSQL in a temporary data
+# directory, first admin created with the one-time setup code), stopped afterwards. All traffic goes to 127.0.0.1;
+# every step has a time limit. Each benchmark run replaces its own section of docs/benchmarks.md and keeps the others.
 #
-#   load-tests/run.sh                      # sizes 100 500 1000 feeds, 50 calls each
-#   SIZES="100 200" CALLS=20 load-tests/run.sh
+#   load-tests/run.sh                      # both: fan-out (100 500 1000 feeds, 50 calls each) and desks (1 2 4 8)
+#   BENCH=desks load-tests/run.sh          # only the desk throughput benchmark
+#   BENCH=fanout SIZES="100 200" CALLS=20 load-tests/run.sh
 #
-# A size's feeds are split a quarter display, a quarter staff, half patients' visit feeds (each visit feed is one
-# waiting patient, so the line is as long as that half). A size that fails stops the larger ones.
+# Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
+# feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
+# larger ones. Desks: one server; DESKS desks on one queue, then with a queue per desk, DESK_SECONDS each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+BENCH=${BENCH:-"fanout desks"}
 SIZES=${SIZES:-"100 500 1000"}
 CALLS=${CALLS:-50}
 WARMUP=${WARMUP:-5}
 PAUSE_MS=${PAUSE_MS:-500}
-MAX_SECONDS=${MAX_SECONDS:-900}          # per size, enforced by the benchmark and again by `timeout`
+MAX_SECONDS=${MAX_SECONDS:-900}          # per size / desk run, enforced by the benchmark and again by `timeout`
+DESKS=${DESKS:-"1,2,4,8"}
+DESK_SECONDS=${DESK_SECONDS:-20}
+LINE=${LINE:-20}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
 load_jar=load-tests/target/waitline-load-tests.jar
 out=load-tests/target/benchmarks
-command_line="load-tests/run.sh  (SIZES=\"$SIZES\" CALLS=$CALLS WARMUP=$WARMUP PAUSE_MS=$PAUSE_MS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR})"
+jar_setting=${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR}
 
 newer_source() { # prints a source under $2… newer than the jar $1, if any
   local jar=$1; shift
@@ -86,7 +92,8 @@ start_server() {
 
 results=()
 notes=()
-for size in $SIZES; do
+[[ " $BENCH " == *" fanout "* ]] && fanout_sizes=$SIZES || fanout_sizes=
+for size in $fanout_sizes; do
   displays=$((size / 4)); staff=$((size / 4)); visits=$((size - displays - staff))
   echo "== $size feeds: $displays display, $staff staff, $visits visit" >&2
   start_server "$size"
@@ -106,6 +113,34 @@ for size in $SIZES; do
   fi
 done
 
+desk_result=
+desk_note=
+if [[ " $BENCH " == *" desks "* ]]; then
+  echo "== desks $DESKS, $DESK_SECONDS s each, line $LINE" >&2
+  start_server desks
+  rc=0
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+    io.waitline.load.DeskThroughputBenchmark --base-url "$base" --username bench-admin --desks "$DESKS" \
+    --seconds "$DESK_SECONDS" --line "$LINE" --max-seconds "$MAX_SECONDS" \
+    --out "$out/desks.json" >"$out/desks.log" 2>&1 || rc=$?
+  stop_server
+  if [[ -f $out/desks.json && $rc -le 1 ]]; then
+    desk_result=$out/desks.json
+    [[ $rc -eq 0 ]] || desk_note="A check failed or errors occurred (see the table and $out/desks.json)."
+  else
+    desk_note="The run did not finish (exit $rc; see $out/desks.log)."
+    tail -5 "$out/desks.log" >&2
+  fi
+fi
+
+machine() { # the machine and the build measured
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+  echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
+  echo "\`$(uname -a)\`."
+  echo "Server and benchmark client run on this same machine and share its cores; PostgreSQL is the server's embedded"
+  echo "one, in processes of its own. Waitline $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' with uncommitted changes')."
+}
+
 row() { # one table row from a result file
   jq -r '
     def f(x): if x == null then "–" else (x | tostring) end;
@@ -115,21 +150,15 @@ row() { # one table row from a result file
     "| \(.feeds.total) (\(.feeds.display)/\(.feeds.staff)/\(.feeds.visit)) | \(.latencyMs.callNextResponse.p50) | \(lat("display")) | \(lat("staff")) | \(lat("visit")) | \(lat("slowestFeedPerCall")) | \(.lost.total) | \(.errors) | \(mib(.memory.beforeFeeds.rssKib)) → \(mib(.memory.feedsOpen.rssKib)) → \(mib(.memory.afterCalls.rssKib)) → \(mib(.memory.afterClose.rssKib)) | \(heap(.memory.afterCalls.heapBytes)) | \(.openAndSyncSeconds) |"' "$1"
 }
 
-{
-  echo "# Benchmarks"
-  echo
-  echo "Written by \`load-tests/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). What is measured and how:"
-  echo "[load-tests/README.md](../load-tests/README.md)."
-  echo
+fanout_section() {
   echo "## Fan-out: from \"call next\" to every open feed"
   echo
-  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-  echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
-  echo "\`$(uname -a)\`."
-  echo "Server and benchmark client run on this same machine and share its cores; PostgreSQL is the server's embedded"
-  echo "one (its own processes, not counted in the server's memory below). Waitline $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' with uncommitted changes')."
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
   echo
-  echo "Command: \`$command_line\`"
+  echo "The server's memory below is its JVM process alone, without PostgreSQL."
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=fanout SIZES=\"$SIZES\" CALLS=$CALLS WARMUP=$WARMUP PAUSE_MS=$PAUSE_MS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
   echo
   echo "Per size: a fresh server, $WARMUP warm-up calls, then $CALLS measured calls, one at a time, ${PAUSE_MS} ms apart after"
   echo "each call has reached every feed. Latency is from sending \`POST /call-next\` to the feed's message showing that"
@@ -142,5 +171,63 @@ row() { # one table row from a result file
   for n in "${notes[@]}"; do echo "- $n"; done
   [[ ${#notes[@]} -eq 0 ]] || echo
   if [[ -f load-tests/interpretation.md ]]; then cat load-tests/interpretation.md; fi
-} >"$REPORT"
+  echo
+}
+
+desk_row() { # one table row per desk run of the result file
+  jq -r '.runs[] |
+    def lat(x): if x.count == 0 then "–" else "\(x.p50) / \(x.p90) / \(x.p99) / \(x.max)" end;
+    "| \(.desks) | \(.queues) | \(.calls) | \(.callsPerSecond) | \(.commandsPerSecond) | \(lat(.latencyMs.callNext)) | \(lat(.latencyMs.checkIn)) | \(.callsPerDesk | min)–\(.callsPerDesk | max) | \(.nobodyWaiting) | \(.checks.checkedIn) | \(.checks.handedToTwoDesks) / \(.checks.neverCalled) / \(.checks.unknownCalled) / \(.checks.duplicateTickets) / \(.checks.calledOutOfOrder) / \(.checks.answersNotInLog) | \(.checks.ticketOrderInversions) | \(.errors) |"' "$1"
+}
+
+desks_section() {
+  echo "## Desks: \"call next\" from several desks at once"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=desks DESKS=$DESKS DESK_SECONDS=$DESK_SECONDS LINE=$LINE SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server; after 5 s of warm-up, each row is $DESK_SECONDS s of K desks, each its own HTTP client calling"
+  echo "\`call-next\`, \`start\`, \`complete\` in a loop as fast as it can, while a check-in stream (one client per desk)"
+  echo "checks in a new walk-in for every one called, so each queue keeps $LINE waiting. Calls/s counts call-nexts; commands/s"
+  echo "adds their start and complete and the check-ins. Latency in ms as p50 / p90 / p99 / max. Afterwards the lines are"
+  echo "called empty and every answer is checked against the check-ins and the queues' event logs; the checks column counts"
+  echo "entries handed to two desks / checked in but never called / called but never checked in / duplicate tickets /"
+  echo "called before someone who arrived earlier / answers that disagree with the event log, and must be all 0."
+  echo "\"Ticket inversions\" counts calls of a higher ticket before a lower one, which is information, not a failure."
+  echo
+  echo "| desks | queues | calls | calls/s | commands/s | call-next | check-in | calls per desk (min–max) | 409 nobody waiting | checked in | checks | ticket inversions | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  [[ -z $desk_result ]] || desk_row "$desk_result"
+  echo
+  [[ -z $desk_note ]] || { echo "- $desk_note"; echo; }
+  if [[ -f load-tests/interpretation-desks.md ]]; then cat load-tests/interpretation-desks.md; fi
+  echo
+}
+
+replace_section() { # replaces the "## $1" section of $REPORT (up to the next "## ") with the file $2, or appends it
+  local tmp
+  tmp=$(mktemp)
+  if [[ ! -f $REPORT ]]; then
+    printf '# Benchmarks\n\nWritten by `load-tests/run.sh`; each section says when it ran. What is measured and how:\n[load-tests/README.md](../load-tests/README.md).\n\n' >"$REPORT"
+  fi
+  awk -v head="## $1" -v new="$2" '
+    function emit() { while ((getline line < new) > 0) print line; done = 1 }
+    /^## / { skipping = (index($0, head) == 1); if (skipping) { emit(); next } }
+    !skipping { print; last = $0 }
+    END { if (!done) { if (last != "") print ""; emit() } }' "$REPORT" >"$tmp"
+  mv "$tmp" "$REPORT"
+}
+
+section=$(mktemp)
+if [[ ${#results[@]} -gt 0 || ( -n $fanout_sizes && ${#notes[@]} -gt 0 ) ]]; then
+  fanout_section >"$section"
+  replace_section "Fan-out" "$section"
+fi
+if [[ -n $desk_result || -n $desk_note ]]; then
+  desks_section >"$section"
+  replace_section "Desks" "$section"
+fi
+rm -f "$section"
 echo "Wrote $REPORT" >&2

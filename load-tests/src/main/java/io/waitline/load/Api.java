@@ -2,6 +2,7 @@ package io.waitline.load;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -22,6 +23,13 @@ final class Api {
     this.baseUrl = baseUrl;
   }
 
+  /** The same account on another HTTP client, with its own connections: one desk of several. */
+  Api onClient(WebClient other) {
+    Api api = new Api(other, baseUrl);
+    api.token = token;
+    return api;
+  }
+
   /** POST /api/v1/auth/tokens: an API token for the account, used for every later call and the staff feeds. */
   String signIn(String username, String password) {
     token = call(HttpMethod.POST, "/api/v1/auth/tokens", 201,
@@ -39,7 +47,7 @@ final class Api {
 
   void createQueue(String site, String id, String ticketPrefix) {
     call(HttpMethod.POST, "/api/v1/sites/" + site + "/queues", 201, new JsonObject().put("id", id)
-        .put("name", "Fan-out benchmark " + id).put("ticketPrefix", ticketPrefix), true);
+        .put("name", "Benchmark " + id).put("ticketPrefix", ticketPrefix), true);
   }
 
   /** Checks a walk-in in; yields the entry with its {@code patientLink}. */
@@ -55,6 +63,20 @@ final class Api {
 
   void noShow(String entryId) {
     call(HttpMethod.POST, "/api/v1/entries/" + entryId + "/no-show", 200, null, true);
+  }
+
+  void start(String entryId) {
+    call(HttpMethod.POST, "/api/v1/entries/" + entryId + "/start", 200, null, true);
+  }
+
+  void complete(String entryId) {
+    call(HttpMethod.POST, "/api/v1/entries/" + entryId + "/complete", 200, null, true);
+  }
+
+  /** The queue's event log after {@code after}, at most {@code limit} events, in seq order. */
+  JsonArray events(String queueId, long after, int limit) {
+    return send(HttpMethod.GET, "/api/v1/queues/" + queueId + "/events?after=" + after + "&limit=" + limit, 200,
+        null, true).bodyAsJsonArray();
   }
 
   /** The queue's current seq (its version): the last event every queue feed must have seen. */
@@ -74,23 +96,33 @@ final class Api {
   }
 
   private JsonObject call(HttpMethod method, String path, int expected, JsonObject body, boolean withToken) {
+    return send(method, path, expected, body, withToken).bodyAsJsonObject();
+  }
+
+  private HttpResponse<Buffer> send(HttpMethod method, String path, int expected, JsonObject body,
+      boolean withToken) {
     HttpRequest<Buffer> req = web.requestAbs(method, baseUrl + path).timeout(TIMEOUT_MS);
     if (withToken) req.bearerTokenAuthentication(token);
     HttpResponse<Buffer> r;
     try {
       r = (body == null ? req.send() : req.sendJsonObject(body)).await(TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new ApiException(method + " " + path + " got no answer within " + TIMEOUT_MS + " ms");
+      throw new ApiException(0, method + " " + path + " got no answer within " + TIMEOUT_MS + " ms");
     }
     if (r.statusCode() != expected) {
-      throw new ApiException(method + " " + path + " answered " + r.statusCode() + ": " + r.bodyAsString());
+      throw new ApiException(r.statusCode(), method + " " + path + " answered " + r.statusCode() + ": "
+          + r.bodyAsString());
     }
-    return r.bodyAsJsonObject();
+    return r;
   }
 
   static final class ApiException extends RuntimeException {
-    ApiException(String message) {
+    /** The HTTP status of the answer; 0 when none came. */
+    final int status;
+
+    ApiException(int status, String message) {
       super(message);
+      this.status = status;
     }
   }
 }

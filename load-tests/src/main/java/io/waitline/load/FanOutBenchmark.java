@@ -1,5 +1,7 @@
 package io.waitline.load;
 
+import static io.waitline.load.BenchmarkRun.log;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -12,8 +14,6 @@ import io.waitline.load.Feeds.Errors;
 import io.waitline.load.Feeds.Feed;
 import io.waitline.load.Feeds.QueueFeed;
 import io.waitline.load.Feeds.VisitFeed;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,39 +66,8 @@ public final class FanOutBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Options o;
-    try {
-      o = Options.parse(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage() + "\n\n" + Options.USAGE);
-      System.exit(64);
-      return;
-    }
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(o.maxSeconds() * 1000);
-        System.err.println("The run took longer than --max-seconds " + o.maxSeconds() + "; stopping.");
-        Runtime.getRuntime().halt(3);
-      } catch (InterruptedException done) {
-        // finished in time
-      }
-    }, "watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    Vertx vertx = Vertx.vertx();
-    int exit;
-    try {
-      JsonObject result = new FanOutBenchmark(o, vertx).run();
-      System.out.println(result.encodePrettily());
-      if (o.out() != null) Files.writeString(Path.of(o.out()), result.encodePrettily() + "\n");
-      exit = result.getLong("errors") == 0 && result.getJsonObject("lost").getLong("total") == 0 ? 0 : 1;
-    } catch (Api.ApiException | IllegalStateException | TimeoutException e) {
-      System.err.println("Benchmark stopped: " + e.getMessage());
-      exit = 2;
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
-    System.exit(exit);
+    BenchmarkRun.main(args, Options.USAGE, Options::parse, (o, vertx) -> new FanOutBenchmark(o, vertx).run(),
+        result -> result.getLong("errors") == 0 && result.getJsonObject("lost").getLong("total") == 0);
   }
 
   private JsonObject run() throws Exception {
@@ -307,9 +276,5 @@ public final class FanOutBenchmark {
         .put("errors", errors.count()).put("errorSamples", new JsonArray(new ArrayList<>(errors.samples())))
         .put("memory", new JsonObject().put("beforeFeeds", before).put("feedsOpen", open)
             .put("afterCalls", loaded).put("afterClose", closed));
-  }
-
-  private static void log(String format, Object... args) {
-    System.err.println(Instant.now() + " " + String.format(Locale.ROOT, format, args));
   }
 }

@@ -14,6 +14,11 @@ final class LatencyStats {
     samples[count++] = nanos;
   }
 
+  /** Adds every sample of {@code other}: one thread's stats into the total. */
+  void addAll(LatencyStats other) {
+    for (int i = 0; i < other.count; i++) add(other.samples[i]);
+  }
+
   int count() {
     return count;
   }

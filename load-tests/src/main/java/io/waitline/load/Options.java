@@ -1,12 +1,12 @@
 package io.waitline.load;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Command-line settings of {@link FanOutBenchmark}; {@code --name value} pairs, see {@link #USAGE}. */
 record Options(String baseUrl, String username, String password, String site, int displays, int staff, int visits,
-    int calls, int warmup, long pauseMs, long cycleTimeoutMs, long maxSeconds, Long serverPid, String out) {
+    int calls, int warmup, long pauseMs, long cycleTimeoutMs, long maxSeconds, Long serverPid, String out)
+    implements BenchmarkRun.Settings {
 
   static final String USAGE = """
       FanOutBenchmark --base-url http://127.0.0.1:8080 --username admin [options]
@@ -28,46 +28,17 @@ record Options(String baseUrl, String username, String password, String site, in
       "visits", "calls", "warmup", "pause-ms", "cycle-timeout-ms", "max-seconds", "server-pid", "out");
 
   static Options parse(String[] args, Map<String, String> env) {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || !KNOWN.contains(arg.substring(2))) {
-        throw new IllegalArgumentException("unknown option " + arg);
-      }
-      if (i + 1 >= args.length) throw new IllegalArgumentException(arg + " needs a value");
-      a.put(arg.substring(2), args[++i]);
-    }
-    String baseUrl = required(a, "base-url").replaceAll("/+$", "");
-    String password = a.getOrDefault("password", env.get("WAITLINE_BENCH_PASSWORD"));
-    if (password == null) throw new IllegalArgumentException("--password or WAITLINE_BENCH_PASSWORD is required");
-    Options o = new Options(baseUrl, required(a, "username"), password, a.getOrDefault("site", "main"),
-        count(a, "displays", 10), count(a, "staff", 10), count(a, "visits", 80), count(a, "calls", 50),
-        count(a, "warmup", 5), count(a, "pause-ms", 500), count(a, "cycle-timeout-ms", 30_000),
-        count(a, "max-seconds", 900), a.containsKey("server-pid") ? (long) count(a, "server-pid", 0) : null,
-        a.get("out"));
+    Args a = new Args(args, KNOWN);
+    Options o = new Options(a.baseUrl(), a.required("username"), a.password(env), a.get("site", "main"),
+        a.count("displays", 10), a.count("staff", 10), a.count("visits", 80), a.count("calls", 50),
+        a.count("warmup", 5), a.count("pause-ms", 500), a.count("cycle-timeout-ms", 30_000),
+        a.count("max-seconds", 900), a.get("server-pid", null) == null ? null : (long) a.count("server-pid", 0),
+        a.get("out", null));
     if (o.calls() < 1) throw new IllegalArgumentException("--calls must be at least 1");
     return o;
   }
 
   int feeds() {
     return displays + staff + visits;
-  }
-
-  private static String required(Map<String, String> a, String name) {
-    String v = a.get(name);
-    if (v == null) throw new IllegalArgumentException("--" + name + " is required");
-    return v;
-  }
-
-  private static int count(Map<String, String> a, String name, int fallback) {
-    String v = a.get(name);
-    if (v == null) return fallback;
-    try {
-      int n = Integer.parseInt(v);
-      if (n < 0) throw new NumberFormatException();
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be a whole number of zero or more, got '" + v + "'");
-    }
   }
 }

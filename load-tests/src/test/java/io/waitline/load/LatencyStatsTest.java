@@ -39,6 +39,20 @@ class LatencyStatsTest {
   }
 
   @Test
+  void addAllMergesAnotherThreadsSamplesIntoTheTotal() {
+    LatencyStats desk1 = new LatencyStats();
+    LatencyStats desk2 = new LatencyStats();
+    for (int i = 1; i <= 300; i++) desk1.add(i);
+    desk2.add(1000);
+    LatencyStats total = new LatencyStats();
+    total.addAll(desk1);
+    total.addAll(desk2);
+    assertThat(total.count()).isEqualTo(301);
+    assertThat(total.max()).isEqualTo(1000);
+    assertThat(total.percentile(50)).isEqualTo(151);
+  }
+
+  @Test
   void jsonIsInMillisecondsAndEmptyStatsSayOnlyTheCount() {
     LatencyStats s = new LatencyStats();
     assertThat(s.toJson().encode()).isEqualTo("{\"count\":0}");

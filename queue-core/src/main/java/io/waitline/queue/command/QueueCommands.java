@@ -463,7 +463,11 @@ public final class QueueCommands {
   /** One transaction's state: locked queues, the time of the command, and events to append. */
   private final class Tx {
     final SqlConnection c;
-    final Instant now;
+    /**
+     * When the change happens. Read again each time a queue is locked, so that arrival times follow the order in
+     * which concurrent commands got the lock, the same order in which they drew their tickets.
+     */
+    Instant now;
     final List<QueueEvent> events = new ArrayList<>();
     final Map<String, ServiceQueue> locked = new HashMap<>();
     final Map<String, Site> sites = new HashMap<>();
@@ -474,7 +478,11 @@ public final class QueueCommands {
     }
 
     Future<ServiceQueue> lock(String queueId) {
-      return store.lockQueue(c, queueId).onSuccess(q -> locked.put(q.id(), q));
+      return store.lockQueue(c, queueId).onSuccess(q -> {
+        locked.put(q.id(), q);
+        Instant granted = clock.instant();
+        if (granted.isAfter(now)) now = granted;
+      });
     }
 
     Future<Site> site(ServiceQueue q) {

@@ -9,6 +9,7 @@ import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.event.QueueEvent;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -74,6 +75,26 @@ class ConcurrentCommandsTest {
     // all arrived at the same instant of the test clock, so the line is in ticket order
     assertThat(world.line(q)).containsExactlyElementsOf(expected);
     assertGapFree(q, 100);
+  }
+
+  @Test
+  void simultaneousCheckInsOnATickingClockLineUpInTicketOrder() {
+    // every reading of this clock is 1 ms later: arrival times differ, so the line follows them, not the tickets
+    try (QueueWorld ticking = QueueWorld.start(DESKS + 2, new TestClock(QueueWorld.START, Duration.ofMillis(1)))) {
+      ServiceQueue q = ticking.queue("T");
+
+      List<Future<Entry>> checkIns = IntStream.range(0, 60)
+          .mapToObj(i -> ticking.commands.checkIn(q.id(), new CheckIn(QueueWorld.patient("T " + i), null, null, null),
+              "kiosk"))
+          .toList();
+      settle(checkIns);
+
+      assertThat(checkIns).allSatisfy(f -> assertThat(f.succeeded()).as("%s", f.cause()).isTrue());
+      // the arrival time is taken once the queue is locked, in the same order as the tickets: A-042 is never
+      // called after A-043
+      List<String> line = ticking.line(q);
+      assertThat(line).hasSize(60).isSortedAccordingTo(java.util.Comparator.naturalOrder());
+    }
   }
 
   @Test

@@ -58,8 +58,13 @@ final class QueueWorld implements AutoCloseable {
 
   /** A fresh database with one site in Paris. */
   static QueueWorld start(int poolSize) {
-    QueueWorld w = new QueueWorld(TestDatabase.freshDatabase(), new TestClock(START), poolSize,
-        new CopyOnWriteArrayList<>(), new AtomicInteger());
+    return start(poolSize, new TestClock(START));
+  }
+
+  /** A fresh database with one site in Paris, on {@code clock}. */
+  static QueueWorld start(int poolSize, TestClock clock) {
+    QueueWorld w = new QueueWorld(TestDatabase.freshDatabase(), clock, poolSize, new CopyOnWriteArrayList<>(),
+        new AtomicInteger());
     w.get(w.commands.createSite(new Site(SITE, "Clinic", PARIS, "en", "ticket")));
     return w;
   }

@@ -7,12 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that moves only when a test moves it. */
+/** A clock that moves only when a test moves it, or by a fixed tick each time it is read. */
 final class TestClock extends Clock {
   private final AtomicReference<Instant> now;
+  private final Duration tick;
 
   TestClock(Instant start) {
+    this(start, Duration.ZERO);
+  }
+
+  /** A clock that moves forward by {@code tick} at every reading, so each reading is later than the one before. */
+  TestClock(Instant start, Duration tick) {
     this.now = new AtomicReference<>(start);
+    this.tick = tick;
   }
 
   void advance(Duration d) {
@@ -25,7 +32,7 @@ final class TestClock extends Clock {
 
   @Override
   public Instant instant() {
-    return now.get();
+    return now.getAndUpdate(t -> t.plus(tick));
   }
 
   @Override
