@@ -2,11 +2,9 @@ package io.waitline.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.util.GreenMail;
 import io.vertx.core.json.JsonObject;
 import io.waitline.notify.store.QueueSettings;
 import io.waitline.notify.store.SiteSettings;
-import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
@@ -14,36 +12,10 @@ import io.waitline.queue.Priority;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** "Tell me when I'm N-th", longer waits, pauses, transfers, and staff alerts for long waits. */
-class AlertsTest {
-  private NotifyWorld world;
-  private FakeTwilio twilio;
-  private GreenMail mail;
-  private Notifications notifications;
-
-  @BeforeEach
-  void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
-    mail = Channels.greenMail();
-    notifications = world.notifications(NotifyWorld.config())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
-        .channel(Channels.email(world.vertx, mail), Channels.fast())
-        .build();
-    world.drain(notifications);
-  }
-
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    twilio.close();
-    mail.stop();
-    world.close();
-  }
+class AlertsTest extends SmsAndEmailSetup {
 
   @Test
   void thePositionAlertFiresOncePerThresholdEvenWhenThePatientMovesBackAndForth() {

@@ -2,46 +2,17 @@ package io.waitline.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.util.GreenMail;
 import io.vertx.core.json.JsonObject;
 import io.waitline.notify.store.SiteSettings;
-import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What patients control: channels, language, opting out; and quiet hours, which never hold "you are called". */
-class PatientChoicesTest {
-  private NotifyWorld world;
-  private FakeTwilio twilio;
-  private GreenMail mail;
-  private Notifications notifications;
-
-  @BeforeEach
-  void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
-    mail = Channels.greenMail();
-    notifications = world.notifications(NotifyWorld.config())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
-        .channel(Channels.email(world.vertx, mail), Channels.fast())
-        .build();
-    world.drain(notifications);
-  }
-
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    twilio.close();
-    mail.stop();
-    world.close();
-  }
+class PatientChoicesTest extends SmsAndEmailSetup {
 
   @Test
   void aPatientWhoPrefersEmailGetsEmailThoughTheyGaveAPhone() {

@@ -2,56 +2,37 @@ package io.waitline.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.util.GreenMail;
 import io.vertx.core.json.JsonObject;
 import io.waitline.notify.sms.TwilioWebhooks;
-import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Twilio's delivery reports and inbound SMS (STOP, START, HELP), signed as Twilio signs them. */
-class TwilioWebhooksTest {
+class TwilioWebhooksTest extends SmsAndEmailSetup {
   private static final String STATUS_URL = NotifyWorld.PUBLIC_URL + "/api/v1/twilio/message-status";
-  private NotifyWorld world;
-  private FakeTwilio twilio;
-  private GreenMail mail;
-  private Notifications notifications;
   private TwilioWebhooks hooks;
 
-  @BeforeEach
-  void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
-    mail = Channels.greenMail();
-    notifications = world.notifications(NotifyWorld.config(k -> switch (k) {
-          case "TWILIO_ACCOUNT_SID" -> FakeTwilio.SID;
-          case "TWILIO_AUTH_TOKEN" -> FakeTwilio.TOKEN;
-          case "TWILIO_FROM" -> FakeTwilio.FROM;
-          default -> null;
-        }))
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
-        .channel(Channels.email(world.vertx, mail), Channels.fast())
-        .build();
-    hooks = notifications.twilio();
-    world.drain(notifications);
+  @Override
+  protected NotificationsConfig config() {
+    return NotifyWorld.config(k -> switch (k) {
+      case "TWILIO_ACCOUNT_SID" -> FakeTwilio.SID;
+      case "TWILIO_AUTH_TOKEN" -> FakeTwilio.TOKEN;
+      case "TWILIO_FROM" -> FakeTwilio.FROM;
+      default -> null;
+    });
   }
 
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    twilio.close();
-    mail.stop();
-    world.close();
+  @BeforeEach
+  void hooks() {
+    hooks = notifications.twilio();
   }
 
   @Test

@@ -37,9 +37,9 @@ final class KioskApi {
     String name = in.getString("name");
     String born = in.getString("birthDate");
     boolean byCode = appointment != null;
-    if (byCode == (name != null || born != null) || (!byCode && (name == null || born == null))) {
-      throw new Problems.BadRequest(WHICH);
-    }
+    boolean byName = name != null || born != null;
+    // exactly one way, and the name way complete
+    if (byCode == byName || (byName && (name == null || born == null))) throw new Problems.BadRequest(WHICH);
     if (!byCode && name.isBlank()) throw new QueueException.Invalid("Type your name as it is on your appointment.");
     var found = byCode
         ? commands.expectedToday(siteId, UUID.fromString(appointment))

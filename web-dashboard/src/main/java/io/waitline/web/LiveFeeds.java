@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.AccessException;
-import io.waitline.access.AccessRule;
 import io.waitline.access.Principal;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.command.QueueCommands;
@@ -152,7 +151,7 @@ final class LiveFeeds {
       JsonObject detail) {
     List<String> access = staff ? STAFF_VIEW : DISPLAY_VIEW;
     return guard.authenticate(rc, true).compose(caller -> {
-      if (caller instanceof Principal.Anonymous) return Future.failedFuture(refusal(access, caller, null));
+      if (caller instanceof Principal.Anonymous) return Future.failedFuture(AccessGuard.refuse(access, caller, null));
       AccessGuard.Credential credential = AccessGuard.credential(rc);
       if (credential.source() == AccessGuard.Source.COOKIE && !sameOrigin(rc)) {
         return Future.failedFuture(new AccessException(403, "forbidden", "This live feed may only be opened from "
@@ -160,7 +159,7 @@ final class LiveFeeds {
       }
       return site.get().compose(siteId -> {
         Caller.site(rc, siteId);
-        AccessException refused = refusal(access, caller, siteId);
+        AccessException refused = AccessGuard.refuse(access, caller, siteId);
         if (refused != null) return Future.failedFuture(refused);
         if (staff) audit.record(rc, "openStaffFeed", 101, detail.put("view", "staff"));
         return Future.succeededFuture(siteId);
@@ -177,13 +176,7 @@ final class LiveFeeds {
     AccessGuard.Credential credential = AccessGuard.credential(rc);
     List<String> access = staff ? STAFF_VIEW : DISPLAY_VIEW;
     String siteId = Caller.site(rc);
-    return () -> guard.recheck(credential).map(p -> refusal(access, p, siteId) == null).otherwise(false);
-  }
-
-  private static AccessException refusal(List<String> access, Principal caller, String siteId) {
-    AccessRule.Decision d = AccessRule.decide(access, caller, siteId);
-    if (d.allowed()) return null;
-    return new AccessException(d.status(), d.status() == 401 ? "unauthenticated" : "forbidden", d.reason());
+    return () -> guard.recheck(credential).map(p -> AccessGuard.refuse(access, p, siteId) == null).otherwise(false);
   }
 
   /** The upgrade's Origin is this server: its public URL, or the host the request was sent to. */
@@ -379,7 +372,8 @@ final class LiveFeeds {
 
     private Future<Long> resyncQueue(String queueId) {
       return commands.snapshot(queueId).map(s -> {
-        send(ws, new JsonObject().put("type", "snapshot").put("queues", new JsonArray().add(QueueApi.snapshotJson(s, staff, initials))));
+        send(ws, new JsonObject().put("type", "snapshot")
+            .put("queues", new JsonArray().add(QueueApi.snapshotJson(s, staff, initials))));
         return s.seq();
       });
     }
@@ -476,7 +470,8 @@ final class LiveFeeds {
       if (queue != null) moved.put("queuePaused", queue.getBoolean("paused")).put("queueName", queue.getString("name"));
       if (place != null) {
         int position = place.getInteger("position");
-        moved.put("position", position).put("peopleAhead", position - 1).put("estimate", place.getJsonObject("estimate"));
+        moved.put("position", position).put("peopleAhead", position - 1)
+            .put("estimate", place.getJsonObject("estimate"));
       }
       current = moved;
       currentSeq = event.seq();

@@ -109,7 +109,8 @@ public final class AccessGuard {
         .onFailure(rc::fail);
   }
 
-  private static AccessException refuse(List<String> access, Principal caller, String site) {
+  /** {@link AccessRule}'s refusal as the 401/403 to answer with, or null when the caller is allowed. */
+  public static AccessException refuse(List<String> access, Principal caller, String site) {
     AccessRule.Decision d = AccessRule.decide(access, caller, site);
     if (d.allowed()) return null;
     return new AccessException(d.status(), d.status() == 401 ? "unauthenticated" : "forbidden", d.reason());
