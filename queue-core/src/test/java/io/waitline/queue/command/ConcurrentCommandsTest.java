@@ -3,6 +3,7 @@ package io.waitline.queue.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
@@ -167,7 +168,7 @@ class ConcurrentCommandsTest {
     List<QueueEvent> published = world.published(q);
     assertThat(published).extracting(QueueEvent::seq).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(stored.stream().map(QueueEvent::seq).toList());
-    Map<Long, String> storedTypes = stored.stream().collect(Collectors.toMap(QueueEvent::seq, QueueEvent::type));
+    Map<Long, EventType> storedTypes = stored.stream().collect(Collectors.toMap(QueueEvent::seq, QueueEvent::type));
     assertThat(published).allSatisfy(ev -> assertThat(ev.type()).isEqualTo(storedTypes.get(ev.seq())));
   }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import io.vertx.core.json.JsonObject;
+import io.waitline.queue.event.QueueEventPayload;
+import io.waitline.queue.event.EventType;
+import io.waitline.queue.event.EventPayloadCodec;
 import io.waitline.queue.Entry;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
@@ -46,26 +48,26 @@ class EventLogTest {
     QueueCommands c = world.commands;
     Entry[] e = new Entry[3];
 
-    oneEvent(q, "checked_in", () -> e[0] = world.checkIn(q, "Ann"));
-    oneEvent(q, "checked_in", () -> e[1] = world.checkIn(q, "Bob"));
-    oneEvent(q, "checked_in", () -> e[2] = world.checkIn(q, "Cid"));
-    oneEvent(q, "called", () -> world.get(c.callNext(q.id(), "Room 1", "desk")));
-    oneEvent(q, "recalled", () -> world.get(c.recall(e[0].id(), "desk")));
-    oneEvent(q, "service_started", () -> world.get(c.startService(e[0].id(), "doc")));
-    oneEvent(q, "completed", () -> world.get(c.complete(e[0].id(), "doc")));
-    oneEvent(q, "undone", () -> world.get(c.undo(e[0].id(), "doc")));
-    oneEvent(q, "completed", () -> world.get(c.complete(e[0].id(), "doc")));
-    oneEvent(q, "called", () -> world.get(c.callNext(q.id(), "Room 2", "desk")));
-    oneEvent(q, "no_show", () -> world.get(c.noShow(e[1].id(), "desk")));
-    oneEvent(q, "requeued", () -> world.get(c.requeue(e[1].id(), "desk")));
-    oneEvent(q, "running_late", () -> world.get(c.runningLate(e[2].id(), "patient")));
-    oneEvent(q, "left", () -> world.get(c.leave(e[2].id(), "patient")));
-    oneEvent(q, "cancelled", () -> world.get(c.cancel(e[1].id(), "desk")));
-    oneEvent(q, "paused", () -> world.get(c.pause(q.id(), true, "manager")));
-    oneEvent(q, "resumed", () -> world.get(c.pause(q.id(), false, "manager")));
-    oneEvent(q, "staff_changed", () -> world.get(c.setStaffOnDuty(q.id(), 3, "manager")));
+    oneEvent(q, EventType.CHECKED_IN, () -> e[0] = world.checkIn(q, "Ann"));
+    oneEvent(q, EventType.CHECKED_IN, () -> e[1] = world.checkIn(q, "Bob"));
+    oneEvent(q, EventType.CHECKED_IN, () -> e[2] = world.checkIn(q, "Cid"));
+    oneEvent(q, EventType.CALLED, () -> world.get(c.callNext(q.id(), "Room 1", "desk")));
+    oneEvent(q, EventType.RECALLED, () -> world.get(c.recall(e[0].id(), "desk")));
+    oneEvent(q, EventType.SERVICE_STARTED, () -> world.get(c.startService(e[0].id(), "doc")));
+    oneEvent(q, EventType.COMPLETED, () -> world.get(c.complete(e[0].id(), "doc")));
+    oneEvent(q, EventType.UNDONE, () -> world.get(c.undo(e[0].id(), "doc")));
+    oneEvent(q, EventType.COMPLETED, () -> world.get(c.complete(e[0].id(), "doc")));
+    oneEvent(q, EventType.CALLED, () -> world.get(c.callNext(q.id(), "Room 2", "desk")));
+    oneEvent(q, EventType.NO_SHOW, () -> world.get(c.noShow(e[1].id(), "desk")));
+    oneEvent(q, EventType.REQUEUED, () -> world.get(c.requeue(e[1].id(), "desk")));
+    oneEvent(q, EventType.RUNNING_LATE, () -> world.get(c.runningLate(e[2].id(), "patient")));
+    oneEvent(q, EventType.LEFT, () -> world.get(c.leave(e[2].id(), "patient")));
+    oneEvent(q, EventType.CANCELLED, () -> world.get(c.cancel(e[1].id(), "desk")));
+    oneEvent(q, EventType.PAUSED, () -> world.get(c.pause(q.id(), true, "manager")));
+    oneEvent(q, EventType.RESUMED, () -> world.get(c.pause(q.id(), false, "manager")));
+    oneEvent(q, EventType.STAFF_CHANGED, () -> world.get(c.setStaffOnDuty(q.id(), 3, "manager")));
     Entry expected = world.expect(q, "Eve", world.clock.instant().plus(Duration.ofHours(1)), "appt-ev");
-    oneEvent(q, "checked_in", () -> world.get(c.arrive(expected.id(), "kiosk")));
+    oneEvent(q, EventType.CHECKED_IN, () -> world.get(c.arrive(expected.id(), "kiosk")));
 
     List<QueueEvent> all = world.events(q);
     assertThat(all).extracting(QueueEvent::seq).containsExactlyElementsOf(
@@ -193,34 +195,34 @@ class EventLogTest {
     Entry called = world.get(world.commands.callNext(q.id(), "Room 4", "desk"));
 
     QueueEvent event = world.events(q).get(2);
-    JsonObject payload = event.payload();
+    QueueEventPayload payload = event.payload();
 
-    assertThat(event.type()).isEqualTo("called");
+    assertThat(event.type()).isEqualTo(EventType.CALLED);
     assertThat(event.at()).isEqualTo(world.clock.instant());
-    assertThat(payload.getJsonObject("entry").getString("id")).isEqualTo(called.id().toString());
-    assertThat(payload.getJsonObject("entry").getString("status")).isEqualTo("called");
-    assertThat(payload.getJsonObject("entry").getString("calledTo")).isEqualTo("Room 4");
-    assertThat(payload.getJsonObject("entry").getString("initials")).isEqualTo("A.L.");
-    assertThat(payload.getJsonArray("lineup")).hasSize(1);
-    assertThat(payload.getJsonArray("lineup").getJsonObject(0).getString("ticket")).isEqualTo("A-002");
-    assertThat(payload.getJsonArray("lineup").getJsonObject(0).getInteger("position")).isEqualTo(1);
-    assertThat(payload.getJsonArray("lineup").encode()).doesNotContain("Bob", "Ray");
-    assertThat(payload.getJsonObject("queue").getLong("seq")).isEqualTo(3L);
+    assertThat(payload.version()).isEqualTo(QueueEventPayload.VERSION);
+    assertThat(payload.entry()).isEqualTo(called);
+    assertThat(payload.entry().calledTo()).isEqualTo("Room 4");
+    assertThat(payload.lineup()).singleElement().satisfies(place -> {
+      assertThat(place.ticket()).isEqualTo("A-002");
+      assertThat(place.position()).isEqualTo(1);
+    });
+    assertThat(payload.queue().version()).isEqualTo(3L);
+    assertThat(EventPayloadCodec.encode(payload).getJsonArray("lineup").encode()).doesNotContain("Bob", "Ray");
     // the event survives its wire form
     assertThat(QueueEvent.fromJson(event.toJson())).isEqualTo(event);
   }
 
   /** Runs a command and checks it appended and published exactly one event, of this type, with the next seq. */
-  private static void oneEvent(ServiceQueue q, String type, Runnable command) {
+  private static void oneEvent(ServiceQueue q, EventType type, Runnable command) {
     long before = world.snapshot(q).seq();
     int publishedBefore = world.published(q).size();
 
     command.run();
 
     List<QueueEvent> added = world.get(world.commands.eventsAfter(q.id(), before, 100));
-    assertThat(added).as(type).extracting(QueueEvent::seq, QueueEvent::type)
+    assertThat(added).as(type.wire()).extracting(QueueEvent::seq, QueueEvent::type)
         .containsExactly(tuple(before + 1, type));
-    assertThat(world.published(q).subList(publishedBefore, world.published(q).size())).as(type)
+    assertThat(world.published(q).subList(publishedBefore, world.published(q).size())).as(type.wire())
         .containsExactlyElementsOf(added);
   }
 }

@@ -2,6 +2,7 @@ package io.waitline.queue.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
@@ -43,9 +44,9 @@ class TimeAndDayTest {
 
     List<QueueEvent> events = world.events(q);
     QueueEvent last = events.get(events.size() - 1);
-    assertThat(last.type()).isEqualTo("reordered");
+    assertThat(last.type()).isEqualTo(EventType.REORDERED);
     assertThat(last.seq()).isEqualTo(3);
-    assertThat(last.payload().getJsonArray("lineup").getJsonObject(0).getString("ticket")).isEqualTo("R-001");
+    assertThat(last.payload().lineup().get(0).ticket()).isEqualTo("R-001");
     assertThat(world.line(q)).containsExactly("R-001", "R-002");
   }
 
