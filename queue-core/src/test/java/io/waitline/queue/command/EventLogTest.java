@@ -85,11 +85,11 @@ class EventLogTest {
     world.get(world.commands.transfer(e.id(), to.id(), null, "desk"));
 
     assertThat(world.events(from)).extracting(QueueEvent::seq, QueueEvent::type)
-        .containsExactly(tuple(1L, "checked_in"),
-            tuple(2L, "transferred_out"));
+        .containsExactly(tuple(1L, EventType.CHECKED_IN),
+            tuple(2L, EventType.TRANSFERRED_OUT));
     assertThat(world.events(to)).extracting(QueueEvent::seq, QueueEvent::type)
-        .containsExactly(tuple(1L, "checked_in"),
-            tuple(2L, "transferred_in"));
+        .containsExactly(tuple(1L, EventType.CHECKED_IN),
+            tuple(2L, EventType.TRANSFERRED_IN));
     assertThat(world.published(from)).containsExactlyElementsOf(world.events(from));
     assertThat(world.published(to)).containsExactlyElementsOf(world.events(to));
   }
