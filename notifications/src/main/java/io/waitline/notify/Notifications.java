@@ -23,6 +23,7 @@ import io.waitline.notify.send.GuardedChannel;
 import io.waitline.notify.send.Pump;
 import io.waitline.notify.sms.TwilioSmsChannel;
 import io.waitline.notify.sms.TwilioWebhooks;
+import io.waitline.notify.store.AttemptRow;
 import io.waitline.notify.store.IntentRow;
 import io.waitline.notify.store.NotifyStore;
 import io.waitline.notify.store.QueueSettings;
@@ -345,7 +346,8 @@ public final class Notifications {
   public Future<JsonObject> notification(UUID id) {
     return store.intent(pool, id).compose(row -> {
       if (row == null) return Future.failedFuture(new NotificationException.NotFound("No notification with id '" + id + "'."));
-      return store.attempts(pool, id).map(attempts -> staffJson(row).put("attempts", new JsonArray(attempts)));
+      return store.attempts(pool, id).map(attempts -> staffJson(row).put("attempts",
+          new JsonArray(attempts.stream().map(Notifications::attemptJson).toList())));
     });
   }
 
@@ -407,6 +409,15 @@ public final class Notifications {
         .put("sentAt", r.sentAt() == null ? null : r.sentAt().toString())
         .put("deliveredAt", r.deliveredAt() == null ? null : r.deliveredAt().toString())
         .put("nextAttemptAt", r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
+  }
+
+  static JsonObject attemptJson(AttemptRow a) {
+    return new JsonObject()
+        .put("channel", a.channel().wire())
+        .put("startedAt", a.startedAt().toString())
+        .put("finishedAt", a.finishedAt() == null ? null : a.finishedAt().toString())
+        .put("outcome", a.outcome())
+        .put("detail", a.detail());
   }
 
   private static <T> Future<T> invalid(String sentence) {

@@ -26,10 +26,7 @@ class DispatchReadsTest {
     world = NotifyWorld.start();
     twilio = new FakeTwilio(world.vertx).start();
     counting = new CountingPool(world.pool);
-    notifications = Notifications.builder(world.vertx, counting.pool, NotifyWorld.config())
-        .clock(world.clock)
-        .timings(Duration.ofSeconds(8), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1),
-            Duration.ofMillis(500))
+    notifications = world.notifications(NotifyWorld.config(), counting.pool)
         .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
         .build();
     world.drain(notifications);
@@ -61,6 +58,7 @@ class DispatchReadsTest {
   void aStaffAlertReadsItsFactsInTwoStatements() {
     String queue = world.newQueue();
     world.checkIn(queue, "Ann Lee", null, null);
+    world.drain(notifications);
     world.clock.advance(Duration.ofHours(3));
     assertThat(world.await(notifications.scanLongWaits())).isOne();
     counting.statements.clear();

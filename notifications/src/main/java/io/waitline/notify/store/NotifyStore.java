@@ -34,6 +34,8 @@ public final class NotifyStore {
   private static final String INTENT_COLUMNS = "i.id, i.dedupe_key, i.kind, i.event_id, i.entry_id, i.site_id,"
       + " i.queue_id, i.ticket, i.urgent, i.params, i.state, i.channel, i.provider_ref, i.excluded, i.rounds,"
       + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at";
+  private static final String ATTEMPT_SELECT = "SELECT id, intent_id, channel, worker, started_at, finished_at, outcome,"
+      + " recipient, fingerprint, provider_ref, detail FROM notify_attempt WHERE intent_id = $1";
 
   // --- the outbox
 
@@ -243,28 +245,22 @@ public final class NotifyStore {
 
   /** The latest attempt of an intent, or null if it was never tried. */
   public Future<AttemptRow> lastAttempt(SqlClient c, UUID intentId) {
-    return c.preparedQuery("SELECT id, intent_id, channel, worker, started_at, outcome, recipient, fingerprint,"
-            + " provider_ref FROM notify_attempt WHERE intent_id = $1 ORDER BY id DESC LIMIT 1")
+    return c.preparedQuery(ATTEMPT_SELECT + " ORDER BY id DESC LIMIT 1")
         .execute(Tuple.of(intentId))
-        .map(rows -> {
-          if (rows.size() == 0) return null;
-          Row r = rows.iterator().next();
-          return new AttemptRow(r.getLong("id"), r.getUUID("intent_id"), Channel.fromWire(r.getString("channel")),
-              r.getString("worker"), instant(r.getOffsetDateTime("started_at")), r.getString("outcome"),
-              r.getString("recipient"), r.getString("fingerprint"), r.getString("provider_ref"));
-        });
+        .map(rows -> rows.size() == 0 ? null : attempt(rows.iterator().next()));
   }
 
-  public Future<List<JsonObject>> attempts(SqlClient c, UUID intentId) {
-    return c.preparedQuery("SELECT channel, worker, started_at, finished_at, outcome, provider_ref, detail"
-            + " FROM notify_attempt WHERE intent_id = $1 ORDER BY id")
-        .execute(Tuple.of(intentId))
-        .map(rows -> map(rows, r -> new JsonObject()
-            .put("channel", r.getString("channel"))
-            .put("startedAt", str(r.getOffsetDateTime("started_at")))
-            .put("finishedAt", str(r.getOffsetDateTime("finished_at")))
-            .put("outcome", r.getString("outcome"))
-            .put("detail", r.getString("detail"))));
+  /** Every attempt of an intent, oldest first. */
+  public Future<List<AttemptRow>> attempts(SqlClient c, UUID intentId) {
+    return c.preparedQuery(ATTEMPT_SELECT + " ORDER BY id").execute(Tuple.of(intentId))
+        .map(rows -> map(rows, NotifyStore::attempt));
+  }
+
+  private static AttemptRow attempt(Row r) {
+    return new AttemptRow(r.getLong("id"), r.getUUID("intent_id"), Channel.fromWire(r.getString("channel")),
+        r.getString("worker"), instant(r.getOffsetDateTime("started_at")), instant(r.getOffsetDateTime("finished_at")),
+        r.getString("outcome"), r.getString("recipient"), r.getString("fingerprint"), r.getString("provider_ref"),
+        r.getString("detail"));
   }
 
   // --- provider delivery reports
@@ -464,9 +460,5 @@ public final class NotifyStore {
 
   static Instant instant(OffsetDateTime t) {
     return t == null ? null : t.toInstant();
-  }
-
-  private static String str(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
   }
 }

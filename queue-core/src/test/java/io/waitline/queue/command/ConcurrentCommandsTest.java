@@ -3,11 +3,11 @@ package io.waitline.queue.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
-import io.waitline.queue.event.EventType;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.util.ArrayList;
 import java.time.Duration;

@@ -2,13 +2,13 @@ package io.waitline.queue.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceStats;
 import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

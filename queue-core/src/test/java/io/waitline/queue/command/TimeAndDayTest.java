@@ -2,11 +2,11 @@ package io.waitline.queue.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.waitline.queue.event.EventType;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.time.Duration;
 import java.util.List;

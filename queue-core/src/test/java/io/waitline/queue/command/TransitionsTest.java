@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.Future;
-import io.waitline.queue.event.EventType;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Status;
 import io.waitline.queue.WaitEstimate;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.time.Duration;
 import java.util.EnumSet;
