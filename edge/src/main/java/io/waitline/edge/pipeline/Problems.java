@@ -11,6 +11,7 @@ import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.waitline.access.AccessException;
+import io.waitline.notify.NotificationException;
 import io.waitline.queue.QueueException;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,8 @@ public final class Problems {
       } else {
         send(rc, 410, "visit-ended", "Visit ended", e.getMessage());
       }
+    } else if (err instanceof NotificationException e) {
+      notificationProblem(rc, e);
     } else if (err instanceof SchemaValidationException e) {
       sendValidation(rc, e);
     } else if (err instanceof ValidatorException e && e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT
@@ -84,6 +87,18 @@ public final class Problems {
       LOG.error("Unexpected failure on {} {} (ref {})", rc.request().method(), rc.request().path(), ref, err);
       send(rc, 500, "internal", "Internal error",
           "Something went wrong on our side and nothing was changed. Reference: " + ref + ".");
+    }
+  }
+
+  private static void notificationProblem(RoutingContext rc, NotificationException e) {
+    if (e instanceof NotificationException.NotFound) {
+      send(rc, 404, "not-found", "Not found", e.getMessage());
+    } else if (e instanceof NotificationException.Conflict) {
+      send(rc, 409, "conflict", "Not possible now", e.getMessage());
+    } else if (e instanceof NotificationException.Invalid) {
+      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
+    } else {
+      send(rc, 400, "bad-request", "Bad request", e.getMessage()); // a provider's malformed callback
     }
   }
 
