@@ -74,17 +74,41 @@ public final class PublicView {
   }
 
   /**
-   * A patient's visit moved by an event of their queue that was not about them: the queue's name and pause state,
-   * and their place in the event's lineup ({@code place} null when the lineup does not list them).
+   * A patient's visit as an event of their queue leaves it: the queue's name and pause state, and their place in the
+   * event's lineup. Null when the visit must be read afresh instead: the event is about this patient's own entry
+   * ({@code entryId}), or it moves them into or out of the line.
    */
-  public static JsonObject visitMoved(JsonObject visit, long seq, JsonObject queue, JsonObject place) {
-    JsonObject moved = visit.copy().put("seq", seq);
+  public static JsonObject visitAfter(JsonObject visit, QueueEvent e, String entryId) {
+    JsonObject entry = e.payload().getJsonObject("entry");
+    if (entry != null && entryId.equals(entry.getString("id"))) return null;
+    return visitAt(visit, e, entryId);
+  }
+
+  /**
+   * A patient's visit with the queue's name and pause state and their place as of event {@code e}, their own facts
+   * (ticket, status, desk) as they are in {@code visit}; null when the event's lineup lists them and the visit does
+   * not show them waiting, or the other way round.
+   */
+  public static JsonObject visitAt(JsonObject visit, QueueEvent e, String entryId) {
+    JsonObject p = e.payload();
+    JsonObject place = placeIn(p.getJsonArray("lineup"), entryId);
+    if ((place != null) != (visit.getInteger("position") != null)) return null;
+    JsonObject moved = visit.copy().put("seq", e.seq());
+    JsonObject queue = p.getJsonObject("queue");
     if (queue != null) moved.put("queuePaused", queue.getBoolean("paused")).put("queueName", queue.getString("name"));
     if (place != null) {
       int position = place.getInteger("position");
       moved.put("position", position).put("peopleAhead", position - 1).put("estimate", place.getJsonObject("estimate"));
     }
     return moved;
+  }
+
+  private static JsonObject placeIn(JsonArray lineup, String entryId) {
+    if (lineup == null) return null;
+    for (Object o : lineup) {
+      if (o instanceof JsonObject place && entryId.equals(place.getString("id"))) return place;
+    }
+    return null;
   }
 
   /** An entry's JSON cut down for {@code view}; null when the view does not show it at all. */
