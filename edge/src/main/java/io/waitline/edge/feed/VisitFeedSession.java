@@ -24,7 +24,7 @@ final class VisitFeedSession extends FeedSession {
   private final String token;
   private final EventSequencer sequencer;
   /** The last visit sent, without its seq: only real changes are sent. */
-  private String lastSent;
+  private JsonObject lastSent;
   private String queueId;
   private String entryId;
   /** The visit as last read or moved by an event, and the queue seq it is as of. */
@@ -42,12 +42,14 @@ final class VisitFeedSession extends FeedSession {
   void start(VisitView first, Long since) {
     follow(first);
     sequencer.enqueue(() -> listening.compose(v -> heldByClient(first, since)).compose(held -> {
-      if (held != null) {
-        lastSent = withoutSeq(held);
-        send(new JsonObject().put("type", "resumed").put("since", since));
-      }
-      return refresh();
-    }).<Void>mapEmpty().onFailure(this::fail));
+      lastSent = held == null ? null : withoutSeq(held);
+      JsonObject resumedFrom = lastSent;
+      return refresh().map(seq -> {
+        boolean nothingSent = resumedFrom != null && resumedFrom == lastSent; // push replaces lastSent when it sends
+        if (nothingSent) send(new JsonObject().put("type", "resumed").put("since", since));
+        return (Void) null;
+      });
+    }).onFailure(this::fail));
   }
 
   /**
@@ -111,15 +113,17 @@ final class VisitFeedSession extends FeedSession {
   }
 
   private void push(JsonObject visit) {
-    String encoded = withoutSeq(visit);
-    if (encoded.equals(lastSent)) return;
-    lastSent = encoded;
+    JsonObject state = withoutSeq(visit);
+    if (state.equals(lastSent)) return;
+    lastSent = state;
     send(new JsonObject().put("type", "visit").put("visit", visit));
   }
 
-  /** The visit encoded with its seq blanked, to compare states. */
-  private static String withoutSeq(JsonObject visit) {
-    return visit.copy().put("seq", 0).encode();
+  /** The visit without its seq, to compare states (as values: replayed events may order their keys otherwise). */
+  private static JsonObject withoutSeq(JsonObject visit) {
+    JsonObject state = visit.copy();
+    state.remove("seq");
+    return state;
   }
 
   @Override
