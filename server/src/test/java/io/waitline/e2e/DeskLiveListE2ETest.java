@@ -31,7 +31,7 @@ class DeskLiveListE2ETest {
 
   /** How many times desks have read today's list so far. */
   private static int listReads() {
-    return server.getObject("/api/v1/audit?action=listTodaysEntries&limit=1000").getJsonArray("items").size();
+    return server.getObject("/api/v1/audit?action=listTodaysEntries&limit=500").getJsonArray("items").size();
   }
 
   @Test
@@ -66,7 +66,8 @@ class DeskLiveListE2ETest {
       }
 
       // a desk searching sees only matching newcomers; the other desk sees everyone
-      one.find("#search").sendKeys("Dora");
+      // typed in one go (key by key, a slow browser could search for "D", "Do"... each a read of its own)
+      one.js("const s = document.getElementById('search'); s.value = 'Dora'; s.dispatchEvent(new Event('input'));");
       one.waitFor(d -> !one.text("#rows").contains("Cy Second"));
       int withSearch = before + 1; // that search is one read
       server.checkIn("general", "Dora Match");
