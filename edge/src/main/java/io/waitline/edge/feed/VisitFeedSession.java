@@ -44,7 +44,7 @@ final class VisitFeedSession extends FeedSession {
     sequencer.enqueue(() -> listening.compose(v -> heldByClient(first, since)).compose(held -> {
       lastSent = held == null ? null : withoutSeq(held);
       JsonObject resumedFrom = lastSent;
-      return refresh().map(seq -> {
+      return refresh().map(read -> {
         boolean nothingSent = resumedFrom != null && resumedFrom == lastSent; // push replaces lastSent when it sends
         if (nothingSent) send(new JsonObject().put("type", "resumed").put("since", since));
         return (Void) null;
