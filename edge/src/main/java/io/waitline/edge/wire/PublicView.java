@@ -11,6 +11,7 @@ import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.command.VisitView;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
+import java.util.UUID;
 
 /**
  * The one home of what each audience may see of a queue: snapshots, events and a patient's own visit. Staff see
@@ -74,11 +75,28 @@ public final class PublicView {
   }
 
   /**
-   * A patient's visit moved by an event of their queue that was not about them: the queue's name and pause state,
-   * and their place in the event's lineup ({@code place} null when the lineup does not list them).
+   * A patient's visit as an event of their queue leaves it: the queue's name and pause state, and their place in the
+   * event's lineup. Null when the visit must be read afresh instead: the event is about this patient's own entry
+   * ({@code entryId}), or it moves them into or out of the line.
    */
-  public static JsonObject visitMoved(JsonObject visit, long seq, ServiceQueue queue, QueueEventPayload.Place place) {
-    JsonObject moved = visit.copy().put("seq", seq).put("queuePaused", queue.paused()).put("queueName", queue.name());
+  public static JsonObject visitAfter(JsonObject visit, QueueEvent e, String entryId) {
+    Entry entry = e.payload().entry();
+    if (entry != null && entryId.equals(entry.id().toString())) return null;
+    return visitAt(visit, e, entryId);
+  }
+
+  /**
+   * A patient's visit with the queue's name and pause state and their place as of event {@code e}, their own facts
+   * (ticket, status, desk) as they are in {@code visit}; null when the event's lineup lists them and the visit does
+   * not show them waiting, or the other way round.
+   */
+  public static JsonObject visitAt(JsonObject visit, QueueEvent e, String entryId) {
+    QueueEventPayload p = e.payload();
+    QueueEventPayload.Place place = p.placeOf(UUID.fromString(entryId));
+    if ((place != null) != (visit.getInteger("position") != null)) return null;
+    JsonObject moved = visit.copy().put("seq", e.seq());
+    ServiceQueue queue = p.queue();
+    if (queue != null) moved.put("queuePaused", queue.paused()).put("queueName", queue.name());
     if (place != null) {
       moved.put("position", place.position()).put("peopleAhead", place.position() - 1)
           .put("estimate", EntryJson.estimate(place.estimate()));
