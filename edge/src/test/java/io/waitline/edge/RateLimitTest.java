@@ -5,32 +5,26 @@ import static io.waitline.edge.TestApp.SITE;
 import static io.waitline.edge.TestApp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.waitline.access.PasswordHasher;
 import io.waitline.access.DeviceKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.waitline.notify.NotificationsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guessing is slowed per client address (and a kiosk per device): past the minute's budget the server answers 429
  * with Retry-After, and other addresses and devices carry on. Each test uses loopback addresses of its own.
  */
 class RateLimitTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   @Test
   void theEleventhSignInWithinAMinuteIsToldToWaitWhileOtherAddressesCarryOn() {
@@ -122,6 +116,43 @@ class RateLimitTest {
     } finally {
       client.close();
     }
+  }
+
+  @Test
+  void twoNodesOnOneDatabaseShareOneSignInBudgetAndARestartDoesNotRefillIt() {
+    JsonObject wrong = new JsonObject().put("username", "nobody-here").put("password", "not the password");
+    Vertx otherVertx = Vertx.vertx();
+    WaitlineNode other = otherNode(otherVertx);
+    WebClient here = LoopbackClients.from(app, 27);
+    WebClient there = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(other.port()).setLocalAddress("127.0.0.27"));
+    try {
+      for (int i = 1; i <= 10; i++) {
+        HttpResponse<Buffer> r = (i % 2 == 0 ? here : there).post("/api/v1/auth/session").sendJsonObject(wrong).await();
+        assertThat(r.statusCode()).as("attempt %d: %s", i, r.bodyAsString()).isEqualTo(401);
+      }
+      problem(here.post("/api/v1/auth/session").sendJsonObject(wrong).await(), 429);
+      problem(there.post("/api/v1/auth/session").sendJsonObject(wrong).await(), 429);
+
+      other.stop().await();
+      other = otherNode(otherVertx);
+      WebClient restarted = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(other.port()).setLocalAddress("127.0.0.27"));
+      problem(restarted.post("/api/v1/auth/session").sendJsonObject(wrong).await(), 429);
+      restarted.close();
+    } finally {
+      here.close();
+      there.close();
+      other.stop().await();
+      otherVertx.close().await();
+    }
+  }
+
+  /** A second node on the app's database, wired the same way. */
+  private static WaitlineNode otherNode(Vertx vertx) {
+    return WaitlineNode.start(vertx, new WaitlineNode.Options(app.database, "http://localhost")
+        .listen("127.0.0.1", 0).poolSize(2).clocks(app.clock, app.accessClock)
+        .passwordHasher(PasswordHasher.forTests()).notifications(NotificationsConfig.load(k -> null, "http://localhost")));
   }
 
   /**
