@@ -86,6 +86,21 @@ public final class EdgeRouter {
    */
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
       Notifications notifications, OidcSignIn oidc) {
+    return contract(vertx).map(contract -> router(contract, vertx, pool, commands, settings, notifications, oidc));
+  }
+
+  /**
+   * The contract as the routers validate against it, read once per node: the instances share it (it is read-only
+   * once built), so a node with one instance per core parses {@code openapi.yaml} once.
+   */
+  public static Future<OpenAPIContract> contract(Vertx vertx) {
+    return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
+        .compose(json -> OpenAPIContract.from(vertx, json));
+  }
+
+  /** The edge of one instance over an already read {@code contract} (see {@link #contract}). */
+  public static Router router(OpenAPIContract contract, Vertx vertx, Pool pool, QueueCommands commands,
+      Settings settings, Notifications notifications, OidcSignIn oidc) {
     AccessServices access = settings.access();
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
     AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
@@ -139,55 +154,52 @@ public final class EdgeRouter {
     new DeviceApi(vertx, access.devices(), commands).register(ops);
     new AuditApi(access.audit()).register(ops);
 
-    return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
-        .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-      builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
-      checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());
-      for (OpenAPIRoute route : builder.getRoutes()) {
-        String op = route.getOperation().getOperationId();
-        OperationPolicy policy = OperationPolicy.of(op, route.getOperation().getExtensions());
-        route.setDoSecurity(false); // access is enforced below, from x-waitline-access
-        // the trail goes first so that refusals by the guard (401/403) are written down too
-        route.addHandler(auditTrail.forOperation(op, policy.access()));
-        route.addHandler(guard.forOperation(policy));
-        route.addHandler(rateLimits.forOperation(policy));
-        route.addHandler(ops.get(op));
-        route.addFailureHandler(Problems::handle);
-      }
-      Router root = builder.createRouter();
-      root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
-      root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
-          .sendFile(CONTRACT));
-      root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-      root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
-          .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
-          .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
-      root.get("/metrics").handler(PrometheusScrapingHandler.create());
-      // feeds upgrade after a database lookup: route them before the body handler reads (and so ends) the request,
-      // and hold the request paused until the upgrade
-      root.get("/ws/queues/:queueId").order(-1).handler(upgradeLater(feeds::queueFeed));
-      root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
-      root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
-      notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
-      if (oidc != null) {
-        // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
-        oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {
-          Caller.set(rc, staff);
-          auditTrail.record(rc, "signInWithProvider", 200, new JsonObject().put("username", staff.username()));
-          return session.token();
-        }));
-      }
-      WebPages.mount(root); // the web faces and their Content-Security-Policy
-      root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
-          .handler(StaticHandler.create("webroot").setCachingEnabled(false));
-      root.route().failureHandler(Problems::handle);
-      for (int status : new int[] {400, 404, 405, 413, 415}) {
-        root.errorHandler(status, rc -> Problems.byStatus(rc, status));
-      }
-      return root;
-    });
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
+    checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      String op = route.getOperation().getOperationId();
+      OperationPolicy policy = OperationPolicy.of(op, route.getOperation().getExtensions());
+      route.setDoSecurity(false); // access is enforced below, from x-waitline-access
+      // the trail goes first so that refusals by the guard (401/403) are written down too
+      route.addHandler(auditTrail.forOperation(op, policy.access()));
+      route.addHandler(guard.forOperation(policy));
+      route.addHandler(rateLimits.forOperation(policy));
+      route.addHandler(ops.get(op));
+      route.addFailureHandler(Problems::handle);
+    }
+    Router root = builder.createRouter();
+    root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
+    root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
+        .sendFile(CONTRACT));
+    root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
+        .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
+        .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
+    root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    // feeds upgrade after a database lookup: route them before the body handler reads (and so ends) the request,
+    // and hold the request paused until the upgrade
+    root.get("/ws/queues/:queueId").order(-1).handler(upgradeLater(feeds::queueFeed));
+    root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
+    root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
+    notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
+    if (oidc != null) {
+      // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
+      oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {
+        Caller.set(rc, staff);
+        auditTrail.record(rc, "signInWithProvider", 200, new JsonObject().put("username", staff.username()));
+        return session.token();
+      }));
+    }
+    WebPages.mount(root); // the web faces and their Content-Security-Policy
+    root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    root.route().failureHandler(Problems::handle);
+    for (int status : new int[] {400, 404, 405, 413, 415}) {
+      root.errorHandler(status, rc -> Problems.byStatus(rc, status));
+    }
+    return root;
   }
 
   /**

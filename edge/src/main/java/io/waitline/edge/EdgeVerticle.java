@@ -13,19 +13,18 @@ import java.util.function.Function;
  * one port: Vert.x binds the port once and hands each new connection to the next instance in turn.
  */
 final class EdgeVerticle extends VerticleBase {
-  private final Function<Vertx, Future<Router>> router;
+  private final Function<Vertx, Router> router;
   private final HttpServerOptions options;
   private volatile HttpServer server;
 
-  EdgeVerticle(Function<Vertx, Future<Router>> router, HttpServerOptions options) {
+  EdgeVerticle(Function<Vertx, Router> router, HttpServerOptions options) {
     this.router = router;
     this.options = options;
   }
 
   @Override
   public Future<?> start() {
-    return router.apply(vertx)
-        .compose(r -> vertx.createHttpServer(options).requestHandler(r).listen())
+    return vertx.createHttpServer(options).requestHandler(router.apply(vertx)).listen()
         .onSuccess(listening -> server = listening);
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -245,13 +246,14 @@ public final class WaitlineNode {
     HttpServerOptions http = new HttpServerOptions().setHost(o.host).setPort(o.port == 0 ? -1 : o.port)
         .setMaxWebSocketFrameSize(65536);
     if (o.tls != null) http.setSsl(true).setKeyCertOptions(o.tls);
+    OpenAPIContract contract = EdgeRouter.contract(vertx).await();
     List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
     String deployment = vertx.deployVerticle(() -> {
-      EdgeVerticle edge = new EdgeVerticle(v -> EdgeRouter.router(v, pool, commands, settings, notifications, oidc)
-          .map(router -> {
-            o.extraRoutes.accept(router);
-            return router;
-          }), http);
+      EdgeVerticle edge = new EdgeVerticle(v -> {
+        Router router = EdgeRouter.router(contract, v, pool, commands, settings, notifications, oidc);
+        o.extraRoutes.accept(router);
+        return router;
+      }, http);
       instances.add(edge);
       return edge;
     }, new DeploymentOptions().setInstances(o.instances)).await();
