@@ -75,6 +75,7 @@ public final class WaitlineNode {
     private PasswordHasher hasher;
     private UnaryOperator<QueueEventPublisher> busFaults = UnaryOperator.identity();
     private Consumer<Router> extraRoutes = router -> { };
+    private boolean sendNotifications = true;
 
     /** A node on this database, reached by people at {@code publicUrl} (secure when it is https). */
     public Options(PgConnectOptions database, String publicUrl) {
@@ -161,6 +162,15 @@ public final class WaitlineNode {
       return this;
     }
 
+    /**
+     * Whether the notifications module reads the event log and sends (when a channel is configured); off, its
+     * endpoints still answer and nothing is sent (the edge tests, which send to no one).
+     */
+    public Options sendNotifications(boolean send) {
+      sendNotifications = send;
+      return this;
+    }
+
     /** Adds routes to every instance's router (a test's, ordered ahead, to see which event loop answers). */
     public Options extraRoutes(Consumer<Router> routes) {
       extraRoutes = routes;
@@ -233,9 +243,9 @@ public final class WaitlineNode {
         // idle rate-limit buckets are full again: forget them
         vertx.setPeriodic(RATE_LIMIT_CLEANUP_MS, id -> new RateLimitStore(pool).forgetIdle(o.accessClock.millis())
             .onFailure(err -> LOG.warn("Rate-limit cleanup failed: {}", err.getMessage()))));
-    if (o.notifications.anyChannel()) {
+    if (o.notifications.anyChannel() && o.sendNotifications) {
       notifications.start().await();
-    } else {
+    } else if (o.sendNotifications) {
       LOG.info("Notifications: no channel configured, no messages are sent (set TWILIO_*, FCM_CREDENTIALS_FILE, "
           + "VAPID_* or SMTP_*; see docs/notifications.md)");
     }

@@ -130,7 +130,7 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
     // metrics on, as the server has them, so /metrics has something to scrape
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
-    // Web Push configured, so the notification endpoints answer; nothing is sent to anyone
+    // Web Push configured, so the notification endpoints answer; nothing is sent (the module is not started)
     VapidKeys vapid = VapidKeys.generate();
     database = MigratedDatabases.fresh();
     var options = new WaitlineNode.Options(database, "http://localhost")
@@ -138,6 +138,7 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
         .listen("0.0.0.0", 0)
         .notifications(NotificationsConfig.load(Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(),
             "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"))
+        .sendNotifications(false)
         .clocks(clock, accessClock)
         .passwordHasher(PasswordHasher.forTests())
         .busFaults(faults)
