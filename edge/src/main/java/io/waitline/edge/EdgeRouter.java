@@ -16,6 +16,8 @@ import io.waitline.edge.rest.NotificationApi;
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.edge.oidc.OidcSignIn;
 import io.waitline.edge.rest.QueueApi;
+import io.waitline.edge.pipeline.OperationPolicy;
+import io.waitline.edge.pipeline.RateLimitStore;
 import io.waitline.edge.pipeline.RateLimits;
 import io.waitline.edge.rest.SessionApi;
 import io.waitline.edge.rest.StaffAccountsApi;
@@ -23,7 +25,6 @@ import io.waitline.edge.rest.VisitApi;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -37,9 +38,11 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import io.waitline.notify.Notifications;
 import io.waitline.queue.command.QueueCommands;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -76,29 +79,34 @@ public final class EdgeRouter {
     }
   }
 
-  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings) {
-    return router(vertx, pool, commands, settings, null);
+  /**
+   * The edge of one instance (the node deploys one per core, see {@link EdgeVerticle}), with the notifications
+   * module's endpoints ({@code notifications} null answers them with 404s) and, when an identity provider is
+   * configured, its sign-in ({@code oidc}, discovered once per node; null for built-in accounts only).
+   */
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications, OidcSignIn oidc) {
+    return contract(vertx).map(contract -> router(contract, vertx, pool, commands, settings, notifications, oidc));
   }
 
   /**
-   * The edge with the notifications module's endpoints; {@code notifications} null answers them with 404s. With an
-   * identity provider configured, its discovery document is read first.
+   * The contract as the routers validate against it, read once per node: the instances share it (it is read-only
+   * once built), so a node with one instance per core parses {@code openapi.yaml} once.
    */
-  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
-      Notifications notifications) {
-    Future<OidcSignIn> provider = settings.oidc() == null ? Future.succeededFuture()
-        : OidcSignIn.discover(vertx, settings.oidc(), settings.publicUrl());
-    return provider.compose(oidc -> router(vertx, pool, commands, settings, notifications, oidc));
+  public static Future<OpenAPIContract> contract(Vertx vertx) {
+    return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
+        .compose(json -> OpenAPIContract.from(vertx, json));
   }
 
-  private static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
-      Notifications notifications, OidcSignIn oidc) {
+  /** The edge of one instance over an already read {@code contract} (see {@link #contract}). */
+  public static Router router(OpenAPIContract contract, Vertx vertx, Pool pool, QueueCommands commands,
+      Settings settings, Notifications notifications, OidcSignIn oidc) {
     AccessServices access = settings.access();
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
     AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
         identityProvider);
     AuditTrail auditTrail = new AuditTrail(access.audit(), settings.clientAddress());
-    RateLimits rateLimits = new RateLimits(settings.clientAddress());
+    RateLimits rateLimits = new RateLimits(new RateLimitStore(pool), access.clock(), settings.clientAddress());
     QueueApi api = new QueueApi(commands, settings.publicUrl());
     VisitApi visits = new VisitApi(commands);
     LiveFeeds feeds = new LiveFeeds(vertx, commands, guard, auditTrail, settings.publicUrl());
@@ -146,66 +154,65 @@ public final class EdgeRouter {
     new DeviceApi(vertx, access.devices(), commands).register(ops);
     new AuditApi(access.audit()).register(ops);
 
-    return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
-        .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-      builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
-      for (OpenAPIRoute route : builder.getRoutes()) {
-        String op = route.getOperation().getOperationId();
-        Handler<RoutingContext> handler = ops.get(op);
-        if (handler == null) throw new IllegalStateException("no handler for operation " + op);
-        List<String> declared = access(route);
-        route.setDoSecurity(false); // access is enforced below, from x-waitline-access
-        // the trail goes first so that refusals by the guard (401/403) are written down too
-        route.addHandler(auditTrail.forOperation(op, declared));
-        route.addHandler(guard.forOperation(op, declared));
-        route.addHandler(rateLimits.forOperation(op));
-        route.addHandler(handler);
-        route.addFailureHandler(Problems::handle);
-      }
-      Router root = builder.createRouter();
-      root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
-      root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
-          .sendFile(CONTRACT));
-      root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-      root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
-          .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
-          .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
-      root.get("/metrics").handler(PrometheusScrapingHandler.create());
-      // feeds upgrade after a database lookup: route them before the body handler reads (and so ends) the request,
-      // and hold the request paused until the upgrade
-      root.get("/ws/queues/:queueId").order(-1).handler(upgradeLater(feeds::queueFeed));
-      root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
-      root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
-      notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
-      if (oidc != null) {
-        // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
-        oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {
-          Caller.set(rc, staff);
-          auditTrail.record(rc, "signInWithProvider", 200, new JsonObject().put("username", staff.username()));
-          return session.token();
-        }));
-      }
-      WebPages.mount(root); // the web faces and their Content-Security-Policy
-      root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
-          .handler(StaticHandler.create("webroot").setCachingEnabled(false));
-      root.route().failureHandler(Problems::handle);
-      for (int status : new int[] {400, 404, 405, 413, 415}) {
-        root.errorHandler(status, rc -> Problems.byStatus(rc, status));
-      }
-      return root;
-    });
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
+    checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      String op = route.getOperation().getOperationId();
+      OperationPolicy policy = OperationPolicy.of(op, route.getOperation().getExtensions());
+      route.setDoSecurity(false); // access is enforced below, from x-waitline-access
+      // the trail goes first so that refusals by the guard (401/403) are written down too
+      route.addHandler(auditTrail.forOperation(op, policy.access()));
+      route.addHandler(guard.forOperation(policy));
+      route.addHandler(rateLimits.forOperation(policy));
+      route.addHandler(ops.get(op));
+      route.addFailureHandler(Problems::handle);
+    }
+    Router root = builder.createRouter();
+    root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
+    root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
+        .sendFile(CONTRACT));
+    root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
+        .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
+        .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
+    root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    // feeds upgrade after a database lookup: route them before the body handler reads (and so ends) the request,
+    // and hold the request paused until the upgrade
+    root.get("/ws/queues/:queueId").order(-1).handler(upgradeLater(feeds::queueFeed));
+    root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
+    root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
+    notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
+    if (oidc != null) {
+      // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
+      oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {
+        Caller.set(rc, staff);
+        auditTrail.record(rc, "signInWithProvider", 200, new JsonObject().put("username", staff.username()));
+        return session.token();
+      }));
+    }
+    WebPages.mount(root); // the web faces and their Content-Security-Policy
+    root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    root.route().failureHandler(Problems::handle);
+    for (int status : new int[] {400, 404, 405, 413, 415}) {
+      root.errorHandler(status, rc -> Problems.byStatus(rc, status));
+    }
+    return root;
   }
 
-  /** Every operation states who may call it; an operation without that statement stops the server from starting. */
-  static List<String> access(OpenAPIRoute route) {
-    Object declared = route.getOperation().getExtensions().get("x-waitline-access");
-    if (!(declared instanceof JsonArray list) || list.isEmpty()) {
-      throw new IllegalStateException("operation " + route.getOperation().getOperationId()
-          + " does not declare x-waitline-access");
+  /**
+   * The contract's operations and the handlers must name the same operations: an operation without a handler, or a
+   * handler for an operation the contract does not have (renamed or removed), stops the server from starting.
+   */
+  static void checkHandlers(Collection<String> operations, Set<String> handled) {
+    List<String> unhandled = operations.stream().filter(op -> !handled.contains(op)).sorted().toList();
+    if (!unhandled.isEmpty()) throw new IllegalStateException("no handler for operation " + unhandled);
+    List<String> unknown = handled.stream().filter(op -> !operations.contains(op)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalStateException("handlers for operations the contract does not have: " + unknown);
     }
-    return list.stream().map(String::valueOf).toList();
   }
 
   /**

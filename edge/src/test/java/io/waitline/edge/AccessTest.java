@@ -31,11 +31,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -49,19 +49,14 @@ class AccessTest {
   /** Every patient of this test has this surname, so a leak of any of them is one string search. */
   private static final String SURNAME = "Quixlore";
 
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   private static final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     app.checkIn(GENERAL, "Hermione " + SURNAME);
     app.checkIn(LAB, "Barnaby " + SURNAME);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   // --- the contract

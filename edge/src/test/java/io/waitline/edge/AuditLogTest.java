@@ -24,9 +24,9 @@ import io.waitline.access.Role;
 import io.waitline.queue.store.TestDatabase;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every read or change of patient data, and every sign-in attempt, leaves an audit record naming who, what, which
@@ -34,18 +34,13 @@ import org.junit.jupiter.api.Test;
  */
 class AuditLogTest {
   private static final long WAIT_MS = 5_000;
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   private static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -167,14 +168,14 @@ class AuthorizationMatrixTest {
     return row;
   }
 
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   private static String otherSite;
   private static final Map<Kind, WebClient> clients = new EnumMap<>(Kind.class);
   private static final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     app.adminToken(); // the first admin exists, so setup is over
     otherSite = app.newSite();
     for (Kind k : Kind.values()) clients.put(k, LoopbackClients.from(app, 100 + k.ordinal()));
@@ -183,7 +184,6 @@ class AuthorizationMatrixTest {
   @AfterAll
   static void stop() {
     clients.values().forEach(WebClient::close);
-    app.close();
   }
 
   // --- the table covers the contract

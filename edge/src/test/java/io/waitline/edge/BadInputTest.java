@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input is refused with a 4xx problem+json that says in a sentence what was wrong, and it changes nothing:
@@ -31,18 +31,13 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
   private static final String CHECK_INS = "/api/v1/queues/" + GENERAL + "/check-ins";
 
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   private static Entry waiting;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     waiting = app.checkIn(GENERAL, "Wilhelmina Threpwood");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /** Everything a refused request must leave alone. */

@@ -22,28 +22,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Enrolling a waiting-room TV and a kiosk over HTTP: an admin's one-time pairing code, the device token it buys, what
  * that token may do (its own site's board and feed, the kiosk's check-in; nothing else), and revocation.
  */
 class DeviceEnrollmentTest {
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   private static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @AfterEach

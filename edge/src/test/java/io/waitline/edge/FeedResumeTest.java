@@ -7,31 +7,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client reconnecting with {@code since} gets {@code resumed} and exactly the events it missed, or a fresh
  * snapshot when replay is impossible (since ahead of the queue) or too long (more than 500 events behind).
  */
 class FeedResumeTest {
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   /** A queue with more than {@link EventSequencer#MAX_REPLAY} events, made once. */
   private static String longQueue;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     longQueue = app.newQueue();
     for (int i = 0; i < EventSequencer.MAX_REPLAY + 1; i++) {
       app.commands.setStaffOnDuty(longQueue, 1 + i % 3, "test").await();
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static String feed(String queue, long since) {

@@ -10,9 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.waitline.access.Role;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behind a trusted proxy (here 127.0.0.1) each client keeps its own sign-in budget and the audit log names the
@@ -20,20 +19,10 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardedClientAddressTest {
   private static final long WAIT_MS = 5_000;
-  private static TestApp behindProxy;
-  private static TestApp direct;
-
-  @BeforeAll
-  static void start() {
-    behindProxy = TestApp.startTrustingProxies("127.0.0.1");
-    direct = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    behindProxy.close();
-    direct.close();
-  }
+  @RegisterExtension
+  static final TestApp behindProxy = TestApp.nodeTrustingProxies("127.0.0.1");
+  @RegisterExtension
+  static final TestApp direct = TestApp.node();
 
   @Test
   void behindATrustedProxyEachForwardedClientHasItsOwnSignInBudgetAndIsAudited() {

@@ -20,23 +20,13 @@ import io.waitline.queue.command.CheckIn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Queue and site feeds: a snapshot with each queue's seq, then every event once, in seq order, no gaps. */
 class LiveFeedTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   private static String staffFeed(String queue) {
     return "/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken();

@@ -16,7 +16,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.waitline.access.AccessMigrations;
 import io.waitline.access.NewAccount;
 import io.waitline.access.PasswordHasher;
 import io.waitline.access.Role;
@@ -74,10 +73,7 @@ class NotificationApiTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    PgConnectOptions db = TestDatabase.freshDatabase();
-    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
-    Notifications.migrate(jdbc, db.getUser(), db.getPassword());
-    AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    PgConnectOptions db = MigratedDatabases.fresh();
     pool = TestDatabase.pool(vertx, db, 8);
     AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), Clock.systemUTC());
     StaffAccount admin = access.accounts().create(new NewAccount("admin", "Admin", "correct horse battery staple",
@@ -90,8 +86,8 @@ class NotificationApiTest {
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(env::get, PUBLIC_URL));
     EdgeRouter.Settings settings = new EdgeRouter.Settings(PUBLIC_URL, access);
     server = vertx.createHttpServer()
-        .requestHandler(EdgeRouter.router(vertx, pool, commands, settings, notifications).await()).listen(0).await();
-    bare = vertx.createHttpServer().requestHandler(EdgeRouter.router(vertx, pool, commands, settings).await())
+        .requestHandler(EdgeRouter.router(vertx, pool, commands, settings, notifications, null).await()).listen(0).await();
+    bare = vertx.createHttpServer().requestHandler(EdgeRouter.router(vertx, pool, commands, settings, null, null).await())
         .listen(0).await();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(server.actualPort()));

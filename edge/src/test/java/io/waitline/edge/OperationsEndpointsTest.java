@@ -13,24 +13,14 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.store.TestDatabase;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 /** What operators and API clients rely on: health, readiness, Prometheus metrics and the served contract. */
 class OperationsEndpointsTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   private static HttpResponse<Buffer> get(String path) {
     return app.anonymous(HttpMethod.GET, path).send().await();
@@ -56,7 +46,7 @@ class OperationsEndpointsTest {
     // a second edge whose pool points at a port where no database listens
     Pool nowhere = TestDatabase.pool(app.vertx, new PgConnectOptions().setHost("localhost").setPort(1)
         .setDatabase("none").setUser("postgres").setPassword("postgres"), 1);
-    var router = EdgeRouter.router(app.vertx, nowhere, app.commands, app.settings).await();
+    var router = EdgeRouter.router(app.vertx, nowhere, app.commands, app.settings, null, null).await();
     HttpServer server = app.vertx.createHttpServer().requestHandler(router).listen(0).await();
     try {
       HttpResponse<Buffer> r = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("localhost")

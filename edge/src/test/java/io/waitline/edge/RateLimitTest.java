@@ -5,32 +5,26 @@ import static io.waitline.edge.TestApp.SITE;
 import static io.waitline.edge.TestApp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.waitline.access.PasswordHasher;
 import io.waitline.access.DeviceKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.waitline.notify.NotificationsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guessing is slowed per client address (and a kiosk per device): past the minute's budget the server answers 429
  * with Retry-After, and other addresses and devices carry on. Each test uses loopback addresses of its own.
  */
 class RateLimitTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   @Test
   void theEleventhSignInWithinAMinuteIsToldToWaitWhileOtherAddressesCarryOn() {
@@ -122,6 +116,51 @@ class RateLimitTest {
     } finally {
       client.close();
     }
+  }
+
+  @Test
+  void twoNodesOnOneDatabaseShareOneSignInBudgetAndARestartDoesNotRefillIt() {
+    JsonObject wrong = new JsonObject().put("username", "nobody-here").put("password", "not the password");
+    Vertx otherVertx = Vertx.vertx();
+    WaitlineNode other = otherNode(otherVertx);
+    WebClient here = LoopbackClients.from(app, 27);
+    WebClient there = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(other.port()).setLocalAddress("127.0.0.27"));
+    try {
+      // alternating nodes: one budget of ten (two budgets would serve twenty)
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      int served = servedBeforeRefusal(10, () -> (n.incrementAndGet() % 2 == 0 ? here : there)
+          .post("/api/v1/auth/session").sendJsonObject(wrong).await());
+      assertThat(served).isGreaterThanOrEqualTo(10);
+      long refused = System.nanoTime();
+
+      other.stop().await();
+      other = otherNode(otherVertx);
+      WebClient restarted = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(other.port()).setLocalAddress("127.0.0.27"));
+      // the restarted node serves only what refilled since the refusal (a second each 6 s), not a new budget
+      int servedAfterRestart = 0;
+      while (restarted.post("/api/v1/auth/session").sendJsonObject(wrong).await().statusCode() == 401) {
+        servedAfterRestart++;
+        assertThat(servedAfterRestart).as("served after the restart").isLessThan(10);
+      }
+      double seconds = (System.nanoTime() - refused) / 1e9;
+      assertThat(servedAfterRestart).as("served after the restart, %.1f s after the refusal", seconds)
+          .isLessThanOrEqualTo((int) (seconds * 10 / 60) + 1);
+      restarted.close();
+    } finally {
+      here.close();
+      there.close();
+      other.stop().await();
+      otherVertx.close().await();
+    }
+  }
+
+  /** A second node on the app's database, wired the same way. */
+  private static WaitlineNode otherNode(Vertx vertx) {
+    return WaitlineNode.start(vertx, new WaitlineNode.Options(app.database, "http://localhost")
+        .listen("127.0.0.1", 0).poolSize(2).clocks(app.clock, app.accessClock)
+        .passwordHasher(PasswordHasher.forTests()).notifications(NotificationsConfig.load(k -> null, "http://localhost")));
   }
 
   /**

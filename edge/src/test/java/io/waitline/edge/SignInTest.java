@@ -23,9 +23,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Staff sign-in over real HTTP: the session cookie and its CSRF token, API tokens, sign-out, lockout, disabled
@@ -33,17 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class SignInTest {
   private static final Pattern SESSION_COOKIE = Pattern.compile("waitline_session=([^;]*)");
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   private static JsonObject credentials(StaffAccount a, String password) {
     return new JsonObject().put("username", a.username()).put("password", password);

@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -20,8 +19,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.waitline.access.AccessMigrations;
 import io.waitline.access.DeviceKind;
 import io.waitline.access.NewAccount;
 import io.waitline.access.PairedDevice;
@@ -29,7 +28,6 @@ import io.waitline.access.PasswordHasher;
 import io.waitline.access.Role;
 import io.waitline.access.RoleGrant;
 import io.waitline.access.StaffAccount;
-import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
 import io.waitline.notify.webpush.VapidKeys;
 import io.waitline.queue.Entry;
@@ -37,99 +35,130 @@ import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
-import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.QueueSnapshot;
-import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.QueueEventPublisher;
-import io.waitline.queue.store.QueueStore;
-import io.waitline.queue.store.TestDatabase;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The web edge as the server wires it, over a fresh embedded PostgreSQL, listening on a free port: one site
- * ({@link #SITE}) with two queues ({@link #GENERAL}, {@link #LAB}), an HTTP and a WebSocket client. Credentials come
- * from the real access services: {@link #staffToken}, {@link #deviceToken}, {@link #adminToken}.
+ * A Waitline node wired as the server wires it ({@link WaitlineNode}), on a fresh copy of a migrated database
+ * ({@link MigratedDatabases}), listening on a free port with one edge instance per core: one site ({@link #SITE})
+ * with two queues ({@link #GENERAL}, {@link #LAB}), an HTTP and a WebSocket client. Credentials come from the real
+ * access services: {@link #staffToken}, {@link #deviceToken}, {@link #adminToken}.
+ *
+ * <p>A test class registers one as a JUnit extension, {@code @RegisterExtension static final TestApp app =
+ * TestApp.node();}: it starts before the class's {@code @BeforeAll} methods and stops after its tests.
  */
-final class TestApp implements AutoCloseable {
+final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   /** The password of every account {@link #account} creates. */
   static final String PASSWORD = "correct horse battery staple";
   static final String SITE = "clinic";
   static final String GENERAL = "general";
   static final String LAB = "lab";
 
-  final Vertx vertx;
-  final Pool pool;
   final MovableClock clock = new MovableClock();
   /** The access services' own clock, so moving patients to another day leaves sessions valid. */
   final MovableClock accessClock = new MovableClock();
-  final AccessServices access;
-  final EdgeRouter.Settings settings;
-  final QueueCommands commands;
-  final HttpServer server;
-  final WebClient http;
-  final WebSocketClient webSockets;
+  private final UnaryOperator<QueueEventPublisher> faults;
+  private final OidcSettings oidc;
+  private final ClientAddress proxies;
+  Vertx vertx;
+  /** The node's own database, a fresh copy for this app. */
+  PgConnectOptions database;
+  WaitlineNode node;
+  Pool pool;
+  AccessServices access;
+  EdgeRouter.Settings settings;
+  QueueCommands commands;
+  WebClient http;
+  WebSocketClient webSockets;
   private final AtomicInteger counter = new AtomicInteger();
   private String adminToken;
 
   private TestApp(UnaryOperator<QueueEventPublisher> faults, OidcSettings oidc, ClientAddress proxies) {
+    this.faults = faults;
+    this.oidc = oidc;
+    this.proxies = proxies;
+  }
+
+  /** The node as an extension, started for the test class; events published straight to the event bus. */
+  static TestApp node() {
+    return new TestApp(p -> p, null, null);
+  }
+
+  /** The node as an extension, behind these trusted proxies (as WAITLINE_TRUSTED_PROXIES lists them). */
+  static TestApp nodeTrustingProxies(String proxies) {
+    return new TestApp(p -> p, null, ClientAddress.trusting(proxies));
+  }
+
+  /** The node as an extension, with the event-bus publisher wrapped, e.g. to lose or reorder events. */
+  static TestApp nodeWithFaults(UnaryOperator<QueueEventPublisher> faults) {
+    return new TestApp(faults, null, null);
+  }
+
+  /** A node started now, for a test that needs one of its own; close it. */
+  static TestApp start() {
+    return node().open();
+  }
+
+  /** A node started now that also trusts this OpenID Connect provider (its discovery document is read at start). */
+  static TestApp startWithOidc(OidcSettings oidc) {
+    return new TestApp(p -> p, oidc, null).open();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    open();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private TestApp open() {
     // metrics on, as the server has them, so /metrics has something to scrape
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
-    var db = TestDatabase.freshDatabase();
-    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
-    Notifications.migrate(jdbc, db.getUser(), db.getPassword());
-    AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
-    pool = TestDatabase.pool(vertx, db, 8);
-    access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), accessClock);
-    settings = oidc != null ? new EdgeRouter.Settings("http://localhost", false, access, oidc, () -> { })
-        : proxies != null ? new EdgeRouter.Settings("http://localhost", false, access, null, () -> { }, proxies)
-        : new EdgeRouter.Settings("http://localhost", access);
-    commands = new QueueCommands(pool, new QueueStore(), faults.apply(new EventBusPublisher(vertx.eventBus())),
-        new ServiceTimeEstimator(), clock);
-    // notification endpoints with Web Push configured; nothing is sent (the module is not started)
+    // Web Push configured, so the notification endpoints answer; nothing is sent (the module is not started)
     VapidKeys vapid = VapidKeys.generate();
-    Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
-        Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
-    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
-    server = vertx.createHttpServer().requestHandler(router).listen(0).await();
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
-        .setDefaultPort(server.actualPort()));
+    database = MigratedDatabases.fresh();
+    var options = new WaitlineNode.Options(database, "http://localhost")
+        .poolSize(8)
+        .listen("0.0.0.0", 0)
+        .notifications(NotificationsConfig.load(Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(),
+            "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"))
+        .sendNotifications(false)
+        .clocks(clock, accessClock)
+        .passwordHasher(PasswordHasher.forTests())
+        .busFaults(faults)
+        .oidc(oidc);
+    if (proxies != null) options.clientAddress(proxies);
+    node = WaitlineNode.start(vertx, options);
+    pool = node.pool();
+    access = node.access();
+    settings = node.settings();
+    commands = node.commands();
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port()));
     webSockets = vertx.createWebSocketClient();
     commands.createSite(new Site(SITE, "Riverside Clinic", ZoneId.of("Europe/London"), "en", "ticket")).await();
     queue(SITE, GENERAL, "A");
     queue(SITE, LAB, "B");
-  }
-
-  /** The edge with events published straight to the event bus. */
-  static TestApp start() {
-    return new TestApp(p -> p, null, null);
-  }
-
-  /** The edge behind these trusted proxies (as WAITLINE_TRUSTED_PROXIES lists them). */
-  static TestApp startTrustingProxies(String proxies) {
-    return new TestApp(p -> p, null, ClientAddress.trusting(proxies));
-  }
-
-  /** The edge that also trusts this OpenID Connect provider (its discovery document is read at start). */
-  static TestApp startWithOidc(OidcSettings oidc) {
-    return new TestApp(p -> p, oidc, null);
-  }
-
-  /** The edge with the event-bus publisher wrapped, e.g. to lose or reorder events. */
-  static TestApp start(UnaryOperator<QueueEventPublisher> faults) {
-    return new TestApp(faults, null, null);
+    return this;
   }
 
   int port() {
-    return server.actualPort();
+    return node.port();
   }
 
   // --- state, through the commands
@@ -268,7 +297,7 @@ final class TestApp implements AutoCloseable {
   public void close() {
     http.close();
     webSockets.close().await();
-    server.close().await();
+    node.stop().await();
     vertx.close().await();
   }
 }

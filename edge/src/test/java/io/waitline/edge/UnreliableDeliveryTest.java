@@ -9,32 +9,22 @@ import io.vertx.core.json.JsonObject;
 import io.waitline.edge.feed.EventSequencer;
 import io.waitline.queue.event.QueueEvent;
 import java.util.Comparator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Events that reach the node lost, reversed or twice still reach clients once each, in seq order, without gaps:
  * the session fills gaps from the event log and drops what it has already sent.
  */
 class UnreliableDeliveryTest {
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.nodeWithFaults(real -> publisher = new FaultyPublisher(real));
   private static FaultyPublisher publisher;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(real -> publisher = new FaultyPublisher(real));
-  }
 
   @AfterEach
   void behave() {
     publisher.mode(FaultyPublisher.Mode.PASS);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static long snapshotSeq(FeedClient feed, String queue) {

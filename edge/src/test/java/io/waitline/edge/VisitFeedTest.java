@@ -6,23 +6,13 @@ import io.vertx.core.json.JsonObject;
 import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.queue.Entry;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A patient's own feed: their place as it changes, their call, through a transfer, and nobody else's data. */
 class VisitFeedTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   /** The token is the last path segment of the patient link a check-in returns. */
   private static String linkToken(Entry e) {

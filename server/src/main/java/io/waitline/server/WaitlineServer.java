@@ -9,56 +9,32 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
-import io.waitline.access.AccessMigrations;
-import io.waitline.access.PasswordHasher;
-import io.waitline.notify.Notifications;
-import io.waitline.queue.OrderingRule;
-import io.waitline.queue.ServiceQueue;
-import io.waitline.queue.ServiceTimeEstimator;
-import io.waitline.queue.Site;
-import io.waitline.queue.command.QueueCommands;
-import io.waitline.queue.event.EventBusPublisher;
-import io.waitline.queue.event.PgNotifyRelay;
-import io.waitline.queue.store.Migrations;
-import io.waitline.queue.store.QueueStore;
-import io.waitline.edge.EdgeRouter;
-import io.waitline.edge.pipeline.AccessServices;
+import io.waitline.edge.WaitlineNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.Optional;
-import java.time.ZoneId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires one Waitline node from its configuration: database, migrations, commands, HTTP edge. */
+/** Runs one Waitline node from its configuration: metrics, the embedded or configured database, the setup code file. */
 public final class WaitlineServer {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineServer.class);
-  private static final long REORDER_CHECK_MS = 30_000;
   /** In the data dir while no admin account exists: the one-time code that creates the first one. */
   static final String SETUP_CODE_FILE = "setup-code";
 
   private final Config config;
   private Vertx vertx;
   private EmbeddedDatabase embedded;
-  private Pool pool;
-  private PgNotifyRelay relay;
-  private Notifications notifications;
-  private HttpServer http;
+  private WaitlineNode node;
   /** Listens to the JVM's garbage-collection notifications until closed. */
   private JvmGcMetrics gcMetrics;
 
@@ -71,63 +47,30 @@ public final class WaitlineServer {
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     gcMetrics = bindJvmMetrics(BackendRegistries.getDefaultNow());
-    PgConnectOptions connect = connectOptions();
-    String jdbc = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
-    int applied = Migrations.migrate(jdbc, connect.getUser(), connect.getPassword());
-    LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
-    int notifyApplied = Notifications.migrate(jdbc, connect.getUser(), connect.getPassword());
-    LOG.info("Notification tables ready ({} migrations applied)", notifyApplied);
-    int accessApplied = AccessMigrations.migrate(jdbc, connect.getUser(), connect.getPassword());
-    LOG.info("Access tables ready ({} migrations applied)", accessApplied);
-
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
-        .connectingTo(connect).using(vertx).build();
-    notifications = Notifications.create(vertx, pool, config.notifications());
-    QueueStore store = new QueueStore();
-    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it);
-    // the relay shares them with the other nodes on this database, harmless when there are none
-    relay = PgNotifyRelay.start(vertx, connect, pool, store,
-        notifications.wakeOn(new EventBusPublisher(vertx.eventBus()))).await();
-    LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
-    QueueCommands commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), Clock.systemUTC());
     if (config.kafkaBootstrapServers() != null) {
       LOG.warn("KAFKA_BOOTSTRAP_SERVERS is set but the Kafka relay is not part of this release; "
           + "nodes share live updates through PostgreSQL LISTEN/NOTIFY instead");
     }
-    AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.standard(), Clock.systemUTC());
-    Optional<String> setupCode = access.setup().prepare().await();
+    WaitlineNode.Options options = new WaitlineNode.Options(connectOptions(), config.publicUrl())
+        .poolSize(config.databasePoolSize())
+        .listen(config.httpHost(), config.httpPort())
+        .secure(config.secure())
+        .oidc(config.oidc())
+        .clientAddress(config.clientAddress())
+        .onSetupComplete(this::setupCompleted)
+        .notifications(config.notifications())
+        .demoData(config.demoData());
+    if (config.tls() != null) {
+      options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
+          .setKeyPath(config.tls().privateKey().toString()));
+    }
+    node = WaitlineNode.start(vertx, options);
+    Optional<String> setupCode = node.setupCode();
     if (setupCode.isPresent()) {
       writeSetupCode(setupCode.get());
     } else {
       Files.deleteIfExists(setupCodeFile());
     }
-    if (config.demoData()) seedDemo(commands).await();
-
-    // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
-    vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
-      Future<Boolean> chain = Future.succeededFuture(false);
-      for (String queueId : ids) chain = chain.compose(v -> commands.announceReorder(queueId));
-      return chain;
-    }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage())));
-
-    var settings = new EdgeRouter.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
-        this::setupCompleted, config.clientAddress());
-    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
-    if (config.notifications().anyChannel()) {
-      notifications.start().await();
-    } else {
-      LOG.info("Notifications: no channel configured, no messages are sent (set TWILIO_*, FCM_CREDENTIALS_FILE, "
-          + "VAPID_* or SMTP_*; see docs/notifications.md)");
-    }
-    HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
-        .setMaxWebSocketFrameSize(65536);
-    if (config.tls() != null) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(config.tls().certificate().toString()).setKeyPath(config.tls().privateKey().toString()));
-    }
-    http = vertx.createHttpServer(options).requestHandler(router).listen().await();
-    LOG.info("Waitline listening on {}://{}:{} (public URL {})", config.tls() != null ? "https" : "http",
-        config.httpHost(), http.actualPort(), config.publicUrl());
     setupCode.ifPresent(code -> LOG.info("No admin account yet: open {}/setup and enter the code {} (also in {})",
         config.publicUrl(), code, setupCodeFile()));
     return this;
@@ -170,7 +113,7 @@ public final class WaitlineServer {
   }
 
   public int port() {
-    return http.actualPort();
+    return node.port();
   }
 
   /** The embedded database, or null when DATABASE_URL points elsewhere. */
@@ -182,10 +125,9 @@ public final class WaitlineServer {
     return vertx;
   }
 
-  /** Stops the HTTP server, the pool and the embedded database, in that order. */
+  /** Stops the node (HTTP, notifications, the relay, the pool), then Vert.x and the embedded database. */
   public void stop() throws Exception {
-    if (notifications != null) notifications.stop().await(); // lets sends in flight record their outcome
-    if (relay != null) relay.close().await(); // before the database goes, or it would try to reconnect
+    if (node != null) node.stop().await();
     if (gcMetrics != null) gcMetrics.close();
     if (vertx != null) vertx.close().await();
     if (embedded != null) embedded.close();
@@ -201,19 +143,5 @@ public final class WaitlineServer {
     }
     return new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
         .setUser(db.user()).setPassword(db.password());
-  }
-
-  /** A demo site with two queues on an empty database, so a first run has something to show. */
-  private static Future<Void> seedDemo(QueueCommands commands) {
-    return commands.sites().compose(sites -> {
-      if (!sites.isEmpty()) return Future.succeededFuture();
-      LOG.info("Empty database: creating demo site 'main' with queues 'general' and 'lab'");
-      return commands.createSite(new Site("main", "Main Street Clinic", ZoneId.of("Europe/London"), "en", "ticket"))
-          .compose(s -> commands.createQueue(new ServiceQueue("general", "main", "General practice", "A",
-              OrderingRule.DEFAULT, 600, false, 2, 0)))
-          .compose(q -> commands.createQueue(new ServiceQueue("lab", "main", "Blood tests", "B",
-              OrderingRule.DEFAULT, 300, false, 1, 0)))
-          .mapEmpty();
-    });
   }
 }

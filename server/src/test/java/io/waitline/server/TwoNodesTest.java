@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.waitline.edge.WaitlineNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -43,7 +44,7 @@ class TwoNodesTest {
     database = EmbeddedDatabase.start(dir.resolve("database"));
     String url = "postgresql://postgres:postgres@localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE;
     ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Logger serverLog = (Logger) LoggerFactory.getLogger(WaitlineServer.class);
+    Logger serverLog = (Logger) LoggerFactory.getLogger(WaitlineNode.class);
     log.start();
     serverLog.addAppender(log);
     try {

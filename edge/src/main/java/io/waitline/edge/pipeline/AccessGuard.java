@@ -79,8 +79,12 @@ public final class AccessGuard {
     this.identityProvider = identityProvider;
   }
 
-  /** The handler that runs before operation {@code operationId}, whose contract declares {@code access}. */
-  public Handler<RoutingContext> forOperation(String operationId, List<String> access) {
+  /**
+   * The handler that runs before the operation the contract declares as {@code policy}: its access list, and the
+   * body property naming a second queue whose site the caller needs access at too (a transfer's target).
+   */
+  public Handler<RoutingContext> forOperation(OperationPolicy policy) {
+    List<String> access = policy.access();
     boolean open = access.contains("public") || access.contains("patient");
     if (open) {
       return rc -> {
@@ -94,12 +98,12 @@ public final class AccessGuard {
           if (caller instanceof Principal.Anonymous) return Future.succeededFuture(refuse(access, caller, null));
           return siteOf(rc).compose(site -> {
             Caller.site(rc, site);
-            if (!operationId.equals("transfer")) return Future.succeededFuture(refuse(access, caller, site));
+            if (policy.alsoQueue() == null) return Future.succeededFuture(refuse(access, caller, site));
             AccessException here = refuse(access, caller, site);
             if (here != null) return Future.succeededFuture(here);
-            // a transfer changes the target queue too: the caller needs the role at its site as well
+            // the operation changes a second queue too (a transfer's target): the caller needs the role there as well
             JsonObject body = rc.body().asJsonObject();
-            String target = body == null ? null : body.getString("queueId");
+            String target = body == null ? null : body.getString(policy.alsoQueue());
             if (target == null) return Future.succeededFuture((AccessException) null);
             return siteOfQueue(target).map(targetSite -> refuse(access, caller, targetSite));
           });

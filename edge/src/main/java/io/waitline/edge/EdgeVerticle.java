@@ -1,0 +1,35 @@
+package io.waitline.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.function.Function;
+
+/**
+ * The HTTP edge on one event loop. A node deploys one instance per core, each with its own router, all listening on
+ * one port: Vert.x binds the port once and hands each new connection to the next instance in turn.
+ */
+final class EdgeVerticle extends VerticleBase {
+  private final Function<Vertx, Router> router;
+  private final HttpServerOptions options;
+  private volatile HttpServer server;
+
+  EdgeVerticle(Function<Vertx, Router> router, HttpServerOptions options) {
+    this.router = router;
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer(options).requestHandler(router.apply(vertx)).listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  /** The port this instance listens on, once started. */
+  int port() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,328 @@
+package io.waitline.edge;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.waitline.access.AccessMigrations;
+import io.waitline.access.PasswordHasher;
+import io.waitline.edge.oidc.OidcSettings;
+import io.waitline.edge.oidc.OidcSignIn;
+import io.waitline.edge.pipeline.AccessServices;
+import io.waitline.edge.pipeline.ClientAddress;
+import io.waitline.edge.pipeline.RateLimitStore;
+import io.waitline.notify.Notifications;
+import io.waitline.notify.NotificationsConfig;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.Site;
+import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.event.EventBusPublisher;
+import io.waitline.queue.event.PgNotifyRelay;
+import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.store.Migrations;
+import io.waitline.queue.store.QueueStore;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Waitline node, wired the one way production and the tests share: the migrations, the database pool, the
+ * commands with their publisher chain (event bus, notifications' wake-up, PostgreSQL LISTEN/NOTIFY to the other
+ * nodes), the access services, notifications, and the HTTP edge deployed as one {@link EdgeVerticle} per core.
+ *
+ * <p>What the edge instances share, and how: the database (the pool, the rate-limit buckets in PostgreSQL, so all
+ * instances and nodes spend one budget), the commands and access services (stateless over the pool), the identity
+ * provider (discovered once). Each instance keeps its own live-feed hub: the event bus hands every event to each
+ * instance's one consumer per address, on that instance's own event loop, so a feed never waits for another core.
+ */
+public final class WaitlineNode {
+  private static final Logger LOG = LoggerFactory.getLogger(WaitlineNode.class);
+  private static final long REORDER_CHECK_MS = 30_000;
+  private static final long RATE_LIMIT_CLEANUP_MS = 60_000;
+
+  /** How to build a node; the defaults are production's. */
+  public static final class Options {
+    private final PgConnectOptions database;
+    private final String publicUrl;
+    private int poolSize = 10;
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private PemKeyCertOptions tls;
+    private boolean secure;
+    private OidcSettings oidc;
+    private ClientAddress clientAddress = ClientAddress.TCP_PEER;
+    private Runnable onSetupComplete = () -> { };
+    private NotificationsConfig notifications;
+    private boolean demoData;
+    private int instances = Runtime.getRuntime().availableProcessors();
+    private Clock clock = Clock.systemUTC();
+    private Clock accessClock = Clock.systemUTC();
+    private PasswordHasher hasher;
+    private UnaryOperator<QueueEventPublisher> busFaults = UnaryOperator.identity();
+    private Consumer<Router> extraRoutes = router -> { };
+    private boolean sendNotifications = true;
+
+    /** A node on this database, reached by people at {@code publicUrl} (secure when it is https). */
+    public Options(PgConnectOptions database, String publicUrl) {
+      this.database = database;
+      this.publicUrl = publicUrl;
+      this.secure = publicUrl.startsWith("https:");
+    }
+
+    public Options poolSize(int size) {
+      poolSize = size;
+      return this;
+    }
+
+    /** Where to listen; port 0 picks a free port that every instance shares. */
+    public Options listen(String host, int port) {
+      this.host = host;
+      this.port = port;
+      return this;
+    }
+
+    /** Serve HTTPS with this certificate chain and key. */
+    public Options tls(PemKeyCertOptions keyCert) {
+      tls = keyCert;
+      secure = true;
+      return this;
+    }
+
+    /** Reached over HTTPS (e.g. behind a TLS proxy): Secure cookies and HSTS. */
+    public Options secure(boolean secure) {
+      this.secure = secure;
+      return this;
+    }
+
+    /** Staff may also sign in at this OpenID Connect provider; its discovery document is read before start. */
+    public Options oidc(OidcSettings settings) {
+      oidc = settings;
+      return this;
+    }
+
+    public Options clientAddress(ClientAddress address) {
+      clientAddress = address;
+      return this;
+    }
+
+    /** Runs once the first admin account exists. */
+    public Options onSetupComplete(Runnable action) {
+      onSetupComplete = action;
+      return this;
+    }
+
+    /** The notifications module's channels; it sends only when a channel is configured. */
+    public Options notifications(NotificationsConfig config) {
+      notifications = config;
+      return this;
+    }
+
+    /** A demo site with two queues on an empty database. */
+    public Options demoData(boolean seed) {
+      demoData = seed;
+      return this;
+    }
+
+    /** How many edge instances (event loops serving HTTP); one per core by default. */
+    public Options instances(int count) {
+      instances = count;
+      return this;
+    }
+
+    /** The commands' clock, and the access services' (sessions, devices, rate limits). */
+    public Options clocks(Clock commands, Clock access) {
+      clock = commands;
+      accessClock = access;
+      return this;
+    }
+
+    public Options passwordHasher(PasswordHasher passwordHasher) {
+      hasher = passwordHasher;
+      return this;
+    }
+
+    /** Wraps the event-bus publisher, e.g. a test's that loses or reorders events. */
+    public Options busFaults(UnaryOperator<QueueEventPublisher> faults) {
+      busFaults = faults;
+      return this;
+    }
+
+    /**
+     * Whether the notifications module reads the event log and sends (when a channel is configured); off, its
+     * endpoints still answer and nothing is sent (the edge tests, which send to no one).
+     */
+    public Options sendNotifications(boolean send) {
+      sendNotifications = send;
+      return this;
+    }
+
+    /** Adds routes to every instance's router (a test's, ordered ahead, to see which event loop answers). */
+    public Options extraRoutes(Consumer<Router> routes) {
+      extraRoutes = routes;
+      return this;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Notifications notifications;
+  private final PgNotifyRelay relay;
+  private final QueueCommands commands;
+  private final AccessServices access;
+  private final EdgeRouter.Settings settings;
+  private final Optional<String> setupCode;
+  private final List<Long> timers;
+  private final String deployment;
+  private final int port;
+
+  private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, PgNotifyRelay relay,
+      QueueCommands commands, EdgeRouter.Settings settings, Optional<String> setupCode, List<Long> timers,
+      String deployment, int port) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.notifications = notifications;
+    this.relay = relay;
+    this.commands = commands;
+    this.access = settings.access();
+    this.settings = settings;
+    this.setupCode = setupCode;
+    this.timers = timers;
+    this.deployment = deployment;
+    this.port = port;
+  }
+
+  /** Applies every module's migrations to this database. Blocking: call from main, a test or a worker. */
+  public static void migrate(PgConnectOptions db) {
+    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
+    int applied = Migrations.migrate(jdbc, db.getUser(), db.getPassword());
+    applied += Notifications.migrate(jdbc, db.getUser(), db.getPassword());
+    applied += AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    applied += EdgeMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
+  }
+
+  /** Migrates, wires and starts the node; listening once this returns. Blocking: call from main or a test. */
+  public static WaitlineNode start(Vertx vertx, Options o) {
+    migrate(o.database);
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(o.poolSize)).connectingTo(o.database)
+        .using(vertx).build();
+    Notifications notifications = Notifications.create(vertx, pool, o.notifications);
+    QueueStore store = new QueueStore();
+    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it);
+    // the relay shares them with the other nodes on this database, harmless when there are none
+    PgNotifyRelay relay = PgNotifyRelay.start(vertx, o.database, pool, store,
+        notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())))).await();
+    LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
+    QueueCommands commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), o.clock);
+    AccessServices access = AccessServices.create(vertx, pool,
+        o.hasher != null ? o.hasher : PasswordHasher.standard(), o.accessClock);
+    Optional<String> setupCode = access.setup().prepare().await();
+    if (o.demoData) seedDemo(commands).await();
+    List<Long> timers = List.of(
+        // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
+        vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
+          Future<Boolean> chain = Future.succeededFuture(false);
+          for (String queueId : ids) chain = chain.compose(v -> commands.announceReorder(queueId));
+          return chain;
+        }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage()))),
+        // idle rate-limit buckets are full again: forget them
+        vertx.setPeriodic(RATE_LIMIT_CLEANUP_MS, id -> new RateLimitStore(pool).forgetIdle(o.accessClock.millis())
+            .onFailure(err -> LOG.warn("Rate-limit cleanup failed: {}", err.getMessage()))));
+    if (o.notifications.anyChannel() && o.sendNotifications) {
+      notifications.start().await();
+    } else if (o.sendNotifications) {
+      LOG.info("Notifications: no channel configured, no messages are sent (set TWILIO_*, FCM_CREDENTIALS_FILE, "
+          + "VAPID_* or SMTP_*; see docs/notifications.md)");
+    }
+
+    var settings = new EdgeRouter.Settings(o.publicUrl, o.secure, access, o.oidc, o.onSetupComplete, o.clientAddress);
+    OidcSignIn oidc = o.oidc == null ? null : OidcSignIn.discover(vertx, o.oidc, o.publicUrl).await();
+    // a negative port is Vert.x's "one random port shared by every instance"; port 0 would give each its own
+    HttpServerOptions http = new HttpServerOptions().setHost(o.host).setPort(o.port == 0 ? -1 : o.port)
+        .setMaxWebSocketFrameSize(65536);
+    if (o.tls != null) http.setSsl(true).setKeyCertOptions(o.tls);
+    OpenAPIContract contract = EdgeRouter.contract(vertx).await();
+    List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
+    String deployment = vertx.deployVerticle(() -> {
+      EdgeVerticle edge = new EdgeVerticle(v -> {
+        Router router = EdgeRouter.router(contract, v, pool, commands, settings, notifications, oidc);
+        o.extraRoutes.accept(router);
+        return router;
+      }, http);
+      instances.add(edge);
+      return edge;
+    }, new DeploymentOptions().setInstances(o.instances)).await();
+    int port = instances.get(0).port();
+    LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
+        o.host, port, o.instances, o.publicUrl);
+    return new WaitlineNode(vertx, pool, notifications, relay, commands, settings, setupCode, timers, deployment,
+        port);
+  }
+
+  /** A demo site with two queues on an empty database, so a first run has something to show. */
+  private static Future<Void> seedDemo(QueueCommands commands) {
+    return commands.sites().compose(sites -> {
+      if (!sites.isEmpty()) return Future.succeededFuture();
+      LOG.info("Empty database: creating demo site 'main' with queues 'general' and 'lab'");
+      return commands.createSite(new Site("main", "Main Street Clinic", ZoneId.of("Europe/London"), "en", "ticket"))
+          .compose(s -> commands.createQueue(new ServiceQueue("general", "main", "General practice", "A",
+              OrderingRule.DEFAULT, 600, false, 2, 0)))
+          .compose(q -> commands.createQueue(new ServiceQueue("lab", "main", "Blood tests", "B",
+              OrderingRule.DEFAULT, 300, false, 1, 0)))
+          .mapEmpty();
+    });
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public QueueCommands commands() {
+    return commands;
+  }
+
+  public AccessServices access() {
+    return access;
+  }
+
+  /** What every edge instance of this node was built with. */
+  public EdgeRouter.Settings settings() {
+    return settings;
+  }
+
+  /** The one-time code that creates the first admin, while no admin account exists. */
+  public Optional<String> setupCode() {
+    return setupCode;
+  }
+
+  /**
+   * Stops serving, lets notifications in flight record their outcome, stops listening to the other nodes (before
+   * the database goes, or it would reconnect) and closes the pool. The Vert.x instance stays the caller's.
+   */
+  public Future<Void> stop() {
+    timers.forEach(vertx::cancelTimer);
+    return vertx.undeploy(deployment)
+        .compose(v -> notifications.stop())
+        .compose(v -> relay.close())
+        .compose(v -> pool.close());
+  }
+}
