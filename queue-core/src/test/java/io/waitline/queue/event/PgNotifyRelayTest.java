@@ -64,7 +64,7 @@ class PgNotifyRelayTest {
   @Test
   void aCallOnOneNodeReachesTheOtherNodesEventBusExactlyAsCommitted() {
     ServiceQueue q = queue();
-    get(a.commands.checkIn(q.id(), walkIn("Ann Lee"), "desk"));
+    get(a.commands.checkIn(q.id(), walkIn("Ann Lee"), "desk")).entry();
     get(a.commands.callNext(q.id(), "Room 1", "desk"));
 
     List<QueueEvent> committed = get(a.commands.eventsAfter(q.id(), 0, 100));
@@ -97,7 +97,7 @@ class PgNotifyRelayTest {
     ServiceQueue first = queue();
     ServiceQueue second = queue();
     ServiceQueue third = queue();
-    Entry ann = get(a.commands.checkIn(first.id(), walkIn("Ann Lee"), "desk"));
+    Entry ann = get(a.commands.checkIn(first.id(), walkIn("Ann Lee"), "desk")).entry();
     get(a.commands.checkIn(second.id(), walkIn("Bob Ray"), "desk"));
     get(a.commands.checkIn(third.id(), walkIn("Cid Poe"), "desk"));
     get(a.commands.transfer(ann.id(), third.id(), null, "desk"));
@@ -115,7 +115,7 @@ class PgNotifyRelayTest {
     Node broken = new Node(db, unusedPort());
     try {
       ServiceQueue q = queue();
-      Entry entry = get(broken.commands.checkIn(q.id(), walkIn("Dee Ng"), "desk"));
+      Entry entry = get(broken.commands.checkIn(q.id(), walkIn("Dee Ng"), "desk")).entry();
 
       assertThat(entry.ticket()).isNotBlank();
       assertThat(broken.awaitEvents(q, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
