@@ -33,12 +33,13 @@ public final class StaffAccounts {
   private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,59}$");
   // one lock for every change that could remove the last admin, so two such changes cannot both pass the check
   private static final long ADMINS_LOCK = 0x5741_4954_4144_4d4eL;
-  private static final String SELECT = """
-      SELECT a.id, a.username, a.display_name, a.disabled, a.locked_until, a.last_sign_in_at, a.created_at,
+  /** An account {@code a} with its roles, as {@link #account(Row, Instant)} reads it. */
+  static final String ACCOUNT_COLUMNS = """
+      a.id, a.username, a.display_name, a.disabled, a.locked_until, a.last_sign_in_at, a.created_at,
         (SELECT coalesce(json_agg(json_build_object('role', r.role, 'siteId', r.site_id)
                   ORDER BY r.site_id NULLS FIRST, r.role), '[]'::json)
-           FROM staff_role r WHERE r.account_id = a.id) AS roles
-      FROM staff_account a""";
+           FROM staff_role r WHERE r.account_id = a.id) AS roles""";
+  private static final String SELECT = "SELECT " + ACCOUNT_COLUMNS + " FROM staff_account a";
   private static final String ACTIVE_EVERY_SITE_ADMINS = """
       SELECT count(*) FROM staff_account a JOIN staff_role r ON r.account_id = a.id
       WHERE r.role = 'admin' AND r.site_id IS NULL AND NOT a.disabled""";
@@ -310,7 +311,7 @@ public final class StaffAccounts {
         .execute(Tuple.of(accountId, Sql.odt(now))).mapEmpty();
   }
 
-  private static StaffAccount account(Row r, Instant now) {
+  static StaffAccount account(Row r, Instant now) {
     List<RoleGrant> roles = new ArrayList<>();
     for (Object o : r.getJsonArray("roles")) {
       JsonObject g = (JsonObject) o;
