@@ -324,8 +324,10 @@ class BadInputTest {
     String token = app.visitToken(app.checkIn(queue, "Ermintrude Vole"));
     app.clock.advance(Duration.ofDays(1));
     try {
-      String detail = refused(410, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await());
-      assertThat(detail).contains("expired");
+      HttpResponse<Buffer> gone = app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await();
+      assertThat(gone.statusCode()).isEqualTo(410);
+      assertThat(gone.bodyAsJsonObject().getString("type")).endsWith("/link-expired");
+      assertThat(gone.bodyAsJsonObject().getString("detail")).contains("expired");
       refused(410, () -> app.anonymous(HttpMethod.POST, "/api/v1/visits/" + token + "/leave").send().await());
     } finally {
       app.clock.reset();
@@ -338,7 +340,9 @@ class BadInputTest {
     Entry e = app.checkIn(queue, "Ignatius Plumtree");
     String token = app.visitToken(e);
     app.commands.leave(e.id(), "test").await();
-    refused(410, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await());
+    HttpResponse<Buffer> gone = app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await();
+    assertThat(gone.statusCode()).isEqualTo(410);
+    assertThat(gone.bodyAsJsonObject().getString("type")).endsWith("/visit-ended");
     refused(410, () -> app.anonymous(HttpMethod.POST, "/api/v1/visits/" + token + "/running-late").send().await());
   }
 }

@@ -46,7 +46,11 @@ public final class Problems {
     } else if (err instanceof QueueException.Invalid e) {
       send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
     } else if (err instanceof QueueException.Gone e) {
-      send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
+      if (e.reason() == QueueException.Gone.Reason.LINK_EXPIRED) {
+        send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
+      } else {
+        send(rc, 410, "visit-ended", "Visit ended", e.getMessage());
+      }
     } else if (err instanceof SchemaValidationException e) {
       sendValidation(rc, e);
     } else if (err instanceof ValidatorException e && e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT

@@ -351,10 +351,12 @@ public final class QueueCommands {
     return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.visitAt(c, token)).compose(visit -> {
       Instant now = clock.instant();
       if (!visit.day().equals(LocalDate.ofInstant(now, visit.site().zone()))) {
-        throw new QueueException.Gone("This link was for " + visit.day() + " and has expired.");
+        throw new QueueException.Gone(QueueException.Gone.Reason.LINK_EXPIRED,
+            "This link was for " + visit.day() + " and has expired.");
       }
       if (visit.entry().status().isEnded()) {
-        throw new QueueException.Gone("This visit has ended. Thank you for coming.");
+        throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
+            "This visit has ended. Thank you for coming.");
       }
       return snapshot(c, visit.queue(), visit.site(), now).map(s ->
           new VisitView(visit.site(), s.queue(), visit.entry(), s.lineup().placeOf(visit.entry().id())));
