@@ -1,5 +1,6 @@
 package io.waitline.edge.feed;
 
+import io.waitline.access.AccessException.Refusal;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Caller;
@@ -156,7 +157,7 @@ public final class LiveFeeds {
       if (caller instanceof Principal.Anonymous) return Future.failedFuture(AccessGuard.refuse(access, caller, null));
       AccessGuard.Credential credential = AccessGuard.credential(rc);
       if (credential.source() == AccessGuard.Source.COOKIE && !sameOrigin(rc)) {
-        return Future.failedFuture(new AccessException(403, "forbidden", "This live feed may only be opened from "
+        return Future.failedFuture(new AccessException(Refusal.FORBIDDEN, "forbidden", "This live feed may only be opened from "
             + publicUrl + "'s own pages."));
       }
       return site.get().compose(siteId -> {
