@@ -71,7 +71,8 @@ public final class WaitlineServer {
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     gcMetrics = bindJvmMetrics(BackendRegistries.getDefaultNow());
-    PgConnectOptions connect = connectOptions();
+    // each statement is parsed once per connection, not on every use (which also costs an implicit transaction)
+    PgConnectOptions connect = connectOptions().setCachePreparedStatements(true);
     String jdbc = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
     int applied = Migrations.migrate(jdbc, connect.getUser(), connect.getPassword());
     LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);

@@ -452,11 +452,19 @@ public final class QueueCommands {
     List<QueueEvent> committed = new ArrayList<>();
     return pool.withTransaction(c -> {
       Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
-      return work.apply(tx).compose(result -> hooked(c, tx.lastEntry, result)).map(result -> {
+      return work.apply(tx).compose(result -> announced(c, tx.events).map(result))
+          .compose(result -> hooked(c, tx.lastEntry, result)).map(result -> {
         committed.addAll(tx.events);
         return result;
       });
     }).onSuccess(result -> committed.forEach(publisher::publish));
+  }
+
+  /** The publisher's work in the transaction, event by event. */
+  private Future<Void> announced(SqlConnection c, List<QueueEvent> events) {
+    Future<?> chain = Future.succeededFuture();
+    for (QueueEvent event : events) chain = chain.compose(v -> publisher.inTransaction(c, event));
+    return chain.mapEmpty();
   }
 
   /** Runs the before-commit hook, if any, then answers {@code result}. */
