@@ -40,10 +40,12 @@ public final class AccessRule {
 
   private static Decision device(List<String> declared, Principal.Device d, String siteId) {
     if (!declared.contains(d.deviceKind().wire())) {
-      return Decision.refuse(Refusal.FORBIDDEN, "A " + d.deviceKind().wire() + " device may not do this; it needs a staff sign-in.");
+      return Decision.refuse(Refusal.FORBIDDEN,
+          "A " + d.deviceKind().wire() + " device may not do this; it needs a staff sign-in.");
     }
     if (siteId == null) {
-      return Decision.refuse(Refusal.FORBIDDEN, "A " + d.deviceKind().wire() + " device may only do this for its own site.");
+      return Decision.refuse(Refusal.FORBIDDEN,
+          "A " + d.deviceKind().wire() + " device may only do this for its own site.");
     }
     if (!siteId.equals(d.siteId())) {
       return Decision.refuse(Refusal.FORBIDDEN, "This " + d.deviceKind().wire() + " is enrolled at another site.");
@@ -61,9 +63,11 @@ public final class AccessRule {
     String needed = declared.stream().filter(w -> Role.fromWire(w).isPresent() || w.equals("staff"))
         .collect(Collectors.joining(" or "));
     String where = siteId == null ? "" : " at site " + siteId;
-    if (held.isEmpty()) return Decision.refuse(Refusal.FORBIDDEN, "You have no role" + where + "; this needs " + needed + ".");
+    if (held.isEmpty()) return Decision.refuse(Refusal.FORBIDDEN,
+        "You have no role" + where + "; this needs " + needed + ".");
     String have = held.stream().map(Role::wire).sorted().collect(Collectors.joining(", "));
-    return Decision.refuse(Refusal.FORBIDDEN, "Your role" + where + " (" + have + ") does not allow this; it needs " + needed + ".");
+    return Decision.refuse(Refusal.FORBIDDEN,
+        "Your role" + where + " (" + have + ") does not allow this; it needs " + needed + ".");
   }
 
   private static Set<Role> anySite(Principal.Staff s) {

@@ -35,11 +35,12 @@ public final class Devices {
     this.clock = clock;
   }
 
-  /** A new pairing code for a device of {@code kind} named {@code name} at {@code siteId} (refused for an unknown site). */
+  /** A new pairing code for a device of {@code kind} named {@code name} at {@code siteId}; refused for an unknown site. */
   public Future<Pairing> startPairing(String siteId, DeviceKind kind, String name, String createdBy) {
     String trimmed = name == null ? "" : name.trim();
     if (trimmed.isEmpty() || trimmed.length() > 80) {
-      return Future.failedFuture(new AccessException(Refusal.INVALID, "bad-request", "A device name is 1 to 80 characters."));
+      return Future.failedFuture(new AccessException(Refusal.INVALID, "bad-request",
+          "A device name is 1 to 80 characters."));
     }
     if (kind == null) {
       return Future.failedFuture(
@@ -145,7 +146,8 @@ public final class Devices {
   private static Future<Void> siteExists(SqlClient c, String siteId) {
     return c.preparedQuery("SELECT 1 FROM site WHERE id = $1").execute(Tuple.of(siteId))
         .compose(rs -> rs.size() == 0
-            ? Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found", "There is no site " + siteId + "."))
+            ? Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
+                "There is no site " + siteId + "."))
             : Future.succeededFuture());
   }
 

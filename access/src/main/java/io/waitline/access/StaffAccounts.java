@@ -147,8 +147,8 @@ public final class StaffAccounts {
   }
 
   /**
-   * The signed-in user changes their own password (refused, forbidden, when {@code current} is wrong). Sessions are left alone: the
-   * caller ends the others with {@link Sessions#closeOthers}.
+   * The signed-in user changes their own password (refused as forbidden when {@code current} is wrong). Sessions are
+   * left alone: the caller ends the others with {@link Sessions#closeOthers}.
    */
   public Future<StaffAccount> changePassword(UUID id, String current, String next) {
     return pool.preparedQuery("SELECT username, password_hash FROM staff_account WHERE id = $1").execute(Tuple.of(id))
@@ -297,7 +297,8 @@ public final class StaffAccounts {
   private static <T> Future<T> unknownSite(Throwable err) {
     // a site deleted between the check and the insert
     if (Sql.isState(err, "23503")) {
-      return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found", "A site named in the roles does not exist."));
+      return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
+          "A site named in the roles does not exist."));
     }
     return Future.failedFuture(err);
   }

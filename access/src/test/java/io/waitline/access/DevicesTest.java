@@ -113,7 +113,8 @@ class DevicesTest {
     AccessException site = refusal(w.devices.startPairing("atlantis", DeviceKind.DISPLAY, "TV", "admin"));
     assertThat(site.refusal()).isEqualTo(Refusal.NOT_FOUND);
     assertThat(site.getMessage()).isEqualTo("There is no site atlantis.");
-    assertThat(refusal(w.devices.startPairing(NORTH, DeviceKind.DISPLAY, " ", "admin")).refusal()).isEqualTo(Refusal.INVALID);
+    assertThat(refusal(w.devices.startPairing(NORTH, DeviceKind.DISPLAY, " ", "admin")).refusal())
+        .isEqualTo(Refusal.INVALID);
     assertThat(refusal(w.devices.list("atlantis")).refusal()).isEqualTo(Refusal.NOT_FOUND);
   }
 

@@ -117,7 +117,8 @@ class StaffAccountsTest {
     w.clock.advance(Duration.ofMinutes(16));
     // one more wrong password after the lock ended is the first of a new run, not the sixth
     assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
-    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal())
+        .isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.LOCKED);
   }
 
@@ -126,7 +127,8 @@ class StaffAccountsTest {
     w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     for (int i = 0; i < 4; i++) refusal(w.accounts.authenticate("dana", "wrong"));
     await(w.accounts.authenticate("dana", PASSWORD));
-    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal())
+        .isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
@@ -202,7 +204,8 @@ class StaffAccountsTest {
     assertThat(sameAsName.getMessage()).isEqualTo("The password must not be the username.");
     assertThat(refusal(w.accounts.create(new NewAccount("no spaces please", "Dana", PASSWORD, roles))).refusal())
         .isEqualTo(Refusal.INVALID);
-    assertThat(refusal(w.accounts.create(new NewAccount("dana", " ", PASSWORD, roles))).refusal()).isEqualTo(Refusal.INVALID);
+    assertThat(refusal(w.accounts.create(new NewAccount("dana", " ", PASSWORD, roles))).refusal())
+        .isEqualTo(Refusal.INVALID);
     assertThat(refusal(w.accounts.create(new NewAccount("dana", "Dana", PASSWORD, List.of()))).getMessage())
         .isEqualTo("Give the account at least one role.");
     AccessException unknownSite = refusal(w.accounts.create(new NewAccount("dana", "Dana", PASSWORD,
@@ -225,7 +228,8 @@ class StaffAccountsTest {
     assertThat(moved.roles()).containsExactlyInAnyOrder(new RoleGrant(Role.MANAGER, SOUTH),
         new RoleGrant(Role.FRONT_DESK, null));
     assertThat(await(w.accounts.get(a.id())).roles()).isEqualTo(moved.roles());
-    assertThat(refusal(w.accounts.update(java.util.UUID.randomUUID(), "X", null, null)).refusal()).isEqualTo(Refusal.NOT_FOUND);
+    assertThat(refusal(w.accounts.update(java.util.UUID.randomUUID(), "X", null, null)).refusal())
+        .isEqualTo(Refusal.NOT_FOUND);
   }
 
   @Test

@@ -43,8 +43,8 @@ class AuditInCommandTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     String entry = r.bodyAsJsonObject().getString("id");
     // xmin is the id of the transaction that wrote a row
-    Row audit = one("SELECT xmin::text AS tx, outcome, site_id FROM audit_log WHERE entry_id = $1 AND action = 'checkIn'",
-        entry);
+    Row audit = one("SELECT xmin::text AS tx, outcome, site_id FROM audit_log"
+        + " WHERE entry_id = $1 AND action = 'checkIn'", entry);
     assertThat(audit.getInteger("outcome")).isEqualTo(201);
     assertThat(audit.getString("site_id")).isEqualTo(TestApp.SITE);
     assertThat(one("SELECT xmin::text AS tx FROM entry WHERE id = $1", entry).getString("tx"))
@@ -65,7 +65,8 @@ class AuditInCommandTest {
     app.pool.query("CREATE TRIGGER refuse_call_audit BEFORE INSERT ON audit_log FOR EACH ROW"
         + " EXECUTE FUNCTION refuse_call_audit()").execute().await();
     try {
-      HttpResponse<Buffer> r = post("/api/v1/queues/" + queue + "/call-next", new JsonObject().put("calledTo", "Room 4"));
+      HttpResponse<Buffer> r = post("/api/v1/queues/" + queue + "/call-next",
+          new JsonObject().put("calledTo", "Room 4"));
 
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(500);
       QueueSnapshot after = app.snapshot(queue);

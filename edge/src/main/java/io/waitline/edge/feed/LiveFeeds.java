@@ -157,7 +157,8 @@ public final class LiveFeeds {
       if (caller instanceof Principal.Anonymous) return Future.failedFuture(AccessGuard.refuse(access, caller, null));
       AccessGuard.Credential credential = AccessGuard.credential(rc);
       if (credential.source() == AccessGuard.Source.COOKIE && !sameOrigin(rc)) {
-        return Future.failedFuture(new AccessException(Refusal.FORBIDDEN, "forbidden", "This live feed may only be opened from "
+        return Future.failedFuture(new AccessException(Refusal.FORBIDDEN, "forbidden",
+            "This live feed may only be opened from "
             + publicUrl + "'s own pages."));
       }
       return site.get().compose(siteId -> {

@@ -264,7 +264,8 @@ public final class AccessGuard {
     try {
       return UUID.fromString(value);
     } catch (IllegalArgumentException e) {
-      throw new AccessException(Refusal.INVALID, "bad-request", "The " + what + " id '" + value + "' is not a valid id.");
+      throw new AccessException(Refusal.INVALID, "bad-request",
+          "The " + what + " id '" + value + "' is not a valid id.");
     }
   }
 }

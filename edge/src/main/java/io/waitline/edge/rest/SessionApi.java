@@ -117,7 +117,8 @@ public final class SessionApi {
   private void changePassword(RoutingContext rc) {
     ActiveSession session = AccessGuard.session(rc);
     if (session == null || session.accountId() == null) {
-      throw new AccessException(Refusal.CONFLICT, "conflict", "Your password is kept by your organisation's sign-in service; "
+      throw new AccessException(Refusal.CONFLICT, "conflict",
+          "Your password is kept by your organisation's sign-in service; "
           + "change it there.");
     }
     JsonObject in = rc.body().asJsonObject();

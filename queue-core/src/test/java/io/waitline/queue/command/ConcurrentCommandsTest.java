@@ -118,8 +118,10 @@ class ConcurrentCommandsTest {
     List<Future<Entry>> bToA = new ArrayList<>();
     List<Future<Entry>> late = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      checkInsA.add(world.commands.checkIn(a.id(), new CheckIn(QueueWorld.patient("New A " + i), null, null, null), "k").map(LinkedEntry::entry));
-      checkInsB.add(world.commands.checkIn(b.id(), new CheckIn(QueueWorld.patient("New B " + i), null, null, null), "k").map(LinkedEntry::entry));
+      checkInsA.add(world.commands.checkIn(a.id(), new CheckIn(QueueWorld.patient("New A " + i), null, null, null), "k")
+          .map(LinkedEntry::entry));
+      checkInsB.add(world.commands.checkIn(b.id(), new CheckIn(QueueWorld.patient("New B " + i), null, null, null), "k")
+          .map(LinkedEntry::entry));
       callsA.add(world.commands.callNext(a.id(), "Desk A" + i, "d"));
       callsB.add(world.commands.callNext(b.id(), "Desk B" + i, "d"));
       aToB.add(world.commands.transfer(inA.get(11 - i).id(), b.id(), null, "d").map(LinkedEntry::entry));

@@ -56,8 +56,10 @@ class TransitionsTest {
             EnumSet.of(Status.CALLED, Status.IN_SERVICE, Status.NO_SHOW)),
         new Move("cancel", id -> c.cancel(id, "desk"), Status.CANCELLED, from(Status.CANCELLED)),
         new Move("leave", id -> c.leave(id, "patient"), Status.LEFT, from(Status.LEFT)),
-        new Move("arrive", id -> c.arrive(id, "kiosk").map(LinkedEntry::entry), Status.WAITING, EnumSet.of(Status.EXPECTED)),
-        new Move("transfer", id -> c.transfer(id, elsewhere.id(), null, "desk").map(LinkedEntry::entry), null, from(Status.TRANSFERRED)),
+        new Move("arrive", id -> c.arrive(id, "kiosk")
+            .map(LinkedEntry::entry), Status.WAITING, EnumSet.of(Status.EXPECTED)),
+        new Move("transfer", id -> c.transfer(id, elsewhere.id(), null, "desk")
+            .map(LinkedEntry::entry), null, from(Status.TRANSFERRED)),
         new Move("running late", id -> c.runningLate(id, "patient"), null,
             EnumSet.of(Status.EXPECTED, Status.WAITING)));
   }
