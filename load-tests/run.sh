@@ -233,6 +233,14 @@ fanout_section() {
   echo
 }
 
+table_end() { # a section's table rows from result file $1 by function $2, the note $3, the interpretation file $4
+  [[ -z $1 ]] || "$2" "$1"
+  echo
+  [[ -z $3 ]] || { echo "- $3"; echo; }
+  if [[ -f $4 ]]; then cat "$4"; fi
+  echo
+}
+
 desk_row() { # one table row per desk run of the result file
   jq -r '.runs[] |
     def lat(x): if x.count == 0 then "–" else "\(x.p50) / \(x.p90) / \(x.p99) / \(x.max)" end;
@@ -258,11 +266,7 @@ desks_section() {
   echo
   echo "| desks | queues | calls | calls/s | commands/s | call-next | check-in | calls per desk (min–max) | 409 nobody waiting | checked in | checks | ticket inversions | errors |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  [[ -z $desk_result ]] || desk_row "$desk_result"
-  echo
-  [[ -z $desk_note ]] || { echo "- $desk_note"; echo; }
-  if [[ -f load-tests/interpretation-desks.md ]]; then cat load-tests/interpretation-desks.md; fi
-  echo
+  table_end "$desk_result" desk_row "$desk_note" load-tests/interpretation-desks.md
 }
 
 replace_section() { # replaces the "## $1" section of $REPORT (up to the next "## ") with the file $2, or appends it
@@ -307,11 +311,7 @@ commands_section() {
   echo
   echo "| clients | Waitline commands/s | pgbench tps | commands/s ÷ tps | commits per command / per pgbench tx | rows read per command / per tx | WAL bytes per command / per tx | check-in | call-next | errors |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
-  [[ -z $command_result ]] || command_row "$command_result"
-  echo
-  [[ -z $command_note ]] || { echo "- $command_note"; echo; }
-  if [[ -f load-tests/interpretation-commands.md ]]; then cat load-tests/interpretation-commands.md; fi
-  echo
+  table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
 }
 
 section=$(mktemp)
