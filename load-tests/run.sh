@@ -6,10 +6,15 @@
 #   load-tests/run.sh                      # both: fan-out (100 500 1000 feeds, 50 calls each) and desks (1 2 4 8)
 #   BENCH=desks load-tests/run.sh          # only the desk throughput benchmark
 #   BENCH=fanout SIZES="100 200" CALLS=20 load-tests/run.sh
+#   BENCH=commands load-tests/run.sh       # check-in + call-next from 4 clients on 4 queues, beside pgbench
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
 # larger ones. Desks: one server; DESKS desks on one queue, then with a queue per desk, DESK_SECONDS each.
+# Commands: one server; pgbench (tpcb-like, COMMAND_CLIENTS clients) in a database of its own on the server's
+# embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
+# COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
+# SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +27,8 @@ MAX_SECONDS=${MAX_SECONDS:-900}          # per size / desk run, enforced by the 
 DESKS=${DESKS:-"1,2,4,8"}
 DESK_SECONDS=${DESK_SECONDS:-20}
 LINE=${LINE:-20}
+COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
+COMMAND_SECONDS=${COMMAND_SECONDS:-20}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -133,6 +140,58 @@ if [[ " $BENCH " == *" desks "* ]]; then
   fi
 fi
 
+command_result=
+command_note=
+if [[ " $BENCH " == *" commands "* ]]; then
+  echo "== commands: pgbench and Waitline, $COMMAND_CLIENTS clients, $COMMAND_SECONDS s each" >&2
+  start_server commands
+  pg_port=$(sed -n 4p "$data_dir/pg/postmaster.pid" 2>/dev/null || true)
+  pg() { psql -X -At -h localhost -p "$pg_port" -U postgres "$@"; }
+  # one database's counters and the server's WAL, as JSON; read from the postgres database so as not to count itself
+  stats_sql() {
+    echo "SELECT json_build_object('xactCommit', xact_commit, 'xactRollback', xact_rollback,
+      'rowsRead', tup_returned + tup_fetched, 'walBytes', (SELECT wal_bytes FROM pg_stat_wal))
+      FROM pg_stat_database WHERE datname = '$1'"
+  }
+  stats_sql pgbench >"$out/stats-pgbench.sql"
+  stats_sql waitline >"$out/stats-waitline.sql"
+  pgbench_json=null
+  probe=()
+  if [[ -n $pg_port ]] && command -v psql >/dev/null && pg -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
+    probe=(--probe "psql -X -At -h localhost -p $pg_port -U postgres -d postgres -f $out/stats-waitline.sql")
+    if command -v pgbench >/dev/null && pg -d postgres -c 'CREATE DATABASE pgbench' >/dev/null \
+        && pgbench -i -q -h localhost -p "$pg_port" -U postgres pgbench >"$out/pgbench-init.log" 2>&1; then
+      sleep 2
+      before=$(pg -d postgres -f "$out/stats-pgbench.sql")
+      timeout $((COMMAND_SECONDS + 120)) pgbench -c "$COMMAND_CLIENTS" -j 2 -T "$COMMAND_SECONDS" -h localhost \
+        -p "$pg_port" -U postgres pgbench >"$out/pgbench.log" 2>&1 || true
+      sleep 2 # pgbench's backends publish their statistics as they exit
+      after=$(pg -d postgres -f "$out/stats-pgbench.sql")
+      tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out/pgbench.log")
+      done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*$/\1/p' "$out/pgbench.log")
+      [[ -n $tps && -n $done_tx ]] && pgbench_json=$(jq -n --argjson b "$before" --argjson a "$after" \
+        --argjson tps "$tps" --argjson tx "$done_tx" '{tps: $tps, transactions: $tx, before: $b, after: $a}')
+    fi
+    [[ $pgbench_json != null ]] || command_note="pgbench could not run on the server's PostgreSQL (see $out/pgbench.log)."
+  else
+    command_note="The server's embedded PostgreSQL could not be reached with psql: no pgbench, no database counters."
+  fi
+  rc=0
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+    io.waitline.load.CommandBenchmark --base-url "$base" --username bench-admin --clients "$COMMAND_CLIENTS" \
+    --seconds "$COMMAND_SECONDS" --max-seconds "$MAX_SECONDS" "${probe[@]}" \
+    --out "$out/commands-waitline.json" >"$out/commands.log" 2>&1 || rc=$?
+  stop_server
+  if [[ -f $out/commands-waitline.json && $rc -le 1 ]]; then
+    jq --argjson pgbench "$pgbench_json" '. + {pgbench: $pgbench}' "$out/commands-waitline.json" >"$out/commands.json"
+    command_result=$out/commands.json
+    [[ $rc -eq 0 ]] || command_note="Errors occurred (see $out/commands.json). $command_note"
+  else
+    command_note="The run did not finish (exit $rc; see $out/commands.log)."
+    tail -5 "$out/commands.log" >&2
+  fi
+fi
+
 machine() { # the machine and the build measured
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
   echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
@@ -174,6 +233,14 @@ fanout_section() {
   echo
 }
 
+table_end() { # a section's table rows from result file $1 by function $2, the note $3, the interpretation file $4
+  [[ -z $1 ]] || "$2" "$1"
+  echo
+  [[ -z $3 ]] || { echo "- $3"; echo; }
+  if [[ -f $4 ]]; then cat "$4"; fi
+  echo
+}
+
 desk_row() { # one table row per desk run of the result file
   jq -r '.runs[] |
     def lat(x): if x.count == 0 then "–" else "\(x.p50) / \(x.p90) / \(x.p99) / \(x.max)" end;
@@ -199,11 +266,7 @@ desks_section() {
   echo
   echo "| desks | queues | calls | calls/s | commands/s | call-next | check-in | calls per desk (min–max) | 409 nobody waiting | checked in | checks | ticket inversions | errors |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  [[ -z $desk_result ]] || desk_row "$desk_result"
-  echo
-  [[ -z $desk_note ]] || { echo "- $desk_note"; echo; }
-  if [[ -f load-tests/interpretation-desks.md ]]; then cat load-tests/interpretation-desks.md; fi
-  echo
+  table_end "$desk_result" desk_row "$desk_note" load-tests/interpretation-desks.md
 }
 
 replace_section() { # replaces the "## $1" section of $REPORT (up to the next "## ") with the file $2, or appends it
@@ -220,6 +283,37 @@ replace_section() { # replaces the "## $1" section of $REPORT (up to the next "#
   mv "$tmp" "$REPORT"
 }
 
+command_row() { # the table row of the result file: Waitline, pgbench, and Waitline per pgbench
+  jq -r '
+    def per(s; n): if s == null or n == 0 then null else s / n end;
+    def delta(x; k): if x == null or x.before == null then null else x.after[k] - x.before[k] end;
+    def f(x; d): if x == null then "–" else ((x * d | round) / d | tostring) end;
+    def lat(x): if x.count == 0 then "–" else "\(x.p50) / \(x.p99)" end;
+    (.pgbench) as $pg | (.probe) as $w | ($pg.transactions) as $tx |
+    "| \(.clients) | \(.commandsPerSecond) | \(f($pg.tps; 1)) | \(if $pg == null then "–" else f(.commandsPerSecond / $pg.tps; 100) + "×" end) | \(f(per(delta($w; "xactCommit"); .commands); 100)) / \(f(per(delta($pg; "xactCommit"); $tx); 100)) | \(f(per(delta($w; "rowsRead"); .commands); 10)) / \(f(per(delta($pg; "rowsRead"); $tx); 10)) | \(f(per(delta($w; "walBytes"); .commands); 1)) / \(f(per(delta($pg; "walBytes"); $tx); 1)) | \(lat(.latencyMs.checkIn)) | \(lat(.latencyMs.callNext)) | \(.errors) |"' "$1"
+}
+
+commands_section() {
+  echo "## Commands: check-in and call-next beside pgbench"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=commands COMMAND_CLIENTS=$COMMAND_CLIENTS COMMAND_SECONDS=$COMMAND_SECONDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server with its embedded PostgreSQL. First pgbench (tpcb-like, scale 1, $COMMAND_CLIENTS clients, 2 threads,"
+  echo "$COMMAND_SECONDS s) in a database of its own on that same PostgreSQL; then, after 5 s of warm-up, $COMMAND_CLIENTS HTTP clients, each"
+  echo "on a queue of its own, each checking a walk-in in and calling next in a loop for $COMMAND_SECONDS s (a check-in and a call-next are"
+  echo "two commands). Commits, rows read (\`tup_returned + tup_fetched\`) and WAL per Waitline command and per pgbench"
+  echo "transaction are the differences of \`pg_stat_database\` (the \`waitline\` and \`pgbench\` databases) and \`pg_stat_wal\`"
+  echo "around each run, read after 11 s of quiet so PostgreSQL has published them. A commit here is any transaction,"
+  echo "read-only ones included. Latency in ms as p50 / p99."
+  echo
+  echo "| clients | Waitline commands/s | pgbench tps | commands/s ÷ tps | commits per command / per pgbench tx | rows read per command / per tx | WAL bytes per command / per tx | check-in | call-next | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
+}
+
 section=$(mktemp)
 if [[ ${#results[@]} -gt 0 || ( -n $fanout_sizes && ${#notes[@]} -gt 0 ) ]]; then
   fanout_section >"$section"
@@ -228,6 +322,10 @@ fi
 if [[ -n $desk_result || -n $desk_note ]]; then
   desks_section >"$section"
   replace_section "Desks" "$section"
+fi
+if [[ -n $command_result || -n $command_note ]]; then
+  commands_section >"$section"
+  replace_section "Commands" "$section"
 fi
 rm -f "$section"
 echo "Wrote $REPORT" >&2

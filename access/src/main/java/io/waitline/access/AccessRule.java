@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,12 +18,15 @@ import java.util.stream.Collectors;
 public final class AccessRule {
   private AccessRule() {}
 
-  /** Allowed, or refused with the HTTP status (401 no/invalid credential, 403 not permitted) and a sentence. */
-  public record Decision(boolean allowed, int status, String reason) {
-    static final Decision ALLOW = new Decision(true, 200, null);
+  /**
+   * Allowed, or refused ({@link Refusal#UNAUTHENTICATED} without a credential, {@link Refusal#FORBIDDEN} when the
+   * caller's may not) with a sentence.
+   */
+  public record Decision(boolean allowed, Refusal refusal, String reason) {
+    static final Decision ALLOW = new Decision(true, null, null);
 
-    static Decision refuse(int status, String reason) {
-      return new Decision(false, status, reason);
+    static Decision refuse(Refusal refusal, String reason) {
+      return new Decision(false, refusal, reason);
     }
   }
 
@@ -30,19 +34,21 @@ public final class AccessRule {
     if (declared.contains("public") || declared.contains("patient")) return Decision.ALLOW;
     if (caller instanceof Principal.Staff s) return staff(declared, s, siteId);
     if (caller instanceof Principal.Device d) return device(declared, d, siteId);
-    return Decision.refuse(401,
+    return Decision.refuse(Refusal.UNAUTHENTICATED,
         "Please sign in: this needs a staff sign-in" + (declaresDevice(declared) ? " or an enrolled device." : "."));
   }
 
   private static Decision device(List<String> declared, Principal.Device d, String siteId) {
     if (!declared.contains(d.deviceKind().wire())) {
-      return Decision.refuse(403, "A " + d.deviceKind().wire() + " device may not do this; it needs a staff sign-in.");
+      return Decision.refuse(Refusal.FORBIDDEN,
+          "A " + d.deviceKind().wire() + " device may not do this; it needs a staff sign-in.");
     }
     if (siteId == null) {
-      return Decision.refuse(403, "A " + d.deviceKind().wire() + " device may only do this for its own site.");
+      return Decision.refuse(Refusal.FORBIDDEN,
+          "A " + d.deviceKind().wire() + " device may only do this for its own site.");
     }
     if (!siteId.equals(d.siteId())) {
-      return Decision.refuse(403, "This " + d.deviceKind().wire() + " is enrolled at another site.");
+      return Decision.refuse(Refusal.FORBIDDEN, "This " + d.deviceKind().wire() + " is enrolled at another site.");
     }
     return Decision.ALLOW;
   }
@@ -57,9 +63,11 @@ public final class AccessRule {
     String needed = declared.stream().filter(w -> Role.fromWire(w).isPresent() || w.equals("staff"))
         .collect(Collectors.joining(" or "));
     String where = siteId == null ? "" : " at site " + siteId;
-    if (held.isEmpty()) return Decision.refuse(403, "You have no role" + where + "; this needs " + needed + ".");
+    if (held.isEmpty()) return Decision.refuse(Refusal.FORBIDDEN,
+        "You have no role" + where + "; this needs " + needed + ".");
     String have = held.stream().map(Role::wire).sorted().collect(Collectors.joining(", "));
-    return Decision.refuse(403, "Your role" + where + " (" + have + ") does not allow this; it needs " + needed + ".");
+    return Decision.refuse(Refusal.FORBIDDEN,
+        "Your role" + where + " (" + have + ") does not allow this; it needs " + needed + ".");
   }
 
   private static Set<Role> anySite(Principal.Staff s) {

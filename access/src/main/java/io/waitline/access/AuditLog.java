@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,11 +28,16 @@ public final class AuditLog {
 
   /** Appends one record, stamped with the current time. */
   public Future<Void> record(AuditEvent e) {
+    return record(pool, e);
+  }
+
+  /** Appends one record on {@code c}, e.g. in the transaction of the change it records. */
+  public Future<Void> record(SqlClient c, AuditEvent e) {
     if (e.actorKind() == null || e.action() == null) {
       return Future.failedFuture(new IllegalArgumentException("an audit record needs an actor kind and an action"));
     }
     String actorName = e.actorName() != null ? e.actorName() : e.actorKind();
-    return pool.preparedQuery("""
+    return c.preparedQuery("""
             INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, site_id, entry_id, outcome,
               remote_address, detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")

@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -34,15 +35,16 @@ public final class Devices {
     this.clock = clock;
   }
 
-  /** A new pairing code for a device of {@code kind} named {@code name} at {@code siteId} (404 unknown site). */
+  /** A new pairing code for a device of {@code kind} named {@code name} at {@code siteId}; refused for an unknown site. */
   public Future<Pairing> startPairing(String siteId, DeviceKind kind, String name, String createdBy) {
     String trimmed = name == null ? "" : name.trim();
     if (trimmed.isEmpty() || trimmed.length() > 80) {
-      return Future.failedFuture(new AccessException(400, "bad-request", "A device name is 1 to 80 characters."));
+      return Future.failedFuture(new AccessException(Refusal.INVALID, "bad-request",
+          "A device name is 1 to 80 characters."));
     }
     if (kind == null) {
       return Future.failedFuture(
-          new AccessException(400, "bad-request", "Say whether the device is a display or a kiosk."));
+          new AccessException(Refusal.INVALID, "bad-request", "Say whether the device is a display or a kiosk."));
     }
     Instant now = clock.instant();
     Instant expiresAt = now.plus(PAIRING_LIFETIME);
@@ -60,8 +62,8 @@ public final class Devices {
   }
 
   /**
-   * Enrols the device behind {@code code} (case and dashes do not matter): 404 when the code is not known, 410 when it
-   * expired or was used already.
+   * Enrols the device behind {@code code} (case and dashes do not matter): refused as not found when the code is not
+   * known, as gone when it expired or was used already.
    */
   public Future<PairedDevice> pair(String code) {
     String canonical = Tokens.canonicalCode(code);
@@ -77,11 +79,11 @@ public final class Devices {
           if (rs.size() == 0) return Future.failedFuture(unknownCode());
           Row p = rs.iterator().next();
           if (p.getOffsetDateTime("used_at") != null) {
-            return Future.failedFuture(new AccessException(410, "gone",
+            return Future.failedFuture(new AccessException(Refusal.GONE, "gone",
                 "This pairing code has been used already; each code works once. Ask an admin for a new one."));
           }
           if (!Sql.instant(p.getOffsetDateTime("expires_at")).isAfter(now)) {
-            return Future.failedFuture(new AccessException(410, "gone",
+            return Future.failedFuture(new AccessException(Refusal.GONE, "gone",
                 "This pairing code has expired (codes last 10 minutes). Ask an admin for a new one."));
           }
           return c.preparedQuery("UPDATE device_pairing SET used_at = $2 WHERE code_hash = $1")
@@ -113,7 +115,7 @@ public final class Devices {
         });
   }
 
-  /** Every device enrolled at the site, revoked ones included, oldest first (404 unknown site). */
+  /** Every device enrolled at the site, revoked ones included, oldest first (refused for an unknown site). */
   public Future<List<DeviceRecord>> list(String siteId) {
     return siteExists(pool, siteId)
         .compose(v -> pool.preparedQuery(
@@ -144,7 +146,8 @@ public final class Devices {
   private static Future<Void> siteExists(SqlClient c, String siteId) {
     return c.preparedQuery("SELECT 1 FROM site WHERE id = $1").execute(Tuple.of(siteId))
         .compose(rs -> rs.size() == 0
-            ? Future.failedFuture(new AccessException(404, "not-found", "There is no site " + siteId + "."))
+            ? Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
+                "There is no site " + siteId + "."))
             : Future.succeededFuture());
   }
 
@@ -156,11 +159,11 @@ public final class Devices {
   }
 
   private static AccessException unknownCode() {
-    return new AccessException(404, "not-found",
+    return new AccessException(Refusal.NOT_FOUND, "not-found",
         "This pairing code is not known. Check it against the code the admin was shown, or ask for a new one.");
   }
 
   private static AccessException unknownDevice(UUID id) {
-    return new AccessException(404, "not-found", "There is no device " + id + ".");
+    return new AccessException(Refusal.NOT_FOUND, "not-found", "There is no device " + id + ".");
   }
 }

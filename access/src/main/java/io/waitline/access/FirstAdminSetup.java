@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -46,8 +47,8 @@ public final class FirstAdminSetup {
   }
 
   /**
-   * Creates {@code admin} as an admin for every site (the roles given are ignored) and consumes the code. 409 once an
-   * admin exists, 403 for a wrong code, 400 for a weak password.
+   * Creates {@code admin} as an admin for every site (the roles given are ignored) and consumes the code. Refused as a
+   * conflict once an admin exists, as forbidden for a wrong code, as invalid for a weak password.
    */
   public Future<StaffAccount> complete(String code, NewAccount admin) {
     NewAccount account;
@@ -70,7 +71,7 @@ public final class FirstAdminSetup {
   private static Future<Void> check(io.vertx.sqlclient.SqlClient c, String codeHash) {
     return StaffAccounts.anyAdmin(c).compose(admin -> {
       if (admin) {
-        return Future.failedFuture(new AccessException(409, "conflict",
+        return Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
             "Setup is already done: an admin account exists. Sign in, or ask an admin for an account."));
       }
       return c.preparedQuery("SELECT 1 FROM setup_code WHERE code_hash = $1").execute(Tuple.of(codeHash))
@@ -85,7 +86,7 @@ public final class FirstAdminSetup {
   }
 
   private static AccessException wrongCode() {
-    return new AccessException(403, "forbidden",
+    return new AccessException(Refusal.FORBIDDEN, "forbidden",
         "The setup code is not right. Use the code the server printed at its first start (also in its data "
             + "directory, file setup-code).");
   }

@@ -87,10 +87,14 @@ public final class Sessions {
     if (token == null || !token.startsWith(TOKEN_PREFIX)) return Future.succeededFuture(Optional.empty());
     String hash = Tokens.sha256(token);
     Instant now = clock.instant();
+    // the session and, for a built-in account, the account as it is now: one statement
     return pool.preparedQuery("""
-            SELECT account_id, principal, csrf_token, kind, idle_expires_at, expires_at FROM staff_session
-            WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2
-              AND (idle_expires_at IS NULL OR idle_expires_at > $2)""")
+            SELECT s.account_id, s.principal, s.csrf_token, s.kind, s.idle_expires_at, s.expires_at, """
+            + StaffAccounts.ACCOUNT_COLUMNS + """
+
+            FROM staff_session s LEFT JOIN staff_account a ON a.id = s.account_id
+            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
+              AND (s.idle_expires_at IS NULL OR s.idle_expires_at > $2)""")
         .execute(Tuple.of(hash, Sql.odt(now)))
         .compose(rs -> {
           if (rs.size() == 0) return Future.succeededFuture(Optional.<ActiveSession>empty());
@@ -98,21 +102,19 @@ public final class Sessions {
           UUID accountId = r.getUUID("account_id");
           Instant expiresAt = Sql.instant(r.getOffsetDateTime("expires_at"));
           String csrf = r.getString("csrf_token");
-          Future<Optional<Principal.Staff>> principal = accountId == null
-              ? Future.succeededFuture(Optional.of(fromJson(r.getJsonObject("principal"), expiresAt)))
-              : StaffAccounts.load(pool, accountId, now)
-                  .map(a -> a.filter(acc -> !acc.disabled()).map(acc -> acc.principal(expiresAt)));
+          Optional<Principal.Staff> p = accountId == null
+              ? Optional.of(fromJson(r.getJsonObject("principal"), expiresAt))
+              : Optional.of(StaffAccounts.account(r, now)).filter(acc -> !acc.disabled())
+                  .map(acc -> acc.principal(expiresAt));
           Instant idle = Sql.instant(r.getOffsetDateTime("idle_expires_at"));
-          return principal.compose(p -> {
-            if (p.isEmpty()) return Future.succeededFuture(Optional.<ActiveSession>empty());
-            ActiveSession found = new ActiveSession(hash, p.get(), csrf, expiresAt, accountId);
-            if (!slide || idle == null || idle.isAfter(now.plus(IDLE).minus(SLIDE_EVERY))) {
-              return Future.succeededFuture(Optional.of(found));
-            }
-            return pool.preparedQuery("UPDATE staff_session SET idle_expires_at = $2 WHERE token_hash = $1")
-                .execute(Tuple.of(hash, Sql.odt(now.plus(IDLE))))
-                .map(v -> Optional.of(found));
-          });
+          if (p.isEmpty()) return Future.succeededFuture(Optional.<ActiveSession>empty());
+          ActiveSession found = new ActiveSession(hash, p.get(), csrf, expiresAt, accountId);
+          if (!slide || idle == null || idle.isAfter(now.plus(IDLE).minus(SLIDE_EVERY))) {
+            return Future.succeededFuture(Optional.of(found));
+          }
+          return pool.preparedQuery("UPDATE staff_session SET idle_expires_at = $2 WHERE token_hash = $1")
+              .execute(Tuple.of(hash, Sql.odt(now.plus(IDLE))))
+              .map(v -> Optional.of(found));
         });
   }
 

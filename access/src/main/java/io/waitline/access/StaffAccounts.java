@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,12 +34,13 @@ public final class StaffAccounts {
   private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,59}$");
   // one lock for every change that could remove the last admin, so two such changes cannot both pass the check
   private static final long ADMINS_LOCK = 0x5741_4954_4144_4d4eL;
-  private static final String SELECT = """
-      SELECT a.id, a.username, a.display_name, a.disabled, a.locked_until, a.last_sign_in_at, a.created_at,
+  /** An account {@code a} with its roles, as {@link #account(Row, Instant)} reads it. */
+  static final String ACCOUNT_COLUMNS = """
+      a.id, a.username, a.display_name, a.disabled, a.locked_until, a.last_sign_in_at, a.created_at,
         (SELECT coalesce(json_agg(json_build_object('role', r.role, 'siteId', r.site_id)
                   ORDER BY r.site_id NULLS FIRST, r.role), '[]'::json)
-           FROM staff_role r WHERE r.account_id = a.id) AS roles
-      FROM staff_account a""";
+           FROM staff_role r WHERE r.account_id = a.id) AS roles""";
+  private static final String SELECT = "SELECT " + ACCOUNT_COLUMNS + " FROM staff_account a";
   private static final String ACTIVE_EVERY_SITE_ADMINS = """
       SELECT count(*) FROM staff_account a JOIN staff_role r ON r.account_id = a.id
       WHERE r.role = 'admin' AND r.site_id IS NULL AND NOT a.disabled""";
@@ -57,7 +59,7 @@ public final class StaffAccounts {
     vertx.executeBlocking(hasher::dummyHash, false);
   }
 
-  /** Creates an account. 400 for a short password or bad input, 404 for an unknown site, 409 when the name is taken. */
+  /** Creates an account; refused for a short password or bad input, an unknown site, or a name that is taken. */
   public Future<StaffAccount> create(NewAccount account) {
     NewAccount a;
     try {
@@ -83,7 +85,7 @@ public final class StaffAccounts {
 
   /**
    * Changes the name, the roles (replacing them all) or the disabled flag; null leaves a field as it is. Disabling
-   * ends the account's sessions. Refuses (409) a change that would leave no active admin for every site.
+   * ends the account's sessions. Refuses (conflict) a change that would leave no active admin for every site.
    */
   public Future<StaffAccount> update(UUID id, String displayNameOrNull, List<RoleGrant> rolesOrNull,
       Boolean disabledOrNull) {
@@ -105,7 +107,7 @@ public final class StaffAccounts {
             .compose(rs -> rs.rowCount() == 0 ? Future.failedFuture(notFound(id)) : replaceRoles(c, id, roles))
             .compose(v -> c.query(ACTIVE_EVERY_SITE_ADMINS).execute())
             .compose(rs -> wasAdmin && rs.iterator().next().getLong(0) == 0
-                ? Future.failedFuture(new AccessException(409, "conflict",
+                ? Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
                     "This is the last active admin for every site; make another account admin before you "
                         + (Boolean.TRUE.equals(disabledOrNull) ? "disable" : "demote") + " this one."))
                 : Future.succeededFuture()))
@@ -145,8 +147,8 @@ public final class StaffAccounts {
   }
 
   /**
-   * The signed-in user changes their own password (403 when {@code current} is wrong). Sessions are left alone: the
-   * caller ends the others with {@link Sessions#closeOthers}.
+   * The signed-in user changes their own password (refused as forbidden when {@code current} is wrong). Sessions are
+   * left alone: the caller ends the others with {@link Sessions#closeOthers}.
    */
   public Future<StaffAccount> changePassword(UUID id, String current, String next) {
     return pool.preparedQuery("SELECT username, password_hash FROM staff_account WHERE id = $1").execute(Tuple.of(id))
@@ -161,7 +163,7 @@ public final class StaffAccounts {
           return verify(current, r.getString("password_hash"));
         })
         .compose(ok -> ok ? hash(next) : Future.failedFuture(
-            new AccessException(403, "forbidden", "Your current password is not right.")))
+            new AccessException(Refusal.FORBIDDEN, "forbidden", "Your current password is not right.")))
         .compose(hash -> pool.withTransaction(c -> c.preparedQuery(
                 "UPDATE staff_account SET password_hash = $2 WHERE id = $1").execute(Tuple.of(id, hash))
             .compose(v -> load(c, id, clock.instant()))
@@ -169,8 +171,9 @@ public final class StaffAccounts {
   }
 
   /**
-   * Checks a username and password. 401 with the same sentence for an unknown user, a wrong password or a disabled
-   * account (an unknown user costs one hash verify too, so timing does not tell); 423 while locked. Five wrong
+   * Checks a username and password. Refused (unauthenticated) with the same sentence for an unknown user, a wrong
+   * password or a disabled account (an unknown user costs one hash verify too, so timing does not tell); refused
+   * (locked) while locked. Five wrong
    * passwords in a row lock the account for 15 minutes; a success resets the count.
    */
   public Future<StaffAccount> authenticate(String username, String password) {
@@ -250,7 +253,7 @@ public final class StaffAccounts {
         .compose(v -> load(c, id, now))
         .map(Optional::get)
         .recover(err -> Sql.isState(err, Sql.UNIQUE_VIOLATION)
-            ? Future.failedFuture(new AccessException(409, "conflict",
+            ? Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
                 "The username " + a.username() + " is taken; choose another."))
             : Future.failedFuture(err))
         .recover(StaffAccounts::unknownSite);
@@ -276,7 +279,7 @@ public final class StaffAccounts {
         .mapEmpty();
   }
 
-  /** 404 naming the first site in {@code roles} that does not exist. */
+  /** Refused (not found) naming the first site in {@code roles} that does not exist. */
   private static Future<Void> checkSites(SqlClient c, List<RoleGrant> roles) {
     String[] sites = roles.stream().map(RoleGrant::siteId).filter(s -> s != null).distinct().toArray(String[]::new);
     if (sites.length == 0) return Future.succeededFuture();
@@ -284,7 +287,7 @@ public final class StaffAccounts {
       Set<String> known = new java.util.HashSet<>();
       for (Row r : rs) known.add(r.getString(0));
       for (String s : sites) {
-        if (!known.contains(s)) return Future.failedFuture(new AccessException(404, "not-found",
+        if (!known.contains(s)) return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
             "There is no site " + s + "."));
       }
       return Future.succeededFuture();
@@ -294,7 +297,8 @@ public final class StaffAccounts {
   private static <T> Future<T> unknownSite(Throwable err) {
     // a site deleted between the check and the insert
     if (Sql.isState(err, "23503")) {
-      return Future.failedFuture(new AccessException(404, "not-found", "A site named in the roles does not exist."));
+      return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
+          "A site named in the roles does not exist."));
     }
     return Future.failedFuture(err);
   }
@@ -310,7 +314,7 @@ public final class StaffAccounts {
         .execute(Tuple.of(accountId, Sql.odt(now))).mapEmpty();
   }
 
-  private static StaffAccount account(Row r, Instant now) {
+  static StaffAccount account(Row r, Instant now) {
     List<RoleGrant> roles = new ArrayList<>();
     for (Object o : r.getJsonArray("roles")) {
       JsonObject g = (JsonObject) o;
@@ -332,7 +336,7 @@ public final class StaffAccounts {
         phc == null ? hasher.dummyHash() : phc), false);
   }
 
-  /** The account with its username in canonical form, or a 400 saying what is wrong. */
+  /** The account with its username in canonical form, or refused (invalid) saying what is wrong. */
   static NewAccount validated(NewAccount a) {
     if (a == null) throw bad("Give a username, a display name, a password and roles.");
     String username = a.username() == null ? "" : a.username().trim().toLowerCase(Locale.ROOT);
@@ -371,22 +375,22 @@ public final class StaffAccounts {
   }
 
   private static AccessException bad(String sentence) {
-    return new AccessException(400, "bad-request", sentence);
+    return new AccessException(Refusal.INVALID, "bad-request", sentence);
   }
 
   static AccessException wrongCredentials() {
-    return new AccessException(401, "unauthenticated", WRONG_CREDENTIALS);
+    return new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated", WRONG_CREDENTIALS);
   }
 
   /** Says how long to wait in whole minutes (a clerk reads it, so no timestamps and no time zones). */
   private static AccessException locked(Instant until, Instant now) {
     long minutes = Math.max(1, (Duration.between(now, until).getSeconds() + 59) / 60);
-    return new AccessException(423, "locked", "This account is locked after " + MAX_FAILURES
+    return new AccessException(Refusal.LOCKED, "locked", "This account is locked after " + MAX_FAILURES
         + " failed sign-ins in a row. Try again in " + minutes + (minutes == 1 ? " minute" : " minutes")
         + ", or ask an admin to unlock it.");
   }
 
   private static AccessException notFound(UUID id) {
-    return new AccessException(404, "not-found", "There is no staff account " + id + ".");
+    return new AccessException(Refusal.NOT_FOUND, "not-found", "There is no staff account " + id + ".");
   }
 }

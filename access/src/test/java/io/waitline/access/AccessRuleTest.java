@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -32,7 +33,7 @@ class AccessRuleTest {
   void anonymousCallersAreAskedToSignInExceptOnPublicAndPatientOperations() {
     AccessRule.Decision refused = decide(List.of("front-desk"), Principal.ANONYMOUS, "north");
     assertThat(refused.allowed()).isFalse();
-    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(refused.reason()).contains("sign in");
     assertThat(decide(List.of("display", "front-desk"), Principal.ANONYMOUS, "north").reason())
         .contains("enrolled device");
@@ -47,17 +48,17 @@ class AccessRuleTest {
     assertThat(decide(board, NORTH_KIOSK, "north").allowed()).isTrue();
 
     AccessRule.Decision otherSite = decide(board, NORTH_DISPLAY, "south");
-    assertThat(otherSite.status()).isEqualTo(403);
+    assertThat(otherSite.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(otherSite.reason()).contains("another site");
 
     AccessRule.Decision wrongKind = decide(List.of("kiosk", "front-desk"), NORTH_DISPLAY, "north");
-    assertThat(wrongKind.status()).isEqualTo(403);
+    assertThat(wrongKind.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(wrongKind.reason()).contains("display device may not do this");
 
-    assertThat(decide(List.of("staff"), NORTH_DISPLAY, "north").status()).isEqualTo(403);
+    assertThat(decide(List.of("staff"), NORTH_DISPLAY, "north").refusal()).isEqualTo(Refusal.FORBIDDEN);
     // a request about no site is never a device's business
     AccessRule.Decision noSite = decide(board, NORTH_DISPLAY, null);
-    assertThat(noSite.status()).isEqualTo(403);
+    assertThat(noSite.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(noSite.reason()).isEqualTo("A display device may only do this for its own site.");
   }
 
@@ -66,11 +67,11 @@ class AccessRuleTest {
     Principal.Staff frontDeskNorth = staff("front-desk@north");
     assertThat(decide(List.of("front-desk", "manager"), frontDeskNorth, "north").allowed()).isTrue();
     AccessRule.Decision south = decide(List.of("front-desk", "manager"), frontDeskNorth, "south");
-    assertThat(south.status()).isEqualTo(403);
+    assertThat(south.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(south.reason()).isEqualTo("You have no role at site south; this needs front-desk or manager.");
 
     AccessRule.Decision wrongRole = decide(List.of("manager"), frontDeskNorth, "north");
-    assertThat(wrongRole.status()).isEqualTo(403);
+    assertThat(wrongRole.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(wrongRole.reason()).contains("(front-desk) does not allow this; it needs manager");
   }
 
@@ -92,18 +93,18 @@ class AccessRuleTest {
     Principal.Staff northAdmin = staff("admin@north");
     assertThat(decide(List.of("manager"), northAdmin, "north").allowed()).isTrue();
     assertThat(decide(List.of("admin"), northAdmin, "north").allowed()).isTrue();
-    assertThat(decide(List.of("manager"), northAdmin, "south").status()).isEqualTo(403);
+    assertThat(decide(List.of("manager"), northAdmin, "south").refusal()).isEqualTo(Refusal.FORBIDDEN);
     // site-less admin operations (accounts, first-class settings) need the admin role at every site
-    assertThat(decide(List.of("admin"), northAdmin, null).status()).isEqualTo(403);
+    assertThat(decide(List.of("admin"), northAdmin, null).refusal()).isEqualTo(Refusal.FORBIDDEN);
   }
 
   @Test
   void theStaffWordAcceptsAnyRoleAtTheSite() {
     assertThat(decide(List.of("staff"), staff("clinician@north"), "north").allowed()).isTrue();
-    assertThat(decide(List.of("staff"), staff("clinician@north"), "south").status()).isEqualTo(403);
+    assertThat(decide(List.of("staff"), staff("clinician@north"), "south").refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(decide(List.of("staff"), staff("manager@*"), "south").allowed()).isTrue();
     AccessRule.Decision nobody = decide(List.of("staff"), staff(), "north");
-    assertThat(nobody.status()).isEqualTo(403);
+    assertThat(nobody.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(nobody.reason()).isEqualTo("You have no role at site north; this needs staff.");
   }
 
@@ -111,7 +112,7 @@ class AccessRuleTest {
   void aRequestAboutNoSiteAcceptsARoleHeldAtAnySite() {
     assertThat(decide(List.of("staff"), staff("front-desk@south"), null).allowed()).isTrue();
     assertThat(decide(List.of("manager"), staff("manager@south"), null).allowed()).isTrue();
-    assertThat(decide(List.of("manager"), staff("front-desk@south"), null).status()).isEqualTo(403);
-    assertThat(decide(List.of("staff"), staff(), null).status()).isEqualTo(403);
+    assertThat(decide(List.of("manager"), staff("front-desk@south"), null).refusal()).isEqualTo(Refusal.FORBIDDEN);
+    assertThat(decide(List.of("staff"), staff(), null).refusal()).isEqualTo(Refusal.FORBIDDEN);
   }
 }

@@ -81,7 +81,7 @@ final class AccessWorld implements AutoCloseable {
       await(queues.createQueue(new ServiceQueue(queueId, siteId, "Lab", "L", OrderingRule.DEFAULT, 600, false, 1, 0)));
     }
     return await(queues.checkIn(queueId, new CheckIn(new Patient(name, null, mrn, null, null), Priority.NORMAL,
-        null, null), "test"));
+        null, null), "test")).entry();
   }
 
   Row row(String sql, Object... params) {

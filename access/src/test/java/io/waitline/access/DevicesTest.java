@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import static io.waitline.access.AccessWorld.NORTH;
 import static io.waitline.access.AccessWorld.SOUTH;
 import static io.waitline.access.AccessWorld.START;
@@ -52,7 +53,7 @@ class DevicesTest {
     Pairing p = pairing(NORTH, DeviceKind.KIOSK, "Entrance kiosk");
     await(w.devices.pair(p.code()));
     AccessException again = refusal(w.devices.pair(p.code()));
-    assertThat(again.status()).isEqualTo(410);
+    assertThat(again.refusal()).isEqualTo(Refusal.GONE);
     assertThat(again.getMessage()).contains("used already");
     assertThat(await(w.devices.list(NORTH))).hasSize(1);
   }
@@ -68,7 +69,7 @@ class DevicesTest {
         f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
         ok++;
       } catch (Exception e) {
-        assertThat(refusal(f).status()).isEqualTo(410);
+        assertThat(refusal(f).refusal()).isEqualTo(Refusal.GONE);
       }
     }
     assertThat(ok).isEqualTo(1);
@@ -80,7 +81,7 @@ class DevicesTest {
     Pairing p = pairing(NORTH, DeviceKind.DISPLAY, "Lobby TV");
     w.clock.advance(Duration.ofMinutes(10));
     AccessException expired = refusal(w.devices.pair(p.code()));
-    assertThat(expired.status()).isEqualTo(410);
+    assertThat(expired.refusal()).isEqualTo(Refusal.GONE);
     assertThat(expired.getMessage()).contains("expired");
     assertThat(await(w.devices.list(NORTH))).isEmpty();
   }
@@ -102,7 +103,7 @@ class DevicesTest {
     pairing(NORTH, DeviceKind.DISPLAY, "Lobby TV");
     for (String code : new String[] {"ZZZZ-ZZZZ", "ABC", "!!!!-????", "", null}) {
       AccessException unknown = refusal(w.devices.pair(code));
-      assertThat(unknown.status()).as(String.valueOf(code)).isEqualTo(404);
+      assertThat(unknown.refusal()).as(String.valueOf(code)).isEqualTo(Refusal.NOT_FOUND);
       assertThat(unknown.getMessage()).startsWith("This pairing code is not known");
     }
   }
@@ -110,10 +111,11 @@ class DevicesTest {
   @Test
   void pairingNeedsAKnownSiteAndAName() {
     AccessException site = refusal(w.devices.startPairing("atlantis", DeviceKind.DISPLAY, "TV", "admin"));
-    assertThat(site.status()).isEqualTo(404);
+    assertThat(site.refusal()).isEqualTo(Refusal.NOT_FOUND);
     assertThat(site.getMessage()).isEqualTo("There is no site atlantis.");
-    assertThat(refusal(w.devices.startPairing(NORTH, DeviceKind.DISPLAY, " ", "admin")).status()).isEqualTo(400);
-    assertThat(refusal(w.devices.list("atlantis")).status()).isEqualTo(404);
+    assertThat(refusal(w.devices.startPairing(NORTH, DeviceKind.DISPLAY, " ", "admin")).refusal())
+        .isEqualTo(Refusal.INVALID);
+    assertThat(refusal(w.devices.list("atlantis")).refusal()).isEqualTo(Refusal.NOT_FOUND);
   }
 
   @Test
@@ -130,8 +132,8 @@ class DevicesTest {
     assertThat(await(w.devices.revoke(paired.device().id())).revokedAt()).isEqualTo(revoked.revokedAt());
     assertThat(await(w.devices.list(NORTH))).extracting(DeviceRecord::name).containsExactly("Kiosk", "TV");
     assertThat(await(w.devices.get(paired.device().id())).revokedAt()).isNotNull();
-    assertThat(refusal(w.devices.revoke(UUID.randomUUID())).status()).isEqualTo(404);
-    assertThat(refusal(w.devices.get(UUID.randomUUID())).status()).isEqualTo(404);
+    assertThat(refusal(w.devices.revoke(UUID.randomUUID())).refusal()).isEqualTo(Refusal.NOT_FOUND);
+    assertThat(refusal(w.devices.get(UUID.randomUUID())).refusal()).isEqualTo(Refusal.NOT_FOUND);
   }
 
   @Test

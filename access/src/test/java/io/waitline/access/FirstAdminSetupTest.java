@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import static io.waitline.access.AccessWorld.NORTH;
 import static io.waitline.access.AccessWorld.await;
 import static io.waitline.access.AccessWorld.refusal;
@@ -35,7 +36,7 @@ class FirstAdminSetupTest {
 
     AccessException again = refusal(w.setup.complete(code, new NewAccount("root2", "Second", "another passphrase!",
         List.of())));
-    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.refusal()).isEqualTo(Refusal.CONFLICT);
     assertThat(await(w.setup.prepare())).isEmpty();
     assertThat(await(w.accounts.list())).hasSize(1);
   }
@@ -44,10 +45,10 @@ class FirstAdminSetupTest {
   void aWrongCodeIsRefusedAndCreatesNothing() {
     String code = await(w.setup.prepare()).orElseThrow();
     AccessException wrong = refusal(w.setup.complete("AAAA-BBBB-CCCC-DDDD-EEEE", admin));
-    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(wrong.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(wrong.getMessage()).startsWith("The setup code is not right.");
-    assertThat(refusal(w.setup.complete("not even a code!", admin)).status()).isEqualTo(403);
-    assertThat(refusal(w.setup.complete(null, admin)).status()).isEqualTo(403);
+    assertThat(refusal(w.setup.complete("not even a code!", admin)).refusal()).isEqualTo(Refusal.FORBIDDEN);
+    assertThat(refusal(w.setup.complete(null, admin)).refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(await(w.accounts.list())).isEmpty();
     // the right code still works afterwards, typed in lower case without dashes
     assertThat(await(w.setup.complete(code.toLowerCase().replace("-", ""), admin)).username()).isEqualTo("root");
@@ -58,7 +59,7 @@ class FirstAdminSetupTest {
     String first = await(w.setup.prepare()).orElseThrow();
     String second = await(w.setup.prepare()).orElseThrow();
     assertThat(second).isNotEqualTo(first);
-    assertThat(refusal(w.setup.complete(first, admin)).status()).isEqualTo(403);
+    assertThat(refusal(w.setup.complete(first, admin)).refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(w.row("SELECT code_hash FROM setup_code").getString(0)).hasSize(64).isNotEqualTo(second);
     assertThat(await(w.setup.complete(second, admin)).username()).isEqualTo("root");
   }
@@ -67,7 +68,7 @@ class FirstAdminSetupTest {
   void aWeakPasswordIsRefusedAndTheCodeIsKept() {
     String code = await(w.setup.prepare()).orElseThrow();
     AccessException weak = refusal(w.setup.complete(code, new NewAccount("root", "Admin", "short", List.of())));
-    assertThat(weak.status()).isEqualTo(400);
+    assertThat(weak.refusal()).isEqualTo(Refusal.INVALID);
     assertThat(await(w.setup.complete(code, admin)).username()).isEqualTo("root");
   }
 
@@ -76,6 +77,6 @@ class FirstAdminSetupTest {
     w.account("admin", new RoleGrant(Role.ADMIN, null));
     assertThat(await(w.setup.needed())).isFalse();
     assertThat(await(w.setup.prepare())).isEmpty();
-    assertThat(refusal(w.setup.complete("AAAA-BBBB-CCCC-DDDD-EEEE", admin)).status()).isEqualTo(409);
+    assertThat(refusal(w.setup.complete("AAAA-BBBB-CCCC-DDDD-EEEE", admin)).refusal()).isEqualTo(Refusal.CONFLICT);
   }
 }

@@ -1,5 +1,6 @@
 package io.waitline.access;
 
+import io.waitline.access.AccessException.Refusal;
 import static io.waitline.access.AccessWorld.NORTH;
 import static io.waitline.access.AccessWorld.PASSWORD;
 import static io.waitline.access.AccessWorld.SOUTH;
@@ -55,7 +56,7 @@ class StaffAccountsTest {
     await(w.accounts.update(a.id(), null, null, true));
     AccessException disabled = refusal(w.accounts.authenticate("dana", PASSWORD));
     for (AccessException e : List.of(unknown, wrong, disabled)) {
-      assertThat(e.status()).isEqualTo(401);
+      assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
       assertThat(e.getMessage()).isEqualTo("The username or password is not right.");
     }
   }
@@ -90,15 +91,15 @@ class StaffAccountsTest {
   void fiveWrongPasswordsInARowLockTheAccountForFifteenMinutes() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     for (int i = 1; i <= 4; i++) {
-      assertThat(refusal(w.accounts.authenticate("dana", "wrong " + i)).status()).isEqualTo(401);
+      assertThat(refusal(w.accounts.authenticate("dana", "wrong " + i)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     }
     AccessException fifth = refusal(w.accounts.authenticate("dana", "wrong 5"));
-    assertThat(fifth.status()).isEqualTo(423);
+    assertThat(fifth.refusal()).isEqualTo(Refusal.LOCKED);
     assertThat(fifth.getMessage()).contains("Try again in 15 minutes");
 
     w.clock.advance(Duration.ofMinutes(14));
     AccessException stillLocked = refusal(w.accounts.authenticate("dana", PASSWORD));
-    assertThat(stillLocked.status()).isEqualTo(423);
+    assertThat(stillLocked.refusal()).isEqualTo(Refusal.LOCKED);
     assertThat(stillLocked.type()).isEqualTo("locked");
     assertThat(stillLocked.getMessage()).contains("Try again in 1 minute,");
     assertThat(await(w.accounts.get(a.id())).lockedUntil()).isEqualTo(AccessWorld.START.plus(Duration.ofMinutes(15)));
@@ -115,9 +116,10 @@ class StaffAccountsTest {
     for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
     w.clock.advance(Duration.ofMinutes(16));
     // one more wrong password after the lock ended is the first of a new run, not the sixth
-    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(401);
-    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(401);
-    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(423);
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal())
+        .isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.LOCKED);
   }
 
   @Test
@@ -125,7 +127,8 @@ class StaffAccountsTest {
     w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     for (int i = 0; i < 4; i++) refusal(w.accounts.authenticate("dana", "wrong"));
     await(w.accounts.authenticate("dana", PASSWORD));
-    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).status()).isEqualTo(401);
+    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal())
+        .isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
@@ -145,18 +148,18 @@ class StaffAccountsTest {
     // four at once: none may be lost, none locks
     List<Future<StaffAccount>> four = new ArrayList<>();
     for (int i = 0; i < 4; i++) four.add(w.accounts.authenticate("dana", "wrong " + i));
-    for (Future<StaffAccount> f : four) assertThat(refusal(f).status()).isEqualTo(401);
+    for (Future<StaffAccount> f : four) assertThat(refusal(f).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0)).isEqualTo(4);
 
     // a burst after an unlock: only the first four failures may be answered as mere wrong passwords
     await(w.accounts.unlock(a.id()));
     List<Future<StaffAccount>> burst = new ArrayList<>();
     for (int i = 0; i < 16; i++) burst.add(w.accounts.authenticate("dana", "wrong " + i));
-    long wrong = burst.stream().filter(f -> refusal(f).status() == 401).count();
+    long wrong = burst.stream().filter(f -> refusal(f).refusal() == Refusal.UNAUTHENTICATED).count();
     assertThat(wrong).isLessThanOrEqualTo(4);
     assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0))
         .isGreaterThanOrEqualTo(5);
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(423);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.LOCKED);
   }
 
   @Test
@@ -172,7 +175,7 @@ class StaffAccountsTest {
     assertThat(await(w.sessions.find(token.token()))).isEmpty();
     assertThat(w.row("SELECT count(*) FROM staff_session WHERE account_id = $1 AND revoked_at IS NULL", a.id())
         .getLong(0)).isZero();
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(401);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
 
     // enabling again does not bring old sessions back
     await(w.accounts.update(a.id(), null, null, false));
@@ -185,7 +188,7 @@ class StaffAccountsTest {
     w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     AccessException taken = refusal(w.accounts.create(new NewAccount("DANA", "Another Dana", PASSWORD,
         List.of(new RoleGrant(Role.CLINICIAN, SOUTH)))));
-    assertThat(taken.status()).isEqualTo(409);
+    assertThat(taken.refusal()).isEqualTo(Refusal.CONFLICT);
     assertThat(taken.getMessage()).isEqualTo("The username dana is taken; choose another.");
     assertThat(await(w.accounts.list())).extracting(StaffAccount::username).containsExactly("dana");
   }
@@ -194,19 +197,20 @@ class StaffAccountsTest {
   void weakPasswordsAndBadInputAreRefusedWithASentence() {
     List<RoleGrant> roles = List.of(new RoleGrant(Role.CLINICIAN, NORTH));
     AccessException shortPw = refusal(w.accounts.create(new NewAccount("dana", "Dana", "elevenchars", roles)));
-    assertThat(shortPw.status()).isEqualTo(400);
+    assertThat(shortPw.refusal()).isEqualTo(Refusal.INVALID);
     assertThat(shortPw.getMessage()).isEqualTo("A password needs at least 12 characters.");
     AccessException sameAsName = refusal(w.accounts.create(
         new NewAccount("dana.reyes.nurse", "Dana", "Dana.Reyes.Nurse", roles)));
     assertThat(sameAsName.getMessage()).isEqualTo("The password must not be the username.");
-    assertThat(refusal(w.accounts.create(new NewAccount("no spaces please", "Dana", PASSWORD, roles))).status())
-        .isEqualTo(400);
-    assertThat(refusal(w.accounts.create(new NewAccount("dana", " ", PASSWORD, roles))).status()).isEqualTo(400);
+    assertThat(refusal(w.accounts.create(new NewAccount("no spaces please", "Dana", PASSWORD, roles))).refusal())
+        .isEqualTo(Refusal.INVALID);
+    assertThat(refusal(w.accounts.create(new NewAccount("dana", " ", PASSWORD, roles))).refusal())
+        .isEqualTo(Refusal.INVALID);
     assertThat(refusal(w.accounts.create(new NewAccount("dana", "Dana", PASSWORD, List.of()))).getMessage())
         .isEqualTo("Give the account at least one role.");
     AccessException unknownSite = refusal(w.accounts.create(new NewAccount("dana", "Dana", PASSWORD,
         List.of(new RoleGrant(Role.CLINICIAN, "atlantis")))));
-    assertThat(unknownSite.status()).isEqualTo(404);
+    assertThat(unknownSite.refusal()).isEqualTo(Refusal.NOT_FOUND);
     assertThat(unknownSite.getMessage()).isEqualTo("There is no site atlantis.");
     assertThat(await(w.accounts.list())).isEmpty();
   }
@@ -224,18 +228,19 @@ class StaffAccountsTest {
     assertThat(moved.roles()).containsExactlyInAnyOrder(new RoleGrant(Role.MANAGER, SOUTH),
         new RoleGrant(Role.FRONT_DESK, null));
     assertThat(await(w.accounts.get(a.id())).roles()).isEqualTo(moved.roles());
-    assertThat(refusal(w.accounts.update(java.util.UUID.randomUUID(), "X", null, null)).status()).isEqualTo(404);
+    assertThat(refusal(w.accounts.update(java.util.UUID.randomUUID(), "X", null, null)).refusal())
+        .isEqualTo(Refusal.NOT_FOUND);
   }
 
   @Test
   void theLastActiveAdminForEverySiteCannotBeDisabledOrDemoted() {
     StaffAccount admin = w.account("admin", new RoleGrant(Role.ADMIN, null));
     AccessException disable = refusal(w.accounts.update(admin.id(), null, null, true));
-    assertThat(disable.status()).isEqualTo(409);
+    assertThat(disable.refusal()).isEqualTo(Refusal.CONFLICT);
     assertThat(disable.getMessage()).contains("last active admin");
     AccessException demote = refusal(w.accounts.update(admin.id(), null, List.of(new RoleGrant(Role.ADMIN, NORTH)),
         null));
-    assertThat(demote.status()).isEqualTo(409);
+    assertThat(demote.refusal()).isEqualTo(Refusal.CONFLICT);
     assertThat(await(w.accounts.get(admin.id())).roles()).containsExactly(new RoleGrant(Role.ADMIN, null));
     assertThat(await(w.accounts.anyAdmin())).isTrue();
 
@@ -268,22 +273,22 @@ class StaffAccountsTest {
 
     await(w.accounts.resetPassword(a.id(), "a brand new passphrase"));
     assertThat(await(w.sessions.find(s.token()))).isEmpty();
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(401);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase")).id()).isEqualTo(a.id());
-    assertThat(refusal(w.accounts.resetPassword(a.id(), "short")).status()).isEqualTo(400);
+    assertThat(refusal(w.accounts.resetPassword(a.id(), "short")).refusal()).isEqualTo(Refusal.INVALID);
   }
 
   @Test
   void changingOnesOwnPasswordNeedsTheCurrentOne() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     AccessException wrong = refusal(w.accounts.changePassword(a.id(), "not it", "a brand new passphrase"));
-    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(wrong.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(wrong.getMessage()).isEqualTo("Your current password is not right.");
-    assertThat(refusal(w.accounts.changePassword(a.id(), PASSWORD, "dana")).status()).isEqualTo(400);
+    assertThat(refusal(w.accounts.changePassword(a.id(), PASSWORD, "dana")).refusal()).isEqualTo(Refusal.INVALID);
 
     await(w.accounts.changePassword(a.id(), PASSWORD, "a brand new passphrase"));
     assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase")).id()).isEqualTo(a.id());
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).status()).isEqualTo(401);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test

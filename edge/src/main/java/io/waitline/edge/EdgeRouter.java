@@ -43,7 +43,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 /**
  * Builds the HTTP edge: the REST API generated from {@code openapi.yaml} (requests validated against it), the
@@ -132,16 +131,16 @@ public final class EdgeRouter {
     ops.put("setStaffOnDuty", api::setStaff);
     ops.put("getEntry", api::getEntry);
     ops.put("transfer", api::transfer);
-    Map<String, BiFunction<java.util.UUID, String, Future<io.waitline.queue.Entry>>> entryOps = Map.of(
-        "arrive", commands::arrive,
-        "recall", commands::recall,
-        "startService", commands::startService,
-        "complete", commands::complete,
-        "noShow", commands::noShow,
-        "requeue", commands::requeue,
-        "markLeft", commands::leave,
-        "cancel", commands::cancel,
-        "undo", commands::undo);
+    Map<String, QueueApi.EntryCommand> entryOps = Map.of(
+        "arrive", (c, id, actor) -> c.arrive(id, actor).map(io.waitline.queue.LinkedEntry::entry),
+        "recall", QueueCommands::recall,
+        "startService", QueueCommands::startService,
+        "complete", QueueCommands::complete,
+        "noShow", QueueCommands::noShow,
+        "requeue", QueueCommands::requeue,
+        "markLeft", QueueCommands::leave,
+        "cancel", QueueCommands::cancel,
+        "undo", QueueCommands::undo);
     entryOps.forEach((op, cmd) -> ops.put(op, rc -> api.onEntry(rc, cmd)));
     ops.put("getVisit", visits::get);
     ops.put("visitRunningLate", visits::runningLate);

@@ -219,7 +219,9 @@ public final class WaitlineNode {
   /** Migrates, wires and starts the node; listening once this returns. Blocking: call from main or a test. */
   public static WaitlineNode start(Vertx vertx, Options o) {
     migrate(o.database);
-    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(o.poolSize)).connectingTo(o.database)
+    // each statement is parsed once per connection, not on every use (which also costs an implicit transaction)
+    PgConnectOptions cached = new PgConnectOptions(o.database).setCachePreparedStatements(true);
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(o.poolSize)).connectingTo(cached)
         .using(vertx).build();
     Notifications notifications = Notifications.create(vertx, pool, o.notifications);
     QueueStore store = new QueueStore();

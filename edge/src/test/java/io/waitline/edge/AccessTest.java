@@ -362,7 +362,7 @@ class AccessTest {
   private static Entry expected() {
     return app.commands.expect(GENERAL, new CheckIn(new Patient("Expectant " + counter.incrementAndGet() + " "
         + SURNAME, null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)), null), "test")
-        .await();
+        .await().entry();
   }
 
   private static JsonObject patientBody() {

@@ -420,7 +420,7 @@ class AuthorizationMatrixTest {
     REQUESTS.put("getEntry", () -> Call.id(waiting().id(), null));
     REQUESTS.put("arrive", () -> Call.id(app.commands.expect(GENERAL, new CheckIn(new Patient("Matrix Expected "
         + counter.incrementAndGet(), null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)),
-        null), "test").await().id(), null));
+        null), "test").await().entry().id(), null));
     REQUESTS.put("recall", () -> Call.id(called().id(), null));
     REQUESTS.put("startService", () -> Call.id(called().id(), null));
     REQUESTS.put("complete", () -> {

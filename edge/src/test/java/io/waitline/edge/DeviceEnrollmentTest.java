@@ -167,7 +167,7 @@ class DeviceEnrollmentTest {
     String path = "/api/v1/sites/" + SITE + "/kiosk/check-ins";
 
     HttpResponse<Buffer> r = as(kiosk, HttpMethod.POST, path)
-        .sendJsonObject(new JsonObject().put("appointment", expected.id().toString())).await();
+        .sendJsonObject(new JsonObject().put("appointment", expected.entry().id().toString())).await();
 
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getString("status")).isEqualTo("waiting");
@@ -175,14 +175,14 @@ class DeviceEnrollmentTest {
     assertThat(r.bodyAsString()).doesNotContain("Qrcode");
     // scanned again: no longer expected, so no second ticket
     assertThat(problem(as(kiosk, HttpMethod.POST, path).sendJsonObject(new JsonObject()
-        .put("appointment", expected.id().toString())).await(), 404).getString("detail"))
+        .put("appointment", expected.entry().id().toString())).await(), 404).getString("detail"))
         .isEqualTo(KioskApi.NO_CODE_MATCH);
     // another site's appointment is not found here
     String otherSite = app.newSite();
     var elsewhere = app.commands.expect(otherSite + "-a", new CheckIn(new Patient("Olga Other", null, null, null,
         null), Priority.NORMAL, app.clock.instant(), null), "test").await();
     problem(as(kiosk, HttpMethod.POST, path).sendJsonObject(new JsonObject()
-        .put("appointment", elsewhere.id().toString())).await(), 404);
+        .put("appointment", elsewhere.entry().id().toString())).await(), 404);
     // neither way, or both ways at once, is a sentence
     assertThat(problem(as(kiosk, HttpMethod.POST, path).sendJsonObject(new JsonObject()).await(), 400)
         .getString("detail")).isEqualTo(KioskApi.WHICH);

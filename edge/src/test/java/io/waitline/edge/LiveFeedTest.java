@@ -14,6 +14,7 @@ import io.waitline.access.PairedDevice;
 import io.waitline.access.Role;
 import io.waitline.access.StaffAccount;
 import io.waitline.queue.Entry;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.command.CheckIn;
@@ -97,7 +98,7 @@ class LiveFeedTest {
       List<Future<Entry>> checkIns = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         checkIns.add(app.commands.checkIn(queue, new CheckIn(new Patient("Racer " + i, null, null, null, null),
-            Priority.NORMAL, null, null), "test"));
+            Priority.NORMAL, null, null), "test").map(LinkedEntry::entry));
       }
       Future.all(checkIns).await();
 

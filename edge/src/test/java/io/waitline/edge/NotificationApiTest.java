@@ -204,7 +204,7 @@ class NotificationApiTest {
 
   private static Entry checkIn(String name) {
     return commands.checkIn("general", new CheckIn(new Patient(name, null, null, "+447700900111", null),
-        Priority.NORMAL, null, null), "test").await();
+        Priority.NORMAL, null, null), "test").await().entry();
   }
 
   private static String visitToken(Entry e) {

@@ -187,7 +187,7 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
 
   Entry checkIn(String queueId, String name) {
     return commands.checkIn(queueId, new CheckIn(new Patient(name, null, null, null, null), Priority.NORMAL, null,
-        null), "test").await();
+        null), "test").await().entry();
   }
 
   String visitToken(Entry e) {

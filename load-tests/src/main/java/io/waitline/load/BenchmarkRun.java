@@ -71,6 +71,24 @@ final class BenchmarkRun {
     System.exit(exit);
   }
 
+  /** Work of a benchmark's thread. */
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /** A started thread running {@code work}; anything it throws is an error of the run, not a crash. */
+  static Thread thread(Feeds.Errors errors, Work work) {
+    Thread t = new Thread(() -> {
+      try {
+        work.run();
+      } catch (Exception e) {
+        errors.add(String.format(Locale.ROOT, "%s: %s", Thread.currentThread().getName(), e.getMessage()));
+      }
+    });
+    t.start();
+    return t;
+  }
+
   static void log(String format, Object... args) {
     System.err.println(Instant.now() + " " + String.format(Locale.ROOT, format, args));
   }

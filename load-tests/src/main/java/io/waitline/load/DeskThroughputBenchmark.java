@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -101,7 +100,7 @@ public final class DeskThroughputBenchmark {
       Api a = client(clients);
       LatencyStats stats = new LatencyStats();
       checkInStats.add(stats);
-      threads.add(thread(errors, () -> {
+      threads.add(BenchmarkRun.thread(errors, () -> {
         go.await();
         while (!stop.get()) {
           if (!room.get(queueId).tryAcquire(20, TimeUnit.MILLISECONDS)) continue;
@@ -118,7 +117,7 @@ public final class DeskThroughputBenchmark {
       Api a = client(clients);
       LatencyStats stats = new LatencyStats();
       callStats.add(stats);
-      threads.add(thread(errors, () -> {
+      threads.add(BenchmarkRun.thread(errors, () -> {
         go.await();
         while (!stop.get()) {
           long t0 = System.nanoTime();
@@ -222,22 +221,5 @@ public final class DeskThroughputBenchmark {
     WebClient web = WebClient.create(vertx);
     clients.add(web);
     return api.onClient(web);
-  }
-
-  private interface Work {
-    void run() throws Exception;
-  }
-
-  /** A started thread running {@code work}; anything it throws is an error of the run, not a crash. */
-  private static Thread thread(Errors errors, Work work) {
-    Thread t = new Thread(() -> {
-      try {
-        work.run();
-      } catch (Exception e) {
-        errors.add(String.format(Locale.ROOT, "%s: %s", Thread.currentThread().getName(), e.getMessage()));
-      }
-    });
-    t.start();
-    return t;
   }
 }

@@ -68,7 +68,7 @@ class AlertsTest extends SmsAndEmailSetup {
     twilio.accepted.clear();
 
     world.await(world.commands.pause(q, true, "test"));
-    Entry moved = world.await(world.commands.transfer(b.id(), lab, null, "test"));
+    Entry moved = world.await(world.commands.transfer(b.id(), lab, null, "test")).entry();
     world.drain(notifications);
 
     assertThat(twilio.accepted).extracting(FakeTwilio.Sms::body)

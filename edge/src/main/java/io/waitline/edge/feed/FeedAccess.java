@@ -51,8 +51,8 @@ final class FeedAccess {
       if (caller instanceof Principal.Anonymous) return Future.failedFuture(AccessGuard.refuse(access, caller, null));
       AccessGuard.Credential credential = AccessGuard.credential(rc);
       if (credential.source() == AccessGuard.Source.COOKIE && !sameOrigin(rc)) {
-        return Future.failedFuture(new AccessException(403, "forbidden", "This live feed may only be opened from "
-            + publicUrl + "'s own pages."));
+        return Future.failedFuture(new AccessException(AccessException.Refusal.FORBIDDEN, "forbidden",
+            "This live feed may only be opened from " + publicUrl + "'s own pages."));
       }
       return site.get().compose(siteId -> {
         Caller.site(rc, siteId);

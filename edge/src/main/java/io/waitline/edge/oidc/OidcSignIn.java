@@ -1,5 +1,6 @@
 package io.waitline.edge.oidc;
 
+import io.waitline.access.AccessException.Refusal;
 import io.waitline.edge.pipeline.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -122,7 +123,8 @@ public final class OidcSignIn {
    */
   public Future<Principal.Staff> validate(String bearerJwt) {
     if (bearerJwt == null || bearerJwt.isBlank()) {
-      return Future.failedFuture(new AccessException(401, "unauthenticated", "No access token was sent."));
+      return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated",
+          "No access token was sent."));
     }
     return Future.<Void>succeededFuture()
         .compose(v -> auth.authenticate(new TokenCredentials(bearerJwt)))
@@ -169,17 +171,21 @@ public final class OidcSignIn {
     String code = query.get("code");
     String error = query.get("error");
     if (flow == null || flow.startedAt() + FLOW_SECONDS < Instant.now().getEpochSecond()) {
-      refuse(rc, new AccessException(400, "sign-in-expired", "This sign-in is no longer valid: it was started more "
+      refuse(rc, new AccessException(Refusal.INVALID, "sign-in-expired",
+          "This sign-in is no longer valid: it was started more "
           + "than 10 minutes ago or in another browser. Start again at " + LOGIN_PATH + "."));
     } else if (!constantTimeEquals(flow.state(), query.get("state"))) {
-      refuse(rc, new AccessException(400, "state-mismatch", "This sign-in answer does not belong to the sign-in "
+      refuse(rc, new AccessException(Refusal.INVALID, "state-mismatch",
+          "This sign-in answer does not belong to the sign-in "
           + "this browser started, so it was ignored. Start again at " + LOGIN_PATH + "."));
     } else if (error != null) {
       String why = query.get("error_description") == null ? error : query.get("error_description");
-      refuse(rc, new AccessException(401, "sign-in-refused", "The identity provider did not sign you in ("
+      refuse(rc, new AccessException(Refusal.UNAUTHENTICATED, "sign-in-refused",
+          "The identity provider did not sign you in ("
           + clip(why) + "). Start again at " + LOGIN_PATH + "."));
     } else if (code == null || code.isBlank()) {
-      refuse(rc, new AccessException(400, "bad-request", "The identity provider's answer has no sign-in code. "
+      refuse(rc, new AccessException(Refusal.INVALID, "bad-request",
+          "The identity provider's answer has no sign-in code. "
           + "Start again at " + LOGIN_PATH + "."));
     } else {
       exchange(code, flow)
@@ -206,18 +212,21 @@ public final class OidcSignIn {
         .transform(ar -> {
           if (ar.failed()) {
             LOG.warn("The identity provider refused a sign-in code: {}", ar.cause().getMessage());
-            return Future.failedFuture(new AccessException(401, "sign-in-refused", "The identity provider did not "
+            return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "sign-in-refused",
+                "The identity provider did not "
                 + "accept the sign-in (" + clip(ar.cause().getMessage()) + "). Start again at " + LOGIN_PATH + "."));
           }
           User user = ar.result();
           JsonObject idToken = user.attributes().getJsonObject("idToken");
           if (idToken == null || !constantTimeEquals(flow.nonce(), idToken.getString("nonce"))) {
-            return Future.failedFuture(new AccessException(401, "sign-in-refused", "The identity provider's ID "
+            return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "sign-in-refused",
+                "The identity provider's ID "
                 + "token could not be verified for this sign-in. Start again at " + LOGIN_PATH + "."));
           }
           JsonObject accessToken = user.attributes().getJsonObject("accessToken");
           if (accessToken == null) {
-            return Future.failedFuture(new AccessException(401, "sign-in-refused", "The identity provider's "
+            return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "sign-in-refused",
+                "The identity provider's "
                 + "access token is not a JWT for audience '" + settings.audience() + "' signed with its published "
                 + "keys. Ask your administrator to check the Waitline client at the identity provider."));
           }
@@ -229,19 +238,21 @@ public final class OidcSignIn {
   private Future<Principal.Staff> staffFrom(JsonObject claims) {
     try {
       if (!audiences(claims).contains(settings.audience())) {
-        return Future.failedFuture(new AccessException(401, "unauthenticated", "The access token is not meant "
+        return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated",
+            "The access token is not meant "
             + "for Waitline: its audience does not include '" + settings.audience() + "'."));
       }
       Long exp = claims.getLong("exp");
       String sub = claims.getString("sub");
       if (exp == null || sub == null || sub.isBlank()) {
-        return Future.failedFuture(new AccessException(401, "unauthenticated",
+        return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated",
             "The access token has no expiry or no subject, so Waitline does not accept it."));
       }
       Map<String, Set<Role>> roles = OidcRoles.rolesBySite(claims, settings.rolesClaim(), settings.rolePrefix());
       if (roles.isEmpty()) {
         String p = settings.rolePrefix();
-        return Future.failedFuture(new AccessException(403, "no-role", "Your identity provider account has no "
+        return Future.failedFuture(new AccessException(Refusal.FORBIDDEN, "no-role",
+            "Your identity provider account has no "
             + "Waitline role. Ask your administrator for one of " + p + "front-desk, " + p + "clinician, " + p
             + "manager or " + p + "admin (or one for a single site, such as " + p + "front-desk@main) in the '"
             + settings.rolesClaim() + "' claim."));
@@ -251,7 +262,7 @@ public final class OidcSignIn {
       return Future.succeededFuture(new Principal.Staff(SOURCE + ":" + sub, username, name, SOURCE, roles,
           Instant.ofEpochSecond(exp)));
     } catch (ClassCastException e) {
-      return Future.failedFuture(new AccessException(401, "unauthenticated",
+      return Future.failedFuture(new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated",
           "The access token's claims are malformed (exp, sub, preferred_username or name has the wrong type)."));
     }
   }
@@ -276,9 +287,11 @@ public final class OidcSignIn {
       // not a JWT at all: the generic sentence fits
     }
     if (exp != null && exp + LEEWAY_SECONDS <= Instant.now().getEpochSecond()) {
-      return new AccessException(401, "unauthenticated", "The access token has expired; sign in again.");
+      return new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated",
+          "The access token has expired; sign in again.");
     }
-    return new AccessException(401, "unauthenticated", "The access token is not accepted: its signature, issuer or "
+    return new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated",
+        "The access token is not accepted: its signature, issuer or "
         + "audience does not match the identity provider Waitline trusts.");
   }
 
@@ -291,12 +304,12 @@ public final class OidcSignIn {
   }
 
   private void refuse(RoutingContext rc, AccessException e) {
-    String title = switch (e.status()) {
-      case 401 -> "Sign-in failed";
-      case 403 -> "Not allowed";
+    String title = switch (e.refusal()) {
+      case UNAUTHENTICATED -> "Sign-in failed";
+      case FORBIDDEN -> "Not allowed";
       default -> "Sign-in could not continue";
     };
-    Problems.send(rc, e.status(), e.type(), title, e.getMessage());
+    Problems.send(rc, Problems.status(e.refusal()), e.type(), title, e.getMessage());
   }
 
   private Cookie flowCookie(String value, int maxAgeSeconds) {

@@ -1,5 +1,6 @@
 package io.waitline.edge.pipeline;
 
+import io.waitline.access.AccessException.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -119,7 +120,8 @@ public final class AccessGuard {
   public static AccessException refuse(List<String> access, Principal caller, String site) {
     AccessRule.Decision d = AccessRule.decide(access, caller, site);
     if (d.allowed()) return null;
-    return new AccessException(d.status(), d.status() == 401 ? "unauthenticated" : "forbidden", d.reason());
+    return new AccessException(d.refusal(), d.refusal() == Refusal.UNAUTHENTICATED ? "unauthenticated" : "forbidden",
+        d.reason());
   }
 
   /**
@@ -184,7 +186,7 @@ public final class AccessGuard {
     return resolve(c, true).map(r -> {
       if (r.session() == null) return r.principal();
       if (c.source() == Source.COOKIE && !SAFE.contains(rc.request().method()) && !csrfMatches(rc, r.session())) {
-        throw new AccessException(403, "csrf", "This change was sent without the page's security token ("
+        throw new AccessException(Refusal.FORBIDDEN, "csrf", "This change was sent without the page's security token ("
             + CSRF_HEADER + "); reload the page and try again.");
       }
       rc.put(SESSION, r.session());
@@ -225,7 +227,7 @@ public final class AccessGuard {
   }
 
   private static AccessException unauthenticated(String sentence) {
-    return new AccessException(401, "unauthenticated", sentence);
+    return new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated", sentence);
   }
 
   /** The site a request is about, from its path: the site itself, or the site of its queue, entry, message or device. */
@@ -266,7 +268,8 @@ public final class AccessGuard {
     try {
       return UUID.fromString(value);
     } catch (IllegalArgumentException e) {
-      throw new AccessException(400, "bad-request", "The " + what + " id '" + value + "' is not a valid id.");
+      throw new AccessException(Refusal.INVALID, "bad-request",
+          "The " + what + " id '" + value + "' is not a valid id.");
     }
   }
 }

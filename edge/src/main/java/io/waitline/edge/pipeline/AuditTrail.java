@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.AuditEvent;
 import io.waitline.access.AuditLog;
 import io.waitline.access.Principal;
+import io.waitline.queue.command.QueueCommands;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * security events among the public ones (sign-in, API tokens, first setup, device pairing), whatever their outcome.
  * A record says who (staff, device, patient link or anonymous), what (the operationId), about which site and patient
  * entry, the HTTP status and where from. Credentials (passwords, tokens, codes, visit links) are never written.
- * Writing is best effort: a failed write is logged and never changes the answer.
+ * A queue command's record is written in the command's own transaction ({@link #beforeCommit}): the change and its
+ * record commit together or not at all. Other records (reads, refusals) are best effort: a failed write is logged
+ * and never changes the answer.
  */
 public final class AuditTrail {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
@@ -27,6 +30,10 @@ public final class AuditTrail {
   static final Set<String> SECURITY_EVENTS = Set.of("signIn", "createApiToken", "setUpFirstAdmin", "pairDevice");
   /** Path parameters that have their own column, or are credentials. */
   private static final Set<String> NOT_IN_DETAIL = Set.of("siteId", "entryId", "token");
+  /** What {@link #beforeCommit} needs of an audited request, kept on it by {@link #forOperation}. */
+  private static final String PENDING = "waitline.audit.pending";
+  /** Set once a command's transaction has written the request's record. */
+  private static final String WRITTEN_WITH_COMMAND = "waitline.audit.withCommand";
   /** Body fields worth keeping, per operation; everything else in a body stays out of the log. */
   private static final Map<String, List<String>> BODY_FIELDS = Map.of(
       "signIn", List.of("username"),
@@ -61,10 +68,35 @@ public final class AuditTrail {
     if (!audits(operationId, access)) return RoutingContext::next;
     boolean patient = access.contains("patient");
     return rc -> {
-      rc.addEndHandler(ended -> write(event(rc, operationId, patient, rc.response().getStatusCode(),
-          detail(rc, operationId))));
+      rc.put(PENDING, new Pending(this, operationId, patient));
+      rc.addEndHandler(ended -> {
+        if (writtenWithCommand(rc)) return;
+        write(event(rc, operationId, patient, rc.response().getStatusCode(), detail(rc, operationId)));
+      });
       rc.next();
     };
+  }
+
+  private record Pending(AuditTrail trail, String action, boolean patient) {}
+
+  /**
+   * The request's audit record as work for the transaction of the queue command it asks for, written as answering
+   * {@code outcome}; null when the operation is not audited. If it cannot be written the command fails, and if the
+   * command fails after all the record is rolled back with it and the request's end writes the failure instead.
+   */
+  public static QueueCommands.BeforeCommit beforeCommit(RoutingContext rc, int outcome) {
+    Pending pending = rc.get(PENDING);
+    if (pending == null) return null;
+    return (c, entry) -> {
+      if (entry != null && Caller.entry(rc) == null) Caller.entry(rc, entry.id());
+      AuditEvent event = pending.trail().event(rc, pending.action(), pending.patient(), outcome,
+          detail(rc, pending.action()));
+      return pending.trail().log.record(c, event).onSuccess(v -> rc.put(WRITTEN_WITH_COMMAND, true));
+    };
+  }
+
+  private static boolean writtenWithCommand(RoutingContext rc) {
+    return Boolean.TRUE.equals(rc.get(WRITTEN_WITH_COMMAND)) && rc.response().getStatusCode() < 400;
   }
 
   /** Records an event outside the REST operations, e.g. a feed opened, for the caller the guard found. */

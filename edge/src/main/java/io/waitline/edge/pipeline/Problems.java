@@ -74,8 +74,9 @@ public final class Problems {
       if (e.status == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
       send(rc, e.status, e.status == 401 ? "unauthenticated" : "forbidden", accessTitle(e.status), e.getMessage());
     } else if (err instanceof AccessException e) {
-      if (e.status() == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
-      send(rc, e.status(), e.type(), accessTitle(e.status()), e.getMessage());
+      int refused = status(e.refusal());
+      if (refused == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
+      send(rc, refused, e.type(), accessTitle(refused), e.getMessage());
     } else if (err instanceof PgException pg && pg.getSqlState() != null
         && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
       send(rc, 400, "bad-request", "Bad request",
@@ -265,6 +266,19 @@ public final class Problems {
       super(message, null, false, false);
       this.status = status;
     }
+  }
+
+  /** The HTTP status of an access refusal. */
+  public static int status(AccessException.Refusal refusal) {
+    return switch (refusal) {
+      case INVALID -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+      case LOCKED -> 423;
+    };
   }
 
   /** Titles of the access module's refusals (sign-in, roles, accounts, devices). */

@@ -48,8 +48,7 @@ public final class KioskApi {
     QueueApi.respond(rc, 200, found.compose(matches -> {
       if (matches.isEmpty()) throw new QueueException.NotFound(byCode ? NO_CODE_MATCH : NO_MATCH);
       if (matches.size() > 1) throw new QueueException.Conflict(SEVERAL);
-      return commands.arrive(QueueApi.named(rc, matches.get(0)).id(), QueueApi.actor(rc));
-    }).compose(e -> commands.visitToken(e.id())
-        .map(token -> EntryJson.display(e).put("patientLink", publicUrl + "/visit/" + token))));
+      return QueueApi.audited(commands, rc, 200).arrive(QueueApi.named(rc, matches.get(0)).id(), QueueApi.actor(rc));
+    }).map(e -> EntryJson.display(e.entry()).put("patientLink", QueueApi.patientLink(publicUrl, e))));
   }
 }

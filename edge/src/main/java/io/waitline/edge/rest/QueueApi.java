@@ -1,5 +1,6 @@
 package io.waitline.edge.rest;
 
+import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.wire.EntryJson;
 import io.waitline.edge.wire.PublicView;
@@ -11,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.Principal;
 import io.waitline.queue.Entry;
-import io.waitline.queue.Lineup;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -30,7 +31,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BiFunction;
 
 /** REST handlers for sites, queues and entries. Input was validated against openapi.yaml before it gets here. */
 public final class QueueApi {
@@ -52,6 +52,12 @@ public final class QueueApi {
         .map(EntryJson::site).toList())));
   }
 
+  /** A command on one entry named in the path, e.g. recall or complete. */
+  @FunctionalInterface
+  public interface EntryCommand {
+    Future<Entry> run(QueueCommands commands, UUID entryId, String actor);
+  }
+
   public void createSite(RoutingContext rc) {
     JsonObject in = rc.body().asJsonObject();
     ZoneId zone;
@@ -62,7 +68,7 @@ public final class QueueApi {
     }
     Site site = new Site(in.getString("id"), in.getString("name"), zone, in.getString("language", "en"),
         in.getString("displayMode", "ticket"));
-    respond(rc, 201, commands.createSite(site).map(EntryJson::site));
+    respond(rc, 201, audited(rc, 201).createSite(site).map(EntryJson::site));
   }
 
   public void getSite(RoutingContext rc) {
@@ -82,7 +88,7 @@ public final class QueueApi {
     ServiceQueue q = new ServiceQueue(in.getString("id"), rc.pathParam("siteId"), in.getString("name"),
         in.getString("ticketPrefix"), rule, in.getInteger("defaultServiceMinutes", 10) * 60, false,
         in.getInteger("staffOnDuty", 1), 0);
-    respond(rc, 201, commands.createQueue(q).map(EntryJson::queue));
+    respond(rc, 201, audited(rc, 201).createQueue(q).map(EntryJson::queue));
   }
 
   public void getQueue(RoutingContext rc) {
@@ -113,62 +119,70 @@ public final class QueueApi {
   }
 
   public void pause(RoutingContext rc) {
-    String id = rc.pathParam("queueId");
-    respond(rc, 200, commands.pause(id, true, actor(rc)).compose(v -> commands.queue(id)).map(EntryJson::queue));
+    respond(rc, 200, audited(rc, 200).pause(rc.pathParam("queueId"), true, actor(rc)).map(EntryJson::queue));
   }
 
   public void resume(RoutingContext rc) {
-    String id = rc.pathParam("queueId");
-    respond(rc, 200, commands.pause(id, false, actor(rc)).compose(v -> commands.queue(id)).map(EntryJson::queue));
+    respond(rc, 200, audited(rc, 200).pause(rc.pathParam("queueId"), false, actor(rc)).map(EntryJson::queue));
   }
 
   public void setStaff(RoutingContext rc) {
-    String id = rc.pathParam("queueId");
     int staff = rc.body().asJsonObject().getInteger("staffOnDuty");
-    respond(rc, 200, commands.setStaffOnDuty(id, staff, actor(rc)).compose(v -> commands.queue(id))
+    respond(rc, 200, audited(rc, 200).setStaffOnDuty(rc.pathParam("queueId"), staff, actor(rc))
         .map(EntryJson::queue));
   }
 
   // --- arrivals and the desk
 
   public void checkIn(RoutingContext rc) {
-    respond(rc, 201, commands.checkIn(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
-        .map(e -> named(rc, e)).compose(this::withLink));
+    respond(rc, 201, audited(rc, 201).checkIn(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
+        .map(this::withLink));
   }
 
   public void addAppointment(RoutingContext rc) {
-    respond(rc, 201, commands.expect(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
-        .map(e -> named(rc, e)).compose(this::withLink));
+    respond(rc, 201, audited(rc, 201).expect(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
+        .map(this::withLink));
   }
 
   public void callNext(RoutingContext rc) {
     String to = rc.body().asJsonObject().getString("calledTo").trim();
     if (to.isEmpty()) throw new QueueException.Invalid("Say which desk or room the patient is called to.");
-    respond(rc, 200, commands.callNext(rc.pathParam("queueId"), to, actor(rc)).map(e -> named(rc, e))
-        .map(EntryJson::staff));
+    respond(rc, 200, audited(rc, 200).callNext(rc.pathParam("queueId"), to, actor(rc)).map(EntryJson::staff));
   }
 
   public void getEntry(RoutingContext rc) {
     UUID id = entryId(rc);
-    respond(rc, 200, commands.entry(id).compose(this::withLink)
+    respond(rc, 200, commands.linkedEntry(id).map(this::withLink)
         .compose(json -> commands.history(id).map(h -> json.put("history", EntryJson.history(h)))));
   }
 
   /** Handler for an entry command that takes no body, e.g. recall or complete. */
-  public void onEntry(RoutingContext rc, BiFunction<UUID, String, Future<Entry>> command) {
-    respond(rc, 200, command.apply(entryId(rc), actor(rc)).map(EntryJson::staff));
+  public void onEntry(RoutingContext rc, EntryCommand command) {
+    respond(rc, 200, command.run(audited(rc, 200), entryId(rc), actor(rc)).map(EntryJson::staff));
   }
 
   public void transfer(RoutingContext rc) {
     JsonObject in = rc.body().asJsonObject();
     Priority priority = in.getString("priority") == null ? null : Priority.fromWire(in.getString("priority"));
-    respond(rc, 200, commands.transfer(entryId(rc), in.getString("queueId"), priority, actor(rc))
-        .compose(this::withLink));
+    respond(rc, 200, audited(rc, 200).transfer(entryId(rc), in.getString("queueId"), priority, actor(rc))
+        .map(this::withLink));
   }
 
-  private Future<JsonObject> withLink(Entry e) {
-    return commands.visitToken(e.id()).map(token ->
-        EntryJson.staff(e).put("patientLink", publicUrl + "/visit/" + token));
+  /** The commands with this request's audit record written in their own transaction, as answering {@code status}. */
+  private QueueCommands audited(RoutingContext rc, int status) {
+    return audited(commands, rc, status);
+  }
+
+  static QueueCommands audited(QueueCommands commands, RoutingContext rc, int status) {
+    return commands.beforeCommit(AuditTrail.beforeCommit(rc, status));
+  }
+
+  private JsonObject withLink(LinkedEntry e) {
+    return EntryJson.staff(e.entry()).put("patientLink", patientLink(publicUrl, e));
+  }
+
+  static String patientLink(String publicUrl, LinkedEntry e) {
+    return publicUrl + "/visit/" + e.visitToken();
   }
 
   private static CheckIn checkIn(JsonObject in) {
@@ -207,7 +221,7 @@ public final class QueueApi {
     }
   }
 
-  /** Names the entry a request created or found, for its audit record. */
+  /** Names the entry a request found, for its audit record. */
   static Entry named(RoutingContext rc, Entry e) {
     Caller.entry(rc, e.id());
     return e;

@@ -1,5 +1,6 @@
 package io.waitline.edge.rest;
 
+import io.waitline.access.AccessException.Refusal;
 import io.waitline.edge.pipeline.JsonReply;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AccessServices;
@@ -116,7 +117,8 @@ public final class SessionApi {
   private void changePassword(RoutingContext rc) {
     ActiveSession session = AccessGuard.session(rc);
     if (session == null || session.accountId() == null) {
-      throw new AccessException(409, "conflict", "Your password is kept by your organisation's sign-in service; "
+      throw new AccessException(Refusal.CONFLICT, "conflict",
+          "Your password is kept by your organisation's sign-in service; "
           + "change it there.");
     }
     JsonObject in = rc.body().asJsonObject();

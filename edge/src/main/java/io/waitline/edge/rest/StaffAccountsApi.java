@@ -1,5 +1,6 @@
 package io.waitline.edge.rest;
 
+import io.waitline.access.AccessException.Refusal;
 import io.waitline.edge.pipeline.JsonReply;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -71,7 +72,8 @@ public final class StaffAccountsApi {
 
   private static String displayName(String name) {
     String trimmed = name.trim();
-    if (trimmed.isEmpty()) throw new AccessException(400, "bad-request", "The display name must not be blank.");
+    if (trimmed.isEmpty()) throw new AccessException(Refusal.INVALID, "bad-request",
+        "The display name must not be blank.");
     return trimmed;
   }
 
@@ -81,7 +83,8 @@ public final class StaffAccountsApi {
     for (RoleGrant g : roles) {
       if (g.siteId() == null) continue;
       chain = chain.compose(v -> commands.site(g.siteId()).<Void>mapEmpty().recover(err -> Future.failedFuture(
-          err instanceof QueueException.NotFound ? new AccessException(400, "bad-request", "There is no site '"
+          err instanceof QueueException.NotFound ? new AccessException(Refusal.INVALID, "bad-request",
+              "There is no site '"
               + g.siteId() + "' to hold the role " + g.role().wire() + " at.") : err)));
     }
     return chain;
@@ -91,7 +94,8 @@ public final class StaffAccountsApi {
     try {
       return UUID.fromString(rc.pathParam("accountId"));
     } catch (IllegalArgumentException e) {
-      throw new AccessException(400, "bad-request", "'" + rc.pathParam("accountId") + "' is not an account id.");
+      throw new AccessException(Refusal.INVALID, "bad-request",
+          "'" + rc.pathParam("accountId") + "' is not an account id.");
     }
   }
 }

@@ -32,14 +32,14 @@ public final class VisitApi {
   public void runningLate(RoutingContext rc) {
     String token = rc.pathParam("token");
     QueueApi.respond(rc, 200, visit(commands, rc)
-        .compose(v -> commands.runningLate(v.entry().id(), "patient"))
+        .compose(v -> QueueApi.audited(commands, rc, 200).runningLate(v.entry().id(), "patient"))
         .compose(e -> commands.visit(token)).map(PublicView::visit));
   }
 
   public void leave(RoutingContext rc) {
     String token = rc.pathParam("token");
     QueueApi.respond(rc, 200, visit(commands, rc)
-        .compose(v -> commands.leave(v.entry().id(), "patient"))
+        .compose(v -> QueueApi.audited(commands, rc, 200).leave(v.entry().id(), "patient"))
         .map(e -> new JsonObject().put("status", e.status().wire())
             .put("message", "You have left the queue. You can close this page.")));
   }

@@ -1,5 +1,6 @@
 package io.waitline.edge.oidc;
 
+import io.waitline.access.AccessException.Refusal;
 import io.waitline.edge.pipeline.Problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -180,7 +181,7 @@ class OidcSignInTest {
   @Test
   void anExpiredTokenIsRefused() {
     AccessException e = refusal(signIn.validate(token("dana", CLIENT, DESK_AND_CLINIC, -120)));
-    assertThat(e.status()).isEqualTo(401);
+    assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(e.getMessage()).contains("expired");
   }
 
@@ -197,7 +198,7 @@ class OidcSignInTest {
 
     AccessException e = refusal(signIn.validate(forged.serialize()));
 
-    assertThat(e.status()).isEqualTo(401);
+    assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(e.getMessage()).contains("signature");
   }
 
@@ -205,7 +206,7 @@ class OidcSignInTest {
   void aTokenFromAnotherIssuerOfTheSameProviderIsRefused() {
     // a second issuer id on the provider has its own key and its own iss
     String other = idp.issueToken("other", "dana", CLIENT, DESK_AND_CLINIC, 300).serialize();
-    assertThat(refusal(signIn.validate(other)).status()).isEqualTo(401);
+    assertThat(refusal(signIn.validate(other)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
@@ -218,19 +219,19 @@ class OidcSignInTest {
     RSAKey trusted = idp.getConfig().getTokenProvider().publicJwkSet("default").getKeys().get(0).toRSAKey();
     assertThat(jwt.verify(new RSASSAVerifier(trusted))).as("signed with the key Waitline trusts").isTrue();
 
-    assertThat(refusal(signIn.validate(jwt.serialize())).status()).isEqualTo(401);
+    assertThat(refusal(signIn.validate(jwt.serialize())).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
   void aTokenForAnotherAudienceIsRefused() {
     AccessException e = refusal(signIn.validate(token("dana", "billing-app", DESK_AND_CLINIC, 300)));
-    assertThat(e.status()).isEqualTo(401);
+    assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
   void aTokenWithoutAnyAudienceIsRefused() {
     AccessException e = refusal(signIn.validate(token("dana", null, DESK_AND_CLINIC, 300)));
-    assertThat(e.status()).isEqualTo(401);
+    assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(e.getMessage()).contains("audience");
   }
 
@@ -242,17 +243,17 @@ class OidcSignInTest {
         .put("sub", "mallory").put("aud", CLIENT).put("exp", Instant.now().getEpochSecond() + 300)
         .put("realm_access", new JsonObject().put("roles", List.of("admin"))).encode()
         .getBytes(StandardCharsets.UTF_8));
-    assertThat(refusal(signIn.validate(header + "." + body + ".")).status()).isEqualTo(401);
-    assertThat(refusal(signIn.validate(header + "." + body)).status()).isEqualTo(401);
-    assertThat(refusal(signIn.validate("not-a-jwt")).status()).isEqualTo(401);
-    assertThat(refusal(signIn.validate("")).status()).isEqualTo(401);
+    assertThat(refusal(signIn.validate(header + "." + body + ".")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(refusal(signIn.validate(header + "." + body)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(refusal(signIn.validate("not-a-jwt")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(refusal(signIn.validate("")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
   void aTokenWithNoWaitlineRoleIsRefusedWith403AndSaysWhy() {
     Map<String, Object> claims = Map.of("realm_access", Map.of("roles", List.of("offline_access", "uma_authorization")));
     AccessException e = refusal(signIn.validate(token("dana", CLIENT, claims, 300)));
-    assertThat(e.status()).isEqualTo(403);
+    assertThat(e.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(e.getMessage()).startsWith("Your identity provider account has no Waitline role")
         .contains("realm_access.roles");
   }

@@ -120,7 +120,7 @@ public final class NotifyWorld implements AutoCloseable {
 
   public Entry checkIn(String queueId, String name, String phone, String email, Priority priority) {
     return await(commands.checkIn(queueId, new CheckIn(new Patient(name, null, null, phone, email),
-        priority, null, null), "test"));
+        priority, null, null), "test")).entry();
   }
 
   public Entry callNext(String queueId, String room) {

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.queue.Entry;
 import io.waitline.queue.HistoryStep;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
@@ -20,6 +21,7 @@ import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
+import io.waitline.queue.store.QueueStore.QueueAtSite;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,109 +37,141 @@ import java.util.function.Function;
 
 /**
  * Executes queue commands. Each command is one transaction that locks the queues it touches, changes entries,
- * records their transitions and appends one event per change; events are published only after commit.
+ * records their transitions and appends one event per change; events are published only after commit. A caller may
+ * add its own work to that transaction ({@link #beforeCommit}), e.g. the audit record of the request.
  */
 public final class QueueCommands {
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Work added to a command's own transaction, run last before it commits; its failure rolls the command back. */
+  @FunctionalInterface
+  public interface BeforeCommit {
+    /** {@code entry}: the entry the command created or changed last, or null (queue settings, sites, queues). */
+    Future<?> run(SqlConnection c, Entry entry);
+  }
 
   private final Pool pool;
   private final QueueStore store;
   private final QueueEventPublisher publisher;
   private final WaitEstimator estimator;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
+  /** Null when nothing is added. */
+  private final BeforeCommit beforeCommit;
 
   public QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
       Clock clock) {
+    this(pool, store, publisher, estimator, clock, null);
+  }
+
+  private QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
+      Clock clock, BeforeCommit beforeCommit) {
     this.pool = pool;
     this.store = store;
     this.publisher = publisher;
     this.estimator = estimator;
     this.clock = clock;
+    this.beforeCommit = beforeCommit;
+  }
+
+  /**
+   * These commands with {@code hook} run in each command's own transaction just before it commits, so that the
+   * command and the hook's writes commit together or not at all; null adds nothing.
+   */
+  public QueueCommands beforeCommit(BeforeCommit hook) {
+    return hook == null ? this : new QueueCommands(pool, store, publisher, estimator, clock, hook);
   }
 
   // --- sites and queues
 
   public Future<Site> createSite(Site site) {
-    return pool.withTransaction(c -> store.insertSite(c, site))
+    return pool.withTransaction(c -> store.insertSite(c, site).compose(s -> hooked(c, null, s)))
         .recover(duplicate("A site with id '" + site.id() + "' already exists."));
   }
 
   public Future<ServiceQueue> createQueue(ServiceQueue queue) {
-    return pool.withTransaction(c -> store.site(c, queue.siteId()).compose(s -> store.insertQueue(c, queue)))
+    return pool.withTransaction(c -> store.site(c, queue.siteId()).compose(s -> store.insertQueue(c, queue))
+            .compose(q -> hooked(c, null, q)))
         .recover(duplicate("A queue with id '" + queue.id() + "' already exists."));
   }
 
-  public Future<Void> pause(String queueId, boolean paused, String actor) {
+  /** Pauses or resumes calling; answers the queue as of its event. */
+  public Future<ServiceQueue> pause(String queueId, boolean paused, String actor) {
     return inTransaction(tx -> tx.lock(queueId).compose(q -> {
       if (q.paused() == paused) {
         throw new QueueException.Conflict("Queue " + q.name() + " is already " + (paused ? "paused." : "running."));
       }
-      return store.updateQueueSettings(tx.c, q.id(), paused, q.staffOnDuty())
-          .compose(v -> tx.emit(q.id(), paused ? EventType.PAUSED : EventType.RESUMED, null));
+      return tx.changeSettings(q, paused, q.staffOnDuty(), paused ? EventType.PAUSED : EventType.RESUMED);
     }));
   }
 
-  public Future<Void> setStaffOnDuty(String queueId, int staff, String actor) {
+  /** Sets how many staff serve the queue (it divides the estimates); answers the queue as of its event. */
+  public Future<ServiceQueue> setStaffOnDuty(String queueId, int staff, String actor) {
     if (staff < 0 || staff > 500) {
       return Future.failedFuture(new QueueException.Invalid("Staff on duty must be between 0 and 500."));
     }
     return inTransaction(tx -> tx.lock(queueId).compose(q ->
-        store.updateQueueSettings(tx.c, q.id(), q.paused(), staff)
-            .compose(v -> tx.emit(q.id(), EventType.STAFF_CHANGED, null))));
+        tx.changeSettings(q, q.paused(), staff, EventType.STAFF_CHANGED)));
   }
 
   // --- arrivals
 
   /** A patient arrives: gets the next ticket of the day and joins the waiting line. */
-  public Future<Entry> checkIn(String queueId, CheckIn in, String actor) {
-    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.today(q).compose(day ->
-        tx.allocateTicket(q, day).compose(ticket -> {
-          Instant now = tx.now;
-          Entry e = new Entry(UUID.randomUUID(), q.id(), ticket, in.patient(), in.priority(), in.appointmentAt(),
-              in.appointmentRef(), now, Status.WAITING, now, null, false, null);
-          return tx.create(e, day, newToken(), EventType.CHECKED_IN, actor);
-        }))))
-        .recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+  public Future<LinkedEntry> checkIn(String queueId, CheckIn in, String actor) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> {
+      LocalDate day = tx.today(q);
+      return tx.allocateTicket(q, day).compose(ticket -> {
+        Instant now = tx.now;
+        Entry e = new Entry(UUID.randomUUID(), q.id(), ticket, in.patient(), in.priority(), in.appointmentAt(),
+            in.appointmentRef(), now, Status.WAITING, now, null, false, null);
+        return tx.create(e, day, newToken(), EventType.CHECKED_IN, actor);
+      });
+    })).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
   }
 
   /** An appointment is announced: the entry is expected, without a ticket until the patient arrives. */
-  public Future<Entry> expect(String queueId, CheckIn in, String actor) {
+  public Future<LinkedEntry> expect(String queueId, CheckIn in, String actor) {
     if (in.appointmentAt() == null) {
       return Future.failedFuture(new QueueException.Invalid("An expected patient needs an appointment time."));
     }
-    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.site(q).compose(site -> {
-      LocalDate day = in.appointmentAt().atZone(site.zone()).toLocalDate();
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> {
+      LocalDate day = in.appointmentAt().atZone(tx.site(q).zone()).toLocalDate();
       Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
           in.appointmentRef(), in.appointmentAt(), Status.EXPECTED, tx.now, null, false, null);
       return tx.create(e, day, newToken(), EventType.EXPECTED, actor);
-    }))).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+    })).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
   }
 
   /**
    * An expected patient arrives (also after being marked a no-show without ever checking in): gets a ticket of the
    * day they arrive, and joins the waiting line.
    */
-  public Future<Entry> arrive(UUID entryId, String actor) {
-    return onEntry(entryId, (tx, q, e) -> {
+  public Future<LinkedEntry> arrive(UUID entryId, String actor) {
+    return inTransaction(tx -> tx.lockQueueOf(entryId).compose(q -> store.linkedEntry(tx.c, entryId).compose(linked -> {
+      Entry e = linked.entry();
       tx.requireMove(e, Status.WAITING);
       boolean neverArrived = e.status() == Status.NO_SHOW && e.ticket() == null;
       if (e.status() != Status.EXPECTED && !neverArrived) {
         throw new QueueException.Conflict(describe(e) + "; only an expected patient can be checked in.");
       }
-      return tx.today(q).compose(day -> tx.allocateTicket(q, day).compose(ticket -> {
+      LocalDate day = tx.today(q);
+      return tx.allocateTicket(q, day).compose(ticket -> {
         Entry next = new Entry(e.id(), e.queueId(), ticket, e.patient(), e.priority(), e.appointmentAt(),
             e.appointmentRef(), tx.now, Status.WAITING, tx.now, null, e.runningLate(), e.transferredFrom());
         // the visit now belongs to the arrival day (tickets and patient links are per day)
         return store.updateTicketDay(tx.c, e.id(), day)
-            .compose(v -> tx.change(e, next, EventType.CHECKED_IN, actor, "arrived"));
-      }));
-    });
+            .compose(v -> tx.change(e, next, EventType.CHECKED_IN, actor, "arrived"))
+            .map(arrived -> new LinkedEntry(arrived, linked.visitToken()));
+      });
+    })));
   }
 
   // --- the desk
 
-  /** Hands the first waiting entry to the calling desk. Concurrent desks each get a different entry. */
+  /**
+   * Hands the first waiting entry to the calling desk. Concurrent desks each get a different entry. The lineup it
+   * picks from is the one its event carries, after the change.
+   */
   public Future<Entry> callNext(String queueId, String calledTo, String actor) {
     return inTransaction(tx -> tx.lock(queueId).compose(q -> {
       if (q.paused()) throw new QueueException.Conflict("Queue " + q.name() + " is paused; resume it to call.");
@@ -215,7 +249,7 @@ public final class QueueCommands {
    * target queue with a new ticket, the same patient link, and by the target's rule either its original place or the
    * back of the line. Priority is kept unless a new one is given.
    */
-  public Future<Entry> transfer(UUID entryId, String targetQueueId, Priority priority, String actor) {
+  public Future<LinkedEntry> transfer(UUID entryId, String targetQueueId, Priority priority, String actor) {
     return inTransaction(tx -> store.queueIdOfEntry(tx.c, entryId).compose(sourceId -> {
       if (sourceId.equals(targetQueueId)) {
         throw new QueueException.Invalid("The patient is already in this queue; choose another queue.");
@@ -229,20 +263,21 @@ public final class QueueCommands {
         if (!source.siteId().equals(target.siteId())) {
           throw new QueueException.Invalid("Queue " + target.name() + " is at another site; transfers stay within a site.");
         }
-        return store.entry(tx.c, entryId).compose(e -> {
+        return store.linkedEntry(tx.c, entryId).compose(linked -> {
+          Entry e = linked.entry();
           tx.requireMove(e, Status.TRANSFERRED);
-          return store.visitToken(tx.c, e.id()).compose(token -> tx.today(target).compose(day ->
-              tx.allocateTicket(target, day).compose(ticket -> {
-                Instant place = target.rule().transferPolicy() == TransferPolicy.KEEP_PLACE ? e.placeAt() : tx.now;
-                Entry moved = new Entry(UUID.randomUUID(), target.id(), ticket, e.patient(),
-                    priority == null ? e.priority() : priority, e.appointmentAt(), null, place, Status.WAITING,
-                    tx.now, null, false, e.id());
-                Entry ended = e.withStatus(Status.TRANSFERRED, tx.now, null);
-                // the patient's link follows them: the old entry gets a dead token, the new one the patient's
-                return tx.reassignToken(e.id(), newToken())
-                    .compose(v -> tx.change(e, ended, EventType.TRANSFERRED_OUT, actor, "to " + target.id()))
-                    .compose(v -> tx.create(moved, day, token, EventType.TRANSFERRED_IN, actor));
-              })));
+          LocalDate day = tx.today(target);
+          return tx.allocateTicket(target, day).compose(ticket -> {
+            Instant place = target.rule().transferPolicy() == TransferPolicy.KEEP_PLACE ? e.placeAt() : tx.now;
+            Entry moved = new Entry(UUID.randomUUID(), target.id(), ticket, e.patient(),
+                priority == null ? e.priority() : priority, e.appointmentAt(), null, place, Status.WAITING,
+                tx.now, null, false, e.id());
+            Entry ended = e.withStatus(Status.TRANSFERRED, tx.now, null);
+            // the patient's link follows them: the old entry gets a dead token, the new one the patient's
+            return tx.reassignToken(e.id(), newToken())
+                .compose(v -> tx.change(e, ended, EventType.TRANSFERRED_OUT, actor, "to " + target.id()))
+                .compose(v -> tx.create(moved, day, linked.visitToken(), EventType.TRANSFERRED_IN, actor));
+          });
         });
       }));
     }));
@@ -261,8 +296,7 @@ public final class QueueCommands {
         throw new QueueException.Conflict("A transfer cannot be undone; transfer the patient back instead.");
       }
       Entry reverted = e.withStatus(last.from(), tx.now, last.fromCalledTo());
-      return store.updateEntry(tx.c, reverted)
-          .compose(v -> store.insertTransition(tx.c, e, reverted, tx.now, actor, "undo"))
+      return store.updateEntryWithTransition(tx.c, e, reverted, tx.now, actor, "undo")
           .compose(v -> tx.emit(q.id(), EventType.UNDONE, reverted))
           .map(reverted);
     }));
@@ -294,43 +328,56 @@ public final class QueueCommands {
 
   /** A consistent view of a queue: settings, live entries and lineup as of the returned seq. */
   public Future<QueueSnapshot> snapshot(String queueId) {
-    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
-        .compose(v -> snapshot(c, queueId, clock.instant())));
+    return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.queueAtSite(c, queueId))
+        .compose(at -> snapshot(c, at.queue(), at.site(), clock.instant())));
   }
 
-  private Future<QueueSnapshot> snapshot(SqlConnection c, String queueId, Instant now) {
-    return store.queue(c, queueId).compose(q -> store.site(c, q.siteId()).compose(site ->
-        store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone()))).compose(entries ->
-        store.recentServiceSeconds(c, q.id(), now).map(secs -> new QueueSnapshot(q, entries,
-            Lineup.of(entries, q, new ServiceStats(secs, q.defaultServiceSeconds()), estimator, now)))));
+  private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
+    return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
+        store.recentServiceSeconds(c, q.id(), now).map(secs ->
+            new QueueSnapshot(q, entries, lineup(entries, secs, q, now))));
+  }
+
+  private static Future<?> repeatableRead(SqlConnection c) {
+    return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute();
+  }
+
+  private Lineup lineup(List<Entry> entries, List<Integer> serviceSeconds, ServiceQueue q, Instant now) {
+    return Lineup.of(entries, q, new ServiceStats(serviceSeconds, q.defaultServiceSeconds()), estimator, now);
   }
 
   /** What a patient link may see; refuses links of ended visits or of another day. */
   public Future<VisitView> visit(String token) {
-    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
-        .compose(v -> store.visitByToken(c, token))
-        .compose(row -> store.queue(c, row.entry().queueId()).compose(q -> store.site(c, q.siteId())
-            .compose(site -> {
-              Instant now = clock.instant();
-              if (!row.day().equals(LocalDate.ofInstant(now, site.zone()))) {
-                throw new QueueException.Gone(QueueException.Gone.Reason.LINK_EXPIRED,
-                    "This link was for " + row.day() + " and has expired.");
-              }
-              if (row.entry().status().isEnded()) {
-                throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
-                    "This visit has ended. Thank you for coming.");
-              }
-              return snapshot(c, q.id(), now).map(s ->
-                  new VisitView(site, s.queue(), row.entry(), s.lineup().placeOf(row.entry().id())));
-            }))));
+    return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.visitAt(c, token)).compose(visit -> {
+      Instant now = clock.instant();
+      if (!visit.day().equals(LocalDate.ofInstant(now, visit.site().zone()))) {
+        throw new QueueException.Gone(QueueException.Gone.Reason.LINK_EXPIRED,
+            "This link was for " + visit.day() + " and has expired.");
+      }
+      if (visit.entry().status().isEnded()) {
+        throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
+            "This visit has ended. Thank you for coming.");
+      }
+      return snapshot(c, visit.queue(), visit.site(), now).map(s ->
+          new VisitView(visit.site(), s.queue(), visit.entry(), s.lineup().placeOf(visit.entry().id())));
+    }));
   }
 
   public Future<Entry> entry(UUID id) {
     return store.entry(pool, id);
   }
 
+  /** An entry with its patient link's token. */
+  public Future<LinkedEntry> linkedEntry(UUID id) {
+    return store.linkedEntry(pool, id);
+  }
+
+  /** The status changes of an entry, oldest first. */
   public Future<List<HistoryStep>> history(UUID id) {
-    return store.entry(pool, id).compose(e -> store.history(pool, id));
+    return store.history(pool, id).map(history -> {
+      if (history.isEmpty()) throw new QueueException.NotFound("No entry with id '" + id + "'.");
+      return history;
+    });
   }
 
   public Future<String> visitToken(UUID entryId) {
@@ -397,8 +444,7 @@ public final class QueueCommands {
 
   /** Locks the entry's queue, reads the entry, runs the work. */
   private Future<Entry> onEntry(UUID entryId, EntryWork work) {
-    return inTransaction(tx -> store.queueIdOfEntry(tx.c, entryId)
-        .compose(tx::lock)
+    return inTransaction(tx -> tx.lockQueueOf(entryId)
         .compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e))));
   }
 
@@ -406,16 +452,29 @@ public final class QueueCommands {
     List<QueueEvent> committed = new ArrayList<>();
     return pool.withTransaction(c -> {
       Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
-      return work.apply(tx).map(result -> {
+      return work.apply(tx).compose(result -> announced(c, tx.events).map(result))
+          .compose(result -> hooked(c, tx.lastEntry, result)).map(result -> {
         committed.addAll(tx.events);
         return result;
       });
     }).onSuccess(result -> committed.forEach(publisher::publish));
   }
 
-  private String newToken() {
+  /** The publisher's work in the transaction, event by event. */
+  private Future<Void> announced(SqlConnection c, List<QueueEvent> events) {
+    Future<?> chain = Future.succeededFuture();
+    for (QueueEvent event : events) chain = chain.compose(v -> publisher.inTransaction(c, event));
+    return chain.mapEmpty();
+  }
+
+  /** Runs the before-commit hook, if any, then answers {@code result}. */
+  private <T> Future<T> hooked(SqlConnection c, Entry entry, T result) {
+    return beforeCommit == null ? Future.succeededFuture(result) : beforeCommit.run(c, entry).map(result);
+  }
+
+  private static String newToken() {
     byte[] bytes = new byte[24];
-    random.nextBytes(bytes);
+    RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
@@ -471,8 +530,9 @@ public final class QueueCommands {
      */
     Instant now;
     final List<QueueEvent> events = new ArrayList<>();
-    final Map<String, ServiceQueue> locked = new HashMap<>();
-    final Map<String, Site> sites = new HashMap<>();
+    final Map<String, Held> locked = new HashMap<>();
+    /** The entry created or changed last, for the before-commit hook. */
+    Entry lastEntry;
 
     Tx(SqlConnection c, Instant now) {
       this.c = c;
@@ -480,30 +540,52 @@ public final class QueueCommands {
     }
 
     Future<ServiceQueue> lock(String queueId) {
-      return store.lockQueue(c, queueId).onSuccess(q -> {
-        locked.put(q.id(), q);
+      return hold(store.lockQueueAtSite(c, queueId));
+    }
+
+    /** Locks the queue of an entry, without reading the entry first (it is read once the lock is held). */
+    Future<ServiceQueue> lockQueueOf(UUID entryId) {
+      return hold(store.lockQueueOfEntry(c, entryId));
+    }
+
+    private Future<ServiceQueue> hold(Future<QueueAtSite> locking) {
+      return locking.map(at -> {
+        locked.put(at.queue().id(), new Held(at.queue(), at.site()));
         Instant granted = clock.instant();
         if (granted.isAfter(now)) now = granted;
+        return at.queue();
       });
     }
 
-    Future<Site> site(ServiceQueue q) {
-      Site cached = sites.get(q.siteId());
-      if (cached != null) return Future.succeededFuture(cached);
-      return store.site(c, q.siteId()).onSuccess(s -> sites.put(s.id(), s));
+    private Held held(String queueId) {
+      Held h = locked.get(queueId);
+      if (h == null) throw new IllegalStateException("queue " + queueId + " is not locked by this command");
+      return h;
     }
 
-    Future<LocalDate> today(ServiceQueue q) {
-      return site(q).map(s -> LocalDate.ofInstant(now, s.zone()));
+    Site site(ServiceQueue q) {
+      return held(q.id()).site;
+    }
+
+    LocalDate today(ServiceQueue q) {
+      return LocalDate.ofInstant(now, site(q).zone());
     }
 
     Future<String> allocateTicket(ServiceQueue q, LocalDate day) {
       return store.nextTicketNumber(c, q.id(), day).map(n -> q.ticketPrefix() + "-" + String.format("%03d", n));
     }
 
+    /** The queue's lineup now; its live entries are read once per transaction and then kept up to date here. */
     Future<Lineup> lineup(ServiceQueue q) {
-      return today(q).compose(day -> store.activeEntries(c, q.id(), day)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
-          .map(secs -> Lineup.of(entries, q, new ServiceStats(secs, q.defaultServiceSeconds()), estimator, now)));
+      Held h = held(q.id());
+      Future<Void> read = h.live != null ? Future.succeededFuture()
+          : store.activeEntries(c, q.id(), today(q)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
+              .map(secs -> {
+                h.live = new ArrayList<>(entries);
+                h.serviceSeconds = secs;
+                return null;
+              }));
+      return read.map(v -> QueueCommands.this.lineup(h.live, h.serviceSeconds, h.queue, now));
     }
 
     void requireMove(Entry e, Status target) {
@@ -517,29 +599,70 @@ public final class QueueCommands {
           .execute(io.vertx.sqlclient.Tuple.of(entryId, token)).mapEmpty();
     }
 
-    Future<Entry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
-      return store.insertEntry(c, e, day, token)
-          .compose(v -> store.insertTransition(c, null, e, now, actor, type.wire()))
+    Future<LinkedEntry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
+      return store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire())
           .compose(v -> emit(e.queueId(), type, e))
-          .map(e);
+          .map(new LinkedEntry(e, token));
     }
 
     Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
-      return store.updateEntry(c, after)
-          .compose(v -> store.insertTransition(c, before, after, now, actor, reason))
+      return store.updateEntryWithTransition(c, before, after, now, actor, reason)
           .compose(v -> emit(after.queueId(), type, after))
           .map(after);
     }
 
-    /** Appends the next event of a locked queue, with the lineup as it is after the change. */
-    Future<Void> emit(String queueId, EventType type, Entry entry) {
-      return store.lockQueue(c, queueId).compose(q -> lineup(q).compose(lineup -> {
+    /** Writes a locked queue's settings and announces them; answers the queue as of that event. */
+    Future<ServiceQueue> changeSettings(ServiceQueue q, boolean paused, int staffOnDuty, EventType type) {
+      return store.updateQueueSettings(c, q.id(), paused, staffOnDuty).compose(v -> {
+        held(q.id()).queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
+            q.defaultServiceSeconds(), paused, staffOnDuty, q.version());
+        return emit(q.id(), type, null);
+      });
+    }
+
+    /**
+     * Appends the next event of a locked queue, with the lineup as it is after the change to {@code entry} (already
+     * written); answers the queue as of that event.
+     */
+    Future<ServiceQueue> emit(String queueId, EventType type, Entry entry) {
+      Held held = held(queueId);
+      if (entry != null) {
+        lastEntry = entry;
+        held.replace(entry);
+      }
+      return lineup(held.queue).compose(lineup -> {
+        ServiceQueue q = held.queue;
         long seq = q.version() + 1;
         QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type, QueueEventPayload.after(entry, lineup, q, seq),
             now);
         events.add(event);
-        return store.appendEvent(c, event);
-      }));
+        held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
+            q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
+        return store.appendEvent(c, event).map(held.queue);
+      });
+    }
+  }
+
+  /**
+   * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site, and once read,
+   * its live entries and recent service times (a queue's entries change only under its lock, so they stay exact).
+   */
+  private static final class Held {
+    ServiceQueue queue;
+    final Site site;
+    List<Entry> live;
+    List<Integer> serviceSeconds;
+
+    Held(ServiceQueue queue, Site site) {
+      this.queue = queue;
+      this.site = site;
+    }
+
+    /** Puts the changed or created entry in the live entries, if they were read. */
+    void replace(Entry changed) {
+      if (live == null) return;
+      live.removeIf(e -> e.id().equals(changed.id()));
+      live.add(changed);
     }
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.store.QueueStore;
 import java.util.UUID;
@@ -15,13 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shares committed events between the nodes of one PostgreSQL database through LISTEN/NOTIFY, with no other
- * infrastructure. Each event is published locally first; then a NOTIFY on {@value #CHANNEL} names it
- * ({@code {node, queueId, seq}}, never patient data). Every node LISTENs on one dedicated connection, reads the
- * events other nodes name from the event log and publishes them through its local publisher.
+ * infrastructure. The transaction that appends an event also sends a NOTIFY on {@value #CHANNEL} naming it
+ * ({@code {node, queueId, seq}}, never patient data), which PostgreSQL delivers when, and only if, it commits; after
+ * commit the event is published locally. Every node LISTENs on one dedicated connection, reads the events other
+ * nodes name from the event log and publishes them through its local publisher.
  *
- * <p>Delivery across nodes is best effort, as {@link QueueEventPublisher} allows: a failed NOTIFY is not repeated
- * (listeners fill the gap from the event log at the queue's next event). Notices sent while a node's LISTEN
- * connection was down are made up for when it is back: the node republishes the last event of every queue.
+ * <p>Notices sent while a node's LISTEN connection was down are made up for when it is back: the node republishes
+ * the last event of every queue (listeners fill any gap from the event log).
  */
 public final class PgNotifyRelay implements QueueEventPublisher {
   public static final String CHANNEL = "waitline_queue_events";
@@ -51,7 +52,7 @@ public final class PgNotifyRelay implements QueueEventPublisher {
    * Starts listening; the future completes once the LISTEN is in place.
    *
    * @param listen where the dedicated LISTEN connection connects (the database the commands use)
-   * @param db sends the NOTIFYs and reads notified events from the event log (the command pool)
+   * @param db reads notified events from the event log (the command pool)
    * @param local delivers events on this node: own events first, then those of other nodes
    */
   public static Future<PgNotifyRelay> start(Vertx vertx, PgConnectOptions listen, SqlClient db, QueueStore store,
@@ -68,11 +69,14 @@ public final class PgNotifyRelay implements QueueEventPublisher {
   @Override
   public void publish(QueueEvent event) {
     local.publish(event);
+  }
+
+  /** The NOTIFY naming {@code event}, sent in the transaction that appends it (no commit of its own). */
+  @Override
+  public Future<?> inTransaction(SqlConnection c, QueueEvent event) {
     String notice = new JsonObject().put("node", node).put("queueId", event.queueId()).put("seq", event.seq())
         .encode();
-    db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, notice))
-        .onFailure(err -> LOG.warn("Could not notify other nodes of event {} of queue {} (their screens catch up at "
-            + "the queue's next event): {}", event.seq(), event.queueId(), err.getMessage()));
+    return c.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, notice));
   }
 
   /** Stops listening; no reconnect follows. */

@@ -1,5 +1,8 @@
 package io.waitline.queue.event;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+
 /**
  * Hands committed events to listeners. Called only after the transaction that wrote them committed; may deliver
  * events of one queue out of order or more than once, so listeners order and dedupe by seq (gaps are filled from
@@ -8,4 +11,12 @@ package io.waitline.queue.event;
  */
 public interface QueueEventPublisher {
   void publish(QueueEvent event);
+
+  /**
+   * Work for the transaction that appends {@code event}, run before it commits, e.g. a NOTIFY (which PostgreSQL
+   * delivers only when the transaction commits); its failure rolls the command back. Nothing by default.
+   */
+  default Future<?> inTransaction(SqlConnection c, QueueEvent event) {
+    return Future.succeededFuture();
+  }
 }

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.queue.HistoryStep;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -39,6 +40,10 @@ public final class QueueStore {
       + " e.place_at, e.status, e.status_since, e.called_to, e.running_late, e.transferred_from";
   private static final String QUEUE_COLUMNS = "q.id, q.site_id, q.name, q.ticket_prefix, q.grace_minutes,"
       + " q.max_wait_minutes, q.transfer_policy, q.default_service_seconds, q.paused, q.staff_on_duty, q.version";
+  /** The site of a queue, joined as {@code s}; read with {@link #siteOfQueue(Row)}. */
+  private static final String SITE_OF_QUEUE_COLUMNS = "s.name AS site_name, s.time_zone, s.language, s.display_mode";
+  private static final String QUEUE_AT_SITE = "SELECT " + QUEUE_COLUMNS + ", " + SITE_OF_QUEUE_COLUMNS
+      + " FROM service_queue q JOIN site s ON s.id = q.site_id";
   private static final String EVENT_SELECT = "SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
       + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   /** Statuses shown on a live queue: not yet ended, and no-shows so the desk can requeue them today. */
@@ -87,11 +92,38 @@ public final class QueueStore {
         .map(rows -> queue(one(rows, "No queue with id '" + id + "'.")));
   }
 
-  /** Locks the queue row: every command on one queue runs one at a time, so seq and "call next" stay exact. */
-  public Future<ServiceQueue> lockQueue(SqlClient c, String id) {
-    return c.preparedQuery("SELECT " + QUEUE_COLUMNS + " FROM service_queue q WHERE q.id = $1 FOR UPDATE")
-        .execute(Tuple.of(id))
-        .map(rows -> queue(one(rows, "No queue with id '" + id + "'.")));
+  /** A queue read together with its site. */
+  public Future<QueueAtSite> queueAtSite(SqlClient c, String id) {
+    return c.preparedQuery(QUEUE_AT_SITE + " WHERE q.id = $1").execute(Tuple.of(id))
+        .map(rows -> queueAtSite(one(rows, "No queue with id '" + id + "'.")));
+  }
+
+  /**
+   * Locks the queue row and reads its site: every command on one queue runs one at a time, so seq and "call next"
+   * stay exact.
+   */
+  public Future<QueueAtSite> lockQueueAtSite(SqlClient c, String id) {
+    return c.preparedQuery(QUEUE_AT_SITE + " WHERE q.id = $1 FOR UPDATE OF q").execute(Tuple.of(id))
+        .map(rows -> queueAtSite(one(rows, "No queue with id '" + id + "'.")));
+  }
+
+  /** Locks the queue of an entry (see {@link #lockQueueAtSite}); an entry never changes queue. */
+  public Future<QueueAtSite> lockQueueOfEntry(SqlClient c, UUID entryId) {
+    return c.preparedQuery(QUEUE_AT_SITE + " WHERE q.id = (SELECT queue_id FROM entry WHERE id = $1) FOR UPDATE OF q")
+        .execute(Tuple.of(entryId))
+        .map(rows -> queueAtSite(one(rows, "No entry with id '" + entryId + "'.")));
+  }
+
+  /** A queue and the site it belongs to. */
+  public record QueueAtSite(ServiceQueue queue, Site site) {}
+
+  private static QueueAtSite queueAtSite(Row r) {
+    return new QueueAtSite(queue(r), siteOfQueue(r));
+  }
+
+  private static Site siteOfQueue(Row r) {
+    return new Site(r.getString("site_id"), r.getString("site_name"), ZoneId.of(r.getString("time_zone")),
+        r.getString("language"), r.getString("display_mode"));
   }
 
   public Future<List<ServiceQueue>> queuesOfSite(SqlClient c, String siteId) {
@@ -106,10 +138,14 @@ public final class QueueStore {
   }
 
   private static ServiceQueue queue(Row r) {
+    return queue(r, r.getString("id"));
+  }
+
+  private static ServiceQueue queue(Row r, String id) {
     OrderingRule rule = new OrderingRule(Duration.ofMinutes(r.getInteger("grace_minutes")),
         Duration.ofMinutes(r.getInteger("max_wait_minutes")),
         TransferPolicy.fromWire(r.getString("transfer_policy")));
-    return new ServiceQueue(r.getString("id"), r.getString("site_id"), r.getString("name"),
+    return new ServiceQueue(id, r.getString("site_id"), r.getString("name"),
         r.getString("ticket_prefix"), rule, r.getInteger("default_service_seconds"), r.getBoolean("paused"),
         r.getInteger("staff_on_duty"), r.getLong("version"));
   }
@@ -126,16 +162,33 @@ public final class QueueStore {
 
   // --- entries
 
-  public Future<Void> insertEntry(SqlClient c, Entry e, LocalDate day, String visitToken) {
+  /** Inserts an entry with its patient link's token and records its creation as its first transition. */
+  public Future<Void> insertEntryWithTransition(SqlClient c, Entry e, LocalDate day, String visitToken, Instant at,
+      String actor, String reason) {
     Patient p = e.patient();
-    return c.preparedQuery("INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name, patient_birth_date,"
-            + " patient_mrn, patient_phone, patient_email, priority, appointment_at, appointment_ref, place_at,"
-            + " status, status_since, called_to, running_late, transferred_from, visit_token)"
-            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)")
+    return c.preparedQuery("WITH created AS (INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name,"
+            + " patient_birth_date, patient_mrn, patient_phone, patient_email, priority, appointment_at,"
+            + " appointment_ref, place_at, status, status_since, called_to, running_late, transferred_from,"
+            + " visit_token) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19))"
+            + " INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to, to_called_to, at,"
+            + " actor, reason) VALUES ($1, NULL, $14, NULL, $16, $20, $21, $22)")
         .execute(Tuple.from(new Object[] {e.id(), e.queueId(), e.ticket(), day, p.name(), p.birthDate(), p.mrn(),
             p.phone(), p.email(), e.priority().wire(), odt(e.appointmentAt()), e.appointmentRef(), odt(e.placeAt()),
             e.status().wire(), odt(e.statusSince()), e.calledTo(), e.runningLate(), e.transferredFrom(),
-            visitToken}))
+            visitToken, odt(at), actor, reason}))
+        .mapEmpty();
+  }
+
+  /** Writes an entry's mutable fields back ({@link #updateEntry}) and records the transition from {@code before}. */
+  public Future<Void> updateEntryWithTransition(SqlClient c, Entry before, Entry after, Instant at, String actor,
+      String reason) {
+    return c.preparedQuery("WITH changed AS (UPDATE entry SET ticket = $2, priority = $3, place_at = $4,"
+            + " status = $5, status_since = $6, called_to = $7, running_late = $8 WHERE id = $1)"
+            + " INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to, to_called_to, at,"
+            + " actor, reason) VALUES ($1, $9, $5, $10, $7, $11, $12, $13)")
+        .execute(Tuple.from(new Object[] {after.id(), after.ticket(), after.priority().wire(), odt(after.placeAt()),
+            after.status().wire(), odt(after.statusSince()), after.calledTo(), after.runningLate(),
+            before.status().wire(), before.calledTo(), odt(at), actor, reason}))
         .mapEmpty();
   }
 
@@ -170,6 +223,16 @@ public final class QueueStore {
     return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.id = $1")
         .execute(Tuple.of(id))
         .map(rows -> entry(one(rows, "No entry with id '" + id + "'.")));
+  }
+
+  /** An entry and its patient link's token. */
+  public Future<LinkedEntry> linkedEntry(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.visit_token FROM entry e WHERE e.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          Row r = one(rows, "No entry with id '" + id + "'.");
+          return new LinkedEntry(entry(r), r.getString("visit_token"));
+        });
   }
 
   /** The queue an entry belongs to, read without locks (an entry never changes queue). */
@@ -223,23 +286,26 @@ public final class QueueStore {
         .map(rows -> map(rows, QueueStore::entry));
   }
 
-  /** A visit by its patient link token, with the day it belongs to. */
-  public Future<VisitRow> visitByToken(SqlClient c, String token) {
-    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day FROM entry e WHERE e.visit_token = $1")
+  /** A visit by its patient link token, with the day it belongs to, its queue and site, in one statement. */
+  public Future<VisitAt> visitAt(SqlClient c, String token) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day, " + QUEUE_COLUMNS.replace("q.id,", "")
+            + ", " + SITE_OF_QUEUE_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
+            + " JOIN site s ON s.id = q.site_id WHERE e.visit_token = $1")
         .execute(Tuple.of(token))
         .map(rows -> {
           Row r = one(rows, "This link is not valid. Please check the link in your message or ask at the desk.");
-          return new VisitRow(entry(r), r.getLocalDate("ticket_day"));
+          Entry e = entry(r);
+          return new VisitAt(e, r.getLocalDate("ticket_day"), queue(r, e.queueId()), siteOfQueue(r));
         });
   }
+
+  /** A visit read by its token: the entry, the local day it belongs to, its queue and site. */
+  public record VisitAt(Entry entry, LocalDate day, ServiceQueue queue, Site site) {}
 
   public Future<String> visitToken(SqlClient c, UUID entryId) {
     return c.preparedQuery("SELECT visit_token FROM entry WHERE id = $1").execute(Tuple.of(entryId))
         .map(rows -> one(rows, "No entry with id '" + entryId + "'.").getString("visit_token"));
   }
-
-  /** An entry read together with the local day its visit belongs to. */
-  public record VisitRow(Entry entry, LocalDate day) {}
 
   /** Service times of the queue's most recent completed services, newest first (at most 50, last 14 days). */
   public Future<List<Integer>> recentServiceSeconds(SqlClient c, String queueId, Instant now) {
@@ -261,16 +327,6 @@ public final class QueueStore {
 
   // --- history
 
-  public Future<Void> insertTransition(SqlClient c, Entry before, Entry after, Instant at, String actor,
-      String reason) {
-    return c.preparedQuery("INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to,"
-            + " to_called_to, at, actor, reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
-        .execute(Tuple.from(new Object[] {after.id(), before == null ? null : before.status().wire(),
-            after.status().wire(), before == null ? null : before.calledTo(), after.calledTo(), odt(at), actor,
-            reason}))
-        .mapEmpty();
-  }
-
   /** The most recent transition of an entry, or null for none. */
   public Future<Transition> lastTransition(SqlClient c, UUID entryId) {
     return c.preparedQuery("SELECT id, from_status, to_status, from_called_to, reason FROM entry_transition"
@@ -288,6 +344,7 @@ public final class QueueStore {
   /** A recorded status change; {@code from} is null for the entry's creation. */
   public record Transition(long id, Status from, Status to, String fromCalledTo, String reason) {}
 
+  /** The status changes of an entry, oldest first; every entry has at least its creation, so none means no entry. */
   public Future<List<HistoryStep>> history(SqlClient c, UUID entryId) {
     return c.preparedQuery("SELECT from_status, to_status, to_called_to, at, actor, reason FROM entry_transition"
             + " WHERE entry_id = $1 ORDER BY id")
@@ -303,10 +360,9 @@ public final class QueueStore {
   // --- events
 
   public Future<Void> appendEvent(SqlClient c, QueueEvent e) {
-    return c.preparedQuery("INSERT INTO queue_event (queue_id, seq, type, payload, at) VALUES ($1,$2,$3,$4,$5)")
+    return c.preparedQuery("WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
+            + " VALUES ($1,$2,$3,$4,$5)) UPDATE service_queue SET version = $2 WHERE id = $1")
         .execute(Tuple.of(e.queueId(), e.seq(), e.type().wire(), EventPayloadCodec.encode(e.payload()), odt(e.at())))
-        .compose(v -> c.preparedQuery("UPDATE service_queue SET version = $2 WHERE id = $1")
-            .execute(Tuple.of(e.queueId(), e.seq())))
         .mapEmpty();
   }
 

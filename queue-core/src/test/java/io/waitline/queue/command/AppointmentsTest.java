@@ -45,7 +45,7 @@ class AppointmentsTest {
     world.checkIn(q, "Walter Walkin");
     world.clock.advance(Duration.ofMinutes(20));
 
-    Entry arrived = world.get(world.commands.arrive(expected.id(), "kiosk"));
+    Entry arrived = world.get(world.commands.arrive(expected.id(), "kiosk")).entry();
 
     assertThat(expected.ticket()).isNull();
     assertThat(expected.status()).isEqualTo(Status.EXPECTED);
@@ -72,7 +72,7 @@ class AppointmentsTest {
   void arrivingTwiceIsRefused() {
     ServiceQueue q = world.queue("A");
     Entry expected = world.expect(q, "Eve", world.clock.instant(), "appt-3");
-    world.get(world.commands.arrive(expected.id(), "kiosk"));
+    world.get(world.commands.arrive(expected.id(), "kiosk")).entry();
 
     Throwable again = catchThrowable(() -> world.get(world.commands.arrive(expected.id(), "kiosk")));
 
@@ -140,7 +140,7 @@ class AppointmentsTest {
     world.get(world.commands.noShow(expected.id(), "desk"));
     world.clock.advance(Duration.ofMinutes(40));
 
-    Entry arrived = world.get(world.commands.arrive(expected.id(), "desk"));
+    Entry arrived = world.get(world.commands.arrive(expected.id(), "desk")).entry();
 
     assertThat(arrived.status()).isEqualTo(Status.WAITING);
     assertThat(arrived.ticket()).isEqualTo("A-001");
@@ -173,7 +173,7 @@ class AppointmentsTest {
     Entry expected = world.expect(q, "Wrong Day", tomorrow, "appt-tomorrow");
 
     // the patient comes a day early and is checked in today
-    Entry arrived = world.get(world.commands.arrive(expected.id(), "desk"));
+    Entry arrived = world.get(world.commands.arrive(expected.id(), "desk")).entry();
     String token = world.get(world.commands.visitToken(arrived.id()));
 
     assertThat(arrived.ticket()).isEqualTo("A-001");

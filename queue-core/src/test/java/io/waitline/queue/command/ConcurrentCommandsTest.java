@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.waitline.queue.Entry;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
@@ -66,7 +67,7 @@ class ConcurrentCommandsTest {
 
     List<Future<Entry>> checkIns = IntStream.range(0, 100)
         .mapToObj(i -> world.commands.checkIn(q.id(), new CheckIn(QueueWorld.patient("P " + i), null, null, null),
-            "kiosk"))
+            "kiosk").map(LinkedEntry::entry))
         .toList();
     settle(checkIns);
 
@@ -86,7 +87,7 @@ class ConcurrentCommandsTest {
 
       List<Future<Entry>> checkIns = IntStream.range(0, 60)
           .mapToObj(i -> ticking.commands.checkIn(q.id(), new CheckIn(QueueWorld.patient("T " + i), null, null, null),
-              "kiosk"))
+              "kiosk").map(LinkedEntry::entry))
           .toList();
       settle(checkIns);
 
@@ -118,12 +119,14 @@ class ConcurrentCommandsTest {
     List<Future<Entry>> bToA = new ArrayList<>();
     List<Future<Entry>> late = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      checkInsA.add(world.commands.checkIn(a.id(), new CheckIn(QueueWorld.patient("New A " + i), null, null, null), "k"));
-      checkInsB.add(world.commands.checkIn(b.id(), new CheckIn(QueueWorld.patient("New B " + i), null, null, null), "k"));
+      checkInsA.add(world.commands.checkIn(a.id(), new CheckIn(QueueWorld.patient("New A " + i), null, null, null), "k")
+          .map(LinkedEntry::entry));
+      checkInsB.add(world.commands.checkIn(b.id(), new CheckIn(QueueWorld.patient("New B " + i), null, null, null), "k")
+          .map(LinkedEntry::entry));
       callsA.add(world.commands.callNext(a.id(), "Desk A" + i, "d"));
       callsB.add(world.commands.callNext(b.id(), "Desk B" + i, "d"));
-      aToB.add(world.commands.transfer(inA.get(11 - i).id(), b.id(), null, "d"));
-      bToA.add(world.commands.transfer(inB.get(11 - i).id(), a.id(), Priority.HIGH, "d"));
+      aToB.add(world.commands.transfer(inA.get(11 - i).id(), b.id(), null, "d").map(LinkedEntry::entry));
+      bToA.add(world.commands.transfer(inB.get(11 - i).id(), a.id(), Priority.HIGH, "d").map(LinkedEntry::entry));
       late.add(world.commands.runningLate(inA.get(i).id(), "patient"));
     }
     List<Future<Entry>> all = new ArrayList<>();

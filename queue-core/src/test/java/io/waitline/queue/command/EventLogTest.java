@@ -170,7 +170,7 @@ class EventLogTest {
         }
       }, new ServiceTimeEstimator(), world.clock);
 
-      Entry e = world.get(observed.checkIn(q.id(), new CheckIn(QueueWorld.patient("Ann"), null, null, null), "k"));
+      Entry e = world.get(observed.checkIn(q.id(), new CheckIn(QueueWorld.patient("Ann"), null, null, null), "k")).entry();
       world.get(observed.callNext(q.id(), "Room 1", "desk"));
       world.get(observed.startService(e.id(), "doc"));
       world.get(observed.complete(e.id(), "doc"));

@@ -84,6 +84,6 @@ class ExpectedTodayTest {
   private static Entry expect(ServiceQueue q, String name, LocalDate born, Duration fromNow, String ref) {
     Instant at = world.clock.instant().plus(fromNow);
     return world.get(world.commands.expect(q.id(),
-        new CheckIn(new Patient(name, born, null, null, null), Priority.NORMAL, at, ref), "pms"));
+        new CheckIn(new Patient(name, born, null, null, null), Priority.NORMAL, at, ref), "pms")).entry();
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -105,12 +106,12 @@ final class QueueWorld implements AutoCloseable {
   }
 
   Entry checkIn(ServiceQueue q, String name, Priority priority) {
-    return get(commands.checkIn(q.id(), new CheckIn(patient(name), priority, null, null), "desk"));
+    return get(commands.checkIn(q.id(), new CheckIn(patient(name), priority, null, null), "desk")).entry();
   }
 
   /** An appointment announced for {@code at}; the patient has not arrived. */
   Entry expect(ServiceQueue q, String name, Instant at, String ref) {
-    return get(commands.expect(q.id(), new CheckIn(patient(name), Priority.NORMAL, at, ref), "pms"));
+    return get(commands.expect(q.id(), new CheckIn(patient(name), Priority.NORMAL, at, ref), "pms")).entry();
   }
 
   /**
@@ -138,7 +139,8 @@ final class QueueWorld implements AutoCloseable {
   }
 
   private Future<Entry> checkInThen(ServiceQueue q, String name) {
-    return commands.checkIn(q.id(), new CheckIn(patient(name), Priority.NORMAL, null, null), "desk");
+    return commands.checkIn(q.id(), new CheckIn(patient(name), Priority.NORMAL, null, null), "desk")
+        .map(LinkedEntry::entry);
   }
 
   static Patient patient(String name) {

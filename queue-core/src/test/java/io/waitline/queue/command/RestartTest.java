@@ -49,7 +49,7 @@ class RestartTest {
     Entry cid = world.get(c.callNext(lab.id(), "Room 2", "desk"));
     world.get(c.noShow(cid.id(), "desk"));
     world.get(c.callNext(lab.id(), "Room 2", "desk"));
-    entries.add(world.get(c.transfer(entries.get(4).id(), xray.id(), null, "desk")));
+    entries.add(world.get(c.transfer(entries.get(4).id(), xray.id(), null, "desk")).entry());
     world.get(c.runningLate(entries.get(5).id(), "patient"));
     entries.add(world.expect(lab, "Hal", world.clock.instant().plus(Duration.ofHours(1)), "appt-h"));
     world.get(c.setStaffOnDuty(lab.id(), 2, "manager"));

@@ -48,7 +48,7 @@ class TransferTest {
     world.clock.advance(Duration.ofMinutes(10));
     world.checkIn(xray, "Cid Cox");
     world.clock.advance(Duration.ofMinutes(10));
-    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "desk"));
+    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "desk")).entry();
     return new Entry[] {ann, moved};
   }
 
@@ -81,7 +81,7 @@ class TransferTest {
     Entry ann = world.checkIn(lab, "Ann Lee", Priority.HIGH);
     world.checkIn(xray, "Bob Ray");
 
-    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "desk"));
+    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "desk")).entry();
 
     assertThat(world.entry(ann).status()).isEqualTo(Status.TRANSFERRED);
     assertThat(moved.id()).isNotEqualTo(ann.id());
@@ -102,7 +102,7 @@ class TransferTest {
     world.checkIn(xray, "Bob Ray");
     Entry ann = world.checkIn(lab, "Ann Lee");
 
-    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), Priority.URGENT, "doc"));
+    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), Priority.URGENT, "doc")).entry();
 
     assertThat(moved.priority()).isEqualTo(Priority.URGENT);
     assertThat(world.line(xray)).containsExactly("X-002", "X-001");
@@ -116,7 +116,7 @@ class TransferTest {
     Entry ann = world.checkIn(lab, "Ann Lee");
     String token = world.get(world.commands.visitToken(ann.id()));
 
-    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "desk"));
+    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "desk")).entry();
 
     assertThat(world.get(world.commands.visitToken(moved.id()))).isEqualTo(token);
     String oldToken = world.get(world.commands.visitToken(ann.id()));
@@ -137,7 +137,7 @@ class TransferTest {
     world.get(world.commands.callNext(lab.id(), "Room 1", "desk"));
     world.get(world.commands.startService(ann.id(), "doc"));
 
-    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "doc"));
+    Entry moved = world.get(world.commands.transfer(ann.id(), xray.id(), null, "doc")).entry();
 
     assertThat(moved.status()).isEqualTo(Status.WAITING);
     assertThat(moved.calledTo()).isNull();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.Future;
 import io.waitline.queue.Entry;
+import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
@@ -56,8 +57,10 @@ class TransitionsTest {
             EnumSet.of(Status.CALLED, Status.IN_SERVICE, Status.NO_SHOW)),
         new Move("cancel", id -> c.cancel(id, "desk"), Status.CANCELLED, from(Status.CANCELLED)),
         new Move("leave", id -> c.leave(id, "patient"), Status.LEFT, from(Status.LEFT)),
-        new Move("arrive", id -> c.arrive(id, "kiosk"), Status.WAITING, EnumSet.of(Status.EXPECTED)),
-        new Move("transfer", id -> c.transfer(id, elsewhere.id(), null, "desk"), null, from(Status.TRANSFERRED)),
+        new Move("arrive", id -> c.arrive(id, "kiosk")
+            .map(LinkedEntry::entry), Status.WAITING, EnumSet.of(Status.EXPECTED)),
+        new Move("transfer", id -> c.transfer(id, elsewhere.id(), null, "desk")
+            .map(LinkedEntry::entry), null, from(Status.TRANSFERRED)),
         new Move("running late", id -> c.runningLate(id, "patient"), null,
             EnumSet.of(Status.EXPECTED, Status.WAITING)));
   }
@@ -284,7 +287,7 @@ class TransitionsTest {
   void aTransferCannotBeUndoneFromEitherSide() {
     ServiceQueue target = world.queue("T");
     Entry old = world.entryIn(Status.WAITING, elsewhere);
-    Entry moved = world.get(world.commands.transfer(old.id(), target.id(), null, "desk"));
+    Entry moved = world.get(world.commands.transfer(old.id(), target.id(), null, "desk")).entry();
 
     Throwable fromOld = catchThrowable(() -> world.get(world.commands.undo(old.id(), "desk")));
     Throwable fromNew = catchThrowable(() -> world.get(world.commands.undo(moved.id(), "desk")));

@@ -26,7 +26,7 @@ class QueueCommandsSmokeTest {
     var cmds = new QueueCommands(pool, new QueueStore(), published::add, new ServiceTimeEstimator(), Clock.systemUTC());
     cmds.createSite(new Site("s1", "Site", ZoneId.of("Europe/Paris"), "fr", "ticket")).await();
     cmds.createQueue(new ServiceQueue("q1", "s1", "Lab", "A", OrderingRule.DEFAULT, 600, false, 1, 0)).await();
-    var e = cmds.checkIn("q1", new CheckIn(new Patient("Ann Lee", null, null, null, null), null, null, null), "t").await();
+    var e = cmds.checkIn("q1", new CheckIn(new Patient("Ann Lee", null, null, null, null), null, null, null), "t").await().entry();
     assertThat(e.ticket()).isEqualTo("A-001");
     var called = cmds.callNext("q1", "Room 1", "t").await();
     assertThat(called.id()).isEqualTo(e.id());

@@ -1,0 +1,266 @@
+package io.waitline.queue.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.tracing.SpanKind;
+import io.vertx.core.spi.tracing.TagExtractor;
+import io.vertx.core.spi.tracing.VertxTracer;
+import io.vertx.core.tracing.TracingOptions;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.waitline.queue.Entry;
+import io.waitline.queue.LinkedEntry;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.Site;
+import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.store.QueueStore;
+import io.waitline.queue.store.TestDatabase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What each command costs the database: statements counted by a tracer on the SQL client, and transactions that
+ * wrote counted by PostgreSQL's transaction ids. Before this was measured, a check-in took 10 statements plus a
+ * read-back of its link, a call-next 11 and a patient's visit 8.
+ */
+class RoundTripsTest {
+  private static final String SITE = "rt-site";
+  private static final StatementCounter STATEMENTS = new StatementCounter();
+  private static final List<QueueEvent> PUBLISHED = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger QUEUES = new AtomicInteger();
+  private static Vertx vertx;
+  private static Pool pool;
+  private static QueueCommands commands;
+
+  @BeforeAll
+  static void start() {
+    PgConnectOptions db = TestDatabase.freshDatabase();
+    db.setTracingPolicy(TracingPolicy.ALWAYS);
+    vertx = Vertx.builder().with(new VertxOptions().setTracingOptions(new TracingOptions()))
+        .withTracer(options -> STATEMENTS).build();
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(db).using(vertx).build();
+    commands = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, new ServiceTimeEstimator(),
+        new TestClock(QueueWorld.START));
+    await(commands.createSite(new Site(SITE, "Clinic", QueueWorld.PARIS, "en", "ticket")));
+  }
+
+  @AfterAll
+  static void stop() {
+    await(pool.close());
+    await(vertx.close());
+  }
+
+  @Test
+  void aCheckInIsSixStatementsInOneTransactionAndAnswersItsLink() {
+    ServiceQueue q = queue();
+    checkIn(q, "Ann");
+
+    Cost<LinkedEntry> cost = measure(() -> commands.checkIn(q.id(), walkIn("Bob"), "desk"));
+
+    assertThat(cost.result().visitToken()).isEqualTo(await(commands.visitToken(cost.result().entry().id())));
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(6);
+    assertThat(cost.writingTransactions()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallNextIsFiveStatementsAndItsEventCarriesTheLineupItPickedFrom() {
+    ServiceQueue q = queue();
+    Entry ann = checkIn(q, "Ann");
+    Entry bob = checkIn(q, "Bob");
+    checkIn(q, "Cid");
+
+    Cost<Entry> cost = measure(() -> commands.callNext(q.id(), "Room 1", "desk"));
+
+    assertThat(cost.result().id()).isEqualTo(ann.id());
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(5);
+    assertThat(cost.writingTransactions()).isEqualTo(1);
+    // the lineup kept in the transaction is the one a fresh read gives
+    QueueEvent called = PUBLISHED.get(PUBLISHED.size() - 1);
+    QueueSnapshot now = await(commands.snapshot(q.id()));
+    assertThat(called.payload().lineup().stream().map(p -> p.entryId().toString()).toList())
+        .containsExactlyElementsOf(now.lineup().places().stream().map(p -> p.entry().id().toString()).toList())
+        .first().isEqualTo(bob.id().toString());
+    assertThat(called.payload().queue().version()).isEqualTo(now.seq());
+  }
+
+  @Test
+  void anEntryCommandLocksItsQueueWithoutReadingTheEntryTwice() {
+    ServiceQueue q = queue();
+    checkIn(q, "Ann");
+    Entry called = await(commands.callNext(q.id(), "Room 1", "desk"));
+    await(commands.startService(called.id(), "doc"));
+
+    // lock the entry's queue, read the entry, record the service time, change, lineup (2), event
+    Cost<Entry> cost = measure(() -> commands.complete(called.id(), "doc"));
+
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(7);
+    assertThat(cost.writingTransactions()).isEqualTo(1);
+  }
+
+  @Test
+  void pausingAnswersTheQueueAsOfItsEventWithoutReadingItAgain() {
+    ServiceQueue q = queue();
+
+    Cost<ServiceQueue> cost = measure(() -> commands.pause(q.id(), true, "desk"));
+
+    assertThat(cost.result().paused()).isTrue();
+    assertThat(cost.result().version()).isEqualTo(await(commands.queue(q.id())).version()).isEqualTo(1);
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(5);
+    Cost<ServiceQueue> staff = measure(() -> commands.setStaffOnDuty(q.id(), 3, "desk"));
+    assertThat(staff.result().staffOnDuty()).isEqualTo(3);
+    assertThat(staff.result().paused()).isTrue();
+    assertThat(staff.result().version()).isEqualTo(2);
+  }
+
+  @Test
+  void aVisitReadsItsEntryQueueAndSiteInOneStatement() {
+    ServiceQueue q = queue();
+    checkIn(q, "Ann");
+    LinkedEntry bob = await(commands.checkIn(q.id(), walkIn("Bob"), "desk"));
+
+    // the isolation level, the visit with its queue and site, then the queue's live entries and service times
+    Cost<VisitView> cost = measure(() -> commands.visit(bob.visitToken()));
+
+    assertThat(cost.result().place().position()).isEqualTo(2);
+    assertThat(cost.result().site().id()).isEqualTo(SITE);
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(4);
+    assertThat(cost.writingTransactions()).isZero();
+  }
+
+  @Test
+  void aTransferHandsBackThePatientsLinkWithoutReadingItAgain() {
+    ServiceQueue from = queue();
+    ServiceQueue to = queue();
+    LinkedEntry ann = await(commands.checkIn(from.id(), walkIn("Ann"), "desk"));
+
+    Cost<LinkedEntry> cost = measure(() -> commands.transfer(ann.entry().id(), to.id(), null, "desk"));
+
+    assertThat(cost.result().visitToken()).isEqualTo(ann.visitToken());
+    assertThat(cost.result().entry().queueId()).isEqualTo(to.id());
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(14);
+    assertThat(cost.writingTransactions()).isEqualTo(1);
+  }
+
+  @Test
+  void workAddedBeforeCommitRunsInTheCommandsTransactionAndSeesItsEntry() {
+    ServiceQueue q = queue();
+    AtomicReference<Entry> seen = new AtomicReference<>();
+    QueueCommands audited = commands.beforeCommit((c, entry) -> {
+      seen.set(entry);
+      return c.query("SELECT 1").execute();
+    });
+
+    Cost<LinkedEntry> cost = measure(() -> audited.checkIn(q.id(), walkIn("Ann"), "desk"));
+
+    assertThat(seen.get()).isEqualTo(cost.result().entry());
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(7);
+    assertThat(cost.writingTransactions()).isEqualTo(1);
+  }
+
+  @Test
+  void aCommandWhoseBeforeCommitWorkFailsChangesNothingAndPublishesNothing() {
+    ServiceQueue q = queue();
+    checkIn(q, "Ann");
+    int published = PUBLISHED.size();
+    QueueCommands failing = commands.beforeCommit((c, entry) ->
+        c.query("SELECT 1").execute().compose(v -> Future.failedFuture(new IllegalStateException("audit is down"))));
+
+    Throwable refused = catchThrowable(() -> await(failing.callNext(q.id(), "Room 1", "desk")));
+    Throwable notCheckedIn = catchThrowable(() -> await(failing.checkIn(q.id(), walkIn("Bob"), "desk")));
+
+    assertThat(refused).hasMessage("audit is down");
+    assertThat(notCheckedIn).hasMessage("audit is down");
+    assertThat(PUBLISHED).hasSize(published);
+    QueueSnapshot snapshot = await(commands.snapshot(q.id()));
+    assertThat(snapshot.entries()).extracting(e -> e.patient().name()).containsExactly("Ann");
+    assertThat(snapshot.lineup().places()).hasSize(1);
+    assertThat(snapshot.seq()).isEqualTo(1);
+    // the rolled-back check-in did not use up a ticket
+    assertThat(checkIn(q, "Cid").ticket()).endsWith("-002");
+  }
+
+  // --- helpers
+
+  private record Cost<T>(T result, List<String> sql, long writingTransactions) {
+    List<String> statements() {
+      return sql;
+    }
+  }
+
+  /** Runs one command alone and counts what it sent to PostgreSQL. */
+  private static <T> Cost<T> measure(Supplier<Future<T>> command) {
+    long before = currentXid();
+    STATEMENTS.start();
+    T result = await(command.get());
+    List<String> sql = STATEMENTS.stop();
+    // the two probes take a transaction id each; the command's writing transactions take the others
+    return new Cost<>(result, sql, currentXid() - before - 1);
+  }
+
+  private static long currentXid() {
+    return await(pool.query("SELECT txid_current()").execute()).iterator().next().getLong(0);
+  }
+
+  private static ServiceQueue queue() {
+    String id = "rt-" + QUEUES.incrementAndGet();
+    return await(commands.createQueue(new ServiceQueue(id, SITE, "Queue " + id, "R", QueueWorld.KEEP_PLACE, 600,
+        false, 1, 0)));
+  }
+
+  private static Entry checkIn(ServiceQueue q, String name) {
+    return await(commands.checkIn(q.id(), walkIn(name), "desk")).entry();
+  }
+
+  private static CheckIn walkIn(String name) {
+    return new CheckIn(new Patient(name, null, null, null, null), Priority.NORMAL, null, null);
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    }
+  }
+
+  /** Notes the SQL of every statement the client sends while counting. */
+  private static final class StatementCounter implements VertxTracer<Object, Object> {
+    private final List<String> sql = new CopyOnWriteArrayList<>();
+    private volatile boolean counting;
+
+    void start() {
+      sql.clear();
+      counting = true;
+    }
+
+    List<String> stop() {
+      counting = false;
+      return List.copyOf(sql);
+    }
+
+    @Override
+    public <R> Object sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
+        java.util.function.BiConsumer<String, String> headers, TagExtractor<R> tags) {
+      if (counting) sql.add(tags.extract(request).getOrDefault("db.statement", operation));
+      return null;
+    }
+  }
+}
