@@ -202,7 +202,9 @@ public final class StripeProcessor implements CardProcessor {
         default -> IntentStatus.AWAITING_CARD;
       };
     };
-    String failure = status == IntentStatus.DECLINED ? declineSentence(action.getFailureCode()) : null;
+    String failure = status == IntentStatus.DECLINED ? declineSentence(pi.getLastPaymentError() != null
+        && pi.getLastPaymentError().getDeclineCode() != null ? pi.getLastPaymentError().getDeclineCode()
+        : action.getFailureCode()) : null;
     long captured = pi.getAmountReceived() == null ? 0 : pi.getAmountReceived();
     return new IntentView(pi.getId(), status, pi.getAmount(), captured, charge == null ? pi.getLatestCharge()
         : charge.getId(), brand, last4, failure);
@@ -258,8 +260,12 @@ public final class StripeProcessor implements CardProcessor {
     if (e instanceof ApiConnectionException) {
       return new ProcessorException.Unknown("no answer from Stripe: " + e.getMessage(), e);
     }
-    if (e instanceof IdempotencyException && "idempotency_key_in_use".equals(e.getCode())) {
+    if ("idempotency_key_in_use".equals(e.getCode())) {
       return new ProcessorException.Unknown("Stripe is still working on the same request", e);
+    }
+    if (e instanceof IdempotencyException) {
+      // the same key with other parameters: a bug here, never a reason to send under a new key
+      return new ProcessorException.Unknown("Stripe refused the idempotency key: " + e.getMessage(), e);
     }
     if (e instanceof CardException) {
       return new ProcessorException.Declined(declineSentence(((CardException) e).getDeclineCode() != null
