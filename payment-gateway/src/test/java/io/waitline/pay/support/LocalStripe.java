@@ -48,6 +48,8 @@ public final class LocalStripe implements AutoCloseable {
 
   private record Stored(String fingerprint, int status, String body) {}
 
+  private record Waiter(String method, Pattern path, io.vertx.core.Promise<Request> arrived) {}
+
   private final Vertx vertx;
   private final Clock clock;
   private final HttpServer server;
@@ -60,6 +62,8 @@ public final class LocalStripe implements AutoCloseable {
   private final Map<String, Boolean> inFlight = new LinkedHashMap<>();
   private final Deque<Scripted> faults = new ConcurrentLinkedDeque<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  private final List<io.vertx.core.Promise<Void>> hangWatchers = new CopyOnWriteArrayList<>();
   private long lateMillis = 1500;
   private int counter;
 
@@ -94,6 +98,26 @@ public final class LocalStripe implements AutoCloseable {
   /** How late {@link Fault#ANSWER_LATE} answers: longer than the SDK's read timeout in the tests. */
   public void lateBy(long millis) {
     this.lateMillis = millis;
+  }
+
+  /** Completes when a request matching {@code method} and {@code pathRegex} arrives (before it is answered). */
+  public io.vertx.core.Future<Request> nextRequest(String method, String pathRegex) {
+    Waiter w = new Waiter(method, Pattern.compile(pathRegex), io.vertx.core.Promise.promise());
+    waiters.add(w);
+    return w.arrived().future();
+  }
+
+  /** Completes when the client of a hanging request gives up (its connection closes). */
+  public io.vertx.core.Future<Void> hangReleased() {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    hangWatchers.add(p);
+    return p.future();
+  }
+
+  /** Requests received matching {@code method} and {@code pathRegex}. */
+  public List<Request> requests(String method, String pathRegex) {
+    Pattern p = Pattern.compile(pathRegex);
+    return requests.stream().filter(r -> r.method().equals(method) && p.matcher(r.path()).matches()).toList();
   }
 
   public List<Request> requests() {
@@ -159,7 +183,14 @@ public final class LocalStripe implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
       String key = req.getHeader("Idempotency-Key");
-      requests.add(new Request(req.method().name(), req.path(), key, body.toString()));
+      Request received = new Request(req.method().name(), req.path(), key, body.toString());
+      requests.add(received);
+      for (Waiter w : waiters) {
+        if (w.method().equals(received.method()) && w.path().matcher(received.path()).matches()
+            && waiters.remove(w)) {
+          w.arrived().tryComplete(received);
+        }
+      }
       if (!("Bearer " + SECRET_KEY).equals(req.getHeader("Authorization"))) {
         send(req, 401, error("invalid_request_error", null, "Invalid API Key provided."));
         return;
@@ -174,6 +205,8 @@ public final class LocalStripe implements AutoCloseable {
           synchronized (this) {
             if (key != null) inFlight.remove(key);
           }
+          hangWatchers.forEach(p -> p.tryComplete());
+          hangWatchers.clear();
         });
         return;
       }

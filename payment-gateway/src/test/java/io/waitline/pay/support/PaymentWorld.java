@@ -107,6 +107,30 @@ public final class PaymentWorld implements AutoCloseable {
 
   /** A payments module on this world's database; several may run at once, like several nodes. */
   public Payments payments(CardProcessor processor) {
+    return payments(vertx, pool, queues, notifications, processor);
+  }
+
+  /** Another node: its own Vert.x, pool and payments module on the same database and the same local Stripe. */
+  public Node node() {
+    Vertx v = Vertx.vertx();
+    Pool p = TestDatabase.pool(v, db, 4);
+    QueueCommands q = new QueueCommands(p, new QueueStore(), e -> { }, new ServiceTimeEstimator(), clock);
+    return new Node(v, payments(v, p, q, null, stripeProcessor()));
+  }
+
+  /** A node that can be killed: closing its Vert.x stops its event loops, workers and connections at once. */
+  public record Node(Vertx vertx, Payments payments) {
+    public void kill() {
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private Payments payments(Vertx vertx, Pool pool, QueueCommands queues, Notifications notifications,
+      CardProcessor processor) {
     return Payments.builder(vertx, pool, queues, notifications, new PaymentsConfig("stripe", LocalStripe.SECRET_KEY,
             LocalStripe.WEBHOOK_SECRET, stripe.apiBase(), "https://clinic.test"))
         .processor(processor)
