@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,15 +41,15 @@ public final class PaymentFlow {
   private final ProcessorGuard guard;
   private final Clock clock;
   private final Duration resolveAfter;
-  private final Consumer<PaymentRow> onPaid;
+  private final Function<PaymentRow, Future<Void>> onPaid;
 
   /**
    * @param resolveAfter how long an unknown payment is left alone before it is resolved by retrieving: longer than
    *     the guard's time limit, so a call still under way is never second-guessed
-   * @param onPaid told once per payment, when it first succeeds (receipts)
+   * @param onPaid told once per payment, when it first succeeds (receipts); its failure is its own business
    */
   public PaymentFlow(Pool pool, PaymentStore store, CardProcessor processor, ProcessorGuard guard, Clock clock,
-      Duration resolveAfter, Consumer<PaymentRow> onPaid) {
+      Duration resolveAfter, Function<PaymentRow, Future<Void>> onPaid) {
     this.pool = pool;
     this.store = store;
     this.processor = processor;
@@ -197,7 +197,7 @@ public final class PaymentFlow {
   /** After a payment moved (by an answer or a webhook): announce the first success, capture what is authorized. */
   Future<PaymentRow> afterAdvance(UUID paymentId, boolean applied) {
     return load(paymentId).compose(p -> {
-      if (applied && p.state() == PaymentState.SUCCEEDED) onPaid.accept(p);
+      if (applied && p.state() == PaymentState.SUCCEEDED) return onPaid.apply(p).map(p);
       if (p.state() == PaymentState.AUTHORIZED) return capture(p);
       return Future.succeededFuture(p);
     });

@@ -310,8 +310,7 @@ public final class Payments {
               live != null && live.state() == PaymentState.SUCCEEDED ? "This visit's co-pay is already paid."
                   : "A card payment for this visit is under way; cancel it before recording cash.")));
         }
-        paid(cash);
-        return Future.succeededFuture(json(cash));
+        return paid(cash).map(v -> json(cash));
       });
     });
   }
@@ -400,9 +399,12 @@ public final class Payments {
     });
   }
 
-  private void paid(PaymentRow p) {
-    sendReceipt(p, p.id().toString()).onFailure(err -> LOG.warn("Receipt of payment {} not queued: {}", p.id(),
-        err.toString()));
+  /** The first success of a payment: its receipt is queued (a failure to queue it is logged, never undoes it). */
+  private Future<Void> paid(PaymentRow p) {
+    return sendReceipt(p, p.id().toString()).<Void>mapEmpty().recover(err -> {
+      LOG.warn("Receipt of payment {} not queued: {}", p.id(), err.toString());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Boolean> sendReceipt(PaymentRow p, String key) {
