@@ -279,7 +279,7 @@ public final class PaymentStore {
     return c.preparedQuery("SELECT charge_ref FROM payment WHERE site_id <> $1 AND charge_ref = ANY($2)"
             + " UNION SELECT r.refund_ref FROM payment_refund r JOIN payment p ON p.id = r.payment_id"
             + " WHERE p.site_id <> $1 AND r.refund_ref = ANY($2)")
-        .execute(Tuple.of(siteId, refs.toArray(new String[0])))
+        .execute(Tuple.of(siteId, (Object) refs.toArray(new String[0])))
         .map(rows -> {
           java.util.Set<String> out = new java.util.HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));

@@ -120,6 +120,11 @@ public final class LocalStripe implements AutoCloseable {
     return requests.stream().filter(r -> r.method().equals(method) && p.matcher(r.path()).matches()).toList();
   }
 
+  /** Clears the request log (after a warm-up). */
+  public void forgetRequests() {
+    requests.clear();
+  }
+
   public List<Request> requests() {
     return List.copyOf(requests);
   }

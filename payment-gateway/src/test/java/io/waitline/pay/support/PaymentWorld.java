@@ -98,6 +98,7 @@ public final class PaymentWorld implements AutoCloseable {
     w.get(w.payments.saveQueueSetting(new QueueSetting(QUEUE, 2000, "kiosk")));
     w.get(w.payments.saveReader(new Reader(KIOSK_READER, SITE, "kiosk", "Kiosk 1")));
     w.get(w.payments.saveReader(new Reader(DESK_READER, SITE, "desk", "Front desk")));
+    w.warmUp();
     return w;
   }
 
@@ -153,11 +154,28 @@ public final class PaymentWorld implements AutoCloseable {
     return e;
   }
 
+  /**
+   * Loads the SDK's classes and opens a connection with one read: in a cold JVM on a busy machine the first call can
+   * take longer than the tests' short read timeout, which would look like a hanging processor.
+   */
+  private void warmUp() {
+    try {
+      testClient().terminal().readers().retrieve(KIOSK_READER);
+      stripe.forgetRequests();
+    } catch (com.stripe.exception.StripeException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private com.stripe.StripeClient testClient() {
+    return new com.stripe.StripeClient.StripeClientBuilder().setApiKey(LocalStripe.SECRET_KEY)
+        .setApiBase(stripe.apiBase()).build();
+  }
+
   /** The patient taps a test card on the reader (Stripe's test helper, through the SDK). */
   public void tapCard(String readerId) {
     try {
-      new com.stripe.StripeClient.StripeClientBuilder().setApiKey(LocalStripe.SECRET_KEY).setApiBase(stripe.apiBase())
-          .build().testHelpers().terminal().readers().presentPaymentMethod(readerId);
+      testClient().testHelpers().terminal().readers().presentPaymentMethod(readerId);
     } catch (com.stripe.exception.StripeException e) {
       throw new AssertionError(e);
     }
