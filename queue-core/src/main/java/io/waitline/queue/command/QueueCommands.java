@@ -313,10 +313,12 @@ public final class QueueCommands {
             .compose(site -> {
               Instant now = clock.instant();
               if (!row.day().equals(LocalDate.ofInstant(now, site.zone()))) {
-                throw new QueueException.Gone("This link was for " + row.day() + " and has expired.");
+                throw new QueueException.Gone(QueueException.Gone.Reason.LINK_EXPIRED,
+                    "This link was for " + row.day() + " and has expired.");
               }
               if (row.entry().status().isEnded()) {
-                throw new QueueException.Gone("This visit has ended. Thank you for coming.");
+                throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
+                    "This visit has ended. Thank you for coming.");
               }
               return snapshot(c, q.id(), now).map(s ->
                   new VisitView(site, s.queue(), row.entry(), s.lineup().placeOf(row.entry().id())));
