@@ -32,6 +32,9 @@ import io.waitline.access.StaffAccount;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
 import io.waitline.notify.webpush.VapidKeys;
+import io.waitline.pay.Payments;
+import io.waitline.pay.PaymentsConfig;
+import io.waitline.pay.store.Settings;
 import io.waitline.queue.Entry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
@@ -73,6 +76,8 @@ final class TestApp implements AutoCloseable {
   final AccessServices access;
   final EdgeRouter.Settings settings;
   final QueueCommands commands;
+  /** Co-pays through the sandbox terminal: €20.00 at the kiosk of {@link #GENERAL}. */
+  final Payments payments;
   final HttpServer server;
   final WebClient http;
   final WebSocketClient webSockets;
@@ -87,6 +92,7 @@ final class TestApp implements AutoCloseable {
     String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
     Notifications.migrate(jdbc, db.getUser(), db.getPassword());
     AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    Payments.migrate(jdbc, db.getUser(), db.getPassword());
     pool = TestDatabase.pool(vertx, db, 8);
     access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), accessClock);
     settings = oidc != null ? new EdgeRouter.Settings("http://localhost", false, access, oidc, () -> { })
@@ -98,7 +104,9 @@ final class TestApp implements AutoCloseable {
     VapidKeys vapid = VapidKeys.generate();
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
         Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
-    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
+    payments = Payments.builder(vertx, pool, commands, notifications, PaymentsConfig.load(k -> null,
+        "http://localhost")).clock(clock).build();
+    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications, payments).await();
     server = vertx.createHttpServer().requestHandler(router).listen(0).await();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(server.actualPort()));
@@ -106,6 +114,15 @@ final class TestApp implements AutoCloseable {
     commands.createSite(new Site(SITE, "Riverside Clinic", ZoneId.of("Europe/London"), "en", "ticket")).await();
     queue(SITE, GENERAL, "A");
     queue(SITE, LAB, "B");
+    payments.saveSiteSetting(new Settings.SiteSetting(SITE, "eur", true)).await();
+    payments.saveQueueSetting(new Settings.QueueSetting(GENERAL, 2000, "kiosk")).await();
+  }
+
+  /** A sandbox card reader of its own at {@link #SITE}, so payments on it never find it busy. */
+  String newReader(String station) {
+    String id = "sbx_" + station + "_" + counter.incrementAndGet();
+    payments.saveReader(new Settings.Reader(id, SITE, station, "Reader " + id)).await();
+    return id;
   }
 
   /** The edge with events published straight to the event bus. */

@@ -278,7 +278,7 @@ public final class PaymentFlow {
       return store.insertRefund(c, r).map(p);
     })).compose(p -> {
       if (p.method().equals("cash")) {
-        return settleRefund(refundId, "succeeded", "cash", null);
+        return settleRefund(refundId, "succeeded", null, null); // handed back at the desk: no processor reference
       }
       String key = "waitline-refund-" + refundId;
       return store.insertCall(pool, paymentId, "refund", key, now)

@@ -326,6 +326,15 @@ public final class Payments {
         cash ? "cash" : null, null, null, token(), actor, now, now, cash ? now : null);
   }
 
+  /** Which visit and site a payment belongs to (for access checks and the audit log). */
+  public record Whereabouts(UUID entryId, String siteId) {}
+
+  public Future<Whereabouts> whereIs(UUID paymentId) {
+    return store.payment(pool, paymentId).compose(p -> p == null
+        ? Future.failedFuture(new QueueException.NotFound("No payment with id '" + paymentId + "'."))
+        : Future.succeededFuture(new Whereabouts(p.entryId(), p.siteId())));
+  }
+
   /** A payment as it stands, after asking the processor when it is waiting on the reader or a capture. */
   public Future<JsonObject> payment(UUID id) {
     return flow.refresh(id).map(this::json);
@@ -488,6 +497,7 @@ public final class Payments {
     return new JsonObject()
         .put("id", p.id().toString())
         .put("entryId", p.entryId().toString())
+        .put("siteId", p.siteId())
         .put("ticket", p.ticket())
         .put("station", p.station())
         .put("method", p.method())

@@ -121,8 +121,11 @@ class RefundsAndCashTest {
     assertThatThrownBy(() -> w.get(w.payments.payCash(visit.id(), null, "desk:ann")))
         .isInstanceOf(QueueException.Conflict.class).hasMessage("This visit's co-pay is already paid.");
 
-    JsonObject back = w.get(w.payments.refund(w.id(cash), 2000, "Paid twice by mistake", "manager:mo"));
-    assertThat(back.getString("state")).isEqualTo("succeeded");
+    JsonObject part = w.get(w.payments.refund(w.id(cash), 500, "Overcharged", "manager:mo"));
+    JsonObject rest = w.get(w.payments.refund(w.id(cash), 1500, "Visit cancelled", "manager:mo"));
+    assertThat(part.getString("state")).isEqualTo("succeeded");
+    assertThat(rest.getString("state")).isEqualTo("succeeded");
+    assertThat(w.get(w.payments.payment(w.id(cash))).getLong("refundedMinor")).isEqualTo(2000);
     assertThat(w.stripe.requests()).isEmpty();
     assertThat(w.get(w.notifications.entryNotifications(visit.id()))).hasSize(1);
   }
