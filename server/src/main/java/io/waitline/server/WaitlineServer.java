@@ -22,6 +22,8 @@ import io.vertx.sqlclient.PoolOptions;
 import io.waitline.access.AccessMigrations;
 import io.waitline.access.PasswordHasher;
 import io.waitline.notify.Notifications;
+import io.waitline.pay.Payments;
+import io.waitline.pay.store.Settings;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
@@ -58,6 +60,7 @@ public final class WaitlineServer {
   private Pool pool;
   private PgNotifyRelay relay;
   private Notifications notifications;
+  private Payments payments;
   private HttpServer http;
   /** Listens to the JVM's garbage-collection notifications until closed. */
   private JvmGcMetrics gcMetrics;
@@ -79,6 +82,8 @@ public final class WaitlineServer {
     LOG.info("Notification tables ready ({} migrations applied)", notifyApplied);
     int accessApplied = AccessMigrations.migrate(jdbc, connect.getUser(), connect.getPassword());
     LOG.info("Access tables ready ({} migrations applied)", accessApplied);
+    int paymentsApplied = Payments.migrate(jdbc, connect.getUser(), connect.getPassword());
+    LOG.info("Payment tables ready ({} migrations applied)", paymentsApplied);
 
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
         .connectingTo(connect).using(vertx).build();
@@ -101,7 +106,8 @@ public final class WaitlineServer {
     } else {
       Files.deleteIfExists(setupCodeFile());
     }
-    if (config.demoData()) seedDemo(commands).await();
+    payments = Payments.create(vertx, pool, commands, notifications, config.payments());
+    if (config.demoData()) seedDemo(commands).compose(v -> seedDemoPayments(payments)).await();
 
     // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
     vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
@@ -112,7 +118,8 @@ public final class WaitlineServer {
 
     var settings = new EdgeRouter.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
         this::setupCompleted, config.clientAddress());
-    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
+    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications, payments).await();
+    payments.start().await(); // resolves what a previous run left waiting on the processor
     if (config.notifications().anyChannel()) {
       notifications.start().await();
     } else {
@@ -184,6 +191,7 @@ public final class WaitlineServer {
 
   /** Stops the HTTP server, the pool and the embedded database, in that order. */
   public void stop() throws Exception {
+    if (payments != null) payments.stop().await();
     if (notifications != null) notifications.stop().await(); // lets sends in flight record their outcome
     if (relay != null) relay.close().await(); // before the database goes, or it would try to reconnect
     if (gcMetrics != null) gcMetrics.close();
@@ -215,5 +223,22 @@ public final class WaitlineServer {
               OrderingRule.DEFAULT, 300, false, 1, 0)))
           .mapEmpty();
     });
+  }
+
+  /**
+   * On a demo site without payment settings: a £20.00 co-pay at the kiosk for 'general', none for 'lab', and one
+   * sandbox reader at the kiosk and one at the desk (docs/payments.md lists the sandbox's test amounts).
+   */
+  private static Future<Void> seedDemoPayments(Payments payments) {
+    return payments.readers("main").<Void>compose(readers -> {
+      if (!readers.isEmpty()) return Future.succeededFuture();
+      return payments.saveSiteSetting(new Settings.SiteSetting("main", "gbp", true))
+          .compose(s -> payments.saveQueueSetting(new Settings.QueueSetting("general", 2000, "kiosk")))
+          .compose(s -> payments.saveQueueSetting(new Settings.QueueSetting("lab", 0, "none")))
+          .compose(s -> payments.saveReader(new Settings.Reader("sbx_kiosk_1", "main", "kiosk", "Kiosk reader")))
+          .compose(s -> payments.saveReader(new Settings.Reader("sbx_desk_1", "main", "desk", "Desk reader")))
+          .mapEmpty();
+    }).recover(err -> err instanceof io.waitline.queue.QueueException.NotFound ? Future.<Void>succeededFuture()
+        : Future.<Void>failedFuture(err));
   }
 }
