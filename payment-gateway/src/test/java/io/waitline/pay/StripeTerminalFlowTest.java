@@ -153,4 +153,20 @@ class StripeTerminalFlowTest {
         .isInstanceOf(QueueException.Conflict.class).hasMessage("There is no co-pay to take for this visit.");
     assertThat(w.stripe.requests()).isEmpty();
   }
+
+  @Test
+  void noCardDataIsSentByWaitlineNorHasAPlaceToBeStored() {
+    Entry visit = w.checkIn();
+    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    w.tapCard(KIOSK_READER);
+    w.get(w.payments.payment(w.id(p)));
+    w.get(w.payments.refund(w.id(p), 100, "test", "manager"));
+
+    assertThat(w.stripe.requests()).filteredOn(r -> !r.path().startsWith("/v1/test_helpers"))
+        .allSatisfy(r -> assertThat(r.body() + r.path()).doesNotContainPattern("(?i)card\\[|number|cvc|exp_|track"));
+    List<String> columns = w.rows("SELECT table_name || '.' || column_name FROM information_schema.columns"
+        + " WHERE table_name LIKE 'payment%'").stream().map(r -> r.getString(0)).toList();
+    assertThat(columns).hasSizeGreaterThan(40)
+        .noneMatch(c -> c.matches("(?i).*(pan|number|cvc|cvv|track|expir|exp_).*"));
+  }
 }
