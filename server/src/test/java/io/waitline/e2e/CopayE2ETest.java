@@ -14,8 +14,9 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The co-pay at the kiosk with the sandbox terminal of {@code ./waitline}: check in, pay £20.00 by card, see it paid,
- * open the printable receipt; a declined card offers another card or the desk; the desk refunds part of it. Writes
- * screenshots of the kiosk's payment steps and the receipt to target/screenshots (or -Dwaitline.screenshots).
+ * open the printable receipt; a declined card offers another card or the desk; the desk refunds part of it and the
+ * day's report matches the sandbox's books. Writes screenshots of the kiosk's payment steps, the receipt and the
+ * report to target/screenshots (or -Dwaitline.screenshots).
  */
 class CopayE2ETest {
   @TempDir static Path dataDir;
@@ -101,6 +102,12 @@ class CopayE2ETest {
       desk.js("window.prompt = (question) => question.startsWith('Amount') ? '5.00' : 'Charged the wrong service';");
       desk.click(row + " button[data-op='pay-refund']");
       desk.waitFor(d -> desk.text("#flash").equals("Refunded 5.00."));
+
+      desk.open(server.url("/payments/main"));
+      desk.waitFor(d -> desk.visible("#app") && !desk.text("#lines").isEmpty());
+      assertThat(desk.text("#matches")).isEqualTo("Everything Waitline recorded matches the processor.");
+      assertThat(desk.text("#lines")).contains("A-001").contains("£20.00").contains("-£5.00");
+      desk.screenshot(OUT.resolve("payments-report.png"));
     }
     JsonArray refunds = server.getArray("/api/v1/payments/" + payment.getString("id") + "/refunds");
     assertThat(refunds).hasSize(1);
