@@ -106,7 +106,7 @@ class CopayE2ETest {
       desk.open(server.url("/payments/main"));
       desk.waitFor(d -> desk.visible("#app") && !desk.text("#lines").isEmpty());
       assertThat(desk.text("#matches")).isEqualTo("Everything Waitline recorded matches the processor.");
-      assertThat(desk.text("#lines")).contains("A-001").contains("£20.00").contains("-£5.00");
+      assertThat(desk.text("#lines")).contains(payment.getString("ticket")).contains("£20.00").contains("-£5.00");
       desk.screenshot(OUT.resolve("payments-report.png"));
     }
     JsonArray refunds = server.getArray("/api/v1/payments/" + payment.getString("id") + "/refunds");
