@@ -67,6 +67,8 @@ final class TestApp implements AutoCloseable {
   static final String SITE = "clinic";
   static final String GENERAL = "general";
   static final String LAB = "lab";
+  /** The signing secret Stripe's webhooks are checked with (the processor itself is the sandbox). */
+  static final String STRIPE_WEBHOOK_SECRET = "whsec_edge_test";
 
   final Vertx vertx;
   final Pool pool;
@@ -104,8 +106,8 @@ final class TestApp implements AutoCloseable {
     VapidKeys vapid = VapidKeys.generate();
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
         Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
-    payments = Payments.builder(vertx, pool, commands, notifications, PaymentsConfig.load(k -> null,
-        "http://localhost")).clock(clock).build();
+    payments = Payments.builder(vertx, pool, commands, notifications, PaymentsConfig.load(
+        Map.of("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)::get, "http://localhost")).clock(clock).build();
     var router = EdgeRouter.router(vertx, pool, commands, settings, notifications, payments).await();
     server = vertx.createHttpServer().requestHandler(router).listen(0).await();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
