@@ -92,7 +92,7 @@ class PaymentApiTest {
     TestApp.problem(app.staff(HttpMethod.PUT, "/api/v1/queues/" + GENERAL + "/payment-settings")
         .sendJsonObject(new JsonObject().put("amountMinor", 2000).put("collect", "sometimes")).await(), 400);
     TestApp.problem(app.staff(HttpMethod.PUT, "/api/v1/sites/" + TestApp.SITE + "/payment-settings")
-        .sendJsonObject(new JsonObject().put("currency", "xyz")).await(), 400);
+        .sendJsonObject(new JsonObject().put("currency", "xyz")).await(), 422);
   }
 
   @Test

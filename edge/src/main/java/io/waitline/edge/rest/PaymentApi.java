@@ -14,6 +14,7 @@ import io.waitline.pay.store.Settings.QueueSetting;
 import io.waitline.pay.store.Settings.Reader;
 import io.waitline.pay.store.Settings.SiteSetting;
 import io.waitline.queue.Entry;
+import io.waitline.queue.QueueException;
 import io.waitline.queue.command.QueueCommands;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -75,7 +76,14 @@ public final class PaymentApi {
       String payload = rc.body().asString();
       payments.stripeWebhook(payload == null ? "" : payload, rc.request().getHeader("Stripe-Signature"))
           .onSuccess(outcome -> rc.json(new JsonObject().put("received", true).put("outcome", outcome)))
-          .onFailure(rc::fail);
+          .onFailure(err -> {
+            // an unsigned, forged, stale or unreadable event is a bad request: Stripe shows it and retries
+            if (err instanceof QueueException.Invalid) {
+              Problems.send(rc, 400, "bad-request", "Bad request", err.getMessage());
+            } else {
+              rc.fail(err);
+            }
+          });
     }).failureHandler(Problems::handle);
   }
 
