@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.waitline.queue.Entry;
 import io.waitline.queue.ServiceQueue;
@@ -98,6 +99,15 @@ class BadInputTest {
   void anUnknownNestedFieldIsRefusedNamingTheField() {
     String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\", \"shoeSize\": 9}}"));
     assertThat(detail).contains("shoeSize");
+  }
+
+  @Test
+  void aBodyWithThousandsOfWrongFieldsListsAtMostTwentyOfThem() {
+    StringBuilder body = new StringBuilder("{\"patient\": {\"name\": \"Ann\"}");
+    for (int i = 0; i < 3000; i++) body.append(", \"f").append(i).append("\": ").append(i);
+    JsonObject problem = problem(app.post(CHECK_INS, body.append('}').toString()), 400);
+    assertThat(problem.getJsonArray("errors")).hasSize(Problems.MAX_REPORTED_ERRORS);
+    assertThat(problem.getString("detail")).contains("'f0'");
   }
 
   @Test

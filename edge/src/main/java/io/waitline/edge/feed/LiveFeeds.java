@@ -16,11 +16,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.AccessException;
 import io.waitline.access.Principal;
+import io.waitline.queue.Entry;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.VisitView;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -400,7 +403,7 @@ public final class LiveFeeds {
     private final EventSequencer sequencer;
     private String lastSent;
     private String queueId;
-    private String entryId;
+    private UUID entryId;
     /** The visit as last read or moved by an event, and the queue seq it is as of. */
     private JsonObject current;
     private long currentSeq = -1;
@@ -417,7 +420,7 @@ public final class LiveFeeds {
     }
 
     private void follow(VisitView v) {
-      entryId = v.entry().id().toString();
+      entryId = v.entry().id();
       if (!v.queue().id().equals(queueId)) {
         queueId = v.queue().id();
         listen(EventBusPublisher.queueAddress(queueId));
@@ -445,26 +448,17 @@ public final class LiveFeeds {
     /** Applies one event of the followed queue, in arrival order; events older than the state held are ignored. */
     private Future<Void> apply(QueueEvent event) {
       if (!event.queueId().equals(queueId) || event.seq() <= currentSeq) return Future.succeededFuture();
-      JsonObject entry = event.payload().getJsonObject("entry");
-      boolean mine = entry != null && entryId.equals(entry.getString("id"));
-      JsonObject place = placeIn(event.payload().getJsonArray("lineup"));
+      Entry entry = event.payload().entry();
+      boolean mine = entry != null && entry.id().equals(entryId);
+      QueueEventPayload.Place place = event.payload().placeOf(entryId);
       boolean wasWaiting = current != null && current.getInteger("position") != null;
       // joining or leaving the line (or an event this feed missed that did) needs the whole visit
       if (mine || current == null || (place != null) != wasWaiting) return refresh().mapEmpty();
-      JsonObject queue = event.payload().getJsonObject("queue");
-      JsonObject moved = PublicView.visitMoved(current, event.seq(), queue, place);
+      JsonObject moved = PublicView.visitMoved(current, event.seq(), event.payload().queue(), place);
       current = moved;
       currentSeq = event.seq();
       push(moved);
       return Future.succeededFuture();
-    }
-
-    private JsonObject placeIn(JsonArray lineup) {
-      if (lineup == null) return null;
-      for (Object o : lineup) {
-        if (o instanceof JsonObject place && entryId.equals(place.getString("id"))) return place;
-      }
-      return null;
     }
 
     private void push(JsonObject visit) {

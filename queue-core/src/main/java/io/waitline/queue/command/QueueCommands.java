@@ -1,11 +1,11 @@
 package io.waitline.queue.command;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.queue.Entry;
+import io.waitline.queue.HistoryStep;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
@@ -15,9 +15,9 @@ import io.waitline.queue.Site;
 import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
 import io.waitline.queue.WaitEstimator;
-import io.waitline.queue.event.EntryJson;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import java.security.SecureRandom;
@@ -329,7 +329,7 @@ public final class QueueCommands {
     return store.entry(pool, id);
   }
 
-  public Future<List<JsonObject>> history(UUID id) {
+  public Future<List<HistoryStep>> history(UUID id) {
     return store.entry(pool, id).compose(e -> store.history(pool, id));
   }
 
@@ -535,11 +535,8 @@ public final class QueueCommands {
     Future<Void> emit(String queueId, EventType type, Entry entry) {
       return store.lockQueue(c, queueId).compose(q -> lineup(q).compose(lineup -> {
         long seq = q.version() + 1;
-        JsonObject payload = new JsonObject()
-            .put("entry", entry == null ? null : EntryJson.staff(entry))
-            .put("lineup", EntryJson.lineup(lineup))
-            .put("queue", EntryJson.queue(q).put("seq", seq));
-        QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type.wire(), payload, now);
+        QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type, QueueEventPayload.after(entry, lineup, q, seq),
+            now);
         events.add(event);
         return store.appendEvent(c, event);
       }));
