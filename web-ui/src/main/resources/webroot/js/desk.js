@@ -1,5 +1,6 @@
 // The front desk (/desk/{siteId}): today's list with live statuses and time-in-status alerts, search, check-in,
-// call next for this desk, recall, no-show, transfer, undo, pause and staff on duty. Every action is answered on
+// call next for this desk, recall, no-show, transfer, undo, pause and staff on duty; each visit's co-pay (card on the
+// desk reader, cash, refund, receipt). Every action is answered on
 // the page; a refusal shows the server's own sentence. Staff sign in first; when the session ends mid-shift the
 // sign-in form comes back and whatever was typed into the forms stays.
 
@@ -34,6 +35,7 @@ const queues = new Map(); // id → queue
 const positions = new Map(); // entry id → position
 const waitingCount = new Map(); // queue id → number waiting
 let entries = [];
+let payments = {}; // entry id → its payments, oldest first
 let loadSeq = 0;
 let reloadTimer = null;
 /** Entries that events brought while the list was being read: the answer may predate them. */
@@ -150,9 +152,12 @@ async function reload() {
   arrivedDuringLoad = [];
   try {
     const list = await call(`/api/v1/sites/${encodeURIComponent(siteId)}/entries` + (q ? '?q=' + encodeURIComponent(q) : ''));
+    // a role without payments (or a server without them) still gets the list
+    const paid = await call(`/api/v1/sites/${encodeURIComponent(siteId)}/payments`).catch(() => ({}));
     if (mine !== loadSeq) return; // a newer search answered already
     entries = list;
     listDay = day;
+    payments = paid;
     for (const entry of arrivedDuringLoad) upsert(entry);
     renderRows();
   } catch (e) {
@@ -233,6 +238,7 @@ function renderRows() {
         el('td', { class: 'since' }, t('desk.minutes', { n: formatNumber(minutes) }),
           alert ? el('strong', { class: 'over' }, ' ⚠ ' + t('desk.over', { n: formatNumber(limit) })) : null),
         el('td', {}, positions.has(e.id) && e.status === 'waiting' ? formatNumber(positions.get(e.id)) : ''),
+        copayCell(e, who),
         el('td', { class: 'row-actions' }, ...(ACTIONS[e.status] || []).map((op) => el('button', {
           type: 'button',
           class: op === 'undo' ? 'secondary small' : 'small',
@@ -243,6 +249,99 @@ function renderRows() {
     });
   $('rows').replaceChildren(...rows);
   $('empty').hidden = rows.length > 0;
+}
+
+// --- co-pays
+
+/** The visit's latest payment and what the desk can do with it. */
+function copayCell(entry, who) {
+  const list = payments[entry.id] || [];
+  const p = list[list.length - 1];
+  const button = (op, label, onclick) => el('button', {
+    type: 'button', class: 'small secondary', dataset: { op }, 'aria-label': `${label} ${who}`, onclick }, label);
+  const parts = [];
+  if (p) {
+    parts.push(el('span', { class: 'badge pay-' + p.state, dataset: { payment: p.id } },
+      `${p.amount} · ${t('pay.state.' + p.state)}`));
+    if (p.refundedMinor > 0) parts.push(el('small', {}, ' ' + t('pay.refundedPart')));
+  }
+  if (!p || ['canceled', 'failed', 'declined', 'ready', 'created'].includes(p.state)) {
+    parts.push(button('pay-card', t('pay.card'), () => payByCard(entry)));
+    if (!p || ['canceled', 'failed'].includes(p.state)) parts.push(button('pay-cash', t('pay.cash'), () => payCash(entry)));
+  }
+  if (p && p.state === 'succeeded') {
+    parts.push(button('pay-receipt', t('pay.receipt'), () => receipt(p)));
+    if (p.refundableMinor > 0) parts.push(button('pay-refund', t('pay.refund'), () => refund(p)));
+  }
+  return el('td', { class: 'copay' }, ...parts);
+}
+
+async function payByCard(entry) {
+  try {
+    const p = await call(`/api/v1/entries/${entry.id}/payments`, { method: 'POST', body: { station: 'desk' } });
+    flash(p.state === 'declined' ? p.failure : t('pay.onReader', { amount: p.amount }));
+    followPayment(p);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+/** Puts a payment as the server answered it into its visit's row (replacing the one it had), without a reload. */
+function applyPayment(p) {
+  if (!p || !p.entryId) return;
+  const list = (payments[p.entryId] || []).filter((q) => q.id !== p.id);
+  list.push(p); // the latest is the one the desk acts on
+  payments[p.entryId] = list;
+  renderRows();
+}
+
+/** Asks about a payment on the desk reader until it is settled, updating its row as it moves. */
+function followPayment(p) {
+  applyPayment(p);
+  if (!['created', 'ready', 'processing', 'authorized', 'unknown'].includes(p.state)) {
+    if (p.state === 'succeeded') flash(t('pay.paid', { amount: p.amount }));
+    if (p.state === 'declined') flash(p.failure);
+    return;
+  }
+  setTimeout(() => call(`/api/v1/payments/${p.id}`).then(followPayment, failed), 1000);
+}
+
+async function payCash(entry) {
+  try {
+    const p = await call(`/api/v1/entries/${entry.id}/cash-payments`, { method: 'POST', body: {} });
+    flash(t('pay.paid', { amount: p.amount }));
+    applyPayment(p);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function receipt(p) {
+  try {
+    const sent = await call(`/api/v1/payments/${p.id}/receipt`, { method: 'POST' });
+    window.open(sent.receiptUrl, '_blank', 'noopener');
+    flash(t('pay.receiptSent'));
+  } catch (e) {
+    failed(e);
+  }
+}
+
+/** A manager's refund: the amount in the currency's units (e.g. 5.00) and a reason. */
+async function refund(p) {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: p.currency.toUpperCase() })
+    .resolvedOptions().maximumFractionDigits;
+  const asked = window.prompt(t('pay.refundAmount', { max: (p.refundableMinor / 10 ** digits).toFixed(digits) }));
+  if (!asked) return;
+  const minor = Math.round(Number(asked.replace(',', '.')) * 10 ** digits);
+  const reason = window.prompt(t('pay.refundReason'));
+  if (!reason) return;
+  try {
+    await call(`/api/v1/payments/${p.id}/refunds`, { method: 'POST', body: { amountMinor: minor, reason } });
+    flash(t('pay.refunded', { amount: asked }));
+    applyPayment(await call(`/api/v1/payments/${p.id}`)); // the refunded and refundable amounts as now recorded
+  } catch (e) {
+    failed(e);
+  }
 }
 
 // --- actions

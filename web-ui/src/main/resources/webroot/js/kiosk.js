@@ -88,7 +88,7 @@ function showTicket(entry) {
   $('ticket-code').textContent = entry.ticket;
   $('ticket-queue').textContent = queueNames.get(entry.queueId) || '';
   $('ticket-qr').replaceChildren(qrSvg(entry.patientLink, { size: 260, label: t('kiosk.phone') }));
-  renderCopay($('copay'), entry);
+  renderCopay($('copay'), entry, { call, touch });
   show('ticket');
 }
 

@@ -13,6 +13,7 @@ import io.waitline.edge.rest.DeviceApi;
 import io.waitline.edge.rest.KioskApi;
 import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.edge.rest.NotificationApi;
+import io.waitline.edge.rest.PaymentApi;
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.edge.oidc.OidcSignIn;
 import io.waitline.edge.rest.QueueApi;
@@ -37,6 +38,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import io.waitline.notify.Notifications;
+import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
 import java.util.Collection;
 import java.util.HashMap;
@@ -85,7 +87,14 @@ public final class EdgeRouter {
    */
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
       Notifications notifications, OidcSignIn oidc) {
-    return contract(vertx).map(contract -> router(contract, vertx, pool, commands, settings, notifications, oidc));
+    return router(vertx, pool, commands, settings, notifications, null, oidc);
+  }
+
+  /** As above, with the payment-gateway module's endpoints ({@code payments} null answers them with 404s). */
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications, Payments payments, OidcSignIn oidc) {
+    return contract(vertx).map(contract -> router(contract, vertx, pool, commands, settings, notifications, payments,
+        oidc));
   }
 
   /**
@@ -99,10 +108,10 @@ public final class EdgeRouter {
 
   /** The edge of one instance over an already read {@code contract} (see {@link #contract}). */
   public static Router router(OpenAPIContract contract, Vertx vertx, Pool pool, QueueCommands commands,
-      Settings settings, Notifications notifications, OidcSignIn oidc) {
+      Settings settings, Notifications notifications, Payments payments, OidcSignIn oidc) {
     AccessServices access = settings.access();
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
-    AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
+    AccessGuard guard = new AccessGuard(commands, notifications, payments, access.sessions(), access.devices(),
         identityProvider);
     AuditTrail auditTrail = new AuditTrail(access.audit(), settings.clientAddress());
     RateLimits rateLimits = new RateLimits(new RateLimitStore(pool), access.clock(), settings.clientAddress());
@@ -148,6 +157,8 @@ public final class EdgeRouter {
     ops.put("kioskCheckIn", new KioskApi(commands, settings.publicUrl())::checkIn);
     NotificationApi notify = new NotificationApi(notifications, commands, settings.publicUrl());
     notify.register(ops);
+    PaymentApi pay = new PaymentApi(payments, commands);
+    pay.register(ops);
     sessions.register(ops);
     new StaffAccountsApi(access.accounts(), commands).register(ops);
     new DeviceApi(vertx, access.devices(), commands).register(ops);
@@ -183,6 +194,7 @@ public final class EdgeRouter {
     root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
     root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
     notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
+    pay.mountWebhooks(root); // Stripe's signed webhook
     if (oidc != null) {
       // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
       oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {

@@ -20,7 +20,11 @@ import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.pipeline.RateLimitStore;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
+import io.waitline.pay.Payments;
+import io.waitline.pay.PaymentsConfig;
+import io.waitline.pay.store.Settings;
 import io.waitline.queue.OrderingRule;
+import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
@@ -43,7 +47,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Waitline node, wired the one way production and the tests share: the migrations, the database pool, the
  * commands with their publisher chain (event bus, notifications' wake-up, PostgreSQL LISTEN/NOTIFY to the other
- * nodes), the access services, notifications, and the HTTP edge deployed as one {@link EdgeVerticle} per core.
+ * nodes), the access services, notifications, payments (co-pays), and the HTTP edge deployed as one {@link EdgeVerticle} per core.
  *
  * <p>What the edge instances share, and how: the database (the pool, the rate-limit buckets in PostgreSQL, so all
  * instances and nodes spend one budget), the commands and access services (stateless over the pool), the identity
@@ -68,6 +72,7 @@ public final class WaitlineNode {
     private ClientAddress clientAddress = ClientAddress.TCP_PEER;
     private Runnable onSetupComplete = () -> { };
     private NotificationsConfig notifications;
+    private PaymentsConfig payments;
     private boolean demoData;
     private int instances = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
@@ -132,7 +137,16 @@ public final class WaitlineNode {
       return this;
     }
 
-    /** A demo site with two queues on an empty database. */
+    /**
+     * The payment-gateway module's processor and keys (sandbox or Stripe); without it the co-pay endpoints answer
+     * 404s and no payment is swept.
+     */
+    public Options payments(PaymentsConfig config) {
+      payments = config;
+      return this;
+    }
+
+    /** A demo site with two queues (and, with payments, a kiosk co-pay and sandbox readers) on an empty database. */
     public Options demoData(boolean seed) {
       demoData = seed;
       return this;
@@ -181,6 +195,7 @@ public final class WaitlineNode {
   private final Vertx vertx;
   private final Pool pool;
   private final Notifications notifications;
+  private final Payments payments;
   private final PgNotifyRelay relay;
   private final QueueCommands commands;
   private final AccessServices access;
@@ -190,12 +205,13 @@ public final class WaitlineNode {
   private final String deployment;
   private final int port;
 
-  private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, PgNotifyRelay relay,
+  private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, Payments payments, PgNotifyRelay relay,
       QueueCommands commands, EdgeRouter.Settings settings, Optional<String> setupCode, List<Long> timers,
       String deployment, int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.notifications = notifications;
+    this.payments = payments;
     this.relay = relay;
     this.commands = commands;
     this.access = settings.access();
@@ -213,6 +229,7 @@ public final class WaitlineNode {
     applied += Notifications.migrate(jdbc, db.getUser(), db.getPassword());
     applied += AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     applied += EdgeMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    applied += Payments.migrate(jdbc, db.getUser(), db.getPassword());
     LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
   }
 
@@ -234,7 +251,12 @@ public final class WaitlineNode {
     AccessServices access = AccessServices.create(vertx, pool,
         o.hasher != null ? o.hasher : PasswordHasher.standard(), o.accessClock);
     Optional<String> setupCode = access.setup().prepare().await();
-    if (o.demoData) seedDemo(commands).await();
+    Payments payments = o.payments == null ? null
+        : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock);
+    if (o.demoData) {
+      seedDemo(commands).await();
+      if (payments != null) seedDemoPayments(payments).await();
+    }
     List<Long> timers = List.of(
         // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
         vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
@@ -262,7 +284,7 @@ public final class WaitlineNode {
     List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
     String deployment = vertx.deployVerticle(() -> {
       EdgeVerticle edge = new EdgeVerticle(v -> {
-        Router router = EdgeRouter.router(contract, v, pool, commands, settings, notifications, oidc);
+        Router router = EdgeRouter.router(contract, v, pool, commands, settings, notifications, payments, oidc);
         o.extraRoutes.accept(router);
         return router;
       }, http);
@@ -270,9 +292,10 @@ public final class WaitlineNode {
       return edge;
     }, new DeploymentOptions().setInstances(o.instances)).await();
     int port = instances.get(0).port();
+    if (payments != null) payments.start().await(); // resolves what a previous run left waiting on the processor
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
-    return new WaitlineNode(vertx, pool, notifications, relay, commands, settings, setupCode, timers, deployment,
+    return new WaitlineNode(vertx, pool, notifications, payments, relay, commands, settings, setupCode, timers, deployment,
         port);
   }
 
@@ -290,6 +313,23 @@ public final class WaitlineNode {
     });
   }
 
+  /**
+   * On a demo site without payment settings: a £20.00 co-pay at the kiosk for 'general', none for 'lab', and one
+   * sandbox reader at the kiosk and one at the desk (docs/payments.md lists the sandbox's test amounts).
+   */
+  private static Future<Void> seedDemoPayments(Payments payments) {
+    return payments.readers("main").<Void>compose(readers -> {
+      if (!readers.isEmpty()) return Future.succeededFuture();
+      return payments.saveSiteSetting(new Settings.SiteSetting("main", "gbp", true))
+          .compose(s -> payments.saveQueueSetting(new Settings.QueueSetting("general", 2000, "kiosk")))
+          .compose(s -> payments.saveQueueSetting(new Settings.QueueSetting("lab", 0, "none")))
+          .compose(s -> payments.saveReader(new Settings.Reader("sbx_kiosk_1", "main", "kiosk", "Kiosk reader")))
+          .compose(s -> payments.saveReader(new Settings.Reader("sbx_desk_1", "main", "desk", "Desk reader")))
+          .mapEmpty();
+    }).recover(err -> err instanceof QueueException.NotFound ? Future.<Void>succeededFuture()
+        : Future.<Void>failedFuture(err));
+  }
+
   public int port() {
     return port;
   }
@@ -300,6 +340,11 @@ public final class WaitlineNode {
 
   public QueueCommands commands() {
     return commands;
+  }
+
+  /** The payment-gateway module, or null when the node runs without it. */
+  public Payments payments() {
+    return payments;
   }
 
   public AccessServices access() {
@@ -323,6 +368,7 @@ public final class WaitlineNode {
   public Future<Void> stop() {
     timers.forEach(vertx::cancelTimer);
     return vertx.undeploy(deployment)
+        .compose(v -> payments != null ? payments.stop() : Future.<Void>succeededFuture())
         .compose(v -> notifications.stop())
         .compose(v -> relay.close())
         .compose(v -> pool.close());

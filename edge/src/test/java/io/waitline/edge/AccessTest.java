@@ -489,6 +489,42 @@ class AccessTest {
     FIXTURES.put("revokeDevice", () -> Call.id(app.device(SITE, io.waitline.access.DeviceKind.DISPLAY).device()
         .id(), null));
     FIXTURES.put("queryAuditLog", Call::plain);
+    // co-pays: a payment's id, a receipt's token or a reader's id travels in the entry slot too
+    FIXTURES.put("getCopay", () -> Call.entry(waiting(), null));
+    FIXTURES.put("putVisitCopay", () -> Call.entry(waiting(), new JsonObject().put("amountMinor", 1500)));
+    FIXTURES.put("payCopay", () -> Call.entry(waiting(), new JsonObject().put("station", "desk")
+        .put("readerId", app.newReader("desk"))));
+    FIXTURES.put("payCash", () -> Call.entry(waiting(), new JsonObject()));
+    FIXTURES.put("listTodaysPayments", Call::plain);
+    FIXTURES.put("getPayment", () -> byPayment(cashPayment().getString("id"), null));
+    FIXTURES.put("cancelPayment", () -> byPayment(app.payments.pay(waiting().id(), "desk", app.newReader("desk"),
+        "test").await().getString("id"), null));
+    FIXTURES.put("listRefunds", () -> byPayment(cashPayment().getString("id"), null));
+    FIXTURES.put("refundPayment", () -> byPayment(cashPayment().getString("id"), new JsonObject()
+        .put("amountMinor", 100).put("reason", "Access test")));
+    FIXTURES.put("resendReceipt", () -> byPayment(cashPayment().getString("id"), null));
+    FIXTURES.put("getReceipt", () -> {
+      String url = cashPayment().getString("receiptUrl");
+      return byPayment(url.substring(url.lastIndexOf('/') + 1), null);
+    });
+    FIXTURES.put("getSitePaymentSettings", Call::plain);
+    FIXTURES.put("putSitePaymentSettings", () -> Call.body(new JsonObject().put("currency", "eur")
+        .put("kioskSkippable", true)));
+    FIXTURES.put("getQueuePaymentSettings", Call::plain);
+    FIXTURES.put("putQueuePaymentSettings", () -> Call.body(new JsonObject().put("amountMinor", 2000)
+        .put("collect", "kiosk")));
+    FIXTURES.put("listCardReaders", Call::plain);
+    FIXTURES.put("putCardReader", () -> byPayment("sbx_access_" + counter.incrementAndGet(), new JsonObject()
+        .put("station", "desk").put("label", "Desk 2")));
+    FIXTURES.put("getReconciliation", Call::plain);
+  }
+
+  private static JsonObject cashPayment() {
+    return app.payments.payCash(waiting().id(), null, "test").await();
+  }
+
+  private static Call byPayment(String idOrToken, JsonObject body) {
+    return new Call(GENERAL, idOrToken, null, body);
   }
 
   // --- plumbing
@@ -497,7 +533,9 @@ class AccessTest {
     String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
         .replace("{entryId}", String.valueOf(call.entryId())).replace("{token}", String.valueOf(call.token()))
         .replace("{notificationId}", String.valueOf(call.entryId()))
-        .replace("{accountId}", String.valueOf(call.entryId())).replace("{deviceId}", String.valueOf(call.entryId()));
+        .replace("{accountId}", String.valueOf(call.entryId())).replace("{deviceId}", String.valueOf(call.entryId()))
+        .replace("{paymentId}", String.valueOf(call.entryId())).replace("{receiptToken}", String.valueOf(call.entryId()))
+        .replace("{readerId}", String.valueOf(call.entryId()));
     HttpRequest<Buffer> request = app.anonymous(op.method(), path);
     if (authorization != null) request.putHeader("Authorization", authorization);
     return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();

@@ -122,6 +122,25 @@ class AuthorizationMatrixTest {
     op("getNotification",       U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
     op("listEntryNotifications", U, U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
     op("retryNotification",     U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    // co-pays: the kiosk takes its own visit's card, the desk takes cards and cash, managers refund and reconcile
+    op("getCopay",              U,  U,    F,  F,      OK,   OK,  F,   OK, F,       OK,   U,      U);
+    op("putVisitCopay",         U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("payCopay",              U,  U,    F,  F,      OK,   OK,  F,   F,  F,       OK,   U,      U);
+    op("payCash",               U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("listTodaysPayments",    U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("getPayment",            U,  U,    F,  F,      OK,   OK,  F,   OK, F,       OK,   U,      U);
+    op("cancelPayment",         U,  U,    F,  F,      OK,   OK,  F,   F,  F,       OK,   U,      U);
+    op("listRefunds",           U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("refundPayment",         U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("resendReceipt",         U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("getReceipt",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("getSitePaymentSettings", U, U,    F,  F,      OK,   OK,  F,   OK, F,       OK,   U,      U);
+    op("putSitePaymentSettings", U, U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getQueuePaymentSettings", U, U,   F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("putQueuePaymentSettings", U, U,   F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("listCardReaders",       U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("putCardReader",         U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getReconciliation",     U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
     // signing in and out
     op("getSession",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
     op("signIn",                OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
@@ -319,6 +338,8 @@ class AuthorizationMatrixTest {
     String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
         .replace("{entryId}", String.valueOf(call.id())).replace("{notificationId}", String.valueOf(call.id()))
         .replace("{accountId}", String.valueOf(call.id())).replace("{deviceId}", String.valueOf(call.id()))
+        .replace("{paymentId}", String.valueOf(call.id())).replace("{receiptToken}", String.valueOf(call.id()))
+        .replace("{readerId}", String.valueOf(call.id()))
         .replace("{token}", String.valueOf(call.visitToken()));
     HttpRequest<Buffer> request = clients.get(kind).request(op.method(), path);
     // a patient sends no header: their link is the credential
@@ -374,6 +395,16 @@ class AuthorizationMatrixTest {
         + " '{}', $6, now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "matrix:" + id, waiting().id(), SITE,
             GENERAL, state)).await();
     return id;
+  }
+
+  /** A co-pay paid in cash for a new walk-in. */
+  private static JsonObject cashPayment() {
+    return app.payments.payCash(waiting().id(), null, "test").await();
+  }
+
+  /** A co-pay under way on a sandbox reader of its own (not captured, so it can be cancelled). */
+  private static String cardPayment() {
+    return app.payments.pay(waiting().id(), "desk", app.newReader("desk"), "test").await().getString("id");
   }
 
   private static JsonObject credentials() {
@@ -456,6 +487,32 @@ class AuthorizationMatrixTest {
     REQUESTS.put("getNotification", () -> Call.id(notification("sent"), null));
     REQUESTS.put("listEntryNotifications", () -> Call.id(waiting().id(), null));
     REQUESTS.put("retryNotification", () -> Call.id(notification("failed"), null));
+    REQUESTS.put("getCopay", () -> Call.id(waiting().id(), null));
+    REQUESTS.put("putVisitCopay", () -> Call.id(waiting().id(), new JsonObject().put("amountMinor", 1500)));
+    REQUESTS.put("payCopay", () -> Call.id(waiting().id(), new JsonObject().put("station", "desk")
+        .put("readerId", app.newReader("kiosk"))));
+    REQUESTS.put("payCash", () -> Call.id(waiting().id(), new JsonObject()));
+    REQUESTS.put("listTodaysPayments", Call::plain);
+    REQUESTS.put("getPayment", () -> Call.id(cashPayment().getString("id"), null));
+    REQUESTS.put("cancelPayment", () -> Call.id(cardPayment(), null));
+    REQUESTS.put("listRefunds", () -> Call.id(cashPayment().getString("id"), null));
+    REQUESTS.put("refundPayment", () -> Call.id(cashPayment().getString("id"), new JsonObject()
+        .put("amountMinor", 100).put("reason", "Matrix refund")));
+    REQUESTS.put("resendReceipt", () -> Call.id(cashPayment().getString("id"), null));
+    REQUESTS.put("getReceipt", () -> {
+      String url = cashPayment().getString("receiptUrl");
+      return Call.id(url.substring(url.lastIndexOf('/') + 1), null);
+    });
+    REQUESTS.put("getSitePaymentSettings", Call::plain);
+    REQUESTS.put("putSitePaymentSettings", () -> Call.body(new JsonObject().put("currency", "eur")
+        .put("kioskSkippable", true)));
+    REQUESTS.put("getQueuePaymentSettings", Call::plain);
+    REQUESTS.put("putQueuePaymentSettings", () -> Call.body(new JsonObject().put("amountMinor", 2000)
+        .put("collect", "kiosk")));
+    REQUESTS.put("listCardReaders", Call::plain);
+    REQUESTS.put("putCardReader", () -> Call.id("sbx_matrix_" + counter.incrementAndGet(), new JsonObject()
+        .put("station", "desk").put("label", "Desk 2")));
+    REQUESTS.put("getReconciliation", Call::plain);
     REQUESTS.put("getSession", Call::plain);
     REQUESTS.put("signIn", () -> Call.body(credentials()));
     REQUESTS.put("signOut", Call::plain); // signs out the cell's own fresh credential

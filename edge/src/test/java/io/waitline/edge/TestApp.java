@@ -30,6 +30,9 @@ import io.waitline.access.RoleGrant;
 import io.waitline.access.StaffAccount;
 import io.waitline.notify.NotificationsConfig;
 import io.waitline.notify.webpush.VapidKeys;
+import io.waitline.pay.Payments;
+import io.waitline.pay.PaymentsConfig;
+import io.waitline.pay.store.Settings;
 import io.waitline.queue.Entry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
@@ -65,6 +68,8 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   static final String SITE = "clinic";
   static final String GENERAL = "general";
   static final String LAB = "lab";
+  /** The signing secret Stripe's webhooks are checked with (the processor itself is the sandbox). */
+  static final String STRIPE_WEBHOOK_SECRET = "whsec_edge_test";
 
   final MovableClock clock = new MovableClock();
   /** The access services' own clock, so moving patients to another day leaves sessions valid. */
@@ -80,6 +85,8 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   AccessServices access;
   EdgeRouter.Settings settings;
   QueueCommands commands;
+  /** Co-pays through the sandbox terminal: €20.00 at the kiosk of {@link #GENERAL}. */
+  Payments payments;
   WebClient http;
   WebSocketClient webSockets;
   private final AtomicInteger counter = new AtomicInteger();
@@ -142,6 +149,8 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
         .clocks(clock, accessClock)
         .passwordHasher(PasswordHasher.forTests())
         .busFaults(faults)
+        .payments(PaymentsConfig.load(Map.of("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)::get,
+            "http://localhost"))
         .oidc(oidc);
     if (proxies != null) options.clientAddress(proxies);
     node = WaitlineNode.start(vertx, options);
@@ -149,12 +158,22 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
     access = node.access();
     settings = node.settings();
     commands = node.commands();
+    payments = node.payments();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port()));
     webSockets = vertx.createWebSocketClient();
     commands.createSite(new Site(SITE, "Riverside Clinic", ZoneId.of("Europe/London"), "en", "ticket")).await();
     queue(SITE, GENERAL, "A");
     queue(SITE, LAB, "B");
+    payments.saveSiteSetting(new Settings.SiteSetting(SITE, "eur", true)).await();
+    payments.saveQueueSetting(new Settings.QueueSetting(GENERAL, 2000, "kiosk")).await();
     return this;
+  }
+
+  /** A sandbox card reader of its own at {@link #SITE}, so payments on it never find it busy. */
+  String newReader(String station) {
+    String id = "sbx_" + station + "_" + counter.incrementAndGet();
+    payments.saveReader(new Settings.Reader(id, SITE, station, "Reader " + id)).await();
+    return id;
   }
 
   int port() {

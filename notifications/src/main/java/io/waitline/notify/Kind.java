@@ -22,7 +22,9 @@ public enum Kind {
   /** "Calls are paused for a moment; you keep your place." */
   QUEUE_PAUSED("queue_paused", false, Audience.PATIENT, Status.WAITING, Defaults.PATIENT),
   /** To staff: a patient has waited past the queue's threshold. */
-  LONG_WAIT("long_wait", false, Audience.STAFF, Status.WAITING, List.of(Channel.EMAIL, Channel.SMS));
+  LONG_WAIT("long_wait", false, Audience.STAFF, Status.WAITING, List.of(Channel.EMAIL, Channel.SMS)),
+  /** "Paid €20.00 by Visa ending 4242; your receipt: …". Still true after the visit ends: any status. */
+  RECEIPT("receipt", false, Audience.PATIENT, null, List.of(Channel.EMAIL, Channel.SMS));
 
   /** Who a kind of message is for. */
   public enum Audience {
@@ -63,9 +65,12 @@ public enum Kind {
     return defaultChain;
   }
 
-  /** A message is sent only while the visit is in the status it talks about; otherwise it is out of date. */
+  /**
+   * A message is sent only while the visit is in the status it talks about; otherwise it is out of date. A kind
+   * without such a status (a receipt) is always relevant.
+   */
   public boolean relevantFor(Status current) {
-    return current == relevantWhile;
+    return relevantWhile == null || current == relevantWhile;
   }
 
   public static Kind fromWire(String s) {

@@ -372,6 +372,23 @@ public final class Notifications {
     });
   }
 
+  /**
+   * Queues a payment receipt for a visit, sent by e-mail or SMS like any patient message; the same {@code key} queues
+   * it once. {@code params} carry what the receipt template shows: amount, card (brand and last 4 only) and the
+   * printable receipt's address.
+   *
+   * @return false when a receipt with this key was queued before
+   */
+  public Future<Boolean> sendReceipt(String key, UUID entryId, String siteId, String queueId, String ticket,
+      JsonObject params) {
+    IntentDraft draft = new IntentDraft("receipt:" + key, Kind.RECEIPT, null, entryId, siteId, queueId, ticket,
+        params, null);
+    return store.insertIntents(pool, List.of(draft), clock.instant()).map(n -> {
+      if (n > 0) wake();
+      return n > 0;
+    });
+  }
+
   public Future<QueueSettings> queueSettings(String queueId) {
     return store.queueSettings(pool, queueId).map(s -> s != null ? s
         : new QueueSettings(config.positionAlerts(), config.longWaitMinutes(), config.delayMinutes()));

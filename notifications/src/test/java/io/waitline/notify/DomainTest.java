@@ -84,7 +84,8 @@ class DomainTest {
   void everyKindRendersInEveryLanguageWithoutNamesOrQueueNames() {
     Templates t = new Templates();
     JsonObject params = new JsonObject().put("ticket", "A-042").put("room", "Room 3").put("position", 2)
-        .put("waitLow", 17).put("waitHigh", 31).put("minutes", 75).put("queue", "Oncology").put("threshold", 3);
+        .put("waitLow", 17).put("waitHigh", 31).put("minutes", 75).put("queue", "Oncology").put("threshold", 3)
+        .put("amount", "€20.00").put("card", "Visa •••• 4242").put("receipt", "https://w.test/receipts/r");
     for (String lang : Templates.LANGUAGES) {
       for (Kind k : Kind.values()) {
         boolean patient = k.audience() == Kind.Audience.PATIENT;
@@ -95,7 +96,8 @@ class DomainTest {
           assertThat(part).as("%s %s", k, lang).doesNotContain("{").doesNotContain("}");
           if (patient) assertThat(part).as("%s %s", k, lang).doesNotContain("Oncology");
         }
-        if (patient && k != Kind.CALLED) assertThat(m.sms()).contains("https://w.test/visit/tok");
+        if (patient && k != Kind.CALLED && k != Kind.RECEIPT) assertThat(m.sms()).contains("https://w.test/visit/tok");
+        if (k == Kind.RECEIPT) assertThat(m.sms()).contains("€20.00").contains("https://w.test/receipts/r");
         if (patient) assertThat(m.emailBody()).contains("https://w.test/visit/tok").contains("STOP");
       }
     }

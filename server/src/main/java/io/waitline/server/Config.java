@@ -1,6 +1,7 @@
 package io.waitline.server;
 
 import io.waitline.notify.NotificationsConfig;
+import io.waitline.pay.PaymentsConfig;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.oidc.OidcSettings;
 import java.net.URI;
@@ -25,7 +26,8 @@ public record Config(
     NotificationsConfig notifications,
     OidcSettings oidc,
     Tls tls,
-    ClientAddress clientAddress) {
+    ClientAddress clientAddress,
+    PaymentsConfig payments) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -60,7 +62,8 @@ public record Config(
         NotificationsConfig.load(get, base),
         OidcSettings.from(get).orElse(null),
         tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
-        trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")));
+        trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")),
+        PaymentsConfig.load(get, base));
   }
 
   /** The proxies whose X-Forwarded-For is believed; unset trusts nobody (the client is the TCP peer). */

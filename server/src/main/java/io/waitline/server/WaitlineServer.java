@@ -59,6 +59,7 @@ public final class WaitlineServer {
         .clientAddress(config.clientAddress())
         .onSetupComplete(this::setupCompleted)
         .notifications(config.notifications())
+        .payments(config.payments())
         .demoData(config.demoData());
     if (config.tls() != null) {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
@@ -125,7 +126,7 @@ public final class WaitlineServer {
     return vertx;
   }
 
-  /** Stops the node (HTTP, notifications, the relay, the pool), then Vert.x and the embedded database. */
+  /** Stops the node (HTTP, payments, notifications, the relay, the pool), then Vert.x and the embedded database. */
   public void stop() throws Exception {
     if (node != null) node.stop().await();
     if (gcMetrics != null) gcMetrics.close();

@@ -35,6 +35,8 @@ public final class WebPages {
     root.get("/kiosk/:siteId").handler(rc -> page(rc, "kiosk.html"));
     root.get("/admin").handler(rc -> page(rc, "admin.html"));
     root.get("/setup").handler(rc -> page(rc, "setup.html"));
+    root.get("/receipts/:token").handler(rc -> page(rc, "receipt.html"));
+    root.get("/payments/:siteId").handler(rc -> page(rc, "payments.html"));
   }
 
   private static void page(RoutingContext rc, String file) {

@@ -15,6 +15,7 @@ import io.waitline.access.Devices;
 import io.waitline.access.Principal;
 import io.waitline.access.Sessions;
 import io.waitline.notify.Notifications;
+import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,6 +56,7 @@ public final class AccessGuard {
 
   private final QueueCommands commands;
   private final Notifications notifications;
+  private final Payments payments;
   private final Sessions sessions;
   private final Devices devices;
   private final BearerValidator identityProvider;
@@ -69,12 +71,14 @@ public final class AccessGuard {
 
   /**
    * @param notifications null when the notifications module is absent (its operations then answer 404)
+   * @param payments null when the payment-gateway module is absent (its operations then answer 404)
    * @param identityProvider null when no OpenID Connect provider is configured
    */
-  public AccessGuard(QueueCommands commands, Notifications notifications, Sessions sessions, Devices devices,
-      BearerValidator identityProvider) {
+  public AccessGuard(QueueCommands commands, Notifications notifications, Payments payments, Sessions sessions,
+      Devices devices, BearerValidator identityProvider) {
     this.commands = commands;
     this.notifications = notifications;
+    this.payments = payments;
     this.sessions = sessions;
     this.devices = devices;
     this.identityProvider = identityProvider;
@@ -247,6 +251,13 @@ public final class AccessGuard {
       return notifications.notification(uuid(notification, "notification")).compose(n -> {
         Caller.entry(rc, UUID.fromString(n.getString("entryId")));
         return siteOfQueue(n.getString("queueId"));
+      });
+    }
+    String payment = rc.pathParam("paymentId");
+    if (payment != null && payments != null) {
+      return payments.whereIs(uuid(payment, "payment")).map(at -> {
+        Caller.entry(rc, at.entryId());
+        return at.siteId();
       });
     }
     String device = rc.pathParam("deviceId");

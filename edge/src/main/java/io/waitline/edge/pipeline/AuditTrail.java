@@ -43,7 +43,9 @@ public final class AuditTrail {
       "transfer", List.of("queueId", "priority"),
       "createDevicePairing", List.of("kind", "name"),
       "createStaffAccount", List.of("username", "roles"),
-      "updateStaffAccount", List.of("displayName", "roles", "disabled"));
+      "updateStaffAccount", List.of("displayName", "roles", "disabled"),
+      "refundPayment", List.of("amountMinor", "reason"),
+      "payCash", List.of("amountMinor"));
 
   private final AuditLog log;
   private final ClientAddress clientAddress;

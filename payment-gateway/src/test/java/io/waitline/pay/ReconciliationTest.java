@@ -1,0 +1,112 @@
+package io.waitline.pay;
+
+import static io.waitline.pay.support.PaymentWorld.DAY;
+import static io.waitline.pay.support.PaymentWorld.KIOSK_READER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import io.waitline.pay.report.Reconciliation;
+import io.waitline.pay.support.LocalStripe.Fault;
+import io.waitline.pay.support.PaymentWorld;
+import io.waitline.queue.Entry;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The end-of-day report: what Waitline recorded next to Stripe's balance transactions, mismatches as sentences. */
+class ReconciliationTest {
+  private PaymentWorld w;
+
+  @BeforeEach
+  void start() {
+    w = PaymentWorld.start();
+  }
+
+  @AfterEach
+  void stop() {
+    w.close();
+  }
+
+  private JsonObject paidByCard(Entry visit) {
+    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    w.tapCard(KIOSK_READER);
+    return w.get(w.payments.payment(w.id(p)));
+  }
+
+  @Test
+  void aDayWhereEverythingMatchesHasNoMismatchAndTotalsAddUp() {
+    Entry a = w.checkIn();
+    Entry b = w.checkIn();
+    Entry c = w.checkIn();
+    paidByCard(a);
+    JsonObject refunded = paidByCard(b);
+    w.get(w.payments.refund(w.id(refunded), 500, "Overcharged", "manager:mo"));
+    w.get(w.payments.payCash(c.id(), null, "desk:ann"));
+
+    Reconciliation r = w.get(w.payments.reconciliation("main", DAY));
+
+    assertThat(r.mismatches()).isEmpty();
+    assertThat(r.cardMinor()).isEqualTo(4000);
+    assertThat(r.cashMinor()).isEqualTo(2000);
+    assertThat(r.refundedMinor()).isEqualTo(500);
+    assertThat(r.processorNetMinor()).isEqualTo(3500);
+    assertThat(r.lines()).extracting(Reconciliation.Line::kind)
+        .containsExactlyInAnyOrder("payment", "payment", "payment", "refund");
+    assertThat(r.lines()).filteredOn(l -> l.method().equals("card") && l.kind().equals("payment"))
+        .allMatch(l -> l.recordedMinor().equals(l.processorMinor()));
+  }
+
+  @Test
+  void everyMismatchIsASentence() {
+    Entry a = w.checkIn();
+    Entry b = w.checkIn();
+    Entry c = w.checkIn();
+    JsonObject lost = paidByCard(a);
+    w.rows("UPDATE payment SET charge_ref = 'ch_not_at_stripe' WHERE id = $1", w.id(lost));
+    JsonObject differs = paidByCard(b);
+    w.rows("UPDATE payment SET captured_minor = 2500, amount_minor = 2500 WHERE id = $1", w.id(differs));
+    JsonObject p = w.get(w.payments.pay(c.id(), "kiosk", null, "kiosk"));
+    w.tapCard(KIOSK_READER);
+    w.stripe.fault("POST", "/v1/payment_intents/[^/]+/capture", Fault.HANG);
+    w.get(w.payments.payment(w.id(p)));
+    w.stripe.bookForeignCharge(4200, "eur");
+
+    Reconciliation r = w.get(w.payments.reconciliation("main", DAY));
+
+    String foreign = w.stripe.charges().get(w.stripe.charges().size() - 1).getString("id");
+    String stripeCharge = w.stripe.charges().get(1).getString("id");
+    assertThat(r.mismatches()).containsExactlyInAnyOrder(
+        "Ticket A-001 (€20.00) is recorded as paid by card, but the processor booked no charge for it"
+            + " (ch_not_at_stripe).",
+        "Ticket A-002 (€25.00): Waitline recorded €25.00 but the processor booked €20.00 (" + stripeCharge + ").",
+        "Ticket A-003 (€20.00) is still unknown: the processor's answer has not been recorded yet.",
+        "The processor booked a charge of €20.00 (" + w.stripe.charges().get(0).getString("id")
+            + ") that Waitline has no record of.",
+        "The processor booked a charge of €42.00 (" + foreign + ") that Waitline has no record of.");
+  }
+
+  @Test
+  void theCsvExportHasAHeaderOneRowPerLineAndNeutralisesFormulas() {
+    Entry a = w.checkIn();
+    JsonObject p = paidByCard(a);
+    w.get(w.payments.refund(w.id(p), 500, "=HYPERLINK(\"http://evil\")", "manager:mo"));
+    w.clock.advance(Duration.ofMinutes(1));
+
+    String csv = w.get(w.payments.reconciliation("main", DAY)).toCsv();
+
+    String[] rows = csv.split("\r\n");
+    assertThat(rows[0]).isEqualTo("at,kind,ticket,method,state,recorded_minor,processor_minor,currency,reference,note");
+    assertThat(rows).hasSize(3);
+    assertThat(rows[1]).contains(",payment,A-001,card,succeeded,2000,2000,eur,ch_");
+    assertThat(rows[2]).contains(",refund,A-001,card,succeeded,-500,-500,eur,re_")
+        .endsWith(",\"'=HYPERLINK(\"\"http://evil\"\")\"");
+  }
+
+  @Test
+  void aPaymentOfAnotherDayIsNotInTodaysReport() {
+    paidByCard(w.checkIn());
+    assertThat(w.get(w.payments.reconciliation("main", DAY.plusDays(1))).lines()).isEmpty();
+    assertThat(w.get(w.payments.reconciliation("main", DAY.minusDays(1))).lines()).isEmpty();
+  }
+}

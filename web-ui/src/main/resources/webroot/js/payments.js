@@ -1,0 +1,55 @@
+// A manager's end-of-day payment report (/payments/{siteId}): for a day in the site's time zone, every payment and
+// refund Waitline recorded next to what the processor booked, every mismatch as the server's sentence, and the CSV.
+
+import { el } from './api.js';
+import { chooseLanguage, lang, t, translatePage } from './i18n.js';
+import { currentSession, isStaff, signInForm, staffCall } from './session.js';
+
+const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
+const $ = (id) => document.getElementById(id);
+
+function money(minor, currency) {
+  if (minor === null || minor === undefined) return '—';
+  const f = new Intl.NumberFormat(lang(), { style: 'currency', currency: currency.toUpperCase() });
+  return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
+}
+
+async function show(event) {
+  if (event) event.preventDefault();
+  const day = $('day').value;
+  const path = `/api/v1/sites/${encodeURIComponent(siteId)}/reconciliation?day=${day}`;
+  $('csv').href = path + '&format=csv';
+  $('error').textContent = '';
+  try {
+    const r = await staffCall(path);
+    $('matches').hidden = !r.matches;
+    $('mismatches').replaceChildren(...r.mismatches.map((m) => el('li', {}, m)));
+    $('totals').replaceChildren(
+      el('dt', {}, t('report.card')), el('dd', { id: 'total-card' }, money(r.cardMinor, r.currency)),
+      el('dt', {}, t('report.cash')), el('dd', { id: 'total-cash' }, money(r.cashMinor, r.currency)),
+      el('dt', {}, t('report.refunded')), el('dd', {}, money(r.refundedMinor, r.currency)),
+      el('dt', {}, t('report.net')), el('dd', {}, money(r.processorNetMinor, r.currency)));
+    const time = new Intl.DateTimeFormat(lang(), { timeStyle: 'short' });
+    $('lines').replaceChildren(...r.lines.map((l) => el('tr', { class: l.note === 'not recorded by Waitline' ? 'alert' : '' },
+      el('td', {}, time.format(new Date(l.at))), el('td', {}, l.kind), el('td', {}, l.ticket || '—'),
+      el('td', {}, l.method), el('td', {}, money(l.recordedMinor, r.currency)),
+      el('td', {}, money(l.processorMinor, r.currency)), el('td', {}, l.reference || ''))));
+  } catch (e) {
+    $('error').textContent = e.message;
+  }
+}
+
+async function start() {
+  chooseLanguage(null);
+  translatePage();
+  $('site-name').textContent = siteId;
+  let session = await currentSession();
+  if (!isStaff(session)) session = await signInForm($('signin'), { session });
+  $('signin').replaceChildren();
+  $('app').hidden = false;
+  $('day').value = new Date().toISOString().slice(0, 10);
+  $('day-form').addEventListener('submit', show);
+  show();
+}
+
+start();
