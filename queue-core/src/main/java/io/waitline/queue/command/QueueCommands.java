@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Lineup;
+import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
@@ -106,12 +107,34 @@ public final class QueueCommands {
     if (in.appointmentAt() == null) {
       return Future.failedFuture(new QueueException.Invalid("An expected patient needs an appointment time."));
     }
-    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.site(q).compose(site -> {
+    return inTransaction(tx -> expect(tx, queueId, in, actor))
+        .recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+  }
+
+  private Future<Entry> expect(Tx tx, String queueId, CheckIn in, String actor) {
+    return tx.lock(queueId).compose(q -> tx.site(q).compose(site -> {
       LocalDate day = in.appointmentAt().atZone(site.zone()).toLocalDate();
       Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
           in.appointmentRef(), in.appointmentAt(), Status.EXPECTED, tx.now, null, false, null);
       return tx.create(e, day, newToken(), EventType.EXPECTED, actor);
-    }))).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+    }));
+  }
+
+  /**
+   * An expected patient's appointment changed at its source (new time or patient details): the entry keeps its id
+   * and patient link, moves to the appointment's day and announces itself again as {@code expected}.
+   */
+  private Future<Entry> reschedule(Tx tx, UUID entryId, Instant appointmentAt, Patient patient, String actor) {
+    return onEntry(tx, entryId, (t, q, e) -> {
+      if (e.status() != Status.EXPECTED) {
+        throw new QueueException.Conflict(describe(e) + "; only an expected appointment can be changed.");
+      }
+      Entry next = new Entry(e.id(), e.queueId(), null, patient, e.priority(), appointmentAt, e.appointmentRef(),
+          appointmentAt, Status.EXPECTED, e.statusSince(), null, e.runningLate(), e.transferredFrom());
+      return t.site(q).compose(site -> store.updateAppointment(t.c, next,
+              appointmentAt.atZone(site.zone()).toLocalDate()))
+          .compose(v -> t.emit(q.id(), EventType.EXPECTED, next)).map(next);
+    });
   }
 
   /**
@@ -119,7 +142,11 @@ public final class QueueCommands {
    * day they arrive, and joins the waiting line.
    */
   public Future<Entry> arrive(UUID entryId, String actor) {
-    return onEntry(entryId, (tx, q, e) -> {
+    return onEntry(entryId, arriving(actor));
+  }
+
+  private EntryWork arriving(String actor) {
+    return (tx, q, e) -> {
       tx.requireMove(e, Status.WAITING);
       boolean neverArrived = e.status() == Status.NO_SHOW && e.ticket() == null;
       if (e.status() != Status.EXPECTED && !neverArrived) {
@@ -132,7 +159,7 @@ public final class QueueCommands {
         return store.updateTicketDay(tx.c, e.id(), day)
             .compose(v -> tx.change(e, next, EventType.CHECKED_IN, actor, "arrived"));
       }));
-    });
+    };
   }
 
   // --- the desk
@@ -167,11 +194,15 @@ public final class QueueCommands {
   }
 
   public Future<Entry> complete(UUID entryId, String actor) {
-    return onEntry(entryId, (tx, q, e) -> {
+    return onEntry(entryId, completing(actor));
+  }
+
+  private EntryWork completing(String actor) {
+    return (tx, q, e) -> {
       tx.requireMove(e, Status.COMPLETED);
       return store.markServiceCompleted(tx.c, e.id(), tx.now).compose(v ->
           tx.change(e, e.withStatus(Status.COMPLETED, tx.now, null), EventType.COMPLETED, actor, null));
-    });
+    };
   }
 
   public Future<Entry> noShow(UUID entryId, String actor) {
@@ -290,6 +321,62 @@ public final class QueueCommands {
         .map(rows -> { List<String> ids = new ArrayList<>(); rows.forEach(r -> ids.add(r.getString("id"))); return ids; });
   }
 
+  // --- commands inside a caller's transaction
+
+  /**
+   * Runs commands in one transaction together with the caller's own statements on {@link Batch#connection()}, for
+   * modules whose rows must commit atomically with the queue change they cause (pms-sync's inbox). Events are
+   * published only after the whole transaction commits; if the work fails, nothing of it is kept.
+   */
+  public <T> Future<T> inOneTransaction(Function<Batch, Future<T>> work) {
+    return inTransaction(tx -> work.apply(new Batch(tx)));
+  }
+
+  /** The commands available inside {@link #inOneTransaction}; each locks the queue it changes. */
+  public final class Batch {
+    private final Tx tx;
+
+    private Batch(Tx tx) {
+      this.tx = tx;
+    }
+
+    /** The transaction's connection, for the caller's own tables. */
+    public SqlConnection connection() {
+      return tx.c;
+    }
+
+    public Future<Entry> entry(UUID entryId) {
+      return store.entry(tx.c, entryId);
+    }
+
+    public Future<Entry> expect(String queueId, CheckIn in, String actor) {
+      if (in.appointmentAt() == null) {
+        return Future.failedFuture(new QueueException.Invalid("An expected patient needs an appointment time."));
+      }
+      return QueueCommands.this.expect(tx, queueId, in, actor);
+    }
+
+    public Future<Entry> reschedule(UUID entryId, Instant appointmentAt, Patient patient, String actor) {
+      return QueueCommands.this.reschedule(tx, entryId, appointmentAt, patient, actor);
+    }
+
+    public Future<Entry> arrive(UUID entryId, String actor) {
+      return onEntry(tx, entryId, arriving(actor));
+    }
+
+    public Future<Entry> cancel(UUID entryId, String actor) {
+      return onEntry(tx, entryId, (t, q, e) -> move(t, e, Status.CANCELLED, EventType.CANCELLED, actor));
+    }
+
+    public Future<Entry> noShow(UUID entryId, String actor) {
+      return onEntry(tx, entryId, (t, q, e) -> move(t, e, Status.NO_SHOW, EventType.NO_SHOW, actor));
+    }
+
+    public Future<Entry> complete(UUID entryId, String actor) {
+      return onEntry(tx, entryId, completing(actor));
+    }
+  }
+
   // --- reads
 
   /** A consistent view of a queue: settings, live entries and lineup as of the returned seq. */
@@ -395,9 +482,13 @@ public final class QueueCommands {
 
   /** Locks the entry's queue, reads the entry, runs the work. */
   private Future<Entry> onEntry(UUID entryId, EntryWork work) {
-    return inTransaction(tx -> store.queueIdOfEntry(tx.c, entryId)
+    return inTransaction(tx -> onEntry(tx, entryId, work));
+  }
+
+  private Future<Entry> onEntry(Tx tx, UUID entryId, EntryWork work) {
+    return store.queueIdOfEntry(tx.c, entryId)
         .compose(tx::lock)
-        .compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e))));
+        .compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e)));
   }
 
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
