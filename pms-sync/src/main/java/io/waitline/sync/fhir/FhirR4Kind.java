@@ -90,6 +90,22 @@ public final class FhirR4Kind implements SourceKind {
   }
 
   @Override
+  public List<ReceivedRecord> split(String sample) {
+    Bundle bundle;
+    try {
+      bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);
+    } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+      throw new io.waitline.sync.SyncException.Invalid("The sample must be a FHIR R4 Bundle in JSON.");
+    }
+    Map<String, Patient> patients = patientsIn(bundle);
+    List<ReceivedRecord> out = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      if (e.getResource() instanceof Appointment a) out.add(record(a, patients.get(patientOf(a))));
+    }
+    return out;
+  }
+
+  @Override
   public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
     SourceGuard guard = guards.apply(source);
     return guard.call(() -> credentials.authorization(source)).compose(authorization -> {
@@ -132,10 +148,7 @@ public final class FhirR4Kind implements SourceKind {
 
   /** One record per Appointment of the page, with its patient from the page or, if missing, read by id. */
   private List<ReceivedRecord> records(IGenericClient client, Bundle page) {
-    Map<String, Patient> patients = new HashMap<>();
-    for (Bundle.BundleEntryComponent e : page.getEntry()) {
-      if (e.getResource() instanceof Patient p) patients.put("Patient/" + p.getIdElement().getIdPart(), p);
-    }
+    Map<String, Patient> patients = patientsIn(page);
     List<ReceivedRecord> out = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : page.getEntry()) {
       if (!(e.getResource() instanceof Appointment a)) continue;
@@ -175,6 +188,14 @@ public final class FhirR4Kind implements SourceKind {
       return new ReceivedRecord(id, "sha256:" + unversioned.payloadHash().substring(0, 16), 0, payload);
     }
     return new ReceivedRecord(id, version, order, payload);
+  }
+
+  private static Map<String, Patient> patientsIn(Bundle bundle) {
+    Map<String, Patient> patients = new HashMap<>();
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      if (e.getResource() instanceof Patient p) patients.put("Patient/" + p.getIdElement().getIdPart(), p);
+    }
+    return patients;
   }
 
   private static String patientOf(Appointment a) {

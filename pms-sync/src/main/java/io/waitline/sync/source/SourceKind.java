@@ -26,6 +26,9 @@ public interface SourceKind {
    */
   Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink);
 
+  /** Splits a sample in the kind's format (a FHIR Bundle, a batch of messages) into records, for a dry run. */
+  List<ReceivedRecord> split(String sample);
+
   /** Checks that a source definition can work (e.g. the base URL is a URL) before it is stored. */
   void validate(Source source);
 
