@@ -10,7 +10,8 @@ COPY access access
 COPY notifications notifications
 COPY pms-sync pms-sync
 COPY payment-gateway payment-gateway
-COPY web-dashboard web-dashboard
+COPY web-ui web-ui
+COPY edge edge
 COPY server server
 COPY load-tests load-tests
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests

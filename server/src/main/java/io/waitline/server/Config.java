@@ -1,8 +1,8 @@
 package io.waitline.server;
 
 import io.waitline.notify.NotificationsConfig;
-import io.waitline.web.auth.ClientAddress;
-import io.waitline.web.auth.OidcSettings;
+import io.waitline.edge.pipeline.ClientAddress;
+import io.waitline.edge.oidc.OidcSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

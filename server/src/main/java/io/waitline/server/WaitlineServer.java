@@ -31,8 +31,8 @@ import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
-import io.waitline.web.WebApi;
-import io.waitline.web.auth.AccessServices;
+import io.waitline.edge.EdgeRouter;
+import io.waitline.edge.pipeline.AccessServices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,9 +110,9 @@ public final class WaitlineServer {
       return chain;
     }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage())));
 
-    var settings = new WebApi.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
+    var settings = new EdgeRouter.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
         this::setupCompleted, config.clientAddress());
-    var router = WebApi.router(vertx, pool, commands, settings, notifications).await();
+    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
     if (config.notifications().anyChannel()) {
       notifications.start().await();
     } else {

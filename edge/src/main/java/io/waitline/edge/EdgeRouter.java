@@ -1,0 +1,257 @@
+package io.waitline.edge;
+
+import io.waitline.edge.pipeline.AccessServices;
+import io.waitline.edge.pipeline.Caller;
+import io.waitline.edge.pipeline.Problems;
+import io.waitline.edge.pipeline.SecurityHeaders;
+import io.waitline.edge.pages.WebPages;
+import io.waitline.edge.pipeline.AccessGuard;
+import io.waitline.edge.rest.AuditApi;
+import io.waitline.edge.pipeline.AuditTrail;
+import io.waitline.edge.pipeline.ClientAddress;
+import io.waitline.edge.rest.DeviceApi;
+import io.waitline.edge.rest.KioskApi;
+import io.waitline.edge.feed.LiveFeeds;
+import io.waitline.edge.rest.NotificationApi;
+import io.waitline.edge.oidc.OidcSettings;
+import io.waitline.edge.oidc.OidcSignIn;
+import io.waitline.edge.rest.QueueApi;
+import io.waitline.edge.pipeline.RateLimits;
+import io.waitline.edge.rest.SessionApi;
+import io.waitline.edge.rest.StaffAccountsApi;
+import io.waitline.edge.rest.VisitApi;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+import io.waitline.notify.Notifications;
+import io.waitline.queue.command.QueueCommands;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Builds the HTTP edge: the REST API generated from {@code openapi.yaml} (requests validated against it), the
+ * WebSocket feeds, health, metrics and the static web UIs.
+ */
+public final class EdgeRouter {
+  private static final String CONTRACT = "openapi.yaml";
+
+  private EdgeRouter() {}
+
+  /**
+   * Settings the edge needs from the launcher.
+   *
+   * @param publicUrl where people reach the server (links, WebSocket Origin checks)
+   * @param secure the server is reached over HTTPS (its own TLS or an https public URL): Secure cookies and HSTS
+   * @param access the access module's services (accounts, sessions, devices, setup, audit log)
+   * @param oidc the identity provider for staff sign-in, or null for built-in accounts only
+   * @param onSetupComplete runs once the first admin account exists
+   * @param clientAddress how a request's client address is found: the TCP peer, or behind trusted proxies
+   *     X-Forwarded-For (rate limits, the audit log, sessions)
+   */
+  public record Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
+      Runnable onSetupComplete, ClientAddress clientAddress) {
+    /** Built-in accounts only, secure when the public URL is https, no trusted proxies. */
+    public Settings(String publicUrl, AccessServices access) {
+      this(publicUrl, publicUrl.startsWith("https:"), access, null, () -> { });
+    }
+
+    /** No trusted proxies: the client address is the TCP peer. */
+    public Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
+        Runnable onSetupComplete) {
+      this(publicUrl, secure, access, oidc, onSetupComplete, ClientAddress.TCP_PEER);
+    }
+  }
+
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings) {
+    return router(vertx, pool, commands, settings, null);
+  }
+
+  /**
+   * The edge with the notifications module's endpoints; {@code notifications} null answers them with 404s. With an
+   * identity provider configured, its discovery document is read first.
+   */
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications) {
+    Future<OidcSignIn> provider = settings.oidc() == null ? Future.succeededFuture()
+        : OidcSignIn.discover(vertx, settings.oidc(), settings.publicUrl());
+    return provider.compose(oidc -> router(vertx, pool, commands, settings, notifications, oidc));
+  }
+
+  private static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications, OidcSignIn oidc) {
+    AccessServices access = settings.access();
+    AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
+    AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
+        identityProvider);
+    AuditTrail auditTrail = new AuditTrail(access.audit(), settings.clientAddress());
+    RateLimits rateLimits = new RateLimits(settings.clientAddress());
+    QueueApi api = new QueueApi(commands, settings.publicUrl());
+    VisitApi visits = new VisitApi(commands);
+    LiveFeeds feeds = new LiveFeeds(vertx, commands, guard, auditTrail, settings.publicUrl());
+    SessionApi sessions = new SessionApi(access, settings.secure(), oidc != null,
+        settings.onSetupComplete(), settings.clientAddress());
+
+    Map<String, Handler<RoutingContext>> ops = new HashMap<>();
+    ops.put("listSites", api::listSites);
+    ops.put("createSite", api::createSite);
+    ops.put("getSite", api::getSite);
+    ops.put("listQueues", api::listQueues);
+    ops.put("createQueue", api::createQueue);
+    ops.put("listTodaysEntries", api::today);
+    ops.put("getQueue", api::getQueue);
+    ops.put("getQueueSnapshot", api::snapshot);
+    ops.put("getQueueBoard", api::board);
+    ops.put("listQueueEvents", api::events);
+    ops.put("checkIn", api::checkIn);
+    ops.put("addAppointment", api::addAppointment);
+    ops.put("callNext", api::callNext);
+    ops.put("pauseQueue", api::pause);
+    ops.put("resumeQueue", api::resume);
+    ops.put("setStaffOnDuty", api::setStaff);
+    ops.put("getEntry", api::getEntry);
+    ops.put("transfer", api::transfer);
+    Map<String, BiFunction<java.util.UUID, String, Future<io.waitline.queue.Entry>>> entryOps = Map.of(
+        "arrive", commands::arrive,
+        "recall", commands::recall,
+        "startService", commands::startService,
+        "complete", commands::complete,
+        "noShow", commands::noShow,
+        "requeue", commands::requeue,
+        "markLeft", commands::leave,
+        "cancel", commands::cancel,
+        "undo", commands::undo);
+    entryOps.forEach((op, cmd) -> ops.put(op, rc -> api.onEntry(rc, cmd)));
+    ops.put("getVisit", visits::get);
+    ops.put("visitRunningLate", visits::runningLate);
+    ops.put("visitLeave", visits::leave);
+    ops.put("kioskCheckIn", new KioskApi(commands, settings.publicUrl())::checkIn);
+    NotificationApi notify = new NotificationApi(notifications, commands, settings.publicUrl());
+    notify.register(ops);
+    sessions.register(ops);
+    new StaffAccountsApi(access.accounts(), commands).register(ops);
+    new DeviceApi(vertx, access.devices(), commands).register(ops);
+    new AuditApi(access.audit()).register(ops);
+
+    return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
+        .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
+      for (OpenAPIRoute route : builder.getRoutes()) {
+        String op = route.getOperation().getOperationId();
+        Handler<RoutingContext> handler = ops.get(op);
+        if (handler == null) throw new IllegalStateException("no handler for operation " + op);
+        List<String> declared = access(route);
+        route.setDoSecurity(false); // access is enforced below, from x-waitline-access
+        // the trail goes first so that refusals by the guard (401/403) are written down too
+        route.addHandler(auditTrail.forOperation(op, declared));
+        route.addHandler(guard.forOperation(op, declared));
+        route.addHandler(rateLimits.forOperation(op));
+        route.addHandler(handler);
+        route.addFailureHandler(Problems::handle);
+      }
+      Router root = builder.createRouter();
+      root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
+      root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
+          .sendFile(CONTRACT));
+      root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+      root.get("/health/ready").handler(rc -> pool.query("SELECT 1").execute()
+          .onSuccess(r -> rc.json(new JsonObject().put("status", "UP").put("database", "UP")))
+          .onFailure(err -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
+      root.get("/metrics").handler(PrometheusScrapingHandler.create());
+      // feeds upgrade after a database lookup: route them before the body handler reads (and so ends) the request,
+      // and hold the request paused until the upgrade
+      root.get("/ws/queues/:queueId").order(-1).handler(upgradeLater(feeds::queueFeed));
+      root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
+      root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
+      notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
+      if (oidc != null) {
+        // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
+        oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {
+          Caller.set(rc, staff);
+          auditTrail.record(rc, "signInWithProvider", 200, new JsonObject().put("username", staff.username()));
+          return session.token();
+        }));
+      }
+      WebPages.mount(root); // the web faces and their Content-Security-Policy
+      root.route("/*").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+          .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+      root.route().failureHandler(Problems::handle);
+      for (int status : new int[] {400, 404, 405, 413, 415}) {
+        root.errorHandler(status, rc -> Problems.byStatus(rc, status));
+      }
+      return root;
+    });
+  }
+
+  /** Every operation states who may call it; an operation without that statement stops the server from starting. */
+  static List<String> access(OpenAPIRoute route) {
+    Object declared = route.getOperation().getExtensions().get("x-waitline-access");
+    if (!(declared instanceof JsonArray list) || list.isEmpty()) {
+      throw new IllegalStateException("operation " + route.getOperation().getOperationId()
+          + " does not declare x-waitline-access");
+    }
+    return list.stream().map(String::valueOf).toList();
+  }
+
+  /**
+   * The contract as the router reads it. vertx-openapi 5.0 refuses {@code application/problem+json} as a response
+   * media type, so for the router (which only validates requests) error responses are declared as JSON; and the
+   * router is given no {@code security} requirements, because access is enforced by {@link AccessGuard} (with
+   * security switched off the router still builds an empty "any of" chain that fails every request). The document
+   * served at /openapi.yaml keeps both as written.
+   */
+  static JsonObject contractForRouter(io.vertx.core.buffer.Buffer yaml) {
+    Object tree = new org.yaml.snakeyaml.Yaml().load(yaml.toString());
+    String json = new JsonObject(toJsonMap(tree)).encode();
+    JsonObject contract = new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\""));
+    contract.remove("security");
+    contract.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
+      if (op.getValue() instanceof JsonObject operation) operation.remove("security");
+    }));
+    return contract;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> toJsonMap(Object tree) {
+    return (Map<String, Object>) normalize(tree);
+  }
+
+  /** YAML keys such as response codes may load as integers; JSON needs strings. */
+  private static Object normalize(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), normalize(v)));
+      return out;
+    }
+    if (node instanceof List<?> l) return l.stream().map(EdgeRouter::normalize).toList();
+    if (node instanceof java.util.Date d) return d.toInstant().toString();
+    return node;
+  }
+
+  private static Handler<RoutingContext> upgradeLater(Handler<RoutingContext> feed) {
+    return rc -> {
+      if (!rc.request().headers().contains("Upgrade", "websocket", true)) {
+        Problems.send(rc, 400, "websocket-only", "WebSocket only",
+            "This address is a live feed; open it with a WebSocket client.");
+        return;
+      }
+      rc.request().pause();
+      feed.handle(rc);
+    };
+  }
+}

@@ -1,0 +1,268 @@
+package io.waitline.edge.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.waitline.access.AccessException;
+import io.waitline.access.AccessRule;
+import io.waitline.access.ActiveSession;
+import io.waitline.access.DeviceRecord;
+import io.waitline.access.Devices;
+import io.waitline.access.Principal;
+import io.waitline.access.Sessions;
+import io.waitline.notify.Notifications;
+import io.waitline.queue.command.QueueCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Resolves the caller of a request once (session cookie, {@code wls_} session/API token, {@code wld_} device token,
+ * or an identity provider's access token), works out which site the request is about, and applies
+ * {@link AccessRule} to the operation's {@code x-waitline-access} list. A credential that is presented but not valid
+ * is a 401, never a silent fall-back to anonymous, except on public and patient operations, which need none.
+ */
+public final class AccessGuard {
+  /** Event-bus address where a revoked device's id is published, so its open feeds close at once. */
+  public static final String DEVICE_REVOKED_ADDRESS = "waitline.device.revoked";
+  public static final String COOKIE = "waitline_session";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final String SESSION = "waitline.session";
+  private static final String CREDENTIAL = "waitline.credential";
+  private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+  private static final int MAX_CACHED_QUEUES = 10_000;
+
+  /** Where the credential came from: the session cookie, the Authorization header, or a WebSocket's query. */
+  public enum Source { COOKIE, BEARER, QUERY }
+
+  /** The credential a request presented. */
+  public record Credential(Source source, String token) {}
+
+  /** Checks a bearer token that is neither ours nor a device's: an identity provider's access token. */
+  @FunctionalInterface
+  public interface BearerValidator {
+    Future<Principal.Staff> validate(String accessToken);
+  }
+
+  private final QueueCommands commands;
+  private final Notifications notifications;
+  private final Sessions sessions;
+  private final Devices devices;
+  private final BearerValidator identityProvider;
+  /** A queue never moves to another site, so its site is remembered (bounded, least recently used first out). */
+  private final Map<String, String> siteOfQueue = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_CACHED_QUEUES;
+        }
+      });
+
+  /**
+   * @param notifications null when the notifications module is absent (its operations then answer 404)
+   * @param identityProvider null when no OpenID Connect provider is configured
+   */
+  public AccessGuard(QueueCommands commands, Notifications notifications, Sessions sessions, Devices devices,
+      BearerValidator identityProvider) {
+    this.commands = commands;
+    this.notifications = notifications;
+    this.sessions = sessions;
+    this.devices = devices;
+    this.identityProvider = identityProvider;
+  }
+
+  /** The handler that runs before operation {@code operationId}, whose contract declares {@code access}. */
+  public Handler<RoutingContext> forOperation(String operationId, List<String> access) {
+    boolean open = access.contains("public") || access.contains("patient");
+    if (open) {
+      return rc -> {
+        if (rc.pathParam("siteId") != null) Caller.site(rc, rc.pathParam("siteId"));
+        // no credential is needed here; one that does not hold (e.g. a stale cookie on a patient's page) is ignored
+        authenticate(rc, false).onComplete(ar -> rc.next());
+      };
+    }
+    return rc -> authenticate(rc, false)
+        .compose(caller -> {
+          if (caller instanceof Principal.Anonymous) return Future.succeededFuture(refuse(access, caller, null));
+          return siteOf(rc).compose(site -> {
+            Caller.site(rc, site);
+            if (!operationId.equals("transfer")) return Future.succeededFuture(refuse(access, caller, site));
+            AccessException here = refuse(access, caller, site);
+            if (here != null) return Future.succeededFuture(here);
+            // a transfer changes the target queue too: the caller needs the role at its site as well
+            JsonObject body = rc.body().asJsonObject();
+            String target = body == null ? null : body.getString("queueId");
+            if (target == null) return Future.succeededFuture((AccessException) null);
+            return siteOfQueue(target).map(targetSite -> refuse(access, caller, targetSite));
+          });
+        })
+        .onSuccess(refusal -> {
+          if (refusal == null) rc.next();
+          else rc.fail(refusal);
+        })
+        .onFailure(rc::fail);
+  }
+
+  /** {@link AccessRule}'s refusal as the 401/403 to answer with, or null when the caller is allowed. */
+  public static AccessException refuse(List<String> access, Principal caller, String site) {
+    AccessRule.Decision d = AccessRule.decide(access, caller, site);
+    if (d.allowed()) return null;
+    return new AccessException(d.status(), d.status() == 401 ? "unauthenticated" : "forbidden", d.reason());
+  }
+
+  /**
+   * Who is calling, from the request's credential; {@link Principal#ANONYMOUS} when it presents none. Fails with a
+   * 401 {@link AccessException} when the credential is not valid (unknown, expired, revoked) and with a 403 when a
+   * change made with the session cookie lacks the session's CSRF token. {@code allowQueryToken}: WebSockets may send
+   * the token as {@code access_token} (browsers cannot set headers there).
+   */
+  public Future<Principal> authenticate(RoutingContext rc, boolean allowQueryToken) {
+    Credential credential;
+    try {
+      credential = credential(rc, allowQueryToken);
+    } catch (AccessException e) {
+      return Future.failedFuture(e);
+    }
+    if (credential == null) return Future.succeededFuture(Principal.ANONYMOUS);
+    return principal(rc, credential).map(p -> {
+      Caller.set(rc, p);
+      rc.put(CREDENTIAL, credential);
+      rc.put("actor", p.kind() + ":" + (p instanceof Principal.Staff s ? s.username() : p.id()));
+      return p;
+    });
+  }
+
+  /** The session behind the request's cookie or {@code wls_} token, or null (device, identity provider, none). */
+  public static ActiveSession session(RoutingContext rc) {
+    return rc.get(SESSION);
+  }
+
+  /** The credential the guard accepted for this request, or null when it had none. */
+  public static Credential credential(RoutingContext rc) {
+    return rc.get(CREDENTIAL);
+  }
+
+  private static Credential credential(RoutingContext rc, boolean allowQueryToken) {
+    String header = rc.request().getHeader("Authorization");
+    if (header != null) {
+      if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+        throw unauthenticated("Send the credential as Authorization: Bearer <token>; other schemes are not accepted.");
+      }
+      return new Credential(Source.BEARER, header.substring(7).trim());
+    }
+    String query = allowQueryToken ? rc.request().getParam("access_token") : null;
+    if (query != null && !query.isBlank()) return new Credential(Source.QUERY, query.trim());
+    Cookie cookie = rc.request().getCookie(COOKIE);
+    if (cookie != null && !cookie.getValue().isBlank()) return new Credential(Source.COOKIE, cookie.getValue());
+    return null;
+  }
+
+  /**
+   * Checks again a credential accepted earlier, without counting as a use (a long-lived feed does so on every
+   * heartbeat, so that signing out, disabling an account or revoking a device ends its feeds too).
+   */
+  public Future<Principal> recheck(Credential c) {
+    return resolve(c, false).map(Resolved::principal);
+  }
+
+  /** A credential's principal, and its session when it is one of ours. */
+  private record Resolved(Principal principal, ActiveSession session) {}
+
+  private Future<Principal> principal(RoutingContext rc, Credential c) {
+    return resolve(c, true).map(r -> {
+      if (r.session() == null) return r.principal();
+      if (c.source() == Source.COOKIE && !SAFE.contains(rc.request().method()) && !csrfMatches(rc, r.session())) {
+        throw new AccessException(403, "csrf", "This change was sent without the page's security token ("
+            + CSRF_HEADER + "); reload the page and try again.");
+      }
+      rc.put(SESSION, r.session());
+      return r.principal();
+    });
+  }
+
+  /** {@code use}: whether this counts as activity that keeps an idle session alive. */
+  private Future<Resolved> resolve(Credential c, boolean use) {
+    String token = c.token();
+    if (token.startsWith("wls_")) {
+      return (use ? sessions.find(token) : sessions.check(token)).map(found -> {
+        ActiveSession s = found.orElseThrow(() -> unauthenticated(c.source() == Source.COOKIE
+            ? "Your session has ended; please sign in again."
+            : "This token has expired or was revoked; sign in for a new one."));
+        return new Resolved(s.principal(), s);
+      });
+    }
+    if (c.source() == Source.COOKIE) {
+      return Future.failedFuture(unauthenticated("Your session has ended; please sign in again."));
+    }
+    if (token.startsWith("wld_")) {
+      return devices.find(token).map(found -> new Resolved(found.orElseThrow(() -> unauthenticated(
+          "This device token is not valid or the device was revoked; pair the device again.")), null));
+    }
+    if (identityProvider == null) {
+      return Future.failedFuture(unauthenticated("This token was not issued by this server; sign in for a new one."));
+    }
+    return identityProvider.validate(token).map(staff -> new Resolved(staff, null)).recover(err ->
+        Future.failedFuture(err instanceof AccessException ? err : unauthenticated("The identity provider's token is "
+            + "not valid or has expired; sign in again.")));
+  }
+
+  private static boolean csrfMatches(RoutingContext rc, ActiveSession s) {
+    String sent = rc.request().getHeader(CSRF_HEADER);
+    return sent != null && s.csrfToken() != null && MessageDigest.isEqual(
+        sent.getBytes(StandardCharsets.UTF_8), s.csrfToken().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static AccessException unauthenticated(String sentence) {
+    return new AccessException(401, "unauthenticated", sentence);
+  }
+
+  /** The site a request is about, from its path: the site itself, or the site of its queue, entry, message or device. */
+  private Future<String> siteOf(RoutingContext rc) {
+    String site = rc.pathParam("siteId");
+    if (site != null) return Future.succeededFuture(site);
+    String queue = rc.pathParam("queueId");
+    if (queue != null) return siteOfQueue(queue);
+    String entry = rc.pathParam("entryId");
+    if (entry != null) {
+      UUID id = uuid(entry, "entry");
+      Caller.entry(rc, id);
+      return commands.entry(id).compose(e -> siteOfQueue(e.queueId()));
+    }
+    String notification = rc.pathParam("notificationId");
+    if (notification != null && notifications != null) {
+      return notifications.notification(uuid(notification, "notification")).compose(n -> {
+        Caller.entry(rc, UUID.fromString(n.getString("entryId")));
+        return siteOfQueue(n.getString("queueId"));
+      });
+    }
+    String device = rc.pathParam("deviceId");
+    if (device != null) return devices.get(uuid(device, "device")).map(DeviceRecord::siteId);
+    return Future.succeededFuture(null);
+  }
+
+  /** The site of a queue; fails with the queue-core's 404 when there is no such queue. */
+  public Future<String> siteOfQueue(String queueId) {
+    String known = siteOfQueue.get(queueId);
+    if (known != null) return Future.succeededFuture(known);
+    return commands.queue(queueId).map(q -> {
+      siteOfQueue.put(queueId, q.siteId());
+      return q.siteId();
+    });
+  }
+
+  private static UUID uuid(String value, String what) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new AccessException(400, "bad-request", "The " + what + " id '" + value + "' is not a valid id.");
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.waitline.edge.pipeline;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.RoutingContext;
+import io.waitline.access.AuditEvent;
+import io.waitline.access.AuditLog;
+import io.waitline.access.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the audit log: one record when a request ends, for every operation that is not purely public and for the
+ * security events among the public ones (sign-in, API tokens, first setup, device pairing), whatever their outcome.
+ * A record says who (staff, device, patient link or anonymous), what (the operationId), about which site and patient
+ * entry, the HTTP status and where from. Credentials (passwords, tokens, codes, visit links) are never written.
+ * Writing is best effort: a failed write is logged and never changes the answer.
+ */
+public final class AuditTrail {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+  /** Public operations that are still written down: every attempt at a credential. */
+  static final Set<String> SECURITY_EVENTS = Set.of("signIn", "createApiToken", "setUpFirstAdmin", "pairDevice");
+  /** Path parameters that have their own column, or are credentials. */
+  private static final Set<String> NOT_IN_DETAIL = Set.of("siteId", "entryId", "token");
+  /** Body fields worth keeping, per operation; everything else in a body stays out of the log. */
+  private static final Map<String, List<String>> BODY_FIELDS = Map.of(
+      "signIn", List.of("username"),
+      "createApiToken", List.of("username"),
+      "setUpFirstAdmin", List.of("username"),
+      "callNext", List.of("calledTo"),
+      "transfer", List.of("queueId", "priority"),
+      "createDevicePairing", List.of("kind", "name"),
+      "createStaffAccount", List.of("username", "roles"),
+      "updateStaffAccount", List.of("displayName", "roles", "disabled"));
+
+  private final AuditLog log;
+  private final ClientAddress clientAddress;
+
+  /** Records the TCP peer as the client's address. */
+  public AuditTrail(AuditLog log) {
+    this(log, ClientAddress.TCP_PEER);
+  }
+
+  public AuditTrail(AuditLog log, ClientAddress clientAddress) {
+    this.log = log;
+    this.clientAddress = clientAddress;
+  }
+
+  /** Whether requests to an operation with this access list are written down. */
+  public static boolean audits(String operationId, List<String> access) {
+    return SECURITY_EVENTS.contains(operationId) || !access.stream().allMatch("public"::equals);
+  }
+
+  /** The route handler: records the request once its answer has been sent; passes through unaudited operations. */
+  public Handler<RoutingContext> forOperation(String operationId, List<String> access) {
+    if (!audits(operationId, access)) return RoutingContext::next;
+    boolean patient = access.contains("patient");
+    return rc -> {
+      rc.addEndHandler(ended -> write(event(rc, operationId, patient, rc.response().getStatusCode(),
+          detail(rc, operationId))));
+      rc.next();
+    };
+  }
+
+  /** Records an event outside the REST operations, e.g. a feed opened, for the caller the guard found. */
+  public void record(RoutingContext rc, String action, int outcome, JsonObject detail) {
+    write(event(rc, action, false, outcome, detail));
+  }
+
+  /** Records that a patient link opened its own visit feed ({@code entry} names the visit). */
+  public void recordPatient(RoutingContext rc, String action, UUID entry, String siteId) {
+    Caller.entry(rc, entry);
+    Caller.site(rc, siteId);
+    write(event(rc, action, true, 101, null));
+  }
+
+  private void write(AuditEvent event) {
+    try {
+      log.record(event).onFailure(err -> LOG.warn("Could not write the audit record of {} ({}): {}",
+          event.action(), event.outcome(), err.toString()));
+    } catch (RuntimeException err) {
+      LOG.warn("Could not write the audit record of {} ({}): {}", event.action(), event.outcome(), err.toString());
+    }
+  }
+
+  private AuditEvent event(RoutingContext rc, String action, boolean patient, int outcome, JsonObject detail) {
+    Principal caller = Caller.of(rc);
+    UUID entry = entry(rc);
+    String kind = caller.kind();
+    String id = caller.id();
+    String name = caller.displayName();
+    if (patient && caller instanceof Principal.Anonymous) {
+      // the visit link is the credential; the entry it belongs to names the patient
+      kind = "patient";
+      id = entry == null ? null : entry.toString();
+      name = "patient link";
+    }
+    String site = Caller.site(rc) != null ? Caller.site(rc) : rc.pathParam("siteId");
+    return new AuditEvent(kind, id, name, action, site, entry, outcome, clientAddress.of(rc),
+        detail == null || detail.isEmpty() ? null : detail);
+  }
+
+  private static UUID entry(RoutingContext rc) {
+    if (Caller.entry(rc) != null) return Caller.entry(rc);
+    String path = rc.pathParam("entryId");
+    if (path == null) return null;
+    try {
+      return UUID.fromString(path);
+    } catch (IllegalArgumentException e) {
+      return null; // refused by validation; nothing was touched
+    }
+  }
+
+  private static JsonObject detail(RoutingContext rc, String operationId) {
+    JsonObject detail = new JsonObject();
+    rc.pathParams().forEach((name, value) -> {
+      if (!NOT_IN_DETAIL.contains(name)) detail.put(name, value);
+    });
+    if (operationId.equals("listTodaysEntries") && rc.queryParams().get("q") != null) {
+      detail.put("search", rc.queryParams().get("q")); // who looked for whom
+    }
+    List<String> fields = BODY_FIELDS.get(operationId);
+    JsonObject body = fields == null ? null : jsonBody(rc);
+    if (body != null) {
+      for (String field : fields) {
+        if (body.containsKey(field)) detail.put(field, body.getValue(field));
+      }
+    }
+    return detail;
+  }
+
+  private static JsonObject jsonBody(RoutingContext rc) {
+    RequestBody body = rc.body();
+    if (body == null || body.isEmpty()) return null;
+    try {
+      return body.asJsonObject();
+    } catch (RuntimeException notAnObject) {
+      return null;
+    }
+  }
+}

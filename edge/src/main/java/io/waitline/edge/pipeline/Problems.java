@@ -1,0 +1,241 @@
+package io.waitline.edge.pipeline;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.pgclient.PgException;
+import io.waitline.access.AccessException;
+import io.waitline.queue.QueueException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that turns failures into RFC 9457 {@code application/problem+json} responses. */
+public final class Problems {
+  /** The largest request body the edge reads. */
+  public static final int BODY_LIMIT_BYTES = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final String TYPE_BASE = "https://waitline.dev/problems/";
+  /** PostgreSQL's "invalid byte sequence" and "untranslatable character": text no column can hold. */
+  private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
+
+  private Problems() {}
+
+  /** Failure handler for every route: maps the failure (or the failed status code) to a problem. */
+  public static void handle(RoutingContext rc) {
+    Throwable err = rc.failure();
+    int status = rc.statusCode();
+    if (err instanceof HttpException http) {
+      // validation and body-handler failures arrive wrapped; the cause says what was wrong
+      status = http.getStatusCode();
+      err = http.getCause();
+    }
+    if (err instanceof QueueException.NotFound e) {
+      send(rc, 404, "not-found", "Not found", e.getMessage());
+    } else if (err instanceof QueueException.Conflict e) {
+      send(rc, 409, "conflict", "Not possible now", e.getMessage());
+    } else if (err instanceof QueueException.Invalid e) {
+      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
+    } else if (err instanceof QueueException.Gone e) {
+      send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
+    } else if (err instanceof SchemaValidationException e) {
+      sendValidation(rc, e);
+    } else if (err instanceof ValidatorException e && e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT
+        && String.valueOf(e.getMessage()).contains("body")) {
+      send(rc, 415, "unsupported-media-type", "Unsupported media type", validatorSentence(e));
+    } else if (err instanceof ValidatorException e) {
+      send(rc, 400, "bad-request", "Bad request", validatorSentence(e));
+    } else if (err instanceof DecodeException) {
+      send(rc, 400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.");
+    } else if (err instanceof BadRequest e) {
+      send(rc, 400, "bad-request", "Bad request", e.getMessage());
+    } else if (err instanceof AccessDenied e) {
+      if (e.status == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
+      send(rc, e.status, e.status == 401 ? "unauthenticated" : "forbidden", accessTitle(e.status), e.getMessage());
+    } else if (err instanceof AccessException e) {
+      if (e.status() == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
+      send(rc, e.status(), e.type(), accessTitle(e.status()), e.getMessage());
+    } else if (err instanceof PgException pg && pg.getSqlState() != null
+        && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
+      send(rc, 400, "bad-request", "Bad request",
+          "The request contains text that cannot be stored, such as a NUL character (\\u0000).");
+    } else if (err == null && status > 0) {
+      byStatus(rc, status);
+    } else {
+      String ref = UUID.randomUUID().toString().substring(0, 8);
+      LOG.error("Unexpected failure on {} {} (ref {})", rc.request().method(), rc.request().path(), ref, err);
+      send(rc, 500, "internal", "Internal error",
+          "Something went wrong on our side and nothing was changed. Reference: " + ref + ".");
+    }
+  }
+
+  /** Failures that arrive as a bare status code (no route, wrong method, body too large). */
+  public static void byStatus(RoutingContext rc, int status) {
+    switch (status) {
+      case 404 -> send(rc, 404, "not-found", "Not found", "There is nothing at " + rc.request().path() + ".");
+      case 405 -> send(rc, 405, "method-not-allowed", "Method not allowed",
+          rc.request().method() + " is not supported on " + rc.request().path() + ".");
+      case 413 -> send(rc, 413, "too-large", "Request too large",
+          "The request body is larger than " + BODY_LIMIT_BYTES / 1024 + " KiB.");
+      case 415 -> send(rc, 415, "unsupported-media-type", "Unsupported media type",
+          "Send the request body as application/json.");
+      case 400 -> send(rc, 400, "bad-request", "Bad request", "The request could not be understood.");
+      default -> send(rc, status, "error", "Error", "The request could not be completed (HTTP " + status + ").");
+    }
+  }
+
+  public static void send(RoutingContext rc, int status, String slug, String title, String detail) {
+    send(rc, status, slug, title, detail, null);
+  }
+
+  private static void send(RoutingContext rc, int status, String slug, String title, String detail,
+      JsonArray errors) {
+    if (rc.response().ended() || rc.response().headWritten()) return;
+    JsonObject body = new JsonObject()
+        .put("type", TYPE_BASE + slug)
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail)
+        .put("instance", rc.request().path());
+    if (errors != null && !errors.isEmpty()) body.put("errors", errors);
+    rc.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
+  }
+
+  private static void sendValidation(RoutingContext rc, SchemaValidationException e) {
+    JsonArray errors = new JsonArray();
+    collectLeaves(e.getOutputUnit(), errors);
+    String where = e.getMessage() != null && e.getMessage().contains("parameter")
+        ? e.getMessage().replaceAll("^The value of (\\w+ parameter \\w+) is invalid.*$", "The $1")
+        : "The request body";
+    String sentence = errors.isEmpty() ? validatorSentence(e)
+        : where + " is not valid: " + errors.stream().map(o -> {
+          JsonObject j = (JsonObject) o;
+          return j.getString("field").equals("body") ? "it " + j.getString("problem")
+              : "'" + j.getString("field") + "' " + j.getString("problem");
+        }).distinct().limit(3).reduce((a, b) -> a + "; " + b).orElse("") + ".";
+    send(rc, 400, "validation", "Invalid request", sentence, errors);
+  }
+
+  /** The innermost schema errors say most precisely what is wrong. */
+  private static void collectLeaves(OutputUnit unit, JsonArray out) {
+    List<JsonObject> found = new ArrayList<>();
+    leaves(unit, found);
+    for (JsonObject e : found) {
+      String field = e.getString("field");
+      boolean unknownField = e.getString("problem").equals(UNKNOWN_FIELD);
+      // an "unknown field" report on a field that has its own, more precise error is schema noise
+      boolean shadowed = unknownField && found.stream().anyMatch(o -> o != e
+          && (o.getString("field").equals(field) || o.getString("field").startsWith(field + ".")));
+      if (!shadowed && !out.contains(e)) out.add(e);
+    }
+  }
+
+  private static final String UNKNOWN_FIELD = "is not a known field";
+
+  private static void leaves(OutputUnit unit, List<JsonObject> out) {
+    if (unit == null) return;
+    if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
+      for (OutputUnit u : unit.getErrors()) leaves(u, out);
+      return;
+    }
+    String error = unit.getError();
+    if (error == null || error.startsWith("A subschema had errors") || error.endsWith("does not match schema")) return;
+    String field = pointer(unit.getInstanceLocation());
+    var required = java.util.regex.Pattern.compile("^Instance does not have required property \"([^\"]+)\"$").matcher(error);
+    if (required.matches()) {
+      String name = field.equals("body") ? required.group(1) : field + "." + required.group(1);
+      out.add(new JsonObject().put("field", name).put("problem", "is required"));
+      return;
+    }
+    var unknown = java.util.regex.Pattern.compile("^Property \"([^\"]+)\" does not match additional properties schema$").matcher(error);
+    if (unknown.matches()) {
+      out.add(new JsonObject().put("field", field).put("problem", UNKNOWN_FIELD));
+      return;
+    }
+    out.add(new JsonObject().put("field", field).put("problem", plain(error)));
+  }
+
+  /** Rephrases JSON Schema messages for people, e.g. "Instance type number is invalid. Expected string". */
+  static String plain(String m) {
+    var type = java.util.regex.Pattern.compile("^Instance type (\\w+) is invalid\\. Expected (\\w+)$").matcher(m);
+    if (type.matches()) return "must be " + typeName(type.group(2));
+    return m
+        .replaceAll("^String does not match format \"date\"$", "must be a date like 1980-04-23")
+        .replaceAll("^String does not match format \"date-time\"$", "must be a date and time like 2026-05-01T09:30:00Z")
+        .replaceAll("^String does not match format \"([^\"]+)\"$", "must be a valid $1")
+        .replaceAll("^String does not match pattern (.*)$", "must match the pattern $1")
+        .replaceAll("^Instance does not match any of \\[(.*)\\]$", "must be one of $1")
+        .replaceAll("^String is too long.*$", "is too long")
+        .replaceAll("^String is too short.*$", "must not be empty")
+        .replaceAll("^Instance is less than minimum.*$", "is too small")
+        .replaceAll("^Instance is greater than maximum.*$", "is too large");
+  }
+
+  private static String typeName(String jsonType) {
+    return switch (jsonType) {
+      case "string" -> "text";
+      case "integer" -> "a whole number";
+      case "number" -> "a number";
+      case "boolean" -> "true or false";
+      case "object" -> "an object";
+      case "array" -> "a list";
+      default -> "of type " + jsonType;
+    };
+  }
+
+  private static String pointer(String location) {
+    if (location == null || location.isEmpty() || location.equals("#")) return "body";
+    return location.replaceFirst("^#?/?", "").replace('/', '.');
+  }
+
+  private static String validatorSentence(ValidatorException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (m.contains("can't be decoded")) return "The request body is not valid JSON.";
+    return switch (e.type()) {
+      case MISSING_REQUIRED_PARAMETER -> m.contains("body") ? "The request body is required." : m;
+      case UNSUPPORTED_VALUE_FORMAT -> "Send the request body as application/json.";
+      case INVALID_VALUE_FORMAT -> m.toLowerCase().contains("body") ? "The request body is not valid JSON." : m;
+      default -> m.isEmpty() ? "The request is not valid." : m;
+    };
+  }
+
+  /** A request the handler itself finds malformed (e.g. an unparseable date it must interpret). */
+  public static final class BadRequest extends RuntimeException {
+    public BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** No credential (401) or a credential without the needed role (403), found by a handler. */
+  public static final class AccessDenied extends RuntimeException {
+    final int status;
+
+    public AccessDenied(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  /** Titles of the access module's refusals (sign-in, roles, accounts, devices). */
+  private static String accessTitle(int status) {
+    return switch (status) {
+      case 400 -> "Bad request";
+      case 401 -> "Sign-in required";
+      case 403 -> "Not allowed";
+      case 404 -> "Not found";
+      case 409 -> "Not possible now";
+      case 410 -> "No longer valid";
+      case 423 -> "Account locked";
+      default -> "Request refused";
+    };
+  }
+}

@@ -1,0 +1,240 @@
+package io.waitline.edge.rest;
+
+import io.waitline.edge.pipeline.Caller;
+import io.waitline.edge.wire.PublicView;
+import io.waitline.edge.wire.PublicView.View;
+import io.waitline.edge.pipeline.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.waitline.access.Principal;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Lineup;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.QueueException;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.Site;
+import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.command.CheckIn;
+import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.QueueSnapshot;
+import io.waitline.queue.event.EntryJson;
+import io.waitline.queue.event.QueueEvent;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/** REST handlers for sites, queues and entries. Input was validated against openapi.yaml before it gets here. */
+public final class QueueApi {
+  private final QueueCommands commands;
+  private final String publicUrl;
+
+  public QueueApi(QueueCommands commands, String publicUrl) {
+    this.commands = commands;
+    this.publicUrl = publicUrl;
+  }
+
+  // --- sites and queues
+
+  /** The sites where the caller holds a role: every site for roles held at every site. */
+  public void listSites(RoutingContext rc) {
+    Principal caller = Caller.of(rc);
+    respond(rc, 200, commands.sites().map(sites -> new JsonArray(sites.stream()
+        .filter(site -> caller instanceof Principal.Staff staff && !staff.rolesAt(site.id()).isEmpty())
+        .map(EntryJson::site).toList())));
+  }
+
+  public void createSite(RoutingContext rc) {
+    JsonObject in = rc.body().asJsonObject();
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(in.getString("timeZone"));
+    } catch (DateTimeException e) {
+      throw new QueueException.Invalid("'" + in.getString("timeZone") + "' is not a time zone; use an IANA name such as Europe/London.");
+    }
+    Site site = new Site(in.getString("id"), in.getString("name"), zone, in.getString("language", "en"),
+        in.getString("displayMode", "ticket"));
+    respond(rc, 201, commands.createSite(site).map(EntryJson::site));
+  }
+
+  public void getSite(RoutingContext rc) {
+    respond(rc, 200, commands.site(rc.pathParam("siteId")).map(EntryJson::site));
+  }
+
+  public void listQueues(RoutingContext rc) {
+    respond(rc, 200, commands.queuesOfSite(rc.pathParam("siteId"))
+        .map(qs -> new JsonArray(qs.stream().map(EntryJson::queue).toList())));
+  }
+
+  public void createQueue(RoutingContext rc) {
+    JsonObject in = rc.body().asJsonObject();
+    OrderingRule rule = new OrderingRule(Duration.ofMinutes(in.getInteger("appointmentGraceMinutes", 10)),
+        Duration.ofMinutes(in.getInteger("maxWaitMinutes", 90)),
+        TransferPolicy.fromWire(in.getString("transferPolicy", "keep_place")));
+    ServiceQueue q = new ServiceQueue(in.getString("id"), rc.pathParam("siteId"), in.getString("name"),
+        in.getString("ticketPrefix"), rule, in.getInteger("defaultServiceMinutes", 10) * 60, false,
+        in.getInteger("staffOnDuty", 1), 0);
+    respond(rc, 201, commands.createQueue(q).map(EntryJson::queue));
+  }
+
+  public void getQueue(RoutingContext rc) {
+    respond(rc, 200, commands.queue(rc.pathParam("queueId")).map(EntryJson::queue));
+  }
+
+  public void snapshot(RoutingContext rc) {
+    respond(rc, 200, commands.snapshot(rc.pathParam("queueId")).map(s -> PublicView.snapshot(s, View.STAFF)));
+  }
+
+  public void board(RoutingContext rc) {
+    String queueId = rc.pathParam("queueId");
+    respond(rc, 200, commands.queue(queueId).compose(q -> commands.site(q.siteId())).compose(site ->
+        commands.snapshot(queueId).map(s -> PublicView.snapshot(s, View.of(false, site)))));
+  }
+
+  public void events(RoutingContext rc) {
+    long after = wholeNumber(rc, "after", 0);
+    int limit = (int) wholeNumber(rc, "limit", 100);
+    String queueId = rc.pathParam("queueId");
+    respond(rc, 200, commands.queue(queueId).compose(q -> commands.eventsAfter(queueId, after, limit))
+        .map(events -> new JsonArray(events.stream().map(QueueEvent::toJson).toList())));
+  }
+
+  public void today(RoutingContext rc) {
+    respond(rc, 200, commands.today(rc.pathParam("siteId"), rc.queryParams().get("q"))
+        .map(entries -> new JsonArray(entries.stream().map(EntryJson::staff).toList())));
+  }
+
+  public void pause(RoutingContext rc) {
+    String id = rc.pathParam("queueId");
+    respond(rc, 200, commands.pause(id, true, actor(rc)).compose(v -> commands.queue(id)).map(EntryJson::queue));
+  }
+
+  public void resume(RoutingContext rc) {
+    String id = rc.pathParam("queueId");
+    respond(rc, 200, commands.pause(id, false, actor(rc)).compose(v -> commands.queue(id)).map(EntryJson::queue));
+  }
+
+  public void setStaff(RoutingContext rc) {
+    String id = rc.pathParam("queueId");
+    int staff = rc.body().asJsonObject().getInteger("staffOnDuty");
+    respond(rc, 200, commands.setStaffOnDuty(id, staff, actor(rc)).compose(v -> commands.queue(id))
+        .map(EntryJson::queue));
+  }
+
+  // --- arrivals and the desk
+
+  public void checkIn(RoutingContext rc) {
+    respond(rc, 201, commands.checkIn(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
+        .map(e -> named(rc, e)).compose(this::withLink));
+  }
+
+  public void addAppointment(RoutingContext rc) {
+    respond(rc, 201, commands.expect(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
+        .map(e -> named(rc, e)).compose(this::withLink));
+  }
+
+  public void callNext(RoutingContext rc) {
+    String to = rc.body().asJsonObject().getString("calledTo").trim();
+    if (to.isEmpty()) throw new QueueException.Invalid("Say which desk or room the patient is called to.");
+    respond(rc, 200, commands.callNext(rc.pathParam("queueId"), to, actor(rc)).map(e -> named(rc, e))
+        .map(EntryJson::staff));
+  }
+
+  public void getEntry(RoutingContext rc) {
+    UUID id = entryId(rc);
+    respond(rc, 200, commands.entry(id).compose(this::withLink)
+        .compose(json -> commands.history(id).map(h -> json.put("history", new JsonArray(h)))));
+  }
+
+  /** Handler for an entry command that takes no body, e.g. recall or complete. */
+  public void onEntry(RoutingContext rc, BiFunction<UUID, String, Future<Entry>> command) {
+    respond(rc, 200, command.apply(entryId(rc), actor(rc)).map(EntryJson::staff));
+  }
+
+  public void transfer(RoutingContext rc) {
+    JsonObject in = rc.body().asJsonObject();
+    Priority priority = in.getString("priority") == null ? null : Priority.fromWire(in.getString("priority"));
+    respond(rc, 200, commands.transfer(entryId(rc), in.getString("queueId"), priority, actor(rc))
+        .compose(this::withLink));
+  }
+
+  private Future<JsonObject> withLink(Entry e) {
+    return commands.visitToken(e.id()).map(token ->
+        EntryJson.staff(e).put("patientLink", publicUrl + "/visit/" + token));
+  }
+
+  private static CheckIn checkIn(JsonObject in) {
+    JsonObject p = in.getJsonObject("patient");
+    LocalDate birth = p.getString("birthDate") == null ? null : LocalDate.parse(p.getString("birthDate"));
+    if (birth != null && birth.isAfter(LocalDate.now().plusDays(1))) {
+      throw new QueueException.Invalid("The birth date " + birth + " is in the future.");
+    }
+    Patient patient = new Patient(p.getString("name").trim(), birth, p.getString("mrn"), p.getString("phone"),
+        p.getString("email"));
+    if (patient.name().isEmpty()) throw new QueueException.Invalid("The patient's name is empty.");
+    Instant appointment = in.getString("appointmentAt") == null ? null
+        : instant("appointmentAt", in.getString("appointmentAt"));
+    Priority priority = Priority.fromWire(in.getString("priority", "normal"));
+    return new CheckIn(patient, priority, appointment, in.getString("appointmentRef"));
+  }
+
+  /** The contract's date-time format lets a time without offset through, and that names no instant. */
+  private static Instant instant(String field, String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new Problems.BadRequest("'" + field + "' must be a date and time with its offset, like"
+          + " 2026-05-01T09:30:00Z or 2026-05-01T10:30:00+01:00.");
+    }
+  }
+
+  /** The contract checks the range, but lets through numbers that do not fit a long, or are written as 5.0. */
+  private static long wholeNumber(RoutingContext rc, String name, long otherwise) {
+    String value = rc.queryParams().get(name);
+    if (value == null) return otherwise;
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new Problems.BadRequest("The query parameter " + name + " must be a whole number such as 42.");
+    }
+  }
+
+  /** Names the entry a request created or found, for its audit record. */
+  static Entry named(RoutingContext rc, Entry e) {
+    Caller.entry(rc, e.id());
+    return e;
+  }
+
+  private static UUID entryId(RoutingContext rc) {
+    return UUID.fromString(rc.pathParam("entryId"));
+  }
+
+  static String actor(RoutingContext rc) {
+    String actor = rc.get("actor");
+    return actor == null ? "anonymous" : actor;
+  }
+
+  static void respond(RoutingContext rc, int status, Future<?> result) {
+    result.onSuccess(body -> {
+      if (rc.response().ended()) return;
+      rc.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+      if (body == null) {
+        rc.response().end();
+      } else if (body instanceof JsonObject o) {
+        rc.response().end(o.encode());
+      } else {
+        rc.response().end(((JsonArray) body).encode());
+      }
+    }).onFailure(rc::fail);
+  }
+
+}

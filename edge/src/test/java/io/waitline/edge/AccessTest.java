@@ -1,0 +1,536 @@
+package io.waitline.edge;
+
+import io.waitline.edge.pipeline.Caller;
+import static io.waitline.edge.TestApp.GENERAL;
+import static io.waitline.edge.TestApp.LAB;
+import static io.waitline.edge.TestApp.SITE;
+import static io.waitline.edge.TestApp.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.command.CheckIn;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Who may call what: every operation of openapi.yaml declares its access; staff operations refuse callers without
+ * a valid credential and serve an admin; roles count at their own site only; public and patient operations never
+ * show patient names.
+ */
+class AccessTest {
+  private static final Set<String> ACCESS_VALUES = Set.of("public", "patient", "staff", "front-desk", "clinician",
+      "manager", "admin", "display", "kiosk");
+  /** Every patient of this test has this surname, so a leak of any of them is one string search. */
+  private static final String SURNAME = "Quixlore";
+
+  private static TestApp app;
+  private static final AtomicInteger counter = new AtomicInteger();
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+    app.checkIn(GENERAL, "Hermione " + SURNAME);
+    app.checkIn(LAB, "Barnaby " + SURNAME);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  // --- the contract
+
+  /** One operation of openapi.yaml. */
+  private record Operation(String id, HttpMethod method, String path, List<String> access, Object security) {
+    boolean open() {
+      return access.contains("public") || access.contains("patient");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Operation> operations() {
+    try (InputStream in = AccessTest.class.getClassLoader().getResourceAsStream("openapi.yaml")) {
+      assertThat(in).as("openapi.yaml on the classpath").isNotNull();
+      Map<String, Object> doc = new Yaml().load(in);
+      List<Operation> out = new ArrayList<>();
+      ((Map<String, Map<String, Object>>) doc.get("paths")).forEach((path, item) -> item.forEach((key, value) -> {
+        if (key.equals("parameters")) return;
+        Map<String, Object> op = (Map<String, Object>) value;
+        Object access = op.get("x-waitline-access");
+        out.add(new Operation((String) op.get("operationId"), HttpMethod.valueOf(key.toUpperCase()), path,
+            access instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(), op.get("security")));
+      }));
+      return out;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void everyOperationDeclaresWhoMayCallIt() {
+    List<Operation> ops = operations();
+    assertThat(ops).hasSizeGreaterThan(20);
+    for (Operation op : ops) {
+      assertThat(op.access()).as("x-waitline-access of %s", op.id()).isNotEmpty();
+      assertThat(ACCESS_VALUES).as("x-waitline-access of %s", op.id()).containsAll(op.access());
+      if (op.open()) {
+        // the served document must not claim a credential is needed where none is
+        assertThat(op.security()).as("security of open operation %s", op.id()).isEqualTo(List.of());
+      }
+    }
+  }
+
+  @Test
+  void everyOperationHasAnAccessFixtureInThisTest() {
+    assertThat(FIXTURES.keySet()).containsExactlyInAnyOrderElementsOf(operations().stream().map(Operation::id).toList());
+  }
+
+  // --- staff operations
+
+  @TestFactory
+  Stream<DynamicTest> staffOperationsRefuseMissingOrWrongCredentialsAndServeAnAdmin() {
+    return operations().stream().filter(op -> !op.open()).map(op -> dynamicTest(op.id(), () -> {
+      Call call = FIXTURES.get(op.id()).get();
+      String bearer = call.bearer() != null ? call.bearer() : app.adminToken();
+      String before = state();
+
+      JsonObject missing = problem(send(op, call, null), 401);
+      assertThat(missing.getString("detail")).contains("sign");
+      problem(send(op, call, "Bearer wrong-token-of-the-right-length"), 401);
+      problem(send(op, call, "Bearer " + bearer + "x"), 401);
+      problem(send(op, call, "Bearer wls_" + "A".repeat(43)), 401);
+      problem(send(op, call, "Bearer wld_" + "A".repeat(43)), 401);
+      problem(send(op, call, "Basic " + java.util.Base64.getEncoder().encodeToString(("staff:" + bearer)
+          .getBytes())), 401);
+      assertThat(state()).as("state after refused calls of %s", op.id()).isEqualTo(before);
+
+      HttpResponse<Buffer> ok = send(op, call, "Bearer " + bearer);
+      assertThat(ok.statusCode()).as("%s as an admin: %s", op.id(), ok.bodyAsString()).isBetween(200, 299);
+    }));
+  }
+
+  @Test
+  void aRoleCountsOnlyAtTheSiteWhereItIsHeld() {
+    String elsewhere = app.newSite();
+    String deskHere = app.staffToken(SITE, io.waitline.access.Role.FRONT_DESK);
+    String deskElsewhere = app.staffToken(elsewhere, io.waitline.access.Role.FRONT_DESK);
+    JsonObject patient = patientBody();
+
+    JsonObject refused = problem(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/check-ins")
+        .putHeader("Authorization", "Bearer " + deskElsewhere).sendJsonObject(patient).await(), 403);
+    assertThat(refused.getString("detail")).contains(SITE);
+    assertThat(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/check-ins")
+        .putHeader("Authorization", "Bearer " + deskHere).sendJsonObject(patient).await().statusCode())
+        .isEqualTo(201);
+    // an entry's site is its queue's: the desk elsewhere cannot read it either
+    Entry e = waiting();
+    problem(app.anonymous(HttpMethod.GET, "/api/v1/entries/" + e.id())
+        .putHeader("Authorization", "Bearer " + deskElsewhere).send().await(), 403);
+    // nor move a patient of its own site into this one
+    Entry theirs = app.checkIn(elsewhere + "-a", "Moving " + SURNAME);
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/entries/" + theirs.id() + "/transfer")
+        .putHeader("Authorization", "Bearer " + deskElsewhere)
+        .sendJsonObject(new JsonObject().put("queueId", GENERAL)).await(), 403);
+  }
+
+  @Test
+  void staffSeeOnlyTheSitesWhereTheyHoldARole() {
+    String elsewhere = app.newSite();
+    String deskElsewhere = app.staffToken(elsewhere, io.waitline.access.Role.FRONT_DESK);
+
+    JsonArray theirs = app.anonymous(HttpMethod.GET, "/api/v1/sites")
+        .putHeader("Authorization", "Bearer " + deskElsewhere).send().await().bodyAsJsonArray();
+    JsonArray all = app.get("/api/v1/sites").bodyAsJsonArray();
+
+    assertThat(theirs.stream().map(s -> ((JsonObject) s).getString("id"))).containsExactly(elsewhere);
+    assertThat(all.stream().map(s -> ((JsonObject) s).getString("id"))).contains(SITE, elsewhere);
+  }
+
+  @Test
+  void aRoleThatDoesNotFitTheOperationIsRefusedWithTheRoleItNeeds() {
+    String clinician = app.staffToken(SITE, io.waitline.access.Role.CLINICIAN);
+    JsonObject refused = problem(app.anonymous(HttpMethod.POST, "/api/v1/queues/" + GENERAL + "/pause")
+        .putHeader("Authorization", "Bearer " + clinician).send().await(), 403);
+    assertThat(refused.getString("detail")).contains("clinician").contains("front-desk");
+    // a site admin is not an admin of every site: creating sites stays with those
+    String siteAdmin = app.staffToken(SITE, io.waitline.access.Role.ADMIN);
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/sites").putHeader("Authorization", "Bearer " + siteAdmin)
+        .sendJsonObject(new JsonObject().put("id", "by-site-admin").put("name", "No").put("timeZone", "UTC"))
+        .await(), 403);
+  }
+
+  @Test
+  void devicesMayDoOnlyWhatTheirKindDoesAtTheirOwnSite() {
+    String kiosk = app.deviceToken(SITE, io.waitline.access.DeviceKind.KIOSK);
+    String display = app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY);
+    String otherDisplay = app.deviceToken(app.newSite(), io.waitline.access.DeviceKind.DISPLAY);
+    String board = "/api/v1/queues/" + GENERAL + "/board";
+
+    assertThat(app.anonymous(HttpMethod.GET, board).putHeader("Authorization", "Bearer " + display).send().await()
+        .statusCode()).isEqualTo(200);
+    problem(app.anonymous(HttpMethod.GET, board).putHeader("Authorization", "Bearer " + otherDisplay).send()
+        .await(), 403);
+    problem(app.anonymous(HttpMethod.GET, "/api/v1/queues/" + GENERAL + "/snapshot")
+        .putHeader("Authorization", "Bearer " + kiosk).send().await(), 403);
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/sites/" + SITE + "/kiosk/check-ins")
+        .putHeader("Authorization", "Bearer " + display)
+        .sendJsonObject(new JsonObject().put("name", "Nobody").put("birthDate", "1970-01-01")).await(), 403);
+    // the kiosk may check in at its site (no such appointment: a 404 that asks to see the desk)
+    problem(app.anonymous(HttpMethod.POST, "/api/v1/sites/" + SITE + "/kiosk/check-ins")
+        .putHeader("Authorization", "Bearer " + kiosk)
+        .sendJsonObject(new JsonObject().put("name", "Nobody").put("birthDate", "1970-01-01")).await(), 404);
+  }
+
+  @Test
+  void aRefusedCallAsksForABearerToken() {
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/sites").send().await();
+    problem(r, 401);
+    assertThat(r.getHeader("WWW-Authenticate")).startsWith("Bearer");
+  }
+
+  // --- public and patient operations
+
+  @TestFactory
+  Stream<DynamicTest> publicAndPatientOperationsServeWithoutATokenAndShowNoPatient() {
+    return operations().stream().filter(Operation::open).map(op -> dynamicTest(op.id(), () -> {
+      Call call = FIXTURES.get(op.id()).get();
+      HttpResponse<Buffer> r = send(op, call, null);
+      if (call.expected() != null) {
+        assertThat(r.statusCode()).as("%s without a token: %s", op.id(), r.bodyAsString()).isEqualTo(call.expected());
+      } else {
+        assertThat(r.statusCode()).as("%s without a token: %s", op.id(), r.bodyAsString()).isBetween(200, 299);
+      }
+      assertThat(r.bodyAsString()).doesNotContain(SURNAME);
+      assertThat(keys(r.bodyAsJson(Object.class))).doesNotContain("patient", "mrn", "phone", "email", "birthDate");
+    }));
+  }
+
+  @Test
+  void theBoardShowsTicketsButNoPatientNames() {
+    String queue = app.newQueue();
+    Entry first = app.checkIn(queue, "Ottoline " + SURNAME);
+    Entry second = app.checkIn(queue, "Cuthbert " + SURNAME);
+
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board")
+        .putHeader("Authorization", "Bearer " + app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY))
+        .send().await();
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonArray entries = r.bodyAsJsonObject().getJsonArray("entries");
+    assertThat(entries.stream().map(o -> ((JsonObject) o).getString("ticket")))
+        .containsExactly(first.ticket(), second.ticket());
+    entries.forEach(o -> assertThat(((JsonObject) o).containsKey("patient")).isFalse());
+    assertThat(r.bodyAsString()).doesNotContain("Ottoline").doesNotContain("Cuthbert").doesNotContain(SURNAME);
+  }
+
+  @Test
+  void theBoardDoesNotListPatientsWhoHaveNotArrived() {
+    String queue = app.newQueue();
+    app.commands.expect(queue, new CheckIn(new Patient("Araminta " + SURNAME, null, null, null, null),
+        Priority.NORMAL, Instant.now().plus(Duration.ofHours(1)), null), "test").await();
+
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board")
+        .putHeader("Authorization", "Bearer " + app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY))
+        .send().await();
+
+    assertThat(r.bodyAsJsonObject().getJsonArray("entries")).isEmpty();
+  }
+
+  @Test
+  void aPatientLinkShowsOnlyThatPatientsOwnTicketAndPlace() {
+    String queue = app.newQueue();
+    Entry alice = app.checkIn(queue, "Alice " + SURNAME);
+    Entry bob = app.checkIn(queue, "Bob " + SURNAME);
+
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/visits/" + app.visitToken(bob)).send().await();
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonObject visit = r.bodyAsJsonObject();
+    assertThat(visit.getString("ticket")).isEqualTo(bob.ticket());
+    assertThat(visit.getInteger("position")).isEqualTo(2);
+    assertThat(visit.getInteger("peopleAhead")).isEqualTo(1);
+    assertThat(visit.getString("status")).isEqualTo("waiting");
+    assertThat(r.bodyAsString()).doesNotContain(alice.ticket()).doesNotContain(alice.id().toString())
+        .doesNotContain("Alice").doesNotContain(SURNAME);
+  }
+
+  @Test
+  void eachPatientLinkSeesItsOwnTicket() {
+    String queue = app.newQueue();
+    Entry alice = app.checkIn(queue, "Alice " + SURNAME);
+    Entry bob = app.checkIn(queue, "Bob " + SURNAME);
+
+    JsonObject aliceVisit = app.anonymous(HttpMethod.GET, "/api/v1/visits/" + app.visitToken(alice)).send().await()
+        .bodyAsJsonObject();
+
+    assertThat(aliceVisit.getString("ticket")).isEqualTo(alice.ticket());
+    assertThat(aliceVisit.getInteger("position")).isEqualTo(1);
+    assertThat(aliceVisit.encode()).doesNotContain(bob.ticket());
+  }
+
+  // --- fixtures: for each operation, a request that succeeds with the staff token
+
+  /**
+   * Path parameters and body of one call; queueId defaults to {@link TestApp#GENERAL}. {@code bearer}: the
+   * credential that succeeds when not the shared admin's (calls that end or change their own session);
+   * {@code expected}: the status of a public call when it is not a 2xx.
+   */
+  private record Call(String queueId, String entryId, String token, JsonObject body, String bearer,
+      Integer expected) {
+    Call(String queueId, String entryId, String token, JsonObject body) {
+      this(queueId, entryId, token, body, null, null);
+    }
+
+    static Call plain() {
+      return new Call(GENERAL, null, null, null);
+    }
+
+    static Call body(JsonObject body) {
+      return new Call(GENERAL, null, null, body);
+    }
+
+    static Call queue(String queueId, JsonObject body) {
+      return new Call(queueId, null, null, body);
+    }
+
+    static Call entry(Entry e, JsonObject body) {
+      return new Call(GENERAL, e.id().toString(), null, body);
+    }
+
+    static Call visit(Entry e) {
+      return new Call(GENERAL, null, app.visitToken(e), null);
+    }
+
+    static Call visit(Entry e, JsonObject body) {
+      return new Call(GENERAL, null, app.visitToken(e), body);
+    }
+
+    /** A notification's, account's or device's id travels in the entry slot ({@code {notificationId}} etc.). */
+    static Call notification(java.util.UUID id) {
+      return new Call(GENERAL, id.toString(), null, null);
+    }
+
+    static Call id(java.util.UUID id, JsonObject body) {
+      return new Call(GENERAL, id.toString(), null, body);
+    }
+
+    Call as(String bearer) {
+      return new Call(queueId, entryId, token, body, bearer, expected);
+    }
+
+    Call answering(int status) {
+      return new Call(queueId, entryId, token, body, bearer, status);
+    }
+  }
+
+  private static JsonObject credentials(io.waitline.access.StaffAccount a) {
+    return new JsonObject().put("username", a.username()).put("password", TestApp.PASSWORD);
+  }
+
+  private static Entry waiting() {
+    return app.checkIn(GENERAL, "Walker " + counter.incrementAndGet() + " " + SURNAME);
+  }
+
+  /** A patient called from a queue of their own, so it is certainly them who is called. */
+  private static Entry called() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "Caller " + counter.incrementAndGet() + " " + SURNAME);
+    return app.commands.callNext(queue, "Room 2", "test").await();
+  }
+
+  private static Entry expected() {
+    return app.commands.expect(GENERAL, new CheckIn(new Patient("Expectant " + counter.incrementAndGet() + " "
+        + SURNAME, null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)), null), "test")
+        .await();
+  }
+
+  private static JsonObject patientBody() {
+    return new JsonObject().put("patient", new JsonObject().put("name", "Newcomer " + counter.incrementAndGet()
+        + " " + SURNAME).put("birthDate", "1980-04-23"));
+  }
+
+  private static final Map<String, Supplier<Call>> FIXTURES = new LinkedHashMap<>();
+
+  static {
+    FIXTURES.put("listSites", Call::plain);
+    FIXTURES.put("createSite", () -> Call.body(new JsonObject().put("id", "new-site-" + counter.incrementAndGet())
+        .put("name", "Hillside").put("timeZone", "Europe/Paris")));
+    FIXTURES.put("getSite", Call::plain);
+    FIXTURES.put("listQueues", Call::plain);
+    FIXTURES.put("createQueue", () -> Call.body(new JsonObject().put("id", "new-queue-" + counter.incrementAndGet())
+        .put("name", "X-ray").put("ticketPrefix", "X")));
+    FIXTURES.put("listTodaysEntries", Call::plain);
+    FIXTURES.put("kioskCheckIn", () -> {
+      String name = "Kiosk " + counter.incrementAndGet() + " " + SURNAME;
+      app.commands.expect(GENERAL, new CheckIn(new Patient(name, LocalDate.of(1975, 6, 1), null, null, null),
+          Priority.NORMAL, app.clock.instant(), null), "test").await();
+      return Call.body(new JsonObject().put("name", name).put("birthDate", "1975-06-01"));
+    });
+    FIXTURES.put("getQueue", Call::plain);
+    FIXTURES.put("getQueueSnapshot", Call::plain);
+    FIXTURES.put("getQueueBoard", Call::plain);
+    FIXTURES.put("listQueueEvents", Call::plain);
+    FIXTURES.put("checkIn", () -> Call.body(patientBody()));
+    FIXTURES.put("addAppointment", () -> Call.body(patientBody()
+        .put("appointmentAt", Instant.now().plus(Duration.ofHours(3)).toString())));
+    FIXTURES.put("callNext", () -> {
+      String queue = app.newQueue();
+      app.checkIn(queue, "Next " + counter.incrementAndGet() + " " + SURNAME);
+      return Call.queue(queue, new JsonObject().put("calledTo", "Room 1"));
+    });
+    FIXTURES.put("pauseQueue", () -> Call.queue(app.newQueue(), null));
+    FIXTURES.put("resumeQueue", () -> {
+      String queue = app.newQueue();
+      app.commands.pause(queue, true, "test").await();
+      return Call.queue(queue, null);
+    });
+    FIXTURES.put("setStaffOnDuty", () -> Call.body(new JsonObject().put("staffOnDuty", 3)));
+    FIXTURES.put("getEntry", () -> Call.entry(waiting(), null));
+    FIXTURES.put("arrive", () -> Call.entry(expected(), null));
+    FIXTURES.put("recall", () -> Call.entry(called(), null));
+    FIXTURES.put("startService", () -> Call.entry(called(), null));
+    FIXTURES.put("complete", () -> {
+      Entry e = called();
+      app.commands.startService(e.id(), "test").await();
+      return Call.entry(e, null);
+    });
+    FIXTURES.put("noShow", () -> Call.entry(called(), null));
+    FIXTURES.put("requeue", () -> Call.entry(called(), null));
+    FIXTURES.put("markLeft", () -> Call.entry(waiting(), null));
+    FIXTURES.put("cancel", () -> Call.entry(waiting(), null));
+    FIXTURES.put("undo", () -> Call.entry(called(), null));
+    FIXTURES.put("transfer", () -> Call.entry(waiting(), new JsonObject().put("queueId", LAB)));
+    FIXTURES.put("getVisit", () -> Call.visit(waiting()));
+    FIXTURES.put("visitRunningLate", () -> Call.visit(waiting()));
+    FIXTURES.put("visitLeave", () -> Call.visit(waiting()));
+    FIXTURES.put("getWebPushPublicKey", Call::plain);
+    FIXTURES.put("subscribeWebPush", () -> Call.visit(waiting(), new JsonObject()
+        .put("endpoint", "https://fcm.googleapis.com/fcm/send/access-" + counter.incrementAndGet())
+        .put("keys", new JsonObject().put("auth", "c2l4dGVlbiBieXRlIGtleQ").put("p256dh", "BCVxsr7N_eNgVRqvHtD0zTZsEc6-"
+            + "VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"))));
+    FIXTURES.put("registerPushToken", () -> Call.visit(waiting(), new JsonObject().put("token", "fcm-token-1")
+        .put("platform", "android")));
+    FIXTURES.put("getNotificationPreferences", () -> Call.visit(waiting()));
+    FIXTURES.put("putNotificationPreferences", () -> Call.visit(waiting(), new JsonObject()
+        .put("channels", new JsonArray().add("sms")).put("language", "fr")));
+    FIXTURES.put("listSiteNotifications", Call::plain);
+    FIXTURES.put("retryNotification", () -> {
+      java.util.UUID id = java.util.UUID.randomUUID();
+      app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
+          + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
+          + " '{}', 'failed', now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "access:" + id,
+              waiting().id(), SITE, GENERAL)).await();
+      return Call.notification(id);
+    });
+    FIXTURES.put("getNotification", () -> {
+      java.util.UUID id = java.util.UUID.randomUUID();
+      app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
+          + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
+          + " '{}', 'sent', now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "access:" + id,
+              waiting().id(), SITE, GENERAL)).await();
+      return Call.notification(id);
+    });
+    FIXTURES.put("listEntryNotifications", () -> Call.entry(waiting(), null));
+    FIXTURES.put("getQueueNotificationSettings", Call::plain);
+    FIXTURES.put("putQueueNotificationSettings", () -> Call.body(new JsonObject()
+        .put("positionAlerts", new JsonArray().add(3).add(1)).put("longWaitMinutes", 45)));
+    FIXTURES.put("getSiteNotificationSettings", Call::plain);
+    FIXTURES.put("putSiteNotificationSettings", () -> Call.body(new JsonObject().put("quietHours", "21:00-07:00")
+        .put("staffEmail", "desk@clinic.example")));
+    FIXTURES.put("getSession", Call::plain);
+    FIXTURES.put("signIn", () -> Call.body(credentials(app.account(SITE, io.waitline.access.Role.FRONT_DESK))));
+    FIXTURES.put("createApiToken", () -> Call.body(credentials(app.account(SITE,
+        io.waitline.access.Role.CLINICIAN))));
+    // an admin exists already, so setup is over: refused as a conflict, not for want of a credential
+    FIXTURES.put("setUpFirstAdmin", () -> Call.body(new JsonObject().put("code", "ABCD-EFGH-JKMN-PQRS-TVWX")
+        .put("username", "late-admin").put("displayName", "Late Admin").put("password", TestApp.PASSWORD))
+        .answering(409));
+    FIXTURES.put("signOut", () -> Call.plain().as(app.staffToken(SITE, io.waitline.access.Role.FRONT_DESK)));
+    FIXTURES.put("changePassword", () -> Call.body(new JsonObject().put("currentPassword", TestApp.PASSWORD)
+        .put("newPassword", "another long passphrase " + counter.incrementAndGet()))
+        .as(app.staffToken(SITE, io.waitline.access.Role.MANAGER)));
+    FIXTURES.put("listStaffAccounts", Call::plain);
+    FIXTURES.put("createStaffAccount", () -> Call.body(new JsonObject().put("username", "new-" + counter
+        .incrementAndGet()).put("displayName", "New Person").put("password", TestApp.PASSWORD)
+        .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", SITE)))));
+    FIXTURES.put("updateStaffAccount", () -> Call.id(app.account(SITE, io.waitline.access.Role.CLINICIAN).id(),
+        new JsonObject().put("displayName", "Renamed Person")));
+    FIXTURES.put("unlockStaffAccount", () -> Call.id(app.account(SITE, io.waitline.access.Role.CLINICIAN).id(),
+        null));
+    FIXTURES.put("resetStaffPassword", () -> Call.id(app.account(SITE, io.waitline.access.Role.CLINICIAN).id(),
+        new JsonObject().put("newPassword", "a brand new passphrase")));
+    FIXTURES.put("createDevicePairing", () -> Call.body(new JsonObject().put("kind", "display")
+        .put("name", "Lobby TV " + counter.incrementAndGet())));
+    FIXTURES.put("listDevices", Call::plain);
+    FIXTURES.put("pairDevice", () -> Call.body(new JsonObject().put("code", app.access.devices()
+        .startPairing(SITE, io.waitline.access.DeviceKind.KIOSK, "Kiosk " + counter.incrementAndGet(), "test")
+        .await().code())));
+    FIXTURES.put("revokeDevice", () -> Call.id(app.device(SITE, io.waitline.access.DeviceKind.DISPLAY).device()
+        .id(), null));
+    FIXTURES.put("queryAuditLog", Call::plain);
+  }
+
+  // --- plumbing
+
+  private static HttpResponse<Buffer> send(Operation op, Call call, String authorization) {
+    String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
+        .replace("{entryId}", String.valueOf(call.entryId())).replace("{token}", String.valueOf(call.token()))
+        .replace("{notificationId}", String.valueOf(call.entryId()))
+        .replace("{accountId}", String.valueOf(call.entryId())).replace("{deviceId}", String.valueOf(call.entryId()));
+    HttpRequest<Buffer> request = app.anonymous(op.method(), path);
+    if (authorization != null) request.putHeader("Authorization", authorization);
+    return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();
+  }
+
+  /** Sites, every queue's seq and every entry's status: what a refused call must leave as it was. */
+  private static String state() {
+    StringBuilder sb = new StringBuilder();
+    app.commands.sites().await().forEach(s -> sb.append(s.id()).append(';'));
+    for (ServiceQueue q : app.commands.queuesOfSite(SITE).await()) {
+      sb.append(q.id()).append('@').append(q.version()).append(q.paused() ? "P" : "").append(q.staffOnDuty())
+          .append(';');
+    }
+    app.commands.today(SITE, null).await().forEach(e -> sb.append(e.id()).append(e.status()).append(';'));
+    return sb.toString();
+  }
+
+  /** Every key of every object in a JSON tree. */
+  private static List<String> keys(Object json) {
+    List<String> out = new ArrayList<>();
+    if (json instanceof JsonObject o) {
+      o.forEach(e -> {
+        out.add(e.getKey());
+        out.addAll(keys(e.getValue()));
+      });
+    } else if (json instanceof JsonArray a) {
+      a.forEach(v -> out.addAll(keys(v)));
+    }
+    return out;
+  }
+}

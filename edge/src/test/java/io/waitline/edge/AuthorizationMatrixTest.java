@@ -1,0 +1,485 @@
+package io.waitline.edge;
+
+import io.waitline.edge.pipeline.Problems;
+import static io.waitline.edge.TestApp.GENERAL;
+import static io.waitline.edge.TestApp.LAB;
+import static io.waitline.edge.TestApp.SITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.waitline.access.DeviceKind;
+import io.waitline.access.PairedDevice;
+import io.waitline.access.Role;
+import io.waitline.access.StaffAccount;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.command.CheckIn;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The authorization matrix: every operation of openapi.yaml and every live feed, called with each kind of credential,
+ * against a table written out here by hand. The table is the independent statement of who may do what; it is not
+ * derived from {@code x-waitline-access}, so a change of the contract's access lists (or of the guard) that does not
+ * also change this table fails. Allowed calls must succeed (2xx); refused calls answer exactly 401 (no valid
+ * credential) or 403 (a valid credential without the right) as problem+json. Every request is made about site
+ * {@link TestApp#SITE}; each cell gets a fresh credential, so no call's effect (signing out, changing a password) leaks
+ * into another cell; each kind calls from its own loopback address, so the per-address rate limits stay out of it.
+ */
+class AuthorizationMatrixTest {
+  /** The kinds of caller, in the order of the table's columns. */
+  enum Kind {
+    ANONYMOUS, PATIENT, DISPLAY, DISPLAY_OTHER_SITE, KIOSK, FRONT_DESK, CLINICIAN, MANAGER, MANAGER_OTHER_SITE,
+    ADMIN, REVOKED_DEVICE, SIGNED_OUT
+  }
+
+  /** What a cell expects. */
+  enum Outcome { ALLOWED, UNAUTHENTICATED, FORBIDDEN, SETUP_ALREADY_DONE }
+
+  private static final Outcome OK = Outcome.ALLOWED;
+  private static final Outcome U = Outcome.UNAUTHENTICATED; // 401
+  private static final Outcome F = Outcome.FORBIDDEN; // 403
+  /** The first-admin setup is public but works once; an admin exists here, so it answers 409 to everyone. */
+  private static final Outcome ONCE = Outcome.SETUP_ALREADY_DONE;
+
+  private static final Map<String, Map<Kind, Outcome>> OPERATIONS = new LinkedHashMap<>();
+  private static final Map<String, Map<Kind, Outcome>> FEEDS = new LinkedHashMap<>();
+
+  static {
+    // columns:              anon patient tv  tvOther kiosk desk clin mgr mgrOther admin revoked signedOut
+    // sites and queues
+    op("listSites",             U,  U,    F,  F,      F,    OK,  OK,  OK, OK,      OK,   U,      U);
+    op("createSite",            U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("getSite",               OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("listQueues",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("createQueue",           U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("listTodaysEntries",     U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("kioskCheckIn",          U,  U,    F,  F,      OK,   OK,  F,   F,  F,       OK,   U,      U);
+    op("getQueue",              OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("getQueueSnapshot",      U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("getQueueBoard",         U,  U,    OK, F,      OK,   OK,  OK,  OK, F,       OK,   U,      U);
+    op("listQueueEvents",       U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    // the desk
+    op("checkIn",               U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("addAppointment",        U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("callNext",              U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("pauseQueue",            U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("resumeQueue",           U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("setStaffOnDuty",        U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("getEntry",              U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("arrive",                U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("recall",                U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("startService",          U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("complete",              U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("noShow",                U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("requeue",               U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("markLeft",              U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("cancel",                U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("undo",                  U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("transfer",              U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    // the patient's link: the token in the path is the credential, whatever else is sent
+    op("getVisit",              OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("visitRunningLate",      OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("visitLeave",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("subscribeWebPush",      OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("registerPushToken",     OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("getNotificationPreferences", OK, OK, OK, OK,  OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("putNotificationPreferences", OK, OK, OK, OK,  OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("getWebPushPublicKey",   OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    // messages and their settings
+    op("listSiteNotifications", U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("getSiteNotificationSettings", U, U, F, F,     F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("putSiteNotificationSettings", U, U, F, F,     F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getQueueNotificationSettings", U, U, F, F,    F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("putQueueNotificationSettings", U, U, F, F,    F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getNotification",       U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("listEntryNotifications", U, U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("retryNotification",     U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    // signing in and out
+    op("getSession",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("signIn",                OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("signOut",               U,  U,    F,  F,      F,    OK,  OK,  OK, OK,      OK,   U,      U);
+    op("createApiToken",        OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("changePassword",        U,  U,    F,  F,      F,    OK,  OK,  OK, OK,      OK,   U,      U);
+    op("setUpFirstAdmin",       ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE,  ONCE);
+    // accounts, devices and the audit log
+    op("listStaffAccounts",     U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("createStaffAccount",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("updateStaffAccount",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("unlockStaffAccount",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("resetStaffPassword",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("createDevicePairing",   U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("listDevices",           U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("pairDevice",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("revokeDevice",          U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    // a manager of another site reads the log too, but only their own site's records (see AuditLogTest)
+    op("queryAuditLog",         U,  U,    F,  F,      F,    F,   F,   OK, OK,      OK,   U,      U);
+
+    // live feeds:                              anon patient tv tvOther kiosk desk clin mgr mgrOther admin revoked signedOut
+    feed("/ws/queues/" + GENERAL + "?view=display", U, U,  OK, F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    feed("/ws/queues/" + GENERAL + "?view=staff",   U, U,  F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    feed("/ws/sites/" + SITE + "?view=display",     U, U,  OK, F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    feed("/ws/sites/" + SITE + "?view=staff",       U, U,  F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    feed("/ws/visits/{token}",                      OK, OK, OK, OK,    OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+  }
+
+  private static void op(String operationId, Outcome... cells) {
+    OPERATIONS.put(operationId, row(operationId, cells));
+  }
+
+  private static void feed(String uri, Outcome... cells) {
+    FEEDS.put(uri, row(uri, cells));
+  }
+
+  private static Map<Kind, Outcome> row(String name, Outcome... cells) {
+    if (cells.length != Kind.values().length) {
+      throw new IllegalStateException("the row of " + name + " has " + cells.length + " cells, not "
+          + Kind.values().length);
+    }
+    Map<Kind, Outcome> row = new EnumMap<>(Kind.class);
+    for (Kind k : Kind.values()) row.put(k, cells[k.ordinal()]);
+    return row;
+  }
+
+  private static TestApp app;
+  private static String otherSite;
+  private static final Map<Kind, WebClient> clients = new EnumMap<>(Kind.class);
+  private static final AtomicInteger counter = new AtomicInteger();
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+    app.adminToken(); // the first admin exists, so setup is over
+    otherSite = app.newSite();
+    for (Kind k : Kind.values()) clients.put(k, LoopbackClients.from(app, 100 + k.ordinal()));
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.values().forEach(WebClient::close);
+    app.close();
+  }
+
+  // --- the table covers the contract
+
+  /** One operation of openapi.yaml. */
+  private record Operation(String id, HttpMethod method, String path, boolean patient) {}
+
+  @SuppressWarnings("unchecked")
+  private static List<Operation> operations() {
+    try (InputStream in = AuthorizationMatrixTest.class.getClassLoader().getResourceAsStream("openapi.yaml")) {
+      Map<String, Object> doc = new Yaml().load(in);
+      List<Operation> out = new ArrayList<>();
+      ((Map<String, Map<String, Object>>) doc.get("paths")).forEach((path, item) -> item.forEach((key, value) -> {
+        if (key.equals("parameters")) return;
+        Map<String, Object> op = (Map<String, Object>) value;
+        out.add(new Operation((String) op.get("operationId"), HttpMethod.valueOf(key.toUpperCase()), path,
+            path.contains("{token}")));
+      }));
+      return out;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void everyOperationOfTheContractHasARowAndARequest() {
+    List<String> ids = operations().stream().map(Operation::id).toList();
+    assertThat(ids).hasSizeGreaterThan(50);
+    assertThat(OPERATIONS.keySet()).as("rows of the table").containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(REQUESTS.keySet()).as("requests").containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  // --- the operations
+
+  @TestFactory
+  Stream<DynamicTest> everyOperationAnswersEachKindOfCallerAsTheTableSays() {
+    return operations().stream().map(op -> dynamicTest(op.id(), () -> {
+      List<String> wrong = new ArrayList<>();
+      for (Kind kind : Kind.values()) {
+        Outcome expected = OPERATIONS.get(op.id()).get(kind);
+        Call call = REQUESTS.get(op.id()).get();
+        HttpResponse<Buffer> r = send(op, call, kind);
+        String problem = check(expected, r.statusCode(), r.getHeader("Content-Type"), r.bodyAsString());
+        if (problem != null) wrong.add(kind + ": " + problem);
+      }
+      assertThat(wrong).as("cells of %s that differ from the table", op.id()).isEmpty();
+    }));
+  }
+
+  // --- the feeds
+
+  @TestFactory
+  Stream<DynamicTest> everyFeedAnswersEachKindOfCallerAsTheTableSays() {
+    return FEEDS.entrySet().stream().map(row -> dynamicTest(row.getKey(), () -> {
+      List<String> wrong = new ArrayList<>();
+      for (Kind kind : Kind.values()) {
+        Outcome expected = row.getValue().get(kind);
+        String problem = openFeed(row.getKey(), kind, expected);
+        if (problem != null) wrong.add(kind + ": " + problem);
+      }
+      assertThat(wrong).as("cells of %s that differ from the table", row.getKey()).isEmpty();
+    }));
+  }
+
+  /** Null when the feed answered as expected, otherwise what happened. */
+  private static String openFeed(String template, Kind kind, Outcome expected) {
+    boolean visit = template.contains("{token}");
+    String uri = visit ? template.replace("{token}", app.visitToken(waiting())) : template;
+    String credential = kind == Kind.PATIENT && visit ? null : credential(kind);
+    if (credential != null) uri += (uri.contains("?") ? "&" : "?") + "access_token=" + credential;
+    try (FeedClient feed = app.feed(uri)) {
+      JsonObject first = feed.next();
+      if (expected != OK) return "opened (first message " + first.getString("type") + ") but expected " + expected;
+      String type = first.getString("type");
+      return type.equals(visit ? "visit" : "snapshot") ? null : "opened but sent " + first;
+    } catch (UpgradeRejectedException e) {
+      return check(expected, e.getStatus(), e.getHeaders() == null ? null : e.getHeaders().get("Content-Type"),
+          e.getBody() == null ? "" : e.getBody().toString());
+    }
+  }
+
+  // --- checking a cell
+
+  /** Null when the answer fits the expected outcome, otherwise a description of the difference. */
+  private static String check(Outcome expected, int status, String contentType, String body) {
+    boolean fits = switch (expected) {
+      case ALLOWED -> status >= 200 && status < 300;
+      case UNAUTHENTICATED -> status == 401 && isProblem(contentType, body, 401);
+      case FORBIDDEN -> status == 403 && isProblem(contentType, body, 403);
+      case SETUP_ALREADY_DONE -> status == 409 && isProblem(contentType, body, 409);
+    };
+    if (fits) return null;
+    return "expected " + expected + ", got " + status + " " + (body.length() > 300 ? body.substring(0, 300) : body);
+  }
+
+  private static boolean isProblem(String contentType, String body, int status) {
+    if (contentType == null || !contentType.startsWith(Problems.CONTENT_TYPE)) return false;
+    JsonObject p = new JsonObject(body);
+    return p.getInteger("status") == status && p.getString("detail") != null && !p.getString("detail").isBlank();
+  }
+
+  // --- credentials: a fresh one for every cell
+
+  /** The bearer token a caller of this kind sends, or null for none. */
+  private static String credential(Kind kind) {
+    return switch (kind) {
+      case ANONYMOUS -> null;
+      case PATIENT -> app.visitToken(waiting()); // all a patient holds is their link
+      case DISPLAY -> app.deviceToken(SITE, DeviceKind.DISPLAY);
+      case DISPLAY_OTHER_SITE -> app.deviceToken(otherSite, DeviceKind.DISPLAY);
+      case KIOSK -> app.deviceToken(SITE, DeviceKind.KIOSK);
+      case FRONT_DESK -> app.staffToken(SITE, Role.FRONT_DESK);
+      case CLINICIAN -> app.staffToken(SITE, Role.CLINICIAN);
+      case MANAGER -> app.staffToken(SITE, Role.MANAGER);
+      case MANAGER_OTHER_SITE -> app.staffToken(otherSite, Role.MANAGER);
+      case ADMIN -> app.staffToken(null, Role.ADMIN);
+      case REVOKED_DEVICE -> {
+        PairedDevice d = app.device(SITE, DeviceKind.DISPLAY);
+        app.access.devices().revoke(d.device().id()).await();
+        yield d.token();
+      }
+      case SIGNED_OUT -> {
+        String token = app.staffToken(null, Role.ADMIN);
+        int status = app.anonymous(HttpMethod.DELETE, "/api/v1/auth/session")
+            .putHeader("Authorization", "Bearer " + token).send().await().statusCode();
+        assertThat(status).as("signing out").isEqualTo(204);
+        yield token;
+      }
+    };
+  }
+
+  private static HttpResponse<Buffer> send(Operation op, Call call, Kind kind) {
+    String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
+        .replace("{entryId}", String.valueOf(call.id())).replace("{notificationId}", String.valueOf(call.id()))
+        .replace("{accountId}", String.valueOf(call.id())).replace("{deviceId}", String.valueOf(call.id()))
+        .replace("{token}", String.valueOf(call.visitToken()));
+    HttpRequest<Buffer> request = clients.get(kind).request(op.method(), path);
+    // a patient sends no header: their link is the credential
+    String credential = kind == Kind.PATIENT && op.patient() ? null : credential(kind);
+    if (credential != null) request.putHeader("Authorization", "Bearer " + credential);
+    return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();
+  }
+
+  // --- requests: for each operation, one that succeeds for a caller who may make it
+
+  /** Path parameters and body of one request; {@code id} fills an entry, notification, account or device slot. */
+  private record Call(String queueId, String id, String visitToken, JsonObject body) {
+    static Call plain() {
+      return new Call(GENERAL, null, null, null);
+    }
+
+    static Call body(JsonObject body) {
+      return new Call(GENERAL, null, null, body);
+    }
+
+    static Call queue(String queueId, JsonObject body) {
+      return new Call(queueId, null, null, body);
+    }
+
+    static Call id(Object id, JsonObject body) {
+      return new Call(GENERAL, id.toString(), null, body);
+    }
+
+    static Call visit(JsonObject body) {
+      return new Call(GENERAL, null, app.visitToken(waiting()), body);
+    }
+  }
+
+  private static Entry waiting() {
+    return app.checkIn(GENERAL, "Matrix Walker " + counter.incrementAndGet());
+  }
+
+  /** A patient called from a queue of their own, so it is certainly them who is called. */
+  private static Entry called() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "Matrix Called " + counter.incrementAndGet());
+    return app.commands.callNext(queue, "Room 2", "test").await();
+  }
+
+  private static JsonObject patient() {
+    return new JsonObject().put("patient", new JsonObject().put("name", "Matrix Newcomer " + counter.incrementAndGet()));
+  }
+
+  private static UUID notification(String state) {
+    UUID id = UUID.randomUUID();
+    app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
+        + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
+        + " '{}', $6, now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "matrix:" + id, waiting().id(), SITE,
+            GENERAL, state)).await();
+    return id;
+  }
+
+  private static JsonObject credentials() {
+    StaffAccount a = app.account(SITE, Role.FRONT_DESK);
+    return new JsonObject().put("username", a.username()).put("password", TestApp.PASSWORD);
+  }
+
+  private static final Map<String, Supplier<Call>> REQUESTS = new LinkedHashMap<>();
+
+  static {
+    REQUESTS.put("listSites", Call::plain);
+    REQUESTS.put("createSite", () -> Call.body(new JsonObject().put("id", "matrix-site-" + counter.incrementAndGet())
+        .put("name", "Hillside").put("timeZone", "Europe/Paris")));
+    REQUESTS.put("getSite", Call::plain);
+    REQUESTS.put("listQueues", Call::plain);
+    REQUESTS.put("createQueue", () -> Call.body(new JsonObject().put("id", "matrix-q-" + counter.incrementAndGet())
+        .put("name", "X-ray").put("ticketPrefix", "X")));
+    REQUESTS.put("listTodaysEntries", Call::plain);
+    REQUESTS.put("kioskCheckIn", () -> {
+      String name = "Matrix Kiosk " + counter.incrementAndGet();
+      app.commands.expect(GENERAL, new CheckIn(new Patient(name, LocalDate.of(1975, 6, 1), null, null, null),
+          Priority.NORMAL, app.clock.instant(), null), "test").await();
+      return Call.body(new JsonObject().put("name", name).put("birthDate", "1975-06-01"));
+    });
+    REQUESTS.put("getQueue", Call::plain);
+    REQUESTS.put("getQueueSnapshot", Call::plain);
+    REQUESTS.put("getQueueBoard", Call::plain);
+    REQUESTS.put("listQueueEvents", Call::plain);
+    REQUESTS.put("checkIn", () -> Call.body(patient()));
+    REQUESTS.put("addAppointment", () -> Call.body(patient()
+        .put("appointmentAt", Instant.now().plus(Duration.ofHours(3)).toString())));
+    REQUESTS.put("callNext", () -> {
+      String queue = app.newQueue();
+      app.checkIn(queue, "Matrix Next " + counter.incrementAndGet());
+      return Call.queue(queue, new JsonObject().put("calledTo", "Room 1"));
+    });
+    REQUESTS.put("pauseQueue", () -> Call.queue(app.newQueue(), null));
+    REQUESTS.put("resumeQueue", () -> {
+      String queue = app.newQueue();
+      app.commands.pause(queue, true, "test").await();
+      return Call.queue(queue, null);
+    });
+    REQUESTS.put("setStaffOnDuty", () -> Call.body(new JsonObject().put("staffOnDuty", 2)));
+    REQUESTS.put("getEntry", () -> Call.id(waiting().id(), null));
+    REQUESTS.put("arrive", () -> Call.id(app.commands.expect(GENERAL, new CheckIn(new Patient("Matrix Expected "
+        + counter.incrementAndGet(), null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)),
+        null), "test").await().id(), null));
+    REQUESTS.put("recall", () -> Call.id(called().id(), null));
+    REQUESTS.put("startService", () -> Call.id(called().id(), null));
+    REQUESTS.put("complete", () -> {
+      Entry e = called();
+      app.commands.startService(e.id(), "test").await();
+      return Call.id(e.id(), null);
+    });
+    REQUESTS.put("noShow", () -> Call.id(called().id(), null));
+    REQUESTS.put("requeue", () -> Call.id(called().id(), null));
+    REQUESTS.put("markLeft", () -> Call.id(waiting().id(), null));
+    REQUESTS.put("cancel", () -> Call.id(waiting().id(), null));
+    REQUESTS.put("undo", () -> Call.id(called().id(), null));
+    REQUESTS.put("transfer", () -> Call.id(waiting().id(), new JsonObject().put("queueId", LAB)));
+    REQUESTS.put("getVisit", () -> Call.visit(null));
+    REQUESTS.put("visitRunningLate", () -> Call.visit(null));
+    REQUESTS.put("visitLeave", () -> Call.visit(null));
+    REQUESTS.put("subscribeWebPush", () -> Call.visit(new JsonObject()
+        .put("endpoint", "https://fcm.googleapis.com/fcm/send/matrix-" + counter.incrementAndGet())
+        .put("keys", new JsonObject().put("auth", "c2l4dGVlbiBieXRlIGtleQ").put("p256dh", "BCVxsr7N_eNgVRqvHtD0zTZsEc6-"
+            + "VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"))));
+    REQUESTS.put("registerPushToken", () -> Call.visit(new JsonObject().put("token", "fcm-token-matrix")
+        .put("platform", "android")));
+    REQUESTS.put("getNotificationPreferences", () -> Call.visit(null));
+    REQUESTS.put("putNotificationPreferences", () -> Call.visit(new JsonObject()
+        .put("channels", new JsonArray().add("sms")).put("language", "fr")));
+    REQUESTS.put("getWebPushPublicKey", Call::plain);
+    REQUESTS.put("listSiteNotifications", Call::plain);
+    REQUESTS.put("getSiteNotificationSettings", Call::plain);
+    REQUESTS.put("putSiteNotificationSettings", () -> Call.body(new JsonObject().put("quietHours", "21:00-07:00")));
+    REQUESTS.put("getQueueNotificationSettings", Call::plain);
+    REQUESTS.put("putQueueNotificationSettings", () -> Call.body(new JsonObject()
+        .put("positionAlerts", new JsonArray().add(3)).put("longWaitMinutes", 45)));
+    REQUESTS.put("getNotification", () -> Call.id(notification("sent"), null));
+    REQUESTS.put("listEntryNotifications", () -> Call.id(waiting().id(), null));
+    REQUESTS.put("retryNotification", () -> Call.id(notification("failed"), null));
+    REQUESTS.put("getSession", Call::plain);
+    REQUESTS.put("signIn", () -> Call.body(credentials()));
+    REQUESTS.put("signOut", Call::plain); // signs out the cell's own fresh credential
+    REQUESTS.put("createApiToken", () -> Call.body(credentials()));
+    REQUESTS.put("changePassword", () -> Call.body(new JsonObject().put("currentPassword", TestApp.PASSWORD)
+        .put("newPassword", "a different long passphrase " + counter.incrementAndGet())));
+    REQUESTS.put("setUpFirstAdmin", () -> Call.body(new JsonObject().put("code", "ABCD-EFGH-JKMN-PQRS-TVWX")
+        .put("username", "late-admin").put("displayName", "Late Admin").put("password", TestApp.PASSWORD)));
+    REQUESTS.put("listStaffAccounts", Call::plain);
+    REQUESTS.put("createStaffAccount", () -> Call.body(new JsonObject()
+        .put("username", "matrix-" + counter.incrementAndGet()).put("displayName", "New Person")
+        .put("password", TestApp.PASSWORD)
+        .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", SITE)))));
+    REQUESTS.put("updateStaffAccount", () -> Call.id(app.account(SITE, Role.CLINICIAN).id(),
+        new JsonObject().put("displayName", "Renamed Person")));
+    REQUESTS.put("unlockStaffAccount", () -> Call.id(app.account(SITE, Role.CLINICIAN).id(), null));
+    REQUESTS.put("resetStaffPassword", () -> Call.id(app.account(SITE, Role.CLINICIAN).id(),
+        new JsonObject().put("newPassword", "a brand new passphrase")));
+    REQUESTS.put("createDevicePairing", () -> Call.body(new JsonObject().put("kind", "display")
+        .put("name", "Matrix TV " + counter.incrementAndGet())));
+    REQUESTS.put("listDevices", Call::plain);
+    REQUESTS.put("pairDevice", () -> Call.body(new JsonObject().put("code", app.access.devices()
+        .startPairing(SITE, DeviceKind.KIOSK, "Matrix kiosk " + counter.incrementAndGet(), "test").await().code())));
+    REQUESTS.put("revokeDevice", () -> Call.id(app.device(SITE, DeviceKind.DISPLAY).device().id(), null));
+    REQUESTS.put("queryAuditLog", Call::plain);
+  }
+}

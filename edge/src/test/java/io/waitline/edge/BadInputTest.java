@@ -1,0 +1,344 @@
+package io.waitline.edge;
+
+import io.waitline.edge.pipeline.Problems;
+import static io.waitline.edge.TestApp.GENERAL;
+import static io.waitline.edge.TestApp.LAB;
+import static io.waitline.edge.TestApp.SITE;
+import static io.waitline.edge.TestApp.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import io.waitline.queue.Entry;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input is refused with a 4xx problem+json that says in a sentence what was wrong, and it changes nothing:
+ * every queue's seq, the waiting entries and the list of sites are the same afterwards.
+ */
+class BadInputTest {
+  private static final String CHECK_INS = "/api/v1/queues/" + GENERAL + "/check-ins";
+
+  private static TestApp app;
+  private static Entry waiting;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+    waiting = app.checkIn(GENERAL, "Wilhelmina Threpwood");
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  /** Everything a refused request must leave alone. */
+  private record State(Map<String, Long> seqByQueue, List<String> generalEntries, int sites) {}
+
+  private static State state() {
+    Map<String, Long> seqs = app.commands.queuesOfSite(SITE).await().stream()
+        .collect(Collectors.toMap(ServiceQueue::id, ServiceQueue::version));
+    List<String> entries = app.snapshot(GENERAL).entries().stream()
+        .map(e -> e.id() + ":" + e.status() + ":" + e.ticket()).toList();
+    return new State(seqs, entries, app.commands.sites().await().size());
+  }
+
+  /** Runs the request, asserts it was refused with this status, and that it changed nothing. */
+  private static String refused(int status, Supplier<HttpResponse<Buffer>> request) {
+    State before = state();
+    String detail = problem(request.get(), status).getString("detail");
+    assertThat(state()).as("state after a refused request").isEqualTo(before);
+    return detail;
+  }
+
+  // --- malformed bodies
+
+  @Test
+  void malformedJsonIsRefusedAs400() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann"));
+    assertThat(detail).containsIgnoringCase("JSON");
+  }
+
+  @Test
+  void aJsonArrayInsteadOfAnObjectIsRefusedAs400() {
+    refused(400, () -> app.post(CHECK_INS, "[{\"patient\": {\"name\": \"Ann\"}}]"));
+  }
+
+  @Test
+  void aNameThatIsANumberIsRefusedNamingTheField() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": 42}}"));
+    assertThat(detail).contains("patient.name").contains("text");
+  }
+
+  @Test
+  void aMissingRequiredFieldIsRefusedNamingTheField() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"priority\": \"high\"}"));
+    assertThat(detail).contains("patient").contains("required");
+  }
+
+  @Test
+  void anUnknownFieldIsRefusedNamingTheField() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\"}, \"colour\": \"blue\"}"));
+    assertThat(detail).contains("colour");
+  }
+
+  @Test
+  void anUnknownNestedFieldIsRefusedNamingTheField() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\", \"shoeSize\": 9}}"));
+    assertThat(detail).contains("shoeSize");
+  }
+
+  @Test
+  void aValueOutsideTheEnumIsRefusedNamingTheField() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\"}, \"priority\": \"asap\"}"));
+    assertThat(detail).contains("priority");
+  }
+
+  @Test
+  void anImpossibleBirthDateIsRefusedAs400() {
+    String detail = refused(400, () -> app.post(CHECK_INS,
+        "{\"patient\": {\"name\": \"Ann\", \"birthDate\": \"1980-13-45\"}}"));
+    assertThat(detail).contains("birthDate");
+  }
+
+  @Test
+  void anAppointmentTimeThatIsNotADateTimeIsRefusedAs400() {
+    String detail = refused(400, () -> app.post("/api/v1/queues/" + GENERAL + "/appointments",
+        "{\"patient\": {\"name\": \"Ann\"}, \"appointmentAt\": \"next tuesday\"}"));
+    assertThat(detail).contains("appointmentAt");
+  }
+
+  @Test
+  void anAppointmentTimeWithoutOffsetIsRefusedAs400() {
+    refused(400, () -> app.post("/api/v1/queues/" + GENERAL + "/appointments",
+        "{\"patient\": {\"name\": \"Ann\"}, \"appointmentAt\": \"2026-05-01T09:30:00\"}"));
+  }
+
+  @Test
+  void aNulCharacterInTextIsRefusedAs400() {
+    refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\\u0000Smith\"}}"));
+    refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\", \"mrn\": \"\\u0000\"}}"));
+    refused(400, () -> app.post("/api/v1/sites", "{\"id\": \"nul\", \"name\": \"A\\u0000\", \"timeZone\": \"UTC\"}"));
+  }
+
+  @Test
+  void aBirthDateInTheFutureIsRefusedAs422() {
+    String detail = refused(422, () -> app.post(CHECK_INS,
+        "{\"patient\": {\"name\": \"Ann\", \"birthDate\": \"2999-01-01\"}}"));
+    assertThat(detail).contains("2999-01-01");
+  }
+
+  @Test
+  void anEmptyNameIsRefusedAs400() {
+    String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"\"}}"));
+    assertThat(detail).contains("patient.name");
+  }
+
+  @Test
+  void aNameOfOnlySpacesIsRefusedAs422() {
+    String detail = refused(422, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"   \"}}"));
+    assertThat(detail).contains("name");
+  }
+
+  @Test
+  void aCheckInWithoutBodyIsRefusedAs400() {
+    String detail = refused(400, () -> app.post(CHECK_INS));
+    assertThat(detail).containsIgnoringCase("body");
+  }
+
+  @Test
+  void aTextPlainBodyIsRefusedAs415() {
+    String detail = refused(415, () -> app.staff(HttpMethod.POST, CHECK_INS).putHeader("Content-Type", "text/plain")
+        .sendBuffer(Buffer.buffer("name=Ann")).await());
+    assertThat(detail).contains("application/json");
+  }
+
+  @Test
+  void aBodyOver64KiBIsRefusedAs413() {
+    String huge = "x".repeat(Problems.BODY_LIMIT_BYTES + 1);
+    String detail = refused(413, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"" + huge + "\"}}"));
+    assertThat(detail).contains("64 KiB");
+  }
+
+  @Test
+  void aStaffCountOutOfRangeIsRefusedAs400() {
+    refused(400, () -> app.staff(HttpMethod.PUT, "/api/v1/queues/" + GENERAL + "/staff-on-duty")
+        .sendJsonObject(new io.vertx.core.json.JsonObject().put("staffOnDuty", 501)).await());
+  }
+
+  @Test
+  void aDeskOfOnlySpacesIsRefusedAs422() {
+    refused(422, () -> app.post("/api/v1/queues/" + GENERAL + "/call-next", "{\"calledTo\": \"   \"}"));
+  }
+
+  // --- things that do not exist
+
+  @Test
+  void aCheckInToAnUnknownQueueIsRefusedAs404() {
+    String detail = refused(404, () -> app.post("/api/v1/queues/no-such-queue/check-ins",
+        "{\"patient\": {\"name\": \"Ann\"}}"));
+    assertThat(detail).contains("no-such-queue");
+  }
+
+  @Test
+  void aQueueIdThatBreaksTheIdPatternIsRefusedAs400() {
+    refused(400, () -> app.get("/api/v1/queues/General_Queue/snapshot"));
+  }
+
+  @Test
+  void anUnknownEntryIsRefusedAs404() {
+    UUID nobody = UUID.randomUUID();
+    refused(404, () -> app.post("/api/v1/entries/" + nobody + "/complete"));
+    refused(404, () -> app.get("/api/v1/entries/" + nobody));
+  }
+
+  @Test
+  void aMalformedEntryIdIsRefusedAs400() {
+    refused(400, () -> app.post("/api/v1/entries/not-a-uuid/complete"));
+    refused(400, () -> app.get("/api/v1/entries/12345"));
+  }
+
+  @Test
+  void aQueryParameterThatIsNotAWholeNumberIsRefusedAs400() {
+    String detail = refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?after=abc"));
+    assertThat(detail).contains("after");
+    refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?limit=1.5"));
+    refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?limit=0"));
+    refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?after=-1"));
+  }
+
+  @Test
+  void aSeqTooLargeForAWholeNumberIsRefusedAs400() {
+    String detail = refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?after=99999999999999999999"));
+    assertThat(detail).contains("after");
+  }
+
+  @Test
+  void aWholeNumberWrittenAsADecimalIsRefusedAs400() {
+    refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?after=5.0"));
+    refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?limit=100.0"));
+    refused(400, () -> app.get("/api/v1/queues/" + GENERAL + "/events?after=1e2"));
+  }
+
+  @Test
+  void anUnknownPathIsA404Problem() {
+    String detail = refused(404, () -> app.get("/api/v1/nothing-here"));
+    assertThat(detail).contains("/api/v1/nothing-here");
+    refused(404, () -> app.anonymous(HttpMethod.GET, "/no/such/page.html").send().await());
+  }
+
+  @Test
+  void anUnsupportedMethodOnAnExistingPathIsA405Problem() {
+    State before = state();
+    HttpResponse<Buffer> r = app.staff(HttpMethod.DELETE, "/api/v1/sites").send().await();
+    problem(r, 405);
+    assertThat(state()).isEqualTo(before);
+  }
+
+  // --- valid requests the current state forbids
+
+  @Test
+  void completingAWaitingEntryIsAConflictNamingTheTicket() {
+    String detail = refused(409, () -> app.post("/api/v1/entries/" + waiting.id() + "/complete"));
+    assertThat(detail).containsIgnoringCase("ticket " + waiting.ticket()).contains("waiting").endsWith(".");
+  }
+
+  @Test
+  void callingNextOnAnEmptyQueueIsAConflict() {
+    String empty = app.newQueue();
+    String detail = refused(409, () -> app.post("/api/v1/queues/" + empty + "/call-next", "{\"calledTo\": \"Room 1\"}"));
+    assertThat(detail).contains("Nobody is waiting");
+  }
+
+  @Test
+  void callingNextOnAPausedQueueIsAConflictAndLeavesThePatientWaiting() {
+    String queue = app.newQueue();
+    Entry patient = app.checkIn(queue, "Percival Oddbody");
+    app.commands.pause(queue, true, "test").await();
+    String detail = refused(409, () -> app.post("/api/v1/queues/" + queue + "/call-next", "{\"calledTo\": \"Room 1\"}"));
+    assertThat(detail).contains("paused");
+    assertThat(app.commands.entry(patient.id()).await().status()).isEqualTo(Status.WAITING);
+  }
+
+  @Test
+  void pausingAPausedQueueIsAConflict() {
+    String queue = app.newQueue();
+    app.commands.pause(queue, true, "test").await();
+    refused(409, () -> app.post("/api/v1/queues/" + queue + "/pause"));
+  }
+
+  @Test
+  void aDuplicateSiteIdIsAConflict() {
+    String detail = refused(409, () -> app.post("/api/v1/sites",
+        "{\"id\": \"" + SITE + "\", \"name\": \"Again\", \"timeZone\": \"Europe/Paris\"}"));
+    assertThat(detail).contains(SITE);
+    assertThat(app.commands.site(SITE).await().name()).isEqualTo("Riverside Clinic");
+  }
+
+  @Test
+  void anInvalidTimeZoneIsRefusedAs422() {
+    String detail = refused(422, () -> app.post("/api/v1/sites",
+        "{\"id\": \"mars\", \"name\": \"Olympus\", \"timeZone\": \"Mars/Olympus_Mons\"}"));
+    assertThat(detail).contains("Mars/Olympus_Mons");
+    refused(422, () -> app.post("/api/v1/sites", "{\"id\": \"mars\", \"name\": \"Olympus\", \"timeZone\": \"not a zone\"}"));
+  }
+
+  @Test
+  void transferringToTheSameQueueIsRefusedAs422() {
+    refused(422, () -> app.post("/api/v1/entries/" + waiting.id() + "/transfer", "{\"queueId\": \"" + GENERAL + "\"}"));
+  }
+
+  @Test
+  void transferringToAnUnknownQueueIsRefusedAs404() {
+    refused(404, () -> app.post("/api/v1/entries/" + waiting.id() + "/transfer", "{\"queueId\": \"no-such-queue\"}"));
+    assertThat(app.seq(LAB)).isZero();
+  }
+
+  // --- patient links
+
+  @Test
+  void anUnknownPatientLinkIsA404() {
+    refused(404, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + "A".repeat(32)).send().await());
+  }
+
+  @Test
+  void aMalformedPatientLinkIsA400() {
+    refused(400, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/short").send().await());
+  }
+
+  @Test
+  void yesterdaysPatientLinkIsGone() {
+    String queue = app.newQueue();
+    String token = app.visitToken(app.checkIn(queue, "Ermintrude Vole"));
+    app.clock.advance(Duration.ofDays(1));
+    try {
+      String detail = refused(410, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await());
+      assertThat(detail).contains("expired");
+      refused(410, () -> app.anonymous(HttpMethod.POST, "/api/v1/visits/" + token + "/leave").send().await());
+    } finally {
+      app.clock.reset();
+    }
+  }
+
+  @Test
+  void theLinkOfAnEndedVisitIsGone() {
+    String queue = app.newQueue();
+    Entry e = app.checkIn(queue, "Ignatius Plumtree");
+    String token = app.visitToken(e);
+    app.commands.leave(e.id(), "test").await();
+    refused(410, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await());
+    refused(410, () -> app.anonymous(HttpMethod.POST, "/api/v1/visits/" + token + "/running-late").send().await());
+  }
+}

@@ -1,0 +1,274 @@
+package io.waitline.edge;
+
+import io.waitline.edge.pipeline.AccessServices;
+import io.waitline.edge.pipeline.Problems;
+import io.waitline.edge.pipeline.ClientAddress;
+import io.waitline.edge.oidc.OidcSettings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
+import io.waitline.access.AccessMigrations;
+import io.waitline.access.DeviceKind;
+import io.waitline.access.NewAccount;
+import io.waitline.access.PairedDevice;
+import io.waitline.access.PasswordHasher;
+import io.waitline.access.Role;
+import io.waitline.access.RoleGrant;
+import io.waitline.access.StaffAccount;
+import io.waitline.notify.Notifications;
+import io.waitline.notify.NotificationsConfig;
+import io.waitline.notify.webpush.VapidKeys;
+import io.waitline.queue.Entry;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.Patient;
+import io.waitline.queue.Priority;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.Site;
+import io.waitline.queue.command.CheckIn;
+import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.QueueSnapshot;
+import io.waitline.queue.event.EventBusPublisher;
+import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.store.QueueStore;
+import io.waitline.queue.store.TestDatabase;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * The web edge as the server wires it, over a fresh embedded PostgreSQL, listening on a free port: one site
+ * ({@link #SITE}) with two queues ({@link #GENERAL}, {@link #LAB}), an HTTP and a WebSocket client. Credentials come
+ * from the real access services: {@link #staffToken}, {@link #deviceToken}, {@link #adminToken}.
+ */
+final class TestApp implements AutoCloseable {
+  /** The password of every account {@link #account} creates. */
+  static final String PASSWORD = "correct horse battery staple";
+  static final String SITE = "clinic";
+  static final String GENERAL = "general";
+  static final String LAB = "lab";
+
+  final Vertx vertx;
+  final Pool pool;
+  final MovableClock clock = new MovableClock();
+  /** The access services' own clock, so moving patients to another day leaves sessions valid. */
+  final MovableClock accessClock = new MovableClock();
+  final AccessServices access;
+  final EdgeRouter.Settings settings;
+  final QueueCommands commands;
+  final HttpServer server;
+  final WebClient http;
+  final WebSocketClient webSockets;
+  private final AtomicInteger counter = new AtomicInteger();
+  private String adminToken;
+
+  private TestApp(UnaryOperator<QueueEventPublisher> faults, OidcSettings oidc, ClientAddress proxies) {
+    // metrics on, as the server has them, so /metrics has something to scrape
+    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    var db = TestDatabase.freshDatabase();
+    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
+    Notifications.migrate(jdbc, db.getUser(), db.getPassword());
+    AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    pool = TestDatabase.pool(vertx, db, 8);
+    access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), accessClock);
+    settings = oidc != null ? new EdgeRouter.Settings("http://localhost", false, access, oidc, () -> { })
+        : proxies != null ? new EdgeRouter.Settings("http://localhost", false, access, null, () -> { }, proxies)
+        : new EdgeRouter.Settings("http://localhost", access);
+    commands = new QueueCommands(pool, new QueueStore(), faults.apply(new EventBusPublisher(vertx.eventBus())),
+        new ServiceTimeEstimator(), clock);
+    // notification endpoints with Web Push configured; nothing is sent (the module is not started)
+    VapidKeys vapid = VapidKeys.generate();
+    Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
+        Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
+    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
+    server = vertx.createHttpServer().requestHandler(router).listen(0).await();
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
+        .setDefaultPort(server.actualPort()));
+    webSockets = vertx.createWebSocketClient();
+    commands.createSite(new Site(SITE, "Riverside Clinic", ZoneId.of("Europe/London"), "en", "ticket")).await();
+    queue(SITE, GENERAL, "A");
+    queue(SITE, LAB, "B");
+  }
+
+  /** The edge with events published straight to the event bus. */
+  static TestApp start() {
+    return new TestApp(p -> p, null, null);
+  }
+
+  /** The edge behind these trusted proxies (as WAITLINE_TRUSTED_PROXIES lists them). */
+  static TestApp startTrustingProxies(String proxies) {
+    return new TestApp(p -> p, null, ClientAddress.trusting(proxies));
+  }
+
+  /** The edge that also trusts this OpenID Connect provider (its discovery document is read at start). */
+  static TestApp startWithOidc(OidcSettings oidc) {
+    return new TestApp(p -> p, oidc, null);
+  }
+
+  /** The edge with the event-bus publisher wrapped, e.g. to lose or reorder events. */
+  static TestApp start(UnaryOperator<QueueEventPublisher> faults) {
+    return new TestApp(faults, null, null);
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  // --- state, through the commands
+
+  void queue(String siteId, String id, String prefix) {
+    commands.createQueue(new ServiceQueue(id, siteId, "Queue " + id, prefix, OrderingRule.DEFAULT, 600, false, 1, 0))
+        .await();
+  }
+
+  /** A new empty queue at {@link #SITE}, with its own ticket prefix. */
+  String newQueue() {
+    int n = counter.incrementAndGet();
+    String id = "q-" + n;
+    queue(SITE, id, "" + (char) ('C' + n / 26) + (char) ('A' + n % 26));
+    return id;
+  }
+
+  /** A new site with its own two queues ({@code <site>-a}, {@code <site>-b}). */
+  String newSite() {
+    String id = "site-" + counter.incrementAndGet();
+    commands.createSite(new Site(id, "Site " + id, ZoneId.of("Europe/London"), "en", "ticket")).await();
+    queue(id, id + "-a", "SA");
+    queue(id, id + "-b", "SB");
+    return id;
+  }
+
+  Entry checkIn(String queueId, String name) {
+    return commands.checkIn(queueId, new CheckIn(new Patient(name, null, null, null, null), Priority.NORMAL, null,
+        null), "test").await();
+  }
+
+  String visitToken(Entry e) {
+    return commands.visitToken(e.id()).await();
+  }
+
+  QueueSnapshot snapshot(String queueId) {
+    return commands.snapshot(queueId).await();
+  }
+
+  long seq(String queueId) {
+    return commands.queue(queueId).await().version();
+  }
+
+  // --- credentials
+
+  /** A new local account with these roles at {@code siteIdOrNullForAll} and the password {@link #PASSWORD}. */
+  StaffAccount account(String siteIdOrNullForAll, Role... roles) {
+    int n = counter.incrementAndGet();
+    List<RoleGrant> grants = Arrays.stream(roles).map(r -> new RoleGrant(r, siteIdOrNullForAll)).toList();
+    return access.accounts().create(new NewAccount("staff-" + n, "Staff Member " + n, PASSWORD, grants)).await();
+  }
+
+  /** A bearer ({@code wls_}) API token of a new account with these roles at one site, or at every site for null. */
+  String staffToken(String siteIdOrNullForAll, Role... roles) {
+    return tokenOf(account(siteIdOrNullForAll, roles));
+  }
+
+  /** A bearer API token for an existing account. */
+  String tokenOf(StaffAccount account) {
+    return access.sessions().open(account.principal(null), account.id(), "token", "127.0.0.1").await().token();
+  }
+
+  /** A newly paired device of this kind at {@code siteId}: its token ({@code wld_}) and record. */
+  PairedDevice device(String siteId, DeviceKind kind) {
+    String code = access.devices().startPairing(siteId, kind, kind.wire() + " " + counter.incrementAndGet(), "test")
+        .await().code();
+    return access.devices().pair(code).await();
+  }
+
+  /** The token ({@code wld_}) of a newly paired device of this kind at {@code siteId}. */
+  String deviceToken(String siteId, DeviceKind kind) {
+    return device(siteId, kind).token();
+  }
+
+  /** An API token of an admin at every site (made once per app); the staff helpers below send it. */
+  synchronized String adminToken() {
+    if (adminToken == null) adminToken = staffToken(null, Role.ADMIN);
+    return adminToken;
+  }
+
+  // --- HTTP
+
+  HttpRequest<Buffer> anonymous(HttpMethod method, String path) {
+    return http.request(method, path);
+  }
+
+  HttpRequest<Buffer> staff(HttpMethod method, String path) {
+    return http.request(method, path).putHeader("Authorization", "Bearer " + adminToken());
+  }
+
+  HttpResponse<Buffer> get(String path) {
+    return staff(HttpMethod.GET, path).send().await();
+  }
+
+  /** Sends {@code body} as it is, labelled application/json, with the admin token. */
+  HttpResponse<Buffer> post(String path, String body) {
+    return staff(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body)).await();
+  }
+
+  HttpResponse<Buffer> post(String path) {
+    return staff(HttpMethod.POST, path).send().await();
+  }
+
+  /** Asserts an RFC 9457 problem with this status and a human sentence in {@code detail}; returns the problem. */
+  static JsonObject problem(HttpResponse<Buffer> response, int status) {
+    assertThat(response.statusCode()).as("status of %s", response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).startsWith(Problems.CONTENT_TYPE);
+    JsonObject problem = response.bodyAsJsonObject();
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("type")).startsWith("https://");
+    assertThat(problem.getString("title")).isNotBlank();
+    assertThat(problem.getString("detail")).as("detail").isNotBlank()
+        .doesNotContain("Exception").doesNotContain("java.").doesNotContain("null");
+    return problem;
+  }
+
+  // --- WebSockets
+
+  /** Opens a feed, e.g. {@code /ws/queues/general?view=display}; fails the test if the handshake is refused. */
+  FeedClient feed(String uri) {
+    return FeedClient.connect(webSockets, port(), uri);
+  }
+
+  /** The HTTP status with which the server refuses to open this feed. */
+  int refusedFeed(String uri) {
+    try {
+      FeedClient.connect(webSockets, port(), uri).close();
+    } catch (UpgradeRejectedException e) {
+      return e.getStatus();
+    }
+    throw new AssertionError("the feed " + uri + " was opened but should have been refused");
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    webSockets.close().await();
+    server.close().await();
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,146 @@
+package io.waitline.edge;
+
+import static io.waitline.edge.LiveFeedTest.range;
+import static io.waitline.edge.LiveFeedTest.seqs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waitline.queue.event.QueueEvent;
+import java.util.Comparator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events that reach the node lost, reversed or twice still reach clients once each, in seq order, without gaps:
+ * the session fills gaps from the event log and drops what it has already sent.
+ */
+class UnreliableDeliveryTest {
+  private static TestApp app;
+  private static FaultyPublisher publisher;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(real -> publisher = new FaultyPublisher(real));
+  }
+
+  @AfterEach
+  void behave() {
+    publisher.mode(FaultyPublisher.Mode.PASS);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  private static long snapshotSeq(FeedClient feed, String queue) {
+    return feed.next("snapshot").getJsonArray("queues").stream()
+        .map(q -> (io.vertx.core.json.JsonObject) q)
+        .filter(q -> q.getJsonObject("queue").getString("id").equals(queue))
+        .findFirst().orElseThrow().getLong("seq");
+  }
+
+  @Test
+  void eventsThePublisherLostAreFilledFromTheEventLog() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "Already Here");
+    try (FeedClient queueFeed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken());
+        FeedClient displayFeed = app.feed("/ws/queues/" + queue + "?view=display&access_token="
+            + app.deviceToken(TestApp.SITE, io.waitline.access.DeviceKind.DISPLAY));
+        FeedClient siteFeed = app.feed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + app.adminToken())) {
+      long start = snapshotSeq(queueFeed, queue);
+      assertThat(snapshotSeq(displayFeed, queue)).isEqualTo(start);
+      assertThat(snapshotSeq(siteFeed, queue)).isEqualTo(start);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_EVERY_OTHER);
+      for (int i = 0; i < 6; i++) app.checkIn(queue, "Patient " + i);
+
+      assertThat(publisher.dropped()).extracting(QueueEvent::seq).containsExactly(start + 1, start + 3, start + 5);
+      for (FeedClient feed : new FeedClient[] {queueFeed, displayFeed, siteFeed}) {
+        assertThat(seqs(feed.events(6))).containsExactlyElementsOf(range(start + 1, start + 6));
+        feed.assertQuiet(200);
+      }
+    }
+  }
+
+  @Test
+  void aPatientWhoseCallWasLostIsShownCalledWithTheNextChangeOfTheLine() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "First Inline");
+    io.waitline.queue.Entry mine = app.checkIn(queue, "Second Inline");
+    try (FeedClient visit = app.feed("/ws/visits/" + app.visitToken(mine))) {
+      assertThat(visit.next("visit").getJsonObject("visit").getInteger("position")).isEqualTo(2);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_EVERY_OTHER);
+      app.commands.callNext(queue, "Room 1", "test").await(); // lost: the patient moves up, unseen
+      app.commands.callNext(queue, "Room 2", "test").await(); // delivered: this patient is called
+      io.vertx.core.json.JsonObject called = visit.next("visit").getJsonObject("visit");
+      assertThat(called.getString("status")).isEqualTo("called");
+      assertThat(called.getString("calledTo")).isEqualTo("Room 2");
+
+      app.checkIn(queue, "Third Inline"); // lost
+      publisher.mode(FaultyPublisher.Mode.PASS);
+      app.checkIn(queue, "Fourth Inline");
+      visit.assertQuiet(300); // nothing changed for this patient
+    }
+  }
+
+  @Test
+  void aWaitingPatientMissingAnEventStillEndsAtTheRightPlace() {
+    String queue = app.newQueue();
+    for (int i = 0; i < 3; i++) app.checkIn(queue, "Ahead " + i);
+    io.waitline.queue.Entry mine = app.checkIn(queue, "Behind Them");
+    try (FeedClient visit = app.feed("/ws/visits/" + app.visitToken(mine))) {
+      assertThat(visit.next("visit").getJsonObject("visit").getInteger("position")).isEqualTo(4);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_EVERY_OTHER);
+      app.commands.callNext(queue, "Room 1", "test").await(); // lost
+      app.commands.callNext(queue, "Room 2", "test").await(); // delivered, with the whole lineup
+
+      io.vertx.core.json.JsonObject moved = visit.next("visit").getJsonObject("visit");
+      assertThat(moved.getInteger("position")).isEqualTo(2);
+      assertThat(moved.getInteger("peopleAhead")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void eventsPublishedInReverseOrderReachTheClientInSeqOrder() {
+    String queue = app.newQueue();
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
+      long start = snapshotSeq(feed, queue);
+
+      publisher.mode(FaultyPublisher.Mode.HOLD);
+      app.checkIn(queue, "First In");
+      app.checkIn(queue, "Second In");
+      app.commands.callNext(queue, "Room 1", "test").await();
+      app.checkIn(queue, "Third In");
+      app.commands.setStaffOnDuty(queue, 3, "test").await();
+      feed.assertQuiet(200); // nothing published yet
+      publisher.releaseReversed();
+
+      assertThat(publisher.published()).containsExactly(start + 5, start + 4, start + 3, start + 2, start + 1)
+          .isSortedAccordingTo(Comparator.reverseOrder());
+      var events = feed.events(5);
+      assertThat(seqs(events)).containsExactlyElementsOf(range(start + 1, start + 5));
+      assertThat(events).extracting(e -> e.getString("event"))
+          .containsExactly("checked_in", "checked_in", "called", "checked_in", "staff_changed");
+      feed.assertQuiet(200);
+    }
+  }
+
+  @Test
+  void eventsPublishedTwiceReachTheClientOnce() {
+    String queue = app.newQueue();
+    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
+      long start = snapshotSeq(feed, queue);
+
+      publisher.mode(FaultyPublisher.Mode.DUPLICATE);
+      for (int i = 0; i < 4; i++) app.checkIn(queue, "Twin " + i);
+
+      assertThat(publisher.published()).hasSize(8);
+      assertThat(seqs(feed.events(4))).containsExactlyElementsOf(range(start + 1, start + 4));
+      feed.assertQuiet(300);
+    }
+  }
+}
