@@ -70,19 +70,20 @@ final class SourcePoller {
         return Future.<SyncReport>failedFuture(new SyncException.Conflict("Another Waitline node is syncing source "
             + source.name() + " right now; its results will show here shortly."));
       }
-      return pass(source, full);
+      // the lease marks a run in progress: released at its end, it expires on its own if this node dies
+      return pass(source, full).eventually(() -> releaseLease(source));
     });
     running.put(source.id(), run);
     return run.onComplete(ar -> running.remove(source.id()));
   }
 
   /** Whether this node may poll the source: takes or renews the lease. */
-  Future<Boolean> takeLease(Source source) {
+  private Future<Boolean> takeLease(Source source) {
     Instant now = clock.instant();
     return store.tryLease(pool, source.id(), node, now, now.plus(lease));
   }
 
-  Future<Void> releaseLease(Source source) {
+  private Future<Void> releaseLease(Source source) {
     return store.releaseLease(pool, source.id(), node);
   }
 

@@ -104,8 +104,8 @@ public final class SyncService {
   public Future<Source> create(String siteId, JsonObject body) {
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
-    Source s = parse(id, siteId, body, null, now, now);
-    return checkQueues(s).compose(v -> pool.withTransaction(c -> store.insertSource(c, stored(s)))).map(s);
+    return parsed(() -> parse(id, siteId, body, null, now, now)).compose(s -> checkQueues(s)
+        .compose(v -> pool.withTransaction(c -> store.insertSource(c, stored(s)))).map(s));
   }
 
   public Future<List<Source>> sources(String siteId) {
@@ -133,8 +133,8 @@ public final class SyncService {
       if (patch.containsKey("kind") && !old.kind().equals(patch.getString("kind"))) {
         throw new SyncException.Invalid("A source's kind cannot change; create a new source instead.");
       }
-      Source s = parse(id, old.siteId(), merged, old.kind(), old.createdAt(), clock.instant());
-      return checkQueues(s).compose(v -> store.updateSource(pool, stored(s))).map(s);
+      return parsed(() -> parse(id, old.siteId(), merged, old.kind(), old.createdAt(), clock.instant()))
+          .compose(s -> checkQueues(s).compose(v -> store.updateSource(pool, stored(s))).map(s));
     }).onSuccess(credentials::forget);
   }
 
@@ -309,8 +309,7 @@ public final class SyncService {
           boolean fullDue = fullReadDue(s, site.zone(), state.lastReconcileAt(), now);
           boolean due = fullDue || state.lastAttemptAt() == null
               || !now.isBefore(state.lastAttemptAt().plus(s.schedule().every()));
-          if (!due) return poller.takeLease(s).<Void>mapEmpty(); // the holder keeps its lease between polls
-          return poller.run(s, fullDue).<Void>mapEmpty();
+          return due ? poller.run(s, fullDue).<Void>mapEmpty() : Future.<Void>succeededFuture();
         })).recover(err -> Future.succeededFuture())); // one source's failure is in its health, not the others'
       }
       return all;
@@ -352,6 +351,15 @@ public final class SyncService {
         Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), created, updated);
     kind.validate(s);
     return s;
+  }
+
+  /** A definition that does not hold fails the future with its sentence instead of throwing. */
+  private static Future<Source> parsed(java.util.function.Supplier<Source> parse) {
+    try {
+      return Future.succeededFuture(parse.get());
+    } catch (SyncException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<Void> checkQueues(Source s) {

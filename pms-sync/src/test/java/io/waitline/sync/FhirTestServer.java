@@ -67,6 +67,9 @@ final class FhirTestServer implements AutoCloseable {
   private final AtomicReference<String> failOnlyIfQueryContains = new AtomicReference<>();
   private final AtomicReference<CountDownLatch> hang = new AtomicReference<>();
   private final AtomicReference<String> requiredAuthorization = new AtomicReference<>();
+  private final AtomicReference<SmartClient> smartClient = new AtomicReference<>();
+  /** Client assertions the token endpoint accepted. */
+  final List<String> assertions = new CopyOnWriteArrayList<>();
   private volatile boolean includePatients = true;
   private final int port;
 
@@ -85,7 +88,7 @@ final class FhirTestServer implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.addFilter(new FilterHolder(new Faults()), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(fhir), "/fhir/*");
-    extraServlets(context);
+    context.addServlet(new ServletHolder(new SmartTokenEndpoint()), "/token");
     jetty.setHandler(context);
     try {
       jetty.start();
@@ -94,9 +97,6 @@ final class FhirTestServer implements AutoCloseable {
     }
     this.port = connector.getLocalPort();
   }
-
-  /** Room for more servlets on the same server (e.g. a SMART token endpoint). */
-  void extraServlets(ServletContextHandler context) {}
 
   String baseUrl() {
     return "http://localhost:" + port + "/fhir";
@@ -166,6 +166,15 @@ final class FhirTestServer implements AutoCloseable {
     requiredAuthorization.set(header);
   }
 
+  /** A SMART Backend Services client: its id, public key, and the access token the endpoint issues to it. */
+  record SmartClient(String clientId, java.security.PublicKey key, String accessToken) {}
+
+  /** Serves {@code /token} for this client and requires its access token on FHIR requests. */
+  void smartBackendServices(SmartClient client) {
+    smartClient.set(client);
+    requireAuthorization("Bearer " + client.accessToken());
+  }
+
   /** Behave like servers that ignore {@code _include}: patients must be read one by one. */
   void ignoreIncludes() {
     includePatients = false;
@@ -179,6 +188,49 @@ final class FhirTestServer implements AutoCloseable {
   public void close() throws Exception {
     release();
     jetty.stop();
+  }
+
+  /**
+   * The token endpoint of SMART Backend Services: a client-credentials grant whose client assertion must be an RS384
+   * JWT signed by the registered key, with iss = sub = client id, aud = this endpoint, and not expired.
+   */
+  private final class SmartTokenEndpoint extends jakarta.servlet.http.HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      SmartClient client = smartClient.get();
+      String assertion = req.getParameter("client_assertion");
+      if (client == null || !"client_credentials".equals(req.getParameter("grant_type"))
+          || !"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(req.getParameter("client_assertion_type"))
+          || assertion == null || !valid(client, assertion, url("/token"))) {
+        resp.setStatus(400);
+        resp.setContentType("application/json");
+        resp.getWriter().write("{\"error\":\"invalid_client\"}");
+        return;
+      }
+      assertions.add(assertion);
+      resp.setContentType("application/json");
+      resp.getWriter().write("{\"access_token\":\"" + client.accessToken()
+          + "\",\"token_type\":\"bearer\",\"expires_in\":300,\"scope\":\"system/Appointment.read\"}");
+    }
+  }
+
+  private boolean valid(SmartClient client, String jwt, String audience) {
+    String[] parts = jwt.split("\\.");
+    if (parts.length != 3) return false;
+    try {
+      java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+      io.vertx.core.json.JsonObject header = new io.vertx.core.json.JsonObject(new String(b64.decode(parts[0])));
+      io.vertx.core.json.JsonObject claims = new io.vertx.core.json.JsonObject(new String(b64.decode(parts[1])));
+      java.security.Signature sig = java.security.Signature.getInstance("SHA384withRSA");
+      sig.initVerify(client.key());
+      sig.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return "RS384".equals(header.getString("alg")) && sig.verify(b64.decode(parts[2]))
+          && client.clientId().equals(claims.getString("iss")) && client.clientId().equals(claims.getString("sub"))
+          && audience.equals(claims.getString("aud")) && claims.getString("jti") != null
+          && claims.getLong("exp") > clock.instant().getEpochSecond();
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
   }
 
   private final class Faults implements Filter {

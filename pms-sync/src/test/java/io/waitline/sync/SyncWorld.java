@@ -57,18 +57,29 @@ final class SyncWorld implements AutoCloseable {
     this.sync = new SyncService(vertx, pool, commands, KEY, clock, settings, metrics, node);
   }
 
-  /** Short timeouts and backoff, two attempts per call, a breaker that opens when half of the last 8 calls failed. */
+  /**
+   * Short backoff, two attempts per call, a breaker that opens when half of the last 8 calls failed, a 10 s time
+   * limit (a shared build machine can be slow to answer the first request of a JVM).
+   */
   static SyncSettings testSettings() {
+    return testSettings(Duration.ofSeconds(10));
+  }
+
+  static SyncSettings testSettings(Duration timeout) {
     return new SyncSettings(new SourceResilience(50, 8, 8, Duration.ofSeconds(60), 1, 2, Duration.ofMillis(20),
-        0.5, Duration.ofSeconds(2)), Duration.ofSeconds(30), Duration.ofSeconds(1), 10, 4);
+        0.5, timeout), Duration.ofSeconds(30), Duration.ofSeconds(1), 10, 4);
   }
 
   /** A fresh database with site {@code clinic} (Paris) and queues {@code general} and {@code lab}. */
   static SyncWorld start() {
+    return start(testSettings());
+  }
+
+  static SyncWorld start(SyncSettings settings) {
     PgConnectOptions db = TestDatabase.freshDatabase();
     String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
     SyncService.migrate(jdbc, db.getUser(), db.getPassword());
-    SyncWorld w = new SyncWorld(db, new TestClock(START), testSettings(), "node-a");
+    SyncWorld w = new SyncWorld(db, new TestClock(START), settings, "node-a");
     w.get(w.commands.createSite(new Site(SITE, "Clinic", ZoneId.of("Europe/Paris"), "en", "ticket")));
     w.get(w.commands.createQueue(new ServiceQueue("general", SITE, "General", "A", OrderingRule.DEFAULT, 600,
         false, 1, 0)));

@@ -75,7 +75,9 @@ public final class FhirAppointmentReader implements RecordReader {
       }
     }
     for (CodeableConcept type : a.getServiceType()) {
-      for (Coding c : type.getCoding()) keys.add(new Mapping.Key("serviceType", c.getSystem() + "|" + c.getCode()));
+      for (Coding c : type.getCoding()) {
+        if (c.hasCode()) keys.add(new Mapping.Key("serviceType", c.hasSystem() ? c.getSystem() + "|" + c.getCode() : c.getCode()));
+      }
     }
     if (patientRef == null) throw new Unreadable("Appointment " + idOf(a) + " has no Patient participant.");
     String patientId = relative(patientRef.getReference());

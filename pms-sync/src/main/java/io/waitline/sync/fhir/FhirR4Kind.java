@@ -108,7 +108,10 @@ public final class FhirR4Kind implements SourceKind {
   @Override
   public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
     SourceGuard guard = guards.apply(source);
-    return guard.call(() -> credentials.authorization(source)).compose(authorization -> {
+    // only a token endpoint is a call worth guarding; static credentials are read from memory
+    Future<String> auth = source.auth() instanceof io.waitline.sync.source.SourceAuth.SmartBackend
+        ? guard.call(() -> credentials.authorization(source)) : credentials.authorization(source);
+    return auth.compose(authorization -> {
       IGenericClient client = client(source, authorization);
       return guard.call(() -> blocking(() -> firstPage(client, since, from, until)))
           .compose(page -> drain(client, guard, page, sink));
