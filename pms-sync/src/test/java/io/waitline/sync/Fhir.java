@@ -47,14 +47,19 @@ final class Fhir {
     return a;
   }
 
-  /** A resource from /work/shared/fixtures, found by walking up from the working directory. */
+  /**
+   * A resource from /work/shared/fixtures, found by walking up from the working directory. A file holding a JSON
+   * array of resources (OpenEMR's test fixtures) gives its first one.
+   */
   static <T extends IBaseResource> T fixture(Class<T> type, String relative) {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
       Path candidate = dir.resolve("shared/fixtures").resolve(relative);
       if (Files.exists(candidate)) {
         try {
-          return FhirContext.forR4Cached().newJsonParser().parseResource(type, Files.readString(candidate));
+          String text = Files.readString(candidate).strip();
+          if (text.startsWith("[")) text = new io.vertx.core.json.JsonArray(text).getJsonObject(0).encode();
+          return FhirContext.forR4Cached().newJsonParser().parseResource(type, text);
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }
