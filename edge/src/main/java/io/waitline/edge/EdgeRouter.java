@@ -19,6 +19,7 @@ import io.waitline.edge.rest.QueueApi;
 import io.waitline.edge.pipeline.RateLimits;
 import io.waitline.edge.rest.SessionApi;
 import io.waitline.edge.rest.StaffAccountsApi;
+import io.waitline.edge.rest.SyncApi;
 import io.waitline.edge.rest.VisitApi;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -37,6 +38,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import io.waitline.notify.Notifications;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.sync.SyncService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,13 +88,19 @@ public final class EdgeRouter {
    */
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
       Notifications notifications) {
+    return router(vertx, pool, commands, settings, notifications, null);
+  }
+
+  /** The edge with the notifications and appointment-sources (pms-sync) endpoints; either may be null (404s). */
+  public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
+      Notifications notifications, SyncService sync) {
     Future<OidcSignIn> provider = settings.oidc() == null ? Future.succeededFuture()
         : OidcSignIn.discover(vertx, settings.oidc(), settings.publicUrl());
-    return provider.compose(oidc -> router(vertx, pool, commands, settings, notifications, oidc));
+    return provider.compose(oidc -> router(vertx, pool, commands, settings, notifications, sync, oidc));
   }
 
   private static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
-      Notifications notifications, OidcSignIn oidc) {
+      Notifications notifications, SyncService sync, OidcSignIn oidc) {
     AccessServices access = settings.access();
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
     AccessGuard guard = new AccessGuard(commands, notifications, access.sessions(), access.devices(),
@@ -145,6 +153,9 @@ public final class EdgeRouter {
     new StaffAccountsApi(access.accounts(), commands).register(ops);
     new DeviceApi(vertx, access.devices(), commands).register(ops);
     new AuditApi(access.audit()).register(ops);
+    SyncApi sources = new SyncApi(sync);
+    sources.register(ops);
+    guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter);
 
     return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
         .compose(json -> OpenAPIContract.from(vertx, json)).map(contract -> {

@@ -41,6 +41,9 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.sync.SyncService;
+import io.waitline.sync.SyncSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.QueueEventPublisher;
@@ -73,6 +76,9 @@ final class TestApp implements AutoCloseable {
   final AccessServices access;
   final EdgeRouter.Settings settings;
   final QueueCommands commands;
+  final SyncService sync;
+  /** The key sealing appointment sources' secrets in tests: 32 bytes, base64. */
+  static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
   final HttpServer server;
   final WebClient http;
   final WebSocketClient webSockets;
@@ -87,6 +93,7 @@ final class TestApp implements AutoCloseable {
     String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
     Notifications.migrate(jdbc, db.getUser(), db.getPassword());
     AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
+    SyncService.migrate(jdbc, db.getUser(), db.getPassword());
     pool = TestDatabase.pool(vertx, db, 8);
     access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), accessClock);
     settings = oidc != null ? new EdgeRouter.Settings("http://localhost", false, access, oidc, () -> { })
@@ -98,7 +105,10 @@ final class TestApp implements AutoCloseable {
     VapidKeys vapid = VapidKeys.generate();
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(
         Map.of("VAPID_PUBLIC_KEY", vapid.publicKey(), "VAPID_PRIVATE_KEY", vapid.privateKey())::get, "http://localhost"));
-    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
+    // appointment sources with a test key; nothing is polled (the scheduler is not started)
+    sync = new SyncService(vertx, pool, commands, SECRETS_KEY, clock, SyncSettings.defaults(),
+        new SimpleMeterRegistry(), "edge-test");
+    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications, sync).await();
     server = vertx.createHttpServer().requestHandler(router).listen(0).await();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(server.actualPort()));
@@ -266,6 +276,7 @@ final class TestApp implements AutoCloseable {
 
   @Override
   public void close() {
+    sync.stop().await();
     http.close();
     webSockets.close().await();
     server.close().await();
