@@ -25,7 +25,8 @@ public record Config(
     NotificationsConfig notifications,
     OidcSettings oidc,
     Tls tls,
-    ClientAddress clientAddress) {
+    ClientAddress clientAddress,
+    String secretsKey) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -60,7 +61,8 @@ public record Config(
         NotificationsConfig.load(get, base),
         OidcSettings.from(get).orElse(null),
         tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
-        trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")));
+        trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")),
+        get.apply("WAITLINE_SECRETS_KEY"));
   }
 
   /** The proxies whose X-Forwarded-For is believed; unset trusts nobody (the client is the TCP peer). */

@@ -27,6 +27,8 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.sync.SyncService;
+import io.waitline.sync.SyncSettings;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.store.Migrations;
@@ -51,6 +53,7 @@ public final class WaitlineServer {
   private static final long REORDER_CHECK_MS = 30_000;
   /** In the data dir while no admin account exists: the one-time code that creates the first one. */
   static final String SETUP_CODE_FILE = "setup-code";
+  static final String SECRETS_KEY_FILE = "secrets.key";
 
   private final Config config;
   private Vertx vertx;
@@ -58,6 +61,7 @@ public final class WaitlineServer {
   private Pool pool;
   private PgNotifyRelay relay;
   private Notifications notifications;
+  private SyncService sync;
   private HttpServer http;
   /** Listens to the JVM's garbage-collection notifications until closed. */
   private JvmGcMetrics gcMetrics;
@@ -79,6 +83,8 @@ public final class WaitlineServer {
     LOG.info("Notification tables ready ({} migrations applied)", notifyApplied);
     int accessApplied = AccessMigrations.migrate(jdbc, connect.getUser(), connect.getPassword());
     LOG.info("Access tables ready ({} migrations applied)", accessApplied);
+    int syncApplied = SyncService.migrate(jdbc, connect.getUser(), connect.getPassword());
+    LOG.info("Appointment-source tables ready ({} migrations applied)", syncApplied);
 
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.databasePoolSize()))
         .connectingTo(connect).using(vertx).build();
@@ -112,7 +118,10 @@ public final class WaitlineServer {
 
     var settings = new EdgeRouter.Settings(config.publicUrl(), config.secure(), access, config.oidc(),
         this::setupCompleted, config.clientAddress());
-    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications).await();
+    sync = new SyncService(vertx, pool, commands, secretsKey(), Clock.systemUTC(), SyncSettings.defaults(),
+        BackendRegistries.getDefaultNow(), nodeName());
+    sync.start();
+    var router = EdgeRouter.router(vertx, pool, commands, settings, notifications, sync).await();
     if (config.notifications().anyChannel()) {
       notifications.start().await();
     } else {
@@ -148,9 +157,34 @@ public final class WaitlineServer {
     return config.dataDir().resolve(SETUP_CODE_FILE);
   }
 
+  /**
+   * The key that seals appointment sources' secrets: WAITLINE_SECRETS_KEY, or else one generated once into the data
+   * directory (never into the database, so a dump alone reveals no secret).
+   */
+  private String secretsKey() throws IOException {
+    if (config.secretsKey() != null) return config.secretsKey();
+    Path file = config.dataDir().resolve(SECRETS_KEY_FILE);
+    if (Files.exists(file)) return Files.readString(file, StandardCharsets.UTF_8).trim();
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    String generated = java.util.Base64.getEncoder().encodeToString(key);
+    writePrivateFile(file, generated);
+    LOG.warn("WAITLINE_SECRETS_KEY is not set: generated a key for appointment-source secrets in {}; keep it (and"
+        + " back it up) apart from the database", file);
+    return generated;
+  }
+
+  /** This node's name in polling leases: host and process, so two nodes never share one. */
+  private static String nodeName() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+  }
+
   /** Writes the setup code readable by the server's own user only, never by others, not even for an instant. */
   private void writeSetupCode(String code) throws IOException {
-    Path file = setupCodeFile();
+    writePrivateFile(setupCodeFile(), code);
+  }
+
+  private static void writePrivateFile(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.deleteIfExists(file);
     try {
@@ -158,7 +192,7 @@ public final class WaitlineServer {
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }
-    Files.writeString(file, code + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    Files.writeString(file, content + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /** The first admin exists: the code is used up, so its file goes. */
@@ -185,6 +219,7 @@ public final class WaitlineServer {
   /** Stops the HTTP server, the pool and the embedded database, in that order. */
   public void stop() throws Exception {
     if (notifications != null) notifications.stop().await(); // lets sends in flight record their outcome
+    if (sync != null) sync.stop().await();
     if (relay != null) relay.close().await(); // before the database goes, or it would try to reconnect
     if (gcMetrics != null) gcMetrics.close();
     if (vertx != null) vertx.close().await();
