@@ -25,7 +25,8 @@ CREATE TABLE sync_state (
   last_success_at  timestamptz,
   last_error       text,
   last_error_at    timestamptz,
-  last_reconcile_at timestamptz
+  last_reconcile_at timestamptz,
+  last_event_number bigint        -- the last FHIR subscription event number seen (R4 Subscriptions Backport)
 );
 
 -- Every record version received: the durable inbox, written in the transaction of its effect.

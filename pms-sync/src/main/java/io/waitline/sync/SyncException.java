@@ -13,6 +13,13 @@ public abstract sealed class SyncException extends RuntimeException {
     }
   }
 
+  /** A request without the right secret (e.g. a subscription notification). */
+  public static final class Forbidden extends SyncException {
+    public Forbidden(String message) {
+      super(message);
+    }
+  }
+
   /** A source definition or request that makes no sense. */
   public static final class Invalid extends SyncException {
     public Invalid(String message) {

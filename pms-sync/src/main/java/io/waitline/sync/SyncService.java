@@ -45,6 +45,8 @@ import java.util.stream.Collectors;
  * commands; source secrets are sealed at rest and never returned.
  */
 public final class SyncService {
+  /** Key of the subscription secret among a source's sealed secrets. */
+  private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
   private final Vertx vertx;
   private final Pool pool;
   private final QueueCommands commands;
@@ -59,6 +61,7 @@ public final class SyncService {
   private final SyncMetrics metrics;
   private final SourcePoller poller;
   private final WorkerExecutor workers;
+  private final FhirNotifications notifications;
   private long timer = -1;
 
   /**
@@ -81,6 +84,7 @@ public final class SyncService {
         settings.resilience().timeout(), settings.pageSize());
     this.kinds = Map.of(fhir.kind(), fhir);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
+    this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached());
   }
 
   /** pms-sync's schema, migrated after queue-core's. Blocking: run on a worker. */
@@ -130,6 +134,9 @@ public final class SyncService {
       } else if (auth == null) {
         merged.put("auth", old.auth().secrets().copy().mergeIn(old.auth().publicJson()));
       }
+      if (!patch.containsKey("subscription") && old.subscriptionSecret() != null) {
+        merged.put("subscription", new JsonObject().put("secret", old.subscriptionSecret()));
+      }
       if (patch.containsKey("kind") && !old.kind().equals(patch.getString("kind"))) {
         throw new SyncException.Invalid("A source's kind cannot change; create a new source instead.");
       }
@@ -154,6 +161,22 @@ public final class SyncService {
   /** The site a source belongs to, for access checks; fails with NotFound. */
   public Future<String> siteOfSource(UUID id) {
     return source(id).map(Source::siteId);
+  }
+
+  /**
+   * A FHIR Subscription notification from the source (rest-hook), checked with the source's secret: applied, or a
+   * catch-up poll started. Fails with NotFound for an unknown source and Forbidden for a wrong or missing secret.
+   */
+  public Future<JsonObject> subscriptionNotification(UUID sourceId, String secret, String body) {
+    return source(sourceId).compose(s -> {
+      if (!FhirNotifications.secretMatches(s, secret)) {
+        throw new SyncException.Forbidden("The notification does not carry this source's secret.");
+      }
+      if (!Source.FHIR_R4.equals(s.kind())) {
+        throw new SyncException.Invalid("Source " + s.name() + " does not take FHIR notifications.");
+      }
+      return notifications.handle(s, body);
+    });
   }
 
   // --- health
@@ -346,9 +369,14 @@ public final class SyncService {
     if (name == null || name.isBlank() || name.length() > 100) {
       throw new SyncException.Invalid("A source needs a name of 1 to 100 characters.");
     }
+    JsonObject subscription = body.getJsonObject("subscription", new JsonObject());
+    String secret = subscription.getString("secret");
+    if (secret != null && secret.length() < 16) {
+      throw new SyncException.Invalid("subscription.secret must be at least 16 characters.");
+    }
     Source s = new Source(id, siteId, kindName, name.trim(), body.getString("baseUrl", ""),
         SourceAuth.from(body.getJsonObject("auth"), null), Mapping.from(body.getJsonObject("mapping")),
-        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), created, updated);
+        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), created, updated, secret);
     kind.validate(s);
     return s;
   }
@@ -374,7 +402,8 @@ public final class SyncService {
   }
 
   private StoredSource stored(Source s) {
-    JsonObject sealed = s.auth().secrets();
+    JsonObject sealed = s.auth().secrets().copy();
+    if (s.subscriptionSecret() != null) sealed.put(SUBSCRIPTION_SECRET, s.subscriptionSecret());
     return new StoredSource(s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth().publicJson(),
         sealed.isEmpty() ? null : secrets.seal(s.id().toString(), sealed), s.mapping().toJson(),
         s.schedule().toJson(), s.enabled(), s.createdAt(), s.updatedAt());
@@ -385,7 +414,7 @@ public final class SyncService {
         : secrets.open(row.id().toString(), row.sealedSecrets());
     return new Source(row.id(), row.siteId(), row.kind(), row.name(), row.baseUrl(),
         SourceAuth.from(row.auth(), open), Mapping.from(row.mapping()), Schedule.from(row.schedule()),
-        row.enabled(), row.createdAt(), row.updatedAt());
+        row.enabled(), row.createdAt(), row.updatedAt(), open.getString(SUBSCRIPTION_SECRET));
   }
 
   private static String str(Instant t) {

@@ -48,22 +48,25 @@ final class Fhir {
   }
 
   /**
-   * A resource from /work/shared/fixtures, found by walking up from the working directory. A file holding a JSON
-   * array of resources (OpenEMR's test fixtures) gives its first one.
+   * A resource from /work/shared/fixtures. A file holding a JSON array of resources (OpenEMR's test fixtures) gives
+   * its first one.
    */
   static <T extends IBaseResource> T fixture(Class<T> type, String relative) {
+    try {
+      String text = Files.readString(fixturePath(relative)).strip();
+      if (text.startsWith("[")) text = new io.vertx.core.json.JsonArray(text).getJsonObject(0).encode();
+      return FhirContext.forR4Cached().newJsonParser().parseResource(type, text);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A file of /work/shared/fixtures, found by walking up from the working directory. */
+  static Path fixturePath(String relative) {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
       Path candidate = dir.resolve("shared/fixtures").resolve(relative);
-      if (Files.exists(candidate)) {
-        try {
-          String text = Files.readString(candidate).strip();
-          if (text.startsWith("[")) text = new io.vertx.core.json.JsonArray(text).getJsonObject(0).encode();
-          return FhirContext.forR4Cached().newJsonParser().parseResource(type, text);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
+      if (Files.exists(candidate)) return candidate;
       dir = dir.getParent();
     }
     throw new IllegalStateException("fixture " + relative + " not found above " + Path.of("").toAbsolutePath());

@@ -58,7 +58,7 @@ class LeaseTest {
     a.clock.advance(Duration.ofMinutes(1));
     fhir.hangRequests();
     a.sync.syncNow(source.id(), false); // node a holds the lease while its request hangs
-    waitUntil(() -> a.count("SELECT count(*) FROM sync_lease WHERE holder = 'node-a'") == 1);
+    SyncWorld.waitUntil(() -> a.count("SELECT count(*) FROM sync_lease WHERE holder = 'node-a'") == 1);
 
     Throwable refused = b.failure(b.sync.syncNow(source.id(), false));
     assertThat(refused).isInstanceOf(SyncException.Conflict.class)
@@ -78,12 +78,6 @@ class LeaseTest {
     assertThat(b.count("SELECT count(*) FROM sync_lease")).isZero();
   }
 
-  void waitUntil(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
-      Thread.onSpinWait();
-    }
   }
 
 }

@@ -147,6 +147,20 @@ final class SyncWorld implements AutoCloseable {
     return get(pool.preparedQuery(sql).execute(Tuple.from(args))).iterator().next().getLong(0);
   }
 
+  /** Waits (in real time, at most 30 s) for something another thread or node does. */
+  static void waitUntil(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 30 s");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     get(sync.stop());

@@ -53,6 +53,8 @@ public final class Problems {
       send(rc, 404, "not-found", "Not found", e.getMessage());
     } else if (err instanceof SyncException.Conflict e) {
       send(rc, 409, "conflict", "Not possible now", e.getMessage());
+    } else if (err instanceof SyncException.Forbidden e) {
+      send(rc, 403, "forbidden", "Not allowed", e.getMessage());
     } else if (err instanceof SyncException.Invalid e) {
       send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
     } else if (err instanceof SourceFailure e) {

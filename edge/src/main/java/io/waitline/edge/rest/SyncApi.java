@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.sync.SyncService;
 import io.waitline.sync.source.Source;
@@ -52,6 +55,32 @@ public final class SyncApi {
           same, QueueApi.actor(rc)));
     }));
     ops.put("getSiteSourceStatus", enabled(rc -> QueueApi.respond(rc, 200, sync.siteStatus(rc.pathParam("siteId")))));
+  }
+
+  /** Where sources post FHIR Subscription notifications (rest-hook), outside the OpenAPI router like webhooks. */
+  public static final String SUBSCRIPTIONS = "/fhir/r4/subscriptions/:sourceId";
+  /** The header carrying the source's subscription secret (set as a channel header of the FHIR Subscription). */
+  public static final String SECRET_HEADER = "X-Waitline-Source-Secret";
+  private static final int NOTIFICATION_LIMIT_BYTES = 1024 * 1024;
+
+  /**
+   * Mounts the FHIR Subscription endpoint: checked with the source's secret, written to the audit trail, answered
+   * at once (a catch-up poll it starts is not awaited).
+   */
+  public void mountSubscriptions(Router root, AuditTrail audit) {
+    root.post(SUBSCRIPTIONS).handler(BodyHandler.create(false).setBodyLimit(NOTIFICATION_LIMIT_BYTES)).handler(rc -> {
+      if (sync == null) {
+        Problems.send(rc, 404, "not-found", "Not found", "Appointment sources are not enabled on this server.");
+        return;
+      }
+      String sourceId = rc.pathParam("sourceId");
+      rc.addEndHandler(v -> audit.record(rc, "fhirSubscriptionNotification", rc.response().getStatusCode(),
+          new JsonObject().put("sourceId", sourceId)));
+      sync.subscriptionNotification(uuid(sourceId, "source"), rc.request().getHeader(SECRET_HEADER),
+              rc.body().asString())
+          .onSuccess(answer -> rc.json(answer))
+          .onFailure(rc::fail);
+    }).failureHandler(Problems::handle);
   }
 
   /** The site a source or dead letter belongs to, for the access guard. */

@@ -4,9 +4,15 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An appointment source of one site, as configured by its admins. */
+/**
+ * An appointment source of one site, as configured by its admins.
+ *
+ * @param subscriptionSecret what the source sends in {@code X-Waitline-Source-Secret} with its FHIR Subscription
+ *     notifications; null when it sends none (then notifications are refused)
+ */
 public record Source(UUID id, String siteId, String kind, String name, String baseUrl, SourceAuth auth,
-    Mapping mapping, Schedule schedule, boolean enabled, Instant createdAt, Instant updatedAt) {
+    Mapping mapping, Schedule schedule, boolean enabled, Instant createdAt, Instant updatedAt,
+    String subscriptionSecret) {
 
   public static final String FHIR_R4 = "fhir-r4";
 
@@ -19,7 +25,8 @@ public record Source(UUID id, String siteId, String kind, String name, String ba
   public JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("siteId", siteId).put("kind", kind).put("name", name)
         .put("baseUrl", baseUrl).put("auth", auth.publicJson()).put("mapping", mapping.toJson())
-        .put("schedule", schedule.toJson()).put("enabled", enabled).put("createdAt", createdAt.toString())
+        .put("schedule", schedule.toJson()).put("enabled", enabled)
+        .put("subscription", new JsonObject().put("secretSet", subscriptionSecret != null)).put("createdAt", createdAt.toString())
         .put("updatedAt", updatedAt.toString());
   }
 

@@ -28,8 +28,8 @@ public final class SyncStore {
 
   /** Where a source stands. */
   public record State(Instant watermark, Instant lastAttemptAt, Instant lastSuccessAt, String lastError,
-      Instant lastErrorAt, Instant lastReconcileAt) {
-    static final State NEVER = new State(null, null, null, null, null, null);
+      Instant lastErrorAt, Instant lastReconcileAt, Long lastEventNumber) {
+    static final State NEVER = new State(null, null, null, null, null, null, null);
   }
 
   /** The latest applied version of a source appointment and the entry it became (null if none). */
@@ -90,7 +90,7 @@ public final class SyncStore {
         .map(rows -> {
           State s = first(rows, r -> new State(inst(r, "watermark"), inst(r, "last_attempt_at"),
               inst(r, "last_success_at"), r.getString("last_error"), inst(r, "last_error_at"),
-              inst(r, "last_reconcile_at")));
+              inst(r, "last_reconcile_at"), r.getLong("last_event_number")));
           return s == null ? State.NEVER : s;
         });
   }
@@ -99,6 +99,17 @@ public final class SyncStore {
   public Future<Void> advanceWatermark(SqlClient c, UUID sourceId, Instant watermark) {
     return c.preparedQuery("UPDATE sync_state SET watermark = GREATEST(watermark, $2) WHERE source_id = $1")
         .execute(Tuple.of(sourceId, odt(watermark))).mapEmpty();
+  }
+
+  /**
+   * Records the highest subscription event number seen and returns the one before, atomically, so two notifications
+   * arriving together cannot both miss a gap.
+   */
+  public Future<Long> swapEventNumber(SqlClient c, UUID sourceId, long eventNumber) {
+    return c.preparedQuery("UPDATE sync_state s SET last_event_number = GREATEST(COALESCE(s.last_event_number, 0), $2)"
+            + " FROM (SELECT last_event_number FROM sync_state WHERE source_id = $1 FOR UPDATE) old"
+            + " WHERE s.source_id = $1 RETURNING old.last_event_number")
+        .execute(Tuple.of(sourceId, eventNumber)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
   public Future<Void> recordAttempt(SqlClient c, UUID sourceId, Instant at) {
