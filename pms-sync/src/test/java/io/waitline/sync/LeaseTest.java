@@ -77,7 +77,4 @@ class LeaseTest {
     assertThat(b.count("SELECT count(*) FROM entry WHERE status = 'cancelled'")).isEqualTo(1);
     assertThat(b.count("SELECT count(*) FROM sync_lease")).isZero();
   }
-
-  }
-
 }
