@@ -3,6 +3,7 @@ package io.waitline.sync;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.waitline.sync.fhir.FhirAppointmentReader;
@@ -41,8 +42,11 @@ final class FhirNotifications {
   private final SourceKind fhir;
   private final FhirContext context;
 
+  private final WorkerExecutor workers;
+
   FhirNotifications(Pool pool, SyncStore store, Pipeline pipeline, SourcePoller poller, SourceKind fhir,
-      FhirContext context) {
+      FhirContext context, WorkerExecutor workers) {
+    this.workers = workers;
     this.pool = pool;
     this.store = store;
     this.pipeline = pipeline;
@@ -60,12 +64,17 @@ final class FhirNotifications {
   /** @return what was done: {@code applied} (with a count), {@code catch-up} (with the reason) or {@code ignored} */
   Future<JsonObject> handle(Source source, String body) {
     if (body == null || body.isBlank()) return catchUp(source, "an empty notification");
-    IBaseResource resource;
-    try {
-      resource = context.newJsonParser().parseResource(body);
-    } catch (DataFormatException e) {
-      return Future.failedFuture(new SyncException.Invalid("The notification is not FHIR R4 JSON."));
-    }
+    // parsing is CPU work: off the event loop
+    return workers.executeBlocking(() -> {
+      try {
+        return context.newJsonParser().parseResource(body);
+      } catch (DataFormatException e) {
+        throw new SyncException.Invalid("The notification is not FHIR R4 JSON.");
+      }
+    }, false).compose(resource -> handle(source, resource));
+  }
+
+  private Future<JsonObject> handle(Source source, IBaseResource resource) {
     if (!(resource instanceof Bundle bundle) || bundle.getEntry().isEmpty()
         || !(bundle.getEntryFirstRep().getResource() instanceof Parameters status)) {
       return catchUp(source, "a classic subscription notification");
@@ -92,17 +101,23 @@ final class FhirNotifications {
       if (before != null && first > before + 1) {
         return catchUp(source, "a gap in event numbers (" + before + " then " + first + ")");
       }
-      List<ReceivedRecord> records = new ArrayList<>();
-      for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-        if (e.getResource() instanceof Appointment a) records.add(record(bundle, a));
-      }
-      if (records.isEmpty()) return catchUp(source, "an id-only notification");
-      Future<Integer> applied = Future.succeededFuture(0);
-      for (ReceivedRecord r : records) {
-        applied = applied.compose(n -> pipeline.receive(source, r, fhir.reader()).map(x -> n + 1));
-      }
-      return applied.map(n -> new JsonObject().put("action", "applied").put("records", n));
+      return workers.executeBlocking(() -> {
+        List<ReceivedRecord> records = new ArrayList<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+          if (e.getResource() instanceof Appointment a) records.add(record(bundle, a));
+        }
+        return records;
+      }, false).compose(records -> records.isEmpty() ? catchUp(source, "an id-only notification")
+          : applyAll(source, records));
     });
+  }
+
+  private Future<JsonObject> applyAll(Source source, List<ReceivedRecord> records) {
+    Future<Integer> applied = Future.succeededFuture(0);
+    for (ReceivedRecord r : records) {
+      applied = applied.compose(n -> pipeline.receive(source, r, fhir.reader()).map(x -> n + 1));
+    }
+    return applied.map(n -> new JsonObject().put("action", "applied").put("records", n));
   }
 
   private ReceivedRecord record(Bundle bundle, Appointment a) {

@@ -76,15 +76,16 @@ public final class SyncService {
     this.secrets = new SecretBox(secretsKey);
     this.clock = clock;
     this.settings = settings;
-    this.pipeline = new Pipeline(commands, store, clock);
+    this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
+    this.pipeline = new Pipeline(commands, store, clock, workers);
     this.credentials = new SourceCredentials(vertx, clock);
     this.metrics = new SyncMetrics(registry, clock);
-    this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
     SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
         settings.resilience().timeout(), settings.pageSize());
     this.kinds = Map.of(fhir.kind(), fhir);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
-    this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached());
+    this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
+        workers);
   }
 
   /** pms-sync's schema, migrated after queue-core's. Blocking: run on a worker. */
@@ -287,12 +288,15 @@ public final class SyncService {
 
   /** What a sample (e.g. a FHIR Bundle) would become with the source's mapping; nothing is written. */
   public Future<JsonArray> dryRun(UUID sourceId, String sample) {
-    return source(sourceId).compose(s -> commands.queuesOfSite(s.siteId()).map(queues -> {
+    return source(sourceId).compose(s -> commands.queuesOfSite(s.siteId()).compose(queues -> {
       Set<String> known = queues.stream().map(ServiceQueue::id).collect(Collectors.toSet());
       SourceKind kind = kinds.get(s.kind());
-      JsonArray out = new JsonArray();
-      for (ReceivedRecord r : kind.split(sample)) out.add(preview(s, kind.reader(), r, known));
-      return out;
+      // parsing the sample is CPU work: off the event loop
+      return workers.executeBlocking(() -> {
+        JsonArray out = new JsonArray();
+        for (ReceivedRecord r : kind.split(sample)) out.add(preview(s, kind.reader(), r, known));
+        return out;
+      }, false);
     }));
   }
 

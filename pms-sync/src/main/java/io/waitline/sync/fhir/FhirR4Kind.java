@@ -111,11 +111,10 @@ public final class FhirR4Kind implements SourceKind {
     // only a token endpoint is a call worth guarding; static credentials are read from memory
     Future<String> auth = source.auth() instanceof io.waitline.sync.source.SourceAuth.SmartBackend
         ? guard.call(() -> credentials.authorization(source)) : credentials.authorization(source);
-    return auth.compose(authorization -> {
-      IGenericClient client = client(source, authorization);
-      return guard.call(() -> blocking(() -> firstPage(client, since, from, until)))
-          .compose(page -> drain(client, guard, page, sink));
-    });
+    // the client is made on a worker too: the first one of a JVM loads HAPI's HTTP stack
+    return auth.compose(authorization -> workers.executeBlocking(() -> client(source, authorization), false))
+        .compose(client -> guard.call(() -> blocking(() -> firstPage(client, since, from, until)))
+            .compose(page -> drain(client, guard, page, sink)));
   }
 
   private Future<Void> drain(IGenericClient client, SourceGuard guard, Bundle page, PageSink sink) {

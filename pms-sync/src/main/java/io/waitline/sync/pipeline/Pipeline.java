@@ -1,6 +1,7 @@
 package io.waitline.sync.pipeline;
 
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -34,12 +35,15 @@ public final class Pipeline {
   private final SyncStore store;
   private final PatientMatcher matcher;
   private final Clock clock;
+  private final WorkerExecutor workers;
 
-  public Pipeline(QueueCommands commands, SyncStore store, Clock clock) {
+  /** @param workers where records are read (parsing a source's format is CPU work kept off the event loop) */
+  public Pipeline(QueueCommands commands, SyncStore store, Clock clock, WorkerExecutor workers) {
     this.commands = commands;
     this.store = store;
     this.matcher = new PatientMatcher(store);
     this.clock = clock;
+    this.workers = workers;
   }
 
   /** What one record did, with the sentence staff see for conflicts and dead letters. */
@@ -91,6 +95,17 @@ public final class Pipeline {
   }
 
   private Future<Result> apply(Source source, ReceivedRecord record, RecordReader reader, boolean replay) {
+    // read first, off the event loop; an unreadable record is dead-lettered only if it is not a duplicate
+    return workers.executeBlocking(() -> {
+      try {
+        return (Object) reader.read(record, source.mapping());
+      } catch (RecordReader.Unreadable u) {
+        return u;
+      }
+    }, false).compose(read -> apply(source, record, read, replay));
+  }
+
+  private Future<Result> apply(Source source, ReceivedRecord record, Object read, boolean replay) {
     Instant now = clock.instant();
     return commands.inOneTransaction(b -> store.lockRecord(b.connection(), source.id(), record.externalId())
         .compose(v -> replay ? Future.succeededFuture(false)
@@ -105,7 +120,8 @@ public final class Pipeline {
                   record.payloadHash(), now, Outcome.STALE.wire(), detail)
                   .map(new Result(Outcome.STALE, detail, synced.entryId()));
             }
-            SourceAppointment a = reader.read(record, source.mapping());
+            if (read instanceof RecordReader.Unreadable u) throw u;
+            SourceAppointment a = (SourceAppointment) read;
             return effect(b, source, record, a, synced, now).compose(r -> store.putInbox(b.connection(), source.id(),
                     record.externalId(), record.version(), record.payloadHash(), now, r.outcome().wire(), r.detail())
                 .map(r));

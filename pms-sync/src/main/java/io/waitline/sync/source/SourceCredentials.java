@@ -63,13 +63,18 @@ public final class SourceCredentials {
     Token cached = tokens.get(key);
     Instant now = clock.instant();
     if (cached != null && now.isBefore(cached.expiresAt())) return Future.succeededFuture(cached.value());
-    String assertion;
-    try {
-      assertion = assertion(s, now);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new SourceFailure("The SMART Backend Services private key could not sign the"
-          + " client assertion; check that it is a PKCS#8 PEM key for " + s.algorithm() + ".", false, e));
-    }
+    // reading the key and signing are CPU work: off the event loop
+    return vertx.executeBlocking(() -> {
+      try {
+        return assertion(s, now);
+      } catch (RuntimeException e) {
+        throw new SourceFailure("The SMART Backend Services private key could not sign the client assertion;"
+            + " check that it is a PKCS#8 PEM key for " + s.algorithm() + ".", false, e);
+      }
+    }, false).compose(assertion -> requestToken(s, key, now, assertion));
+  }
+
+  private Future<String> requestToken(SourceAuth.SmartBackend s, String key, Instant now, String assertion) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
         .add("grant_type", "client_credentials")
         .add("scope", s.scope())
