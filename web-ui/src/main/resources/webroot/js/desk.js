@@ -36,6 +36,10 @@ const waitingCount = new Map(); // queue id → number waiting
 let entries = [];
 let loadSeq = 0;
 let reloadTimer = null;
+/** Entries that events brought while the list was being read: the answer may predate them. */
+let arrivedDuringLoad = null;
+/** The site's day the list is of; when the day turns, the list is read again. */
+let listDay = null;
 
 function prefs() {
   try {
@@ -132,7 +136,7 @@ function statusText(status) {
   return t('status.' + status);
 }
 
-// --- the list
+// --- the list: read once (and again on a search, a snapshot or a new day), then kept by the feed's events
 
 function scheduleReload() {
   clearTimeout(reloadTimer);
@@ -142,14 +146,54 @@ function scheduleReload() {
 async function reload() {
   const mine = ++loadSeq;
   const q = $('search').value.trim();
+  const day = dayOf();
+  arrivedDuringLoad = [];
   try {
     const list = await call(`/api/v1/sites/${encodeURIComponent(siteId)}/entries` + (q ? '?q=' + encodeURIComponent(q) : ''));
     if (mine !== loadSeq) return; // a newer search answered already
     entries = list;
+    listDay = day;
+    for (const entry of arrivedDuringLoad) upsert(entry);
     renderRows();
   } catch (e) {
     failed(e);
+  } finally {
+    if (mine === loadSeq) arrivedDuringLoad = null;
   }
+}
+
+/** The site's local date (YYYY-MM-DD) of an instant, by default now. */
+function dayOf(instant = new Date()) {
+  const options = { year: 'numeric', month: '2-digit', day: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat('en-CA', { ...options, timeZone: site.timeZone }).format(new Date(instant));
+  } catch {
+    return new Intl.DateTimeFormat('en-CA', options).format(new Date(instant)); // a zone this browser does not know
+  }
+}
+
+/** Whether an entry the list does not have yet belongs in it, as the server's search would find it (QueueStore). */
+function belongs(entry) {
+  if (dayOf(entry.placeAt) !== listDay) return false;
+  const q = $('search').value.trim();
+  if (!q) return true;
+  const patient = entry.patient || {};
+  return (patient.name || '').toLowerCase().includes(q.toLowerCase()) || patient.mrn === q
+    || (entry.ticket || '').toLowerCase() === q.toLowerCase() || patient.birthDate === q;
+}
+
+/** Puts an entry as an event shows it into the list: replaces the row it had, or adds it if it belongs there. */
+function upsert(entry) {
+  const i = entries.findIndex((e) => e.id === entry.id);
+  if (i >= 0) entries[i] = entry;
+  else if (belongs(entry)) entries.push(entry);
+  if (arrivedDuringLoad) arrivedDuringLoad.push(entry);
+}
+
+/** Every 15 s: time in status moves on, and at the site's midnight the list becomes the new day's. */
+function tick() {
+  if (listDay && dayOf() !== listDay) reload();
+  else renderRows();
 }
 
 function minutesIn(entry) {
@@ -208,7 +252,6 @@ async function act(entry, op) {
     const result = await call(`/api/v1/entries/${entry.id}/${op}`, { method: 'POST' });
     flash(t('desk.doneAction', { ticket: result.ticket || nameOf(result), status: statusText(result.status) }),
       op === 'undo' ? null : result);
-    scheduleReload();
   } catch (e) {
     failed(e);
   }
@@ -234,7 +277,6 @@ async function transfer() {
   try {
     const moved = await call(`/api/v1/entries/${entry.id}/transfer`, { method: 'POST', body });
     flash(t('desk.doneAction', { ticket: moved.ticket, status: (queues.get(moved.queueId) || {}).name || moved.queueId }));
-    scheduleReload();
   } catch (e) {
     failed(e);
   }
@@ -248,7 +290,6 @@ async function callNext(event) {
   try {
     const entry = await call(`/api/v1/queues/${encodeURIComponent(queueId)}/call-next`, { method: 'POST', body: { calledTo } });
     flash(t('desk.doneCall', { ticket: entry.ticket, name: nameOf(entry), room: entry.calledTo }), entry);
-    scheduleReload();
   } catch (e) {
     failed(e);
   }
@@ -271,7 +312,6 @@ async function checkIn(event) {
     $('checkin-form').reset();
     $('ci-queue').value = queueId;
     $('ci-name').focus();
-    scheduleReload();
   } catch (e) {
     failed(e);
   }
@@ -330,7 +370,7 @@ function fillQueueSelects() {
   $('ci-queue').value = $('call-queue').value;
 }
 
-// --- live
+// --- live: the site's staff feed; a snapshot (first, or after a gap too long to replay) reads the list again
 
 function onSnapshot(snapshot) {
   queues.set(snapshot.queue.id, { ...(queues.get(snapshot.queue.id) || {}), ...snapshot.queue });
@@ -349,8 +389,9 @@ function onEvent(ev) {
     for (const p of ev.lineup) positions.set(p.id, p.position);
     waitingCount.set(ev.queueId, ev.lineup.length);
   }
+  if (ev.entry) upsert(ev.entry);
   renderQueues();
-  scheduleReload();
+  renderRows();
 }
 
 function onState(state) {
@@ -465,7 +506,7 @@ async function start() {
     else transferring = null;
   });
   document.addEventListener('keydown', keys);
-  setInterval(renderRows, 15_000); // time in status moves on
+  setInterval(tick, 15_000);
   refreshSources();
   setInterval(refreshSources, 60_000);
 

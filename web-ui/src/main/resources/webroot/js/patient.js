@@ -122,7 +122,7 @@ const socket = new ReconnectingSocket({
       return true;
     } catch (e) {
       if (e.status === 410) {
-        end(/expired/i.test(e.message) ? 'expired' : 'ended');
+        end(e.problem && String(e.problem.type).endsWith('/link-expired') ? 'expired' : 'ended');
         return false;
       }
       if (e.status === 404 || e.status === 400) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.waitline.queue.Entry;
 import io.waitline.queue.ServiceQueue;
@@ -98,6 +99,15 @@ class BadInputTest {
   void anUnknownNestedFieldIsRefusedNamingTheField() {
     String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\", \"shoeSize\": 9}}"));
     assertThat(detail).contains("shoeSize");
+  }
+
+  @Test
+  void aBodyWithThousandsOfWrongFieldsListsAtMostTwentyOfThem() {
+    StringBuilder body = new StringBuilder("{\"patient\": {\"name\": \"Ann\"}");
+    for (int i = 0; i < 3000; i++) body.append(", \"f").append(i).append("\": ").append(i);
+    JsonObject problem = problem(app.post(CHECK_INS, body.append('}').toString()), 400);
+    assertThat(problem.getJsonArray("errors")).hasSize(Problems.MAX_REPORTED_ERRORS);
+    assertThat(problem.getString("detail")).contains("'f0'");
   }
 
   @Test
@@ -324,8 +334,10 @@ class BadInputTest {
     String token = app.visitToken(app.checkIn(queue, "Ermintrude Vole"));
     app.clock.advance(Duration.ofDays(1));
     try {
-      String detail = refused(410, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await());
-      assertThat(detail).contains("expired");
+      HttpResponse<Buffer> gone = app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await();
+      assertThat(gone.statusCode()).isEqualTo(410);
+      assertThat(gone.bodyAsJsonObject().getString("type")).endsWith("/link-expired");
+      assertThat(gone.bodyAsJsonObject().getString("detail")).contains("expired");
       refused(410, () -> app.anonymous(HttpMethod.POST, "/api/v1/visits/" + token + "/leave").send().await());
     } finally {
       app.clock.reset();
@@ -338,7 +350,9 @@ class BadInputTest {
     Entry e = app.checkIn(queue, "Ignatius Plumtree");
     String token = app.visitToken(e);
     app.commands.leave(e.id(), "test").await();
-    refused(410, () -> app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await());
+    HttpResponse<Buffer> gone = app.anonymous(HttpMethod.GET, "/api/v1/visits/" + token).send().await();
+    assertThat(gone.statusCode()).isEqualTo(410);
+    assertThat(gone.bodyAsJsonObject().getString("type")).endsWith("/visit-ended");
     refused(410, () -> app.anonymous(HttpMethod.POST, "/api/v1/visits/" + token + "/running-late").send().await());
   }
 }

@@ -7,11 +7,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Wraps the real publisher and misbehaves on request the ways a relay may: it loses events, holds them back and
+ * Wraps the real publisher and misbehaves on request the ways a relay may: it loses some or all events, holds them
+ * back and
  * lets them go in reverse order, or delivers them twice. Committed events stay in the event log either way.
  */
 final class FaultyPublisher implements QueueEventPublisher {
-  enum Mode { PASS, DROP_EVERY_OTHER, HOLD, DUPLICATE }
+  enum Mode { PASS, DROP_EVERY_OTHER, DROP_ALL, HOLD, DUPLICATE }
 
   private final QueueEventPublisher real;
   private Mode mode = Mode.PASS;
@@ -39,6 +40,7 @@ final class FaultyPublisher implements QueueEventPublisher {
         // the first, third, fifth... event is lost
         if (seen++ % 2 == 0) dropped.add(event); else pass(event);
       }
+      case DROP_ALL -> dropped.add(event);
       case HOLD -> held.add(event);
       case DUPLICATE -> {
         pass(event);

@@ -70,6 +70,24 @@ class FeedResumeTest {
   }
 
   @Test
+  void aQueueFeedAlsoResumesFromSinceInTheSiteFeedsFormAsTheWebPagesSendIt() {
+    String queue = app.newQueue();
+    String other = app.newQueue();
+    app.checkIn(queue, "Seen Before");
+    app.checkIn(queue, "Missed After");
+    String base = "/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken();
+    try (FeedClient feed = app.feed(base + "&since=" + other + ":0," + queue + ":1")) {
+      assertThat(feed.next("resumed").getJsonObject("since").getLong(queue)).isEqualTo(1);
+      assertThat(seqs(List.of(feed.next("event")))).containsExactly(2L);
+      feed.assertQuiet(200);
+    }
+    // a since that does not name this queue says nothing about it: a snapshot
+    try (FeedClient feed = app.feed(base + "&since=" + other + ":0")) {
+      assertThat(feed.next("snapshot").getJsonArray("queues").getJsonObject(0).getLong("seq")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void commandsDuringAResumeAreNeitherLostNorDuplicated() throws Exception {
     String queue = app.newQueue();
     for (int i = 0; i < 5; i++) app.checkIn(queue, "Before " + i);

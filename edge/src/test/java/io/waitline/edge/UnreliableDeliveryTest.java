@@ -4,6 +4,9 @@ import static io.waitline.edge.LiveFeedTest.range;
 import static io.waitline.edge.LiveFeedTest.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.waitline.edge.feed.EventSequencer;
 import io.waitline.queue.event.QueueEvent;
 import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +64,38 @@ class UnreliableDeliveryTest {
         assertThat(seqs(feed.events(6))).containsExactlyElementsOf(range(start + 1, start + 6));
         feed.assertQuiet(200);
       }
+    }
+  }
+
+  @Test
+  void aGapTooLongToReplayIsClosedWithAFreshSnapshotOfThatQueueOnly() {
+    String queue = app.newQueue();
+    String quiet = app.newQueue();
+    try (FeedClient siteFeed = app.feed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + app.adminToken())) {
+      long start = snapshotSeq(siteFeed, queue);
+
+      publisher.mode(FaultyPublisher.Mode.DROP_ALL);
+      app.checkIn(queue, "Lost In The Gap");
+      for (int i = 0; i < EventSequencer.MAX_REPLAY; i++) app.commands.setStaffOnDuty(queue, 1 + i % 3, "test").await();
+      assertThat(publisher.dropped()).hasSize(EventSequencer.MAX_REPLAY + 1);
+      publisher.mode(FaultyPublisher.Mode.PASS);
+      app.checkIn(queue, "After The Gap");
+
+      // more than 500 missing: one snapshot of that queue, as of the event that showed the gap, instead of a replay
+      JsonArray queues = siteFeed.next("snapshot").getJsonArray("queues");
+      assertThat(queues).hasSize(1);
+      JsonObject snapshot = queues.getJsonObject(0);
+      assertThat(snapshot.getJsonObject("queue").getString("id")).isEqualTo(queue);
+      assertThat(snapshot.getLong("seq")).isEqualTo(start + EventSequencer.MAX_REPLAY + 2);
+      assertThat(snapshot.getJsonArray("entries")).extracting(e -> ((JsonObject) e).getJsonObject("patient")
+          .getString("name")).contains("Lost In The Gap", "After The Gap");
+      siteFeed.assertQuiet(200);
+
+      // then live again, for that queue and the others
+      app.checkIn(queue, "Next In Line");
+      app.checkIn(quiet, "Elsewhere Meanwhile");
+      assertThat(siteFeed.events(2)).extracting(e -> e.getString("queueId") + "#" + e.getLong("seq"))
+          .containsExactly(queue + "#" + (start + EventSequencer.MAX_REPLAY + 3), quiet + "#1");
     }
   }
 

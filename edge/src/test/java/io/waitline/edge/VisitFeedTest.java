@@ -3,6 +3,7 @@ package io.waitline.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.queue.Entry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,97 @@ class VisitFeedTest {
       app.checkIn(queue, "Latecomer Ashdown"); // joins behind: first's place is the same
       feed.assertQuiet(500);
     }
+  }
+
+  @Test
+  void aPatientReconnectingWithSinceWhoseStateDidNotChangeGetsNoVisitAgain() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "Ahead Quietly");
+    String token = linkToken(app.checkIn(queue, "Returning Quietly"));
+    long seq;
+    try (FeedClient feed = app.feed("/ws/visits/" + token)) {
+      JsonObject visit = nextVisit(feed);
+      assertThat(visit.getInteger("position")).isEqualTo(2);
+      seq = visit.getLong("seq");
+    }
+    // nothing at all happened: the client's state is the current one
+    try (FeedClient feed = app.feed("/ws/visits/" + token + "?since=" + seq)) {
+      assertThat(feed.next("resumed").getLong("since")).isEqualTo(seq);
+      feed.assertQuiet(300);
+    }
+    // others joined behind the patient: the queue moved on, the patient's state did not
+    app.checkIn(queue, "Behind One");
+    app.checkIn(queue, "Behind Two");
+    try (FeedClient feed = app.feed("/ws/visits/" + token + "?since=" + seq)) {
+      assertThat(feed.next("resumed").getLong("since")).isEqualTo(seq);
+      feed.assertQuiet(300);
+
+      // and the feed is live from there
+      app.commands.callNext(queue, "Room 1", "test").await();
+      JsonObject moved = nextVisit(feed);
+      assertThat(moved.getInteger("position")).isEqualTo(1);
+      assertThat(moved.getLong("seq")).isEqualTo(seq + 3);
+    }
+  }
+
+  @Test
+  void aPatientReconnectingWithSinceWhoseStateChangedGetsTheWholeVisit() {
+    String queue = app.newQueue();
+    app.checkIn(queue, "Ahead Of Them");
+    Entry patient = app.checkIn(queue, "Returning Changed");
+    String token = linkToken(patient);
+    long seq;
+    try (FeedClient feed = app.feed("/ws/visits/" + token)) {
+      seq = nextVisit(feed).getLong("seq");
+    }
+    // the patient moved up while away (an event about someone else, carrying the new lineup)
+    app.commands.callNext(queue, "Room 1", "test").await();
+    long movedSeq;
+    try (FeedClient feed = app.feed("/ws/visits/" + token + "?since=" + seq)) {
+      JsonObject visit = nextVisit(feed);
+      assertThat(visit.getInteger("position")).isEqualTo(1);
+      movedSeq = visit.getLong("seq");
+      feed.assertQuiet(300);
+    }
+    // the patient's own entry changed (running late), their place did not
+    app.commands.runningLate(patient.id(), "test").await();
+    try (FeedClient feed = app.feed("/ws/visits/" + token + "?since=" + movedSeq)) {
+      JsonObject visit = nextVisit(feed);
+      assertThat(visit.getBoolean("runningLate")).isTrue();
+      assertThat(visit.getInteger("position")).isEqualTo(1);
+    }
+    // a since too far behind to check (even if only others joined since), or ahead of the queue, gets it too
+    for (int i = 0; i <= LiveFeeds.VISIT_RESUME_WINDOW + 1; i++) app.checkIn(queue, "Behind " + i);
+    for (long since : new long[] {app.seq(queue) - LiveFeeds.VISIT_RESUME_WINDOW - 1, app.seq(queue) + 5}) {
+      try (FeedClient feed = app.feed("/ws/visits/" + token + "?since=" + since)) {
+        assertThat(nextVisit(feed).getInteger("position")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aTransferredPatientReconnectingWithTheOldQueuesSeqGetsTheNewQueue() {
+    String from = app.newQueue();
+    String to = app.newQueue();
+    Entry patient = app.checkIn(from, "Moving Along");
+    String token = linkToken(patient);
+    long seq;
+    try (FeedClient feed = app.feed("/ws/visits/" + token)) {
+      seq = nextVisit(feed).getLong("seq");
+    }
+    // the target queue is now at the very seq the client holds of the old one
+    app.post("/api/v1/entries/" + patient.id() + "/transfer", "{\"queueId\": \"" + to + "\"}");
+    assertThat(app.seq(to)).isEqualTo(seq);
+    try (FeedClient feed = app.feed("/ws/visits/" + token + "?since=" + seq)) {
+      assertThat(nextVisit(feed).getString("queueId")).isEqualTo(to);
+    }
+  }
+
+  @Test
+  void aVisitFeedWithAMalformedSinceIsRefusedWith400() {
+    String token = linkToken(app.checkIn(app.newQueue(), "Malformed Since"));
+    assertThat(app.refusedFeed("/ws/visits/" + token + "?since=soon")).isEqualTo(400);
+    assertThat(app.refusedFeed("/ws/visits/" + token + "?since=-1")).isEqualTo(400);
   }
 
   @Test

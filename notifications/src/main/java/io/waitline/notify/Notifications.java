@@ -23,15 +23,16 @@ import io.waitline.notify.send.GuardedChannel;
 import io.waitline.notify.send.Pump;
 import io.waitline.notify.sms.TwilioSmsChannel;
 import io.waitline.notify.sms.TwilioWebhooks;
+import io.waitline.notify.store.AttemptRow;
 import io.waitline.notify.store.IntentRow;
 import io.waitline.notify.store.NotifyStore;
 import io.waitline.notify.store.QueueSettings;
 import io.waitline.notify.store.SiteSettings;
 import io.waitline.notify.webpush.WebPushChannel;
-import io.waitline.queue.QueueException;
+import io.waitline.queue.event.EventLog;
 import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.read.QueueReadModel;
 import io.waitline.queue.store.Migrations;
-import io.waitline.queue.store.QueueStore;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,12 +193,11 @@ public final class Notifications {
     this.workers = b.workers;
     String worker = b.worker != null ? b.worker : hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Templates templates = new Templates();
-    QueueStore queues = new QueueStore();
-    this.dispatcher = new Dispatcher(pool, store, queues, channels, templates, new DispatchSettings(b.lease,
+    this.dispatcher = new Dispatcher(pool, store, new QueueReadModel(), channels, templates, new DispatchSettings(b.lease,
         b.unknownRecheck, b.roundBackoff, b.maxBackoff, 10, config.publicUrl(), config.phoneCountryCode(),
         config.quietHours(), config.staffEmail()), clock, worker);
-    this.reader = new OutboxReader(pool, store, config.defaultRules(), clock, 200, b.gapGrace);
-    this.longWaits = new LongWaitScanner(pool, queues, store, config.defaultRules(), clock);
+    this.reader = new OutboxReader(pool, new EventLog(), store, config.defaultRules(), clock, 200, b.gapGrace);
+    this.longWaits = new LongWaitScanner(pool, new QueueReadModel(), store, config.defaultRules(), clock);
     this.twilio = config.twilio() == null ? null : new TwilioWebhooks(pool, store, config.twilio().authToken(),
         templates, config.smsSenderName(), clock, this::wake);
     List<String> hosts = new ArrayList<>(WebPushEndpoints.KNOWN_SERVICES);
@@ -345,8 +345,9 @@ public final class Notifications {
   /** One message with every attempt: channel, outcome and what the provider said (staff). */
   public Future<JsonObject> notification(UUID id) {
     return store.intent(pool, id).compose(row -> {
-      if (row == null) return Future.failedFuture(new QueueException.NotFound("No notification with id '" + id + "'."));
-      return store.attempts(pool, id).map(attempts -> staffJson(row).put("attempts", new JsonArray(attempts)));
+      if (row == null) return Future.failedFuture(new NotificationException.NotFound("No notification with id '" + id + "'."));
+      return store.attempts(pool, id).map(attempts -> staffJson(row).put("attempts",
+          new JsonArray(attempts.stream().map(Notifications::attemptJson).toList())));
     });
   }
 
@@ -359,10 +360,10 @@ public final class Notifications {
   /** Staff retry of a failed, unknown, skipped or held message, with every channel back in play. */
   public Future<JsonObject> retry(UUID id) {
     return store.intent(pool, id).compose(row -> {
-      if (row == null) return Future.failedFuture(new QueueException.NotFound("No notification with id '" + id + "'."));
+      if (row == null) return Future.failedFuture(new NotificationException.NotFound("No notification with id '" + id + "'."));
       return store.retryNow(pool, id, clock.instant()).compose(ok -> {
         if (!ok) {
-          return Future.<JsonObject>failedFuture(new QueueException.Conflict(
+          return Future.<JsonObject>failedFuture(new NotificationException.Conflict(
               "This message is " + row.state() + "; only failed, unknown, skipped or held messages can be retried."));
         }
         wake();
@@ -410,8 +411,17 @@ public final class Notifications {
         .put("nextAttemptAt", r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString());
   }
 
+  static JsonObject attemptJson(AttemptRow a) {
+    return new JsonObject()
+        .put("channel", a.channel().wire())
+        .put("startedAt", a.startedAt().toString())
+        .put("finishedAt", a.finishedAt() == null ? null : a.finishedAt().toString())
+        .put("outcome", a.outcome())
+        .put("detail", a.detail());
+  }
+
   private static <T> Future<T> invalid(String sentence) {
-    return Future.failedFuture(new QueueException.Invalid(sentence));
+    return Future.failedFuture(new NotificationException.Invalid(sentence));
   }
 
   private static byte[] decode(String b64url) {

@@ -2,13 +2,17 @@ package io.waitline.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.notify.support.NotifyWorld;
+import io.waitline.queue.OrderingRule;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.event.EventPayloadCodec;
+import io.waitline.queue.event.QueueEventPayload;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,8 +82,8 @@ class OutboxTest {
   }
 
   private long insertEvent(SqlConnection c, long seq) {
-    JsonObject payload = new JsonObject().put("entry", null).put("lineup", new JsonArray())
-        .put("queue", new JsonObject());
+    JsonObject payload = EventPayloadCodec.encode(new QueueEventPayload(QueueEventPayload.VERSION, null, List.of(),
+        new ServiceQueue(other, NotifyWorld.SITE, "Other", "O", OrderingRule.DEFAULT, 600, false, 2, seq)));
     return world.await(c.preparedQuery("INSERT INTO queue_event (queue_id, seq, type, payload, at)"
             + " VALUES ($1, $2, 'staff_changed', $3, $4) RETURNING id")
         .execute(Tuple.of(other, seq, payload, OffsetDateTime.now()))).iterator().next().getLong(0);

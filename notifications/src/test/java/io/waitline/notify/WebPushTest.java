@@ -10,7 +10,6 @@ import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.notify.webpush.VapidKeys;
 import io.waitline.queue.Entry;
-import io.waitline.queue.QueueException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -103,12 +102,12 @@ class WebPushTest {
         "https://169.254.169.254/latest")) {
       JsonObject s = subscription(b).put("endpoint", endpoint);
       assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, s)))
-          .isInstanceOf(QueueException.Invalid.class);
+          .isInstanceOf(NotificationException.Invalid.class);
     }
     JsonObject badKey = subscription(b);
     badKey.getJsonObject("keys").put("p256dh", "AAAA");
     assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, badKey)))
-        .isInstanceOf(QueueException.Invalid.class).hasMessageContaining("p256dh");
+        .isInstanceOf(NotificationException.Invalid.class).hasMessageContaining("p256dh");
     // a real push service is accepted
     JsonObject fcmEndpoint = subscription(b).put("endpoint", "https://fcm.googleapis.com/fcm/send/abc:def");
     world.await(notifications.subscribeWebPush(token, fcmEndpoint));

@@ -27,10 +27,20 @@ public abstract sealed class QueueException extends RuntimeException {
     }
   }
 
-  /** A patient link that was valid once but is no more (visit ended, day over). */
+  /** A patient link that was valid once but is no more: its day is over, or its visit has ended. */
   public static final class Gone extends QueueException {
-    public Gone(String message) {
+    /** Why the link no longer works; clients tell the patient apart by this, never by the sentence. */
+    public enum Reason { LINK_EXPIRED, VISIT_ENDED }
+
+    private final Reason reason;
+
+    public Gone(Reason reason, String message) {
       super(message);
+      this.reason = reason;
+    }
+
+    public Reason reason() {
+      return reason;
     }
   }
 }

@@ -19,6 +19,10 @@ public final class Main {
           LOG.warn("Error while stopping", e);
         }
       }, "waitline-shutdown"));
+    } catch (EmbeddedDatabase.StartFailure e) {
+      LOG.error(e.getMessage());
+      LOG.debug("Start-up failure in detail", e);
+      System.exit(1);
     } catch (IllegalArgumentException e) {
       LOG.error("Configuration error: {}", e.getMessage());
       System.exit(2);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns events as the bus delivers them (possibly late, twice, or out of order) into each queue's events exactly
@@ -34,16 +35,12 @@ public final class EventSequencer {
   }
 
   /** Runs {@code step} after everything already queued (used for the initial snapshot or replay). */
-  void enqueue(java.util.function.Supplier<Future<Void>> step) {
+  void enqueue(Supplier<Future<Void>> step) {
     tail = tail.transform(ignored -> step.get());
   }
 
   void markDelivered(String queueId, long seq) {
     lastSeq.put(queueId, seq);
-  }
-
-  Long lastSeq(String queueId) {
-    return lastSeq.get(queueId);
   }
 
   void offer(QueueEvent event) {
@@ -52,9 +49,14 @@ public final class EventSequencer {
 
   /** Sends what a client resuming from {@code since} missed, or resyncs when that is too much or impossible. */
   Future<Void> resume(String queueId, long since, long currentSeq) {
-    if (since > currentSeq || currentSeq - since > MAX_REPLAY) return doResync(queueId);
+    if (!canReplay(since, currentSeq)) return doResync(queueId);
     lastSeq.put(queueId, since);
     return replay(queueId, currentSeq);
+  }
+
+  /** Whether a client at {@code since} can be brought to {@code currentSeq} by replaying the events between. */
+  static boolean canReplay(long since, long currentSeq) {
+    return since <= currentSeq && currentSeq - since <= MAX_REPLAY;
   }
 
   private Future<Void> handle(QueueEvent e) {

@@ -11,11 +11,17 @@ import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.waitline.access.AccessException;
+import io.waitline.notify.NotificationException;
 import io.waitline.queue.QueueException;
 import io.waitline.sync.SyncException;
 import io.waitline.sync.source.SourceFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +54,13 @@ public final class Problems {
     } else if (err instanceof QueueException.Invalid e) {
       send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
     } else if (err instanceof QueueException.Gone e) {
-      send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
+      if (e.reason() == QueueException.Gone.Reason.LINK_EXPIRED) {
+        send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
+      } else {
+        send(rc, 410, "visit-ended", "Visit ended", e.getMessage());
+      }
+    } else if (err instanceof NotificationException e) {
+      notificationProblem(rc, e);
     } else if (err instanceof SyncException.NotFound e) {
       send(rc, 404, "not-found", "Not found", e.getMessage());
     } else if (err instanceof SyncException.Conflict e) {
@@ -88,6 +100,18 @@ public final class Problems {
       LOG.error("Unexpected failure on {} {} (ref {})", rc.request().method(), rc.request().path(), ref, err);
       send(rc, 500, "internal", "Internal error",
           "Something went wrong on our side and nothing was changed. Reference: " + ref + ".");
+    }
+  }
+
+  private static void notificationProblem(RoutingContext rc, NotificationException e) {
+    if (e instanceof NotificationException.NotFound) {
+      send(rc, 404, "not-found", "Not found", e.getMessage());
+    } else if (e instanceof NotificationException.Conflict) {
+      send(rc, 409, "conflict", "Not possible now", e.getMessage());
+    } else if (e instanceof NotificationException.Invalid) {
+      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
+    } else {
+      send(rc, 400, "bad-request", "Bad request", e.getMessage()); // a provider's malformed callback
     }
   }
 
@@ -138,18 +162,36 @@ public final class Problems {
     send(rc, 400, "validation", "Invalid request", sentence, errors);
   }
 
-  /** The innermost schema errors say most precisely what is wrong. */
+  /** The most errors one answer lists: a body with thousands of wrong fields costs no more than one with twenty. */
+  public static final int MAX_REPORTED_ERRORS = 20;
+
+  /**
+   * The innermost schema errors say most precisely what is wrong; at most {@link #MAX_REPORTED_ERRORS} of them, found
+   * in time linear in the number of errors.
+   */
   private static void collectLeaves(OutputUnit unit, JsonArray out) {
     List<JsonObject> found = new ArrayList<>();
     leaves(unit, found);
+    // how many errors each field has, and every field that is the parent of a field with an error
+    Map<String, Integer> errorsOf = new HashMap<>();
+    Set<String> parents = new HashSet<>();
     for (JsonObject e : found) {
       String field = e.getString("field");
-      boolean unknownField = e.getString("problem").equals(UNKNOWN_FIELD);
-      // an "unknown field" report on a field that has its own, more precise error is schema noise
-      boolean shadowed = unknownField && found.stream().anyMatch(o -> o != e
-          && (o.getString("field").equals(field) || o.getString("field").startsWith(field + ".")));
-      if (!shadowed && !out.contains(e)) out.add(e);
+      errorsOf.merge(field, 1, Integer::sum);
+      for (int dot = field.lastIndexOf('.'); dot > 0; dot = field.lastIndexOf('.', dot - 1)) {
+        parents.add(field.substring(0, dot));
+      }
     }
+    Set<JsonObject> listed = new LinkedHashSet<>();
+    for (JsonObject e : found) {
+      if (listed.size() == MAX_REPORTED_ERRORS) break;
+      // an "unknown field" report on a field that has its own, more precise error is schema noise
+      String field = e.getString("field");
+      boolean shadowed = e.getString("problem").equals(UNKNOWN_FIELD)
+          && (errorsOf.get(field) > 1 || parents.contains(field));
+      if (!shadowed) listed.add(e);
+    }
+    listed.forEach(out::add);
   }
 
   private static final String UNKNOWN_FIELD = "is not a known field";

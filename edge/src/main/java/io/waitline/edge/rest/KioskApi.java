@@ -1,11 +1,11 @@
 package io.waitline.edge.rest;
 
 import io.waitline.edge.pipeline.Problems;
+import io.waitline.edge.wire.EntryJson;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.command.QueueCommands;
-import io.waitline.queue.event.EntryJson;
 import java.time.LocalDate;
 import java.util.UUID;
 

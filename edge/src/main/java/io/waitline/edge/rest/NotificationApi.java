@@ -93,13 +93,7 @@ public final class NotificationApi {
     }
     call.apply(hooks, params)
         .onSuccess(xml -> rc.response().putHeader("Content-Type", "text/xml").end(xml))
-        .onFailure(err -> {
-          if (err instanceof IllegalArgumentException) {
-            Problems.send(rc, 400, "bad-request", "Bad request", err.getMessage());
-          } else {
-            rc.fail(err);
-          }
-        });
+        .onFailure(rc::fail);
   }
 
   // --- patient

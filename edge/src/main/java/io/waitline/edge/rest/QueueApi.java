@@ -1,6 +1,7 @@
 package io.waitline.edge.rest;
 
 import io.waitline.edge.pipeline.Caller;
+import io.waitline.edge.wire.EntryJson;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.edge.pipeline.Problems;
@@ -21,8 +22,6 @@ import io.waitline.queue.TransferPolicy;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.QueueSnapshot;
-import io.waitline.queue.event.EntryJson;
-import io.waitline.queue.event.QueueEvent;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +104,7 @@ public final class QueueApi {
     int limit = (int) wholeNumber(rc, "limit", 100);
     String queueId = rc.pathParam("queueId");
     respond(rc, 200, commands.queue(queueId).compose(q -> commands.eventsAfter(queueId, after, limit))
-        .map(events -> new JsonArray(events.stream().map(QueueEvent::toJson).toList())));
+        .map(events -> new JsonArray(events.stream().map(EntryJson::event).toList())));
   }
 
   public void today(RoutingContext rc) {
@@ -152,7 +151,7 @@ public final class QueueApi {
   public void getEntry(RoutingContext rc) {
     UUID id = entryId(rc);
     respond(rc, 200, commands.entry(id).compose(this::withLink)
-        .compose(json -> commands.history(id).map(h -> json.put("history", new JsonArray(h)))));
+        .compose(json -> commands.history(id).map(h -> json.put("history", EntryJson.history(h)))));
   }
 
   /** Handler for an entry command that takes no body, e.g. recall or complete. */

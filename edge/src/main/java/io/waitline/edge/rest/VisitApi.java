@@ -8,7 +8,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.VisitView;
-import io.waitline.queue.event.EntryJson;
 
 /** The patient's own endpoints, reached by the unguessable token in their link. */
 public final class VisitApi {

@@ -4,12 +4,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Lineup;
+import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.command.VisitView;
-import io.waitline.queue.event.EntryJson;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
+import java.util.UUID;
 
 /**
  * The one home of what each audience may see of a queue: snapshots, events and a patient's own visit. Staff see
@@ -34,7 +36,7 @@ public final class PublicView {
   public static JsonObject snapshot(QueueSnapshot s, View view) {
     JsonArray entries = new JsonArray();
     for (Entry e : s.entries()) {
-      JsonObject json = entry(view, view == View.STAFF ? EntryJson.staff(e) : EntryJson.display(e));
+      JsonObject json = entry(view, e);
       if (json == null) continue;
       Lineup.Place place = s.lineup().placeOf(e.id());
       json.put("position", place == null ? null : place.position())
@@ -46,12 +48,11 @@ public final class PublicView {
 
   /** A queue event as a feed frame for {@code view}. */
   public static JsonObject event(QueueEvent e, View view) {
-    JsonObject p = e.payload();
-    JsonObject entry = p.getJsonObject("entry");
+    QueueEventPayload p = e.payload();
     return new JsonObject().put("type", "event").put("queueId", e.queueId()).put("seq", e.seq())
-        .put("event", e.type()).put("at", e.at().toString())
-        .put("entry", entry == null ? null : entry(view, entry.copy()))
-        .put("lineup", p.getJsonArray("lineup")).put("queue", p.getJsonObject("queue"));
+        .put("event", e.type().wire()).put("at", e.at().toString())
+        .put("entry", p.entry() == null ? null : entry(view, p.entry()))
+        .put("lineup", EntryJson.lineup(p.lineup())).put("queue", EntryJson.queue(p.queue()));
   }
 
   /** Only this patient's own facts: ticket, status, place, estimate, where to go. No names of anyone. */
@@ -74,24 +75,40 @@ public final class PublicView {
   }
 
   /**
-   * A patient's visit moved by an event of their queue that was not about them: the queue's name and pause state,
-   * and their place in the event's lineup ({@code place} null when the lineup does not list them).
+   * A patient's visit as an event of their queue leaves it: the queue's name and pause state, and their place in the
+   * event's lineup. Null when the visit must be read afresh instead: the event is about this patient's own entry
+   * ({@code entryId}), or it moves them into or out of the line.
    */
-  public static JsonObject visitMoved(JsonObject visit, long seq, JsonObject queue, JsonObject place) {
-    JsonObject moved = visit.copy().put("seq", seq);
-    if (queue != null) moved.put("queuePaused", queue.getBoolean("paused")).put("queueName", queue.getString("name"));
+  public static JsonObject visitAfter(JsonObject visit, QueueEvent e, String entryId) {
+    Entry entry = e.payload().entry();
+    if (entry != null && entryId.equals(entry.id().toString())) return null;
+    return visitAt(visit, e, entryId);
+  }
+
+  /**
+   * A patient's visit with the queue's name and pause state and their place as of event {@code e}, their own facts
+   * (ticket, status, desk) as they are in {@code visit}; null when the event's lineup lists them and the visit does
+   * not show them waiting, or the other way round.
+   */
+  public static JsonObject visitAt(JsonObject visit, QueueEvent e, String entryId) {
+    QueueEventPayload p = e.payload();
+    QueueEventPayload.Place place = p.placeOf(UUID.fromString(entryId));
+    if ((place != null) != (visit.getInteger("position") != null)) return null;
+    JsonObject moved = visit.copy().put("seq", e.seq());
+    ServiceQueue queue = p.queue();
+    if (queue != null) moved.put("queuePaused", queue.paused()).put("queueName", queue.name());
     if (place != null) {
-      int position = place.getInteger("position");
-      moved.put("position", position).put("peopleAhead", position - 1).put("estimate", place.getJsonObject("estimate"));
+      moved.put("position", place.position()).put("peopleAhead", place.position() - 1)
+          .put("estimate", EntryJson.estimate(place.estimate()));
     }
     return moved;
   }
 
-  /** An entry's JSON cut down for {@code view}; null when the view does not show it at all. */
-  private static JsonObject entry(View view, JsonObject entry) {
-    if (view == View.STAFF) return entry;
-    if (Status.EXPECTED.wire().equals(entry.getString("status"))) return null;
-    entry.remove("patient");
+  /** An entry's JSON as {@code view} may see it; null when the view does not show it at all. */
+  private static JsonObject entry(View view, Entry e) {
+    if (view == View.STAFF) return EntryJson.staff(e);
+    if (e.status() == Status.EXPECTED) return null;
+    JsonObject entry = EntryJson.display(e);
     if (view == View.DISPLAY_TICKETS) entry.remove("initials");
     return entry;
   }

@@ -1,15 +1,16 @@
 package io.waitline.notify.outbox;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.notify.IntentDraft;
 import io.waitline.notify.IntentPlanner;
-import io.waitline.notify.OutboxEvent;
 import io.waitline.notify.QueueRules;
 import io.waitline.notify.store.NotifyStore;
 import io.waitline.notify.store.QueueSettings;
+import io.waitline.queue.event.EventLog;
+import io.waitline.queue.event.LoggedEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class OutboxReader {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxReader.class);
 
   private final Pool pool;
+  private final EventLog log;
   private final NotifyStore store;
   private final QueueRules defaults;
   private final Clock clock;
@@ -43,8 +45,10 @@ public final class OutboxReader {
   private final Duration gapGrace;
   private final Map<Long, Instant> gapsSeen = new HashMap<>();
 
-  public OutboxReader(Pool pool, NotifyStore store, QueueRules defaults, Clock clock, int batch, Duration gapGrace) {
+  public OutboxReader(Pool pool, EventLog log, NotifyStore store, QueueRules defaults, Clock clock, int batch,
+      Duration gapGrace) {
     this.pool = pool;
+    this.log = log;
     this.store = store;
     this.defaults = defaults;
     this.clock = clock;
@@ -57,23 +61,24 @@ public final class OutboxReader {
     Instant now = clock.instant();
     return pool.withTransaction(c -> store.lockCheckpoint(c).compose(checkpoint -> {
       if (checkpoint == null) {
-        return store.createCheckpointAtEnd(c, now).compose(v -> store.checkpoint(c)).map(at -> {
+        return log.end(c).compose(end -> store.createCheckpoint(c, end, now))
+            .compose(v -> store.checkpoint(c)).map(at -> {
           LOG.info("Notifications start reading queue events after id {}", at);
           return 0;
         });
       }
-      return store.eventsAfter(c, checkpoint, batch)
+      return log.after(c, checkpoint, batch)
           .compose(events -> consumable(c, checkpoint, events))
           .compose(events -> events.isEmpty() ? Future.succeededFuture(0) : consume(c, events, now));
     }));
   }
 
   /** The events that can be consumed now: in id order, not past a gap that may still be filled. */
-  private Future<List<OutboxEvent>> consumable(SqlConnection c, long checkpoint, List<OutboxEvent> events) {
+  private Future<List<LoggedEvent>> consumable(SqlConnection c, long checkpoint, List<LoggedEvent> events) {
     gapsSeen.keySet().removeIf(id -> id <= checkpoint);
     int contiguous = 0;
     long expected = checkpoint + 1;
-    while (contiguous < events.size() && events.get(contiguous).id() == expected) {
+    while (contiguous < events.size() && events.get(contiguous).position() == expected) {
       contiguous++;
       expected++;
     }
@@ -82,7 +87,7 @@ public final class OutboxReader {
     Instant firstSeen = gapsSeen.computeIfAbsent(gap, g -> clock.instant());
     boolean old = Duration.between(firstSeen, clock.instant()).compareTo(gapGrace) >= 0;
     int upTo = contiguous;
-    return store.eventWritersInFlight(c).map(writers -> {
+    return log.writersInFlight(c).map(writers -> {
       if (!writers || old) {
         if (old && writers) LOG.warn("Queue event ids from {} missing for {}; reading on", gap, gapGrace);
         gapsSeen.clear();
@@ -92,26 +97,24 @@ public final class OutboxReader {
     });
   }
 
-  private Future<Integer> consume(SqlConnection c, List<OutboxEvent> events, Instant now) {
+  private Future<Integer> consume(SqlConnection c, List<LoggedEvent> events, Instant now) {
     Set<String> queueIds = new HashSet<>();
     Set<UUID> entryIds = new HashSet<>();
-    for (OutboxEvent e : events) {
-      queueIds.add(e.queueId());
-      for (Object o : e.payload().getJsonArray("lineup", new io.vertx.core.json.JsonArray())) {
-        entryIds.add(UUID.fromString(((JsonObject) o).getString("id")));
-      }
+    for (LoggedEvent e : events) {
+      queueIds.add(e.event().queueId());
+      for (QueueEventPayload.Place p : e.event().payload().lineup()) entryIds.add(p.entryId());
     }
     return store.queueSettings(c, queueIds).compose(settings -> store.baselines(c, entryIds).compose(stored -> {
       Map<UUID, Integer> baselines = new HashMap<>(stored);
       Map<UUID, Integer> changed = new HashMap<>();
       List<IntentDraft> drafts = new ArrayList<>();
-      for (OutboxEvent e : events) {
-        IntentPlanner.Plan plan = IntentPlanner.plan(e, rules(settings.get(e.queueId())), baselines);
+      for (LoggedEvent e : events) {
+        IntentPlanner.Plan plan = IntentPlanner.plan(e, rules(settings.get(e.event().queueId())), baselines);
         drafts.addAll(plan.intents());
         baselines.putAll(plan.baselines());
         changed.putAll(plan.baselines());
       }
-      long last = events.get(events.size() - 1).id();
+      long last = events.get(events.size() - 1).position();
       return store.insertIntents(c, drafts, now)
           .compose(n -> store.saveBaselines(c, changed, now)
               .compose(v -> store.advanceCheckpoint(c, last, now))

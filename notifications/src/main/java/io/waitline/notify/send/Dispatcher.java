@@ -18,12 +18,12 @@ import io.waitline.notify.channel.Recipient;
 import io.waitline.notify.store.AttemptRow;
 import io.waitline.notify.store.IntentRow;
 import io.waitline.notify.store.NotifyStore;
+import io.waitline.notify.store.Reach;
 import io.waitline.notify.store.SiteSettings;
 import io.waitline.queue.Entry;
-import io.waitline.queue.QueueException;
-import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
-import io.waitline.queue.store.QueueStore;
+import io.waitline.queue.read.QueueReadModel;
+import io.waitline.queue.read.VisitContact;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,14 +49,14 @@ public final class Dispatcher {
 
   private final Pool pool;
   private final NotifyStore store;
-  private final QueueStore queues;
+  private final QueueReadModel queues;
   private final Map<Channel, GuardedChannel> channels;
   private final Templates templates;
   private final DispatchSettings settings;
   private final Clock clock;
   private final String worker;
 
-  public Dispatcher(Pool pool, NotifyStore store, QueueStore queues, Map<Channel, GuardedChannel> channels,
+  public Dispatcher(Pool pool, NotifyStore store, QueueReadModel queues, Map<Channel, GuardedChannel> channels,
       Templates templates, DispatchSettings settings, Clock clock, String worker) {
     this.pool = pool;
     this.store = store;
@@ -179,51 +179,46 @@ public final class Dispatcher {
 
   // --- who, where, and whether at all
 
-  private record Context(Entry entry, Site site, SiteSettings siteSettings, ServiceQueue queue, Preferences prefs,
+  private record Context(Entry entry, Site site, SiteSettings siteSettings, String queueName, Preferences prefs,
       Recipient recipient, Set<Channel> reachable, String language, String link) {}
 
+  /** Two reads: queue-core's facts about the visit, then what this module stores about reaching the person. */
   private Future<Context> context(IntentRow row) {
-    Future<Entry> entry = queues.entry(pool, row.entryId())
-        .recover(err -> err instanceof QueueException.NotFound ? Future.succeededFuture(null)
-            : Future.failedFuture(err));
-    return entry.compose(e -> queues.site(pool, row.siteId()).compose(site ->
-        store.siteSettings(pool, site.id()).compose(siteSettings -> queues.queue(pool, row.queueId())
-            .compose(queue -> {
-              if (e == null) return Future.succeededFuture(new Context(null, site, siteSettings, queue,
-                  Preferences.DEFAULT, null, Set.of(), site.language(), null));
-              return row.kind().audience() == Kind.Audience.STAFF
-                  ? Future.succeededFuture(staffContext(e, site, siteSettings, queue))
-                  : patientContext(e, site, siteSettings, queue);
-            }))));
+    return queues.visitContact(pool, row.entryId()).compose(visit -> {
+      if (visit == null) {
+        return Future.succeededFuture(new Context(null, null, null, null, Preferences.DEFAULT, null, Set.of(), null,
+            null));
+      }
+      boolean staff = row.kind().audience() == Kind.Audience.STAFF;
+      String phone = staff ? null : PhoneNumbers.e164(visit.entry().patient().phone(), settings.countryCode());
+      return store.reach(pool, visit.site().id(), staff ? null : visit.visitToken(), phone)
+          .map(reach -> staff ? staffContext(visit, reach.siteSettings()) : patientContext(visit, reach, phone));
+    });
   }
 
-  private Context staffContext(Entry e, Site site, SiteSettings ss, ServiceQueue queue) {
+  private Context staffContext(VisitContact v, SiteSettings ss) {
     String email = ss != null && ss.staffEmail() != null ? ss.staffEmail() : settings.staffEmail();
     String phone = ss == null ? null : PhoneNumbers.e164(ss.staffPhone(), settings.countryCode());
     Set<Channel> reachable = EnumSet.noneOf(Channel.class);
     if (email != null) reachable.add(Channel.EMAIL);
     if (phone != null) reachable.add(Channel.SMS);
-    return new Context(e, site, ss, queue, Preferences.DEFAULT, new Recipient(phone, email, List.of(), List.of()),
-        reachable, site.language(), null);
+    return new Context(v.entry(), v.site(), ss, v.queueName(), Preferences.DEFAULT,
+        new Recipient(phone, email, List.of(), List.of()), reachable, v.site().language(), null);
   }
 
-  private Future<Context> patientContext(Entry e, Site site, SiteSettings ss, ServiceQueue queue) {
-    String phone = PhoneNumbers.e164(e.patient().phone(), settings.countryCode());
-    return queues.visitToken(pool, e.id()).compose(token -> store.preferences(pool, token).compose(prefs ->
-        (phone == null ? Future.succeededFuture(true) : store.smsOptedOut(pool, phone)).compose(optedOut ->
-            store.pushTokens(pool, token).compose(pushTokens -> store.webPush(pool, token).map(webPush -> {
-              String email = e.patient().email() == null || e.patient().email().isBlank() ? null
-                  : e.patient().email().trim();
-              Recipient r = new Recipient(optedOut ? null : phone, email, pushTokens, webPush);
-              Set<Channel> reachable = EnumSet.noneOf(Channel.class);
-              if (r.phone() != null) reachable.add(Channel.SMS);
-              if (r.email() != null) reachable.add(Channel.EMAIL);
-              if (!r.pushTokens().isEmpty()) reachable.add(Channel.PUSH);
-              if (!r.webPush().isEmpty()) reachable.add(Channel.WEB_PUSH);
-              String language = prefs.language() != null ? prefs.language() : site.language();
-              return new Context(e, site, ss, queue, prefs, r, reachable, language,
-                  settings.publicUrl() + "/visit/" + token);
-            })))));
+  private Context patientContext(VisitContact v, Reach reach, String phone) {
+    Entry e = v.entry();
+    String email = e.patient().email() == null || e.patient().email().isBlank() ? null : e.patient().email().trim();
+    Recipient r = new Recipient(reach.smsOptedOut() ? null : phone, email, reach.pushTokens(), reach.webPush());
+    Set<Channel> reachable = EnumSet.noneOf(Channel.class);
+    if (r.phone() != null) reachable.add(Channel.SMS);
+    if (r.email() != null) reachable.add(Channel.EMAIL);
+    if (!r.pushTokens().isEmpty()) reachable.add(Channel.PUSH);
+    if (!r.webPush().isEmpty()) reachable.add(Channel.WEB_PUSH);
+    Preferences prefs = reach.preferences();
+    String language = prefs.language() != null ? prefs.language() : v.site().language();
+    return new Context(e, v.site(), reach.siteSettings(), v.queueName(), prefs, r, reachable, language,
+        settings.publicUrl() + "/visit/" + v.visitToken());
   }
 
   private Future<Void> deliver(IntentRow row, Context ctx, Set<Channel> excluded, Channel resend) {
@@ -256,7 +251,7 @@ public final class Dispatcher {
           "every channel that could reach this person refused the message", null));
     }
     Message message = templates.render(row.kind(), ctx.language(), ctx.site().name(),
-        row.params().copy().put("ticket", row.ticket()).put("queue", ctx.queue().name()), ctx.link());
+        row.params().copy().put("ticket", row.ticket()).put("queue", ctx.queueName()), ctx.link());
     Outgoing out = new Outgoing(row.id(), row.kind(), row.urgent(), message, ctx.recipient());
     return tryChain(row, ctx, out, chain, 0, excluded, new ArrayList<>(), only != null);
   }

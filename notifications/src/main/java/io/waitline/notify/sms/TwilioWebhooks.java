@@ -5,6 +5,7 @@ import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.TwiMLException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.waitline.notify.NotificationException;
 import io.waitline.notify.PhoneNumbers;
 import io.waitline.notify.SmsKeyword;
 import io.waitline.notify.Templates;
@@ -59,7 +60,7 @@ public final class TwilioWebhooks {
     String sid = params.get("MessageSid");
     String status = params.getOrDefault("MessageStatus", params.get("SmsStatus"));
     if (sid == null || status == null) {
-      return Future.failedFuture(new IllegalArgumentException("MessageSid and MessageStatus are required."));
+      return Future.failedFuture(new NotificationException.MalformedCallback("MessageSid and MessageStatus are required."));
     }
     UUID intentId = parseUuid(intent);
     String error = params.get("ErrorCode");

@@ -1,6 +1,7 @@
 package io.waitline.notify.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -9,7 +10,6 @@ import io.vertx.sqlclient.Tuple;
 import io.waitline.notify.Channel;
 import io.waitline.notify.IntentDraft;
 import io.waitline.notify.Kind;
-import io.waitline.notify.OutboxEvent;
 import io.waitline.notify.Preferences;
 import io.waitline.notify.QuietHours;
 import io.waitline.notify.channel.Recipient.WebPushSubscription;
@@ -34,6 +34,8 @@ public final class NotifyStore {
   private static final String INTENT_COLUMNS = "i.id, i.dedupe_key, i.kind, i.event_id, i.entry_id, i.site_id,"
       + " i.queue_id, i.ticket, i.urgent, i.params, i.state, i.channel, i.provider_ref, i.excluded, i.rounds,"
       + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at";
+  private static final String ATTEMPT_SELECT = "SELECT id, intent_id, channel, worker, started_at, finished_at, outcome,"
+      + " recipient, fingerprint, provider_ref, detail FROM notify_attempt WHERE intent_id = $1";
 
   // --- the outbox
 
@@ -44,11 +46,11 @@ public final class NotifyStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
-  /** Starts reading the outbox at its current end (earlier events are history), unless another node just did. */
-  public Future<Void> createCheckpointAtEnd(SqlClient c, Instant now) {
-    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_event_id, updated_at)"
-            + " SELECT $1, COALESCE(max(id), 0), $2 FROM queue_event ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(OUTBOX, odt(now))).mapEmpty();
+  /** Starts reading the outbox after {@code position} (earlier events are history), unless another node just did. */
+  public Future<Void> createCheckpoint(SqlClient c, long position, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_event_id, updated_at) VALUES ($1, $2, $3)"
+            + " ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(OUTBOX, position, odt(now))).mapEmpty();
   }
 
   public Future<Void> advanceCheckpoint(SqlClient c, long lastEventId, Instant now) {
@@ -59,26 +61,6 @@ public final class NotifyStore {
   public Future<Long> checkpoint(SqlClient c) {
     return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1").execute(Tuple.of(OUTBOX))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
-  }
-
-  /** Queue events after {@code afterId} in id order, with their site. */
-  public Future<List<OutboxEvent>> eventsAfter(SqlClient c, long afterId, int limit) {
-    return c.preparedQuery("SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
-            + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id WHERE ev.id > $1 ORDER BY ev.id LIMIT $2")
-        .execute(Tuple.of(afterId, limit))
-        .map(rows -> map(rows, r -> new OutboxEvent(r.getLong("id"), r.getString("queue_id"), r.getString("site_id"),
-            r.getLong("seq"), r.getString("type"), (JsonObject) r.getValue("payload"),
-            instant(r.getOffsetDateTime("at")))));
-  }
-
-  /**
-   * Whether another transaction holds a write lock on the event log right now. An id missing from the log is a
-   * transaction still in flight only while someone does; with no writer it was rolled back and will never appear.
-   */
-  public Future<Boolean> eventWritersInFlight(SqlClient c) {
-    return c.query("SELECT count(*) FROM pg_locks WHERE locktype = 'relation'"
-            + " AND relation = 'queue_event'::regclass AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()")
-        .execute().map(rows -> rows.iterator().next().getLong(0) > 0);
   }
 
   // --- planning state
@@ -263,28 +245,22 @@ public final class NotifyStore {
 
   /** The latest attempt of an intent, or null if it was never tried. */
   public Future<AttemptRow> lastAttempt(SqlClient c, UUID intentId) {
-    return c.preparedQuery("SELECT id, intent_id, channel, worker, started_at, outcome, recipient, fingerprint,"
-            + " provider_ref FROM notify_attempt WHERE intent_id = $1 ORDER BY id DESC LIMIT 1")
+    return c.preparedQuery(ATTEMPT_SELECT + " ORDER BY id DESC LIMIT 1")
         .execute(Tuple.of(intentId))
-        .map(rows -> {
-          if (rows.size() == 0) return null;
-          Row r = rows.iterator().next();
-          return new AttemptRow(r.getLong("id"), r.getUUID("intent_id"), Channel.fromWire(r.getString("channel")),
-              r.getString("worker"), instant(r.getOffsetDateTime("started_at")), r.getString("outcome"),
-              r.getString("recipient"), r.getString("fingerprint"), r.getString("provider_ref"));
-        });
+        .map(rows -> rows.size() == 0 ? null : attempt(rows.iterator().next()));
   }
 
-  public Future<List<JsonObject>> attempts(SqlClient c, UUID intentId) {
-    return c.preparedQuery("SELECT channel, worker, started_at, finished_at, outcome, provider_ref, detail"
-            + " FROM notify_attempt WHERE intent_id = $1 ORDER BY id")
-        .execute(Tuple.of(intentId))
-        .map(rows -> map(rows, r -> new JsonObject()
-            .put("channel", r.getString("channel"))
-            .put("startedAt", str(r.getOffsetDateTime("started_at")))
-            .put("finishedAt", str(r.getOffsetDateTime("finished_at")))
-            .put("outcome", r.getString("outcome"))
-            .put("detail", r.getString("detail"))));
+  /** Every attempt of an intent, oldest first. */
+  public Future<List<AttemptRow>> attempts(SqlClient c, UUID intentId) {
+    return c.preparedQuery(ATTEMPT_SELECT + " ORDER BY id").execute(Tuple.of(intentId))
+        .map(rows -> map(rows, NotifyStore::attempt));
+  }
+
+  private static AttemptRow attempt(Row r) {
+    return new AttemptRow(r.getLong("id"), r.getUUID("intent_id"), Channel.fromWire(r.getString("channel")),
+        r.getString("worker"), instant(r.getOffsetDateTime("started_at")), instant(r.getOffsetDateTime("finished_at")),
+        r.getString("outcome"), r.getString("recipient"), r.getString("fingerprint"), r.getString("provider_ref"),
+        r.getString("detail"));
   }
 
   // --- provider delivery reports
@@ -337,12 +313,43 @@ public final class NotifyStore {
   public Future<Preferences> preferences(SqlClient c, String visitToken) {
     return c.preparedQuery("SELECT channels, language, opted_out FROM notify_preference WHERE visit_token = $1")
         .execute(Tuple.of(visitToken))
+        .map(rows -> rows.size() == 0 ? Preferences.DEFAULT : preferences(rows.iterator().next()));
+  }
+
+  /** A preference row's choices; a row of nulls (no preference stored) is the default. */
+  private static Preferences preferences(Row r) {
+    if (r.getBoolean("opted_out") == null) return Preferences.DEFAULT;
+    String[] ch = r.getArrayOfStrings("channels");
+    List<Channel> channels = ch == null ? List.of() : Arrays.stream(ch).map(Channel::fromWire).toList();
+    return new Preferences(channels, r.getString("language"), r.getBoolean("opted_out"));
+  }
+
+  /**
+   * Everything this module knows about reaching one person, in one statement: the site's settings, the visit's
+   * preferences, whether the phone opted out of SMS, its app devices and browser subscriptions. {@code visitToken}
+   * and {@code phone} may be null (staff alerts, no phone).
+   */
+  public Future<Reach> reach(SqlClient c, String siteId, String visitToken, String phone) {
+    return c.preparedQuery("SELECT ss.site_id AS settings_of, ss.quiet_start, ss.quiet_end, ss.staff_email,"
+            + " ss.staff_phone, p.channels, p.language, p.opted_out,"
+            + " EXISTS (SELECT 1 FROM notify_sms_optout WHERE phone = $3) AS sms_opted_out,"
+            + " ARRAY(SELECT token FROM notify_push_token WHERE visit_token = $2 ORDER BY created_at, token) AS push,"
+            + " (SELECT json_agg(json_build_object('endpoint', endpoint, 'p256dh', p256dh, 'auth', auth)"
+            + "   ORDER BY created_at, endpoint) FROM notify_web_push WHERE visit_token = $2) AS web_push"
+            + " FROM (SELECT 1) one LEFT JOIN notify_site_settings ss ON ss.site_id = $1"
+            + " LEFT JOIN notify_preference p ON p.visit_token = $2")
+        .execute(Tuple.of(siteId, visitToken, phone))
         .map(rows -> {
-          if (rows.size() == 0) return Preferences.DEFAULT;
           Row r = rows.iterator().next();
-          String[] ch = r.getArrayOfStrings("channels");
-          List<Channel> channels = ch == null ? List.of() : Arrays.stream(ch).map(Channel::fromWire).toList();
-          return new Preferences(channels, r.getString("language"), r.getBoolean("opted_out"));
+          List<WebPushSubscription> webPush = new ArrayList<>();
+          if (r.getValue("web_push") instanceof JsonArray subs) {
+            for (Object o : subs) {
+              JsonObject s = (JsonObject) o;
+              webPush.add(new WebPushSubscription(s.getString("endpoint"), s.getString("p256dh"), s.getString("auth")));
+            }
+          }
+          return new Reach(r.getString("settings_of") == null ? null : siteSettings(r), preferences(r),
+              r.getBoolean("sms_opted_out"), List.of(r.getArrayOfStrings("push")), List.copyOf(webPush));
         });
   }
 
@@ -411,14 +418,14 @@ public final class NotifyStore {
     return c.preparedQuery("SELECT quiet_start, quiet_end, staff_email, staff_phone FROM notify_site_settings"
             + " WHERE site_id = $1")
         .execute(Tuple.of(siteId))
-        .map(rows -> {
-          if (rows.size() == 0) return null;
-          Row r = rows.iterator().next();
-          LocalTime start = r.getLocalTime("quiet_start");
-          LocalTime end = r.getLocalTime("quiet_end");
-          return new SiteSettings(start == null || end == null ? null : new QuietHours(start, end),
-              r.getString("staff_email"), r.getString("staff_phone"));
-        });
+        .map(rows -> rows.size() == 0 ? null : siteSettings(rows.iterator().next()));
+  }
+
+  private static SiteSettings siteSettings(Row r) {
+    LocalTime start = r.getLocalTime("quiet_start");
+    LocalTime end = r.getLocalTime("quiet_end");
+    return new SiteSettings(start == null || end == null ? null : new QuietHours(start, end),
+        r.getString("staff_email"), r.getString("staff_phone"));
   }
 
   public Future<Void> saveSiteSettings(SqlClient c, String siteId, SiteSettings s, Instant now) {
@@ -453,9 +460,5 @@ public final class NotifyStore {
 
   static Instant instant(OffsetDateTime t) {
     return t == null ? null : t.toInstant();
-  }
-
-  private static String str(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
   }
 }

@@ -96,6 +96,11 @@ public final class NotifyWorld implements AutoCloseable {
 
   /** A builder with this world's clock and short timings suited to tests. */
   public Notifications.Builder notifications(NotificationsConfig config) {
+    return notifications(config, pool);
+  }
+
+  /** The same, on {@code pool} (e.g. one that counts statements). */
+  public Notifications.Builder notifications(NotificationsConfig config, Pool pool) {
     return Notifications.builder(vertx, pool, config)
         .clock(clock)
         .timings(Duration.ofSeconds(8), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1),

@@ -1,11 +1,11 @@
 package io.waitline.queue.command;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.queue.Entry;
+import io.waitline.queue.HistoryStep;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -16,9 +16,9 @@ import io.waitline.queue.Site;
 import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
 import io.waitline.queue.WaitEstimator;
-import io.waitline.queue.event.EntryJson;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import java.security.SecureRandom;
@@ -400,10 +400,12 @@ public final class QueueCommands {
             .compose(site -> {
               Instant now = clock.instant();
               if (!row.day().equals(LocalDate.ofInstant(now, site.zone()))) {
-                throw new QueueException.Gone("This link was for " + row.day() + " and has expired.");
+                throw new QueueException.Gone(QueueException.Gone.Reason.LINK_EXPIRED,
+                    "This link was for " + row.day() + " and has expired.");
               }
               if (row.entry().status().isEnded()) {
-                throw new QueueException.Gone("This visit has ended. Thank you for coming.");
+                throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
+                    "This visit has ended. Thank you for coming.");
               }
               return snapshot(c, q.id(), now).map(s ->
                   new VisitView(site, s.queue(), row.entry(), s.lineup().placeOf(row.entry().id())));
@@ -414,7 +416,7 @@ public final class QueueCommands {
     return store.entry(pool, id);
   }
 
-  public Future<List<JsonObject>> history(UUID id) {
+  public Future<List<HistoryStep>> history(UUID id) {
     return store.entry(pool, id).compose(e -> store.history(pool, id));
   }
 
@@ -624,11 +626,8 @@ public final class QueueCommands {
     Future<Void> emit(String queueId, EventType type, Entry entry) {
       return store.lockQueue(c, queueId).compose(q -> lineup(q).compose(lineup -> {
         long seq = q.version() + 1;
-        JsonObject payload = new JsonObject()
-            .put("entry", entry == null ? null : EntryJson.staff(entry))
-            .put("lineup", EntryJson.lineup(lineup))
-            .put("queue", EntryJson.queue(q).put("seq", seq));
-        QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type.wire(), payload, now);
+        QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type, QueueEventPayload.after(entry, lineup, q, seq),
+            now);
         events.add(event);
         return store.appendEvent(c, event);
       }));

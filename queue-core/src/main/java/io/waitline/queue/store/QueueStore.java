@@ -7,6 +7,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
+import io.waitline.queue.HistoryStep;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -15,7 +16,12 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.event.EventPayloadCodec;
+import io.waitline.queue.event.EventType;
+import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.read.VisitContact;
+import io.waitline.queue.read.WaitingEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,7 +39,7 @@ public final class QueueStore {
       + " e.place_at, e.status, e.status_since, e.called_to, e.running_late, e.transferred_from";
   private static final String QUEUE_COLUMNS = "q.id, q.site_id, q.name, q.ticket_prefix, q.grace_minutes,"
       + " q.max_wait_minutes, q.transfer_policy, q.default_service_seconds, q.paused, q.staff_on_duty, q.version";
-  private static final String EVENT_SELECT = "SELECT ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
+  private static final String EVENT_SELECT = "SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
       + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   /** Statuses shown on a live queue: not yet ended, and no-shows so the desk can requeue them today. */
   private static final String ACTIVE = "('expected','waiting','called','in_service','no_show')";
@@ -292,39 +298,36 @@ public final class QueueStore {
   /** A recorded status change; {@code from} is null for the entry's creation. */
   public record Transition(long id, Status from, Status to, String fromCalledTo, String reason) {}
 
-  public Future<List<JsonObject>> history(SqlClient c, UUID entryId) {
+  public Future<List<HistoryStep>> history(SqlClient c, UUID entryId) {
     return c.preparedQuery("SELECT from_status, to_status, to_called_to, at, actor, reason FROM entry_transition"
             + " WHERE entry_id = $1 ORDER BY id")
         .execute(Tuple.of(entryId))
-        .map(rows -> map(rows, r -> new JsonObject()
-            .put("from", r.getString("from_status"))
-            .put("to", r.getString("to_status"))
-            .put("calledTo", r.getString("to_called_to"))
-            .put("at", instant(r.getOffsetDateTime("at")).toString())
-            .put("actor", r.getString("actor"))
-            .put("reason", r.getString("reason"))));
+        .map(rows -> map(rows, r -> {
+          String from = r.getString("from_status");
+          return new HistoryStep(from == null ? null : Status.fromWire(from), Status.fromWire(r.getString("to_status")),
+              r.getString("to_called_to"), instant(r.getOffsetDateTime("at")), r.getString("actor"),
+              r.getString("reason"));
+        }));
   }
 
   // --- events
 
   public Future<Void> appendEvent(SqlClient c, QueueEvent e) {
     return c.preparedQuery("INSERT INTO queue_event (queue_id, seq, type, payload, at) VALUES ($1,$2,$3,$4,$5)")
-        .execute(Tuple.of(e.queueId(), e.seq(), e.type(), e.payload(), odt(e.at())))
+        .execute(Tuple.of(e.queueId(), e.seq(), e.type().wire(), EventPayloadCodec.encode(e.payload()), odt(e.at())))
         .compose(v -> c.preparedQuery("UPDATE service_queue SET version = $2 WHERE id = $1")
             .execute(Tuple.of(e.queueId(), e.seq())))
         .mapEmpty();
   }
 
-  /** The waiting order (entry ids) announced by the queue's latest event that carried a lineup; empty if none. */
+  /** The waiting order (entry ids) announced by the queue's latest event; empty if none. */
   public Future<List<String>> lastAnnouncedOrder(SqlClient c, String queueId) {
-    return c.preparedQuery("SELECT payload->'lineup' AS lineup FROM queue_event WHERE queue_id = $1"
-            + " ORDER BY seq DESC LIMIT 1")
+    return c.preparedQuery("SELECT payload FROM queue_event WHERE queue_id = $1 ORDER BY seq DESC LIMIT 1")
         .execute(Tuple.of(queueId))
         .map(rows -> {
           if (rows.size() == 0) return List.<String>of();
-          Object lineup = rows.iterator().next().getValue("lineup");
-          if (!(lineup instanceof io.vertx.core.json.JsonArray arr)) return List.<String>of();
-          return arr.stream().map(o -> ((JsonObject) o).getString("id")).toList();
+          return EventPayloadCodec.decode((JsonObject) rows.iterator().next().getValue("payload")).lineup().stream()
+              .map(p -> p.entryId().toString()).toList();
         });
   }
 
@@ -349,8 +352,57 @@ public final class QueueStore {
   }
 
   private static QueueEvent event(Row r) {
-    return new QueueEvent(r.getString("queue_id"), r.getString("site_id"), r.getLong("seq"), r.getString("type"),
-        (JsonObject) r.getValue("payload"), instant(r.getOffsetDateTime("at")));
+    return new QueueEvent(r.getString("queue_id"), r.getString("site_id"), r.getLong("seq"),
+        EventType.fromWire(r.getString("type")), EventPayloadCodec.decode((JsonObject) r.getValue("payload")),
+        instant(r.getOffsetDateTime("at")));
+  }
+
+  // --- what other modules read, through io.waitline.queue.event.EventLog and io.waitline.queue.read.QueueReadModel
+
+  /** Events of every queue after a position of the whole log ({@code queue_event.id}), in position order. */
+  public Future<List<LoggedEvent>> eventsAfterPosition(SqlClient c, long position, int limit) {
+    return c.preparedQuery(EVENT_SELECT + " WHERE ev.id > $1 ORDER BY ev.id LIMIT $2")
+        .execute(Tuple.of(position, limit))
+        .map(rows -> map(rows, r -> new LoggedEvent(r.getLong("id"), event(r))));
+  }
+
+  /** The position of the last event written (committed or not), 0 for an empty log. */
+  public Future<Long> lastEventPosition(SqlClient c) {
+    return c.query("SELECT COALESCE(max(id), 0) FROM queue_event").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Whether another transaction holds a write lock on the event log right now. */
+  public Future<Boolean> eventWritersInFlight(SqlClient c) {
+    return c.query("SELECT count(*) FROM pg_locks WHERE locktype = 'relation'"
+            + " AND relation = 'queue_event'::regclass AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()")
+        .execute().map(rows -> rows.iterator().next().getLong(0) > 0);
+  }
+
+  /** An entry with its patient link, queue name and site, in one read; null when there is no such entry. */
+  public Future<VisitContact> visitContact(SqlClient c, UUID entryId) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.visit_token, q.name AS queue_name, s.id AS site_id,"
+            + " s.name AS site_name, s.time_zone, s.language, s.display_mode FROM entry e"
+            + " JOIN service_queue q ON q.id = e.queue_id JOIN site s ON s.id = q.site_id WHERE e.id = $1")
+        .execute(Tuple.of(entryId))
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          Site site = new Site(r.getString("site_id"), r.getString("site_name"), ZoneId.of(r.getString("time_zone")),
+              r.getString("language"), r.getString("display_mode"));
+          return new VisitContact(entry(r), r.getString("visit_token"), r.getString("queue_name"), site);
+        });
+  }
+
+  /** Every waiting entry of its site's local day at {@code now}, with its queue's site and maximum wait. */
+  public Future<List<WaitingEntry>> waitingToday(SqlClient c, Instant now) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", q.site_id, q.max_wait_minutes FROM entry e"
+            + " JOIN service_queue q ON q.id = e.queue_id JOIN site s ON s.id = q.site_id"
+            + " WHERE e.status = 'waiting' AND e.ticket_day = ($1::timestamptz AT TIME ZONE s.time_zone)::date"
+            + " ORDER BY e.queue_id, e.place_at, e.id")
+        .execute(Tuple.of(odt(now)))
+        .map(rows -> map(rows, r -> new WaitingEntry(entry(r), r.getString("site_id"),
+            Duration.ofMinutes(r.getInteger("max_wait_minutes")))));
   }
 
   // --- helpers

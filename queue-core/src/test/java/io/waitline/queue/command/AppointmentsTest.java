@@ -53,7 +53,7 @@ class AppointmentsTest {
     assertThat(arrived.status()).isEqualTo(Status.WAITING);
     assertThat(arrived.placeAt()).isEqualTo(world.clock.instant());
     assertThat(arrived.appointmentAt()).isEqualTo(appointment);
-    assertThat(world.events(q)).extracting(QueueEvent::type).containsExactly("expected", "checked_in", "checked_in");
+    assertThat(world.events(q)).extracting(ev -> ev.type().wire()).containsExactly("expected", "checked_in", "checked_in");
     assertThat(world.line(q)).containsExactly("A-001", "A-002");
   }
 

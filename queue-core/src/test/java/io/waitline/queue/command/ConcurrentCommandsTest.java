@@ -7,6 +7,7 @@ import io.waitline.queue.Entry;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -167,7 +168,7 @@ class ConcurrentCommandsTest {
     List<QueueEvent> published = world.published(q);
     assertThat(published).extracting(QueueEvent::seq).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(stored.stream().map(QueueEvent::seq).toList());
-    Map<Long, String> storedTypes = stored.stream().collect(Collectors.toMap(QueueEvent::seq, QueueEvent::type));
+    Map<Long, EventType> storedTypes = stored.stream().collect(Collectors.toMap(QueueEvent::seq, QueueEvent::type));
     assertThat(published).allSatisfy(ev -> assertThat(ev.type()).isEqualTo(storedTypes.get(ev.seq())));
   }
 

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Status;
+import io.waitline.queue.event.EventLog;
+import io.waitline.queue.event.EventPayloadCodec;
+import io.waitline.queue.event.EventType;
+import io.waitline.queue.event.LegacyPayloads;
+import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.store.QueueStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -46,26 +54,26 @@ class EventLogTest {
     QueueCommands c = world.commands;
     Entry[] e = new Entry[3];
 
-    oneEvent(q, "checked_in", () -> e[0] = world.checkIn(q, "Ann"));
-    oneEvent(q, "checked_in", () -> e[1] = world.checkIn(q, "Bob"));
-    oneEvent(q, "checked_in", () -> e[2] = world.checkIn(q, "Cid"));
-    oneEvent(q, "called", () -> world.get(c.callNext(q.id(), "Room 1", "desk")));
-    oneEvent(q, "recalled", () -> world.get(c.recall(e[0].id(), "desk")));
-    oneEvent(q, "service_started", () -> world.get(c.startService(e[0].id(), "doc")));
-    oneEvent(q, "completed", () -> world.get(c.complete(e[0].id(), "doc")));
-    oneEvent(q, "undone", () -> world.get(c.undo(e[0].id(), "doc")));
-    oneEvent(q, "completed", () -> world.get(c.complete(e[0].id(), "doc")));
-    oneEvent(q, "called", () -> world.get(c.callNext(q.id(), "Room 2", "desk")));
-    oneEvent(q, "no_show", () -> world.get(c.noShow(e[1].id(), "desk")));
-    oneEvent(q, "requeued", () -> world.get(c.requeue(e[1].id(), "desk")));
-    oneEvent(q, "running_late", () -> world.get(c.runningLate(e[2].id(), "patient")));
-    oneEvent(q, "left", () -> world.get(c.leave(e[2].id(), "patient")));
-    oneEvent(q, "cancelled", () -> world.get(c.cancel(e[1].id(), "desk")));
-    oneEvent(q, "paused", () -> world.get(c.pause(q.id(), true, "manager")));
-    oneEvent(q, "resumed", () -> world.get(c.pause(q.id(), false, "manager")));
-    oneEvent(q, "staff_changed", () -> world.get(c.setStaffOnDuty(q.id(), 3, "manager")));
+    oneEvent(q, EventType.CHECKED_IN, () -> e[0] = world.checkIn(q, "Ann"));
+    oneEvent(q, EventType.CHECKED_IN, () -> e[1] = world.checkIn(q, "Bob"));
+    oneEvent(q, EventType.CHECKED_IN, () -> e[2] = world.checkIn(q, "Cid"));
+    oneEvent(q, EventType.CALLED, () -> world.get(c.callNext(q.id(), "Room 1", "desk")));
+    oneEvent(q, EventType.RECALLED, () -> world.get(c.recall(e[0].id(), "desk")));
+    oneEvent(q, EventType.SERVICE_STARTED, () -> world.get(c.startService(e[0].id(), "doc")));
+    oneEvent(q, EventType.COMPLETED, () -> world.get(c.complete(e[0].id(), "doc")));
+    oneEvent(q, EventType.UNDONE, () -> world.get(c.undo(e[0].id(), "doc")));
+    oneEvent(q, EventType.COMPLETED, () -> world.get(c.complete(e[0].id(), "doc")));
+    oneEvent(q, EventType.CALLED, () -> world.get(c.callNext(q.id(), "Room 2", "desk")));
+    oneEvent(q, EventType.NO_SHOW, () -> world.get(c.noShow(e[1].id(), "desk")));
+    oneEvent(q, EventType.REQUEUED, () -> world.get(c.requeue(e[1].id(), "desk")));
+    oneEvent(q, EventType.RUNNING_LATE, () -> world.get(c.runningLate(e[2].id(), "patient")));
+    oneEvent(q, EventType.LEFT, () -> world.get(c.leave(e[2].id(), "patient")));
+    oneEvent(q, EventType.CANCELLED, () -> world.get(c.cancel(e[1].id(), "desk")));
+    oneEvent(q, EventType.PAUSED, () -> world.get(c.pause(q.id(), true, "manager")));
+    oneEvent(q, EventType.RESUMED, () -> world.get(c.pause(q.id(), false, "manager")));
+    oneEvent(q, EventType.STAFF_CHANGED, () -> world.get(c.setStaffOnDuty(q.id(), 3, "manager")));
     Entry expected = world.expect(q, "Eve", world.clock.instant().plus(Duration.ofHours(1)), "appt-ev");
-    oneEvent(q, "checked_in", () -> world.get(c.arrive(expected.id(), "kiosk")));
+    oneEvent(q, EventType.CHECKED_IN, () -> world.get(c.arrive(expected.id(), "kiosk")));
 
     List<QueueEvent> all = world.events(q);
     assertThat(all).extracting(QueueEvent::seq).containsExactlyElementsOf(
@@ -83,11 +91,11 @@ class EventLogTest {
     world.get(world.commands.transfer(e.id(), to.id(), null, "desk"));
 
     assertThat(world.events(from)).extracting(QueueEvent::seq, QueueEvent::type)
-        .containsExactly(tuple(1L, "checked_in"),
-            tuple(2L, "transferred_out"));
+        .containsExactly(tuple(1L, EventType.CHECKED_IN),
+            tuple(2L, EventType.TRANSFERRED_OUT));
     assertThat(world.events(to)).extracting(QueueEvent::seq, QueueEvent::type)
-        .containsExactly(tuple(1L, "checked_in"),
-            tuple(2L, "transferred_in"));
+        .containsExactly(tuple(1L, EventType.CHECKED_IN),
+            tuple(2L, EventType.TRANSFERRED_IN));
     assertThat(world.published(from)).containsExactlyElementsOf(world.events(from));
     assertThat(world.published(to)).containsExactlyElementsOf(world.events(to));
   }
@@ -193,34 +201,67 @@ class EventLogTest {
     Entry called = world.get(world.commands.callNext(q.id(), "Room 4", "desk"));
 
     QueueEvent event = world.events(q).get(2);
-    JsonObject payload = event.payload();
+    QueueEventPayload payload = event.payload();
 
-    assertThat(event.type()).isEqualTo("called");
+    assertThat(event.type()).isEqualTo(EventType.CALLED);
     assertThat(event.at()).isEqualTo(world.clock.instant());
-    assertThat(payload.getJsonObject("entry").getString("id")).isEqualTo(called.id().toString());
-    assertThat(payload.getJsonObject("entry").getString("status")).isEqualTo("called");
-    assertThat(payload.getJsonObject("entry").getString("calledTo")).isEqualTo("Room 4");
-    assertThat(payload.getJsonObject("entry").getString("initials")).isEqualTo("A.L.");
-    assertThat(payload.getJsonArray("lineup")).hasSize(1);
-    assertThat(payload.getJsonArray("lineup").getJsonObject(0).getString("ticket")).isEqualTo("A-002");
-    assertThat(payload.getJsonArray("lineup").getJsonObject(0).getInteger("position")).isEqualTo(1);
-    assertThat(payload.getJsonArray("lineup").encode()).doesNotContain("Bob", "Ray");
-    assertThat(payload.getJsonObject("queue").getLong("seq")).isEqualTo(3L);
+    assertThat(payload.version()).isEqualTo(QueueEventPayload.VERSION);
+    assertThat(payload.entry()).isEqualTo(called);
+    assertThat(payload.entry().calledTo()).isEqualTo("Room 4");
+    assertThat(payload.lineup()).singleElement().satisfies(place -> {
+      assertThat(place.ticket()).isEqualTo("A-002");
+      assertThat(place.position()).isEqualTo(1);
+    });
+    assertThat(payload.queue().version()).isEqualTo(3L);
+    assertThat(EventPayloadCodec.encode(payload).getJsonArray("lineup").encode()).doesNotContain("Bob", "Ray");
     // the event survives its wire form
     assertThat(QueueEvent.fromJson(event.toJson())).isEqualTo(event);
   }
 
+  /** An event log written by an earlier release (unversioned payloads) stays readable by every reader of the log. */
+  @Test
+  void aRowWrittenInTheLegacyShapeIsReadByReplayTheOutboxAndTheNextCommand() throws Exception {
+    ServiceQueue q = world.queue("A");
+    world.checkIn(q, "Ann Lee");
+    JsonObject legacy = LegacyPayloads.called(q.id());
+    legacy.getJsonObject("queue").put("seq", 2);
+    // exactly what the earlier release's command did: append the row, bump the queue's version
+    world.get(world.pool.preparedQuery("INSERT INTO queue_event (queue_id, seq, type, payload, at)"
+        + " VALUES ($1, 2, 'called', $2, now())").execute(Tuple.of(q.id(), legacy)));
+    world.get(world.pool.preparedQuery("UPDATE service_queue SET version = 2 WHERE id = $1").execute(Tuple.of(q.id())));
+
+    QueueEvent old = world.events(q).get(1);
+    assertThat(old.type()).isEqualTo(EventType.CALLED);
+    assertThat(old.payload().version()).isEqualTo(QueueEventPayload.LEGACY);
+    assertThat(old.payload().entry().calledTo()).isEqualTo("Room 4");
+    assertThat(old.payload().lineup()).extracting(QueueEventPayload.Place::ticket).containsExactly("A-002", "A-003");
+    assertThat(old.payload().queue().version()).isEqualTo(2);
+
+    List<LoggedEvent> outbox = world.get(world.pool.withConnection(c -> new EventLog().after(c, 0, 1000)));
+    assertThat(outbox).extracting(LoggedEvent::event).filteredOn(e -> e.queueId().equals(q.id()))
+        .containsExactly(world.events(q).toArray(QueueEvent[]::new));
+
+    // the order announced by the legacy row differs from the real line, so a reorder is announced after it
+    assertThat(world.get(world.commands.announceReorder(q.id()))).isTrue();
+    QueueEvent next = world.events(q).get(2);
+    assertThat(next.seq()).isEqualTo(3);
+    assertThat(next.payload().version()).isEqualTo(QueueEventPayload.VERSION);
+    assertThat(next.payload().lineup()).extracting(QueueEventPayload.Place::ticket).containsExactly("A-001");
+    assertThat(QueueEvent.fromJson(old.toJson()).payload().lineup()).isEqualTo(old.payload().lineup());
+    assertThat(old.payload().placeOf(UUID.fromString("6f1c2b1e-0000-4000-8000-000000000003")).position()).isEqualTo(2);
+  }
+
   /** Runs a command and checks it appended and published exactly one event, of this type, with the next seq. */
-  private static void oneEvent(ServiceQueue q, String type, Runnable command) {
+  private static void oneEvent(ServiceQueue q, EventType type, Runnable command) {
     long before = world.snapshot(q).seq();
     int publishedBefore = world.published(q).size();
 
     command.run();
 
     List<QueueEvent> added = world.get(world.commands.eventsAfter(q.id(), before, 100));
-    assertThat(added).as(type).extracting(QueueEvent::seq, QueueEvent::type)
+    assertThat(added).as(type.wire()).extracting(QueueEvent::seq, QueueEvent::type)
         .containsExactly(tuple(before + 1, type));
-    assertThat(world.published(q).subList(publishedBefore, world.published(q).size())).as(type)
+    assertThat(world.published(q).subList(publishedBefore, world.published(q).size())).as(type.wire())
         .containsExactlyElementsOf(added);
   }
 }

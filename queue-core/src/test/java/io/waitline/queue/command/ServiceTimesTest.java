@@ -2,13 +2,13 @@ package io.waitline.queue.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonObject;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceStats;
 import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -72,10 +72,10 @@ class ServiceTimesTest {
 
     // five services of exactly 4 minutes: no spread, so P50 = P90 = 4 minutes
     assertThat(estimateOf(waiting)).isEqualTo(new WaitEstimate(4, 4, true));
-    JsonObject lastLineup = lastEvent(q).payload().getJsonArray("lineup").getJsonObject(0);
-    assertThat(lastLineup.getString("id")).isEqualTo(waiting.id().toString());
-    assertThat(lastLineup.getJsonObject("estimate").getBoolean("basedOnHistory")).isTrue();
-    assertThat(lastLineup.getJsonObject("estimate").getInteger("p50Minutes")).isEqualTo(4);
+    QueueEventPayload.Place lastLineup = lastEvent(q).payload().lineup().get(0);
+    assertThat(lastLineup.entryId()).isEqualTo(waiting.id());
+    assertThat(lastLineup.estimate().basedOnHistory()).isTrue();
+    assertThat(lastLineup.estimate().p50Minutes()).isEqualTo(4);
   }
 
   @Test

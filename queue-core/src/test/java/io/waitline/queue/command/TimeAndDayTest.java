@@ -6,6 +6,7 @@ import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +44,9 @@ class TimeAndDayTest {
 
     List<QueueEvent> events = world.events(q);
     QueueEvent last = events.get(events.size() - 1);
-    assertThat(last.type()).isEqualTo("reordered");
+    assertThat(last.type()).isEqualTo(EventType.REORDERED);
     assertThat(last.seq()).isEqualTo(3);
-    assertThat(last.payload().getJsonArray("lineup").getJsonObject(0).getString("ticket")).isEqualTo("R-001");
+    assertThat(last.payload().lineup().get(0).ticket()).isEqualTo("R-001");
     assertThat(world.line(q)).containsExactly("R-001", "R-002");
   }
 

@@ -12,6 +12,7 @@ import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Status;
 import io.waitline.queue.WaitEstimate;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -115,7 +116,7 @@ class TransitionsTest {
     assertThat(recalled.status()).isEqualTo(Status.CALLED);
     assertThat(recalled.calledTo()).isEqualTo("Room 1");
     assertThat(recalled.statusSince()).isEqualTo(called.statusSince().plus(Duration.ofMinutes(2)));
-    assertThat(lastEvent(called.queueId()).type()).isEqualTo("recalled");
+    assertThat(lastEvent(called.queueId()).type()).isEqualTo(EventType.RECALLED);
   }
 
   @Test
@@ -190,7 +191,7 @@ class TransitionsTest {
 
     assertThat(world.line(q)).containsExactly("A-003");
     assertThat(world.snapshot(q).entries()).extracting(Entry::ticket).containsExactly("A-003");
-    assertThat(world.events(q)).extracting(QueueEvent::type).endsWith("left", "cancelled");
+    assertThat(world.events(q)).extracting(ev -> ev.type().wire()).endsWith("left", "cancelled");
   }
 
   @Test
@@ -209,7 +210,7 @@ class TransitionsTest {
     assertThat(world.line(q)).containsExactly("A-001", "A-002");
     // the second report changed nothing, so it appended nothing
     assertThat(world.snapshot(q).seq()).isEqualTo(seq + 1);
-    assertThat(lastEvent(q.id()).type()).isEqualTo("running_late");
+    assertThat(lastEvent(q.id()).type()).isEqualTo(EventType.RUNNING_LATE);
   }
 
   @Test
@@ -226,7 +227,7 @@ class TransitionsTest {
     assertThat(world.entry(called)).extracting(Entry::status, Entry::calledTo)
         .containsExactly(Status.CALLED, "Room 1");
     assertThat(world.get(world.commands.eventsAfter(called.queueId(), seq, 10)))
-        .extracting(QueueEvent::type).containsExactly("undone");
+        .extracting(ev -> ev.type().wire()).containsExactly("undone");
   }
 
   @Test
@@ -316,7 +317,7 @@ class TransitionsTest {
     assertThat(world.get(world.commands.callNext(q.id(), "Desk 1", "desk")).ticket()).isEqualTo("A-001");
     assertThat(catchThrowable(() -> world.get(world.commands.pause(q.id(), false, "manager"))))
         .isInstanceOf(QueueException.Conflict.class);
-    assertThat(world.events(q)).extracting(QueueEvent::type)
+    assertThat(world.events(q)).extracting(ev -> ev.type().wire())
         .containsExactly("checked_in", "paused", "checked_in", "resumed", "called");
   }
 
@@ -332,7 +333,7 @@ class TransitionsTest {
 
     world.get(world.commands.setStaffOnDuty(q.id(), 0, "manager"));
     assertThat(world.snapshot(q).lineup().places()).extracting(Lineup.Place::estimate).containsOnlyNulls();
-    assertThat(world.events(q)).extracting(QueueEvent::type).endsWith("staff_changed", "staff_changed");
+    assertThat(world.events(q)).extracting(ev -> ev.type().wire()).endsWith("staff_changed", "staff_changed");
   }
 
   @Test

@@ -69,10 +69,10 @@ class PgNotifyRelayTest {
 
     List<QueueEvent> committed = get(a.commands.eventsAfter(q.id(), 0, 100));
     assertThat(committed).extracting(QueueEvent::seq, QueueEvent::type)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "checked_in"),
-            org.assertj.core.groups.Tuple.tuple(2L, "called"));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, EventType.CHECKED_IN),
+            org.assertj.core.groups.Tuple.tuple(2L, EventType.CALLED));
     assertThat(b.awaitEvents(q, 2)).isEqualTo(committed);
-    assertThat(b.events(q).get(1).payload().getJsonObject("entry").getJsonObject("patient").getString("name"))
+    assertThat(b.events(q).get(1).payload().entry().patient().name())
         .as("the staff view travels on the node's own bus, as on the node that ran the command")
         .isEqualTo("Ann Lee");
   }
@@ -102,9 +102,9 @@ class PgNotifyRelayTest {
     get(a.commands.checkIn(third.id(), walkIn("Cid Poe"), "desk"));
     get(a.commands.transfer(ann.id(), third.id(), null, "desk"));
 
-    assertThat(b.awaitEvents(first, 2)).extracting(QueueEvent::type).containsExactly("checked_in", "transferred_out");
-    assertThat(b.awaitEvents(second, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
-    assertThat(b.awaitEvents(third, 2)).extracting(QueueEvent::type).containsExactly("checked_in", "transferred_in");
+    assertThat(b.awaitEvents(first, 2)).extracting(ev -> ev.type().wire()).containsExactly("checked_in", "transferred_out");
+    assertThat(b.awaitEvents(second, 1)).extracting(ev -> ev.type().wire()).containsExactly("checked_in");
+    assertThat(b.awaitEvents(third, 2)).extracting(ev -> ev.type().wire()).containsExactly("checked_in", "transferred_in");
     assertThat(b.awaitEvents(third, 2)).extracting(QueueEvent::siteId).containsOnly(SITE);
   }
 
@@ -118,7 +118,7 @@ class PgNotifyRelayTest {
       Entry entry = get(broken.commands.checkIn(q.id(), walkIn("Dee Ng"), "desk"));
 
       assertThat(entry.ticket()).isNotBlank();
-      assertThat(broken.awaitEvents(q, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
+      assertThat(broken.awaitEvents(q, 1)).extracting(ev -> ev.type().wire()).containsExactly("checked_in");
       await(() -> log.list.stream().anyMatch(e -> e.getFormattedMessage()
           .startsWith("Could not notify other nodes of event 1 of queue " + q.id())), "the NOTIFY failure is logged");
     } finally {
@@ -142,7 +142,7 @@ class PgNotifyRelayTest {
 
       ServiceQueue q = queue();
       get(a.commands.checkIn(q.id(), walkIn("Eve Kay"), "desk"));
-      assertThat(b.awaitEvents(q, 1)).extracting(QueueEvent::type).containsExactly("checked_in");
+      assertThat(b.awaitEvents(q, 1)).extracting(ev -> ev.type().wire()).containsExactly("checked_in");
       assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
           .contains("Lost the connection that listens for queue events of other nodes; reconnecting");
     } finally {

@@ -1,16 +1,21 @@
-package io.waitline.queue.event;
+package io.waitline.edge.wire;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.waitline.queue.Entry;
-import io.waitline.queue.Lineup;
+import io.waitline.queue.HistoryStep;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.WaitEstimate;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPayload;
+import java.util.List;
 
 /**
- * JSON shapes of entries and lineups. {@link #staff} carries the patient's identity; {@link #display} carries only
- * what a waiting-room screen may show (ticket, initials, where to go).
+ * The REST and feed JSON of sites, queues, entries, lineups and events: the shapes clients see, whatever queue-core
+ * stores (events are stored in its own versioned format). {@link #staff} carries the patient's identity;
+ * {@link #display} carries only what a waiting-room screen may show (ticket, initials, where to go); which view
+ * each audience gets is {@link PublicView}'s.
  */
 public final class EntryJson {
   private EntryJson() {}
@@ -54,14 +59,44 @@ public final class EntryJson {
   }
 
   /** Positions and estimates only: ids and tickets, no names. */
-  public static JsonArray lineup(Lineup lineup) {
+  public static JsonArray lineup(List<QueueEventPayload.Place> lineup) {
     JsonArray out = new JsonArray();
-    for (Lineup.Place p : lineup.places()) {
+    for (QueueEventPayload.Place p : lineup) {
       out.add(new JsonObject()
-          .put("id", p.entry().id().toString())
-          .put("ticket", p.entry().ticket())
+          .put("id", p.entryId().toString())
+          .put("ticket", p.ticket())
           .put("position", p.position())
           .put("estimate", estimate(p.estimate())));
+    }
+    return out;
+  }
+
+  /** An event of the REST event log (staff only): the changed entry with the patient's details, lineup, queue. */
+  public static JsonObject event(QueueEvent e) {
+    QueueEventPayload p = e.payload();
+    return new JsonObject()
+        .put("queueId", e.queueId())
+        .put("siteId", e.siteId())
+        .put("seq", e.seq())
+        .put("type", e.type().wire())
+        .put("at", e.at().toString())
+        .put("payload", new JsonObject()
+            .put("entry", p.entry() == null ? null : staff(p.entry()))
+            .put("lineup", lineup(p.lineup()))
+            .put("queue", queue(p.queue())));
+  }
+
+  /** An entry's status changes, oldest first (staff). */
+  public static JsonArray history(List<HistoryStep> steps) {
+    JsonArray out = new JsonArray();
+    for (HistoryStep h : steps) {
+      out.add(new JsonObject()
+          .put("from", h.from() == null ? null : h.from().wire())
+          .put("to", h.to().wire())
+          .put("calledTo", h.calledTo())
+          .put("at", h.at().toString())
+          .put("actor", h.actor())
+          .put("reason", h.reason()));
     }
     return out;
   }

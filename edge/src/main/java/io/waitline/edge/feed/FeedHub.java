@@ -1,0 +1,99 @@
+package io.waitline.edge.feed;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+import io.waitline.edge.pipeline.AccessGuard;
+import io.waitline.edge.wire.PublicView;
+import io.waitline.edge.wire.PublicView.View;
+import io.waitline.queue.event.QueueEvent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every open feed of one node, whichever edge instance (event loop) opened it: one event-bus consumer per address
+ * however many feeds listen there (the bus copies a message per consumer), each event encoded once per view, and
+ * the open feeds of each device, closed when the device is revoked.
+ */
+final class FeedHub implements Shareable {
+  private static final String SHARED = "waitline.feed-hub";
+  private static final int ENCODED_EVENTS_KEPT = 256;
+
+  private final Vertx vertx;
+  private final Map<String, Listeners> listeners = new ConcurrentHashMap<>();
+  private final Map<String, Set<FeedSession>> byDevice = new ConcurrentHashMap<>();
+  /** Events as sent to queue feeds, keyed by queue, seq and view; the most recent only. */
+  private final Map<String, String> encodedEvents = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > ENCODED_EVENTS_KEPT;
+    }
+  });
+
+  private FeedHub(Vertx vertx) {
+    this.vertx = vertx;
+    vertx.eventBus().<String>consumer(AccessGuard.DEVICE_REVOKED_ADDRESS, msg -> {
+      Set<FeedSession> feeds = byDevice.remove(msg.body());
+      if (feeds != null) feeds.forEach(f -> f.close((short) 1008, "device revoked"));
+    });
+  }
+
+  /** The node's hub: one per Vert.x instance, shared by every edge instance deployed on it. */
+  static FeedHub of(Vertx vertx) {
+    return vertx.sharedData().<String, FeedHub>getLocalMap(SHARED).computeIfAbsent(SHARED, k -> new FeedHub(vertx));
+  }
+
+  /** Files a feed under the device that opened it, to close it when the device is revoked. */
+  void openedBy(String device, FeedSession feed) {
+    byDevice.computeIfAbsent(device, id -> ConcurrentHashMap.newKeySet()).add(feed);
+  }
+
+  void closedBy(String device, FeedSession feed) {
+    Set<FeedSession> feeds = byDevice.get(device);
+    if (feeds != null) feeds.remove(feed);
+  }
+
+  /** Adds a feed to an address's listeners; completes once the address's consumer is registered. */
+  Future<Void> join(String address, FeedSession feed) {
+    Listeners joined = listeners.compute(address, (a, existing) -> {
+      Listeners l = existing != null ? existing : new Listeners(a);
+      l.feeds.add(feed);
+      return l;
+    });
+    return joined.consumer.completion();
+  }
+
+  void leave(String address, FeedSession feed) {
+    listeners.computeIfPresent(address, (a, l) -> {
+      l.feeds.remove(feed);
+      if (!l.feeds.isEmpty()) return l;
+      l.consumer.unregister();
+      return null;
+    });
+  }
+
+  /** A queue event as {@code view} sees it, encoded by the first feed of that view that sends it. */
+  String encoded(QueueEvent e, View view) {
+    return encodedEvents.computeIfAbsent(e.queueId() + ':' + e.seq() + ':' + view,
+        k -> PublicView.event(e, view).encode());
+  }
+
+  /** The feeds listening at one address, and the one consumer that hands each event to all of them. */
+  private final class Listeners {
+    final Set<FeedSession> feeds = ConcurrentHashMap.newKeySet();
+    final MessageConsumer<JsonObject> consumer;
+
+    Listeners(String address) {
+      consumer = vertx.eventBus().consumer(address, msg -> {
+        QueueEvent event = QueueEvent.fromJson(msg.body());
+        // each feed handles the (shared, read-only) event on its own event loop, as if it had its own consumer
+        for (FeedSession f : feeds) f.context.runOnContext(v -> f.onEvent(event));
+      });
+    }
+  }
+}

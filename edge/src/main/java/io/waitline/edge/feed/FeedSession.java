@@ -1,0 +1,93 @@
+package io.waitline.edge.feed;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.waitline.access.Principal;
+import io.waitline.queue.QueueException;
+import io.waitline.queue.event.QueueEvent;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * One open feed's socket: it listens at one event-bus address of the hub at a time, sends a heartbeat every
+ * {@link LiveFeeds#HEARTBEAT_MS} and asks again whether its credential still allows it, tells a client too slow to
+ * keep up to reconnect, and leaves the hub when it closes. Subclasses say what the feed sends.
+ */
+abstract class FeedSession {
+  private final Vertx vertx;
+  final FeedHub hub;
+  private final ServerWebSocket ws;
+  private final String device;
+  /** The event loop this feed's work runs on. */
+  final Context context;
+  private String address;
+  /** Completes once the current address's consumer is registered. */
+  Future<Void> listening;
+  private long heartbeat;
+
+  /** @param stillAllowed asked on every heartbeat; the feed closes (1008) when it says no; null: nothing to ask */
+  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, Principal caller, Supplier<Future<Boolean>> stillAllowed) {
+    this.vertx = vertx;
+    this.hub = hub;
+    this.ws = ws;
+    this.context = vertx.getOrCreateContext();
+    this.device = caller instanceof Principal.Device d ? d.id() : null;
+    if (device != null) hub.openedBy(device, this);
+    heartbeat = vertx.setPeriodic(LiveFeeds.HEARTBEAT_MS, id -> {
+      send(new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString()));
+      if (stillAllowed != null) {
+        stillAllowed.get().onSuccess(allowed -> {
+          if (!allowed) close((short) 1008, "sign-in ended or no longer allowed");
+        });
+      }
+    });
+    ws.closeHandler(v -> stop());
+    ws.exceptionHandler(err -> ws.close());
+    ws.textMessageHandler(text -> { }); // clients only listen; input is ignored
+  }
+
+  /** Handles one event of the address listened at, on this feed's event loop. */
+  abstract void onEvent(QueueEvent event);
+
+  /** Listens at {@code address} from now on (and no longer where it listened before). */
+  final void listen(String address) {
+    if (this.address != null) hub.leave(this.address, this);
+    this.address = address;
+    listening = hub.join(address, this);
+  }
+
+  /** Sends JSON unless the client is too slow to keep up, in which case it is told to reconnect. */
+  final void send(JsonObject message) {
+    send(message.encode());
+  }
+
+  final void send(String encoded) {
+    if (ws.isClosed()) return;
+    if (ws.writeQueueFull()) {
+      ws.close((short) 1013, "client too slow; reconnect with since");
+      return;
+    }
+    ws.writeTextMessage(encoded);
+  }
+
+  final void close(short code, String reason) {
+    if (!ws.isClosed()) ws.close(code, reason);
+  }
+
+  /** Ends the feed after a failure: the domain's own sentence, or a plain request to reconnect. */
+  final void fail(Throwable err) {
+    String reason = err instanceof QueueException ? err.getMessage() : "feed error; reconnect";
+    close((short) 1011, reason.length() > 120 ? reason.substring(0, 120) : reason);
+  }
+
+  private void stop() {
+    if (heartbeat < 0) return;
+    vertx.cancelTimer(heartbeat);
+    heartbeat = -1;
+    if (device != null) hub.closedBy(device, this);
+    if (address != null) hub.leave(address, this);
+  }
+}

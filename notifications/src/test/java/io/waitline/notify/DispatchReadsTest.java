@@ -1,0 +1,70 @@
+package io.waitline.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waitline.notify.support.Channels;
+import io.waitline.notify.support.CountingPool;
+import io.waitline.notify.support.FakeTwilio;
+import io.waitline.notify.support.NotifyWorld;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What delivering one message costs the database, counted statement by statement: the facts a message needs are two
+ * reads, queue-core's joined read of the visit and this module's one read of how to reach the person.
+ */
+class DispatchReadsTest {
+  private NotifyWorld world;
+  private FakeTwilio twilio;
+  private CountingPool counting;
+  private Notifications notifications;
+
+  @BeforeEach
+  void start() {
+    world = NotifyWorld.start();
+    twilio = new FakeTwilio(world.vertx).start();
+    counting = new CountingPool(world.pool);
+    notifications = world.notifications(NotifyWorld.config(), counting.pool)
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .build();
+    world.drain(notifications);
+  }
+
+  @AfterEach
+  void stop() {
+    world.await(notifications.stop());
+    twilio.close();
+    world.close();
+  }
+
+  @Test
+  void aPatientMessageReadsItsFactsInTwoStatements() {
+    String queue = world.newQueue();
+    world.checkIn(queue, "Ann Lee", "+447700900123", null);
+    assertThat(world.await(notifications.reader().poll())).isOne();
+    counting.statements.clear();
+
+    assertThat(world.await(notifications.dispatcher().poll())).isOne();
+
+    assertThat(twilio.accepted).hasSize(1);
+    assertThat(counting.starting("SELECT")).as("reads of one message: %s", counting.statements).hasSize(2);
+    // claim, 2 reads, lease, attempt, attempt + intent outcome, delivery report check
+    assertThat(counting.statements).as("every statement of one message").hasSize(8);
+  }
+
+  @Test
+  void aStaffAlertReadsItsFactsInTwoStatements() {
+    String queue = world.newQueue();
+    world.checkIn(queue, "Ann Lee", null, null);
+    world.drain(notifications);
+    world.clock.advance(Duration.ofHours(3));
+    assertThat(world.await(notifications.scanLongWaits())).isOne();
+    counting.statements.clear();
+
+    world.await(notifications.dispatcher().poll());
+
+    assertThat(counting.starting("SELECT")).as("reads of one alert: %s", counting.statements).hasSize(2);
+  }
+}

@@ -1,0 +1,26 @@
+package io.waitline.queue.read;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.waitline.queue.store.QueueStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What other modules may read of queue-core's data besides its commands and events: typed reads, so a renamed column
+ * fails to compile here instead of failing in another module's SQL. Each method is one statement.
+ */
+public final class QueueReadModel {
+  private final QueueStore store = new QueueStore();
+
+  /** The visit of an entry with what a message needs to reach the patient; null when the entry does not exist. */
+  public Future<VisitContact> visitContact(SqlClient c, UUID entryId) {
+    return store.visitContact(c, entryId);
+  }
+
+  /** Every entry waiting now, in every queue, on its site's local day. */
+  public Future<List<WaitingEntry>> waitingToday(SqlClient c, Instant now) {
+    return store.waitingToday(c, now);
+  }
+}
