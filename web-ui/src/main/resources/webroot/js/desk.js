@@ -6,7 +6,7 @@
 
 import { el } from './api.js';
 import { SeqFeed } from './feed.js';
-import { chooseLanguage, formatNumber, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
+import { chooseLanguage, formatNumber, formatTime, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
 import { currentSession, isStaff, signInForm, signOut, staffCall, userName } from './session.js';
 
 const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
@@ -517,6 +517,27 @@ function keys(event) {
   }
 }
 
+// the appointment sources' state: the desk works on what it has when a source is down, and says so
+let sources = [];
+
+async function refreshSources() {
+  try {
+    sources = await call(`/api/v1/sites/${encodeURIComponent(siteId)}/source-status`);
+  } catch {
+    return; // the banner keeps what it showed; the list itself reports a lost connection
+  }
+  renderSources();
+}
+
+function renderSources() {
+  const banner = $('sources');
+  banner.replaceChildren(...sources.map((s) => el('p', { class: 'source ' + s.state.toLowerCase() },
+    s.lastSuccessAt
+      ? t('desk.sourceUpdated', { name: s.name, time: formatTime(new Date(s.lastSuccessAt), site.timeZone) })
+      : t('desk.sourceNever', { name: s.name }))));
+  banner.hidden = sources.length === 0;
+}
+
 async function start() {
   chooseLanguage(null);
   languagePicker($('lang'));
@@ -548,6 +569,7 @@ async function start() {
     showUser(session);
     renderQueues();
     renderRows();
+    renderSources();
   });
   $('app').hidden = false;
   $('sign-out').addEventListener('click', async () => {
@@ -584,6 +606,8 @@ async function start() {
   });
   document.addEventListener('keydown', keys);
   setInterval(tick, 15_000);
+  refreshSources();
+  setInterval(refreshSources, 60_000);
 
   feed = new SeqFeed({
     path: `/ws/sites/${encodeURIComponent(siteId)}`,

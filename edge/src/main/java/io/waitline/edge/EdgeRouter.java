@@ -22,6 +22,7 @@ import io.waitline.edge.pipeline.RateLimitStore;
 import io.waitline.edge.pipeline.RateLimits;
 import io.waitline.edge.rest.SessionApi;
 import io.waitline.edge.rest.StaffAccountsApi;
+import io.waitline.edge.rest.SyncApi;
 import io.waitline.edge.rest.VisitApi;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -41,6 +42,7 @@ import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
 import java.util.Collection;
+import io.waitline.sync.SyncService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,14 +89,17 @@ public final class EdgeRouter {
    */
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
       Notifications notifications, OidcSignIn oidc) {
-    return router(vertx, pool, commands, settings, notifications, null, oidc);
+    return router(vertx, pool, commands, settings, notifications, null, null, oidc);
   }
 
-  /** As above, with the payment-gateway module's endpoints ({@code payments} null answers them with 404s). */
+  /**
+   * As above, with the payment-gateway module's and the appointment sources' (pms-sync) endpoints ({@code payments}
+   * or {@code sync} null answers theirs with 404s).
+   */
   public static Future<Router> router(Vertx vertx, Pool pool, QueueCommands commands, Settings settings,
-      Notifications notifications, Payments payments, OidcSignIn oidc) {
+      Notifications notifications, Payments payments, SyncService sync, OidcSignIn oidc) {
     return contract(vertx).map(contract -> router(contract, vertx, pool, commands, settings, notifications, payments,
-        oidc));
+        sync, oidc));
   }
 
   /**
@@ -108,7 +113,7 @@ public final class EdgeRouter {
 
   /** The edge of one instance over an already read {@code contract} (see {@link #contract}). */
   public static Router router(OpenAPIContract contract, Vertx vertx, Pool pool, QueueCommands commands,
-      Settings settings, Notifications notifications, Payments payments, OidcSignIn oidc) {
+      Settings settings, Notifications notifications, Payments payments, SyncService sync, OidcSignIn oidc) {
     AccessServices access = settings.access();
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
     AccessGuard guard = new AccessGuard(commands, notifications, payments, access.sessions(), access.devices(),
@@ -163,6 +168,9 @@ public final class EdgeRouter {
     new StaffAccountsApi(access.accounts(), commands).register(ops);
     new DeviceApi(vertx, access.devices(), commands).register(ops);
     new AuditApi(access.audit()).register(ops);
+    SyncApi sources = new SyncApi(sync);
+    sources.register(ops);
+    guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter);
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
@@ -195,6 +203,7 @@ public final class EdgeRouter {
     root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
     notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
     pay.mountWebhooks(root); // Stripe's signed webhook
+    sources.mountSubscriptions(root, auditTrail); // FHIR Subscription notifications, checked with a source secret
     if (oidc != null) {
       // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
       oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {

@@ -1,11 +1,14 @@
 package io.waitline.edge;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -34,6 +37,9 @@ import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
+import io.waitline.sync.SyncService;
+import io.waitline.sync.SyncSettings;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
@@ -47,7 +53,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Waitline node, wired the one way production and the tests share: the migrations, the database pool, the
  * commands with their publisher chain (event bus, notifications' wake-up, PostgreSQL LISTEN/NOTIFY to the other
- * nodes), the access services, notifications, payments (co-pays), and the HTTP edge deployed as one {@link EdgeVerticle} per core.
+ * nodes), the access services, notifications, payments (co-pays), appointment sources (pms-sync), and the HTTP
+ * edge deployed as one {@link EdgeVerticle} per core.
  *
  * <p>What the edge instances share, and how: the database (the pool, the rate-limit buckets in PostgreSQL, so all
  * instances and nodes spend one budget), the commands and access services (stateless over the pool), the identity
@@ -73,6 +80,11 @@ public final class WaitlineNode {
     private Runnable onSetupComplete = () -> { };
     private NotificationsConfig notifications;
     private PaymentsConfig payments;
+    private String sourcesSecretsKey;
+    private SyncSettings syncSettings = SyncSettings.defaults();
+    private boolean pollSources = true;
+    private MeterRegistry meterRegistry;
+    private String nodeName = ManagementFactory.getRuntimeMXBean().getName();
     private boolean demoData;
     private int instances = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
@@ -146,6 +158,38 @@ public final class WaitlineNode {
       return this;
     }
 
+    /**
+     * Appointment sources (pms-sync), their secrets sealed with this key (32 bytes, base64); without it the source
+     * endpoints and FHIR subscriptions answer 404s and nothing is polled.
+     */
+    public Options appointmentSources(String secretsKey) {
+      sourcesSecretsKey = secretsKey;
+      return this;
+    }
+
+    public Options syncSettings(SyncSettings settings) {
+      syncSettings = settings;
+      return this;
+    }
+
+    /** Whether this node polls the appointment sources that are due; off, they sync only when asked (tests). */
+    public Options pollSources(boolean poll) {
+      pollSources = poll;
+      return this;
+    }
+
+    /** Where pms-sync's per-source metrics go; by default the Vert.x instance's registry (served on /metrics). */
+    public Options meterRegistry(MeterRegistry registry) {
+      meterRegistry = registry;
+      return this;
+    }
+
+    /** This node's name in polling leases (host and process by default), so two nodes never share one. */
+    public Options nodeName(String name) {
+      nodeName = name;
+      return this;
+    }
+
     /** A demo site with two queues (and, with payments, a kiosk co-pay and sandbox readers) on an empty database. */
     public Options demoData(boolean seed) {
       demoData = seed;
@@ -196,6 +240,7 @@ public final class WaitlineNode {
   private final Pool pool;
   private final Notifications notifications;
   private final Payments payments;
+  private final SyncService sync;
   private final PgNotifyRelay relay;
   private final QueueCommands commands;
   private final AccessServices access;
@@ -205,13 +250,14 @@ public final class WaitlineNode {
   private final String deployment;
   private final int port;
 
-  private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, Payments payments, PgNotifyRelay relay,
-      QueueCommands commands, EdgeRouter.Settings settings, Optional<String> setupCode, List<Long> timers,
-      String deployment, int port) {
+  private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, Payments payments, SyncService sync,
+      PgNotifyRelay relay, QueueCommands commands, EdgeRouter.Settings settings, Optional<String> setupCode,
+      List<Long> timers, String deployment, int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.notifications = notifications;
     this.payments = payments;
+    this.sync = sync;
     this.relay = relay;
     this.commands = commands;
     this.access = settings.access();
@@ -230,6 +276,7 @@ public final class WaitlineNode {
     applied += AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     applied += EdgeMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     applied += Payments.migrate(jdbc, db.getUser(), db.getPassword());
+    applied += SyncService.migrate(jdbc, db.getUser(), db.getPassword());
     LOG.info("Database {} ready ({} migrations applied)", jdbc, applied);
   }
 
@@ -253,6 +300,12 @@ public final class WaitlineNode {
     Optional<String> setupCode = access.setup().prepare().await();
     Payments payments = o.payments == null ? null
         : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock);
+    SyncService sync = null;
+    if (o.sourcesSecretsKey != null) {
+      MeterRegistry registry = o.meterRegistry != null ? o.meterRegistry : BackendRegistries.getDefaultNow();
+      sync = new SyncService(vertx, pool, commands, o.sourcesSecretsKey, o.clock, o.syncSettings,
+          registry != null ? registry : new SimpleMeterRegistry(), o.nodeName);
+    }
     if (o.demoData) {
       seedDemo(commands).await();
       if (payments != null) seedDemoPayments(payments).await();
@@ -282,9 +335,11 @@ public final class WaitlineNode {
     if (o.tls != null) http.setSsl(true).setKeyCertOptions(o.tls);
     OpenAPIContract contract = EdgeRouter.contract(vertx).await();
     List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
+    SyncService sources = sync;
     String deployment = vertx.deployVerticle(() -> {
       EdgeVerticle edge = new EdgeVerticle(v -> {
-        Router router = EdgeRouter.router(contract, v, pool, commands, settings, notifications, payments, oidc);
+        Router router = EdgeRouter.router(contract, v, pool, commands, settings, notifications, payments, sources,
+            oidc);
         o.extraRoutes.accept(router);
         return router;
       }, http);
@@ -293,10 +348,11 @@ public final class WaitlineNode {
     }, new DeploymentOptions().setInstances(o.instances)).await();
     int port = instances.get(0).port();
     if (payments != null) payments.start().await(); // resolves what a previous run left waiting on the processor
+    if (sync != null && o.pollSources) sync.start(); // polls the sources that are due, one node per source (a lease)
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
-    return new WaitlineNode(vertx, pool, notifications, payments, relay, commands, settings, setupCode, timers, deployment,
-        port);
+    return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, commands, settings, setupCode, timers,
+        deployment, port);
   }
 
   /** A demo site with two queues on an empty database, so a first run has something to show. */
@@ -347,6 +403,11 @@ public final class WaitlineNode {
     return payments;
   }
 
+  /** The appointment sources (pms-sync), or null when the node runs without them. */
+  public SyncService sync() {
+    return sync;
+  }
+
   public AccessServices access() {
     return access;
   }
@@ -369,6 +430,7 @@ public final class WaitlineNode {
     timers.forEach(vertx::cancelTimer);
     return vertx.undeploy(deployment)
         .compose(v -> payments != null ? payments.stop() : Future.<Void>succeededFuture())
+        .compose(v -> sync != null ? sync.stop() : Future.<Void>succeededFuture())
         .compose(v -> notifications.stop())
         .compose(v -> relay.close())
         .compose(v -> pool.close());

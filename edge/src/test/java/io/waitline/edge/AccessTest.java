@@ -517,6 +517,73 @@ class AccessTest {
     FIXTURES.put("putCardReader", () -> byPayment("sbx_access_" + counter.incrementAndGet(), new JsonObject()
         .put("station", "desk").put("label", "Desk 2")));
     FIXTURES.put("getReconciliation", Call::plain);
+    // appointment sources: a source's, dead letter's or match review's id travels in the entry slot too
+    FIXTURES.put("listSources", Call::plain);
+    FIXTURES.put("createSource", () -> Call.body(sourceInput()));
+    FIXTURES.put("getSource", () -> byId(source(), null));
+    FIXTURES.put("updateSource", () -> byId(source(), new JsonObject().put("name", "Renamed")));
+    FIXTURES.put("deleteSource", () -> byId(source(), null));
+    FIXTURES.put("syncSource", () -> byId(source(), null));
+    FIXTURES.put("getSourceHealth", () -> byId(source(), null));
+    FIXTURES.put("dryRunSource", () -> byId(source(), new JsonObject(ca.uhn.fhir.context.FhirContext.forR4Cached()
+        .newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Bundle()
+            .setType(org.hl7.fhir.r4.model.Bundle.BundleType.COLLECTION)))));
+    FIXTURES.put("listDeadLetters", () -> byId(source(), null));
+    FIXTURES.put("replayDeadLetter", () -> byId(deadLetter(), null));
+    FIXTURES.put("getSiteSourceStatus", Call::plain);
+    FIXTURES.put("listMatchReviews", Call::plain);
+    FIXTURES.put("resolveMatchReview", () -> byId(matchReview(), new JsonObject().put("decision",
+        "different-patients")));
+  }
+
+  private static Call byId(java.util.UUID id, JsonObject body) {
+    return new Call(GENERAL, id.toString(), null, body);
+  }
+
+  // --- appointment sources: a FHIR server with no appointments, built with HAPI's model
+
+  private static io.vertx.core.http.HttpServer fhirServer;
+
+  private static synchronized String emptyFhirServer() {
+    if (fhirServer == null) {
+      String empty = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(
+          new org.hl7.fhir.r4.model.Bundle().setType(org.hl7.fhir.r4.model.Bundle.BundleType.SEARCHSET).setTotal(0));
+      fhirServer = app.vertx.createHttpServer().requestHandler(req -> req.response()
+          .putHeader("Content-Type", "application/fhir+json").end(empty)).listen(0).await();
+    }
+    return "http://localhost:" + fhirServer.actualPort() + "/fhir";
+  }
+
+  private static JsonObject sourceInput() {
+    return new JsonObject().put("kind", "fhir-r4").put("name", "Access EHR " + counter.incrementAndGet())
+        .put("baseUrl", emptyFhirServer()).put("auth", new JsonObject().put("type", "bearer").put("token", "t0k"))
+        .put("mapping", new JsonObject().put("defaultQueue", GENERAL));
+  }
+
+  private static java.util.UUID source() {
+    return app.sync.create(SITE, sourceInput()).await().id();
+  }
+
+  private static java.util.UUID deadLetter() {
+    java.util.UUID id = java.util.UUID.randomUUID();
+    app.pool.preparedQuery("INSERT INTO sync_dead_letter (id, source_id, external_id, version, version_order,"
+        + " payload, reason, created_at) VALUES ($1, $2, 'Appointment/x', '1', 1, '{}', 'The record holds no"
+        + " Appointment.', now())").execute(io.vertx.sqlclient.Tuple.of(id, source())).await();
+    return id;
+  }
+
+  private static java.util.UUID matchReview() {
+    java.util.UUID a = java.util.UUID.randomUUID();
+    java.util.UUID b = java.util.UUID.randomUUID();
+    java.util.UUID review = java.util.UUID.randomUUID();
+    for (java.util.UUID p : new java.util.UUID[] {a, b}) {
+      app.pool.preparedQuery("INSERT INTO sync_patient (id, site_id, name, birth_date, created_at)"
+          + " VALUES ($1, $2, 'Access Twin', '1970-01-01', now())").execute(io.vertx.sqlclient.Tuple.of(p, SITE))
+          .await();
+    }
+    app.pool.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, status, created_at)"
+        + " VALUES ($1, $2, $3, $4, 'open', now())").execute(io.vertx.sqlclient.Tuple.of(review, SITE, a, b)).await();
+    return review;
   }
 
   private static JsonObject cashPayment() {
@@ -534,8 +601,11 @@ class AccessTest {
         .replace("{entryId}", String.valueOf(call.entryId())).replace("{token}", String.valueOf(call.token()))
         .replace("{notificationId}", String.valueOf(call.entryId()))
         .replace("{accountId}", String.valueOf(call.entryId())).replace("{deviceId}", String.valueOf(call.entryId()))
-        .replace("{paymentId}", String.valueOf(call.entryId())).replace("{receiptToken}", String.valueOf(call.entryId()))
-        .replace("{readerId}", String.valueOf(call.entryId()));
+        .replace("{paymentId}", String.valueOf(call.entryId()))
+        .replace("{receiptToken}", String.valueOf(call.entryId()))
+        .replace("{readerId}", String.valueOf(call.entryId())).replace("{sourceId}", String.valueOf(call.entryId()))
+        .replace("{deadLetterId}", String.valueOf(call.entryId()))
+        .replace("{reviewId}", String.valueOf(call.entryId()));
     HttpRequest<Buffer> request = app.anonymous(op.method(), path);
     if (authorization != null) request.putHeader("Authorization", authorization);
     return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
+import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * The authorization matrix: every operation of openapi.yaml and every live feed, called with each kind of credential,
@@ -160,6 +162,20 @@ class AuthorizationMatrixTest {
     op("revokeDevice",          U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
     // a manager of another site reads the log too, but only their own site's records (see AuditLogTest)
     op("queryAuditLog",         U,  U,    F,  F,      F,    F,   F,   OK, OK,      OK,   U,      U);
+    // appointment sources (pms-sync): admins and managers of the site; the desk sees their state and match reviews
+    op("listSources",           U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("createSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getSource",             U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("updateSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("deleteSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("syncSource",            U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getSourceHealth",       U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("dryRunSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("listDeadLetters",       U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("replayDeadLetter",      U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getSiteSourceStatus",   U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("listMatchReviews",      U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("resolveMatchReview",    U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
 
     // live feeds:                              anon patient tv tvOther kiosk desk clin mgr mgrOther admin revoked signedOut
     feed("/ws/queues/" + GENERAL + "?view=display", U, U,  OK, F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
@@ -203,6 +219,7 @@ class AuthorizationMatrixTest {
   @AfterAll
   static void stop() {
     clients.values().forEach(WebClient::close);
+    if (fhirServer != null) fhirServer.close().await();
   }
 
   // --- the table covers the contract
@@ -340,7 +357,8 @@ class AuthorizationMatrixTest {
         .replace("{accountId}", String.valueOf(call.id())).replace("{deviceId}", String.valueOf(call.id()))
         .replace("{paymentId}", String.valueOf(call.id())).replace("{receiptToken}", String.valueOf(call.id()))
         .replace("{readerId}", String.valueOf(call.id()))
-        .replace("{token}", String.valueOf(call.visitToken()));
+        .replace("{token}", String.valueOf(call.visitToken())).replace("{sourceId}", String.valueOf(call.id()))
+        .replace("{deadLetterId}", String.valueOf(call.id())).replace("{reviewId}", String.valueOf(call.id()));
     HttpRequest<Buffer> request = clients.get(kind).request(op.method(), path);
     // a patient sends no header: their link is the credential
     String credential = kind == Kind.PATIENT && op.patient() ? null : credential(kind);
@@ -538,5 +556,66 @@ class AuthorizationMatrixTest {
         .startPairing(SITE, DeviceKind.KIOSK, "Matrix kiosk " + counter.incrementAndGet(), "test").await().code())));
     REQUESTS.put("revokeDevice", () -> Call.id(app.device(SITE, DeviceKind.DISPLAY).device().id(), null));
     REQUESTS.put("queryAuditLog", Call::plain);
+    REQUESTS.put("listSources", Call::plain);
+    REQUESTS.put("createSource", () -> Call.body(sourceInput()));
+    REQUESTS.put("getSource", () -> Call.id(source(), null));
+    REQUESTS.put("updateSource", () -> Call.id(source(), new JsonObject().put("name", "Renamed")));
+    REQUESTS.put("deleteSource", () -> Call.id(source(), null));
+    REQUESTS.put("syncSource", () -> Call.id(source(), null));
+    REQUESTS.put("getSourceHealth", () -> Call.id(source(), null));
+    REQUESTS.put("dryRunSource", () -> Call.id(source(), new JsonObject(FhirContext.forR4Cached().newJsonParser()
+        .encodeResourceToString(new Bundle().setType(Bundle.BundleType.COLLECTION)))));
+    REQUESTS.put("listDeadLetters", () -> Call.id(source(), null));
+    REQUESTS.put("replayDeadLetter", () -> Call.id(deadLetter(), null));
+    REQUESTS.put("getSiteSourceStatus", Call::plain);
+    REQUESTS.put("listMatchReviews", Call::plain);
+    REQUESTS.put("resolveMatchReview", () -> Call.id(matchReview(),
+        new JsonObject().put("decision", "different-patients")));
+  }
+
+  // --- appointment sources: a FHIR server with no appointments, built with HAPI's model
+
+  private static io.vertx.core.http.HttpServer fhirServer;
+
+  private static synchronized String emptyFhirServer() {
+    if (fhirServer == null) {
+      String empty = FhirContext.forR4Cached().newJsonParser()
+          .encodeResourceToString(new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(0));
+      fhirServer = app.vertx.createHttpServer().requestHandler(req -> req.response()
+          .putHeader("Content-Type", "application/fhir+json").end(empty)).listen(0).await();
+    }
+    return "http://localhost:" + fhirServer.actualPort() + "/fhir";
+  }
+
+  private static JsonObject sourceInput() {
+    return new JsonObject().put("kind", "fhir-r4").put("name", "Matrix EHR " + counter.incrementAndGet())
+        .put("baseUrl", emptyFhirServer()).put("auth", new JsonObject().put("type", "bearer").put("token", "t0k"))
+        .put("mapping", new JsonObject().put("defaultQueue", GENERAL));
+  }
+
+  private static UUID source() {
+    return app.sync.create(SITE, sourceInput()).await().id();
+  }
+
+  private static UUID deadLetter() {
+    UUID id = UUID.randomUUID();
+    app.pool.preparedQuery("INSERT INTO sync_dead_letter (id, source_id, external_id, version, version_order,"
+        + " payload, reason, created_at) VALUES ($1, $2, 'Appointment/x', '1', 1, '{}', 'The record holds no"
+        + " Appointment.', now())").execute(io.vertx.sqlclient.Tuple.of(id, source())).await();
+    return id;
+  }
+
+  private static UUID matchReview() {
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    UUID review = UUID.randomUUID();
+    for (UUID p : new UUID[] {a, b}) {
+      app.pool.preparedQuery("INSERT INTO sync_patient (id, site_id, name, birth_date, created_at)"
+          + " VALUES ($1, $2, 'Matrix Twin', '1970-01-01', now())").execute(io.vertx.sqlclient.Tuple.of(p, SITE))
+          .await();
+    }
+    app.pool.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, status, created_at)"
+        + " VALUES ($1, $2, $3, $4, 'open', now())").execute(io.vertx.sqlclient.Tuple.of(review, SITE, a, b)).await();
+    return review;
   }
 }

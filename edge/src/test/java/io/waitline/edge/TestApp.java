@@ -41,6 +41,8 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.sync.SyncService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.event.QueueEventPublisher;
 import java.time.ZoneId;
@@ -87,6 +89,10 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   QueueCommands commands;
   /** Co-pays through the sandbox terminal: €20.00 at the kiosk of {@link #GENERAL}. */
   Payments payments;
+  /** Appointment sources with a test key; nothing is polled (the node's scheduler is off). */
+  SyncService sync;
+  /** The key sealing appointment sources' secrets in tests: 32 bytes, base64. */
+  static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
   WebClient http;
   WebSocketClient webSockets;
   private final AtomicInteger counter = new AtomicInteger();
@@ -151,6 +157,10 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
         .busFaults(faults)
         .payments(PaymentsConfig.load(Map.of("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)::get,
             "http://localhost"))
+        .appointmentSources(SECRETS_KEY)
+        .pollSources(false)
+        .meterRegistry(new SimpleMeterRegistry())
+        .nodeName("edge-test")
         .oidc(oidc);
     if (proxies != null) options.clientAddress(proxies);
     node = WaitlineNode.start(vertx, options);
@@ -159,6 +169,7 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
     settings = node.settings();
     commands = node.commands();
     payments = node.payments();
+    sync = node.sync();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port()));
     webSockets = vertx.createWebSocketClient();
     commands.createSite(new Site(SITE, "Riverside Clinic", ZoneId.of("Europe/London"), "en", "ticket")).await();

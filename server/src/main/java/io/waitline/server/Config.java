@@ -27,7 +27,8 @@ public record Config(
     OidcSettings oidc,
     Tls tls,
     ClientAddress clientAddress,
-    PaymentsConfig payments) {
+    PaymentsConfig payments,
+    String secretsKey) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -63,7 +64,8 @@ public record Config(
         OidcSettings.from(get).orElse(null),
         tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
         trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")),
-        PaymentsConfig.load(get, base));
+        PaymentsConfig.load(get, base),
+        get.apply("WAITLINE_SECRETS_KEY"));
   }
 
   /** The proxies whose X-Forwarded-For is believed; unset trusts nobody (the client is the TCP peer). */

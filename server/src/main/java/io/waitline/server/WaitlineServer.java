@@ -30,6 +30,7 @@ public final class WaitlineServer {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineServer.class);
   /** In the data dir while no admin account exists: the one-time code that creates the first one. */
   static final String SETUP_CODE_FILE = "setup-code";
+  static final String SECRETS_KEY_FILE = "secrets.key";
 
   private final Config config;
   private Vertx vertx;
@@ -60,6 +61,7 @@ public final class WaitlineServer {
         .onSetupComplete(this::setupCompleted)
         .notifications(config.notifications())
         .payments(config.payments())
+        .appointmentSources(secretsKey())
         .demoData(config.demoData());
     if (config.tls() != null) {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
@@ -92,9 +94,29 @@ public final class WaitlineServer {
     return config.dataDir().resolve(SETUP_CODE_FILE);
   }
 
+  /**
+   * The key that seals appointment sources' secrets: WAITLINE_SECRETS_KEY, or else one generated once into the data
+   * directory (never into the database, so a dump alone reveals no secret).
+   */
+  private String secretsKey() throws IOException {
+    if (config.secretsKey() != null) return config.secretsKey();
+    Path file = config.dataDir().resolve(SECRETS_KEY_FILE);
+    if (Files.exists(file)) return Files.readString(file, StandardCharsets.UTF_8).trim();
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    String generated = java.util.Base64.getEncoder().encodeToString(key);
+    writePrivateFile(file, generated);
+    LOG.warn("WAITLINE_SECRETS_KEY is not set: generated a key for appointment-source secrets in {}; keep it (and"
+        + " back it up) apart from the database", file);
+    return generated;
+  }
+
   /** Writes the setup code readable by the server's own user only, never by others, not even for an instant. */
   private void writeSetupCode(String code) throws IOException {
-    Path file = setupCodeFile();
+    writePrivateFile(setupCodeFile(), code);
+  }
+
+  private static void writePrivateFile(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.deleteIfExists(file);
     try {
@@ -102,7 +124,7 @@ public final class WaitlineServer {
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }
-    Files.writeString(file, code + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    Files.writeString(file, content + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /** The first admin exists: the code is used up, so its file goes. */
@@ -126,7 +148,7 @@ public final class WaitlineServer {
     return vertx;
   }
 
-  /** Stops the node (HTTP, payments, notifications, the relay, the pool), then Vert.x and the embedded database. */
+  /** Stops the node (HTTP, payments, appointment sources, notifications, the relay, the pool), then Vert.x and the embedded database. */
   public void stop() throws Exception {
     if (node != null) node.stop().await();
     if (gcMetrics != null) gcMetrics.close();

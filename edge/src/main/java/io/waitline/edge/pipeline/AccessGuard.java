@@ -60,6 +60,8 @@ public final class AccessGuard {
   private final Sessions sessions;
   private final Devices devices;
   private final BearerValidator identityProvider;
+  private final Map<String, java.util.function.Function<String, Future<String>>> siteResolvers =
+      new LinkedHashMap<>();
   /** A queue never moves to another site, so its site is remembered (bounded, least recently used first out). */
   private final Map<String, String> siteOfQueue = Collections.synchronizedMap(
       new LinkedHashMap<>(64, 0.75f, true) {
@@ -82,6 +84,15 @@ public final class AccessGuard {
     this.sessions = sessions;
     this.devices = devices;
     this.identityProvider = identityProvider;
+  }
+
+  /**
+   * Teaches the guard the site of requests about another module's resources: {@code resolver} maps the path
+   * parameter's value to its site (and fails with that module's not-found when there is none).
+   */
+  public AccessGuard siteFrom(String pathParam, java.util.function.Function<String, Future<String>> resolver) {
+    siteResolvers.put(pathParam, resolver);
+    return this;
   }
 
   /**
@@ -262,6 +273,10 @@ public final class AccessGuard {
     }
     String device = rc.pathParam("deviceId");
     if (device != null) return devices.get(uuid(device, "device")).map(DeviceRecord::siteId);
+    for (var resolver : siteResolvers.entrySet()) {
+      String value = rc.pathParam(resolver.getKey());
+      if (value != null) return resolver.getValue().apply(value);
+    }
     return Future.succeededFuture(null);
   }
 

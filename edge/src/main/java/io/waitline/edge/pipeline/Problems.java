@@ -13,6 +13,8 @@ import io.vertx.pgclient.PgException;
 import io.waitline.access.AccessException;
 import io.waitline.notify.NotificationException;
 import io.waitline.queue.QueueException;
+import io.waitline.sync.SyncException;
+import io.waitline.sync.source.SourceFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,17 @@ public final class Problems {
       }
     } else if (err instanceof NotificationException e) {
       notificationProblem(rc, e);
+    } else if (err instanceof SyncException.NotFound e) {
+      send(rc, 404, "not-found", "Not found", e.getMessage());
+    } else if (err instanceof SyncException.Conflict e) {
+      send(rc, 409, "conflict", "Not possible now", e.getMessage());
+    } else if (err instanceof SyncException.Forbidden e) {
+      send(rc, 403, "forbidden", "Not allowed", e.getMessage());
+    } else if (err instanceof SyncException.Invalid e) {
+      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
+    } else if (err instanceof SourceFailure e) {
+      // the appointment source failed, not Waitline: a gateway error with what the source did
+      send(rc, 502, "source-failed", "The appointment source failed", e.getMessage());
     } else if (err instanceof SchemaValidationException e) {
       sendValidation(rc, e);
     } else if (err instanceof ValidatorException e && e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT

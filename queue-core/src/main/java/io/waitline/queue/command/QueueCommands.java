@@ -8,6 +8,7 @@ import io.waitline.queue.Entry;
 import io.waitline.queue.HistoryStep;
 import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Lineup;
+import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
@@ -134,12 +135,33 @@ public final class QueueCommands {
     if (in.appointmentAt() == null) {
       return Future.failedFuture(new QueueException.Invalid("An expected patient needs an appointment time."));
     }
-    return inTransaction(tx -> tx.lock(queueId).compose(q -> {
+    return inTransaction(tx -> expect(tx, queueId, in, actor))
+        .recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+  }
+
+  private Future<LinkedEntry> expect(Tx tx, String queueId, CheckIn in, String actor) {
+    return tx.lock(queueId).compose(q -> {
       LocalDate day = in.appointmentAt().atZone(tx.site(q).zone()).toLocalDate();
       Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
           in.appointmentRef(), in.appointmentAt(), Status.EXPECTED, tx.now, null, false, null);
       return tx.create(e, day, newToken(), EventType.EXPECTED, actor);
-    })).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
+    });
+  }
+
+  /**
+   * An expected patient's appointment changed at its source (new time or patient details): the entry keeps its id
+   * and patient link, moves to the appointment's day and announces itself again as {@code expected}.
+   */
+  private Future<Entry> reschedule(Tx tx, UUID entryId, Instant appointmentAt, Patient patient, String actor) {
+    return onEntry(tx, entryId, (t, q, e) -> {
+      if (e.status() != Status.EXPECTED) {
+        throw new QueueException.Conflict(describe(e) + "; only an expected appointment can be changed.");
+      }
+      Entry next = new Entry(e.id(), e.queueId(), null, patient, e.priority(), appointmentAt, e.appointmentRef(),
+          appointmentAt, Status.EXPECTED, e.statusSince(), null, e.runningLate(), e.transferredFrom());
+      return store.updateAppointment(t.c, next, appointmentAt.atZone(t.site(q).zone()).toLocalDate())
+          .compose(v -> t.emit(q.id(), EventType.EXPECTED, next)).map(next);
+    });
   }
 
   /**
@@ -147,7 +169,11 @@ public final class QueueCommands {
    * day they arrive, and joins the waiting line.
    */
   public Future<LinkedEntry> arrive(UUID entryId, String actor) {
-    return inTransaction(tx -> tx.lockQueueOf(entryId).compose(q -> store.linkedEntry(tx.c, entryId).compose(linked -> {
+    return inTransaction(tx -> arrive(tx, entryId, actor));
+  }
+
+  private Future<LinkedEntry> arrive(Tx tx, UUID entryId, String actor) {
+    return tx.lockQueueOf(entryId).compose(q -> store.linkedEntry(tx.c, entryId).compose(linked -> {
       Entry e = linked.entry();
       tx.requireMove(e, Status.WAITING);
       boolean neverArrived = e.status() == Status.NO_SHOW && e.ticket() == null;
@@ -163,7 +189,7 @@ public final class QueueCommands {
             .compose(v -> tx.change(e, next, EventType.CHECKED_IN, actor, "arrived"))
             .map(arrived -> new LinkedEntry(arrived, linked.visitToken()));
       });
-    })));
+    }));
   }
 
   // --- the desk
@@ -201,11 +227,15 @@ public final class QueueCommands {
   }
 
   public Future<Entry> complete(UUID entryId, String actor) {
-    return onEntry(entryId, (tx, q, e) -> {
+    return onEntry(entryId, completing(actor));
+  }
+
+  private EntryWork completing(String actor) {
+    return (tx, q, e) -> {
       tx.requireMove(e, Status.COMPLETED);
       return store.markServiceCompleted(tx.c, e.id(), tx.now).compose(v ->
           tx.change(e, e.withStatus(Status.COMPLETED, tx.now, null), EventType.COMPLETED, actor, null));
-    });
+    };
   }
 
   public Future<Entry> noShow(UUID entryId, String actor) {
@@ -322,6 +352,62 @@ public final class QueueCommands {
   public Future<List<String>> allQueueIds() {
     return pool.query("SELECT id FROM service_queue ORDER BY id").execute()
         .map(rows -> { List<String> ids = new ArrayList<>(); rows.forEach(r -> ids.add(r.getString("id"))); return ids; });
+  }
+
+  // --- commands inside a caller's transaction
+
+  /**
+   * Runs commands in one transaction together with the caller's own statements on {@link Batch#connection()}, for
+   * modules whose rows must commit atomically with the queue change they cause (pms-sync's inbox). Events are
+   * published only after the whole transaction commits; if the work fails, nothing of it is kept.
+   */
+  public <T> Future<T> inOneTransaction(Function<Batch, Future<T>> work) {
+    return inTransaction(tx -> work.apply(new Batch(tx)));
+  }
+
+  /** The commands available inside {@link #inOneTransaction}; each locks the queue it changes. */
+  public final class Batch {
+    private final Tx tx;
+
+    private Batch(Tx tx) {
+      this.tx = tx;
+    }
+
+    /** The transaction's connection, for the caller's own tables. */
+    public SqlConnection connection() {
+      return tx.c;
+    }
+
+    public Future<Entry> entry(UUID entryId) {
+      return store.entry(tx.c, entryId);
+    }
+
+    public Future<Entry> expect(String queueId, CheckIn in, String actor) {
+      if (in.appointmentAt() == null) {
+        return Future.failedFuture(new QueueException.Invalid("An expected patient needs an appointment time."));
+      }
+      return QueueCommands.this.expect(tx, queueId, in, actor).map(LinkedEntry::entry);
+    }
+
+    public Future<Entry> reschedule(UUID entryId, Instant appointmentAt, Patient patient, String actor) {
+      return QueueCommands.this.reschedule(tx, entryId, appointmentAt, patient, actor);
+    }
+
+    public Future<Entry> arrive(UUID entryId, String actor) {
+      return QueueCommands.this.arrive(tx, entryId, actor).map(LinkedEntry::entry);
+    }
+
+    public Future<Entry> cancel(UUID entryId, String actor) {
+      return onEntry(tx, entryId, (t, q, e) -> move(t, e, Status.CANCELLED, EventType.CANCELLED, actor));
+    }
+
+    public Future<Entry> noShow(UUID entryId, String actor) {
+      return onEntry(tx, entryId, (t, q, e) -> move(t, e, Status.NO_SHOW, EventType.NO_SHOW, actor));
+    }
+
+    public Future<Entry> complete(UUID entryId, String actor) {
+      return onEntry(tx, entryId, completing(actor));
+    }
   }
 
   // --- reads
@@ -444,8 +530,11 @@ public final class QueueCommands {
 
   /** Locks the entry's queue, reads the entry, runs the work. */
   private Future<Entry> onEntry(UUID entryId, EntryWork work) {
-    return inTransaction(tx -> tx.lockQueueOf(entryId)
-        .compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e))));
+    return inTransaction(tx -> onEntry(tx, entryId, work));
+  }
+
+  private Future<Entry> onEntry(Tx tx, UUID entryId, EntryWork work) {
+    return tx.lockQueueOf(entryId).compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e)));
   }
 
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
@@ -550,7 +639,9 @@ public final class QueueCommands {
 
     private Future<ServiceQueue> hold(Future<QueueAtSite> locking) {
       return locking.map(at -> {
-        locked.put(at.queue().id(), new Held(at.queue(), at.site()));
+        // a queue locked before in this transaction (a batch changing it twice) keeps what this transaction did to it
+        Held before = locked.putIfAbsent(at.queue().id(), new Held(at.queue(), at.site()));
+        if (before != null) return before.queue;
         Instant granted = clock.instant();
         if (granted.isAfter(now)) now = granted;
         return at.queue();

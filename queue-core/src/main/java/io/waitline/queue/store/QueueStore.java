@@ -206,6 +206,16 @@ public final class QueueStore {
         .mapEmpty();
   }
 
+  /** Writes an expected entry's appointment back: its time (also its place), patient and day. */
+  public Future<Void> updateAppointment(SqlClient c, Entry e, LocalDate day) {
+    Patient p = e.patient();
+    return c.preparedQuery("UPDATE entry SET appointment_at = $2, place_at = $2, ticket_day = $3, patient_name = $4,"
+            + " patient_birth_date = $5, patient_mrn = $6, patient_phone = $7, patient_email = $8 WHERE id = $1")
+        .execute(Tuple.from(new Object[] {e.id(), odt(e.appointmentAt()), day, p.name(), p.birthDate(), p.mrn(),
+            p.phone(), p.email()}))
+        .mapEmpty();
+  }
+
   public Future<Void> markServiceStarted(SqlClient c, UUID id, Instant at) {
     return c.preparedQuery("UPDATE entry SET service_started_at = $2 WHERE id = $1")
         .execute(Tuple.of(id, odt(at))).mapEmpty();

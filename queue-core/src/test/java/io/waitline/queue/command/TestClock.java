@@ -8,25 +8,25 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that moves only when a test moves it, or by a fixed tick each time it is read. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private final AtomicReference<Instant> now;
   private final Duration tick;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this(start, Duration.ZERO);
   }
 
   /** A clock that moves forward by {@code tick} at every reading, so each reading is later than the one before. */
-  TestClock(Instant start, Duration tick) {
+  public TestClock(Instant start, Duration tick) {
     this.now = new AtomicReference<>(start);
     this.tick = tick;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now.updateAndGet(t -> t.plus(d));
   }
 
-  void set(Instant t) {
+  public void set(Instant t) {
     now.set(t);
   }
 

@@ -1,0 +1,112 @@
+package io.waitline.edge.rest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.waitline.edge.pipeline.AuditTrail;
+import io.waitline.edge.pipeline.Problems;
+import io.waitline.sync.SyncService;
+import io.waitline.sync.source.Source;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Appointment sources (pms-sync): a site's sources, syncing now, health, dead letters and their replay, suggested
+ * patient matches, and a dry run of the mapping. Source secrets are write-only: answers never carry them. Without a
+ * sync module every operation answers a 404 problem.
+ */
+public final class SyncApi {
+  private final SyncService sync;
+
+  /** @param sync null when pms-sync is not configured on this server */
+  public SyncApi(SyncService sync) {
+    this.sync = sync;
+  }
+
+  /** The OpenAPI operations this class answers. */
+  public void register(Map<String, Handler<RoutingContext>> ops) {
+    ops.put("listSources", enabled(rc -> QueueApi.respond(rc, 200, sync.sources(rc.pathParam("siteId"))
+        .map(list -> new JsonArray(list.stream().map(Source::toJson).toList())))));
+    ops.put("createSource", enabled(rc -> QueueApi.respond(rc, 201,
+        sync.create(rc.pathParam("siteId"), rc.body().asJsonObject()).map(Source::toJson))));
+    ops.put("getSource", enabled(rc -> QueueApi.respond(rc, 200, sync.source(sourceId(rc)).map(Source::toJson))));
+    ops.put("updateSource", enabled(rc -> QueueApi.respond(rc, 200,
+        sync.update(sourceId(rc), rc.body().asJsonObject()).map(Source::toJson))));
+    ops.put("deleteSource", enabled(rc -> QueueApi.respond(rc, 204, sync.delete(sourceId(rc)))));
+    ops.put("syncSource", enabled(rc -> QueueApi.respond(rc, 200,
+        sync.syncNow(sourceId(rc), "true".equals(rc.queryParams().get("full"))).map(r -> r.toJson()))));
+    ops.put("getSourceHealth", enabled(rc -> QueueApi.respond(rc, 200, sync.health(sourceId(rc)))));
+    ops.put("dryRunSource", enabled(rc -> QueueApi.respond(rc, 200,
+        sync.dryRun(sourceId(rc), rc.body().asString()))));
+    ops.put("listDeadLetters", enabled(rc -> QueueApi.respond(rc, 200, sync.deadLetters(sourceId(rc))
+        .map(JsonArray::new))));
+    ops.put("replayDeadLetter", enabled(rc -> QueueApi.respond(rc, 200,
+        sync.replay(uuid(rc.pathParam("deadLetterId"), "dead letter")))));
+    ops.put("listMatchReviews", enabled(rc -> QueueApi.respond(rc, 200, sync.matchReviews(rc.pathParam("siteId"))
+        .map(JsonArray::new))));
+    ops.put("resolveMatchReview", enabled(rc -> {
+      JsonObject body = rc.body().asJsonObject();
+      boolean same = "same-patient".equals(body.getString("decision"));
+      QueueApi.respond(rc, 200, sync.resolveReview(rc.pathParam("siteId"), uuid(rc.pathParam("reviewId"), "review"),
+          same, QueueApi.actor(rc)));
+    }));
+    ops.put("getSiteSourceStatus", enabled(rc -> QueueApi.respond(rc, 200, sync.siteStatus(rc.pathParam("siteId")))));
+  }
+
+  /** Where sources post FHIR Subscription notifications (rest-hook), outside the OpenAPI router like webhooks. */
+  public static final String SUBSCRIPTIONS = "/fhir/r4/subscriptions/:sourceId";
+  /** The header carrying the source's subscription secret (set as a channel header of the FHIR Subscription). */
+  public static final String SECRET_HEADER = "X-Waitline-Source-Secret";
+  private static final int NOTIFICATION_LIMIT_BYTES = 1024 * 1024;
+
+  /**
+   * Mounts the FHIR Subscription endpoint: checked with the source's secret, written to the audit trail, answered
+   * at once (a catch-up poll it starts is not awaited).
+   */
+  public void mountSubscriptions(Router root, AuditTrail audit) {
+    root.post(SUBSCRIPTIONS).handler(BodyHandler.create(false).setBodyLimit(NOTIFICATION_LIMIT_BYTES)).handler(rc -> {
+      if (sync == null) {
+        Problems.send(rc, 404, "not-found", "Not found", "Appointment sources are not enabled on this server.");
+        return;
+      }
+      String sourceId = rc.pathParam("sourceId");
+      rc.addEndHandler(v -> audit.record(rc, "fhirSubscriptionNotification", rc.response().getStatusCode(),
+          new JsonObject().put("sourceId", sourceId)));
+      sync.subscriptionNotification(uuid(sourceId, "source"), rc.request().getHeader(SECRET_HEADER),
+              rc.body().asString())
+          .onSuccess(answer -> rc.json(answer))
+          .onFailure(rc::fail);
+    }).failureHandler(Problems::handle);
+  }
+
+  /** The site a source or dead letter belongs to, for the access guard. */
+  public Future<String> siteOfSource(String sourceId) {
+    return sync == null ? Future.succeededFuture(null) : sync.siteOfSource(uuid(sourceId, "source"));
+  }
+
+  public Future<String> siteOfDeadLetter(String deadLetterId) {
+    return sync == null ? Future.succeededFuture(null) : sync.siteOfDeadLetter(uuid(deadLetterId, "dead letter"));
+  }
+
+  private static UUID sourceId(RoutingContext rc) {
+    return uuid(rc.pathParam("sourceId"), "source");
+  }
+
+  private static UUID uuid(String value, String what) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new Problems.BadRequest("The " + what + " id '" + value + "' is not a valid id.");
+    }
+  }
+
+  private Handler<RoutingContext> enabled(Handler<RoutingContext> h) {
+    if (sync != null) return h;
+    return rc -> Problems.send(rc, 404, "not-found", "Not found",
+        "Appointment sources are not enabled on this server.");
+  }
+}

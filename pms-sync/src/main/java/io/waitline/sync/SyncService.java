@@ -1,0 +1,427 @@
+package io.waitline.sync;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.command.QueueCommands;
+import io.waitline.sync.fhir.FhirR4Kind;
+import io.waitline.sync.pipeline.Pipeline;
+import io.waitline.sync.pipeline.ReceivedRecord;
+import io.waitline.sync.pipeline.RecordReader;
+import io.waitline.sync.pipeline.SourceAppointment;
+import io.waitline.sync.source.Mapping;
+import io.waitline.sync.source.Schedule;
+import io.waitline.sync.source.Source;
+import io.waitline.sync.source.SourceAuth;
+import io.waitline.sync.source.SourceCredentials;
+import io.waitline.sync.source.SourceGuard;
+import io.waitline.sync.source.SourceKind;
+import io.waitline.sync.store.SecretBox;
+import io.waitline.sync.store.SyncStore;
+import io.waitline.sync.store.SyncStore.StoredSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * pms-sync's public API: appointment sources of a site (create, read, change, delete, sync now, health), dead
+ * letters and their replay, and suggested patient matches for staff. Queue entries change only through queue-core's
+ * commands; source secrets are sealed at rest and never returned.
+ */
+public final class SyncService {
+  /** Key of the subscription secret among a source's sealed secrets. */
+  private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
+  private final Vertx vertx;
+  private final Pool pool;
+  private final QueueCommands commands;
+  private final SyncStore store = new SyncStore();
+  private final SecretBox secrets;
+  private final Clock clock;
+  private final SyncSettings settings;
+  private final Pipeline pipeline;
+  private final Map<String, SourceKind> kinds;
+  private final Map<UUID, SourceGuard> guards = new ConcurrentHashMap<>();
+  private final SourceCredentials credentials;
+  private final SyncMetrics metrics;
+  private final SourcePoller poller;
+  private final WorkerExecutor workers;
+  private final FhirNotifications notifications;
+  private long timer = -1;
+
+  /**
+   * @param secretsKey base64 of 32 bytes that seals source secrets (from configuration, never from the database)
+   * @param node this node's name in polling leases
+   */
+  public SyncService(Vertx vertx, Pool pool, QueueCommands commands, String secretsKey, Clock clock,
+      SyncSettings settings, MeterRegistry registry, String node) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.commands = commands;
+    this.secrets = new SecretBox(secretsKey);
+    this.clock = clock;
+    this.settings = settings;
+    this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
+    this.pipeline = new Pipeline(commands, store, clock, workers);
+    this.credentials = new SourceCredentials(vertx, clock);
+    this.metrics = new SyncMetrics(registry, clock);
+    SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
+        settings.resilience().timeout(), settings.pageSize());
+    this.kinds = Map.of(fhir.kind(), fhir);
+    this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
+    this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
+        workers);
+  }
+
+  /** pms-sync's schema, migrated after queue-core's. Blocking: run on a worker. */
+  public static int migrate(String jdbcUrl, String user, String password) {
+    return io.waitline.queue.store.Migrations.migrate(jdbcUrl, user, password, "classpath:db/sync",
+        "sync_schema_history");
+  }
+
+  /** Starts this node's scheduler: every tick, polls the sources that are due and whose lease it can hold. */
+  public void start() {
+    timer = vertx.setPeriodic(settings.tick().toMillis(), id -> tick());
+  }
+
+  public Future<Void> stop() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+    return workers.close();
+  }
+
+  // --- sources
+
+  public Future<Source> create(String siteId, JsonObject body) {
+    Instant now = clock.instant();
+    UUID id = UUID.randomUUID();
+    return parsed(() -> parse(id, siteId, body, null, now, now)).compose(s -> checkQueues(s)
+        .compose(v -> pool.withTransaction(c -> store.insertSource(c, stored(s)))).map(s));
+  }
+
+  public Future<List<Source>> sources(String siteId) {
+    return commands.site(siteId).compose(site -> store.sourcesOfSite(pool, siteId))
+        .map(rows -> rows.stream().map(this::source).toList());
+  }
+
+  public Future<Source> source(UUID id) {
+    return store.source(pool, id).map(row -> {
+      if (row == null) throw new SyncException.NotFound("There is no source " + id + ".");
+      return source(row);
+    });
+  }
+
+  /** Changes the fields given. Secrets left out of a new {@code auth} of the same type keep their stored value. */
+  public Future<Source> update(UUID id, JsonObject patch) {
+    return source(id).compose(old -> {
+      JsonObject merged = old.toJson().mergeIn(patch, false);
+      JsonObject auth = patch.getJsonObject("auth");
+      if (auth != null && old.auth().publicJson().getString("type").equals(auth.getString("type", "none"))) {
+        merged.put("auth", old.auth().secrets().copy().mergeIn(old.auth().publicJson()).mergeIn(auth));
+      } else if (auth == null) {
+        merged.put("auth", old.auth().secrets().copy().mergeIn(old.auth().publicJson()));
+      }
+      if (!patch.containsKey("subscription") && old.subscriptionSecret() != null) {
+        merged.put("subscription", new JsonObject().put("secret", old.subscriptionSecret()));
+      }
+      if (patch.containsKey("kind") && !old.kind().equals(patch.getString("kind"))) {
+        throw new SyncException.Invalid("A source's kind cannot change; create a new source instead.");
+      }
+      return parsed(() -> parse(id, old.siteId(), merged, old.kind(), old.createdAt(), clock.instant()))
+          .compose(s -> checkQueues(s).compose(v -> store.updateSource(pool, stored(s))).map(s));
+    }).onSuccess(credentials::forget);
+  }
+
+  public Future<Void> delete(UUID id) {
+    return store.deleteSource(pool, id).map(deleted -> {
+      if (!deleted) throw new SyncException.NotFound("There is no source " + id + ".");
+      guards.remove(id);
+      return null;
+    });
+  }
+
+  /** Polls the source now and answers when done, with the counts. A full read also finds deletions. */
+  public Future<SyncReport> syncNow(UUID id, boolean full) {
+    return source(id).compose(s -> poller.run(s, full));
+  }
+
+  /** The site a source belongs to, for access checks; fails with NotFound. */
+  public Future<String> siteOfSource(UUID id) {
+    return source(id).map(Source::siteId);
+  }
+
+  /**
+   * A FHIR Subscription notification from the source (rest-hook), checked with the source's secret: applied, or a
+   * catch-up poll started. Fails with NotFound for an unknown source and Forbidden for a wrong or missing secret.
+   */
+  public Future<JsonObject> subscriptionNotification(UUID sourceId, String secret, String body) {
+    return source(sourceId).compose(s -> {
+      if (!FhirNotifications.secretMatches(s, secret)) {
+        throw new SyncException.Forbidden("The notification does not carry this source's secret.");
+      }
+      if (!Source.FHIR_R4.equals(s.kind())) {
+        throw new SyncException.Invalid("Source " + s.name() + " does not take FHIR notifications.");
+      }
+      return notifications.handle(s, body);
+    });
+  }
+
+  // --- health
+
+  /**
+   * UP when the last sync succeeded and the breaker is closed; DEGRADED when the last attempt failed, the breaker is
+   * trying again, or the last success is older than three poll intervals; DOWN when the breaker is open or the
+   * source never synced.
+   */
+  public Future<JsonObject> health(UUID id) {
+    return source(id).compose(s -> store.state(pool, id).compose(state -> store.outcomeCounts(pool, id)
+        .compose(counts -> store.conflicts(pool, id, 20).map(conflicts -> {
+          Instant now = clock.instant();
+          CircuitBreaker.State breaker = guard(s).breaker().getState();
+          Duration lag = state.lastSuccessAt() == null ? null : Duration.between(state.lastSuccessAt(), now);
+          boolean failing = state.lastError() != null;
+          String health;
+          if (breaker == CircuitBreaker.State.OPEN || state.lastSuccessAt() == null && failing) health = "DOWN";
+          else if (failing || breaker == CircuitBreaker.State.HALF_OPEN
+              || lag != null && lag.compareTo(s.schedule().every().multipliedBy(3)) > 0) health = "DEGRADED";
+          else health = state.lastSuccessAt() == null ? "DEGRADED" : "UP";
+          JsonObject byOutcome = new JsonObject();
+          counts.forEach(byOutcome::put);
+          return new JsonObject().put("sourceId", id.toString()).put("name", s.name()).put("state", health)
+              .put("lastSuccessAt", str(state.lastSuccessAt())).put("lastAttemptAt", str(state.lastAttemptAt()))
+              .put("lastError", state.lastError()).put("lastErrorAt", str(state.lastErrorAt()))
+              .put("watermark", str(state.watermark())).put("lagSeconds", lag == null ? null : lag.toSeconds())
+              .put("breaker", breaker.name()).put("counts", byOutcome)
+              .put("lastFullReadAt", str(state.lastReconcileAt()))
+              .put("conflicts", new JsonArray(conflicts));
+        }))));
+  }
+
+  /** What the desk shows: each enabled source of the site with when its appointments were last updated. */
+  public Future<JsonArray> siteStatus(String siteId) {
+    return store.sourcesOfSite(pool, siteId).compose(rows -> {
+      JsonArray out = new JsonArray();
+      Future<Void> f = Future.succeededFuture();
+      for (StoredSource row : rows) {
+        if (!row.enabled()) continue;
+        f = f.compose(v -> health(row.id()).map(h -> {
+          out.add(new JsonObject().put("sourceId", h.getString("sourceId")).put("name", h.getString("name"))
+              .put("state", h.getString("state")).put("lastSuccessAt", h.getString("lastSuccessAt")));
+          return null;
+        }));
+      }
+      return f.map(out);
+    });
+  }
+
+  // --- dead letters
+
+  public Future<List<JsonObject>> deadLetters(UUID sourceId) {
+    return source(sourceId).compose(s -> store.deadLetters(pool, sourceId, false)).map(list -> list.stream()
+        .map(d -> new JsonObject().put("id", d.id().toString()).put("sourceId", d.sourceId().toString())
+            .put("externalId", d.externalId()).put("version", d.version()).put("reason", d.reason())
+            .put("createdAt", d.createdAt().toString()))
+        .toList());
+  }
+
+  /** The site of a dead letter's source, for access checks; fails with NotFound. */
+  public Future<String> siteOfDeadLetter(UUID id) {
+    return pool.withConnection(c -> store.deadLetterForUpdate(c, id)).compose(d -> {
+      if (d == null) throw new SyncException.NotFound("There is no dead letter " + id + ".");
+      return siteOfSource(d.sourceId());
+    });
+  }
+
+  /** Applies a dead letter again with the source's current mapping. */
+  public Future<JsonObject> replay(UUID deadLetterId) {
+    return pool.withConnection(c -> store.deadLetterForUpdate(c, deadLetterId)).compose(d -> {
+      if (d == null) throw new SyncException.NotFound("There is no dead letter " + deadLetterId + ".");
+      if (d.replayedAt() != null) {
+        throw new SyncException.Conflict("This dead letter was already replayed at " + d.replayedAt() + ".");
+      }
+      return source(d.sourceId()).compose(s -> pipeline.replay(s, d, kinds.get(s.kind()).reader()))
+          .map(r -> new JsonObject().put("outcome", r.outcome().wire()).put("detail", r.detail())
+              .put("entryId", r.entryId() == null ? null : r.entryId().toString()));
+    });
+  }
+
+  // --- match reviews
+
+  public Future<List<JsonObject>> matchReviews(String siteId) {
+    return commands.site(siteId).compose(site -> store.reviews(pool, siteId, "open")).map(list -> list.stream()
+        .map(r -> new JsonObject().put("id", r.id().toString()).put("status", r.status())
+            .put("createdAt", r.createdAt().toString()).put("patient", r.patient()).put("candidate", r.candidate()))
+        .toList());
+  }
+
+  /** Confirms (the two are one patient: merged) or rejects (kept apart, never suggested again) a suggested match. */
+  public Future<JsonObject> resolveReview(String siteId, UUID reviewId, boolean samePatient, String actor) {
+    return pool.withTransaction(c -> store.reviewForUpdate(c, reviewId).compose(r -> {
+      if (r == null || !r.siteId().equals(siteId)) {
+        throw new SyncException.NotFound("There is no match review " + reviewId + " at this site.");
+      }
+      if (!"open".equals(r.status())) {
+        throw new SyncException.Conflict("This suggested match was already " + r.status() + ".");
+      }
+      String status = samePatient ? "confirmed" : "rejected";
+      Future<Void> merge = samePatient ? store.mergePatient(c, r.patientId(), r.candidateId()) : Future.succeededFuture();
+      return merge.compose(v -> store.resolveReview(c, reviewId, status, actor, clock.instant()))
+          .map(new JsonObject().put("id", reviewId.toString()).put("status", status));
+    }));
+  }
+
+  // --- dry run
+
+  /** What a sample (e.g. a FHIR Bundle) would become with the source's mapping; nothing is written. */
+  public Future<JsonArray> dryRun(UUID sourceId, String sample) {
+    return source(sourceId).compose(s -> commands.queuesOfSite(s.siteId()).compose(queues -> {
+      Set<String> known = queues.stream().map(ServiceQueue::id).collect(Collectors.toSet());
+      SourceKind kind = kinds.get(s.kind());
+      // parsing the sample is CPU work: off the event loop
+      return workers.executeBlocking(() -> {
+        JsonArray out = new JsonArray();
+        for (ReceivedRecord r : kind.split(sample)) out.add(preview(s, kind.reader(), r, known));
+        return out;
+      }, false);
+    }));
+  }
+
+  private JsonObject preview(Source s, RecordReader reader, ReceivedRecord r, Set<String> queues) {
+    JsonObject o = new JsonObject().put("externalId", r.externalId()).put("version", r.version());
+    try {
+      SourceAppointment a = reader.read(r, s.mapping());
+      String queue = s.mapping().queueFor(a.keys());
+      o.put("visit", a.visit().wire()).put("start", str(a.start())).put("queue", queue);
+      if (a.patient() != null) {
+        o.put("patient", new JsonObject().put("name", a.patient().name())
+            .put("birthDate", a.patient().birthDate() == null ? null : a.patient().birthDate().toString())
+            .put("mrn", a.patient().identifier(s.mapping().mrnSystem())).put("phone", a.patient().phone())
+            .put("email", a.patient().email()).put("language", a.patient().language())
+            .put("identifiers", new JsonArray(a.patient().identifiers().stream()
+                .map(i -> new JsonObject().put("system", i.system()).put("value", i.value())).toList())));
+      }
+      if (queue == null) o.put("problem", "No queue is mapped for this appointment and there is no defaultQueue.");
+      else if (!queues.contains(queue)) o.put("problem", "Queue " + queue + " does not exist at this site.");
+      else if (a.patient() == null) o.put("problem", "The appointment names no patient that could be read.");
+    } catch (RecordReader.Unreadable e) {
+      o.put("problem", e.getMessage());
+    }
+    return o;
+  }
+
+  // --- scheduling
+
+  /** One scheduler round on this node: every enabled source that is due is polled, if this node can hold its lease. */
+  public Future<Void> tick() {
+    return store.enabledSources(pool).compose(rows -> {
+      Future<Void> all = Future.succeededFuture();
+      for (StoredSource row : rows) {
+        Source s = source(row);
+        all = all.compose(v -> store.state(pool, s.id()).compose(state -> commands.site(s.siteId()).compose(site -> {
+          Instant now = clock.instant();
+          boolean fullDue = fullReadDue(s, site.zone(), state.lastReconcileAt(), now);
+          boolean due = fullDue || state.lastAttemptAt() == null
+              || !now.isBefore(state.lastAttemptAt().plus(s.schedule().every()));
+          return due ? poller.run(s, fullDue).<Void>mapEmpty() : Future.<Void>succeededFuture();
+        })).recover(err -> Future.succeededFuture())); // one source's failure is in its health, not the others'
+      }
+      return all;
+    });
+  }
+
+  /** The nightly full read is due once the site's local reconcile time has passed since the last full read. */
+  private static boolean fullReadDue(Source s, ZoneId zone, Instant lastFull, Instant now) {
+    if (lastFull == null) return true;
+    Instant todays = LocalDate.ofInstant(now, zone).atTime(s.schedule().reconcileAt()).atZone(zone).toInstant();
+    Instant latest = now.isBefore(todays) ? todays.minus(Duration.ofDays(1)) : todays;
+    return lastFull.isBefore(latest);
+  }
+
+  // --- machinery
+
+  SourceGuard guard(Source s) {
+    return guards.computeIfAbsent(s.id(), id -> {
+      SourceGuard g = new SourceGuard(vertx, "source-" + id, settings.resilience(), clock);
+      metrics.watch(s, g.breaker());
+      return g;
+    });
+  }
+
+  private Source parse(UUID id, String siteId, JsonObject body, String fixedKind, Instant created, Instant updated) {
+    if (body == null) throw new SyncException.Invalid("The request needs a JSON body describing the source.");
+    String kindName = fixedKind != null ? fixedKind : body.getString("kind");
+    SourceKind kind = kinds.get(kindName);
+    if (kind == null) {
+      throw new SyncException.Invalid("Source kind '" + kindName + "' is not supported; use " + String.join(", ",
+          kinds.keySet()) + ".");
+    }
+    String name = body.getString("name");
+    if (name == null || name.isBlank() || name.length() > 100) {
+      throw new SyncException.Invalid("A source needs a name of 1 to 100 characters.");
+    }
+    JsonObject subscription = body.getJsonObject("subscription", new JsonObject());
+    String secret = subscription.getString("secret");
+    if (secret != null && secret.length() < 16) {
+      throw new SyncException.Invalid("subscription.secret must be at least 16 characters.");
+    }
+    Source s = new Source(id, siteId, kindName, name.trim(), body.getString("baseUrl", ""),
+        SourceAuth.from(body.getJsonObject("auth"), null), Mapping.from(body.getJsonObject("mapping")),
+        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), created, updated, secret);
+    kind.validate(s);
+    return s;
+  }
+
+  /** A definition that does not hold fails the future with its sentence instead of throwing. */
+  private static Future<Source> parsed(java.util.function.Supplier<Source> parse) {
+    try {
+      return Future.succeededFuture(parse.get());
+    } catch (SyncException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Void> checkQueues(Source s) {
+    return commands.queuesOfSite(s.siteId()).map(queues -> {
+      Set<String> known = new HashSet<>(queues.stream().map(ServiceQueue::id).toList());
+      for (String q : s.mapping().queues()) {
+        if (!known.contains(q)) throw new SyncException.Invalid("The mapping names queue '" + q
+            + "', which does not exist at site " + s.siteId() + ".");
+      }
+      return null;
+    });
+  }
+
+  private StoredSource stored(Source s) {
+    JsonObject sealed = s.auth().secrets().copy();
+    if (s.subscriptionSecret() != null) sealed.put(SUBSCRIPTION_SECRET, s.subscriptionSecret());
+    return new StoredSource(s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth().publicJson(),
+        sealed.isEmpty() ? null : secrets.seal(s.id().toString(), sealed), s.mapping().toJson(),
+        s.schedule().toJson(), s.enabled(), s.createdAt(), s.updatedAt());
+  }
+
+  private Source source(StoredSource row) {
+    JsonObject open = row.sealedSecrets() == null ? new JsonObject()
+        : secrets.open(row.id().toString(), row.sealedSecrets());
+    return new Source(row.id(), row.siteId(), row.kind(), row.name(), row.baseUrl(),
+        SourceAuth.from(row.auth(), open), Mapping.from(row.mapping()), Schedule.from(row.schedule()),
+        row.enabled(), row.createdAt(), row.updatedAt(), open.getString(SUBSCRIPTION_SECRET));
+  }
+
+  private static String str(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,245 @@
+package io.waitline.sync.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.client.interceptor.SimpleRequestHeaderInterceptor;
+import ca.uhn.fhir.rest.gclient.IQuery;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.waitline.sync.pipeline.ReceivedRecord;
+import io.waitline.sync.pipeline.RecordReader;
+import io.waitline.sync.source.Source;
+import io.waitline.sync.source.SourceCredentials;
+import io.waitline.sync.source.SourceFailure;
+import io.waitline.sync.source.SourceGuard;
+import io.waitline.sync.source.SourceKind;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * FHIR R4 sources through HAPI's generic client: {@code Appointment?date=ge..&date=lt..&_lastUpdated=ge..
+ * &_include=Appointment:patient&_sort=_lastUpdated&_count=..}, following {@code next} links. HAPI's client blocks,
+ * so every request runs on a worker pool, behind the source's circuit breaker. A patient the server did not include
+ * (some servers ignore {@code _include}) is read by id.
+ */
+public final class FhirR4Kind implements SourceKind {
+  private final FhirContext fhir;
+  private final WorkerExecutor workers;
+  private final SourceCredentials credentials;
+  private final Function<Source, SourceGuard> guards;
+  private final FhirAppointmentReader reader;
+  private final int pageSize;
+
+  /**
+   * @param timeout the socket timeout of HAPI's client; the guard's time limit should match it so a hung request
+   *     also frees its worker thread
+   */
+  public FhirR4Kind(FhirContext fhir, WorkerExecutor workers, SourceCredentials credentials,
+      Function<Source, SourceGuard> guards, Duration timeout, int pageSize) {
+    this.fhir = fhir;
+    this.workers = workers;
+    this.credentials = credentials;
+    this.guards = guards;
+    this.pageSize = pageSize;
+    this.reader = new FhirAppointmentReader(fhir);
+    fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    fhir.getRestfulClientFactory().setSocketTimeout((int) timeout.toMillis());
+    fhir.getRestfulClientFactory().setConnectTimeout((int) Math.min(timeout.toMillis(), 10_000));
+  }
+
+  @Override
+  public String kind() {
+    return Source.FHIR_R4;
+  }
+
+  @Override
+  public RecordReader reader() {
+    return reader;
+  }
+
+  @Override
+  public void validate(Source source) {
+    try {
+      URI u = URI.create(source.baseUrl());
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new io.waitline.sync.SyncException.Invalid(
+          "baseUrl must be the FHIR server's http(s) address, e.g. https://ehr.example.org/fhir.");
+    }
+  }
+
+  @Override
+  public List<ReceivedRecord> split(String sample) {
+    Bundle bundle;
+    try {
+      bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);
+    } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+      throw new io.waitline.sync.SyncException.Invalid("The sample must be a FHIR R4 Bundle in JSON.");
+    }
+    Map<String, Patient> patients = patientsIn(bundle);
+    List<ReceivedRecord> out = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      if (e.getResource() instanceof Appointment a) out.add(record(a, patients.get(patientOf(a))));
+    }
+    return out;
+  }
+
+  @Override
+  public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
+    SourceGuard guard = guards.apply(source);
+    // only a token endpoint is a call worth guarding; static credentials are read from memory
+    Future<String> auth = source.auth() instanceof io.waitline.sync.source.SourceAuth.SmartBackend
+        ? guard.call(() -> credentials.authorization(source)) : credentials.authorization(source);
+    // the client is made on a worker too: the first one of a JVM loads HAPI's HTTP stack
+    return auth.compose(authorization -> workers.executeBlocking(() -> client(source, authorization), false))
+        .compose(client -> guard.call(() -> blocking(() -> firstPage(client, since, from, until)))
+            .compose(page -> drain(client, guard, page, sink)));
+  }
+
+  private Future<Void> drain(IGenericClient client, SourceGuard guard, Bundle page, PageSink sink) {
+    return guard.call(() -> blocking(() -> records(client, page))).compose(records -> {
+      Instant watermark = null;
+      for (Bundle.BundleEntryComponent e : page.getEntry()) {
+        if (e.getResource() instanceof Appointment a && a.getMeta().hasLastUpdated()) {
+          Instant t = a.getMeta().getLastUpdated().toInstant();
+          if (watermark == null || t.isAfter(watermark)) watermark = t;
+        }
+      }
+      return sink.page(records, watermark);
+    }).compose(v -> {
+      if (page.getLink(IBaseBundle.LINK_NEXT) == null) return Future.succeededFuture();
+      return guard.call(() -> blocking(() -> client.loadPage().next(page).execute()))
+          .compose(next -> drain(client, guard, next, sink));
+    });
+  }
+
+  private Bundle firstPage(IGenericClient client, Instant since, LocalDate from, LocalDate until) {
+    IQuery<Bundle> q = client.search().forResource(Appointment.class)
+        .where(Appointment.DATE.afterOrEquals().day(from.toString()))
+        .and(Appointment.DATE.before().day(until.toString()))
+        .include(Appointment.INCLUDE_PATIENT)
+        .sort().ascending("_lastUpdated")
+        .count(pageSize)
+        .returnBundle(Bundle.class);
+    if (since != null) {
+      q = q.lastUpdated(new DateRangeParam(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since))));
+    }
+    return q.execute();
+  }
+
+  /** One record per Appointment of the page, with its patient from the page or, if missing, read by id. */
+  private List<ReceivedRecord> records(IGenericClient client, Bundle page) {
+    Map<String, Patient> patients = patientsIn(page);
+    List<ReceivedRecord> out = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e : page.getEntry()) {
+      if (!(e.getResource() instanceof Appointment a)) continue;
+      String patientRef = patientOf(a);
+      Patient patient = patientRef == null ? null
+          : patients.computeIfAbsent(patientRef, ref -> readPatient(client, ref));
+      out.add(record(a, patient));
+    }
+    return out;
+  }
+
+  private Patient readPatient(IGenericClient client, String ref) {
+    try {
+      return client.read().resource(Patient.class).withId(ref.substring("Patient/".length())).execute();
+    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException
+        | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+      return null; // the reader dead-letters the appointment with "patient ... was not in the source's answer"
+    }
+  }
+
+  ReceivedRecord record(Appointment a, Patient patient) {
+    String id = "Appointment/" + a.getIdElement().getIdPart();
+    String versionId = a.getMeta().getVersionId() != null ? a.getMeta().getVersionId() : a.getIdElement().getVersionIdPart();
+    Instant updated = a.getMeta().hasLastUpdated() ? a.getMeta().getLastUpdated().toInstant() : null;
+    String payload = reader.payload(a, patient);
+    long order;
+    String version;
+    if (versionId != null && versionId.matches("\\d{1,18}")) {
+      order = Long.parseLong(versionId);
+      version = versionId;
+    } else if (updated != null) {
+      order = updated.toEpochMilli();
+      version = updated.toString();
+    } else {
+      // no version and no timestamp: every distinct content is a new version, in the order received
+      ReceivedRecord unversioned = new ReceivedRecord(id, "", 0, payload);
+      return new ReceivedRecord(id, "sha256:" + unversioned.payloadHash().substring(0, 16), 0, payload);
+    }
+    return new ReceivedRecord(id, version, order, payload);
+  }
+
+  private static Map<String, Patient> patientsIn(Bundle bundle) {
+    Map<String, Patient> patients = new HashMap<>();
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      if (e.getResource() instanceof Patient p) patients.put("Patient/" + p.getIdElement().getIdPart(), p);
+    }
+    return patients;
+  }
+
+  private static String patientOf(Appointment a) {
+    for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
+      Reference actor = p.getActor();
+      if (actor.getReference() != null) {
+        String rel = FhirAppointmentReader.relative(actor.getReference());
+        if (rel.startsWith("Patient/")) return rel;
+      }
+    }
+    return null;
+  }
+
+  private IGenericClient client(Source source, String authorization) {
+    IGenericClient client = fhir.newRestfulGenericClient(source.baseUrl());
+    if (authorization != null) client.registerInterceptor(new SimpleRequestHeaderInterceptor("Authorization", authorization));
+    return client;
+  }
+
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+    return workers.executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (FhirClientConnectionException e) {
+        throw new SourceFailure("The FHIR server could not be reached or did not answer in time.", true, e);
+      } catch (BaseServerResponseException e) {
+        int status = e.getStatusCode();
+        boolean retry = status >= 500 || status == 429 || status == 408;
+        throw new SourceFailure("The FHIR server answered HTTP " + status + sentenceOf(e), retry, e);
+      } catch (ca.uhn.fhir.parser.DataFormatException e) {
+        throw new SourceFailure("The FHIR server's answer was not valid FHIR R4.", false, e);
+      }
+    }, false);
+  }
+
+  private static String sentenceOf(BaseServerResponseException e) {
+    return switch (e.getStatusCode()) {
+      case 401 -> " (unauthorized): check the source's credentials.";
+      case 403 -> " (forbidden): the credentials lack access to Appointment or Patient.";
+      case 404 -> " (not found): check the base URL.";
+      case 429 -> " (too many requests).";
+      default -> ".";
+    };
+  }
+}

@@ -1,0 +1,14 @@
+package io.waitline.sync.pipeline;
+
+/** What a source says about an appointment's visit, whatever its own status codes are. */
+public enum Visit {
+  EXPECTED, ARRIVED, CANCELLED, NO_SHOW, FULFILLED;
+
+  public String wire() {
+    return this == NO_SHOW ? "noshow" : name().toLowerCase();
+  }
+
+  public static Visit fromWire(String s) {
+    return "noshow".equals(s) ? NO_SHOW : valueOf(s.toUpperCase());
+  }
+}

@@ -1,0 +1,395 @@
+package io.waitline.sync.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.waitline.sync.pipeline.SourcePatient;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Every SQL statement of pms-sync. Reads and writes only pms-sync's own tables. */
+public final class SyncStore {
+
+  /** A source row as stored: the auth settings without secrets, and the sealed secrets. */
+  public record StoredSource(UUID id, String siteId, String kind, String name, String baseUrl, JsonObject auth,
+      String sealedSecrets, JsonObject mapping, JsonObject schedule, boolean enabled, Instant createdAt,
+      Instant updatedAt) {}
+
+  /** Where a source stands. */
+  public record State(Instant watermark, Instant lastAttemptAt, Instant lastSuccessAt, String lastError,
+      Instant lastErrorAt, Instant lastReconcileAt, Long lastEventNumber) {
+    static final State NEVER = new State(null, null, null, null, null, null, null);
+  }
+
+  /** The latest applied version of a source appointment and the entry it became (null if none). */
+  public record SyncedAppointment(String version, long versionOrder, Instant startAt, UUID entryId, UUID patientId,
+      boolean deleted) {}
+
+  public record DeadLetter(UUID id, UUID sourceId, String externalId, String version, long versionOrder,
+      String payload, String reason, Instant createdAt, Instant replayedAt) {}
+
+  public record MatchReview(UUID id, String siteId, UUID patientId, UUID candidateId, String status,
+      Instant createdAt, Instant resolvedAt, String resolvedBy, JsonObject patient, JsonObject candidate) {}
+
+  // --- sources
+
+  public Future<Void> insertSource(SqlClient c, StoredSource s) {
+    return c.preparedQuery("INSERT INTO sync_source (id, site_id, kind, name, base_url, auth, secrets, mapping,"
+            + " schedule, enabled, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+        .execute(Tuple.from(new Object[] {s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth(),
+            s.sealedSecrets(), s.mapping(), s.schedule(), s.enabled(), odt(s.createdAt()), odt(s.updatedAt())}))
+        .compose(v -> c.preparedQuery("INSERT INTO sync_state (source_id) VALUES ($1)").execute(Tuple.of(s.id())))
+        .mapEmpty();
+  }
+
+  public Future<Void> updateSource(SqlClient c, StoredSource s) {
+    return c.preparedQuery("UPDATE sync_source SET name = $2, base_url = $3, auth = $4, secrets = $5, mapping = $6,"
+            + " schedule = $7, enabled = $8, updated_at = $9 WHERE id = $1")
+        .execute(Tuple.from(new Object[] {s.id(), s.name(), s.baseUrl(), s.auth(), s.sealedSecrets(), s.mapping(),
+            s.schedule(), s.enabled(), odt(s.updatedAt())}))
+        .mapEmpty();
+  }
+
+  /** @return whether a source was deleted */
+  public Future<Boolean> deleteSource(SqlClient c, UUID id) {
+    return c.preparedQuery("DELETE FROM sync_source WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** @return the source, or null */
+  public Future<StoredSource> source(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT * FROM sync_source WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> first(rows, SyncStore::storedSource));
+  }
+
+  public Future<List<StoredSource>> sourcesOfSite(SqlClient c, String siteId) {
+    return c.preparedQuery("SELECT * FROM sync_source WHERE site_id = $1 ORDER BY name, id")
+        .execute(Tuple.of(siteId)).map(rows -> all(rows, SyncStore::storedSource));
+  }
+
+  public Future<List<StoredSource>> enabledSources(SqlClient c) {
+    return c.query("SELECT * FROM sync_source WHERE enabled ORDER BY id").execute()
+        .map(rows -> all(rows, SyncStore::storedSource));
+  }
+
+  // --- state
+
+  public Future<State> state(SqlClient c, UUID sourceId) {
+    return c.preparedQuery("SELECT * FROM sync_state WHERE source_id = $1").execute(Tuple.of(sourceId))
+        .map(rows -> {
+          State s = first(rows, r -> new State(inst(r, "watermark"), inst(r, "last_attempt_at"),
+              inst(r, "last_success_at"), r.getString("last_error"), inst(r, "last_error_at"),
+              inst(r, "last_reconcile_at"), r.getLong("last_event_number")));
+          return s == null ? State.NEVER : s;
+        });
+  }
+
+  /** Moves the watermark forward only: a late page can never take it back. */
+  public Future<Void> advanceWatermark(SqlClient c, UUID sourceId, Instant watermark) {
+    return c.preparedQuery("UPDATE sync_state SET watermark = GREATEST(watermark, $2) WHERE source_id = $1")
+        .execute(Tuple.of(sourceId, odt(watermark))).mapEmpty();
+  }
+
+  /**
+   * Records the highest subscription event number seen and returns the one before, atomically, so two notifications
+   * arriving together cannot both miss a gap.
+   */
+  public Future<Long> swapEventNumber(SqlClient c, UUID sourceId, long eventNumber) {
+    return c.preparedQuery("UPDATE sync_state s SET last_event_number = GREATEST(COALESCE(s.last_event_number, 0), $2)"
+            + " FROM (SELECT last_event_number FROM sync_state WHERE source_id = $1 FOR UPDATE) old"
+            + " WHERE s.source_id = $1 RETURNING old.last_event_number")
+        .execute(Tuple.of(sourceId, eventNumber)).map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  public Future<Void> recordAttempt(SqlClient c, UUID sourceId, Instant at) {
+    return c.preparedQuery("UPDATE sync_state SET last_attempt_at = $2 WHERE source_id = $1")
+        .execute(Tuple.of(sourceId, odt(at))).mapEmpty();
+  }
+
+  public Future<Void> recordSuccess(SqlClient c, UUID sourceId, Instant at, boolean reconciled) {
+    return c.preparedQuery("UPDATE sync_state SET last_success_at = $2, last_error = NULL,"
+            + " last_reconcile_at = CASE WHEN $3 THEN $2 ELSE last_reconcile_at END WHERE source_id = $1")
+        .execute(Tuple.of(sourceId, odt(at), reconciled)).mapEmpty();
+  }
+
+  public Future<Void> recordError(SqlClient c, UUID sourceId, Instant at, String sentence) {
+    return c.preparedQuery("UPDATE sync_state SET last_error = $2, last_error_at = $3 WHERE source_id = $1")
+        .execute(Tuple.of(sourceId, sentence, odt(at))).mapEmpty();
+  }
+
+  // --- inbox and appointments
+
+  /** Serialises work on one source record across connections and nodes until the transaction ends. */
+  public Future<Void> lockRecord(SqlClient c, UUID sourceId, String externalId) {
+    return c.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .execute(Tuple.of(sourceId + "|" + externalId)).mapEmpty();
+  }
+
+  public Future<Boolean> inboxHas(SqlClient c, UUID sourceId, String externalId, String version) {
+    return c.preparedQuery("SELECT 1 FROM sync_inbox WHERE source_id = $1 AND external_id = $2 AND version = $3")
+        .execute(Tuple.of(sourceId, externalId, version)).map(rows -> rows.size() > 0);
+  }
+
+  /** Records what became of a record version; a replay overwrites the earlier outcome. */
+  public Future<Void> putInbox(SqlClient c, UUID sourceId, String externalId, String version, String hash,
+      Instant at, String outcome, String detail) {
+    return c.preparedQuery("INSERT INTO sync_inbox (source_id, external_id, version, payload_hash, received_at,"
+            + " outcome, detail) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (source_id, external_id, version)"
+            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail")
+        .execute(Tuple.from(new Object[] {sourceId, externalId, version, hash, odt(at), outcome, detail}))
+        .mapEmpty();
+  }
+
+  /** Stored outcomes of a source's records, by outcome. */
+  public Future<Map<String, Long>> outcomeCounts(SqlClient c, UUID sourceId) {
+    return c.preparedQuery("SELECT outcome, count(*) AS n FROM sync_inbox WHERE source_id = $1 GROUP BY outcome")
+        .execute(Tuple.of(sourceId)).map(rows -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          rows.forEach(r -> counts.put(r.getString("outcome"), r.getLong("n")));
+          return counts;
+        });
+  }
+
+  /** Recent conflicts with the desk, newest first: what staff are shown instead of a silent change. */
+  public Future<List<JsonObject>> conflicts(SqlClient c, UUID sourceId, int limit) {
+    return c.preparedQuery("SELECT external_id, version, detail, received_at FROM sync_inbox"
+            + " WHERE source_id = $1 AND outcome = 'conflict' ORDER BY received_at DESC LIMIT $2")
+        .execute(Tuple.of(sourceId, limit)).map(rows -> all(rows, r -> new JsonObject()
+            .put("externalId", r.getString("external_id")).put("version", r.getString("version"))
+            .put("detail", r.getString("detail")).put("at", inst(r, "received_at").toString())));
+  }
+
+  /** @return the appointment, or null */
+  public Future<SyncedAppointment> appointment(SqlClient c, UUID sourceId, String externalId) {
+    return c.preparedQuery("SELECT * FROM sync_appointment WHERE source_id = $1 AND external_id = $2")
+        .execute(Tuple.of(sourceId, externalId)).map(rows -> first(rows, r -> new SyncedAppointment(
+            r.getString("version"), r.getLong("version_order"), inst(r, "start_at"), r.getUUID("entry_id"),
+            r.getUUID("patient_id"), r.getBoolean("deleted"))));
+  }
+
+  public Future<Void> putAppointment(SqlClient c, UUID sourceId, String externalId, SyncedAppointment a) {
+    return c.preparedQuery("INSERT INTO sync_appointment (source_id, external_id, version, version_order, start_at,"
+            + " entry_id, patient_id, deleted) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+            + " ON CONFLICT (source_id, external_id) DO UPDATE SET version = EXCLUDED.version,"
+            + " version_order = EXCLUDED.version_order, start_at = EXCLUDED.start_at, entry_id = EXCLUDED.entry_id,"
+            + " patient_id = EXCLUDED.patient_id, deleted = EXCLUDED.deleted")
+        .execute(Tuple.from(new Object[] {sourceId, externalId, a.version(), a.versionOrder(), odt(a.startAt()),
+            a.entryId(), a.patientId(), a.deleted()}))
+        .mapEmpty();
+  }
+
+  /** External ids of the source's live appointments starting in [from, to): what a full reconcile compares. */
+  public Future<List<String>> liveAppointmentsBetween(SqlClient c, UUID sourceId, Instant from, Instant to) {
+    return c.preparedQuery("SELECT external_id FROM sync_appointment WHERE source_id = $1 AND NOT deleted"
+            + " AND start_at >= $2 AND start_at < $3 ORDER BY external_id")
+        .execute(Tuple.of(sourceId, odt(from), odt(to))).map(rows -> all(rows, r -> r.getString("external_id")));
+  }
+
+  // --- patients
+
+  /** @return the patient holding identifier (system, value) at the site, or null */
+  public Future<UUID> patientByIdentifier(SqlClient c, String siteId, String system, String value) {
+    return c.preparedQuery("SELECT patient_id FROM sync_patient_identifier WHERE site_id = $1 AND system = $2"
+            + " AND value = $3").execute(Tuple.of(siteId, system, value))
+        .map(rows -> first(rows, r -> r.getUUID("patient_id")));
+  }
+
+  public Future<Void> insertPatient(SqlClient c, UUID id, String siteId, SourcePatient p, Instant at) {
+    return c.preparedQuery("INSERT INTO sync_patient (id, site_id, name, birth_date, phone, email, language,"
+            + " created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
+        .execute(Tuple.from(new Object[] {id, siteId, p.name(), p.birthDate(), p.phone(), p.email(), p.language(),
+            odt(at)}))
+        .mapEmpty();
+  }
+
+  /** Keeps the latest contact details a source gave; a source that gives none leaves the known ones. */
+  public Future<Void> updatePatient(SqlClient c, UUID id, SourcePatient p) {
+    return c.preparedQuery("UPDATE sync_patient SET name = $2, birth_date = COALESCE($3, birth_date),"
+            + " phone = COALESCE($4, phone), email = COALESCE($5, email), language = COALESCE($6, language)"
+            + " WHERE id = $1")
+        .execute(Tuple.from(new Object[] {id, p.name(), p.birthDate(), p.phone(), p.email(), p.language()}))
+        .mapEmpty();
+  }
+
+  /** Gives the patient an identifier unless another patient already holds it. */
+  public Future<Void> addIdentifier(SqlClient c, String siteId, String system, String value, UUID patientId) {
+    return c.preparedQuery("INSERT INTO sync_patient_identifier (site_id, system, value, patient_id)"
+            + " VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(siteId, system, value, patientId)).mapEmpty();
+  }
+
+  /** Other patients of the site with the same name (case and spacing ignored) and birth date. */
+  public Future<List<UUID>> patientsNamed(SqlClient c, String siteId, String name, LocalDate birthDate, UUID except) {
+    return c.preparedQuery("SELECT id FROM sync_patient WHERE site_id = $1"
+            + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = lower(regexp_replace(trim($2), '\\s+', ' ', 'g'))"
+            + " AND birth_date = $3 AND id <> $4 ORDER BY created_at")
+        .execute(Tuple.of(siteId, name, birthDate, except)).map(rows -> all(rows, r -> r.getUUID("id")));
+  }
+
+  /** The patient's language, as a source last gave it; null if none did. */
+  public Future<String> patientLanguage(SqlClient c, UUID patientId) {
+    return c.preparedQuery("SELECT language FROM sync_patient WHERE id = $1").execute(Tuple.of(patientId))
+        .map(rows -> first(rows, r -> r.getString("language")));
+  }
+
+  // --- match reviews
+
+  public Future<Void> insertReview(SqlClient c, UUID id, String siteId, UUID patientId, UUID candidateId,
+      UUID sourceId, String externalId, Instant at) {
+    return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
+            + " external_id, status, created_at) VALUES ($1,$2,$3,$4,$5,$6,'open',$7) ON CONFLICT DO NOTHING")
+        .execute(Tuple.from(new Object[] {id, siteId, patientId, candidateId, sourceId, externalId, odt(at)}))
+        .mapEmpty();
+  }
+
+  private static final String REVIEW_SELECT = "SELECT r.*, p.name AS p_name, p.birth_date AS p_birth,"
+      + " p.phone AS p_phone, c.name AS c_name, c.birth_date AS c_birth, c.phone AS c_phone,"
+      + " (SELECT json_agg(json_build_object('system', i.system, 'value', i.value)) FROM sync_patient_identifier i"
+      + "   WHERE i.patient_id = p.id) AS p_ids,"
+      + " (SELECT json_agg(json_build_object('system', i.system, 'value', i.value)) FROM sync_patient_identifier i"
+      + "   WHERE i.patient_id = c.id) AS c_ids"
+      + " FROM sync_match_review r JOIN sync_patient p ON p.id = r.patient_id JOIN sync_patient c ON c.id = r.candidate_id";
+
+  public Future<List<MatchReview>> reviews(SqlClient c, String siteId, String status) {
+    return c.preparedQuery(REVIEW_SELECT + " WHERE r.site_id = $1 AND r.status = $2 ORDER BY r.created_at, r.id")
+        .execute(Tuple.of(siteId, status)).map(rows -> all(rows, SyncStore::review));
+  }
+
+  /** @return the review, locked for resolving, or null */
+  public Future<MatchReview> reviewForUpdate(SqlClient c, UUID id) {
+    return c.preparedQuery(REVIEW_SELECT + " WHERE r.id = $1 FOR UPDATE OF r").execute(Tuple.of(id))
+        .map(rows -> first(rows, SyncStore::review));
+  }
+
+  public Future<Void> resolveReview(SqlClient c, UUID id, String status, String by, Instant at) {
+    return c.preparedQuery("UPDATE sync_match_review SET status = $2, resolved_by = $3, resolved_at = $4"
+            + " WHERE id = $1").execute(Tuple.of(id, status, by, odt(at))).mapEmpty();
+  }
+
+  /** Confirmed match: {@code from}'s identifiers and appointments become {@code into}'s. */
+  public Future<Void> mergePatient(SqlClient c, UUID from, UUID into) {
+    return c.preparedQuery("UPDATE sync_patient_identifier SET patient_id = $2 WHERE patient_id = $1")
+        .execute(Tuple.of(from, into))
+        .compose(v -> c.preparedQuery("UPDATE sync_appointment SET patient_id = $2 WHERE patient_id = $1")
+            .execute(Tuple.of(from, into)))
+        .compose(v -> c.preparedQuery("UPDATE sync_match_review SET status = 'rejected' WHERE status = 'open'"
+            + " AND (patient_id = $1 OR candidate_id = $1)").execute(Tuple.of(from)))
+        .mapEmpty();
+  }
+
+  // --- dead letters
+
+  public Future<Void> insertDeadLetter(SqlClient c, DeadLetter d) {
+    return c.preparedQuery("INSERT INTO sync_dead_letter (id, source_id, external_id, version, version_order,"
+            + " payload, reason, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
+        .execute(Tuple.from(new Object[] {d.id(), d.sourceId(), d.externalId(), d.version(), d.versionOrder(),
+            d.payload(), d.reason(), odt(d.createdAt())}))
+        .mapEmpty();
+  }
+
+  public Future<List<DeadLetter>> deadLetters(SqlClient c, UUID sourceId, boolean includeReplayed) {
+    return c.preparedQuery("SELECT * FROM sync_dead_letter WHERE source_id = $1"
+            + (includeReplayed ? "" : " AND replayed_at IS NULL") + " ORDER BY created_at DESC, id LIMIT 500")
+        .execute(Tuple.of(sourceId)).map(rows -> all(rows, SyncStore::deadLetter));
+  }
+
+  /** @return the dead letter, locked for replay, or null */
+  public Future<DeadLetter> deadLetterForUpdate(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT * FROM sync_dead_letter WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+        .map(rows -> first(rows, SyncStore::deadLetter));
+  }
+
+  public Future<Void> markReplayed(SqlClient c, UUID id, Instant at) {
+    return c.preparedQuery("UPDATE sync_dead_letter SET replayed_at = $2 WHERE id = $1")
+        .execute(Tuple.of(id, odt(at))).mapEmpty();
+  }
+
+  public Future<Void> updateDeadLetterReason(SqlClient c, UUID id, String reason) {
+    return c.preparedQuery("UPDATE sync_dead_letter SET reason = $2 WHERE id = $1")
+        .execute(Tuple.of(id, reason)).mapEmpty();
+  }
+
+  // --- leases
+
+  /**
+   * Takes or renews the source's polling lease for {@code holder} until {@code until}; succeeds only if nobody
+   * else holds an unexpired lease at {@code now}.
+   */
+  public Future<Boolean> tryLease(SqlClient c, UUID sourceId, String holder, Instant now, Instant until) {
+    return c.preparedQuery("INSERT INTO sync_lease (source_id, holder, expires_at) VALUES ($1, $2, $4)"
+            + " ON CONFLICT (source_id) DO UPDATE SET holder = $2, expires_at = $4"
+            + " WHERE sync_lease.holder = $2 OR sync_lease.expires_at <= $3 RETURNING holder")
+        .execute(Tuple.of(sourceId, holder, odt(now), odt(until))).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Void> releaseLease(SqlClient c, UUID sourceId, String holder) {
+    return c.preparedQuery("DELETE FROM sync_lease WHERE source_id = $1 AND holder = $2")
+        .execute(Tuple.of(sourceId, holder)).mapEmpty();
+  }
+
+  /** @return who holds the source's lease, or null */
+  public Future<String> leaseHolder(SqlClient c, UUID sourceId, Instant now) {
+    return c.preparedQuery("SELECT holder FROM sync_lease WHERE source_id = $1 AND expires_at > $2")
+        .execute(Tuple.of(sourceId, odt(now))).map(rows -> first(rows, r -> r.getString("holder")));
+  }
+
+  // --- rows
+
+  private static StoredSource storedSource(Row r) {
+    return new StoredSource(r.getUUID("id"), r.getString("site_id"), r.getString("kind"), r.getString("name"),
+        r.getString("base_url"), (JsonObject) r.getValue("auth"), r.getString("secrets"),
+        (JsonObject) r.getValue("mapping"), (JsonObject) r.getValue("schedule"), r.getBoolean("enabled"),
+        inst(r, "created_at"), inst(r, "updated_at"));
+  }
+
+  private static DeadLetter deadLetter(Row r) {
+    return new DeadLetter(r.getUUID("id"), r.getUUID("source_id"), r.getString("external_id"),
+        r.getString("version"), r.getLong("version_order"), r.getString("payload"), r.getString("reason"),
+        inst(r, "created_at"), inst(r, "replayed_at"));
+  }
+
+  private static MatchReview review(Row r) {
+    return new MatchReview(r.getUUID("id"), r.getString("site_id"), r.getUUID("patient_id"),
+        r.getUUID("candidate_id"), r.getString("status"), inst(r, "created_at"), inst(r, "resolved_at"),
+        r.getString("resolved_by"), person(r, "p_"), person(r, "c_"));
+  }
+
+  private static JsonObject person(Row r, String prefix) {
+    LocalDate birth = r.getLocalDate(prefix + "birth");
+    Object ids = r.getValue(prefix + "ids");
+    return new JsonObject().put("name", r.getString(prefix + "name"))
+        .put("birthDate", birth == null ? null : birth.toString()).put("phone", r.getString(prefix + "phone"))
+        .put("identifiers", ids == null ? new io.vertx.core.json.JsonArray() : ids);
+  }
+
+  private static <T> T first(RowSet<Row> rows, Function<Row, T> f) {
+    var it = rows.iterator();
+    return it.hasNext() ? f.apply(it.next()) : null;
+  }
+
+  private static <T> List<T> all(RowSet<Row> rows, Function<Row, T> f) {
+    List<T> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(f.apply(r)));
+    return out;
+  }
+
+  static Instant inst(Row r, String column) {
+    OffsetDateTime t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  static OffsetDateTime odt(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+}
