@@ -26,7 +26,8 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       LOG.error("Configuration error: {}", e.getMessage());
       System.exit(2);
-    } catch (Exception e) {
+    } catch (Exception | LinkageError e) {
+      // a class missing from a broken jar ends the process too, rather than leaving it running half-started
       LOG.error("Waitline could not start", e);
       System.exit(1);
     }
