@@ -666,17 +666,20 @@ public final class QueueCommands {
       return store.nextTicketNumber(c, q.id(), day).map(n -> q.ticketPrefix() + "-" + String.format("%03d", n));
     }
 
-    /** The queue's lineup now; its live entries are read once per transaction and then kept up to date here. */
+    /**
+     * The queue's lineup now; its waiting entries are read once per transaction and then kept up to date here
+     * (an entry that stops waiting stays in the list with its new status and drops out of the lineup).
+     */
     Future<Lineup> lineup(ServiceQueue q) {
       Held h = held(q.id());
-      Future<Void> read = h.live != null ? Future.succeededFuture()
-          : store.activeEntries(c, q.id(), today(q)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
+      Future<Void> read = h.waiting != null ? Future.succeededFuture()
+          : store.waitingEntries(c, q.id(), today(q)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
               .map(secs -> {
-                h.live = new ArrayList<>(entries);
+                h.waiting = new ArrayList<>(entries);
                 h.serviceSeconds = secs;
                 return null;
               }));
-      return read.map(v -> QueueCommands.this.lineup(h.live, h.serviceSeconds, h.queue, now));
+      return read.map(v -> QueueCommands.this.lineup(h.waiting, h.serviceSeconds, h.queue, now));
     }
 
     void requireMove(Entry e, Status target) {
@@ -741,7 +744,7 @@ public final class QueueCommands {
   private static final class Held {
     ServiceQueue queue;
     final Site site;
-    List<Entry> live;
+    List<Entry> waiting;
     List<Integer> serviceSeconds;
 
     Held(ServiceQueue queue, Site site) {
@@ -749,11 +752,11 @@ public final class QueueCommands {
       this.site = site;
     }
 
-    /** Puts the changed or created entry in the live entries, if they were read. */
+    /** Puts the changed or created entry among the waiting entries read for the lineup, if they were read. */
     void replace(Entry changed) {
-      if (live == null) return;
-      live.removeIf(e -> e.id().equals(changed.id()));
-      live.add(changed);
+      if (waiting == null) return;
+      waiting.removeIf(e -> e.id().equals(changed.id()));
+      waiting.add(changed);
     }
   }
 }

@@ -260,6 +260,17 @@ public final class QueueStore {
         .map(rows -> map(rows, QueueStore::entry));
   }
 
+  /**
+   * The waiting entries of a queue's local day: all a command needs for its lineup (only waiting entries have a
+   * place), read through their own index so the patients already called or expected later cost nothing.
+   */
+  public Future<List<Entry>> waitingEntries(SqlClient c, String queueId, LocalDate day) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.queue_id = $1 AND e.ticket_day = $2"
+            + " AND e.status = 'waiting' ORDER BY e.place_at, e.id")
+        .execute(Tuple.of(queueId, day))
+        .map(rows -> map(rows, QueueStore::entry));
+  }
+
   /** Entries of a site's local day, for the front desk list; {@code term} matches name, MRN, ticket or birth date. */
   public Future<List<Entry>> entriesOfDay(SqlClient c, String siteId, LocalDate day, String term) {
     String sql = "SELECT " + ENTRY_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
