@@ -1,6 +1,7 @@
 package io.waitline.edge;
 
 import io.waitline.edge.pipeline.AccessServices;
+import io.waitline.edge.pipeline.CredentialCache;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.edge.pipeline.SecurityHeaders;
@@ -111,13 +112,21 @@ public final class EdgeRouter {
         .compose(json -> OpenAPIContract.from(vertx, json));
   }
 
+  /** Cached credentials are forgotten as the answer goes out, once the change is committed (or has failed). */
+  private static Handler<RoutingContext> forgetCredentialsBeforeAnswering(CredentialCache credentials) {
+    return rc -> {
+      rc.addHeadersEndHandler(v -> credentials.forgetAll());
+      rc.next();
+    };
+  }
+
   /** The edge of one instance over an already read {@code contract} (see {@link #contract}). */
   public static Router router(OpenAPIContract contract, Vertx vertx, Pool pool, QueueCommands commands,
       Settings settings, Notifications notifications, Payments payments, SyncService sync, OidcSignIn oidc) {
     AccessServices access = settings.access();
     AccessGuard.BearerValidator identityProvider = oidc == null ? null : oidc::validate;
     AccessGuard guard = new AccessGuard(commands, notifications, payments, access.sessions(), access.devices(),
-        identityProvider);
+        access.credentials(), identityProvider);
     AuditTrail auditTrail = new AuditTrail(access.audit(), settings.clientAddress());
     RateLimits rateLimits = new RateLimits(new RateLimitStore(pool), access.clock(), settings.clientAddress());
     QueueApi api = new QueueApi(commands, settings.publicUrl());
@@ -183,6 +192,7 @@ public final class EdgeRouter {
       route.addHandler(auditTrail.forOperation(op, policy.access()));
       route.addHandler(guard.forOperation(policy));
       route.addHandler(rateLimits.forOperation(policy));
+      if (policy.endsCredentials()) route.addHandler(forgetCredentialsBeforeAnswering(access.credentials()));
       route.addHandler(ops.get(op));
       route.addFailureHandler(Problems::handle);
     }

@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -59,6 +60,7 @@ public final class AccessGuard {
   private final Payments payments;
   private final Sessions sessions;
   private final Devices devices;
+  private final CredentialCache credentials;
   private final BearerValidator identityProvider;
   private final Map<String, java.util.function.Function<String, Future<String>>> siteResolvers =
       new LinkedHashMap<>();
@@ -77,12 +79,13 @@ public final class AccessGuard {
    * @param identityProvider null when no OpenID Connect provider is configured
    */
   public AccessGuard(QueueCommands commands, Notifications notifications, Payments payments, Sessions sessions,
-      Devices devices, BearerValidator identityProvider) {
+      Devices devices, CredentialCache credentials, BearerValidator identityProvider) {
     this.commands = commands;
     this.notifications = notifications;
     this.payments = payments;
     this.sessions = sessions;
     this.devices = devices;
+    this.credentials = credentials;
     this.identityProvider = identityProvider;
   }
 
@@ -213,7 +216,10 @@ public final class AccessGuard {
   private Future<Resolved> resolve(Credential c, boolean use) {
     String token = c.token();
     if (token.startsWith("wls_")) {
-      return (use ? sessions.find(token) : sessions.check(token)).map(found -> {
+      Future<Optional<ActiveSession>> lookup = use
+          ? credentials.lookup(token, () -> sessions.find(token), ActiveSession::expiresAt)
+          : sessions.check(token);
+      return lookup.map(found -> {
         ActiveSession s = found.orElseThrow(() -> unauthenticated(c.source() == Source.COOKIE
             ? "Your session has ended; please sign in again."
             : "This token has expired or was revoked; sign in for a new one."));
@@ -224,7 +230,10 @@ public final class AccessGuard {
       return Future.failedFuture(unauthenticated("Your session has ended; please sign in again."));
     }
     if (token.startsWith("wld_")) {
-      return devices.find(token).map(found -> new Resolved(found.orElseThrow(() -> unauthenticated(
+      Future<Optional<Principal.Device>> lookup = use
+          ? credentials.lookup(token, () -> devices.find(token), device -> null)
+          : devices.find(token);
+      return lookup.map(found -> new Resolved(found.orElseThrow(() -> unauthenticated(
           "This device token is not valid or the device was revoked; pair the device again.")), null));
     }
     if (identityProvider == null) {

@@ -8,13 +8,16 @@ import java.util.Map;
 /**
  * What the contract declares about one operation beside its shape, read from its {@code x-waitline-*} extensions:
  * who may call it ({@code x-waitline-access}), its rate limit ({@code x-waitline-rate-limit}) and the body property
- * naming a second queue whose site the caller needs access at too ({@code x-waitline-also-queue}). A missing or
- * malformed declaration stops the server from starting.
+ * naming a second queue whose site the caller needs access at too ({@code x-waitline-also-queue}), and whether it
+ * ends credentials ({@code x-waitline-ends-credentials}: sign-out, password and account changes, device revocation),
+ * so that credentials cached by the edge are forgotten before it answers. A missing or malformed declaration stops
+ * the server from starting.
  *
  * @param rateLimit null when the operation is not limited
  * @param alsoQueue null when only the site of the request's path is checked
  */
-public record OperationPolicy(String operationId, List<String> access, RateLimit rateLimit, String alsoQueue) {
+public record OperationPolicy(String operationId, List<String> access, RateLimit rateLimit, String alsoQueue,
+    boolean endsCredentials) {
 
   /** Who a budget is counted for: the client address, or the calling device (others by address). */
   public enum Per { ADDRESS, DEVICE }
@@ -25,7 +28,8 @@ public record OperationPolicy(String operationId, List<String> access, RateLimit
   public static OperationPolicy of(String operationId, Map<String, Object> extensions) {
     return new OperationPolicy(operationId, access(operationId, extensions.get("x-waitline-access")),
         rateLimit(operationId, extensions.get("x-waitline-rate-limit")),
-        alsoQueue(operationId, extensions.get("x-waitline-also-queue")));
+        alsoQueue(operationId, extensions.get("x-waitline-also-queue")),
+        endsCredentials(operationId, extensions.get("x-waitline-ends-credentials")));
   }
 
   private static List<String> access(String op, Object declared) {
@@ -50,6 +54,13 @@ public record OperationPolicy(String operationId, List<String> access, RateLimit
     if (declared == null) return null;
     if (declared instanceof String property && !property.isBlank()) return property;
     throw new IllegalStateException("operation " + op + ": x-waitline-also-queue must name a body property, got "
+        + declared);
+  }
+
+  private static boolean endsCredentials(String op, Object declared) {
+    if (declared == null) return false;
+    if (declared instanceof Boolean ends) return ends;
+    throw new IllegalStateException("operation " + op + ": x-waitline-ends-credentials must be true or false, got "
         + declared);
   }
 }
