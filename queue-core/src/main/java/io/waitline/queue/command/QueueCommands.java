@@ -350,8 +350,7 @@ public final class QueueCommands {
 
   /** Every queue id, for periodic housekeeping such as {@link #announceReorder}. */
   public Future<List<String>> allQueueIds() {
-    return pool.query("SELECT id FROM service_queue ORDER BY id").execute()
-        .map(rows -> { List<String> ids = new ArrayList<>(); rows.forEach(r -> ids.add(r.getString("id"))); return ids; });
+    return store.queueIds(pool);
   }
 
   // --- commands inside a caller's transaction
@@ -689,8 +688,7 @@ public final class QueueCommands {
     }
 
     Future<Void> reassignToken(UUID entryId, String token) {
-      return c.preparedQuery("UPDATE entry SET visit_token = $2 WHERE id = $1")
-          .execute(io.vertx.sqlclient.Tuple.of(entryId, token)).mapEmpty();
+      return store.setVisitToken(c, entryId, token);
     }
 
     Future<LinkedEntry> create(Entry e, LocalDate day, String token, EventType type, String actor) {

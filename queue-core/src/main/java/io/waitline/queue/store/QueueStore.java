@@ -245,6 +245,17 @@ public final class QueueStore {
         });
   }
 
+  /** Every queue's id, in order. */
+  public Future<List<String>> queueIds(SqlClient c) {
+    return c.query("SELECT id FROM service_queue ORDER BY id").execute().map(rows -> map(rows, r -> r.getString("id")));
+  }
+
+  /** Gives an entry a new patient-link token (the old link stops working). */
+  public Future<Void> setVisitToken(SqlClient c, UUID entryId, String token) {
+    return c.preparedQuery("UPDATE entry SET visit_token = $2 WHERE id = $1").execute(Tuple.of(entryId, token))
+        .mapEmpty();
+  }
+
   /** The queue an entry belongs to, read without locks (an entry never changes queue). */
   public Future<String> queueIdOfEntry(SqlClient c, UUID id) {
     return c.preparedQuery("SELECT queue_id FROM entry WHERE id = $1")
