@@ -2,7 +2,6 @@ package io.waitline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -19,21 +18,17 @@ import org.openqa.selenium.support.ui.Select;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
+  @RegisterExtension static final RunningServer server = RunningServer.unset();
   private static Browser admin;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.startUnset(dataDir);
     admin = Browser.desktop();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (admin != null) admin.close();
-    if (server != null) server.close();
   }
 
   @Test

@@ -3,30 +3,20 @@ package io.waitline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pages follow the site's language, Arabic right-to-left, and the user's own choice of language. */
 class ArabicE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
     server.post("/api/v1/sites", new JsonObject().put("id", "dubai").put("name", "عيادة دبي")
         .put("timeZone", "Asia/Dubai").put("language", "ar"));
     server.post("/api/v1/sites/dubai/queues", new JsonObject().put("id", "dubai-general").put("name", "الطب العام")
         .put("ticketPrefix", "D"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -19,8 +19,7 @@ import org.openqa.selenium.support.ui.Select;
  * report to target/screenshots (or -Dwaitline.screenshots).
  */
 class CopayE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
   private static Browser kiosk;
   private static final Path OUT = Path.of(System.getProperty("waitline.screenshots", "target/screenshots"));
   /** The sandbox approves a card the patient taps two seconds after the reader asks; the page polls every second. */
@@ -28,8 +27,6 @@ class CopayE2ETest {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
     kiosk = Browser.tv();
     kiosk.open(server.url("/kiosk/main?idle=120"));
     kiosk.pair(server.pairingCode("main", "kiosk", "Entrance kiosk"));
@@ -39,7 +36,6 @@ class CopayE2ETest {
   @AfterAll
   static void stop() throws Exception {
     if (kiosk != null) kiosk.close();
-    if (server != null) server.close();
   }
 
   /** An appointment in "general" checked in at the kiosk; {@code copay} (minor units) overrides the queue's when set. */

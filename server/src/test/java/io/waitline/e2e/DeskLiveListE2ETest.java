@@ -3,31 +3,16 @@ package io.waitline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Open front desks keep today's list from the staff feed's events: a change made anywhere reaches every desk without
  * any of them reading the whole day again (each read is a {@code listTodaysEntries} record in the audit log).
  */
 class DeskLiveListE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
-  }
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
 
   /** How many times desks have read today's list so far. */
   private static int listReads() {

@@ -3,29 +3,14 @@ package io.waitline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 /** The front desk answers every action on the page; a refusal is the server's own sentence. */
 class FrontDeskE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
-  }
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
 
   @Test
   void refusalsShowTheServersSentenceAndUndoPauseSearchAndKeysWork() throws Exception {

@@ -3,23 +3,19 @@ package io.waitline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
 /** Self check-in at the kiosk: by name and date of birth, by the appointment's QR code, and starting over. */
 class KioskE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
   private static Browser kiosk;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
     kiosk = Browser.tv();
     kiosk.open(server.url("/kiosk/main?idle=4"));
     kiosk.pair(server.pairingCode("main", "kiosk", "Entrance kiosk"));
@@ -29,7 +25,6 @@ class KioskE2ETest {
   @AfterAll
   static void stop() throws Exception {
     if (kiosk != null) kiosk.close();
-    if (server != null) server.close();
   }
 
   private static JsonObject appointment(String queue, String name, String born, String ref) {

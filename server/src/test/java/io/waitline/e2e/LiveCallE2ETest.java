@@ -3,27 +3,12 @@ package io.waitline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The front desk checks a patient in and calls them; the waiting-room TV and the patient's phone show it at once. */
 class LiveCallE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
-  }
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
 
   @Test
   void aDeskCheckInAndCallReachTheTvAndThePatientsPhoneWithinASecond() throws Exception {

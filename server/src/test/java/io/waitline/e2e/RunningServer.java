@@ -13,45 +13,71 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Waitline server (embedded PostgreSQL in a temp data dir, demo site {@code main}) on a fixed free port, so a
- * restart keeps the address browsers reconnect to. {@link #start} also creates the first admin with the one-time
- * setup code the server wrote at its first start, and a front-desk account; small JSON helpers then talk to the REST
- * API as that admin, with an API token.
+ * restart keeps the address browsers reconnect to; small JSON helpers talk to the REST API as the first admin, with
+ * an API token. A browser test class registers one as a JUnit extension, which skips the class when Chromium is not
+ * installed, starts the server before the class's own {@code @BeforeAll} and stops it and deletes its data after:
+ * <pre>{@code @RegisterExtension static final RunningServer server = RunningServer.withStaff();}</pre>
  */
-final class RunningServer implements AutoCloseable {
+final class RunningServer implements BeforeAllCallback, AfterAllCallback {
   static final String ADMIN = "ada";
   static final String ADMIN_PASSWORD = "ada-admin-passphrase-1";
   /** A front-desk account at every site, for the desk pages. */
   static final String DESK = "desk";
   static final String DESK_PASSWORD = "desk-passphrase-2024";
 
-  private final Path dataDir;
-  private final int port;
+  private final boolean withStaff;
+  private Path dataDir;
+  private int port;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private WaitlineServer server;
   private String token;
 
-  private RunningServer(Path dataDir, int port) {
-    this.dataDir = dataDir;
-    this.port = port;
+  private RunningServer(boolean withStaff) {
+    this.withStaff = withStaff;
   }
 
   /** A server with its first admin (set up through the API) and the front-desk account. */
-  static RunningServer start(Path dataDir) throws Exception {
-    RunningServer s = startUnset(dataDir);
-    s.setUp();
-    s.createStaff(DESK, "Dana Desk", DESK_PASSWORD, "front-desk", null);
-    return s;
+  static RunningServer withStaff() {
+    return new RunningServer(true);
   }
 
   /** A server as on its very first start: no account yet, only the setup code. */
-  static RunningServer startUnset(Path dataDir) throws Exception {
-    RunningServer s = new RunningServer(dataDir, freePort());
-    s.startServer();
-    return s;
+  static RunningServer unset() {
+    return new RunningServer(false);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Browser.assumeInstalled();
+    dataDir = Files.createTempDirectory("waitline-e2e-");
+    port = freePort();
+    startServer();
+    if (withStaff) {
+      setUp();
+      createStaff(DESK, "Dana Desk", DESK_PASSWORD, "front-desk", null);
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    try {
+      stop();
+    } finally {
+      if (dataDir != null) {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+    }
   }
 
   private void startServer() throws Exception {
@@ -193,11 +219,6 @@ final class RunningServer implements AutoCloseable {
     return post("/api/v1/queues/" + queueId + "/appointments", new JsonObject()
         .put("patient", new JsonObject().put("name", name).put("birthDate", birthDate))
         .put("appointmentAt", at.toString()).put("appointmentRef", ref));
-  }
-
-  @Override
-  public void close() throws Exception {
-    stop();
   }
 
   private static int freePort() throws IOException {

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every face on a 390×844 phone and a 1920×1080 screen, with the pairing, sign-in and admin pages: nothing spills
@@ -17,16 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn -pl server test -Dtest=ScreenshotsE2ETest -Dwaitline.screenshots=$PWD/docs/screenshots}).
  */
 class ScreenshotsE2ETest {
-  @TempDir static Path dataDir;
-  private static RunningServer server;
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
   private static final Path OUT = Path.of(System.getProperty("waitline.screenshots", "target/screenshots"));
   private static String waitingLink;
   private static String calledLink;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeInstalled();
-    server = RunningServer.start(dataDir);
     for (String name : new String[] {"Ann Lee", "Bob Stone", "Carla Diaz", "Dev Patel", "Eve Moreau", "Farid Khan"}) {
       JsonObject e = server.checkIn("general", name);
       if (name.equals("Ann Lee")) calledLink = e.getString("patientLink");
@@ -44,11 +40,6 @@ class ScreenshotsE2ETest {
     server.post("/api/v1/entries/" + lab.getString("id") + "/start", null);
     server.callNext("general", "Room 3");
     server.callNext("general", "Room 2");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
   }
 
   @Test
