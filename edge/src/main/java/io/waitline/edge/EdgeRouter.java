@@ -2,6 +2,7 @@ package io.waitline.edge;
 
 import io.waitline.edge.pipeline.AccessServices;
 import io.waitline.edge.pipeline.CredentialCache;
+import io.waitline.edge.pipeline.ReusedValidators;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.edge.pipeline.SecurityHeaders;
@@ -181,7 +182,7 @@ public final class EdgeRouter {
     sources.register(ops);
     guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter);
 
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RouterBuilder builder = RouterBuilder.create(vertx, new ReusedValidators(contract), RequestExtractor.withBodyHandler());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
     checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());
     for (OpenAPIRoute route : builder.getRoutes()) {
