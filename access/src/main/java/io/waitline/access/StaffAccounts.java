@@ -261,9 +261,12 @@ public final class StaffAccounts {
     return Future.failedFuture(err);
   }
 
-  /** A username as it is compared and counted: trimmed, lower case. */
+  /**
+   * A username as it is compared and counted: trimmed, lower case, and with any NUL (which PostgreSQL text cannot
+   * hold, and which no username has) replaced, so such a name is simply unknown rather than a database error.
+   */
   private static String canonical(String username) {
-    return username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+    return username == null ? "" : username.trim().toLowerCase(Locale.ROOT).replace('\u0000', '\uFFFD');
   }
 
   private static String address(String remoteAddress) {

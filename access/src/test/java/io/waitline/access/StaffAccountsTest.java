@@ -187,6 +187,17 @@ class StaffAccountsTest {
   }
 
   @Test
+  void aUsernameHoldingANulIsAnUnknownNameAndCountsLikeOne() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 1; i <= 5; i++) {
+      AccessException e = refusal(w.accounts.authenticate("da\u0000na", PASSWORD, HERE));
+      assertThat(e.refusal()).as("try %d", i).isEqualTo(i < 5 ? Refusal.UNAUTHENTICATED : Refusal.LOCKED);
+    }
+    // the real name from the same address is untouched by it
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, HERE)).username()).isEqualTo("dana");
+  }
+
+  @Test
   void anAttackersAddressLockingAnAccountDoesNotStopItsOwnerFromAnotherAddress() {
     String attacker = "203.0.113.66";
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));

@@ -17,12 +17,18 @@ import java.util.UUID;
 
 /** The SQL of staff accounts and their roles. Every method runs on the client it is given. */
 public final class AccountStore {
-  /** An account {@code a} with its roles and its sign-in locks, as {@link #account(Row, Instant)} reads it. */
-  static final String ACCOUNT_COLUMNS = """
+  /**
+   * An account {@code a} with its roles, as {@link #account(Row, Instant)} reads it without locks: what a session needs
+   * on every request.
+   */
+  static final String PRINCIPAL_COLUMNS = """
       a.id, a.username, a.display_name, a.disabled, a.last_sign_in_at, a.created_at,
         (SELECT coalesce(json_agg(json_build_object('role', r.role, 'siteId', r.site_id)
                   ORDER BY r.site_id NULLS FIRST, r.role), '[]'::json)
-           FROM staff_role r WHERE r.account_id = a.id) AS roles,
+           FROM staff_role r WHERE r.account_id = a.id) AS roles""";
+  /** An account {@code a} with its roles and its sign-in locks, as admins see it. */
+  private static final String ACCOUNT_COLUMNS = PRINCIPAL_COLUMNS + """
+      ,
         (SELECT coalesce(json_agg(json_build_object('address', f.remote_address,
                     'untilMillis', (extract(epoch FROM f.locked_until) * 1000)::bigint)
                   ORDER BY f.remote_address), '[]'::json)
@@ -116,7 +122,10 @@ public final class AccountStore {
         .map(rs -> rs.iterator().next().getLong(0) > 0);
   }
 
-  /** Reads {@link #ACCOUNT_COLUMNS}; locks that ran out by {@code now} are left out. */
+  /**
+   * Reads {@link #ACCOUNT_COLUMNS}, or {@link #PRINCIPAL_COLUMNS} as an account without locks; locks that ran out by
+   * {@code now} are left out.
+   */
   static StaffAccount account(Row r, Instant now) {
     List<RoleGrant> roles = new ArrayList<>();
     for (Object o : r.getJsonArray("roles")) {
@@ -124,7 +133,7 @@ public final class AccountStore {
       roles.add(new RoleGrant(Role.fromWire(g.getString("role")).orElseThrow(), g.getString("siteId")));
     }
     List<StaffAccount.Lock> locks = new ArrayList<>();
-    for (Object o : r.getJsonArray("locks")) {
+    for (Object o : r.getColumnIndex("locks") < 0 ? List.of() : r.getJsonArray("locks")) {
       JsonObject l = (JsonObject) o;
       Instant until = Instant.ofEpochMilli(l.getLong("untilMillis"));
       if (until.isAfter(now)) locks.add(new StaffAccount.Lock(l.getString("address"), until));

@@ -13,8 +13,9 @@ import java.util.UUID;
 /** The SQL of staff sessions and API tokens, found by the SHA-256 of their token. */
 public final class SessionStore {
   /**
-   * A live session as stored: {@code account} is the built-in account as it is now (null for an identity-provider
-   * session, whose roles are the {@code principal} snapshot).
+   * A live session as stored: {@code account} is the built-in account as it is now, its roles and disabled flag
+   * (without its sign-in locks, which a session does not need); null for an identity-provider session, whose roles
+   * are the {@code principal} snapshot.
    */
   public record StoredSession(String tokenHash, UUID accountId, JsonObject principal, String csrfToken,
       Instant idleExpiresAt, Instant expiresAt, StaffAccount account) {}
@@ -40,7 +41,7 @@ public final class SessionStore {
   public Future<Optional<StoredSession>> findLive(SqlClient c, String tokenHash, Instant now) {
     return c.preparedQuery("""
             SELECT s.account_id, s.principal, s.csrf_token, s.idle_expires_at, s.expires_at, """
-            + AccountStore.ACCOUNT_COLUMNS + """
+            + AccountStore.PRINCIPAL_COLUMNS + """
 
             FROM staff_session s LEFT JOIN staff_account a ON a.id = s.account_id
             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
