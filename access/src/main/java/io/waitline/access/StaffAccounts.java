@@ -161,12 +161,11 @@ public final class StaffAccounts {
       }
       String name = canonical(account.username());
       Instant now = clock.instant();
-      return failures.lockedUntil(pool, name, from, now).compose(until -> until != null
-          ? Future.failedFuture(locked(until, now))
-          : verify(current, account.passwordHash()).compose(ok -> ok ? hash(next)
-              : failure(name, from).compose(lockedNow -> Future.failedFuture(lockedNow != null
-                  ? locked(lockedNow, clock.instant())
-                  : new AccessException(Refusal.FORBIDDEN, "forbidden", "Your current password is not right.")))))
+      return failures.lockedUntil(pool, name, from, now)
+          .compose(until -> until != null ? Future.failedFuture(locked(until, now))
+              : verify(current, account.passwordHash()))
+          .compose(ok -> ok ? hash(next) : refusedAfterFailure(name, from,
+              new AccessException(Refusal.FORBIDDEN, "forbidden", "Your current password is not right.")))
           .compose(hash -> pool.withTransaction(c -> store.setPassword(c, id, hash)
               .compose(v -> failures.clear(c, name, from))
               .compose(v -> store.load(c, id, clock.instant()))
@@ -190,8 +189,7 @@ public final class StaffAccounts {
       return store.credentialsByName(pool, name).compose(found -> verify(password,
               found.map(Credentials::passwordHash).orElse(null))
           .compose(ok -> ok && found.isPresent() && !found.get().disabled() ? signedIn(found.get().id(), name, from)
-              : failure(name, from).compose(lockedNow -> Future.failedFuture(
-                  lockedNow != null ? locked(lockedNow, clock.instant()) : wrongCredentials()))));
+              : refusedAfterFailure(name, from, wrongCredentials())));
     });
   }
 
@@ -204,11 +202,15 @@ public final class StaffAccounts {
     return store.activeEverySiteAdmins(c).map(n -> n > 0);
   }
 
-  /** Counts a failed attempt (and tidies stale counts); until when the pair is refused now, or null. */
-  private Future<Instant> failure(String name, String from) {
+  /**
+   * Counts a failed attempt (and tidies stale counts), then refuses with {@code refusal}, or as locked when this
+   * failure was the one that locked the pair.
+   */
+  private <T> Future<T> refusedAfterFailure(String name, String from, AccessException refusal) {
     Instant now = clock.instant();
     return failures.recordFailure(pool, name, from, now, now.minus(LOCK_TIME), MAX_FAILURES, now.plus(LOCK_TIME))
-        .compose(until -> failures.prune(pool, now.minus(LOCK_TIME), now).map(until));
+        .compose(until -> failures.prune(pool, now.minus(LOCK_TIME), now)
+            .compose(v -> Future.failedFuture(until != null ? locked(until, now) : refusal)));
   }
 
   private Future<StaffAccount> signedIn(UUID id, String name, String from) {
