@@ -92,6 +92,9 @@ function accountState(a) {
   if (a.disabled) states.push(el('span', { class: 'badge' }, t('admin.disabled')));
   if (a.lockedUntil && Date.parse(a.lockedUntil) > Date.now()) {
     states.push(el('span', { class: 'badge' }, t('admin.lockedUntil', { time: when(a.lockedUntil) })));
+    // sign-in is locked per client address: say which, so an admin can tell an attack from a forgetful colleague
+    const from = (a.locks || []).map((l) => l.address).join(', ');
+    if (from) states.push(' ', el('span', { class: 'mono', dataset: { role: 'locked-addresses' } }, from));
   }
   return states.length ? states : [t('admin.active')];
 }

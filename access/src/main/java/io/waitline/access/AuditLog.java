@@ -4,12 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
+import io.waitline.access.store.AuditStore;
+import io.waitline.access.store.AuditStore.AuditRecord;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The audit log: who read or changed patient data, every sign-in, sign-out, setup, pairing and revocation. Records
@@ -19,10 +22,14 @@ public final class AuditLog {
   static final int MAX_PAGE = 500;
 
   private final Pool pool;
+  private final AuditSubjects subjects;
   private final Clock clock;
+  private final AuditStore store = new AuditStore();
 
-  public AuditLog(Pool pool, Clock clock) {
+  /** @param subjects names the patient of an audited entry when a page is read */
+  public AuditLog(Pool pool, AuditSubjects subjects, Clock clock) {
     this.pool = pool;
+    this.subjects = subjects;
     this.clock = clock;
   }
 
@@ -36,15 +43,7 @@ public final class AuditLog {
     if (e.actorKind() == null || e.action() == null) {
       return Future.failedFuture(new IllegalArgumentException("an audit record needs an actor kind and an action"));
     }
-    String actorName = e.actorName() != null ? e.actorName() : e.actorKind();
-    return c.preparedQuery("""
-            INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, site_id, entry_id, outcome,
-              remote_address, detail)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
-        .execute(Tuple.tuple().addValue(Sql.odt(clock.instant())).addValue(e.actorKind()).addValue(e.actorId())
-            .addValue(actorName).addValue(e.action()).addValue(e.siteId()).addValue(e.entryId())
-            .addValue(e.outcome()).addValue(e.remoteAddress()).addValue(e.detail()))
-        .mapEmpty();
+    return store.insert(c, clock.instant(), e, e.actorName() != null ? e.actorName() : e.actorKind());
   }
 
   /**
@@ -53,66 +52,38 @@ public final class AuditLog {
    * (name, MRN, ticket) when it is about an entry that still exists.
    */
   public Future<JsonObject> query(AuditQuery q) {
-    List<Object> params = new ArrayList<>();
-    StringBuilder where = new StringBuilder(" WHERE true");
-    if (q.sitesOrNullForAll() != null) {
-      params.add(q.sitesOrNullForAll().toArray(String[]::new));
-      where.append(" AND a.site_id = ANY($").append(params.size()).append(")");
-    }
-    filter(where, params, "a.site_id = $", q.siteId());
-    filter(where, params, "a.entry_id = $", q.entryId());
-    filter(where, params, "a.actor_id = $", q.actorId());
-    filter(where, params, "a.action = $", q.action());
-    filter(where, params, "a.at >= $", Sql.odt(q.from()));
-    filter(where, params, "a.at < $", Sql.odt(q.to()));
-    filter(where, params, "a.id < $", q.before());
     int limit = Math.max(1, Math.min(MAX_PAGE, q.limit()));
     // one extra row says whether an older page exists
-    params.add(limit + 1);
-    String sql = """
-        SELECT a.id, a.at, a.actor_kind, a.actor_id, a.actor_name, a.action, a.site_id, a.entry_id, a.outcome,
-          a.remote_address, a.detail, e.id AS patient_entry, e.patient_name, e.patient_mrn, e.ticket
-        FROM audit_log a LEFT JOIN entry e ON e.id = a.entry_id""" + where + " ORDER BY a.id DESC LIMIT $"
-        + params.size();
-    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rs -> {
-      JsonArray items = new JsonArray();
-      Long nextBefore = null;
-      for (Row r : rs) {
-        if (items.size() == limit) {
-          nextBefore = items.getJsonObject(limit - 1).getLong("id");
-          break;
-        }
-        items.add(item(r));
-      }
-      return new JsonObject().put("items", items).put("nextBefore", nextBefore);
+    return store.page(pool, q, limit + 1).compose(found -> {
+      List<AuditRecord> page = found.size() > limit ? found.subList(0, limit) : found;
+      Long nextBefore = found.size() > limit ? page.get(limit - 1).id() : null;
+      Set<UUID> entries = new HashSet<>();
+      for (AuditRecord r : page) if (r.entryId() != null) entries.add(r.entryId());
+      Future<Map<UUID, AuditSubjects.Subject>> named = entries.isEmpty() ? Future.succeededFuture(Map.of())
+          : subjects.of(entries);
+      return named.map(patients -> {
+        JsonArray items = new JsonArray();
+        for (AuditRecord r : page) items.add(item(r, r.entryId() == null ? null : patients.get(r.entryId())));
+        return new JsonObject().put("items", items).put("nextBefore", nextBefore);
+      });
     });
   }
 
-  private static void filter(StringBuilder where, List<Object> params, String condition, Object value) {
-    if (value == null) return;
-    params.add(value);
-    where.append(" AND ").append(condition).append(params.size());
-  }
-
-  private static JsonObject item(Row r) {
-    JsonObject patient = null;
-    if (r.getUUID("patient_entry") != null) {
-      patient = new JsonObject().put("name", r.getString("patient_name")).put("mrn", r.getString("patient_mrn"))
-          .put("ticket", r.getString("ticket"));
-    }
-    Object detail = r.getValue("detail");
+  private static JsonObject item(AuditRecord r, AuditSubjects.Subject subjectOrNull) {
+    JsonObject patient = subjectOrNull == null ? null : new JsonObject().put("name", subjectOrNull.name())
+        .put("mrn", subjectOrNull.mrn()).put("ticket", subjectOrNull.ticket());
     return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("at", Sql.instant(r.getOffsetDateTime("at")).toString())
-        .put("actorKind", r.getString("actor_kind"))
-        .put("actorId", r.getString("actor_id"))
-        .put("actorName", r.getString("actor_name"))
-        .put("action", r.getString("action"))
-        .put("siteId", r.getString("site_id"))
-        .put("entryId", r.getUUID("entry_id") == null ? null : r.getUUID("entry_id").toString())
+        .put("id", r.id())
+        .put("at", r.at().toString())
+        .put("actorKind", r.actorKind())
+        .put("actorId", r.actorId())
+        .put("actorName", r.actorName())
+        .put("action", r.action())
+        .put("siteId", r.siteId())
+        .put("entryId", r.entryId() == null ? null : r.entryId().toString())
         .put("patient", patient)
-        .put("outcome", r.getInteger("outcome"))
-        .put("remoteAddress", r.getString("remote_address"))
-        .put("detail", detail instanceof JsonObject ? detail : null);
+        .put("outcome", r.outcome())
+        .put("remoteAddress", r.remoteAddress())
+        .put("detail", r.detail());
   }
 }

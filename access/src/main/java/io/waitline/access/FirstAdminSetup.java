@@ -1,9 +1,10 @@
 package io.waitline.access;
 
 import io.waitline.access.AccessException.Refusal;
+import io.waitline.access.store.SetupCodeStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class FirstAdminSetup {
   private final Pool pool;
   private final StaffAccounts accounts;
   private final Clock clock;
+  private final SetupCodeStore store = new SetupCodeStore();
 
   public FirstAdminSetup(Pool pool, StaffAccounts accounts, Clock clock) {
     this.pool = pool;
@@ -31,14 +33,9 @@ public final class FirstAdminSetup {
   public Future<Optional<String>> prepare() {
     String code = Tokens.code(5, 4);
     Instant now = clock.instant();
-    return pool.withTransaction(c -> StaffAccounts.anyAdmin(c).compose(admin -> {
-      if (admin) return Future.succeededFuture(Optional.<String>empty());
-      return c.preparedQuery("""
-              INSERT INTO setup_code (id, code_hash, created_at) VALUES (true, $1, $2)
-              ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at""")
-          .execute(Tuple.of(hash(code), Sql.odt(now)))
-          .map(rs -> Optional.of(code));
-    }));
+    return pool.withTransaction(c -> accounts.anyAdmin(c).compose(admin -> admin
+        ? Future.succeededFuture(Optional.<String>empty())
+        : store.replace(c, hash(code), now).map(v -> Optional.of(code))));
   }
 
   /** True until an active admin for every site exists. */
@@ -63,19 +60,19 @@ public final class FirstAdminSetup {
     return check(pool, codeHash)
         .compose(v -> accounts.hash(account.password()))
         .compose(passwordHash -> pool.withTransaction(c -> check(c, codeHash)
-            .compose(v -> c.preparedQuery("DELETE FROM setup_code WHERE code_hash = $1").execute(Tuple.of(codeHash)))
-            .compose(rs -> rs.rowCount() == 0 ? Future.failedFuture(wrongCode())
-                : StaffAccounts.insert(c, account, passwordHash, clock.instant()))));
+            .compose(v -> store.consume(c, codeHash))
+            .compose(consumed -> consumed ? accounts.insert(c, account, passwordHash)
+                : Future.failedFuture(wrongCode()))));
   }
 
-  private static Future<Void> check(io.vertx.sqlclient.SqlClient c, String codeHash) {
-    return StaffAccounts.anyAdmin(c).compose(admin -> {
+  private Future<Void> check(SqlClient c, String codeHash) {
+    return accounts.anyAdmin(c).compose(admin -> {
       if (admin) {
         return Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
             "Setup is already done: an admin account exists. Sign in, or ask an admin for an account."));
       }
-      return c.preparedQuery("SELECT 1 FROM setup_code WHERE code_hash = $1").execute(Tuple.of(codeHash))
-          .compose(rs -> rs.size() == 0 ? Future.failedFuture(wrongCode()) : Future.succeededFuture());
+      return store.exists(c, codeHash)
+          .compose(exists -> exists ? Future.succeededFuture() : Future.failedFuture(wrongCode()));
     });
   }
 

@@ -4,8 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
+import io.waitline.access.store.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +32,7 @@ public final class Sessions {
 
   private final Pool pool;
   private final Clock clock;
+  private final SessionStore store = new SessionStore();
 
   public Sessions(Pool pool, Clock clock) {
     this.pool = pool;
@@ -55,15 +55,10 @@ public final class Sessions {
         staff.rolesBySite(), expiresAt);
     String token = Tokens.secret(TOKEN_PREFIX);
     String csrf = Tokens.secret("");
-    return pool.withTransaction(c -> c.preparedQuery("""
-                INSERT INTO staff_session (token_hash, account_id, principal, csrf_token, kind, created_at,
-                  idle_expires_at, expires_at, remote_address)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
-            .execute(Tuple.of(Tokens.sha256(token), accountIdOrNull, toJson(principal), csrf, kind, Sql.odt(now),
-                Sql.odt(idle), Sql.odt(expiresAt), remoteAddress))
+    return pool.withTransaction(c -> store.insert(c, Tokens.sha256(token), accountIdOrNull, toJson(principal), csrf,
+                kind, now, idle, expiresAt, remoteAddress)
             // sessions past their absolute end are of no use to anyone: tidy them as new ones open
-            .compose(rs -> c.preparedQuery("DELETE FROM staff_session WHERE expires_at < $1")
-                .execute(Tuple.of(Sql.odt(now)))))
+            .compose(v -> store.deleteEnded(c, now)))
         .map(v -> new IssuedSession(token, csrf, expiresAt, principal));
   }
 
@@ -87,56 +82,36 @@ public final class Sessions {
     if (token == null || !token.startsWith(TOKEN_PREFIX)) return Future.succeededFuture(Optional.empty());
     String hash = Tokens.sha256(token);
     Instant now = clock.instant();
-    // the session and, for a built-in account, the account as it is now: one statement
-    return pool.preparedQuery("""
-            SELECT s.account_id, s.principal, s.csrf_token, s.kind, s.idle_expires_at, s.expires_at, """
-            + StaffAccounts.ACCOUNT_COLUMNS + """
-
-            FROM staff_session s LEFT JOIN staff_account a ON a.id = s.account_id
-            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
-              AND (s.idle_expires_at IS NULL OR s.idle_expires_at > $2)""")
-        .execute(Tuple.of(hash, Sql.odt(now)))
-        .compose(rs -> {
-          if (rs.size() == 0) return Future.succeededFuture(Optional.<ActiveSession>empty());
-          Row r = rs.iterator().next();
-          UUID accountId = r.getUUID("account_id");
-          Instant expiresAt = Sql.instant(r.getOffsetDateTime("expires_at"));
-          String csrf = r.getString("csrf_token");
-          Optional<Principal.Staff> p = accountId == null
-              ? Optional.of(fromJson(r.getJsonObject("principal"), expiresAt))
-              : Optional.of(StaffAccounts.account(r, now)).filter(acc -> !acc.disabled())
-                  .map(acc -> acc.principal(expiresAt));
-          Instant idle = Sql.instant(r.getOffsetDateTime("idle_expires_at"));
-          if (p.isEmpty()) return Future.succeededFuture(Optional.<ActiveSession>empty());
-          ActiveSession found = new ActiveSession(hash, p.get(), csrf, expiresAt, accountId);
-          if (!slide || idle == null || idle.isAfter(now.plus(IDLE).minus(SLIDE_EVERY))) {
-            return Future.succeededFuture(Optional.of(found));
-          }
-          return pool.preparedQuery("UPDATE staff_session SET idle_expires_at = $2 WHERE token_hash = $1")
-              .execute(Tuple.of(hash, Sql.odt(now.plus(IDLE))))
-              .map(v -> Optional.of(found));
-        });
+    return store.findLive(pool, hash, now).compose(live -> {
+      if (live.isEmpty()) return Future.succeededFuture(Optional.<ActiveSession>empty());
+      SessionStore.StoredSession s = live.get();
+      Optional<Principal.Staff> p = s.accountId() == null
+          ? Optional.of(fromJson(s.principal(), s.expiresAt()))
+          : Optional.ofNullable(s.account()).filter(acc -> !acc.disabled()).map(acc -> acc.principal(s.expiresAt()));
+      if (p.isEmpty()) return Future.succeededFuture(Optional.<ActiveSession>empty());
+      ActiveSession found = new ActiveSession(hash, p.get(), s.csrfToken(), s.expiresAt(), s.accountId());
+      Instant idle = s.idleExpiresAt();
+      if (!slide || idle == null || idle.isAfter(now.plus(IDLE).minus(SLIDE_EVERY))) {
+        return Future.succeededFuture(Optional.of(found));
+      }
+      return store.slide(pool, hash, now.plus(IDLE)).map(v -> Optional.of(found));
+    });
   }
 
   /** Ends the session behind {@code token} (signing out); unknown tokens are ignored. */
   public Future<Void> close(String token) {
     if (token == null) return Future.succeededFuture();
-    return pool.preparedQuery("UPDATE staff_session SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(Tokens.sha256(token), Sql.odt(clock.instant()))).mapEmpty();
+    return store.revoke(pool, Tokens.sha256(token), clock.instant());
   }
 
   /** Ends every session and API token of a built-in account. */
   public Future<Void> closeAll(UUID accountId) {
-    return StaffAccounts.endSessions(pool, accountId, clock.instant());
+    return store.revokeAll(pool, accountId, clock.instant());
   }
 
   /** Ends every session of the account except the one behind {@code keepToken} (after a password change). */
   public Future<Void> closeOthers(UUID accountId, String keepToken) {
-    return pool.preparedQuery("""
-            UPDATE staff_session SET revoked_at = $3
-            WHERE account_id = $1 AND token_hash <> $2 AND revoked_at IS NULL""")
-        .execute(Tuple.of(accountId, Tokens.sha256(keepToken == null ? "" : keepToken), Sql.odt(clock.instant())))
-        .mapEmpty();
+    return store.revokeOthers(pool, accountId, Tokens.sha256(keepToken == null ? "" : keepToken), clock.instant());
   }
 
   private static JsonObject toJson(Principal.Staff p) {

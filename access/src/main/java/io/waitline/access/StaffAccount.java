@@ -8,11 +8,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** A local staff account as shown to admins; never carries the password hash. */
+/**
+ * A local staff account as shown to admins; never carries the password hash. {@code locks} are the addresses refused
+ * sign-in to this account for now after failed attempts, latest end first.
+ */
 public record StaffAccount(UUID id, String username, String displayName, List<RoleGrant> roles, boolean disabled,
-    Instant lockedUntil, Instant lastSignInAt, Instant createdAt) {
+    List<Lock> locks, Instant lastSignInAt, Instant createdAt) {
+  /** Sign-in to this account from {@code address} is refused until {@code until}. */
+  public record Lock(String address, Instant until) {}
+
   public StaffAccount {
     roles = List.copyOf(roles);
+    locks = List.copyOf(locks);
+  }
+
+  /** When the last of its locks ends, or null when no address is locked out. */
+  public Instant lockedUntil() {
+    return locks.isEmpty() ? null : locks.get(0).until();
   }
 
   /** This account as a caller whose credential is valid until {@code expiresAt}. */

@@ -1,17 +1,18 @@
 package io.waitline.access;
 
 import io.waitline.access.AccessException.Refusal;
+import io.waitline.access.store.AccountStore;
+import io.waitline.access.store.AccountStore.Credentials;
+import io.waitline.access.store.PasswordFailureStore;
+import io.waitline.access.store.SessionStore;
+import io.waitline.access.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,39 +22,38 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Built-in staff accounts: creation, roles per site, sign-in with lockout after repeated failures, and passwords.
- * Password hashing runs on a worker thread; every change is one transaction.
+ * Built-in staff accounts: creation, roles per site, sign-in, and passwords. Wrong passwords are counted per
+ * (username, client address), for usernames that exist and those that do not alike: five in a row from one address
+ * refuse that username from that address for 15 minutes, while other addresses can still sign in. Password hashing
+ * runs on a worker thread; every change is one transaction.
  */
 public final class StaffAccounts {
-  /** Wrong passwords in a row that lock an account. */
+  /** Wrong passwords in a row, from one address for one username, that refuse that pair for a while. */
   static final int MAX_FAILURES = 5;
+  /** How long a refusal lasts; failures further apart than this do not add up. */
   static final Duration LOCK_TIME = Duration.ofMinutes(15);
   static final int MIN_PASSWORD = 12;
   static final int MAX_PASSWORD = 200;
   static final String WRONG_CREDENTIALS = "The username or password is not right.";
+  /** Where an attempt is said to come from when the caller does not know. */
+  static final String UNKNOWN_ADDRESS = "unknown";
   private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,59}$");
-  // one lock for every change that could remove the last admin, so two such changes cannot both pass the check
-  private static final long ADMINS_LOCK = 0x5741_4954_4144_4d4eL;
-  /** An account {@code a} with its roles, as {@link #account(Row, Instant)} reads it. */
-  static final String ACCOUNT_COLUMNS = """
-      a.id, a.username, a.display_name, a.disabled, a.locked_until, a.last_sign_in_at, a.created_at,
-        (SELECT coalesce(json_agg(json_build_object('role', r.role, 'siteId', r.site_id)
-                  ORDER BY r.site_id NULLS FIRST, r.role), '[]'::json)
-           FROM staff_role r WHERE r.account_id = a.id) AS roles""";
-  private static final String SELECT = "SELECT " + ACCOUNT_COLUMNS + " FROM staff_account a";
-  private static final String ACTIVE_EVERY_SITE_ADMINS = """
-      SELECT count(*) FROM staff_account a JOIN staff_role r ON r.account_id = a.id
-      WHERE r.role = 'admin' AND r.site_id IS NULL AND NOT a.disabled""";
 
   private final Vertx vertx;
   private final Pool pool;
   private final PasswordHasher hasher;
+  private final Sites sites;
   private final Clock clock;
+  private final AccountStore store = new AccountStore();
+  private final PasswordFailureStore failures = new PasswordFailureStore();
+  private final SessionStore sessions = new SessionStore();
 
-  public StaffAccounts(Vertx vertx, Pool pool, PasswordHasher hasher, Clock clock) {
+  /** @param sites says which sites exist, so roles are granted only at real ones */
+  public StaffAccounts(Vertx vertx, Pool pool, PasswordHasher hasher, Sites sites, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.hasher = hasher;
+    this.sites = sites;
     this.clock = clock;
     // compute the dummy hash now so the first unknown-username sign-in costs no more than any other
     vertx.executeBlocking(hasher::dummyHash, false);
@@ -67,20 +67,16 @@ public final class StaffAccounts {
     } catch (AccessException e) {
       return Future.failedFuture(e);
     }
-    return hash(a.password()).compose(hash -> pool.withTransaction(c -> insert(c, a, hash)));
+    return checkSites(a.roles()).compose(v -> hash(a.password()))
+        .compose(hash -> pool.withTransaction(c -> insert(c, a, hash)));
   }
 
   public Future<List<StaffAccount>> list() {
-    Instant now = clock.instant();
-    return pool.query(SELECT + " ORDER BY a.username").execute().map(rs -> {
-      List<StaffAccount> out = new ArrayList<>();
-      for (Row r : rs) out.add(account(r, now));
-      return out;
-    });
+    return store.list(pool, clock.instant());
   }
 
   public Future<StaffAccount> get(UUID id) {
-    return load(pool, id, clock.instant()).map(found -> found.orElseThrow(() -> notFound(id)));
+    return store.load(pool, id, clock.instant()).map(found -> found.orElseThrow(() -> notFound(id)));
   }
 
   /**
@@ -98,35 +94,36 @@ public final class StaffAccounts {
       return Future.failedFuture(e);
     }
     Instant now = clock.instant();
-    return pool.withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(ADMINS_LOCK))
-        .compose(v -> isActiveEverySiteAdmin(c, id))
-        .compose(wasAdmin -> c.preparedQuery("""
-                UPDATE staff_account SET display_name = coalesce($2, display_name),
-                  disabled = coalesce($3, disabled) WHERE id = $1""")
-            .execute(Tuple.of(id, name, disabledOrNull))
-            .compose(rs -> rs.rowCount() == 0 ? Future.failedFuture(notFound(id)) : replaceRoles(c, id, roles))
-            .compose(v -> c.query(ACTIVE_EVERY_SITE_ADMINS).execute())
-            .compose(rs -> wasAdmin && rs.iterator().next().getLong(0) == 0
-                ? Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
-                    "This is the last active admin for every site; make another account admin before you "
-                        + (Boolean.TRUE.equals(disabledOrNull) ? "disable" : "demote") + " this one."))
-                : Future.succeededFuture()))
-        .compose(v -> Boolean.TRUE.equals(disabledOrNull) ? endSessions(c, id, now) : Future.succeededFuture())
-        .compose(v -> load(c, id, now))
-        .map(Optional::get))
+    return checkSites(roles == null ? List.of() : roles).compose(checked -> pool.withTransaction(c ->
+        store.lockAdmins(c)
+            .compose(v -> store.isActiveEverySiteAdmin(c, id))
+            .compose(wasAdmin -> store.update(c, id, name, disabledOrNull)
+                .compose(found -> !found ? Future.failedFuture(notFound(id))
+                    : roles == null ? Future.succeededFuture() : store.replaceRoles(c, id, roles))
+                .compose(v -> store.activeEverySiteAdmins(c))
+                .compose(admins -> wasAdmin && admins == 0
+                    ? Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
+                        "This is the last active admin for every site; make another account admin before you "
+                            + (Boolean.TRUE.equals(disabledOrNull) ? "disable" : "demote") + " this one."))
+                    : Future.succeededFuture()))
+            .compose(v -> Boolean.TRUE.equals(disabledOrNull) ? sessions.revokeAll(c, id, now)
+                : Future.succeededFuture())
+            .compose(v -> store.load(c, id, now))
+            .map(Optional::get)))
         .recover(StaffAccounts::unknownSite);
   }
 
-  /** Lifts a lockout at once and clears the count of failed sign-ins. */
+  /** Lifts every sign-in lock of the account, from every address, at once and clears the counts of failures. */
   public Future<StaffAccount> unlock(UUID id) {
     Instant now = clock.instant();
-    return pool.withTransaction(c -> c.preparedQuery(
-            "UPDATE staff_account SET failed_attempts = 0, locked_until = NULL WHERE id = $1").execute(Tuple.of(id))
-        .compose(rs -> rs.rowCount() == 0 ? Future.failedFuture(notFound(id)) : load(c, id, now))
+    return pool.withTransaction(c -> store.load(c, id, now)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(notFound(id))
+            : failures.clearAll(c, canonical(found.get().username())))
+        .compose(v -> store.load(c, id, now))
         .map(Optional::get));
   }
 
-  /** An admin sets a new password: it also lifts any lockout and ends every session of the account. */
+  /** An admin sets a new password: it also lifts every lock and ends every session of the account. */
   public Future<StaffAccount> resetPassword(UUID id, String newPassword) {
     return get(id).compose(account -> {
       try {
@@ -136,68 +133,64 @@ public final class StaffAccounts {
       }
       return hash(newPassword).compose(hash -> {
         Instant now = clock.instant();
-        return pool.withTransaction(c -> c.preparedQuery("""
-                UPDATE staff_account SET password_hash = $2, failed_attempts = 0, locked_until = NULL
-                WHERE id = $1""").execute(Tuple.of(id, hash))
-            .compose(rs -> endSessions(c, id, now))
-            .compose(v -> load(c, id, now))
+        return pool.withTransaction(c -> store.setPassword(c, id, hash)
+            .compose(found -> found ? failures.clearAll(c, canonical(account.username()))
+                : Future.failedFuture(notFound(id)))
+            .compose(v -> sessions.revokeAll(c, id, now))
+            .compose(v -> store.load(c, id, now))
             .map(found -> found.orElseThrow(() -> notFound(id))));
       });
     });
   }
 
   /**
-   * The signed-in user changes their own password (refused as forbidden when {@code current} is wrong). Sessions are
-   * left alone: the caller ends the others with {@link Sessions#closeOthers}.
+   * The signed-in user changes their own password, from {@code remoteAddress}. A wrong {@code current} password
+   * (refused as forbidden) counts as a failed sign-in of this account from that address, so a stolen session can
+   * guess no faster than sign-in allows: after five the change is refused (locked) like sign-in. Sessions are left
+   * alone: the caller ends the others with {@link Sessions#closeOthers}.
    */
-  public Future<StaffAccount> changePassword(UUID id, String current, String next) {
-    return pool.preparedQuery("SELECT username, password_hash FROM staff_account WHERE id = $1").execute(Tuple.of(id))
-        .compose(rs -> {
-          if (rs.size() == 0) return Future.failedFuture(notFound(id));
-          Row r = rs.iterator().next();
-          try {
-            password(next, r.getString("username"));
-          } catch (AccessException e) {
-            return Future.failedFuture(e);
-          }
-          return verify(current, r.getString("password_hash"));
-        })
-        .compose(ok -> ok ? hash(next) : Future.failedFuture(
-            new AccessException(Refusal.FORBIDDEN, "forbidden", "Your current password is not right.")))
-        .compose(hash -> pool.withTransaction(c -> c.preparedQuery(
-                "UPDATE staff_account SET password_hash = $2 WHERE id = $1").execute(Tuple.of(id, hash))
-            .compose(v -> load(c, id, clock.instant()))
-            .map(found -> found.orElseThrow(() -> notFound(id)))));
+  public Future<StaffAccount> changePassword(UUID id, String current, String next, String remoteAddress) {
+    String from = address(remoteAddress);
+    return store.credentials(pool, id).compose(found -> {
+      if (found.isEmpty()) return Future.failedFuture(notFound(id));
+      Credentials account = found.get();
+      try {
+        password(next, account.username());
+      } catch (AccessException e) {
+        return Future.failedFuture(e);
+      }
+      String name = canonical(account.username());
+      Instant now = clock.instant();
+      return failures.lockedUntil(pool, name, from, now)
+          .compose(until -> until != null ? Future.failedFuture(locked(until, now))
+              : verify(current, account.passwordHash()))
+          .compose(ok -> ok ? hash(next) : refusedAfterFailure(name, from,
+              new AccessException(Refusal.FORBIDDEN, "forbidden", "Your current password is not right.")))
+          .compose(hash -> pool.withTransaction(c -> store.setPassword(c, id, hash)
+              .compose(v -> failures.clear(c, name, from))
+              .compose(v -> store.load(c, id, clock.instant()))
+              .map(loaded -> loaded.orElseThrow(() -> notFound(id)))));
+    });
   }
 
   /**
-   * Checks a username and password. Refused (unauthenticated) with the same sentence for an unknown user, a wrong
-   * password or a disabled account (an unknown user costs one hash verify too, so timing does not tell); refused
-   * (locked) while locked. Five wrong
-   * passwords in a row lock the account for 15 minutes; a success resets the count.
+   * Checks a username and password from {@code remoteAddress}. Refused (unauthenticated) with the same sentence for
+   * an unknown user, a wrong password or a disabled account (an unknown user costs one hash verify too, so timing
+   * does not tell). The fifth failure in a row for this username from this address, and every attempt for the next
+   * 15 minutes, is refused (locked) with one sentence whether the username exists or not; a success from this
+   * address resets its count.
    */
-  public Future<StaffAccount> authenticate(String username, String password) {
-    String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
-    return pool.preparedQuery(
-            "SELECT id, password_hash, disabled, locked_until FROM staff_account WHERE lower(username) = $1")
-        .execute(Tuple.of(name))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return verify(password, null).compose(ignored -> Future.failedFuture(wrongCredentials()));
-          }
-          Row r = rs.iterator().next();
-          UUID id = r.getUUID("id");
-          Instant lockedUntil = Sql.instant(r.getOffsetDateTime("locked_until"));
-          if (lockedUntil != null && lockedUntil.isAfter(clock.instant())) {
-            return Future.failedFuture(locked(lockedUntil, clock.instant()));
-          }
-          boolean disabled = r.getBoolean("disabled");
-          return verify(password, r.getString("password_hash")).compose(ok -> {
-            if (!ok) return recordFailure(id);
-            if (disabled) return Future.failedFuture(wrongCredentials());
-            return recordSuccess(id);
-          });
-        });
+  public Future<StaffAccount> authenticate(String username, String password, String remoteAddress) {
+    String name = canonical(username);
+    String from = address(remoteAddress);
+    Instant now = clock.instant();
+    return failures.lockedUntil(pool, name, from, now).compose(until -> {
+      if (until != null) return Future.failedFuture(locked(until, now));
+      return store.credentialsByName(pool, name).compose(found -> verify(password,
+              found.map(Credentials::passwordHash).orElse(null))
+          .compose(ok -> ok && found.isPresent() && !found.get().disabled() ? signedIn(found.get().id(), name, from)
+              : refusedAfterFailure(name, from, wrongCredentials())));
+    });
   }
 
   /** Whether an active (not disabled) admin for every site exists. */
@@ -205,52 +198,40 @@ public final class StaffAccounts {
     return anyAdmin(pool);
   }
 
-  static Future<Boolean> anyAdmin(SqlClient c) {
-    return c.query(ACTIVE_EVERY_SITE_ADMINS).execute().map(rs -> rs.iterator().next().getLong(0) > 0);
+  Future<Boolean> anyAdmin(SqlClient c) {
+    return store.activeEverySiteAdmins(c).map(n -> n > 0);
   }
 
-  private Future<StaffAccount> recordFailure(UUID id) {
+  /**
+   * Counts a failed attempt (and tidies stale counts), then refuses with {@code refusal}, or as locked when this
+   * failure was the one that locked the pair.
+   */
+  private <T> Future<T> refusedAfterFailure(String name, String from, AccessException refusal) {
     Instant now = clock.instant();
-    // one atomic statement: concurrent wrong attempts each count, and the one that reaches the limit locks
-    return pool.preparedQuery("""
-            UPDATE staff_account SET
-              failed_attempts = CASE WHEN locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END,
-              locked_until = CASE
-                WHEN locked_until > $2 THEN locked_until
-                WHEN (CASE WHEN locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END) >= $3 THEN $4::timestamptz
-                ELSE NULL END
-            WHERE id = $1 RETURNING locked_until""")
-        .execute(Tuple.of(id, Sql.odt(now), MAX_FAILURES, Sql.odt(now.plus(LOCK_TIME))))
-        .compose(rs -> {
-          Instant lockedUntil = rs.size() == 0 ? null : Sql.instant(rs.iterator().next().getOffsetDateTime(0));
-          return Future.failedFuture(lockedUntil != null && lockedUntil.isAfter(now) ? locked(lockedUntil, now)
-              : wrongCredentials());
-        });
+    return failures.recordFailure(pool, name, from, now, now.minus(LOCK_TIME), MAX_FAILURES, now.plus(LOCK_TIME))
+        .compose(until -> failures.prune(pool, now.minus(LOCK_TIME), now)
+            .compose(v -> Future.failedFuture(until != null ? locked(until, now) : refusal)));
   }
 
-  private Future<StaffAccount> recordSuccess(UUID id) {
+  private Future<StaffAccount> signedIn(UUID id, String name, String from) {
     Instant now = clock.instant();
-    return pool.withTransaction(c -> c.preparedQuery("""
-            UPDATE staff_account SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2
-            WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) AND NOT disabled""")
-        .execute(Tuple.of(id, Sql.odt(now)))
-        .compose(rs -> load(c, id, now).compose(found -> {
-          StaffAccount a = found.orElseThrow(StaffAccounts::wrongCredentials);
-          if (rs.rowCount() == 1) return Future.succeededFuture(a);
-          // locked or disabled by a concurrent request between the check and now
-          return Future.failedFuture(a.lockedUntil() != null ? locked(a.lockedUntil(), now) : wrongCredentials());
-        })));
+    return pool.withTransaction(c -> failures.lockedUntil(c, name, from, now).compose(until -> {
+      // locked by a concurrent failure from this address since the check
+      if (until != null) return Future.failedFuture(locked(until, now));
+      return failures.clear(c, name, from)
+          .compose(v -> store.recordSignIn(c, id, now))
+          // disabled by a concurrent request since the check
+          .compose(ok -> ok ? store.load(c, id, now).map(Optional::get) : Future.failedFuture(wrongCredentials()));
+    }));
   }
 
   /** Inserts a validated account and its roles inside the caller's transaction. */
-  static Future<StaffAccount> insert(SqlClient c, NewAccount a, String passwordHash, Instant now) {
+  Future<StaffAccount> insert(SqlClient c, NewAccount a, String passwordHash) {
     UUID id = UUID.randomUUID();
-    return c.preparedQuery("""
-            INSERT INTO staff_account (id, username, display_name, password_hash, created_at)
-            VALUES ($1, $2, $3, $4, $5)""")
-        .execute(Tuple.of(id, a.username(), a.displayName(), passwordHash, Sql.odt(now)))
-        .compose(rs -> replaceRoles(c, id, a.roles()))
-        .compose(v -> load(c, id, now))
+    Instant now = clock.instant();
+    return store.insert(c, id, a.username(), a.displayName(), passwordHash, now)
+        .compose(v -> store.replaceRoles(c, id, a.roles()))
+        .compose(v -> store.load(c, id, now))
         .map(Optional::get)
         .recover(err -> Sql.isState(err, Sql.UNIQUE_VIOLATION)
             ? Future.failedFuture(new AccessException(Refusal.CONFLICT, "conflict",
@@ -259,35 +240,14 @@ public final class StaffAccounts {
         .recover(StaffAccounts::unknownSite);
   }
 
-  private Future<StaffAccount> insert(SqlClient c, NewAccount a, String passwordHash) {
-    return insert(c, a, passwordHash, clock.instant());
-  }
-
-  static Future<Optional<StaffAccount>> load(SqlClient c, UUID id, Instant now) {
-    return c.preparedQuery(SELECT + " WHERE a.id = $1").execute(Tuple.of(id))
-        .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(account(rs.iterator().next(), now)));
-  }
-
-  private static Future<Void> replaceRoles(SqlClient c, UUID id, List<RoleGrant> roles) {
-    if (roles == null) return Future.succeededFuture();
-    List<Tuple> rows = new ArrayList<>();
-    for (RoleGrant g : roles) rows.add(Tuple.of(id, g.siteId(), g.role().wire()));
-    return c.preparedQuery("DELETE FROM staff_role WHERE account_id = $1").execute(Tuple.of(id))
-        .compose(v -> checkSites(c, roles))
-        .compose(v -> c.preparedQuery("INSERT INTO staff_role (account_id, site_id, role) VALUES ($1, $2, $3)")
-            .executeBatch(rows))
-        .mapEmpty();
-  }
-
   /** Refused (not found) naming the first site in {@code roles} that does not exist. */
-  private static Future<Void> checkSites(SqlClient c, List<RoleGrant> roles) {
-    String[] sites = roles.stream().map(RoleGrant::siteId).filter(s -> s != null).distinct().toArray(String[]::new);
-    if (sites.length == 0) return Future.succeededFuture();
-    return c.preparedQuery("SELECT id FROM site WHERE id = ANY($1)").execute(Tuple.of(sites)).compose(rs -> {
-      Set<String> known = new java.util.HashSet<>();
-      for (Row r : rs) known.add(r.getString(0));
-      for (String s : sites) {
-        if (!known.contains(s)) return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
+  private Future<Void> checkSites(List<RoleGrant> roles) {
+    Set<String> named = new LinkedHashSet<>();
+    for (RoleGrant g : roles) if (g.siteId() != null) named.add(g.siteId());
+    if (named.isEmpty()) return Future.succeededFuture();
+    return sites.unknown(named).compose(unknown -> {
+      for (String s : named) {
+        if (unknown.contains(s)) return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
             "There is no site " + s + "."));
       }
       return Future.succeededFuture();
@@ -295,35 +255,24 @@ public final class StaffAccounts {
   }
 
   private static <T> Future<T> unknownSite(Throwable err) {
-    // a site deleted between the check and the insert
-    if (Sql.isState(err, "23503")) {
+    // a site removed between the check and the insert: the foreign key still refuses it
+    if (Sql.isState(err, Sql.FOREIGN_KEY_VIOLATION)) {
       return Future.failedFuture(new AccessException(Refusal.NOT_FOUND, "not-found",
           "A site named in the roles does not exist."));
     }
     return Future.failedFuture(err);
   }
 
-  private static Future<Boolean> isActiveEverySiteAdmin(SqlClient c, UUID id) {
-    return c.preparedQuery(ACTIVE_EVERY_SITE_ADMINS + " AND a.id = $1").execute(Tuple.of(id))
-        .map(rs -> rs.iterator().next().getLong(0) > 0);
+  /**
+   * A username as it is compared and counted: trimmed, lower case, and with any NUL (which PostgreSQL text cannot
+   * hold, and which no username has) replaced, so such a name is simply unknown rather than a database error.
+   */
+  private static String canonical(String username) {
+    return username == null ? "" : username.trim().toLowerCase(Locale.ROOT).replace('\u0000', '\uFFFD');
   }
 
-  static Future<Void> endSessions(SqlClient c, UUID accountId, Instant now) {
-    return c.preparedQuery(
-            "UPDATE staff_session SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(accountId, Sql.odt(now))).mapEmpty();
-  }
-
-  static StaffAccount account(Row r, Instant now) {
-    List<RoleGrant> roles = new ArrayList<>();
-    for (Object o : r.getJsonArray("roles")) {
-      JsonObject g = (JsonObject) o;
-      roles.add(new RoleGrant(Role.fromWire(g.getString("role")).orElseThrow(), g.getString("siteId")));
-    }
-    Instant lockedUntil = Sql.instant(r.getOffsetDateTime("locked_until"));
-    return new StaffAccount(r.getUUID("id"), r.getString("username"), r.getString("display_name"), roles,
-        r.getBoolean("disabled"), lockedUntil != null && lockedUntil.isAfter(now) ? lockedUntil : null,
-        Sql.instant(r.getOffsetDateTime("last_sign_in_at")), Sql.instant(r.getOffsetDateTime("created_at")));
+  private static String address(String remoteAddress) {
+    return remoteAddress == null || remoteAddress.isBlank() ? UNKNOWN_ADDRESS : remoteAddress;
   }
 
   Future<String> hash(String password) {
@@ -382,12 +331,15 @@ public final class StaffAccounts {
     return new AccessException(Refusal.UNAUTHENTICATED, "unauthenticated", WRONG_CREDENTIALS);
   }
 
-  /** Says how long to wait in whole minutes (a clerk reads it, so no timestamps and no time zones). */
+  /**
+   * Says how long to wait in whole minutes (a clerk reads it, so no timestamps and no time zones). The same sentence
+   * whether the username exists or not.
+   */
   private static AccessException locked(Instant until, Instant now) {
     long minutes = Math.max(1, (Duration.between(now, until).getSeconds() + 59) / 60);
-    return new AccessException(Refusal.LOCKED, "locked", "This account is locked after " + MAX_FAILURES
-        + " failed sign-ins in a row. Try again in " + minutes + (minutes == 1 ? " minute" : " minutes")
-        + ", or ask an admin to unlock it.");
+    return new AccessException(Refusal.LOCKED, "locked", "Too many failed sign-ins for this username from here: "
+        + "sign-in is locked for " + minutes + (minutes == 1 ? " minute" : " minutes")
+        + ". Try again then, or ask an admin to unlock the account.");
   }
 
   private static AccessException notFound(UUID id) {

@@ -18,11 +18,17 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.read.QueueReadModel;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +41,8 @@ final class AccessWorld implements AutoCloseable {
   static final String NORTH = "north";
   static final String SOUTH = "south";
   static final String PASSWORD = "correct horse battery";
+  /** The client address most sign-ins in these tests come from. */
+  static final String HERE = "192.0.2.10";
 
   final Vertx vertx = Vertx.vertx();
   final TestClock clock = new TestClock(START);
@@ -57,11 +65,24 @@ final class AccessWorld implements AutoCloseable {
     accessMigrationsApplied = AccessMigrations.migrate(jdbcUrl(), db.getUser(), db.getPassword());
     pool = TestDatabase.pool(vertx, db, 16);
     queues = new QueueCommands(pool, new QueueStore(), e -> { }, new ServiceTimeEstimator(), clock);
-    accounts = new StaffAccounts(vertx, pool, hasher, clock);
+    // what access asks of queue-core, answered through queue-core's API as the node wires it
+    Sites sites = ids -> queues.sites().map(all -> {
+      Set<String> unknown = new HashSet<>(ids);
+      all.forEach(s -> unknown.remove(s.id()));
+      return unknown;
+    });
+    AuditSubjects subjects = ids -> new QueueReadModel().entries(pool, ids).map(found -> {
+      Map<UUID, AuditSubjects.Subject> named = new HashMap<>();
+      for (Entry e : found) {
+        named.put(e.id(), new AuditSubjects.Subject(e.patient().name(), e.patient().mrn(), e.ticket()));
+      }
+      return named;
+    });
+    accounts = new StaffAccounts(vertx, pool, hasher, sites, clock);
     sessions = new Sessions(pool, clock);
     setup = new FirstAdminSetup(pool, accounts, clock);
-    devices = new Devices(pool, clock);
-    audit = new AuditLog(pool, clock);
+    devices = new Devices(pool, sites, clock);
+    audit = new AuditLog(pool, subjects, clock);
     await(queues.createSite(new Site(NORTH, "North Clinic", ZoneId.of("Europe/London"), "en", "ticket")));
     await(queues.createSite(new Site(SOUTH, "South Clinic", ZoneId.of("Europe/London"), "en", "ticket")));
   }

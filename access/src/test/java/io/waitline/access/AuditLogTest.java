@@ -11,12 +11,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.waitline.queue.Entry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -156,7 +161,11 @@ class AuditLogTest {
 
   @Test
   void migratingAgainChangesNothing() {
-    assertThat(w.accessMigrationsApplied).isEqualTo(1);
+    try (Stream<Path> shipped = Files.list(Path.of("src/main/resources/db/access"))) {
+      assertThat(w.accessMigrationsApplied).isEqualTo(shipped.count()).isPositive();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     assertThat(AccessMigrations.migrate(w.jdbcUrl(), w.db.getUser(), w.db.getPassword())).isZero();
   }
 }

@@ -2,6 +2,7 @@ package io.waitline.access;
 
 import io.waitline.access.AccessException.Refusal;
 import static io.waitline.access.AccessWorld.NORTH;
+import static io.waitline.access.AccessWorld.HERE;
 import static io.waitline.access.AccessWorld.await;
 import static io.waitline.access.AccessWorld.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,7 @@ class FirstAdminSetupTest {
     StaffAccount created = await(w.setup.complete(code, admin));
     assertThat(created.username()).isEqualTo("root");
     assertThat(created.roles()).containsExactly(new RoleGrant(Role.ADMIN, null));
-    assertThat(await(w.accounts.authenticate("root", "a long setup passphrase")).id()).isEqualTo(created.id());
+    assertThat(await(w.accounts.authenticate("root", "a long setup passphrase", HERE)).id()).isEqualTo(created.id());
     assertThat(await(w.setup.needed())).isFalse();
     assertThat(w.row("SELECT count(*) FROM setup_code").getLong(0)).isZero();
 

@@ -2,6 +2,7 @@ package io.waitline.access;
 
 import io.waitline.access.AccessException.Refusal;
 import static io.waitline.access.AccessWorld.NORTH;
+import static io.waitline.access.AccessWorld.HERE;
 import static io.waitline.access.AccessWorld.PASSWORD;
 import static io.waitline.access.AccessWorld.SOUTH;
 import static io.waitline.access.AccessWorld.await;
@@ -30,7 +31,7 @@ class StaffAccountsTest {
     assertThat(created.lastSignInAt()).isNull();
     assertThat(created.createdAt()).isEqualTo(AccessWorld.START);
 
-    StaffAccount signedIn = await(w.accounts.authenticate("Dana ", PASSWORD));
+    StaffAccount signedIn = await(w.accounts.authenticate("Dana ", PASSWORD, HERE));
     assertThat(signedIn.id()).isEqualTo(created.id());
     assertThat(signedIn.lastSignInAt()).isEqualTo(AccessWorld.START);
     Principal.Staff p = signedIn.principal(AccessWorld.START.plusSeconds(60));
@@ -51,10 +52,10 @@ class StaffAccountsTest {
   void unknownUserWrongPasswordAndDisabledAccountGetTheSameAnswer() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     w.account("admin", new RoleGrant(Role.ADMIN, null));
-    AccessException unknown = refusal(w.accounts.authenticate("nobody", PASSWORD));
-    AccessException wrong = refusal(w.accounts.authenticate("dana", "not the password"));
+    AccessException unknown = refusal(w.accounts.authenticate("nobody", PASSWORD, HERE));
+    AccessException wrong = refusal(w.accounts.authenticate("dana", "not the password", HERE));
     await(w.accounts.update(a.id(), null, null, true));
-    AccessException disabled = refusal(w.accounts.authenticate("dana", PASSWORD));
+    AccessException disabled = refusal(w.accounts.authenticate("dana", PASSWORD, HERE));
     for (AccessException e : List.of(unknown, wrong, disabled)) {
       assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
       assertThat(e.getMessage()).isEqualTo("The username or password is not right.");
@@ -65,12 +66,12 @@ class StaffAccountsTest {
   void anUnknownUsernameTakesAsLongAsAWrongPassword() {
     try (AccessWorld real = new AccessWorld(PasswordHasher.standard())) {
       real.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
-      refusal(real.accounts.authenticate("nobody", "warm-up"));
+      refusal(real.accounts.authenticate("nobody", "warm-up", HERE));
       List<Long> unknown = new ArrayList<>();
       List<Long> wrong = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        unknown.add(timed(real.accounts.authenticate("nobody-" + i, "not the password")));
-        wrong.add(timed(real.accounts.authenticate("dana", "not the password")));
+        unknown.add(timed(real.accounts.authenticate("nobody-" + i, "not the password", HERE)));
+        wrong.add(timed(real.accounts.authenticate("dana", "not the password", HERE)));
       }
       // without the dummy verify an unknown name answers in about a millisecond, a wrong password in tens
       assertThat(median(unknown)).isGreaterThan(median(wrong) / 2);
@@ -91,55 +92,56 @@ class StaffAccountsTest {
   void fiveWrongPasswordsInARowLockTheAccountForFifteenMinutes() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     for (int i = 1; i <= 4; i++) {
-      assertThat(refusal(w.accounts.authenticate("dana", "wrong " + i)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+      assertThat(refusal(w.accounts.authenticate("dana", "wrong " + i, HERE)).refusal())
+          .isEqualTo(Refusal.UNAUTHENTICATED);
     }
-    AccessException fifth = refusal(w.accounts.authenticate("dana", "wrong 5"));
+    AccessException fifth = refusal(w.accounts.authenticate("dana", "wrong 5", HERE));
     assertThat(fifth.refusal()).isEqualTo(Refusal.LOCKED);
-    assertThat(fifth.getMessage()).contains("Try again in 15 minutes");
+    assertThat(fifth.getMessage()).contains("locked for 15 minutes");
 
     w.clock.advance(Duration.ofMinutes(14));
-    AccessException stillLocked = refusal(w.accounts.authenticate("dana", PASSWORD));
+    AccessException stillLocked = refusal(w.accounts.authenticate("dana", PASSWORD, HERE));
     assertThat(stillLocked.refusal()).isEqualTo(Refusal.LOCKED);
     assertThat(stillLocked.type()).isEqualTo("locked");
-    assertThat(stillLocked.getMessage()).contains("Try again in 1 minute,");
+    assertThat(stillLocked.getMessage()).contains("locked for 1 minute.");
     assertThat(await(w.accounts.get(a.id())).lockedUntil()).isEqualTo(AccessWorld.START.plus(Duration.ofMinutes(15)));
 
     w.clock.advance(Duration.ofMinutes(1));
     assertThat(await(w.accounts.get(a.id())).lockedUntil()).isNull();
-    assertThat(await(w.accounts.authenticate("dana", PASSWORD)).id()).isEqualTo(a.id());
-    assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0)).isZero();
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, HERE)).id()).isEqualTo(a.id());
+    assertThat(w.row("SELECT count(*) FROM password_failure WHERE username = 'dana'").getLong(0)).isZero();
   }
 
   @Test
   void afterALockRunsOutTheCountStartsAgain() {
     w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
-    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong", HERE));
     w.clock.advance(Duration.ofMinutes(16));
     // one more wrong password after the lock ended is the first of a new run, not the sixth
-    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
-    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal())
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong", HERE)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    for (int i = 0; i < 3; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong", HERE)).refusal())
         .isEqualTo(Refusal.UNAUTHENTICATED);
-    assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal()).isEqualTo(Refusal.LOCKED);
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong", HERE)).refusal()).isEqualTo(Refusal.LOCKED);
   }
 
   @Test
   void aSuccessfulSignInResetsTheCountOfFailures() {
     w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
-    for (int i = 0; i < 4; i++) refusal(w.accounts.authenticate("dana", "wrong"));
-    await(w.accounts.authenticate("dana", PASSWORD));
-    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong")).refusal())
+    for (int i = 0; i < 4; i++) refusal(w.accounts.authenticate("dana", "wrong", HERE));
+    await(w.accounts.authenticate("dana", PASSWORD, HERE));
+    for (int i = 0; i < 4; i++) assertThat(refusal(w.accounts.authenticate("dana", "wrong", HERE)).refusal())
         .isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test
   void anAdminUnlocksALockedAccountAtOnce() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
-    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong", HERE));
     assertThat(await(w.accounts.get(a.id())).lockedUntil()).isNotNull();
 
     StaffAccount unlocked = await(w.accounts.unlock(a.id()));
     assertThat(unlocked.lockedUntil()).isNull();
-    assertThat(await(w.accounts.authenticate("dana", PASSWORD)).id()).isEqualTo(a.id());
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, HERE)).id()).isEqualTo(a.id());
   }
 
   @Test
@@ -147,19 +149,128 @@ class StaffAccountsTest {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     // four at once: none may be lost, none locks
     List<Future<StaffAccount>> four = new ArrayList<>();
-    for (int i = 0; i < 4; i++) four.add(w.accounts.authenticate("dana", "wrong " + i));
+    for (int i = 0; i < 4; i++) four.add(w.accounts.authenticate("dana", "wrong " + i, HERE));
     for (Future<StaffAccount> f : four) assertThat(refusal(f).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
-    assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0)).isEqualTo(4);
+    assertThat(failures("dana", HERE)).isEqualTo(4);
 
     // a burst after an unlock: only the first four failures may be answered as mere wrong passwords
     await(w.accounts.unlock(a.id()));
     List<Future<StaffAccount>> burst = new ArrayList<>();
-    for (int i = 0; i < 16; i++) burst.add(w.accounts.authenticate("dana", "wrong " + i));
+    for (int i = 0; i < 16; i++) burst.add(w.accounts.authenticate("dana", "wrong " + i, HERE));
     long wrong = burst.stream().filter(f -> refusal(f).refusal() == Refusal.UNAUTHENTICATED).count();
     assertThat(wrong).isLessThanOrEqualTo(4);
-    assertThat(w.row("SELECT failed_attempts FROM staff_account WHERE id = $1", a.id()).getInteger(0))
-        .isGreaterThanOrEqualTo(5);
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.LOCKED);
+    assertThat(failures("dana", HERE)).isGreaterThanOrEqualTo(5);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD, HERE)).refusal()).isEqualTo(Refusal.LOCKED);
+  }
+
+  private int failures(String username, String address) {
+    return w.row("SELECT failures FROM password_failure WHERE username = $1 AND remote_address = $2", username,
+        address).getInteger(0);
+  }
+
+  @Test
+  void unknownAndRealUsernamesAnswerAlikeThroughTheWholeLockoutSequence() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    // seven wrong tries each, then the right password for the real one: every answer pairs up exactly
+    for (int i = 1; i <= 8; i++) {
+      AccessException unknown = refusal(w.accounts.authenticate("nobody", "wrong " + i, HERE));
+      AccessException real = refusal(w.accounts.authenticate("dana", i == 8 ? PASSWORD : "wrong " + i, HERE));
+      assertThat(real.refusal()).as("try %d", i).isEqualTo(unknown.refusal())
+          .isEqualTo(i < 5 ? Refusal.UNAUTHENTICATED : Refusal.LOCKED);
+      assertThat(real.type()).as("try %d", i).isEqualTo(unknown.type());
+      assertThat(real.getMessage()).as("try %d", i).isEqualTo(unknown.getMessage());
+    }
+    w.clock.advance(Duration.ofMinutes(10));
+    AccessException unknown = refusal(w.accounts.authenticate("nobody", "wrong", HERE));
+    AccessException real = refusal(w.accounts.authenticate("dana", PASSWORD, HERE));
+    assertThat(real.getMessage()).isEqualTo(unknown.getMessage()).contains("locked for 5 minutes");
+  }
+
+  @Test
+  void aUsernameHoldingANulIsAnUnknownNameAndCountsLikeOne() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 1; i <= 5; i++) {
+      AccessException e = refusal(w.accounts.authenticate("da\u0000na", PASSWORD, HERE));
+      assertThat(e.refusal()).as("try %d", i).isEqualTo(i < 5 ? Refusal.UNAUTHENTICATED : Refusal.LOCKED);
+    }
+    // the real name from the same address is untouched by it
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, HERE)).username()).isEqualTo("dana");
+  }
+
+  @Test
+  void anAttackersAddressLockingAnAccountDoesNotStopItsOwnerFromAnotherAddress() {
+    String attacker = "203.0.113.66";
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "guess " + i, attacker));
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD, attacker)).refusal()).isEqualTo(Refusal.LOCKED);
+
+    // the owner, elsewhere, signs in; their own count is untouched by the attacker's
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, HERE)).id()).isEqualTo(a.id());
+    assertThat(refusal(w.accounts.authenticate("dana", "typo", HERE)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    // and the owner's success did not lift the attacker's lock
+    assertThat(await(w.accounts.get(a.id())).locks())
+        .containsExactly(new StaffAccount.Lock(attacker, AccessWorld.START.plus(Duration.ofMinutes(15))));
+  }
+
+  @Test
+  void anAdminSeesEveryLockedAddressAndClearsThemAllAtOnce() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong", "203.0.113.1"));
+    w.clock.advance(Duration.ofMinutes(2));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong", "203.0.113.2"));
+    StaffAccount seen = await(w.accounts.get(a.id()));
+    assertThat(seen.locks()).extracting(StaffAccount.Lock::address).containsExactly("203.0.113.2", "203.0.113.1");
+    assertThat(seen.lockedUntil()).isEqualTo(AccessWorld.START.plus(Duration.ofMinutes(17)));
+    assertThat(await(w.accounts.list())).singleElement().isEqualTo(seen);
+
+    assertThat(await(w.accounts.unlock(a.id())).locks()).isEmpty();
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, "203.0.113.1")).id()).isEqualTo(a.id());
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, "203.0.113.2")).id()).isEqualTo(a.id());
+  }
+
+  @Test
+  void failuresOlderThanFifteenMinutesNeitherCountNorStay() {
+    w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 4; i++) refusal(w.accounts.authenticate("dana", "wrong", HERE));
+    for (int i = 0; i < 30; i++) refusal(w.accounts.authenticate("stranger-" + i, "wrong", "203.0.113." + i));
+    w.clock.advance(Duration.ofMinutes(16));
+    // a fifth failure a quarter of an hour later starts a new run rather than locking
+    assertThat(refusal(w.accounts.authenticate("dana", "wrong", HERE)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(failures("dana", HERE)).isEqualTo(1);
+    // and the stale rows of everyone else were tidied away as it was counted
+    assertThat(w.row("SELECT count(*) FROM password_failure").getLong(0)).isEqualTo(1);
+  }
+
+  @Test
+  void wrongCurrentPasswordsCountLikeFailedSignInsAndLockTheChangeAfterFive() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 1; i <= 4; i++) {
+      assertThat(refusal(w.accounts.changePassword(a.id(), "guess " + i, "a brand new passphrase", HERE)).refusal())
+          .isEqualTo(Refusal.FORBIDDEN);
+    }
+    assertThat(refusal(w.accounts.changePassword(a.id(), "guess 5", "a brand new passphrase", HERE)).refusal())
+        .isEqualTo(Refusal.LOCKED);
+    // now even the right current password is refused from here, without being checked, and so is sign-in
+    AccessException locked = refusal(w.accounts.changePassword(a.id(), PASSWORD, "a brand new passphrase", HERE));
+    assertThat(locked.refusal()).isEqualTo(Refusal.LOCKED);
+    assertThat(locked.getMessage()).contains("locked for 15 minutes");
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD, HERE)).refusal()).isEqualTo(Refusal.LOCKED);
+    // the password did not change
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, "198.51.100.7")).id()).isEqualTo(a.id());
+
+    w.clock.advance(Duration.ofMinutes(15));
+    await(w.accounts.changePassword(a.id(), PASSWORD, "a brand new passphrase", HERE));
+    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase", HERE)).id()).isEqualTo(a.id());
+  }
+
+  @Test
+  void failedSignInsAndWrongCurrentPasswordsShareOneCount() {
+    StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
+    for (int i = 0; i < 3; i++) refusal(w.accounts.authenticate("dana", "wrong", HERE));
+    assertThat(refusal(w.accounts.changePassword(a.id(), "guess", "a brand new passphrase", HERE)).refusal())
+        .isEqualTo(Refusal.FORBIDDEN);
+    assertThat(refusal(w.accounts.changePassword(a.id(), "guess", "a brand new passphrase", HERE)).refusal())
+        .isEqualTo(Refusal.LOCKED);
   }
 
   @Test
@@ -175,12 +286,12 @@ class StaffAccountsTest {
     assertThat(await(w.sessions.find(token.token()))).isEmpty();
     assertThat(w.row("SELECT count(*) FROM staff_session WHERE account_id = $1 AND revoked_at IS NULL", a.id())
         .getLong(0)).isZero();
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD, HERE)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
 
     // enabling again does not bring old sessions back
     await(w.accounts.update(a.id(), null, null, false));
     assertThat(await(w.sessions.find(cookie.token()))).isEmpty();
-    assertThat(await(w.accounts.authenticate("dana", PASSWORD)).id()).isEqualTo(a.id());
+    assertThat(await(w.accounts.authenticate("dana", PASSWORD, HERE)).id()).isEqualTo(a.id());
   }
 
   @Test
@@ -269,26 +380,26 @@ class StaffAccountsTest {
   void anAdminResetsAPasswordWhichEndsEverySessionAndLiftsALock() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
     IssuedSession s = await(w.sessions.open(a.principal(null), a.id(), "cookie", null));
-    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong"));
+    for (int i = 0; i < 5; i++) refusal(w.accounts.authenticate("dana", "wrong", HERE));
 
     await(w.accounts.resetPassword(a.id(), "a brand new passphrase"));
     assertThat(await(w.sessions.find(s.token()))).isEmpty();
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
-    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase")).id()).isEqualTo(a.id());
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD, HERE)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase", HERE)).id()).isEqualTo(a.id());
     assertThat(refusal(w.accounts.resetPassword(a.id(), "short")).refusal()).isEqualTo(Refusal.INVALID);
   }
 
   @Test
   void changingOnesOwnPasswordNeedsTheCurrentOne() {
     StaffAccount a = w.account("dana", new RoleGrant(Role.CLINICIAN, NORTH));
-    AccessException wrong = refusal(w.accounts.changePassword(a.id(), "not it", "a brand new passphrase"));
+    AccessException wrong = refusal(w.accounts.changePassword(a.id(), "not it", "a brand new passphrase", HERE));
     assertThat(wrong.refusal()).isEqualTo(Refusal.FORBIDDEN);
     assertThat(wrong.getMessage()).isEqualTo("Your current password is not right.");
-    assertThat(refusal(w.accounts.changePassword(a.id(), PASSWORD, "dana")).refusal()).isEqualTo(Refusal.INVALID);
+    assertThat(refusal(w.accounts.changePassword(a.id(), PASSWORD, "dana", HERE)).refusal()).isEqualTo(Refusal.INVALID);
 
-    await(w.accounts.changePassword(a.id(), PASSWORD, "a brand new passphrase"));
-    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase")).id()).isEqualTo(a.id());
-    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+    await(w.accounts.changePassword(a.id(), PASSWORD, "a brand new passphrase", HERE));
+    assertThat(await(w.accounts.authenticate("dana", "a brand new passphrase", HERE)).id()).isEqualTo(a.id());
+    assertThat(refusal(w.accounts.authenticate("dana", PASSWORD, HERE)).refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
   }
 
   @Test

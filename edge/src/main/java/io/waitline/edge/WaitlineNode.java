@@ -296,7 +296,7 @@ public final class WaitlineNode {
     LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
     QueueCommands commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), o.clock);
     AccessServices access = AccessServices.create(vertx, pool,
-        o.hasher != null ? o.hasher : PasswordHasher.standard(), o.accessClock);
+        o.hasher != null ? o.hasher : PasswordHasher.standard(), commands, o.accessClock);
     Optional<String> setupCode = access.setup().prepare().await();
     Payments payments = o.payments == null ? null
         : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock);

@@ -75,12 +75,13 @@ class NotificationApiTest {
     vertx = Vertx.vertx();
     PgConnectOptions db = MigratedDatabases.fresh();
     pool = TestDatabase.pool(vertx, db, 8);
-    AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), Clock.systemUTC());
+    commands = new QueueCommands(pool, new QueueStore(), new EventBusPublisher(vertx.eventBus()),
+        new ServiceTimeEstimator(), Clock.systemUTC());
+    AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), commands,
+        Clock.systemUTC());
     StaffAccount admin = access.accounts().create(new NewAccount("admin", "Admin", "correct horse battery staple",
         List.of(new RoleGrant(Role.ADMIN, null)))).await();
     adminToken = access.sessions().open(admin.principal(null), admin.id(), "token", "127.0.0.1").await().token();
-    commands = new QueueCommands(pool, new QueueStore(), new EventBusPublisher(vertx.eventBus()),
-        new ServiceTimeEstimator(), Clock.systemUTC());
     Map<String, String> env = Map.of("VAPID_PUBLIC_KEY", VAPID.publicKey(), "VAPID_PRIVATE_KEY", VAPID.privateKey(),
         "TWILIO_ACCOUNT_SID", "AC0123", "TWILIO_AUTH_TOKEN", TWILIO_TOKEN, "TWILIO_FROM", "+447700900000");
     Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(env::get, PUBLIC_URL));

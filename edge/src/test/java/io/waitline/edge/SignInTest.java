@@ -249,7 +249,8 @@ class SignInTest {
     assertThat(changed.statusCode()).as(changed.bodyAsString()).isEqualTo(204);
     assertThat(withCookie(HttpMethod.GET, "/api/v1/sites", here.token()).send().await().statusCode()).isEqualTo(200);
     problem(withBearer(HttpMethod.GET, "/api/v1/sites", elsewhere).send().await(), 401);
-    assertThat(app.access.accounts().authenticate(manager.username(), "a fresh long passphrase").await().id())
+    assertThat(app.access.accounts().authenticate(manager.username(), "a fresh long passphrase", "127.0.0.1")
+        .await().id())
         .isEqualTo(manager.id());
   }
 
@@ -345,7 +346,8 @@ class SignInTest {
     StaffAccount desk = app.account(SITE, Role.FRONT_DESK);
     String token = app.tokenOf(desk);
     for (int i = 0; i < 5; i++) {
-      assertThatThrownBy(() -> app.access.accounts().authenticate(desk.username(), "wrong guess").await());
+      assertThatThrownBy(() -> app.access.accounts().authenticate(desk.username(), "wrong guess", "127.0.0.1")
+          .await());
     }
     assertThat(app.access.accounts().get(desk.id()).await().lockedUntil()).isNotNull();
 
@@ -357,7 +359,8 @@ class SignInTest {
         .sendJsonObject(new JsonObject().put("newPassword", "reset by the admin today")).await();
     assertThat(reset.statusCode()).as(reset.bodyAsString()).isEqualTo(204);
     problem(withBearer(HttpMethod.GET, "/api/v1/sites", token).send().await(), 401); // its sessions ended
-    assertThat(app.access.accounts().authenticate(desk.username(), "reset by the admin today").await().id())
+    assertThat(app.access.accounts().authenticate(desk.username(), "reset by the admin today", "127.0.0.1")
+        .await().id())
         .isEqualTo(desk.id());
   }
 

@@ -20,9 +20,9 @@ class SignInE2ETest {
         desk.waitForText("#signin-error", "The username or password is not right.");
         desk.js("document.getElementById('signin-error').textContent = ''");
       }
-      // the fifth wrong password locks the account, and the page says so in the server's words
+      // the fifth wrong password locks this username from this address, and the page says so in the server's words
       desk.submitSignIn("lena", "not-her-password-5");
-      desk.waitFor(d -> desk.text("#signin-error").startsWith("This account is locked"));
+      desk.waitFor(d -> desk.text("#signin-error").startsWith("Too many failed sign-ins for this username"));
       String sentence = desk.text("#signin-error");
       desk.js("document.getElementById('signin-error').textContent = ''");
       // now even the right password does not help until it unlocks

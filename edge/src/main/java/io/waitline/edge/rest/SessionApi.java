@@ -89,7 +89,8 @@ public final class SessionApi {
 
   private void signIn(RoutingContext rc) {
     JsonObject in = rc.body().asJsonObject();
-    JsonReply.send(rc, 200, access.accounts().authenticate(in.getString("username"), in.getString("password"))
+    JsonReply.send(rc, 200, access.accounts().authenticate(in.getString("username"), in.getString("password"),
+            clientAddress.of(rc))
         .compose(account -> openCookieSession(rc, account.principal(null), account.id()))
         .map(issued -> sessionJson(issued.principal(), issued.csrfToken(), issued.expiresAt(), false)));
   }
@@ -105,7 +106,8 @@ public final class SessionApi {
 
   private void createApiToken(RoutingContext rc) {
     JsonObject in = rc.body().asJsonObject();
-    JsonReply.send(rc, 201, access.accounts().authenticate(in.getString("username"), in.getString("password"))
+    JsonReply.send(rc, 201, access.accounts().authenticate(in.getString("username"), in.getString("password"),
+            clientAddress.of(rc))
         .compose(account -> access.sessions().open(account.principal(null), account.id(), "token",
             clientAddress.of(rc)))
         .map(issued -> {
@@ -124,7 +126,7 @@ public final class SessionApi {
     JsonObject in = rc.body().asJsonObject();
     // whoever else knew the old password is signed out; this session stays
     access.accounts().changePassword(session.accountId(), in.getString("currentPassword"),
-            in.getString("newPassword"))
+            in.getString("newPassword"), clientAddress.of(rc))
         .compose(account -> access.sessions().closeOthers(session.accountId(), AccessGuard.credential(rc).token()))
         .onSuccess(v -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
@@ -182,6 +184,8 @@ public final class SessionApi {
     return new JsonObject().put("id", a.id().toString()).put("username", a.username())
         .put("displayName", a.displayName()).put("roles", roles).put("disabled", a.disabled())
         .put("lockedUntil", a.lockedUntil() == null ? null : a.lockedUntil().toString())
+        .put("locks", new JsonArray(a.locks().stream().map(l -> new JsonObject().put("address", l.address())
+            .put("until", l.until().toString())).toList()))
         .put("lastSignInAt", a.lastSignInAt() == null ? null : a.lastSignInAt().toString())
         .put("createdAt", a.createdAt() == null ? null : a.createdAt().toString());
   }

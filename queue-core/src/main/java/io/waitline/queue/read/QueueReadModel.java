@@ -2,8 +2,10 @@ package io.waitline.queue.read;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
+import io.waitline.queue.Entry;
 import io.waitline.queue.store.QueueStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,6 +19,11 @@ public final class QueueReadModel {
   /** The visit of an entry with what a message needs to reach the patient; null when the entry does not exist. */
   public Future<VisitContact> visitContact(SqlClient c, UUID entryId) {
     return store.visitContact(c, entryId);
+  }
+
+  /** The entries among {@code ids} that still exist (e.g. to name who audit records are about). */
+  public Future<List<Entry>> entries(SqlClient c, Collection<UUID> ids) {
+    return store.entries(c, ids);
   }
 
   /** Every entry waiting now, in every queue, on its site's local day. */

@@ -30,6 +30,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -436,6 +437,13 @@ public final class QueueStore {
   }
 
   // --- what other modules read, through io.waitline.queue.event.EventLog and io.waitline.queue.read.QueueReadModel
+
+  /** The entries among {@code ids} that exist, in no particular order: one statement however many. */
+  public Future<List<Entry>> entries(SqlClient c, Collection<UUID> ids) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.id = ANY($1)")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> map(rows, QueueStore::entry));
+  }
 
   /** Events of every queue after a position of the whole log ({@code queue_event.id}), in position order. */
   public Future<List<LoggedEvent>> eventsAfterPosition(SqlClient c, long position, int limit) {

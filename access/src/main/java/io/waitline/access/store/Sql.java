@@ -1,13 +1,14 @@
-package io.waitline.access;
+package io.waitline.access.store;
 
 import io.vertx.pgclient.PgException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Conversions between Java values and PostgreSQL ones, and the SQLSTATEs this module reacts to. */
-final class Sql {
-  static final String UNIQUE_VIOLATION = "23505";
+/** Conversions between Java values and PostgreSQL ones, and the SQLSTATEs the access module reacts to. */
+public final class Sql {
+  public static final String UNIQUE_VIOLATION = "23505";
+  public static final String FOREIGN_KEY_VIOLATION = "23503";
 
   private Sql() {}
 
@@ -19,7 +20,7 @@ final class Sql {
     return t == null ? null : t.toInstant();
   }
 
-  static boolean isState(Throwable err, String sqlState) {
+  public static boolean isState(Throwable err, String sqlState) {
     return err instanceof PgException pg && sqlState.equals(pg.getSqlState());
   }
 }
