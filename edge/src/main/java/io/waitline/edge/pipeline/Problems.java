@@ -12,6 +12,7 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.waitline.access.AccessException;
 import io.waitline.notify.NotificationException;
 import io.waitline.queue.QueueException;
@@ -118,6 +119,9 @@ public final class Problems {
     } else if (err instanceof PgException pg && pg.getSqlState() != null
         && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
       send(rc, 400, "bad-request", "Bad request", UNSTORABLE_SENTENCE);
+    } else if (databaseUnavailable(err)) {
+      send(rc, 503, "database-unavailable", "Try again in a moment", "The database could not be reached just now, "
+          + "so nothing was done; try again in a moment.");
     } else if (err == null && status > 0) {
       byStatus(rc, status);
     } else {
@@ -126,6 +130,25 @@ public final class Problems {
       send(rc, 500, "internal", "Internal error",
           "Something went wrong on our side and nothing was changed. Reference: " + ref + ".");
     }
+  }
+
+  /**
+   * PostgreSQL went away under the request (a restart, a failover, its connections dropped): nothing was committed,
+   * and the pool reconnects by itself, so the caller may simply try again.
+   */
+  private static boolean databaseUnavailable(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      // refused, reset or closed under a query (java.net.ConnectException is a SocketException too)
+      if (t instanceof ClosedConnectionException || t instanceof java.net.SocketException) return true;
+      if (t instanceof VertxException v && String.valueOf(v.getMessage()).startsWith("Connection is not active")) {
+        return true; // the pg client's word for a connection PostgreSQL is closing under it
+      }
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true; // connection exceptions; administrator, crash or startup shutdown
+      }
+    }
+    return false;
   }
 
   private static void notificationProblem(RoutingContext rc, NotificationException e) {
