@@ -160,8 +160,11 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
 
   private TestApp open() {
     blocked = BlockedEventLoops.watch();
-    // metrics on, as the server has them, so /metrics has something to scrape
-    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    // metrics on, as the server has them, so /metrics has something to scrape; an event loop is reported blocked
+    // after 5 s (Vert.x's default is 2 s): on a loaded 2-core CI machine a starved but idle loop can pass 2 s, while
+    // the stalls this catches (a request doing seconds of work) pass 5 s too
+    vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(5).setMaxEventLoopExecuteTimeUnit(
+        java.util.concurrent.TimeUnit.SECONDS).setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     // Web Push configured, so the notification endpoints answer; nothing is sent (the module is not started)
     VapidKeys vapid = VapidKeys.generate();
