@@ -197,8 +197,8 @@ public final class EdgeRouter {
       route.addFailureHandler(Problems::handle);
     }
     Router root = builder.createRouter();
-    root.route().order(-2).handler(WellFormedRequest::handle);
-    root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
+    root.route().order(-2).handler(new SecurityHeaders(settings.secure())::handle);
+    root.route().order(-2).handler(WellFormedRequest::handle); // after the headers, so its 400 carries them too
     root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
         .sendFile(CONTRACT));
     root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));

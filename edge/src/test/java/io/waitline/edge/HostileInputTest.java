@@ -55,8 +55,9 @@ class HostileInputTest {
 
   @Test
   void anUndecodableQueryParameterIsA400Problem() {
-    JsonObject p = problem(app.get("/api/v1/audit?action=%zz"), 400);
-    assertThat(p.getString("detail")).contains("percent");
+    HttpResponse<Buffer> r = app.get("/api/v1/audit?action=%zz");
+    assertThat(problem(r, 400).getString("detail")).contains("percent");
+    assertThat(r.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
   }
 
   @Test
