@@ -87,6 +87,56 @@ class FeedProtocolTest {
     }
   }
 
+  /**
+   * Random frames (any opcode and flag, masked or not, up to 125 bytes), each run followed by a ping: the server
+   * answers with a pong or closes with a protocol close code, never with 1011 (its own failure) or by going silent,
+   * and afterwards still serves health checks and feeds.
+   */
+  @Test
+  void randomFramesGetAPongOrAProtocolCloseAndTheServerKeepsServing() throws IOException {
+    java.util.Random random = new java.util.Random(13);
+    java.util.Map<Integer, Integer> outcomes = new java.util.TreeMap<>();
+    for (int run = 0; run < 40; run++) {
+      try (Socket feed = openRawFeed()) {
+        try {
+          for (int f = 0, frames = 1 + random.nextInt(4); f < frames; f++) {
+            byte[] payload = new byte[random.nextInt(126)];
+            random.nextBytes(payload);
+            feed.getOutputStream().write(frame(random.nextInt(256), payload, random.nextInt(4) != 0));
+          }
+          feed.getOutputStream().write(frame(0x89, "marker".getBytes(StandardCharsets.US_ASCII), true));
+        } catch (java.net.SocketException closedWhileWriting) {
+          // the server gave up on the connection already; what it said before is still to be read
+        }
+        int outcome = pongOrClose(feed);
+        outcomes.merge(outcome, 1, Integer::sum);
+        assertThat(outcome).as("run %d", run).isIn(0xA, -1, 1000, 1002, 1003, 1005, 1007, 1009);
+      }
+    }
+    assertThat(outcomes).as("pongs (10), closes by code, closed without a frame (-1)").containsKey(1002);
+    try (FeedClient after = app.feed("/ws/queues/" + GENERAL + "?view=staff&access_token=" + app.adminToken())) {
+      after.next("snapshot");
+    }
+  }
+
+  /** 10 (pong) when the server answers the ping, the close code when it closes, -1 when it drops the socket. */
+  private static int pongOrClose(Socket socket) throws IOException {
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    try {
+      while (true) {
+        int opcode = in.readUnsignedByte() & 0x0F;
+        int length = in.readUnsignedByte() & 0x7F;
+        if (length == 126) length = in.readUnsignedShort();
+        else if (length == 127) length = (int) in.readLong();
+        byte[] payload = in.readNBytes(length);
+        if (opcode == 0xA) return 0xA;
+        if (opcode == 0x8) return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+      }
+    } catch (java.io.EOFException | java.net.SocketException dropped) {
+      return -1;
+    }
+  }
+
   @Test
   void aCookieFeedFromAnHttpsPageIsRefusedOnAnHttpServer() {
     var desk = app.account(SITE, Role.FRONT_DESK);
