@@ -146,6 +146,29 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  void aPairingThatCannotBeWrittenDownHandsOutNoDeviceToken() {
+    String name = "Unaudited TV " + java.util.UUID.randomUUID();
+    String code = app.access.devices().startPairing(SITE, io.waitline.access.DeviceKind.DISPLAY, name, "test").await()
+        .code();
+    app.pool.query("CREATE FUNCTION refuse_pair_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        + " IF NEW.action = 'pairDevice' THEN RAISE EXCEPTION 'audit log unavailable'; END IF; RETURN NEW; END; $$")
+        .execute().await();
+    app.pool.query("CREATE TRIGGER refuse_pair_audit BEFORE INSERT ON audit_log FOR EACH ROW"
+        + " EXECUTE FUNCTION refuse_pair_audit()").execute().await();
+    try {
+      HttpResponse<Buffer> r = app.anonymous(HttpMethod.POST, "/api/v1/devices/pair")
+          .sendJsonObject(new JsonObject().put("code", code)).await();
+      problem(r, 503);
+      assertThat(r.bodyAsString()).doesNotContain("wld_");
+      assertThat(count("SELECT count(*) FROM device WHERE name = $1 AND revoked_at IS NULL", name))
+          .as("devices left usable").isZero();
+    } finally {
+      app.pool.query("DROP TRIGGER refuse_pair_audit ON audit_log").execute().await();
+      app.pool.query("DROP FUNCTION refuse_pair_audit()").execute().await();
+    }
+  }
+
   private static long count(String sql, String arg) {
     return app.pool.preparedQuery(sql).execute(Tuple.of(arg)).await().iterator().next().getLong(0);
   }
