@@ -46,10 +46,6 @@ final class ConnectionLimits {
     this.clientAddress = clientAddress;
   }
 
-  Settings settings() {
-    return settings;
-  }
-
   /** One edge instance's connections, watched on its own event loop. */
   Watch watch(Vertx vertx) {
     return new Watch(vertx);
