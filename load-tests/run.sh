@@ -7,6 +7,8 @@
 #   BENCH=desks load-tests/run.sh          # only the desk throughput benchmark
 #   BENCH=fanout SIZES="100 200" CALLS=20 load-tests/run.sh
 #   BENCH=commands load-tests/run.sh       # check-in + call-next from 4 clients on 4 queues, beside pgbench
+#   BENCH=feedmem load-tests/run.sh        # server RSS with 2000 feeds (permessage-deflate offered) open and closed 3 times
+#   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
@@ -29,6 +31,8 @@ DESK_SECONDS=${DESK_SECONDS:-20}
 LINE=${LINE:-20}
 COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
 COMMAND_SECONDS=${COMMAND_SECONDS:-20}
+FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
+FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -83,8 +87,9 @@ start_server() {
   log=$out/server-$1.log
   base=http://127.0.0.1:$port
   # shellcheck disable=SC2086
+  # every benchmark client connects from 127.0.0.1: lift the per-address connection cap for it
   WAITLINE_DATA_DIR=$data_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base \
-    java $SERVER_JAVA_OPTS -jar "$server_jar" >"$log" 2>&1 &
+    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do
     if curl -fs --max-time 2 "$base/health/ready" >/dev/null 2>&1 && [[ -f $data_dir/setup-code ]]; then break; fi
@@ -192,6 +197,27 @@ if [[ " $BENCH " == *" commands "* ]]; then
   fi
 fi
 
+feedmem_results=()
+if [[ " $BENCH " == *" feedmem "* ]]; then
+  for labelled in ${FEEDMEM_JARS:-"this-build=$server_jar"}; do
+    label=${labelled%%=*}; jar=${labelled#*=}
+    echo "== feed memory: $label ($jar)" >&2
+    start_server "feedmem-$label" "$jar"
+    rc=0
+    WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+      io.waitline.load.FeedMemoryBenchmark --base-url "$base" --username bench-admin --feeds "$FEEDMEM_FEEDS" \
+      --rounds "$FEEDMEM_ROUNDS" --server-pid "$server_pid" --max-seconds "$MAX_SECONDS" \
+      --out "$out/feedmem-$label.json" >"$out/feedmem-$label.log" 2>&1 || rc=$?
+    stop_server
+    if [[ -f $out/feedmem-$label.json && $rc -le 1 ]]; then
+      feedmem_results+=("$label=$out/feedmem-$label.json")
+    else
+      echo "feed memory ($label): the run did not finish (exit $rc; see $out/feedmem-$label.log)" >&2
+      tail -5 "$out/feedmem-$label.log" >&2
+    fi
+  done
+fi
+
 machine() { # the machine and the build measured
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
   echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
@@ -269,6 +295,30 @@ desks_section() {
   table_end "$desk_result" desk_row "$desk_note" load-tests/interpretation-desks.md
 }
 
+feedmem_section() {
+  echo "## Feed memory: what open and closed live feeds cost"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=feedmem FEEDMEM_FEEDS=$FEEDMEM_FEEDS FEEDMEM_ROUNDS=$FEEDMEM_ROUNDS FEEDMEM_JARS=\"${FEEDMEM_JARS:-this-build=$server_jar}\")\`"
+  echo
+  echo "Per build: a fresh server; $FEEDMEM_FEEDS staff feeds of one queue opened at once over loopback, each offering"
+  echo "permessage-deflate as browsers do, then closed; $FEEDMEM_ROUNDS rounds. Server JVM resident set (VmRSS) in MiB,"
+  echo "each read after 3 s of quiet."
+  echo
+  echo "| build | compression agreed | baseline | round 1 open → closed | round 2 open → closed | round 3 open → closed | feeds failed |"
+  echo "|---|---|---|---|---|---|---|"
+  for r in "${feedmem_results[@]}"; do
+    jq -r --arg build "${r%%=*}" '
+      def mib(x): (x / 1024 | floor | tostring);
+      "| \($build) | \(.compressionNegotiated) | \(mib(.rssBaselineKib)) | " + ([.rounds[] | "\(mib(.rssOpenKib)) → \(mib(.rssClosedKib))"] | join(" | ")) + " | \(.failedFeeds) |"' "${r#*=}"
+  done
+  echo
+  if [[ -f load-tests/interpretation-feedmem.md ]]; then cat load-tests/interpretation-feedmem.md; fi
+  echo
+}
+
 replace_section() { # replaces the "## $1" section of $REPORT (up to the next "## ") with the file $2, or appends it
   local tmp
   tmp=$(mktemp)
@@ -326,6 +376,10 @@ fi
 if [[ -n $command_result || -n $command_note ]]; then
   commands_section >"$section"
   replace_section "Commands" "$section"
+fi
+if [[ ${#feedmem_results[@]} -gt 0 ]]; then
+  feedmem_section >"$section"
+  replace_section "Feed memory" "$section"
 fi
 rm -f "$section"
 echo "Wrote $REPORT" >&2

@@ -4,7 +4,9 @@ import io.waitline.edge.pipeline.AccessServices;
 import io.waitline.edge.pipeline.CredentialCache;
 import io.waitline.edge.pipeline.ReusedValidators;
 import io.waitline.edge.pipeline.Caller;
+import io.waitline.edge.pipeline.InputLimits;
 import io.waitline.edge.pipeline.Problems;
+import io.waitline.edge.pipeline.WellFormedRequest;
 import io.waitline.edge.pipeline.SecurityHeaders;
 import io.waitline.edge.pages.WebPages;
 import io.waitline.edge.pipeline.AccessGuard;
@@ -39,6 +41,8 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
@@ -182,15 +186,21 @@ public final class EdgeRouter {
     sources.register(ops);
     guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter);
 
-    RouterBuilder builder = RouterBuilder.create(vertx, new ReusedValidators(contract), RequestExtractor.withBodyHandler());
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
     checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());
     for (OpenAPIRoute route : builder.getRoutes()) {
       String op = route.getOperation().getOperationId();
       OperationPolicy policy = OperationPolicy.of(op, route.getOperation().getExtensions());
       route.setDoSecurity(false); // access is enforced below, from x-waitline-access
+      route.setDoValidation(false); // validated below, once the caller has shown a credential the operation needs
       // the trail goes first so that refusals by the guard (401/403) are written down too
       route.addHandler(auditTrail.forOperation(op, policy.access()));
+      route.addHandler(InputLimits.handler());
+      route.addHandler(guard.signedIn(policy));
+      route.addHandler(validated(extractor, validator, route.getOperation()));
       route.addHandler(guard.forOperation(policy));
       route.addHandler(rateLimits.forOperation(policy));
       if (policy.endsCredentials()) route.addHandler(forgetCredentialsBeforeAnswering(access.credentials()));
@@ -198,7 +208,8 @@ public final class EdgeRouter {
       route.addFailureHandler(Problems::handle);
     }
     Router root = builder.createRouter();
-    root.route().order(-1).handler(new SecurityHeaders(settings.secure())::handle);
+    root.route().order(-2).handler(new SecurityHeaders(settings.secure())::handle);
+    root.route().order(-2).handler(WellFormedRequest::handle); // after the headers, so its 400 carries them too
     root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
         .sendFile(CONTRACT));
     root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
@@ -258,10 +269,28 @@ public final class EdgeRouter {
     String json = new JsonObject(toJsonMap(tree)).encode();
     JsonObject contract = new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\""));
     contract.remove("security");
+    checkEmailsByPattern(contract);
     contract.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
       if (op.getValue() instanceof JsonObject operation) operation.remove("security");
     }));
     return contract;
+  }
+
+  /**
+   * vertx-json-schema 5.0's {@code format: email} check throws on an empty string (a 500 for a plain mistake), so
+   * the router checks e-mail fields with {@link Problems#EMAIL_PATTERN} instead, which says the same for real
+   * addresses and refuses an empty one cleanly.
+   */
+  private static void checkEmailsByPattern(Object node) {
+    if (node instanceof JsonObject o) {
+      if ("email".equals(o.getValue("format"))) {
+        o.remove("format");
+        o.put("pattern", Problems.EMAIL_PATTERN);
+      }
+      o.forEach(e -> checkEmailsByPattern(e.getValue()));
+    } else if (node instanceof io.vertx.core.json.JsonArray a) {
+      a.forEach(EdgeRouter::checkEmailsByPattern);
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -279,6 +308,18 @@ public final class EdgeRouter {
     if (node instanceof List<?> l) return l.stream().map(EdgeRouter::normalize).toList();
     if (node instanceof java.util.Date d) return d.toInstant().toString();
     return node;
+  }
+
+  /** Validates the request against the operation's parameters and body, as the router would have before access. */
+  private static Handler<RoutingContext> validated(RequestExtractor extractor, RequestValidator validator,
+      Operation operation) {
+    return rc -> extractor.extractValidatableRequest(rc, operation)
+        .compose(request -> validator.validate(request, operation.getOperationId()))
+        .onSuccess(request -> {
+          rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, request);
+          rc.next();
+        })
+        .onFailure(rc::fail);
   }
 
   private static Handler<RoutingContext> upgradeLater(Handler<RoutingContext> feed) {

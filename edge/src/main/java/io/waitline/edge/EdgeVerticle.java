@@ -15,17 +15,34 @@ import java.util.function.Function;
 final class EdgeVerticle extends VerticleBase {
   private final Function<Vertx, Router> router;
   private final HttpServerOptions options;
+  private final ConnectionLimits limits;
   private volatile HttpServer server;
+  private ConnectionLimits.Watch connections;
 
-  EdgeVerticle(Function<Vertx, Router> router, HttpServerOptions options) {
+  EdgeVerticle(Function<Vertx, Router> router, HttpServerOptions options, ConnectionLimits limits) {
     this.router = router;
     this.options = options;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(options).requestHandler(router.apply(vertx)).listen()
+    Router routes = router.apply(vertx);
+    connections = limits.watch(vertx);
+    return vertx.createHttpServer(options)
+        .connectionHandler(connections::connected)
+        .requestHandler(request -> {
+          connections.requestArrived(request);
+          routes.handle(request);
+        })
+        .listen()
         .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    connections.stop();
+    return Future.succeededFuture();
   }
 
   /** The port this instance listens on, once started. */

@@ -45,6 +45,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -93,6 +94,7 @@ public final class WaitlineNode {
     private UnaryOperator<QueueEventPublisher> busFaults = UnaryOperator.identity();
     private Consumer<Router> extraRoutes = router -> { };
     private boolean sendNotifications = true;
+    private ConnectionLimits.Settings connectionLimits = ConnectionLimits.Settings.defaults();
 
     /** A node on this database, reached by people at {@code publicUrl} (secure when it is https). */
     public Options(PgConnectOptions database, String publicUrl) {
@@ -229,6 +231,23 @@ public final class WaitlineNode {
       return this;
     }
 
+    /**
+     * Connections per client address, and the deadlines for a request's head and body and for silence (see
+     * {@link ConnectionLimits}); production's defaults unless a test shortens them.
+     */
+    public Options connectionLimits(int maxPerAddress, java.time.Duration header, java.time.Duration body,
+        java.time.Duration idle) {
+      connectionLimits = new ConnectionLimits.Settings(maxPerAddress, header, body, idle);
+      return this;
+    }
+
+    /** How many open connections one client address may hold (trusted proxies excepted). */
+    public Options maxConnectionsPerAddress(int max) {
+      connectionLimits = new ConnectionLimits.Settings(max, connectionLimits.header(), connectionLimits.body(),
+          connectionLimits.idle());
+      return this;
+    }
+
     /** Adds routes to every instance's router (a test's, ordered ahead, to see which event loop answers). */
     public Options extraRoutes(Consumer<Router> routes) {
       extraRoutes = routes;
@@ -331,7 +350,15 @@ public final class WaitlineNode {
     OidcSignIn oidc = o.oidc == null ? null : OidcSignIn.discover(vertx, o.oidc, o.publicUrl).await();
     // a negative port is Vert.x's "one random port shared by every instance"; port 0 would give each its own
     HttpServerOptions http = new HttpServerOptions().setHost(o.host).setPort(o.port == 0 ? -1 : o.port)
-        .setMaxWebSocketFrameSize(65536);
+        .setMaxWebSocketFrameSize(65536)
+        // no permessage-deflate: feeds carry small JSON messages, and each compressed feed held ~120 KiB of native
+        // zlib memory that stayed after it closed (docs/benchmarks.md, feed memory)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+        .setIdleTimeout((int) o.connectionLimits.idle().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.1 from the first byte: with cleartext HTTP/2 detection a connection that sends nothing is not yet
+        // a connection to Vert.x, so no limit could see it
+        .setHttp2ClearTextEnabled(false);
+    ConnectionLimits limits = new ConnectionLimits(o.connectionLimits, o.clientAddress);
     if (o.tls != null) http.setSsl(true).setKeyCertOptions(o.tls);
     OpenAPIContract contract = EdgeRouter.contract(vertx).await();
     List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
@@ -342,7 +369,7 @@ public final class WaitlineNode {
             oidc);
         o.extraRoutes.accept(router);
         return router;
-      }, http);
+      }, http, limits);
       instances.add(edge);
       return edge;
     }, new DeploymentOptions().setInstances(o.instances)).await();

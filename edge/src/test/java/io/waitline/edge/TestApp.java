@@ -52,6 +52,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -63,8 +64,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>A test class registers one as a JUnit extension, {@code @RegisterExtension static final TestApp app =
  * TestApp.node();}: it starts before the class's {@code @BeforeAll} methods and stops after its tests.
+ *
+ * <p>A Vert.x thread reported blocked while the node runs fails the test during which it was reported (or, when the
+ * app is not an extension, its {@link #close}).
  */
-final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
   /** The password of every account {@link #account} creates. */
   static final String PASSWORD = "correct horse battery staple";
   static final String SITE = "clinic";
@@ -97,6 +101,9 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   WebSocketClient webSockets;
   private final AtomicInteger counter = new AtomicInteger();
   private String adminToken;
+  private BlockedEventLoops blocked;
+  /** Changes to the node's options beyond the test defaults (e.g. shorter connection deadlines). */
+  private UnaryOperator<WaitlineNode.Options> tuning = UnaryOperator.identity();
 
   private TestApp(UnaryOperator<QueueEventPublisher> faults, OidcSettings oidc, ClientAddress proxies) {
     this.faults = faults;
@@ -119,6 +126,13 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
     return new TestApp(faults, null, null);
   }
 
+  /** The node as an extension, its options changed by {@code tuning} (e.g. shorter connection deadlines). */
+  static TestApp nodeTuned(UnaryOperator<WaitlineNode.Options> tuning) {
+    TestApp app = node();
+    app.tuning = tuning;
+    return app;
+  }
+
   /** A node started now, for a test that needs one of its own; close it. */
   static TestApp start() {
     return node().open();
@@ -135,13 +149,22 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
   }
 
   @Override
+  public void afterEach(ExtensionContext context) {
+    blocked.assertNone();
+  }
+
+  @Override
   public void afterAll(ExtensionContext context) {
     close();
   }
 
   private TestApp open() {
-    // metrics on, as the server has them, so /metrics has something to scrape
-    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    blocked = BlockedEventLoops.watch();
+    // metrics on, as the server has them, so /metrics has something to scrape; an event loop is reported blocked
+    // after 5 s (Vert.x's default is 2 s): on a loaded 2-core CI machine a starved but idle loop can pass 2 s, while
+    // the stalls this catches (a request doing seconds of work) pass 5 s too
+    vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(5).setMaxEventLoopExecuteTimeUnit(
+        java.util.concurrent.TimeUnit.SECONDS).setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     // Web Push configured, so the notification endpoints answer; nothing is sent (the module is not started)
     VapidKeys vapid = VapidKeys.generate();
@@ -163,7 +186,7 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
         .nodeName("edge-test")
         .oidc(oidc);
     if (proxies != null) options.clientAddress(proxies);
-    node = WaitlineNode.start(vertx, options);
+    node = WaitlineNode.start(vertx, tuning.apply(options));
     pool = node.pool();
     access = node.access();
     settings = node.settings();
@@ -329,5 +352,7 @@ final class TestApp implements BeforeAllCallback, AfterAllCallback, AutoCloseabl
     webSockets.close().await();
     node.stop().await();
     vertx.close().await();
+    blocked.stop();
+    blocked.assertNone();
   }
 }

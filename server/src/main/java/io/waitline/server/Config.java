@@ -28,7 +28,8 @@ public record Config(
     Tls tls,
     ClientAddress clientAddress,
     PaymentsConfig payments,
-    String secretsKey) {
+    String secretsKey,
+    int maxConnectionsPerAddress) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -65,7 +66,9 @@ public record Config(
         tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
         trustedProxies(get.apply("WAITLINE_TRUSTED_PROXIES")),
         PaymentsConfig.load(get, base),
-        get.apply("WAITLINE_SECRETS_KEY"));
+        get.apply("WAITLINE_SECRETS_KEY"),
+        intValue("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS", get.apply("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS"), 256, 1,
+            1_000_000));
   }
 
   /** The proxies whose X-Forwarded-For is believed; unset trusts nobody (the client is the TCP peer). */

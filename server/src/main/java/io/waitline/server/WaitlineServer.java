@@ -58,6 +58,7 @@ public final class WaitlineServer {
         .secure(config.secure())
         .oidc(config.oidc())
         .clientAddress(config.clientAddress())
+        .maxConnectionsPerAddress(config.maxConnectionsPerAddress())
         .onSetupComplete(this::setupCompleted)
         .notifications(config.notifications())
         .payments(config.payments())

@@ -51,6 +51,15 @@ class ConfigTest {
   }
 
   @Test
+  void connectionsPerAddressDefaultTo256AndAreAWholeNumberOfAtLeastOne() {
+    assertThat(Config.load(Map.of()).maxConnectionsPerAddress()).isEqualTo(256);
+    assertThat(Config.load(Map.of("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS", "5000")).maxConnectionsPerAddress())
+        .isEqualTo(5000);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS", "0")))
+        .hasMessageContaining("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS");
+  }
+
+  @Test
   void publicUrlLosesItsTrailingSlash() {
     assertThat(Config.load(Map.of("WAITLINE_PUBLIC_URL", "https://q.example.org/")).publicUrl())
         .isEqualTo("https://q.example.org");

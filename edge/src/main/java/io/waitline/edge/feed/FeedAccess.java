@@ -76,7 +76,7 @@ final class FeedAccess {
     return () -> guard.recheck(credential).map(p -> AccessGuard.refuse(access, p, siteId) == null).otherwise(false);
   }
 
-  /** The upgrade's Origin is this server: its public URL, or the host the request was sent to. */
+  /** The upgrade's Origin is this server: its public URL, or the scheme and host the request was sent to. */
   private boolean sameOrigin(RoutingContext rc) {
     String origin = rc.request().getHeader("Origin");
     if (origin == null) return false;
@@ -87,8 +87,10 @@ final class FeedAccess {
       boolean publicOrigin = o.getScheme().equalsIgnoreCase(own.getScheme())
           && o.getRawAuthority().equalsIgnoreCase(own.getRawAuthority());
       if (publicOrigin) return true;
+      // the host the request was sent to, over the scheme it was sent with (an https page may not use an http feed)
       String host = rc.request().getHeader("Host");
-      return host != null && o.getRawAuthority().equalsIgnoreCase(host);
+      String scheme = rc.request().isSSL() ? "https" : "http";
+      return host != null && o.getRawAuthority().equalsIgnoreCase(host) && scheme.equalsIgnoreCase(o.getScheme());
     } catch (IllegalArgumentException e) {
       return false;
     }

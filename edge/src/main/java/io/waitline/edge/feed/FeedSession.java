@@ -1,5 +1,6 @@
 package io.waitline.edge.feed;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,6 +9,12 @@ import io.vertx.core.json.JsonObject;
 import io.waitline.access.Principal;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.event.QueueEvent;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.Supplier;
 
@@ -27,6 +34,9 @@ abstract class FeedSession {
   /** Completes once the current address's consumer is registered. */
   Future<Void> listening;
   private long heartbeat;
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+  private byte[] splitCharacter = new byte[0];
+  private boolean inText;
 
   /** @param stillAllowed asked on every heartbeat; the feed closes (1008) when it says no; null: nothing to ask */
   FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, Principal caller, Supplier<Future<Boolean>> stillAllowed) {
@@ -45,8 +55,27 @@ abstract class FeedSession {
       }
     });
     ws.closeHandler(v -> stop());
-    ws.exceptionHandler(err -> ws.close());
-    ws.textMessageHandler(text -> { }); // clients only listen; input is ignored
+    ws.exceptionHandler(err -> close(closeCode(err), "protocol error"));
+    ws.frameHandler(this::onClientFrame); // clients only listen: what they send is checked, then dropped
+  }
+
+  /**
+   * RFC 6455 requires text messages to be UTF-8 (else close with 1007); the check runs across a message's frames,
+   * carrying the bytes of a character split between two frames.
+   */
+  private void onClientFrame(WebSocketFrame frame) {
+    if (frame.isText() || frame.isBinary()) inText = frame.isText();
+    if (!frame.isText() && !(frame.isContinuation() && inText)) return;
+    byte[] bytes = frame.binaryData().getBytes();
+    ByteBuffer in = ByteBuffer.allocate(splitCharacter.length + bytes.length).put(splitCharacter).put(bytes).flip();
+    CoderResult result = utf8.decode(in, CharBuffer.allocate(in.remaining()), frame.isFinal());
+    if (result.isError() || (frame.isFinal() && in.hasRemaining())) {
+      close((short) 1007, "text must be UTF-8");
+      return;
+    }
+    splitCharacter = new byte[in.remaining()];
+    in.get(splitCharacter);
+    if (frame.isFinal()) utf8.reset();
   }
 
   /** Handles one event of the address listened at, on this feed's event loop. */
@@ -75,6 +104,17 @@ abstract class FeedSession {
 
   final void close(short code, String reason) {
     if (!ws.isClosed()) ws.close(code, reason);
+  }
+
+  /**
+   * The RFC 6455 close code for a failure on the socket: what the frame decoder found wrong (1002 a protocol error,
+   * 1007 text that is not UTF-8, 1009 a frame too big), else 1011.
+   */
+  static short closeCode(Throwable err) {
+    if (err instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus() != null) {
+      return (short) corrupted.closeStatus().code();
+    }
+    return 1011;
   }
 
   /** Ends the feed after a failure: the domain's own sentence, or a plain request to reconnect. */

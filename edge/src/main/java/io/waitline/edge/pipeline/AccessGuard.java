@@ -40,6 +40,8 @@ public final class AccessGuard {
   public static final String CSRF_HEADER = "X-CSRF-Token";
   private static final String SESSION = "waitline.session";
   private static final String CREDENTIAL = "waitline.credential";
+  /** The caller once a request's credential has been checked, so that it is checked once. */
+  private static final String AUTHENTICATED = "waitline.authenticated";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
   private static final int MAX_CACHED_QUEUES = 10_000;
 
@@ -99,6 +101,20 @@ public final class AccessGuard {
   }
 
   /**
+   * The handler that runs before the request is validated against the contract: an operation that needs a credential
+   * refuses a request without a valid one (401) here, so anonymous callers never get their input examined (and learn
+   * nothing from how it is refused). Whether the caller may do this at this site is {@link #forOperation}'s question.
+   */
+  public Handler<RoutingContext> signedIn(OperationPolicy policy) {
+    List<String> access = policy.access();
+    if (access.contains("public") || access.contains("patient")) return RoutingContext::next;
+    return rc -> authenticate(rc, false).onSuccess(caller -> {
+      if (caller instanceof Principal.Anonymous) rc.fail(refuse(access, caller, null));
+      else rc.next();
+    }).onFailure(rc::fail);
+  }
+
+  /**
    * The handler that runs before the operation the contract declares as {@code policy}: its access list, and the
    * body property naming a second queue whose site the caller needs access at too (a transfer's target).
    */
@@ -149,14 +165,20 @@ public final class AccessGuard {
    * the token as {@code access_token} (browsers cannot set headers there).
    */
   public Future<Principal> authenticate(RoutingContext rc, boolean allowQueryToken) {
+    Principal known = rc.get(AUTHENTICATED);
+    if (known != null) return Future.succeededFuture(known);
     Credential credential;
     try {
       credential = credential(rc, allowQueryToken);
     } catch (AccessException e) {
       return Future.failedFuture(e);
     }
-    if (credential == null) return Future.succeededFuture(Principal.ANONYMOUS);
+    if (credential == null) {
+      rc.put(AUTHENTICATED, Principal.ANONYMOUS);
+      return Future.succeededFuture(Principal.ANONYMOUS);
+    }
     return principal(rc, credential).map(p -> {
+      rc.put(AUTHENTICATED, p);
       Caller.set(rc, p);
       rc.put(CREDENTIAL, credential);
       rc.put("actor", p.kind() + ":" + (p instanceof Principal.Staff s ? s.username() : p.id()));

@@ -1,5 +1,6 @@
 package io.waitline.edge.pipeline;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
@@ -32,8 +33,8 @@ public final class AuditTrail {
   private static final Set<String> NOT_IN_DETAIL = Set.of("siteId", "entryId", "token");
   /** What {@link #beforeCommit} needs of an audited request, kept on it by {@link #forOperation}. */
   private static final String PENDING = "waitline.audit.pending";
-  /** Set once a command's transaction has written the request's record. */
-  private static final String WRITTEN_WITH_COMMAND = "waitline.audit.withCommand";
+  /** Set once the request's record is written before its answer (in a command's transaction, or a sign-in's). */
+  private static final String WRITTEN = "waitline.audit.written";
   /** Body fields worth keeping, per operation; everything else in a body stays out of the log. */
   private static final Map<String, List<String>> BODY_FIELDS = Map.of(
       "signIn", List.of("username"),
@@ -93,12 +94,25 @@ public final class AuditTrail {
       if (entry != null && Caller.entry(rc) == null) Caller.entry(rc, entry.id());
       AuditEvent event = pending.trail().event(rc, pending.action(), pending.patient(), outcome,
           detail(rc, pending.action()));
-      return pending.trail().log.record(c, event).onSuccess(v -> rc.put(WRITTEN_WITH_COMMAND, true));
+      return pending.trail().log.record(c, event).onSuccess(v -> rc.put(WRITTEN, true));
     };
   }
 
+  /**
+   * Writes the request's record now, as answering {@code outcome}, for an operation that must not succeed unwritten
+   * (a sign-in hands out its credential only once this succeeds); the end of the request then writes nothing more,
+   * unless the answer turns out to be a failure after all.
+   */
+  public static Future<Void> recordBeforeAnswer(RoutingContext rc, int outcome) {
+    Pending pending = rc.get(PENDING);
+    if (pending == null) return Future.succeededFuture();
+    AuditTrail trail = pending.trail();
+    return trail.log.record(trail.event(rc, pending.action(), pending.patient(), outcome, detail(rc, pending.action())))
+        .onSuccess(v -> rc.put(WRITTEN, true));
+  }
+
   private static boolean writtenWithCommand(RoutingContext rc) {
-    return Boolean.TRUE.equals(rc.get(WRITTEN_WITH_COMMAND)) && rc.response().getStatusCode() < 400;
+    return Boolean.TRUE.equals(rc.get(WRITTEN)) && rc.response().getStatusCode() < 400;
   }
 
   /** Records an event outside the REST operations, e.g. a feed opened, for the caller the guard found. */
@@ -135,8 +149,26 @@ public final class AuditTrail {
       name = "patient link";
     }
     String site = Caller.site(rc) != null ? Caller.site(rc) : rc.pathParam("siteId");
-    return new AuditEvent(kind, id, name, action, site, entry, outcome, clientAddress.of(rc),
-        detail == null || detail.isEmpty() ? null : detail);
+    // a refused request may carry text PostgreSQL cannot store (NUL); its record shows it as U+FFFD instead
+    return new AuditEvent(kind, id, storable(name), action, storable(site), entry, outcome, clientAddress.of(rc),
+        detail == null || detail.isEmpty() ? null : (JsonObject) storable(detail));
+  }
+
+  private static String storable(String text) {
+    return text == null ? null : text.replace('\u0000', '\uFFFD');
+  }
+
+  private static Object storable(Object value) {
+    if (value instanceof String text) return storable(text);
+    if (value instanceof JsonObject o) {
+      JsonObject out = new JsonObject();
+      o.forEach(e -> out.put(storable(e.getKey()), storable(e.getValue())));
+      return out;
+    }
+    if (value instanceof io.vertx.core.json.JsonArray a) {
+      return new io.vertx.core.json.JsonArray(a.stream().map(AuditTrail::storable).toList());
+    }
+    return value;
   }
 
   private static UUID entry(RoutingContext rc) {

@@ -86,6 +86,12 @@ public final class ClientAddress {
     return client; // every hop is a trusted proxy: the request started at the first of them
   }
 
+  /** Whether {@code host} (an IP address as text) is one of the trusted proxies, whose connections carry many clients. */
+  public boolean isTrustedProxy(String host) {
+    InetAddress address = literal(host);
+    return address != null && trusts(address);
+  }
+
   private boolean trusts(InetAddress address) {
     for (Range range : trusted) {
       if (range.contains(address)) return true;

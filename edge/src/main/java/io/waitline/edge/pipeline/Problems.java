@@ -1,5 +1,7 @@
 package io.waitline.edge.pipeline;
 
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.vertx.core.VertxException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +12,7 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.waitline.access.AccessException;
 import io.waitline.notify.NotificationException;
 import io.waitline.queue.QueueException;
@@ -30,6 +33,15 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
   /** The largest request body the edge reads. */
   public static final int BODY_LIMIT_BYTES = 64 * 1024;
+  /** The most values (fields, list items, numbers, texts...) one JSON body may hold. */
+  public static final int MAX_BODY_VALUES = 1000;
+  /** How deeply one JSON body may nest objects and lists. */
+  public static final int MAX_BODY_DEPTH = 32;
+  /** What the router checks e-mail fields against: a local part, an @ and a domain name. */
+  public static final String EMAIL_PATTERN = "^[^@\\s\"]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$";
+  /** Why text with a NUL is refused, wherever it was sent. */
+  public static final String UNSTORABLE_SENTENCE =
+      "The request contains text that cannot be stored, such as a NUL character (\\u0000).";
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "https://waitline.dev/problems/";
@@ -81,8 +93,22 @@ public final class Problems {
       send(rc, 400, "bad-request", "Bad request", validatorSentence(e));
     } else if (err instanceof DecodeException) {
       send(rc, 400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.");
+    } else if (err instanceof VertxException && status >= 400 && status < 500) {
+      // vertx-web refuses what it cannot route, e.g. a Host header that names no valid host and port
+      send(rc, status, "bad-request", "Bad request", String.valueOf(err.getMessage()).contains("Host")
+          ? "The Host header must name a host, optionally with a port from 1 to 65535 (like clinic.example:8080)."
+          : "The request could not be understood.");
     } else if (err instanceof BadRequest e) {
       send(rc, 400, "bad-request", "Bad request", e.getMessage());
+    } else if (err instanceof AuditUnavailable) {
+      send(rc, 503, "audit-unavailable", "Not recorded, so not done", "This could not be written to the audit "
+          + "log, so it was not done; try again in a moment.");
+    } else if (err instanceof TooManyFields) {
+      send(rc, 400, "too-many-fields", "Request too complex", "The request body holds more than " + MAX_BODY_VALUES
+          + " values or nests deeper than " + MAX_BODY_DEPTH + " levels; no operation takes that much.");
+    } else if (err instanceof HttpPostRequestDecoder.ErrorDataDecoderException) {
+      send(rc, 400, "bad-request", "Bad request",
+          "The form body is not validly percent-encoded; send the request body as application/json.");
     } else if (err instanceof AccessDenied e) {
       if (e.status == 401) rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"waitline\"");
       send(rc, e.status, e.status == 401 ? "unauthenticated" : "forbidden", accessTitle(e.status), e.getMessage());
@@ -92,8 +118,10 @@ public final class Problems {
       send(rc, refused, e.type(), accessTitle(refused), e.getMessage());
     } else if (err instanceof PgException pg && pg.getSqlState() != null
         && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
-      send(rc, 400, "bad-request", "Bad request",
-          "The request contains text that cannot be stored, such as a NUL character (\\u0000).");
+      send(rc, 400, "bad-request", "Bad request", UNSTORABLE_SENTENCE);
+    } else if (databaseUnavailable(err)) {
+      send(rc, 503, "database-unavailable", "Try again in a moment", "The database could not be reached just now, "
+          + "so nothing was done; try again in a moment.");
     } else if (err == null && status > 0) {
       byStatus(rc, status);
     } else {
@@ -102,6 +130,25 @@ public final class Problems {
       send(rc, 500, "internal", "Internal error",
           "Something went wrong on our side and nothing was changed. Reference: " + ref + ".");
     }
+  }
+
+  /**
+   * PostgreSQL went away under the request (a restart, a failover, its connections dropped): nothing was committed,
+   * and the pool reconnects by itself, so the caller may simply try again.
+   */
+  private static boolean databaseUnavailable(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      // refused, reset or closed under a query (java.net.ConnectException is a SocketException too)
+      if (t instanceof ClosedConnectionException || t instanceof java.net.SocketException) return true;
+      if (t instanceof VertxException v && String.valueOf(v.getMessage()).startsWith("Connection is not active")) {
+        return true; // the pg client's word for a connection PostgreSQL is closing under it
+      }
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true; // connection exceptions; administrator, crash or startup shutdown
+      }
+    }
+    return false;
   }
 
   private static void notificationProblem(RoutingContext rc, NotificationException e) {
@@ -224,6 +271,9 @@ public final class Problems {
   static String plain(String m) {
     var type = java.util.regex.Pattern.compile("^Instance type (\\w+) is invalid\\. Expected (\\w+)$").matcher(m);
     if (type.matches()) return "must be " + typeName(type.group(2));
+    if (m.startsWith("String does not match pattern " + EMAIL_PATTERN)) {
+      return "must be an e-mail address like ann@example.org";
+    }
     return m
         .replaceAll("^String does not match format \"date\"$", "must be a date like 1980-04-23")
         .replaceAll("^String does not match format \"date-time\"$", "must be a date and time like 2026-05-01T09:30:00Z")
@@ -268,6 +318,20 @@ public final class Problems {
   public static final class BadRequest extends RuntimeException {
     public BadRequest(String message) {
       super(message, null, false, false);
+    }
+  }
+
+  /** A request body with more values, or deeper nesting, than {@link InputLimits} lets through. */
+  public static final class TooManyFields extends RuntimeException {
+    TooManyFields() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** An operation that must be written to the audit log before it succeeds could not be. */
+  public static final class AuditUnavailable extends RuntimeException {
+    public AuditUnavailable(Throwable cause) {
+      super("the audit record could not be written", cause, false, false);
     }
   }
 

@@ -1,9 +1,11 @@
 package io.waitline.edge.rest;
 
 import io.waitline.edge.pipeline.AccessGuard;
+import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.JsonReply;
 import io.waitline.edge.pipeline.Problems;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -60,12 +62,16 @@ public final class DeviceApi {
   }
 
   /** Public: the code is the credential. On success the request is the new device's, for the audit log. */
+  /** The device's token is handed out only once the pairing is in the audit log; otherwise it is revoked (503). */
   private void pair(RoutingContext rc) {
-    JsonReply.send(rc, 201, devices.pair(rc.body().asJsonObject().getString("code")).map(paired -> {
+    JsonReply.send(rc, 201, devices.pair(rc.body().asJsonObject().getString("code")).compose(paired -> {
       DeviceRecord d = paired.device();
       Caller.set(rc, new Principal.Device(d.id().toString(), d.siteId(), d.kind(), d.name()));
       Caller.site(rc, d.siteId());
-      return new JsonObject().put("token", paired.token()).put("device", deviceJson(d));
+      return AuditTrail.recordBeforeAnswer(rc, 201)
+          .map(v -> new JsonObject().put("token", paired.token()).put("device", deviceJson(d)))
+          .recover(err -> devices.revoke(d.id())
+              .transform(revoked -> Future.failedFuture(new Problems.AuditUnavailable(err))));
     }));
   }
 

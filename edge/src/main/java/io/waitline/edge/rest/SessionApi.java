@@ -4,6 +4,8 @@ import io.waitline.access.AccessException.Refusal;
 import io.waitline.edge.pipeline.JsonReply;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AccessServices;
+import io.waitline.edge.pipeline.AuditTrail;
+import io.waitline.edge.pipeline.Problems;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.vertx.core.Future;
@@ -92,6 +94,7 @@ public final class SessionApi {
     JsonReply.send(rc, 200, access.accounts().authenticate(in.getString("username"), in.getString("password"),
             clientAddress.of(rc))
         .compose(account -> openCookieSession(rc, account.principal(null), account.id()))
+        .compose(issued -> recorded(rc, 200, issued, true))
         .map(issued -> sessionJson(issued.principal(), issued.csrfToken(), issued.expiresAt(), false)));
   }
 
@@ -110,10 +113,11 @@ public final class SessionApi {
             clientAddress.of(rc))
         .compose(account -> access.sessions().open(account.principal(null), account.id(), "token",
             clientAddress.of(rc)))
-        .map(issued -> {
+        .compose(issued -> {
           Caller.set(rc, issued.principal());
-          return new JsonObject().put("token", issued.token()).put("expiresAt", issued.expiresAt().toString());
-        }));
+          return recorded(rc, 201, issued, false);
+        })
+        .map(issued -> new JsonObject().put("token", issued.token()).put("expiresAt", issued.expiresAt().toString())));
   }
 
   private void changePassword(RoutingContext rc) {
@@ -141,7 +145,20 @@ public final class SessionApi {
           onSetupComplete.run();
           return openCookieSession(rc, account.principal(null), account.id());
         })
+        .compose(issued -> recorded(rc, 201, issued, true))
         .map(issued -> sessionJson(issued.principal(), issued.csrfToken(), issued.expiresAt(), false)));
+  }
+
+  /**
+   * A new session is handed out only once its sign-in is in the audit log: when the record cannot be written, the
+   * session is closed again (and its {@code cookie}, when it has one, cleared) and the request fails with a 503.
+   */
+  private Future<IssuedSession> recorded(RoutingContext rc, int status, IssuedSession issued, boolean cookie) {
+    return AuditTrail.recordBeforeAnswer(rc, status).map(issued).recover(err -> {
+      if (cookie) rc.response().addCookie(clearedCookie());
+      return access.sessions().close(issued.token())
+          .transform(closed -> Future.failedFuture(new Problems.AuditUnavailable(err)));
+    });
   }
 
   private JsonObject sessionJson(Principal caller, String csrfToken, Instant expiresAt, boolean setupNeeded) {
