@@ -13,28 +13,17 @@ import io.waitline.queue.Status;
 import io.waitline.queue.event.QueueEvent;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Appointments announced ahead, arrivals, and how appointment times order the line. */
 class AppointmentsTest {
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @BeforeEach
   void nineOClock() {
     world.clock.set(QueueWorld.START);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
   }
 
   @Test

@@ -17,24 +17,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many desks and patients at once, on a pool with several real connections. */
 class ConcurrentCommandsTest {
   private static final int DESKS = 6;
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(DESKS + 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(DESKS + 2);
 
   @Test
   void callNextFromSixDesksHandsEachWaitingEntryToExactlyOneDesk() {

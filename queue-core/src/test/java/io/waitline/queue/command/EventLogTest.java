@@ -30,23 +30,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The queue event log: one event per change, gap-free seq per queue, published only after commit. */
 class EventLogTest {
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @Test
   void everyCommandAppendsExactlyOneEventOfItsKindWithTheNextSeq() {

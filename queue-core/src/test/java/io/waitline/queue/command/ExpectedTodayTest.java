@@ -11,29 +11,18 @@ import io.waitline.queue.Site;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The self check-in lookup: today's expected patients of a site, by name and date of birth. */
 class ExpectedTodayTest {
   private static final LocalDate BORN = LocalDate.of(1980, 4, 23);
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @BeforeEach
   void nineOClock() {
     world.clock.set(QueueWorld.START);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
   }
 
   @Test

@@ -26,28 +26,44 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Queue commands over a real embedded PostgreSQL with a test clock, recording every published event. One world per
- * test class; tests keep apart by creating their own queues.
+ * test class, registered as a JUnit extension that starts it before the class's own {@code @BeforeAll} and closes
+ * it after; tests keep apart by creating their own queues:
+ * <pre>{@code @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);}</pre>
  */
-final class QueueWorld implements AutoCloseable {
+final class QueueWorld implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   /** 09:00 in Paris on a Friday. */
   static final Instant START = Instant.parse("2026-11-20T08:00:00Z");
   static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   static final String SITE = "site-1";
   static final OrderingRule KEEP_PLACE = OrderingRule.DEFAULT;
 
-  final PgConnectOptions db;
-  final TestClock clock;
-  final Vertx vertx;
-  final Pool pool;
-  final QueueCommands commands;
-  final List<QueueEvent> published;
-  private final AtomicInteger queueCounter;
+  // set when the world starts (at construction, or before the test class for an extension)
+  PgConnectOptions db;
+  TestClock clock;
+  Vertx vertx;
+  Pool pool;
+  QueueCommands commands;
+  List<QueueEvent> published;
+  private AtomicInteger queueCounter;
+  private final int poolSize;
+
+  private QueueWorld(int poolSize) {
+    this.poolSize = poolSize;
+  }
 
   private QueueWorld(PgConnectOptions db, TestClock clock, int poolSize, List<QueueEvent> published,
       AtomicInteger queueCounter) {
+    this.poolSize = poolSize;
+    init(db, clock, published, queueCounter);
+  }
+
+  private void init(PgConnectOptions db, TestClock clock, List<QueueEvent> published, AtomicInteger queueCounter) {
     this.db = db;
     this.clock = clock;
     this.vertx = Vertx.vertx();
@@ -57,9 +73,20 @@ final class QueueWorld implements AutoCloseable {
     this.commands = new QueueCommands(pool, new QueueStore(), published::add, new ServiceTimeEstimator(), clock);
   }
 
-  /** A fresh database with one site in Paris. */
-  static QueueWorld start(int poolSize) {
-    return start(poolSize, new TestClock(START));
+  /** A world for each test class: a fresh database with one site in Paris, started before the class. */
+  static QueueWorld perClass(int poolSize) {
+    return new QueueWorld(poolSize);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    init(TestDatabase.freshDatabase(), new TestClock(START), new CopyOnWriteArrayList<>(), new AtomicInteger());
+    get(commands.createSite(new Site(SITE, "Clinic", PARIS, "en", "ticket")));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /** A fresh database with one site in Paris, on {@code clock}. */

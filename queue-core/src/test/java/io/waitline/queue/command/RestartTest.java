@@ -22,7 +22,7 @@ class RestartTest {
 
   @BeforeAll
   static void start() {
-    world = QueueWorld.start(4);
+    world = QueueWorld.start(4, new TestClock(QueueWorld.START));
   }
 
   @AfterAll

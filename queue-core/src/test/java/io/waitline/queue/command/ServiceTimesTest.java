@@ -11,24 +11,13 @@ import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Completed services, timed by a test clock, become the history that wait estimates are based on. */
 class ServiceTimesTest {
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @BeforeEach
   void nineOClock() {

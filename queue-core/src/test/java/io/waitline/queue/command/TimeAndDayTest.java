@@ -10,23 +10,12 @@ import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What time alone does to a queue: promotion after the maximum wait is announced, and days do not leak. */
 class TimeAndDayTest {
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @Test
   void promotionPastTheMaximumWaitIsAnnouncedOnceAsAReorderedEvent() {

@@ -14,26 +14,15 @@ import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
 import java.time.Duration;
 import java.time.ZoneId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Moving a patient between queues of one site: place, ticket, link, and what is refused. */
 class TransferTest {
   private static final OrderingRule BACK_OF_QUEUE =
       new OrderingRule(Duration.ofMinutes(10), Duration.ofMinutes(90), TransferPolicy.BACK_OF_QUEUE);
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @BeforeEach
   void nineOClock() {

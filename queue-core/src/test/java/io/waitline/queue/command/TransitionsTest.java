@@ -21,26 +21,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each desk and patient command against entries in every status: what it does, and what it refuses. */
 class TransitionsTest {
-  private static QueueWorld world;
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
   private static ServiceQueue elsewhere;
 
   @BeforeAll
   static void start() {
-    world = QueueWorld.start(4);
     elsewhere = world.queue("X");
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
   }
 
   /** An entry command, the status it leads to, and from which statuses it is allowed. */

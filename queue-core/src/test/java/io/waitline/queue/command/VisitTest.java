@@ -11,24 +11,13 @@ import io.waitline.queue.Status;
 import io.waitline.queue.WaitEstimate;
 import java.time.Duration;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a patient's link shows, and when it stops working. */
 class VisitTest {
-  private static QueueWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = QueueWorld.start(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final QueueWorld world = QueueWorld.perClass(4);
 
   @BeforeEach
   void nineOClock() {
