@@ -68,7 +68,8 @@ class AuditInCommandTest {
       HttpResponse<Buffer> r = post("/api/v1/queues/" + queue + "/call-next",
           new JsonObject().put("calledTo", "Room 4"));
 
-      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(500);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(503);
+      assertThat(r.bodyAsJsonObject().getString("type")).endsWith("audit-unavailable");
       QueueSnapshot after = app.snapshot(queue);
       assertThat(after.lineup().places()).extracting(p -> p.entry().id().toString()).containsExactly(ann);
       assertThat(after.seq()).isEqualTo(1); // only the check-in's event

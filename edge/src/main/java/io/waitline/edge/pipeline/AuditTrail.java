@@ -94,7 +94,9 @@ public final class AuditTrail {
       if (entry != null && Caller.entry(rc) == null) Caller.entry(rc, entry.id());
       AuditEvent event = pending.trail().event(rc, pending.action(), pending.patient(), outcome,
           detail(rc, pending.action()));
-      return pending.trail().log.record(c, event).onSuccess(v -> rc.put(WRITTEN, true));
+      // the command rolls back with its record, and the caller hears why (503), not a bare 500
+      return pending.trail().log.record(c, event).onSuccess(v -> rc.put(WRITTEN, true))
+          .recover(err -> Future.failedFuture(new Problems.AuditUnavailable(err)));
     };
   }
 
