@@ -126,7 +126,6 @@ public final class Notifications {
     private Duration unknownRecheck = Duration.ofSeconds(30);
     private Duration roundBackoff = Duration.ofSeconds(30);
     private Duration maxBackoff = Duration.ofMinutes(10);
-    private Duration gapGrace = Duration.ofSeconds(10);
     private int workers = 2;
 
     private Builder(Vertx vertx, Pool pool, NotificationsConfig config) {
@@ -152,13 +151,11 @@ public final class Notifications {
       return this;
     }
 
-    public Builder timings(Duration lease, Duration unknownRecheck, Duration roundBackoff, Duration maxBackoff,
-        Duration gapGrace) {
+    public Builder timings(Duration lease, Duration unknownRecheck, Duration roundBackoff, Duration maxBackoff) {
       this.lease = lease;
       this.unknownRecheck = unknownRecheck;
       this.roundBackoff = roundBackoff;
       this.maxBackoff = maxBackoff;
-      this.gapGrace = gapGrace;
       return this;
     }
 
@@ -196,7 +193,7 @@ public final class Notifications {
     this.dispatcher = new Dispatcher(pool, store, new QueueReadModel(), channels, templates, new DispatchSettings(b.lease,
         b.unknownRecheck, b.roundBackoff, b.maxBackoff, 10, config.publicUrl(), config.phoneCountryCode(),
         config.quietHours(), config.staffEmail()), clock, worker);
-    this.reader = new OutboxReader(pool, new EventLog(), store, config.defaultRules(), clock, 200, b.gapGrace);
+    this.reader = new OutboxReader(pool, new EventLog(), store, config.defaultRules(), clock, 200);
     this.longWaits = new LongWaitScanner(pool, new QueueReadModel(), store, config.defaultRules(), clock);
     this.twilio = config.twilio() == null ? null : new TwilioWebhooks(pool, store, config.twilio().authToken(),
         templates, config.smsSenderName(), clock, this::wake);

@@ -94,7 +94,7 @@ class SmsAndEmailTest extends SmsAndEmailSetup {
     int intents = world.intents().size();
 
     // as if the checkpoint had not been saved: the same events are read again
-    world.await(world.pool.query("UPDATE notify_checkpoint SET last_event_id = 0").execute());
+    world.await(world.pool.query("UPDATE notify_checkpoint SET last_xact = 0, last_event_id = 0").execute());
     world.drain(notifications);
 
     assertThat(world.intents()).hasSize(intents);

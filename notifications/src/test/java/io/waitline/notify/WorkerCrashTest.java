@@ -97,8 +97,7 @@ class WorkerCrashTest {
         Duration.ofMillis(1000), 10, 100, Duration.ofMillis(100));
     Notifications nodeA = Notifications.builder(vertxA, poolA, NotifyWorld.config()).clock(world.clock)
         .worker("node-a")
-        .timings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1),
-            Duration.ofMillis(500))
+        .timings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1))
         .channel(Channels.twilio(vertxA, twilio, Duration.ofSeconds(1)), oneTry).build();
     String q = world.newQueue();
     world.checkIn(q, "Fay Gu", "+447700900400", null);

@@ -13,6 +13,7 @@ import io.waitline.notify.Kind;
 import io.waitline.notify.Preferences;
 import io.waitline.notify.QuietHours;
 import io.waitline.notify.channel.Recipient.WebPushSubscription;
+import io.waitline.queue.event.LogCursor;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -39,28 +40,34 @@ public final class NotifyStore {
 
   // --- the outbox
 
-  /** Locks the checkpoint row (one reader at a time across nodes); null when there is none yet. */
-  public Future<Long> lockCheckpoint(SqlClient c) {
-    return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1 FOR UPDATE")
+  /**
+   * Locks the checkpoint row (one reader at a time across nodes); null when there is none yet. A checkpoint kept
+   * before the log recorded transactions has only a position: {@code xact} is null then.
+   */
+  public Future<Checkpoint> lockCheckpoint(SqlClient c) {
+    return c.preparedQuery("SELECT last_xact, last_event_id FROM notify_checkpoint WHERE name = $1 FOR UPDATE")
         .execute(Tuple.of(OUTBOX))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          return new Checkpoint(r.getLong("last_xact"), r.getLong("last_event_id"));
+        });
   }
 
-  /** Starts reading the outbox after {@code position} (earlier events are history), unless another node just did. */
-  public Future<Void> createCheckpoint(SqlClient c, long position, Instant now) {
-    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_event_id, updated_at) VALUES ($1, $2, $3)"
-            + " ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(OUTBOX, position, odt(now))).mapEmpty();
+  /** Where the reader stands; {@code xact} is null for a checkpoint written before cursors had one. */
+  public record Checkpoint(Long xact, long position) {}
+
+  /** Starts reading the outbox after {@code cursor} (earlier events are history), unless another node just did. */
+  public Future<Void> createCheckpoint(SqlClient c, LogCursor cursor, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_xact, last_event_id, updated_at)"
+            + " VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(OUTBOX, cursor.xact(), cursor.position(), odt(now))).mapEmpty();
   }
 
-  public Future<Void> advanceCheckpoint(SqlClient c, long lastEventId, Instant now) {
-    return c.preparedQuery("UPDATE notify_checkpoint SET last_event_id = $2, updated_at = $3 WHERE name = $1")
-        .execute(Tuple.of(OUTBOX, lastEventId, odt(now))).mapEmpty();
-  }
-
-  public Future<Long> checkpoint(SqlClient c) {
-    return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1").execute(Tuple.of(OUTBOX))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  public Future<Void> advanceCheckpoint(SqlClient c, LogCursor cursor, Instant now) {
+    return c.preparedQuery("UPDATE notify_checkpoint SET last_xact = $2, last_event_id = $3, updated_at = $4"
+            + " WHERE name = $1")
+        .execute(Tuple.of(OUTBOX, cursor.xact(), cursor.position(), odt(now))).mapEmpty();
   }
 
   // --- planning state
