@@ -135,8 +135,8 @@ public final class Notifications {
     }
 
     public Builder channel(NotificationChannel channel, Resilience resilience) {
-      channels.put(channel.channel(), new GuardedChannel(channel,
-          new ChannelGuard(vertx, channel.channel().wire(), resilience)));
+      channels.put(channel.channel(), new GuardedChannel(channel, new ChannelGuard(vertx, channel.channel().wire(),
+          resilience, channel.canProbe() ? channel::probe : null)));
       return this;
     }
 
