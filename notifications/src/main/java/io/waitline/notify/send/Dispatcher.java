@@ -233,7 +233,9 @@ public final class Dispatcher {
     if (ctx.prefs().optedOut()) return end(row, "skipped", excluded, "the patient opted out of messages");
     QuietHours quiet = ctx.siteSettings() != null && ctx.siteSettings().quietHours() != null
         ? ctx.siteSettings().quietHours() : settings.quietHours();
-    Instant holdUntil = row.urgent() || quiet == null ? null : quiet.holdUntil(now, ctx.site().zone());
+    // urgent messages are never held, nor one staff asked to send now
+    Instant holdUntil = row.urgent() || row.sendNow() || quiet == null ? null
+        : quiet.holdUntil(now, ctx.site().zone());
     if (holdUntil != null && only == null) {
       return finish(row, new NotifyStore.Finish("held", null, null, excluded, row.rounds(), holdUntil,
           "held for quiet hours (" + quiet + " " + ctx.site().zone().getId() + ")", null));

@@ -34,7 +34,8 @@ public final class NotifyStore {
   public static final String OUTBOX = "outbox";
   private static final String INTENT_COLUMNS = "i.id, i.dedupe_key, i.kind, i.event_id, i.entry_id, i.site_id,"
       + " i.queue_id, i.ticket, i.urgent, i.params, i.state, i.channel, i.provider_ref, i.excluded, i.rounds,"
-      + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at";
+      + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at,"
+      + " i.send_now";
   private static final String ATTEMPT_SELECT = "SELECT id, intent_id, channel, worker, started_at, finished_at, outcome,"
       + " recipient, fingerprint, provider_ref, detail FROM notify_attempt WHERE intent_id = $1";
 
@@ -176,7 +177,7 @@ public final class NotifyStore {
     return c.preparedQuery("UPDATE notify_intent SET state = $3, channel = COALESCE($4, channel),"
             + " provider_ref = COALESCE($5, provider_ref), excluded = $6, rounds = $7, next_attempt_at = $8,"
             + " last_error = $9, sent_at = COALESCE($10, sent_at), updated_at = $11, lease_owner = NULL,"
-            + " lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'sending'")
+            + " lease_until = NULL, send_now = false WHERE id = $1 AND lease_owner = $2 AND state = 'sending'")
         .execute(Tuple.from(new Object[] {id, worker, f.state(), f.channel() == null ? null : f.channel().wire(),
             f.providerRef(), wires(f.excluded()), f.rounds(), odt(f.nextAttemptAt()), f.error(), odt(f.sentAt()),
             odt(now)}))
@@ -213,7 +214,7 @@ public final class NotifyStore {
    */
   public Future<Boolean> retryNow(SqlClient c, UUID id, Instant now) {
     return c.preparedQuery("UPDATE notify_intent SET state = 'pending', excluded = '{}', next_attempt_at = $2,"
-            + " updated_at = $2 WHERE id = $1 AND state IN ('failed', 'skipped', 'held', 'unknown')")
+            + " send_now = true, updated_at = $2 WHERE id = $1 AND state IN ('failed', 'skipped', 'held', 'unknown')")
         .execute(Tuple.of(id, odt(now))).map(r -> r.rowCount() == 1);
   }
 
@@ -229,7 +230,8 @@ public final class NotifyStore {
         channel == null ? null : Channel.fromWire(channel), r.getString("provider_ref"), ex, r.getInteger("rounds"),
         r.getInteger("claims"), instant(r.getOffsetDateTime("next_attempt_at")), r.getString("last_error"),
         instant(r.getOffsetDateTime("created_at")), instant(r.getOffsetDateTime("updated_at")),
-        instant(r.getOffsetDateTime("sent_at")), instant(r.getOffsetDateTime("delivered_at")));
+        instant(r.getOffsetDateTime("sent_at")), instant(r.getOffsetDateTime("delivered_at")),
+        r.getBoolean("send_now"));
   }
 
   // --- attempts
