@@ -226,6 +226,9 @@ public final class Notifications {
       dispatchPumps.add(p);
       pumps.add(p);
     }
+    Pump urgent = new Pump(vertx, ctx, "delivering urgent notifications", idle, dispatcher::pollUrgent);
+    dispatchPumps.add(urgent);
+    pumps.add(urgent);
     scanTimer = vertx.setPeriodic(Math.max(idle, 1000), 30_000, id -> scanLongWaits());
     // the first pass places the checkpoint (at the end of the log on a first start) before anyone is served
     return reader.poll().onComplete(ar -> pumps.forEach(Pump::start)).mapEmpty();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.vertx.core.json.JsonObject;
+import io.waitline.notify.channel.Resilience;
+import io.waitline.notify.email.EmailChannel;
 import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeSmtp;
 import io.waitline.notify.support.FakeTwilio;
@@ -115,6 +117,35 @@ class EmailFaultTest {
   }
 
   @Test
+  void anUrgentCallDoesNotWaitBehindBatchesOfSlowSendsAndGivesUpOnTheSilentMailServerWithinSeconds() {
+    Resilience slowMail = new Resilience(50, 100, 100, Duration.ofMillis(800), 2, 1, Duration.ofMillis(20), 0.5,
+        Duration.ofSeconds(6), 50, 1000, Duration.ofMillis(500));
+    notifications = world.notifications(NotifyWorld.config())
+        .channel(new EmailChannel(world.vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null,
+            Channels.MAIL_FROM, "none", slowMail.timeout())), slowMail)
+        .channel(Channels.twilio(world.vertx, twilio, Channels.fast().timeout()), Channels.fast())
+        .build();
+    world.wakeOnEvents(notifications);
+    world.await(notifications.start());
+    String q = world.newQueue();
+    Entry first = world.checkIn(q, "Called First", "+447700903002", "first@example.org");
+    world.await(notifications.savePreferences(world.token(first.id()),
+        new Preferences(List.of(Channel.EMAIL, Channel.SMS), null, false)));
+    eventually(Duration.ofSeconds(5), () -> assertThat(smtp.delivered).hasSize(1));
+    smtp.goSilent();
+    for (int i = 0; i < 20; i++) world.checkIn(q, "Waiting " + i, null, "waiting" + i + "@example.org");
+    // both workers are busy with e-mails the silent server holds for 6 s each
+    eventually(Duration.ofSeconds(5), () -> assertThat(smtp.connections.get()).isGreaterThanOrEqualTo(3));
+
+    long called = System.nanoTime();
+    world.callNext(q, "Room 5");
+    eventually(Duration.ofSeconds(10), () -> assertThat(twilio.accepted).extracting(FakeTwilio.Sms::body)
+        .anyMatch(b -> b.contains("Room 5")));
+    assertThat(Duration.ofNanos(System.nanoTime() - called)).as("the call reached the patient within seconds")
+        .isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
   void temporaryRecipientRefusalsDoNotOpenTheBreakerAndAnUnrelatedPatientStillGetsTheirMail() {
     run(false);
     String q = world.newQueue();
@@ -123,9 +154,11 @@ class EmailFaultTest {
     eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn()).hasSize(8)
         .allSatisfy(i -> assertThat(i.getString("state")).isEqualTo("failed")));
 
-    world.checkIn(q, "Unrelated", null, "unrelated@example.org");
-    eventually(Duration.ofSeconds(10), () -> assertThat(smtp.delivered).extracting(FakeSmtp.Mail::to)
-        .containsExactly("unrelated@example.org"));
+    Entry unrelated = world.checkIn(q, "Unrelated", null, "unrelated@example.org");
+    eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn())
+        .filteredOn(i -> i.getString("entry_id").equals(unrelated.id().toString()))
+        .extracting(i -> i.getString("state")).containsExactly("sent"));
+    assertThat(smtp.delivered).extracting(FakeSmtp.Mail::to).containsExactly("unrelated@example.org");
     assertThat(notifications.guards().get(Channel.EMAIL).breaker().getState())
         .isEqualTo(CircuitBreaker.State.CLOSED);
     assertThat(checkedIn()).filteredOn(i -> !i.getString("state").equals("sent")).hasSize(8)

@@ -22,6 +22,9 @@ import java.util.Locale;
  * after an unknown outcome is recognised as the same message by mail systems.
  */
 public final class EmailChannel implements NotificationChannel {
+  /** An urgent message ("you are called") gives up on a silent mail server this soon, for the next channel. */
+  static final long URGENT_DEADLINE_MILLIS = 3000;
+
   /**
    * @param tls {@code none}, {@code starttls} (required) or {@code tls} (implicit, usually port 465)
    * @param timeout the deadline of one message, connection included; a transaction still open then is closed
@@ -77,7 +80,9 @@ public final class EmailChannel implements NotificationChannel {
             .add("Auto-Submitted", "auto-generated")
             .add("X-Waitline-Kind", out.kind().wire()));
     String text = new MailEncoder(mail, domain).encode();
-    return new SmtpTransaction(vertx, net, server, settings.timeout().toMillis())
+    long deadline = out.urgent() ? Math.min(URGENT_DEADLINE_MILLIS, settings.timeout().toMillis())
+        : settings.timeout().toMillis();
+    return new SmtpTransaction(vertx, net, server, deadline)
         .send(new EmailAddress(settings.from()).getEmail(), out.recipient().email(), text)
         .map(v -> new Delivery(messageId(out), List.of()));
   }

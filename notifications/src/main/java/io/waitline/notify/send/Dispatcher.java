@@ -72,10 +72,22 @@ public final class Dispatcher {
     return worker;
   }
 
-  /** Claims one batch of due intents and works on all of them; the count of claimed intents. */
+  /** Claims one batch of due intents, urgent ones first, and works on all of them; the count claimed. */
   public Future<Integer> poll() {
+    return poll(false);
+  }
+
+  /**
+   * The same for urgent intents only: a lane of its own, so "you are called" never waits behind a batch of slow
+   * sends.
+   */
+  public Future<Integer> pollUrgent() {
+    return poll(true);
+  }
+
+  private Future<Integer> poll(boolean urgentOnly) {
     Instant now = clock.instant();
-    return store.claim(pool, worker, now, now.plus(settings.lease()), settings.batch()).compose(rows -> {
+    return store.claim(pool, worker, now, now.plus(settings.lease()), settings.batch(), urgentOnly).compose(rows -> {
       List<Future<Void>> work = new ArrayList<>();
       for (IntentRow row : rows) {
         work.add(safely(row).recover(err -> {

@@ -150,15 +150,16 @@ public final class NotifyStore {
    * Takes up to {@code limit} due intents for {@code worker} until {@code leaseUntil}: pending, held, failed or
    * unknown ones whose time has come, and ones whose previous worker's lease ran out (it crashed or hung).
    */
-  public Future<List<IntentRow>> claim(SqlClient c, String worker, Instant now, Instant leaseUntil, int limit) {
+  public Future<List<IntentRow>> claim(SqlClient c, String worker, Instant now, Instant leaseUntil, int limit,
+      boolean urgentOnly) {
     return c.preparedQuery("WITH due AS (SELECT id, state AS was FROM notify_intent"
-            + " WHERE (state IN ('pending', 'held', 'failed', 'unknown') AND next_attempt_at <= $2)"
-            + " OR (state = 'sending' AND lease_until < $2)"
+            + " WHERE ((state IN ('pending', 'held', 'failed', 'unknown') AND next_attempt_at <= $2)"
+            + " OR (state = 'sending' AND lease_until < $2)) AND (urgent OR NOT $5)"
             + " ORDER BY urgent DESC, next_attempt_at NULLS LAST LIMIT $4 FOR UPDATE SKIP LOCKED)"
             + " UPDATE notify_intent i SET state = 'sending', lease_owner = $1, lease_until = $3,"
             + " claims = i.claims + 1, updated_at = $2 FROM due WHERE i.id = due.id"
             + " RETURNING " + INTENT_COLUMNS + ", due.was")
-        .execute(Tuple.of(worker, odt(now), odt(leaseUntil), limit))
+        .execute(Tuple.of(worker, odt(now), odt(leaseUntil), limit, urgentOnly))
         .map(rows -> map(rows, r -> intent(r, r.getString("was"))));
   }
 
