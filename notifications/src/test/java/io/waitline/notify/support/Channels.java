@@ -17,8 +17,13 @@ public final class Channels {
   private Channels() {}
 
   public static TwilioSmsChannel twilio(Vertx vertx, FakeTwilio t, Duration timeout) {
+    return twilio(vertx, t.url(), timeout);
+  }
+
+  /** Twilio at {@code url}, a {@link FakeTwilio} perhaps of another process. */
+  public static TwilioSmsChannel twilio(Vertx vertx, String url, Duration timeout) {
     return new TwilioSmsChannel(vertx, new TwilioSmsChannel.Settings(FakeTwilio.SID, FakeTwilio.TOKEN,
-        FakeTwilio.FROM, null, NotifyWorld.PUBLIC_URL + "/api/v1/twilio/message-status", t.url(), timeout, 16));
+        FakeTwilio.FROM, null, NotifyWorld.PUBLIC_URL + "/api/v1/twilio/message-status", url, timeout, 16));
   }
 
   public static GreenMail greenMail() {
