@@ -146,6 +146,33 @@ class EmailFaultTest {
   }
 
   @Test
+  void aMessageRefusedOnEveryChannelWaitsForStaffAndAStaffRetryTriesEveryChannelAgain() {
+    run(true);
+    String q = world.newQueue();
+    twilio.invalidNumbers.add("+447700903009");
+    smtp.refusedRecipients.put("nobody@example.org", 550);
+    Entry e = world.checkIn(q, "Nowhere", "+447700903009", "nobody@example.org");
+    eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn()).singleElement()
+        .satisfies(i -> assertThat(i.getString("state")).isEqualTo("failed")));
+    JsonObject waiting = checkedIn().get(0);
+    assertThat(world.attempts(id(waiting))).extracting(a -> a.getString("channel") + ":" + a.getString("outcome"))
+        .endsWith("sms:rejected", "email:rejected").doesNotContain("sms:sent", "email:sent");
+    assertThat(world.await(world.pool.query("SELECT next_attempt_at, excluded::text FROM notify_intent"
+        + " WHERE kind = 'checked_in'").execute()).iterator().next().toJson().getMap())
+        .as("not tried again by itself").containsEntry("next_attempt_at", null)
+        .containsEntry("excluded", "{sms,email}");
+    assertThat(world.await(notifications.siteNotifications(NotifyWorld.SITE, null, 50)).stream()
+        .map(o -> ((JsonObject) o).getString("id"))).as("shown to staff").contains(waiting.getString("id"));
+
+    smtp.refusedRecipients.clear(); // the patient fixed their mailbox; staff retry
+    world.await(notifications.retry(id(waiting)));
+    eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn()).singleElement()
+        .satisfies(i -> assertThat(i.getString("state") + ":" + i.getString("channel")).isEqualTo("sent:email")));
+    assertThat(smtp.delivered).extracting(FakeSmtp.Mail::to).containsExactly("nobody@example.org");
+    assertThat(e.id()).isNotNull();
+  }
+
+  @Test
   void temporaryRecipientRefusalsDoNotOpenTheBreakerAndAnUnrelatedPatientStillGetsTheirMail() {
     run(false);
     String q = world.newQueue();
