@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,6 +171,24 @@ class EmailFaultTest {
         .satisfies(i -> assertThat(i.getString("state") + ":" + i.getString("channel")).isEqualTo("sent:email")));
     assertThat(smtp.delivered).extracting(FakeSmtp.Mail::to).containsExactly("nobody@example.org");
     assertThat(e.id()).isNotNull();
+  }
+
+  @Test
+  void stoppingWhileASendHangsWaitsForItsDeadlineAndRecordsItsOutcome() {
+    smtp.goSilent();
+    run(false);
+    String q = world.newQueue();
+    world.checkIn(q, "In Flight", null, "inflight@example.org");
+    eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn()).singleElement()
+        .satisfies(i -> assertThat(i.getString("state")).isEqualTo("sending")));
+
+    world.await(notifications.stop());
+    notifications = null;
+    JsonObject intent = checkedIn().get(0);
+    assertThat(intent.getString("state")).as("recorded, not left claimed").isEqualTo("failed");
+    assertThat(world.attempts(id(intent))).extracting(a -> a.getString("detail"))
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .contains("closed before the message was complete");
   }
 
   @Test
