@@ -56,40 +56,44 @@ final class SmtpTransaction {
   /** Succeeds when the server greets a new connection (then says QUIT): it answers again. Sends nothing. */
   Future<Void> greeting() {
     long timer = vertx.setTimer(deadlineMillis, id -> abort(timedOut()));
-    net.connect(server.port(), server.host())
-        .compose(s -> {
-          socket = s;
-          if (done.future().isComplete()) return Future.failedFuture(done.future().cause());
-          s.handler(RecordParser.newDelimited("\r\n", this::line));
-          s.closeHandler(v -> abort(lost("the mail server closed the connection")));
-          pending = Promise.promise();
-          return expect(pending.future(), 220, "greeting");
-        })
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            abort(ar.cause());
-            return;
-          }
-          socket.write("QUIT\r\n").onComplete(w -> socket.close());
-          done.tryComplete();
-        });
+    open().onComplete(ar -> {
+      if (ar.failed()) {
+        abort(ar.cause() instanceof ChannelException ? ar.cause()
+            : new ChannelException.Transient("cannot connect to the mail server: " + ar.cause().getMessage(),
+                ar.cause()));
+        return;
+      }
+      quit();
+    });
     return done.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Connects and waits for the server's greeting. */
+  private Future<Void> open() {
+    return net.connect(server.port(), server.host()).compose(s -> {
+      socket = s;
+      if (done.future().isComplete()) { // connected after the deadline: nothing is said on this connection
+        s.close();
+        return Future.failedFuture(done.future().cause());
+      }
+      s.handler(RecordParser.newDelimited("\r\n", this::line));
+      s.closeHandler(v -> abort(lost("the mail server closed the connection")));
+      s.exceptionHandler(err -> abort(lost("the mail server connection failed: " + err.getMessage())));
+      pending = Promise.promise();
+      return expect(pending.future(), 220, "greeting");
+    });
+  }
+
+  /** Ends a transaction that went well. */
+  private void quit() {
+    socket.write("QUIT\r\n").onComplete(w -> socket.close());
+    done.tryComplete();
   }
 
   /** Sends {@code message} (a complete RFC 5322 text) from {@code from} to {@code to}. */
   Future<Void> send(String from, String to, String message) {
     long timer = vertx.setTimer(deadlineMillis, id -> abort(timedOut()));
-    net.connect(server.port(), server.host())
-        .compose(s -> {
-          socket = s;
-          if (done.future().isComplete()) return Future.failedFuture(done.future().cause()); // too late: abort closes
-          RecordParser parser = RecordParser.newDelimited("\r\n", this::line);
-          s.handler(parser);
-          s.closeHandler(v -> abort(lost("the mail server closed the connection")));
-          s.exceptionHandler(err -> abort(lost("the mail server connection failed: " + err.getMessage())));
-          pending = Promise.promise();
-          return expect(pending.future(), 220, "greeting");
-        })
+    open()
         .compose(v -> hello())
         .compose(v -> startTls())
         .compose(v -> login())
@@ -111,8 +115,7 @@ final class SmtpTransaction {
           }
           Reply r = ar.result();
           if (r.code() == 250) {
-            socket.write("QUIT\r\n").onComplete(w -> socket.close());
-            done.tryComplete();
+            quit();
           } else {
             abort(refusedAfterData(r));
           }
