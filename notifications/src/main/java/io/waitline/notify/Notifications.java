@@ -165,19 +165,13 @@ public final class Notifications {
     }
 
     public Notifications build() {
-      Duration slowest = channels.values().stream().map(c -> guardWorstCase(c)).max(Duration::compareTo)
+      Duration slowest = channels.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
           .orElse(Duration.ZERO);
       if (lease.compareTo(slowest) <= 0) {
         throw new IllegalArgumentException("the lease (" + lease + ") must outlast the slowest guarded call ("
             + slowest + ")");
       }
       return new Notifications(this);
-    }
-
-    private static Duration guardWorstCase(GuardedChannel c) {
-      var cfg = c.guard();
-      return cfg.timeLimiter().getTimeLimiterConfig().getTimeoutDuration()
-          .multipliedBy(cfg.retry().getRetryConfig().getMaxAttempts());
     }
   }
 

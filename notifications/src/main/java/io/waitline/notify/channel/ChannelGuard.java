@@ -126,6 +126,11 @@ public final class ChannelGuard {
     });
   }
 
+  /** The longest one guarded call can take: every attempt waiting out its time limit and the backstop. */
+  public Duration longestCall() {
+    return Duration.ofMillis(timeoutMillis + BACKSTOP_MILLIS).multipliedBy(retry.getRetryConfig().getMaxAttempts());
+  }
+
   public CircuitBreaker breaker() {
     return breaker;
   }
