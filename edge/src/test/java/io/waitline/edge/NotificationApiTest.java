@@ -201,7 +201,43 @@ class NotificationApiTest {
     assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
   }
 
+  @Test
+  void unsignedOrForgedDeliveryReportsAreRefusedAndNeverMoveAMessageToAnotherChannel() {
+    Entry e = checkIn("Di Report");
+    UUID id = UUID.randomUUID();
+    pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
+        + " ticket, urgent, params, state, channel, provider_ref, created_at, updated_at, sent_at) VALUES ($1, $2,"
+        + " 'called', 'patient', $3, 'clinic', 'general', $4, true, '{}', 'sent', 'sms', 'SM777', $5, $5, $5)")
+        .execute(Tuple.of(id, "test:" + id, e.id(), e.ticket(), OffsetDateTime.now())).await();
+    String status = "/api/v1/twilio/message-status?intent=" + id;
+    MultiMap undelivered = MultiMap.caseInsensitiveMultiMap().add("MessageSid", "SM777")
+        .add("MessageStatus", "undelivered").add("ErrorCode", "30003");
+    MultiMap delivered = MultiMap.caseInsensitiveMultiMap().add("MessageSid", "SM777")
+        .add("MessageStatus", "delivered");
+
+    assertProblem(http.post(status).sendForm(undelivered).await(), 403);
+    assertProblem(http.post(status).putHeader("X-Twilio-Signature",
+        sign("another-auth-token", PUBLIC_URL + status, undelivered)).sendForm(undelivered).await(), 403);
+    assertProblem(http.post(status).putHeader("X-Twilio-Signature", sign(PUBLIC_URL + status, delivered))
+        .sendForm(undelivered).await(), 403); // a real signature, over another report
+    assertThat(intentState(id)).isEqualTo("sent sms {}");
+    assertThat(pool.query("SELECT count(*) FROM notify_provider_status WHERE provider_ref = 'SM777'").execute().await()
+        .iterator().next().getLong(0)).isZero();
+
+    // Twilio's own report does move it: the refusals above were the signature, not the report
+    HttpResponse<Buffer> real = http.post(status)
+        .putHeader("X-Twilio-Signature", sign(PUBLIC_URL + status, undelivered)).sendForm(undelivered).await();
+    assertThat(real.statusCode()).as(real.bodyAsString()).isEqualTo(200);
+    assertThat(intentState(id)).isEqualTo("pending sms {sms}");
+  }
+
   // --- helpers
+
+  private static String intentState(UUID id) {
+    var r = pool.preparedQuery("SELECT state, channel, excluded::text FROM notify_intent WHERE id = $1")
+        .execute(Tuple.of(id)).await().iterator().next();
+    return r.getString(0) + " " + r.getString(1) + " " + r.getString(2);
+  }
 
   private static Entry checkIn(String name) {
     return commands.checkIn("general", new CheckIn(new Patient(name, null, null, "+447700900111", null),
@@ -233,13 +269,17 @@ class NotificationApiTest {
   }
 
   private static String sign(String url, MultiMap form) {
+    return sign(TWILIO_TOKEN, url, form);
+  }
+
+  private static String sign(String authToken, String url, MultiMap form) {
     StringBuilder data = new StringBuilder(url);
     TreeMap<String, String> sorted = new TreeMap<>();
     form.forEach(e -> sorted.put(e.getKey(), e.getValue()));
     sorted.forEach((k, v) -> data.append(k).append(v));
     try {
       Mac mac = Mac.getInstance("HmacSHA1");
-      mac.init(new SecretKeySpec(TWILIO_TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+      mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
       return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -126,7 +126,6 @@ public final class Notifications {
     private Duration unknownRecheck = Duration.ofSeconds(30);
     private Duration roundBackoff = Duration.ofSeconds(30);
     private Duration maxBackoff = Duration.ofMinutes(10);
-    private Duration gapGrace = Duration.ofSeconds(10);
     private int workers = 2;
 
     private Builder(Vertx vertx, Pool pool, NotificationsConfig config) {
@@ -136,8 +135,8 @@ public final class Notifications {
     }
 
     public Builder channel(NotificationChannel channel, Resilience resilience) {
-      channels.put(channel.channel(), new GuardedChannel(channel,
-          new ChannelGuard(vertx, channel.channel().wire(), resilience)));
+      channels.put(channel.channel(), new GuardedChannel(channel, new ChannelGuard(vertx, channel.channel().wire(),
+          resilience, channel.canProbe() ? channel::probe : null)));
       return this;
     }
 
@@ -152,13 +151,11 @@ public final class Notifications {
       return this;
     }
 
-    public Builder timings(Duration lease, Duration unknownRecheck, Duration roundBackoff, Duration maxBackoff,
-        Duration gapGrace) {
+    public Builder timings(Duration lease, Duration unknownRecheck, Duration roundBackoff, Duration maxBackoff) {
       this.lease = lease;
       this.unknownRecheck = unknownRecheck;
       this.roundBackoff = roundBackoff;
       this.maxBackoff = maxBackoff;
-      this.gapGrace = gapGrace;
       return this;
     }
 
@@ -168,19 +165,13 @@ public final class Notifications {
     }
 
     public Notifications build() {
-      Duration slowest = channels.values().stream().map(c -> guardWorstCase(c)).max(Duration::compareTo)
+      Duration slowest = channels.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
           .orElse(Duration.ZERO);
       if (lease.compareTo(slowest) <= 0) {
         throw new IllegalArgumentException("the lease (" + lease + ") must outlast the slowest guarded call ("
             + slowest + ")");
       }
       return new Notifications(this);
-    }
-
-    private static Duration guardWorstCase(GuardedChannel c) {
-      var cfg = c.guard();
-      return cfg.timeLimiter().getTimeLimiterConfig().getTimeoutDuration()
-          .multipliedBy(cfg.retry().getRetryConfig().getMaxAttempts());
     }
   }
 
@@ -196,7 +187,7 @@ public final class Notifications {
     this.dispatcher = new Dispatcher(pool, store, new QueueReadModel(), channels, templates, new DispatchSettings(b.lease,
         b.unknownRecheck, b.roundBackoff, b.maxBackoff, 10, config.publicUrl(), config.phoneCountryCode(),
         config.quietHours(), config.staffEmail()), clock, worker);
-    this.reader = new OutboxReader(pool, new EventLog(), store, config.defaultRules(), clock, 200, b.gapGrace);
+    this.reader = new OutboxReader(pool, new EventLog(), store, config.defaultRules(), clock, 200);
     this.longWaits = new LongWaitScanner(pool, new QueueReadModel(), store, config.defaultRules(), clock);
     this.twilio = config.twilio() == null ? null : new TwilioWebhooks(pool, store, config.twilio().authToken(),
         templates, config.smsSenderName(), clock, this::wake);
@@ -229,6 +220,9 @@ public final class Notifications {
       dispatchPumps.add(p);
       pumps.add(p);
     }
+    Pump urgent = new Pump(vertx, ctx, "delivering urgent notifications", idle, dispatcher::pollUrgent);
+    dispatchPumps.add(urgent);
+    pumps.add(urgent);
     scanTimer = vertx.setPeriodic(Math.max(idle, 1000), 30_000, id -> scanLongWaits());
     // the first pass places the checkpoint (at the end of the log on a first start) before anyone is served
     return reader.poll().onComplete(ar -> pumps.forEach(Pump::start)).mapEmpty();

@@ -11,6 +11,8 @@ import io.waitline.notify.channel.ChannelGuard;
 import io.waitline.notify.channel.Resilience;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,53 @@ class ChannelGuardTest {
     Thread.sleep(350);
     assertThat(await(g.call(() -> Future.succeededFuture("back")))).isEqualTo("back");
     assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void anOpenBreakerLetsATrialThroughAsSoonAsTheProbedProviderAnswersNotAfterItsWholeOpenTime() throws Exception {
+    AtomicBoolean answers = new AtomicBoolean();
+    Resilience longOpen = new Resilience(50, 4, 4, Duration.ofHours(1), 1, 1, Duration.ofMillis(10), 0.5,
+        Duration.ofSeconds(1), 5, 100, Duration.ofMillis(50));
+    ChannelGuard g = new ChannelGuard(vertx, "p", longOpen,
+        () -> answers.get() ? Future.succeededFuture() : Future.failedFuture("still silent"));
+    for (int i = 0; i < 4; i++) failure(g.call(() -> Future.failedFuture(new ChannelException.Transient("down", null))));
+    assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+    answers.set(true);
+    long start = System.nanoTime();
+    while (g.breaker().getState() == CircuitBreaker.State.OPEN && System.nanoTime() - start < 5_000_000_000L) {
+      Thread.sleep(20);
+    }
+    assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(await(g.call(() -> Future.succeededFuture("back")))).isEqualTo("back");
+    assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void aRecipientThatCannotTakeMessagesForNowDoesNotOpenTheBreakerAndIsNotRetriedAtOnce() {
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100));
+    AtomicInteger calls = new AtomicInteger();
+    for (int i = 0; i < 6; i++) {
+      assertThat(failure(g.call(() -> {
+        calls.incrementAndGet();
+        return Future.failedFuture(new ChannelException.RecipientUnavailable("451 mailbox busy"));
+      }))).isInstanceOf(ChannelException.RecipientUnavailable.class);
+    }
+    assertThat(calls.get()).isEqualTo(6);
+    assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void aTimeOutTheChannelEndedItselfIsNotRetriedOnTheSameChannel() {
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100));
+    AtomicInteger calls = new AtomicInteger();
+    Throwable err = failure(g.call(() -> {
+      calls.incrementAndGet();
+      return Future.failedFuture(new ChannelException.Transient("closed before the message was complete",
+          new TimeoutException()));
+    }));
+    assertThat(err).isInstanceOf(ChannelException.Transient.class);
+    assertThat(calls.get()).isOne();
   }
 
   @Test

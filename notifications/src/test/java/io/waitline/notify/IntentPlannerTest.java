@@ -101,7 +101,7 @@ class IntentPlannerTest {
 
   private LoggedEvent event(EventType type, Entry entry, List<QueueEventPayload.Place> lineup) {
     ids++;
-    return new LoggedEvent(ids, new QueueEvent("q1", "main", ids, type,
+    return new LoggedEvent(ids, ids, new QueueEvent("q1", "main", ids, type,
         new QueueEventPayload(QueueEventPayload.VERSION, entry, lineup, QUEUE), Instant.now()));
   }
 

@@ -9,6 +9,7 @@ import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** What patients control: channels, language, opting out; and quiet hours, which never hold "you are called". */
@@ -86,5 +87,26 @@ class PatientChoicesTest extends SmsAndEmailSetup {
         .containsExactly("+447700900803", "+447700900804", "+447700900804");
     assertThat(twilio.accepted.subList(1, 3)).extracting(FakeTwilio.Sms::body).allSatisfy(b ->
         assertThat(b).contains(second.ticket())).anySatisfy(b -> assertThat(b).contains("number 1 in line"));
+  }
+
+  @Test
+  void aStaffRetryOfAMessageHeldForQuietHoursSendsItNowAndOnlyThatOne() {
+    world.await(notifications.saveSiteSettings(NotifyWorld.SITE,
+        new SiteSettings(QuietHours.parse("21:00-07:00"), null, null)));
+    world.clock.set(Instant.parse("2026-11-20T22:30:00Z")); // 22:30 in London
+    String q = world.newQueue();
+    world.checkIn(q, "Uma Vo", "+447700900805", null);
+    world.checkIn(q, "Vic Wu", "+447700900806", null);
+    world.drain(notifications);
+    List<JsonObject> held = world.intents().stream().filter(i -> i.getString("kind").equals("checked_in")).toList();
+    assertThat(held).extracting(i -> i.getString("state")).containsOnly("held");
+
+    JsonObject answer = world.await(notifications.retry(UUID.fromString(held.get(0).getString("id"))));
+    assertThat(answer.getString("state")).isEqualTo("pending");
+    world.drain(notifications);
+
+    assertThat(twilio.accepted).extracting(FakeTwilio.Sms::to).containsExactly("+447700900805");
+    assertThat(world.intents()).filteredOn(i -> i.getString("kind").equals("checked_in"))
+        .extracting(i -> i.getString("state")).containsExactly("sent", "held");
   }
 }

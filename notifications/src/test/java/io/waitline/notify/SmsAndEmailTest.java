@@ -9,6 +9,8 @@ import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
+import java.util.UUID;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** SMS through twilio-java to a local Twilio Messages API, e-mail over SMTP to GreenMail, and the fallback between. */
@@ -94,10 +96,30 @@ class SmsAndEmailTest extends SmsAndEmailSetup {
     int intents = world.intents().size();
 
     // as if the checkpoint had not been saved: the same events are read again
-    world.await(world.pool.query("UPDATE notify_checkpoint SET last_event_id = 0").execute());
+    world.await(world.pool.query("UPDATE notify_checkpoint SET last_xact = 0, last_event_id = 0").execute());
     world.drain(notifications);
 
     assertThat(world.intents()).hasSize(intents);
     assertThat(twilio.accepted).hasSize(2);
+  }
+
+  @Test
+  void aTwilioErrorAnsweredAfterItKeptTheMessageIsLookedUpAndNeverSentTwice() {
+    world.drain(notifications);
+    twilio.failAfterAccepting.set(1);
+    String q = world.newQueue();
+    world.checkIn(q, "Ivy Ko", "+447700900126", "ivy@example.org");
+    NotifyWorld.eventually(Duration.ofSeconds(10), () -> {
+      world.drain(notifications);
+      assertThat(world.intents()).filteredOn(i -> i.getString("kind").equals("checked_in"))
+          .extracting(i -> i.getString("state")).containsExactly("sent");
+    });
+    JsonObject intent = world.intents().stream().filter(i -> i.getString("kind").equals("checked_in")).findFirst()
+        .orElseThrow();
+    assertThat(twilio.accepted).hasSize(1);
+    assertThat(intent.getString("provider_ref")).isEqualTo(twilio.accepted.get(0).sid());
+    assertThat(mail.getReceivedMessages()).isEmpty();
+    assertThat(world.attempts(UUID.fromString(intent.getString("id"))))
+        .extracting(a -> a.getString("channel") + ":" + a.getString("outcome")).containsExactly("sms:sent");
   }
 }

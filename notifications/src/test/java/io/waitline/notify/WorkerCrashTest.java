@@ -3,23 +3,23 @@ package io.waitline.notify;
 import static io.waitline.notify.support.NotifyWorld.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.waitline.notify.channel.Resilience;
 import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
+import io.waitline.notify.support.NodeProcess;
 import io.waitline.notify.support.NotifyWorld;
-import io.waitline.queue.store.TestDatabase;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes share the database. Node A claims a message and is killed in the middle of sending it; node B takes the
- * message over when A's lease runs out, asks Twilio whether it exists, and sends it only if it does not.
+ * Two nodes share the database. Node A, a process of its own, claims a message and is killed (SIGKILL) in the middle
+ * of sending it; node B takes the message over when A's lease runs out, asks Twilio whether it exists, and sends it
+ * only if it does not.
  */
 class WorkerCrashTest {
   private NotifyWorld world;
@@ -43,7 +43,7 @@ class WorkerCrashTest {
   }
 
   @Test
-  void aWorkerKilledAfterTwilioKeptTheMessageProducesNoDuplicate() {
+  void aWorkerKilledAfterTwilioKeptTheMessageProducesNoDuplicate() throws Exception {
     twilio.hangAfterAccepting.set(1);
     UUID intent = sendOnNodeAThenKillIt(() -> twilio.accepted.size() == 1);
 
@@ -59,7 +59,7 @@ class WorkerCrashTest {
   }
 
   @Test
-  void aWorkerKilledBeforeTwilioKeptTheMessageSendsItExactlyOnceAfterTheLookup() {
+  void aWorkerKilledBeforeTwilioKeptTheMessageSendsItExactlyOnceAfterTheLookup() throws Exception {
     twilio.swallowNext.set(1);
     UUID intent = sendOnNodeAThenKillIt(() -> twilio.posts.get() == 1);
 
@@ -89,23 +89,21 @@ class WorkerCrashTest {
     assertThat(world.attempts(intent)).extracting(a -> a.getString("outcome")).containsExactly("not_sent", "sent");
   }
 
-  /** Node A claims the check-in message and starts sending; it is killed once {@code sentFar} holds. */
-  private UUID sendOnNodeAThenKillIt(java.util.function.BooleanSupplier sentFar) {
-    Vertx vertxA = Vertx.vertx();
-    Pool poolA = TestDatabase.pool(vertxA, world.db, 4);
-    Resilience oneTry = new Resilience(50, 10, 6, Duration.ofMillis(800), 2, 1, Duration.ofMillis(20), 0.5,
-        Duration.ofMillis(1000), 10, 100, Duration.ofMillis(100));
-    Notifications nodeA = Notifications.builder(vertxA, poolA, NotifyWorld.config()).clock(world.clock)
-        .worker("node-a")
-        .timings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1),
-            Duration.ofMillis(500))
-        .channel(Channels.twilio(vertxA, twilio, Duration.ofSeconds(1)), oneTry).build();
+  /**
+   * Node A, a JVM of its own, claims the check-in message and starts sending; once {@code sentFar} holds it is killed
+   * with SIGKILL, so nothing more is recorded by it.
+   */
+  private UUID sendOnNodeAThenKillIt(BooleanSupplier sentFar) throws Exception {
     String q = world.newQueue();
     world.checkIn(q, "Fay Gu", "+447700900400", null);
-    world.await(nodeA.reader().poll());
-    nodeA.dispatcher().poll(); // not awaited: it is killed mid-way
-    eventually(Duration.ofSeconds(5), () -> assertThat(sentFar.getAsBoolean()).isTrue());
-    vertxA.close(); // the process dies: nothing more is recorded by node A
+    Process nodeA = NodeProcess.start(world.db, twilio.url(), world.clock.instant());
+    try {
+      eventually(Duration.ofSeconds(30), () -> assertThat(sentFar.getAsBoolean()).isTrue());
+    } finally {
+      nodeA.destroyForcibly();
+      assertThat(nodeA.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(nodeA.exitValue()).as("killed, not ended").isEqualTo(137);
     JsonObject claimed = world.intents().stream().filter(i -> i.getString("kind").equals("checked_in")).findFirst()
         .orElseThrow();
     assertThat(claimed.getString("state")).isEqualTo("sending");

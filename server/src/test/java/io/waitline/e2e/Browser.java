@@ -1,5 +1,6 @@
 package io.waitline.e2e;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -46,10 +47,20 @@ final class Browser implements AutoCloseable {
     SELENIUM_LOG.setLevel(Level.SEVERE);
   }
 
-  /** Skips (with the reason) where Chromium is not installed; .ci/run installs it. */
+  /**
+   * Skips (with the reason) where Chromium is not installed — but under CI ({@code CI=true}, where .ci/run installs
+   * it) a missing browser fails the run instead of skipping every browser test unseen.
+   */
   static void assumeInstalled() {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+    requireOrSkip(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), System.getenv("CI"));
+  }
+
+  static void requireOrSkip(boolean installed, String ci) {
+    if (installed) return;
+    String why = "browser tests need Debian's chromium and chromium-driver at " + CHROMIUM + " and " + CHROMEDRIVER
+        + " (apt-get install chromium chromium-driver)";
+    if ("true".equalsIgnoreCase(ci)) fail(why + "; with CI=true they must run, not be skipped");
+    assumeTrue(false, why);
   }
 
   static Browser phone() throws IOException {

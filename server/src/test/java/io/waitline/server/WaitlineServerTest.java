@@ -71,13 +71,35 @@ class WaitlineServerTest {
   }
 
   @Test
-  void embeddedPostgresqlIsDurable() throws Exception {
+  void everyAcknowledgedCheckInSurvivesItsPostgresqlBeingKilled() throws Exception {
     WaitlineServer s = start(Map.of());
+    JsonObject patient = new JsonObject().put("patient", new JsonObject().put("name", "Ann Lee"));
     try {
-      assertThat(s.embeddedDatabase().setting("fsync")).isEqualTo("on");
-      assertThat(s.embeddedDatabase().setting("synchronous_commit")).isEqualTo("on");
+      assertThat(post(s, "/api/v1/queues/general/check-ins", patient).statusCode()).isEqualTo(201);
+      assertThat(post(s, "/api/v1/queues/general/check-ins", patient).statusCode()).isEqualTo(201);
+      // the postmaster and every backend die at once, as in a crash: nothing is flushed or shut down
+      long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+      ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+      java.util.List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
+      all.add(postmaster);
+      all.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle p : all) p.onExit().get(10, TimeUnit.SECONDS);
     } finally {
-      s.stop();
+      try {
+        s.stop();
+      } catch (Exception databaseAlreadyGone) {
+        // stopping a PostgreSQL that was killed fails; the node itself is down either way
+      }
+    }
+
+    WaitlineServer again = start(Map.of());
+    try {
+      JsonObject after = get(again, "/api/v1/queues/general/snapshot").bodyAsJsonObject();
+      assertThat(statuses(after)).containsExactlyInAnyOrder("A-001:waiting", "A-002:waiting");
+      assertThat(post(again, "/api/v1/queues/general/check-ins", patient).bodyAsJsonObject().getString("ticket"))
+          .isEqualTo("A-003");
+    } finally {
+      again.stop();
     }
   }
 

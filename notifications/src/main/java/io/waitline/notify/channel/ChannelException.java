@@ -4,7 +4,8 @@ import java.util.List;
 
 /** Why a channel did not deliver. The subclass decides what happens next. */
 public abstract sealed class ChannelException extends RuntimeException
-    permits ChannelException.Transient, ChannelException.Rejected, ChannelException.Unknown {
+    permits ChannelException.Transient, ChannelException.Rejected, ChannelException.RecipientUnavailable,
+    ChannelException.Unknown {
 
   ChannelException(String message, Throwable cause) {
     super(message, cause, false, false);
@@ -45,6 +46,17 @@ public abstract sealed class ChannelException extends RuntimeException
     /** The provider says the recipient opted out (e.g. Twilio error 21610 after STOP). */
     public boolean optedOut() {
       return optedOut;
+    }
+  }
+
+  /**
+   * This person cannot be reached on this channel for now (a mailbox full or greylisted, an answer about the
+   * recipient that may change): not sent, tried again later, and not the provider's fault, so the breaker ignores it
+   * and it is not retried at once.
+   */
+  public static final class RecipientUnavailable extends ChannelException {
+    public RecipientUnavailable(String message) {
+      super(message, null);
     }
   }
 

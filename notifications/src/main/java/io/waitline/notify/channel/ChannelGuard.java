@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -24,10 +25,20 @@ import java.util.function.Supplier;
  * bulkhead and rate limiter. The primitives come from resilience4j (state, configuration, events, metrics); the
  * waiting is done with Vert.x timers, so a guarded call never blocks and completes on the caller's context.
  *
- * <p>Only {@link ChannelException.Transient} failures are retried. A timeout becomes {@link ChannelException.Unknown}
- * and is never retried here: the message may have been accepted.
+ * <p>Only {@link ChannelException.Transient} failures are retried, and not time-outs: a provider that stayed silent
+ * for the whole time limit is not waited for again, the message goes on to the next channel. Answers about one
+ * recipient ({@link ChannelException.Rejected}, {@link ChannelException.RecipientUnavailable}) are not the
+ * provider's failures: the breaker ignores them.
+ *
+ * <p>Channels keep their own deadline of the time limit (SDK timeouts, the SMTP transaction's deadline), so they can
+ * tell what became of the call; the guard's own timer fires a little later, a backstop for a call that never ends,
+ * which is then {@link ChannelException.Unknown}. While the breaker is open the channel is probed (when it can be,
+ * see {@link NotificationChannel#probe}); the first answer lets trial calls through at once.
  */
 public final class ChannelGuard {
+  /** How much later than the time limit the guard gives up on a call that its channel did not end. */
+  private static final long BACKSTOP_MILLIS = 250;
+
   private final Vertx vertx;
   private final CircuitBreaker breaker;
   private final Retry retry;
@@ -35,9 +46,23 @@ public final class ChannelGuard {
   private final Bulkhead bulkhead;
   private final RateLimiter rateLimiter;
   private final long timeoutMillis;
+  private final Supplier<Future<Void>> probe;
+  private final long probeMillis;
+  private final AtomicBoolean probing = new AtomicBoolean();
 
+  /** A guard without probing: an open breaker lets trial calls through after {@link Resilience#openFor()}. */
   public ChannelGuard(Vertx vertx, String name, Resilience r) {
+    this(vertx, name, r, null);
+  }
+
+  /**
+   * @param probe asks the provider whether it answers again (e.g. an SMTP greeting), without sending anything; null
+   *     when the channel cannot be probed
+   */
+  public ChannelGuard(Vertx vertx, String name, Resilience r, Supplier<Future<Void>> probe) {
     this.vertx = vertx;
+    this.probe = probe;
+    this.probeMillis = Math.max(50, Math.min(1000, r.openFor().toMillis() / 10));
     this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
         .failureRateThreshold(r.failureRatePercent())
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -45,13 +70,13 @@ public final class ChannelGuard {
         .minimumNumberOfCalls(r.minimumCalls())
         .waitDurationInOpenState(r.openFor())
         .permittedNumberOfCallsInHalfOpenState(r.halfOpenCalls())
-        .ignoreExceptions(ChannelException.Rejected.class)
+        .ignoreExceptions(ChannelException.Rejected.class, ChannelException.RecipientUnavailable.class)
         .build());
     this.retry = Retry.of(name, RetryConfig.custom()
         .maxAttempts(Math.max(1, r.maxAttempts()))
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(r.backoff(), 2.0, r.jitter()))
         .retryOnException(e -> e instanceof ChannelException.Transient
-            && !(e instanceof ChannelException.NotPermitted))
+            && !(e instanceof ChannelException.NotPermitted) && !(e.getCause() instanceof TimeoutException))
         .failAfterMaxAttempts(false)
         .build());
     this.timeLimiter = TimeLimiter.of(name, TimeLimiterConfig.custom().timeoutDuration(r.timeout()).build());
@@ -60,6 +85,50 @@ public final class ChannelGuard {
     this.rateLimiter = RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(r.ratePerSecond())
         .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(r.rateWait()).build());
     this.timeoutMillis = r.timeout().toMillis();
+    if (probe != null) {
+      breaker.getEventPublisher().onStateTransition(e -> {
+        if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) vertx.runOnContext(v -> probeLater());
+      });
+    }
+  }
+
+  /** While the breaker is open: probe the provider, and let trial calls through as soon as it answers. */
+  private void probeLater() {
+    if (probing.compareAndSet(false, true)) probeAfterPause();
+  }
+
+  private void probeAfterPause() {
+    vertx.setTimer(probeMillis, id -> {
+      if (breaker.getState() != CircuitBreaker.State.OPEN) {
+        probing.set(false);
+        return;
+      }
+      Future<Void> answer;
+      try {
+        answer = probe.get();
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onComplete(ar -> {
+        if (ar.failed() && breaker.getState() == CircuitBreaker.State.OPEN) {
+          probeAfterPause();
+          return;
+        }
+        probing.set(false);
+        if (ar.succeeded() && breaker.getState() == CircuitBreaker.State.OPEN) {
+          try {
+            breaker.transitionToHalfOpenState();
+          } catch (IllegalStateException raced) {
+            // another call moved the breaker on meanwhile: nothing to do
+          }
+        }
+      });
+    });
+  }
+
+  /** The longest one guarded call can take: every attempt waiting out its time limit and the backstop. */
+  public Duration longestCall() {
+    return Duration.ofMillis(timeoutMillis + BACKSTOP_MILLIS).multipliedBy(retry.getRetryConfig().getMaxAttempts());
   }
 
   public CircuitBreaker breaker() {
@@ -115,7 +184,7 @@ public final class ChannelGuard {
     }
     long start = System.nanoTime();
     Promise<T> one = Promise.promise();
-    long timer = vertx.setTimer(timeoutMillis, id -> one.tryFail(new ChannelException.Unknown(
+    long timer = vertx.setTimer(timeoutMillis + BACKSTOP_MILLIS, id -> one.tryFail(new ChannelException.Unknown(
         "no answer from " + breaker.getName() + " within " + timeoutMillis + " ms",
         new TimeoutException())));
     Future<T> started;

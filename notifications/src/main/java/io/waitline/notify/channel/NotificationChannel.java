@@ -32,6 +32,16 @@ public interface NotificationChannel {
     return Future.failedFuture(new UnsupportedOperationException(channel().wire() + " has no status look-up"));
   }
 
+  /** Whether the provider can be asked if it answers without sending anything ({@link #probe}). */
+  default boolean canProbe() {
+    return false;
+  }
+
+  /** Succeeds when the provider answers again; used while the channel's breaker is open. */
+  default Future<Void> probe() {
+    return Future.failedFuture(new UnsupportedOperationException(channel().wire() + " cannot be probed"));
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -9,10 +9,10 @@ import io.waitline.notify.QueueRules;
 import io.waitline.notify.store.NotifyStore;
 import io.waitline.notify.store.QueueSettings;
 import io.waitline.queue.event.EventLog;
+import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEventPayload;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the queue event log into notification intents. One pass is one transaction: lock the checkpoint, read the
- * events after it in id order, store the intents they mean, move the checkpoint. A crash anywhere leaves either
- * everything or nothing, and re-reading an event only meets keys that already exist.
+ * events after it, store the intents they mean, move the checkpoint. A crash anywhere leaves either everything or
+ * nothing, and re-reading an event only meets keys that already exist.
  *
- * <p>Ids are taken when a transaction inserts its event, not when it commits, so a missing id can be a command
- * still in flight. The reader stops before such a gap until no transaction is writing the log (then the id was
- * rolled back and will never appear) or the gap is older than {@code gapGrace}.
+ * <p>The checkpoint is a {@link LogCursor}: the log hands out only events of transactions older than every
+ * transaction still running, in (transaction, position) order, so an event still being written always sorts after
+ * the checkpoint and is never passed over, however long its transaction takes; a rolled-back one holds up no one.
  */
 public final class OutboxReader {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxReader.class);
@@ -42,18 +42,14 @@ public final class OutboxReader {
   private final QueueRules defaults;
   private final Clock clock;
   private final int batch;
-  private final Duration gapGrace;
-  private final Map<Long, Instant> gapsSeen = new HashMap<>();
 
-  public OutboxReader(Pool pool, EventLog log, NotifyStore store, QueueRules defaults, Clock clock, int batch,
-      Duration gapGrace) {
+  public OutboxReader(Pool pool, EventLog log, NotifyStore store, QueueRules defaults, Clock clock, int batch) {
     this.pool = pool;
     this.log = log;
     this.store = store;
     this.defaults = defaults;
     this.clock = clock;
     this.batch = batch;
-    this.gapGrace = gapGrace;
   }
 
   /** Reads one batch; the number of events consumed (0 when caught up). */
@@ -61,40 +57,18 @@ public final class OutboxReader {
     Instant now = clock.instant();
     return pool.withTransaction(c -> store.lockCheckpoint(c).compose(checkpoint -> {
       if (checkpoint == null) {
-        return log.end(c).compose(end -> store.createCheckpoint(c, end, now))
-            .compose(v -> store.checkpoint(c)).map(at -> {
-          LOG.info("Notifications start reading queue events after id {}", at);
+        return log.end(c).compose(end -> store.createCheckpoint(c, end, now).map(v -> {
+          LOG.info("Notifications start reading queue events after transaction {}", end.xact());
           return 0;
-        });
+        }));
       }
-      return log.after(c, checkpoint, batch)
-          .compose(events -> consumable(c, checkpoint, events))
+      // a checkpoint kept as a position alone (before the log recorded transactions) becomes a cursor once
+      Future<LogCursor> cursor = checkpoint.xact() != null
+          ? Future.succeededFuture(new LogCursor(checkpoint.xact(), checkpoint.position()))
+          : log.cursorAt(c, checkpoint.position());
+      return cursor.compose(from -> log.after(c, from, batch))
           .compose(events -> events.isEmpty() ? Future.succeededFuture(0) : consume(c, events, now));
     }));
-  }
-
-  /** The events that can be consumed now: in id order, not past a gap that may still be filled. */
-  private Future<List<LoggedEvent>> consumable(SqlConnection c, long checkpoint, List<LoggedEvent> events) {
-    gapsSeen.keySet().removeIf(id -> id <= checkpoint);
-    int contiguous = 0;
-    long expected = checkpoint + 1;
-    while (contiguous < events.size() && events.get(contiguous).position() == expected) {
-      contiguous++;
-      expected++;
-    }
-    if (contiguous == events.size()) return Future.succeededFuture(events);
-    long gap = expected;
-    Instant firstSeen = gapsSeen.computeIfAbsent(gap, g -> clock.instant());
-    boolean old = Duration.between(firstSeen, clock.instant()).compareTo(gapGrace) >= 0;
-    int upTo = contiguous;
-    return log.writersInFlight(c).map(writers -> {
-      if (!writers || old) {
-        if (old && writers) LOG.warn("Queue event ids from {} missing for {}; reading on", gap, gapGrace);
-        gapsSeen.clear();
-        return events;
-      }
-      return events.subList(0, upTo);
-    });
   }
 
   private Future<Integer> consume(SqlConnection c, List<LoggedEvent> events, Instant now) {
@@ -114,12 +88,12 @@ public final class OutboxReader {
         baselines.putAll(plan.baselines());
         changed.putAll(plan.baselines());
       }
-      long last = events.get(events.size() - 1).position();
+      LogCursor last = events.get(events.size() - 1).cursor();
       return store.insertIntents(c, drafts, now)
           .compose(n -> store.saveBaselines(c, changed, now)
               .compose(v -> store.advanceCheckpoint(c, last, now))
               .map(v -> {
-                if (n > 0) LOG.debug("{} queue events up to id {}: {} new notification intents", events.size(), last, n);
+                if (n > 0) LOG.debug("{} queue events up to {}: {} new notification intents", events.size(), last, n);
                 return events.size();
               }));
     }));

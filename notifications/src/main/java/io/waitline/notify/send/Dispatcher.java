@@ -72,10 +72,22 @@ public final class Dispatcher {
     return worker;
   }
 
-  /** Claims one batch of due intents and works on all of them; the count of claimed intents. */
+  /** Claims one batch of due intents, urgent ones first, and works on all of them; the count claimed. */
   public Future<Integer> poll() {
+    return poll(false);
+  }
+
+  /**
+   * The same for urgent intents only: a lane of its own, so "you are called" never waits behind a batch of slow
+   * sends.
+   */
+  public Future<Integer> pollUrgent() {
+    return poll(true);
+  }
+
+  private Future<Integer> poll(boolean urgentOnly) {
     Instant now = clock.instant();
-    return store.claim(pool, worker, now, now.plus(settings.lease()), settings.batch()).compose(rows -> {
+    return store.claim(pool, worker, now, now.plus(settings.lease()), settings.batch(), urgentOnly).compose(rows -> {
       List<Future<Void>> work = new ArrayList<>();
       for (IntentRow row : rows) {
         work.add(safely(row).recover(err -> {
@@ -233,7 +245,9 @@ public final class Dispatcher {
     if (ctx.prefs().optedOut()) return end(row, "skipped", excluded, "the patient opted out of messages");
     QuietHours quiet = ctx.siteSettings() != null && ctx.siteSettings().quietHours() != null
         ? ctx.siteSettings().quietHours() : settings.quietHours();
-    Instant holdUntil = row.urgent() || quiet == null ? null : quiet.holdUntil(now, ctx.site().zone());
+    // urgent messages are never held, nor one staff asked to send now
+    Instant holdUntil = row.urgent() || row.sendNow() || quiet == null ? null
+        : quiet.holdUntil(now, ctx.site().zone());
     if (holdUntil != null && only == null) {
       return finish(row, new NotifyStore.Finish("held", null, null, excluded, row.rounds(), holdUntil,
           "held for quiet hours (" + quiet + " " + ctx.site().zone().getId() + ")", null));

@@ -97,7 +97,7 @@ public final class TwilioSmsChannel implements NotificationChannel {
       try {
         return new Delivery(creator.create(client).getSid(), List.of());
       } catch (RuntimeException e) {
-        throw classify(e);
+        throw classifySend(e);
       }
     }, false);
   }
@@ -134,6 +134,18 @@ public final class TwilioSmsChannel implements NotificationChannel {
   @Override
   public Future<Void> close() {
     return workers.close();
+  }
+
+  /**
+   * Like {@link #classify}, for a send: a 5xx may come after Twilio kept the message, so it is "unknown" and
+   * looked up before anything is sent again, never retried blindly.
+   */
+  static ChannelException classifySend(RuntimeException e) {
+    if (e instanceof ApiException api && api.getStatusCode() != null && api.getStatusCode() >= 500) {
+      return new ChannelException.Unknown("Twilio answered " + api.getStatusCode() + " to the send: "
+          + api.getMessage() + "; it may have kept the message", e);
+    }
+    return classify(e);
   }
 
   /** Maps SDK failures to what they mean for the message. */

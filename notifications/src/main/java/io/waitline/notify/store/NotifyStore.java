@@ -13,6 +13,7 @@ import io.waitline.notify.Kind;
 import io.waitline.notify.Preferences;
 import io.waitline.notify.QuietHours;
 import io.waitline.notify.channel.Recipient.WebPushSubscription;
+import io.waitline.queue.event.LogCursor;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -33,34 +34,41 @@ public final class NotifyStore {
   public static final String OUTBOX = "outbox";
   private static final String INTENT_COLUMNS = "i.id, i.dedupe_key, i.kind, i.event_id, i.entry_id, i.site_id,"
       + " i.queue_id, i.ticket, i.urgent, i.params, i.state, i.channel, i.provider_ref, i.excluded, i.rounds,"
-      + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at";
+      + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at,"
+      + " i.send_now";
   private static final String ATTEMPT_SELECT = "SELECT id, intent_id, channel, worker, started_at, finished_at, outcome,"
       + " recipient, fingerprint, provider_ref, detail FROM notify_attempt WHERE intent_id = $1";
 
   // --- the outbox
 
-  /** Locks the checkpoint row (one reader at a time across nodes); null when there is none yet. */
-  public Future<Long> lockCheckpoint(SqlClient c) {
-    return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1 FOR UPDATE")
+  /**
+   * Locks the checkpoint row (one reader at a time across nodes); null when there is none yet. A checkpoint kept
+   * before the log recorded transactions has only a position: {@code xact} is null then.
+   */
+  public Future<Checkpoint> lockCheckpoint(SqlClient c) {
+    return c.preparedQuery("SELECT last_xact, last_event_id FROM notify_checkpoint WHERE name = $1 FOR UPDATE")
         .execute(Tuple.of(OUTBOX))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+        .map(rows -> {
+          if (rows.size() == 0) return null;
+          Row r = rows.iterator().next();
+          return new Checkpoint(r.getLong("last_xact"), r.getLong("last_event_id"));
+        });
   }
 
-  /** Starts reading the outbox after {@code position} (earlier events are history), unless another node just did. */
-  public Future<Void> createCheckpoint(SqlClient c, long position, Instant now) {
-    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_event_id, updated_at) VALUES ($1, $2, $3)"
-            + " ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(OUTBOX, position, odt(now))).mapEmpty();
+  /** Where the reader stands; {@code xact} is null for a checkpoint written before cursors had one. */
+  public record Checkpoint(Long xact, long position) {}
+
+  /** Starts reading the outbox after {@code cursor} (earlier events are history), unless another node just did. */
+  public Future<Void> createCheckpoint(SqlClient c, LogCursor cursor, Instant now) {
+    return c.preparedQuery("INSERT INTO notify_checkpoint (name, last_xact, last_event_id, updated_at)"
+            + " VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(OUTBOX, cursor.xact(), cursor.position(), odt(now))).mapEmpty();
   }
 
-  public Future<Void> advanceCheckpoint(SqlClient c, long lastEventId, Instant now) {
-    return c.preparedQuery("UPDATE notify_checkpoint SET last_event_id = $2, updated_at = $3 WHERE name = $1")
-        .execute(Tuple.of(OUTBOX, lastEventId, odt(now))).mapEmpty();
-  }
-
-  public Future<Long> checkpoint(SqlClient c) {
-    return c.preparedQuery("SELECT last_event_id FROM notify_checkpoint WHERE name = $1").execute(Tuple.of(OUTBOX))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  public Future<Void> advanceCheckpoint(SqlClient c, LogCursor cursor, Instant now) {
+    return c.preparedQuery("UPDATE notify_checkpoint SET last_xact = $2, last_event_id = $3, updated_at = $4"
+            + " WHERE name = $1")
+        .execute(Tuple.of(OUTBOX, cursor.xact(), cursor.position(), odt(now))).mapEmpty();
   }
 
   // --- planning state
@@ -142,15 +150,16 @@ public final class NotifyStore {
    * Takes up to {@code limit} due intents for {@code worker} until {@code leaseUntil}: pending, held, failed or
    * unknown ones whose time has come, and ones whose previous worker's lease ran out (it crashed or hung).
    */
-  public Future<List<IntentRow>> claim(SqlClient c, String worker, Instant now, Instant leaseUntil, int limit) {
+  public Future<List<IntentRow>> claim(SqlClient c, String worker, Instant now, Instant leaseUntil, int limit,
+      boolean urgentOnly) {
     return c.preparedQuery("WITH due AS (SELECT id, state AS was FROM notify_intent"
-            + " WHERE (state IN ('pending', 'held', 'failed', 'unknown') AND next_attempt_at <= $2)"
-            + " OR (state = 'sending' AND lease_until < $2)"
+            + " WHERE ((state IN ('pending', 'held', 'failed', 'unknown') AND next_attempt_at <= $2)"
+            + " OR (state = 'sending' AND lease_until < $2)) AND (urgent OR NOT $5)"
             + " ORDER BY urgent DESC, next_attempt_at NULLS LAST LIMIT $4 FOR UPDATE SKIP LOCKED)"
             + " UPDATE notify_intent i SET state = 'sending', lease_owner = $1, lease_until = $3,"
             + " claims = i.claims + 1, updated_at = $2 FROM due WHERE i.id = due.id"
             + " RETURNING " + INTENT_COLUMNS + ", due.was")
-        .execute(Tuple.of(worker, odt(now), odt(leaseUntil), limit))
+        .execute(Tuple.of(worker, odt(now), odt(leaseUntil), limit, urgentOnly))
         .map(rows -> map(rows, r -> intent(r, r.getString("was"))));
   }
 
@@ -169,7 +178,7 @@ public final class NotifyStore {
     return c.preparedQuery("UPDATE notify_intent SET state = $3, channel = COALESCE($4, channel),"
             + " provider_ref = COALESCE($5, provider_ref), excluded = $6, rounds = $7, next_attempt_at = $8,"
             + " last_error = $9, sent_at = COALESCE($10, sent_at), updated_at = $11, lease_owner = NULL,"
-            + " lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'sending'")
+            + " lease_until = NULL, send_now = false WHERE id = $1 AND lease_owner = $2 AND state = 'sending'")
         .execute(Tuple.from(new Object[] {id, worker, f.state(), f.channel() == null ? null : f.channel().wire(),
             f.providerRef(), wires(f.excluded()), f.rounds(), odt(f.nextAttemptAt()), f.error(), odt(f.sentAt()),
             odt(now)}))
@@ -206,7 +215,7 @@ public final class NotifyStore {
    */
   public Future<Boolean> retryNow(SqlClient c, UUID id, Instant now) {
     return c.preparedQuery("UPDATE notify_intent SET state = 'pending', excluded = '{}', next_attempt_at = $2,"
-            + " updated_at = $2 WHERE id = $1 AND state IN ('failed', 'skipped', 'held', 'unknown')")
+            + " send_now = true, updated_at = $2 WHERE id = $1 AND state IN ('failed', 'skipped', 'held', 'unknown')")
         .execute(Tuple.of(id, odt(now))).map(r -> r.rowCount() == 1);
   }
 
@@ -222,7 +231,8 @@ public final class NotifyStore {
         channel == null ? null : Channel.fromWire(channel), r.getString("provider_ref"), ex, r.getInteger("rounds"),
         r.getInteger("claims"), instant(r.getOffsetDateTime("next_attempt_at")), r.getString("last_error"),
         instant(r.getOffsetDateTime("created_at")), instant(r.getOffsetDateTime("updated_at")),
-        instant(r.getOffsetDateTime("sent_at")), instant(r.getOffsetDateTime("delivered_at")));
+        instant(r.getOffsetDateTime("sent_at")), instant(r.getOffsetDateTime("delivered_at")),
+        r.getBoolean("send_now"));
   }
 
   // --- attempts

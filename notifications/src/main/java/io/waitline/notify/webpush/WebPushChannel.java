@@ -40,6 +40,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * first.
  */
 public final class WebPushChannel implements NotificationChannel {
+  /** An urgent message gives up on a silent push service this soon, for the next channel. */
+  static final long URGENT_TIMEOUT_MILLIS = 3000;
+
   /** Keys as produced by {@code npx web-push generate-vapid-keys} (base64url, uncompressed P-256). */
   public record Settings(String publicKey, String privateKey, String subject, Duration timeout) {}
 
@@ -110,7 +113,8 @@ public final class WebPushChannel implements NotificationChannel {
   private Future<Result> sendOne(Outgoing out, WebPushSubscription s) {
     return workers.executeBlocking(() -> encrypt(out, s), false).compose(post -> {
       RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(s.endpoint())
-          .setTimeout(settings.timeout().toMillis());
+          .setTimeout(out.urgent() ? Math.min(URGENT_TIMEOUT_MILLIS, settings.timeout().toMillis())
+              : settings.timeout().toMillis());
       for (Map.Entry<String, String> h : post.headers.entrySet()) req.putHeader(h.getKey(), h.getValue());
       return http.request(req)
           .compose(r -> r.send(Buffer.buffer(post.body)))

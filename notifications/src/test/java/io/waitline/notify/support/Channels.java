@@ -17,8 +17,13 @@ public final class Channels {
   private Channels() {}
 
   public static TwilioSmsChannel twilio(Vertx vertx, FakeTwilio t, Duration timeout) {
+    return twilio(vertx, t.url(), timeout);
+  }
+
+  /** Twilio at {@code url}, a {@link FakeTwilio} perhaps of another process. */
+  public static TwilioSmsChannel twilio(Vertx vertx, String url, Duration timeout) {
     return new TwilioSmsChannel(vertx, new TwilioSmsChannel.Settings(FakeTwilio.SID, FakeTwilio.TOKEN,
-        FakeTwilio.FROM, null, NotifyWorld.PUBLIC_URL + "/api/v1/twilio/message-status", t.url(), timeout, 16));
+        FakeTwilio.FROM, null, NotifyWorld.PUBLIC_URL + "/api/v1/twilio/message-status", url, timeout, 16));
   }
 
   public static GreenMail greenMail() {
@@ -29,7 +34,13 @@ public final class Channels {
 
   public static EmailChannel email(Vertx vertx, GreenMail g) {
     return new EmailChannel(vertx, new EmailChannel.Settings("127.0.0.1", g.getSmtp().getPort(), null, null,
-        MAIL_FROM, "none", Duration.ofSeconds(3)));
+        MAIL_FROM, "none", fast().timeout()));
+  }
+
+  /** E-mail to the fake mail server, with the time limit of {@link #fast()}. */
+  public static EmailChannel email(Vertx vertx, FakeSmtp smtp) {
+    return new EmailChannel(vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null, MAIL_FROM, "none",
+        fast().timeout()));
   }
 
   public static WebPushChannel webPush(Vertx vertx, VapidKeys keys) {

@@ -49,6 +49,8 @@ public final class FakeTwilio implements AutoCloseable {
   public final AtomicInteger dropNext = new AtomicInteger();
   /** Requests that are read, then neither kept nor answered (the sender dies waiting, or times out). */
   public final AtomicInteger swallowNext = new AtomicInteger();
+  /** Requests that are kept, then answered 500 (a failure after Twilio took the message). */
+  public final AtomicInteger failAfterAccepting = new AtomicInteger();
   /** Requests that are kept, then never answered (the caller hangs until its own timeout). */
   public final AtomicInteger hangAfterAccepting = new AtomicInteger();
 
@@ -132,6 +134,10 @@ public final class FakeTwilio implements AutoCloseable {
     Sms sms = new Sms(sid, to, form.get("From"), form.get("Body"), form.get("StatusCallback"), Instant.now());
     accepted.add(sms);
     if (hangAfterAccepting.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return;
+    if (failAfterAccepting.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      error(req, 500, 20500, "An internal server error has occurred");
+      return;
+    }
     if (answerLate.test(sms)) {
       vertx.setTimer(lateMillis, id -> {
         if (!req.response().closed()) json(req, 201, message(sms));

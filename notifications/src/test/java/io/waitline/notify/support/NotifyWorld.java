@@ -103,8 +103,7 @@ public final class NotifyWorld implements AutoCloseable {
   public Notifications.Builder notifications(NotificationsConfig config, Pool pool) {
     return Notifications.builder(vertx, pool, config)
         .clock(clock)
-        .timings(Duration.ofSeconds(8), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1),
-            Duration.ofMillis(500));
+        .timings(Duration.ofSeconds(8), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1));
   }
 
   public String newQueue() {

@@ -19,6 +19,7 @@ import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
 import io.waitline.queue.event.EventPayloadCodec;
 import io.waitline.queue.event.EventType;
+import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.read.VisitContact;
@@ -47,6 +48,8 @@ public final class QueueStore {
       + " FROM service_queue q JOIN site s ON s.id = q.site_id";
   private static final String EVENT_SELECT = "SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
       + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
+  private static final String EVENT_SELECT_WITH_XACT = "SELECT ev.id, ev.xact::text::bigint AS xact, ev.queue_id,"
+      + " q.site_id, ev.seq, ev.type, ev.payload, ev.at FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   /** Statuses shown on a live queue: not yet ended, and no-shows so the desk can requeue them today. */
   private static final String ACTIVE = "('expected','waiting','called','in_service','no_show')";
 
@@ -445,24 +448,28 @@ public final class QueueStore {
         .map(rows -> map(rows, QueueStore::entry));
   }
 
-  /** Events of every queue after a position of the whole log ({@code queue_event.id}), in position order. */
-  public Future<List<LoggedEvent>> eventsAfterPosition(SqlClient c, long position, int limit) {
-    return c.preparedQuery(EVENT_SELECT + " WHERE ev.id > $1 ORDER BY ev.id LIMIT $2")
-        .execute(Tuple.of(position, limit))
-        .map(rows -> map(rows, r -> new LoggedEvent(r.getLong("id"), event(r))));
+  /**
+   * Events after a cursor of the whole log, in (transaction, position) order, written by transactions older than the
+   * oldest one still running (all committed and visible in this statement's snapshot).
+   */
+  public Future<List<LoggedEvent>> finishedEventsAfter(SqlClient c, LogCursor cursor, int limit) {
+    return c.preparedQuery(EVENT_SELECT_WITH_XACT + " WHERE (ev.xact, ev.id) > ($1::bigint::text::xid8, $2)"
+            + " AND ev.xact < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY ev.xact, ev.id LIMIT $3")
+        .execute(Tuple.of(cursor.xact(), cursor.position(), limit))
+        .map(rows -> map(rows, r -> new LoggedEvent(r.getLong("id"), r.getLong("xact"), event(r))));
   }
 
-  /** The position of the last event written (committed or not), 0 for an empty log. */
-  public Future<Long> lastEventPosition(SqlClient c) {
-    return c.query("SELECT COALESCE(max(id), 0) FROM queue_event").execute()
-        .map(rows -> rows.iterator().next().getLong(0));
+  /** Before every event of a transaction still running (or yet to start), after every other event. */
+  public Future<LogCursor> eventLogEnd(SqlClient c) {
+    return c.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").execute()
+        .map(rows -> new LogCursor(rows.iterator().next().getLong(0), 0));
   }
 
-  /** Whether another transaction holds a write lock on the event log right now. */
-  public Future<Boolean> eventWritersInFlight(SqlClient c) {
-    return c.query("SELECT count(*) FROM pg_locks WHERE locktype = 'relation'"
-            + " AND relation = 'queue_event'::regclass AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()")
-        .execute().map(rows -> rows.iterator().next().getLong(0) > 0);
+  /** The cursor after the event at {@code position} and every event written before it. */
+  public Future<LogCursor> eventCursorAt(SqlClient c, long position) {
+    return c.preparedQuery("SELECT xact::text::bigint FROM queue_event WHERE id <= $1 ORDER BY xact DESC LIMIT 1")
+        .execute(Tuple.of(position))
+        .map(rows -> new LogCursor(rows.size() == 0 ? 0 : rows.iterator().next().getLong(0), position));
   }
 
   /** An entry with its patient link, queue name and site, in one read; null when there is no such entry. */

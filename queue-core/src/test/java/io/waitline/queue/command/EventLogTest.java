@@ -12,6 +12,7 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Status;
 import io.waitline.queue.event.EventLog;
+import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.EventPayloadCodec;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.LegacyPayloads;
@@ -226,7 +227,8 @@ class EventLogTest {
     assertThat(old.payload().lineup()).extracting(QueueEventPayload.Place::ticket).containsExactly("A-002", "A-003");
     assertThat(old.payload().queue().version()).isEqualTo(2);
 
-    List<LoggedEvent> outbox = world.get(world.pool.withConnection(c -> new EventLog().after(c, 0, 1000)));
+    List<LoggedEvent> outbox =
+        world.get(world.pool.withConnection(c -> new EventLog().after(c, LogCursor.START, 1000)));
     assertThat(outbox).extracting(LoggedEvent::event).filteredOn(e -> e.queueId().equals(q.id()))
         .containsExactly(world.events(q).toArray(QueueEvent[]::new));
 
