@@ -10,9 +10,9 @@ import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
-import io.waitline.queue.ServiceStats;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
@@ -304,7 +304,10 @@ public final class QueueCommands {
                 tx.now, null, false, e.id());
             Entry ended = e.withStatus(Status.TRANSFERRED, tx.now, null);
             // the patient's link follows them: the old entry gets a dead token, the new one the patient's
-            return tx.reassignToken(e.id(), newToken())
+            // a service ended by a transfer (e.g. triage) is a service of this queue: it records its time
+            Future<Void> served = e.status() == Status.IN_SERVICE
+                ? store.markServiceCompleted(tx.c, e.id(), tx.now) : Future.succeededFuture();
+            return served.compose(v -> tx.reassignToken(e.id(), newToken()))
                 .compose(v -> tx.change(e, ended, EventType.TRANSFERRED_OUT, actor, "to " + target.id()))
                 .compose(v -> tx.create(moved, day, linked.visitToken(), EventType.TRANSFERRED_IN, actor));
           });
@@ -420,16 +423,16 @@ public final class QueueCommands {
 
   private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
     return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
-        store.recentServiceSeconds(c, q.id(), now).map(secs ->
-            new QueueSnapshot(q, entries, lineup(entries, secs, q, now))));
+        store.recentServices(c, q.id(), now).map(served ->
+            new QueueSnapshot(q, entries, lineup(entries, served, q, now))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
     return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute();
   }
 
-  private Lineup lineup(List<Entry> entries, List<Integer> serviceSeconds, ServiceQueue q, Instant now) {
-    return Lineup.of(entries, q, new ServiceStats(serviceSeconds, q.defaultServiceSeconds()), estimator, now);
+  private Lineup lineup(List<Entry> entries, List<QueueDay.Served> served, ServiceQueue q, Instant now) {
+    return Lineup.of(QueueDay.of(entries, q, served, List.of(), now), estimator);
   }
 
   /** What a patient link may see; refuses links of ended visits or of another day. */
@@ -670,13 +673,13 @@ public final class QueueCommands {
     Future<Lineup> lineup(ServiceQueue q) {
       Held h = held(q.id());
       Future<Void> read = h.live != null ? Future.succeededFuture()
-          : store.activeEntries(c, q.id(), today(q)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
-              .map(secs -> {
+          : store.activeEntries(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
+              .map(served -> {
                 h.live = new ArrayList<>(entries);
-                h.serviceSeconds = secs;
+                h.served = served;
                 return null;
               }));
-      return read.map(v -> QueueCommands.this.lineup(h.live, h.serviceSeconds, h.queue, now));
+      return read.map(v -> QueueCommands.this.lineup(h.live, h.served, h.queue, now));
     }
 
     void requireMove(Entry e, Status target) {
@@ -742,7 +745,7 @@ public final class QueueCommands {
     ServiceQueue queue;
     final Site site;
     List<Entry> live;
-    List<Integer> serviceSeconds;
+    List<QueueDay.Served> served;
 
     Held(ServiceQueue queue, Site site) {
       this.queue = queue;

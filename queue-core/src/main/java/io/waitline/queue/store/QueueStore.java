@@ -12,6 +12,7 @@ import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
@@ -317,12 +318,31 @@ public final class QueueStore {
         .map(rows -> one(rows, "No entry with id '" + entryId + "'.").getString("visit_token"));
   }
 
-  /** Service times of the queue's most recent completed services, newest first (at most 50, last 14 days). */
-  public Future<List<Integer>> recentServiceSeconds(SqlClient c, String queueId, Instant now) {
-    return c.preparedQuery("SELECT service_seconds FROM entry WHERE queue_id = $1 AND status = 'completed'"
-            + " AND service_seconds IS NOT NULL AND status_since > $2 ORDER BY status_since DESC LIMIT 50")
-        .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14)))))
-        .map(rows -> map(rows, r -> r.getInteger("service_seconds")));
+  /**
+   * The queue's most recent services (completed, or ended by a transfer out of service), newest first: at most 50 of
+   * the last 14 days, each with its desk time when known (the patient's call to the same desk's next call, if that
+   * came within 5 minutes of the completion; calls of the last day only) and the patient's check-in. One statement.
+   */
+  public Future<List<QueueDay.Served>> recentServices(SqlClient c, String queueId, Instant now) {
+    return c.preparedQuery("WITH calls AS (SELECT t.entry_id, t.at,"
+            + " lead(t.at) OVER (PARTITION BY t.to_called_to ORDER BY t.at) AS next_call"
+            + " FROM entry ce JOIN entry_transition t ON t.entry_id = ce.id"
+            + " WHERE ce.queue_id = $1 AND ce.status_since > $3 AND t.to_status = 'called'"
+            + " AND t.from_status IS DISTINCT FROM 'called')"
+            + " SELECT e.service_seconds, e.status_since, e.place_at, e.priority, e.appointment_at, e.transferred_from,"
+            + " (SELECT EXTRACT(EPOCH FROM (k.next_call - k.at))::int FROM calls k WHERE k.entry_id = e.id"
+            + " AND k.next_call <= e.status_since + interval '5 minutes' ORDER BY k.at DESC LIMIT 1) AS desk_seconds"
+            + " FROM entry e WHERE e.queue_id = $1 AND e.status IN ('completed', 'transferred')"
+            + " AND e.service_seconds IS NOT NULL AND e.status_since > $2 ORDER BY e.status_since DESC LIMIT 50")
+        .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14))), odt(now.minus(Duration.ofDays(1)))))
+        .map(rows -> map(rows, r -> {
+          Instant appointment = instant(r.getOffsetDateTime("appointment_at"));
+          QueueDay.Arrival arrival = r.getUUID("transferred_from") != null ? null : new QueueDay.Arrival(
+              instant(r.getOffsetDateTime("place_at")), Priority.fromWire(r.getString("priority")),
+              appointment == null, appointment);
+          return new QueueDay.Served(instant(r.getOffsetDateTime("status_since")), r.getInteger("service_seconds"),
+              r.getInteger("desk_seconds"), arrival);
+        }));
   }
 
   private static Entry entry(Row r) {
