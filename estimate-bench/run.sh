@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nice mvn -B -q -pl estimate-bench -am package -DskipTests
-cp=$(mvn -B -q -pl queue-core dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+mvn -B -q -pl queue-core dependency:build-classpath -Dmdep.outputFile="$PWD/estimate-bench/target/queue-core.classpath"
+cp=$(cat estimate-bench/target/queue-core.classpath)
 cd estimate-bench
 exec nice java -cp "target/classes:../queue-core/target/classes:$cp" io.waitline.bench.EstimateBenchmark "${1:-report}"

@@ -27,8 +27,8 @@ public final class EstimateBenchmark {
 
   public static void main(String[] args) throws IOException {
     String mode = args.length > 0 ? args[0] : "report";
-    if (mode.equals("tune")) {
-      tune();
+    if (mode.startsWith("tune")) {
+      tune(mode.equals("tune"));
       return;
     }
     Path out = Path.of(args.length > 1 ? args[1] : "../docs/estimates.md");
@@ -52,12 +52,15 @@ public final class EstimateBenchmark {
     System.out.println("Wrote " + out + " (" + days + " days, " + String.format(Locale.ROOT, "%.0f", seconds) + " s)");
   }
 
-  private static void tune() {
+  /** With {@code grid} false, scores only the learned constants (a quick check). */
+  private static void tune(boolean grid) {
     PrintWriter out = new PrintWriter(System.out, true);
-    out.println("halfLife drift | MAE | P90 cov 1 / 2–3 / 4–7 / 8+ | range");
-    for (double halfLife : new double[] {30, 60, 120}) {
-      for (double drift : new double[] {0.1, 0.18, 0.26}) {
-        var params = new SimulatedWaitEstimator.Parameters(halfLife, 2, drift, 20261201L);
+    out.println("halfLife drift absent | MAE (rolling avg) | P90 cov 1 / 2–3 / 4–7 / 8+ | range | moves");
+    var learned = SimulatedWaitEstimator.Parameters.LEARNED;
+    for (double halfLife : grid ? new double[] {60, 120, 240} : new double[] {learned.halfLifeMinutes()}) {
+      for (double drift : grid ? new double[] {0.1, 0.18} : new double[] {learned.drift()}) {
+        var params = new SimulatedWaitEstimator.Parameters(halfLife, learned.priorWeight(), drift,
+            learned.absentMinutes(), learned.seed());
         Scorer scorer = new Scorer();
         for (ClinicDaySimulator.Profile profile : ClinicDaySimulator.Profile.values()) {
           for (long seed : TRAIN) {
@@ -66,9 +69,24 @@ public final class EstimateBenchmark {
           }
         }
         Map<String, Scorer.Tally> t = scorer.tallies.get(Scorer.SIMULATED);
-        out.printf(Locale.ROOT, "%5.0f %5.2f | %5.2f | %5.1f / %5.1f / %5.1f / %5.1f | %5.1f%n", halfLife, drift,
-            t.get("all").mae(), t.get("pos 1").p90Coverage(), t.get("pos 2–3").p90Coverage(),
-            t.get("pos 4–7").p90Coverage(), t.get("pos 8+").p90Coverage(), t.get("all").rangeShare());
+        out.printf(Locale.ROOT, "%5.0f %5.2f %4.0f | %5.2f (%5.2f) | %5.1f / %5.1f / %5.1f / %5.1f | %5.1f | %4.2f%n",
+            halfLife, drift, params.absentMinutes(), t.get("all").mae(), scorer.tally(Scorer.ROLLING, "all").mae(),
+            t.get("pos 1").p90Coverage(), t.get("pos 2–3").p90Coverage(), t.get("pos 4–7").p90Coverage(),
+            t.get("pos 8+").p90Coverage(), t.get("all").rangeShare(), t.get("all").meanMove());
+        for (ClinicDaySimulator.Profile profile : ClinicDaySimulator.Profile.values()) {
+          Scorer.Tally p = t.get("profile " + profile.wire());
+          out.printf(Locale.ROOT, "    %-10s MAE %5.2f bias %5.2f (rolling %5.2f, v1 %5.2f) P90 %5.1f%n",
+              profile.wire(), p.mae(), p.bias(), scorer.tally(Scorer.ROLLING, "profile " + profile.wire()).mae(),
+              scorer.tally(Scorer.V1, "profile " + profile.wire()).mae(), p.p90Coverage());
+        }
+        if (!grid) {
+          t.forEach((group, x) -> {
+            if (group.chars().filter(c -> c == ' ').count() == 2) {
+              out.printf(Locale.ROOT, "    %-22s n %6d MAE %5.2f bias %6.2f (rolling %5.2f) P90 %5.1f%n", group, x.n,
+                  x.mae(), x.bias(), scorer.tally(Scorer.ROLLING, group).mae(), x.p90Coverage());
+            }
+          });
+        }
       }
     }
   }

@@ -177,6 +177,7 @@ public final class Scorer {
     tally(estimator, "all").add(p50, p90, truth, shown);
     tally(estimator, "pos " + bucket).add(p50, p90, truth, shown);
     tally(estimator, "profile " + profile).add(p50, p90, truth, shown);
+    tally(estimator, profile + " " + m.queue() + " " + bucket).add(p50, p90, truth, shown);
     JsonObject event = events.get(m.seq());
     boolean checkIn = event != null && entry.equals(event.getString("entry"))
         && ("checked_in".equals(event.getString("type")) || "transferred_in".equals(event.getString("type")));

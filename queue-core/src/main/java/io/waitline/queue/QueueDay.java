@@ -14,6 +14,7 @@ import java.util.List;
  * @param served recent completed services, newest first (earlier days included)
  * @param expected announced appointments that have not arrived yet
  * @param arrivals recent check-ins (walk-ins and arrived appointments), for the arrival rate
+ * @param left patients who gave up waiting today, for the rate at which people leave the line
  */
 public record QueueDay(
     Instant now,
@@ -26,7 +27,8 @@ public record QueueDay(
     List<Shift> rota,
     List<Served> served,
     List<Entry> expected,
-    List<Arrival> arrivals) {
+    List<Arrival> arrivals,
+    List<Left> left) {
 
   public QueueDay {
     waiting = List.copyOf(waiting);
@@ -35,6 +37,7 @@ public record QueueDay(
     served = List.copyOf(served);
     expected = List.copyOf(expected);
     arrivals = List.copyOf(arrivals);
+    left = List.copyOf(left);
     if (defaultServiceSeconds <= 0) throw new IllegalArgumentException("default service time must be positive");
   }
 
@@ -55,16 +58,23 @@ public record QueueDay(
    * @param serviceSeconds service start to completion
    * @param deskSeconds the patient's call to the same desk's next call, when that desk went straight on to the next
    *     patient (walking to the room and turnover included); null otherwise
+   * @param desk the desk that served, when known
    * @param arrival the patient's check-in in this queue, null for a transfer in
    */
-  public record Served(Instant completedAt, int serviceSeconds, Integer deskSeconds, Arrival arrival) {}
+  public record Served(Instant completedAt, int serviceSeconds, Integer deskSeconds, String desk, Arrival arrival) {}
 
   /** A check-in: when, with which priority, and whether it was a walk-in (no appointment). */
   public record Arrival(Instant at, Priority priority, boolean walkIn, Instant appointmentAt) {}
 
-  /** Builds the moment from a queue's live entries (any status) and its recent services, as a server reads them. */
-  public static QueueDay of(List<Entry> entries, ServiceQueue queue, List<Served> served, List<Shift> rota,
-      Instant now) {
+  /** A patient who waited from {@code placeAt} and left the line at {@code leftAt}. */
+  public record Left(Instant placeAt, Instant leftAt) {}
+
+  /**
+   * Builds the moment from a queue's live entries (any status), its recent services and those who left, as a server
+   * reads them.
+   */
+  public static QueueDay of(List<Entry> entries, ServiceQueue queue, List<Served> served, List<Left> left,
+      List<Shift> rota, Instant now) {
     List<Busy> busy = new ArrayList<>();
     List<Entry> expected = new ArrayList<>();
     List<Arrival> arrivals = new ArrayList<>();
@@ -81,6 +91,6 @@ public record QueueDay(
       }
     }
     return new QueueDay(now, queue.rule(), queue.paused(), queue.staffOnDuty(), queue.defaultServiceSeconds(),
-        QueueOrdering.order(entries, queue.rule(), now), busy, rota, served, expected, arrivals);
+        QueueOrdering.order(entries, queue.rule(), now), busy, rota, served, expected, arrivals, left);
   }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
@@ -41,10 +42,11 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * @param halfLifeMinutes clinic minutes after which a service counts half
    * @param priorWeight how many services the queue's default service time counts as
    * @param drift spread (log scale) of a whole run's pace against the recent one: the pace drifts during a day
+   * @param absentMinutes mean wait for a desk the rota has on duty that has not called anyone since its shift began
    * @param seed the seed of the runs
    */
-  public record Parameters(double halfLifeMinutes, double priorWeight, double drift, long seed) {
-    public static final Parameters LEARNED = new Parameters(60, 2, 0.18, 20261201L);
+  public record Parameters(double halfLifeMinutes, double priorWeight, double drift, double absentMinutes, long seed) {
+    public static final Parameters LEARNED = new Parameters(60, 2, 0.18, 10, 20261201L);
   }
 
   private final Parameters params;
@@ -73,31 +75,35 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     for (int i = 0; i < n; i++) known[i] = Item.of(line.get(i), i, day);
     double[][] waits = new double[n][runs];
     for (int r = 0; r < runs; r++) {
-      Random draws = new Random(params.seed() * 31 + r);
-      Random arrivals = new Random(params.seed() * 17 + r);
-      simulate(day, desks, deskTime, arrivalModel.sample(day, arrivals, n), known, draws, waits, r);
+      Random draws = stream(params.seed(), 1, r);
+      Random starts = stream(params.seed(), 2, r);
+      Random arrivals = stream(params.seed(), 3, r);
+      double pace = Math.exp(draws.nextGaussian() * deskTime.paceSpread);
+      double[] freeAt = desks.firstCalls(deskTime, params, starts, pace);
+      double[] leaves = new double[n];
+      for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
+      simulate(desks, deskTime, pace, freeAt, arrivalModel.sample(day, arrivals, n), known, leaves, draws, waits, r);
     }
 
     Map<UUID, WaitEstimate> result = new HashMap<>();
     boolean basedOnHistory = day.served().size() >= ServiceStats.MIN_SAMPLES;
     for (int i = 0; i < n; i++) {
-      Arrays.sort(waits[i]);
-      int p50 = (int) Math.round(quantile(waits[i], 0.5) / 60);
-      int p90 = Math.max(p50, (int) Math.ceil(quantile(waits[i], 0.9) / 60));
+      double[] stayed = Arrays.stream(waits[i]).filter(w -> !Double.isNaN(w)).sorted().toArray();
+      if (stayed.length == 0) stayed = new double[] {HORIZON_SECONDS};
+      int p50 = (int) Math.round(quantile(stayed, 0.5) / 60);
+      int p90 = Math.max(p50, (int) Math.ceil(quantile(stayed, 0.9) / 60));
       result.put(line.get(i).id(), new WaitEstimate(p50, p90, basedOnHistory));
     }
     return result;
   }
 
-  /** One run: desks call the first of the order whenever they are free and on duty, until the line is called. */
-  private static void simulate(QueueDay day, Desks desks, DeskTime deskTime, List<Item> arriving, Item[] known,
-      Random draws, double[][] waits, int run) {
-    double pace = Math.exp(draws.nextGaussian() * deskTime.paceSpread);
-    double[] freeAt = new double[desks.count()];
-    for (int d = 0; d < freeAt.length; d++) {
-      double busyFor = desks.busyElapsed[d] < 0 ? 0 : deskTime.remaining(desks.busyElapsed[d], draws) * pace;
-      freeAt[d] = desks.nextOn(d, busyFor);
-    }
+  /**
+   * One run: desks call the first of the order whenever they are free and on duty, until everyone in line is called
+   * or has left. Someone who leaves in this run has no wait in it (NaN): each estimate is of the wait of a patient who
+   * stays, like the real waits it is judged by.
+   */
+  private static void simulate(Desks desks, DeskTime deskTime, double pace, double[] freeAt, List<Item> arriving,
+      Item[] known, double[] leaves, Random draws, double[][] waits, int run) {
     List<Item> pending = new ArrayList<>(known.length + arriving.size());
     pending.addAll(Arrays.asList(known));
     for (double[] w : waits) w[run] = HORIZON_SECONDS;
@@ -109,8 +115,20 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double t = freeAt[d];
       if (t >= HORIZON_SECONDS) return;
       while (next < arriving.size() && arriving.get(next).placeAt <= t) pending.add(arriving.get(next++));
-      int best = 0;
-      for (int k = 1; k < pending.size(); k++) if (pending.get(k).before(pending.get(best), t)) best = k;
+      int best = -1;
+      for (int k = 0; k < pending.size(); k++) {
+        Item item = pending.get(k);
+        if (item.index >= 0 && leaves[item.index] < t) {
+          waits[item.index][run] = Double.NaN;
+          left--;
+          pending.set(k, pending.get(pending.size() - 1));
+          pending.remove(pending.size() - 1);
+          k--;
+          continue;
+        }
+        if (best < 0 || item.before(pending.get(best), t)) best = k;
+      }
+      if (best < 0) return;
       Item called = pending.get(best);
       pending.set(best, pending.get(pending.size() - 1));
       pending.remove(pending.size() - 1);
@@ -120,6 +138,14 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       }
       freeAt[d] = desks.nextOn(d, t + deskTime.sample(draws) * pace);
     }
+  }
+
+  /**
+   * An independent random stream for (seed, kind, run): seeds are mixed first, since java.util.Random's first draws
+   * for nearby seeds are nearly equal.
+   */
+  static Random stream(long seed, long kind, long run) {
+    return new Random(new SplittableRandom(seed ^ kind * 0x9E3779B97F4A7C15L ^ run * 0xC2B2AE3D27D4EB4FL).nextLong());
   }
 
   private static double quantile(double[] sorted, double q) {
@@ -163,9 +189,28 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
 
   /**
    * The desks that will call: the rota's desks in their shifts (plus any desk busy now that the rota does not name),
-   * or without a rota as many always-on desks as staff recorded or desks busy.
+   * or without a rota as many always-on desks as staff recorded or desks busy. For each, what holds its first call:
+   * the patient it is busy with, the turnover after a service it just completed, or, for a rota desk on duty that has
+   * not called anyone since its shift began, its absence.
+   *
+   * @param busyElapsed per desk, how long it has been at its current patient; negative when free
+   * @param sinceCompletion per free desk, seconds since its last completion when recent; negative otherwise
    */
-  private record Desks(double[][] shifts, double[] busyElapsed) {
+  private static final class Desks {
+    private static final double RECENT_SECONDS = 10 * 60;
+    private static final double SHIFT_GRACE_SECONDS = 5 * 60;
+    final double[][] shifts;
+    final double[] busyElapsed;
+    final double[] sinceCompletion;
+    final boolean[] absent;
+
+    private Desks(double[][] shifts, double[] busyElapsed, double[] sinceCompletion, boolean[] absent) {
+      this.shifts = shifts;
+      this.busyElapsed = busyElapsed;
+      this.sinceCompletion = sinceCompletion;
+      this.absent = absent;
+    }
+
     int count() {
       return busyElapsed.length;
     }
@@ -200,17 +245,67 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
         elapsed.add(i < unplaced.size() ? DeskTime.elapsed(unplaced.get(i), day.now()) : -1.0);
       }
       if (shifts.isEmpty()) return null;
-      return new Desks(shifts.toArray(new double[0][]), elapsed.stream().mapToDouble(Double::doubleValue).toArray());
+      int n = shifts.size();
+      double[] since = new double[n];
+      boolean[] absent = new boolean[n];
+      Arrays.fill(since, -1);
+      List<Double> unattributed = new ArrayList<>();
+      Map<String, Double> lastOfDesk = new HashMap<>();
+      for (QueueDay.Served s : day.served()) {
+        double ago = seconds(s.completedAt(), day.now());
+        if (ago < 0) continue;
+        if (s.desk() != null && names.contains(s.desk())) lastOfDesk.putIfAbsent(s.desk(), ago);
+        else if (ago <= RECENT_SECONDS) unattributed.add(ago);
+      }
+      int next = 0;
+      for (int d = 0; d < n; d++) {
+        if (elapsed.get(d) >= 0) continue;
+        if (d < names.size()) {
+          Double ago = lastOfDesk.get(names.get(d));
+          double[] s = shifts.get(d);
+          double onSince = onSince(s);
+          if (ago != null && ago <= RECENT_SECONDS) since[d] = ago;
+          // on duty by the rota for a while, yet no call since the shift began: not there (yet)
+          else if (onSince >= SHIFT_GRACE_SECONDS && (ago == null || ago > onSince)) absent[d] = true;
+        } else if (next < unattributed.size()) {
+          since[d] = unattributed.get(next++);
+        }
+      }
+      return new Desks(shifts.toArray(new double[0][]), elapsed.stream().mapToDouble(Double::doubleValue).toArray(),
+          since, absent);
     }
 
-    /** The first time from {@code t} on when desk {@code d} is on duty; past the horizon when never. */
+    /** How long the shift covering now has run; negative when no shift covers now. */
+    private static double onSince(double[] s) {
+      for (int i = 0; i < s.length; i += 2) if (s[i] <= 0 && 0 < s[i + 1]) return -s[i];
+      return -1;
+    }
+
+    /** One run's first call time of each desk, in seconds from now, at the run's {@code pace}. */
+    double[] firstCalls(DeskTime deskTime, Parameters params, Random r, double pace) {
+      double[] freeAt = new double[count()];
+      for (int d = 0; d < freeAt.length; d++) {
+        double u = r.nextDouble();
+        double from = 0;
+        if (busyElapsed[d] >= 0) from = deskTime.remaining(busyElapsed[d], u) * pace;
+        else if (sinceCompletion[d] >= 0) from = Math.max(0, deskTime.afterService(u) - sinceCompletion[d]);
+        else if (absent[d]) from = -Math.log(1 - u) * params.absentMinutes() * 60;
+        freeAt[d] = nextOn(d, from);
+      }
+      return freeAt;
+    }
+
+    /**
+     * The first time from {@code t} on when desk {@code d} is on duty. A desk's last shift of the day has no end: the
+     * patients already in line are seen.
+     */
     double nextOn(int d, double t) {
       double[] s = shifts[d];
       if (s == null) return t;
       for (int i = 0; i < s.length; i += 2) {
-        if (t < s[i + 1]) return Math.max(t, s[i]);
+        if (t < s[i + 1] || i + 2 == s.length) return Math.max(t, s[i]);
       }
-      return HORIZON_SECONDS;
+      return t;
     }
   }
 
@@ -218,7 +313,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * Desk time per patient (call to the desk's next call), lognormal, fitted to recent services weighted by clinic
    * time, with the queue's default service time as a prior.
    */
-  private record DeskTime(double mu, double sigma, double paceSpread) {
+  private record DeskTime(double mu, double sigma, double paceSpread, double turnover) {
     private static final double PRIOR_SIGMA = 0.5;
 
     static DeskTime fit(QueueDay day, Parameters params) {
@@ -243,7 +338,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double sigma = Math.sqrt(Math.max(0.01, swxx / sw - mu * mu));
       double effective = sw * sw / sww;
       double paceSpread = Math.sqrt(sigma * sigma / effective + params.drift() * params.drift());
-      return new DeskTime(mu, sigma, paceSpread);
+      return new DeskTime(mu, sigma, paceSpread, turnover);
     }
 
     /** Median seconds from a completion to the desk's next call, where known; none known: a minute. */
@@ -262,12 +357,17 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       return Math.exp(mu + sigma * r.nextGaussian());
     }
 
-    /** The rest of a desk time that has already lasted {@code elapsed} seconds. */
-    double remaining(double elapsed, Random r) {
+    /** The rest of a desk time that has already lasted {@code elapsed} seconds, at uniform draw {@code u}. */
+    double remaining(double elapsed, double u) {
       double from = Normal.cdf((Math.log(Math.max(1, elapsed)) - mu) / sigma);
-      double u = from + (1 - from) * r.nextDouble();
-      double total = Math.exp(mu + sigma * Normal.inverse(Math.min(u, 1 - 1e-9)));
+      double q = from + (1 - from) * u;
+      double total = Math.exp(mu + sigma * Normal.inverse(Math.min(Math.max(q, 1e-9), 1 - 1e-9)));
       return Math.max(0, total - elapsed);
+    }
+
+    /** Seconds from a completion to the desk's next call, at uniform draw {@code u}: about half the turnover. */
+    double afterService(double u) {
+      return turnover / 2 * Math.exp(0.6 * Normal.inverse(Math.min(Math.max(u, 1e-9), 1 - 1e-9)));
     }
   }
 
@@ -275,7 +375,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * Who may still arrive ahead of the line: walk-ins at the last hour's rate per priority, and expected appointments
    * with today's show rate and lateness.
    */
-  private record ArrivalModel(double[] walkInsPerSecond, double showRate, double[] lateness) {
+  private record ArrivalModel(double[] walkInsPerSecond, double showRate, double[] lateness, double leavePerSecond) {
     static ArrivalModel fit(QueueDay day) {
       double earliest = 0;
       int[] counts = new int[Priority.values().length];
@@ -294,7 +394,40 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
           .filter(e -> seconds(e.appointmentAt(), day.now()) > day.rule().appointmentGrace().toSeconds() + 1800)
           .count();
       double showRate = (late.size() + 9.0) / (late.size() + overdue + 10.0);
-      return new ArrivalModel(rates, showRate, late.stream().mapToDouble(Double::doubleValue).toArray());
+      return new ArrivalModel(rates, showRate, late.stream().mapToDouble(Double::doubleValue).toArray(),
+          leaveRate(day));
+    }
+
+    /** Patients who left per second waited, over the last three hours (those waiting now count their time so far). */
+    private static double leaveRate(QueueDay day) {
+      double window = 3 * 3600;
+      int leftCount = 0;
+      double waited = 0;
+      for (QueueDay.Left l : day.left()) {
+        double ago = seconds(l.leftAt(), day.now());
+        if (ago < 0 || ago > window) continue;
+        leftCount++;
+        waited += Math.max(0, seconds(l.placeAt(), l.leftAt()));
+      }
+      if (leftCount < 2) return 0;
+      for (QueueDay.Served s : day.served()) {
+        QueueDay.Arrival a = s.arrival();
+        double ago = seconds(s.completedAt(), day.now());
+        if (a == null || ago < 0 || ago > window) continue;
+        waited += Math.max(0, seconds(a.at(), s.completedAt()) - s.serviceSeconds());
+      }
+      for (Entry e : day.waiting()) waited += Math.max(0, seconds(e.placeAt(), day.now()));
+      return leftCount / (waited + 2 * 3600);
+    }
+
+    /**
+     * When a waiting patient leaves in run {@code run}, in seconds from now; never for an urgent one. Drawn per patient
+     * (seeded by the entry id), so that adding someone to the line leaves the others' draws as they were.
+     */
+    double leavesAt(Entry e, long seed, int run) {
+      if (leavePerSecond <= 0 || e.priority() == Priority.URGENT) return Double.POSITIVE_INFINITY;
+      Random r = stream(seed ^ e.id().getMostSignificantBits(), e.id().getLeastSignificantBits(), run);
+      return -Math.log(1 - r.nextDouble()) / leavePerSecond;
     }
 
     /** One run's arrivals, in time order. */

@@ -15,7 +15,7 @@ class LineupTest {
   }
 
   private static Lineup lineup(List<Entry> entries, ServiceQueue queue) {
-    return Lineup.of(QueueDay.of(entries, queue, List.of(), List.of(), NOW), new ServiceTimeEstimator());
+    return Lineup.of(QueueDay.of(entries, queue, List.of(), List.of(), List.of(), NOW), new ServiceTimeEstimator());
   }
 
   @Test

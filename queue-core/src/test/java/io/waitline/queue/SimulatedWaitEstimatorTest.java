@@ -26,7 +26,7 @@ class SimulatedWaitEstimatorTest {
   /** {@code count} services of 9 minutes, each followed by a 1-minute turnover, one every 10 minutes. */
   private static List<QueueDay.Served> steadyTenMinuteDesk(int count) {
     List<QueueDay.Served> served = new ArrayList<>();
-    for (int i = 0; i < count; i++) served.add(new QueueDay.Served(minutesAgo(10L * i + 1), 540, 600, null));
+    for (int i = 0; i < count; i++) served.add(new QueueDay.Served(minutesAgo(10L * i + 12), 540, 600, "Room 1", null));
     return served;
   }
 
@@ -38,7 +38,7 @@ class SimulatedWaitEstimatorTest {
 
   private static QueueDay day(List<Entry> entries, int staff, List<QueueDay.Shift> rota, List<QueueDay.Served> served) {
     ServiceQueue q = new ServiceQueue("q", "s", "GP", "A", RULE, 540, false, staff, 0);
-    return QueueDay.of(entries, q, served, rota, NOW);
+    return QueueDay.of(entries, q, served, List.of(), rota, NOW);
   }
 
   private Map<UUID, WaitEstimate> estimate(QueueDay day) {
@@ -129,7 +129,7 @@ class SimulatedWaitEstimatorTest {
     // three urgent walk-ins in the last hour, already served
     List<QueueDay.Served> served = new ArrayList<>(steadyTenMinuteDesk(30));
     for (int i = 0; i < 3; i++) {
-      served.set(i, new QueueDay.Served(minutesAgo(10L * i + 1), 540, 600,
+      served.set(i, new QueueDay.Served(minutesAgo(10L * i + 1), 540, 600, "Room 1",
           new QueueDay.Arrival(minutesAgo(15L * i + 20), Priority.URGENT, true, null)));
     }
     QueueDay urgentDay = day(entries, 1, List.of(), served);
@@ -200,7 +200,7 @@ class SimulatedWaitEstimatorTest {
     for (int i = 0; i < count; i++) {
       int s = seconds / 2 + (int) ((i * 7919L) % seconds);
       served.add(new QueueDay.Served(NOW.minusSeconds((long) seconds * (i + 1)), s, i % 3 == 0 ? null : s + 45,
-          null));
+          null, null));
     }
     return served;
   }

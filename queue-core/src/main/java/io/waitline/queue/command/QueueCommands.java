@@ -432,7 +432,7 @@ public final class QueueCommands {
   }
 
   private Lineup lineup(List<Entry> entries, List<QueueDay.Served> served, ServiceQueue q, Instant now) {
-    return Lineup.of(QueueDay.of(entries, q, served, List.of(), now), estimator);
+    return Lineup.of(QueueDay.of(entries, q, served, List.of(), List.of(), now), estimator);
   }
 
   /** What a patient link may see; refuses links of ended visits or of another day. */

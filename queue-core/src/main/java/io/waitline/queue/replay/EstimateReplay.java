@@ -94,6 +94,7 @@ public final class EstimateReplay {
     final Map<UUID, String> traceIds = new HashMap<>();
     /** Newest first. */
     final List<QueueDay.Served> served = new ArrayList<>();
+    final List<QueueDay.Left> left = new ArrayList<>();
     final Map<String, Instant> serviceStart = new HashMap<>();
     /** Per desk: its last call (entry, time) and, once that patient's service ended, the served record. */
     final Map<String, Instant> lastCallAt = new HashMap<>();
@@ -115,7 +116,7 @@ public final class EstimateReplay {
       JsonArray seconds = history.getJsonArray("service_seconds", new JsonArray());
       JsonArray completed = history.getJsonArray("completed_t", new JsonArray());
       for (int i = 0; i < seconds.size(); i++) {
-        served.add(new QueueDay.Served(at(completed.getLong(i)), seconds.getInteger(i), null, null));
+        served.add(new QueueDay.Served(at(completed.getLong(i)), seconds.getInteger(i), null, null, null));
       }
     }
 
@@ -163,7 +164,10 @@ public final class EstimateReplay {
           Entry e = require(entry);
           live.put(entry, e.withStatus(Status.WAITING, now, null));
         }
-        case "left" -> live.remove(entry);
+        case "left" -> {
+          Entry e = live.remove(entry);
+          if (e != null) left.add(new QueueDay.Left(e.placeAt(), now));
+        }
         case "staff_changed" -> queue = new ServiceQueue(queue.id(), queue.siteId(), queue.name(),
             queue.ticketPrefix(), queue.rule(), queue.defaultServiceSeconds(), queue.paused(),
             ev.getInteger("staff_on_duty"), queue.version());
@@ -180,17 +184,17 @@ public final class EstimateReplay {
       int i = served.indexOf(last);
       if (i >= 0) {
         served.set(i, new QueueDay.Served(last.completedAt(), last.serviceSeconds(),
-            (int) Duration.between(called, now).toSeconds(), last.arrival()));
+            (int) Duration.between(called, now).toSeconds(), last.desk(), last.arrival()));
       }
     }
 
     private void served(String entry, Entry e, Instant now, int seconds) {
       QueueDay.Arrival arrival = e.transferredFrom() != null ? null
           : new QueueDay.Arrival(e.placeAt(), e.priority(), e.appointmentAt() == null, e.appointmentAt());
-      QueueDay.Served s = new QueueDay.Served(now, seconds, null, arrival);
+      String desk = deskOf.get(entry);
+      QueueDay.Served s = new QueueDay.Served(now, seconds, null, desk, arrival);
       served.add(0, s);
       if (served.size() > 50) served.remove(served.size() - 1);
-      String desk = deskOf.get(entry);
       if (desk != null) lastServedOfDesk.put(desk, s);
     }
 
@@ -215,7 +219,7 @@ public final class EstimateReplay {
 
     Moment moment(long seq, int t) {
       Instant now = at(t);
-      QueueDay day = QueueDay.of(List.copyOf(live.values()), queue, served, rota, now);
+      QueueDay day = QueueDay.of(List.copyOf(live.values()), queue, served, left, rota, now);
       return new Moment(seq, t, id, day, Lineup.of(day, estimator), traceIds, lastCalledWait);
     }
   }

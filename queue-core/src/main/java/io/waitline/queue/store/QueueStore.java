@@ -324,14 +324,15 @@ public final class QueueStore {
    * came within 5 minutes of the completion; calls of the last day only) and the patient's check-in. One statement.
    */
   public Future<List<QueueDay.Served>> recentServices(SqlClient c, String queueId, Instant now) {
-    return c.preparedQuery("WITH calls AS (SELECT t.entry_id, t.at,"
+    return c.preparedQuery("WITH calls AS (SELECT t.entry_id, t.at, t.to_called_to AS desk,"
             + " lead(t.at) OVER (PARTITION BY t.to_called_to ORDER BY t.at) AS next_call"
             + " FROM entry ce JOIN entry_transition t ON t.entry_id = ce.id"
             + " WHERE ce.queue_id = $1 AND ce.status_since > $3 AND t.to_status = 'called'"
             + " AND t.from_status IS DISTINCT FROM 'called')"
             + " SELECT e.service_seconds, e.status_since, e.place_at, e.priority, e.appointment_at, e.transferred_from,"
             + " (SELECT EXTRACT(EPOCH FROM (k.next_call - k.at))::int FROM calls k WHERE k.entry_id = e.id"
-            + " AND k.next_call <= e.status_since + interval '5 minutes' ORDER BY k.at DESC LIMIT 1) AS desk_seconds"
+            + " AND k.next_call <= e.status_since + interval '5 minutes' ORDER BY k.at DESC LIMIT 1) AS desk_seconds,"
+            + " (SELECT k.desk FROM calls k WHERE k.entry_id = e.id ORDER BY k.at DESC LIMIT 1) AS desk"
             + " FROM entry e WHERE e.queue_id = $1 AND e.status IN ('completed', 'transferred')"
             + " AND e.service_seconds IS NOT NULL AND e.status_since > $2 ORDER BY e.status_since DESC LIMIT 50")
         .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14))), odt(now.minus(Duration.ofDays(1)))))
@@ -341,7 +342,7 @@ public final class QueueStore {
               instant(r.getOffsetDateTime("place_at")), Priority.fromWire(r.getString("priority")),
               appointment == null, appointment);
           return new QueueDay.Served(instant(r.getOffsetDateTime("status_since")), r.getInteger("service_seconds"),
-              r.getInteger("desk_seconds"), arrival);
+              r.getInteger("desk_seconds"), r.getString("desk"), arrival);
         }));
   }
 
