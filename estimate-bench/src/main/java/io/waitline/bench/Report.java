@@ -37,6 +37,9 @@ final class Report {
           .append(shown ? f1(t.rangeShare()) + " %" : "—").append(" | ").append(f1(t.meanMove())).append(" min | ")
           .append(f1(t.shareMovedOver5())).append(" % |\n");
     }
+    md.append("\nAll four are scored on the same moments, those where each gives an estimate; the simulation also "
+        + "gave ").append(s.simulatedOnly).append(" estimates where a baseline could not (no staff recorded yet, "
+        + "nobody called yet), not scored here.\n");
     md.append("\nBias is P50 minus the real wait (negative: too short). The range shown is `WaitEstimate.displayRange`"
         + " (\"10–25 min\"; \"over 2 h\" counts as holding only if the wait was over 2 h).\n\n");
 

@@ -123,25 +123,30 @@ public final class Scorer {
         events.put(line.getLong("seq"), line);
       }
     }
-    replay(day, simulated, (m, entry, position, w) -> add(SIMULATED, profile, m, entry, position, w, calls, events));
+    // every estimator is scored on the same moments: those where all four give an estimate
+    Map<String, WaitEstimate> simulatedAt = new HashMap<>();
+    replay(day, simulated, (m, entry, position, w) -> simulatedAt.put(m.seq() + "|" + entry, w));
     replay(day, v1, (m, entry, position, w) -> {
-      add(V1, profile, m, entry, position, w, calls, events);
+      WaitEstimate sim = simulatedAt.remove(m.seq() + "|" + entry);
       List<Integer> recent = m.day().served().stream().limit(10).map(s -> s.serviceSeconds()).toList();
       int staff = m.day().staffOnDuty();
-      if (staff > 0 && !recent.isEmpty()) {
-        double mean = recent.stream().mapToInt(Integer::intValue).average().orElse(0);
-        double sd = Math.sqrt(recent.stream().mapToDouble(s -> (s - mean) * (s - mean)).sum()
-            / Math.max(1, recent.size() - 1));
-        double p50 = position * mean / staff;
-        add(ROLLING, profile, m, entry, position, p50, p50 + 1.2816 * Math.sqrt(position) * sd / staff, calls,
-            events);
-      }
-      if (m.lastCalledWaitSeconds() != null) {
-        double p50 = m.lastCalledWaitSeconds();
-        add(HEAD, profile, m, entry, position, p50, 1.5 * p50, calls, events);
-      }
+      if (sim == null || staff <= 0 || recent.isEmpty() || m.lastCalledWaitSeconds() == null) return;
+      add(SIMULATED, profile, m, entry, position, sim, calls, events);
+      add(V1, profile, m, entry, position, w, calls, events);
+      double mean = recent.stream().mapToInt(Integer::intValue).average().orElse(0);
+      double sd = Math.sqrt(recent.stream().mapToDouble(s -> (s - mean) * (s - mean)).sum()
+          / Math.max(1, recent.size() - 1));
+      double p50 = position * mean / staff;
+      add(ROLLING, profile, m, entry, position, p50, p50 + 1.2816 * Math.sqrt(position) * sd / staff, calls, events);
+      double head = m.lastCalledWaitSeconds();
+      add(HEAD, profile, m, entry, position, head, 1.5 * head, calls, events);
     });
+    // moments only the simulation estimates (no staff recorded, or nobody called yet): reported apart
+    simulatedOnly += simulatedAt.size();
   }
+
+  /** Estimates the simulation gave where a baseline could not (not scored). */
+  public long simulatedOnly;
 
   private interface PlaceConsumer {
     void accept(EstimateReplay.Moment m, String entry, int position, WaitEstimate w);
