@@ -57,8 +57,8 @@ public final class EstimateBenchmark {
     PrintWriter out = new PrintWriter(System.out, true);
     out.println("halfLife drift absent | MAE (rolling avg) | P90 cov 1 / 2–3 / 4–7 / 8+ | range | moves");
     var learned = SimulatedWaitEstimator.Parameters.LEARNED;
-    for (double halfLife : grid ? new double[] {60, 120, 240} : new double[] {learned.halfLifeMinutes()}) {
-      for (double drift : grid ? new double[] {0.1, 0.18} : new double[] {learned.drift()}) {
+    for (double halfLife : grid ? new double[] {60, 120} : new double[] {learned.halfLifeMinutes()}) {
+      for (double drift : grid ? new double[] {0.0, 0.05, 0.1} : new double[] {learned.drift()}) {
         var params = new SimulatedWaitEstimator.Parameters(halfLife, learned.priorWeight(), drift,
             learned.absentMinutes(), learned.seed());
         Scorer scorer = new Scorer();

@@ -25,6 +25,15 @@ final class Report {
         + "(goal: at least 30%%). Its P90 covers %.1f%% of real waits (goal 85–95%% in every position bucket, "
         + "below), and the range shown to the patient holds the real wait %.1f%% of the time (goal ≥ 70%%).\n\n",
         days, sim.mae(), rolling.mae(), 100 * (1 - sim.mae() / rolling.mae()), sim.p90Coverage(), sim.rangeShare()));
+    md.append("P90 coverage by position:");
+    List<String> outside = new java.util.ArrayList<>();
+    for (String b : Scorer.BUCKETS) {
+      double c = s.tally(Scorer.SIMULATED, "pos " + b).p90Coverage();
+      md.append(" ").append(b).append(": ").append(f1(c)).append(" %;");
+      if (c < 85 || c > 95) outside.add(b);
+    }
+    md.append(outside.isEmpty() ? " all within 85–95 %.\n\n"
+        : " outside 85–95 %: " + String.join(", ", outside) + " (above 95 % is too wide, not too short).\n\n");
 
     md.append("## All moments\n\n");
     md.append("| estimator | estimates scored | MAE of P50 (min) | bias (min) | P90 covers | range shown holds |"

@@ -46,7 +46,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * @param seed the seed of the runs
    */
   public record Parameters(double halfLifeMinutes, double priorWeight, double drift, double absentMinutes, long seed) {
-    public static final Parameters LEARNED = new Parameters(120, 2, 0.10, 10, 20261201L);
+    public static final Parameters LEARNED = new Parameters(120, 2, 0.05, 10, 20261201L);
   }
 
   private final Parameters params;
