@@ -72,7 +72,11 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     int runs = (int) Math.max(MIN_RUNS, Math.min(MAX_RUNS, WORK_BUDGET / perRun));
 
     Item[] known = new Item[n];
-    for (int i = 0; i < n; i++) known[i] = Item.of(line.get(i), i, day);
+    double latestDue = 0;
+    for (int i = 0; i < n; i++) {
+      known[i] = Item.of(line.get(i), i, day);
+      latestDue = Math.max(latestDue, known[i].dueAt());
+    }
     double[][] waits = new double[n][runs];
     for (int r = 0; r < runs; r++) {
       Random draws = stream(params.seed(), 1, r);
@@ -82,7 +86,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double[] freeAt = desks.firstCalls(deskTime, params, starts, pace);
       double[] leaves = new double[n];
       for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
-      simulate(desks, deskTime, pace, freeAt, arrivalModel.sample(day, arrivals, n), known, leaves, draws, waits, r);
+      simulate(desks, deskTime, pace, freeAt, arrivalModel.sample(day, arrivals, n, latestDue), known, leaves, draws, waits, r);
     }
 
     Map<UUID, WaitEstimate> result = new HashMap<>();
@@ -160,11 +164,13 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
           seconds(day.now(), due.plus(day.rule().maxWait())), index);
     }
 
-    static Item arriving(Priority priority, Instant appointmentAt, double at, int order, QueueDay day) {
-      Instant place = day.now().plusMillis((long) (at * 1000));
-      Instant due = QueueOrdering.dueAt(appointmentAt, place, day.rule());
-      return new Item(-1, priority.rank(), seconds(day.now(), due), at,
-          seconds(day.now(), due.plus(day.rule().maxWait())), order);
+    static Item arriving(Priority priority, Instant appointmentAt, double at, QueueDay day) {
+      double due = at;
+      if (appointmentAt != null) {
+        Instant place = day.now().plusMillis((long) (at * 1000));
+        due = seconds(day.now(), QueueOrdering.dueAt(appointmentAt, place, day.rule()));
+      }
+      return new Item(-1, priority.rank(), due, at, due + day.rule().maxWait().toSeconds(), 0);
     }
 
     /** The service class of {@link QueueOrdering#serviceClass} at {@code t}. */
@@ -430,8 +436,11 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       return -Math.log(1 - r.nextDouble()) / leavePerSecond;
     }
 
-    /** One run's arrivals, in time order. */
-    List<Item> sample(QueueDay day, Random r, int known) {
+    /**
+     * One run's arrivals, in time order. Normal-priority walk-ins can only go ahead of someone due later than they
+     * arrive (an early appointment), so they are drawn only until {@code latestDue}.
+     */
+    List<Item> sample(QueueDay day, Random r, int known, double latestDue) {
       List<Item> items = new ArrayList<>();
       for (Entry e : day.expected()) {
         if (r.nextDouble() >= showRate) continue;
@@ -439,16 +448,17 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
         double at = appointment + lateness(r);
         for (int tries = 0; at <= 0 && tries < 5; tries++) at = appointment + lateness(r);
         if (at <= 0) at = -600 * Math.log(1 - r.nextDouble());
-        if (at < ARRIVALS_HORIZON_SECONDS) items.add(Item.arriving(e.priority(), e.appointmentAt(), at, 0, day));
+        if (at < ARRIVALS_HORIZON_SECONDS) items.add(Item.arriving(e.priority(), e.appointmentAt(), at, day));
       }
       for (Priority p : Priority.values()) {
         double rate = walkInsPerSecond[p.rank()];
         if (rate <= 0) continue;
+        double until = p == Priority.NORMAL ? Math.min(latestDue, ARRIVALS_HORIZON_SECONDS) : ARRIVALS_HORIZON_SECONDS;
         double at = 0;
         while (items.size() < MAX_ARRIVALS) {
           at += -Math.log(1 - r.nextDouble()) / rate;
-          if (at >= ARRIVALS_HORIZON_SECONDS) break;
-          items.add(Item.arriving(p, null, at, 0, day));
+          if (at >= until) break;
+          items.add(Item.arriving(p, null, at, day));
         }
       }
       items.sort((a, b) -> Double.compare(a.placeAt(), b.placeAt()));

@@ -1,6 +1,8 @@
 package io.waitline.queue.command;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -423,16 +425,23 @@ public final class QueueCommands {
 
   private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
     return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
-        store.recentServices(c, q.id(), now).map(served ->
-            new QueueSnapshot(q, entries, lineup(entries, served, q, now))));
+        store.recentServices(c, q.id(), now).compose(served ->
+            lineup(entries, served, q, now).map(lineup -> new QueueSnapshot(q, entries, lineup))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
     return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute();
   }
 
-  private Lineup lineup(List<Entry> entries, List<QueueDay.Served> served, ServiceQueue q, Instant now) {
-    return Lineup.of(QueueDay.of(entries, q, served, List.of(), List.of(), now), estimator);
+  /**
+   * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
+   * milliseconds (a simulation), too long for an event loop.
+   */
+  private Future<Lineup> lineup(List<Entry> entries, List<QueueDay.Served> served, ServiceQueue q, Instant now) {
+    QueueDay day = QueueDay.of(entries, q, served, List.of(), List.of(), now);
+    Context context = Vertx.currentContext();
+    if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
+    return context.executeBlocking(() -> Lineup.of(day, estimator), false);
   }
 
   /** What a patient link may see; refuses links of ended visits or of another day. */
@@ -679,7 +688,7 @@ public final class QueueCommands {
                 h.served = served;
                 return null;
               }));
-      return read.map(v -> QueueCommands.this.lineup(h.live, h.served, h.queue, now));
+      return read.compose(v -> QueueCommands.this.lineup(List.copyOf(h.live), h.served, h.queue, now));
     }
 
     void requireMove(Entry e, Status target) {
