@@ -25,6 +25,7 @@ import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.QueueStore.QueueAtSite;
+import io.waitline.queue.store.QueueStore.RecentHistory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -425,8 +426,8 @@ public final class QueueCommands {
 
   private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
     return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
-        store.recentServices(c, q.id(), now).compose(served ->
-            lineup(entries, served, q, now).map(lineup -> new QueueSnapshot(q, entries, lineup))));
+        store.recentServices(c, q.id(), now).compose(recent ->
+            lineup(entries, recent, q, now).map(lineup -> new QueueSnapshot(q, entries, lineup))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
@@ -437,8 +438,8 @@ public final class QueueCommands {
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
    * milliseconds (a simulation), too long for an event loop.
    */
-  private Future<Lineup> lineup(List<Entry> entries, List<QueueDay.Served> served, ServiceQueue q, Instant now) {
-    QueueDay day = QueueDay.of(entries, q, served, List.of(), List.of(), now);
+  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, ServiceQueue q, Instant now) {
+    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), List.of(), now);
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
     return context.executeBlocking(() -> Lineup.of(day, estimator), false);
@@ -683,12 +684,12 @@ public final class QueueCommands {
       Held h = held(q.id());
       Future<Void> read = h.live != null ? Future.succeededFuture()
           : store.activeEntries(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
-              .map(served -> {
+              .map(recent -> {
                 h.live = new ArrayList<>(entries);
-                h.served = served;
+                h.recent = recent;
                 return null;
               }));
-      return read.compose(v -> QueueCommands.this.lineup(List.copyOf(h.live), h.served, h.queue, now));
+      return read.compose(v -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent, h.queue, now));
     }
 
     void requireMove(Entry e, Status target) {
@@ -754,7 +755,7 @@ public final class QueueCommands {
     ServiceQueue queue;
     final Site site;
     List<Entry> live;
-    List<QueueDay.Served> served;
+    RecentHistory recent;
 
     Held(ServiceQueue queue, Site site) {
       this.queue = queue;

@@ -318,32 +318,51 @@ public final class QueueStore {
         .map(rows -> one(rows, "No entry with id '" + entryId + "'.").getString("visit_token"));
   }
 
+  /** A queue's recent past, the history of wait estimates: services (newest first) and patients who left. */
+  public record RecentHistory(List<QueueDay.Served> served, List<QueueDay.Left> left) {}
+
   /**
    * The queue's most recent services (completed, or ended by a transfer out of service), newest first: at most 50 of
    * the last 14 days, each with its desk time when known (the patient's call to the same desk's next call, if that
-   * came within 5 minutes of the completion; calls of the last day only) and the patient's check-in. One statement.
+   * came within 5 minutes of the completion; calls of the last day only) and the patient's check-in; and, in the same
+   * statement, the patients who left the line in the last day (at most 30).
    */
-  public Future<List<QueueDay.Served>> recentServices(SqlClient c, String queueId, Instant now) {
+  public Future<RecentHistory> recentServices(SqlClient c, String queueId, Instant now) {
     return c.preparedQuery("WITH calls AS (SELECT t.entry_id, t.at, t.to_called_to AS desk,"
             + " lead(t.at) OVER (PARTITION BY t.to_called_to ORDER BY t.at) AS next_call"
             + " FROM entry ce JOIN entry_transition t ON t.entry_id = ce.id"
             + " WHERE ce.queue_id = $1 AND ce.status_since > $3 AND t.to_status = 'called'"
             + " AND t.from_status IS DISTINCT FROM 'called')"
-            + " SELECT e.service_seconds, e.status_since, e.place_at, e.priority, e.appointment_at, e.transferred_from,"
+            + " (SELECT e.status, e.service_seconds, e.status_since, e.place_at, e.priority, e.appointment_at,"
+            + " e.transferred_from,"
             + " (SELECT EXTRACT(EPOCH FROM (k.next_call - k.at))::int FROM calls k WHERE k.entry_id = e.id"
             + " AND k.next_call <= e.status_since + interval '5 minutes' ORDER BY k.at DESC LIMIT 1) AS desk_seconds,"
             + " (SELECT k.desk FROM calls k WHERE k.entry_id = e.id ORDER BY k.at DESC LIMIT 1) AS desk"
             + " FROM entry e WHERE e.queue_id = $1 AND e.status IN ('completed', 'transferred')"
-            + " AND e.service_seconds IS NOT NULL AND e.status_since > $2 ORDER BY e.status_since DESC LIMIT 50")
+            + " AND e.service_seconds IS NOT NULL AND e.status_since > $2 ORDER BY e.status_since DESC LIMIT 50)"
+            + " UNION ALL (SELECT e.status, NULL, e.status_since, e.place_at, e.priority, e.appointment_at,"
+            + " e.transferred_from, NULL, NULL FROM entry e WHERE e.queue_id = $1 AND e.status = 'left'"
+            + " AND e.status_since > $3 ORDER BY e.status_since DESC LIMIT 30)")
         .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14))), odt(now.minus(Duration.ofDays(1)))))
-        .map(rows -> map(rows, r -> {
-          Instant appointment = instant(r.getOffsetDateTime("appointment_at"));
-          QueueDay.Arrival arrival = r.getUUID("transferred_from") != null ? null : new QueueDay.Arrival(
-              instant(r.getOffsetDateTime("place_at")), Priority.fromWire(r.getString("priority")),
-              appointment == null, appointment);
-          return new QueueDay.Served(instant(r.getOffsetDateTime("status_since")), r.getInteger("service_seconds"),
-              r.getInteger("desk_seconds"), r.getString("desk"), arrival);
-        }));
+        .map(rows -> {
+          List<QueueDay.Served> served = new ArrayList<>();
+          List<QueueDay.Left> left = new ArrayList<>();
+          for (Row r : rows) {
+            Instant at = instant(r.getOffsetDateTime("status_since"));
+            Instant place = instant(r.getOffsetDateTime("place_at"));
+            if ("left".equals(r.getString("status"))) {
+              left.add(new QueueDay.Left(place, at));
+              continue;
+            }
+            Instant appointment = instant(r.getOffsetDateTime("appointment_at"));
+            QueueDay.Arrival arrival = r.getUUID("transferred_from") != null ? null
+                : new QueueDay.Arrival(place, Priority.fromWire(r.getString("priority")), appointment == null,
+                    appointment);
+            served.add(new QueueDay.Served(at, r.getInteger("service_seconds"), r.getInteger("desk_seconds"),
+                r.getString("desk"), arrival));
+          }
+          return new RecentHistory(served, left);
+        });
   }
 
   private static Entry entry(Row r) {

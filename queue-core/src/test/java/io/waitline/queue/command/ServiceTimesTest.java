@@ -76,7 +76,7 @@ class ServiceTimesTest {
 
     assertThat(world.count("SELECT service_seconds FROM entry WHERE id = $1", e.id())).isEqualTo(6 * 60);
     List<QueueDay.Served> served = world.get(new QueueStore().recentServices(world.pool, triage.id(),
-        world.clock.instant()));
+        world.clock.instant())).served();
     assertThat(served).singleElement().satisfies(s -> {
       assertThat(s.serviceSeconds()).isEqualTo(6 * 60);
       assertThat(s.desk()).isEqualTo("Triage desk");
@@ -99,12 +99,28 @@ class ServiceTimesTest {
 
     assertThat(called.id()).isEqualTo(second.id());
     List<QueueDay.Served> served = world.get(new QueueStore().recentServices(world.pool, q.id(),
-        world.clock.instant()));
+        world.clock.instant())).served();
     // call to the desk's next call: 1 minute to the room, 8 of service, 2 of turnover
     assertThat(served).singleElement().satisfies(s -> {
       assertThat(s.serviceSeconds()).isEqualTo(8 * 60);
       assertThat(s.deskSeconds()).isEqualTo(11 * 60);
     });
+  }
+
+  @Test
+  void patientsWhoLeftTheLineAreReadWithTheServicesForTheRateAtWhichPeopleLeave() {
+    ServiceQueue q = world.queue("A");
+    Entry gone = world.checkIn(q, "Gone Gina");
+    world.clock.advance(Duration.ofMinutes(25));
+    world.get(world.commands.leave(gone.id(), "patient"));
+    serve(q, 5);
+
+    QueueStore.RecentHistory recent = world.get(new QueueStore().recentServices(world.pool, q.id(),
+        world.clock.instant()));
+
+    assertThat(recent.served()).hasSize(1);
+    assertThat(recent.left()).singleElement().satisfies(l ->
+        assertThat(Duration.between(l.placeAt(), l.leftAt())).isEqualTo(Duration.ofMinutes(25)));
   }
 
   @Test
