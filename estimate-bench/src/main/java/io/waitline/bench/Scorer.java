@@ -20,6 +20,7 @@ import java.util.TreeMap;
  */
 public final class Scorer {
   public static final String SIMULATED = "Waitline (forward simulation)";
+  public static final String NO_ROTA = "forward simulation, no rota";
   public static final String V1 = "Waitline v1 (ServiceTimeEstimator)";
   public static final String ROLLING = "rolling average";
   public static final String HEAD = "head-of-line";
@@ -125,13 +126,20 @@ public final class Scorer {
     }
     // every estimator is scored on the same moments: those where all four give an estimate
     Map<String, WaitEstimate> simulatedAt = new HashMap<>();
-    replay(day, simulated, (m, entry, position, w) -> simulatedAt.put(m.seq() + "|" + entry, w));
-    replay(day, v1, (m, entry, position, w) -> {
+    Map<String, WaitEstimate> noRotaAt = new HashMap<>();
+    replay(new EstimateReplay(simulated), day, (m, entry, position, w) -> simulatedAt.put(m.seq() + "|" + entry, w));
+    replay(new EstimateReplay(simulated, false), day,
+        (m, entry, position, w) -> noRotaAt.put(m.seq() + "|" + entry, w));
+    replay(new EstimateReplay(v1), day, (m, entry, position, w) -> {
       WaitEstimate sim = simulatedAt.remove(m.seq() + "|" + entry);
+      WaitEstimate noRota = noRotaAt.get(m.seq() + "|" + entry);
       List<Integer> recent = m.day().served().stream().limit(10).map(s -> s.serviceSeconds()).toList();
       int staff = m.day().staffOnDuty();
-      if (sim == null || staff <= 0 || recent.isEmpty() || m.lastCalledWaitSeconds() == null) return;
+      if (sim == null || noRota == null || staff <= 0 || recent.isEmpty() || m.lastCalledWaitSeconds() == null) {
+        return;
+      }
       add(SIMULATED, profile, m, entry, position, sim, calls, events);
+      add(NO_ROTA, profile, m, entry, position, noRota, calls, events);
       add(V1, profile, m, entry, position, w, calls, events);
       double mean = recent.stream().mapToInt(Integer::intValue).average().orElse(0);
       double sd = Math.sqrt(recent.stream().mapToDouble(s -> (s - mean) * (s - mean)).sum()
@@ -152,8 +160,7 @@ public final class Scorer {
     void accept(EstimateReplay.Moment m, String entry, int position, WaitEstimate w);
   }
 
-  private static void replay(List<JsonObject> day, WaitEstimator estimator, PlaceConsumer out) {
-    EstimateReplay replay = new EstimateReplay(estimator);
+  private static void replay(EstimateReplay replay, List<JsonObject> day, PlaceConsumer out) {
     for (JsonObject line : day) {
       replay.accept(line, m -> {
         for (Lineup.Place p : m.lineup().places()) {

@@ -45,12 +45,19 @@ public final class EstimateReplay {
       Integer lastCalledWaitSeconds) {}
 
   private final WaitEstimator estimator;
+  private final boolean withRota;
   private final Map<String, QueueState> queues = new LinkedHashMap<>();
   private LocalDate date;
   private ZoneId zone;
 
   public EstimateReplay(WaitEstimator estimator) {
+    this(estimator, true);
+  }
+
+  /** With {@code withRota} false the queues' planned shifts are left out, as for a queue without a rota. */
+  public EstimateReplay(WaitEstimator estimator, boolean withRota) {
     this.estimator = estimator;
+    this.withRota = withRota;
   }
 
   /** Feeds one trace line; {@code out} gets the moment after each replayed event. */
@@ -108,7 +115,7 @@ public final class EstimateReplay {
           Duration.ofMinutes(q.getInteger("max_wait_minutes")), TransferPolicy.fromWire(q.getString("transfer_policy")));
       queue = new ServiceQueue(id, "site", q.getString("name"), q.getString("ticket_prefix"), rule,
           q.getInteger("default_service_seconds"), false, q.getInteger("staff_on_duty"), 0);
-      for (Object o : q.getJsonArray("roster_plan", new JsonArray())) {
+      for (Object o : withRota ? q.getJsonArray("roster_plan", new JsonArray()) : new JsonArray()) {
         JsonObject s = (JsonObject) o;
         rota.add(new QueueDay.Shift(s.getString("desk"), at(s.getLong("on_t")), at(s.getLong("off_t"))));
       }
