@@ -139,6 +139,32 @@ class SimulatedWaitEstimatorTest {
   }
 
   @Example
+  void aRotaDeskOnDutyForAWhileThatHasCalledNobodyIsNotCountedOnToCallNow() {
+    List<Entry> line = line(1);
+    // on duty by the rota since 11 minutes ago; its last service ended 12 minutes ago, before the shift began
+    List<QueueDay.Shift> rota = List.of(new QueueDay.Shift("Room 1", minutesAgo(11), NOW.plusSeconds(14400)));
+    List<QueueDay.Shift> justStarted = List.of(new QueueDay.Shift("Room 1", minutesAgo(2), NOW.plusSeconds(14400)));
+
+    assertThat(estimate(day(line, 1, justStarted, steadyTenMinuteDesk(30))).get(line.get(0).id()).p50Minutes())
+        .isZero();
+    assertThat(estimate(day(line, 1, rota, steadyTenMinuteDesk(30))).get(line.get(0).id()).p50Minutes())
+        .isPositive();
+  }
+
+  @Example
+  void whenPatientsLeaveTheLineThoseBehindWaitLess() {
+    List<Entry> line = line(10);
+    ServiceQueue q = new ServiceQueue("q", "s", "GP", "A", RULE, 540, false, 1, 0);
+    List<QueueDay.Left> leaving = new ArrayList<>();
+    for (int i = 0; i < 6; i++) leaving.add(new QueueDay.Left(minutesAgo(60L + 10 * i), minutesAgo(10L * i)));
+    QueueDay stay = QueueDay.of(line, q, steadyTenMinuteDesk(30), List.of(), List.of(), NOW);
+    QueueDay leave = QueueDay.of(line, q, steadyTenMinuteDesk(30), leaving, List.of(), NOW);
+
+    UUID last = line.get(9).id();
+    assertThat(estimate(leave).get(last).p50Minutes()).isLessThan(estimate(stay).get(last).p50Minutes());
+  }
+
+  @Example
   void theSameMomentAlwaysGivesTheSameEstimates() {
     QueueDay day = day(line(12), 2, List.of(), steadyTenMinuteDesk(30));
 
