@@ -98,13 +98,16 @@ export function formatNumber(n) {
   return new Intl.NumberFormat(current).format(n);
 }
 
-/** A wait estimate as patients see it: P50 rounded down and P90 up to 5 minutes; above 2 hours, "we'll text you". */
+/**
+ * A wait estimate as patients see it (as WaitEstimate.displayRange): from as far below P50 as P90 is above it, rounded
+ * down, to P90 rounded up, on 5-minute steps; above 2 hours, "we'll text you".
+ */
 export function formatWait(estimate) {
   if (!estimate) return '—';
   const p50 = estimate.p50Minutes;
   const p90 = estimate.p90Minutes;
   if (p90 > 120) return t('wait.over', { hours: formatNumber(2) });
-  const low = Math.floor(p50 / 5) * 5;
+  const low = Math.floor(Math.max(0, 2 * p50 - p90) / 5) * 5;
   const high = Math.max(low + 5, Math.ceil(p90 / 5) * 5);
   if (high <= 5) return t('wait.under5');
   return t('wait.range', { low: formatNumber(low), high: formatNumber(high) });

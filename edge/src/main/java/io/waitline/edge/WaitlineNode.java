@@ -29,7 +29,7 @@ import io.waitline.pay.store.Settings;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
-import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.SimulatedWaitEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.EventBusPublisher;
@@ -313,7 +313,7 @@ public final class WaitlineNode {
     PgNotifyRelay relay = PgNotifyRelay.start(vertx, o.database, pool, store,
         notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())))).await();
     LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
-    QueueCommands commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), o.clock);
+    QueueCommands commands = new QueueCommands(pool, store, relay, new SimulatedWaitEstimator(), o.clock);
     AccessServices access = AccessServices.create(vertx, pool,
         o.hasher != null ? o.hasher : PasswordHasher.standard(), commands, o.accessClock);
     Optional<String> setupCode = access.setup().prepare().await();

@@ -1,6 +1,5 @@
 package io.waitline.queue;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +11,10 @@ public record Lineup(List<Place> places) {
   /** One waiting entry's place. {@code estimate} is null when none can be given (e.g. no staff on duty). */
   public record Place(Entry entry, int position, WaitEstimate estimate) {}
 
-  public static Lineup of(List<Entry> entries, ServiceQueue queue, ServiceStats stats, WaitEstimator estimator,
-      Instant now) {
-    List<Entry> ordered = QueueOrdering.order(entries, queue.rule(), now);
-    Map<UUID, WaitEstimate> estimates = estimator.estimate(ordered, stats, queue.staffOnDuty());
+  /** The lineup of {@code day}'s waiting entries; a paused queue calls nobody, so it gives no estimates. */
+  public static Lineup of(QueueDay day, WaitEstimator estimator) {
+    List<Entry> ordered = day.waiting();
+    Map<UUID, WaitEstimate> estimates = day.paused() ? Map.of() : estimator.estimate(day);
     List<Place> places = new ArrayList<>(ordered.size());
     for (int i = 0; i < ordered.size(); i++) {
       Entry e = ordered.get(i);

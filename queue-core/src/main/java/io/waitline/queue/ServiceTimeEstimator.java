@@ -14,6 +14,12 @@ public final class ServiceTimeEstimator implements WaitEstimator {
   private static final double Z90 = 1.2816;
 
   @Override
+  public Map<UUID, WaitEstimate> estimate(QueueDay day) {
+    List<Integer> recent = day.served().stream().map(QueueDay.Served::serviceSeconds).limit(50).toList();
+    return estimate(day.waiting(), new ServiceStats(recent, day.defaultServiceSeconds()), day.staffOnDuty());
+  }
+
+  /** The v1 estimate of a line in service order, from its recent service times and the staff recorded. */
   public Map<UUID, WaitEstimate> estimate(List<Entry> ordered, ServiceStats stats, int staffOnDuty) {
     Map<UUID, WaitEstimate> result = new HashMap<>();
     if (staffOnDuty <= 0) return result;

@@ -1,6 +1,5 @@
 package io.waitline.queue;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -8,9 +7,8 @@ import java.util.UUID;
 public interface WaitEstimator {
 
   /**
-   * @param ordered the waiting entries in service order
-   * @param staffOnDuty how many staff serve this queue now; with none, no estimate is given
-   * @return an estimate per entry id, empty when no estimate can honestly be given
+   * @param day what the server knows about the queue now, its waiting entries in service order
+   * @return an estimate per waiting entry id, empty when no estimate can honestly be given
    */
-  Map<UUID, WaitEstimate> estimate(List<Entry> ordered, ServiceStats stats, int staffOnDuty);
+  Map<UUID, WaitEstimate> estimate(QueueDay day);
 }

@@ -10,11 +10,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LineupTest {
-  private static ServiceQueue queue(int staff) {
-    return new ServiceQueue("q", "s", "Lab", "A", OrderingRule.DEFAULT, 600, false, staff, 0);
+  private static ServiceQueue queue(int staff, boolean paused) {
+    return new ServiceQueue("q", "s", "Lab", "A", OrderingRule.DEFAULT, 600, paused, staff, 0);
   }
 
-  private static final ServiceStats NO_HISTORY = new ServiceStats(List.of(), 600);
+  private static Lineup lineup(List<Entry> entries, ServiceQueue queue) {
+    return Lineup.of(QueueDay.of(entries, queue, List.of(), List.of(), List.of(), NOW), new ServiceTimeEstimator());
+  }
 
   @Test
   void positionsAreOneBasedInServiceOrderWithAnEstimateEach() {
@@ -22,7 +24,7 @@ class LineupTest {
     Entry first = waiting(2, Priority.URGENT, minutesAgo(1));
     Entry called = entry(3, Status.CALLED, Priority.NORMAL, minutesAgo(30), null);
 
-    Lineup lineup = Lineup.of(List.of(second, first, called), queue(1), NO_HISTORY, new ServiceTimeEstimator(), NOW);
+    Lineup lineup = lineup(List.of(second, first, called), queue(1, false));
 
     assertThat(lineup.places()).extracting(Lineup.Place::entry).containsExactly(first, second);
     assertThat(lineup.places()).extracting(Lineup.Place::position).containsExactly(1, 2);
@@ -32,12 +34,21 @@ class LineupTest {
 
   @Test
   void withNoStaffOnDutyPlacesHaveNoEstimate() {
-    Lineup lineup = Lineup.of(List.of(waiting(1, minutesAgo(10))), queue(0), NO_HISTORY,
-        new ServiceTimeEstimator(), NOW);
+    Lineup lineup = lineup(List.of(waiting(1, minutesAgo(10))), queue(0, false));
 
     assertThat(lineup.places()).singleElement().satisfies(p -> {
       assertThat(p.position()).isEqualTo(1);
       assertThat(p.estimate()).isNull();
     });
+  }
+
+  @Test
+  void aPausedQueueKeepsPositionsButShowsNoEstimateAsIfServing() {
+    Lineup running = lineup(List.of(waiting(1, minutesAgo(10)), waiting(2, minutesAgo(5))), queue(2, false));
+    Lineup paused = lineup(List.of(waiting(1, minutesAgo(10)), waiting(2, minutesAgo(5))), queue(2, true));
+
+    assertThat(running.places()).allSatisfy(p -> assertThat(p.estimate()).isNotNull());
+    assertThat(paused.places()).extracting(Lineup.Place::position).containsExactly(1, 2);
+    assertThat(paused.places()).allSatisfy(p -> assertThat(p.estimate()).isNull());
   }
 }

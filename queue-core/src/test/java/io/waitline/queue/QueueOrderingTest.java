@@ -215,6 +215,29 @@ class QueueOrderingTest {
   }
 
   @Example
+  void anEarlyAppointmentPatientIsPromotedAfterTheMaximumWaitFromTheAppointmentNotFromArrival() {
+    // the case at 10:51: arrived 09:20 for 11:00; an urgent walk-in and a 10:30 appointment who came on time
+    Instant at1051 = Instant.parse("2026-11-20T10:51:00Z");
+    Entry early = entry(1, Status.WAITING, Priority.NORMAL, Instant.parse("2026-11-20T09:20:00Z"),
+        Instant.parse("2026-11-20T11:00:00Z"));
+    Entry urgent = waiting(2, Priority.URGENT, Instant.parse("2026-11-20T10:45:00Z"));
+    Entry at1030 = entry(3, Status.WAITING, Priority.NORMAL, Instant.parse("2026-11-20T10:25:00Z"),
+        Instant.parse("2026-11-20T10:30:00Z"));
+
+    assertThat(QueueOrdering.order(List.of(early, urgent, at1030), RULE, at1051))
+        .containsExactly(urgent, at1030, early);
+  }
+
+  @Example
+  void anAppointmentPatientWaitingPastTheMaximumWaitFromTheirSlotIsPromoted() {
+    // appointment 95 minutes ago, arrived on time; a high-priority walk-in came 5 minutes ago
+    Entry overdue = entry(1, Status.WAITING, Priority.NORMAL, minutesAgo(100), minutesAgo(95));
+    Entry high = waiting(2, Priority.HIGH, minutesAgo(5));
+
+    assertThat(QueueOrdering.order(List.of(high, overdue), RULE, NOW)).containsExactly(overdue, high);
+  }
+
+  @Example
   void tiesOnDueAndPlaceTimeBreakOnTicketThenId() {
     Instant same = minutesAgo(10);
     Entry b = waiting(2, same);
@@ -238,7 +261,7 @@ class QueueOrderingTest {
   }
 
   private static boolean overdue(Entry e, OrderingRule rule) {
-    return Duration.between(e.placeAt(), NOW).compareTo(rule.maxWait()) > 0;
+    return Duration.between(due(e, rule), NOW).compareTo(rule.maxWait()) > 0;
   }
 
   private static int serviceClass(Entry e, OrderingRule rule) {

@@ -15,11 +15,12 @@ class WaitEstimateTest {
   private static final Pattern RANGE = Pattern.compile("(\\d+)–(\\d+) min");
 
   @Example
-  void aRangeRoundsP50DownAndP90UpToFiveMinutes() {
-    assertThat(new WaitEstimate(17, 23, true).displayRange()).isEqualTo("15–25 min");
+  void aRangeReachesAsFarBelowP50AsP90IsAboveItOnFiveMinuteSteps() {
+    assertThat(new WaitEstimate(17, 23, true).displayRange()).isEqualTo("10–25 min");
     assertThat(new WaitEstimate(10, 10, true).displayRange()).isEqualTo("10–15 min");
     assertThat(new WaitEstimate(5, 5, false).displayRange()).isEqualTo("5–10 min");
     assertThat(new WaitEstimate(4, 6, false).displayRange()).isEqualTo("0–10 min");
+    assertThat(new WaitEstimate(30, 70, true).displayRange()).isEqualTo("0–70 min");
   }
 
   @Example
@@ -63,7 +64,7 @@ class WaitEstimateTest {
     int high = Integer.parseInt(m.group(2));
     assertThat(low % 5).isZero();
     assertThat(high % 5).isZero();
-    assertThat(low).isLessThanOrEqualTo(p50).isGreaterThan(p50 - 5);
+    assertThat(low).isLessThanOrEqualTo(Math.max(0, 2 * p50 - p90)).isGreaterThan(2 * p50 - p90 - 5);
     assertThat(high).isGreaterThanOrEqualTo(p90).isGreaterThan(low);
   }
 

@@ -1,15 +1,25 @@
 package io.waitline.server;
 
+import io.waitline.queue.SimulatedWaitEstimator;
+import io.waitline.queue.replay.ReplayEstimatesCommand;
+import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar waitline.jar}: one node with the configuration from the environment. */
+/**
+ * {@code java -jar waitline.jar}: one node with the configuration from the environment; {@code java -jar waitline.jar
+ * replay-estimates --trace day.jsonl --out day.csv} replays a clinic day through the server's estimator instead.
+ */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals(ReplayEstimatesCommand.NAME)) {
+      PrintWriter err = new PrintWriter(System.err, true);
+      System.exit(ReplayEstimatesCommand.run(args, new SimulatedWaitEstimator(), err));
+    }
     try {
       WaitlineServer server = new WaitlineServer(Config.load(System.getenv())).start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

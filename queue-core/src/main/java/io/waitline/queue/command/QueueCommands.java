@@ -1,6 +1,8 @@
 package io.waitline.queue.command;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -10,9 +12,9 @@ import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Lineup;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
-import io.waitline.queue.ServiceStats;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
@@ -23,6 +25,7 @@ import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.QueueStore.QueueAtSite;
+import io.waitline.queue.store.QueueStore.RecentHistory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -304,7 +307,10 @@ public final class QueueCommands {
                 tx.now, null, false, e.id());
             Entry ended = e.withStatus(Status.TRANSFERRED, tx.now, null);
             // the patient's link follows them: the old entry gets a dead token, the new one the patient's
-            return tx.reassignToken(e.id(), newToken())
+            // a service ended by a transfer (e.g. triage) is a service of this queue: it records its time
+            Future<Void> served = e.status() == Status.IN_SERVICE
+                ? store.markServiceCompleted(tx.c, e.id(), tx.now) : Future.succeededFuture();
+            return served.compose(v -> tx.reassignToken(e.id(), newToken()))
                 .compose(v -> tx.change(e, ended, EventType.TRANSFERRED_OUT, actor, "to " + target.id()))
                 .compose(v -> tx.create(moved, day, linked.visitToken(), EventType.TRANSFERRED_IN, actor));
           });
@@ -419,16 +425,23 @@ public final class QueueCommands {
 
   private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
     return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
-        store.recentServiceSeconds(c, q.id(), now).map(secs ->
-            new QueueSnapshot(q, entries, lineup(entries, secs, q, now))));
+        store.recentServices(c, q.id(), now).compose(recent ->
+            lineup(entries, recent, q, now).map(lineup -> new QueueSnapshot(q, entries, lineup))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
     return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute();
   }
 
-  private Lineup lineup(List<Entry> entries, List<Integer> serviceSeconds, ServiceQueue q, Instant now) {
-    return Lineup.of(entries, q, new ServiceStats(serviceSeconds, q.defaultServiceSeconds()), estimator, now);
+  /**
+   * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
+   * milliseconds (a simulation), too long for an event loop.
+   */
+  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, ServiceQueue q, Instant now) {
+    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), List.of(), now);
+    Context context = Vertx.currentContext();
+    if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
+    return context.executeBlocking(() -> Lineup.of(day, estimator), false);
   }
 
   /** What a patient link may see; refuses links of ended visits or of another day. */
@@ -666,19 +679,19 @@ public final class QueueCommands {
     }
 
     /**
-     * The queue's lineup now; its waiting entries are read once per transaction and then kept up to date here
-     * (an entry that stops waiting stays in the list with its new status and drops out of the lineup).
+     * The queue's lineup now; what its estimates need of the queue's entries (see
+     * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
       Held h = held(q.id());
-      Future<Void> read = h.waiting != null ? Future.succeededFuture()
-          : store.waitingEntries(c, q.id(), today(q)).compose(entries -> store.recentServiceSeconds(c, q.id(), now)
-              .map(secs -> {
-                h.waiting = new ArrayList<>(entries);
-                h.serviceSeconds = secs;
+      Future<Void> read = h.live != null ? Future.succeededFuture()
+          : store.lineupInputs(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
+              .map(recent -> {
+                h.live = new ArrayList<>(entries);
+                h.recent = recent;
                 return null;
               }));
-      return read.map(v -> QueueCommands.this.lineup(h.waiting, h.serviceSeconds, h.queue, now));
+      return read.compose(v -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent, h.queue, now));
     }
 
     void requireMove(Entry e, Status target) {
@@ -742,19 +755,19 @@ public final class QueueCommands {
   private static final class Held {
     ServiceQueue queue;
     final Site site;
-    List<Entry> waiting;
-    List<Integer> serviceSeconds;
+    List<Entry> live;
+    RecentHistory recent;
 
     Held(ServiceQueue queue, Site site) {
       this.queue = queue;
       this.site = site;
     }
 
-    /** Puts the changed or created entry among the waiting entries read for the lineup, if they were read. */
+    /** Puts the changed or created entry among the entries read for the lineup, if they were read. */
     void replace(Entry changed) {
-      if (waiting == null) return;
-      waiting.removeIf(e -> e.id().equals(changed.id()));
-      waiting.add(changed);
+      if (live == null) return;
+      live.removeIf(e -> e.id().equals(changed.id()));
+      live.add(changed);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
@@ -51,6 +52,8 @@ public final class QueueStore {
   private static final String EVENT_SELECT_WITH_XACT = "SELECT ev.id, ev.xact::text::bigint AS xact, ev.queue_id,"
       + " q.site_id, ev.seq, ev.type, ev.payload, ev.at FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   /** Statuses shown on a live queue: not yet ended, and no-shows so the desk can requeue them today. */
+  /** How many of a queue's latest called, in-service or no-show entries a command's lineup reads. */
+  static final int RECENT_AT_DESKS = 50;
   private static final String ACTIVE = "('expected','waiting','called','in_service','no_show')";
 
   // --- sites
@@ -276,13 +279,17 @@ public final class QueueStore {
   }
 
   /**
-   * The waiting entries of a queue's local day: all a command needs for its lineup (only waiting entries have a
-   * place), read through their own index so the patients already called or expected later cost nothing.
+   * What a command's lineup and its estimates need of a queue's local day: every entry waiting or expected, and the
+   * {@value #RECENT_AT_DESKS} latest called, in service or marked no-show (the desks' current patients). Bounded
+   * so that desks that call without ever completing do not make every later command read the whole day; each part
+   * has its own index.
    */
-  public Future<List<Entry>> waitingEntries(SqlClient c, String queueId, LocalDate day) {
+  public Future<List<Entry>> lineupInputs(SqlClient c, String queueId, LocalDate day) {
     return c.preparedQuery("SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.queue_id = $1 AND e.ticket_day = $2"
-            + " AND e.status = 'waiting' ORDER BY e.place_at, e.id")
-        .execute(Tuple.of(queueId, day))
+            + " AND e.status IN ('waiting', 'expected')"
+            + " UNION ALL (SELECT " + ENTRY_COLUMNS + " FROM entry e WHERE e.queue_id = $1 AND e.ticket_day = $2"
+            + " AND e.status IN ('called', 'in_service', 'no_show') ORDER BY e.status_since DESC LIMIT $3)")
+        .execute(Tuple.of(queueId, day, RECENT_AT_DESKS))
         .map(rows -> map(rows, QueueStore::entry));
   }
 
@@ -343,12 +350,51 @@ public final class QueueStore {
         .map(rows -> one(rows, "No entry with id '" + entryId + "'.").getString("visit_token"));
   }
 
-  /** Service times of the queue's most recent completed services, newest first (at most 50, last 14 days). */
-  public Future<List<Integer>> recentServiceSeconds(SqlClient c, String queueId, Instant now) {
-    return c.preparedQuery("SELECT service_seconds FROM entry WHERE queue_id = $1 AND status = 'completed'"
-            + " AND service_seconds IS NOT NULL AND status_since > $2 ORDER BY status_since DESC LIMIT 50")
-        .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14)))))
-        .map(rows -> map(rows, r -> r.getInteger("service_seconds")));
+  /** A queue's recent past, the history of wait estimates: services (newest first) and patients who left. */
+  public record RecentHistory(List<QueueDay.Served> served, List<QueueDay.Left> left) {}
+
+  /**
+   * The queue's most recent services (completed, or ended by a transfer out of service), newest first: at most 50 of
+   * the last 14 days, each with its desk time when known (the patient's call to the same desk's next call, if that
+   * came within 5 minutes of the completion; calls of the last day only) and the patient's check-in; and, in the same
+   * statement, the patients who left the line in the last day (at most 30).
+   */
+  public Future<RecentHistory> recentServices(SqlClient c, String queueId, Instant now) {
+    return c.preparedQuery("WITH calls AS (SELECT t.entry_id, t.at, t.to_called_to AS desk,"
+            + " lead(t.at) OVER (PARTITION BY t.to_called_to ORDER BY t.at) AS next_call"
+            + " FROM entry ce JOIN entry_transition t ON t.entry_id = ce.id"
+            + " WHERE ce.queue_id = $1 AND ce.status_since > $3 AND t.to_status = 'called'"
+            + " AND t.from_status IS DISTINCT FROM 'called')"
+            + " (SELECT e.status, e.service_seconds, e.status_since, e.place_at, e.priority, e.appointment_at,"
+            + " e.transferred_from,"
+            + " (SELECT EXTRACT(EPOCH FROM (k.next_call - k.at))::int FROM calls k WHERE k.entry_id = e.id"
+            + " AND k.next_call <= e.status_since + interval '5 minutes' ORDER BY k.at DESC LIMIT 1) AS desk_seconds,"
+            + " (SELECT k.desk FROM calls k WHERE k.entry_id = e.id ORDER BY k.at DESC LIMIT 1) AS desk"
+            + " FROM entry e WHERE e.queue_id = $1 AND e.status IN ('completed', 'transferred')"
+            + " AND e.service_seconds IS NOT NULL AND e.status_since > $2 ORDER BY e.status_since DESC LIMIT 50)"
+            + " UNION ALL (SELECT e.status, NULL, e.status_since, e.place_at, e.priority, e.appointment_at,"
+            + " e.transferred_from, NULL, NULL FROM entry e WHERE e.queue_id = $1 AND e.status = 'left'"
+            + " AND e.status_since > $3 ORDER BY e.status_since DESC LIMIT 30)")
+        .execute(Tuple.of(queueId, odt(now.minus(Duration.ofDays(14))), odt(now.minus(Duration.ofDays(1)))))
+        .map(rows -> {
+          List<QueueDay.Served> served = new ArrayList<>();
+          List<QueueDay.Left> left = new ArrayList<>();
+          for (Row r : rows) {
+            Instant at = instant(r.getOffsetDateTime("status_since"));
+            Instant place = instant(r.getOffsetDateTime("place_at"));
+            if ("left".equals(r.getString("status"))) {
+              left.add(new QueueDay.Left(place, at));
+              continue;
+            }
+            Instant appointment = instant(r.getOffsetDateTime("appointment_at"));
+            QueueDay.Arrival arrival = r.getUUID("transferred_from") != null ? null
+                : new QueueDay.Arrival(place, Priority.fromWire(r.getString("priority")), appointment == null,
+                    appointment);
+            served.add(new QueueDay.Served(at, r.getInteger("service_seconds"), r.getInteger("desk_seconds"),
+                r.getString("desk"), arrival));
+          }
+          return new RecentHistory(served, left);
+        });
   }
 
   private static Entry entry(Row r) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waitline.queue.Entry;
 import io.waitline.queue.Priority;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceStats;
 import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
+import io.waitline.queue.store.QueueStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +49,67 @@ class ServiceTimesTest {
     Entry e = serve(q, 7);
 
     assertThat(world.count("SELECT service_seconds FROM entry WHERE id = $1", e.id())).isEqualTo(7 * 60);
+  }
+
+  @Test
+  void aPatientTransferredOutOfServiceRecordsTheServiceTimeAndItCountsAsAServiceOfThatQueue() {
+    ServiceQueue triage = world.queue("A");
+    ServiceQueue treatment = world.queue("B");
+    Entry e = world.checkIn(triage, "Trina Triage", Priority.URGENT);
+    world.get(world.commands.callNext(triage.id(), "Triage desk", "nurse"));
+    world.clock.advance(Duration.ofMinutes(1));
+    world.get(world.commands.startService(e.id(), "nurse"));
+    world.clock.advance(Duration.ofMinutes(6));
+
+    world.get(world.commands.transfer(e.id(), treatment.id(), null, "nurse"));
+
+    assertThat(world.count("SELECT service_seconds FROM entry WHERE id = $1", e.id())).isEqualTo(6 * 60);
+    List<QueueDay.Served> served = world.get(new QueueStore().recentServices(world.pool, triage.id(),
+        world.clock.instant())).served();
+    assertThat(served).singleElement().satisfies(s -> {
+      assertThat(s.serviceSeconds()).isEqualTo(6 * 60);
+      assertThat(s.desk()).isEqualTo("Triage desk");
+      assertThat(s.arrival().priority()).isEqualTo(Priority.URGENT);
+    });
+  }
+
+  @Test
+  void aDeskThatCallsTheNextPatientRightAfterAServiceGivesThatServiceItsDeskTime() {
+    ServiceQueue q = world.queue("A");
+    Entry first = world.checkIn(q, "First Patient");
+    Entry second = world.checkIn(q, "Second Patient");
+    world.get(world.commands.callNext(q.id(), "Room 1", "doc"));
+    world.clock.advance(Duration.ofMinutes(1));
+    world.get(world.commands.startService(first.id(), "doc"));
+    world.clock.advance(Duration.ofMinutes(8));
+    world.get(world.commands.complete(first.id(), "doc"));
+    world.clock.advance(Duration.ofMinutes(2));
+    Entry called = world.get(world.commands.callNext(q.id(), "Room 1", "doc"));
+
+    assertThat(called.id()).isEqualTo(second.id());
+    List<QueueDay.Served> served = world.get(new QueueStore().recentServices(world.pool, q.id(),
+        world.clock.instant())).served();
+    // call to the desk's next call: 1 minute to the room, 8 of service, 2 of turnover
+    assertThat(served).singleElement().satisfies(s -> {
+      assertThat(s.serviceSeconds()).isEqualTo(8 * 60);
+      assertThat(s.deskSeconds()).isEqualTo(11 * 60);
+    });
+  }
+
+  @Test
+  void patientsWhoLeftTheLineAreReadWithTheServicesForTheRateAtWhichPeopleLeave() {
+    ServiceQueue q = world.queue("A");
+    Entry gone = world.checkIn(q, "Gone Gina");
+    world.clock.advance(Duration.ofMinutes(25));
+    world.get(world.commands.leave(gone.id(), "patient"));
+    serve(q, 5);
+
+    QueueStore.RecentHistory recent = world.get(new QueueStore().recentServices(world.pool, q.id(),
+        world.clock.instant()));
+
+    assertThat(recent.served()).hasSize(1);
+    assertThat(recent.left()).singleElement().satisfies(l ->
+        assertThat(Duration.between(l.placeAt(), l.leftAt())).isEqualTo(Duration.ofMinutes(25)));
   }
 
   @Test

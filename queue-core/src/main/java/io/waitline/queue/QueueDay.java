@@ -1,0 +1,96 @@
+package io.waitline.queue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a live server knows about one queue at one moment, the input of wait estimates.
+ *
+ * @param waiting the waiting entries in service order ({@link QueueOrdering})
+ * @param busy desks now calling or serving someone, and since when
+ * @param staffOnDuty what the desk recorded
+ * @param rota planned shifts (breaks split a shift); empty when the queue has no rota
+ * @param served recent completed services, newest first (earlier days included)
+ * @param expected announced appointments that have not arrived yet
+ * @param arrivals recent check-ins (walk-ins and arrived appointments), for the arrival rate
+ * @param left patients who gave up waiting today, for the rate at which people leave the line
+ */
+public record QueueDay(
+    Instant now,
+    OrderingRule rule,
+    boolean paused,
+    int staffOnDuty,
+    int defaultServiceSeconds,
+    List<Entry> waiting,
+    List<Busy> busy,
+    List<Shift> rota,
+    List<Served> served,
+    List<Entry> expected,
+    List<Arrival> arrivals,
+    List<Left> left) {
+
+  public QueueDay {
+    waiting = List.copyOf(waiting);
+    busy = List.copyOf(busy);
+    rota = List.copyOf(rota);
+    served = List.copyOf(served);
+    expected = List.copyOf(expected);
+    arrivals = List.copyOf(arrivals);
+    left = List.copyOf(left);
+    if (defaultServiceSeconds <= 0) throw new IllegalArgumentException("default service time must be positive");
+  }
+
+  /** A desk busy with a called patient, or, when {@code inService}, serving one since {@code since}. */
+  public record Busy(String desk, Instant since, boolean inService) {}
+
+  /** A desk planned to serve this queue from {@code from} until {@code to}. */
+  public record Shift(String desk, Instant from, Instant to) {
+    public Shift {
+      if (desk == null || desk.isBlank()) throw new IllegalArgumentException("a shift needs a desk");
+      if (!to.isAfter(from)) throw new IllegalArgumentException("a shift must end after it starts");
+    }
+  }
+
+  /**
+   * One completed service.
+   *
+   * @param serviceSeconds service start to completion
+   * @param deskSeconds the patient's call to the same desk's next call, when that desk went straight on to the next
+   *     patient (walking to the room and turnover included); null otherwise
+   * @param desk the desk that served, when known
+   * @param arrival the patient's check-in in this queue, null for a transfer in
+   */
+  public record Served(Instant completedAt, int serviceSeconds, Integer deskSeconds, String desk, Arrival arrival) {}
+
+  /** A check-in: when, with which priority, and whether it was a walk-in (no appointment). */
+  public record Arrival(Instant at, Priority priority, boolean walkIn, Instant appointmentAt) {}
+
+  /** A patient who waited from {@code placeAt} and left the line at {@code leftAt}. */
+  public record Left(Instant placeAt, Instant leftAt) {}
+
+  /**
+   * Builds the moment from a queue's live entries (any status), its recent services and those who left, as a server
+   * reads them.
+   */
+  public static QueueDay of(List<Entry> entries, ServiceQueue queue, List<Served> served, List<Left> left,
+      List<Shift> rota, Instant now) {
+    List<Busy> busy = new ArrayList<>();
+    List<Entry> expected = new ArrayList<>();
+    List<Arrival> arrivals = new ArrayList<>();
+    for (Served s : served) if (s.arrival() != null) arrivals.add(s.arrival());
+    for (Entry e : entries) {
+      switch (e.status()) {
+        case CALLED -> busy.add(new Busy(e.calledTo(), e.statusSince(), false));
+        case IN_SERVICE -> busy.add(new Busy(e.calledTo(), e.statusSince(), true));
+        case EXPECTED -> expected.add(e);
+        default -> { }
+      }
+      if (e.status() != Status.EXPECTED && e.ticket() != null && e.transferredFrom() == null) {
+        arrivals.add(new Arrival(e.placeAt(), e.priority(), e.appointmentAt() == null, e.appointmentAt()));
+      }
+    }
+    return new QueueDay(now, queue.rule(), queue.paused(), queue.staffOnDuty(), queue.defaultServiceSeconds(),
+        QueueOrdering.order(entries, queue.rule(), now), busy, rota, served, expected, arrivals, left);
+  }
+}
