@@ -2,7 +2,10 @@ package io.waitline.queue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a live server knows about one queue at one moment, the input of wait estimates.
@@ -75,14 +78,16 @@ public record QueueDay(
    */
   public static QueueDay of(List<Entry> entries, ServiceQueue queue, List<Served> served, List<Left> left,
       List<Shift> rota, Instant now) {
-    List<Busy> busy = new ArrayList<>();
+    // a desk is busy with its latest patient: one it called earlier and never completed is no longer with it
+    Map<String, Busy> busyByDesk = new HashMap<>();
     List<Entry> expected = new ArrayList<>();
     List<Arrival> arrivals = new ArrayList<>();
     for (Served s : served) if (s.arrival() != null) arrivals.add(s.arrival());
     for (Entry e : entries) {
       switch (e.status()) {
-        case CALLED -> busy.add(new Busy(e.calledTo(), e.statusSince(), false));
-        case IN_SERVICE -> busy.add(new Busy(e.calledTo(), e.statusSince(), true));
+        case CALLED, IN_SERVICE -> busyByDesk.merge(String.valueOf(e.calledTo()),
+            new Busy(e.calledTo(), e.statusSince(), e.status() == Status.IN_SERVICE),
+            (a, b) -> a.since().isAfter(b.since()) ? a : b);
         case EXPECTED -> expected.add(e);
         default -> { }
       }
@@ -91,6 +96,7 @@ public record QueueDay(
       }
     }
     return new QueueDay(now, queue.rule(), queue.paused(), queue.staffOnDuty(), queue.defaultServiceSeconds(),
-        QueueOrdering.order(entries, queue.rule(), now), busy, rota, served, expected, arrivals, left);
+        QueueOrdering.order(entries, queue.rule(), now), busyByDesk.values().stream()
+            .sorted(Comparator.comparing(Busy::since).thenComparing(b -> String.valueOf(b.desk()))).toList(), rota, served, expected, arrivals, left);
   }
 }

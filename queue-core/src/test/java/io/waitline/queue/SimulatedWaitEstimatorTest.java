@@ -89,6 +89,20 @@ class SimulatedWaitEstimatorTest {
   }
 
   @Example
+  void aDeskThatCalledAgainWithoutCompletingIsBusyOnceWithItsLatestPatient() {
+    List<Entry> entries = new ArrayList<>(line(1));
+    // Room 1 called a patient 40 minutes ago and never completed them, then called another 8 minutes ago
+    entries.add(entry(98, Status.CALLED, Priority.NORMAL, minutesAgo(60), null)
+        .withStatus(Status.CALLED, minutesAgo(40), "Room 1"));
+    entries.add(entry(99, Status.CALLED, Priority.NORMAL, minutesAgo(30), null)
+        .withStatus(Status.CALLED, minutesAgo(8), "Room 1"));
+
+    QueueDay day = day(entries, 1, List.of(), steadyTenMinuteDesk(30));
+
+    assertThat(day.busy()).containsExactly(new QueueDay.Busy("Room 1", minutesAgo(8), false));
+  }
+
+  @Example
   void withNobodyOnDutyAndNoRotaThereIsNoEstimate() {
     assertThat(estimate(day(line(3), 0, List.of(), steadyTenMinuteDesk(30)))).isEmpty();
   }
