@@ -14,6 +14,7 @@ import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.QueueOrdering;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
@@ -198,17 +199,18 @@ public final class QueueCommands {
   // --- the desk
 
   /**
-   * Hands the first waiting entry to the calling desk. Concurrent desks each get a different entry. The lineup it
-   * picks from is the one its event carries, after the change.
+   * Hands the first waiting entry to the calling desk. Concurrent desks each get a different entry. It picks by the
+   * calling order of the same entries its event's lineup is built from, after the change (the estimates are
+   * computed once, for the event).
    */
   public Future<Entry> callNext(String queueId, String calledTo, String actor) {
     return inTransaction(tx -> tx.lock(queueId).compose(q -> {
       if (q.paused()) throw new QueueException.Conflict("Queue " + q.name() + " is paused; resume it to call.");
-      return tx.lineup(q).compose(lineup -> {
-        if (lineup.places().isEmpty()) {
+      return tx.callingOrder(q).compose(order -> {
+        if (order.isEmpty()) {
           throw new QueueException.Conflict("Nobody is waiting in queue " + q.name() + ".");
         }
-        Entry first = lineup.places().get(0).entry();
+        Entry first = order.get(0);
         return tx.change(first, first.withStatus(Status.CALLED, tx.now, calledTo), EventType.CALLED, actor, null);
       });
     }));
@@ -679,19 +681,27 @@ public final class QueueCommands {
     }
 
     /**
-     * The queue's lineup now; what its estimates need of the queue's entries (see
+     * The queue's lineup now, with estimates; what they need of the queue's entries (see
      * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
+      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent, h.queue, now));
+    }
+
+    /** The queue's waiting entries in calling order now: what picking the next patient needs, without estimates. */
+    Future<List<Entry>> callingOrder(ServiceQueue q) {
+      return read(q).map(h -> QueueOrdering.order(h.live, h.queue.rule(), now));
+    }
+
+    private Future<Held> read(ServiceQueue q) {
       Held h = held(q.id());
-      Future<Void> read = h.live != null ? Future.succeededFuture()
-          : store.lineupInputs(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
-              .map(recent -> {
-                h.live = new ArrayList<>(entries);
-                h.recent = recent;
-                return null;
-              }));
-      return read.compose(v -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent, h.queue, now));
+      if (h.live != null) return Future.succeededFuture(h);
+      return store.lineupInputs(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
+          .map(recent -> {
+            h.live = new ArrayList<>(entries);
+            h.recent = recent;
+            return h;
+          }));
     }
 
     void requireMove(Entry e, Status target) {
