@@ -109,8 +109,9 @@ class ConnectionLimitsTest {
       }
       long heldMs = (System.nanoTime() - opened) / 1_000_000;
       assertThat(closed).as("cut off within the %d bytes of its head", head.length).isTrue();
-      assertThat(sent).as("bytes trickled before the cut: past the 1 s deadline, not at the first").isGreaterThan(2);
-      assertThat(heldMs).as("how long it held the connection (ms)").isLessThan(4_000);
+      assertThat(sent).as("bytes trickled before the cut").isGreaterThan(1);
+      assertThat(heldMs).as("how long it held the connection (ms): the 1 s head deadline, swept every 250 ms")
+          .isBetween(1_000L, 4_000L);
     }
   }
 
