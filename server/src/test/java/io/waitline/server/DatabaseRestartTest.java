@@ -151,8 +151,20 @@ class DatabaseRestartTest {
     return new WaitlineServer(Config.load(env)).start();
   }
 
-  /** The staff view of queue "general" on {@code node}: every message but heartbeats, in arrival order. */
+  /**
+   * The staff view of queue "general" on {@code node}: every message but heartbeats, in arrival order. A handshake
+   * closed by a node just started is tried once more: seen in 2 of 4 runs on a loaded machine, before any fault is
+   * injected (reported, not explained yet).
+   */
   private static BlockingQueue<JsonObject> staffFeed(WaitlineServer node, String token) {
+    try {
+      return openStaffFeed(node, token);
+    } catch (io.netty.handler.codec.http.websocketx.WebSocketHandshakeException closedDuringHandshake) {
+      return openStaffFeed(node, token);
+    }
+  }
+
+  private static BlockingQueue<JsonObject> openStaffFeed(WaitlineServer node, String token) {
     BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
     ClientWebSocket socket = node.vertx().createWebSocketClient().webSocket();
     socket.textMessageHandler(text -> {
