@@ -84,6 +84,38 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void aSlowlorisTricklingItsHeadOneByteEveryHalfSecondIsCutOffAtTheHeadDeadlineWhileHealthAnswers()
+      throws IOException {
+    byte[] head = "GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    try (Socket slowloris = open("127.0.0.11")) {
+      slowloris.setSoTimeout(500); // the trickle's pace: a read that times out means still open, send the next byte
+      long opened = System.nanoTime();
+      int sent = 0;
+      boolean closed = false;
+      while (!closed && sent < head.length) {
+        try {
+          slowloris.getOutputStream().write(head[sent++]);
+          slowloris.getOutputStream().flush();
+          closed = slowloris.getInputStream().read() < 0; // the server answers nothing to a head that never ends
+        } catch (SocketTimeoutException stillOpen) {
+          try (Socket health = open("127.0.0.12")) {
+            send(health, "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(untilClosed(health)).as("/health/live after %d trickled bytes", sent).startsWith("HTTP/1.1 200");
+          }
+        } catch (IOException reset) {
+          closed = true;
+        }
+      }
+      long heldMs = (System.nanoTime() - opened) / 1_000_000;
+      assertThat(closed).as("cut off within the %d bytes of its head", head.length).isTrue();
+      assertThat(sent).as("bytes trickled before the cut").isGreaterThan(1);
+      assertThat(heldMs).as("how long it held the connection (ms): the 1 s head deadline, swept every 250 ms")
+          .isBetween(1_000L, 4_000L);
+    }
+  }
+
+  @Test
   void aBodyThatArrivesTooSlowlyIsAnswered408() throws IOException {
     try (Socket slow = open()) {
       send(slow, "POST /api/v1/auth/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"

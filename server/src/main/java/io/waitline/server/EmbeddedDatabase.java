@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +35,8 @@ final class EmbeddedDatabase implements AutoCloseable {
   static final String DATABASE = "waitline";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
   private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
+  /** Below this much free space, a failed start is put down to a full disk: a new cluster alone takes about 40 MiB. */
+  private static final long MIN_FREE_SPACE = 64L * 1024 * 1024;
 
   private final EmbeddedPostgres postgres;
   private final FileChannel lockChannel;
@@ -66,9 +69,24 @@ final class EmbeddedDatabase implements AutoCloseable {
       throw e;
     } catch (IOException | RuntimeException e) {
       closeQuietly(lock);
+      OptionalLong free = usableSpace(pgData).stream().filter(bytes -> bytes < MIN_FREE_SPACE).findFirst();
+      if (free.isPresent()) {
+        throw new StartFailure("The embedded PostgreSQL in " + pgData + " did not start: its disk has only "
+            + free.getAsLong() / 1024 / 1024 + " MiB free; free at least " + MIN_FREE_SPACE / 1024 / 1024
+            + " MiB there, or choose another data directory with WAITLINE_DATA_DIR.", e);
+      }
       throw new StartFailure("The embedded PostgreSQL in " + pgData + " did not start (" + e.getMessage()
           + "); check that this directory is writable and its disk has space, or set DATABASE_URL to use another"
           + " PostgreSQL.", e);
+    }
+  }
+
+  /** Free bytes on the filesystem holding {@code dir}, if it can be read. */
+  private static OptionalLong usableSpace(Path dir) {
+    try {
+      return OptionalLong.of(Files.getFileStore(dir).getUsableSpace());
+    } catch (IOException e) {
+      return OptionalLong.empty();
     }
   }
 

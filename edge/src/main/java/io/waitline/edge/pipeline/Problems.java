@@ -119,6 +119,12 @@ public final class Problems {
     } else if (err instanceof PgException pg && pg.getSqlState() != null
         && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
       send(rc, 400, "bad-request", "Bad request", UNSTORABLE_SENTENCE);
+    } else if (err instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("53")) {
+      // insufficient resources (disk full, out of memory, too many connections): the operator's to fix
+      LOG.warn("PostgreSQL refused {} {} for lack of resources: {}", rc.request().method(), rc.request().path(),
+          pg.getMessage());
+      send(rc, 503, "database-unavailable", "Try again in a moment", "The database has run out of space or other "
+          + "resources, so nothing was done; try again in a moment, and tell your administrator if it goes on.");
     } else if (databaseUnavailable(err)) {
       send(rc, 503, "database-unavailable", "Try again in a moment", "The database could not be reached just now, "
           + "so nothing was done; try again in a moment.");
