@@ -360,18 +360,25 @@ public final class QueueStore {
    * statement, the patients who left the line in the last day (at most 30).
    */
   public Future<RecentHistory> recentServices(SqlClient c, String queueId, Instant now) {
-    return c.preparedQuery("WITH calls AS (SELECT t.entry_id, t.at, t.to_called_to AS desk,"
+    // the calls looked at are bounded by the served patients' own: from an hour before the earliest of their calls
+    // (a call comes before its service), so the statement costs those services, not every call of the day
+    return c.preparedQuery("WITH served AS (SELECT e.id, e.status, e.service_seconds, e.status_since, e.place_at,"
+            + " e.priority, e.appointment_at, e.transferred_from FROM entry e WHERE e.queue_id = $1"
+            + " AND e.status IN ('completed', 'transferred') AND e.service_seconds IS NOT NULL AND e.status_since > $2"
+            + " ORDER BY e.status_since DESC LIMIT 50),"
+            + " calls AS (SELECT t.entry_id, t.at, t.to_called_to AS desk,"
             + " lead(t.at) OVER (PARTITION BY t.to_called_to ORDER BY t.at) AS next_call"
             + " FROM entry ce JOIN entry_transition t ON t.entry_id = ce.id"
-            + " WHERE ce.queue_id = $1 AND ce.status_since > $3 AND t.to_status = 'called'"
-            + " AND t.from_status IS DISTINCT FROM 'called')"
+            + " WHERE ce.queue_id = $1 AND ce.status_since > $3"
+            + " AND ce.status_since >= coalesce((SELECT min(s.status_since - make_interval(secs => s.service_seconds))"
+            + " - interval '1 hour' FROM served s), 'infinity')"
+            + " AND t.to_status = 'called' AND t.from_status IS DISTINCT FROM 'called')"
             + " (SELECT e.status, e.service_seconds, e.status_since, e.place_at, e.priority, e.appointment_at,"
             + " e.transferred_from,"
             + " (SELECT EXTRACT(EPOCH FROM (k.next_call - k.at))::int FROM calls k WHERE k.entry_id = e.id"
             + " AND k.next_call <= e.status_since + interval '5 minutes' ORDER BY k.at DESC LIMIT 1) AS desk_seconds,"
             + " (SELECT k.desk FROM calls k WHERE k.entry_id = e.id ORDER BY k.at DESC LIMIT 1) AS desk"
-            + " FROM entry e WHERE e.queue_id = $1 AND e.status IN ('completed', 'transferred')"
-            + " AND e.service_seconds IS NOT NULL AND e.status_since > $2 ORDER BY e.status_since DESC LIMIT 50)"
+            + " FROM served e ORDER BY e.status_since DESC)"
             + " UNION ALL (SELECT e.status, NULL, e.status_since, e.place_at, e.priority, e.appointment_at,"
             + " e.transferred_from, NULL, NULL FROM entry e WHERE e.queue_id = $1 AND e.status = 'left'"
             + " AND e.status_since > $3 ORDER BY e.status_since DESC LIMIT 30)")
