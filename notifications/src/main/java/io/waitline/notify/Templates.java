@@ -1,6 +1,7 @@
 package io.waitline.notify;
 
 import io.vertx.core.json.JsonObject;
+import io.waitline.queue.WaitEstimate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -62,13 +63,11 @@ public final class Templates {
     return text(language(language), key + ".sms", Map.of("site", siteName));
   }
 
-  /** Rounded like the patient page: the median down and the 90th percentile up to 5 minutes. */
+  /** The range the patient page shows ({@link WaitEstimate}'s), so a text and the page never disagree. */
   private String wait(String lang, int p50, Integer p90) {
-    int high90 = p90 == null ? p50 : p90;
-    if (high90 > 120) return text(lang, "common.over", Map.of());
-    int low = (p50 / 5) * 5;
-    int high = Math.max(low + 5, ((high90 + 4) / 5) * 5);
-    return low + "–" + high + " min";
+    WaitEstimate estimate = new WaitEstimate(p50, Math.max(p50, p90 == null ? p50 : p90), true);
+    if (estimate.p90Minutes() > WaitEstimate.DISPLAY_CAP_MINUTES) return text(lang, "common.over", Map.of());
+    return estimate.rangeLowMinutes() + "–" + estimate.rangeHighMinutes() + " min";
   }
 
   private String text(String lang, String key, Map<String, String> values) {
