@@ -112,4 +112,57 @@ class SourceApiTest {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.bodyAsJsonObject().getString("action")).isEqualTo("catch-up");
   }
+
+  /** A backport event-notification Bundle carrying one booked Appointment (with a co-pay extension) and its Patient. */
+  static String bookedWithCopay(String appointmentId, java.time.Instant start, String copayUrl, String amount) {
+    var status = new org.hl7.fhir.r4.model.Parameters();
+    status.addParameter().setName("status").setValue(new org.hl7.fhir.r4.model.CodeType("active"));
+    status.addParameter().setName("type").setValue(new org.hl7.fhir.r4.model.CodeType("event-notification"));
+    status.addParameter().setName("events-since-subscription-start")
+        .setValue(new org.hl7.fhir.r4.model.StringType("1"));
+    var event = status.addParameter().setName("notification-event");
+    event.addPart().setName("event-number").setValue(new org.hl7.fhir.r4.model.StringType("1"));
+    event.addPart().setName("focus").setValue(new org.hl7.fhir.r4.model.Reference("Appointment/" + appointmentId));
+    var appointment = new org.hl7.fhir.r4.model.Appointment();
+    appointment.setId(new org.hl7.fhir.r4.model.IdType("Appointment", appointmentId, "1"));
+    appointment.getMeta().setVersionId("1");
+    appointment.setStatus(org.hl7.fhir.r4.model.Appointment.AppointmentStatus.BOOKED);
+    appointment.setStart(java.util.Date.from(start));
+    appointment.addParticipant().setActor(new org.hl7.fhir.r4.model.Reference("Patient/p-" + appointmentId));
+    appointment.addExtension(copayUrl, new org.hl7.fhir.r4.model.Money()
+        .setValue(new java.math.BigDecimal(amount)).setCurrency("EUR"));
+    var patient = new org.hl7.fhir.r4.model.Patient();
+    patient.setId("p-" + appointmentId);
+    patient.addName().setFamily("Copay").addGiven("Carla");
+    var b = new org.hl7.fhir.r4.model.Bundle().setType(org.hl7.fhir.r4.model.Bundle.BundleType.HISTORY);
+    b.addEntry().setResource(status);
+    b.addEntry().setResource(appointment);
+    b.addEntry().setResource(patient);
+    return ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(b);
+  }
+
+  @Test
+  void anAppointmentsOwnCopayFromTheSourceIsWhatTheVisitOwes() {
+    String copayUrl = "https://clinic.example/fhir/StructureDefinition/copay";
+    String id = post("/api/v1/sites/" + SITE + "/sources", source("Billing EHR")
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL)
+            .put("copay", new JsonObject().put("extension", copayUrl)))).bodyAsJsonObject().getString("id");
+    problem(post("/api/v1/sites/" + SITE + "/sources", source("Bad").put("mapping", new JsonObject()
+        .put("defaultQueue", TestApp.GENERAL).put("copay", new JsonObject().put("extension", "copay")))), 422);
+
+    HttpResponse<Buffer> pushed = app.anonymous(HttpMethod.POST, "/fhir/r4/subscriptions/" + id)
+        .putHeader(SyncApi.SECRET_HEADER, "subscription-SECRET-2")
+        .sendBuffer(Buffer.buffer(bookedWithCopay("copay-1", app.clock.instant().plusSeconds(3600), copayUrl,
+            "35.00"))).await();
+    assertThat(pushed.statusCode()).as(pushed.bodyAsString()).isEqualTo(200);
+    assertThat(pushed.bodyAsJsonObject().getString("action")).isEqualTo("applied");
+
+    String entryId = app.pool.preparedQuery("SELECT id FROM entry WHERE appointment_ref = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(id + ":Appointment/copay-1")).await().iterator().next()
+        .getUUID("id").toString();
+    JsonObject copay = app.staff(HttpMethod.GET, "/api/v1/entries/" + entryId + "/copay").send().await()
+        .bodyAsJsonObject();
+    assertThat(copay.getLong("amountMinor")).as(copay.encode()).isEqualTo(3500);
+    assertThat(copay.getString("amount")).isEqualTo("€35.00");
+  }
 }

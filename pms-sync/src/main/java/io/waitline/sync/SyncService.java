@@ -16,6 +16,7 @@ import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.pipeline.SourceAppointment;
+import io.waitline.sync.pipeline.VisitAmounts;
 import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.Schedule;
 import io.waitline.sync.source.Source;
@@ -67,9 +68,10 @@ public final class SyncService {
   /**
    * @param secretsKey base64 of 32 bytes that seals source secrets (from configuration, never from the database)
    * @param node this node's name in polling leases
+   * @param amounts where appointments' own co-pays go; null on a server without payments
    */
   public SyncService(Vertx vertx, Pool pool, QueueCommands commands, String secretsKey, Clock clock,
-      SyncSettings settings, MeterRegistry registry, String node) {
+      SyncSettings settings, MeterRegistry registry, String node, VisitAmounts amounts) {
     this.vertx = vertx;
     this.pool = pool;
     this.commands = commands;
@@ -77,7 +79,7 @@ public final class SyncService {
     this.clock = clock;
     this.settings = settings;
     this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
-    this.pipeline = new Pipeline(commands, store, clock, workers);
+    this.pipeline = new Pipeline(commands, store, clock, workers, amounts);
     this.credentials = new SourceCredentials(vertx, clock);
     this.metrics = new SyncMetrics(registry, clock);
     SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
@@ -306,6 +308,10 @@ public final class SyncService {
       SourceAppointment a = reader.read(r, s.mapping());
       String queue = s.mapping().queueFor(a.keys());
       o.put("visit", a.visit().wire()).put("start", str(a.start())).put("queue", queue);
+      if (a.copay() != null) {
+        o.put("copay", new JsonObject().put("amount", a.copay().amount().toPlainString())
+            .put("currency", a.copay().currency()));
+      }
       if (a.patient() != null) {
         o.put("patient", new JsonObject().put("name", a.patient().name())
             .put("birthDate", a.patient().birthDate() == null ? null : a.patient().birthDate().toString())

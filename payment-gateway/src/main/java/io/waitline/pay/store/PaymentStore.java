@@ -68,6 +68,12 @@ public final class PaymentStore {
         .execute(Tuple.of(entryId, amountMinor, source, odt(now))).mapEmpty();
   }
 
+  /** Removes the amount {@code source} set for a visit; one set by the desk or another source stays. */
+  public Future<Void> clearVisitAmount(SqlClient c, UUID entryId, String source) {
+    return c.preparedQuery("DELETE FROM payment_visit_amount WHERE entry_id = $1 AND source = $2")
+        .execute(Tuple.of(entryId, source)).mapEmpty();
+  }
+
   public Future<List<Reader>> readers(SqlClient c, String siteId) {
     return c.preparedQuery("SELECT reader_id, site_id, station, label FROM payment_reader WHERE site_id = $1"
             + " ORDER BY station, label")

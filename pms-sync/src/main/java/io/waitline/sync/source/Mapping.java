@@ -16,8 +16,11 @@ import java.util.Set;
  *
  * @param rules in order; the first rule whose key the appointment carries picks the queue
  * @param statuses source status code → what it means for the visit (defaults cover FHIR R4 Appointment.status)
+ * @param copayExtension URL of the Appointment extension whose {@code valueMoney} is the visit's own co-pay; null
+ *     when the source's appointments carry none
  */
-public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, Map<String, Visit> statuses) {
+public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, Map<String, Visit> statuses,
+    String copayExtension) {
   /** What a rule looks at: a participant reference or the service type. */
   public static final Set<String> KINDS = Set.of("location", "practitioner", "healthcareService", "serviceType");
 
@@ -90,7 +93,18 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     if (rules.isEmpty() && defaultQueue == null) {
       throw new SyncException.Invalid("The mapping needs at least one queue rule or a defaultQueue.");
     }
-    return new Mapping(List.copyOf(rules), defaultQueue, j.getString("mrnSystem"), Map.copyOf(statuses));
+    return new Mapping(List.copyOf(rules), defaultQueue, j.getString("mrnSystem"), Map.copyOf(statuses),
+        copayExtension(j));
+  }
+
+  private static String copayExtension(JsonObject mapping) {
+    if (!(mapping.getValue("copay") instanceof JsonObject copay)) return null;
+    String url = copay.getString("extension");
+    if (url == null || !url.matches("(https?|urn):\\S+")) {
+      throw new SyncException.Invalid("The mapping's copay.extension must be the URL of an Appointment extension,"
+          + " e.g. https://clinic.example/fhir/StructureDefinition/copay.");
+    }
+    return url;
   }
 
   public JsonObject toJson() {
@@ -101,7 +115,9 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     statuses.forEach((code, v) -> {
       if (FHIR_STATUSES.get(code) != v) overrides.put(code, v.wire());
     });
-    return new JsonObject().put("queues", queues).put("defaultQueue", defaultQueue).put("mrnSystem", mrnSystem)
-        .put("statuses", overrides);
+    JsonObject json = new JsonObject().put("queues", queues).put("defaultQueue", defaultQueue)
+        .put("mrnSystem", mrnSystem).put("statuses", overrides);
+    if (copayExtension != null) json.put("copay", new JsonObject().put("extension", copayExtension));
+    return json;
   }
 }
