@@ -224,7 +224,7 @@ public final class EdgeRouter {
     root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
     root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
     notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
-    pay.mountWebhooks(root); // Stripe's signed webhook
+    pay.mountWebhooks(root, auditTrail); // Stripe's signed webhook, audited
     sources.mountSubscriptions(root, auditTrail); // FHIR Subscription notifications, checked with a source secret
     if (oidc != null) {
       // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
