@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.processor.CardProcessor;
 import io.waitline.pay.processor.ProcessorGuard;
+import io.waitline.pay.processor.Settlement;
 import io.waitline.pay.report.Reconciliation;
 import io.waitline.pay.sandbox.SandboxProcessor;
 import io.waitline.pay.store.PaymentRow;
@@ -518,10 +519,14 @@ public final class Payments {
       return store.ofSite(pool, siteId, from, to).compose(payments -> store.refundsOf(pool,
               payments.stream().map(PaymentRow::id).toList())
           .compose(refunds -> guard.call(() -> flow.processor().settlements(from, to))
-              .compose(settlements -> store.refsOfOtherSites(pool, siteId,
-                      settlements.stream().map(s -> s.sourceRef()).toList())
-                  .map(others -> Reconciliation.of(siteId, day, from, to, ss.currency(), site.language(), payments,
-                      refunds, settlements, others)))));
+              .compose(settlements -> guard.call(() -> flow.processor().payouts(from, to)).compose(payouts -> {
+                List<String> refs = new ArrayList<>(settlements.stream().map(Settlement::sourceRef).toList());
+                payouts.forEach(po -> po.bookings().forEach(b -> refs.add(b.sourceRef())));
+                return store.refsOfOtherSites(pool, siteId, refs).compose(others -> store.refsOfSite(pool, siteId,
+                        refs)
+                    .map(ours -> Reconciliation.of(siteId, day, from, to, ss.currency(), site.language(), payments,
+                        refunds, settlements, payouts, others, ours)));
+              }))));
     }));
   }
 

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -281,13 +283,23 @@ public final class PaymentStore {
   }
 
   /** Of the processor references given, those that belong to payments or refunds of other sites. */
-  public Future<java.util.Set<String>> refsOfOtherSites(SqlClient c, String siteId, List<String> refs) {
-    return c.preparedQuery("SELECT charge_ref FROM payment WHERE site_id <> $1 AND charge_ref = ANY($2)"
+  /** Which of the processor references {@code refs} (charges, refunds) belong to payments of other sites. */
+  public Future<Set<String>> refsOfOtherSites(SqlClient c, String siteId, List<String> refs) {
+    return refsOf(c, siteId, refs, "<>");
+  }
+
+  /** Which of the processor references {@code refs} belong to this site's payments and refunds, of any day. */
+  public Future<Set<String>> refsOfSite(SqlClient c, String siteId, List<String> refs) {
+    return refsOf(c, siteId, refs, "=");
+  }
+
+  private Future<Set<String>> refsOf(SqlClient c, String siteId, List<String> refs, String siteIs) {
+    return c.preparedQuery("SELECT charge_ref FROM payment WHERE site_id " + siteIs + " $1 AND charge_ref = ANY($2)"
             + " UNION SELECT r.refund_ref FROM payment_refund r JOIN payment p ON p.id = r.payment_id"
-            + " WHERE p.site_id <> $1 AND r.refund_ref = ANY($2)")
+            + " WHERE p.site_id " + siteIs + " $1 AND r.refund_ref = ANY($2)")
         .execute(Tuple.of(siteId, (Object) refs.toArray(new String[0])))
         .map(rows -> {
-          java.util.Set<String> out = new java.util.HashSet<>();
+          Set<String> out = new HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));
           return out;
         });
