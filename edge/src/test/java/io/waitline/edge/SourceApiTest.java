@@ -165,4 +165,35 @@ class SourceApiTest {
     assertThat(copay.getLong("amountMinor")).as(copay.encode()).isEqualTo(3500);
     assertThat(copay.getString("amount")).isEqualTo("€35.00");
   }
+
+  @Test
+  void aWebhookSourceTakesSignedEventsOverHttpAndRefusesUnsignedOnesEachAudited() throws InterruptedException {
+    String secret = "pms-secret-over-http-1";
+    String id = post("/api/v1/sites/" + SITE + "/sources", new JsonObject().put("kind", "webhook").put("name", "PMS")
+        .put("subscription", new JsonObject().put("secret", secret))
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL).put("fields", new JsonObject()
+            .put("eventId", "/id").put("appointmentId", "/appointment").put("status", "/status")
+            .put("start", "/start").put("patientName", "/name")))).bodyAsJsonObject().getString("id");
+    String body = new JsonObject().put("id", "evt-http-1").put("appointment", "77").put("status", "booked")
+        .put("start", app.clock.instant().plusSeconds(3600).toString()).put("name", "Webb Hook").encode();
+    String path = "/api/v1/sources/" + id + "/webhooks";
+
+    HttpResponse<Buffer> applied = app.anonymous(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
+        .putHeader(io.waitline.sync.webhook.WebhookSignature.HEADER,
+            io.waitline.sync.webhook.WebhookSignature.sign(secret, body, app.clock.instant()))
+        .sendBuffer(Buffer.buffer(body)).await();
+    assertThat(applied.statusCode()).as(applied.bodyAsString()).isEqualTo(200);
+    assertThat(applied.bodyAsJsonObject().getString("outcome")).isEqualTo("applied");
+    assertThat(problem(app.anonymous(HttpMethod.POST, path).sendBuffer(Buffer.buffer(body)).await(), 403)
+        .getString("detail")).isEqualTo("The request carries no X-Waitline-Signature header.");
+    assertThat(problem(app.staff(HttpMethod.POST, "/api/v1/sources/" + id + "/sync").send().await(), 422)
+        .getString("detail")).isEqualTo("Source PMS receives its appointments by webhook; there is nothing to poll.");
+
+    JsonArray records = new JsonArray();
+    for (int i = 0; i < 50 && records.size() < 2; i++) {
+      Thread.sleep(100); // written when each answer has been sent
+      records = app.get("/api/v1/audit?action=sourceWebhook&limit=10").bodyAsJsonObject().getJsonArray("items");
+    }
+    assertThat(records.stream().map(r -> ((JsonObject) r).getInteger("outcome"))).containsExactlyInAnyOrder(200, 403);
+  }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
+import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.source.SourceCredentials;
 import io.waitline.sync.source.SourceFailure;
@@ -90,7 +91,7 @@ public final class FhirR4Kind implements SourceKind {
   }
 
   @Override
-  public List<ReceivedRecord> split(String sample) {
+  public List<ReceivedRecord> split(String sample, Mapping mapping) {
     Bundle bundle;
     try {
       bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);
