@@ -118,6 +118,16 @@ public final class EdgeRouter {
   }
 
   /** Cached credentials are forgotten as the answer goes out, once the change is committed (or has failed). */
+  /**
+   * Reads request bodies up to {@link Problems#BODY_LIMIT_BYTES}; a CSV file for a source may be larger (up to
+   * {@link SyncApi#FILE_LIMIT_BYTES}, only on that path).
+   */
+  private static Handler<RoutingContext> bodies() {
+    BodyHandler small = BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES);
+    BodyHandler file = BodyHandler.create(false).setBodyLimit(SyncApi.FILE_LIMIT_BYTES);
+    return rc -> (SyncApi.isFileUpload(rc) ? file : small).handle(rc);
+  }
+
   private static Handler<RoutingContext> forgetCredentialsBeforeAnswering(CredentialCache credentials) {
     return rc -> {
       rc.addHeadersEndHandler(v -> credentials.forgetAll());
@@ -189,7 +199,7 @@ public final class EdgeRouter {
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));
     RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
-    builder.rootHandler(BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES));
+    builder.rootHandler(bodies());
     checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());
     for (OpenAPIRoute route : builder.getRoutes()) {
       String op = route.getOperation().getOperationId();
@@ -208,6 +218,8 @@ public final class EdgeRouter {
       route.addFailureHandler(Problems::handle);
     }
     Router root = builder.createRouter();
+    // the contract's router knows no text/csv: a CSV upload is read as the plain text it is
+    root.post(SyncApi.FILES).order(-2).handler(SyncApi::csvAsPlainText);
     root.route().order(-2).handler(new SecurityHeaders(settings.secure())::handle);
     root.route().order(-2).handler(WellFormedRequest::handle); // after the headers, so its 400 carries them too
     root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")

@@ -187,7 +187,8 @@ class SourceApiTest {
     assertThat(problem(app.anonymous(HttpMethod.POST, path).sendBuffer(Buffer.buffer(body)).await(), 403)
         .getString("detail")).isEqualTo("The request carries no X-Waitline-Signature header.");
     assertThat(problem(app.staff(HttpMethod.POST, "/api/v1/sources/" + id + "/sync").send().await(), 422)
-        .getString("detail")).isEqualTo("Source PMS receives its appointments by webhook; there is nothing to poll.");
+        .getString("detail")).isEqualTo("Source PMS is sent its appointments (webhook events or"
+            + " uploaded files); there is nothing to poll.");
 
     JsonArray records = new JsonArray();
     for (int i = 0; i < 50 && records.size() < 2; i++) {
@@ -195,5 +196,34 @@ class SourceApiTest {
       records = app.get("/api/v1/audit?action=sourceWebhook&limit=10").bodyAsJsonObject().getJsonArray("items");
     }
     assertThat(records.stream().map(r -> ((JsonObject) r).getInteger("outcome"))).containsExactlyInAnyOrder(200, 403);
+  }
+
+  @Test
+  void aCsvFileIsUploadedAsTextCsvCheckedByADryRunAndAppliedOnce() {
+    String id = post("/api/v1/sites/" + SITE + "/sources", new JsonObject().put("kind", "csv").put("name", "Export")
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL).put("columns", new JsonObject()
+            .put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")))).bodyAsJsonObject()
+        .getString("id");
+    StringBuilder csv = new StringBuilder("Id,Start,Name\r\n");
+    for (int i = 1; i <= 2_000; i++) { // the coming 20 days' appointments
+      String start = app.clock.instant().plus(java.time.Duration.ofDays(1 + i % 20)).toString();
+      csv.append("csv-").append(i).append(',').append(start).append(",Row ").append(i).append("\r\n");
+    }
+    csv.append("csv-bad,yesterday,Bad Row\r\n"); // row 2002
+    Buffer file = Buffer.buffer(csv.toString());
+    assertThat(file.length()).as("larger than other requests may be").isGreaterThan(64 * 1024);
+    String path = "/api/v1/sources/" + id + "/files";
+
+    JsonObject dry = app.staff(HttpMethod.POST, path + "?dryRun=true").putHeader("Content-Type", "text/csv")
+        .sendBuffer(file).await().bodyAsJsonObject();
+    assertThat(dry.getJsonArray("problems")).containsExactly(new JsonObject().put("row", 2002).put("column", "Start")
+        .put("problem", "Column 'Start': 'yesterday' is not a time in the form 2026-11-20T10:30:00+01:00."));
+
+    HttpResponse<Buffer> applied = app.staff(HttpMethod.POST, path).putHeader("Content-Type", "text/csv; charset=utf-8")
+        .sendBuffer(file).await();
+    assertThat(applied.statusCode()).as(applied.bodyAsString()).isEqualTo(200);
+    assertThat(applied.bodyAsJsonObject().getJsonObject("outcomes"))
+        .isEqualTo(new JsonObject().put("applied", 2_000).put("dead", 1));
+    problem(app.anonymous(HttpMethod.POST, path).putHeader("Content-Type", "text/csv").sendBuffer(file).await(), 401);
   }
 }

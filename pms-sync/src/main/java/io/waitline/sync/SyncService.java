@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.fhir.FhirR4Kind;
+import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
@@ -88,7 +91,8 @@ public final class SyncService {
     SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
         settings.resilience().timeout(), settings.pageSize());
     SourceKind webhook = new WebhookKind();
-    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook);
+    SourceKind csv = new CsvKind();
+    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
     this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
         workers);
@@ -164,8 +168,8 @@ public final class SyncService {
   public Future<SyncReport> syncNow(UUID id, boolean full) {
     return source(id).compose(s -> {
       if (!kinds.get(s.kind()).polls()) {
-        throw new SyncException.Invalid("Source " + s.name() + " receives its appointments by webhook; there is"
-            + " nothing to poll.");
+        throw new SyncException.Invalid("Source " + s.name() + " is sent its appointments (webhook events or"
+            + " uploaded files); there is nothing to poll.");
       }
       return poller.run(s, full);
     });
@@ -345,6 +349,76 @@ public final class SyncService {
         return out;
       }, false);
     }));
+  }
+
+  /**
+   * A CSV file for a {@code csv} source (UTF-8 with or without BOM, or Windows-1252), applied row by row through the
+   * pipeline: answers the counts per outcome and every row that could not be applied (row, column, sentence), which
+   * are dead letters. With {@code dryRun}, the same report and nothing written. The same file twice is all
+   * duplicates.
+   */
+  public Future<JsonObject> csvFile(UUID sourceId, byte[] file, boolean dryRun) {
+    return source(sourceId).compose(s -> {
+      if (!CsvKind.KIND.equals(s.kind())) {
+        throw new SyncException.Invalid("Source " + s.name() + " does not take CSV files.");
+      }
+      Instant uploadedAt = clock.instant();
+      // decoding and parsing a file is CPU work: off the event loop
+      return workers.executeBlocking(() -> CsvKind.rows(CsvKind.decode(file), s.mapping(), uploadedAt), false)
+          .compose(rows -> dryRun ? csvDryRun(s, rows) : csvApply(s, rows));
+    });
+  }
+
+  private Future<JsonObject> csvDryRun(Source s, List<ReceivedRecord> rows) {
+    return commands.queuesOfSite(s.siteId()).compose(queues -> {
+      Set<String> known = queues.stream().map(ServiceQueue::id).collect(Collectors.toSet());
+      RecordReader reader = kinds.get(s.kind()).reader();
+      return workers.executeBlocking(() -> {
+        JsonArray problems = new JsonArray();
+        for (ReceivedRecord r : rows) {
+          String problem = preview(s, reader, r, known).getString("problem");
+          if (problem != null) problems.add(CsvKind.Problem.of(rowOf(r), problem).toJson());
+        }
+        return new JsonObject().put("dryRun", true).put("rows", rows.size())
+            .put("problems", problems);
+      }, false);
+    });
+  }
+
+  /**
+   * Applies the rows one after the other. Each next row is started from the previous one's callback, not composed
+   * into one chain: a chain of thousands of futures would complete through as many nested calls.
+   */
+  private Future<JsonObject> csvApply(Source s, List<ReceivedRecord> rows) {
+    SyncReport.Tally tally = new SyncReport.Tally();
+    JsonArray problems = new JsonArray();
+    Promise<Void> done = Promise.promise();
+    csvApplyFrom(s, rows, 0, tally, problems, done);
+    return done.future().compose(v -> store.recordSuccess(pool, s.id(), clock.instant(), false)).map(v -> {
+      JsonObject counts = new JsonObject();
+      tally.outcomes.forEach((outcome, n) -> counts.put(outcome.wire(), n));
+      return new JsonObject().put("dryRun", false).put("rows", rows.size()).put("outcomes", counts)
+          .put("problems", problems);
+    });
+  }
+
+  private void csvApplyFrom(Source s, List<ReceivedRecord> rows, int i, SyncReport.Tally tally, JsonArray problems,
+      Promise<Void> done) {
+    if (i == rows.size()) {
+      done.complete();
+      return;
+    }
+    ReceivedRecord r = rows.get(i);
+    pipeline.receive(s, r, kinds.get(s.kind()).reader()).onSuccess(result -> {
+      tally.add(result.outcome());
+      metrics.record(s, result.outcome());
+      if (result.outcome() == Outcome.DEAD) problems.add(CsvKind.Problem.of(rowOf(r), result.detail()).toJson());
+      csvApplyFrom(s, rows, i + 1, tally, problems, done);
+    }).onFailure(done::fail);
+  }
+
+  private static long rowOf(ReceivedRecord r) {
+    return new JsonObject(r.payload()).getLong("row");
   }
 
   private JsonObject preview(Source s, RecordReader reader, ReceivedRecord r, Set<String> queues) {

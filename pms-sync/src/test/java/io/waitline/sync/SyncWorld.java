@@ -125,10 +125,15 @@ final class SyncWorld implements AutoCloseable {
   }
 
   <T> T get(Future<T> f) {
+    return get(f, 60);
+  }
+
+  /** The result of work that takes long by design (thousands of records), waiting at most {@code seconds}. */
+  <T> T get(Future<T> f, int seconds) {
     try {
-      return f.await(60, TimeUnit.SECONDS);
+      return f.await(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
+      throw new AssertionError("no answer within " + seconds + " s", e);
     }
   }
 

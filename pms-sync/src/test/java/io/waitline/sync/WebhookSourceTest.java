@@ -130,7 +130,8 @@ class WebhookSourceTest {
   @Test
   void aWebhookSourceIsNeverPolledAndNeedsASecretAndTheRequiredPointers() {
     assertThat(w.failure(w.sync.syncNow(source.id(), false))).isInstanceOf(SyncException.Invalid.class)
-        .hasMessage("Source PMS receives its appointments by webhook; there is nothing to poll.");
+        .hasMessage("Source PMS is sent its appointments (webhook events or"
+            + " uploaded files); there is nothing to poll.");
     w.get(w.sync.tick()); // the scheduler passes it by
     assertThat(w.get(w.sync.health(source.id())).getString("lastError")).isNull();
 

@@ -2,6 +2,8 @@ package io.waitline.edge.rest;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -12,9 +14,11 @@ import io.waitline.edge.pipeline.Problems;
 import io.waitline.sync.SyncService;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.webhook.WebhookSignature;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
  * Appointment sources (pms-sync): a site's sources, syncing now, health, dead letters and their replay, suggested
@@ -42,8 +46,10 @@ public final class SyncApi {
     ops.put("syncSource", enabled(rc -> QueueApi.respond(rc, 200,
         sync.syncNow(sourceId(rc), "true".equals(rc.queryParams().get("full"))).map(r -> r.toJson()))));
     ops.put("getSourceHealth", enabled(rc -> QueueApi.respond(rc, 200, sync.health(sourceId(rc)))));
-    ops.put("dryRunSource", enabled(rc -> QueueApi.respond(rc, 200,
-        sync.dryRun(sourceId(rc), rc.body().asString()))));
+    ops.put("dryRunSource", enabled(rc -> QueueApi.respond(rc, 200, sync.dryRun(sourceId(rc), sample(rc)))));
+    ops.put("uploadSourceFile", enabled(rc -> QueueApi.respond(rc, 200, sync.csvFile(sourceId(rc),
+        rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes(),
+        "true".equals(rc.queryParams().get("dryRun"))))));
     ops.put("listDeadLetters", enabled(rc -> QueueApi.respond(rc, 200, sync.deadLetters(sourceId(rc))
         .map(JsonArray::new))));
     ops.put("replayDeadLetter", enabled(rc -> QueueApi.respond(rc, 200,
@@ -61,6 +67,33 @@ public final class SyncApi {
 
   /** Where sources post FHIR Subscription notifications (rest-hook), outside the OpenAPI router like webhooks. */
   public static final String SUBSCRIPTIONS = "/fhir/r4/subscriptions/:sourceId";
+  /** Where CSV files for a source are uploaded (through the contract, as operation uploadSourceFile). */
+  public static final String FILES = "/api/v1/sources/:sourceId/files";
+  /** The largest CSV file one upload may carry (20,000 rows of a wide export). */
+  public static final int FILE_LIMIT_BYTES = 8 * 1024 * 1024;
+  private static final Pattern FILES_PATH = Pattern.compile("/api/v1/sources/[^/]+/files");
+
+  /** Whether a request is a CSV upload, which may carry more than other requests. */
+  public static boolean isFileUpload(RoutingContext rc) {
+    return rc.request().method() == HttpMethod.POST && FILES_PATH.matcher(rc.request().path()).matches();
+  }
+
+  /** text/csv, which the contract's router cannot declare, is handed on as the text/plain it also is. */
+  public static void csvAsPlainText(RoutingContext rc) {
+    String type = rc.request().getHeader("Content-Type");
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
+      rc.request().headers().set("Content-Type", "text/plain" + type.substring("text/csv".length()));
+    }
+    rc.next();
+  }
+
+  /** A dry run's sample: JSON as it came (FHIR Bundle, webhook events), or the text a JSON string holds (CSV). */
+  private static String sample(RoutingContext rc) {
+    String body = rc.body().asString();
+    if (body != null && body.stripLeading().startsWith("\"")) return (String) Json.decodeValue(body);
+    return body;
+  }
+
   /** Where webhook sources post their signed appointment events. */
   public static final String WEBHOOKS = "/api/v1/sources/:sourceId/webhooks";
   /** The header carrying the source's subscription secret (set as a channel header of the FHIR Subscription). */

@@ -4,6 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
 import io.waitline.sync.pipeline.Visit;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +22,26 @@ import java.util.Set;
  * @param copayExtension URL of the Appointment extension whose {@code valueMoney} is the visit's own co-pay; null
  *     when the source's appointments carry none
  * @param fields where a JSON source kind (webhooks) finds each field of an event: field name → JSON pointer
+ * @param columns where a CSV source finds each field of a row: field name → column header
+ * @param csv how a CSV source's files are written; null for other kinds
  */
 public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, Map<String, Visit> statuses,
-    String copayExtension, Map<String, String> fields) {
+    String copayExtension, Map<String, String> fields, Map<String, String> columns, CsvFormat csv) {
+
+  /**
+   * How a CSV file is written: the delimiter, and how local times read ({@code date} + {@code time} columns, or a
+   * {@code start} column in {@code dateTimeFormat}) in which time zone. A {@code start} in ISO 8601 with its offset
+   * needs no zone.
+   */
+  public record CsvFormat(char delimiter, String dateFormat, String timeFormat, String dateTimeFormat,
+      String timeZone) {}
   /** What a rule looks at: a participant reference or the service type. */
   public static final Set<String> KINDS = Set.of("location", "practitioner", "healthcareService", "serviceType");
+
+  /** The fields a CSV row can carry besides {@link #FIELDS}: a local date and time instead of {@code start}. */
+  public static final List<String> CSV_FIELDS = List.of("appointmentId", "status", "start", "date", "time",
+      "patientId", "patientName", "birthDate", "mrn", "phone", "email", "language", "location", "practitioner",
+      "healthcareService", "serviceType");
 
   /** The fields a JSON event can carry (see {@link #fields}); those in {@link #REQUIRED_FIELDS} it must. */
   public static final List<String> FIELDS = List.of("eventId", "occurredAt", "appointmentId", "status", "start",
@@ -105,10 +123,59 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       throw new SyncException.Invalid("The mapping needs at least one queue rule or a defaultQueue.");
     }
     Map<String, String> fields = fields(j);
-    // a JSON event's mrn field is the MRN: without a system of its own it gets Waitline's
-    String mrnSystem = j.getString("mrnSystem", fields.containsKey("mrn") ? SOURCE_MRN_SYSTEM : null);
+    Map<String, String> columns = columns(j);
+    // a JSON event's or a CSV row's mrn field is the MRN: without a system of its own it gets Waitline's
+    boolean mrnField = fields.containsKey("mrn") || columns.containsKey("mrn");
+    String mrnSystem = j.getString("mrnSystem", mrnField ? SOURCE_MRN_SYSTEM : null);
     return new Mapping(List.copyOf(rules), defaultQueue, mrnSystem, Map.copyOf(statuses), copayExtension(j),
-        fields);
+        fields, columns, csvFormat(j));
+  }
+
+  private static Map<String, String> columns(JsonObject mapping) {
+    if (!(mapping.getValue("columns") instanceof JsonObject given)) return Map.of();
+    Map<String, String> out = new HashMap<>();
+    for (String name : given.fieldNames()) {
+      if (!CSV_FIELDS.contains(name)) {
+        throw new SyncException.Invalid("The mapping's columns." + name + " is not a field Waitline reads; use "
+            + String.join(", ", CSV_FIELDS) + ".");
+      }
+      if (!(given.getValue(name) instanceof String header) || header.isBlank()) {
+        throw new SyncException.Invalid("The mapping's columns." + name + " must be a column's header.");
+      }
+      out.put(name, header);
+    }
+    return Map.copyOf(out);
+  }
+
+  private static CsvFormat csvFormat(JsonObject mapping) {
+    if (!(mapping.getValue("csv") instanceof JsonObject csv)) return null;
+    String delimiter = csv.getString("delimiter", ",");
+    if (delimiter.equals("tab")) delimiter = "\t";
+    if (!List.of(",", ";", "|", "\t").contains(delimiter)) {
+      throw new SyncException.Invalid("The mapping's csv.delimiter must be , ; | or a tab.");
+    }
+    char d = delimiter.charAt(0);
+    String zone = csv.getString("timeZone");
+    if (zone != null) {
+      try {
+        ZoneId.of(zone);
+      } catch (DateTimeException e) {
+        throw new SyncException.Invalid("The mapping's csv.timeZone '" + zone + "' is not a time zone such as"
+            + " Europe/Paris.");
+      }
+    }
+    for (String key : List.of("dateFormat", "timeFormat", "dateTimeFormat")) {
+      String pattern = csv.getString(key);
+      if (pattern == null) continue;
+      try {
+        DateTimeFormatter.ofPattern(pattern);
+      } catch (IllegalArgumentException e) {
+        throw new SyncException.Invalid("The mapping's csv." + key + " '" + pattern + "' is not a date/time"
+            + " pattern such as dd/MM/yyyy or HH:mm.");
+      }
+    }
+    return new CsvFormat(d, csv.getString("dateFormat", "yyyy-MM-dd"), csv.getString("timeFormat", "HH:mm"),
+        csv.getString("dateTimeFormat"), zone);
   }
 
   private static Map<String, String> fields(JsonObject mapping) {
@@ -150,6 +217,12 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
         .put("mrnSystem", mrnSystem).put("statuses", overrides);
     if (copayExtension != null) json.put("copay", new JsonObject().put("extension", copayExtension));
     if (!fields.isEmpty()) json.put("fields", new JsonObject(new HashMap<>(fields)));
+    if (!columns.isEmpty()) json.put("columns", new JsonObject(new HashMap<>(columns)));
+    if (csv != null) {
+      json.put("csv", new JsonObject().put("delimiter", String.valueOf(csv.delimiter()))
+          .put("dateFormat", csv.dateFormat()).put("timeFormat", csv.timeFormat())
+          .put("dateTimeFormat", csv.dateTimeFormat()).put("timeZone", csv.timeZone()));
+    }
     return json;
   }
 }

@@ -18,7 +18,7 @@ public interface SourceKind {
 
   RecordReader reader();
 
-  /** Whether Waitline polls sources of this kind; push kinds (webhooks) only receive, and have nothing to poll. */
+  /** Whether Waitline polls sources of this kind; push kinds (webhooks, CSV uploads) only receive records. */
   default boolean polls() {
     return true;
   }
