@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.CONFLICT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -88,7 +89,8 @@ class DeadLettersAndMatchingTest {
     assertThat(replayed.getString("outcome")).isEqualTo("applied");
     assertThat(w.entryFor(s, "a1").queueId()).isEqualTo("lab");
     assertThat(w.get(w.sync.deadLetters(s.id()))).isEmpty();
-    assertThat(w.failure(w.sync.replay(deadId))).isInstanceOf(SyncException.Conflict.class)
+    assertThat(w.failure(w.sync.replay(deadId))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", CONFLICT)
         .hasMessageStartingWith("This dead letter was already replayed");
     assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(1);
   }
@@ -142,7 +144,8 @@ class DeadLettersAndMatchingTest {
     assertThat(w.count("SELECT count(DISTINCT patient_id) FROM sync_appointment")).isEqualTo(1);
     assertThat(w.get(w.sync.matchReviews(SyncWorld.SITE))).isEmpty();
     assertThat(w.failure(w.sync.resolveReview(SyncWorld.SITE, review, false, "staff:maria")))
-        .isInstanceOf(SyncException.Conflict.class).hasMessage("This suggested match was already confirmed.");
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", CONFLICT)
+        .hasMessage("This suggested match was already confirmed.");
   }
 
   @Test

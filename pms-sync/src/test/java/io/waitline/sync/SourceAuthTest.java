@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -131,7 +132,8 @@ class SourceAuthTest {
     JsonObject base = new JsonObject().put("kind", "fhir-r4").put("name", "X").put("baseUrl", fhir.baseUrl())
         .put("mapping", new JsonObject().put("defaultQueue", "general"));
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("kind", "carrier-pigeon"))))
-        .isInstanceOf(SyncException.Invalid.class).hasMessage("Source kind 'carrier-pigeon' is not supported; use fhir-r4.");
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("Source kind 'carrier-pigeon' is not supported; use fhir-r4.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("baseUrl", "ftp://x"))))
         .hasMessage("baseUrl must be the FHIR server's http(s) address, e.g. https://ehr.example.org/fhir.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("auth", new JsonObject().put("type", "bearer")))))

@@ -1,5 +1,7 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.FORBIDDEN;
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -121,10 +123,11 @@ class SubscriptionNotificationsTest {
     Throwable refused = w.failure(w.sync.subscriptionNotification(source.id(), "wrong-secret-wrong-secret",
         eventNotification(1, 1, a1, "p1")));
 
-    assertThat(refused).isInstanceOf(SyncException.Forbidden.class)
+    assertThat(refused).isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", FORBIDDEN)
         .hasMessage("The notification does not carry this source's secret.");
     assertThat(w.failure(w.sync.subscriptionNotification(source.id(), SECRET, "{not json")))
-        .isInstanceOf(SyncException.Invalid.class).hasMessage("The notification is not FHIR R4 JSON.");
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("The notification is not FHIR R4 JSON.");
     assertThat(w.count("SELECT count(*) FROM entry")).isZero();
     assertThat(w.get(w.sync.source(source.id())).toJson().encode()).doesNotContain(SECRET);
   }

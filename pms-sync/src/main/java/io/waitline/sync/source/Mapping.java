@@ -1,5 +1,7 @@
 package io.waitline.sync.source;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
@@ -61,17 +63,17 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     JsonArray arr = j.getJsonArray("queues", new JsonArray());
     for (int i = 0; i < arr.size(); i++) {
       if (!(arr.getValue(i) instanceof JsonObject r)) {
-        throw new SyncException.Invalid("mapping.queues[" + i + "] must be an object with match, value and queue.");
+        throw new SyncException(INVALID, "mapping.queues[" + i + "] must be an object with match, value and queue.");
       }
       String kind = r.getString("match");
       if (!KINDS.contains(kind)) {
-        throw new SyncException.Invalid("mapping.queues[" + i + "].match must be one of location, practitioner,"
+        throw new SyncException(INVALID, "mapping.queues[" + i + "].match must be one of location, practitioner,"
             + " healthcareService or serviceType.");
       }
       String value = r.getString("value");
       String queue = r.getString("queue");
       if (value == null || value.isBlank() || queue == null || queue.isBlank()) {
-        throw new SyncException.Invalid("mapping.queues[" + i + "] needs a value and a queue.");
+        throw new SyncException(INVALID, "mapping.queues[" + i + "] needs a value and a queue.");
       }
       rules.add(new Rule(kind, value, queue));
     }
@@ -82,13 +84,13 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       try {
         statuses.put(code, Visit.fromWire(meaning));
       } catch (RuntimeException e) {
-        throw new SyncException.Invalid("mapping.statuses." + code + " must be one of expected, arrived, cancelled,"
+        throw new SyncException(INVALID, "mapping.statuses." + code + " must be one of expected, arrived, cancelled,"
             + " noshow or fulfilled.");
       }
     }
     String defaultQueue = j.getString("defaultQueue");
     if (rules.isEmpty() && defaultQueue == null) {
-      throw new SyncException.Invalid("The mapping needs at least one queue rule or a defaultQueue.");
+      throw new SyncException(INVALID, "The mapping needs at least one queue rule or a defaultQueue.");
     }
     return new Mapping(List.copyOf(rules), defaultQueue, j.getString("mrnSystem"), Map.copyOf(statuses));
   }
