@@ -10,37 +10,21 @@ import io.waitline.pay.support.LocalStripe.Fault;
 import io.waitline.pay.support.PaymentWorld;
 import io.waitline.queue.Entry;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The end-of-day report: what Waitline recorded next to Stripe's balance transactions, mismatches as sentences. */
 class ReconciliationTest {
-  private PaymentWorld w;
-
-  @BeforeEach
-  void start() {
-    w = PaymentWorld.start();
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
-  }
-
-  private JsonObject paidByCard(Entry visit) {
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
-    return w.get(w.payments.payment(w.id(p)));
-  }
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   @Test
   void aDayWhereEverythingMatchesHasNoMismatchAndTotalsAddUp() {
     Entry a = w.checkIn();
     Entry b = w.checkIn();
     Entry c = w.checkIn();
-    paidByCard(a);
-    JsonObject refunded = paidByCard(b);
+    w.paidByCard(a);
+    JsonObject refunded = w.paidByCard(b);
     w.get(w.payments.refund(w.id(refunded), 500, "Overcharged", "manager:mo"));
     w.get(w.payments.payCash(c.id(), null, "desk:ann"));
 
@@ -62,9 +46,9 @@ class ReconciliationTest {
     Entry a = w.checkIn();
     Entry b = w.checkIn();
     Entry c = w.checkIn();
-    JsonObject lost = paidByCard(a);
+    JsonObject lost = w.paidByCard(a);
     w.rows("UPDATE payment SET charge_ref = 'ch_not_at_stripe' WHERE id = $1", w.id(lost));
-    JsonObject differs = paidByCard(b);
+    JsonObject differs = w.paidByCard(b);
     w.rows("UPDATE payment SET captured_minor = 2500, amount_minor = 2500 WHERE id = $1", w.id(differs));
     JsonObject p = w.get(w.payments.pay(c.id(), "kiosk", null, "kiosk"));
     w.tapCard(KIOSK_READER);
@@ -89,7 +73,7 @@ class ReconciliationTest {
   @Test
   void theCsvExportHasAHeaderOneRowPerLineAndNeutralisesFormulas() {
     Entry a = w.checkIn();
-    JsonObject p = paidByCard(a);
+    JsonObject p = w.paidByCard(a);
     w.get(w.payments.refund(w.id(p), 500, "=HYPERLINK(\"http://evil\")", "manager:mo"));
     w.clock.advance(Duration.ofMinutes(1));
 
@@ -105,7 +89,7 @@ class ReconciliationTest {
 
   @Test
   void aPaymentOfAnotherDayIsNotInTodaysReport() {
-    paidByCard(w.checkIn());
+    w.paidByCard(w.checkIn());
     assertThat(w.get(w.payments.reconciliation("main", DAY.plusDays(1))).lines()).isEmpty();
     assertThat(w.get(w.payments.reconciliation("main", DAY.minusDays(1))).lines()).isEmpty();
   }
