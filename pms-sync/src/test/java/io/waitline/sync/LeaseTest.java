@@ -27,10 +27,7 @@ class LeaseTest {
     a = SyncWorld.start();
     b = a.secondNode();
     fhir = new FhirTestServer(a.clock, 5);
-    for (int i = 1; i <= 8; i++) {
-      fhir.putPatient(Fhir.patient("p" + i, "Pat" + i, "Lee", "1980-01-01", "M" + i));
-      fhir.putAppointment(Fhir.appointment("a" + i, AppointmentStatus.BOOKED, TEN.plusSeconds(60L * i), "p" + i, null));
-    }
+    fhir.bookOneAMinute(8, TEN);
     source = a.fhirSource("Shared", fhir.baseUrl());
   }
 

@@ -12,7 +12,6 @@ import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.source.Source;
 import java.time.Duration;
 import java.time.Instant;
-import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +28,7 @@ class SourceChaosTest {
   void start() {
     w = SyncWorld.start(SyncWorld.testSettings(Duration.ofSeconds(3)));
     fhir = new FhirTestServer(w.clock, 5);
-    for (int i = 1; i <= 12; i++) {
-      fhir.putPatient(Fhir.patient("p" + i, "Pat" + i, "Lee", "1980-01-01", "M" + i));
-      fhir.putAppointment(Fhir.appointment("a" + i, AppointmentStatus.BOOKED, TEN.plusSeconds(60L * i), "p" + i, null));
-    }
+    fhir.bookOneAMinute(12, TEN);
     source = w.fhirSource("Flaky", fhir.baseUrl());
   }
 
