@@ -8,7 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import io.waitline.access.Role;
 import io.waitline.access.RoleGrant;
 import io.waitline.access.StaffAccount;
-import io.waitline.queue.store.Rows;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

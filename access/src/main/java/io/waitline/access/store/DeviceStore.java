@@ -7,7 +7,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.access.DeviceKind;
 import io.waitline.access.DeviceRecord;
-import io.waitline.queue.store.Rows;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

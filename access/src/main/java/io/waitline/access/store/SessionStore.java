@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.access.StaffAccount;
-import io.waitline.queue.store.Rows;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

@@ -3,7 +3,7 @@ package io.waitline.access.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import io.waitline.queue.store.Rows;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 
 /** The SQL of the one-time setup code: at most one, stored as its hash. */

@@ -1,9 +1,9 @@
 package io.waitline.pay.store;
 
-import static io.waitline.queue.store.Rows.first;
-import static io.waitline.queue.store.Rows.instant;
-import static io.waitline.queue.store.Rows.map;
-import static io.waitline.queue.store.Rows.odt;
+import static io.waitline.queue.sql.Rows.first;
+import static io.waitline.queue.sql.Rows.instant;
+import static io.waitline.queue.sql.Rows.map;
+import static io.waitline.queue.sql.Rows.odt;
 
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;

@@ -1,8 +1,8 @@
 package io.waitline.sync.store;
 
-import static io.waitline.queue.store.Rows.first;
-import static io.waitline.queue.store.Rows.map;
-import static io.waitline.queue.store.Rows.odt;
+import static io.waitline.queue.sql.Rows.first;
+import static io.waitline.queue.sql.Rows.map;
+import static io.waitline.queue.sql.Rows.odt;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

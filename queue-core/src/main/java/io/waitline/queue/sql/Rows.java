@@ -1,4 +1,4 @@
-package io.waitline.queue.store;
+package io.waitline.queue.sql;
 
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** What every module's store does with query results and timestamps; each store keeps its own SQL. */
+/**
+ * What every module's store does with query results and timestamps (each store keeps its own SQL): outside
+ * queue-core's store package, so that other modules share it without reaching into queue-core's store.
+ */
 public final class Rows {
   private Rows() {}
 
