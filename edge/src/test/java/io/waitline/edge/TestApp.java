@@ -245,6 +245,13 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
         null), "test").await().entry();
   }
 
+  /** {@code name} checked in to a new queue of their own and called from it, so it is certainly them who is called. */
+  Entry calledAlone(String name) {
+    String queue = newQueue();
+    checkIn(queue, name);
+    return commands.callNext(queue, "Room 2", "test").await();
+  }
+
   String visitToken(Entry e) {
     return commands.visitToken(e.id()).await();
   }
