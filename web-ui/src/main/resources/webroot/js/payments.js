@@ -28,7 +28,8 @@ async function show(event) {
       el('dt', {}, t('report.card')), el('dd', { id: 'total-card' }, money(r.cardMinor, r.currency)),
       el('dt', {}, t('report.cash')), el('dd', { id: 'total-cash' }, money(r.cashMinor, r.currency)),
       el('dt', {}, t('report.refunded')), el('dd', {}, money(r.refundedMinor, r.currency)),
-      el('dt', {}, t('report.net')), el('dd', {}, money(r.processorNetMinor, r.currency)));
+      el('dt', {}, t('report.net')), el('dd', {}, money(r.processorNetMinor, r.currency)),
+      el('dt', {}, t('report.paidOut')), el('dd', { id: 'total-paid-out' }, money(r.paidOutMinor, r.currency)));
     const time = new Intl.DateTimeFormat(lang(), { timeStyle: 'short' });
     $('lines').replaceChildren(...r.lines.map((l) => el('tr', { class: l.note === 'not recorded by Waitline' ? 'alert' : '' },
       el('td', {}, time.format(new Date(l.at))), el('td', {}, l.kind), el('td', {}, l.ticket || '—'),

@@ -224,8 +224,8 @@ public final class EdgeRouter {
     root.get("/ws/sites/:siteId").order(-1).handler(upgradeLater(feeds::siteFeed));
     root.get("/ws/visits/:token").order(-1).handler(upgradeLater(feeds::visitFeed));
     notify.mountWebhooks(root); // Twilio's form-encoded, signed webhooks
-    pay.mountWebhooks(root); // Stripe's signed webhook
-    sources.mountSubscriptions(root, auditTrail); // FHIR Subscription notifications, checked with a source secret
+    pay.mountWebhooks(root, auditTrail); // Stripe's signed webhook, audited
+    sources.mountSourcePushes(root, auditTrail); // FHIR notifications and webhook events, checked with source secrets
     if (oidc != null) {
       // the provider's code flow ends in a browser session like a local sign-in (accounts live at the provider)
       oidc.mount(root, (rc, staff) -> sessions.openCookieSession(rc, staff, null).map(session -> {

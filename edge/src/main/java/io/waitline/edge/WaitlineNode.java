@@ -39,6 +39,7 @@ import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.sync.SyncService;
 import io.waitline.sync.SyncSettings;
+import io.waitline.sync.pipeline.VisitAmounts;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -323,7 +324,7 @@ public final class WaitlineNode {
     if (o.sourcesSecretsKey != null) {
       MeterRegistry registry = o.meterRegistry != null ? o.meterRegistry : BackendRegistries.getDefaultNow();
       sync = new SyncService(vertx, pool, commands, o.sourcesSecretsKey, o.clock, o.syncSettings,
-          registry != null ? registry : new SimpleMeterRegistry(), o.nodeName);
+          registry != null ? registry : new SimpleMeterRegistry(), o.nodeName, visitAmounts(payments));
     }
     if (o.demoData) {
       seedDemo(commands).await();
@@ -400,6 +401,13 @@ public final class WaitlineNode {
    * On a demo site without payment settings: a £20.00 co-pay at the kiosk for 'general', none for 'lab', and one
    * sandbox reader at the kiosk and one at the desk (docs/payments.md lists the sandbox's test amounts).
    */
+  /** Appointments' own co-pays from sources go to the payments module, when this node takes payments. */
+  private static VisitAmounts visitAmounts(Payments payments) {
+    if (payments == null) return null;
+    return (c, siteId, entryId, copay, source) -> payments.setSourceAmount(c, siteId, entryId,
+        copay == null ? null : copay.amount(), copay == null ? null : copay.currency(), source);
+  }
+
   private static Future<Void> seedDemoPayments(Payments payments) {
     return payments.readers("main").<Void>compose(readers -> {
       if (!readers.isEmpty()) return Future.succeededFuture();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.waitline.access.DeviceKind;
@@ -86,7 +87,8 @@ class PaymentApiTest {
   }
 
   @Test
-  void stripesWebhookIsCheckedOverTheRawBodyAndARedeliveryIsADuplicate() {
+  void stripesWebhookIsCheckedOverTheRawBodyARedeliveryIsADuplicateAndEachDeliveryIsAudited()
+      throws InterruptedException {
     String body = "{\n  \"id\": \"evt_edge_1\",\n  \"object\": \"event\",\n  \"type\": \"payment_intent.succeeded\","
         + "\n  \"data\": {\"object\": {\"id\": \"pi_unknown\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}}\n}";
     long now = app.clock.instant().getEpochSecond();
@@ -101,6 +103,21 @@ class PaymentApiTest {
     assertThat(forged.getString("detail")).isEqualTo(
         "The Stripe-Signature header does not match this body, or is older than 5 minutes.");
     TestApp.problem(webhook(body, null), 400);
+
+    // every delivery is written down with the event's id, type and outcome, and nothing else of the body
+    JsonArray records = new JsonArray();
+    for (int i = 0; i < 50 && records.size() < 4; i++) {
+      Thread.sleep(100); // records are written when each answer has been sent
+      records = app.get("/api/v1/audit?action=stripeWebhook&limit=10").bodyAsJsonObject().getJsonArray("items");
+    }
+    assertThat(records).hasSize(4);
+    assertThat(records.stream().map(r -> ((JsonObject) r).getInteger("outcome")))
+        .containsExactlyInAnyOrder(200, 200, 400, 400);
+    assertThat(records.stream().map(r -> ((JsonObject) r).getJsonObject("detail").getString("eventId")))
+        .containsOnly("evt_edge_1");
+    assertThat(records.stream().map(r -> ((JsonObject) r).getJsonObject("detail").getString("outcome")))
+        .containsExactlyInAnyOrder("ignored", "duplicate", null, null);
+    assertThat(records.encode()).doesNotContain("pi_unknown");
   }
 
   private static HttpResponse<Buffer> webhook(String body, String signature) {

@@ -102,4 +102,88 @@ class SourceApiTest {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.bodyAsJsonObject().getString("action")).isEqualTo("catch-up");
   }
+
+  /** A backport event-notification Bundle carrying one booked Appointment (with a co-pay extension) and its Patient. */
+  static String bookedWithCopay(String appointmentId, java.time.Instant start, String copayUrl, String amount) {
+    var status = new org.hl7.fhir.r4.model.Parameters();
+    status.addParameter().setName("status").setValue(new org.hl7.fhir.r4.model.CodeType("active"));
+    status.addParameter().setName("type").setValue(new org.hl7.fhir.r4.model.CodeType("event-notification"));
+    status.addParameter().setName("events-since-subscription-start")
+        .setValue(new org.hl7.fhir.r4.model.StringType("1"));
+    var event = status.addParameter().setName("notification-event");
+    event.addPart().setName("event-number").setValue(new org.hl7.fhir.r4.model.StringType("1"));
+    event.addPart().setName("focus").setValue(new org.hl7.fhir.r4.model.Reference("Appointment/" + appointmentId));
+    var appointment = new org.hl7.fhir.r4.model.Appointment();
+    appointment.setId(new org.hl7.fhir.r4.model.IdType("Appointment", appointmentId, "1"));
+    appointment.getMeta().setVersionId("1");
+    appointment.setStatus(org.hl7.fhir.r4.model.Appointment.AppointmentStatus.BOOKED);
+    appointment.setStart(java.util.Date.from(start));
+    appointment.addParticipant().setActor(new org.hl7.fhir.r4.model.Reference("Patient/p-" + appointmentId));
+    appointment.addExtension(copayUrl, new org.hl7.fhir.r4.model.Money()
+        .setValue(new java.math.BigDecimal(amount)).setCurrency("EUR"));
+    var patient = new org.hl7.fhir.r4.model.Patient();
+    patient.setId("p-" + appointmentId);
+    patient.addName().setFamily("Copay").addGiven("Carla");
+    var b = new org.hl7.fhir.r4.model.Bundle().setType(org.hl7.fhir.r4.model.Bundle.BundleType.HISTORY);
+    b.addEntry().setResource(status);
+    b.addEntry().setResource(appointment);
+    b.addEntry().setResource(patient);
+    return ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(b);
+  }
+
+  @Test
+  void anAppointmentsOwnCopayFromTheSourceIsWhatTheVisitOwes() {
+    String copayUrl = "https://clinic.example/fhir/StructureDefinition/copay";
+    String id = post("/api/v1/sites/" + SITE + "/sources", source("Billing EHR")
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL)
+            .put("copay", new JsonObject().put("extension", copayUrl)))).bodyAsJsonObject().getString("id");
+    problem(post("/api/v1/sites/" + SITE + "/sources", source("Bad").put("mapping", new JsonObject()
+        .put("defaultQueue", TestApp.GENERAL).put("copay", new JsonObject().put("extension", "copay")))), 422);
+
+    HttpResponse<Buffer> pushed = app.anonymous(HttpMethod.POST, "/fhir/r4/subscriptions/" + id)
+        .putHeader(SyncApi.SECRET_HEADER, "subscription-SECRET-2")
+        .sendBuffer(Buffer.buffer(bookedWithCopay("copay-1", app.clock.instant().plusSeconds(3600), copayUrl,
+            "35.00"))).await();
+    assertThat(pushed.statusCode()).as(pushed.bodyAsString()).isEqualTo(200);
+    assertThat(pushed.bodyAsJsonObject().getString("action")).isEqualTo("applied");
+
+    String entryId = app.pool.preparedQuery("SELECT id FROM entry WHERE appointment_ref = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(id + ":Appointment/copay-1")).await().iterator().next()
+        .getUUID("id").toString();
+    JsonObject copay = app.staff(HttpMethod.GET, "/api/v1/entries/" + entryId + "/copay").send().await()
+        .bodyAsJsonObject();
+    assertThat(copay.getLong("amountMinor")).as(copay.encode()).isEqualTo(3500);
+    assertThat(copay.getString("amount")).isEqualTo("€35.00");
+  }
+
+  @Test
+  void aWebhookSourceTakesSignedEventsOverHttpAndRefusesUnsignedOnesEachAudited() throws InterruptedException {
+    String secret = "pms-secret-over-http-1";
+    String id = post("/api/v1/sites/" + SITE + "/sources", new JsonObject().put("kind", "webhook").put("name", "PMS")
+        .put("subscription", new JsonObject().put("secret", secret))
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL).put("fields", new JsonObject()
+            .put("eventId", "/id").put("appointmentId", "/appointment").put("status", "/status")
+            .put("start", "/start").put("patientName", "/name")))).bodyAsJsonObject().getString("id");
+    String body = new JsonObject().put("id", "evt-http-1").put("appointment", "77").put("status", "booked")
+        .put("start", app.clock.instant().plusSeconds(3600).toString()).put("name", "Webb Hook").encode();
+    String path = "/api/v1/sources/" + id + "/webhooks";
+
+    HttpResponse<Buffer> applied = app.anonymous(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
+        .putHeader(io.waitline.sync.webhook.WebhookSignature.HEADER,
+            io.waitline.sync.webhook.WebhookSignature.sign(secret, body, app.clock.instant()))
+        .sendBuffer(Buffer.buffer(body)).await();
+    assertThat(applied.statusCode()).as(applied.bodyAsString()).isEqualTo(200);
+    assertThat(applied.bodyAsJsonObject().getString("outcome")).isEqualTo("applied");
+    assertThat(problem(app.anonymous(HttpMethod.POST, path).sendBuffer(Buffer.buffer(body)).await(), 403)
+        .getString("detail")).isEqualTo("The request carries no X-Waitline-Signature header.");
+    assertThat(problem(app.staff(HttpMethod.POST, "/api/v1/sources/" + id + "/sync").send().await(), 422)
+        .getString("detail")).isEqualTo("Source PMS receives its appointments by webhook; there is nothing to poll.");
+
+    JsonArray records = new JsonArray();
+    for (int i = 0; i < 50 && records.size() < 2; i++) {
+      Thread.sleep(100); // written when each answer has been sent
+      records = app.get("/api/v1/audit?action=sourceWebhook&limit=10").bodyAsJsonObject().getJsonArray("items");
+    }
+    assertThat(records.stream().map(r -> ((JsonObject) r).getInteger("outcome"))).containsExactlyInAnyOrder(200, 403);
+  }
 }

@@ -5,9 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.processor.CardProcessor;
 import io.waitline.pay.processor.ProcessorGuard;
+import io.waitline.pay.processor.Settlement;
 import io.waitline.pay.report.Reconciliation;
 import io.waitline.pay.sandbox.SandboxProcessor;
 import io.waitline.pay.store.PaymentRow;
@@ -24,6 +26,7 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.store.Migrations;
+import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +35,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -216,6 +220,31 @@ public final class Payments {
     if (amountMinor < 0) return invalid("The co-pay cannot be negative.");
     return queues.entry(entryId).compose(e -> store.saveVisitAmount(pool, entryId, amountMinor, source,
         clock.instant()));
+  }
+
+  /**
+   * The co-pay an appointment source gave a visit of {@code siteId}, in the source's transaction {@code c} (the entry
+   * may not be committed yet): {@code amount} in the currency's major unit as FHIR's Money has it, which must be the
+   * site's currency. A null amount removes what this source set before (the desk's or another source's stays).
+   */
+  public Future<Void> setSourceAmount(SqlClient c, String siteId, UUID entryId, BigDecimal amount, String currency,
+      String source) {
+    if (amount == null) return store.clearVisitAmount(c, entryId, source);
+    return store.siteSetting(c, siteId).compose(s -> {
+      String takes = s != null ? s.currency() : DEFAULT_CURRENCY;
+      String given = currency == null ? "" : currency.toLowerCase(Locale.ROOT);
+      if (!given.equals(takes)) {
+        return invalid("The appointment's co-pay is in " + given.toUpperCase(Locale.ROOT) + " but this site takes "
+            + takes.toUpperCase(Locale.ROOT) + ".");
+      }
+      long minor;
+      try {
+        minor = Money.toMinor(amount, takes);
+      } catch (IllegalArgumentException e) {
+        return invalid(e.getMessage());
+      }
+      return store.saveVisitAmount(c, entryId, minor, source, clock.instant());
+    });
   }
 
   public Future<List<Reader>> readers(String siteId) {
@@ -490,10 +519,14 @@ public final class Payments {
       return store.ofSite(pool, siteId, from, to).compose(payments -> store.refundsOf(pool,
               payments.stream().map(PaymentRow::id).toList())
           .compose(refunds -> guard.call(() -> flow.processor().settlements(from, to))
-              .compose(settlements -> store.refsOfOtherSites(pool, siteId,
-                      settlements.stream().map(s -> s.sourceRef()).toList())
-                  .map(others -> Reconciliation.of(siteId, day, from, to, ss.currency(), site.language(), payments,
-                      refunds, settlements, others)))));
+              .compose(settlements -> guard.call(() -> flow.processor().payouts(from, to)).compose(payouts -> {
+                List<String> refs = new ArrayList<>(settlements.stream().map(Settlement::sourceRef).toList());
+                payouts.forEach(po -> po.bookings().forEach(b -> refs.add(b.sourceRef())));
+                return store.refsOfOtherSites(pool, siteId, refs).compose(others -> store.refsOfSite(pool, siteId,
+                        refs)
+                    .map(ours -> Reconciliation.of(siteId, day, from, to, ss.currency(), site.language(), payments,
+                        refunds, settlements, payouts, others, ours)));
+              }))));
     }));
   }
 

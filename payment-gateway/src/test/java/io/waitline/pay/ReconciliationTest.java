@@ -10,6 +10,7 @@ import io.waitline.pay.support.LocalStripe.Fault;
 import io.waitline.pay.support.PaymentWorld;
 import io.waitline.queue.Entry;
 import java.time.Duration;
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -92,5 +93,47 @@ class ReconciliationTest {
     w.paidByCard(w.checkIn());
     assertThat(w.get(w.payments.reconciliation("main", DAY.plusDays(1))).lines()).isEmpty();
     assertThat(w.get(w.payments.reconciliation("main", DAY.minusDays(1))).lines()).isEmpty();
+  }
+
+  @Test
+  void aPayoutArrivingThatDayIsListedWithThisSitesShareAndWhatItPaysOutThatNobodyRecorded() {
+    w.paidByCard(w.checkIn());
+    JsonObject refunded = w.paidByCard(w.checkIn());
+    w.get(w.payments.refund(w.id(refunded), 500, "Overcharged", "manager:mo"));
+    w.stripe.bookForeignCharge(4200, "eur");
+    String foreign = w.stripe.charges().get(w.stripe.charges().size() - 1).getString("id");
+    // Stripe pays the day's bookings out the next morning, 10:00 in Paris
+    String payout = w.stripe.payOut(DAY.plusDays(1).atTime(10, 0).atZone(ZoneId.of("Europe/Paris")).toInstant(),
+        "paid");
+
+    Reconciliation r = w.get(w.payments.reconciliation("main", DAY.plusDays(1)));
+
+    // net of the local Stripe's fees (2.7% + 5 cents a charge): 1941 + 1941 - 500 + 4082
+    assertThat(r.paidOutMinor()).isEqualTo(7464);
+    assertThat(r.lines()).singleElement().satisfies(l -> {
+      assertThat(l.kind()).isEqualTo("payout");
+      assertThat(l.reference()).isEqualTo(payout);
+      assertThat(l.state()).isEqualTo("paid");
+      assertThat(l.recordedMinor()).as("this site's share: two charges less a refund").isEqualTo(3500);
+      assertThat(l.processorMinor()).isEqualTo(7464);
+      assertThat(l.note()).isEqualTo("4 bookings, 3 of this site; fees €2.36");
+    });
+    assertThat(r.mismatches()).containsExactly("The payout " + payout + " of €74.64 pays out a charge of €42.00 ("
+        + foreign + ") that Waitline has no record of.");
+    assertThat(w.get(w.payments.reconciliation("main", DAY)).lines()).noneMatch(l -> l.kind().equals("payout"));
+  }
+
+  @Test
+  void aFailedPayoutIsAMismatchAndNotCountedAsPaidOut() {
+    w.paidByCard(w.checkIn());
+    String payout = w.stripe.payOut(DAY.plusDays(1).atTime(10, 0).atZone(ZoneId.of("Europe/Paris")).toInstant(),
+        "failed");
+
+    Reconciliation r = w.get(w.payments.reconciliation("main", DAY.plusDays(1)));
+
+    assertThat(r.paidOutMinor()).isZero();
+    assertThat(r.mismatches()).containsExactly("The payout " + payout
+        + " of €19.41 failed at the processor: the money did not reach the bank account.");
+    assertThat(r.toJson().getLong("paidOutMinor")).isZero();
   }
 }

@@ -129,7 +129,7 @@ final class FhirNotifications {
       if (e.getResource() instanceof Patient p) one.addEntry().setResource(p);
     }
     // the source kind's own split gives the record its id, version and order, as a poll would
-    return fhir.split(context.newJsonParser().encodeResourceToString(one)).get(0);
+    return fhir.split(context.newJsonParser().encodeResourceToString(one), null).get(0);
   }
 
   private Future<JsonObject> catchUp(Source source, String why) {

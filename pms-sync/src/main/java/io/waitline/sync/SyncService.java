@@ -21,6 +21,7 @@ import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.pipeline.SourceAppointment;
+import io.waitline.sync.pipeline.VisitAmounts;
 import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.Schedule;
 import io.waitline.sync.source.Source;
@@ -31,6 +32,9 @@ import io.waitline.sync.source.SourceKind;
 import io.waitline.sync.store.SecretBox;
 import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.store.SyncStore.StoredSource;
+import io.waitline.sync.webhook.WebhookEventReader;
+import io.waitline.sync.webhook.WebhookKind;
+import io.waitline.sync.webhook.WebhookSignature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,9 +76,10 @@ public final class SyncService {
   /**
    * @param secretsKey base64 of 32 bytes that seals source secrets (from configuration, never from the database)
    * @param node this node's name in polling leases
+   * @param amounts where appointments' own co-pays go; null on a server without payments
    */
   public SyncService(Vertx vertx, Pool pool, QueueCommands commands, String secretsKey, Clock clock,
-      SyncSettings settings, MeterRegistry registry, String node) {
+      SyncSettings settings, MeterRegistry registry, String node, VisitAmounts amounts) {
     this.vertx = vertx;
     this.pool = pool;
     this.commands = commands;
@@ -82,12 +87,13 @@ public final class SyncService {
     this.clock = clock;
     this.settings = settings;
     this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
-    this.pipeline = new Pipeline(commands, store, clock, workers);
+    this.pipeline = new Pipeline(commands, store, clock, workers, amounts);
     this.credentials = new SourceCredentials(vertx, clock);
     this.metrics = new SyncMetrics(registry, clock);
     SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
         settings.resilience().timeout(), settings.pageSize());
-    this.kinds = Map.of(fhir.kind(), fhir);
+    SourceKind webhook = new WebhookKind();
+    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
     this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
         workers);
@@ -161,7 +167,46 @@ public final class SyncService {
 
   /** Polls the source now and answers when done, with the counts. A full read also finds deletions. */
   public Future<SyncReport> syncNow(UUID id, boolean full) {
-    return source(id).compose(s -> poller.run(s, full));
+    return source(id).compose(s -> {
+      if (!kinds.get(s.kind()).polls()) {
+        throw new SyncException(INVALID, "Source " + s.name() + " receives its appointments by webhook; there is"
+            + " nothing to poll.");
+      }
+      return poller.run(s, full);
+    });
+  }
+
+  /**
+   * One appointment event a webhook source posted, checked with its signature ({@link WebhookSignature}) and applied
+   * through the pipeline: a redelivered event id is a duplicate, an event that cannot be applied a dead letter.
+   * Fails with NotFound for an unknown source and Forbidden for a missing, wrong or stale signature.
+   */
+  public Future<JsonObject> webhookEvent(UUID sourceId, String signature, String body) {
+    return source(sourceId).compose(s -> {
+      if (!WebhookKind.KIND.equals(s.kind())) {
+        throw new SyncException(INVALID, "Source " + s.name() + " does not take webhook events.");
+      }
+      Instant signedAt = WebhookSignature.verify(s.subscriptionSecret(), signature, body, clock.instant());
+      JsonObject event;
+      try {
+        event = new JsonObject(body);
+      } catch (io.vertx.core.json.DecodeException e) {
+        throw new SyncException(INVALID, "The event is not a JSON object.");
+      }
+      ReceivedRecord record;
+      try {
+        record = WebhookEventReader.record(event, s.mapping(), signedAt);
+      } catch (RecordReader.Unreadable e) {
+        throw new SyncException(INVALID, e.getMessage());
+      }
+      SourceKind kind = kinds.get(s.kind());
+      return pipeline.receive(s, record, kind.reader()).compose(result -> {
+        metrics.record(s, result.outcome());
+        return store.recordSuccess(pool, s.id(), clock.instant(), false).map(v -> new JsonObject()
+            .put("outcome", result.outcome().wire()).put("detail", result.detail())
+            .put("externalId", record.externalId()).put("version", record.version()));
+      });
+    });
   }
 
   /** The site a source belongs to, for access checks; fails with NotFound. */
@@ -202,7 +247,9 @@ public final class SyncService {
           String health;
           if (breaker == CircuitBreaker.State.OPEN || state.lastSuccessAt() == null && failing) health = "DOWN";
           else if (failing || breaker == CircuitBreaker.State.HALF_OPEN
-              || lag != null && lag.compareTo(s.schedule().every().multipliedBy(3)) > 0) health = "DEGRADED";
+              // a push source is quiet when the clinic books nothing: only a polled one is late
+              || kinds.get(s.kind()).polls() && lag != null
+                  && lag.compareTo(s.schedule().every().multipliedBy(3)) > 0) health = "DEGRADED";
           else health = state.lastSuccessAt() == null ? "DEGRADED" : "UP";
           JsonObject byOutcome = new JsonObject();
           counts.forEach(byOutcome::put);
@@ -299,7 +346,7 @@ public final class SyncService {
       // parsing the sample is CPU work: off the event loop
       return workers.executeBlocking(() -> {
         JsonArray out = new JsonArray();
-        for (ReceivedRecord r : kind.split(sample)) out.add(preview(s, kind.reader(), r, known));
+        for (ReceivedRecord r : kind.split(sample, s.mapping())) out.add(preview(s, kind.reader(), r, known));
         return out;
       }, false);
     }));
@@ -311,6 +358,10 @@ public final class SyncService {
       SourceAppointment a = reader.read(r, s.mapping());
       String queue = s.mapping().queueFor(a.keys());
       o.put("visit", a.visit().wire()).put("start", str(a.start())).put("queue", queue);
+      if (a.copay() != null) {
+        o.put("copay", new JsonObject().put("amount", a.copay().amount().toPlainString())
+            .put("currency", a.copay().currency()));
+      }
       if (a.patient() != null) {
         o.put("patient", new JsonObject().put("name", a.patient().name())
             .put("birthDate", a.patient().birthDate() == null ? null : a.patient().birthDate().toString())
@@ -336,6 +387,7 @@ public final class SyncService {
       Future<Void> all = Future.succeededFuture();
       for (StoredSource row : rows) {
         Source s = source(row);
+        if (!kinds.get(s.kind()).polls()) continue; // push kinds send their records themselves
         all = all.compose(v -> store.state(pool, s.id()).compose(state -> commands.site(s.siteId()).compose(site -> {
           Instant now = clock.instant();
           boolean fullDue = fullReadDue(s, site.zone(), state.lastReconcileAt(), now);

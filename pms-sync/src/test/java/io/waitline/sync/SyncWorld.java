@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.queue.OrderingRule;
+import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
@@ -18,6 +20,7 @@ import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
+import io.waitline.sync.pipeline.SourceAppointment;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.source.SourceResilience;
 import java.time.Duration;
@@ -25,6 +28,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +54,10 @@ final class SyncWorld implements AutoCloseable {
   final List<QueueEvent> published = new CopyOnWriteArrayList<>();
   final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   final SyncService sync;
+  /** Every co-pay the pipeline handed on, by entry: the appointment's amount, or empty when it was removed. */
+  final Map<UUID, Optional<SourceAppointment.Copay>> copays = new ConcurrentHashMap<>();
+  /** When set, the co-pay side refuses every amount with this sentence (as payments does for another currency). */
+  volatile String refuseCopays;
 
   private SyncWorld(PgConnectOptions db, TestClock clock, SyncSettings settings, String node) {
     this.db = db;
@@ -54,7 +65,13 @@ final class SyncWorld implements AutoCloseable {
     this.vertx = Vertx.vertx();
     this.pool = TestDatabase.pool(vertx, db, 6);
     this.commands = new QueueCommands(pool, new QueueStore(), published::add, new ServiceTimeEstimator(), clock);
-    this.sync = new SyncService(vertx, pool, commands, KEY, clock, settings, metrics, node);
+    this.sync = new SyncService(vertx, pool, commands, KEY, clock, settings, metrics, node, this::copay);
+  }
+
+  private Future<Void> copay(SqlClient c, String siteId, UUID entryId, SourceAppointment.Copay copay, String source) {
+    if (refuseCopays != null) return Future.failedFuture(new QueueException.Invalid(refuseCopays));
+    copays.put(entryId, Optional.ofNullable(copay));
+    return Future.succeededFuture();
   }
 
   /**

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.access.Principal;
+import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.pay.Payments;
@@ -65,17 +66,23 @@ public final class PaymentApi {
 
   /**
    * Stripe's webhook, before the static files. The signature covers the raw body: the root body handler keeps it as
-   * it came, and it is passed on unparsed.
+   * it came, and it is passed on unparsed. Every delivery is audited (event id, type and what it did; never more of
+   * the body), whatever its outcome, like the other calls that move money.
    */
-  public void mountWebhooks(Router root) {
+  public void mountWebhooks(Router root, AuditTrail audit) {
     root.post(STRIPE_WEBHOOK).handler(rc -> {
       if (payments == null) {
         Problems.send(rc, 404, "not-found", "Not found", "Payments are not configured on this server.");
         return;
       }
       String payload = rc.body().asString();
+      JsonObject detail = webhookDetail(payload);
+      rc.addEndHandler(v -> audit.record(rc, "stripeWebhook", rc.response().getStatusCode(), detail));
       payments.stripeWebhook(payload == null ? "" : payload, rc.request().getHeader("Stripe-Signature"))
-          .onSuccess(outcome -> rc.json(new JsonObject().put("received", true).put("outcome", outcome)))
+          .onSuccess(outcome -> {
+            detail.put("outcome", outcome);
+            rc.json(new JsonObject().put("received", true).put("outcome", outcome));
+          })
           .onFailure(err -> {
             // an unsigned, forged, stale or unreadable event is a bad request: Stripe shows it and retries
             if (err instanceof QueueException.Invalid) {
@@ -85,6 +92,21 @@ public final class PaymentApi {
             }
           });
     }).failureHandler(Problems::handle);
+  }
+
+  /** What the audit log keeps of a webhook: the event's id and type as sent (unverified until the answer is 200). */
+  private static JsonObject webhookDetail(String payload) {
+    JsonObject detail = new JsonObject();
+    try {
+      JsonObject event = payload == null ? null : new JsonObject(payload);
+      if (event != null && event.getValue("id") instanceof String id && id.length() <= 100) detail.put("eventId", id);
+      if (event != null && event.getValue("type") instanceof String type && type.length() <= 100) {
+        detail.put("type", type);
+      }
+    } catch (RuntimeException notJson) {
+      detail.put("unreadable", true);
+    }
+    return detail;
   }
 
   private void pay(RoutingContext rc) {

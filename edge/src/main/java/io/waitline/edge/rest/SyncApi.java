@@ -11,8 +11,10 @@ import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.sync.SyncService;
 import io.waitline.sync.source.Source;
+import io.waitline.sync.webhook.WebhookSignature;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * Appointment sources (pms-sync): a site's sources, syncing now, health, dead letters and their replay, suggested
@@ -59,27 +61,36 @@ public final class SyncApi {
 
   /** Where sources post FHIR Subscription notifications (rest-hook), outside the OpenAPI router like webhooks. */
   public static final String SUBSCRIPTIONS = "/fhir/r4/subscriptions/:sourceId";
+  /** Where webhook sources post their signed appointment events. */
+  public static final String WEBHOOKS = "/api/v1/sources/:sourceId/webhooks";
   /** The header carrying the source's subscription secret (set as a channel header of the FHIR Subscription). */
   public static final String SECRET_HEADER = "X-Waitline-Source-Secret";
   private static final int NOTIFICATION_LIMIT_BYTES = 1024 * 1024;
 
   /**
-   * Mounts the FHIR Subscription endpoint: checked with the source's secret, written to the audit trail, answered
-   * at once (a catch-up poll it starts is not awaited).
+   * Mounts what sources push, outside the OpenAPI router (each is checked with the source's own secret, not a
+   * Waitline credential) and written to the audit trail: FHIR Subscription notifications, answered at once (a
+   * catch-up poll they start is not awaited), and webhook sources' signed appointment events, answered once applied.
    */
-  public void mountSubscriptions(Router root, AuditTrail audit) {
-    root.post(SUBSCRIPTIONS).handler(BodyHandler.create(false).setBodyLimit(NOTIFICATION_LIMIT_BYTES)).handler(rc -> {
+  public void mountSourcePushes(Router root, AuditTrail audit) {
+    push(root, WEBHOOKS, audit, "sourceWebhook", (sourceId, rc) -> sync.webhookEvent(sourceId,
+        rc.request().getHeader(WebhookSignature.HEADER), rc.body().asString()));
+    push(root, SUBSCRIPTIONS, audit, "fhirSubscriptionNotification", (sourceId, rc) ->
+        sync.subscriptionNotification(sourceId, rc.request().getHeader(SECRET_HEADER), rc.body().asString()));
+  }
+
+  /** One push endpoint of a source: its body bounded, the attempt audited whatever its outcome. */
+  private void push(Router root, String path, AuditTrail audit, String action,
+      BiFunction<UUID, RoutingContext, Future<JsonObject>> apply) {
+    root.post(path).handler(BodyHandler.create(false).setBodyLimit(NOTIFICATION_LIMIT_BYTES)).handler(rc -> {
       if (sync == null) {
         Problems.send(rc, 404, "not-found", "Not found", "Appointment sources are not enabled on this server.");
         return;
       }
       String sourceId = rc.pathParam("sourceId");
-      rc.addEndHandler(v -> audit.record(rc, "fhirSubscriptionNotification", rc.response().getStatusCode(),
+      rc.addEndHandler(v -> audit.record(rc, action, rc.response().getStatusCode(),
           new JsonObject().put("sourceId", sourceId)));
-      sync.subscriptionNotification(uuid(sourceId, "source"), rc.request().getHeader(SECRET_HEADER),
-              rc.body().asString())
-          .onSuccess(answer -> rc.json(answer))
-          .onFailure(rc::fail);
+      apply.apply(uuid(sourceId, "source"), rc).onSuccess(rc::json).onFailure(rc::fail);
     }).failureHandler(Problems::handle);
   }
 

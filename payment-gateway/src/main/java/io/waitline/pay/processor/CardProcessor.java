@@ -40,4 +40,7 @@ public interface CardProcessor {
 
   /** What the processor booked between two instants: charges and refunds (its balance transactions). */
   List<Settlement> settlements(Instant from, Instant to);
+
+  /** The payouts arriving at the bank between two instants, each with the charges and refunds it pays out. */
+  List<Payout> payouts(Instant from, Instant to);
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.pay.Money;
 import io.waitline.pay.PaymentState;
+import io.waitline.pay.processor.Payout;
 import io.waitline.pay.processor.Settlement;
 import io.waitline.pay.store.PaymentRow;
 import io.waitline.pay.store.RefundRow;
@@ -18,13 +19,16 @@ import java.util.Set;
 
 /**
  * One site's day: every payment and refund Waitline recorded next to what the processor booked (its balance
- * transactions), and every mismatch as a sentence a manager can act on. A pure function of its inputs.
+ * transactions), the payouts that reached the bank that day with what they paid out, and every mismatch as a
+ * sentence a manager can act on. A pure function of its inputs.
  *
- * @param lines one per recorded payment, refund or unmatched processor booking, in time order
+ * @param lines one per recorded payment, refund, unmatched processor booking or payout, in time order
  * @param mismatches sentences, empty when everything matches
+ * @param paidOutMinor what the day's payouts brought to the bank (failed ones left out)
  */
 public record Reconciliation(String siteId, LocalDate day, String currency, List<Line> lines,
-    List<String> mismatches, long cardMinor, long cashMinor, long refundedMinor, long processorNetMinor) {
+    List<String> mismatches, long cardMinor, long cashMinor, long refundedMinor, long processorNetMinor,
+    long paidOutMinor) {
 
   /**
    * @param recordedMinor what Waitline recorded (negative for refunds); null for a booking Waitline does not know
@@ -35,11 +39,13 @@ public record Reconciliation(String siteId, LocalDate day, String currency, List
 
   /**
    * @param settlements the processor's bookings in the day's window
+   * @param payouts the payouts arriving in the day's window
    * @param otherSites processor references that belong to payments of other sites (not this site's mismatch)
+   * @param thisSite processor references of this site's payments and refunds, of any day (what payouts pay out)
    */
   public static Reconciliation of(String siteId, LocalDate day, Instant from, Instant to, String currency,
       String language, List<PaymentRow> payments, List<RefundRow> refunds, List<Settlement> settlements,
-      Set<String> otherSites) {
+      List<Payout> payouts, Set<String> otherSites, Set<String> thisSite) {
     Map<String, Settlement> bySource = new HashMap<>();
     settlements.forEach(s -> bySource.put(s.sourceRef(), s));
     Set<String> matched = new HashSet<>();
@@ -130,9 +136,34 @@ public record Reconciliation(String siteId, LocalDate day, String currency, List
       lines.add(new Line(s.at(), s.kind(), null, "card", null, null, s.amountMinor(), s.sourceRef(),
           "not recorded by Waitline"));
     }
+    long paidOut = 0;
+    for (Payout po : payouts) {
+      String payout = "The payout " + po.ref() + " of " + Money.format(po.amountMinor(), po.currency(), language);
+      if (po.failed()) {
+        mismatches.add(payout + " " + po.status() + " at the processor: the money did not reach the bank account.");
+      } else {
+        paidOut += po.amountMinor();
+      }
+      long share = 0;
+      long fees = 0;
+      int ours = 0;
+      for (Settlement s : po.bookings()) {
+        fees += s.feeMinor();
+        if (thisSite.contains(s.sourceRef())) {
+          ours++;
+          share += s.amountMinor();
+        } else if (!otherSites.contains(s.sourceRef())) {
+          mismatches.add(payout + " pays out a " + s.kind() + " of " + Money.format(Math.abs(s.amountMinor()),
+              s.currency(), language) + " (" + s.sourceRef() + ") that Waitline has no record of.");
+        }
+      }
+      lines.add(new Line(po.arrivalAt(), "payout", null, "card", po.status(), share, po.amountMinor(), po.ref(),
+          po.bookings().size() + " bookings, " + ours + " of this site; fees "
+              + Money.format(fees, po.currency(), language)));
+    }
     lines.sort((a, b) -> a.at().compareTo(b.at()));
     return new Reconciliation(siteId, day, currency, List.copyOf(lines), List.copyOf(mismatches), card, cash,
-        refunded, net);
+        refunded, net, paidOut);
   }
 
   private static String cardNote(PaymentRow p) {
@@ -148,7 +179,8 @@ public record Reconciliation(String siteId, LocalDate day, String currency, List
     }
     return new JsonObject().put("siteId", siteId).put("day", day.toString()).put("currency", currency)
         .put("cardMinor", cardMinor).put("cashMinor", cashMinor).put("refundedMinor", refundedMinor)
-        .put("processorNetMinor", processorNetMinor).put("matches", mismatches.isEmpty())
+        .put("processorNetMinor", processorNetMinor).put("paidOutMinor", paidOutMinor)
+        .put("matches", mismatches.isEmpty())
         .put("mismatches", new JsonArray(mismatches)).put("lines", rows);
   }
 

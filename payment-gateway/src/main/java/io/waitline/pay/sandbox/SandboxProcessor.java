@@ -5,6 +5,7 @@ import io.waitline.pay.processor.IntentView;
 import io.waitline.pay.processor.IntentView.IntentStatus;
 import io.waitline.pay.processor.ProcessorException;
 import io.waitline.pay.processor.RefundView;
+import io.waitline.pay.processor.Payout;
 import io.waitline.pay.processor.Settlement;
 import java.time.Clock;
 import java.time.Duration;
@@ -178,6 +179,12 @@ public final class SandboxProcessor implements CardProcessor {
   @Override
   public synchronized List<Settlement> settlements(Instant from, Instant to) {
     return ledger.stream().filter(s -> !s.at().isBefore(from) && s.at().isBefore(to)).toList();
+  }
+
+  /** The sandbox takes no real money, so it pays nothing out. */
+  @Override
+  public List<Payout> payouts(Instant from, Instant to) {
+    return List.of();
   }
 
   /** Moves a reader action on by the clock: the simulated patient taps, or never does. */

@@ -16,7 +16,9 @@ import io.waitline.pay.store.Settings.Reader;
 import io.waitline.pay.store.Settings.SiteSetting;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The SQL of payments. Every method runs on the client it is given, so callers choose the transaction. */
@@ -66,6 +68,12 @@ public final class PaymentStore {
   public Future<Void> saveVisitAmount(SqlClient c, UUID entryId, long amountMinor, String source, Instant now) {
     return c.preparedQuery(SAVE_VISIT_AMOUNT)
         .execute(Tuple.of(entryId, amountMinor, source, odt(now))).mapEmpty();
+  }
+
+  /** Removes the amount {@code source} set for a visit; one set by the desk or another source stays. */
+  public Future<Void> clearVisitAmount(SqlClient c, UUID entryId, String source) {
+    return c.preparedQuery("DELETE FROM payment_visit_amount WHERE entry_id = $1 AND source = $2")
+        .execute(Tuple.of(entryId, source)).mapEmpty();
   }
 
   public Future<List<Reader>> readers(SqlClient c, String siteId) {
@@ -272,13 +280,23 @@ public final class PaymentStore {
   }
 
   /** Of the processor references given, those that belong to payments or refunds of other sites. */
-  public Future<java.util.Set<String>> refsOfOtherSites(SqlClient c, String siteId, List<String> refs) {
-    return c.preparedQuery("SELECT charge_ref FROM payment WHERE site_id <> $1 AND charge_ref = ANY($2)"
+  /** Which of the processor references {@code refs} (charges, refunds) belong to payments of other sites. */
+  public Future<Set<String>> refsOfOtherSites(SqlClient c, String siteId, List<String> refs) {
+    return refsOf(c, siteId, refs, "<>");
+  }
+
+  /** Which of the processor references {@code refs} belong to this site's payments and refunds, of any day. */
+  public Future<Set<String>> refsOfSite(SqlClient c, String siteId, List<String> refs) {
+    return refsOf(c, siteId, refs, "=");
+  }
+
+  private Future<Set<String>> refsOf(SqlClient c, String siteId, List<String> refs, String siteIs) {
+    return c.preparedQuery("SELECT charge_ref FROM payment WHERE site_id " + siteIs + " $1 AND charge_ref = ANY($2)"
             + " UNION SELECT r.refund_ref FROM payment_refund r JOIN payment p ON p.id = r.payment_id"
-            + " WHERE p.site_id <> $1 AND r.refund_ref = ANY($2)")
+            + " WHERE p.site_id " + siteIs + " $1 AND r.refund_ref = ANY($2)")
         .execute(Tuple.of(siteId, (Object) refs.toArray(new String[0])))
         .map(rows -> {
-          java.util.Set<String> out = new java.util.HashSet<>();
+          Set<String> out = new HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));
           return out;
         });

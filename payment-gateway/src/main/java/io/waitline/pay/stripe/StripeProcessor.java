@@ -19,6 +19,7 @@ import com.stripe.param.PaymentIntentCaptureParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.PaymentIntentListParams;
 import com.stripe.param.PaymentIntentRetrieveParams;
+import com.stripe.param.PayoutListParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.terminal.ReaderProcessPaymentIntentParams;
@@ -27,6 +28,7 @@ import io.waitline.pay.processor.IntentView;
 import io.waitline.pay.processor.IntentView.IntentStatus;
 import io.waitline.pay.processor.ProcessorException;
 import io.waitline.pay.processor.RefundView;
+import io.waitline.pay.processor.Payout;
 import io.waitline.pay.processor.Settlement;
 import java.time.Duration;
 import java.time.Instant;
@@ -161,17 +163,38 @@ public final class StripeProcessor implements CardProcessor {
             .setGte(from.getEpochSecond()).setLt(to.getEpochSecond()).build())
         .setLimit(100L)
         .build();
+    return call(() -> bookings(params));
+  }
+
+  @Override
+  public List<Payout> payouts(Instant from, Instant to) {
+    PayoutListParams params = PayoutListParams.builder()
+        .setArrivalDate(PayoutListParams.ArrivalDate.builder()
+            .setGte(from.getEpochSecond()).setLt(to.getEpochSecond()).build())
+        .setLimit(100L)
+        .build();
     return call(() -> {
-      List<Settlement> out = new ArrayList<>();
-      for (BalanceTransaction bt : stripe.balanceTransactions().list(params).autoPagingIterable()) {
-        String kind = bt.getType();
-        if (!"charge".equals(kind) && !"payment".equals(kind) && !"refund".equals(kind)) continue;
-        out.add(new Settlement(bt.getId(), "refund".equals(kind) ? "refund" : "charge", bt.getSource(),
-            bt.getAmount(), bt.getFee() == null ? 0 : bt.getFee(), bt.getCurrency(),
-            Instant.ofEpochSecond(bt.getCreated())));
+      List<Payout> out = new ArrayList<>();
+      for (com.stripe.model.Payout po : stripe.payouts().list(params).autoPagingIterable()) {
+        out.add(new Payout(po.getId(), po.getAmount(), po.getCurrency(), Instant.ofEpochSecond(po.getArrivalDate()),
+            po.getStatus(), bookings(BalanceTransactionListParams.builder().setPayout(po.getId()).setLimit(100L)
+                .build())));
       }
       return out;
     });
+  }
+
+  /** The charges and refunds among the balance transactions {@code params} select, every page of them. */
+  private List<Settlement> bookings(BalanceTransactionListParams params) throws StripeException {
+    List<Settlement> out = new ArrayList<>();
+    for (BalanceTransaction bt : stripe.balanceTransactions().list(params).autoPagingIterable()) {
+      String kind = bt.getType();
+      if (!"charge".equals(kind) && !"payment".equals(kind) && !"refund".equals(kind)) continue;
+      out.add(new Settlement(bt.getId(), "refund".equals(kind) ? "refund" : "charge", bt.getSource(),
+          bt.getAmount(), bt.getFee() == null ? 0 : bt.getFee(), bt.getCurrency(),
+          Instant.ofEpochSecond(bt.getCreated())));
+    }
+    return out;
   }
 
   // --- mapping

@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,9 @@ public final class LocalStripe implements AutoCloseable {
   private final Map<String, JsonObject> refunds = new LinkedHashMap<>();
   private final Map<String, JsonObject> readers = new LinkedHashMap<>();
   private final List<JsonObject> balance = new ArrayList<>();
+  private final List<JsonObject> payouts = new ArrayList<>();
+  /** Balance transaction id → the payout that paid it out. */
+  private final Map<String, String> paidOutBy = new HashMap<>();
   private final Map<String, Stored> idempotent = new LinkedHashMap<>();
   private final Map<String, Boolean> inFlight = new LinkedHashMap<>();
   private final Deque<Scripted> faults = new ConcurrentLinkedDeque<>();
@@ -157,6 +162,27 @@ public final class LocalStripe implements AutoCloseable {
     charge.put("captured", true).put("amount_captured", amount);
     charges.put(charge.getString("id"), charge);
     book("charge", charge.getString("id"), amount, currency);
+  }
+
+  /**
+   * Pays out every booking not paid out yet, as Stripe's automatic payouts do: the payout's amount is their net (less
+   * fees), arriving at {@code arrival} with {@code status} ({@code paid}, {@code in_transit}, {@code failed}...).
+   */
+  public synchronized String payOut(Instant arrival, String status) {
+    JsonObject po = Fixtures.stripe("payout");
+    String id = "po_" + next();
+    long amount = 0;
+    String currency = "eur";
+    for (JsonObject bt : balance) {
+      if (paidOutBy.containsKey(bt.getString("id"))) continue;
+      paidOutBy.put(bt.getString("id"), id);
+      amount += bt.getLong("net");
+      currency = bt.getString("currency");
+    }
+    po.put("id", id).put("amount", amount).put("currency", currency).put("arrival_date", arrival.getEpochSecond())
+        .put("created", clock.instant().getEpochSecond()).put("status", status);
+    payouts.add(po);
+    return id;
   }
 
   // --- Stripe's webhooks, signed the way Stripe signs them
@@ -307,6 +333,17 @@ public final class LocalStripe implements AutoCloseable {
       String pi = form.get("payment_intent");
       return list(path, refunds.values().stream().filter(r -> pi == null || pi.equals(r.getString("payment_intent")))
           .toList());
+    }
+    if (method.equals("GET") && path.equals("/v1/balance_transactions") && form.get("payout") != null) {
+      String payout = form.get("payout");
+      return list(path, balance.stream().filter(b -> payout.equals(paidOutBy.get(b.getString("id")))).toList());
+    }
+    if (method.equals("GET") && path.equals("/v1/payouts")) {
+      long gte = Long.parseLong(form.get("arrival_date[gte]") == null ? "0" : form.get("arrival_date[gte]"));
+      long lt = Long.parseLong(form.get("arrival_date[lt]") == null ? String.valueOf(Long.MAX_VALUE)
+          : form.get("arrival_date[lt]"));
+      return list(path, payouts.stream()
+          .filter(p -> p.getLong("arrival_date") >= gte && p.getLong("arrival_date") < lt).toList());
     }
     if (method.equals("GET") && path.equals("/v1/balance_transactions")) {
       long gte = Long.parseLong(form.get("created[gte]") == null ? "0" : form.get("created[gte]"));

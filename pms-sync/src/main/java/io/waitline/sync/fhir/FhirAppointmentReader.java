@@ -16,17 +16,19 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Reads one FHIR R4 record, an Appointment with its Patient in a {@code collection} Bundle, into the pipeline's terms.
- * Status, start, participants (Patient, Practitioner, Location, HealthcareService) and serviceType come from the
- * Appointment; name, birth date, identifiers, phone, email and language from the Patient.
+ * Status, start, participants (Patient, Practitioner, Location, HealthcareService), serviceType and the mapped
+ * co-pay extension come from the Appointment; name, birth date, identifiers, phone, email and language from the Patient.
  */
 public final class FhirAppointmentReader implements RecordReader {
   private final FhirContext fhir;
@@ -86,7 +88,21 @@ public final class FhirAppointmentReader implements RecordReader {
       throw new Unreadable("The appointment's patient " + patientId + " was not in the source's answer.");
     }
     return new SourceAppointment(visit, a.hasStart() ? a.getStart().toInstant() : null, keys,
-        patient(patient, patientId));
+        patient(patient, patientId), copay(a, mapping.copayExtension()));
+  }
+
+  /** The co-pay the mapping's extension carries as {@code valueMoney}; null when none is mapped or sent. */
+  private static SourceAppointment.Copay copay(Appointment a, String extensionUrl) {
+    if (extensionUrl == null) return null;
+    Extension ext = a.getExtensionByUrl(extensionUrl);
+    if (ext == null) return null;
+    if (!(ext.getValue() instanceof Money money)) {
+      throw new Unreadable("Appointment " + idOf(a) + " carries the co-pay extension without a valueMoney.");
+    }
+    if (!money.hasValue() || !money.hasCurrency()) {
+      throw new Unreadable("Appointment " + idOf(a) + "'s co-pay needs both a value and a currency.");
+    }
+    return new SourceAppointment.Copay(money.getValue(), money.getCurrency());
   }
 
   private SourcePatient patient(Patient p, String ref) {

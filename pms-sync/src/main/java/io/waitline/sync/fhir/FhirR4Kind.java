@@ -17,6 +17,7 @@ import io.vertx.core.WorkerExecutor;
 import io.waitline.sync.SyncException;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
+import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.source.SourceCredentials;
 import io.waitline.sync.source.SourceFailure;
@@ -93,7 +94,7 @@ public final class FhirR4Kind implements SourceKind {
   }
 
   @Override
-  public List<ReceivedRecord> split(String sample) {
+  public List<ReceivedRecord> split(String sample, Mapping mapping) {
     Bundle bundle;
     try {
       bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);

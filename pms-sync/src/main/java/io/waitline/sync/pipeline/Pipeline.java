@@ -36,14 +36,20 @@ public final class Pipeline {
   private final PatientMatcher matcher;
   private final Clock clock;
   private final WorkerExecutor workers;
+  private final VisitAmounts amounts;
 
-  /** @param workers where records are read (parsing a source's format is CPU work kept off the event loop) */
-  public Pipeline(QueueCommands commands, SyncStore store, Clock clock, WorkerExecutor workers) {
+  /**
+   * @param workers where records are read (parsing a source's format is CPU work kept off the event loop)
+   * @param amounts where appointments' own co-pays go; null on a server without payments (they are then ignored)
+   */
+  public Pipeline(QueueCommands commands, SyncStore store, Clock clock, WorkerExecutor workers,
+      VisitAmounts amounts) {
     this.commands = commands;
     this.store = store;
     this.matcher = new PatientMatcher(store);
     this.clock = clock;
     this.workers = workers;
+    this.amounts = amounts;
   }
 
   /** What one record did, with the sentence staff see for conflicts and dead letters. */
@@ -144,10 +150,23 @@ public final class Pipeline {
         .compose(patientId -> (synced == null || synced.entryId() == null ? Future.<Entry>succeededFuture(null)
             : b.entry(synced.entryId()))
             .compose(entry -> change(b, source, record, a, queueId, entry))
+            .compose(r -> copay(b, source, a, r))
             .compose(r -> store.putAppointment(b.connection(), source.id(), record.externalId(),
                     new SyncedAppointment(record.version(), record.versionOrder(), a.start(), r.entryId(), patientId,
                         false))
                 .map(r)));
+  }
+
+  /**
+   * Keeps the visit's co-pay as the appointment now says (set, changed, or removed when it no longer carries one),
+   * when the mapping reads co-pays and the change was applied; a conflict leaves everything as it was.
+   */
+  private Future<Result> copay(QueueCommands.Batch b, Source source, SourceAppointment a, Result r) {
+    if (amounts == null || source.mapping().copayExtension() == null || r.entryId() == null
+        || r.outcome() == Outcome.CONFLICT) {
+      return Future.succeededFuture(r);
+    }
+    return amounts.apply(b.connection(), source.siteId(), r.entryId(), a.copay(), source.actor()).map(r);
   }
 
   private Future<Result> change(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment a,

@@ -1,6 +1,7 @@
 package io.waitline.sync.pipeline;
 
 import io.waitline.sync.source.Mapping;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,5 +10,11 @@ import java.util.List;
  *
  * @param keys what routing rules can match (location, practitioner, service...)
  * @param patient null when the source record names no patient the pipeline could read
+ * @param copay the appointment's own co-pay; null when the mapping reads none or the appointment carries none
  */
-public record SourceAppointment(Visit visit, Instant start, List<Mapping.Key> keys, SourcePatient patient) {}
+public record SourceAppointment(Visit visit, Instant start, List<Mapping.Key> keys, SourcePatient patient,
+    Copay copay) {
+
+  /** A co-pay as the source wrote it: an amount in the currency's major unit (FHIR Money) and an ISO 4217 code. */
+  public record Copay(BigDecimal amount, String currency) {}
+}

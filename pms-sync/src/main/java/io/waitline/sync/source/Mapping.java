@@ -18,10 +18,24 @@ import java.util.Set;
  *
  * @param rules in order; the first rule whose key the appointment carries picks the queue
  * @param statuses source status code → what it means for the visit (defaults cover FHIR R4 Appointment.status)
+ * @param copayExtension URL of the Appointment extension whose {@code valueMoney} is the visit's own co-pay; null
+ *     when the source's appointments carry none
+ * @param fields where a JSON source kind (webhooks) finds each field of an event: field name → JSON pointer
  */
-public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, Map<String, Visit> statuses) {
+public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, Map<String, Visit> statuses,
+    String copayExtension, Map<String, String> fields) {
   /** What a rule looks at: a participant reference or the service type. */
   public static final Set<String> KINDS = Set.of("location", "practitioner", "healthcareService", "serviceType");
+
+  /** The fields a JSON event can carry (see {@link #fields}); those in {@link #REQUIRED_FIELDS} it must. */
+  public static final List<String> FIELDS = List.of("eventId", "occurredAt", "appointmentId", "status", "start",
+      "patientId", "patientName", "birthDate", "mrn", "phone", "email", "language", "location", "practitioner",
+      "healthcareService", "serviceType");
+  public static final List<String> REQUIRED_FIELDS = List.of("eventId", "appointmentId", "status", "start",
+      "patientName");
+
+  /** The identifier system of the MRN a JSON source's events carry, when its mapping names none. */
+  public static final String SOURCE_MRN_SYSTEM = "urn:waitline:source-mrn";
 
   /** A routing rule: appointments carrying {@code kind}={@code value} go to {@code queue}. */
   public record Rule(String kind, String value, String queue) {}
@@ -92,7 +106,38 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     if (rules.isEmpty() && defaultQueue == null) {
       throw new SyncException(INVALID, "The mapping needs at least one queue rule or a defaultQueue.");
     }
-    return new Mapping(List.copyOf(rules), defaultQueue, j.getString("mrnSystem"), Map.copyOf(statuses));
+    Map<String, String> fields = fields(j);
+    // a JSON event's mrn field is the MRN: without a system of its own it gets Waitline's
+    String mrnSystem = j.getString("mrnSystem", fields.containsKey("mrn") ? SOURCE_MRN_SYSTEM : null);
+    return new Mapping(List.copyOf(rules), defaultQueue, mrnSystem, Map.copyOf(statuses), copayExtension(j),
+        fields);
+  }
+
+  private static Map<String, String> fields(JsonObject mapping) {
+    if (!(mapping.getValue("fields") instanceof JsonObject given)) return Map.of();
+    Map<String, String> out = new HashMap<>();
+    for (String name : given.fieldNames()) {
+      if (!FIELDS.contains(name)) {
+        throw new SyncException(INVALID, "The mapping's fields." + name + " is not a field Waitline reads; use "
+            + String.join(", ", FIELDS) + ".");
+      }
+      if (!(given.getValue(name) instanceof String pointer) || !pointer.startsWith("/")) {
+        throw new SyncException(INVALID, "The mapping's fields." + name + " must be a JSON pointer such as"
+            + " /appointment/id.");
+      }
+      out.put(name, pointer);
+    }
+    return Map.copyOf(out);
+  }
+
+  private static String copayExtension(JsonObject mapping) {
+    if (!(mapping.getValue("copay") instanceof JsonObject copay)) return null;
+    String url = copay.getString("extension");
+    if (url == null || !url.matches("(https?|urn):\\S+")) {
+      throw new SyncException(INVALID, "The mapping's copay.extension must be the URL of an Appointment extension,"
+          + " e.g. https://clinic.example/fhir/StructureDefinition/copay.");
+    }
+    return url;
   }
 
   public JsonObject toJson() {
@@ -103,7 +148,10 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     statuses.forEach((code, v) -> {
       if (FHIR_STATUSES.get(code) != v) overrides.put(code, v.wire());
     });
-    return new JsonObject().put("queues", queues).put("defaultQueue", defaultQueue).put("mrnSystem", mrnSystem)
-        .put("statuses", overrides);
+    JsonObject json = new JsonObject().put("queues", queues).put("defaultQueue", defaultQueue)
+        .put("mrnSystem", mrnSystem).put("statuses", overrides);
+    if (copayExtension != null) json.put("copay", new JsonObject().put("extension", copayExtension));
+    if (!fields.isEmpty()) json.put("fields", new JsonObject(new HashMap<>(fields)));
+    return json;
   }
 }

@@ -18,6 +18,11 @@ public interface SourceKind {
 
   RecordReader reader();
 
+  /** Whether Waitline polls sources of this kind; push kinds (webhooks) only receive, and have nothing to poll. */
+  default boolean polls() {
+    return true;
+  }
+
   /**
    * Fetches the appointments of days [{@code from}, {@code until}) changed since {@code since} (all of them when
    * null). Each page goes to {@code sink}; the next page is fetched only once the sink's future has completed.
@@ -26,8 +31,11 @@ public interface SourceKind {
    */
   Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink);
 
-  /** Splits a sample in the kind's format (a FHIR Bundle, a batch of messages) into records, for a dry run. */
-  List<ReceivedRecord> split(String sample);
+  /**
+   * Splits a sample in the kind's format (a FHIR Bundle, a batch of messages, JSON events) into records, for a dry
+   * run; {@code mapping} says where a format without fixed fields keeps the record's id and version.
+   */
+  List<ReceivedRecord> split(String sample, Mapping mapping);
 
   /** Checks that a source definition can work (e.g. the base URL is a URL) before it is stored. */
   void validate(Source source);

@@ -1,0 +1,134 @@
+package io.waitline.sync;
+
+import static io.waitline.queue.Refused.Kind.INVALID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.waitline.sync.pipeline.Outcome;
+import io.waitline.sync.pipeline.SourceAppointment.Copay;
+import io.waitline.sync.source.Mapping;
+import io.waitline.sync.source.Source;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An appointment's own co-pay, read from the extension the source's mapping names, reaches the payments side in the
+ * transaction that applies the record: set, changed, removed, or refused with the whole record dead-lettered.
+ */
+class AppointmentCopayTest {
+  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
+  static final String COPAY = "https://clinic.example/fhir/StructureDefinition/copay";
+
+  SyncWorld w;
+  FhirTestServer fhir;
+  Source source;
+
+  @BeforeEach
+  void start() {
+    w = SyncWorld.start();
+    fhir = new FhirTestServer(w.clock, 50);
+    source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "EHR")
+        .put("baseUrl", fhir.baseUrl())
+        .put("mapping", new JsonObject().put("defaultQueue", "general").put("mrnSystem", Fhir.MRN)
+            .put("copay", new JsonObject().put("extension", COPAY)))));
+    fhir.putPatient(Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    fhir.close();
+    w.close();
+  }
+
+  static Appointment withCopay(Appointment a, String value, String currency) {
+    a.addExtension(COPAY, new Money().setValue(new BigDecimal(value)).setCurrency(currency));
+    return a;
+  }
+
+  @Test
+  void theMappedExtensionsMoneyIsHandedOnAndFollowsLaterVersionsUntilItIsRemoved() {
+    Appointment v1 = fhir.putAppointment(withCopay(
+        Fhir.appointment("a1", AppointmentStatus.BOOKED, TEN, "p1", null), "25.50", "EUR"));
+    w.get(w.sync.syncNow(source.id(), false));
+    var entry = w.entryFor(source, "a1");
+    assertThat(w.copays.get(entry.id())).contains(new Copay(new BigDecimal("25.50"), "EUR"));
+
+    w.clock.advance(Duration.ofMinutes(1));
+    Appointment v2 = v1.copy();
+    v2.getExtension().clear();
+    fhir.putAppointment(withCopay(v2, "30", "EUR"));
+    w.get(w.sync.syncNow(source.id(), false));
+    assertThat(w.copays.get(entry.id())).contains(new Copay(new BigDecimal("30"), "EUR"));
+
+    w.clock.advance(Duration.ofMinutes(1));
+    Appointment v3 = v2.copy();
+    v3.getExtension().clear();
+    fhir.putAppointment(v3);
+    w.get(w.sync.syncNow(source.id(), false));
+    assertThat(w.copays.get(entry.id())).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void anAmountThePaymentsSideRefusesDeadLettersTheRecordAndLeavesNoEntryBehind() {
+    w.refuseCopays = "The appointment's co-pay is in USD but this site takes EUR.";
+    fhir.putAppointment(withCopay(Fhir.appointment("a1", AppointmentStatus.BOOKED, TEN, "p1", null), "20", "USD"));
+
+    SyncReport report = w.get(w.sync.syncNow(source.id(), false));
+
+    assertThat(report.count(Outcome.DEAD)).isEqualTo(1);
+    assertThat(w.get(w.sync.deadLetters(source.id()))).extracting(d -> d.getString("reason"))
+        .containsExactly("The appointment's co-pay is in USD but this site takes EUR.");
+    assertThat(w.count("SELECT count(*) FROM entry")).isZero();
+    assertThat(w.copays).isEmpty();
+  }
+
+  @Test
+  void anExtensionWithoutMoneyIsUnreadableWithASentence() {
+    Appointment a = Fhir.appointment("a1", AppointmentStatus.BOOKED, TEN, "p1", null);
+    a.addExtension(COPAY, new StringType("twenty euros"));
+    fhir.putAppointment(a);
+
+    w.get(w.sync.syncNow(source.id(), false));
+
+    assertThat(w.get(w.sync.deadLetters(source.id()))).extracting(d -> d.getString("reason"))
+        .containsExactly("Appointment a1 carries the co-pay extension without a valueMoney.");
+    assertThat(w.count("SELECT count(*) FROM entry")).isZero();
+  }
+
+  @Test
+  void theDryRunShowsTheCopayAndAMappingWithoutOneReadsNone() {
+    Appointment a = withCopay(Fhir.appointment("a1", AppointmentStatus.BOOKED, TEN, "p1", null), "12.00", "EUR");
+    fhir.putAppointment(a);
+    String sample = new io.waitline.sync.fhir.FhirAppointmentReader(ca.uhn.fhir.context.FhirContext.forR4Cached())
+        .payload(a, Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1"));
+
+    JsonArray preview = w.get(w.sync.dryRun(source.id(), sample));
+
+    assertThat(preview.getJsonObject(0).getJsonObject("copay"))
+        .isEqualTo(new JsonObject().put("amount", "12.00").put("currency", "EUR"));
+
+    Source plain = w.fhirSource("Plain", fhir.baseUrl());
+    w.get(w.sync.syncNow(plain.id(), false));
+    assertThat(w.copays).as("a mapping without copay hands nothing on").isEmpty();
+  }
+
+  @Test
+  void aCopayExtensionThatIsNotAUrlIsRefused() {
+    assertThatThrownBy(() -> Mapping.from(new JsonObject().put("defaultQueue", "general")
+        .put("copay", new JsonObject().put("extension", "copay"))))
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("The mapping's copay.extension must be the URL of an Appointment extension,"
+            + " e.g. https://clinic.example/fhir/StructureDefinition/copay.");
+  }
+}
