@@ -15,31 +15,17 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Records that cannot be applied, their replay, and patients matched across sources. */
 class DeadLettersAndMatchingTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
-  FhirTestServer openmrs;
-  FhirTestServer openemr;
-
-  @BeforeEach
-  void start() {
-    w = SyncWorld.start();
-    openmrs = new FhirTestServer(w.clock, 50);
-    openemr = new FhirTestServer(w.clock, 50);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    openmrs.close();
-    openemr.close();
-    w.close();
-  }
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer openmrs = w.fhirServer(50);
+  final FhirTestServer openemr = w.fhirServer(50);
 
   /** A source whose mapping knows only the two rooms: no default queue. */
   Source strictSource(FhirTestServer server) {

@@ -194,9 +194,13 @@ final class FhirTestServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     release();
-    jetty.stop();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("the test FHIR server did not stop", e);
+    }
   }
 
   /**

@@ -12,30 +12,23 @@ import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.source.Source;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A source that fails, throttles or hangs never stops the desk, and catches up without duplicates once back. */
 class SourceChaosTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start(SyncWorld.testSettings(Duration.ofSeconds(3)));
+  final FhirTestServer fhir = w.fhirServer(5);
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start(SyncWorld.testSettings(Duration.ofSeconds(3)));
-    fhir = new FhirTestServer(w.clock, 5);
     fhir.bookOneAMinute(12, TEN);
     source = w.fhirSource("Flaky", fhir.baseUrl());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   Entry walkIn(String name) {

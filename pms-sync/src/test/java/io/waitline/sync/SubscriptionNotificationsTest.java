@@ -17,9 +17,9 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * FHIR Subscription notifications (R4 Subscriptions Backport and classic R4): full-resource events applied at once,
@@ -29,23 +29,16 @@ class SubscriptionNotificationsTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
   static final String SECRET = "a-long-subscription-secret";
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer fhir = w.fhirServer(20);
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
-    fhir = new FhirTestServer(w.clock, 20);
     source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "Push")
         .put("baseUrl", fhir.baseUrl()).put("mapping", new JsonObject().put("defaultQueue", "general"))
         .put("subscription", new JsonObject().put("secret", SECRET))));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   /** A backport event-notification Bundle (history) with full resources, built with HAPI's model. */

@@ -12,9 +12,9 @@ import io.waitline.sync.source.Source;
 import io.waitline.sync.webhook.WebhookSignature;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A practice-management system that posts signed JSON appointment events: mapped by JSON pointers, applied once per
@@ -24,12 +24,12 @@ class WebhookSourceTest {
   static final String SECRET = "pms-webhook-secret-0123";
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
     source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook").put("name", "PMS")
         .put("subscription", new JsonObject().put("secret", SECRET))
         .put("mapping", new JsonObject().put("defaultQueue", "general")
@@ -41,11 +41,6 @@ class WebhookSourceTest {
                 .put("start", "/appointment/starts_at").put("location", "/appointment/room")
                 .put("patientName", "/patient/full_name").put("birthDate", "/patient/dob")
                 .put("mrn", "/patient/chart_number").put("phone", "/patient/mobile")))));
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
   }
 
   static JsonObject event(String id, String appointmentId, String state, Instant occurred, String room) {
