@@ -424,7 +424,7 @@ public final class SyncService {
     SourceKind kind = kinds.get(kindName);
     if (kind == null) {
       throw new SyncException(INVALID, "Source kind '" + kindName + "' is not supported; use " + String.join(", ",
-          kinds.keySet()) + ".");
+          new java.util.TreeSet<>(kinds.keySet())) + "."); // sorted: Map.of has no stable order
     }
     String name = body.getString("name");
     if (name == null || name.isBlank() || name.length() > 100) {
