@@ -18,6 +18,7 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.read.QueueReadModel;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;

@@ -352,11 +352,8 @@ class AccessTest {
     return app.checkIn(GENERAL, "Walker " + counter.incrementAndGet() + " " + SURNAME);
   }
 
-  /** A patient called from a queue of their own, so it is certainly them who is called. */
   private static Entry called() {
-    String queue = app.newQueue();
-    app.checkIn(queue, "Caller " + counter.incrementAndGet() + " " + SURNAME);
-    return app.commands.callNext(queue, "Room 2", "test").await();
+    return app.calledAlone("Caller " + counter.incrementAndGet() + " " + SURNAME);
   }
 
   private static Entry expected() {

@@ -395,11 +395,8 @@ class AuthorizationMatrixTest {
     return app.checkIn(GENERAL, "Matrix Walker " + counter.incrementAndGet());
   }
 
-  /** A patient called from a queue of their own, so it is certainly them who is called. */
   private static Entry called() {
-    String queue = app.newQueue();
-    app.checkIn(queue, "Matrix Called " + counter.incrementAndGet());
-    return app.commands.callNext(queue, "Room 2", "test").await();
+    return app.calledAlone("Matrix Called " + counter.incrementAndGet());
   }
 
   private static JsonObject patient() {

@@ -1,5 +1,6 @@
 package io.waitline.edge;
 
+import io.waitline.edge.oidc.ForgedToken;
 import io.waitline.edge.oidc.OidcSettings;
 import static io.waitline.edge.TestApp.GENERAL;
 import static io.waitline.edge.TestApp.SITE;
@@ -7,13 +8,6 @@ import static io.waitline.edge.TestApp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -23,8 +17,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,7 +102,7 @@ class OidcEdgeTest {
         401);
     JsonObject otherAudience = problem(bearer(idpToken("billing-app", 300, "admin"), HttpMethod.GET, entries).send()
         .await(), 401);
-    JsonObject forged = problem(bearer(forgedAdminToken(), HttpMethod.GET, entries).send().await(), 401);
+    JsonObject forged = problem(bearer(ForgedToken.admin(issuer, CLIENT), HttpMethod.GET, entries).send().await(), 401);
 
     assertThat(expired.getString("detail")).contains("expired");
     assertThat(otherAudience.getString("detail")).contains("audience");
@@ -204,19 +196,6 @@ class OidcEdgeTest {
     String subject = "staff-" + COUNTER.incrementAndGet();
     return idp.issueToken("default", subject, audience, Map.of("preferred_username", subject,
         "realm_access", Map.of("roles", List.of(roles))), expirySeconds).serialize();
-  }
-
-  /** An admin token with the provider's issuer and key id, signed by a key the provider never published. */
-  private static String forgedAdminToken() throws Exception {
-    RSAKey forger = new RSAKeyGenerator(2048).keyID("default").generate();
-    Instant now = Instant.now();
-    SignedJWT forged = new SignedJWT(
-        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("default").type(JOSEObjectType.JWT).build(),
-        new JWTClaimsSet.Builder().issuer(issuer).subject("mallory").audience(CLIENT)
-            .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
-            .claim("realm_access", Map.of("roles", List.of("admin"))).build());
-    forged.sign(new RSASSASigner(forger));
-    return forged.serialize();
   }
 
   private static JsonObject newAccount(String username) {

@@ -15,24 +15,14 @@ import io.waitline.pay.support.LocalStripe;
 import io.waitline.queue.Entry;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Co-pays over HTTP: the kiosk pays on its reader, bad input is a 4xx sentence, Stripe's webhook is checked raw. */
 class PaymentApiTest {
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
   private static int patients;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   private static Entry walkIn() {
     return app.checkIn(GENERAL, "Payment Patient " + (++patients));

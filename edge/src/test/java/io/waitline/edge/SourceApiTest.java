@@ -10,23 +10,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.edge.rest.SyncApi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The appointment-source API over HTTP: secrets are write-only, bad input is a 4xx sentence, a failing source a 502. */
 class SourceApiTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.node();
 
   static JsonObject source(String name) {
     return new JsonObject().put("kind", "fhir-r4").put("name", name).put("baseUrl", "http://127.0.0.1:9/fhir")

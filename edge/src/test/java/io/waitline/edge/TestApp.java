@@ -44,7 +44,9 @@ import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.SyncService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.waitline.queue.command.QueueSnapshot;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEventPublisher;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
@@ -77,9 +79,9 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   /** The signing secret Stripe's webhooks are checked with (the processor itself is the sandbox). */
   static final String STRIPE_WEBHOOK_SECRET = "whsec_edge_test";
 
-  final MovableClock clock = new MovableClock();
+  final TestClock clock = TestClock.running(Instant.now());
   /** The access services' own clock, so moving patients to another day leaves sessions valid. */
-  final MovableClock accessClock = new MovableClock();
+  final TestClock accessClock = TestClock.running(Instant.now());
   private final UnaryOperator<QueueEventPublisher> faults;
   private final OidcSettings oidc;
   private final ClientAddress proxies;
@@ -241,6 +243,13 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   Entry checkIn(String queueId, String name) {
     return commands.checkIn(queueId, new CheckIn(new Patient(name, null, null, null, null), Priority.NORMAL, null,
         null), "test").await().entry();
+  }
+
+  /** {@code name} checked in to a new queue of their own and called from it, so it is certainly them who is called. */
+  Entry calledAlone(String name) {
+    String queue = newQueue();
+    checkIn(queue, name);
+    return commands.callNext(queue, "Room 2", "test").await();
   }
 
   String visitToken(Entry e) {

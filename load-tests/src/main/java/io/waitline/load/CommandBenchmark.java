@@ -13,9 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Command throughput of a running Waitline server, over HTTP only: {@code --clients} clients, each with a queue of
@@ -60,10 +58,8 @@ public final class CommandBenchmark {
   /** Every client checks in and calls next on its own queue for {@code seconds}. */
   private JsonObject loop(List<String> queues, int seconds) throws InterruptedException {
     Errors errors = new Errors();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch go = new CountDownLatch(1);
+    ClientThreads threads = new ClientThreads(errors);
     List<WebClient> clients = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
     List<LatencyStats> checkInStats = new ArrayList<>();
     List<LatencyStats> callStats = new ArrayList<>();
     for (int c = 0; c < queues.size(); c++) {
@@ -76,34 +72,24 @@ public final class CommandBenchmark {
       LatencyStats calls = new LatencyStats();
       checkInStats.add(checkIns);
       callStats.add(calls);
-      threads.add(BenchmarkRun.thread(errors, () -> {
-        go.await();
-        while (!stop.get()) {
-          try {
-            long t0 = System.nanoTime();
-            a.checkIn(queueId, "Command Bench Patient");
-            long t1 = System.nanoTime();
-            checkIns.add(t1 - t0);
-            a.callNext(queueId, calledTo);
-            calls.add(System.nanoTime() - t1);
-          } catch (Api.ApiException e) {
-            errors.add(e.getMessage());
-          }
+      threads.add(() -> {
+        try {
+          long t0 = System.nanoTime();
+          a.checkIn(queueId, "Command Bench Patient");
+          long t1 = System.nanoTime();
+          checkIns.add(t1 - t0);
+          a.callNext(queueId, calledTo);
+          calls.add(System.nanoTime() - t1);
+        } catch (Api.ApiException e) {
+          errors.add(e.getMessage());
         }
-      }));
+      });
     }
-    long startNanos = System.nanoTime();
-    go.countDown();
-    Thread.sleep(seconds * 1000L);
-    stop.set(true);
-    for (Thread t : threads) t.join();
-    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    double elapsed = threads.runFor(seconds);
     clients.forEach(WebClient::close);
 
-    LatencyStats checkIns = new LatencyStats();
-    checkInStats.forEach(checkIns::addAll);
-    LatencyStats calls = new LatencyStats();
-    callStats.forEach(calls::addAll);
+    LatencyStats checkIns = LatencyStats.merged(checkInStats);
+    LatencyStats calls = LatencyStats.merged(callStats);
     long commands = checkIns.count() + calls.count();
     double perSecond = Math.round(commands / elapsed * 10) / 10.0;
     log("%d clients: %d commands in %.1f s (%.1f/s), %d errors", queues.size(), commands, elapsed, perSecond,

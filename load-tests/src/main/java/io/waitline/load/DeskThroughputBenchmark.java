@@ -14,10 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -86,10 +84,8 @@ public final class DeskThroughputBenchmark {
       for (int i = 0; i < o.line(); i++) checkIn(api, ledger, id);
     }
     Errors errors = new Errors();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch go = new CountDownLatch(1);
+    ClientThreads threads = new ClientThreads(errors);
     List<WebClient> clients = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
     List<LatencyStats> callStats = new ArrayList<>();
     List<LatencyStats> checkInStats = new ArrayList<>();
     long[] callsPerDesk = new long[k];
@@ -100,15 +96,12 @@ public final class DeskThroughputBenchmark {
       Api a = client(clients);
       LatencyStats stats = new LatencyStats();
       checkInStats.add(stats);
-      threads.add(BenchmarkRun.thread(errors, () -> {
-        go.await();
-        while (!stop.get()) {
-          if (!room.get(queueId).tryAcquire(20, TimeUnit.MILLISECONDS)) continue;
-          long t0 = System.nanoTime();
-          checkIn(a, ledger, queueId);
-          stats.add(System.nanoTime() - t0);
-        }
-      }));
+      threads.add(() -> {
+        if (!room.get(queueId).tryAcquire(20, TimeUnit.MILLISECONDS)) return;
+        long t0 = System.nanoTime();
+        checkIn(a, ledger, queueId);
+        stats.add(System.nanoTime() - t0);
+      });
     }
     for (int d = 0; d < k; d++) {
       int desk = d;
@@ -117,30 +110,22 @@ public final class DeskThroughputBenchmark {
       Api a = client(clients);
       LatencyStats stats = new LatencyStats();
       callStats.add(stats);
-      threads.add(BenchmarkRun.thread(errors, () -> {
-        go.await();
-        while (!stop.get()) {
-          long t0 = System.nanoTime();
-          JsonObject entry = callNext(a, queueId, calledTo, errors, nobodyWaiting);
-          if (entry == null) {
-            Thread.sleep(5); // nobody there (or a failure): look again shortly, as a desk would
-            continue;
-          }
-          stats.add(System.nanoTime() - t0);
-          callsPerDesk[desk]++;
-          ledger.handedOut(queueId, entry.getString("id"), calledTo);
-          room.get(queueId).release();
-          a.start(entry.getString("id"));
-          a.complete(entry.getString("id"));
+      threads.add(() -> {
+        long t0 = System.nanoTime();
+        JsonObject entry = callNext(a, queueId, calledTo, errors, nobodyWaiting);
+        if (entry == null) {
+          Thread.sleep(5); // nobody there (or a failure): look again shortly, as a desk would
+          return;
         }
-      }));
+        stats.add(System.nanoTime() - t0);
+        callsPerDesk[desk]++;
+        ledger.handedOut(queueId, entry.getString("id"), calledTo);
+        room.get(queueId).release();
+        a.start(entry.getString("id"));
+        a.complete(entry.getString("id"));
+      });
     }
-    long startNanos = System.nanoTime();
-    go.countDown();
-    Thread.sleep(seconds * 1000L);
-    stop.set(true);
-    for (Thread t : threads) t.join();
-    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    double elapsed = threads.runFor(seconds);
     clients.forEach(WebClient::close);
 
     long drained = 0;
@@ -155,10 +140,8 @@ public final class DeskThroughputBenchmark {
     }
     CallLedger.Findings checks = ledger.check(logs);
 
-    LatencyStats calls = new LatencyStats();
-    callStats.forEach(calls::addAll);
-    LatencyStats checkIns = new LatencyStats();
-    checkInStats.forEach(checkIns::addAll);
+    LatencyStats calls = LatencyStats.merged(callStats);
+    LatencyStats checkIns = LatencyStats.merged(checkInStats);
     JsonArray perDesk = new JsonArray();
     for (long n : callsPerDesk) perDesk.add(n);
     double callsPerSecond = Math.round(calls.count() / elapsed * 10) / 10.0;

@@ -19,6 +19,13 @@ final class LatencyStats {
     for (int i = 0; i < other.count; i++) add(other.samples[i]);
   }
 
+  /** Every sample of {@code parts} (one per thread, say) in one. */
+  static LatencyStats merged(java.util.List<LatencyStats> parts) {
+    LatencyStats all = new LatencyStats();
+    parts.forEach(all::addAll);
+    return all;
+  }
+
   int count() {
     return count;
   }

@@ -1,5 +1,9 @@
 package io.waitline.notify;
 
+import static io.waitline.queue.Refused.Kind.CONFLICT;
+import static io.waitline.queue.Refused.Kind.INVALID;
+import static io.waitline.queue.Refused.Kind.NOT_FOUND;
+
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
@@ -339,7 +343,9 @@ public final class Notifications {
   /** One message with every attempt: channel, outcome and what the provider said (staff). */
   public Future<JsonObject> notification(UUID id) {
     return store.intent(pool, id).compose(row -> {
-      if (row == null) return Future.failedFuture(new NotificationException.NotFound("No notification with id '" + id + "'."));
+      if (row == null) {
+        return Future.failedFuture(new NotificationException(NOT_FOUND, "No notification with id '" + id + "'."));
+      }
       return store.attempts(pool, id).map(attempts -> staffJson(row).put("attempts",
           new JsonArray(attempts.stream().map(Notifications::attemptJson).toList())));
     });
@@ -354,10 +360,12 @@ public final class Notifications {
   /** Staff retry of a failed, unknown, skipped or held message, with every channel back in play. */
   public Future<JsonObject> retry(UUID id) {
     return store.intent(pool, id).compose(row -> {
-      if (row == null) return Future.failedFuture(new NotificationException.NotFound("No notification with id '" + id + "'."));
+      if (row == null) {
+        return Future.failedFuture(new NotificationException(NOT_FOUND, "No notification with id '" + id + "'."));
+      }
       return store.retryNow(pool, id, clock.instant()).compose(ok -> {
         if (!ok) {
-          return Future.<JsonObject>failedFuture(new NotificationException.Conflict(
+          return Future.<JsonObject>failedFuture(new NotificationException(CONFLICT,
               "This message is " + row.state() + "; only failed, unknown, skipped or held messages can be retried."));
         }
         wake();
@@ -432,7 +440,7 @@ public final class Notifications {
   }
 
   private static <T> Future<T> invalid(String sentence) {
-    return Future.failedFuture(new NotificationException.Invalid(sentence));
+    return Future.failedFuture(new NotificationException(INVALID, sentence));
   }
 
   private static byte[] decode(String b64url) {

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import io.waitline.notify.support.MutableClock;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
@@ -17,6 +16,7 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
@@ -46,7 +46,7 @@ class UpgradeTest {
     PgConnectOptions db = oldRelease();
     String url = NotifyWorld.jdbcUrl(db);
     Pool pool = TestDatabase.pool(vertx, db, 4);
-    MutableClock clock = new MutableClock(NotifyWorld.START, true);
+    TestClock clock = TestClock.running(NotifyWorld.START);
     QueueCommands commands = new QueueCommands(pool, new QueueStore(), e -> {}, new ServiceTimeEstimator(), clock);
     await(commands.createSite(new Site(NotifyWorld.SITE, "Main Street Clinic", NotifyWorld.LONDON, "en", "ticket")));
     await(commands.createQueue(new ServiceQueue("q1", NotifyWorld.SITE, "General", "A", OrderingRule.DEFAULT, 600,

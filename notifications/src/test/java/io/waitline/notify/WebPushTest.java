@@ -1,5 +1,6 @@
 package io.waitline.notify;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,12 +103,13 @@ class WebPushTest {
         "https://169.254.169.254/latest")) {
       JsonObject s = subscription(b).put("endpoint", endpoint);
       assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, s)))
-          .isInstanceOf(NotificationException.Invalid.class);
+          .isInstanceOf(NotificationException.class).hasFieldOrPropertyWithValue("kind", INVALID);
     }
     JsonObject badKey = subscription(b);
     badKey.getJsonObject("keys").put("p256dh", "AAAA");
     assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, badKey)))
-        .isInstanceOf(NotificationException.Invalid.class).hasMessageContaining("p256dh");
+        .isInstanceOf(NotificationException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessageContaining("p256dh");
     // a real push service is accepted
     JsonObject fcmEndpoint = subscription(b).put("endpoint", "https://fcm.googleapis.com/fcm/send/abc:def");
     world.await(notifications.subscribeWebPush(token, fcmEndpoint));

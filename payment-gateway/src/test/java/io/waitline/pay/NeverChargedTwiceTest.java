@@ -15,9 +15,9 @@ import io.waitline.queue.Entry;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The processor hangs, answers late, drops the connection after doing the work or fails with a 5xx; two taps and
@@ -28,17 +28,12 @@ class NeverChargedTwiceTest {
   private static final String CREATE = "/v1/payment_intents";
   private static final String PROCESS = "/v1/terminal/readers/[^/]+/process_payment_intent";
   private static final String CAPTURE = "/v1/payment_intents/[^/]+/capture";
-  private PaymentWorld w;
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   @BeforeEach
   void start() {
-    w = PaymentWorld.start();
     w.stripe.lateBy(PaymentWorld.READ_TIMEOUT.toMillis() * 4);
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
   }
 
   @Test

@@ -11,37 +11,21 @@ import io.waitline.pay.support.PaymentWorld;
 import io.waitline.queue.Entry;
 import java.time.Duration;
 import java.time.ZoneId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The end-of-day report: what Waitline recorded next to Stripe's balance transactions, mismatches as sentences. */
 class ReconciliationTest {
-  private PaymentWorld w;
-
-  @BeforeEach
-  void start() {
-    w = PaymentWorld.start();
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
-  }
-
-  private JsonObject paidByCard(Entry visit) {
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
-    return w.get(w.payments.payment(w.id(p)));
-  }
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   @Test
   void aDayWhereEverythingMatchesHasNoMismatchAndTotalsAddUp() {
     Entry a = w.checkIn();
     Entry b = w.checkIn();
     Entry c = w.checkIn();
-    paidByCard(a);
-    JsonObject refunded = paidByCard(b);
+    w.paidByCard(a);
+    JsonObject refunded = w.paidByCard(b);
     w.get(w.payments.refund(w.id(refunded), 500, "Overcharged", "manager:mo"));
     w.get(w.payments.payCash(c.id(), null, "desk:ann"));
 
@@ -63,9 +47,9 @@ class ReconciliationTest {
     Entry a = w.checkIn();
     Entry b = w.checkIn();
     Entry c = w.checkIn();
-    JsonObject lost = paidByCard(a);
+    JsonObject lost = w.paidByCard(a);
     w.rows("UPDATE payment SET charge_ref = 'ch_not_at_stripe' WHERE id = $1", w.id(lost));
-    JsonObject differs = paidByCard(b);
+    JsonObject differs = w.paidByCard(b);
     w.rows("UPDATE payment SET captured_minor = 2500, amount_minor = 2500 WHERE id = $1", w.id(differs));
     JsonObject p = w.get(w.payments.pay(c.id(), "kiosk", null, "kiosk"));
     w.tapCard(KIOSK_READER);
@@ -90,7 +74,7 @@ class ReconciliationTest {
   @Test
   void theCsvExportHasAHeaderOneRowPerLineAndNeutralisesFormulas() {
     Entry a = w.checkIn();
-    JsonObject p = paidByCard(a);
+    JsonObject p = w.paidByCard(a);
     w.get(w.payments.refund(w.id(p), 500, "=HYPERLINK(\"http://evil\")", "manager:mo"));
     w.clock.advance(Duration.ofMinutes(1));
 
@@ -106,15 +90,15 @@ class ReconciliationTest {
 
   @Test
   void aPaymentOfAnotherDayIsNotInTodaysReport() {
-    paidByCard(w.checkIn());
+    w.paidByCard(w.checkIn());
     assertThat(w.get(w.payments.reconciliation("main", DAY.plusDays(1))).lines()).isEmpty();
     assertThat(w.get(w.payments.reconciliation("main", DAY.minusDays(1))).lines()).isEmpty();
   }
 
   @Test
   void aPayoutArrivingThatDayIsListedWithThisSitesShareAndWhatItPaysOutThatNobodyRecorded() {
-    paidByCard(w.checkIn());
-    JsonObject refunded = paidByCard(w.checkIn());
+    w.paidByCard(w.checkIn());
+    JsonObject refunded = w.paidByCard(w.checkIn());
     w.get(w.payments.refund(w.id(refunded), 500, "Overcharged", "manager:mo"));
     w.stripe.bookForeignCharge(4200, "eur");
     String foreign = w.stripe.charges().get(w.stripe.charges().size() - 1).getString("id");
@@ -141,7 +125,7 @@ class ReconciliationTest {
 
   @Test
   void aFailedPayoutIsAMismatchAndNotCountedAsPaidOut() {
-    paidByCard(w.checkIn());
+    w.paidByCard(w.checkIn());
     String payout = w.stripe.payOut(DAY.plusDays(1).atTime(10, 0).atZone(ZoneId.of("Europe/Paris")).toInstant(),
         "failed");
 

@@ -1,6 +1,5 @@
 package io.waitline.pay;
 
-import static io.waitline.pay.support.PaymentWorld.KIOSK_READER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,34 +12,17 @@ import io.waitline.queue.QueueException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Refunds never exceed what was captured, also when they race; cash is recorded and refunded without Stripe. */
 class RefundsAndCashTest {
-  private PaymentWorld w;
-
-  @BeforeEach
-  void start() {
-    w = PaymentWorld.start();
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
-  }
-
-  private JsonObject paidByCard() {
-    Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
-    return w.get(w.payments.payment(w.id(p)));
-  }
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   @Test
   void aPartialRefundThenTheRestButNeverMore() {
-    JsonObject p = paidByCard();
+    JsonObject p = w.paidByCard(w.checkIn());
     JsonObject first = w.get(w.payments.refund(w.id(p), 500, "Overcharged", "manager:mo"));
     assertThat(first.getString("state")).isEqualTo("succeeded");
     assertThatThrownBy(() -> w.get(w.payments.refund(w.id(p), 2000, "Again", "manager:mo")))
@@ -57,7 +39,7 @@ class RefundsAndCashTest {
 
   @Test
   void refundsRacingFromTwoNodesNeverExceedWhatWasCaptured() {
-    JsonObject p = paidByCard();
+    JsonObject p = w.paidByCard(w.checkIn());
     PaymentWorld.Node other = w.node();
     try {
       List<Future<JsonObject>> racing = new ArrayList<>();
@@ -79,7 +61,7 @@ class RefundsAndCashTest {
 
   @Test
   void aRefundWithoutAnswerIsLookedUpAtStripeAndNotMadeAgain() {
-    JsonObject p = paidByCard();
+    JsonObject p = w.paidByCard(w.checkIn());
     w.stripe.fault("POST", "/v1/refunds", Fault.DROP_AFTER_WORK);
     w.stripe.fault("POST", "/v1/refunds", Fault.DROP_AFTER_WORK);
     JsonObject refund = w.get(w.payments.refund(w.id(p), 2000, "Visit cancelled", "manager:mo"));

@@ -7,9 +7,8 @@ import io.waitline.pay.support.PaymentWorld;
 import io.waitline.queue.Entry;
 import io.waitline.queue.QueueException;
 import java.math.BigDecimal;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An appointment source's co-pay for a visit (FHIR Money, major units): taken in the site's currency as minor units,
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class SourceCopayTest {
   private static final String SOURCE = "source:EHR";
-  private PaymentWorld w;
-
-  @BeforeEach
-  void start() {
-    w = PaymentWorld.start();
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
-  }
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   private void give(Entry visit, String amount, String currency) {
     w.get(w.pool.withTransaction(c -> w.payments.setSourceAmount(c, PaymentWorld.SITE, visit.id(),

@@ -12,23 +12,13 @@ import io.waitline.pay.support.PaymentWorld;
 import io.waitline.queue.Entry;
 import io.waitline.queue.QueueException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stripe Terminal's server-driven flow through the real SDK against a local Stripe: the paths a patient meets. */
 class StripeTerminalFlowTest {
-  private PaymentWorld w;
-
-  @BeforeEach
-  void start() {
-    w = PaymentWorld.start();
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
-  }
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   @Test
   void aKioskCoPayIsAuthorizedOnTheReaderCapturedOnceAndItsReceiptQueued() {

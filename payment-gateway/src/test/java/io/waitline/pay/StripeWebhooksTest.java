@@ -18,30 +18,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stripe's webhooks: verified by the SDK, applied once per event id, never moving a payment back. */
 class StripeWebhooksTest {
-  private PaymentWorld w;
-
-  @BeforeEach
-  void start() {
-    w = PaymentWorld.start();
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
-  }
-
-  /** A payment on the reader whose card was just tapped: Stripe holds an authorization, Waitline does not know yet. */
-  private JsonObject tapped(Entry visit) {
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
-    return p;
-  }
+  @RegisterExtension
+  final PaymentWorld w = PaymentWorld.start();
 
   private String intentId() {
     return w.stripe.intents().get(0).getString("id");
@@ -49,7 +32,7 @@ class StripeWebhooksTest {
 
   @Test
   void anAuthorizationReportedByWebhookIsCapturedAndItsRedeliveryIsADuplicate() {
-    JsonObject p = tapped(w.checkIn());
+    JsonObject p = w.tappedAtKiosk(w.checkIn());
     JsonObject event = w.stripe.event("payment_intent.amount_capturable_updated", w.stripe.intent(intentId()));
 
     assertThat(w.deliver(event)).isEqualTo("applied");
@@ -65,7 +48,7 @@ class StripeWebhooksTest {
 
   @Test
   void eventsArrivingOutOfOrderNeverMoveAPaymentBack() {
-    JsonObject p = tapped(w.checkIn());
+    JsonObject p = w.tappedAtKiosk(w.checkIn());
     JsonObject authorized = w.stripe.event("payment_intent.amount_capturable_updated", w.stripe.intent(intentId()));
     JsonObject readerDone = w.stripe.event("terminal.reader.action_succeeded", readerWithAction(intentId(),
         "succeeded"));
@@ -88,7 +71,7 @@ class StripeWebhooksTest {
   @Test
   void aReaderFailureReportedByWebhookIsADeclineWithASentence() {
     Entry visit = w.checkInOwing(2001);
-    JsonObject p = tapped(visit);
+    JsonObject p = w.tappedAtKiosk(visit);
     JsonObject reader = readerWithAction(intentId(), "failed");
     reader.getJsonObject("action").put("failure_code", "card_declined");
 
@@ -100,7 +83,7 @@ class StripeWebhooksTest {
 
   @Test
   void aRefundSettledByWebhookCountsOnceHoweverOftenItIsDelivered() {
-    JsonObject p = tapped(w.checkIn());
+    JsonObject p = w.tappedAtKiosk(w.checkIn());
     w.get(w.payments.payment(w.id(p)));
     w.stripe.fault("POST", "/v1/refunds", Fault.DROP_AFTER_WORK);
     w.stripe.fault("POST", "/v1/refunds", Fault.DROP_AFTER_WORK);
@@ -118,7 +101,7 @@ class StripeWebhooksTest {
 
   @Test
   void aBadOrMissingSignatureIsRefusedWithASentenceAndNothingIsRecorded() {
-    tapped(w.checkIn());
+    w.tappedAtKiosk(w.checkIn());
     String payload = w.stripe.event("payment_intent.amount_capturable_updated", w.stripe.intent(intentId()))
         .encode();
     long now = w.clock.instant().getEpochSecond();
@@ -138,7 +121,7 @@ class StripeWebhooksTest {
 
   @Test
   void aSignatureIsAcceptedForFiveMinutesAndNotAfter() {
-    tapped(w.checkIn());
+    w.tappedAtKiosk(w.checkIn());
     String payload = w.stripe.event("payment_intent.amount_capturable_updated", w.stripe.intent(intentId()))
         .encode();
     long now = w.clock.instant().getEpochSecond();

@@ -1,5 +1,7 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.vertx.core.Future;
@@ -69,7 +71,7 @@ final class FhirNotifications {
       try {
         return context.newJsonParser().parseResource(body);
       } catch (DataFormatException e) {
-        throw new SyncException.Invalid("The notification is not FHIR R4 JSON.");
+        throw new SyncException(INVALID, "The notification is not FHIR R4 JSON.");
       }
     }, false).compose(resource -> handle(source, resource));
   }

@@ -1,5 +1,7 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.CONFLICT;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.Site;
@@ -59,15 +61,15 @@ final class SourcePoller {
    * Syncs the source now, unless another node holds its lease. A sync already running on this node is joined, not
    * started twice.
    *
-   * @return the report, or a failed future with a {@link SourceFailure} (the source) or {@link SyncException.Conflict}
-   *     (another node polls it)
+   * @return the report, or a failed future with a {@link SourceFailure} (the source) or a {@code CONFLICT}
+   *     {@link SyncException} (another node polls it)
    */
   Future<SyncReport> run(Source source, boolean full) {
     Future<SyncReport> current = running.get(source.id());
     if (current != null) return current;
     Future<SyncReport> run = takeLease(source).compose(held -> {
       if (!held) {
-        return Future.<SyncReport>failedFuture(new SyncException.Conflict("Another Waitline node is syncing source "
+        return Future.<SyncReport>failedFuture(new SyncException(CONFLICT, "Another Waitline node is syncing source "
             + source.name() + " right now; its results will show here shortly."));
       }
       // the lease marks a run in progress: released at its end, it expires on its own if this node dies
@@ -123,7 +125,7 @@ final class SourcePoller {
 
   private Future<Void> renewLease(Source source) {
     return takeLease(source).compose(held -> held ? Future.succeededFuture()
-        : Future.failedFuture(new SyncException.Conflict("This node lost the lease of source " + source.name()
+        : Future.failedFuture(new SyncException(CONFLICT, "This node lost the lease of source " + source.name()
             + " to another node mid-sync; that node carries on.")));
   }
 

@@ -1,5 +1,10 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.CONFLICT;
+import static io.waitline.queue.Refused.Kind.FORBIDDEN;
+import static io.waitline.queue.Refused.Kind.INVALID;
+import static io.waitline.queue.Refused.Kind.NOT_FOUND;
+
 import ca.uhn.fhir.context.FhirContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -130,7 +135,7 @@ public final class SyncService {
 
   public Future<Source> source(UUID id) {
     return store.source(pool, id).map(row -> {
-      if (row == null) throw new SyncException.NotFound("There is no source " + id + ".");
+      if (row == null) throw new SyncException(NOT_FOUND, "There is no source " + id + ".");
       return source(row);
     });
   }
@@ -149,7 +154,7 @@ public final class SyncService {
         merged.put("subscription", new JsonObject().put("secret", old.subscriptionSecret()));
       }
       if (patch.containsKey("kind") && !old.kind().equals(patch.getString("kind"))) {
-        throw new SyncException.Invalid("A source's kind cannot change; create a new source instead.");
+        throw new SyncException(INVALID, "A source's kind cannot change; create a new source instead.");
       }
       return parsed(() -> parse(id, old.siteId(), merged, old.kind(), old.createdAt(), clock.instant()))
           .compose(s -> checkQueues(s).compose(v -> store.updateSource(pool, stored(s))).map(s));
@@ -158,7 +163,7 @@ public final class SyncService {
 
   public Future<Void> delete(UUID id) {
     return store.deleteSource(pool, id).map(deleted -> {
-      if (!deleted) throw new SyncException.NotFound("There is no source " + id + ".");
+      if (!deleted) throw new SyncException(NOT_FOUND, "There is no source " + id + ".");
       guards.remove(id);
       return null;
     });
@@ -168,7 +173,7 @@ public final class SyncService {
   public Future<SyncReport> syncNow(UUID id, boolean full) {
     return source(id).compose(s -> {
       if (!kinds.get(s.kind()).polls()) {
-        throw new SyncException.Invalid("Source " + s.name() + " is sent its appointments (webhook events or"
+        throw new SyncException(INVALID, "Source " + s.name() + " is sent its appointments (webhook events or"
             + " uploaded files); there is nothing to poll.");
       }
       return poller.run(s, full);
@@ -183,20 +188,20 @@ public final class SyncService {
   public Future<JsonObject> webhookEvent(UUID sourceId, String signature, String body) {
     return source(sourceId).compose(s -> {
       if (!WebhookKind.KIND.equals(s.kind())) {
-        throw new SyncException.Invalid("Source " + s.name() + " does not take webhook events.");
+        throw new SyncException(INVALID, "Source " + s.name() + " does not take webhook events.");
       }
       Instant signedAt = WebhookSignature.verify(s.subscriptionSecret(), signature, body, clock.instant());
       JsonObject event;
       try {
         event = new JsonObject(body);
       } catch (io.vertx.core.json.DecodeException e) {
-        throw new SyncException.Invalid("The event is not a JSON object.");
+        throw new SyncException(INVALID, "The event is not a JSON object.");
       }
       ReceivedRecord record;
       try {
         record = WebhookEventReader.record(event, s.mapping(), signedAt);
       } catch (RecordReader.Unreadable e) {
-        throw new SyncException.Invalid(e.getMessage());
+        throw new SyncException(INVALID, e.getMessage());
       }
       SourceKind kind = kinds.get(s.kind());
       return pipeline.receive(s, record, kind.reader()).compose(result -> {
@@ -220,10 +225,10 @@ public final class SyncService {
   public Future<JsonObject> subscriptionNotification(UUID sourceId, String secret, String body) {
     return source(sourceId).compose(s -> {
       if (!FhirNotifications.secretMatches(s, secret)) {
-        throw new SyncException.Forbidden("The notification does not carry this source's secret.");
+        throw new SyncException(FORBIDDEN, "The notification does not carry this source's secret.");
       }
       if (!Source.FHIR_R4.equals(s.kind())) {
-        throw new SyncException.Invalid("Source " + s.name() + " does not take FHIR notifications.");
+        throw new SyncException(INVALID, "Source " + s.name() + " does not take FHIR notifications.");
       }
       return notifications.handle(s, body);
     });
@@ -292,7 +297,7 @@ public final class SyncService {
   /** The site of a dead letter's source, for access checks; fails with NotFound. */
   public Future<String> siteOfDeadLetter(UUID id) {
     return pool.withConnection(c -> store.deadLetterForUpdate(c, id)).compose(d -> {
-      if (d == null) throw new SyncException.NotFound("There is no dead letter " + id + ".");
+      if (d == null) throw new SyncException(NOT_FOUND, "There is no dead letter " + id + ".");
       return siteOfSource(d.sourceId());
     });
   }
@@ -300,9 +305,9 @@ public final class SyncService {
   /** Applies a dead letter again with the source's current mapping. */
   public Future<JsonObject> replay(UUID deadLetterId) {
     return pool.withConnection(c -> store.deadLetterForUpdate(c, deadLetterId)).compose(d -> {
-      if (d == null) throw new SyncException.NotFound("There is no dead letter " + deadLetterId + ".");
+      if (d == null) throw new SyncException(NOT_FOUND, "There is no dead letter " + deadLetterId + ".");
       if (d.replayedAt() != null) {
-        throw new SyncException.Conflict("This dead letter was already replayed at " + d.replayedAt() + ".");
+        throw new SyncException(CONFLICT, "This dead letter was already replayed at " + d.replayedAt() + ".");
       }
       return source(d.sourceId()).compose(s -> pipeline.replay(s, d, kinds.get(s.kind()).reader()))
           .map(r -> new JsonObject().put("outcome", r.outcome().wire()).put("detail", r.detail())
@@ -323,10 +328,10 @@ public final class SyncService {
   public Future<JsonObject> resolveReview(String siteId, UUID reviewId, boolean samePatient, String actor) {
     return pool.withTransaction(c -> store.reviewForUpdate(c, reviewId).compose(r -> {
       if (r == null || !r.siteId().equals(siteId)) {
-        throw new SyncException.NotFound("There is no match review " + reviewId + " at this site.");
+        throw new SyncException(NOT_FOUND, "There is no match review " + reviewId + " at this site.");
       }
       if (!"open".equals(r.status())) {
-        throw new SyncException.Conflict("This suggested match was already " + r.status() + ".");
+        throw new SyncException(CONFLICT, "This suggested match was already " + r.status() + ".");
       }
       String status = samePatient ? "confirmed" : "rejected";
       Future<Void> merge = samePatient ? store.mergePatient(c, r.patientId(), r.candidateId()) : Future.succeededFuture();
@@ -360,7 +365,7 @@ public final class SyncService {
   public Future<JsonObject> csvFile(UUID sourceId, byte[] file, boolean dryRun) {
     return source(sourceId).compose(s -> {
       if (!CsvKind.KIND.equals(s.kind())) {
-        throw new SyncException.Invalid("Source " + s.name() + " does not take CSV files.");
+        throw new SyncException(INVALID, "Source " + s.name() + " does not take CSV files.");
       }
       Instant uploadedAt = clock.instant();
       // decoding and parsing a file is CPU work: off the event loop
@@ -488,21 +493,21 @@ public final class SyncService {
   }
 
   private Source parse(UUID id, String siteId, JsonObject body, String fixedKind, Instant created, Instant updated) {
-    if (body == null) throw new SyncException.Invalid("The request needs a JSON body describing the source.");
+    if (body == null) throw new SyncException(INVALID, "The request needs a JSON body describing the source.");
     String kindName = fixedKind != null ? fixedKind : body.getString("kind");
     SourceKind kind = kinds.get(kindName);
     if (kind == null) {
-      throw new SyncException.Invalid("Source kind '" + kindName + "' is not supported; use " + String.join(", ",
-          kinds.keySet()) + ".");
+      throw new SyncException(INVALID, "Source kind '" + kindName + "' is not supported; use " + String.join(", ",
+          new java.util.TreeSet<>(kinds.keySet())) + "."); // sorted: Map.of has no stable order
     }
     String name = body.getString("name");
     if (name == null || name.isBlank() || name.length() > 100) {
-      throw new SyncException.Invalid("A source needs a name of 1 to 100 characters.");
+      throw new SyncException(INVALID, "A source needs a name of 1 to 100 characters.");
     }
     JsonObject subscription = body.getJsonObject("subscription", new JsonObject());
     String secret = subscription.getString("secret");
     if (secret != null && secret.length() < 16) {
-      throw new SyncException.Invalid("subscription.secret must be at least 16 characters.");
+      throw new SyncException(INVALID, "subscription.secret must be at least 16 characters.");
     }
     Source s = new Source(id, siteId, kindName, name.trim(), body.getString("baseUrl", ""),
         SourceAuth.from(body.getJsonObject("auth"), null), Mapping.from(body.getJsonObject("mapping")),
@@ -524,7 +529,7 @@ public final class SyncService {
     return commands.queuesOfSite(s.siteId()).map(queues -> {
       Set<String> known = new HashSet<>(queues.stream().map(ServiceQueue::id).toList());
       for (String q : s.mapping().queues()) {
-        if (!known.contains(q)) throw new SyncException.Invalid("The mapping names queue '" + q
+        if (!known.contains(q)) throw new SyncException(INVALID, "The mapping names queue '" + q
             + "', which does not exist at site " + s.siteId() + ".");
       }
       return null;

@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,9 +18,9 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.StringType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An appointment's own co-pay, read from the extension the source's mapping names, reaches the payments side in the
@@ -29,25 +30,18 @@ class AppointmentCopayTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
   static final String COPAY = "https://clinic.example/fhir/StructureDefinition/copay";
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer fhir = w.fhirServer(50);
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
-    fhir = new FhirTestServer(w.clock, 50);
     source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "EHR")
         .put("baseUrl", fhir.baseUrl())
         .put("mapping", new JsonObject().put("defaultQueue", "general").put("mrnSystem", Fhir.MRN)
             .put("copay", new JsonObject().put("extension", COPAY)))));
     fhir.putPatient(Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   static Appointment withCopay(Appointment a, String value, String currency) {
@@ -126,7 +120,7 @@ class AppointmentCopayTest {
   void aCopayExtensionThatIsNotAUrlIsRefused() {
     assertThatThrownBy(() -> Mapping.from(new JsonObject().put("defaultQueue", "general")
         .put("copay", new JsonObject().put("extension", "copay"))))
-        .isInstanceOf(SyncException.Invalid.class)
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
         .hasMessage("The mapping's copay.extension must be the URL of an Appointment extension,"
             + " e.g. https://clinic.example/fhir/StructureDefinition/copay.");
   }

@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -182,11 +183,11 @@ class CsvSourceTest {
   @Test
   void aCsvSourceIsNeverPolledAndAFileWithoutTheIdColumnIsRefusedWhole() {
     Source s = semicolonSource();
-    assertThat(w.failure(w.sync.syncNow(s.id(), false))).isInstanceOf(SyncException.Invalid.class)
+    assertThat(w.failure(w.sync.syncNow(s.id(), false))).isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
         .hasMessage("Source Export is sent its appointments (webhook events or"
             + " uploaded files); there is nothing to poll.");
     assertThat(w.failure(w.sync.csvFile(s.id(), "Id;Name\r\n1;Ann\r\n".getBytes(StandardCharsets.UTF_8), false)))
-        .isInstanceOf(SyncException.Invalid.class)
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
         .hasMessage("The file has no column 'Appt' (columns.appointmentId); its header reads: Id, Name.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "csv").put("name", "Local")
         .put("mapping", new JsonObject().put("defaultQueue", "general").put("columns", new JsonObject()

@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.CONFLICT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -14,31 +15,17 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Records that cannot be applied, their replay, and patients matched across sources. */
 class DeadLettersAndMatchingTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
-  FhirTestServer openmrs;
-  FhirTestServer openemr;
-
-  @BeforeEach
-  void start() {
-    w = SyncWorld.start();
-    openmrs = new FhirTestServer(w.clock, 50);
-    openemr = new FhirTestServer(w.clock, 50);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    openmrs.close();
-    openemr.close();
-    w.close();
-  }
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer openmrs = w.fhirServer(50);
+  final FhirTestServer openemr = w.fhirServer(50);
 
   /** A source whose mapping knows only the two rooms: no default queue. */
   Source strictSource(FhirTestServer server) {
@@ -88,7 +75,8 @@ class DeadLettersAndMatchingTest {
     assertThat(replayed.getString("outcome")).isEqualTo("applied");
     assertThat(w.entryFor(s, "a1").queueId()).isEqualTo("lab");
     assertThat(w.get(w.sync.deadLetters(s.id()))).isEmpty();
-    assertThat(w.failure(w.sync.replay(deadId))).isInstanceOf(SyncException.Conflict.class)
+    assertThat(w.failure(w.sync.replay(deadId))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", CONFLICT)
         .hasMessageStartingWith("This dead letter was already replayed");
     assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(1);
   }
@@ -142,7 +130,8 @@ class DeadLettersAndMatchingTest {
     assertThat(w.count("SELECT count(DISTINCT patient_id) FROM sync_appointment")).isEqualTo(1);
     assertThat(w.get(w.sync.matchReviews(SyncWorld.SITE))).isEmpty();
     assertThat(w.failure(w.sync.resolveReview(SyncWorld.SITE, review, false, "staff:maria")))
-        .isInstanceOf(SyncException.Conflict.class).hasMessage("This suggested match was already confirmed.");
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", CONFLICT)
+        .hasMessage("This suggested match was already confirmed.");
   }
 
   @Test

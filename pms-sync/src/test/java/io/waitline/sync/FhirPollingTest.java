@@ -10,29 +10,22 @@ import java.time.Duration;
 import java.time.Instant;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Polling a real HAPI FHIR server: pages, versions, the watermark, deletions and the conflict policy. */
 class FhirPollingTest {
   static final Instant NINE = Instant.parse("2026-11-20T08:00:00Z"); // 09:00 in Paris
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer fhir = w.fhirServer(10);
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
-    fhir = new FhirTestServer(w.clock, 10);
     source = w.fhirSource("HAPI", fhir.baseUrl());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   void book(int n) {

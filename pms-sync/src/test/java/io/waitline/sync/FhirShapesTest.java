@@ -14,9 +14,8 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Resources in the shapes real systems send, from other projects' published examples and test data
@@ -25,20 +24,9 @@ import org.junit.jupiter.api.Test;
 class FhirShapesTest {
   static final Instant ELEVEN = Instant.parse("2026-11-20T10:00:00Z");
 
-  SyncWorld w;
-  FhirTestServer fhir;
-
-  @BeforeEach
-  void start() {
-    w = SyncWorld.start();
-    fhir = new FhirTestServer(w.clock, 20);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
-  }
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer fhir = w.fhirServer(20);
 
   Source source(String name, JsonObject mapping) {
     return w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", name)

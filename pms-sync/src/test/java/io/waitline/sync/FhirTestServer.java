@@ -45,6 +45,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -113,6 +114,14 @@ final class FhirTestServer implements AutoCloseable {
     copy.getMeta().setVersionId("1").setLastUpdated(Date.from(clock.instant()));
     patients.put(copy.getIdElement().getIdPart(), copy);
     return copy;
+  }
+
+  /** Patients p1 to pn (Pat1 Lee, MRN M1...) with appointments a1 to an, booked a minute apart after {@code start}. */
+  void bookOneAMinute(int n, Instant start) {
+    for (int i = 1; i <= n; i++) {
+      putPatient(Fhir.patient("p" + i, "Pat" + i, "Lee", "1980-01-01", "M" + i));
+      putAppointment(Fhir.appointment("a" + i, AppointmentStatus.BOOKED, start.plusSeconds(60L * i), "p" + i, null));
+    }
   }
 
   /** Stores a new version of the appointment: versionId counts up, lastUpdated is now on the test clock. */
@@ -185,9 +194,13 @@ final class FhirTestServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     release();
-    jetty.stop();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("the test FHIR server did not stop", e);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.CONFLICT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -26,10 +27,7 @@ class LeaseTest {
     a = SyncWorld.start();
     b = a.secondNode();
     fhir = new FhirTestServer(a.clock, 5);
-    for (int i = 1; i <= 8; i++) {
-      fhir.putPatient(Fhir.patient("p" + i, "Pat" + i, "Lee", "1980-01-01", "M" + i));
-      fhir.putAppointment(Fhir.appointment("a" + i, AppointmentStatus.BOOKED, TEN.plusSeconds(60L * i), "p" + i, null));
-    }
+    fhir.bookOneAMinute(8, TEN);
     source = a.fhirSource("Shared", fhir.baseUrl());
   }
 
@@ -61,13 +59,14 @@ class LeaseTest {
     SyncWorld.waitUntil(() -> a.count("SELECT count(*) FROM sync_lease WHERE holder = 'node-a'") == 1);
 
     Throwable refused = b.failure(b.sync.syncNow(source.id(), false));
-    assertThat(refused).isInstanceOf(SyncException.Conflict.class)
+    assertThat(refused).isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", CONFLICT)
         .hasMessage("Another Waitline node is syncing source Shared right now; its results will show here shortly.");
 
     a.close(); // node a dies mid-sync: its lease is not released
     fhir.release();
     b.clock.advance(Duration.ofSeconds(29));
-    assertThat(b.failure(b.sync.syncNow(source.id(), false))).isInstanceOf(SyncException.Conflict.class);
+    assertThat(b.failure(b.sync.syncNow(source.id(), false))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", CONFLICT);
 
     b.clock.advance(Duration.ofSeconds(2)); // past the 30 s lease
     fhir.putAppointment(fhir.appointment("a3").setStatus(AppointmentStatus.CANCELLED));

@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,29 +14,22 @@ import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.Base64;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How Waitline authenticates to sources, and how their secrets are kept: write-only and sealed at rest. */
 class SourceAuthTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer fhir = w.fhirServer(50);
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
-    fhir = new FhirTestServer(w.clock, 50);
     fhir.putPatient(Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1"));
     fhir.putAppointment(Fhir.appointment("a1", AppointmentStatus.BOOKED, TEN, "p1", null));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   @Test
@@ -131,7 +125,8 @@ class SourceAuthTest {
     JsonObject base = new JsonObject().put("kind", "fhir-r4").put("name", "X").put("baseUrl", fhir.baseUrl())
         .put("mapping", new JsonObject().put("defaultQueue", "general"));
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("kind", "carrier-pigeon"))))
-        .isInstanceOf(SyncException.Invalid.class).hasMessage("Source kind 'carrier-pigeon' is not supported; use fhir-r4.");
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("Source kind 'carrier-pigeon' is not supported; use fhir-r4, webhook.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("baseUrl", "ftp://x"))))
         .hasMessage("baseUrl must be the FHIR server's http(s) address, e.g. https://ehr.example.org/fhir.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("auth", new JsonObject().put("type", "bearer")))))

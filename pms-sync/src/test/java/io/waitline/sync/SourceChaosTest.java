@@ -12,34 +12,23 @@ import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.source.Source;
 import java.time.Duration;
 import java.time.Instant;
-import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A source that fails, throttles or hangs never stops the desk, and catches up without duplicates once back. */
 class SourceChaosTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start(SyncWorld.testSettings(Duration.ofSeconds(3)));
+  final FhirTestServer fhir = w.fhirServer(5);
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start(SyncWorld.testSettings(Duration.ofSeconds(3)));
-    fhir = new FhirTestServer(w.clock, 5);
-    for (int i = 1; i <= 12; i++) {
-      fhir.putPatient(Fhir.patient("p" + i, "Pat" + i, "Lee", "1980-01-01", "M" + i));
-      fhir.putAppointment(Fhir.appointment("a" + i, AppointmentStatus.BOOKED, TEN.plusSeconds(60L * i), "p" + i, null));
-    }
+    fhir.bookOneAMinute(12, TEN);
     source = w.fhirSource("Flaky", fhir.baseUrl());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   Entry walkIn(String name) {

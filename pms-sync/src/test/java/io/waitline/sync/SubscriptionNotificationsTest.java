@@ -1,5 +1,7 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.FORBIDDEN;
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -15,9 +17,9 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * FHIR Subscription notifications (R4 Subscriptions Backport and classic R4): full-resource events applied at once,
@@ -27,23 +29,16 @@ class SubscriptionNotificationsTest {
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
   static final String SECRET = "a-long-subscription-secret";
 
-  SyncWorld w;
-  FhirTestServer fhir;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirTestServer fhir = w.fhirServer(20);
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
-    fhir = new FhirTestServer(w.clock, 20);
     source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "Push")
         .put("baseUrl", fhir.baseUrl()).put("mapping", new JsonObject().put("defaultQueue", "general"))
         .put("subscription", new JsonObject().put("secret", SECRET))));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fhir.close();
-    w.close();
   }
 
   /** A backport event-notification Bundle (history) with full resources, built with HAPI's model. */
@@ -121,10 +116,11 @@ class SubscriptionNotificationsTest {
     Throwable refused = w.failure(w.sync.subscriptionNotification(source.id(), "wrong-secret-wrong-secret",
         eventNotification(1, 1, a1, "p1")));
 
-    assertThat(refused).isInstanceOf(SyncException.Forbidden.class)
+    assertThat(refused).isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", FORBIDDEN)
         .hasMessage("The notification does not carry this source's secret.");
     assertThat(w.failure(w.sync.subscriptionNotification(source.id(), SECRET, "{not json")))
-        .isInstanceOf(SyncException.Invalid.class).hasMessage("The notification is not FHIR R4 JSON.");
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("The notification is not FHIR R4 JSON.");
     assertThat(w.count("SELECT count(*) FROM entry")).isZero();
     assertThat(w.get(w.sync.source(source.id())).toJson().encode()).doesNotContain(SECRET);
   }

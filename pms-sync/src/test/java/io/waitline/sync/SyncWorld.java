@@ -35,12 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * pms-sync over a real embedded PostgreSQL with queue-core's commands, a test clock and recorded queue events. One
  * node; {@link #secondNode()} adds another on the same database.
  */
-final class SyncWorld implements AutoCloseable {
+final class SyncWorld implements AutoCloseable, AfterEachCallback {
   /** 08:00 in Paris on a Friday. */
   static final Instant START = Instant.parse("2026-11-20T07:00:00Z");
   static final String SITE = "clinic";
@@ -48,6 +50,7 @@ final class SyncWorld implements AutoCloseable {
 
   final PgConnectOptions db;
   final TestClock clock;
+  private final List<FhirTestServer> servers = new CopyOnWriteArrayList<>();
   final Vertx vertx;
   final Pool pool;
   final QueueCommands commands;
@@ -183,8 +186,22 @@ final class SyncWorld implements AutoCloseable {
     }
   }
 
+  /** A FHIR server on this world's clock, closed (its held requests released) before the world closes. */
+  FhirTestServer fhirServer(int defaultPageSize) {
+    FhirTestServer server = new FhirTestServer(clock, defaultPageSize);
+    servers.add(server);
+    return server;
+  }
+
+  /** Closes this after each test, for a test class that holds it in a {@code @RegisterExtension} field. */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
+  }
+
   @Override
   public void close() {
+    servers.forEach(FhirTestServer::close);
     get(sync.stop());
     get(pool.close());
     get(vertx.close());

@@ -1,5 +1,7 @@
 package io.waitline.sync;
 
+import static io.waitline.queue.Refused.Kind.FORBIDDEN;
+import static io.waitline.queue.Refused.Kind.INVALID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -10,9 +12,9 @@ import io.waitline.sync.source.Source;
 import io.waitline.sync.webhook.WebhookSignature;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A practice-management system that posts signed JSON appointment events: mapped by JSON pointers, applied once per
@@ -22,12 +24,12 @@ class WebhookSourceTest {
   static final String SECRET = "pms-webhook-secret-0123";
   static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
-  SyncWorld w;
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
   Source source;
 
   @BeforeEach
   void start() {
-    w = SyncWorld.start();
     source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook").put("name", "PMS")
         .put("subscription", new JsonObject().put("secret", SECRET))
         .put("mapping", new JsonObject().put("defaultQueue", "general")
@@ -39,11 +41,6 @@ class WebhookSourceTest {
                 .put("start", "/appointment/starts_at").put("location", "/appointment/room")
                 .put("patientName", "/patient/full_name").put("birthDate", "/patient/dob")
                 .put("mrn", "/patient/chart_number").put("phone", "/patient/mobile")))));
-  }
-
-  @AfterEach
-  void stop() {
-    w.close();
   }
 
   static JsonObject event(String id, String appointmentId, String state, Instant occurred, String room) {
@@ -96,7 +93,8 @@ class WebhookSourceTest {
     String body = event("evt-1", "A-1", "scheduled", w.clock.instant(), null).encode();
     Instant now = w.clock.instant();
 
-    assertThat(w.failure(w.sync.webhookEvent(source.id(), null, body))).isInstanceOf(SyncException.Forbidden.class)
+    assertThat(w.failure(w.sync.webhookEvent(source.id(), null, body))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", FORBIDDEN)
         .hasMessage("The request carries no X-Waitline-Signature header.");
     assertThat(w.failure(w.sync.webhookEvent(source.id(), WebhookSignature.sign("another-secret-0000", body, now),
         body))).hasMessage("The signature does not match this body and this source's secret.");
@@ -104,7 +102,7 @@ class WebhookSourceTest {
         .hasMessage("The signature does not match this body and this source's secret.");
     assertThat(w.failure(w.sync.webhookEvent(source.id(),
         WebhookSignature.sign(SECRET, body, now.minus(Duration.ofMinutes(6))), body)))
-        .isInstanceOf(SyncException.Forbidden.class)
+        .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", FORBIDDEN)
         .hasMessageContaining("more than 5 minutes from now; a replayed or delayed request is refused.");
     assertThat(w.failure(w.sync.webhookEvent(source.id(), "t=1,v1=zz", body)))
         .hasMessage("The X-Waitline-Signature header must read t=<unix seconds>,v1=<64 hex digits>.");
@@ -124,20 +122,22 @@ class WebhookSourceTest {
         "The appointment has no start time, so it cannot be expected in a queue.",
         "Appointment status 'teleported' is not in the mapping; add it under mapping.statuses.");
     assertThat(w.failure(w.sync.webhookEvent(source.id(), WebhookSignature.sign(SECRET, "[]", w.clock.instant()),
-        "[]"))).isInstanceOf(SyncException.Invalid.class).hasMessage("The event is not a JSON object.");
+        "[]"))).isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("The event is not a JSON object.");
   }
 
   @Test
   void aWebhookSourceIsNeverPolledAndNeedsASecretAndTheRequiredPointers() {
-    assertThat(w.failure(w.sync.syncNow(source.id(), false))).isInstanceOf(SyncException.Invalid.class)
-        .hasMessage("Source PMS is sent its appointments (webhook events or"
-            + " uploaded files); there is nothing to poll.");
+    assertThat(w.failure(w.sync.syncNow(source.id(), false))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", INVALID)
+        .hasMessage("Source PMS is sent its appointments (webhook events or uploaded files); there is nothing to poll.");
     w.get(w.sync.tick()); // the scheduler passes it by
     assertThat(w.get(w.sync.health(source.id())).getString("lastError")).isNull();
 
     JsonObject noSecret = new JsonObject().put("kind", "webhook").put("name", "Bare").put("mapping",
         new JsonObject().put("defaultQueue", "general"));
-    assertThat(w.failure(w.sync.create(SyncWorld.SITE, noSecret))).isInstanceOf(SyncException.Invalid.class)
+    assertThat(w.failure(w.sync.create(SyncWorld.SITE, noSecret))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", INVALID)
         .hasMessageStartingWith("A webhook source needs subscription.secret");
     noSecret.put("subscription", new JsonObject().put("secret", SECRET));
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, noSecret)))

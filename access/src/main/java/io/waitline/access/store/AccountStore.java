@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import io.waitline.access.Role;
 import io.waitline.access.RoleGrant;
 import io.waitline.access.StaffAccount;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ public final class AccountStore {
     return c.preparedQuery("""
             INSERT INTO staff_account (id, username, display_name, password_hash, created_at)
             VALUES ($1, $2, $3, $4, $5)""")
-        .execute(Tuple.of(id, username, displayName, passwordHash, Sql.odt(now))).mapEmpty();
+        .execute(Tuple.of(id, username, displayName, passwordHash, Rows.odt(now))).mapEmpty();
   }
 
   /** Changes the name and the disabled flag (null keeps each); false when there is no such account. */
@@ -104,7 +105,7 @@ public final class AccountStore {
   /** Notes a sign-in; false when the account is disabled (or gone) by now. */
   public Future<Boolean> recordSignIn(SqlClient c, UUID id, Instant now) {
     return c.preparedQuery("UPDATE staff_account SET last_sign_in_at = $2 WHERE id = $1 AND NOT disabled")
-        .execute(Tuple.of(id, Sql.odt(now))).map(rs -> rs.rowCount() == 1);
+        .execute(Tuple.of(id, Rows.odt(now))).map(rs -> rs.rowCount() == 1);
   }
 
   /** Holds, until the transaction ends, the lock every change that could remove the last admin takes. */
@@ -140,8 +141,8 @@ public final class AccountStore {
     }
     locks.sort(Comparator.comparing(StaffAccount.Lock::until).reversed());
     return new StaffAccount(r.getUUID("id"), r.getString("username"), r.getString("display_name"), roles,
-        r.getBoolean("disabled"), locks, Sql.instant(r.getOffsetDateTime("last_sign_in_at")),
-        Sql.instant(r.getOffsetDateTime("created_at")));
+        r.getBoolean("disabled"), locks, Rows.instant(r.getOffsetDateTime("last_sign_in_at")),
+        Rows.instant(r.getOffsetDateTime("created_at")));
   }
 
   private static Optional<Credentials> credentials(io.vertx.sqlclient.RowSet<Row> rs) {

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.access.AuditEvent;
 import io.waitline.access.AuditQuery;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class AuditStore {
             INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, site_id, entry_id, outcome,
               remote_address, detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
-        .execute(Tuple.tuple().addValue(Sql.odt(at)).addValue(e.actorKind()).addValue(e.actorId())
+        .execute(Tuple.tuple().addValue(Rows.odt(at)).addValue(e.actorKind()).addValue(e.actorId())
             .addValue(actorName).addValue(e.action()).addValue(e.siteId()).addValue(e.entryId())
             .addValue(e.outcome()).addValue(e.remoteAddress()).addValue(e.detail()))
         .mapEmpty();
@@ -41,8 +42,8 @@ public final class AuditStore {
     filter(where, params, "entry_id = $", q.entryId());
     filter(where, params, "actor_id = $", q.actorId());
     filter(where, params, "action = $", q.action());
-    filter(where, params, "at >= $", Sql.odt(q.from()));
-    filter(where, params, "at < $", Sql.odt(q.to()));
+    filter(where, params, "at >= $", Rows.odt(q.from()));
+    filter(where, params, "at < $", Rows.odt(q.to()));
     filter(where, params, "id < $", q.before());
     params.add(limit);
     String sql = "SELECT id, at, actor_kind, actor_id, actor_name, action, site_id, entry_id, outcome,"
@@ -62,7 +63,7 @@ public final class AuditStore {
 
   private static AuditRecord record(Row r) {
     Object detail = r.getValue("detail");
-    return new AuditRecord(r.getLong("id"), Sql.instant(r.getOffsetDateTime("at")), r.getString("actor_kind"),
+    return new AuditRecord(r.getLong("id"), Rows.instant(r.getOffsetDateTime("at")), r.getString("actor_kind"),
         r.getString("actor_id"), r.getString("actor_name"), r.getString("action"), r.getString("site_id"),
         r.getUUID("entry_id"), r.getInteger("outcome"), r.getString("remote_address"),
         detail instanceof JsonObject j ? j : null);

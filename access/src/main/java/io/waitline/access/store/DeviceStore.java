@@ -7,6 +7,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.access.DeviceKind;
 import io.waitline.access.DeviceRecord;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,12 @@ public final class DeviceStore {
     return c.preparedQuery("""
             INSERT INTO device_pairing (code_hash, site_id, kind, name, created_by, created_at, expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)""")
-        .execute(Tuple.of(codeHash, siteId, kind.wire(), name, createdBy, Sql.odt(now), Sql.odt(expiresAt)))
+        .execute(Tuple.of(codeHash, siteId, kind.wire(), name, createdBy, Rows.odt(now), Rows.odt(expiresAt)))
         .mapEmpty();
   }
 
   public Future<Void> deletePairingsExpiredBefore(SqlClient c, Instant before) {
-    return c.preparedQuery("DELETE FROM device_pairing WHERE expires_at < $1").execute(Tuple.of(Sql.odt(before)))
+    return c.preparedQuery("DELETE FROM device_pairing WHERE expires_at < $1").execute(Tuple.of(Rows.odt(before)))
         .mapEmpty();
   }
 
@@ -45,20 +46,20 @@ public final class DeviceStore {
           Row p = rs.iterator().next();
           return Optional.of(new StoredPairing(p.getString("site_id"),
               DeviceKind.fromWire(p.getString("kind")).orElseThrow(), p.getString("name"),
-              p.getString("created_by"), Sql.instant(p.getOffsetDateTime("expires_at")),
-              Sql.instant(p.getOffsetDateTime("used_at"))));
+              p.getString("created_by"), Rows.instant(p.getOffsetDateTime("expires_at")),
+              Rows.instant(p.getOffsetDateTime("used_at"))));
         });
   }
 
   public Future<Void> markPairingUsed(SqlClient c, String codeHash, Instant now) {
     return c.preparedQuery("UPDATE device_pairing SET used_at = $2 WHERE code_hash = $1")
-        .execute(Tuple.of(codeHash, Sql.odt(now))).mapEmpty();
+        .execute(Tuple.of(codeHash, Rows.odt(now))).mapEmpty();
   }
 
   public Future<DeviceRecord> insertDevice(SqlClient c, UUID id, StoredPairing from, String tokenHash, Instant now) {
     return c.preparedQuery("INSERT INTO device (id, site_id, kind, name, token_hash, created_at, created_by)"
             + " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
-        .execute(Tuple.of(id, from.siteId(), from.kind().wire(), from.name(), tokenHash, Sql.odt(now),
+        .execute(Tuple.of(id, from.siteId(), from.kind().wire(), from.name(), tokenHash, Rows.odt(now),
             from.createdBy()))
         .map(rs -> device(rs.iterator().next()));
   }
@@ -70,7 +71,7 @@ public final class DeviceStore {
   }
 
   public Future<Void> seen(SqlClient c, UUID id, Instant now) {
-    return c.preparedQuery("UPDATE device SET last_seen_at = $2 WHERE id = $1").execute(Tuple.of(id, Sql.odt(now)))
+    return c.preparedQuery("UPDATE device SET last_seen_at = $2 WHERE id = $1").execute(Tuple.of(id, Rows.odt(now)))
         .mapEmpty();
   }
 
@@ -94,7 +95,7 @@ public final class DeviceStore {
   public Future<Optional<DeviceRecord>> revoke(SqlClient c, UUID id, Instant now) {
     return c.preparedQuery("UPDATE device SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING "
             + COLUMNS)
-        .execute(Tuple.of(id, Sql.odt(now))).map(DeviceStore::first);
+        .execute(Tuple.of(id, Rows.odt(now))).map(DeviceStore::first);
   }
 
   private static Optional<DeviceRecord> first(RowSet<Row> rs) {
@@ -104,7 +105,7 @@ public final class DeviceStore {
   private static DeviceRecord device(Row r) {
     return new DeviceRecord(r.getUUID("id"), r.getString("site_id"),
         DeviceKind.fromWire(r.getString("kind")).orElseThrow(), r.getString("name"),
-        Sql.instant(r.getOffsetDateTime("created_at")), Sql.instant(r.getOffsetDateTime("last_seen_at")),
-        Sql.instant(r.getOffsetDateTime("revoked_at")));
+        Rows.instant(r.getOffsetDateTime("created_at")), Rows.instant(r.getOffsetDateTime("last_seen_at")),
+        Rows.instant(r.getOffsetDateTime("revoked_at")));
   }
 }

@@ -3,6 +3,7 @@ package io.waitline.access.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 
 /**
@@ -18,8 +19,8 @@ public final class PasswordFailureStore {
     return c.preparedQuery("""
             SELECT locked_until FROM password_failure
             WHERE username = $1 AND remote_address = $2 AND locked_until > $3""")
-        .execute(Tuple.of(username, address, Sql.odt(now)))
-        .map(rs -> rs.size() == 0 ? null : Sql.instant(rs.iterator().next().getOffsetDateTime(0)));
+        .execute(Tuple.of(username, address, Rows.odt(now)))
+        .map(rs -> rs.size() == 0 ? null : Rows.instant(rs.iterator().next().getOffsetDateTime(0)));
   }
 
   /**
@@ -44,9 +45,9 @@ public final class PasswordFailureStore {
                 ELSE NULL END,
               last_failed_at = $3
             RETURNING locked_until""")
-        .execute(Tuple.of(username, address, Sql.odt(now), limit, Sql.odt(windowStart), Sql.odt(lockUntil)))
+        .execute(Tuple.of(username, address, Rows.odt(now), limit, Rows.odt(windowStart), Rows.odt(lockUntil)))
         .map(rs -> {
-          Instant until = Sql.instant(rs.iterator().next().getOffsetDateTime(0));
+          Instant until = Rows.instant(rs.iterator().next().getOffsetDateTime(0));
           return until != null && until.isAfter(now) ? until : null;
         });
   }
@@ -69,6 +70,6 @@ public final class PasswordFailureStore {
             DELETE FROM password_failure WHERE ctid = ANY(ARRAY(
               SELECT ctid FROM password_failure
               WHERE last_failed_at < $1 AND (locked_until IS NULL OR locked_until <= $2) LIMIT $3))""")
-        .execute(Tuple.of(Sql.odt(staleBefore), Sql.odt(now), PRUNE_BATCH)).mapEmpty();
+        .execute(Tuple.of(Rows.odt(staleBefore), Rows.odt(now), PRUNE_BATCH)).mapEmpty();
   }
 }

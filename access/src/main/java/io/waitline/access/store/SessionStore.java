@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.access.StaffAccount;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,14 +27,14 @@ public final class SessionStore {
             INSERT INTO staff_session (token_hash, account_id, principal, csrf_token, kind, created_at,
               idle_expires_at, expires_at, remote_address)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
-        .execute(Tuple.of(tokenHash, accountIdOrNull, principal, csrf, kind, Sql.odt(now),
-            Sql.odt(idleExpiresAtOrNull), Sql.odt(expiresAt), remoteAddress))
+        .execute(Tuple.of(tokenHash, accountIdOrNull, principal, csrf, kind, Rows.odt(now),
+            Rows.odt(idleExpiresAtOrNull), Rows.odt(expiresAt), remoteAddress))
         .mapEmpty();
   }
 
   /** Removes sessions past their absolute end, which are of no use to anyone. */
   public Future<Void> deleteEnded(SqlClient c, Instant now) {
-    return c.preparedQuery("DELETE FROM staff_session WHERE expires_at < $1").execute(Tuple.of(Sql.odt(now)))
+    return c.preparedQuery("DELETE FROM staff_session WHERE expires_at < $1").execute(Tuple.of(Rows.odt(now)))
         .mapEmpty();
   }
 
@@ -46,32 +47,32 @@ public final class SessionStore {
             FROM staff_session s LEFT JOIN staff_account a ON a.id = s.account_id
             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
               AND (s.idle_expires_at IS NULL OR s.idle_expires_at > $2)""")
-        .execute(Tuple.of(tokenHash, Sql.odt(now)))
+        .execute(Tuple.of(tokenHash, Rows.odt(now)))
         .map(rs -> {
           if (rs.size() == 0) return Optional.empty();
           Row r = rs.iterator().next();
           UUID accountId = r.getUUID("account_id");
           return Optional.of(new StoredSession(tokenHash, accountId, r.getJsonObject("principal"),
-              r.getString("csrf_token"), Sql.instant(r.getOffsetDateTime("idle_expires_at")),
-              Sql.instant(r.getOffsetDateTime("expires_at")),
+              r.getString("csrf_token"), Rows.instant(r.getOffsetDateTime("idle_expires_at")),
+              Rows.instant(r.getOffsetDateTime("expires_at")),
               r.getUUID("id") == null ? null : AccountStore.account(r, now)));
         });
   }
 
   public Future<Void> slide(SqlClient c, String tokenHash, Instant idleExpiresAt) {
     return c.preparedQuery("UPDATE staff_session SET idle_expires_at = $2 WHERE token_hash = $1")
-        .execute(Tuple.of(tokenHash, Sql.odt(idleExpiresAt))).mapEmpty();
+        .execute(Tuple.of(tokenHash, Rows.odt(idleExpiresAt))).mapEmpty();
   }
 
   public Future<Void> revoke(SqlClient c, String tokenHash, Instant now) {
     return c.preparedQuery("UPDATE staff_session SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(tokenHash, Sql.odt(now))).mapEmpty();
+        .execute(Tuple.of(tokenHash, Rows.odt(now))).mapEmpty();
   }
 
   /** Ends every open session of the account. */
   public Future<Void> revokeAll(SqlClient c, UUID accountId, Instant now) {
     return c.preparedQuery("UPDATE staff_session SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(accountId, Sql.odt(now))).mapEmpty();
+        .execute(Tuple.of(accountId, Rows.odt(now))).mapEmpty();
   }
 
   /** Ends every open session of the account except the one behind {@code keepTokenHash}. */
@@ -79,6 +80,6 @@ public final class SessionStore {
     return c.preparedQuery("""
             UPDATE staff_session SET revoked_at = $3
             WHERE account_id = $1 AND token_hash <> $2 AND revoked_at IS NULL""")
-        .execute(Tuple.of(accountId, keepTokenHash, Sql.odt(now))).mapEmpty();
+        .execute(Tuple.of(accountId, keepTokenHash, Rows.odt(now))).mapEmpty();
   }
 }

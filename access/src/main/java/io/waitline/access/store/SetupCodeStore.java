@@ -3,6 +3,7 @@ package io.waitline.access.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.sql.Rows;
 import java.time.Instant;
 
 /** The SQL of the one-time setup code: at most one, stored as its hash. */
@@ -12,7 +13,7 @@ public final class SetupCodeStore {
     return c.preparedQuery("""
             INSERT INTO setup_code (id, code_hash, created_at) VALUES (true, $1, $2)
             ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at""")
-        .execute(Tuple.of(codeHash, Sql.odt(now))).mapEmpty();
+        .execute(Tuple.of(codeHash, Rows.odt(now))).mapEmpty();
   }
 
   public Future<Boolean> exists(SqlClient c, String codeHash) {

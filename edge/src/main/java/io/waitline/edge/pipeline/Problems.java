@@ -14,9 +14,7 @@ import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.waitline.access.AccessException;
-import io.waitline.notify.NotificationException;
-import io.waitline.queue.QueueException;
-import io.waitline.sync.SyncException;
+import io.waitline.queue.Refused;
 import io.waitline.sync.source.SourceFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,28 +57,8 @@ public final class Problems {
       status = http.getStatusCode();
       err = http.getCause();
     }
-    if (err instanceof QueueException.NotFound e) {
-      send(rc, 404, "not-found", "Not found", e.getMessage());
-    } else if (err instanceof QueueException.Conflict e) {
-      send(rc, 409, "conflict", "Not possible now", e.getMessage());
-    } else if (err instanceof QueueException.Invalid e) {
-      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
-    } else if (err instanceof QueueException.Gone e) {
-      if (e.reason() == QueueException.Gone.Reason.LINK_EXPIRED) {
-        send(rc, 410, "link-expired", "Link no longer valid", e.getMessage());
-      } else {
-        send(rc, 410, "visit-ended", "Visit ended", e.getMessage());
-      }
-    } else if (err instanceof NotificationException e) {
-      notificationProblem(rc, e);
-    } else if (err instanceof SyncException.NotFound e) {
-      send(rc, 404, "not-found", "Not found", e.getMessage());
-    } else if (err instanceof SyncException.Conflict e) {
-      send(rc, 409, "conflict", "Not possible now", e.getMessage());
-    } else if (err instanceof SyncException.Forbidden e) {
-      send(rc, 403, "forbidden", "Not allowed", e.getMessage());
-    } else if (err instanceof SyncException.Invalid e) {
-      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
+    if (err instanceof Refused e) {
+      refusal(rc, e);
     } else if (err instanceof SourceFailure e) {
       // the appointment source failed, not Waitline: a gateway error with what the source did
       send(rc, 502, "source-failed", "The appointment source failed", e.getMessage());
@@ -157,15 +135,17 @@ public final class Problems {
     return false;
   }
 
-  private static void notificationProblem(RoutingContext rc, NotificationException e) {
-    if (e instanceof NotificationException.NotFound) {
-      send(rc, 404, "not-found", "Not found", e.getMessage());
-    } else if (e instanceof NotificationException.Conflict) {
-      send(rc, 409, "conflict", "Not possible now", e.getMessage());
-    } else if (e instanceof NotificationException.Invalid) {
-      send(rc, 422, "invalid", "Request cannot be carried out", e.getMessage());
-    } else {
-      send(rc, 400, "bad-request", "Bad request", e.getMessage()); // a provider's malformed callback
+  /** A module's refusal: its kind picks the status and the problem type; its sentence is the detail. */
+  private static void refusal(RoutingContext rc, Refused e) {
+    String detail = e.getMessage();
+    switch (e.kind()) {
+      case NOT_FOUND -> send(rc, 404, "not-found", "Not found", detail);
+      case CONFLICT -> send(rc, 409, "conflict", "Not possible now", detail);
+      case INVALID -> send(rc, 422, "invalid", "Request cannot be carried out", detail);
+      case FORBIDDEN -> send(rc, 403, "forbidden", "Not allowed", detail);
+      case LINK_EXPIRED -> send(rc, 410, "link-expired", "Link no longer valid", detail);
+      case VISIT_ENDED -> send(rc, 410, "visit-ended", "Visit ended", detail);
+      case MALFORMED_CALLBACK -> send(rc, 400, "bad-request", "Bad request", detail);
     }
   }
 

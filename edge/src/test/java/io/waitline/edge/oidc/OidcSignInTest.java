@@ -5,13 +5,8 @@ import io.waitline.edge.pipeline.Problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -31,7 +26,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,16 +181,7 @@ class OidcSignInTest {
 
   @Test
   void aTokenSignedWithAnotherKeyUnderTheProvidersKeyIdIsRefused() throws Exception {
-    RSAKey forger = new RSAKeyGenerator(2048).keyID("default").generate();
-    Instant now = Instant.now();
-    SignedJWT forged = new SignedJWT(
-        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("default").type(JOSEObjectType.JWT).build(),
-        new JWTClaimsSet.Builder().issuer(issuer).subject("mallory").audience(CLIENT)
-            .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
-            .claim("realm_access", Map.of("roles", List.of("admin"))).build());
-    forged.sign(new RSASSASigner(forger));
-
-    AccessException e = refusal(signIn.validate(forged.serialize()));
+    AccessException e = refusal(signIn.validate(ForgedToken.admin(issuer, CLIENT)));
 
     assertThat(e.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
     assertThat(e.getMessage()).contains("signature");

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Clock;
+import io.waitline.queue.command.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class CredentialCacheTest {
   private static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
-  private final SetClock clock = new SetClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final CredentialCache cache = new CredentialCache(clock);
   private final AtomicInteger loads = new AtomicInteger();
 
@@ -92,33 +90,5 @@ class CredentialCacheTest {
 
     assertThat(lookup("wls_a", found("read after"), null)).contains("read after");
     assertThat(loads).hasValue(1);
-  }
-
-  /** A clock a test sets. */
-  private static final class SetClock extends Clock {
-    private volatile Instant now;
-
-    SetClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.waitline.notify.sms;
 
+import static io.waitline.queue.Refused.Kind.MALFORMED_CALLBACK;
+
 import com.twilio.security.RequestValidator;
 import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.TwiMLException;
@@ -60,7 +62,8 @@ public final class TwilioWebhooks {
     String sid = params.get("MessageSid");
     String status = params.getOrDefault("MessageStatus", params.get("SmsStatus"));
     if (sid == null || status == null) {
-      return Future.failedFuture(new NotificationException.MalformedCallback("MessageSid and MessageStatus are required."));
+      return Future.failedFuture(new NotificationException(MALFORMED_CALLBACK,
+          "MessageSid and MessageStatus are required."));
     }
     UUID intentId = parseUuid(intent);
     String error = params.get("ErrorCode");

@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.channel.Resilience;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.store.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ public final class NodeProcess {
     Resilience oneTry = new Resilience(50, 10, 6, Duration.ofMillis(800), 2, 1, Duration.ofMillis(20), 0.5,
         Duration.ofMillis(1000), 10, 100, Duration.ofMillis(100));
     Notifications node = Notifications.builder(vertx, pool, NotifyWorld.config())
-        .clock(new MutableClock(Instant.parse(a.get(6)), true))
+        .clock(TestClock.running(Instant.parse(a.get(6))))
         .worker("node-a")
         .timings(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1))
         .channel(Channels.twilio(vertx, a.get(5), Duration.ofSeconds(1)), oneTry).build();

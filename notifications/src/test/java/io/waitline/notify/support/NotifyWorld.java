@@ -19,6 +19,7 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
@@ -44,14 +45,14 @@ public final class NotifyWorld implements AutoCloseable {
   public static final String PUBLIC_URL = "https://waitline.test";
 
   public final PgConnectOptions db;
-  public final MutableClock clock;
+  public final TestClock clock;
   public final Vertx vertx;
   public final Pool pool;
   public final QueueCommands commands;
   private final List<Runnable> onEvent = new ArrayList<>();
   private final AtomicInteger queues = new AtomicInteger();
 
-  private NotifyWorld(PgConnectOptions db, MutableClock clock) {
+  private NotifyWorld(PgConnectOptions db, TestClock clock) {
     this.db = db;
     this.clock = clock;
     this.vertx = Vertx.vertx();
@@ -63,7 +64,7 @@ public final class NotifyWorld implements AutoCloseable {
   public static NotifyWorld start() {
     PgConnectOptions db = TestDatabase.freshDatabase();
     Notifications.migrate(jdbcUrl(db), db.getUser(), db.getPassword());
-    NotifyWorld w = new NotifyWorld(db, new MutableClock(START, true));
+    NotifyWorld w = new NotifyWorld(db, TestClock.running(START));
     w.await(w.commands.createSite(new Site(SITE, "Main Street Clinic", LONDON, "en", "ticket")));
     return w;
   }

@@ -1,9 +1,13 @@
 package io.waitline.pay.store;
 
+import static io.waitline.queue.sql.Rows.first;
+import static io.waitline.queue.sql.Rows.instant;
+import static io.waitline.queue.sql.Rows.map;
+import static io.waitline.queue.sql.Rows.odt;
+
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.pay.PaymentState;
@@ -11,14 +15,11 @@ import io.waitline.pay.store.Settings.QueueSetting;
 import io.waitline.pay.store.Settings.Reader;
 import io.waitline.pay.store.Settings.SiteSetting;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /** The SQL of payments. Every method runs on the client it is given, so callers choose the transaction. */
 public final class PaymentStore {
@@ -28,6 +29,11 @@ public final class PaymentStore {
       + " updated_at, paid_at";
   private static final String REFUND_COLUMNS = "id, payment_id, amount_minor, reason, state, refund_ref, failure,"
       + " created_by, created_at, updated_at";
+  private static final String SAVE_SITE_SETTING =
+      save("payment_site_setting", "site_id", "currency", "kiosk_skippable");
+  private static final String SAVE_QUEUE_SETTING = save("payment_queue_setting", "queue_id", "amount_minor", "collect");
+  private static final String SAVE_VISIT_AMOUNT = save("payment_visit_amount", "entry_id", "amount_minor", "source");
+  private static final String SAVE_READER = save("payment_reader", "reader_id", "site_id", "station", "label");
 
   // --- settings
 
@@ -38,9 +44,7 @@ public final class PaymentStore {
   }
 
   public Future<Void> saveSiteSetting(SqlClient c, SiteSetting s, Instant now) {
-    return c.preparedQuery("INSERT INTO payment_site_setting (site_id, currency, kiosk_skippable, updated_at)"
-            + " VALUES ($1, $2, $3, $4) ON CONFLICT (site_id) DO UPDATE SET currency = $2, kiosk_skippable = $3,"
-            + " updated_at = $4")
+    return c.preparedQuery(SAVE_SITE_SETTING)
         .execute(Tuple.of(s.siteId(), s.currency(), s.kioskSkippable(), odt(now))).mapEmpty();
   }
 
@@ -51,9 +55,7 @@ public final class PaymentStore {
   }
 
   public Future<Void> saveQueueSetting(SqlClient c, QueueSetting s, Instant now) {
-    return c.preparedQuery("INSERT INTO payment_queue_setting (queue_id, amount_minor, collect, updated_at)"
-            + " VALUES ($1, $2, $3, $4) ON CONFLICT (queue_id) DO UPDATE SET amount_minor = $2, collect = $3,"
-            + " updated_at = $4")
+    return c.preparedQuery(SAVE_QUEUE_SETTING)
         .execute(Tuple.of(s.queueId(), s.amountMinor(), s.collect(), odt(now))).mapEmpty();
   }
 
@@ -64,9 +66,7 @@ public final class PaymentStore {
   }
 
   public Future<Void> saveVisitAmount(SqlClient c, UUID entryId, long amountMinor, String source, Instant now) {
-    return c.preparedQuery("INSERT INTO payment_visit_amount (entry_id, amount_minor, source, updated_at)"
-            + " VALUES ($1, $2, $3, $4) ON CONFLICT (entry_id) DO UPDATE SET amount_minor = $2, source = $3,"
-            + " updated_at = $4")
+    return c.preparedQuery(SAVE_VISIT_AMOUNT)
         .execute(Tuple.of(entryId, amountMinor, source, odt(now))).mapEmpty();
   }
 
@@ -84,11 +84,8 @@ public final class PaymentStore {
   }
 
   public Future<Void> saveReader(SqlClient c, Reader reader, Instant now) {
-    return c.preparedQuery("INSERT INTO payment_reader (reader_id, site_id, station, label, updated_at)"
-            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (reader_id) DO UPDATE SET site_id = $2, station = $3,"
-            + " label = $4, updated_at = $5")
-        .execute(Tuple.of(reader.readerId(), reader.siteId(), reader.station(), reader.label(), odt(now)))
-        .mapEmpty();
+    return c.preparedQuery(SAVE_READER)
+        .execute(Tuple.of(reader.readerId(), reader.siteId(), reader.station(), reader.label(), odt(now))).mapEmpty();
   }
 
   // --- payments
@@ -339,21 +336,21 @@ public final class PaymentStore {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
-  private static <T> T first(RowSet<Row> rows, Function<Row, T> f) {
-    return rows.size() == 0 ? null : f.apply(rows.iterator().next());
-  }
-
-  private static <T> List<T> map(RowSet<Row> rows, Function<Row, T> f) {
-    List<T> out = new ArrayList<>(rows.size());
-    rows.forEach(r -> out.add(f.apply(r)));
-    return out;
-  }
-
-  private static OffsetDateTime odt(Instant i) {
-    return i == null ? null : i.atOffset(ZoneOffset.UTC);
-  }
-
-  private static Instant instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant();
+  /**
+   * Inserts or replaces the one row of a key in a settings table: the parameters are the key, then {@code columns}'
+   * values in order, then the time, which goes to {@code updated_at}.
+   */
+  private static String save(String table, String key, String... columns) {
+    StringBuilder names = new StringBuilder(key);
+    StringBuilder values = new StringBuilder("$1");
+    StringBuilder updates = new StringBuilder();
+    for (int i = 0; i < columns.length; i++) {
+      names.append(", ").append(columns[i]);
+      values.append(", $").append(i + 2);
+      updates.append(columns[i]).append(" = $").append(i + 2).append(", ");
+    }
+    int at = columns.length + 2;
+    return "INSERT INTO " + table + " (" + names + ", updated_at) VALUES (" + values + ", $" + at + ")"
+        + " ON CONFLICT (" + key + ") DO UPDATE SET " + updates + "updated_at = $" + at;
   }
 }

@@ -25,6 +25,7 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import java.time.Duration;
@@ -37,13 +38,17 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Payments over a real embedded PostgreSQL (queue-core, notifications and payments migrated), real queue commands, a
  * test clock, and the real stripe-java SDK talking to {@link LocalStripe}. A site "main" in Paris charges €20.00 at the
- * kiosk of its queue "general"; reader {@code tmr_kiosk} stands at the kiosk and {@code tmr_desk} at the desk.
+ * kiosk of its queue "general"; reader {@code tmr_kiosk} stands at the kiosk and {@code tmr_desk} at the desk. A test
+ * class takes a fresh one per test with {@code @RegisterExtension final PaymentWorld w = PaymentWorld.start();}: JUnit
+ * makes an instance per test, and the world closes itself after it.
  */
-public final class PaymentWorld implements AutoCloseable {
+public final class PaymentWorld implements AutoCloseable, AfterEachCallback {
   /** 10:00 in Paris. */
   public static final Instant START = Instant.parse("2026-11-20T09:00:00Z");
   public static final LocalDate DAY = LocalDate.of(2026, 11, 20);
@@ -172,6 +177,18 @@ public final class PaymentWorld implements AutoCloseable {
         .setApiBase(stripe.apiBase()).build();
   }
 
+  /** A kiosk co-pay whose card was just tapped: Stripe holds an authorization, Waitline does not know it yet. */
+  public JsonObject tappedAtKiosk(Entry visit) {
+    JsonObject p = get(payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    tapCard(KIOSK_READER);
+    return p;
+  }
+
+  /** A kiosk co-pay for {@code visit}, paid by card: the payment as it stands after the tap. */
+  public JsonObject paidByCard(Entry visit) {
+    return get(payments.payment(id(tappedAtKiosk(visit))));
+  }
+
   /** The patient taps a test card on the reader (Stripe's test helper, through the SDK). */
   public void tapCard(String readerId) {
     try {
@@ -210,6 +227,11 @@ public final class PaymentWorld implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new AssertionError("no answer within 30 s", e);
     }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

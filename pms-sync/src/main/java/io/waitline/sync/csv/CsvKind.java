@@ -1,5 +1,7 @@
 package io.waitline.sync.csv;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
@@ -59,7 +61,7 @@ public final class CsvKind implements SourceKind {
 
   @Override
   public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
-    return Future.failedFuture(new SyncException.Invalid("Source " + source.name()
+    return Future.failedFuture(new SyncException(INVALID, "Source " + source.name()
         + " receives its appointments as uploaded CSV files; there is nothing to poll."));
   }
 
@@ -73,17 +75,17 @@ public final class CsvKind implements SourceKind {
     Mapping m = source.mapping();
     for (String field : List.of("appointmentId", "patientName")) {
       if (!m.columns().containsKey(field)) {
-        throw new SyncException.Invalid("A CSV source's mapping needs columns." + field + " (the header of that"
+        throw new SyncException(INVALID, "A CSV source's mapping needs columns." + field + " (the header of that"
             + " column).");
       }
     }
     boolean localTimes = m.columns().containsKey("date") || m.csv() != null && m.csv().dateTimeFormat() != null;
     if (!m.columns().containsKey("start") && !m.columns().containsKey("date")) {
-      throw new SyncException.Invalid("A CSV source's mapping needs columns.start, or columns.date (with"
+      throw new SyncException(INVALID, "A CSV source's mapping needs columns.start, or columns.date (with"
           + " columns.time).");
     }
     if (localTimes && (m.csv() == null || m.csv().timeZone() == null)) {
-      throw new SyncException.Invalid("A CSV source with local dates and times needs mapping.csv.timeZone, e.g."
+      throw new SyncException(INVALID, "A CSV source with local dates and times needs mapping.csv.timeZone, e.g."
           + " Europe/Paris.");
     }
   }
@@ -128,12 +130,12 @@ public final class CsvKind implements SourceKind {
     String idColumn = mapping.columns().get("appointmentId");
     try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
       if (idColumn != null && !parser.getHeaderMap().containsKey(idColumn)) {
-        throw new SyncException.Invalid("The file has no column '" + idColumn + "' (columns.appointmentId); its"
+        throw new SyncException(INVALID, "The file has no column '" + idColumn + "' (columns.appointmentId); its"
             + " header reads: " + String.join(", ", parser.getHeaderNames()) + ".");
       }
       for (CSVRecord row : parser) {
         if (records.size() >= MAX_ROWS) {
-          throw new SyncException.Invalid("A file may hold at most " + MAX_ROWS + " rows; split it.");
+          throw new SyncException(INVALID, "A file may hold at most " + MAX_ROWS + " rows; split it.");
         }
         long line = row.getRecordNumber() + 1;
         Map<String, String> values = row.toMap();
@@ -149,7 +151,7 @@ public final class CsvKind implements SourceKind {
             uploadedAt.toEpochMilli(), payload.encode()));
       }
     } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-      throw new SyncException.Invalid("The file is not CSV as the mapping describes it: " + sentence(e));
+      throw new SyncException(INVALID, "The file is not CSV as the mapping describes it: " + sentence(e));
     }
     return records;
   }

@@ -1,5 +1,7 @@
 package io.waitline.sync.fhir;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
@@ -12,6 +14,7 @@ import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.waitline.sync.SyncException;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.source.Mapping;
@@ -85,7 +88,7 @@ public final class FhirR4Kind implements SourceKind {
         throw new IllegalArgumentException();
       }
     } catch (IllegalArgumentException e) {
-      throw new io.waitline.sync.SyncException.Invalid(
+      throw new SyncException(INVALID,
           "baseUrl must be the FHIR server's http(s) address, e.g. https://ehr.example.org/fhir.");
     }
   }
@@ -96,7 +99,7 @@ public final class FhirR4Kind implements SourceKind {
     try {
       bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);
     } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
-      throw new io.waitline.sync.SyncException.Invalid("The sample must be a FHIR R4 Bundle in JSON.");
+      throw new SyncException(INVALID, "The sample must be a FHIR R4 Bundle in JSON.");
     }
     Map<String, Patient> patients = patientsIn(bundle);
     List<ReceivedRecord> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.waitline.sync.source;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
@@ -93,17 +95,17 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     JsonArray arr = j.getJsonArray("queues", new JsonArray());
     for (int i = 0; i < arr.size(); i++) {
       if (!(arr.getValue(i) instanceof JsonObject r)) {
-        throw new SyncException.Invalid("mapping.queues[" + i + "] must be an object with match, value and queue.");
+        throw new SyncException(INVALID, "mapping.queues[" + i + "] must be an object with match, value and queue.");
       }
       String kind = r.getString("match");
       if (!KINDS.contains(kind)) {
-        throw new SyncException.Invalid("mapping.queues[" + i + "].match must be one of location, practitioner,"
+        throw new SyncException(INVALID, "mapping.queues[" + i + "].match must be one of location, practitioner,"
             + " healthcareService or serviceType.");
       }
       String value = r.getString("value");
       String queue = r.getString("queue");
       if (value == null || value.isBlank() || queue == null || queue.isBlank()) {
-        throw new SyncException.Invalid("mapping.queues[" + i + "] needs a value and a queue.");
+        throw new SyncException(INVALID, "mapping.queues[" + i + "] needs a value and a queue.");
       }
       rules.add(new Rule(kind, value, queue));
     }
@@ -114,13 +116,13 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       try {
         statuses.put(code, Visit.fromWire(meaning));
       } catch (RuntimeException e) {
-        throw new SyncException.Invalid("mapping.statuses." + code + " must be one of expected, arrived, cancelled,"
+        throw new SyncException(INVALID, "mapping.statuses." + code + " must be one of expected, arrived, cancelled,"
             + " noshow or fulfilled.");
       }
     }
     String defaultQueue = j.getString("defaultQueue");
     if (rules.isEmpty() && defaultQueue == null) {
-      throw new SyncException.Invalid("The mapping needs at least one queue rule or a defaultQueue.");
+      throw new SyncException(INVALID, "The mapping needs at least one queue rule or a defaultQueue.");
     }
     Map<String, String> fields = fields(j);
     Map<String, String> columns = columns(j);
@@ -136,11 +138,11 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     Map<String, String> out = new HashMap<>();
     for (String name : given.fieldNames()) {
       if (!CSV_FIELDS.contains(name)) {
-        throw new SyncException.Invalid("The mapping's columns." + name + " is not a field Waitline reads; use "
+        throw new SyncException(INVALID, "The mapping's columns." + name + " is not a field Waitline reads; use "
             + String.join(", ", CSV_FIELDS) + ".");
       }
       if (!(given.getValue(name) instanceof String header) || header.isBlank()) {
-        throw new SyncException.Invalid("The mapping's columns." + name + " must be a column's header.");
+        throw new SyncException(INVALID, "The mapping's columns." + name + " must be a column's header.");
       }
       out.put(name, header);
     }
@@ -152,7 +154,7 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     String delimiter = csv.getString("delimiter", ",");
     if (delimiter.equals("tab")) delimiter = "\t";
     if (!List.of(",", ";", "|", "\t").contains(delimiter)) {
-      throw new SyncException.Invalid("The mapping's csv.delimiter must be , ; | or a tab.");
+      throw new SyncException(INVALID, "The mapping's csv.delimiter must be , ; | or a tab.");
     }
     char d = delimiter.charAt(0);
     String zone = csv.getString("timeZone");
@@ -160,7 +162,7 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       try {
         ZoneId.of(zone);
       } catch (DateTimeException e) {
-        throw new SyncException.Invalid("The mapping's csv.timeZone '" + zone + "' is not a time zone such as"
+        throw new SyncException(INVALID, "The mapping's csv.timeZone '" + zone + "' is not a time zone such as"
             + " Europe/Paris.");
       }
     }
@@ -170,7 +172,7 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       try {
         DateTimeFormatter.ofPattern(pattern);
       } catch (IllegalArgumentException e) {
-        throw new SyncException.Invalid("The mapping's csv." + key + " '" + pattern + "' is not a date/time"
+        throw new SyncException(INVALID, "The mapping's csv." + key + " '" + pattern + "' is not a date/time"
             + " pattern such as dd/MM/yyyy or HH:mm.");
       }
     }
@@ -183,11 +185,11 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     Map<String, String> out = new HashMap<>();
     for (String name : given.fieldNames()) {
       if (!FIELDS.contains(name)) {
-        throw new SyncException.Invalid("The mapping's fields." + name + " is not a field Waitline reads; use "
+        throw new SyncException(INVALID, "The mapping's fields." + name + " is not a field Waitline reads; use "
             + String.join(", ", FIELDS) + ".");
       }
       if (!(given.getValue(name) instanceof String pointer) || !pointer.startsWith("/")) {
-        throw new SyncException.Invalid("The mapping's fields." + name + " must be a JSON pointer such as"
+        throw new SyncException(INVALID, "The mapping's fields." + name + " must be a JSON pointer such as"
             + " /appointment/id.");
       }
       out.put(name, pointer);
@@ -199,7 +201,7 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     if (!(mapping.getValue("copay") instanceof JsonObject copay)) return null;
     String url = copay.getString("extension");
     if (url == null || !url.matches("(https?|urn):\\S+")) {
-      throw new SyncException.Invalid("The mapping's copay.extension must be the URL of an Appointment extension,"
+      throw new SyncException(INVALID, "The mapping's copay.extension must be the URL of an Appointment extension,"
           + " e.g. https://clinic.example/fhir/StructureDefinition/copay.");
     }
     return url;

@@ -1,5 +1,7 @@
 package io.waitline.sync.source;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
 import java.time.Duration;
@@ -20,15 +22,15 @@ public record Schedule(Duration every, int daysAhead, LocalTime reconcileAt, Dur
     int days = j.getInteger("daysAhead", 2);
     int skew = j.getInteger("skewSeconds", 120);
     if (seconds < 5 || seconds > 86_400) {
-      throw new SyncException.Invalid("schedule.everySeconds must be between 5 and 86400.");
+      throw new SyncException(INVALID, "schedule.everySeconds must be between 5 and 86400.");
     }
-    if (days < 1 || days > 31) throw new SyncException.Invalid("schedule.daysAhead must be between 1 and 31.");
-    if (skew < 0 || skew > 3600) throw new SyncException.Invalid("schedule.skewSeconds must be between 0 and 3600.");
+    if (days < 1 || days > 31) throw new SyncException(INVALID, "schedule.daysAhead must be between 1 and 31.");
+    if (skew < 0 || skew > 3600) throw new SyncException(INVALID, "schedule.skewSeconds must be between 0 and 3600.");
     LocalTime at;
     try {
       at = LocalTime.parse(j.getString("reconcileAt", "02:00"));
     } catch (RuntimeException e) {
-      throw new SyncException.Invalid("schedule.reconcileAt must be a time such as 02:00.");
+      throw new SyncException(INVALID, "schedule.reconcileAt must be a time such as 02:00.");
     }
     return new Schedule(Duration.ofSeconds(seconds), days, at, Duration.ofSeconds(skew));
   }

@@ -1,5 +1,7 @@
 package io.waitline.sync.source;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
 
@@ -95,7 +97,7 @@ public sealed interface SourceAuth {
       case "smart-backend" -> {
         String alg = json.getString("algorithm", "RS384");
         if (!alg.equals("RS384") && !alg.equals("ES384")) {
-          throw new SyncException.Invalid("SMART Backend Services signs with RS384 or ES384, not " + alg + ".");
+          throw new SyncException(INVALID, "SMART Backend Services signs with RS384 or ES384, not " + alg + ".");
         }
         yield new SmartBackend(
             required(json, "tokenUrl", "SMART Backend Services needs auth.tokenUrl, the EHR's token endpoint."),
@@ -103,14 +105,14 @@ public sealed interface SourceAuth {
             json.getString("scope", "system/Appointment.read system/Patient.read"), alg, json.getString("keyId"),
             required(s, "privateKey", "SMART Backend Services needs auth.privateKey, a PKCS#8 PEM key."));
       }
-      default -> throw new SyncException.Invalid(
+      default -> throw new SyncException(INVALID,
           "Auth type '" + type + "' is not known; use none, bearer, basic or smart-backend.");
     };
   }
 
   private static String required(JsonObject json, String key, String sentence) {
     String v = json.getString(key);
-    if (v == null || v.isBlank()) throw new SyncException.Invalid(sentence);
+    if (v == null || v.isBlank()) throw new SyncException(INVALID, sentence);
     return v;
   }
 }

@@ -1,22 +1,22 @@
 package io.waitline.sync.store;
 
+import static io.waitline.queue.sql.Rows.first;
+import static io.waitline.queue.sql.Rows.map;
+import static io.waitline.queue.sql.Rows.odt;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.sync.pipeline.SourcePatient;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 /** Every SQL statement of pms-sync. Reads and writes only pms-sync's own tables. */
 public final class SyncStore {
@@ -75,12 +75,12 @@ public final class SyncStore {
 
   public Future<List<StoredSource>> sourcesOfSite(SqlClient c, String siteId) {
     return c.preparedQuery("SELECT * FROM sync_source WHERE site_id = $1 ORDER BY name, id")
-        .execute(Tuple.of(siteId)).map(rows -> all(rows, SyncStore::storedSource));
+        .execute(Tuple.of(siteId)).map(rows -> map(rows, SyncStore::storedSource));
   }
 
   public Future<List<StoredSource>> enabledSources(SqlClient c) {
     return c.query("SELECT * FROM sync_source WHERE enabled ORDER BY id").execute()
-        .map(rows -> all(rows, SyncStore::storedSource));
+        .map(rows -> map(rows, SyncStore::storedSource));
   }
 
   // --- state
@@ -165,7 +165,7 @@ public final class SyncStore {
   public Future<List<JsonObject>> conflicts(SqlClient c, UUID sourceId, int limit) {
     return c.preparedQuery("SELECT external_id, version, detail, received_at FROM sync_inbox"
             + " WHERE source_id = $1 AND outcome = 'conflict' ORDER BY received_at DESC LIMIT $2")
-        .execute(Tuple.of(sourceId, limit)).map(rows -> all(rows, r -> new JsonObject()
+        .execute(Tuple.of(sourceId, limit)).map(rows -> map(rows, r -> new JsonObject()
             .put("externalId", r.getString("external_id")).put("version", r.getString("version"))
             .put("detail", r.getString("detail")).put("at", inst(r, "received_at").toString())));
   }
@@ -193,7 +193,7 @@ public final class SyncStore {
   public Future<List<String>> liveAppointmentsBetween(SqlClient c, UUID sourceId, Instant from, Instant to) {
     return c.preparedQuery("SELECT external_id FROM sync_appointment WHERE source_id = $1 AND NOT deleted"
             + " AND start_at >= $2 AND start_at < $3 ORDER BY external_id")
-        .execute(Tuple.of(sourceId, odt(from), odt(to))).map(rows -> all(rows, r -> r.getString("external_id")));
+        .execute(Tuple.of(sourceId, odt(from), odt(to))).map(rows -> map(rows, r -> r.getString("external_id")));
   }
 
   // --- patients
@@ -234,7 +234,7 @@ public final class SyncStore {
     return c.preparedQuery("SELECT id FROM sync_patient WHERE site_id = $1"
             + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = lower(regexp_replace(trim($2), '\\s+', ' ', 'g'))"
             + " AND birth_date = $3 AND id <> $4 ORDER BY created_at")
-        .execute(Tuple.of(siteId, name, birthDate, except)).map(rows -> all(rows, r -> r.getUUID("id")));
+        .execute(Tuple.of(siteId, name, birthDate, except)).map(rows -> map(rows, r -> r.getUUID("id")));
   }
 
   /** The patient's language, as a source last gave it; null if none did. */
@@ -263,7 +263,7 @@ public final class SyncStore {
 
   public Future<List<MatchReview>> reviews(SqlClient c, String siteId, String status) {
     return c.preparedQuery(REVIEW_SELECT + " WHERE r.site_id = $1 AND r.status = $2 ORDER BY r.created_at, r.id")
-        .execute(Tuple.of(siteId, status)).map(rows -> all(rows, SyncStore::review));
+        .execute(Tuple.of(siteId, status)).map(rows -> map(rows, SyncStore::review));
   }
 
   /** @return the review, locked for resolving, or null */
@@ -301,7 +301,7 @@ public final class SyncStore {
   public Future<List<DeadLetter>> deadLetters(SqlClient c, UUID sourceId, boolean includeReplayed) {
     return c.preparedQuery("SELECT * FROM sync_dead_letter WHERE source_id = $1"
             + (includeReplayed ? "" : " AND replayed_at IS NULL") + " ORDER BY created_at DESC, id LIMIT 500")
-        .execute(Tuple.of(sourceId)).map(rows -> all(rows, SyncStore::deadLetter));
+        .execute(Tuple.of(sourceId)).map(rows -> map(rows, SyncStore::deadLetter));
   }
 
   /** @return the dead letter, locked for replay, or null */
@@ -373,23 +373,8 @@ public final class SyncStore {
         .put("identifiers", ids == null ? new io.vertx.core.json.JsonArray() : ids);
   }
 
-  private static <T> T first(RowSet<Row> rows, Function<Row, T> f) {
-    var it = rows.iterator();
-    return it.hasNext() ? f.apply(it.next()) : null;
-  }
-
-  private static <T> List<T> all(RowSet<Row> rows, Function<Row, T> f) {
-    List<T> out = new ArrayList<>(rows.size());
-    rows.forEach(r -> out.add(f.apply(r)));
-    return out;
-  }
-
   static Instant inst(Row r, String column) {
     OffsetDateTime t = r.getOffsetDateTime(column);
     return t == null ? null : t.toInstant();
-  }
-
-  static OffsetDateTime odt(Instant t) {
-    return t == null ? null : t.atOffset(ZoneOffset.UTC);
   }
 }

@@ -1,5 +1,7 @@
 package io.waitline.sync.webhook;
 
+import static io.waitline.queue.Refused.Kind.INVALID;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -42,7 +44,7 @@ public final class WebhookKind implements SourceKind {
 
   @Override
   public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
-    return Future.failedFuture(new SyncException.Invalid("Source " + source.name()
+    return Future.failedFuture(new SyncException(INVALID, "Source " + source.name()
         + " receives its appointments by webhook; there is nothing to poll."));
   }
 
@@ -53,7 +55,7 @@ public final class WebhookKind implements SourceKind {
     try {
       parsed = sample == null ? null : io.vertx.core.json.Json.decodeValue(sample);
     } catch (DecodeException e) {
-      throw new SyncException.Invalid("The sample is not JSON: " + e.getMessage());
+      throw new SyncException(INVALID, "The sample is not JSON: " + e.getMessage());
     }
     List<ReceivedRecord> out = new ArrayList<>();
     if (parsed instanceof JsonObject event) {
@@ -61,12 +63,12 @@ public final class WebhookKind implements SourceKind {
     } else if (parsed instanceof JsonArray events) {
       for (Object e : events) {
         if (!(e instanceof JsonObject event)) {
-          throw new SyncException.Invalid("A sample array must hold JSON objects, one event each.");
+          throw new SyncException(INVALID, "A sample array must hold JSON objects, one event each.");
         }
         out.add(WebhookEventReader.record(event, mapping, Instant.EPOCH));
       }
     } else {
-      throw new SyncException.Invalid("A sample is one JSON event or an array of them.");
+      throw new SyncException(INVALID, "A sample is one JSON event or an array of them.");
     }
     return out;
   }
@@ -74,12 +76,12 @@ public final class WebhookKind implements SourceKind {
   @Override
   public void validate(Source source) {
     if (source.subscriptionSecret() == null) {
-      throw new SyncException.Invalid("A webhook source needs subscription.secret (at least 16 characters): its"
+      throw new SyncException(INVALID, "A webhook source needs subscription.secret (at least 16 characters): its"
           + " events are signed with it.");
     }
     for (String field : Mapping.REQUIRED_FIELDS) {
       if (!source.mapping().fields().containsKey(field)) {
-        throw new SyncException.Invalid("A webhook source's mapping needs fields." + field
+        throw new SyncException(INVALID, "A webhook source's mapping needs fields." + field
             + " (a JSON pointer into the event, e.g. /appointment/id); it needs " + String.join(", ",
                 Mapping.REQUIRED_FIELDS) + ".");
       }

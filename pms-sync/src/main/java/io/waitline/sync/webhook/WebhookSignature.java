@@ -1,5 +1,7 @@
 package io.waitline.sync.webhook;
 
+import static io.waitline.queue.Refused.Kind.FORBIDDEN;
+
 import io.waitline.sync.SyncException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -24,12 +26,12 @@ public final class WebhookSignature {
   private WebhookSignature() {}
 
   /**
-   * The signed time of a body whose signature holds; fails with {@link SyncException.Forbidden} and a sentence
-   * otherwise.
+   * The signed time of a body whose signature holds; fails with a {@code FORBIDDEN} {@link SyncException} and a
+   * sentence otherwise.
    */
   public static Instant verify(String secret, String header, String body, Instant now) {
     if (header == null || header.isBlank()) {
-      throw new SyncException.Forbidden("The request carries no " + HEADER + " header.");
+      throw new SyncException(FORBIDDEN, "The request carries no " + HEADER + " header.");
     }
     Long t = null;
     String v1 = null;
@@ -40,16 +42,16 @@ public final class WebhookSignature {
       if (kv[0].equals("v1") && kv[1].matches("[0-9a-fA-F]{64}")) v1 = kv[1].toLowerCase();
     }
     if (t == null || v1 == null) {
-      throw new SyncException.Forbidden("The " + HEADER + " header must read t=<unix seconds>,v1=<64 hex digits>.");
+      throw new SyncException(FORBIDDEN, "The " + HEADER + " header must read t=<unix seconds>,v1=<64 hex digits>.");
     }
     Instant signedAt = Instant.ofEpochSecond(t);
     if (Duration.between(signedAt, now).abs().compareTo(TOLERANCE) > 0) {
-      throw new SyncException.Forbidden("The signature was made at " + signedAt + ", more than 5 minutes from now;"
+      throw new SyncException(FORBIDDEN, "The signature was made at " + signedAt + ", more than 5 minutes from now;"
           + " a replayed or delayed request is refused.");
     }
     byte[] expected = HexFormat.of().formatHex(hmac(secret, t + "." + body)).getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, v1.getBytes(StandardCharsets.US_ASCII))) {
-      throw new SyncException.Forbidden("The signature does not match this body and this source's secret.");
+      throw new SyncException(FORBIDDEN, "The signature does not match this body and this source's secret.");
     }
     return signedAt;
   }

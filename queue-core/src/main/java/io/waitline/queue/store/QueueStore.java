@@ -1,5 +1,9 @@
 package io.waitline.queue.store;
 
+import static io.waitline.queue.sql.Rows.instant;
+import static io.waitline.queue.sql.Rows.map;
+import static io.waitline.queue.sql.Rows.odt;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -28,9 +32,7 @@ import io.waitline.queue.read.WaitingEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -556,19 +558,5 @@ public final class QueueStore {
   private static Row one(RowSet<Row> rows, String notFound) {
     if (rows.size() == 0) throw new QueueException.NotFound(notFound);
     return rows.iterator().next();
-  }
-
-  private static <T> List<T> map(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
-    List<T> out = new ArrayList<>(rows.size());
-    for (Row r : rows) out.add(f.apply(r));
-    return out;
-  }
-
-  static OffsetDateTime odt(Instant i) {
-    return i == null ? null : i.atOffset(ZoneOffset.UTC);
-  }
-
-  static Instant instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant();
   }
 }
