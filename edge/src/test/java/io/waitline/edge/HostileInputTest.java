@@ -14,6 +14,7 @@ import io.waitline.access.Role;
 import io.waitline.access.StaffAccount;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,52 @@ class HostileInputTest {
         assertThat(answer.body()).as("%s with Host %s", path, host).contains("Host");
       }
     }
+  }
+
+  @Test
+  void aBrokenChunkedBodyIsA400ProblemAndNothingIsWritten() {
+    String name = "Chunky " + java.util.UUID.randomUUID();
+    String json = "{\"patient\": {\"name\": \"" + name + "\"}}";
+    String head = "POST " + CHECK_INS + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + app.adminToken()
+        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(json.length()) + "\r\n" + json + "\r\n";
+    Map<String, String> brokenChunks = Map.of(
+        "a size that is not hexadecimal", "zz\r\nabc\r\n0\r\n\r\n",
+        "a size that overflows", "FFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n",
+        "a 5 KB chunk extension", "3;" + "x".repeat(5000) + "\r\nabc\r\n0\r\n\r\n");
+    brokenChunks.forEach((what, chunk) -> {
+      RawHttp.Answer answer = raw(head + chunk);
+      assertCleanRefusal(answer, 400);
+      assertThat(answer.text()).as(what).containsIgnoringCase("Connection: close");
+      JsonObject p = new JsonObject(answer.body());
+      assertThat(p.getString("type")).as(what).endsWith("/broken-chunked-body");
+      assertThat(p.getString("detail")).as(what).contains("chunked encoding is broken");
+    });
+    assertThat(count("SELECT count(*) FROM entry WHERE patient_name = $1", name)).as("check-ins written").isZero();
+    assertThat(app.get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anUnknownHttpVersionIsA505ProblemNamingIt() {
+    for (String version : List.of("HTTP/2.0", "HTTP/9.9")) {
+      RawHttp.Answer answer = raw("GET /health/live " + version + "\r\nHost: localhost\r\n\r\n");
+      assertCleanRefusal(answer, 505);
+      assertThat(answer.text()).as(version).startsWith("HTTP/1.1 505").containsIgnoringCase("Connection: close");
+      JsonObject p = new JsonObject(answer.body());
+      assertThat(p.getString("detail")).as(version).contains("HTTP/1.1").contains(version);
+    }
+  }
+
+  @Test
+  void anUndecodableRequestHeadIsAProblemWithTheRightStatus() {
+    assertCleanRefusal(raw("GET /health/live HTTP/1.1 extra\r\nHost: localhost\r\n\r\n"), 400);
+    RawHttp.Answer longLine = raw("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assertCleanRefusal(longLine, 414);
+    assertThat(new JsonObject(longLine.body()).getString("detail")).contains("4096 bytes");
+    RawHttp.Answer bigHeaders = raw("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(9000)
+        + "\r\n\r\n");
+    assertCleanRefusal(bigHeaders, 431);
+    assertThat(bigHeaders.text()).containsIgnoringCase("Content-Type: application/problem+json");
   }
 
   // --- undecodable text
