@@ -7,17 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.waitline.edge.WaitlineNode;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +26,11 @@ class TwoNodesTest {
   private EmbeddedDatabase database;
   private WaitlineServer first;
   private WaitlineServer second;
+  private StaffFeed feed;
 
   @AfterEach
   void stop() throws Exception {
+    if (feed != null) feed.close();
     if (second != null) second.stop();
     if (first != null) first.stop();
     if (database != null) database.close();
@@ -55,21 +52,21 @@ class TwoNodesTest {
       assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
           .filteredOn("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY"::equals).hasSize(2);
 
-      BlockingQueue<JsonObject> feed = staffFeed(second, token);
-      assertThat(next(feed, 10_000).getString("type")).isEqualTo("snapshot");
+      feed = StaffFeed.open(second, token);
+      assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
 
       WebClient rest = WebClient.create(first.vertx());
       HttpResponse<Buffer> checkIn = rest.post(first.port(), "127.0.0.1", "/api/v1/queues/general/check-ins")
           .putHeader("Authorization", "Bearer " + token)
           .sendJsonObject(new JsonObject().put("patient", new JsonObject().put("name", "Ann Lee"))).await();
       assertThat(checkIn.statusCode()).as(checkIn.bodyAsString()).isEqualTo(201);
-      assertThat(next(feed, LIVE_MS).getString("event")).isEqualTo("checked_in");
+      assertThat(feed.next(LIVE_MS).getString("event")).isEqualTo("checked_in");
 
       HttpResponse<Buffer> call = rest.post(first.port(), "127.0.0.1", "/api/v1/queues/general/call-next")
           .putHeader("Authorization", "Bearer " + token)
           .sendJsonObject(new JsonObject().put("calledTo", "Room 3")).await();
       assertThat(call.statusCode()).as(call.bodyAsString()).isEqualTo(200);
-      JsonObject called = next(feed, LIVE_MS);
+      JsonObject called = feed.next(LIVE_MS);
       assertThat(called.getString("event")).isEqualTo("called");
       assertThat(called.getLong("seq")).isEqualTo(2L);
       assertThat(called.getJsonObject("entry").getString("ticket"))
@@ -85,24 +82,5 @@ class TwoNodesTest {
         "WAITLINE_DATA_DIR", dir.resolve(name).toString(), "DATABASE_URL", databaseUrl));
     env.putAll(extra);
     return new WaitlineServer(Config.load(env)).start();
-  }
-
-  /** The staff view of queue "general" on {@code node}: every message but heartbeats, in arrival order. */
-  private static BlockingQueue<JsonObject> staffFeed(WaitlineServer node, String token) {
-    BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
-    ClientWebSocket socket = node.vertx().createWebSocketClient().webSocket();
-    socket.textMessageHandler(text -> {
-      JsonObject message = new JsonObject(text);
-      if (!"heartbeat".equals(message.getString("type"))) inbox.add(message);
-    });
-    socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI("/ws/queues/general?view=staff&access_token=" + token)).await();
-    return inbox;
-  }
-
-  private static JsonObject next(BlockingQueue<JsonObject> feed, long millis) throws InterruptedException {
-    JsonObject message = feed.poll(millis, TimeUnit.MILLISECONDS);
-    if (message == null) throw new AssertionError("no message on the feed within " + millis + " ms");
-    return message;
   }
 }
