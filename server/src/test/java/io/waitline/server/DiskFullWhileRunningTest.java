@@ -44,7 +44,7 @@ class DiskFullWhileRunningTest {
   }
 
   @Test
-  void aFullDiskAnswers503AndOnceSpaceIsFreedCheckInsSucceedWithNothingAcknowledgedLostOrMissedByFeeds() throws Exception {
+  void aFullDiskAnswers503AndOnceSpaceIsFreedNothingAcknowledgedIsLostOrMissedByAFeed() throws Exception {
     mount = Files.createDirectories(dir.resolve("mnt"));
     assumeTrue(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", mount.toString()).start()
         .waitFor() == 0, "mounting a tmpfs needs root");
@@ -82,8 +82,8 @@ class DiskFullWhileRunningTest {
     }
     assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(201);
     acknowledged.add(accepted.bodyAsJsonObject().getString("ticket"));
-    assertThat(checkedIn(before, acknowledged.size())).as("the feed open all along: every acknowledged check-in, in order")
-        .containsExactlyElementsOf(acknowledged);
+    assertThat(checkedIn(before, acknowledged.size()))
+        .as("the feed open all along: every acknowledged check-in, in order").containsExactlyElementsOf(acknowledged);
     if (duringFull != null) {
       assertThat(checkedIn(duringFull, 1)).containsExactly(accepted.bodyAsJsonObject().getString("ticket"));
     }

@@ -32,8 +32,9 @@ public final class MalformedRequests {
    * pipeline marks the request as undecodable, which Vert.x then hands to the server's invalid-request handler.
    */
   public static void watch(HttpConnection connection) {
-    if (connection instanceof ConnectionBase base && base.channelHandlerContext().pipeline().get("httpDecoder") != null) {
-      base.channelHandlerContext().pipeline().addAfter("httpDecoder", "unsupportedVersion", UNSUPPORTED_VERSION);
+    if (connection instanceof ConnectionBase base) {
+      var pipeline = base.channelHandlerContext().pipeline();
+      if (pipeline.get("httpDecoder") != null) pipeline.addAfter("httpDecoder", "unsupportedVersion", UNSUPPORTED_VERSION);
     }
   }
 

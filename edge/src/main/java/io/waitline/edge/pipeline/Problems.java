@@ -2,6 +2,7 @@ package io.waitline.edge.pipeline;
 
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -131,6 +132,10 @@ public final class Problems {
           + "so nothing was done; try again in a moment.");
     } else if (err == null && status > 0) {
       byStatus(rc, status);
+    } else if (err instanceof HttpClosedException) {
+      // the client went away before its request was complete: no one to answer, and nothing of ours went wrong
+      LOG.debug("{} {}: the client closed the connection before sending the whole request", rc.request().method(),
+          rc.request().path());
     } else if (MalformedRequests.brokenBody(err)) {
       // the connection's exception handler answered it already (MalformedRequests.answerBrokenBody)
       send(rc, 400, "broken-chunked-body", "Broken chunked body", "The request body's chunked encoding is broken.");
