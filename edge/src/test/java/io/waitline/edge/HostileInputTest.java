@@ -29,8 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests a careless or hostile client sends — a broken Host, undecodable text, huge numbers of fields, characters
- * PostgreSQL refuses — are answered with a clean 4xx problem+json, never a 5xx; anonymous callers are refused before
+ * Requests a careless or hostile client sends — a broken Host, broken chunked framing or request heads, undecodable
+ * text, multipart bodies, huge numbers of fields, characters PostgreSQL refuses — are answered with a clean 4xx
+ * problem+json, never a 500 (an HTTP version other than 1.x gets HTTP's own 505); anonymous callers are refused before
  * their body is examined, and a sign-in that cannot be written to the audit log hands out nothing.
  */
 class HostileInputTest {
