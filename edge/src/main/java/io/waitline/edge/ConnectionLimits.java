@@ -3,7 +3,6 @@ package io.waitline.edge;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.pipeline.Problems;
 import java.time.Duration;
@@ -124,12 +123,8 @@ final class ConnectionLimits {
         connection.close();
         return;
       }
-      JsonObject problem = new JsonObject().put("type", "https://waitline.dev/problems/request-timeout")
-          .put("title", "Request too slow").put("status", 408)
-          .put("detail", "The request body did not arrive within " + settings.body().toSeconds() + " seconds.")
-          .put("instance", request.path());
-      request.response().setStatusCode(408).putHeader("Content-Type", Problems.CONTENT_TYPE)
-          .putHeader("Connection", "close").end(problem.encode()).onComplete(done -> connection.close());
+      Problems.sendAndClose(request, 408, "request-timeout", "Request too slow",
+          "The request body did not arrive within " + settings.body().toSeconds() + " seconds.", request.path());
     }
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.waitline.edge.pipeline.MalformedRequests;
 import java.util.function.Function;
 
 /**
@@ -30,9 +31,15 @@ final class EdgeVerticle extends VerticleBase {
     Router routes = router.apply(vertx);
     connections = limits.watch(vertx);
     return vertx.createHttpServer(options)
-        .connectionHandler(connections::connected)
+        .connectionHandler(connection -> {
+          MalformedRequests.watch(connection);
+          connections.connected(connection);
+        })
+        .invalidRequestHandler(MalformedRequests::answerInvalid)
         .requestHandler(request -> {
           connections.requestArrived(request);
+          // requests on one connection take turns, so this one is the one whose body is arriving
+          request.connection().exceptionHandler(err -> MalformedRequests.answerBrokenBody(request, err));
           routes.handle(request);
         })
         .listen()

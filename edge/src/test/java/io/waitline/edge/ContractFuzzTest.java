@@ -21,8 +21,9 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Hostile input over every operation of the contract ({@code openapi.yaml}), anonymous and signed in as an admin:
- * broken and hostile path values, query values and bodies. Not one answer may be a 5xx or fail to arrive, and
- * {@code /health/live} must answer between operations; a stalled event loop fails the run too (see {@link TestApp}).
+ * broken and hostile path values, query values and bodies, and bodies of content types no operation takes. Not one
+ * answer may be a 5xx or fail to arrive, and {@code /health/live} must answer between operations; a stalled event
+ * loop fails the run too (see {@link TestApp}).
  */
 class ContractFuzzTest {
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
@@ -35,6 +36,11 @@ class ContractFuzzTest {
       "{\"patient\":{\"name\":\"Ann\",\"email\":\"\"}}", "{\"roles\":[" + "{\"role\":\"admin\"},".repeat(900)
       + "{}]}", "[".repeat(100) + "]".repeat(100), "{\"x\":" + "1".repeat(5000) + "}",
       "{\"queueId\":\"" + GENERAL + "\",\"calledTo\":123,\"kind\":[],\"code\":{}}");
+
+  /** Bodies labelled as what no operation takes, or as forms, which the body handler would decode. */
+  private static final List<String> CONTENT_TYPES = List.of("multipart/form-data; boundary=",
+      "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "text/plain",
+      "application/json; charset=x");
 
   @RegisterExtension
   static final TestApp app = TestApp.node();
@@ -95,9 +101,10 @@ class ContractFuzzTest {
         for (String q : op.queryParams()) {
           for (String v : QUERY_VALUES) requests.add(new String[] {real + "?" + q + "=" + v, ""});
         }
+        for (String type : CONTENT_TYPES) requests.add(new String[] {real, "a=%zz&--x", type});
         for (String[] r : requests) {
           sent++;
-          String outcome = send(op.method(), r[0], caller, r[1]);
+          String outcome = send(op.method(), r[0], caller, r[1], r.length > 2 ? r[2] : "application/json");
           if (outcome != null) failures.add(op.id() + " " + op.method() + " " + abbreviate(r[0]) + " "
               + (caller == null ? "anonymous" : "admin") + " body " + abbreviate(r[1]) + ": " + outcome);
         }
@@ -109,12 +116,12 @@ class ContractFuzzTest {
   }
 
   /** Null when the server answered below 500; otherwise what went wrong. */
-  private static String send(HttpMethod method, String target, String token, String body) {
+  private static String send(HttpMethod method, String target, String token, String body, String contentType) {
     HttpRequest<Buffer> request = app.anonymous(method, target).timeout(10_000);
     if (token != null) request.putHeader("Authorization", "Bearer " + token);
     try {
       HttpResponse<Buffer> r = body.isEmpty() ? request.send().await()
-          : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)).await();
+          : request.putHeader("Content-Type", contentType).sendBuffer(Buffer.buffer(body)).await();
       return r.statusCode() < 500 ? null : r.statusCode() + " " + abbreviate(r.bodyAsString());
     } catch (RuntimeException e) {
       return "no answer: " + e;

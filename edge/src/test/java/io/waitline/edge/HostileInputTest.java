@@ -6,6 +6,10 @@ import static io.waitline.edge.TestApp.SITE;
 import static io.waitline.edge.TestApp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -13,14 +17,21 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.waitline.access.Role;
 import io.waitline.access.StaffAccount;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.edge.pipeline.Problems;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
- * Requests a careless or hostile client sends — a broken Host, undecodable text, huge numbers of fields, characters
- * PostgreSQL refuses — are answered with a clean 4xx problem+json, never a 5xx; anonymous callers are refused before
+ * Requests a careless or hostile client sends — a broken Host, broken chunked framing or request heads, undecodable
+ * text, multipart bodies, huge numbers of fields, characters PostgreSQL refuses — are answered with a clean 4xx
+ * problem+json, never a 500 (an HTTP version other than 1.x gets HTTP's own 505); anonymous callers are refused before
  * their body is examined, and a sign-in that cannot be written to the audit log hands out nothing.
  */
 class HostileInputTest {
@@ -51,6 +62,88 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  void aBrokenChunkedBodyIsA400ProblemAndNothingIsWritten() {
+    String name = "Chunky " + java.util.UUID.randomUUID();
+    String json = "{\"patient\": {\"name\": \"" + name + "\"}}";
+    String head = "POST " + CHECK_INS + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + app.adminToken()
+        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(json.length()) + "\r\n" + json + "\r\n";
+    Map<String, String> brokenChunks = Map.of(
+        "a size that is not hexadecimal", "zz\r\nabc\r\n0\r\n\r\n",
+        "a size that overflows", "FFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n",
+        "a 5 KB chunk extension", "3;" + "x".repeat(5000) + "\r\nabc\r\n0\r\n\r\n");
+    brokenChunks.forEach((what, chunk) -> {
+      RawHttp.Answer answer = raw(head + chunk);
+      assertCleanRefusal(answer, 400);
+      assertThat(answer.text()).as(what).containsIgnoringCase("Connection: close");
+      JsonObject p = new JsonObject(answer.body());
+      assertThat(p.getString("type")).as(what).endsWith("/broken-chunked-body");
+      assertThat(p.getString("detail")).as(what).contains("chunked encoding is broken");
+    });
+    assertThat(count("SELECT count(*) FROM entry WHERE patient_name = $1", name)).as("check-ins written").isZero();
+    assertThat(app.get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anUnknownHttpVersionIsA505ProblemNamingIt() {
+    for (String version : List.of("HTTP/2.0", "HTTP/9.9")) {
+      RawHttp.Answer answer = raw("GET /health/live " + version + "\r\nHost: localhost\r\n\r\n");
+      assertCleanRefusal(answer, 505);
+      assertThat(answer.text()).as(version).startsWith("HTTP/1.1 505").containsIgnoringCase("Connection: close");
+      JsonObject p = new JsonObject(answer.body());
+      assertThat(p.getString("detail")).as(version).contains("HTTP/1.1").contains(version);
+    }
+  }
+
+  @Test
+  void anUndecodableRequestHeadIsAProblemWithTheRightStatus() {
+    assertCleanRefusal(raw("GET /health/live HTTP/1.1 extra\r\nHost: localhost\r\n\r\n"), 400);
+    RawHttp.Answer longLine = raw("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assertCleanRefusal(longLine, 414);
+    assertThat(new JsonObject(longLine.body()).getString("detail")).contains("4096 bytes");
+    RawHttp.Answer bigHeaders = raw("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(9000)
+        + "\r\n\r\n");
+    assertCleanRefusal(bigHeaders, 431);
+    assertThat(bigHeaders.text()).containsIgnoringCase("Content-Type: application/problem+json");
+  }
+
+  @Test
+  void aClientThatHangsUpHalfwayThroughItsBodyIsNoErrorInTheLog() throws Exception {
+    List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
+    AppenderBase<ILoggingEvent> log = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        logged.add(event);
+      }
+    };
+    Logger problems = (Logger) LoggerFactory.getLogger(Problems.class);
+    Level level = problems.getLevel();
+    log.start();
+    problems.addAppender(log);
+    problems.setLevel(Level.DEBUG);
+    try (Socket socket = new Socket("localhost", app.port())) {
+      socket.getOutputStream().write(("POST " + CHECK_INS + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+          + app.adminToken() + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"patient\":")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+    }
+    try {
+      // the debug line is the marker that the hang-up was handled
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (logged.stream().noneMatch(e -> e.getFormattedMessage().contains("closed the connection"))
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(logged).extracting(ILoggingEvent::getFormattedMessage)
+          .anyMatch(m -> m.contains("closed the connection before sending the whole request"));
+      assertThat(logged).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
+    } finally {
+      problems.setLevel(level);
+      problems.detachAppender(log);
+    }
+  }
+
   // --- undecodable text
 
   @Test
@@ -70,6 +163,26 @@ class HostileInputTest {
         .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("a=%zz")).await();
     problem(anonymous, anonymous.statusCode());
     assertThat(anonymous.statusCode()).isBetween(400, 499);
+  }
+
+  @Test
+  void aMultipartBodyOrAFormBodyOnAGetIsA415ProblemEvenOnHealthChecks() {
+    String multipart = "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--\r\n";
+    List<String> types =
+        List.of("multipart/form-data; boundary=x", "multipart/form-data; boundary=", "Multipart/Form-Data");
+    for (String type : types) {
+      for (String target : List.of("POST " + CHECK_INS, "GET /health/ready", "GET /api/v1/sites/" + SITE)) {
+        RawHttp.Answer answer = raw(target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + app.adminToken() + "\r\nContent-Type: " + type + "\r\nContent-Length: " + multipart.length()
+            + "\r\nConnection: close\r\n\r\n" + multipart);
+        assertCleanRefusal(answer, 415);
+        assertThat(new JsonObject(answer.body()).getString("detail")).as("%s %s", target, type)
+            .contains("application/json");
+      }
+    }
+    HttpResponse<Buffer> form = app.staff(HttpMethod.GET, "/api/v1/sites/" + SITE)
+        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("a=b")).await();
+    assertThat(problem(form, 415).getString("detail")).contains("GET");
   }
 
   // --- e-mail fields

@@ -33,9 +33,11 @@ class DatabaseRestartTest {
   private EmbeddedDatabase database;
   private WaitlineServer first;
   private WaitlineServer second;
+  private StaffFeed feed;
 
   @AfterEach
   void stop() throws Exception {
+    if (feed != null) feed.close();
     if (second != null) second.stop();
     if (first != null) first.stop();
     if (database != null) database.close(); // stops the restarted PostgreSQL too: it owns the same data directory
@@ -49,7 +51,7 @@ class DatabaseRestartTest {
     first = LoopbackNode.start(dir.resolve("node-1"), url, Map.of());
     String token = FirstAdmin.token(first, dir.resolve("node-1"));
     second = LoopbackNode.start(dir.resolve("node-2"), url, Map.of("WAITLINE_DEMO_DATA", "false"));
-    StaffFeed feed = StaffFeed.open(second, token);
+    feed = StaffFeed.open(second, token);
     assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
     WebClient rest = WebClient.create(first.vertx());
     assertThat(checkIn(rest, token, "Ann Before").statusCode()).isEqualTo(201);

@@ -25,9 +25,11 @@ class TwoNodesTest {
   private EmbeddedDatabase database;
   private WaitlineServer first;
   private WaitlineServer second;
+  private StaffFeed feed;
 
   @AfterEach
   void stop() throws Exception {
+    if (feed != null) feed.close();
     if (second != null) second.stop();
     if (first != null) first.stop();
     if (database != null) database.close();
@@ -49,7 +51,7 @@ class TwoNodesTest {
       assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
           .filteredOn("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY"::equals).hasSize(2);
 
-      StaffFeed feed = StaffFeed.open(second, token);
+      feed = StaffFeed.open(second, token);
       assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
 
       WebClient rest = WebClient.create(first.vertx());

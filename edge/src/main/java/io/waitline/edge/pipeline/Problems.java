@@ -2,6 +2,8 @@ package io.waitline.edge.pipeline;
 
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -108,6 +110,13 @@ public final class Problems {
           + "so nothing was done; try again in a moment.");
     } else if (err == null && status > 0) {
       byStatus(rc, status);
+    } else if (err instanceof HttpClosedException) {
+      // the client went away before its request was complete: no one to answer, and nothing of ours went wrong
+      LOG.debug("{} {}: the client closed the connection before sending the whole request", rc.request().method(),
+          rc.request().path());
+    } else if (MalformedRequests.brokenBody(err)) {
+      // the connection's exception handler answered it already (MalformedRequests.answerBrokenBody)
+      send(rc, 400, "broken-chunked-body", "Broken chunked body", "The request body's chunked encoding is broken.");
     } else {
       String ref = UUID.randomUUID().toString().substring(0, 8);
       LOG.error("Unexpected failure on {} {} (ref {})", rc.request().method(), rc.request().path(), ref, err);
@@ -171,14 +180,29 @@ public final class Problems {
   private static void send(RoutingContext rc, int status, String slug, String title, String detail,
       JsonArray errors) {
     if (rc.response().ended() || rc.response().headWritten()) return;
-    JsonObject body = new JsonObject()
-        .put("type", TYPE_BASE + slug)
-        .put("title", title)
-        .put("status", status)
-        .put("detail", detail)
-        .put("instance", rc.request().path());
+    JsonObject body = problem(status, slug, title, detail, rc.request().path());
     if (errors != null && !errors.isEmpty()) body.put("errors", errors);
     rc.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
+  }
+
+  /**
+   * Answers a request no route handles (the connection's own refusals: too slow, undecodable) and closes its
+   * connection; closing also flushes the answer at once, even while Vert.x is still reading the request's bytes.
+   *
+   * @param instance the path the problem is about, or null when the request has none worth naming
+   */
+  public static void sendAndClose(HttpServerRequest request, int status, String slug, String title, String detail,
+      String instance) {
+    request.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).putHeader("Connection", "close")
+        .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store")
+        .end(problem(status, slug, title, detail, instance).encode());
+    request.connection().close();
+  }
+
+  private static JsonObject problem(int status, String slug, String title, String detail, String instance) {
+    JsonObject body = new JsonObject().put("type", TYPE_BASE + slug).put("title", title).put("status", status)
+        .put("detail", detail);
+    return instance == null ? body : body.put("instance", instance);
   }
 
   private static void sendValidation(RoutingContext rc, SchemaValidationException e) {

@@ -1,12 +1,20 @@
 package io.waitline.edge.pipeline;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * The first handler of every request: a request whose query string is not validly percent-encoded is answered 400
- * here, before any route (health checks included) or the contract's validation trips over it.
+ * The first handler of every request: a request whose query string is not validly percent-encoded is answered 400,
+ * and a form body the body handler would have to decode where none is taken 415, here, before any route (health
+ * checks included), the body handler or the contract's validation trips over it.
  */
 public final class WellFormedRequest {
+  /** The methods whose form bodies the body handler decodes (Twilio's webhooks POST theirs). */
+  private static final Set<HttpMethod> FORM_METHODS =
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+
   private WellFormedRequest() {}
 
   public static void handle(RoutingContext rc) {
@@ -15,6 +23,17 @@ public final class WellFormedRequest {
     } catch (IllegalArgumentException undecodable) {
       Problems.send(rc, 400, "bad-request", "Bad request",
           "The query string is not validly percent-encoded; write '%' itself as %25.");
+      return;
+    }
+    String type = String.valueOf(rc.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+    if (type.startsWith("multipart/form-data")) {
+      Problems.send(rc, 415, "unsupported-media-type", "Unsupported media type",
+          "No operation takes a multipart body; send the request body as application/json.");
+      return;
+    }
+    if (type.startsWith("application/x-www-form-urlencoded") && !FORM_METHODS.contains(rc.request().method())) {
+      Problems.send(rc, 415, "unsupported-media-type", "Unsupported media type",
+          "A " + rc.request().method() + " request takes no form body; send it without one.");
       return;
     }
     rc.next();
