@@ -336,6 +336,33 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     return FeedClient.connect(webSockets, port(), uri);
   }
 
+  /**
+   * Proves that nothing but heartbeats reached these queue or site feeds since their last message read: one more
+   * check-in at {@code queue} must be the very next message of each, so a duplicate or stray message sent earlier
+   * fails.
+   */
+  void assertNextIsMarker(String queue, FeedClient... feeds) {
+    checkIn(queue, "Marker Patient");
+    String marker = "event " + queue + "#" + seq(queue);
+    for (FeedClient feed : feeds) {
+      JsonObject next = feed.next();
+      assertThat(next.getString("type") + " " + next.getString("queueId") + "#" + next.getLong("seq"))
+          .as("the marker, with nothing before it: %s", next).isEqualTo(marker);
+    }
+  }
+
+  /**
+   * The same for a patient's feed: pausing (or resuming) {@code queue} must be the very next visit the patient
+   * gets, so a visit sent earlier for a change that did not concern them fails.
+   */
+  void assertNextVisitIsMarker(FeedClient feed, String queue) {
+    boolean paused = commands.queue(queue).await().paused();
+    commands.pause(queue, !paused, "test").await();
+    JsonObject visit = feed.next("visit").getJsonObject("visit");
+    assertThat(visit.getBoolean("queuePaused") + " #" + visit.getLong("seq"))
+        .as("the marker, with nothing before it: %s", visit).isEqualTo(!paused + " #" + seq(queue));
+  }
+
   /** The HTTP status with which the server refuses to open this feed. */
   int refusedFeed(String uri) {
     try {
