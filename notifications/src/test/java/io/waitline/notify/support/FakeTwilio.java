@@ -22,9 +22,10 @@ import java.util.function.Predicate;
 
 /**
  * A local server speaking Twilio's Messages API as twilio-java calls it: {@code POST .../Messages.json} (form
- * encoded, HTTP Basic with the account SID and auth token), {@code GET .../Messages.json?To=&From=&PageSize=} and
- * {@code GET .../Messages/{Sid}.json}, with Twilio's JSON shapes and error bodies. It keeps every message it
- * accepted, and can fail a share of requests, answer late, drop connections or be down.
+ * encoded, HTTP Basic with the account SID and auth token), {@code GET .../Messages.json?To=&From=&PageSize=} (newest
+ * first, in pages linked by {@code next_page_uri}) and {@code GET .../Messages/{Sid}.json}, with Twilio's JSON shapes
+ * and error bodies. It keeps every message it accepted, and can fail a share of requests, answer late, drop
+ * connections or be down.
  */
 public final class FakeTwilio implements AutoCloseable {
   public static final String SID = "AC00000000000000000000000000000001";
@@ -152,23 +153,31 @@ public final class FakeTwilio implements AutoCloseable {
     String to = req.getParam("To");
     String from = req.getParam("From");
     int size = req.getParam("PageSize") == null ? 50 : Integer.parseInt(req.getParam("PageSize"));
-    List<JsonObject> found = accepted.stream()
+    int page = req.getParam("Page") == null ? 0 : Integer.parseInt(req.getParam("Page"));
+    List<Sms> all = accepted.stream()
         .filter(s -> to == null || s.to().equals(to))
         .filter(s -> from == null || s.from().equals(from))
         .sorted(Comparator.comparing(Sms::created).reversed())
-        .limit(size)
-        .map(this::message).toList();
+        .toList();
+    List<JsonObject> found = all.stream().skip((long) page * size).limit(size).map(this::message).toList();
     String uri = req.uri();
+    String base = req.path() + "?" + (to == null ? "" : "To=" + encode(to) + "&")
+        + (from == null ? "" : "From=" + encode(from) + "&") + "PageSize=" + size;
+    boolean more = (long) (page + 1) * size < all.size();
     json(req, 200, new JsonObject()
         .put("messages", new JsonArray(found))
         .put("uri", uri)
-        .put("first_page_uri", uri)
-        .put("next_page_uri", null)
-        .put("previous_page_uri", null)
-        .put("page", 0)
+        .put("first_page_uri", base + "&Page=0")
+        .put("next_page_uri", more ? base + "&Page=" + (page + 1) + "&PageToken=PA" + (page + 1) : null)
+        .put("previous_page_uri", page == 0 ? null : base + "&Page=" + (page - 1))
+        .put("page", page)
         .put("page_size", size)
-        .put("start", 0)
-        .put("end", Math.max(0, found.size() - 1)));
+        .put("start", page * size)
+        .put("end", Math.max(0, page * size + found.size() - 1)));
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private JsonObject message(Sms s) {
