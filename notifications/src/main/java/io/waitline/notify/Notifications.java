@@ -72,6 +72,7 @@ public final class Notifications {
   private final Dispatcher dispatcher;
   private final OutboxReader reader;
   private final LongWaitScanner longWaits;
+  private final long longWaitScanMillis;
   private final TwilioWebhooks twilio;
   private final WebPushEndpoints endpoints;
   private final Clock clock;
@@ -105,7 +106,7 @@ public final class Notifications {
     if (config.smtp() != null) {
       var s = config.smtp();
       b.channel(new EmailChannel(vertx, new EmailChannel.Settings(s.host(), s.port(), s.user(), s.password(),
-          s.from(), s.tls(), r.timeout())), r.withRate(10));
+          s.from(), s.tls(), s.caFile(), r.timeout())), r.withRate(10));
     }
     return b.build();
   }
@@ -126,6 +127,7 @@ public final class Notifications {
     private Duration unknownRecheck = Duration.ofSeconds(30);
     private Duration roundBackoff = Duration.ofSeconds(30);
     private Duration maxBackoff = Duration.ofMinutes(10);
+    private Duration longWaitScan = Duration.ofSeconds(30);
     private int workers = 2;
 
     private Builder(Vertx vertx, Pool pool, NotificationsConfig config) {
@@ -164,6 +166,12 @@ public final class Notifications {
       return this;
     }
 
+    /** How often waiting patients are checked against their queue's long-wait threshold (30 s). */
+    public Builder longWaitScan(Duration every) {
+      this.longWaitScan = every;
+      return this;
+    }
+
     public Notifications build() {
       Duration slowest = channels.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
           .orElse(Duration.ZERO);
@@ -182,6 +190,7 @@ public final class Notifications {
     this.clock = b.clock;
     this.channels = Map.copyOf(b.channels);
     this.workers = b.workers;
+    this.longWaitScanMillis = b.longWaitScan.toMillis();
     String worker = b.worker != null ? b.worker : hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Templates templates = new Templates();
     this.dispatcher = new Dispatcher(pool, store, new QueueReadModel(), channels, templates, new DispatchSettings(b.lease,
@@ -223,7 +232,8 @@ public final class Notifications {
     Pump urgent = new Pump(vertx, ctx, "delivering urgent notifications", idle, dispatcher::pollUrgent);
     dispatchPumps.add(urgent);
     pumps.add(urgent);
-    scanTimer = vertx.setPeriodic(Math.max(idle, 1000), 30_000, id -> scanLongWaits());
+    scanTimer = vertx.setPeriodic(Math.min(Math.max(idle, 1000), longWaitScanMillis), longWaitScanMillis,
+        id -> scanLongWaits());
     // the first pass places the checkpoint (at the end of the log on a first start) before anyone is served
     return reader.poll().onComplete(ar -> pumps.forEach(Pump::start)).mapEmpty();
   }

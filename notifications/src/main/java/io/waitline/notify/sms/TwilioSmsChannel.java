@@ -6,6 +6,7 @@ import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.Account;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.rest.api.v2010.account.MessageReader;
@@ -130,6 +131,24 @@ public final class TwilioSmsChannel implements NotificationChannel {
           }
         }
         return new Lookup.NotFound();
+      } catch (RuntimeException e) {
+        throw classify(e);
+      }
+    }, false);
+  }
+
+  @Override
+  public boolean canProbe() {
+    return true;
+  }
+
+  /** Twilio answers a read of the account (nothing is sent): it answers again. */
+  @Override
+  public Future<Void> probe() {
+    return workers.executeBlocking(() -> {
+      try {
+        Account.fetcher(settings.accountSid()).fetch(client);
+        return null;
       } catch (RuntimeException e) {
         throw classify(e);
       }

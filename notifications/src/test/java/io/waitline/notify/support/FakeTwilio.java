@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 /**
  * A local server speaking Twilio's Messages API as twilio-java calls it: {@code POST .../Messages.json} (form
  * encoded, HTTP Basic with the account SID and auth token), {@code GET .../Messages.json?To=&From=&PageSize=} (newest
- * first, in pages linked by {@code next_page_uri}) and {@code GET .../Messages/{Sid}.json}, with Twilio's JSON shapes
+ * first, in pages linked by {@code next_page_uri}), {@code GET .../Messages/{Sid}.json} and {@code GET
+ * /2010-04-01/Accounts/{Sid}.json}, with Twilio's JSON shapes
  * and error bodies. It keeps every message it accepted, and can fail a share of requests, answer late, drop
  * connections or be down.
  */
@@ -40,6 +41,8 @@ public final class FakeTwilio implements AutoCloseable {
   public final List<Sms> accepted = new CopyOnWriteArrayList<>();
   public final AtomicInteger posts = new AtomicInteger();
   public final AtomicInteger lookups = new AtomicInteger();
+  /** Reads of the account resource (what a breaker's probe asks). */
+  public final AtomicInteger accountReads = new AtomicInteger();
   public final Set<String> invalidNumbers = ConcurrentHashMap.newKeySet();
   public final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
   public volatile double failRate;
@@ -92,7 +95,11 @@ public final class FakeTwilio implements AutoCloseable {
       error(req, 401, 20003, "Authenticate");
       return;
     }
-    if (req.method().name().equals("POST") && req.path().equals(base + ".json")) {
+    if (req.method().name().equals("GET") && req.path().equals("/2010-04-01/Accounts/" + SID + ".json")) {
+      accountReads.incrementAndGet();
+      json(req, 200, new JsonObject().put("sid", SID).put("friendly_name", "Waitline test").put("status", "active")
+          .put("type", "Full").put("uri", req.path()));
+    } else if (req.method().name().equals("POST") && req.path().equals(base + ".json")) {
       req.setExpectMultipart(true);
       req.end().onSuccess(v -> create(req));
     } else if (req.method().name().equals("GET") && req.path().equals(base + ".json")) {
