@@ -46,6 +46,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.event.QueueEventPublisher;
 import java.time.ZoneId;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -253,6 +255,41 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
 
   long seq(String queueId) {
     return commands.queue(queueId).await().version();
+  }
+
+  /**
+   * Every row of every table of the node's database, as text, by table: what a refused request must leave as it
+   * was. Left out are the migration histories and the two tables every request writes whatever it asks: the
+   * rate-limit buckets it spends and the audit log, which records refusals too (see {@link #auditSince}).
+   */
+  Map<String, List<String>> tables() {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    for (Row table : pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema ="
+        + " current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'"
+        + " AND table_name NOT IN ('rate_limit', 'audit_log')").execute().await()) {
+      String name = table.getString(0);
+      List<String> rows = new ArrayList<>();
+      for (Row r : pool.query("SELECT t::text FROM \"" + name + "\" t ORDER BY 1").execute().await()) {
+        rows.add(r.getString(0));
+      }
+      out.put(name, rows);
+    }
+    return out;
+  }
+
+  /** The newest audit record's id (0 when there is none), to read what a request added with {@link #auditSince}. */
+  long lastAuditId() {
+    return pool.query("SELECT coalesce(max(id), 0) FROM audit_log").execute().await().iterator().next().getLong(0);
+  }
+
+  /** The action and outcome of every audit record after {@code id}, oldest first. */
+  List<String> auditSince(long id) {
+    List<String> out = new ArrayList<>();
+    for (Row r : pool.preparedQuery("SELECT action || ' ' || outcome FROM audit_log WHERE id > $1 ORDER BY id")
+        .execute(io.vertx.sqlclient.Tuple.of(id)).await()) {
+      out.add(r.getString(0));
+    }
+    return out;
   }
 
   // --- credentials
