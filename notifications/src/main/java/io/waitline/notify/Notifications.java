@@ -120,7 +120,7 @@ public final class Notifications {
     private final Vertx vertx;
     private final Pool pool;
     private final NotificationsConfig config;
-    private final Map<Channel, GuardedChannel> channels = new EnumMap<>(Channel.class);
+    private final Map<Channel, Map.Entry<NotificationChannel, Resilience>> channels = new EnumMap<>(Channel.class);
     private Clock clock = Clock.systemUTC();
     private String worker;
     private Duration lease = Duration.ofSeconds(120);
@@ -137,9 +137,16 @@ public final class Notifications {
     }
 
     public Builder channel(NotificationChannel channel, Resilience resilience) {
-      channels.put(channel.channel(), new GuardedChannel(channel, new ChannelGuard(vertx, channel.channel().wire(),
-          resilience, channel.canProbe() ? channel::probe : null)));
+      channels.put(channel.channel(), Map.entry(channel, resilience));
       return this;
+    }
+
+    /** Each channel behind its guard, whose breaker keeps this module's clock. */
+    private Map<Channel, GuardedChannel> guarded() {
+      Map<Channel, GuardedChannel> out = new EnumMap<>(Channel.class);
+      channels.forEach((ch, c) -> out.put(ch, new GuardedChannel(c.getKey(), new ChannelGuard(vertx, ch.wire(),
+          c.getValue(), c.getKey().canProbe() ? c.getKey()::probe : null, clock))));
+      return out;
     }
 
     public Builder clock(Clock clock) {
@@ -173,22 +180,23 @@ public final class Notifications {
     }
 
     public Notifications build() {
-      Duration slowest = channels.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
+      Map<Channel, GuardedChannel> guarded = guarded();
+      Duration slowest = guarded.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
           .orElse(Duration.ZERO);
       if (lease.compareTo(slowest) <= 0) {
         throw new IllegalArgumentException("the lease (" + lease + ") must outlast the slowest guarded call ("
             + slowest + ")");
       }
-      return new Notifications(this);
+      return new Notifications(this, guarded);
     }
   }
 
-  private Notifications(Builder b) {
+  private Notifications(Builder b, Map<Channel, GuardedChannel> channels) {
     this.vertx = b.vertx;
     this.pool = b.pool;
     this.config = b.config;
     this.clock = b.clock;
-    this.channels = Map.copyOf(b.channels);
+    this.channels = Map.copyOf(channels);
     this.workers = b.workers;
     this.longWaitScanMillis = b.longWaitScan.toMillis();
     String worker = b.worker != null ? b.worker : hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
