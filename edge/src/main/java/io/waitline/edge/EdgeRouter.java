@@ -1,5 +1,6 @@
 package io.waitline.edge;
 
+import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.pipeline.AccessServices;
 import io.waitline.edge.pipeline.CredentialCache;
 import io.waitline.edge.pipeline.ReusedValidators;
@@ -117,7 +118,6 @@ public final class EdgeRouter {
         .compose(json -> OpenAPIContract.from(vertx, json));
   }
 
-  /** Cached credentials are forgotten as the answer goes out, once the change is committed (or has failed). */
   /**
    * Reads request bodies up to {@link Problems#BODY_LIMIT_BYTES}; a CSV file for a source may be larger (up to
    * {@link SyncApi#FILE_LIMIT_BYTES}, only on that path).
@@ -128,9 +128,17 @@ public final class EdgeRouter {
     return rc -> (SyncApi.isFileUpload(rc) ? file : small).handle(rc);
   }
 
-  private static Handler<RoutingContext> forgetCredentialsBeforeAnswering(CredentialCache credentials) {
+  /**
+   * Cached credentials are forgotten as the answer goes out, once the change is committed (or has failed); a change
+   * that succeeded is announced to every node ({@link AccessChanges}), whose feeds then check their credentials.
+   */
+  private static Handler<RoutingContext> forgetCredentialsBeforeAnswering(String op, CredentialCache credentials,
+      Pool pool) {
     return rc -> {
-      rc.addHeadersEndHandler(v -> credentials.forgetAll());
+      rc.addHeadersEndHandler(v -> {
+        credentials.forgetAll();
+        if (rc.response().getStatusCode() < 300) AccessChanges.announce(pool, op);
+      });
       rc.next();
     };
   }
@@ -190,7 +198,7 @@ public final class EdgeRouter {
     pay.register(ops);
     sessions.register(ops);
     new StaffAccountsApi(access.accounts(), commands).register(ops);
-    new DeviceApi(vertx, access.devices(), commands).register(ops);
+    new DeviceApi(access.devices(), commands).register(ops);
     new AuditApi(access.audit()).register(ops);
     SyncApi sources = new SyncApi(sync);
     sources.register(ops);
@@ -213,7 +221,7 @@ public final class EdgeRouter {
       route.addHandler(validated(extractor, validator, route.getOperation()));
       route.addHandler(guard.forOperation(policy));
       route.addHandler(rateLimits.forOperation(policy));
-      if (policy.endsCredentials()) route.addHandler(forgetCredentialsBeforeAnswering(access.credentials()));
+      if (policy.endsCredentials()) route.addHandler(forgetCredentialsBeforeAnswering(op, access.credentials(), pool));
       route.addHandler(ops.get(op));
       route.addFailureHandler(Problems::handle);
     }

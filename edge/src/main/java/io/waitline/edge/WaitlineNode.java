@@ -18,6 +18,7 @@ import io.waitline.access.AccessMigrations;
 import io.waitline.access.PasswordHasher;
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.edge.oidc.OidcSignIn;
+import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.pipeline.AccessServices;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.pipeline.RateLimitStore;
@@ -317,6 +318,8 @@ public final class WaitlineNode {
     QueueCommands commands = new QueueCommands(pool, store, relay, new SimulatedWaitEstimator(), o.clock);
     AccessServices access = AccessServices.create(vertx, pool,
         o.hasher != null ? o.hasher : PasswordHasher.standard(), commands, o.accessClock);
+    // credentials ended on any node close the feeds that held them on every node, at once
+    AccessChanges.listen(vertx, relay, access.credentials()).await();
     Optional<String> setupCode = access.setup().prepare().await();
     Payments payments = o.payments == null ? null
         : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock);

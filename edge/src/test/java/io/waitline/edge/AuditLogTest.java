@@ -20,6 +20,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.waitline.access.AuditLog;
 import io.waitline.access.Role;
 import io.waitline.queue.store.TestDatabase;
@@ -238,6 +239,41 @@ class AuditLogTest {
   }
 
   // --- plumbing
+
+  @Test
+  void noOperationThatCarriesAPasswordWritesItIntoTheAuditLog() {
+    String first = "first passphrase of desk-audited";
+    String reset = "reset passphrase of desk-audited";
+    String changed = "changed passphrase of desk-audited";
+    HttpResponse<Buffer> created = as(admin, HttpMethod.POST, "/api/v1/staff").sendJsonObject(new JsonObject()
+        .put("username", "desk-audited").put("displayName", "Desk Audited").put("password", first)
+        .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", SITE)))).await();
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String id = created.bodyAsJsonObject().getString("id");
+    assertThat(as(admin, HttpMethod.POST, "/api/v1/staff/" + id + "/password")
+        .sendJsonObject(new JsonObject().put("newPassword", reset)).await().statusCode()).isEqualTo(204);
+    HttpResponse<Buffer> token = app.anonymous(HttpMethod.POST, "/api/v1/auth/tokens")
+        .sendJsonObject(new JsonObject().put("username", "desk-audited").put("password", reset)).await();
+    assertThat(token.statusCode()).as(token.bodyAsString()).isEqualTo(201);
+    assertThat(as(token.bodyAsJsonObject().getString("token"), HttpMethod.POST, "/api/v1/auth/password")
+        .sendJsonObject(new JsonObject().put("currentPassword", reset).put("newPassword", changed)).await()
+        .statusCode()).isEqualTo(204);
+    assertThat(app.anonymous(HttpMethod.POST, "/api/v1/auth/session")
+        .sendJsonObject(new JsonObject().put("username", "desk-audited").put("password", changed)).await()
+        .statusCode()).isEqualTo(200);
+    assertThat(app.anonymous(HttpMethod.POST, "/api/v1/auth/tokens")
+        .sendJsonObject(new JsonObject().put("username", "desk-audited").put("password", first)).await()
+        .statusCode()).isEqualTo(401);
+
+    // once the last one (a refusal) is written, every record of those operations is there, none with a password
+    awaitRecord(admin, "action=createApiToken", r -> r.getInteger("outcome") == 401);
+    List<String> everyRecord = app.auditSince(0);
+    assertThat(everyRecord).contains("createStaffAccount 201", "resetStaffPassword 204", "createApiToken 201",
+        "changePassword 204");
+    for (Row r : app.pool.query("SELECT audit_log::text FROM audit_log").execute().await()) {
+      assertThat(r.getString(0)).doesNotContain(first).doesNotContain(reset).doesNotContain(changed);
+    }
+  }
 
   private static HttpRequest<Buffer> as(String token, HttpMethod method, String path) {
     return app.anonymous(method, path).putHeader("Authorization", "Bearer " + token);

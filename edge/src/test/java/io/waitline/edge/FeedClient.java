@@ -86,23 +86,6 @@ final class FeedClient implements AutoCloseable {
     return out;
   }
 
-  /** Asserts nothing but heartbeats arrives for a while (no duplicate, no stray message). */
-  void assertQuiet(long millis) {
-    try {
-      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-      long left;
-      while ((left = end - System.nanoTime()) > 0) {
-        JsonObject m = inbox.poll(left, TimeUnit.NANOSECONDS);
-        if (m != null && !"heartbeat".equals(m.getString("type"))) {
-          throw new AssertionError("expected no more messages, got " + m);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   /** Every text frame received so far, as sent. */
   List<String> rawMessages() {
     return List.copyOf(raw);

@@ -55,12 +55,8 @@ class FeedResumeTest {
       List<JsonObject> missed = again.events(3);
       assertThat(seqs(missed)).containsExactly(last + 1, last + 2, last + 3);
       assertThat(missed).extracting(e -> e.getString("event")).containsExactly("checked_in", "called", "staff_changed");
-      again.assertQuiet(200);
-
-      // and it stays live afterwards
-      app.checkIn(queue, "After Resume");
-      assertThat(again.next("event").getLong("seq")).isEqualTo(last + 4);
-      again.assertQuiet(200);
+      // nothing else, and it stays live afterwards
+      app.assertNextIsMarker(queue, again);
     }
   }
 
@@ -74,11 +70,12 @@ class FeedResumeTest {
     try (FeedClient feed = app.feed(base + "&since=" + other + ":0," + queue + ":1")) {
       assertThat(feed.next("resumed").getJsonObject("since").getLong(queue)).isEqualTo(1);
       assertThat(seqs(List.of(feed.next("event")))).containsExactly(2L);
-      feed.assertQuiet(200);
+      app.assertNextIsMarker(queue, feed);
     }
     // a since that does not name this queue says nothing about it: a snapshot
     try (FeedClient feed = app.feed(base + "&since=" + other + ":0")) {
-      assertThat(feed.next("snapshot").getJsonArray("queues").getJsonObject(0).getLong("seq")).isEqualTo(2);
+      assertThat(feed.next("snapshot").getJsonArray("queues").getJsonObject(0).getLong("seq"))
+          .isEqualTo(app.seq(queue));
     }
   }
 
@@ -97,7 +94,7 @@ class FeedResumeTest {
       long current = app.seq(queue);
       assertThat(current).isEqualTo(5 + more);
       assertThat(seqs(feed.events((int) current - 2))).containsExactlyElementsOf(range(3, current));
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(queue, feed);
     }
   }
 
@@ -107,9 +104,8 @@ class FeedResumeTest {
     app.checkIn(queue, "Only One");
     try (FeedClient feed = app.feed(feed(queue, 1))) {
       feed.next("resumed");
-      feed.assertQuiet(300);
-      app.checkIn(queue, "Next One");
-      assertThat(feed.next("event").getLong("seq")).isEqualTo(2);
+      app.assertNextIsMarker(queue, feed);
+      assertThat(app.seq(queue)).isEqualTo(2);
     }
   }
 
@@ -132,7 +128,7 @@ class FeedResumeTest {
     try (FeedClient feed = app.feed(feed(longQueue, current - EventSequencer.MAX_REPLAY - 1))) {
       JsonObject snapshot = feed.next("snapshot").getJsonArray("queues").getJsonObject(0);
       assertThat(snapshot.getLong("seq")).isEqualTo(current);
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(longQueue, feed);
     }
   }
 
@@ -143,7 +139,7 @@ class FeedResumeTest {
     try (FeedClient feed = app.feed(feed(longQueue, since))) {
       feed.next("resumed");
       assertThat(seqs(feed.events(EventSequencer.MAX_REPLAY))).containsExactlyElementsOf(range(since + 1, current));
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(longQueue, feed);
     }
   }
 
@@ -162,7 +158,7 @@ class FeedResumeTest {
       assertThat(resumed.getJsonObject("since").getLong(a)).isEqualTo(1);
       JsonObject missed = feed.next("event");
       assertThat(missed.getString("queueId") + "#" + missed.getLong("seq")).isEqualTo(a + "#2");
-      feed.assertQuiet(200);
+      app.assertNextIsMarker(b, feed);
     }
   }
 
@@ -173,7 +169,7 @@ class FeedResumeTest {
     try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken()
         + "&since=" + site + "-a:0")) {
       assertThat(feed.next("snapshot").getJsonArray("queues")).hasSize(2);
-      feed.assertQuiet(200);
+      app.assertNextIsMarker(site + "-a", feed);
     }
   }
 }

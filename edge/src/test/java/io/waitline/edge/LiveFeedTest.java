@@ -69,7 +69,7 @@ class LiveFeedTest {
       assertThat(events.get(0).getJsonObject("entry").getJsonObject("patient").getString("name"))
           .isEqualTo("Third Bird");
       assertThat(events.get(1).getJsonObject("entry").getString("calledTo")).isEqualTo("Room 4");
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(queue, feed);
     }
   }
 
@@ -85,7 +85,7 @@ class LiveFeedTest {
       JsonObject event = feed.next("event");
       assertThat(event.getString("queueId")).isEqualTo(mine);
       assertThat(event.getLong("seq")).isEqualTo(start + 1);
-      feed.assertQuiet(200);
+      app.assertNextIsMarker(mine, feed);
     }
   }
 
@@ -103,7 +103,7 @@ class LiveFeedTest {
       Future.all(checkIns).await();
 
       assertThat(seqs(feed.events(20))).containsExactlyElementsOf(range(start + 1, start + 20));
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(queue, feed);
     }
   }
 
@@ -121,7 +121,7 @@ class LiveFeedTest {
       assertThat(app.seq(queue)).isEqualTo(commands);
 
       assertThat(seqs(feed.events((int) (commands - start)))).containsExactlyElementsOf(range(start + 1, commands));
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(queue, feed);
     }
   }
 
@@ -250,7 +250,7 @@ class LiveFeedTest {
       List<JsonObject> events = feed.events(5);
       assertThat(events).extracting(e -> e.getString("queueId") + "#" + e.getLong("seq"))
           .containsExactly(a + "#2", b + "#1", a + "#3", b + "#2", b + "#3");
-      feed.assertQuiet(300);
+      app.assertNextIsMarker(a, feed);
     }
   }
 
@@ -290,7 +290,7 @@ class LiveFeedTest {
       assertThat(queues.getJsonObject(0).getLong("seq")).isEqualTo(1);
       app.checkIn(site + "-c", "Second Newly");
       assertThat(feed.next("event").getLong("seq")).isEqualTo(2);
-      feed.assertQuiet(200);
+      app.assertNextIsMarker(site + "-c", feed);
     }
   }
 

@@ -48,6 +48,8 @@ import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEventPublisher;
 import java.time.Instant;
 import java.time.ZoneId;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -264,6 +266,41 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     return commands.queue(queueId).await().version();
   }
 
+  /**
+   * Every row of every table of the node's database, as text, by table: what a refused request must leave as it
+   * was. Left out are the migration histories and the two tables every request writes whatever it asks: the
+   * rate-limit buckets it spends and the audit log, which records refusals too (see {@link #auditSince}).
+   */
+  Map<String, List<String>> tables() {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    for (Row table : pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema ="
+        + " current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'"
+        + " AND table_name NOT IN ('rate_limit', 'audit_log')").execute().await()) {
+      String name = table.getString(0);
+      List<String> rows = new ArrayList<>();
+      for (Row r : pool.query("SELECT t::text FROM \"" + name + "\" t ORDER BY 1").execute().await()) {
+        rows.add(r.getString(0));
+      }
+      out.put(name, rows);
+    }
+    return out;
+  }
+
+  /** The newest audit record's id (0 when there is none), to read what a request added with {@link #auditSince}. */
+  long lastAuditId() {
+    return pool.query("SELECT coalesce(max(id), 0) FROM audit_log").execute().await().iterator().next().getLong(0);
+  }
+
+  /** The action and outcome of every audit record after {@code id}, oldest first. */
+  List<String> auditSince(long id) {
+    List<String> out = new ArrayList<>();
+    for (Row r : pool.preparedQuery("SELECT action || ' ' || outcome FROM audit_log WHERE id > $1 ORDER BY id")
+        .execute(io.vertx.sqlclient.Tuple.of(id)).await()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
   // --- credentials
 
   /** A new local account with these roles at {@code siteIdOrNullForAll} and the password {@link #PASSWORD}. */
@@ -343,6 +380,33 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   /** Opens a feed, e.g. {@code /ws/queues/general?view=display}; fails the test if the handshake is refused. */
   FeedClient feed(String uri) {
     return FeedClient.connect(webSockets, port(), uri);
+  }
+
+  /**
+   * Proves that nothing but heartbeats reached these queue or site feeds since their last message read: one more
+   * check-in at {@code queue} must be the very next message of each, so a duplicate or stray message sent earlier
+   * fails.
+   */
+  void assertNextIsMarker(String queue, FeedClient... feeds) {
+    checkIn(queue, "Marker Patient");
+    String marker = "event " + queue + "#" + seq(queue);
+    for (FeedClient feed : feeds) {
+      JsonObject next = feed.next();
+      assertThat(next.getString("type") + " " + next.getString("queueId") + "#" + next.getLong("seq"))
+          .as("the marker, with nothing before it: %s", next).isEqualTo(marker);
+    }
+  }
+
+  /**
+   * The same for a patient's feed: pausing (or resuming) {@code queue} must be the very next visit the patient
+   * gets, so a visit sent earlier for a change that did not concern them fails.
+   */
+  void assertNextVisitIsMarker(FeedClient feed, String queue) {
+    boolean paused = commands.queue(queue).await().paused();
+    commands.pause(queue, !paused, "test").await();
+    JsonObject visit = feed.next("visit").getJsonObject("visit");
+    assertThat(visit.getBoolean("queuePaused") + " #" + visit.getLong("seq"))
+        .as("the marker, with nothing before it: %s", visit).isEqualTo(!paused + " #" + seq(queue));
   }
 
   /** The HTTP status with which the server refuses to open this feed. */

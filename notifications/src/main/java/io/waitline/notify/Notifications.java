@@ -76,6 +76,7 @@ public final class Notifications {
   private final Dispatcher dispatcher;
   private final OutboxReader reader;
   private final LongWaitScanner longWaits;
+  private final long longWaitScanMillis;
   private final TwilioWebhooks twilio;
   private final WebPushEndpoints endpoints;
   private final Clock clock;
@@ -109,7 +110,7 @@ public final class Notifications {
     if (config.smtp() != null) {
       var s = config.smtp();
       b.channel(new EmailChannel(vertx, new EmailChannel.Settings(s.host(), s.port(), s.user(), s.password(),
-          s.from(), s.tls(), r.timeout())), r.withRate(10));
+          s.from(), s.tls(), s.caFile(), r.timeout())), r.withRate(10));
     }
     return b.build();
   }
@@ -123,13 +124,14 @@ public final class Notifications {
     private final Vertx vertx;
     private final Pool pool;
     private final NotificationsConfig config;
-    private final Map<Channel, GuardedChannel> channels = new EnumMap<>(Channel.class);
+    private final Map<Channel, Map.Entry<NotificationChannel, Resilience>> channels = new EnumMap<>(Channel.class);
     private Clock clock = Clock.systemUTC();
     private String worker;
     private Duration lease = Duration.ofSeconds(120);
     private Duration unknownRecheck = Duration.ofSeconds(30);
     private Duration roundBackoff = Duration.ofSeconds(30);
     private Duration maxBackoff = Duration.ofMinutes(10);
+    private Duration longWaitScan = Duration.ofSeconds(30);
     private int workers = 2;
 
     private Builder(Vertx vertx, Pool pool, NotificationsConfig config) {
@@ -139,9 +141,16 @@ public final class Notifications {
     }
 
     public Builder channel(NotificationChannel channel, Resilience resilience) {
-      channels.put(channel.channel(), new GuardedChannel(channel, new ChannelGuard(vertx, channel.channel().wire(),
-          resilience, channel.canProbe() ? channel::probe : null)));
+      channels.put(channel.channel(), Map.entry(channel, resilience));
       return this;
+    }
+
+    /** Each channel behind its guard, whose breaker keeps this module's clock. */
+    private Map<Channel, GuardedChannel> guarded() {
+      Map<Channel, GuardedChannel> out = new EnumMap<>(Channel.class);
+      channels.forEach((ch, c) -> out.put(ch, new GuardedChannel(c.getKey(), new ChannelGuard(vertx, ch.wire(),
+          c.getValue(), c.getKey().canProbe() ? c.getKey()::probe : null, clock))));
+      return out;
     }
 
     public Builder clock(Clock clock) {
@@ -168,24 +177,32 @@ public final class Notifications {
       return this;
     }
 
+    /** How often waiting patients are checked against their queue's long-wait threshold (30 s). */
+    public Builder longWaitScan(Duration every) {
+      this.longWaitScan = every;
+      return this;
+    }
+
     public Notifications build() {
-      Duration slowest = channels.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
+      Map<Channel, GuardedChannel> guarded = guarded();
+      Duration slowest = guarded.values().stream().map(c -> c.guard().longestCall()).max(Duration::compareTo)
           .orElse(Duration.ZERO);
       if (lease.compareTo(slowest) <= 0) {
         throw new IllegalArgumentException("the lease (" + lease + ") must outlast the slowest guarded call ("
             + slowest + ")");
       }
-      return new Notifications(this);
+      return new Notifications(this, guarded);
     }
   }
 
-  private Notifications(Builder b) {
+  private Notifications(Builder b, Map<Channel, GuardedChannel> channels) {
     this.vertx = b.vertx;
     this.pool = b.pool;
     this.config = b.config;
     this.clock = b.clock;
-    this.channels = Map.copyOf(b.channels);
+    this.channels = Map.copyOf(channels);
     this.workers = b.workers;
+    this.longWaitScanMillis = b.longWaitScan.toMillis();
     String worker = b.worker != null ? b.worker : hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Templates templates = new Templates();
     this.dispatcher = new Dispatcher(pool, store, new QueueReadModel(), channels, templates, new DispatchSettings(b.lease,
@@ -227,7 +244,8 @@ public final class Notifications {
     Pump urgent = new Pump(vertx, ctx, "delivering urgent notifications", idle, dispatcher::pollUrgent);
     dispatchPumps.add(urgent);
     pumps.add(urgent);
-    scanTimer = vertx.setPeriodic(Math.max(idle, 1000), 30_000, id -> scanLongWaits());
+    scanTimer = vertx.setPeriodic(Math.min(Math.max(idle, 1000), longWaitScanMillis), longWaitScanMillis,
+        id -> scanLongWaits());
     // the first pass places the checkpoint (at the end of the log on a first start) before anyone is served
     return reader.poll().onComplete(ar -> pumps.forEach(Pump::start)).mapEmpty();
   }

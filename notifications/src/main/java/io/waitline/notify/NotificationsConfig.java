@@ -34,8 +34,11 @@ public record NotificationsConfig(
   /** {@code VAPID_PUBLIC_KEY}, {@code VAPID_PRIVATE_KEY} (base64url) and {@code VAPID_SUBJECT} (mailto: or https:). */
   public record Vapid(String publicKey, String privateKey, String subject) {}
 
-  /** {@code SMTP_HOST}, {@code SMTP_PORT}, {@code SMTP_USER}, {@code SMTP_PASSWORD}, {@code SMTP_FROM}, {@code SMTP_TLS}. */
-  public record Smtp(String host, int port, String user, String password, String from, String tls) {}
+  /**
+   * {@code SMTP_HOST}, {@code SMTP_PORT}, {@code SMTP_USER}, {@code SMTP_PASSWORD}, {@code SMTP_FROM}, {@code SMTP_TLS},
+   * and {@code SMTP_CA_FILE}: PEM certificates to trust for the mail server instead of the JVM's (a private CA).
+   */
+  public record Smtp(String host, int port, String user, String password, String from, String tls, String caFile) {}
 
   /** Whether any channel is configured; without one, notifications do not run. */
   public boolean anyChannel() {
@@ -77,7 +80,8 @@ public record NotificationsConfig(
         throw new IllegalArgumentException("SMTP_TLS must be none, starttls or tls, got '" + tls + "'");
       }
       smtp = new Smtp(get.apply("SMTP_HOST"), intValue(get, "SMTP_PORT", "tls".equals(tls) ? 465 : 587, 1, 65535),
-          get.apply("SMTP_USER"), get.apply("SMTP_PASSWORD"), required(get, "SMTP_FROM", "E-mail"), tls);
+          get.apply("SMTP_USER"), get.apply("SMTP_PASSWORD"), required(get, "SMTP_FROM", "E-mail"), tls,
+          get.apply("SMTP_CA_FILE"));
     }
     String quiet = orDefault(get.apply("NOTIFY_QUIET_HOURS"), "21:00-07:00");
     QuietHours quietHours;

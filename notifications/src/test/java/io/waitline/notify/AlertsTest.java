@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import io.waitline.notify.store.QueueSettings;
 import io.waitline.notify.store.SiteSettings;
+import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
@@ -75,6 +76,35 @@ class AlertsTest extends SmsAndEmailSetup {
         .anySatisfy(s -> assertThat(s).contains("paused").contains(a.ticket()))
         .anySatisfy(s -> assertThat(s).contains("moved to another line").contains(moved.ticket()))
         .noneSatisfy(s -> assertThat(s).contains("Blood tests"));
+  }
+
+  @Test
+  void theRunningModuleAlertsStaffOnItsOwnTimerOnceTheTestClockPassesTheThresholdAndOnlyOncePerPatient()
+      throws Exception {
+    Notifications running = world.notifications(NotifyWorld.config()).worker("timed")
+        .longWaitScan(Duration.ofMillis(100)).channel(Channels.email(world.vertx, mail), Channels.fast()).build();
+    try {
+      world.await(running.start());
+      String q = world.newQueue();
+      world.await(running.saveQueueSettings(q, new QueueSettings(List.of(), 30, null)));
+      world.await(running.saveSiteSettings(NotifyWorld.SITE, new SiteSettings(null, "desk@clinic.example", null)));
+      Entry first = world.checkIn(q, "Al Early", null, null);
+
+      world.clock.advance(Duration.ofMinutes(31));
+      NotifyWorld.eventually(Duration.ofSeconds(10), () -> assertThat(mail.getReceivedMessages()).hasSize(1));
+      assertThat(mail.getReceivedMessages()[0].getSubject()).contains(first.ticket());
+
+      // a later marker: a second patient passes the threshold; the first, still waiting, is not alerted again
+      Entry second = world.checkIn(q, "Bo Later", null, null);
+      world.clock.advance(Duration.ofMinutes(31));
+      NotifyWorld.eventually(Duration.ofSeconds(10), () -> assertThat(mail.getReceivedMessages()).hasSize(2));
+      assertThat(mail.getReceivedMessages()[1].getSubject()).contains(second.ticket());
+      assertThat(world.intents()).filteredOn(i -> i.getString("kind").equals("long_wait"))
+          .extracting(i -> i.getString("entry_id"))
+          .containsExactlyInAnyOrder(first.id().toString(), second.id().toString());
+    } finally {
+      world.await(running.stop());
+    }
   }
 
   @Test

@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import io.waitline.notify.channel.ChannelException;
 import io.waitline.notify.channel.ChannelGuard;
 import io.waitline.notify.channel.Resilience;
+import io.waitline.queue.command.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Resilience4j around a channel, on Vert.x timers: what is retried, what opens the breaker, what is limited. */
 class ChannelGuardTest {
   private final Vertx vertx = Vertx.vertx();
+  /** The breakers' clock: it moves only when a test moves it. */
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
 
   @AfterEach
   void close() {
@@ -33,7 +37,7 @@ class ChannelGuardTest {
 
   @Test
   void transientFailuresAreRetriedWithBackoffUntilOneSucceeds() throws Exception {
-    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100));
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100), null, clock);
     AtomicInteger calls = new AtomicInteger();
     String r = await(g.call(() -> calls.incrementAndGet() < 3
         ? Future.failedFuture(new ChannelException.Transient("503", null)) : Future.succeededFuture("ok")));
@@ -43,7 +47,7 @@ class ChannelGuardTest {
 
   @Test
   void aTimeoutIsUnknownAndNeverRetried() {
-    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofMillis(100), 5, 100));
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofMillis(100), 5, 100), null, clock);
     AtomicInteger calls = new AtomicInteger();
     Throwable err = failure(g.call(() -> {
       calls.incrementAndGet();
@@ -55,7 +59,7 @@ class ChannelGuardTest {
 
   @Test
   void rejectionsAreNotRetriedAndDoNotOpenTheBreaker() {
-    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100));
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100), null, clock);
     AtomicInteger calls = new AtomicInteger();
     for (int i = 0; i < 6; i++) {
       failure(g.call(() -> {
@@ -69,7 +73,7 @@ class ChannelGuardTest {
 
   @Test
   void theBreakerOpensOnFailuresRefusesCallsAndClosesAfterASuccessfulTrial() throws Exception {
-    ChannelGuard g = new ChannelGuard(vertx, "t", settings(1, Duration.ofSeconds(1), 5, 100));
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(1, Duration.ofSeconds(1), 5, 100), null, clock);
     for (int i = 0; i < 4; i++) failure(g.call(() -> Future.failedFuture(new ChannelException.Transient("down", null))));
     assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
     AtomicInteger calls = new AtomicInteger();
@@ -78,7 +82,7 @@ class ChannelGuardTest {
       return Future.succeededFuture("x");
     }))).isInstanceOf(ChannelException.NotPermitted.class);
     assertThat(calls.get()).isZero();
-    Thread.sleep(350);
+    clock.advance(Duration.ofMillis(350)); // past the open time (300 ms)
     assertThat(await(g.call(() -> Future.succeededFuture("back")))).isEqualTo("back");
     assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
@@ -89,7 +93,7 @@ class ChannelGuardTest {
     Resilience longOpen = new Resilience(50, 4, 4, Duration.ofHours(1), 1, 1, Duration.ofMillis(10), 0.5,
         Duration.ofSeconds(1), 5, 100, Duration.ofMillis(50));
     ChannelGuard g = new ChannelGuard(vertx, "p", longOpen,
-        () -> answers.get() ? Future.succeededFuture() : Future.failedFuture("still silent"));
+        () -> answers.get() ? Future.succeededFuture() : Future.failedFuture("still silent"), clock);
     for (int i = 0; i < 4; i++) failure(g.call(() -> Future.failedFuture(new ChannelException.Transient("down", null))));
     assertThat(g.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
@@ -105,7 +109,7 @@ class ChannelGuardTest {
 
   @Test
   void aRecipientThatCannotTakeMessagesForNowDoesNotOpenTheBreakerAndIsNotRetriedAtOnce() {
-    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100));
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100), null, clock);
     AtomicInteger calls = new AtomicInteger();
     for (int i = 0; i < 6; i++) {
       assertThat(failure(g.call(() -> {
@@ -119,7 +123,7 @@ class ChannelGuardTest {
 
   @Test
   void aTimeOutTheChannelEndedItselfIsNotRetriedOnTheSameChannel() {
-    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100));
+    ChannelGuard g = new ChannelGuard(vertx, "t", settings(3, Duration.ofSeconds(1), 5, 100), null, clock);
     AtomicInteger calls = new AtomicInteger();
     Throwable err = failure(g.call(() -> {
       calls.incrementAndGet();
@@ -132,7 +136,7 @@ class ChannelGuardTest {
 
   @Test
   void theBulkheadAndTheRateLimitTurnAwayExcessCalls() throws Exception {
-    ChannelGuard bulkhead = new ChannelGuard(vertx, "b", settings(1, Duration.ofSeconds(1), 1, 100));
+    ChannelGuard bulkhead = new ChannelGuard(vertx, "b", settings(1, Duration.ofSeconds(1), 1, 100), null, clock);
     Promise<String> slow = Promise.promise();
     Future<String> first = bulkhead.call(slow::future);
     assertThat(failure(bulkhead.call(() -> Future.succeededFuture("x"))))
@@ -140,7 +144,7 @@ class ChannelGuardTest {
     slow.complete("done");
     assertThat(await(first)).isEqualTo("done");
 
-    ChannelGuard limited = new ChannelGuard(vertx, "r", settings(1, Duration.ofSeconds(1), 10, 2));
+    ChannelGuard limited = new ChannelGuard(vertx, "r", settings(1, Duration.ofSeconds(1), 10, 2), null, clock);
     int refused = 0;
     for (int i = 0; i < 5; i++) {
       try {

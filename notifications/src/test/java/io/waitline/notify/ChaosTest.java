@@ -108,6 +108,27 @@ class ChaosTest {
   }
 
   @Test
+  void anOpenSmsBreakerLetsTrialCallsThroughAsSoonAsTwilioAnswersAgainNotAfterItsHourLongOpenTime() {
+    twilio.stop();
+    Resilience hourLongOpen = new Resilience(50, 4, 4, Duration.ofHours(1), 1, 1, Duration.ofMillis(20), 0.5,
+        Duration.ofMillis(1500), 20, 1000, Duration.ofMillis(500));
+    run(world.notifications(NotifyWorld.config())
+        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), hourLongOpen)
+        .channel(Channels.email(world.vertx, mail), Channels.fast()));
+    CircuitBreaker breaker = notifications.guards().get(Channel.SMS).breaker();
+    String q = world.newQueue();
+    for (int i = 0; i < 6; i++) world.checkIn(q, "Patient " + i, "+44770090050" + i, "probe" + i + "@example.org");
+    eventually(Duration.ofSeconds(30), () -> assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN));
+
+    twilio.start();
+    eventually(Duration.ofSeconds(10), () -> assertThat(breaker.getState()).isNotEqualTo(CircuitBreaker.State.OPEN));
+    assertThat(twilio.accountReads.get()).as("probes, which send nothing").isPositive();
+    world.checkIn(q, "Sms Only", "+447700900599", null);
+    eventually(Duration.ofSeconds(10), () -> assertThat(twilio.accepted).extracting(FakeTwilio.Sms::to)
+        .contains("+447700900599"));
+  }
+
+  @Test
   void whenTwilioIsDownTheBreakerOpensMessagesGoByEmailAndTheBreakerClosesWhenTwilioIsBack() {
     twilio.stop();
     run(world.notifications(NotifyWorld.config())

@@ -50,8 +50,8 @@ class DispatchReadsTest {
 
     assertThat(twilio.accepted).hasSize(1);
     assertThat(counting.starting("SELECT")).as("reads of one message: %s", counting.statements).hasSize(2);
-    // claim, 2 reads, lease, attempt, attempt + intent outcome, delivery report check
-    assertThat(counting.statements).as("every statement of one message").hasSize(8);
+    // claim, 2 reads, attempt with the lease, attempt + intent outcome, delivery report check
+    assertThat(counting.statements).as("every statement of one message").hasSize(7);
   }
 
   @Test

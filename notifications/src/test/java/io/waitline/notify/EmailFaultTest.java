@@ -123,7 +123,7 @@ class EmailFaultTest {
         Duration.ofSeconds(6), 50, 1000, Duration.ofMillis(500));
     notifications = world.notifications(NotifyWorld.config())
         .channel(new EmailChannel(world.vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null,
-            Channels.MAIL_FROM, "none", slowMail.timeout())), slowMail)
+            Channels.MAIL_FROM, "none", null, slowMail.timeout())), slowMail)
         .channel(Channels.twilio(world.vertx, twilio, Channels.fast().timeout()), Channels.fast())
         .build();
     world.wakeOnEvents(notifications);

@@ -7,10 +7,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.waitline.edge.WaitlineNode;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,16 +23,20 @@ import org.slf4j.LoggerFactory;
 /** Two Waitline nodes on one PostgreSQL, as in docker-compose.yml: what one node commits, the other's screens see. */
 class TwoNodesTest {
   private static final long LIVE_MS = 1_000;
+  /** Well within a feed's heartbeat (15 s), when it would otherwise notice its credential ended. */
+  private static final long CLOSE_MS = 3_000;
 
   @TempDir Path dir;
   private EmbeddedDatabase database;
   private WaitlineServer first;
   private WaitlineServer second;
-  private StaffFeed feed;
+  private WebClient rest;
+  private final List<StaffFeed> feeds = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
-    if (feed != null) feed.close();
+    feeds.forEach(StaffFeed::close);
+    if (rest != null) rest.close();
     if (second != null) second.stop();
     if (first != null) first.stop();
     if (database != null) database.close();
@@ -37,34 +44,23 @@ class TwoNodesTest {
 
   @Test
   void aStaffFeedOnOneNodeSeesACallMadeThroughTheOtherNodeWithinASecond() throws Exception {
-    database = EmbeddedDatabase.start(dir.resolve("database"));
-    String url = "postgresql://postgres:postgres@localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE;
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     Logger serverLog = (Logger) LoggerFactory.getLogger(WaitlineNode.class);
     log.start();
     serverLog.addAppender(log);
     try {
-      // node 1 migrates and creates the demo site; the first admin exists before node 2 starts, as operations.md says
-      first = LoopbackNode.start(dir.resolve("node-1"), url, Map.of());
-      String token = FirstAdmin.token(first, dir.resolve("node-1"));
-      second = LoopbackNode.start(dir.resolve("node-2"), url, Map.of("WAITLINE_DEMO_DATA", "false"));
+      String token = startTwoNodes();
       assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
           .filteredOn("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY"::equals).hasSize(2);
 
-      feed = StaffFeed.open(second, token);
+      StaffFeed feed = open("/ws/queues/general?view=staff&access_token=" + token);
       assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
 
-      WebClient rest = WebClient.create(first.vertx());
-      HttpResponse<Buffer> checkIn = rest.post(first.port(), "127.0.0.1", "/api/v1/queues/general/check-ins")
-          .putHeader("Authorization", "Bearer " + token)
-          .sendJsonObject(new JsonObject().put("patient", new JsonObject().put("name", "Ann Lee"))).await();
-      assertThat(checkIn.statusCode()).as(checkIn.bodyAsString()).isEqualTo(201);
+      checkIn(token, "Ann Lee");
       assertThat(feed.next(LIVE_MS).getString("event")).isEqualTo("checked_in");
 
-      HttpResponse<Buffer> call = rest.post(first.port(), "127.0.0.1", "/api/v1/queues/general/call-next")
-          .putHeader("Authorization", "Bearer " + token)
-          .sendJsonObject(new JsonObject().put("calledTo", "Room 3")).await();
-      assertThat(call.statusCode()).as(call.bodyAsString()).isEqualTo(200);
+      HttpResponse<Buffer> call = postToFirst(token, "/api/v1/queues/general/call-next",
+          new JsonObject().put("calledTo", "Room 3"), 200);
       JsonObject called = feed.next(LIVE_MS);
       assertThat(called.getString("event")).isEqualTo("called");
       assertThat(called.getLong("seq")).isEqualTo(2L);
@@ -74,5 +70,92 @@ class TwoNodesTest {
     } finally {
       serverLog.detachAppender(log);
     }
+  }
+
+  @Test
+  void aDeviceRevokedThroughOneNodeHasItsDisplayFeedOnTheOtherNodeClosedLongBeforeTheNextHeartbeat()
+      throws Exception {
+    String admin = startTwoNodes();
+    HttpResponse<Buffer> pairing = postToFirst(admin, "/api/v1/sites/main/device-pairings",
+        new JsonObject().put("kind", "display").put("name", "Lobby TV"), 201);
+    JsonObject paired = postToFirst(null, "/api/v1/devices/pair",
+        new JsonObject().put("code", pairing.bodyAsJsonObject().getString("code")), 201).bodyAsJsonObject();
+    StaffFeed tv = open("/ws/queues/general?view=display&access_token=" + paired.getString("token"));
+    StaffFeed desk = open("/ws/queues/general?view=staff&access_token=" + admin);
+    assertThat(tv.next(10_000).getString("type")).isEqualTo("snapshot");
+    assertThat(desk.next(10_000).getString("type")).isEqualTo("snapshot");
+
+    HttpResponse<Buffer> revoked = rest.delete(first.port(), "127.0.0.1",
+        "/api/v1/devices/" + paired.getJsonObject("device").getString("id"))
+        .putHeader("Authorization", "Bearer " + admin).send().await();
+    assertThat(revoked.statusCode()).as(revoked.bodyAsString()).isEqualTo(200);
+
+    assertThat(tv.closedWithin(CLOSE_MS)).isEqualTo((short) 1008);
+    assertStillLive(desk, admin);
+  }
+
+  @Test
+  void anAccountDisabledThroughOneNodeHasItsStaffFeedOnTheOtherNodeClosedLongBeforeTheNextHeartbeat()
+      throws Exception {
+    String admin = startTwoNodes();
+    HttpResponse<Buffer> created = postToFirst(admin, "/api/v1/staff", new JsonObject().put("username", "desk-one")
+        .put("displayName", "Desk One").put("password", FirstAdmin.PASSWORD)
+        .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", "main"))), 201);
+    String deskToken = postToFirst(null, "/api/v1/auth/tokens", new JsonObject().put("username", "desk-one")
+        .put("password", FirstAdmin.PASSWORD), 201).bodyAsJsonObject().getString("token");
+    StaffFeed deskFeed = open("/ws/queues/general?view=staff&access_token=" + deskToken);
+    StaffFeed adminFeed = open("/ws/queues/general?view=staff&access_token=" + admin);
+    assertThat(deskFeed.next(10_000).getString("type")).isEqualTo("snapshot");
+    assertThat(adminFeed.next(10_000).getString("type")).isEqualTo("snapshot");
+
+    HttpResponse<Buffer> disabled = rest.patch(first.port(), "127.0.0.1",
+        "/api/v1/staff/" + created.bodyAsJsonObject().getString("id"))
+        .putHeader("Authorization", "Bearer " + admin).sendJsonObject(new JsonObject().put("disabled", true))
+        .await();
+    assertThat(disabled.statusCode()).as(disabled.bodyAsString()).isEqualTo(200);
+
+    assertThat(deskFeed.closedWithin(CLOSE_MS)).isEqualTo((short) 1008);
+    assertStillLive(adminFeed, admin);
+  }
+
+  /** Node 1 migrates and creates the demo site; the first admin exists before node 2 starts (operations.md). */
+  private String startTwoNodes() throws Exception {
+    database = EmbeddedDatabase.start(dir.resolve("database"));
+    String url = "postgresql://postgres:postgres@localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE;
+    first = LoopbackNode.start(dir.resolve("node-1"), url, Map.of());
+    String token = FirstAdmin.token(first, dir.resolve("node-1"));
+    second = LoopbackNode.start(dir.resolve("node-2"), url, Map.of("WAITLINE_DEMO_DATA", "false"));
+    rest = WebClient.create(first.vertx());
+    return token;
+  }
+
+  /** POSTs {@code body} to node 1 with {@code token} (null: none) and asserts the answer's status. */
+  private HttpResponse<Buffer> postToFirst(String token, String path, JsonObject body, int status) {
+    var request = rest.post(first.port(), "127.0.0.1", path);
+    if (token != null) request.putHeader("Authorization", "Bearer " + token);
+    HttpResponse<Buffer> response = request.sendJsonObject(body).await();
+    assertThat(response.statusCode()).as("%s: %s", path, response.bodyAsString()).isEqualTo(status);
+    return response;
+  }
+
+  private void checkIn(String token, String name) {
+    postToFirst(token, "/api/v1/queues/general/check-ins",
+        new JsonObject().put("patient", new JsonObject().put("name", name)), 201);
+  }
+
+  /** A feed that a credential change left open still gets the next check-in, as the next message (the marker). */
+  private void assertStillLive(StaffFeed feed, String token) throws InterruptedException {
+    checkIn(token, "Marker Patient");
+    JsonObject next = feed.next(LIVE_MS);
+    assertThat(next.getString("event") + "#" + next.getLong("seq")).isEqualTo("checked_in#1");
+    assertThat(feed.isClosed()).isFalse();
+  }
+
+
+  /** A feed on node 2, closed after the test. */
+  private StaffFeed open(String uri) {
+    StaffFeed feed = StaffFeed.at(second, uri);
+    feeds.add(feed);
+    return feed;
   }
 }

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
-import io.waitline.edge.pipeline.AccessGuard;
+import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.queue.event.QueueEvent;
@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every open feed of one node, whichever edge instance (event loop) opened it: one event-bus consumer per address
  * however many feeds listen there (the bus copies a message per consumer), each event encoded once per view, and
- * the open feeds of each device, closed when the device is revoked.
+ * the open feeds that hold a credential, which check it again at once when any node says credentials ended
+ * ({@link AccessChanges}).
  */
 final class FeedHub implements Shareable {
   private static final String SHARED = "waitline.feed-hub";
@@ -26,7 +27,7 @@ final class FeedHub implements Shareable {
 
   private final Vertx vertx;
   private final Map<String, Listeners> listeners = new ConcurrentHashMap<>();
-  private final Map<String, Set<FeedSession>> byDevice = new ConcurrentHashMap<>();
+  private final Set<FeedSession> credentialed = ConcurrentHashMap.newKeySet();
   /** Events as sent to queue feeds, keyed by queue, seq and view; the most recent only. */
   private final Map<String, String> encodedEvents = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -37,10 +38,8 @@ final class FeedHub implements Shareable {
 
   private FeedHub(Vertx vertx) {
     this.vertx = vertx;
-    vertx.eventBus().<String>consumer(AccessGuard.DEVICE_REVOKED_ADDRESS, msg -> {
-      Set<FeedSession> feeds = byDevice.remove(msg.body());
-      if (feeds != null) feeds.forEach(f -> f.close((short) 1008, "device revoked"));
-    });
+    vertx.eventBus().<String>consumer(AccessChanges.ADDRESS,
+        msg -> credentialed.forEach(f -> f.context.runOnContext(v -> f.recheck())));
   }
 
   /** The node's hub: one per Vert.x instance, shared by every edge instance deployed on it. */
@@ -48,14 +47,13 @@ final class FeedHub implements Shareable {
     return vertx.sharedData().<String, FeedHub>getLocalMap(SHARED).computeIfAbsent(SHARED, k -> new FeedHub(vertx));
   }
 
-  /** Files a feed under the device that opened it, to close it when the device is revoked. */
-  void openedBy(String device, FeedSession feed) {
-    byDevice.computeIfAbsent(device, id -> ConcurrentHashMap.newKeySet()).add(feed);
+  /** Files a feed whose credential is checked again when credentials end. */
+  void opened(FeedSession feed) {
+    credentialed.add(feed);
   }
 
-  void closedBy(String device, FeedSession feed) {
-    Set<FeedSession> feeds = byDevice.get(device);
-    if (feeds != null) feeds.remove(feed);
+  void closed(FeedSession feed) {
+    credentialed.remove(feed);
   }
 
   /** Adds a feed to an address's listeners; completes once the address's consumer is registered. */

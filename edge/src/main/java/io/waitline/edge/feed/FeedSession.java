@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import io.waitline.access.Principal;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.event.QueueEvent;
 import io.vertx.core.http.WebSocketFrame;
@@ -20,14 +19,18 @@ import java.util.function.Supplier;
 
 /**
  * One open feed's socket: it listens at one event-bus address of the hub at a time, sends a heartbeat every
- * {@link LiveFeeds#HEARTBEAT_MS} and asks again whether its credential still allows it, tells a client too slow to
- * keep up to reconnect, and leaves the hub when it closes. Subclasses say what the feed sends.
+ * {@link LiveFeeds#HEARTBEAT_MS} and asks again whether its credential still allows it (also at once when
+ * credentials end anywhere, see {@link FeedHub}), tells a client too slow to keep up to reconnect, and leaves the
+ * hub when it closes. Subclasses say what the feed sends.
  */
 abstract class FeedSession {
   private final Vertx vertx;
   final FeedHub hub;
   private final ServerWebSocket ws;
-  private final String device;
+  private final Supplier<Future<Boolean>> stillAllowed;
+  /** A check of the credential is under way; {@link #checkAgain}: another was asked for meanwhile. */
+  private boolean checking;
+  private boolean checkAgain;
   /** The event loop this feed's work runs on. */
   final Context context;
   private String address;
@@ -38,21 +41,20 @@ abstract class FeedSession {
   private byte[] splitCharacter = new byte[0];
   private boolean inText;
 
-  /** @param stillAllowed asked on every heartbeat; the feed closes (1008) when it says no; null: nothing to ask */
-  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, Principal caller, Supplier<Future<Boolean>> stillAllowed) {
+  /**
+   * @param stillAllowed asked on every heartbeat and when credentials end; the feed closes (1008) when it says no;
+   *     null: nothing to ask
+   */
+  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, Supplier<Future<Boolean>> stillAllowed) {
     this.vertx = vertx;
     this.hub = hub;
     this.ws = ws;
     this.context = vertx.getOrCreateContext();
-    this.device = caller instanceof Principal.Device d ? d.id() : null;
-    if (device != null) hub.openedBy(device, this);
+    this.stillAllowed = stillAllowed;
+    if (stillAllowed != null) hub.opened(this);
     heartbeat = vertx.setPeriodic(LiveFeeds.HEARTBEAT_MS, id -> {
       send(new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString()));
-      if (stillAllowed != null) {
-        stillAllowed.get().onSuccess(allowed -> {
-          if (!allowed) close((short) 1008, "sign-in ended or no longer allowed");
-        });
-      }
+      recheck();
     });
     ws.closeHandler(v -> stop());
     ws.exceptionHandler(err -> close(closeCode(err), "protocol error"));
@@ -76,6 +78,28 @@ abstract class FeedSession {
     splitCharacter = new byte[in.remaining()];
     in.get(splitCharacter);
     if (frame.isFinal()) utf8.reset();
+  }
+
+  /**
+   * Asks whether the credential still allows this feed and closes it (1008) if not; on this feed's event loop. Asks
+   * made while one is under way are answered by one more check after it, so a burst costs at most two.
+   */
+  final void recheck() {
+    if (stillAllowed == null || heartbeat < 0) return;
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
+    checking = true;
+    stillAllowed.get().onComplete(ar -> {
+      checking = false;
+      if (ar.succeeded() && !ar.result()) {
+        close((short) 1008, "sign-in ended or no longer allowed");
+      } else if (checkAgain) {
+        checkAgain = false;
+        recheck();
+      }
+    });
   }
 
   /** Handles one event of the address listened at, on this feed's event loop. */
@@ -127,7 +151,7 @@ abstract class FeedSession {
     if (heartbeat < 0) return;
     vertx.cancelTimer(heartbeat);
     heartbeat = -1;
-    if (device != null) hub.closedBy(device, this);
+    if (stillAllowed != null) hub.closed(this);
     if (address != null) hub.leave(address, this);
   }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AuditTrail;
-import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.EventBusPublisher;
@@ -50,7 +49,7 @@ public final class LiveFeeds {
     access.allowed(rc, staff, () -> guard.siteOfQueue(queueId), new JsonObject().put("queueId", queueId))
         .compose(siteId -> commands.site(siteId))
         .compose(site -> rc.request().toWebSocket().map(ws -> {
-          new QueueFeedSession(vertx, hub, commands, ws, Caller.of(rc), access.stillAllowed(rc, staff),
+          new QueueFeedSession(vertx, hub, commands, ws, access.stillAllowed(rc, staff),
               View.of(staff, site), EventBusPublisher.queueAddress(queueId), List.of(queueId)).start(since);
           return null;
         }))
@@ -66,7 +65,7 @@ public final class LiveFeeds {
         .compose(id -> commands.site(siteId)).compose(site -> commands.queuesOfSite(siteId)
         .compose(queues -> rc.request().toWebSocket().map(ws -> {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
-          new QueueFeedSession(vertx, hub, commands, ws, Caller.of(rc), access.stillAllowed(rc, staff),
+          new QueueFeedSession(vertx, hub, commands, ws, access.stillAllowed(rc, staff),
               View.of(staff, site), EventBusPublisher.siteAddress(siteId), ids).start(since);
           return null;
         })))

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.waitline.access.Principal;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.queue.command.QueueCommands;
@@ -32,9 +31,9 @@ final class QueueFeedSession extends FeedSession {
    * @param address the event-bus address of the queue or site
    * @param queueIds the queues the feed shows
    */
-  QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws, Principal caller,
+  QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws,
       Supplier<Future<Boolean>> stillAllowed, View view, String address, List<String> queueIds) {
-    super(vertx, hub, ws, caller, stillAllowed);
+    super(vertx, hub, ws, stillAllowed);
     this.commands = commands;
     this.view = view;
     this.address = address;

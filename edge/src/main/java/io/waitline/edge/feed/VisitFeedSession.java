@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import io.waitline.access.Principal;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.command.QueueCommands;
@@ -32,7 +31,7 @@ final class VisitFeedSession extends FeedSession {
   private long currentSeq = -1;
 
   VisitFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws, String token) {
-    super(vertx, hub, ws, Principal.ANONYMOUS, null); // the link itself is checked again whenever the visit is read
+    super(vertx, hub, ws, null); // the link itself is checked again whenever the visit is read
     this.commands = commands;
     this.token = token;
     this.sequencer = new EventSequencer(commands, e -> { }, q -> refresh());

@@ -34,8 +34,6 @@ import java.util.UUID;
  * is a 401, never a silent fall-back to anonymous, except on public and patient operations, which need none.
  */
 public final class AccessGuard {
-  /** Event-bus address where a revoked device's id is published, so its open feeds close at once. */
-  public static final String DEVICE_REVOKED_ADDRESS = "waitline.device.revoked";
   public static final String COOKIE = "waitline_session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
   private static final String SESSION = "waitline.session";

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * <p>An entry is used for at most {@link #TTL}, measured on the node's clock and on the real one, and never past its
  * credential's own end. Operations that end credentials ({@code x-waitline-ends-credentials} in the contract: sign
  * out, password changes, account changes, device revocation) empty the cache before they answer, and a lookup that
- * was under way when that happened does not store its now stale answer. On other nodes such a change takes effect
- * within {@link #TTL}. Only valid credentials are kept; an unknown token is looked up every time.
+ * was under way when that happened does not store its now stale answer. Other nodes forget theirs when the change's
+ * notice reaches them ({@link AccessChanges}), and in any case within {@link #TTL}. Only valid credentials are kept;
+ * an unknown token is looked up every time.
  */
 public final class CredentialCache {
   /** How long an accepted credential is taken on trust. */

@@ -1,13 +1,11 @@
 package io.waitline.edge.rest;
 
-import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.JsonReply;
 import io.waitline.edge.pipeline.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,12 +24,10 @@ import java.util.UUID;
  * for its token, and revoking a device stops its token and closes its open feeds at once.
  */
 public final class DeviceApi {
-  private final Vertx vertx;
   private final Devices devices;
   private final QueueCommands commands;
 
-  public DeviceApi(Vertx vertx, Devices devices, QueueCommands commands) {
-    this.vertx = vertx;
+  public DeviceApi(Devices devices, QueueCommands commands) {
     this.devices = devices;
     this.commands = commands;
   }
@@ -79,8 +75,7 @@ public final class DeviceApi {
     UUID id = UUID.fromString(rc.pathParam("deviceId"));
     JsonReply.send(rc, 200, devices.revoke(id).map(d -> {
       Caller.site(rc, d.siteId());
-      vertx.eventBus().publish(AccessGuard.DEVICE_REVOKED_ADDRESS, d.id().toString());
-      return deviceJson(d);
+      return deviceJson(d); // its feeds close on every node (AccessChanges, once the answer goes out)
     }));
   }
 

@@ -4,6 +4,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -14,6 +15,7 @@ import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,20 +52,17 @@ public final class ChannelGuard {
   private final long probeMillis;
   private final AtomicBoolean probing = new AtomicBoolean();
 
-  /** A guard without probing: an open breaker lets trial calls through after {@link Resilience#openFor()}. */
-  public ChannelGuard(Vertx vertx, String name, Resilience r) {
-    this(vertx, name, r, null);
-  }
-
   /**
    * @param probe asks the provider whether it answers again (e.g. an SMTP greeting), without sending anything; null
-   *     when the channel cannot be probed
+   *     when the channel cannot be probed (an open breaker then lets trial calls through after
+   *     {@link Resilience#openFor()})
+   * @param clock what the breaker's open time is measured on
    */
-  public ChannelGuard(Vertx vertx, String name, Resilience r, Supplier<Future<Void>> probe) {
+  public ChannelGuard(Vertx vertx, String name, Resilience r, Supplier<Future<Void>> probe, Clock clock) {
     this.vertx = vertx;
     this.probe = probe;
     this.probeMillis = Math.max(50, Math.min(1000, r.openFor().toMillis() / 10));
-    this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+    this.breaker = new CircuitBreakerStateMachine(name, CircuitBreakerConfig.custom()
         .failureRateThreshold(r.failureRatePercent())
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(r.slidingWindow())
@@ -71,7 +70,7 @@ public final class ChannelGuard {
         .waitDurationInOpenState(r.openFor())
         .permittedNumberOfCallsInHalfOpenState(r.halfOpenCalls())
         .ignoreExceptions(ChannelException.Rejected.class, ChannelException.RecipientUnavailable.class)
-        .build());
+        .build(), clock);
     this.retry = Retry.of(name, RetryConfig.custom()
         .maxAttempts(Math.max(1, r.maxAttempts()))
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(r.backoff(), 2.0, r.jitter()))

@@ -3,6 +3,7 @@ package io.waitline.notify.channel;
 import io.vertx.core.Future;
 import io.waitline.notify.Channel;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * One way of delivering messages, wrapping one provider SDK. Implementations never block the calling event loop;
@@ -27,8 +28,11 @@ public interface NotificationChannel {
     return false;
   }
 
-  /** Asks the provider whether a message sent at {@code startedAt} to {@code address} exists. */
-  default Future<Lookup> lookup(String address, String fingerprint, Instant startedAt) {
+  /**
+   * Asks the provider whether a message sent at {@code startedAt} to {@code address} exists, other than those in
+   * {@code taken} (provider references already recorded for other messages, which may have the very same text).
+   */
+  default Future<Lookup> lookup(String address, String fingerprint, Instant startedAt, Set<String> taken) {
     return Future.failedFuture(new UnsupportedOperationException(channel().wire() + " has no status look-up"));
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.mailencoder.EmailAddress;
 import io.vertx.ext.mail.mailencoder.MailEncoder;
@@ -27,10 +28,11 @@ public final class EmailChannel implements NotificationChannel {
 
   /**
    * @param tls {@code none}, {@code starttls} (required) or {@code tls} (implicit, usually port 465)
+   * @param caFile PEM certificates the mail server's must chain to, instead of the JVM's trusted ones; null for those
    * @param timeout the deadline of one message, connection included; a transaction still open then is closed
    */
   public record Settings(String host, int port, String user, String password, String from, String tls,
-      Duration timeout) {}
+      String caFile, Duration timeout) {}
 
   private final Vertx vertx;
   private final NetClient net;
@@ -46,6 +48,7 @@ public final class EmailChannel implements NotificationChannel {
         .setConnectTimeout((int) settings.timeout().toMillis())
         .setHostnameVerificationAlgorithm("HTTPS")
         .setSsl("tls".equals(tls));
+    if (settings.caFile() != null) options.setTrustOptions(new PemTrustOptions().addCertPath(settings.caFile()));
     this.net = vertx.createNetClient(options);
     int at = settings.from().lastIndexOf('@');
     this.domain = at < 0 ? "waitline.local" : settings.from().substring(at + 1).replaceAll("[>\\s]", "");

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  /** How far before an unknown send the recipient's other recorded messages are counted as taken. */
+  private static final Duration LOOKUP_WINDOW = Duration.ofHours(1);
 
   private final Pool pool;
   private final NotifyStore store;
@@ -171,7 +173,10 @@ public final class Dispatcher {
         return store.finishAttempt(pool, a.id(), "sent", known, "confirmed by a delivery report", now)
             .map(v -> (Resolution) new Resolution.Sent(a.channel(), known, a.id()));
       }
-      return gc.guard().call(() -> gc.channel().lookup(a.recipient(), a.fingerprint(), a.startedAt()))
+      // the recipient's other messages already recorded may have the very same text: they are not this one
+      return store.providerRefsOfOthers(pool, row.id(), a.recipient(), a.startedAt().minus(LOOKUP_WINDOW))
+          .compose(taken -> gc.guard().call(() -> gc.channel().lookup(a.recipient(), a.fingerprint(), a.startedAt(),
+              taken)))
           .compose(found -> {
             if (found instanceof Lookup.Found f && !f.failed()) {
               LOG.info("Notification {}: {} has the message sent before the interruption ({}); not sending again",
@@ -282,37 +287,36 @@ public final class Dispatcher {
     Channel ch = chain.get(i);
     GuardedChannel gc = channels.get(ch);
     Instant started = clock.instant();
-    return store.extendLease(pool, row.id(), worker, started.plus(settings.lease())).compose(held -> {
-      if (!held) {
+    return store.startAttempt(pool, row.id(), ch, worker, started, started.plus(settings.lease()),
+        gc.channel().address(out), gc.channel().fingerprint(out)).compose(attemptId -> {
+      if (attemptId == null) {
         LOG.warn("Notification {}: lease lost before sending on {}; another worker has it", row.id(), ch.wire());
         return Future.succeededFuture();
       }
-      return store.startAttempt(pool, row.id(), ch, worker, started, gc.channel().address(out),
-          gc.channel().fingerprint(out)).compose(attemptId ->
-          gc.guard().call(() -> gc.channel().send(out)).transform(ar -> {
-            if (ar.succeeded()) return sent(row, ch, attemptId, ar.result(), ctx);
-            Throwable err = ar.cause();
-            Instant now = clock.instant();
-            if (err instanceof ChannelException.Unknown) {
-              LOG.warn("Notification {}: outcome on {} unknown ({}); will check before sending again", row.id(),
-                  ch.wire(), err.getMessage());
-              return inTx(attemptId, "unknown", null, err.getMessage(), row,
-                  new NotifyStore.Finish("unknown", ch, null, excluded, row.rounds(),
-                      now.plus(settings.unknownRecheck()), ch.wire() + ": " + err.getMessage(), null));
-            }
-            errors.add(ch.wire() + ": " + err.getMessage());
-            if (err instanceof ChannelException.Rejected rej) {
-              excluded.add(ch);
-              return store.finishAttempt(pool, attemptId, "rejected", null, err.getMessage(), now)
-                  .compose(v -> forget(ch, rej.deadAddresses()))
-                  .compose(v -> rej.optedOut() && out.recipient().phone() != null
-                      ? store.setSmsOptOut(pool, out.recipient().phone(), true, now) : Future.succeededFuture())
-                  .compose(v -> tryChain(row, ctx, out, chain, i + 1, excluded, errors, resendOnly));
-            }
-            String outcome = err instanceof ChannelException.NotPermitted ? "skipped" : "failed";
-            return store.finishAttempt(pool, attemptId, outcome, null, err.getMessage(), now)
-                .compose(v -> tryChain(row, ctx, out, chain, i + 1, excluded, errors, resendOnly));
-          }));
+      return gc.guard().call(() -> gc.channel().send(out)).transform(ar -> {
+        if (ar.succeeded()) return sent(row, ch, attemptId, ar.result(), ctx);
+        Throwable err = ar.cause();
+        Instant now = clock.instant();
+        if (err instanceof ChannelException.Unknown) {
+          LOG.warn("Notification {}: outcome on {} unknown ({}); will check before sending again", row.id(),
+              ch.wire(), err.getMessage());
+          return inTx(attemptId, "unknown", null, err.getMessage(), row,
+              new NotifyStore.Finish("unknown", ch, null, excluded, row.rounds(),
+                  now.plus(settings.unknownRecheck()), ch.wire() + ": " + err.getMessage(), null));
+        }
+        errors.add(ch.wire() + ": " + err.getMessage());
+        if (err instanceof ChannelException.Rejected rej) {
+          excluded.add(ch);
+          return store.finishAttempt(pool, attemptId, "rejected", null, err.getMessage(), now)
+              .compose(v -> forget(ch, rej.deadAddresses()))
+              .compose(v -> rej.optedOut() && out.recipient().phone() != null
+                  ? store.setSmsOptOut(pool, out.recipient().phone(), true, now) : Future.succeededFuture())
+              .compose(v -> tryChain(row, ctx, out, chain, i + 1, excluded, errors, resendOnly));
+        }
+        String outcome = err instanceof ChannelException.NotPermitted ? "skipped" : "failed";
+        return store.finishAttempt(pool, attemptId, outcome, null, err.getMessage(), now)
+            .compose(v -> tryChain(row, ctx, out, chain, i + 1, excluded, errors, resendOnly));
+      });
     });
   }
 

@@ -1,12 +1,12 @@
 package io.waitline.notify.sms;
 
-import com.twilio.base.Page;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.Account;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.rest.api.v2010.account.MessageReader;
@@ -46,6 +46,8 @@ public final class TwilioSmsChannel implements NotificationChannel {
   /** Twilio errors meaning "this number cannot get SMS from us" (invalid, landline, unsubscribed, blocked region). */
   private static final Set<Integer> RECIPIENT_ERRORS = Set.of(21211, 21408, 21610, 21612, 21614, 21606, 21635);
   private static final int UNSUBSCRIBED = 21610;
+  /** How many of a recipient's latest messages a look-up reads at most: ten pages of 50. */
+  static final int LOOKUP_LIMIT = 500;
 
   /**
    * @param from the sending number (E.164), or null when {@code messagingServiceSid} is used
@@ -107,17 +109,21 @@ public final class TwilioSmsChannel implements NotificationChannel {
     return true;
   }
 
-  /** Finds the message among the recipient's most recent ones by its text and creation time. */
+  /**
+   * Finds the message among the recipient's most recent ones by its text and creation time, page after page (Twilio
+   * lists the newest first) until the messages are older than the send, or {@link #LOOKUP_LIMIT} were read.
+   */
   @Override
-  public Future<Lookup> lookup(String address, String fingerprint, Instant startedAt) {
+  public Future<Lookup> lookup(String address, String fingerprint, Instant startedAt, Set<String> taken) {
     Instant since = startedAt.minus(Duration.ofMinutes(5));
     return workers.executeBlocking(() -> {
       MessageReader reader = Message.reader().setTo(new PhoneNumber(address)).setPageSize(50);
       if (settings.from() != null) reader.setFrom(new PhoneNumber(settings.from()));
+      reader.limit(LOOKUP_LIMIT);
       try {
-        Page<Message> page = reader.firstPage(client);
-        for (Message m : page.getRecords()) {
-          if (m.getDateCreated() != null && m.getDateCreated().toInstant().isBefore(since)) continue;
+        for (Message m : reader.read(client)) {
+          if (m.getDateCreated() != null && m.getDateCreated().toInstant().isBefore(since)) break;
+          if (taken.contains(m.getSid())) continue;
           if (fingerprint.equals(Digests.sha256(address, m.getBody()))) {
             boolean failed = m.getStatus() == Message.Status.FAILED || m.getStatus() == Message.Status.UNDELIVERED
                 || m.getStatus() == Message.Status.CANCELED;
@@ -125,6 +131,24 @@ public final class TwilioSmsChannel implements NotificationChannel {
           }
         }
         return new Lookup.NotFound();
+      } catch (RuntimeException e) {
+        throw classify(e);
+      }
+    }, false);
+  }
+
+  @Override
+  public boolean canProbe() {
+    return true;
+  }
+
+  /** Twilio answers a read of the account (nothing is sent): it answers again. */
+  @Override
+  public Future<Void> probe() {
+    return workers.executeBlocking(() -> {
+      try {
+        Account.fetcher(settings.accountSid()).fetch(client);
+        return null;
       } catch (RuntimeException e) {
         throw classify(e);
       }

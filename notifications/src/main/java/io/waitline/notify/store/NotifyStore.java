@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,13 +164,6 @@ public final class NotifyStore {
         .map(rows -> map(rows, r -> intent(r, r.getString("was"))));
   }
 
-  /** Keeps the claim alive before a provider call; false when the lease was lost to another worker. */
-  public Future<Boolean> extendLease(SqlClient c, UUID id, String worker, Instant until) {
-    return c.preparedQuery("UPDATE notify_intent SET lease_until = $3 WHERE id = $1 AND lease_owner = $2"
-            + " AND state = 'sending'")
-        .execute(Tuple.of(id, worker, odt(until))).map(r -> r.rowCount() == 1);
-  }
-
   /**
    * Records where a claimed intent ends up, only if this worker still holds it (a worker whose lease ran out must
    * not overwrite what its successor found).
@@ -237,12 +231,32 @@ public final class NotifyStore {
 
   // --- attempts
 
+  /**
+   * Writes the attempt row before a provider call and keeps the claim alive until {@code leaseUntil}, in one
+   * statement and only while {@code worker} still holds the intent: null when the lease was lost to another worker
+   * (which then finds no attempt of this one, and nothing may be sent).
+   */
   public Future<Long> startAttempt(SqlClient c, UUID intentId, Channel channel, String worker, Instant at,
-      String recipient, String fingerprint) {
-    return c.preparedQuery("INSERT INTO notify_attempt (intent_id, channel, worker, started_at, recipient,"
-            + " fingerprint) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .execute(Tuple.of(intentId, channel.wire(), worker, odt(at), recipient, fingerprint))
-        .map(rows -> rows.iterator().next().getLong(0));
+      Instant leaseUntil, String recipient, String fingerprint) {
+    return c.preparedQuery("WITH held AS (UPDATE notify_intent SET lease_until = $7"
+            + " WHERE id = $1 AND lease_owner = $3 AND state = 'sending' RETURNING id)"
+            + " INSERT INTO notify_attempt (intent_id, channel, worker, started_at, recipient, fingerprint)"
+            + " SELECT held.id, $2, $3, $4, $5, $6 FROM held RETURNING id")
+        .execute(Tuple.from(new Object[] {intentId, channel.wire(), worker, odt(at), recipient, fingerprint,
+            odt(leaseUntil)}))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  /** Provider references recorded since {@code since} for messages of other intents to {@code recipient}. */
+  public Future<Set<String>> providerRefsOfOthers(SqlClient c, UUID intentId, String recipient, Instant since) {
+    return c.preparedQuery("SELECT provider_ref FROM notify_attempt WHERE recipient = $2 AND started_at >= $3"
+            + " AND provider_ref IS NOT NULL AND intent_id <> $1")
+        .execute(Tuple.of(intentId, recipient, odt(since)))
+        .map(rows -> {
+          Set<String> refs = new HashSet<>();
+          for (Row r : rows) refs.add(r.getString(0));
+          return refs;
+        });
   }
 
   public Future<Void> finishAttempt(SqlClient c, long id, String outcome, String providerRef, String detail,

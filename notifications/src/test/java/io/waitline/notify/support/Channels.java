@@ -34,13 +34,13 @@ public final class Channels {
 
   public static EmailChannel email(Vertx vertx, GreenMail g) {
     return new EmailChannel(vertx, new EmailChannel.Settings("127.0.0.1", g.getSmtp().getPort(), null, null,
-        MAIL_FROM, "none", fast().timeout()));
+        MAIL_FROM, "none", null, fast().timeout()));
   }
 
   /** E-mail to the fake mail server, with the time limit of {@link #fast()}. */
   public static EmailChannel email(Vertx vertx, FakeSmtp smtp) {
     return new EmailChannel(vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null, MAIL_FROM, "none",
-        fast().timeout()));
+        null, fast().timeout()));
   }
 
   public static WebPushChannel webPush(Vertx vertx, VapidKeys keys) {

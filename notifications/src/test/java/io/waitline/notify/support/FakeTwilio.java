@@ -22,9 +22,11 @@ import java.util.function.Predicate;
 
 /**
  * A local server speaking Twilio's Messages API as twilio-java calls it: {@code POST .../Messages.json} (form
- * encoded, HTTP Basic with the account SID and auth token), {@code GET .../Messages.json?To=&From=&PageSize=} and
- * {@code GET .../Messages/{Sid}.json}, with Twilio's JSON shapes and error bodies. It keeps every message it
- * accepted, and can fail a share of requests, answer late, drop connections or be down.
+ * encoded, HTTP Basic with the account SID and auth token), {@code GET .../Messages.json?To=&From=&PageSize=} (newest
+ * first, in pages linked by {@code next_page_uri}), {@code GET .../Messages/{Sid}.json} and {@code GET
+ * /2010-04-01/Accounts/{Sid}.json}, with Twilio's JSON shapes
+ * and error bodies. It keeps every message it accepted, and can fail a share of requests, answer late, drop
+ * connections or be down.
  */
 public final class FakeTwilio implements AutoCloseable {
   public static final String SID = "AC00000000000000000000000000000001";
@@ -39,6 +41,8 @@ public final class FakeTwilio implements AutoCloseable {
   public final List<Sms> accepted = new CopyOnWriteArrayList<>();
   public final AtomicInteger posts = new AtomicInteger();
   public final AtomicInteger lookups = new AtomicInteger();
+  /** Reads of the account resource (what a breaker's probe asks). */
+  public final AtomicInteger accountReads = new AtomicInteger();
   public final Set<String> invalidNumbers = ConcurrentHashMap.newKeySet();
   public final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
   public volatile double failRate;
@@ -91,7 +95,11 @@ public final class FakeTwilio implements AutoCloseable {
       error(req, 401, 20003, "Authenticate");
       return;
     }
-    if (req.method().name().equals("POST") && req.path().equals(base + ".json")) {
+    if (req.method().name().equals("GET") && req.path().equals("/2010-04-01/Accounts/" + SID + ".json")) {
+      accountReads.incrementAndGet();
+      json(req, 200, new JsonObject().put("sid", SID).put("friendly_name", "Waitline test").put("status", "active")
+          .put("type", "Full").put("uri", req.path()));
+    } else if (req.method().name().equals("POST") && req.path().equals(base + ".json")) {
       req.setExpectMultipart(true);
       req.end().onSuccess(v -> create(req));
     } else if (req.method().name().equals("GET") && req.path().equals(base + ".json")) {
@@ -152,23 +160,31 @@ public final class FakeTwilio implements AutoCloseable {
     String to = req.getParam("To");
     String from = req.getParam("From");
     int size = req.getParam("PageSize") == null ? 50 : Integer.parseInt(req.getParam("PageSize"));
-    List<JsonObject> found = accepted.stream()
+    int page = req.getParam("Page") == null ? 0 : Integer.parseInt(req.getParam("Page"));
+    List<Sms> all = accepted.stream()
         .filter(s -> to == null || s.to().equals(to))
         .filter(s -> from == null || s.from().equals(from))
         .sorted(Comparator.comparing(Sms::created).reversed())
-        .limit(size)
-        .map(this::message).toList();
+        .toList();
+    List<JsonObject> found = all.stream().skip((long) page * size).limit(size).map(this::message).toList();
     String uri = req.uri();
+    String base = req.path() + "?" + (to == null ? "" : "To=" + encode(to) + "&")
+        + (from == null ? "" : "From=" + encode(from) + "&") + "PageSize=" + size;
+    boolean more = (long) (page + 1) * size < all.size();
     json(req, 200, new JsonObject()
         .put("messages", new JsonArray(found))
         .put("uri", uri)
-        .put("first_page_uri", uri)
-        .put("next_page_uri", null)
-        .put("previous_page_uri", null)
-        .put("page", 0)
+        .put("first_page_uri", base + "&Page=0")
+        .put("next_page_uri", more ? base + "&Page=" + (page + 1) + "&PageToken=PA" + (page + 1) : null)
+        .put("previous_page_uri", page == 0 ? null : base + "&Page=" + (page - 1))
+        .put("page", page)
         .put("page_size", size)
-        .put("start", 0)
-        .put("end", Math.max(0, found.size() - 1)));
+        .put("start", page * size)
+        .put("end", Math.max(0, page * size + found.size() - 1)));
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private JsonObject message(Sms s) {

@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Executes queue commands. Each command is one transaction that locks the queues it touches, changes entries,
@@ -46,6 +48,7 @@ import java.util.function.Function;
  * add its own work to that transaction ({@link #beforeCommit}), e.g. the audit record of the request.
  */
 public final class QueueCommands {
+  private static final Logger LOG = LoggerFactory.getLogger(QueueCommands.class);
   private static final String UNIQUE_VIOLATION = "23505";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -560,7 +563,20 @@ public final class QueueCommands {
         committed.addAll(tx.events);
         return result;
       });
-    }).onSuccess(result -> committed.forEach(publisher::publish));
+    }).onSuccess(result -> committed.forEach(this::publish));
+  }
+
+  /**
+   * Hands one committed event to the listeners; one that throws costs neither the command's answer nor the other
+   * events (listeners that missed it fill the gap from the event log at the next one).
+   */
+  private void publish(QueueEvent event) {
+    try {
+      publisher.publish(event);
+    } catch (RuntimeException e) {
+      LOG.warn("Publishing event {} of queue {} failed after commit (it stays in the event log): {}", event.seq(),
+          event.queueId(), e.toString());
+    }
   }
 
   /** The publisher's work in the transaction, event by event. */

@@ -1,6 +1,7 @@
 package io.waitline.queue.event;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.store.QueueStore;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Notices sent while a node's LISTEN connection was down are made up for when it is back: the node republishes
  * the last event of every queue (listeners fill any gap from the event log).
+ *
+ * <p>Other modules may {@link #listen} on channels of their own over the same connection (e.g. the edge's notice
+ * that credentials ended); such notices are not made up for after a lost connection.
  */
 public final class PgNotifyRelay implements QueueEventPublisher {
   public static final String CHANNEL = "waitline_queue_events";
@@ -77,6 +82,17 @@ public final class PgNotifyRelay implements QueueEventPublisher {
     String notice = new JsonObject().put("node", node).put("queueId", event.queueId()).put("seq", event.seq())
         .encode();
     return c.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, notice));
+  }
+
+  /**
+   * Also listens on {@code channel} (not {@value #CHANNEL}), on the same connection and with the same reconnects;
+   * {@code handler} gets each notice's payload, including those this node sent. Completes once the LISTEN is in
+   * place.
+   */
+  public Future<Void> listen(String channel, Consumer<String> handler) {
+    Promise<Void> listening = Promise.promise();
+    subscriber.channel(channel).subscribeHandler(v -> listening.tryComplete()).handler(handler::accept);
+    return listening.future();
   }
 
   /** Stops listening; no reconnect follows. */

@@ -91,6 +91,23 @@ class EventLogTest {
   }
 
   @Test
+  void aListenerThatThrowsAfterCommitCostsNeitherTheAnswerNorTheCommandsOtherEvent() {
+    List<QueueEvent> reached = new CopyOnWriteArrayList<>();
+    QueueCommands breaking = new QueueCommands(world.pool, new QueueStore(), event -> {
+      if (event.type() == EventType.TRANSFERRED_OUT) throw new IllegalStateException("a listener broke");
+      reached.add(event);
+    }, new ServiceTimeEstimator(), world.clock);
+    ServiceQueue from = world.queue("A");
+    ServiceQueue to = world.queue("B");
+    Entry e = world.checkIn(from, "Ann");
+
+    assertThat(world.get(breaking.transfer(e.id(), to.id(), null, "desk")).entry().queueId()).isEqualTo(to.id());
+
+    assertThat(reached).extracting(QueueEvent::type).containsExactly(EventType.TRANSFERRED_IN);
+    assertThat(world.events(from)).extracting(QueueEvent::type).endsWith(EventType.TRANSFERRED_OUT);
+  }
+
+  @Test
   void aRefusedCommandPublishesNothingAndChangesNothing() {
     ServiceQueue q = world.queue("A");
     Entry e = world.checkIn(q, "Ann");
