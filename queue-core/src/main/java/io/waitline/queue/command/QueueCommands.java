@@ -15,6 +15,7 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.QueueOrdering;
+import io.waitline.queue.Rota;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
@@ -117,6 +118,17 @@ public final class QueueCommands {
     }
     return inTransaction(tx -> tx.lock(queueId).compose(q ->
         tx.changeSettings(q, q.paused(), staff, EventType.STAFF_CHANGED)));
+  }
+
+  /** A queue's planned week. */
+  public Future<Rota> rota(String queueId) {
+    return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.queueAtSite(c, queueId))
+        .compose(at -> store.rota(c, queueId)));
+  }
+
+  /** Replaces a queue's planned week; its event carries the estimates the new rota gives. */
+  public Future<Rota> setRota(String queueId, Rota rota, String actor) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.changeRota(q, rota)).map(rota));
   }
 
   // --- arrivals
@@ -426,9 +438,11 @@ public final class QueueCommands {
   }
 
   private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
-    return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
-        store.recentServices(c, q.id(), now).compose(recent ->
-            lineup(entries, recent, q, now).map(lineup -> new QueueSnapshot(q, entries, lineup))));
+    LocalDate today = LocalDate.ofInstant(now, site.zone());
+    return store.activeEntries(c, q.id(), today).compose(entries ->
+        store.recentServices(c, q.id(), now).compose(recent -> store.rota(c, q.id()).compose(rota ->
+            lineup(entries, recent, rota.on(today, site.zone()), q, now)
+                .map(lineup -> new QueueSnapshot(q, entries, lineup)))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
@@ -439,8 +453,9 @@ public final class QueueCommands {
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
    * milliseconds (a simulation), too long for an event loop.
    */
-  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, ServiceQueue q, Instant now) {
-    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), List.of(), now);
+  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
+      Instant now) {
+    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), rota, now);
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
     return context.executeBlocking(() -> Lineup.of(day, estimator), false);
@@ -685,7 +700,8 @@ public final class QueueCommands {
      * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
-      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent, h.queue, now));
+      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent,
+          h.rota.on(today(q), h.site.zone()), h.queue, now));
     }
 
     /** The queue's waiting entries in calling order now: what picking the next patient needs, without estimates. */
@@ -697,11 +713,12 @@ public final class QueueCommands {
       Held h = held(q.id());
       if (h.live != null) return Future.succeededFuture(h);
       return store.lineupInputs(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
-          .map(recent -> {
+          .compose(recent -> store.rota(c, q.id()).map(rota -> {
             h.live = new ArrayList<>(entries);
             h.recent = recent;
+            h.rota = rota;
             return h;
-          }));
+          })));
     }
 
     void requireMove(Entry e, Status target) {
@@ -735,6 +752,14 @@ public final class QueueCommands {
       });
     }
 
+    /** Writes a locked queue's rota and announces the estimates it gives. */
+    Future<ServiceQueue> changeRota(ServiceQueue q, Rota rota) {
+      return store.replaceRota(c, q.id(), rota).compose(v -> read(q)).compose(h -> {
+        h.rota = rota;
+        return emit(q.id(), EventType.ROTA_CHANGED, null);
+      });
+    }
+
     /**
      * Appends the next event of a locked queue, with the lineup as it is after the change to {@code entry} (already
      * written); answers the queue as of that event.
@@ -760,13 +785,15 @@ public final class QueueCommands {
 
   /**
    * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site, and once read,
-   * its live entries and recent service times (a queue's entries change only under its lock, so they stay exact).
+   * its live entries, recent service times and rota (a queue's entries and rota change only under its lock, so
+   * they stay exact).
    */
   private static final class Held {
     ServiceQueue queue;
     final Site site;
     List<Entry> live;
     RecentHistory recent;
+    Rota rota;
 
     Held(ServiceQueue queue, Site site) {
       this.queue = queue;

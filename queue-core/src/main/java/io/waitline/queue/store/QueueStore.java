@@ -14,6 +14,7 @@ import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.Rota;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
@@ -25,9 +26,11 @@ import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.read.VisitContact;
 import io.waitline.queue.read.WaitingEntry;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -155,6 +158,30 @@ public final class QueueStore {
     return new ServiceQueue(id, r.getString("site_id"), r.getString("name"),
         r.getString("ticket_prefix"), rule, r.getInteger("default_service_seconds"), r.getBoolean("paused"),
         r.getInteger("staff_on_duty"), r.getLong("version"));
+  }
+
+  // --- rota
+
+  /** A queue's planned week; {@link Rota#NONE} when it has none. */
+  public Future<Rota> rota(SqlClient c, String queueId) {
+    return c.preparedQuery("SELECT weekday, desk, starts, ends FROM queue_rota_shift WHERE queue_id = $1")
+        .execute(Tuple.of(queueId))
+        .map(rows -> new Rota(map(rows, r -> new Rota.Shift(DayOfWeek.of(r.getInteger("weekday")),
+            r.getString("desk"), r.getLocalTime("starts"), r.getLocalTime("ends")))));
+  }
+
+  /** Replaces a queue's planned week; run under the queue's lock. */
+  public Future<Void> replaceRota(SqlClient c, String queueId, Rota rota) {
+    List<Rota.Shift> shifts = rota.shifts();
+    return c.preparedQuery("DELETE FROM queue_rota_shift WHERE queue_id = $1").execute(Tuple.of(queueId))
+        .compose(v -> c.preparedQuery("INSERT INTO queue_rota_shift (queue_id, weekday, desk, starts, ends) "
+                + "SELECT $1, * FROM unnest($2::smallint[], $3::text[], $4::time[], $5::time[])")
+            .execute(Tuple.of(queueId,
+                shifts.stream().map(s -> (short) s.day().getValue()).toArray(Short[]::new),
+                shifts.stream().map(Rota.Shift::desk).toArray(String[]::new),
+                shifts.stream().map(Rota.Shift::from).toArray(LocalTime[]::new),
+                shifts.stream().map(Rota.Shift::to).toArray(LocalTime[]::new))))
+        .mapEmpty();
   }
 
   // --- tickets
