@@ -53,8 +53,8 @@ class RotaE2ETest {
       b.click("#rota-save");
 
       b.waitFor(d -> !b.text("#rota-error").isEmpty());
-      assertThat(b.text("#rota-error")).isEqualTo("The shifts Monday 08:00–12:00 at Room 1 and 11:00–13:00 overlap; "
-          + "one desk works one shift at a time (two people at once are two desks, a break is a gap).");
+      assertThat(b.text("#rota-error")).isEqualTo("The shifts Monday 08:00–12:00 at Room 1 and 11:00–13:00 "
+          + "overlap; one desk works one shift at a time (two people at once are two desks, a break is a gap).");
       assertThat(server.getObject("/api/v1/queues/lab/rota").getJsonArray("shifts")).isEmpty();
 
       // a lunch break: the afternoon shift starts after the morning one ends

@@ -297,7 +297,8 @@ public final class Problems {
         .replaceAll("^String does not match format \"([^\"]+)\"$", "must be a valid $1")
         .replaceAll("^String does not match pattern (.*)$", "must match the pattern $1")
         .replaceAll("^Instance does not match any of \\[(.*)\\]$", "must be one of $1")
-        .replaceAll("^Array has too many items \\( \\+ (\\d+) > (\\d+)\\)$", "holds $1 items where at most $2 are allowed")
+        .replaceAll("^Array has too many items \\( \\+ (\\d+) > (\\d+)\\)$",
+            "holds $1 items where at most $2 are allowed")
         .replaceAll("^String is too long.*$", "is too long")
         .replaceAll("^String is too short.*$", "must not be empty")
         .replaceAll("^Instance is less than minimum.*$", "is too small")

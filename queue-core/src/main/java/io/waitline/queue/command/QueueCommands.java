@@ -122,8 +122,7 @@ public final class QueueCommands {
 
   /** A queue's planned week. */
   public Future<Rota> rota(String queueId) {
-    return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.queueAtSite(c, queueId))
-        .compose(at -> store.rota(c, queueId)));
+    return store.queueAtSite(pool, queueId).map(QueueAtSite::rota);
   }
 
   /** Replaces a queue's planned week; its event carries the estimates the new rota gives. */
@@ -434,15 +433,16 @@ public final class QueueCommands {
   /** A consistent view of a queue: settings, live entries and lineup as of the returned seq. */
   public Future<QueueSnapshot> snapshot(String queueId) {
     return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.queueAtSite(c, queueId))
-        .compose(at -> snapshot(c, at.queue(), at.site(), clock.instant())));
+        .compose(at -> snapshot(c, at, clock.instant())));
   }
 
-  private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
-    LocalDate today = LocalDate.ofInstant(now, site.zone());
+  private Future<QueueSnapshot> snapshot(SqlConnection c, QueueAtSite at, Instant now) {
+    ServiceQueue q = at.queue();
+    LocalDate today = LocalDate.ofInstant(now, at.site().zone());
     return store.activeEntries(c, q.id(), today).compose(entries ->
-        store.recentServices(c, q.id(), now).compose(recent -> store.rota(c, q.id()).compose(rota ->
-            lineup(entries, recent, rota.on(today, site.zone()), q, now)
-                .map(lineup -> new QueueSnapshot(q, entries, lineup)))));
+        store.recentServices(c, q.id(), now).compose(recent ->
+            lineup(entries, recent, at.rota().on(today, at.site().zone()), q, now)
+                .map(lineup -> new QueueSnapshot(q, entries, lineup))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
@@ -473,7 +473,7 @@ public final class QueueCommands {
         throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
             "This visit has ended. Thank you for coming.");
       }
-      return snapshot(c, visit.queue(), visit.site(), now).map(s ->
+      return snapshot(c, new QueueAtSite(visit.queue(), visit.site(), visit.rota()), now).map(s ->
           new VisitView(visit.site(), s.queue(), visit.entry(), s.lineup().placeOf(visit.entry().id())));
     }));
   }
@@ -669,7 +669,7 @@ public final class QueueCommands {
     private Future<ServiceQueue> hold(Future<QueueAtSite> locking) {
       return locking.map(at -> {
         // a queue locked before in this transaction (a batch changing it twice) keeps what this transaction did to it
-        Held before = locked.putIfAbsent(at.queue().id(), new Held(at.queue(), at.site()));
+        Held before = locked.putIfAbsent(at.queue().id(), new Held(at.queue(), at.site(), at.rota()));
         if (before != null) return before.queue;
         Instant granted = clock.instant();
         if (granted.isAfter(now)) now = granted;
@@ -713,12 +713,11 @@ public final class QueueCommands {
       Held h = held(q.id());
       if (h.live != null) return Future.succeededFuture(h);
       return store.lineupInputs(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
-          .compose(recent -> store.rota(c, q.id()).map(rota -> {
+          .map(recent -> {
             h.live = new ArrayList<>(entries);
             h.recent = recent;
-            h.rota = rota;
             return h;
-          })));
+          }));
     }
 
     void requireMove(Entry e, Status target) {
@@ -754,8 +753,8 @@ public final class QueueCommands {
 
     /** Writes a locked queue's rota and announces the estimates it gives. */
     Future<ServiceQueue> changeRota(ServiceQueue q, Rota rota) {
-      return store.replaceRota(c, q.id(), rota).compose(v -> read(q)).compose(h -> {
-        h.rota = rota;
+      return store.replaceRota(c, q.id(), rota).compose(v -> {
+        held(q.id()).rota = rota;
         return emit(q.id(), EventType.ROTA_CHANGED, null);
       });
     }
@@ -784,20 +783,21 @@ public final class QueueCommands {
   }
 
   /**
-   * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site, and once read,
-   * its live entries, recent service times and rota (a queue's entries and rota change only under its lock, so
-   * they stay exact).
+   * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site and rota (read
+   * with the lock), and once read, its live entries and recent service times (a queue's entries and rota change only
+   * under its lock, so they stay exact).
    */
   private static final class Held {
     ServiceQueue queue;
     final Site site;
+    Rota rota;
     List<Entry> live;
     RecentHistory recent;
-    Rota rota;
 
-    Held(ServiceQueue queue, Site site) {
+    Held(ServiceQueue queue, Site site, Rota rota) {
       this.queue = queue;
       this.site = site;
+      this.rota = rota;
     }
 
     /** Puts the changed or created entry among the entries read for the lineup, if they were read. */

@@ -1,6 +1,7 @@
 package io.waitline.queue.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -48,8 +49,12 @@ public final class QueueStore {
       + " q.max_wait_minutes, q.transfer_policy, q.default_service_seconds, q.paused, q.staff_on_duty, q.version";
   /** The site of a queue, joined as {@code s}; read with {@link #siteOfQueue(Row)}. */
   private static final String SITE_OF_QUEUE_COLUMNS = "s.name AS site_name, s.time_zone, s.language, s.display_mode";
-  private static final String QUEUE_AT_SITE = "SELECT " + QUEUE_COLUMNS + ", " + SITE_OF_QUEUE_COLUMNS
-      + " FROM service_queue q JOIN site s ON s.id = q.site_id";
+  /** A queue's rota, read in the statement that reads (or locks) the queue: it costs no round trip of its own. */
+  private static final String ROTA_OF_QUEUE = "(SELECT coalesce(json_agg(json_build_object('day', r.weekday,"
+      + " 'desk', r.desk, 'from', r.starts, 'to', r.ends)), '[]'::json) FROM queue_rota_shift r"
+      + " WHERE r.queue_id = q.id) AS rota";
+  private static final String QUEUE_AT_SITE = "SELECT " + QUEUE_COLUMNS + ", " + SITE_OF_QUEUE_COLUMNS + ", "
+      + ROTA_OF_QUEUE + " FROM service_queue q JOIN site s ON s.id = q.site_id";
   private static final String EVENT_SELECT = "SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
       + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   private static final String EVENT_SELECT_WITH_XACT = "SELECT ev.id, ev.xact::text::bigint AS xact, ev.queue_id,"
@@ -124,11 +129,18 @@ public final class QueueStore {
         .map(rows -> queueAtSite(one(rows, "No entry with id '" + entryId + "'.")));
   }
 
-  /** A queue and the site it belongs to. */
-  public record QueueAtSite(ServiceQueue queue, Site site) {}
+  /** A queue, the site it belongs to and its rota. */
+  public record QueueAtSite(ServiceQueue queue, Site site, Rota rota) {}
 
   private static QueueAtSite queueAtSite(Row r) {
-    return new QueueAtSite(queue(r), siteOfQueue(r));
+    return new QueueAtSite(queue(r), siteOfQueue(r), rota(r));
+  }
+
+  private static Rota rota(Row r) {
+    return new Rota(((JsonArray) r.getValue("rota")).stream().map(o -> (JsonObject) o)
+        .map(s -> new Rota.Shift(DayOfWeek.of(s.getInteger("day")), s.getString("desk"),
+            LocalTime.parse(s.getString("from")), LocalTime.parse(s.getString("to"))))
+        .toList());
   }
 
   private static Site siteOfQueue(Row r) {
@@ -161,14 +173,6 @@ public final class QueueStore {
   }
 
   // --- rota
-
-  /** A queue's planned week; {@link Rota#NONE} when it has none. */
-  public Future<Rota> rota(SqlClient c, String queueId) {
-    return c.preparedQuery("SELECT weekday, desk, starts, ends FROM queue_rota_shift WHERE queue_id = $1")
-        .execute(Tuple.of(queueId))
-        .map(rows -> new Rota(map(rows, r -> new Rota.Shift(DayOfWeek.of(r.getInteger("weekday")),
-            r.getString("desk"), r.getLocalTime("starts"), r.getLocalTime("ends")))));
-  }
 
   /** Replaces a queue's planned week; run under the queue's lock. */
   public Future<Void> replaceRota(SqlClient c, String queueId, Rota rota) {
@@ -359,18 +363,19 @@ public final class QueueStore {
   /** A visit by its patient link token, with the day it belongs to, its queue and site, in one statement. */
   public Future<VisitAt> visitAt(SqlClient c, String token) {
     return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day, " + QUEUE_COLUMNS.replace("q.id,", "")
-            + ", " + SITE_OF_QUEUE_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
+            + ", " + SITE_OF_QUEUE_COLUMNS + ", " + ROTA_OF_QUEUE
+            + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
             + " JOIN site s ON s.id = q.site_id WHERE e.visit_token = $1")
         .execute(Tuple.of(token))
         .map(rows -> {
           Row r = one(rows, "This link is not valid. Please check the link in your message or ask at the desk.");
           Entry e = entry(r);
-          return new VisitAt(e, r.getLocalDate("ticket_day"), queue(r, e.queueId()), siteOfQueue(r));
+          return new VisitAt(e, r.getLocalDate("ticket_day"), queue(r, e.queueId()), siteOfQueue(r), rota(r));
         });
   }
 
-  /** A visit read by its token: the entry, the local day it belongs to, its queue and site. */
-  public record VisitAt(Entry entry, LocalDate day, ServiceQueue queue, Site site) {}
+  /** A visit read by its token: the entry, the local day it belongs to, its queue, site and the queue's rota. */
+  public record VisitAt(Entry entry, LocalDate day, ServiceQueue queue, Site site, Rota rota) {}
 
   public Future<String> visitToken(SqlClient c, UUID entryId) {
     return c.preparedQuery("SELECT visit_token FROM entry WHERE id = $1").execute(Tuple.of(entryId))
