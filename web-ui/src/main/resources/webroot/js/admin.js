@@ -1,5 +1,5 @@
 // The admin page (/admin): staff accounts (admins), the TV screens and kiosks of each site (pairing codes and
-// revocation for admins, the list for managers), and the audit log (managers). Staff sign in first; each section
+// revocation for admins, the list for managers), the audit log and each queue's rota (managers). Staff sign in first; each section
 // shows only to the roles the server will accept, and every refusal is the server's own sentence.
 
 import { el } from './api.js';
@@ -8,7 +8,9 @@ import { currentSession, isStaff, signInForm, signOut, staffCall, userName } fro
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['front-desk', 'clinician', 'manager', 'admin'];
-const SECTIONS = ['staff', 'devices', 'audit'];
+const SECTIONS = ['staff', 'devices', 'audit', 'rota'];
+/** The rota's weekdays, as the API names them. */
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const AUDIT_PAGE = 50;
 
 let session = null;
@@ -74,6 +76,7 @@ function showSection() {
   if (open === 'staff') loadAccounts();
   if (open === 'devices') loadDevices();
   if (open === 'audit' && !audit.length) searchAudit();
+  if (open === 'rota' && !$('rota-queue').options.length) loadRotaQueues();
 }
 
 // --- staff accounts
@@ -375,6 +378,110 @@ function renderAudit() {
   $('audit-older').hidden = !auditNext;
 }
 
+// --- rota
+
+/** A weekday's name in the page's language (1 January 2024 was a Monday). */
+function dayName(day) {
+  const date = new Date(Date.UTC(2024, 0, 1 + DAYS.indexOf(day)));
+  return new Intl.DateTimeFormat(lang(), { weekday: 'long', timeZone: 'UTC' }).format(date);
+}
+
+async function loadRotaQueues() {
+  const siteId = $('rota-site').value;
+  if (!siteId) return;
+  try {
+    const queues = await staffCall(`/api/v1/sites/${encodeURIComponent(siteId)}/queues`);
+    if (siteId !== $('rota-site').value) return;
+    $('rota-queue').replaceChildren(...queues.map((q) => el('option', { value: q.id }, q.name)));
+    loadRota();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function loadRota() {
+  const queueId = $('rota-queue').value;
+  $('rota-error').textContent = '';
+  if (!queueId) {
+    renderRota([]);
+    return;
+  }
+  try {
+    const rota = await staffCall(`/api/v1/queues/${encodeURIComponent(queueId)}/rota`);
+    if (queueId === $('rota-queue').value) renderRota(rota.shifts);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+/** The shifts as the form holds them now, edits included. */
+function rotaShifts() {
+  return [...$('rota-rows').querySelectorAll('tr')].map((row) => ({
+    day: row.querySelector('.rota-day').value,
+    desk: row.querySelector('.rota-desk').value.trim(),
+    from: row.querySelector('.rota-from').value,
+    to: row.querySelector('.rota-to').value,
+  }));
+}
+
+function shiftRow(shift) {
+  const day = el('select', { class: 'rota-day', 'aria-label': t('admin.rotaDay') },
+    ...DAYS.map((d) => el('option', { value: d }, dayName(d))));
+  day.value = shift.day;
+  const time = (cls, label, value) => el('input', {
+    class: cls, type: 'time', required: true, value, 'aria-label': t(label),
+  });
+  return el('tr', {},
+    el('td', {}, day),
+    el('td', {}, el('input', {
+      class: 'rota-desk', required: true, maxlength: '40', value: shift.desk, autocomplete: 'off',
+      'aria-label': t('admin.rotaDesk'),
+    })),
+    el('td', {}, time('rota-from', 'admin.rotaStarts', shift.from)),
+    el('td', {}, time('rota-to', 'admin.rotaEnds', shift.to)),
+    el('td', { class: 'row-actions' }, el('button', {
+      type: 'button', class: 'small', dataset: { op: 'remove-shift' },
+      onclick: (event) => {
+        event.target.closest('tr').remove();
+        $('no-rota').hidden = $('rota-rows').rows.length > 0;
+      },
+    }, t('admin.remove'))));
+}
+
+function renderRota(shifts) {
+  $('rota-rows').replaceChildren(...shifts.map(shiftRow));
+  $('no-rota').hidden = shifts.length > 0;
+}
+
+function addShift() {
+  // a new shift starts as a copy of the last one, a day later: most rotas repeat
+  const rows = rotaShifts();
+  const last = rows[rows.length - 1];
+  const next = last ? { ...last, day: DAYS[(DAYS.indexOf(last.day) + 1) % 7] }
+    : { day: 'monday', desk: '', from: '08:00', to: '12:00' };
+  const row = shiftRow(next);
+  $('rota-rows').append(row);
+  $('no-rota').hidden = true;
+  row.querySelector('.rota-desk').focus();
+}
+
+async function saveRota(event) {
+  event.preventDefault();
+  const queue = $('rota-queue').selectedOptions[0];
+  if (!queue) return;
+  $('rota-error').textContent = '';
+  try {
+    const saved = await staffCall(`/api/v1/queues/${encodeURIComponent(queue.value)}/rota`, {
+      method: 'PUT', body: { shifts: rotaShifts() },
+    });
+    renderRota(saved.shifts);
+    flash(t('admin.rotaSaved', { queue: queue.textContent }));
+  } catch (e) {
+    if (e.status === 401) failed(e);
+    else $('rota-error').textContent = e.message;
+  }
+}
+
 // --- signing in
 
 function showUser() {
@@ -412,7 +519,9 @@ function enter() {
 function fillSites() {
   $('device-site').replaceChildren(...siteOptions(false));
   $('audit-site').replaceChildren(...siteOptions(true, t('admin.allSites')));
+  $('rota-site').replaceChildren(...siteOptions(false));
   if (sites.length) $('device-site').value = sites[0].id;
+  if (sites.length) $('rota-site').value = sites[0].id;
 }
 
 async function start() {
@@ -464,12 +573,17 @@ async function start() {
   });
   $('audit-form').addEventListener('submit', (event) => searchAudit(event));
   $('audit-older').addEventListener('click', () => searchAudit(null, auditNext));
+  $('rota-site').addEventListener('change', loadRotaQueues);
+  $('rota-queue').addEventListener('change', loadRota);
+  $('rota-add').addEventListener('click', addShift);
+  $('rota-form').addEventListener('submit', saveRota);
   onLanguageChange(() => {
     showUser();
     fillSitesKeepingChoice();
     renderAccounts();
     renderDevices();
     renderAudit();
+    if ($('rota-queue').options.length) renderRota(rotaShifts());
   });
   enter();
 }
@@ -477,9 +591,11 @@ async function start() {
 function fillSitesKeepingChoice() {
   const device = $('device-site').value;
   const auditSite = $('audit-site').value;
+  const rotaSite = $('rota-site').value;
   fillSites();
   $('device-site').value = device;
   $('audit-site').value = auditSite;
+  $('rota-site').value = rotaSite;
 }
 
 start();

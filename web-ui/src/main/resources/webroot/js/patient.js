@@ -98,6 +98,8 @@ function render() {
   $('position').textContent = fresh && visit.position != null ? formatNumber(visit.position) : '—';
   $('ahead').textContent = fresh && visit.peopleAhead != null ? formatNumber(visit.peopleAhead) : '—';
   $('estimate').textContent = fresh ? formatWait(visit.estimate) : '—';
+  // a number is a likely range, not a promise; past 2 h the range itself says there is no number
+  $('estimate-note').hidden = !(fresh && visit.estimate && visit.estimate.p90Minutes <= 120);
 
   const messages = {
     waiting: t('patient.waiting'),

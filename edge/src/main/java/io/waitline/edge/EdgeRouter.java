@@ -175,6 +175,8 @@ public final class EdgeRouter {
     ops.put("pauseQueue", api::pause);
     ops.put("resumeQueue", api::resume);
     ops.put("setStaffOnDuty", api::setStaff);
+    ops.put("getQueueRota", api::getRota);
+    ops.put("putQueueRota", api::putRota);
     ops.put("getEntry", api::getEntry);
     ops.put("transfer", api::transfer);
     Map<String, QueueApi.EntryCommand> entryOps = Map.of(

@@ -403,6 +403,8 @@ class AccessTest {
       return Call.queue(queue, null);
     });
     FIXTURES.put("setStaffOnDuty", () -> Call.body(new JsonObject().put("staffOnDuty", 3)));
+    FIXTURES.put("getQueueRota", Call::plain);
+    FIXTURES.put("putQueueRota", () -> Call.body(new JsonObject().put("shifts", new JsonArray())));
     FIXTURES.put("getEntry", () -> Call.entry(waiting(), null));
     FIXTURES.put("arrive", () -> Call.entry(expected(), null));
     FIXTURES.put("recall", () -> Call.entry(called(), null));

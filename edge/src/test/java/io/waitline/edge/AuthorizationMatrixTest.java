@@ -95,6 +95,9 @@ class AuthorizationMatrixTest {
     op("pauseQueue",            U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
     op("resumeQueue",           U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
     op("setStaffOnDuty",        U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    // the rota: everyone at the desk reads the plan, managers of the site plan it
+    op("getQueueRota",          U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("putQueueRota",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
     op("getEntry",              U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
     op("arrive",                U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
     op("recall",                U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
@@ -463,6 +466,9 @@ class AuthorizationMatrixTest {
       return Call.queue(queue, null);
     });
     REQUESTS.put("setStaffOnDuty", () -> Call.body(new JsonObject().put("staffOnDuty", 2)));
+    REQUESTS.put("getQueueRota", Call::plain);
+    REQUESTS.put("putQueueRota", () -> Call.body(new JsonObject().put("shifts", new JsonArray().add(new JsonObject()
+        .put("day", "monday").put("desk", "Room 1").put("from", "08:00").put("to", "12:00")))));
     REQUESTS.put("getEntry", () -> Call.id(waiting().id(), null));
     REQUESTS.put("arrive", () -> Call.id(app.commands.expect(GENERAL, new CheckIn(new Patient("Matrix Expected "
         + counter.incrementAndGet(), null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)),

@@ -47,9 +47,9 @@ final class Report {
           .append(shown ? f1(t.rangeShare()) + " %" : "—").append(" | ").append(f1(t.meanMove())).append(" min | ")
           .append(f1(t.shareMovedOver5())).append(" % |\n");
     }
-    md.append("\nThe rota: the server has no rota storage yet, so today it runs the simulation as in the row "
-        + "`forward simulation, no rota` (desks = staff recorded); the first row uses the trace's planned shifts, "
-        + "as it will run once rotas are stored.\n");
+    md.append("\nThe rota: the first row plans with the trace's planned shifts, as the server does for a queue whose "
+        + "rota (`PUT /api/v1/queues/{queueId}/rota`, docs/api.md) has shifts that day; the row `forward simulation, "
+        + "no rota` is a queue without one (desks = staff recorded).\n");
     md.append("\nAll are scored on the same moments, those where each gives an estimate; the simulation also "
         + "gave ").append(s.simulatedOnly).append(" estimates where a baseline could not (no staff recorded yet, "
         + "nobody called yet), not scored here.\n");

@@ -31,6 +31,7 @@ class LiveCallE2ETest {
       assertThat(phone.text("#position")).isEqualTo("1");
       assertThat(phone.text("#ahead")).isEqualTo("0");
       assertThat(phone.text("#estimate")).matches("under 5 min|\\d+–\\d+ min");
+      assertThat(phone.text("#estimate-note")).isEqualTo("A likely range, not a promise: it changes as the line moves.");
 
       tv.open(server.url("/tv/main"));
       tv.pair(server.pairingCode("main", "display", "Lobby TV"));

@@ -27,6 +27,7 @@ class PatientReconnectE2ETest {
       assertThat(phone.text("#position")).as("no stale numbers while disconnected").isEqualTo("—");
       assertThat(phone.text("#ahead")).isEqualTo("—");
       assertThat(phone.text("#estimate")).isEqualTo("—");
+      assertThat(phone.visible("#estimate-note")).as("no promise beside no number").isFalse();
       tv.waitFor(d -> tv.visible("#feed-lost"));
       assertThat(tv.text("#feed-lost")).contains("Connection lost");
 

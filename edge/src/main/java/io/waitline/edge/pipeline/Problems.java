@@ -245,14 +245,20 @@ public final class Problems {
       if (listed.size() == MAX_REPORTED_ERRORS) break;
       // an "unknown field" report on a field that has its own, more precise error is schema noise
       String field = e.getString("field");
-      boolean shadowed = e.getString("problem").equals(UNKNOWN_FIELD)
-          && (errorsOf.get(field) > 1 || parents.contains(field));
+      String problem = e.getString("problem");
+      boolean shadowed = problem.equals(UNKNOWN_FIELD) && (errorsOf.get(field) > 1 || parents.contains(field))
+          || problem.equals(ITEMS_UNMATCHED) && parents.contains(field);
       if (!shadowed) listed.add(e);
     }
     listed.forEach(out::add);
   }
 
   private static final String UNKNOWN_FIELD = "is not a known field";
+  /** The contract's times of day (a rota's shifts), whose pattern alone would tell a person nothing. */
+  private static final java.util.regex.Pattern TIME_OF_DAY =
+      java.util.regex.Pattern.compile("/schemas/RotaShift/properties/(from|to)/pattern$");
+  /** A list's own report that some of its items are wrong: noise beside the reports on those items. */
+  private static final String ITEMS_UNMATCHED = "Items did not match schema";
 
   private static void leaves(OutputUnit unit, List<JsonObject> out) {
     if (unit == null) return;
@@ -274,6 +280,11 @@ public final class Problems {
       out.add(new JsonObject().put("field", field).put("problem", UNKNOWN_FIELD));
       return;
     }
+    String location = unit.getAbsoluteKeywordLocation();
+    if (location != null && TIME_OF_DAY.matcher(location).find()) {
+      out.add(new JsonObject().put("field", field).put("problem", "must be a time of day like 08:30"));
+      return;
+    }
     out.add(new JsonObject().put("field", field).put("problem", plain(error)));
   }
 
@@ -290,6 +301,8 @@ public final class Problems {
         .replaceAll("^String does not match format \"([^\"]+)\"$", "must be a valid $1")
         .replaceAll("^String does not match pattern (.*)$", "must match the pattern $1")
         .replaceAll("^Instance does not match any of \\[(.*)\\]$", "must be one of $1")
+        .replaceAll("^Array has too many items \\( \\+ (\\d+) > (\\d+)\\)$",
+            "holds $1 items where at most $2 are allowed")
         .replaceAll("^String is too long.*$", "is too long")
         .replaceAll("^String is too short.*$", "must not be empty")
         .replaceAll("^Instance is less than minimum.*$", "is too small")

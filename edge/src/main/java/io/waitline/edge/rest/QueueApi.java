@@ -17,6 +17,7 @@ import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.Rota;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.TransferPolicy;
@@ -130,6 +131,15 @@ public final class QueueApi {
     int staff = rc.body().asJsonObject().getInteger("staffOnDuty");
     respond(rc, 200, audited(rc, 200).setStaffOnDuty(rc.pathParam("queueId"), staff, actor(rc))
         .map(EntryJson::queue));
+  }
+
+  public void getRota(RoutingContext rc) {
+    respond(rc, 200, commands.rota(rc.pathParam("queueId")).map(EntryJson::rota));
+  }
+
+  public void putRota(RoutingContext rc) {
+    Rota rota = EntryJson.rota(rc.body().asJsonObject());
+    respond(rc, 200, audited(rc, 200).setRota(rc.pathParam("queueId"), rota, actor(rc)).map(EntryJson::rota));
   }
 
   // --- arrivals and the desk

@@ -4,11 +4,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.queue.Entry;
 import io.waitline.queue.HistoryStep;
+import io.waitline.queue.Rota;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
 import java.util.List;
 
 /**
@@ -114,6 +117,22 @@ public final class EntryJson {
         .put("paused", q.paused())
         .put("staffOnDuty", q.staffOnDuty())
         .put("seq", q.version());
+  }
+
+  /** A queue's planned week: shifts with lower-case weekdays and times as HH:MM. */
+  public static JsonObject rota(Rota rota) {
+    return new JsonObject().put("shifts", new JsonArray(rota.shifts().stream().map(s -> new JsonObject()
+        .put("day", s.day().name().toLowerCase())
+        .put("desk", s.desk())
+        .put("from", s.from().toString())
+        .put("to", s.to().toString())).toList()));
+  }
+
+  /** The rota a request sends, in the contract's shape (already validated against it). */
+  public static Rota rota(JsonObject in) {
+    return new Rota(in.getJsonArray("shifts").stream().map(o -> (JsonObject) o).map(s -> new Rota.Shift(
+        DayOfWeek.valueOf(s.getString("day").toUpperCase()), s.getString("desk"), LocalTime.parse(s.getString("from")),
+        LocalTime.parse(s.getString("to")))).toList());
   }
 
   public static JsonObject site(Site s) {

@@ -15,6 +15,7 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.QueueOrdering;
+import io.waitline.queue.Rota;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
@@ -120,6 +121,16 @@ public final class QueueCommands {
     }
     return inTransaction(tx -> tx.lock(queueId).compose(q ->
         tx.changeSettings(q, q.paused(), staff, EventType.STAFF_CHANGED)));
+  }
+
+  /** A queue's planned week. */
+  public Future<Rota> rota(String queueId) {
+    return store.queueAtSite(pool, queueId).map(QueueAtSite::rota);
+  }
+
+  /** Replaces a queue's planned week; its event carries the estimates the new rota gives. */
+  public Future<Rota> setRota(String queueId, Rota rota, String actor) {
+    return inTransaction(tx -> tx.lock(queueId).compose(q -> tx.changeRota(q, rota)).map(rota));
   }
 
   // --- arrivals
@@ -425,13 +436,16 @@ public final class QueueCommands {
   /** A consistent view of a queue: settings, live entries and lineup as of the returned seq. */
   public Future<QueueSnapshot> snapshot(String queueId) {
     return pool.withTransaction(c -> repeatableRead(c).compose(v -> store.queueAtSite(c, queueId))
-        .compose(at -> snapshot(c, at.queue(), at.site(), clock.instant())));
+        .compose(at -> snapshot(c, at, clock.instant())));
   }
 
-  private Future<QueueSnapshot> snapshot(SqlConnection c, ServiceQueue q, Site site, Instant now) {
-    return store.activeEntries(c, q.id(), LocalDate.ofInstant(now, site.zone())).compose(entries ->
+  private Future<QueueSnapshot> snapshot(SqlConnection c, QueueAtSite at, Instant now) {
+    ServiceQueue q = at.queue();
+    LocalDate today = LocalDate.ofInstant(now, at.site().zone());
+    return store.activeEntries(c, q.id(), today).compose(entries ->
         store.recentServices(c, q.id(), now).compose(recent ->
-            lineup(entries, recent, q, now).map(lineup -> new QueueSnapshot(q, entries, lineup))));
+            lineup(entries, recent, at.rota().on(today, at.site().zone()), q, now)
+                .map(lineup -> new QueueSnapshot(q, entries, lineup))));
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
@@ -442,8 +456,9 @@ public final class QueueCommands {
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
    * milliseconds (a simulation), too long for an event loop.
    */
-  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, ServiceQueue q, Instant now) {
-    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), List.of(), now);
+  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
+      Instant now) {
+    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), rota, now);
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
     return context.executeBlocking(() -> Lineup.of(day, estimator), false);
@@ -461,7 +476,7 @@ public final class QueueCommands {
         throw new QueueException.Gone(QueueException.Gone.Reason.VISIT_ENDED,
             "This visit has ended. Thank you for coming.");
       }
-      return snapshot(c, visit.queue(), visit.site(), now).map(s ->
+      return snapshot(c, new QueueAtSite(visit.queue(), visit.site(), visit.rota()), now).map(s ->
           new VisitView(visit.site(), s.queue(), visit.entry(), s.lineup().placeOf(visit.entry().id())));
     }));
   }
@@ -670,7 +685,7 @@ public final class QueueCommands {
     private Future<ServiceQueue> hold(Future<QueueAtSite> locking) {
       return locking.map(at -> {
         // a queue locked before in this transaction (a batch changing it twice) keeps what this transaction did to it
-        Held before = locked.putIfAbsent(at.queue().id(), new Held(at.queue(), at.site()));
+        Held before = locked.putIfAbsent(at.queue().id(), new Held(at.queue(), at.site(), at.rota()));
         if (before != null) return before.queue;
         Instant granted = clock.instant();
         if (granted.isAfter(now)) now = granted;
@@ -701,7 +716,8 @@ public final class QueueCommands {
      * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
-      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent, h.queue, now));
+      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent,
+          h.rota.on(today(q), h.site.zone()), h.queue, now));
     }
 
     /** The queue's waiting entries in calling order now: what picking the next patient needs, without estimates. */
@@ -751,6 +767,14 @@ public final class QueueCommands {
       });
     }
 
+    /** Writes a locked queue's rota and announces the estimates it gives. */
+    Future<ServiceQueue> changeRota(ServiceQueue q, Rota rota) {
+      return store.replaceRota(c, q.id(), rota).compose(v -> {
+        held(q.id()).rota = rota;
+        return emit(q.id(), EventType.ROTA_CHANGED, null);
+      });
+    }
+
     /**
      * Appends the next event of a locked queue, with the lineup as it is after the change to {@code entry} (already
      * written); answers the queue as of that event.
@@ -775,18 +799,21 @@ public final class QueueCommands {
   }
 
   /**
-   * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site, and once read,
-   * its live entries and recent service times (a queue's entries change only under its lock, so they stay exact).
+   * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site and rota (read
+   * with the lock), and once read, its live entries and recent service times (a queue's entries and rota change only
+   * under its lock, so they stay exact).
    */
   private static final class Held {
     ServiceQueue queue;
     final Site site;
+    Rota rota;
     List<Entry> live;
     RecentHistory recent;
 
-    Held(ServiceQueue queue, Site site) {
+    Held(ServiceQueue queue, Site site, Rota rota) {
       this.queue = queue;
       this.site = site;
+      this.rota = rota;
     }
 
     /** Puts the changed or created entry among the entries read for the lineup, if they were read. */

@@ -5,6 +5,7 @@ import static io.waitline.queue.sql.Rows.map;
 import static io.waitline.queue.sql.Rows.odt;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -18,6 +19,7 @@ import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueDay;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.Rota;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.Status;
@@ -29,9 +31,11 @@ import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.read.VisitContact;
 import io.waitline.queue.read.WaitingEntry;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,8 +51,12 @@ public final class QueueStore {
       + " q.max_wait_minutes, q.transfer_policy, q.default_service_seconds, q.paused, q.staff_on_duty, q.version";
   /** The site of a queue, joined as {@code s}; read with {@link #siteOfQueue(Row)}. */
   private static final String SITE_OF_QUEUE_COLUMNS = "s.name AS site_name, s.time_zone, s.language, s.display_mode";
-  private static final String QUEUE_AT_SITE = "SELECT " + QUEUE_COLUMNS + ", " + SITE_OF_QUEUE_COLUMNS
-      + " FROM service_queue q JOIN site s ON s.id = q.site_id";
+  /** A queue's rota, read in the statement that reads (or locks) the queue: it costs no round trip of its own. */
+  private static final String ROTA_OF_QUEUE = "(SELECT coalesce(json_agg(json_build_object('day', r.weekday,"
+      + " 'desk', r.desk, 'from', r.starts, 'to', r.ends)), '[]'::json) FROM queue_rota_shift r"
+      + " WHERE r.queue_id = q.id) AS rota";
+  private static final String QUEUE_AT_SITE = "SELECT " + QUEUE_COLUMNS + ", " + SITE_OF_QUEUE_COLUMNS + ", "
+      + ROTA_OF_QUEUE + " FROM service_queue q JOIN site s ON s.id = q.site_id";
   private static final String EVENT_SELECT = "SELECT ev.id, ev.queue_id, q.site_id, ev.seq, ev.type, ev.payload, ev.at"
       + " FROM queue_event ev JOIN service_queue q ON q.id = ev.queue_id";
   private static final String EVENT_SELECT_WITH_XACT = "SELECT ev.id, ev.xact::text::bigint AS xact, ev.queue_id,"
@@ -123,11 +131,18 @@ public final class QueueStore {
         .map(rows -> queueAtSite(one(rows, "No entry with id '" + entryId + "'.")));
   }
 
-  /** A queue and the site it belongs to. */
-  public record QueueAtSite(ServiceQueue queue, Site site) {}
+  /** A queue, the site it belongs to and its rota. */
+  public record QueueAtSite(ServiceQueue queue, Site site, Rota rota) {}
 
   private static QueueAtSite queueAtSite(Row r) {
-    return new QueueAtSite(queue(r), siteOfQueue(r));
+    return new QueueAtSite(queue(r), siteOfQueue(r), rota(r));
+  }
+
+  private static Rota rota(Row r) {
+    return new Rota(((JsonArray) r.getValue("rota")).stream().map(o -> (JsonObject) o)
+        .map(s -> new Rota.Shift(DayOfWeek.of(s.getInteger("day")), s.getString("desk"),
+            LocalTime.parse(s.getString("from")), LocalTime.parse(s.getString("to"))))
+        .toList());
   }
 
   private static Site siteOfQueue(Row r) {
@@ -157,6 +172,22 @@ public final class QueueStore {
     return new ServiceQueue(id, r.getString("site_id"), r.getString("name"),
         r.getString("ticket_prefix"), rule, r.getInteger("default_service_seconds"), r.getBoolean("paused"),
         r.getInteger("staff_on_duty"), r.getLong("version"));
+  }
+
+  // --- rota
+
+  /** Replaces a queue's planned week; run under the queue's lock. */
+  public Future<Void> replaceRota(SqlClient c, String queueId, Rota rota) {
+    List<Rota.Shift> shifts = rota.shifts();
+    return c.preparedQuery("DELETE FROM queue_rota_shift WHERE queue_id = $1").execute(Tuple.of(queueId))
+        .compose(v -> c.preparedQuery("INSERT INTO queue_rota_shift (queue_id, weekday, desk, starts, ends) "
+                + "SELECT $1, * FROM unnest($2::smallint[], $3::text[], $4::time[], $5::time[])")
+            .execute(Tuple.of(queueId,
+                shifts.stream().map(s -> (short) s.day().getValue()).toArray(Short[]::new),
+                shifts.stream().map(Rota.Shift::desk).toArray(String[]::new),
+                shifts.stream().map(Rota.Shift::from).toArray(LocalTime[]::new),
+                shifts.stream().map(Rota.Shift::to).toArray(LocalTime[]::new))))
+        .mapEmpty();
   }
 
   // --- tickets
@@ -334,18 +365,19 @@ public final class QueueStore {
   /** A visit by its patient link token, with the day it belongs to, its queue and site, in one statement. */
   public Future<VisitAt> visitAt(SqlClient c, String token) {
     return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day, " + QUEUE_COLUMNS.replace("q.id,", "")
-            + ", " + SITE_OF_QUEUE_COLUMNS + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
+            + ", " + SITE_OF_QUEUE_COLUMNS + ", " + ROTA_OF_QUEUE
+            + " FROM entry e JOIN service_queue q ON q.id = e.queue_id"
             + " JOIN site s ON s.id = q.site_id WHERE e.visit_token = $1")
         .execute(Tuple.of(token))
         .map(rows -> {
           Row r = one(rows, "This link is not valid. Please check the link in your message or ask at the desk.");
           Entry e = entry(r);
-          return new VisitAt(e, r.getLocalDate("ticket_day"), queue(r, e.queueId()), siteOfQueue(r));
+          return new VisitAt(e, r.getLocalDate("ticket_day"), queue(r, e.queueId()), siteOfQueue(r), rota(r));
         });
   }
 
-  /** A visit read by its token: the entry, the local day it belongs to, its queue and site. */
-  public record VisitAt(Entry entry, LocalDate day, ServiceQueue queue, Site site) {}
+  /** A visit read by its token: the entry, the local day it belongs to, its queue, site and the queue's rota. */
+  public record VisitAt(Entry entry, LocalDate day, ServiceQueue queue, Site site, Rota rota) {}
 
   public Future<String> visitToken(SqlClient c, UUID entryId) {
     return c.preparedQuery("SELECT visit_token FROM entry WHERE id = $1").execute(Tuple.of(entryId))

@@ -95,7 +95,7 @@ class EventPayloadCodecTest {
   void everyTypeNameEverStoredReadsAsItsEventType() {
     List<String> stored = List.of("expected", "checked_in", "called", "recalled", "service_started", "completed",
         "no_show", "requeued", "transferred_out", "transferred_in", "left", "cancelled", "running_late", "undone",
-        "paused", "resumed", "staff_changed", "reordered");
+        "paused", "resumed", "staff_changed", "reordered", "rota_changed");
     assertThat(stored).allSatisfy(t -> assertThat(EventType.fromWire(t).wire()).isEqualTo(t));
     assertThat(Arrays.stream(EventType.values()).map(EventType::wire)).containsExactlyInAnyOrderElementsOf(stored);
   }
