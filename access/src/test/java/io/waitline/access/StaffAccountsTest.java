@@ -69,12 +69,13 @@ class StaffAccountsTest {
       refusal(real.accounts.authenticate("nobody", "warm-up", HERE));
       List<Long> unknown = new ArrayList<>();
       List<Long> wrong = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 8; i++) {
         unknown.add(timed(real.accounts.authenticate("nobody-" + i, "not the password", HERE)));
         wrong.add(timed(real.accounts.authenticate("dana", "not the password", HERE)));
       }
-      // without the dummy verify an unknown name answers in about a millisecond, a wrong password in tens
-      assertThat(median(unknown)).isGreaterThan(median(wrong) / 2);
+      // without the dummy verify an unknown name answers in about a millisecond, a wrong password in tens to
+      // hundreds: a quarter leaves room for a busy machine's noise and still tells the two apart by far
+      assertThat(median(unknown)).isGreaterThan(median(wrong) / 4);
     }
   }
 
