@@ -26,6 +26,7 @@ import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.pipeline.SourceAppointment;
 import io.waitline.sync.pipeline.VisitAmounts;
 import io.waitline.sync.source.Mapping;
+import io.waitline.sync.source.PushedKind;
 import io.waitline.sync.source.Schedule;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.source.SourceAuth;
@@ -33,8 +34,8 @@ import io.waitline.sync.source.SourceCredentials;
 import io.waitline.sync.source.SourceGuard;
 import io.waitline.sync.source.SourceKind;
 import io.waitline.sync.store.SecretBox;
-import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.store.SyncStore.StoredSource;
+import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.webhook.WebhookEventReader;
 import io.waitline.sync.webhook.WebhookKind;
 import io.waitline.sync.webhook.WebhookSignature;
@@ -173,8 +174,7 @@ public final class SyncService {
   public Future<SyncReport> syncNow(UUID id, boolean full) {
     return source(id).compose(s -> {
       if (!kinds.get(s.kind()).polls()) {
-        throw new SyncException(INVALID, "Source " + s.name() + " is sent its appointments (webhook events or"
-            + " uploaded files); there is nothing to poll.");
+        throw PushedKind.notPolled(s);
       }
       return poller.run(s, full);
     });

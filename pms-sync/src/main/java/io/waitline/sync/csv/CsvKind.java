@@ -2,14 +2,12 @@ package io.waitline.sync.csv;
 
 import static io.waitline.queue.Refused.Kind.INVALID;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
 import io.waitline.sync.pipeline.ReceivedRecord;
-import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.source.Mapping;
+import io.waitline.sync.source.PushedKind;
 import io.waitline.sync.source.Source;
-import io.waitline.sync.source.SourceKind;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -20,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,32 +34,13 @@ import org.apache.commons.csv.CSVRecord;
  * version is a hash of its values, so the same file applied twice is all duplicates, and a changed row is a new
  * version (ordered by upload time). Nothing is polled.
  */
-public final class CsvKind implements SourceKind {
+public final class CsvKind extends PushedKind {
   public static final String KIND = "csv";
   /** The most rows one file may hold (the upload is applied row by row while the caller waits). */
   public static final int MAX_ROWS = 20_000;
 
-  private final CsvRowReader reader = new CsvRowReader();
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public RecordReader reader() {
-    return reader;
-  }
-
-  @Override
-  public boolean polls() {
-    return false;
-  }
-
-  @Override
-  public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
-    return Future.failedFuture(new SyncException(INVALID, "Source " + source.name()
-        + " receives its appointments as uploaded CSV files; there is nothing to poll."));
+  public CsvKind() {
+    super(KIND, new CsvRowReader());
   }
 
   @Override

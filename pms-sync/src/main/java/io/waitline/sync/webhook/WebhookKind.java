@@ -2,18 +2,15 @@ package io.waitline.sync.webhook;
 
 import static io.waitline.queue.Refused.Kind.INVALID;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
 import io.waitline.sync.pipeline.ReceivedRecord;
-import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.source.Mapping;
+import io.waitline.sync.source.PushedKind;
 import io.waitline.sync.source.Source;
-import io.waitline.sync.source.SourceKind;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,33 +19,13 @@ import java.util.List;
  * {@code POST /api/v1/sources/{sourceId}/webhooks}, signed with the source's secret ({@link WebhookSignature}), its
  * fields found by the JSON pointers of the source's mapping ({@link WebhookEventReader}). Nothing is polled.
  */
-public final class WebhookKind implements SourceKind {
+public final class WebhookKind extends PushedKind {
   public static final String KIND = "webhook";
 
-  private final WebhookEventReader reader = new WebhookEventReader();
-
-  @Override
-  public String kind() {
-    return KIND;
+  public WebhookKind() {
+    super(KIND, new WebhookEventReader());
   }
 
-  @Override
-  public RecordReader reader() {
-    return reader;
-  }
-
-  @Override
-  public boolean polls() {
-    return false;
-  }
-
-  @Override
-  public Future<Void> poll(Source source, Instant since, LocalDate from, LocalDate until, PageSink sink) {
-    return Future.failedFuture(new SyncException(INVALID, "Source " + source.name()
-        + " receives its appointments by webhook; there is nothing to poll."));
-  }
-
-  /** A sample is one event (a JSON object) or several (a JSON array of them). */
   @Override
   public List<ReceivedRecord> split(String sample, Mapping mapping) {
     Object parsed;
