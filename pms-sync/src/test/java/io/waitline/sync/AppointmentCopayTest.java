@@ -124,4 +124,32 @@ class AppointmentCopayTest {
         .hasMessage("The mapping's copay.extension must be the URL of an Appointment extension,"
             + " e.g. https://clinic.example/fhir/StructureDefinition/copay.");
   }
+
+  @Test
+  void aWebhookEventAndACsvRowCarryTheirCopayInTheFieldsTheirMappingNames() {
+    Source pms = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook").put("name", "PMS")
+        .put("subscription", new JsonObject().put("secret", "pms-webhook-secret-0123"))
+        .put("mapping", new JsonObject().put("defaultQueue", "general").put("fields", new JsonObject()
+            .put("eventId", "/id").put("appointmentId", "/appt").put("status", "/status").put("start", "/start")
+            .put("patientName", "/name").put("copayAmount", "/copay/amount").put("copayCurrency", "/copay/currency")))));
+    String event = new JsonObject().put("id", "e1").put("appt", "w1").put("status", "booked")
+        .put("start", TEN.toString()).put("name", "Web Patient")
+        .put("copay", new JsonObject().put("amount", 12.5).put("currency", "EUR")).encode();
+    w.get(w.sync.webhookEvent(pms.id(), io.waitline.sync.webhook.WebhookSignature.sign("pms-webhook-secret-0123",
+        event, w.clock.instant()), event));
+    assertThat(w.copays.get(w.entryFor(pms, "w1").id())).contains(new Copay(new BigDecimal("12.5"), "EUR"));
+
+    Source export = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "csv").put("name", "Export")
+        .put("mapping", new JsonObject().put("defaultQueue", "general").put("columns", new JsonObject()
+            .put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")
+            .put("copayAmount", "Copay").put("copayCurrency", "Currency")))));
+    String csv = "Id,Start,Name,Copay,Currency\r\nc1," + TEN + ",Csv Patient,20.00,EUR\r\nc2," + TEN
+        + ",No Currency,20.00,\r\n";
+    JsonObject report = w.get(w.sync.csvFile(export.id(), csv.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        false));
+
+    assertThat(w.copays.get(w.entryFor(export, "c1").id())).contains(new Copay(new BigDecimal("20.00"), "EUR"));
+    assertThat(report.getJsonArray("problems")).containsExactly(new JsonObject().put("row", 3).put("column", "Copay")
+        .put("problem", "Column 'Copay': the co-pay 20.00 has no currency."));
+  }
 }

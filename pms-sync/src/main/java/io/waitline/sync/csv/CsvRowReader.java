@@ -50,7 +50,8 @@ public final class CsvRowReader implements RecordReader {
       if (v != null) keys.add(new Mapping.Key(k, v));
     }
     return new SourceAppointment(visit, start(cells, mapping), keys, patient(cells, mapping, record.externalId()),
-        null);
+        SourceAppointment.Copay.read(cell(cells, mapping, "copayAmount"), cell(cells, mapping, "copayCurrency"),
+            column(mapping, "copayAmount")));
   }
 
   private static SourcePatient patient(JsonObject cells, Mapping mapping, String appointment) {

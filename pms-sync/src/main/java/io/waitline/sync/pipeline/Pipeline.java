@@ -162,7 +162,7 @@ public final class Pipeline {
    * when the mapping reads co-pays and the change was applied; a conflict leaves everything as it was.
    */
   private Future<Result> copay(QueueCommands.Batch b, Source source, SourceAppointment a, Result r) {
-    if (amounts == null || source.mapping().copayExtension() == null || r.entryId() == null
+    if (amounts == null || !source.mapping().readsCopay() || r.entryId() == null
         || r.outcome() == Outcome.CONFLICT) {
       return Future.succeededFuture(r);
     }

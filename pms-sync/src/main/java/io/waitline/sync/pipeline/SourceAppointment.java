@@ -16,5 +16,20 @@ public record SourceAppointment(Visit visit, Instant start, List<Mapping.Key> ke
     Copay copay) {
 
   /** A co-pay as the source wrote it: an amount in the currency's major unit (FHIR Money) and an ISO 4217 code. */
-  public record Copay(BigDecimal amount, String currency) {}
+  public record Copay(BigDecimal amount, String currency) {
+
+    /**
+     * The co-pay a record's text fields give, or null without an amount; {@code where} names the fields for the
+     * sentence when they cannot be read (e.g. "Column 'Copay'").
+     */
+    public static Copay read(String amount, String currency, String where) {
+      if (amount == null) return null;
+      if (currency == null) throw new RecordReader.Unreadable(where + ": the co-pay " + amount + " has no currency.");
+      try {
+        return new Copay(new BigDecimal(amount), currency);
+      } catch (NumberFormatException e) {
+        throw new RecordReader.Unreadable(where + ": the co-pay '" + amount + "' is not an amount like 20.00.");
+      }
+    }
+  }
 }

@@ -40,15 +40,18 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
   /** What a rule looks at: a participant reference or the service type. */
   public static final Set<String> KINDS = Set.of("location", "practitioner", "healthcareService", "serviceType");
 
-  /** The fields a CSV row can carry besides {@link #FIELDS}: a local date and time instead of {@code start}. */
+  /**
+   * The fields a CSV row can carry: those of {@link #FIELDS} but the event's, and a local date and time instead of
+   * {@code start}.
+   */
   public static final List<String> CSV_FIELDS = List.of("appointmentId", "status", "start", "date", "time",
       "patientId", "patientName", "birthDate", "mrn", "phone", "email", "language", "location", "practitioner",
-      "healthcareService", "serviceType");
+      "healthcareService", "serviceType", "copayAmount", "copayCurrency");
 
   /** The fields a JSON event can carry (see {@link #fields}); those in {@link #REQUIRED_FIELDS} it must. */
   public static final List<String> FIELDS = List.of("eventId", "occurredAt", "appointmentId", "status", "start",
       "patientId", "patientName", "birthDate", "mrn", "phone", "email", "language", "location", "practitioner",
-      "healthcareService", "serviceType");
+      "healthcareService", "serviceType", "copayAmount", "copayCurrency");
   public static final List<String> REQUIRED_FIELDS = List.of("eventId", "appointmentId", "status", "start",
       "patientName");
 
@@ -66,6 +69,14 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       "arrived", Visit.ARRIVED, "checked-in", Visit.ARRIVED,
       "cancelled", Visit.CANCELLED, "entered-in-error", Visit.CANCELLED,
       "noshow", Visit.NO_SHOW, "fulfilled", Visit.FULFILLED);
+
+  /**
+   * Whether the source's appointments may carry their own co-pay (a FHIR extension, or a JSON field or CSV column
+   * for the amount): then a version without one removes the one an earlier version gave.
+   */
+  public boolean readsCopay() {
+    return copayExtension != null || fields.containsKey("copayAmount") || columns.containsKey("copayAmount");
+  }
 
   /** The queue for an appointment carrying {@code keys}, or null when nothing matches and there is no default. */
   public String queueFor(List<Key> keys) {

@@ -61,7 +61,8 @@ public final class WebhookEventReader implements RecordReader {
       if (value != null) keys.add(new Mapping.Key(kind, value));
     });
     return new SourceAppointment(visit, start == null ? null : instant(start, "start"), keys,
-        patient(event, mapping, record.externalId()), null);
+        patient(event, mapping, record.externalId()), SourceAppointment.Copay.read(text(event, mapping, "copayAmount"),
+            text(event, mapping, "copayCurrency"), "The event's co-pay at " + mapping.fields().get("copayAmount")));
   }
 
   /**
