@@ -1,5 +1,6 @@
 package io.waitline.edge;
 
+import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.edge.pipeline.Problems;
 import static io.waitline.edge.TestApp.GENERAL;
 import static io.waitline.edge.TestApp.LAB;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.waitline.access.DeviceKind;
+import io.waitline.access.IssuedSession;
 import io.waitline.access.PairedDevice;
 import io.waitline.access.Role;
 import io.waitline.access.StaffAccount;
@@ -36,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -59,133 +62,147 @@ class AuthorizationMatrixTest {
   /** The kinds of caller, in the order of the table's columns. */
   enum Kind {
     ANONYMOUS, PATIENT, DISPLAY, DISPLAY_OTHER_SITE, KIOSK, FRONT_DESK, CLINICIAN, MANAGER, MANAGER_OTHER_SITE,
-    ADMIN, REVOKED_DEVICE, SIGNED_OUT
+    ADMIN,
+    /** An administrator of {@link TestApp#SITE} only ({@code admin@clinic}). */
+    SITE_ADMIN,
+    /** Front-desk at the site, signed in with a browser: the session cookie, and the CSRF header on every change. */
+    DESK_COOKIE,
+    /** Manager at the site by an access token of the identity provider ({@code manager@clinic}), not a Waitline one. */
+    MANAGER_IDP,
+    REVOKED_DEVICE, SIGNED_OUT
   }
 
   /** What a cell expects. */
-  enum Outcome { ALLOWED, UNAUTHENTICATED, FORBIDDEN, SETUP_ALREADY_DONE }
+  enum Outcome { ALLOWED, UNAUTHENTICATED, FORBIDDEN, CONFLICT }
 
   private static final Outcome OK = Outcome.ALLOWED;
   private static final Outcome U = Outcome.UNAUTHENTICATED; // 401
   private static final Outcome F = Outcome.FORBIDDEN; // 403
   /** The first-admin setup is public but works once; an admin exists here, so it answers 409 to everyone. */
-  private static final Outcome ONCE = Outcome.SETUP_ALREADY_DONE;
+  private static final Outcome ONE = Outcome.CONFLICT;
+  /** A password kept by the identity provider is changed there: 409 to its tokens. */
+  private static final Outcome IDP = Outcome.CONFLICT;
 
   private static final Map<String, Map<Kind, Outcome>> OPERATIONS = new LinkedHashMap<>();
   private static final Map<String, Map<Kind, Outcome>> FEEDS = new LinkedHashMap<>();
 
+  // Columns, in the order of Kind: anonymous, patient link, display (tv) of the site and of another site (tv2), kiosk,
+  // front-desk, clinician, manager of the site and of another site (mg2), admin at every site, site admin (admin of
+  // this site only), front-desk with a browser's cookie (ck), manager by the identity provider's token (idp), revoked
+  // device, signed-out staff (out).
   static {
-    // columns:              anon patient tv  tvOther kiosk desk clin mgr mgrOther admin revoked signedOut
+    // columns:                                     ano pat tv  tv2 ksk dsk cln mgr mg2 adm sad ck  idp rev out
     // sites and queues
-    op("listSites",             U,  U,    F,  F,      F,    OK,  OK,  OK, OK,      OK,   U,      U);
-    op("createSite",            U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("getSite",               OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("listQueues",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("createQueue",           U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("listTodaysEntries",     U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    op("kioskCheckIn",          U,  U,    F,  F,      OK,   OK,  F,   F,  F,       OK,   U,      U);
-    op("getQueue",              OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("getQueueSnapshot",      U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    op("getQueueBoard",         U,  U,    OK, F,      OK,   OK,  OK,  OK, F,       OK,   U,      U);
-    op("listQueueEvents",       U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
+    op("listSites",                                 U,  U,  F,  F,  F,  OK, OK, OK, OK, OK, OK, OK, OK, U,  U);
+    op("createSite",                                U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, F,  F,  F,  U,  U);
+    op("getSite",                                   OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("listQueues",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("createQueue",                               U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("listTodaysEntries",                         U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("kioskCheckIn",                              U,  U,  F,  F,  OK, OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("getQueue",                                  OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("getQueueSnapshot",                          U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("getQueueBoard",                             U,  U,  OK, F,  OK, OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("listQueueEvents",                           U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
     // the desk
-    op("checkIn",               U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("addAppointment",        U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("callNext",              U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("pauseQueue",            U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("resumeQueue",           U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("setStaffOnDuty",        U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
+    op("checkIn",                                   U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("addAppointment",                            U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("callNext",                                  U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("pauseQueue",                                U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("resumeQueue",                               U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("setStaffOnDuty",                            U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
     // the rota: everyone at the desk reads the plan, managers of the site plan it
-    op("getQueueRota",          U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    op("putQueueRota",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getEntry",              U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    op("arrive",                U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("recall",                U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("startService",          U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("complete",              U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("noShow",                U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("requeue",               U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("markLeft",              U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("cancel",                U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("undo",                  U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
-    op("transfer",              U,  U,    F,  F,      F,    OK,  OK,  F,  F,       OK,   U,      U);
+    op("getQueueRota",                              U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("putQueueRota",                              U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getEntry",                                  U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("arrive",                                    U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("recall",                                    U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("startService",                              U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("complete",                                  U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("noShow",                                    U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("requeue",                                   U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("markLeft",                                  U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("cancel",                                    U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("undo",                                      U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
+    op("transfer",                                  U,  U,  F,  F,  F,  OK, OK, F,  F,  OK, OK, OK, F,  U,  U);
     // the patient's link: the token in the path is the credential, whatever else is sent
-    op("getVisit",              OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("visitRunningLate",      OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("visitLeave",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("subscribeWebPush",      OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("registerPushToken",     OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("getNotificationPreferences", OK, OK, OK, OK,  OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("putNotificationPreferences", OK, OK, OK, OK,  OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("getWebPushPublicKey",   OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    op("getVisit",                                  OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("visitRunningLate",                          OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("visitLeave",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("subscribeWebPush",                          OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("registerPushToken",                         OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("getNotificationPreferences",                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("putNotificationPreferences",                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("getWebPushPublicKey",                       OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
     // messages and their settings
-    op("listSiteNotifications", U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("getSiteNotificationSettings", U, U, F, F,     F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("putSiteNotificationSettings", U, U, F, F,     F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getQueueNotificationSettings", U, U, F, F,    F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("putQueueNotificationSettings", U, U, F, F,    F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getNotification",       U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("listEntryNotifications", U, U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    op("retryNotification",     U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("listSiteNotifications",                     U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("getSiteNotificationSettings",               U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("putSiteNotificationSettings",               U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getQueueNotificationSettings",              U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("putQueueNotificationSettings",              U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getNotification",                           U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("listEntryNotifications",                    U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("retryNotification",                         U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
     // co-pays: the kiosk takes its own visit's card, the desk takes cards and cash, managers refund and reconcile
-    op("getCopay",              U,  U,    F,  F,      OK,   OK,  F,   OK, F,       OK,   U,      U);
-    op("putVisitCopay",         U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("payCopay",              U,  U,    F,  F,      OK,   OK,  F,   F,  F,       OK,   U,      U);
-    op("payCash",               U,  U,    F,  F,      F,    OK,  F,   F,  F,       OK,   U,      U);
-    op("listTodaysPayments",    U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("getPayment",            U,  U,    F,  F,      OK,   OK,  F,   OK, F,       OK,   U,      U);
-    op("cancelPayment",         U,  U,    F,  F,      OK,   OK,  F,   F,  F,       OK,   U,      U);
-    op("listRefunds",           U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("refundPayment",         U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("resendReceipt",         U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("getReceipt",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("getSitePaymentSettings", U, U,    F,  F,      OK,   OK,  F,   OK, F,       OK,   U,      U);
-    op("putSitePaymentSettings", U, U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getQueuePaymentSettings", U, U,   F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("putQueuePaymentSettings", U, U,   F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("listCardReaders",       U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("putCardReader",         U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getReconciliation",     U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
+    op("getCopay",                                  U,  U,  F,  F,  OK, OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("putVisitCopay",                             U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("payCopay",                                  U,  U,  F,  F,  OK, OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("payCash",                                   U,  U,  F,  F,  F,  OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("listTodaysPayments",                        U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("getPayment",                                U,  U,  F,  F,  OK, OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("cancelPayment",                             U,  U,  F,  F,  OK, OK, F,  F,  F,  OK, OK, OK, F,  U,  U);
+    op("listRefunds",                               U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("refundPayment",                             U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("resendReceipt",                             U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("getReceipt",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("getSitePaymentSettings",                    U,  U,  F,  F,  OK, OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("putSitePaymentSettings",                    U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getQueuePaymentSettings",                   U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("putQueuePaymentSettings",                   U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("listCardReaders",                           U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("putCardReader",                             U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getReconciliation",                         U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
     // signing in and out
-    op("getSession",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("signIn",                OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("signOut",               U,  U,    F,  F,      F,    OK,  OK,  OK, OK,      OK,   U,      U);
-    op("createApiToken",        OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("changePassword",        U,  U,    F,  F,      F,    OK,  OK,  OK, OK,      OK,   U,      U);
-    op("setUpFirstAdmin",       ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE, ONCE,  ONCE);
+    op("getSession",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("signIn",                                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("signOut",                                   U,  U,  F,  F,  F,  OK, OK, OK, OK, OK, OK, OK, OK, U,  U);
+    op("createApiToken",                            OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("changePassword",                            U,  U,  F,  F,  F,  OK, OK, OK, OK, OK, OK, OK, IDP,U,  U);
+    op("setUpFirstAdmin",                           ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE);
     // accounts, devices and the audit log
-    op("listStaffAccounts",     U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("createStaffAccount",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("updateStaffAccount",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("unlockStaffAccount",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("resetStaffPassword",    U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("createDevicePairing",   U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
-    op("listDevices",           U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("pairDevice",            OK, OK,   OK, OK,     OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
-    op("revokeDevice",          U,  U,    F,  F,      F,    F,   F,   F,  F,       OK,   U,      U);
+    op("listStaffAccounts",                         U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, F,  F,  F,  U,  U);
+    op("createStaffAccount",                        U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, F,  F,  F,  U,  U);
+    op("updateStaffAccount",                        U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, F,  F,  F,  U,  U);
+    op("unlockStaffAccount",                        U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, F,  F,  F,  U,  U);
+    op("resetStaffPassword",                        U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, F,  F,  F,  U,  U);
+    op("createDevicePairing",                       U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, OK, F,  F,  U,  U);
+    op("listDevices",                               U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("pairDevice",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("revokeDevice",                              U,  U,  F,  F,  F,  F,  F,  F,  F,  OK, OK, F,  F,  U,  U);
     // a manager of another site reads the log too, but only their own site's records (see AuditLogTest)
-    op("queryAuditLog",         U,  U,    F,  F,      F,    F,   F,   OK, OK,      OK,   U,      U);
+    op("queryAuditLog",                             U,  U,  F,  F,  F,  F,  F,  OK, OK, OK, OK, F,  OK, U,  U);
     // appointment sources (pms-sync): admins and managers of the site; the desk sees their state and match reviews
-    op("listSources",           U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("createSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getSource",             U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("updateSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("deleteSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("syncSource",            U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getSourceHealth",       U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("dryRunSource",          U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("listDeadLetters",       U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("replayDeadLetter",      U,  U,    F,  F,      F,    F,   F,   OK, F,       OK,   U,      U);
-    op("getSiteSourceStatus",   U,  U,    F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    op("listMatchReviews",      U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
-    op("resolveMatchReview",    U,  U,    F,  F,      F,    OK,  F,   OK, F,       OK,   U,      U);
+    op("listSources",                               U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("createSource",                              U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getSource",                                 U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("updateSource",                              U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("deleteSource",                              U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("syncSource",                                U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getSourceHealth",                           U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("dryRunSource",                              U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("uploadSourceFile",                          U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("listDeadLetters",                           U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("replayDeadLetter",                          U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getSiteSourceStatus",                       U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("listMatchReviews",                          U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    op("resolveMatchReview",                        U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
 
-    // live feeds:                              anon patient tv tvOther kiosk desk clin mgr mgrOther admin revoked signedOut
-    feed("/ws/queues/" + GENERAL + "?view=display", U, U,  OK, F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    feed("/ws/queues/" + GENERAL + "?view=staff",   U, U,  F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    feed("/ws/sites/" + SITE + "?view=display",     U, U,  OK, F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    feed("/ws/sites/" + SITE + "?view=staff",       U, U,  F,  F,      F,    OK,  OK,  OK, F,       OK,   U,      U);
-    feed("/ws/visits/{token}",                      OK, OK, OK, OK,    OK,   OK,  OK,  OK, OK,      OK,   OK,     OK);
+    // live feeds:                                  ano pat tv  tv2 ksk dsk cln mgr mg2 adm sad ck  idp rev out
+    feed("/ws/queues/" + GENERAL + "?view=display", U,  U,  OK, F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    feed("/ws/queues/" + GENERAL + "?view=staff",   U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    feed("/ws/sites/" + SITE + "?view=display",     U,  U,  OK, F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    feed("/ws/sites/" + SITE + "?view=staff",       U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    feed("/ws/visits/{token}",                      OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
   }
 
   private static void op(String operationId, Outcome... cells) {
@@ -206,8 +223,14 @@ class AuthorizationMatrixTest {
     return row;
   }
 
+  private static final String IDP_CLIENT = "waitline";
+  /** The OpenID Connect provider whose tokens the node trusts; started before the node reads its discovery document. */
+  private static final MockOAuth2Server idp = startedIdp();
+
   @RegisterExtension
-  static final TestApp app = TestApp.node();
+  static final TestApp app = TestApp.nodeWithOidc(OidcSettings.from(Map.of(
+      "WAITLINE_OIDC_ISSUER", idp.issuerUrl("default").toString(), "WAITLINE_OIDC_CLIENT_ID", IDP_CLIENT,
+      "WAITLINE_OIDC_CLIENT_SECRET", "not-a-real-secret")::get).orElseThrow());
   private static String otherSite;
   private static final Map<Kind, WebClient> clients = new EnumMap<>(Kind.class);
   private static final AtomicInteger counter = new AtomicInteger();
@@ -223,6 +246,13 @@ class AuthorizationMatrixTest {
   static void stop() {
     clients.values().forEach(WebClient::close);
     if (fhirServer != null) fhirServer.close().await();
+    idp.shutdown();
+  }
+
+  private static MockOAuth2Server startedIdp() {
+    MockOAuth2Server server = new MockOAuth2Server();
+    server.start();
+    return server;
   }
 
   // --- the table covers the contract
@@ -291,9 +321,15 @@ class AuthorizationMatrixTest {
   private static String openFeed(String template, Kind kind, Outcome expected) {
     boolean visit = template.contains("{token}");
     String uri = visit ? template.replace("{token}", app.visitToken(waiting())) : template;
-    String credential = kind == Kind.PATIENT && visit ? null : credential(kind);
-    if (credential != null) uri += (uri.contains("?") ? "&" : "?") + "access_token=" + credential;
-    try (FeedClient feed = app.feed(uri)) {
+    Credential credential = kind == Kind.PATIENT && visit ? Credential.NONE : credential(kind);
+    Map<String, String> headers = Map.of();
+    if (credential.bearer() != null) {
+      uri += (uri.contains("?") ? "&" : "?") + "access_token=" + credential.bearer();
+    } else if (credential.session() != null) {
+      // a browser sends its cookie with the page's own origin
+      headers = Map.of("Cookie", credential.cookie(), "Origin", "http://localhost:" + app.port());
+    }
+    try (FeedClient feed = FeedClient.connect(app.webSockets, app.port(), uri, headers)) {
       JsonObject first = feed.next();
       if (expected != OK) return "opened (first message " + first.getString("type") + ") but expected " + expected;
       String type = first.getString("type");
@@ -312,7 +348,7 @@ class AuthorizationMatrixTest {
       case ALLOWED -> status >= 200 && status < 300;
       case UNAUTHENTICATED -> status == 401 && isProblem(contentType, body, 401);
       case FORBIDDEN -> status == 403 && isProblem(contentType, body, 403);
-      case SETUP_ALREADY_DONE -> status == 409 && isProblem(contentType, body, 409);
+      case CONFLICT -> status == 409 && isProblem(contentType, body, 409);
     };
     if (fits) return null;
     return "expected " + expected + ", got " + status + " " + (body.length() > 300 ? body.substring(0, 300) : body);
@@ -326,30 +362,51 @@ class AuthorizationMatrixTest {
 
   // --- credentials: a fresh one for every cell
 
-  /** The bearer token a caller of this kind sends, or null for none. */
-  private static String credential(Kind kind) {
+  /** What a caller sends: a bearer token, or a browser's session cookie with its CSRF token, or nothing. */
+  private record Credential(String bearer, String session, String csrf) {
+    static final Credential NONE = new Credential(null, null, null);
+
+    static Credential bearer(String token) {
+      return new Credential(token, null, null);
+    }
+
+    String cookie() {
+      return "waitline_session=" + session;
+    }
+  }
+
+  /** The credential a caller of this kind sends. */
+  private static Credential credential(Kind kind) {
     return switch (kind) {
-      case ANONYMOUS -> null;
-      case PATIENT -> app.visitToken(waiting()); // all a patient holds is their link
-      case DISPLAY -> app.deviceToken(SITE, DeviceKind.DISPLAY);
-      case DISPLAY_OTHER_SITE -> app.deviceToken(otherSite, DeviceKind.DISPLAY);
-      case KIOSK -> app.deviceToken(SITE, DeviceKind.KIOSK);
-      case FRONT_DESK -> app.staffToken(SITE, Role.FRONT_DESK);
-      case CLINICIAN -> app.staffToken(SITE, Role.CLINICIAN);
-      case MANAGER -> app.staffToken(SITE, Role.MANAGER);
-      case MANAGER_OTHER_SITE -> app.staffToken(otherSite, Role.MANAGER);
-      case ADMIN -> app.staffToken(null, Role.ADMIN);
+      case ANONYMOUS -> Credential.NONE;
+      case PATIENT -> Credential.bearer(app.visitToken(waiting())); // all a patient holds is their link
+      case DISPLAY -> Credential.bearer(app.deviceToken(SITE, DeviceKind.DISPLAY));
+      case DISPLAY_OTHER_SITE -> Credential.bearer(app.deviceToken(otherSite, DeviceKind.DISPLAY));
+      case KIOSK -> Credential.bearer(app.deviceToken(SITE, DeviceKind.KIOSK));
+      case FRONT_DESK -> Credential.bearer(app.staffToken(SITE, Role.FRONT_DESK));
+      case CLINICIAN -> Credential.bearer(app.staffToken(SITE, Role.CLINICIAN));
+      case MANAGER -> Credential.bearer(app.staffToken(SITE, Role.MANAGER));
+      case MANAGER_OTHER_SITE -> Credential.bearer(app.staffToken(otherSite, Role.MANAGER));
+      case ADMIN -> Credential.bearer(app.staffToken(null, Role.ADMIN));
+      case SITE_ADMIN -> Credential.bearer(app.staffToken(SITE, Role.ADMIN));
+      case DESK_COOKIE -> {
+        StaffAccount desk = app.account(SITE, Role.FRONT_DESK);
+        IssuedSession s = app.access.sessions().open(desk.principal(null), desk.id(), "cookie", "127.0.0.1").await();
+        yield new Credential(null, s.token(), s.csrfToken());
+      }
+      case MANAGER_IDP -> Credential.bearer(idp.issueToken("default", "matrix-" + counter.incrementAndGet(),
+          IDP_CLIENT, Map.of("realm_access", Map.of("roles", List.of("manager@" + SITE))), 300).serialize());
       case REVOKED_DEVICE -> {
         PairedDevice d = app.device(SITE, DeviceKind.DISPLAY);
         app.access.devices().revoke(d.device().id()).await();
-        yield d.token();
+        yield Credential.bearer(d.token());
       }
       case SIGNED_OUT -> {
         String token = app.staffToken(null, Role.ADMIN);
         int status = app.anonymous(HttpMethod.DELETE, "/api/v1/auth/session")
             .putHeader("Authorization", "Bearer " + token).send().await().statusCode();
         assertThat(status).as("signing out").isEqualTo(204);
-        yield token;
+        yield Credential.bearer(token);
       }
     };
   }
@@ -364,33 +421,47 @@ class AuthorizationMatrixTest {
         .replace("{deadLetterId}", String.valueOf(call.id())).replace("{reviewId}", String.valueOf(call.id()));
     HttpRequest<Buffer> request = clients.get(kind).request(op.method(), path);
     // a patient sends no header: their link is the credential
-    String credential = kind == Kind.PATIENT && op.patient() ? null : credential(kind);
-    if (credential != null) request.putHeader("Authorization", "Bearer " + credential);
+    Credential credential = kind == Kind.PATIENT && op.patient() ? Credential.NONE : credential(kind);
+    if (credential.bearer() != null) request.putHeader("Authorization", "Bearer " + credential.bearer());
+    if (credential.session() != null) {
+      request.putHeader("Cookie", credential.cookie());
+      if (op.method() != HttpMethod.GET) request.putHeader("X-CSRF-Token", credential.csrf());
+    }
+    if (call.csv() != null) {
+      return request.putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(call.csv())).await();
+    }
     return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();
   }
 
   // --- requests: for each operation, one that succeeds for a caller who may make it
 
-  /** Path parameters and body of one request; {@code id} fills an entry, notification, account or device slot. */
-  private record Call(String queueId, String id, String visitToken, JsonObject body) {
+  /**
+   * Path parameters and body of one request; {@code id} fills an entry, notification, account or device slot. The body
+   * is JSON, or a CSV file's text in {@code csv}.
+   */
+  private record Call(String queueId, String id, String visitToken, JsonObject body, String csv) {
     static Call plain() {
-      return new Call(GENERAL, null, null, null);
+      return new Call(GENERAL, null, null, null, null);
     }
 
     static Call body(JsonObject body) {
-      return new Call(GENERAL, null, null, body);
+      return new Call(GENERAL, null, null, body, null);
     }
 
     static Call queue(String queueId, JsonObject body) {
-      return new Call(queueId, null, null, body);
+      return new Call(queueId, null, null, body, null);
     }
 
     static Call id(Object id, JsonObject body) {
-      return new Call(GENERAL, id.toString(), null, body);
+      return new Call(GENERAL, id.toString(), null, body, null);
     }
 
     static Call visit(JsonObject body) {
-      return new Call(GENERAL, null, app.visitToken(waiting()), body);
+      return new Call(GENERAL, null, app.visitToken(waiting()), body, null);
+    }
+
+    static Call csv(Object id, String csv) {
+      return new Call(GENERAL, id.toString(), null, null, csv);
     }
   }
 
@@ -568,6 +639,12 @@ class AuthorizationMatrixTest {
     REQUESTS.put("getSourceHealth", () -> Call.id(source(), null));
     REQUESTS.put("dryRunSource", () -> Call.id(source(), new JsonObject(FhirContext.forR4Cached().newJsonParser()
         .encodeResourceToString(new Bundle().setType(Bundle.BundleType.COLLECTION)))));
+    REQUESTS.put("uploadSourceFile", () -> Call.csv(app.sync.create(SITE, new JsonObject().put("kind", "csv")
+        .put("name", "Matrix export " + counter.incrementAndGet()).put("mapping", new JsonObject()
+            .put("defaultQueue", GENERAL).put("columns", new JsonObject().put("appointmentId", "Id")
+                .put("start", "Start").put("patientName", "Name")))).await().id(),
+        "Id,Start,Name\r\nmatrix-" + counter.incrementAndGet() + "," + Instant.now().plus(Duration.ofDays(1))
+            + ",Matrix Upload\r\n"));
     REQUESTS.put("listDeadLetters", () -> Call.id(source(), null));
     REQUESTS.put("replayDeadLetter", () -> Call.id(deadLetter(), null));
     REQUESTS.put("getSiteSourceStatus", Call::plain);

@@ -130,6 +130,11 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     return new TestApp(faults, null, null);
   }
 
+  /** The node as an extension that also trusts this OpenID Connect provider (read when the node starts). */
+  static TestApp nodeWithOidc(OidcSettings oidc) {
+    return new TestApp(p -> p, oidc, null);
+  }
+
   /** The node as an extension, its options changed by {@code tuning} (e.g. shorter connection deadlines). */
   static TestApp nodeTuned(UnaryOperator<WaitlineNode.Options> tuning) {
     TestApp app = node();
