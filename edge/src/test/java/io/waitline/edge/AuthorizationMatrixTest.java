@@ -2,6 +2,7 @@ package io.waitline.edge;
 
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.edge.pipeline.Problems;
+import io.waitline.pay.store.Settings;
 import static io.waitline.edge.TestApp.GENERAL;
 import static io.waitline.edge.TestApp.LAB;
 import static io.waitline.edge.TestApp.SITE;
@@ -53,8 +54,9 @@ import org.hl7.fhir.r4.model.Bundle;
  * The authorization matrix: every operation of openapi.yaml and every live feed, called with each kind of credential,
  * against a table written out here by hand. The table is the independent statement of who may do what; it is not
  * derived from {@code x-waitline-access}, so a change of the contract's access lists (or of the guard) that does not
- * also change this table fails. Allowed calls must succeed (2xx); refused calls answer exactly 401 (no valid
- * credential) or 403 (a valid credential without the right) as problem+json. Every request is made about site
+ * also change this table fails. Allowed calls must succeed (2xx), and an allowed change must show in its table
+ * ({@code EFFECTS}); refused calls answer exactly 401 (no valid credential) or 403 (a valid credential without the
+ * right) as problem+json (that they change nothing is BadInputTest's and AccessTest's). Every request is made about site
  * {@link TestApp#SITE}; each cell gets a fresh credential, so no call's effect (signing out, changing a password) leaks
  * into another cell; each kind calls from its own loopback address, so the per-address rate limits stay out of it.
  */
@@ -73,7 +75,7 @@ class AuthorizationMatrixTest {
   }
 
   /** What a cell expects. */
-  enum Outcome { ALLOWED, UNAUTHENTICATED, FORBIDDEN, CONFLICT }
+  enum Outcome { ALLOWED, ALLOWED_UNCHANGED, UNAUTHENTICATED, FORBIDDEN, CONFLICT }
 
   private static final Outcome OK = Outcome.ALLOWED;
   private static final Outcome U = Outcome.UNAUTHENTICATED; // 401
@@ -82,6 +84,8 @@ class AuthorizationMatrixTest {
   private static final Outcome ONE = Outcome.CONFLICT;
   /** A password kept by the identity provider is changed there: 409 to its tokens. */
   private static final Outcome IDP = Outcome.CONFLICT;
+  /** 2xx, and the write's table stays as it was: signing out with a provider's token ends nothing of Waitline's. */
+  private static final Outcome NOP = Outcome.ALLOWED_UNCHANGED;
 
   private static final Map<String, Map<Kind, Outcome>> OPERATIONS = new LinkedHashMap<>();
   private static final Map<String, Map<Kind, Outcome>> FEEDS = new LinkedHashMap<>();
@@ -165,7 +169,7 @@ class AuthorizationMatrixTest {
     // signing in and out
     op("getSession",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
     op("signIn",                                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
-    op("signOut",                                   U,  U,  F,  F,  F,  OK, OK, OK, OK, OK, OK, OK, OK, U,  U);
+    op("signOut",                                   U,  U,  F,  F,  F,  OK, OK, OK, OK, OK, OK, OK, NOP,U,  U);
     op("createApiToken",                            OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
     op("changePassword",                            U,  U,  F,  F,  F,  OK, OK, OK, OK, OK, OK, OK, IDP,U,  U);
     op("setUpFirstAdmin",                           ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE,ONE);
@@ -278,11 +282,69 @@ class AuthorizationMatrixTest {
   }
 
   @Test
-  void everyOperationOfTheContractHasARowAndARequest() {
+  void everyOperationOfTheContractHasARowAndARequestAndEveryWriteAnEffect() {
     List<String> ids = operations().stream().map(Operation::id).toList();
     assertThat(ids).hasSizeGreaterThan(50);
     assertThat(OPERATIONS.keySet()).as("rows of the table").containsExactlyInAnyOrderElementsOf(ids);
     assertThat(REQUESTS.keySet()).as("requests").containsExactlyInAnyOrderElementsOf(ids);
+    List<String> writes = operations().stream().filter(op -> op.method() != HttpMethod.GET).map(Operation::id)
+        .filter(id -> !WRITE_NOTHING.contains(id)).toList();
+    assertThat(EFFECTS.keySet()).as("effects").containsExactlyInAnyOrderElementsOf(writes);
+  }
+
+  // --- effects: an allowed change must show in the database, not only in its status
+
+  /**
+   * For each operation that changes something, the table in which every allowed call must change a row (it may change
+   * others too). Each request is made so that it really changes something: a new value, never the one already there.
+   */
+  private static final Map<String, String> EFFECTS = new LinkedHashMap<>();
+  /** Writes that change nothing even when allowed: a dry run, and the first-admin setup that is already over. */
+  private static final java.util.Set<String> WRITE_NOTHING = java.util.Set.of("dryRunSource", "setUpFirstAdmin");
+
+  static {
+    for (String op : List.of("createSite")) EFFECTS.put(op, "site");
+    for (String op : List.of("createQueue", "pauseQueue", "resumeQueue", "setStaffOnDuty")) {
+      EFFECTS.put(op, "service_queue");
+    }
+    EFFECTS.put("putQueueRota", "queue_rota_shift");
+    for (String op : List.of("kioskCheckIn", "checkIn", "addAppointment", "callNext", "arrive", "recall",
+        "startService", "complete", "noShow", "requeue", "markLeft", "cancel", "undo", "transfer", "visitRunningLate",
+        "visitLeave")) {
+      EFFECTS.put(op, "entry");
+    }
+    EFFECTS.put("subscribeWebPush", "notify_web_push");
+    EFFECTS.put("registerPushToken", "notify_push_token");
+    EFFECTS.put("putNotificationPreferences", "notify_preference");
+    EFFECTS.put("putSiteNotificationSettings", "notify_site_settings");
+    EFFECTS.put("putQueueNotificationSettings", "notify_queue_settings");
+    EFFECTS.put("retryNotification", "notify_intent");
+    EFFECTS.put("putVisitCopay", "payment_visit_amount");
+    for (String op : List.of("payCopay", "payCash", "cancelPayment")) EFFECTS.put(op, "payment");
+    EFFECTS.put("refundPayment", "payment_refund");
+    EFFECTS.put("resendReceipt", "notify_intent");
+    EFFECTS.put("putSitePaymentSettings", "payment_site_setting");
+    EFFECTS.put("putQueuePaymentSettings", "payment_queue_setting");
+    EFFECTS.put("putCardReader", "payment_reader");
+    for (String op : List.of("signIn", "signOut", "createApiToken")) EFFECTS.put(op, "staff_session");
+    for (String op : List.of("changePassword", "createStaffAccount", "updateStaffAccount", "resetStaffPassword")) {
+      EFFECTS.put(op, "staff_account");
+    }
+    EFFECTS.put("unlockStaffAccount", "password_failure");
+    EFFECTS.put("createDevicePairing", "device_pairing");
+    EFFECTS.put("pairDevice", "device");
+    EFFECTS.put("revokeDevice", "device");
+    for (String op : List.of("createSource", "updateSource", "deleteSource")) EFFECTS.put(op, "sync_source");
+    EFFECTS.put("syncSource", "sync_state");
+    EFFECTS.put("uploadSourceFile", "sync_appointment");
+    EFFECTS.put("replayDeadLetter", "sync_dead_letter");
+    EFFECTS.put("resolveMatchReview", "sync_match_review");
+  }
+
+  /** A digest of every row of {@code table}. */
+  private static String digest(String table) {
+    return app.pool.query("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"" + table
+        + "\" t").execute().await().iterator().next().getString(0);
   }
 
   // --- the operations
@@ -294,8 +356,16 @@ class AuthorizationMatrixTest {
       for (Kind kind : Kind.values()) {
         Outcome expected = OPERATIONS.get(op.id()).get(kind);
         Call call = REQUESTS.get(op.id()).get();
-        HttpResponse<Buffer> r = send(op, call, kind);
+        // a patient sends no header: their link is the credential
+        Credential credential = kind == Kind.PATIENT && op.patient() ? Credential.NONE : credential(kind);
+        String effect = expected == OK || expected == NOP ? EFFECTS.get(op.id()) : null;
+        String before = effect == null ? null : digest(effect);
+        HttpResponse<Buffer> r = send(op, call, kind, credential);
         String problem = check(expected, r.statusCode(), r.getHeader("Content-Type"), r.bodyAsString());
+        if (problem == null && effect != null && digest(effect).equals(before) == (expected == OK)) {
+          problem = "answered " + r.statusCode() + " but " + (expected == OK ? "changed no row of " : "changed ")
+              + effect;
+        }
         if (problem != null) wrong.add(kind + ": " + problem);
       }
       assertThat(wrong).as("cells of %s that differ from the table", op.id()).isEmpty();
@@ -345,7 +415,7 @@ class AuthorizationMatrixTest {
   /** Null when the answer fits the expected outcome, otherwise a description of the difference. */
   private static String check(Outcome expected, int status, String contentType, String body) {
     boolean fits = switch (expected) {
-      case ALLOWED -> status >= 200 && status < 300;
+      case ALLOWED, ALLOWED_UNCHANGED -> status >= 200 && status < 300;
       case UNAUTHENTICATED -> status == 401 && isProblem(contentType, body, 401);
       case FORBIDDEN -> status == 403 && isProblem(contentType, body, 403);
       case CONFLICT -> status == 409 && isProblem(contentType, body, 409);
@@ -411,7 +481,7 @@ class AuthorizationMatrixTest {
     };
   }
 
-  private static HttpResponse<Buffer> send(Operation op, Call call, Kind kind) {
+  private static HttpResponse<Buffer> send(Operation op, Call call, Kind kind, Credential credential) {
     String path = op.path().replace("{siteId}", SITE).replace("{queueId}", call.queueId())
         .replace("{entryId}", String.valueOf(call.id())).replace("{notificationId}", String.valueOf(call.id()))
         .replace("{accountId}", String.valueOf(call.id())).replace("{deviceId}", String.valueOf(call.id()))
@@ -420,8 +490,6 @@ class AuthorizationMatrixTest {
         .replace("{token}", String.valueOf(call.visitToken())).replace("{sourceId}", String.valueOf(call.id()))
         .replace("{deadLetterId}", String.valueOf(call.id())).replace("{reviewId}", String.valueOf(call.id()));
     HttpRequest<Buffer> request = clients.get(kind).request(op.method(), path);
-    // a patient sends no header: their link is the credential
-    Credential credential = kind == Kind.PATIENT && op.patient() ? Credential.NONE : credential(kind);
     if (credential.bearer() != null) request.putHeader("Authorization", "Bearer " + credential.bearer());
     if (credential.session() != null) {
       request.putHeader("Cookie", credential.cookie());
@@ -496,6 +564,14 @@ class AuthorizationMatrixTest {
     return app.payments.pay(waiting().id(), "desk", app.newReader("desk"), "test").await().getString("id");
   }
 
+  /** The account, locked after five wrong passwords from one address. */
+  private static StaffAccount locked(StaffAccount account) {
+    app.pool.preparedQuery("INSERT INTO password_failure (username, remote_address, failures, last_failed_at,"
+        + " locked_until) VALUES ($1, '203.0.113.9', 5, now(), now() + interval '15 minutes')")
+        .execute(io.vertx.sqlclient.Tuple.of(account.username())).await();
+    return account;
+  }
+
   private static JsonObject credentials() {
     StaffAccount a = app.account(SITE, Role.FRONT_DESK);
     return new JsonObject().put("username", a.username()).put("password", TestApp.PASSWORD);
@@ -536,10 +612,12 @@ class AuthorizationMatrixTest {
       app.commands.pause(queue, true, "test").await();
       return Call.queue(queue, null);
     });
-    REQUESTS.put("setStaffOnDuty", () -> Call.body(new JsonObject().put("staffOnDuty", 2)));
+    REQUESTS.put("setStaffOnDuty", () -> Call.body(new JsonObject().put("staffOnDuty",
+        1 + counter.incrementAndGet() % 500)));
     REQUESTS.put("getQueueRota", Call::plain);
     REQUESTS.put("putQueueRota", () -> Call.body(new JsonObject().put("shifts", new JsonArray().add(new JsonObject()
-        .put("day", "monday").put("desk", "Room 1").put("from", "08:00").put("to", "12:00")))));
+        .put("day", "monday").put("desk", "Room " + counter.incrementAndGet()).put("from", "08:00")
+        .put("to", "12:00")))));
     REQUESTS.put("getEntry", () -> Call.id(waiting().id(), null));
     REQUESTS.put("arrive", () -> Call.id(app.commands.expect(GENERAL, new CheckIn(new Patient("Matrix Expected "
         + counter.incrementAndGet(), null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)),
@@ -572,10 +650,11 @@ class AuthorizationMatrixTest {
     REQUESTS.put("getWebPushPublicKey", Call::plain);
     REQUESTS.put("listSiteNotifications", Call::plain);
     REQUESTS.put("getSiteNotificationSettings", Call::plain);
-    REQUESTS.put("putSiteNotificationSettings", () -> Call.body(new JsonObject().put("quietHours", "21:00-07:00")));
+    REQUESTS.put("putSiteNotificationSettings", () -> Call.body(new JsonObject().put("quietHours",
+        String.format("21:%02d-07:00", counter.incrementAndGet() % 60))));
     REQUESTS.put("getQueueNotificationSettings", Call::plain);
     REQUESTS.put("putQueueNotificationSettings", () -> Call.body(new JsonObject()
-        .put("positionAlerts", new JsonArray().add(3)).put("longWaitMinutes", 45)));
+        .put("positionAlerts", new JsonArray().add(3)).put("longWaitMinutes", 5 + counter.incrementAndGet() % 1000)));
     REQUESTS.put("getNotification", () -> Call.id(notification("sent"), null));
     REQUESTS.put("listEntryNotifications", () -> Call.id(waiting().id(), null));
     REQUESTS.put("retryNotification", () -> Call.id(notification("failed"), null));
@@ -596,10 +675,13 @@ class AuthorizationMatrixTest {
       return Call.id(url.substring(url.lastIndexOf('/') + 1), null);
     });
     REQUESTS.put("getSitePaymentSettings", Call::plain);
-    REQUESTS.put("putSitePaymentSettings", () -> Call.body(new JsonObject().put("currency", "eur")
-        .put("kioskSkippable", true)));
+    REQUESTS.put("putSitePaymentSettings", () -> {
+      app.payments.saveSiteSetting(new Settings.SiteSetting(SITE, "eur", false)).await(); // so that true is a change
+      return Call.body(new JsonObject().put("currency", "eur").put("kioskSkippable", true));
+    });
     REQUESTS.put("getQueuePaymentSettings", Call::plain);
-    REQUESTS.put("putQueuePaymentSettings", () -> Call.body(new JsonObject().put("amountMinor", 2000)
+    REQUESTS.put("putQueuePaymentSettings", () -> Call.body(new JsonObject()
+        .put("amountMinor", 2000 + counter.incrementAndGet())
         .put("collect", "kiosk")));
     REQUESTS.put("listCardReaders", Call::plain);
     REQUESTS.put("putCardReader", () -> Call.id("sbx_matrix_" + counter.incrementAndGet(), new JsonObject()
@@ -620,7 +702,7 @@ class AuthorizationMatrixTest {
         .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", SITE)))));
     REQUESTS.put("updateStaffAccount", () -> Call.id(app.account(SITE, Role.CLINICIAN).id(),
         new JsonObject().put("displayName", "Renamed Person")));
-    REQUESTS.put("unlockStaffAccount", () -> Call.id(app.account(SITE, Role.CLINICIAN).id(), null));
+    REQUESTS.put("unlockStaffAccount", () -> Call.id(locked(app.account(SITE, Role.CLINICIAN)).id(), null));
     REQUESTS.put("resetStaffPassword", () -> Call.id(app.account(SITE, Role.CLINICIAN).id(),
         new JsonObject().put("newPassword", "a brand new passphrase")));
     REQUESTS.put("createDevicePairing", () -> Call.body(new JsonObject().put("kind", "display")
