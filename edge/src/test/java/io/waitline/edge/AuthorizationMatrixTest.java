@@ -721,12 +721,8 @@ class AuthorizationMatrixTest {
     REQUESTS.put("getSourceHealth", () -> Call.id(source(), null));
     REQUESTS.put("dryRunSource", () -> Call.id(source(), new JsonObject(FhirContext.forR4Cached().newJsonParser()
         .encodeResourceToString(new Bundle().setType(Bundle.BundleType.COLLECTION)))));
-    REQUESTS.put("uploadSourceFile", () -> Call.csv(app.sync.create(SITE, new JsonObject().put("kind", "csv")
-        .put("name", "Matrix export " + counter.incrementAndGet()).put("mapping", new JsonObject()
-            .put("defaultQueue", GENERAL).put("columns", new JsonObject().put("appointmentId", "Id")
-                .put("start", "Start").put("patientName", "Name")))).await().id(),
-        "Id,Start,Name\r\nmatrix-" + counter.incrementAndGet() + "," + Instant.now().plus(Duration.ofDays(1))
-            + ",Matrix Upload\r\n"));
+    REQUESTS.put("uploadSourceFile", () -> Call.csv(app.csvSource(),
+        app.csvFile("matrix-" + counter.incrementAndGet(), "Matrix Upload")));
     REQUESTS.put("listDeadLetters", () -> Call.id(source(), null));
     REQUESTS.put("replayDeadLetter", () -> Call.id(deadLetter(), null));
     REQUESTS.put("getSiteSourceStatus", Call::plain);

@@ -219,6 +219,20 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     return id;
   }
 
+  /** A new csv source at {@link #SITE} whose files have the columns Id, Start and Name, for {@link #GENERAL}. */
+  java.util.UUID csvSource() {
+    return sync.create(SITE, new JsonObject().put("kind", "csv")
+        .put("name", "Export " + counter.incrementAndGet()).put("mapping", new JsonObject()
+            .put("defaultQueue", GENERAL).put("columns", new JsonObject()
+                .put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")))).await().id();
+  }
+
+  /** A {@link #csvSource} file of one appointment tomorrow. */
+  String csvFile(String appointmentId, String patientName) {
+    return "Id,Start,Name\r\n" + appointmentId + "," + clock.instant().plus(java.time.Duration.ofDays(1)) + ","
+        + patientName + "\r\n";
+  }
+
   int port() {
     return node.port();
   }
