@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * handler checks it), {@code staff} (any staff role), a role name ({@code front-desk}, {@code clinician},
  * {@code manager}, {@code admin}), or a device kind ({@code display}, {@code kiosk}). {@code admin} may do everything
  * staff may. Roles count where they are held: at the request's site or at every site. A request about no particular
- * site accepts a role held at any site, except {@code admin}, which must be held at every site.
+ * site accepts a role held at any site; {@code admin} held at some sites only counts there as the other roles, and an
+ * operation declared for {@code admin} alone needs it at every site.
  */
 public final class AccessRule {
   private AccessRule() {}
@@ -58,7 +59,8 @@ public final class AccessRule {
     if (held.contains(Role.ADMIN) && (siteId != null || s.rolesAt(null).contains(Role.ADMIN))) return Decision.ALLOW;
     if (declared.contains("staff") && !held.isEmpty()) return Decision.ALLOW;
     for (Role role : held) {
-      if (role != Role.ADMIN && declared.contains(role.wire())) return Decision.ALLOW;
+      // an admin of some site may do, about no one site, what the other roles may (e.g. read their sites' audit)
+      if (role == Role.ADMIN ? declaresAnotherRole(declared) : declared.contains(role.wire())) return Decision.ALLOW;
     }
     String needed = declared.stream().filter(w -> Role.fromWire(w).isPresent() || w.equals("staff"))
         .collect(Collectors.joining(" or "));
@@ -72,6 +74,10 @@ public final class AccessRule {
 
   private static Set<Role> anySite(Principal.Staff s) {
     return s.rolesBySite().values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+  }
+
+  private static boolean declaresAnotherRole(List<String> declared) {
+    return declared.stream().anyMatch(w -> Role.fromWire(w).filter(r -> r != Role.ADMIN).isPresent());
   }
 
   private static boolean declaresDevice(List<String> declared) {

@@ -294,12 +294,13 @@ class AccessTest {
   /**
    * Path parameters and body of one call; queueId defaults to {@link TestApp#GENERAL}. {@code bearer}: the
    * credential that succeeds when not the shared admin's (calls that end or change their own session);
-   * {@code expected}: the status of a public call when it is not a 2xx.
+   * {@code expected}: the status of a public call when it is not a 2xx; {@code csv}: a CSV file's text sent as the
+   * body instead of JSON.
    */
   private record Call(String queueId, String entryId, String token, JsonObject body, String bearer,
-      Integer expected) {
+      Integer expected, String csv) {
     Call(String queueId, String entryId, String token, JsonObject body) {
-      this(queueId, entryId, token, body, null, null);
+      this(queueId, entryId, token, body, null, null, null);
     }
 
     static Call plain() {
@@ -336,11 +337,11 @@ class AccessTest {
     }
 
     Call as(String bearer) {
-      return new Call(queueId, entryId, token, body, bearer, expected);
+      return new Call(queueId, entryId, token, body, bearer, expected, csv);
     }
 
     Call answering(int status) {
-      return new Call(queueId, entryId, token, body, bearer, status);
+      return new Call(queueId, entryId, token, body, bearer, status, csv);
     }
   }
 
@@ -527,6 +528,8 @@ class AccessTest {
     FIXTURES.put("dryRunSource", () -> byId(source(), new JsonObject(ca.uhn.fhir.context.FhirContext.forR4Cached()
         .newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Bundle()
             .setType(org.hl7.fhir.r4.model.Bundle.BundleType.COLLECTION)))));
+    FIXTURES.put("uploadSourceFile", () -> new Call(GENERAL, app.csvSource().toString(), null, null, null, null,
+        app.csvFile("access-" + counter.incrementAndGet(), "Csv Uploaded")));
     FIXTURES.put("listDeadLetters", () -> byId(source(), null));
     FIXTURES.put("replayDeadLetter", () -> byId(deadLetter(), null));
     FIXTURES.put("getSiteSourceStatus", Call::plain);
@@ -607,6 +610,9 @@ class AccessTest {
         .replace("{reviewId}", String.valueOf(call.entryId()));
     HttpRequest<Buffer> request = app.anonymous(op.method(), path);
     if (authorization != null) request.putHeader("Authorization", authorization);
+    if (call.csv() != null) {
+      return request.putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(call.csv())).await();
+    }
     return call.body() == null ? request.send().await() : request.sendJsonObject(call.body()).await();
   }
 

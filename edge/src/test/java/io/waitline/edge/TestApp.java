@@ -130,6 +130,11 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     return new TestApp(faults, null, null);
   }
 
+  /** The node as an extension that also trusts this OpenID Connect provider (read when the node starts). */
+  static TestApp nodeWithOidc(OidcSettings oidc) {
+    return new TestApp(p -> p, oidc, null);
+  }
+
   /** The node as an extension, its options changed by {@code tuning} (e.g. shorter connection deadlines). */
   static TestApp nodeTuned(UnaryOperator<WaitlineNode.Options> tuning) {
     TestApp app = node();
@@ -212,6 +217,20 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     String id = "sbx_" + station + "_" + counter.incrementAndGet();
     payments.saveReader(new Settings.Reader(id, SITE, station, "Reader " + id)).await();
     return id;
+  }
+
+  /** A new csv source at {@link #SITE} whose files have the columns Id, Start and Name, for {@link #GENERAL}. */
+  java.util.UUID csvSource() {
+    return sync.create(SITE, new JsonObject().put("kind", "csv")
+        .put("name", "Export " + counter.incrementAndGet()).put("mapping", new JsonObject()
+            .put("defaultQueue", GENERAL).put("columns", new JsonObject()
+                .put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")))).await().id();
+  }
+
+  /** A {@link #csvSource} file of one appointment tomorrow. */
+  String csvFile(String appointmentId, String patientName) {
+    return "Id,Start,Name\r\n" + appointmentId + "," + clock.instant().plus(java.time.Duration.ofDays(1)) + ","
+        + patientName + "\r\n";
   }
 
   int port() {
