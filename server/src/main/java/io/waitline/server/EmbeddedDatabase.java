@@ -60,6 +60,10 @@ final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("listen_addresses", "localhost")
+          // stopped by WaitlineServer.stop after the node has closed its connections, not by the library's own
+          // shutdown hook racing it (which printed 57P01 stack traces on every Ctrl-C); a node killed outright
+          // leaves an orphan that the next start stops (stopOrphan)
+          .setRegisterShutdownHook(false)
           .start();
       EmbeddedDatabase db = new EmbeddedDatabase(pg, lock);
       db.createDatabaseIfMissing();
