@@ -68,8 +68,19 @@ final class SmtpTransaction {
     return done.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
-  /** Connects and waits for the server's greeting. */
+  /**
+   * Connects and waits for the server's greeting. The connection is opened from a Vert.x context so the handler
+   * below is set in the same event-loop task that sees the connection complete: called from another thread, the
+   * connected socket was handed over in a later task, and a greeting read before it was dropped (the transaction
+   * then waited for it until its deadline).
+   */
   private Future<Void> open() {
+    Promise<Void> greeted = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> connect().onComplete(greeted));
+    return greeted.future();
+  }
+
+  private Future<Void> connect() {
     return net.connect(server.port(), server.host()).compose(s -> {
       socket = s;
       if (done.future().isComplete()) { // connected after the deadline: nothing is said on this connection
