@@ -100,7 +100,7 @@ export function formatNumber(n) {
 
 /**
  * A wait estimate as patients see it (as WaitEstimate.displayRange): from as far below P50 as P90 is above it, rounded
- * down, to P90 rounded up, on 5-minute steps; above 2 hours, "we'll text you".
+ * down, to P90 rounded up, on 5-minute steps; above 2 hours, "over 2 h" (no number that long would be honest).
  */
 export function formatWait(estimate) {
   if (!estimate) return '—';

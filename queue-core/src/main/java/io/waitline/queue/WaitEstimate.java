@@ -6,7 +6,7 @@ package io.waitline.queue;
  * @param basedOnHistory false when the queue has too few completed services and the default service time was used
  */
 public record WaitEstimate(int p50Minutes, int p90Minutes, boolean basedOnHistory) {
-  /** Above this many minutes patients are told "we'll text you" rather than a number. */
+  /** Above this many minutes patients are told "over 2 h" rather than a number: a longer range would not be honest. */
   public static final int DISPLAY_CAP_MINUTES = 120;
 
   public WaitEstimate {
@@ -21,7 +21,7 @@ public record WaitEstimate(int p50Minutes, int p90Minutes, boolean basedOnHistor
    * half the time.
    */
   public String displayRange() {
-    if (p90Minutes > DISPLAY_CAP_MINUTES) return "over " + DISPLAY_CAP_MINUTES / 60 + " h — we'll text you";
+    if (p90Minutes > DISPLAY_CAP_MINUTES) return "over " + DISPLAY_CAP_MINUTES / 60 + " h";
     int high = rangeHighMinutes();
     if (high <= 5) return "under 5 min";
     return rangeLowMinutes() + "–" + high + " min";
