@@ -112,6 +112,25 @@ class WriteBackTest {
   }
 
   @Test
+  void aWriteStillWaitingWhenTheSourceStopsWritingBackIsNotSentAndHealthSaysSo() {
+    fhir.failNext(1000, 503);
+    w.get(w.commands.arrive(w.entryFor(source, "a2").id(), "desk"));
+    w.get(w.sync.writeBack());
+    w.get(w.sync.update(source.id(), new JsonObject().put("writeBack", false)));
+    fhir.failNext(0, 503);
+    w.clock.advance(Duration.ofSeconds(31));
+
+    w.get(w.sync.writeBack());
+
+    assertThat(fhir.appointment("a2").getStatus()).isEqualTo(AppointmentStatus.BOOKED);
+    assertThat(fhir.ifMatches).isEmpty();
+    JsonObject health = w.get(w.sync.health(source.id())).getJsonObject("writeBack");
+    assertThat(health.getBoolean("enabled")).isFalse();
+    assertThat(health.getLong("failed")).isEqualTo(1);
+    assertThat(health.getString("lastError")).contains("set not to write back");
+  }
+
+  @Test
   void aSourceThatDoesNotWriteBackHearsNothing() {
     FhirTestServer quiet = w.fhirServer(10);
     quiet.bookOneAMinute(1, SyncWorld.START.plus(Duration.ofHours(2)));
@@ -126,6 +145,15 @@ class WriteBackTest {
     assertThat(fhir.appointment("a1").getStatus()).isEqualTo(AppointmentStatus.ARRIVED);
     assertThat(quiet.appointment("a1").getStatus()).isEqualTo(AppointmentStatus.BOOKED);
     assertThat(quiet.ifMatches).isEmpty();
+  }
+
+  @Test
+  void onlyAFhirSourceCanWriteBackAndAnotherKindIsToldWhy() {
+    Throwable refused = w.failure(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook")
+        .put("name", "PMS").put("writeBack", true).put("mapping", new JsonObject().put("defaultQueue", "general"))));
+    assertThat(refused).isInstanceOf(SyncException.class).hasMessage("Only a fhir-r4 source can be written back to;"
+        + " a webhook source has no Appointment to update.");
+    assertThat(w.count("SELECT count(*) FROM sync_source WHERE name = 'PMS'")).isZero();
   }
 
   private String detail(String appointment, String status) {

@@ -103,7 +103,9 @@ public final class WriteBack {
   private Future<Void> sendOne(DueWriteBack w) {
     AppointmentStatus status = AppointmentStatus.fromCode(w.status());
     return sources.apply(w.sourceId())
-        .compose(source -> writer.write(source, w.appointmentId(), status))
+        .compose(source -> source.enabled() && source.writeBack() ? writer.write(source, w.appointmentId(), status)
+            : Future.failedFuture(new WriteRefused("The source was disabled or set not to write back before this was"
+                + " sent; it was not written.")))
         .compose(outcome -> store.settleWriteBack(pool, w.id(), "done", null, outcome, clock.instant()))
         .recover(err -> {
           Instant now = clock.instant();
