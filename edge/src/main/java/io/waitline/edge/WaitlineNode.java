@@ -39,6 +39,7 @@ import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.sync.SyncService;
+import io.waitline.edge.fhir.FhirApi;
 import io.waitline.sync.SyncSettings;
 import io.waitline.sync.pipeline.VisitAmounts;
 import java.lang.management.ManagementFactory;
@@ -365,6 +366,7 @@ public final class WaitlineNode {
     ConnectionLimits limits = new ConnectionLimits(o.connectionLimits, o.clientAddress);
     if (o.tls != null) http.setSsl(true).setKeyCertOptions(o.tls);
     OpenAPIContract contract = EdgeRouter.contract(vertx).await();
+    FhirApi.warmUp();
     List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
     SyncService sources = sync;
     String deployment = vertx.deployVerticle(() -> {

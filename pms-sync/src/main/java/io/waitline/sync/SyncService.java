@@ -19,6 +19,7 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.fhir.FhirR4Kind;
+import io.waitline.sync.writeback.WriteBack;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
@@ -58,6 +59,7 @@ import java.util.stream.Collectors;
  * commands; source secrets are sealed at rest and never returned.
  */
 public final class SyncService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncService.class);
   /** Key of the subscription secret among a source's sealed secrets. */
   private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
   private final Vertx vertx;
@@ -75,6 +77,7 @@ public final class SyncService {
   private final SourcePoller poller;
   private final WorkerExecutor workers;
   private final FhirNotifications notifications;
+  private final WriteBack writeBack;
   private long timer = -1;
 
   /**
@@ -94,8 +97,9 @@ public final class SyncService {
     this.pipeline = new Pipeline(commands, store, clock, workers, amounts);
     this.credentials = new SourceCredentials(vertx, clock);
     this.metrics = new SyncMetrics(registry, clock);
-    SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
+    FhirR4Kind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
         settings.resilience().timeout(), settings.pageSize());
+    this.writeBack = new WriteBack(pool, store, this::source, fhir::writeStatus, clock);
     SourceKind webhook = new WebhookKind();
     SourceKind csv = new CsvKind();
     this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv);
@@ -264,7 +268,8 @@ public final class SyncService {
               .put("breaker", breaker.name()).put("counts", byOutcome)
               .put("lastFullReadAt", str(state.lastReconcileAt()))
               .put("conflicts", new JsonArray(conflicts));
-        }))));
+        })).compose(health -> store.writeBackHealth(pool, id)
+            .map(writes -> health.put("writeBack", writes.put("enabled", s.writeBack()))))));
   }
 
   /** What the desk shows: each enabled source of the site with when its appointments were last updated. */
@@ -455,8 +460,26 @@ public final class SyncService {
 
   // --- scheduling
 
-  /** One scheduler round on this node: every enabled source that is due is polled, if this node can hold its lease. */
+  /**
+   * One scheduler round on this node: every enabled source that is due is polled, if this node can hold its lease;
+   * then the sources that write back are told what became of their appointments ({@link #writeBack}).
+   */
   public Future<Void> tick() {
+    return polls().compose(v -> writeBack().<Void>mapEmpty().recover(err -> {
+      LOG.warn("Write-back round failed: {}", err.toString());
+      return Future.succeededFuture();
+    }));
+  }
+
+  /**
+   * Turns the queue events since the last round into writes to the sources that write back, and sends those due; the
+   * number sent. Rounds run with the scheduler ({@link #tick}).
+   */
+  public Future<Integer> writeBack() {
+    return writeBack.round();
+  }
+
+  private Future<Void> polls() {
     return store.enabledSources(pool).compose(rows -> {
       Future<Void> all = Future.succeededFuture();
       for (StoredSource row : rows) {
@@ -509,9 +532,15 @@ public final class SyncService {
     if (secret != null && secret.length() < 16) {
       throw new SyncException(INVALID, "subscription.secret must be at least 16 characters.");
     }
+    boolean writeBack = body.getBoolean("writeBack", false);
+    if (writeBack && !Source.FHIR_R4.equals(kindName)) {
+      throw new SyncException(INVALID, "Only a fhir-r4 source can be written back to; a " + kindName
+          + " source has no Appointment to update.");
+    }
     Source s = new Source(id, siteId, kindName, name.trim(), body.getString("baseUrl", ""),
         SourceAuth.from(body.getJsonObject("auth"), null), Mapping.from(body.getJsonObject("mapping")),
-        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), created, updated, secret);
+        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), writeBack, created, updated,
+        secret);
     kind.validate(s);
     return s;
   }
@@ -541,7 +570,7 @@ public final class SyncService {
     if (s.subscriptionSecret() != null) sealed.put(SUBSCRIPTION_SECRET, s.subscriptionSecret());
     return new StoredSource(s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth().publicJson(),
         sealed.isEmpty() ? null : secrets.seal(s.id().toString(), sealed), s.mapping().toJson(),
-        s.schedule().toJson(), s.enabled(), s.createdAt(), s.updatedAt());
+        s.schedule().toJson(), s.enabled(), s.writeBack(), s.createdAt(), s.updatedAt());
   }
 
   private Source source(StoredSource row) {
@@ -549,7 +578,7 @@ public final class SyncService {
         : secrets.open(row.id().toString(), row.sealedSecrets());
     return new Source(row.id(), row.siteId(), row.kind(), row.name(), row.baseUrl(),
         SourceAuth.from(row.auth(), open), Mapping.from(row.mapping()), Schedule.from(row.schedule()),
-        row.enabled(), row.createdAt(), row.updatedAt(), open.getString(SUBSCRIPTION_SECRET));
+        row.enabled(), row.writeBack(), row.createdAt(), row.updatedAt(), open.getString(SUBSCRIPTION_SECRET));
   }
 
   private static String str(Instant t) {

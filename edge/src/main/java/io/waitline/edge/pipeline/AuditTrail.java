@@ -47,6 +47,10 @@ public final class AuditTrail {
       "updateStaffAccount", List.of("displayName", "roles", "disabled"),
       "refundPayment", List.of("amountMinor", "reason"),
       "payCash", List.of("amountMinor"));
+  /** Query parameters worth keeping, per operation: what a FHIR search read (the queue, the days, the page). */
+  private static final Map<String, List<String>> QUERY_FIELDS = Map.of(
+      "searchFhirAppointments", List.of("location", "date", "_page"),
+      "searchFhirEncounters", List.of("location", "date", "_page"));
 
   private final AuditLog log;
   private final ClientAddress clientAddress;
@@ -191,6 +195,10 @@ public final class AuditTrail {
     });
     if (operationId.equals("listTodaysEntries") && rc.queryParams().get("q") != null) {
       detail.put("search", rc.queryParams().get("q")); // who looked for whom
+    }
+    for (String name : QUERY_FIELDS.getOrDefault(operationId, List.of())) {
+      List<String> values = rc.queryParam(name);
+      if (!values.isEmpty()) detail.put(name, String.join(",", values));
     }
     List<String> fields = BODY_FIELDS.get(operationId);
     JsonObject body = fields == null ? null : jsonBody(rc);

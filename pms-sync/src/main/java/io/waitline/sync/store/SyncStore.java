@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.event.LogCursor;
 import io.waitline.sync.pipeline.SourcePatient;
+import io.waitline.sync.writeback.WriteBackRule;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -23,8 +25,8 @@ public final class SyncStore {
 
   /** A source row as stored: the auth settings without secrets, and the sealed secrets. */
   public record StoredSource(UUID id, String siteId, String kind, String name, String baseUrl, JsonObject auth,
-      String sealedSecrets, JsonObject mapping, JsonObject schedule, boolean enabled, Instant createdAt,
-      Instant updatedAt) {}
+      String sealedSecrets, JsonObject mapping, JsonObject schedule, boolean enabled, boolean writeBack,
+      Instant createdAt, Instant updatedAt) {}
 
   /** Where a source stands. */
   public record State(Instant watermark, Instant lastAttemptAt, Instant lastSuccessAt, String lastError,
@@ -46,18 +48,20 @@ public final class SyncStore {
 
   public Future<Void> insertSource(SqlClient c, StoredSource s) {
     return c.preparedQuery("INSERT INTO sync_source (id, site_id, kind, name, base_url, auth, secrets, mapping,"
-            + " schedule, enabled, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+            + " schedule, enabled, write_back, created_at, updated_at)"
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)")
         .execute(Tuple.from(new Object[] {s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth(),
-            s.sealedSecrets(), s.mapping(), s.schedule(), s.enabled(), odt(s.createdAt()), odt(s.updatedAt())}))
+            s.sealedSecrets(), s.mapping(), s.schedule(), s.enabled(), s.writeBack(), odt(s.createdAt()),
+            odt(s.updatedAt())}))
         .compose(v -> c.preparedQuery("INSERT INTO sync_state (source_id) VALUES ($1)").execute(Tuple.of(s.id())))
         .mapEmpty();
   }
 
   public Future<Void> updateSource(SqlClient c, StoredSource s) {
     return c.preparedQuery("UPDATE sync_source SET name = $2, base_url = $3, auth = $4, secrets = $5, mapping = $6,"
-            + " schedule = $7, enabled = $8, updated_at = $9 WHERE id = $1")
+            + " schedule = $7, enabled = $8, updated_at = $9, write_back = $10 WHERE id = $1")
         .execute(Tuple.from(new Object[] {s.id(), s.name(), s.baseUrl(), s.auth(), s.sealedSecrets(), s.mapping(),
-            s.schedule(), s.enabled(), odt(s.updatedAt())}))
+            s.schedule(), s.enabled(), odt(s.updatedAt()), s.writeBack()}))
         .mapEmpty();
   }
 
@@ -344,13 +348,90 @@ public final class SyncStore {
         .execute(Tuple.of(sourceId, odt(now))).map(rows -> first(rows, r -> r.getString("holder")));
   }
 
+  // --- write-back
+
+  /** A status to write that is due, claimed by this node ({@code attempts} counts this one). */
+  public record DueWriteBack(long id, UUID sourceId, String appointmentId, String status, int attempts) {}
+
+  /** Where the write-back reader stands, locked for this transaction; null before its first run. */
+  public Future<LogCursor> lockWriteBackCheckpoint(SqlClient c) {
+    return c.query("SELECT last_xact, last_event FROM sync_write_back_checkpoint WHERE id = 1 FOR UPDATE").execute()
+        .map(rows -> first(rows, r -> new LogCursor(r.getLong("last_xact"), r.getLong("last_event"))));
+  }
+
+  public Future<Void> saveWriteBackCheckpoint(SqlClient c, LogCursor cursor, Instant now) {
+    return c.preparedQuery("INSERT INTO sync_write_back_checkpoint (id, last_xact, last_event, updated_at)"
+            + " VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET last_xact = $1, last_event = $2, updated_at = $3")
+        .execute(Tuple.of(cursor.xact(), cursor.position(), odt(now))).mapEmpty();
+  }
+
+  /** The enabled fhir-r4 sources that write back, among {@code ids}. */
+  public Future<java.util.Set<UUID>> writingBack(SqlClient c, java.util.Collection<UUID> ids) {
+    return c.preparedQuery("SELECT id FROM sync_source WHERE id = ANY($1) AND write_back AND enabled"
+            + " AND kind = 'fhir-r4'")
+        .execute(Tuple.of(ids.toArray(new UUID[0])))
+        .map(rows -> new java.util.HashSet<>(map(rows, r -> r.getUUID("id"))));
+  }
+
+  /** Records statuses to write; one already recorded (same source, appointment and status) is left as it is. */
+  public Future<Void> insertWriteBacks(SqlClient c, List<WriteBackRule.Intent> intents, Instant now) {
+    if (intents.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_write_back (source_id, appointment_id, status, state, next_attempt_at,"
+            + " created_at, updated_at) VALUES ($1, $2, $3, 'pending', $4, $4, $4)"
+            + " ON CONFLICT (source_id, appointment_id, status) DO NOTHING")
+        .executeBatch(intents.stream().map(i -> Tuple.of(i.sourceId(), i.appointmentId(), i.status().toCode(),
+            odt(now))).toList())
+        .mapEmpty();
+  }
+
+  /**
+   * Claims up to {@code limit} due writes for this node until {@code claimedUntil} (so another node leaves them
+   * alone while this one calls the source, and takes them over should this one die), counting the attempt.
+   */
+  public Future<List<DueWriteBack>> claimDueWriteBacks(SqlClient c, Instant now, Instant claimedUntil, int limit) {
+    return c.preparedQuery("UPDATE sync_write_back SET next_attempt_at = $2, attempts = attempts + 1, updated_at = $1"
+            + " WHERE id IN (SELECT id FROM sync_write_back WHERE state = 'pending' AND next_attempt_at <= $1"
+            + " ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING id, source_id, appointment_id, status, attempts")
+        .execute(Tuple.of(odt(now), odt(claimedUntil), limit))
+        .map(rows -> map(rows, r -> new DueWriteBack(r.getLong("id"), r.getUUID("source_id"),
+            r.getString("appointment_id"), r.getString("status"), r.getInteger("attempts"))));
+  }
+
+  /** Ends a write: {@code done} or {@code failed}, or back to pending until {@code nextAttempt}; with its sentence. */
+  public Future<Void> settleWriteBack(SqlClient c, long id, String state, Instant nextAttempt, String detail,
+      Instant now) {
+    return c.preparedQuery("UPDATE sync_write_back SET state = $2, next_attempt_at = coalesce($3, next_attempt_at),"
+            + " detail = $4, updated_at = $5 WHERE id = $1")
+        .execute(Tuple.of(id, state, odt(nextAttempt), detail, odt(now))).mapEmpty();
+  }
+
+  /** A source's writes by state, and the latest failure's sentence (pending again or failed for good). */
+  public Future<JsonObject> writeBackHealth(SqlClient c, UUID sourceId) {
+    return c.preparedQuery("SELECT count(*) FILTER (WHERE state = 'pending') AS pending,"
+            + " count(*) FILTER (WHERE state = 'done') AS done, count(*) FILTER (WHERE state = 'failed') AS failed,"
+            + " (SELECT detail FROM sync_write_back WHERE source_id = $1 AND state <> 'done' AND detail IS NOT NULL"
+            + " ORDER BY updated_at DESC, id DESC LIMIT 1) AS last_error,"
+            + " (SELECT max(updated_at) FROM sync_write_back WHERE source_id = $1 AND state <> 'done'"
+            + " AND detail IS NOT NULL) AS last_error_at"
+            + " FROM sync_write_back WHERE source_id = $1")
+        .execute(Tuple.of(sourceId))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          Instant at = inst(r, "last_error_at");
+          return new JsonObject().put("pending", r.getLong("pending")).put("done", r.getLong("done"))
+              .put("failed", r.getLong("failed")).put("lastError", r.getString("last_error"))
+              .put("lastErrorAt", at == null ? null : at.toString());
+        });
+  }
+
   // --- rows
 
   private static StoredSource storedSource(Row r) {
     return new StoredSource(r.getUUID("id"), r.getString("site_id"), r.getString("kind"), r.getString("name"),
         r.getString("base_url"), (JsonObject) r.getValue("auth"), r.getString("secrets"),
         (JsonObject) r.getValue("mapping"), (JsonObject) r.getValue("schedule"), r.getBoolean("enabled"),
-        inst(r, "created_at"), inst(r, "updated_at"));
+        r.getBoolean("write_back"), inst(r, "created_at"), inst(r, "updated_at"));
   }
 
   private static DeadLetter deadLetter(Row r) {

@@ -502,6 +502,11 @@ public final class QueueCommands {
     return store.visitToken(pool, entryId);
   }
 
+  /** Now, by the clock the commands keep time with. */
+  public Instant now() {
+    return clock.instant();
+  }
+
   public Future<Site> site(String id) {
     return store.site(pool, id);
   }

@@ -29,6 +29,7 @@ import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.read.DayVisit;
 import io.waitline.queue.read.VisitContact;
 import io.waitline.queue.read.WaitingEntry;
 import java.time.DayOfWeek;
@@ -572,6 +573,29 @@ public final class QueueStore {
               r.getString("language"), r.getString("display_mode"));
           return new VisitContact(entry(r), r.getString("visit_token"), r.getString("queue_name"), site);
         });
+  }
+
+  /**
+   * A page of a queue's entries of the local days [{@code from}, {@code to}) in creation order, with the time each
+   * patient first joined the line; {@code after} null reads from the start. Bounded by {@code limit}.
+   */
+  public Future<List<DayVisit>> dayVisits(SqlClient c, String queueId, LocalDate from, LocalDate to,
+      DayVisit.Kind kind, DayVisit.Cursor after, int limit) {
+    String which = switch (kind) {
+      case APPOINTMENTS -> " AND e.appointment_at IS NOT NULL AND e.status <> 'transferred'";
+      case ARRIVALS -> " AND a.arrived_at IS NOT NULL";
+    };
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day, e.created_at, a.arrived_at FROM entry e"
+            + " LEFT JOIN LATERAL (SELECT min(t.at) AS arrived_at FROM entry_transition t WHERE t.entry_id = e.id"
+            + " AND t.to_status = 'waiting') a ON true"
+            + " WHERE e.queue_id = $1 AND e.ticket_day >= $2 AND e.ticket_day < $3" + which
+            + " AND ($4::timestamptz IS NULL OR (e.created_at, e.id) > ($4, $5))"
+            + " ORDER BY e.created_at, e.id LIMIT $6")
+        .execute(Tuple.from(new Object[] {queueId, from, to, after == null ? null : odt(after.createdAt()),
+            after == null ? null : after.id(), limit}))
+        .map(rows -> map(rows, r -> new DayVisit(entry(r), r.getLocalDate("ticket_day"),
+            instant(r.getOffsetDateTime("arrived_at")),
+            new DayVisit.Cursor(instant(r.getOffsetDateTime("created_at")), r.getUUID("id")))));
   }
 
   /** Every waiting entry of its site's local day at {@code now}, with its queue's site and maximum wait. */
