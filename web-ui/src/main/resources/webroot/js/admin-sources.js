@@ -56,7 +56,11 @@ let deleting = null;
 let checkedFile = null;
 
 const siteId = () => $('sources-site').value;
-const kindOf = (source) => KINDS[source.kind] || { fields: [], mapping: () => ({}) };
+/** A kind this page does not know yet (added on the server first) still lists, edits by name and mapping. */
+const describe = (kind) => KINDS[kind] || { fields: [], mapping: () => ({}) };
+const kindOf = (source) => describe(source.kind);
+/** The kind the form is for: the edited source's, else the one chosen. */
+const formKind = () => (editing ? editing.kind : $('source-kind').value);
 
 /** A lag in seconds as words: seconds under two minutes, minutes under two hours, else hours. */
 function lagText(seconds) {
@@ -135,7 +139,7 @@ async function syncNow(source) {
 // --- create and change
 
 function showFields(kind) {
-  const wanted = new Set((KINDS[kind] || { fields: [] }).fields);
+  const wanted = new Set(describe(kind).fields);
   for (const group of document.querySelectorAll('#source-form [data-source-field]')) {
     group.hidden = !wanted.has(group.dataset.sourceField);
   }
@@ -208,9 +212,9 @@ function formBody() {
   } catch (e) {
     throw new Error(t('sources.mappingNotJson', { reason: e.message }));
   }
-  const fields = new Set(KINDS[$('source-kind').value].fields);
+  const fields = new Set(describe(formKind()).fields);
   const body = { name: $('source-name').value.trim(), mapping };
-  if (!editing) body.kind = $('source-kind').value;
+  if (!editing) body.kind = formKind();
   if (fields.has('baseUrl')) body.baseUrl = $('source-base-url').value.trim();
   if (fields.has('schedule')) {
     const schedule = {};
@@ -324,7 +328,8 @@ function renderHealth(h) {
     ...item('sources.lag', lagText(h.lagSeconds), 'lag'),
     ...item('sources.breaker', t('sources.breaker.' + h.breaker), 'breaker'),
     ...item('sources.watermark', page.when(h.watermark), 'watermark'),
-    ...item('sources.counts', counts, 'counts'));
+    ...item('sources.counts', counts, 'counts'),
+    ...item('sources.id', el('span', { class: 'mono' }, h.sourceId), 'id'));
   const conflicts = h.conflicts || [];
   $('source-conflicts').replaceChildren(...(conflicts.length ? [
     el('h4', {}, t('sources.conflicts')),
