@@ -252,9 +252,9 @@ async function submitForm(event) {
       : await staffCall(`/api/v1/sites/${encodeURIComponent(siteId())}/sources`, { method: 'POST', body });
     page.flash(t(editing ? 'sources.saved' : 'sources.created', { name: saved.name }));
     closeForm();
-    shown = saved;
+    shown = saved; // the list, once loaded, shows it in detail
     await loadSources();
-    showDetail(saved, true);
+    focusDetail();
   } catch (e) {
     if (e.status === 401) page.failed(e);
     else $('source-form-error').textContent = e.message;
@@ -305,11 +305,13 @@ function showDetail(source, focus = false) {
   if (changed) resetCsv(true);
   $('source-detail').hidden = false;
   loadDeadLetters();
-  if (focus) {
-    $('source-detail').scrollIntoView({ block: 'start' });
-    $('source-detail-title').setAttribute('tabindex', '-1');
-    $('source-detail-title').focus();
-  }
+  if (focus) focusDetail();
+}
+
+function focusDetail() {
+  $('source-detail').scrollIntoView({ block: 'start' });
+  $('source-detail-title').setAttribute('tabindex', '-1');
+  $('source-detail-title').focus();
 }
 
 function renderHealth(h) {
@@ -342,7 +344,8 @@ async function loadDeadLetters() {
   try {
     const letters = await staffCall(`/api/v1/sources/${source.id}/dead-letters`);
     if (shown !== source) return;
-    $('dead-letter-rows').replaceChildren(...letters.map((d) => el('tr', { dataset: { deadLetter: d.id } },
+    $('dead-letter-rows').replaceChildren(...letters.map((d) => el('tr',
+      { dataset: { deadLetter: d.id, record: d.externalId } },
       el('td', { class: 'mono' }, d.externalId),
       el('td', { class: 'reason' }, d.reason),
       el('td', { class: 'nowrap' }, page.when(d.createdAt)),

@@ -42,7 +42,10 @@ class SourcesE2ETest {
     return at.toString();
   }
 
-  /** Five appointments: lines 3 (birth date), 4 (a room no rule maps) and 5 (start) cannot be applied. */
+  /**
+   * Six appointments: lines 3 (birth date), 4 (a room no rule maps) and 5 (start) cannot be applied; line 7 is Nia
+   * Okafor again without an identifier (a suggested match).
+   */
   private static Path export() throws Exception {
     String at = todayAt();
     Path file = files.resolve("evening.csv");
@@ -52,7 +55,8 @@ class SourcesE2ETest {
         "A2," + at + ",Omar Haddad,1980-02-31,LAB",
         "A3," + at + ",Pia Berg,1975-06-01,XRAY",
         "A4,after lunch,Quinn Ross,1990-01-01,LAB",
-        "A5," + at + ",Rosa Lind,1966-09-09,LAB", ""));
+        "A5," + at + ",Rosa Lind,1966-09-09,LAB",
+        "A6," + at + ",Nia Okafor,1980-04-23,LAB", ""));
     return file;
   }
 
@@ -85,8 +89,9 @@ class SourcesE2ETest {
     b.find("#source-name").sendKeys(name);
   }
 
+  /** The texts of the matching cells, read again if a redraw replaced them meanwhile. */
   private static List<String> cells(Browser b, String css) {
-    return b.driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    return b.waitFor(d -> d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
   }
 
   @Test
@@ -119,21 +124,34 @@ class SourcesE2ETest {
       // the check lists exactly the bad rows and writes nothing
       b.find("#csv-file").sendKeys(export.toString());
       b.click("#csv-check");
-      b.waitForText("#csv-summary", "5 rows read; 3 cannot be applied (listed below). The others would apply.");
+      b.waitForText("#csv-summary", "6 rows read; 3 cannot be applied (listed below). The others would apply.");
       assertThat(cells(b, "#csv-problem-rows tr td:nth-child(1)")).containsExactly("3", "4", "5");
       assertThat(cells(b, "#csv-problem-rows tr td:nth-child(2)")).containsExactly("Born", "—", "Start");
       assertThat(cells(b, "#csv-problem-rows tr td:nth-child(3)").get(1))
           .isEqualTo("No queue is mapped for this appointment and there is no defaultQueue.");
       assertThat(namesToday()).doesNotContain("Nia Okafor", "Rosa Lind");
+      assertThat(server.getArray("/api/v1/sites/main/match-reviews")).isEmpty();
       b.shoot("admin-sources-tv");
 
       // applied: the good rows are today's entries, the bad ones dead letters
       b.click("#csv-apply");
-      b.waitFor(d -> b.text("#csv-summary").startsWith("5 rows applied: "));
-      assertThat(b.text("#csv-summary")).contains("applied 2").contains("dead 3");
+      b.waitFor(d -> b.text("#csv-summary").startsWith("6 rows applied: "));
+      assertThat(b.text("#csv-summary")).contains("applied 3").contains("dead 3");
       assertThat(namesToday()).contains("Nia Okafor", "Rosa Lind").doesNotContain("Omar Haddad", "Pia Berg",
           "Quinn Ross");
       b.waitFor(d -> cells(b, "#dead-letter-rows tr td:nth-child(1)").size() == 3);
+
+      // the second Nia Okafor is a new patient with a suggested match; confirmed, they are one
+      b.waitFor(d -> b.visible("#review-rows tr"));
+      // a CSV row without patient id or MRN names its patient by the appointment
+      assertThat(cells(b, "#review-rows tr td:nth-child(1)"))
+          .containsExactly("Nia Okafor · 1980-04-23 · Patient/of:Appointment/A6");
+      assertThat(cells(b, "#review-rows tr td:nth-child(2)"))
+          .containsExactly("Nia Okafor · 1980-04-23 · Patient/of:Appointment/A1");
+      b.click("#review-rows tr [data-op=same-patient]");
+      b.waitForText("#flash", "Nia Okafor: merged with the known patient.");
+      b.waitFor(d -> b.visible("#no-reviews"));
+      assertThat(server.getArray("/api/v1/sites/main/match-reviews")).isEmpty();
       assertThat(cells(b, "#dead-letter-rows tr td:nth-child(1)"))
           .containsExactlyInAnyOrder("Appointment/A2", "Appointment/A3", "Appointment/A4");
 
@@ -146,8 +164,7 @@ class SourcesE2ETest {
       b.click("#source-submit");
       b.waitForText("#flash", "Source Evening export saved.");
       b.waitFor(d -> b.visible("#dead-letter-rows tr"));
-      b.click("#dead-letter-rows tr:nth-child(" + (1 + cells(b, "#dead-letter-rows tr td:nth-child(1)")
-          .indexOf("Appointment/A3")) + ") [data-op=replay]");
+      b.click("#dead-letter-rows tr[data-record='Appointment/A3'] [data-op=replay]");
       b.waitForText("#flash", "Appointment/A3 replayed: applied.");
       b.waitFor(d -> cells(b, "#dead-letter-rows tr td:nth-child(1)").size() == 2);
       assertThat(cells(b, "#dead-letter-rows tr td:nth-child(1)"))
@@ -164,7 +181,7 @@ class SourcesE2ETest {
       phone.waitFor(d -> phone.visible("#csv-upload"));
       phone.find("#csv-file").sendKeys(export.toString());
       phone.click("#csv-check");
-      phone.waitFor(d -> phone.text("#csv-summary").startsWith("5 rows read"));
+      phone.waitFor(d -> phone.text("#csv-summary").startsWith("6 rows read"));
       phone.js("document.getElementById('csv-summary').scrollIntoView({block: 'start'})");
       phone.shoot("admin-sources-phone");
     }
