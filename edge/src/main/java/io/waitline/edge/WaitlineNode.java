@@ -43,7 +43,9 @@ import io.waitline.edge.fhir.FhirApi;
 import io.waitline.sync.SyncSettings;
 import io.waitline.sync.pipeline.VisitAmounts;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +71,8 @@ public final class WaitlineNode {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineNode.class);
   private static final long REORDER_CHECK_MS = 30_000;
   private static final long RATE_LIMIT_CLEANUP_MS = 60_000;
+  /** How often a node looks into the csv sources' drop folders. */
+  private static final Duration DROP_FOLDER_SCAN = Duration.ofSeconds(5);
 
   /** How to build a node; the defaults are production's. */
   public static final class Options {
@@ -87,6 +91,7 @@ public final class WaitlineNode {
     private String sourcesSecretsKey;
     private SyncSettings syncSettings = SyncSettings.defaults();
     private boolean pollSources = true;
+    private Path dropRoot;
     private MeterRegistry meterRegistry;
     private String nodeName = ManagementFactory.getRuntimeMXBean().getName();
     private boolean demoData;
@@ -180,6 +185,15 @@ public final class WaitlineNode {
     /** Whether this node polls the appointment sources that are due; off, they sync only when asked (tests). */
     public Options pollSources(boolean poll) {
       pollSources = poll;
+      return this;
+    }
+
+    /**
+     * The root of csv sources' watched drop folders ({@code <root>/<source id>}), scanned by a node that polls
+     * sources; null (the default) watches none.
+     */
+    public Options dropRoot(Path root) {
+      dropRoot = root;
       return this;
     }
 
@@ -382,6 +396,7 @@ public final class WaitlineNode {
     int port = instances.get(0).port();
     if (payments != null) payments.start().await(); // resolves what a previous run left waiting on the processor
     if (sync != null && o.pollSources) sync.start(); // polls the sources that are due, one node per source (a lease)
+    if (sync != null && o.pollSources && o.dropRoot != null) sync.watchDropFolders(o.dropRoot, DROP_FOLDER_SCAN);
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
     return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, commands, settings, setupCode, timers,

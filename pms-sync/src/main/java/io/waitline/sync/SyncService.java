@@ -40,6 +40,7 @@ import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.webhook.WebhookEventReader;
 import io.waitline.sync.webhook.WebhookKind;
 import io.waitline.sync.webhook.WebhookSignature;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,7 @@ public final class SyncService {
   private final FhirNotifications notifications;
   private final WriteBack writeBack;
   private long timer = -1;
+  private CsvDropFolders dropFolders;
 
   /**
    * @param secretsKey base64 of 32 bytes that seals source secrets (from configuration, never from the database)
@@ -119,8 +121,19 @@ public final class SyncService {
     timer = vertx.setPeriodic(settings.tick().toMillis(), id -> tick());
   }
 
+  /**
+   * Watches the drop folder of each csv source under {@code root} (the operator's setting, never a request's), looking
+   * every {@code every}; see {@link CsvDropFolders}. Stopped with this service.
+   */
+  public CsvDropFolders watchDropFolders(Path root, Duration every) {
+    dropFolders = new CsvDropFolders(vertx, this, root, clock);
+    dropFolders.start(every);
+    return dropFolders;
+  }
+
   public Future<Void> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
+    if (dropFolders != null) dropFolders.stop();
     return workers.close();
   }
 
@@ -136,6 +149,12 @@ public final class SyncService {
   public Future<List<Source>> sources(String siteId) {
     return commands.site(siteId).compose(site -> store.sourcesOfSite(pool, siteId))
         .map(rows -> rows.stream().map(this::source).toList());
+  }
+
+  /** Every enabled source of a kind, at every site. */
+  public Future<List<Source>> enabledSources(String kind) {
+    return store.enabledSources(pool).map(rows -> rows.stream().filter(r -> r.kind().equals(kind))
+        .map(this::source).toList());
   }
 
   public Future<Source> source(UUID id) {

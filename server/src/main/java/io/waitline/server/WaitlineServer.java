@@ -63,6 +63,7 @@ public final class WaitlineServer {
         .notifications(config.notifications())
         .payments(config.payments())
         .appointmentSources(secretsKey())
+        .dropRoot(config.dropRoot())
         .demoData(config.demoData());
     if (config.tls() != null) {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
