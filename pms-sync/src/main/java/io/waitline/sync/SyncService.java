@@ -19,6 +19,9 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.fhir.FhirR4Kind;
+import io.waitline.sync.hl7.Hl7Kind;
+import io.waitline.sync.hl7.Hl7MessageReader;
+import io.waitline.sync.hl7.Hl7Messages;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
@@ -75,6 +78,7 @@ public final class SyncService {
   private final SourcePoller poller;
   private final WorkerExecutor workers;
   private final FhirNotifications notifications;
+  private final Hl7Messages hl7 = new Hl7Messages();
   private long timer = -1;
 
   /**
@@ -98,7 +102,8 @@ public final class SyncService {
         settings.resilience().timeout(), settings.pageSize());
     SourceKind webhook = new WebhookKind();
     SourceKind csv = new CsvKind();
-    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv);
+    SourceKind hl7v2 = new Hl7Kind(hl7);
+    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv, hl7v2.kind(), hl7v2);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
     this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
         workers);
@@ -211,6 +216,50 @@ public final class SyncService {
             .put("externalId", record.externalId()).put("version", record.version()));
       });
     });
+  }
+
+  /**
+   * One HL7 v2 message from the MLLP listener, answered with its ACK (HL7 text): AA once its effect and inbox row
+   * are committed (again for a control id already applied), AE with the reason when it is understood but cannot be
+   * applied (a dead letter), AR when it cannot be read, is not supported, or no source takes its sending facility.
+   * Fails, with no ACK to send, when it could not be handled (e.g. the database is unreachable): the sender resends.
+   */
+  public Future<String> hl7Message(String text) {
+    return workers.<Object>executeBlocking(() -> {
+      try {
+        return hl7.parse(text);
+      } catch (Hl7Messages.Rejected e) {
+        return hl7.reject(text, e);
+      }
+    }, false).compose(parsed -> {
+      if (parsed instanceof String rejection) return Future.succeededFuture(rejection);
+      ca.uhn.hl7v2.model.Message message = (ca.uhn.hl7v2.model.Message) parsed;
+      String facility = Hl7Messages.sendingFacility(message);
+      return store.hl7Sources(pool, Hl7Kind.KIND, facility == null ? "" : facility).compose(rows -> {
+        if (rows.size() != 1 || !rows.get(0).enabled()) {
+          String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
+              + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
+              : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
+              : "Source " + rows.get(0).name() + " is disabled.";
+          return workers.executeBlocking(() -> hl7.reject(text, why, ca.uhn.hl7v2.ErrorCode.APPLICATION_INTERNAL_ERROR),
+              false);
+        }
+        Source s = source(rows.get(0));
+        ReceivedRecord record = Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()));
+        return pipeline.receive(s, record, kinds.get(Hl7Kind.KIND).reader()).compose(result -> {
+          metrics.record(s, result.outcome());
+          return store.recordSuccess(pool, s.id(), clock.instant(), false)
+              .compose(v -> workers.executeBlocking(() -> result.outcome() == Outcome.DEAD
+                  ? hl7.error(message, result.detail()) : hl7.accept(message), false));
+        });
+      });
+    });
+  }
+
+  /** The AR for a message longer than the listener takes, answered from its first bytes. */
+  public Future<String> hl7TooLarge(String head, int maxBytes) {
+    return workers.executeBlocking(() -> hl7.reject(head, "The message is longer than " + maxBytes + " bytes, the"
+        + " most Waitline takes in one message.", ca.uhn.hl7v2.ErrorCode.APPLICATION_INTERNAL_ERROR), false);
   }
 
   /** The site a source belongs to, for access checks; fails with NotFound. */
