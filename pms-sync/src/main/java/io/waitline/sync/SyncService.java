@@ -241,8 +241,7 @@ public final class SyncService {
               + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
               : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
               : "Source " + rows.get(0).name() + " is disabled.";
-          return workers.executeBlocking(() -> hl7.reject(text, why, ca.uhn.hl7v2.ErrorCode.APPLICATION_INTERNAL_ERROR),
-              false);
+          return workers.executeBlocking(() -> hl7.reject(message, why), false);
         }
         Source s = source(rows.get(0));
         ReceivedRecord record = Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()));

@@ -11,6 +11,7 @@ import ca.uhn.hl7v2.model.v26.message.ACK;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import io.waitline.sync.pipeline.RecordReader;
 import java.io.IOException;
@@ -35,16 +36,21 @@ public final class Hl7Messages {
     HapiContext context = new DefaultHapiContext();
     context.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
     context.setValidationContext(ValidationContextFactory.noValidation());
+    // ACK control ids from memory, not HAPI's default id file in the working directory
+    context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
     this.parser = context.getPipeParser();
   }
 
   /** A message that cannot be read or is not one Waitline takes, with the sentence its AR carries. */
   public static final class Rejected extends Exception {
     private final ErrorCode code;
+    /** The message when it was read but is not one Waitline takes, else null. */
+    private final transient Message parsed;
 
-    Rejected(String sentence, ErrorCode code) {
+    Rejected(String sentence, ErrorCode code, Message parsed) {
       super(sentence, null, false, false);
       this.code = code;
+      this.parsed = parsed;
     }
   }
 
@@ -55,21 +61,22 @@ public final class Hl7Messages {
     try {
       message = parser.parse(normalised);
     } catch (HL7Exception | RuntimeException e) {
-      throw new Rejected("The message cannot be read as HL7 v2: " + sentence(e), ErrorCode.SEGMENT_SEQUENCE_ERROR);
+      throw new Rejected("The message cannot be read as HL7 v2: " + sentence(e), ErrorCode.SEGMENT_SEQUENCE_ERROR,
+          null);
     }
     Terser t = new Terser(message);
     String version = field(t, "/MSH-12");
     if (!VERSIONS.contains(version)) {
       throw new Rejected("HL7 version " + (version == null ? "(none in MSH-12)" : version) + " is not supported;"
-          + " Waitline reads 2.3 to 2.8.", ErrorCode.UNSUPPORTED_VERSION_ID);
+          + " Waitline reads 2.3 to 2.8.", ErrorCode.UNSUPPORTED_VERSION_ID, message);
     }
     String type = field(t, "/MSH-9-1") + "^" + field(t, "/MSH-9-2");
     if (!SUPPORTED.contains(type)) {
       throw new Rejected("Message type " + type + " is not one Waitline applies; it takes "
-          + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ".", ErrorCode.UNSUPPORTED_MESSAGE_TYPE);
+          + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ".", ErrorCode.UNSUPPORTED_MESSAGE_TYPE, message);
     }
     if (field(t, "/MSH-10") == null) {
-      throw new Rejected("The message has no control id (MSH-10).", ErrorCode.REQUIRED_FIELD_MISSING);
+      throw new Rejected("The message has no control id (MSH-10).", ErrorCode.REQUIRED_FIELD_MISSING, message);
     }
     return message;
   }
@@ -98,23 +105,28 @@ public final class Hl7Messages {
   }
 
   /**
-   * AR for text that is not a message Waitline takes: answered from whatever of its MSH can be read (its control
-   * id, so the sender knows which message), else from an empty header.
+   * AR for text that is not a message Waitline takes, naming its control id when HAPI can read that much of its
+   * MSH (so the sender knows which message was refused).
    */
   public String reject(String text, String sentence, ErrorCode code) {
-    Message inbound;
+    Segment header;
     try {
-      Segment msh = parser.getCriticalResponseData(text.replace("\r\n", "\r").replace('\n', '\r').strip());
-      inbound = msh.getMessage();
+      header = parser.getCriticalResponseData(text.replace("\r\n", "\r").replace('\n', '\r').strip());
     } catch (HL7Exception | RuntimeException unreadableHeader) {
-      inbound = emptyMessage();
+      header = null;
     }
-    return answer(inbound, AcknowledgmentCode.AR, new HL7Exception(sentence, code));
+    return bare(AcknowledgmentCode.AR, sentence, code, header);
   }
 
   /** {@link #reject(String, String, ErrorCode)} for a message {@link #parse} refused. */
   public String reject(String text, Rejected why) {
+    if (why.parsed != null) return answer(why.parsed, AcknowledgmentCode.AR, new HL7Exception(why.getMessage(), why.code));
     return reject(text, why.getMessage(), why.code);
+  }
+
+  /** AR for a message that was read but that no source takes. */
+  public String reject(Message message, String sentence) {
+    return answer(message, AcknowledgmentCode.AR, new HL7Exception(sentence, ErrorCode.APPLICATION_INTERNAL_ERROR));
   }
 
   /** The sender's MSH-4 namespace id, or null. */
@@ -122,27 +134,41 @@ public final class Hl7Messages {
     return field(new Terser(message), "/MSH-4-1");
   }
 
+  /** The ACK HAPI builds (ERR with the error code and, per version, the text), the sentence also in ERR-8. */
   private String answer(Message inbound, AcknowledgmentCode code, HL7Exception why) {
     try {
-      return parser.encode(inbound.generateACK(code, why));
-    } catch (HL7Exception | IOException | RuntimeException e) {
-      // a header HAPI cannot answer from (e.g. no version): answer from an empty v2.6 one
+      return withUserMessage(inbound.generateACK(code, why), why.getMessage());
+    } catch (HL7Exception | IOException | RuntimeException headerHapiCannotAnswer) {
+      Segment header;
       try {
-        return parser.encode(emptyMessage().generateACK(code, why));
-      } catch (HL7Exception | IOException again) {
-        throw new IllegalStateException("HAPI could not build an ACK", again);
+        header = (Segment) inbound.get("MSH");
+      } catch (HL7Exception e) {
+        header = null;
       }
+      return bare(code, why.getMessage(), why.getError(), header);
     }
   }
 
-  private static Message emptyMessage() {
+  /** An ACK from an empty v2.6 header, naming {@code header}'s control id when there is one. */
+  private String bare(AcknowledgmentCode code, String sentence, ErrorCode error, Segment header) {
     try {
       ACK empty = new ACK();
       empty.initQuickstart("ACK", null, "P");
-      return empty;
+      Message ack = empty.generateACK(code, new HL7Exception(sentence, error));
+      if (header != null) new Terser(ack).set("/MSA-2", nonNull(Terser.get(header, 10, 0, 1, 1)));
+      return withUserMessage(ack, sentence);
     } catch (HL7Exception | IOException e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException("HAPI could not build an ACK", e);
     }
+  }
+
+  private String withUserMessage(Message ack, String sentence) throws HL7Exception {
+    new Terser(ack).set("/ERR-8", sentence);
+    return parser.encode(ack);
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 
   static String field(Terser t, String path) {
