@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
@@ -22,6 +23,7 @@ import io.waitline.sync.fhir.FhirR4Kind;
 import io.waitline.sync.hl7.Hl7Kind;
 import io.waitline.sync.hl7.Hl7MessageReader;
 import io.waitline.sync.hl7.Hl7Messages;
+import io.waitline.sync.hl7.MllpListener;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
@@ -61,6 +63,8 @@ import java.util.stream.Collectors;
  * commands; source secrets are sealed at rest and never returned.
  */
 public final class SyncService {
+  /** The longest HL7 v2 message the MLLP listener takes (a real SIU or ADT is a few KiB); a longer one is AR. */
+  public static final int MLLP_MAX_BYTES = 256 * 1024;
   /** Key of the subscription secret among a source's sealed secrets. */
   private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
   private final Vertx vertx;
@@ -79,6 +83,7 @@ public final class SyncService {
   private final WorkerExecutor workers;
   private final FhirNotifications notifications;
   private final Hl7Messages hl7 = new Hl7Messages();
+  private MllpListener mllp;
   private long timer = -1;
 
   /**
@@ -120,9 +125,17 @@ public final class SyncService {
     timer = vertx.setPeriodic(settings.tick().toMillis(), id -> tick());
   }
 
+  /**
+   * Starts the node's one MLLP listener for HL7 v2 sources (TLS when the options say so); the future holds its port.
+   */
+  public Future<Integer> listenMllp(NetServerOptions options) {
+    mllp = new MllpListener(vertx, this::hl7Message, this::hl7TooLarge, MLLP_MAX_BYTES);
+    return mllp.listen(options);
+  }
+
   public Future<Void> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
-    return workers.close();
+    return (mllp == null ? Future.<Void>succeededFuture() : mllp.close()).compose(v -> workers.close());
   }
 
   // --- sources
@@ -256,9 +269,9 @@ public final class SyncService {
   }
 
   /** The AR for a message longer than the listener takes, answered from its first bytes. */
-  public Future<String> hl7TooLarge(String head, int maxBytes) {
-    return workers.executeBlocking(() -> hl7.reject(head, "The message is longer than " + maxBytes + " bytes, the"
-        + " most Waitline takes in one message.", ca.uhn.hl7v2.ErrorCode.APPLICATION_INTERNAL_ERROR), false);
+  private Future<String> hl7TooLarge(String head) {
+    return workers.executeBlocking(() -> hl7.reject(head, "The message is longer than " + MLLP_MAX_BYTES + " bytes,"
+        + " the most Waitline takes in one message.", ca.uhn.hl7v2.ErrorCode.APPLICATION_INTERNAL_ERROR), false);
   }
 
   /** The site a source belongs to, for access checks; fails with NotFound. */

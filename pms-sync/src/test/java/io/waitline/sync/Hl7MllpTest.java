@@ -12,9 +12,9 @@ import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Status;
-import io.waitline.sync.hl7.MllpListener;
 import io.waitline.sync.source.Source;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class Hl7MllpTest {
   static final Path FIXTURES = Fhir.fixturePath("hl7v2");
-  static final int MAX_BYTES = 256 * 1024;
   /** 10:00 in Paris on the world's day. */
   static final String TEN = "202611201000";
   static final Instant TEN_UTC = Instant.parse("2026-11-20T09:00:00Z");
@@ -49,7 +48,6 @@ class Hl7MllpTest {
   final SyncWorld w = SyncWorld.start();
   final HapiContext hapi = new DefaultHapiContext();
   Source source;
-  MllpListener listener;
   int port;
 
   @BeforeEach
@@ -61,9 +59,7 @@ class Hl7MllpTest {
             .put("hl7", new JsonObject().put("sendingFacility", "CLINIC_PMS").put("timeZone", "Europe/Paris"))
             .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "LAB")
                 .put("queue", "lab"))))));
-    listener = new MllpListener(w.vertx, w.sync::hl7Message, head -> w.sync.hl7TooLarge(head, MAX_BYTES),
-        MAX_BYTES);
-    port = w.get(listener.listen(new NetServerOptions().setHost("localhost").setPort(0)));
+    port = w.get(w.sync.listenMllp(new NetServerOptions().setHost("localhost").setPort(0)));
   }
 
   @AfterEach
@@ -333,6 +329,20 @@ class Hl7MllpTest {
     assertThat(w.siteEntries()).extracting(e -> e.patient().name() + " " + e.status().wire())
         .containsExactlyInAnyOrder("RENALOP2 MOLLY expected", "RENALEIGHT MOLLY expected",
             "ZAPHOD BEEBLEBROX expected", "Dimitri DO BAIRRO no_show"); // rimiti's S26 is the no-show of its S12
+  }
+
+  @Test
+  void overTlsTheListenerAnswersLikeInTheClear() throws Exception {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    // a second listener of the same node (the plain one closes with Vert.x)
+    int tlsPort = w.get(w.sync.listenMllp(new NetServerOptions().setHost("localhost").setPort(0).setSsl(true)
+        .setKeyCertOptions(cert.keyCertOptions())));
+
+    try (Mllp mllp = Mllp.overTls(tlsPort, Path.of(cert.certificatePath()))) {
+      mllp.write(Mllp.frame(siu("2.5.1", "S12", "tls-1", "A1", TEN, "LAB")));
+      assertThat(ackedControlId(mllp.read())).isEqualTo("tls-1");
+    }
+    assertThat(w.entryFor(source, "A1").status()).isEqualTo(Status.EXPECTED);
   }
 
   /** Sends a fixture through the raw socket once a source takes its sending facility. */

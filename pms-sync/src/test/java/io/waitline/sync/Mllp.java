@@ -7,6 +7,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /** A raw MLLP peer over a plain socket: writes bytes exactly as given (split or joined), reads framed answers. */
 final class Mllp implements AutoCloseable {
@@ -19,7 +26,27 @@ final class Mllp implements AutoCloseable {
   private final OutputStream out;
 
   Mllp(int port) throws IOException {
-    socket = new Socket("localhost", port);
+    this(new Socket("localhost", port));
+  }
+
+  /** Over TLS (MLLPS), trusting only the listener's certificate. */
+  static Mllp overTls(int port, Path trustedCertificatePem) throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream pem = Files.newInputStream(trustedCertificatePem)) {
+      trusted.setCertificateEntry("listener", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port);
+    socket.startHandshake();
+    return new Mllp(socket);
+  }
+
+  private Mllp(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(30_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();

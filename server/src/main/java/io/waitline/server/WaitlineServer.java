@@ -64,6 +64,7 @@ public final class WaitlineServer {
         .payments(config.payments())
         .appointmentSources(secretsKey())
         .demoData(config.demoData());
+    if (config.mllpPort() != null) options.mllp(config.mllpPort());
     if (config.tls() != null) {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
           .setKeyPath(config.tls().privateKey().toString()));

@@ -83,4 +83,12 @@ class ConfigTest {
     assertThat(Config.load(Map.of()).secure()).isFalse();
     assertThat(Config.load(Map.of("WAITLINE_PUBLIC_URL", "https://q.example.org")).secure()).isTrue();
   }
+
+  @Test
+  void theMllpListenerRunsOnlyWhenItsPortIsSetAndThePortMustBeOne() {
+    assertThat(Config.load(Map.of()).mllpPort()).isNull();
+    assertThat(Config.load(Map.of("WAITLINE_MLLP_PORT", "2575")).mllpPort()).isEqualTo(2575);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_MLLP_PORT", "mllp")))
+        .hasMessage("WAITLINE_MLLP_PORT must be a whole number from 0 to 65535, got 'mllp'");
+  }
 }
