@@ -345,6 +345,26 @@ class Hl7MllpTest {
     assertThat(w.entryFor(source, "A1").status()).isEqualTo(Status.EXPECTED);
   }
 
+  @Test
+  void aDryRunOfTwoMessagesShowsWhatEachWouldBecomeAndWritesNothing() {
+    String sample = siu("2.3", "S12", "c1", "A1", TEN, "LAB") + adt("2.6", "A04", "c2", "A1", "+33612345678");
+
+    JsonArray previews = w.get(w.sync.dryRun(source.id(), sample));
+
+    assertThat(previews).hasSize(2);
+    JsonObject booked = previews.getJsonObject(0);
+    assertThat(booked.getString("externalId")).isEqualTo("Appointment/A1");
+    assertThat(booked.getString("visit")).isEqualTo("expected");
+    assertThat(booked.getString("queue")).isEqualTo("lab");
+    assertThat(booked.getString("start")).isEqualTo(TEN_UTC.toString());
+    JsonObject patient = booked.getJsonObject("patient");
+    assertThat(patient.getString("mrn")).isEqualTo("4711");
+    assertThat(patient.getString("email")).isEqualTo("ann@example.org");
+    assertThat(patient.getString("language")).isEqualTo("fr");
+    assertThat(previews.getJsonObject(1).getString("visit")).isEqualTo("arrived");
+    assertThat(w.count("SELECT count(*) FROM sync_inbox")).isZero();
+  }
+
   /** Sends a fixture through the raw socket once a source takes its sending facility. */
   private String sendAs(Mllp mllp, String text, String facility) throws IOException {
     if (w.count("SELECT count(*) FROM sync_source WHERE mapping->'hl7'->>'sendingFacility' = $1", facility) == 0) {
