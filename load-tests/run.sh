@@ -9,6 +9,7 @@
 #   BENCH=commands load-tests/run.sh       # check-in + call-next from 4 clients on 4 queues, beside pgbench
 #   BENCH=feedmem load-tests/run.sh        # server RSS with 2000 feeds (permessage-deflate offered) open and closed 3 times
 #   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
+#   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
@@ -33,6 +34,8 @@ COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
 COMMAND_SECONDS=${COMMAND_SECONDS:-20}
 FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
 FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
+MLLP_SENDERS=${MLLP_SENDERS:-"1,4"}
+MLLP_SECONDS=${MLLP_SECONDS:-20}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -89,7 +92,7 @@ start_server() {
   # shellcheck disable=SC2086
   # every benchmark client connects from 127.0.0.1: lift the per-address connection cap for it
   WAITLINE_DATA_DIR=$data_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base \
-    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
+    WAITLINE_MLLP_PORT=${mllp_port:-} WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do
     if curl -fs --max-time 2 "$base/health/ready" >/dev/null 2>&1 && [[ -f $data_dir/setup-code ]]; then break; fi
@@ -194,6 +197,28 @@ if [[ " $BENCH " == *" commands "* ]]; then
   else
     command_note="The run did not finish (exit $rc; see $out/commands.log)."
     tail -5 "$out/commands.log" >&2
+  fi
+fi
+
+mllp_result=
+mllp_note=
+if [[ " $BENCH " == *" mllp "* ]]; then
+  echo "== mllp: senders $MLLP_SENDERS, $MLLP_SECONDS s each" >&2
+  mllp_port=$(free_port)
+  start_server mllp
+  rc=0
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+    io.waitline.load.MllpBenchmark --base-url "$base" --username bench-admin --mllp-port "$mllp_port" \
+    --senders "$MLLP_SENDERS" --seconds "$MLLP_SECONDS" --max-seconds "$MAX_SECONDS" \
+    --out "$out/mllp.json" >"$out/mllp.log" 2>&1 || rc=$?
+  stop_server
+  mllp_port=
+  if [[ -f $out/mllp.json && $rc -le 1 ]]; then
+    mllp_result=$out/mllp.json
+    [[ $rc -eq 0 ]] || mllp_note="Some messages were not answered AA (see $out/mllp.json)."
+  else
+    mllp_note="The run did not finish (exit $rc; see $out/mllp.log)."
+    tail -5 "$out/mllp.log" >&2
   fi
 fi
 
@@ -319,6 +344,28 @@ feedmem_section() {
   echo
 }
 
+mllp_row() { # one table row per sender count of the result file
+  jq -r '.runs[] | "| \(.senders) | \(.accepted) | \(.messagesPerSecond) | \(.latencyMs.p50) / \(.latencyMs.p90) / \(.latencyMs.p99) / \(.latencyMs.max) | \(.errors) |"' "$1"
+}
+
+mllp_section() {
+  echo "## HL7 v2 over MLLP: bookings acknowledged after commit"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=mllp MLLP_SENDERS=\"$MLLP_SENDERS\" MLLP_SECONDS=$MLLP_SECONDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server with its MLLP listener; each sender is an hl7v2-mllp source of its own on one connection,"
+  echo "sending v2.5.1 SIU^S12 bookings (a new appointment and a new patient each) one at a time and waiting for the AA,"
+  echo "which comes only once the booking's entry, patient and inbox row are committed. Each row is $MLLP_SECONDS s after 5 s"
+  echo "of warm-up; latency from sending a message to its AA, in ms as p50 / p90 / p99 / max."
+  echo
+  echo "| senders | accepted (AA) | messages/s | latency | errors |"
+  echo "|---|---|---|---|---|"
+  table_end "$mllp_result" mllp_row "$mllp_note" load-tests/interpretation-mllp.md
+}
+
 replace_section() { # replaces the "## $1" section of $REPORT (up to the next "## ") with the file $2, or appends it
   local tmp
   tmp=$(mktemp)
@@ -376,6 +423,10 @@ fi
 if [[ -n $command_result || -n $command_note ]]; then
   commands_section >"$section"
   replace_section "Commands" "$section"
+fi
+if [[ -n $mllp_result || -n $mllp_note ]]; then
+  mllp_section >"$section"
+  replace_section "HL7 v2 over MLLP" "$section"
 fi
 if [[ ${#feedmem_results[@]} -gt 0 ]]; then
   feedmem_section >"$section"

@@ -6,6 +6,8 @@ import static io.waitline.queue.Refused.Kind.INVALID;
 import static io.waitline.queue.Refused.Kind.NOT_FOUND;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.model.Message;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -246,7 +248,7 @@ public final class SyncService {
       }
     }, false).compose(parsed -> {
       if (parsed instanceof String rejection) return Future.succeededFuture(rejection);
-      ca.uhn.hl7v2.model.Message message = (ca.uhn.hl7v2.model.Message) parsed;
+      Message message = (Message) parsed;
       String facility = Hl7Messages.sendingFacility(message);
       return store.hl7Sources(pool, Hl7Kind.KIND, facility == null ? "" : facility).compose(rows -> {
         if (rows.size() != 1 || !rows.get(0).enabled()) {
@@ -271,7 +273,7 @@ public final class SyncService {
   /** The AR for a message longer than the listener takes, answered from its first bytes. */
   private Future<String> hl7TooLarge(String head) {
     return workers.executeBlocking(() -> hl7.reject(head, "The message is longer than " + MLLP_MAX_BYTES + " bytes,"
-        + " the most Waitline takes in one message.", ca.uhn.hl7v2.ErrorCode.APPLICATION_INTERNAL_ERROR), false);
+        + " the most Waitline takes in one message.", ErrorCode.APPLICATION_INTERNAL_ERROR), false);
   }
 
   /** The site a source belongs to, for access checks; fails with NotFound. */

@@ -59,6 +59,12 @@ public final class MllpListener {
     int[] pending = {0};
     boolean[] broken = {false};
     Future<?>[] tail = {Future.succeededFuture()};
+    socket.closeHandler(closed -> {
+      if (framer.inFrame()) {
+        LOG.info("MLLP connection from {} closed in the middle of a message; it was not answered",
+            socket.remoteAddress());
+      }
+    });
     socket.handler(chunk -> {
       for (MllpFramer.Frame frame : framer.feed(chunk)) {
         if (++pending[0] >= MAX_PENDING) socket.pause();
