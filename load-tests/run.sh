@@ -105,6 +105,19 @@ start_server() {
     -d "{\"code\":\"$(cat "$data_dir/setup-code")\",\"username\":\"bench-admin\",\"displayName\":\"Benchmark\",\"password\":\"$password\"}"
 }
 
+# After the run $1 ended with exit code $2: run_result is its JSON when it finished (exit 0, or 1 when a check
+# failed, then run_note is $3), else empty with run_note saying so.
+run_outcome() {
+  run_result=; run_note=
+  if [[ -f $out/$1.json && $2 -le 1 ]]; then
+    run_result=$out/$1.json
+    [[ $2 -eq 0 ]] || run_note=$3
+  else
+    run_note="The run did not finish (exit $2; see $out/$1.log)."
+    tail -5 "$out/$1.log" >&2
+  fi
+}
+
 results=()
 notes=()
 [[ " $BENCH " == *" fanout "* ]] && fanout_sizes=$SIZES || fanout_sizes=
@@ -139,13 +152,8 @@ if [[ " $BENCH " == *" desks "* ]]; then
     --seconds "$DESK_SECONDS" --line "$LINE" --max-seconds "$MAX_SECONDS" \
     --out "$out/desks.json" >"$out/desks.log" 2>&1 || rc=$?
   stop_server
-  if [[ -f $out/desks.json && $rc -le 1 ]]; then
-    desk_result=$out/desks.json
-    [[ $rc -eq 0 ]] || desk_note="A check failed or errors occurred (see the table and $out/desks.json)."
-  else
-    desk_note="The run did not finish (exit $rc; see $out/desks.log)."
-    tail -5 "$out/desks.log" >&2
-  fi
+  run_outcome desks "$rc" "A check failed or errors occurred (see the table and $out/desks.json)."
+  desk_result=$run_result; desk_note=$run_note
 fi
 
 command_result=
@@ -213,13 +221,8 @@ if [[ " $BENCH " == *" mllp "* ]]; then
     --out "$out/mllp.json" >"$out/mllp.log" 2>&1 || rc=$?
   stop_server
   mllp_port=
-  if [[ -f $out/mllp.json && $rc -le 1 ]]; then
-    mllp_result=$out/mllp.json
-    [[ $rc -eq 0 ]] || mllp_note="Some messages were not answered AA (see $out/mllp.json)."
-  else
-    mllp_note="The run did not finish (exit $rc; see $out/mllp.log)."
-    tail -5 "$out/mllp.log" >&2
-  fi
+  run_outcome mllp "$rc" "Some messages were not answered AA (see $out/mllp.json)."
+  mllp_result=$run_result; mllp_note=$run_note
 fi
 
 feedmem_results=()
