@@ -153,6 +153,7 @@ public final class Hl7Messages {
   private String bare(AcknowledgmentCode code, String sentence, ErrorCode error, Segment header) {
     try {
       ACK empty = new ACK();
+      empty.setParser(parser); // its control id from this context's generator, not HAPI's default id file
       empty.initQuickstart("ACK", null, "P");
       Message ack = empty.generateACK(code, new HL7Exception(sentence, error));
       if (header != null) new Terser(ack).set("/MSA-2", nonNull(Terser.get(header, 10, 0, 1, 1)));
