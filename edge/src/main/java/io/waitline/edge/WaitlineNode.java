@@ -6,6 +6,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -92,6 +93,7 @@ public final class WaitlineNode {
     private SyncSettings syncSettings = SyncSettings.defaults();
     private boolean pollSources = true;
     private Path dropRoot;
+    private Integer mllpPort;
     private MeterRegistry meterRegistry;
     private String nodeName = ManagementFactory.getRuntimeMXBean().getName();
     private boolean demoData;
@@ -179,6 +181,15 @@ public final class WaitlineNode {
 
     public Options syncSettings(SyncSettings settings) {
       syncSettings = settings;
+      return this;
+    }
+
+    /**
+     * Listen for HL7 v2 messages over MLLP on this port (0: any free port), for every hl7v2-mllp source; over TLS
+     * (MLLPS) with the node's certificate when it has one. Needs {@link #appointmentSources}.
+     */
+    public Options mllp(int port) {
+      mllpPort = port;
       return this;
     }
 
@@ -397,6 +408,12 @@ public final class WaitlineNode {
     if (payments != null) payments.start().await(); // resolves what a previous run left waiting on the processor
     if (sync != null && o.pollSources) sync.start(); // polls the sources that are due, one node per source (a lease)
     if (sync != null && o.pollSources && o.dropRoot != null) sync.watchDropFolders(o.dropRoot, DROP_FOLDER_SCAN);
+    if (sync != null && o.mllpPort != null) {
+      NetServerOptions mllp = new NetServerOptions().setHost(o.host).setPort(o.mllpPort);
+      if (o.tls != null) mllp.setSsl(true).setKeyCertOptions(o.tls);
+      int mllpPort = sync.listenMllp(mllp).await();
+      LOG.info("HL7 v2 (MLLP{}) listening on {}:{}", o.tls != null ? " over TLS" : "", o.host, mllpPort);
+    }
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
     return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, commands, settings, setupCode, timers,

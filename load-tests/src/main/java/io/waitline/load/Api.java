@@ -50,6 +50,13 @@ final class Api {
         .put("name", "Benchmark " + id).put("ticketPrefix", ticketPrefix), true);
   }
 
+  /** An hl7v2-mllp source whose messages carry MSH-4 {@code facility}, all of them to {@code queue}. */
+  void createHl7Source(String site, String name, String facility, String queue) {
+    call(HttpMethod.POST, "/api/v1/sites/" + site + "/sources", 201, new JsonObject().put("kind", "hl7v2-mllp")
+        .put("name", name).put("mapping", new JsonObject().put("defaultQueue", queue)
+            .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", "UTC"))), true);
+  }
+
   /** Checks a walk-in in; yields the entry with its {@code patientLink}. */
   JsonObject checkIn(String queueId, String name) {
     return call(HttpMethod.POST, "/api/v1/queues/" + queueId + "/check-ins", 201,

@@ -6,6 +6,8 @@ import static io.waitline.queue.Refused.Kind.INVALID;
 import static io.waitline.queue.Refused.Kind.NOT_FOUND;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.model.Message;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -14,12 +16,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.fhir.FhirR4Kind;
 import io.waitline.sync.writeback.WriteBack;
+import io.waitline.sync.hl7.Hl7Kind;
+import io.waitline.sync.hl7.Hl7MessageReader;
+import io.waitline.sync.hl7.Hl7Messages;
+import io.waitline.sync.hl7.MllpListener;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
@@ -61,6 +68,8 @@ import java.util.stream.Collectors;
  */
 public final class SyncService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncService.class);
+  /** The longest HL7 v2 message the MLLP listener takes (a real SIU or ADT is a few KiB); a longer one is AR. */
+  public static final int MLLP_MAX_BYTES = 256 * 1024;
   /** Key of the subscription secret among a source's sealed secrets. */
   private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
   private final Vertx vertx;
@@ -79,6 +88,8 @@ public final class SyncService {
   private final WorkerExecutor workers;
   private final FhirNotifications notifications;
   private final WriteBack writeBack;
+  private final Hl7Messages hl7 = new Hl7Messages();
+  private MllpListener mllp;
   private long timer = -1;
   private CsvDropFolders dropFolders;
 
@@ -104,7 +115,8 @@ public final class SyncService {
     this.writeBack = new WriteBack(pool, store, this::source, fhir::writeStatus, clock);
     SourceKind webhook = new WebhookKind();
     SourceKind csv = new CsvKind();
-    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv);
+    SourceKind hl7v2 = new Hl7Kind(hl7);
+    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv, hl7v2.kind(), hl7v2);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
     this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
         workers);
@@ -131,10 +143,18 @@ public final class SyncService {
     return dropFolders;
   }
 
+  /**
+   * Starts the node's one MLLP listener for HL7 v2 sources (TLS when the options say so); the future holds its port.
+   */
+  public Future<Integer> listenMllp(NetServerOptions options) {
+    mllp = new MllpListener(vertx, this::hl7Message, this::hl7TooLarge, MLLP_MAX_BYTES);
+    return mllp.listen(options);
+  }
+
   public Future<Void> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
     if (dropFolders != null) dropFolders.stop();
-    return workers.close();
+    return (mllp == null ? Future.<Void>succeededFuture() : mllp.close()).compose(v -> workers.close());
   }
 
   // --- sources
@@ -234,6 +254,49 @@ public final class SyncService {
             .put("externalId", record.externalId()).put("version", record.version()));
       });
     });
+  }
+
+  /**
+   * One HL7 v2 message from the MLLP listener, answered with its ACK (HL7 text): AA once its effect and inbox row
+   * are committed (again for a control id already applied), AE with the reason when it is understood but cannot be
+   * applied (a dead letter), AR when it cannot be read, is not supported, or no source takes its sending facility.
+   * Fails, with no ACK to send, when it could not be handled (e.g. the database is unreachable): the sender resends.
+   */
+  public Future<String> hl7Message(String text) {
+    return workers.<Object>executeBlocking(() -> {
+      try {
+        return hl7.parse(text);
+      } catch (Hl7Messages.Rejected e) {
+        return hl7.reject(text, e);
+      }
+    }, false).compose(parsed -> {
+      if (parsed instanceof String rejection) return Future.succeededFuture(rejection);
+      Message message = (Message) parsed;
+      String facility = Hl7Messages.sendingFacility(message);
+      return store.hl7Sources(pool, Hl7Kind.KIND, facility == null ? "" : facility).compose(rows -> {
+        if (rows.size() != 1 || !rows.get(0).enabled()) {
+          String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
+              + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
+              : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
+              : "Source " + rows.get(0).name() + " is disabled.";
+          return workers.executeBlocking(() -> hl7.reject(message, why), false);
+        }
+        Source s = source(rows.get(0));
+        ReceivedRecord record = Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()));
+        return pipeline.receive(s, record, kinds.get(Hl7Kind.KIND).reader()).compose(result -> {
+          metrics.record(s, result.outcome());
+          return store.recordSuccess(pool, s.id(), clock.instant(), false)
+              .compose(v -> workers.executeBlocking(() -> result.outcome() == Outcome.DEAD
+                  ? hl7.error(message, result.detail()) : hl7.accept(message), false));
+        });
+      });
+    });
+  }
+
+  /** The AR for a message longer than the listener takes, answered from its first bytes. */
+  private Future<String> hl7TooLarge(String head) {
+    return workers.executeBlocking(() -> hl7.reject(head, "The message is longer than " + MLLP_MAX_BYTES + " bytes,"
+        + " the most Waitline takes in one message.", ErrorCode.APPLICATION_INTERNAL_ERROR), false);
   }
 
   /** The site a source belongs to, for access checks; fails with NotFound. */

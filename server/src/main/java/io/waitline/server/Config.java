@@ -30,7 +30,8 @@ public record Config(
     PaymentsConfig payments,
     String secretsKey,
     int maxConnectionsPerAddress,
-    Path dropRoot) {
+    Path dropRoot,
+    Integer mllpPort) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -70,7 +71,10 @@ public record Config(
         get.apply("WAITLINE_SECRETS_KEY"),
         intValue("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS", get.apply("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS"), 256, 1,
             1_000_000),
-        dropRoot(get.apply("WAITLINE_DROP_ROOT")));
+        dropRoot(get.apply("WAITLINE_DROP_ROOT")),
+        // HL7 v2 over MLLP only when a port is set: one listener for every hl7v2-mllp source
+        get.apply("WAITLINE_MLLP_PORT") == null ? null
+            : intValue("WAITLINE_MLLP_PORT", get.apply("WAITLINE_MLLP_PORT"), 2575, 0, 65535));
   }
 
   /** The root of csv sources' drop folders: an existing directory, or null (no folder is watched). */

@@ -96,4 +96,12 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_DROP_ROOT", dir.resolve("missing").toString())))
         .hasMessageContaining("WAITLINE_DROP_ROOT must name an existing directory");
   }
+
+  @Test
+  void theMllpListenerRunsOnlyWhenItsPortIsSetAndThePortMustBeOne() {
+    assertThat(Config.load(Map.of()).mllpPort()).isNull();
+    assertThat(Config.load(Map.of("WAITLINE_MLLP_PORT", "2575")).mllpPort()).isEqualTo(2575);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_MLLP_PORT", "mllp")))
+        .hasMessage("WAITLINE_MLLP_PORT must be a whole number from 0 to 65535, got 'mllp'");
+  }
 }

@@ -136,8 +136,11 @@ public final class Pipeline {
   }
 
   /** Matches the patient, picks the queue, changes the entry, and remembers the version applied. */
-  private Future<Result> effect(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment a,
+  private Future<Result> effect(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment given,
       SyncedAppointment synced, Instant now) {
+    // a version without a start (an HL7 A08 carries only patient details) keeps the start the last version gave
+    SourceAppointment a = given.start() != null || synced == null ? given
+        : new SourceAppointment(given.visit(), synced.startAt(), given.keys(), given.patient(), given.copay());
     if (a.patient() == null) {
       throw new RecordReader.Unreadable("The appointment names no patient that could be read.");
     }

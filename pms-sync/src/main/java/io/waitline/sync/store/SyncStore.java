@@ -342,6 +342,12 @@ public final class SyncStore {
         .execute(Tuple.of(sourceId, holder)).mapEmpty();
   }
 
+  /** @return the HL7 v2 sources whose mapping names this MSH-4 sending facility (one, unless misconfigured) */
+  public Future<List<StoredSource>> hl7Sources(SqlClient c, String kind, String sendingFacility) {
+    return c.preparedQuery("SELECT * FROM sync_source WHERE kind = $1 AND mapping->'hl7'->>'sendingFacility' = $2")
+        .execute(Tuple.of(kind, sendingFacility)).map(rows -> map(rows, SyncStore::storedSource));
+  }
+
   /** @return who holds the source's lease, or null */
   public Future<String> leaseHolder(SqlClient c, UUID sourceId, Instant now) {
     return c.preparedQuery("SELECT holder FROM sync_lease WHERE source_id = $1 AND expires_at > $2")
