@@ -9,6 +9,8 @@
 #   BENCH=commands load-tests/run.sh       # check-in + call-next from 4 clients on 4 queues, beside pgbench
 #   BENCH=feedmem load-tests/run.sh        # server RSS with 2000 feeds (permessage-deflate offered) open and closed 3 times
 #   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
+#   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
+#   BENCH=import IMPORT_SIZES=10000,100000 IMPORT_QUEUES=4 CSV_ROWS=10000 load-tests/run.sh
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
@@ -17,6 +19,8 @@
 # embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
 # COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
+# Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
+# from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +37,9 @@ COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
 COMMAND_SECONDS=${COMMAND_SECONDS:-20}
 FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
 FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
+IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
+IMPORT_QUEUES=${IMPORT_QUEUES:-4}
+CSV_ROWS=${CSV_ROWS:-10000}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -218,6 +225,26 @@ if [[ " $BENCH " == *" feedmem "* ]]; then
   done
 fi
 
+import_result=
+import_note=
+if [[ " $BENCH " == *" import "* ]]; then
+  echo "== import: FHIR $IMPORT_SIZES appointments, CSV $CSV_ROWS rows, $IMPORT_QUEUES queues" >&2
+  start_server import
+  rc=0
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+    io.waitline.load.ImportBenchmark --base-url "$base" --username bench-admin --sizes "$IMPORT_SIZES" \
+    --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS" --max-seconds "$MAX_SECONDS" \
+    --out "$out/import.json" >"$out/import.log" 2>&1 || rc=$?
+  stop_server
+  if [[ -f $out/import.json && $rc -le 1 ]]; then
+    import_result=$out/import.json
+    [[ $rc -eq 0 ]] || import_note="Some appointments or rows were not applied (see the table and $out/import.json)."
+  else
+    import_note="The run did not finish (exit $rc; see $out/import.log)."
+    tail -5 "$out/import.log" >&2
+  fi
+fi
+
 machine() { # the machine and the build measured
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
   echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
@@ -364,6 +391,33 @@ commands_section() {
   table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
 }
 
+import_rows() { # one table row per FHIR import, then the CSV upload's
+  jq -r '
+    def counts(c): [c | to_entries[] | select(.value > 0) | "\(.key) \(.value)"] | join(", ");
+    (.fhir[] | "| FHIR R4 source | \(.appointments) | \(.seconds) | **\(.appointmentsPerSecond)** | \(counts(.counts)) |"),
+    (.csv | select(. != null) | "| CSV upload (one file, one request) | \(.rows) | \(.seconds) | **\(.rowsPerSecond)** | \(counts(.outcomes)) |")' "$1"
+}
+
+import_section() {
+  echo "## Import: appointments from a FHIR source and a CSV upload"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=import IMPORT_SIZES=$IMPORT_SIZES IMPORT_QUEUES=$IMPORT_QUEUES CSV_ROWS=$CSV_ROWS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server. Per size, a new FHIR R4 source (created over the API, first sync started by the server's"
+  echo "scheduler) reads that many booked appointments, each with its own patient (name, birth date, MRN, phone), from a"
+  echo "HAPI FHIR \`RestfulServer\` in the benchmark process (\`Appointment?date=…&_include=Appointment:patient&_sort=_lastUpdated\`,"
+  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. Its time is the server's: the source's"
+  echo "\`lastAttemptAt\` to \`lastSuccessAt\` in its health, fetching and parsing the pages included. The CSV upload is one"
+  echo "\`POST /api/v1/sources/{id}/files\` of $CSV_ROWS new rows, timed from sending it to the report."
+  echo
+  echo "| import | appointments | seconds | appointments/s | outcomes |"
+  echo "|---|---|---|---|---|"
+  table_end "$import_result" import_rows "$import_note" load-tests/interpretation-import.md
+}
+
 section=$(mktemp)
 if [[ ${#results[@]} -gt 0 || ( -n $fanout_sizes && ${#notes[@]} -gt 0 ) ]]; then
   fanout_section >"$section"
@@ -380,6 +434,10 @@ fi
 if [[ ${#feedmem_results[@]} -gt 0 ]]; then
   feedmem_section >"$section"
   replace_section "Feed memory" "$section"
+fi
+if [[ -n $import_result || -n $import_note ]]; then
+  import_section >"$section"
+  replace_section "Import" "$section"
 fi
 rm -f "$section"
 echo "Wrote $REPORT" >&2

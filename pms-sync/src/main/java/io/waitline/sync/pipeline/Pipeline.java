@@ -95,19 +95,34 @@ public final class Pipeline {
   }
 
   private Future<List<Result>> receiveChunk(Source source, List<ReceivedRecord> chunk, RecordReader reader) {
-    return workers.executeBlocking(() -> chunk.stream().map(r -> read(source, r, reader)).toList(), false)
-        .compose(reads -> new Chunk(source, chunk, reads).apply().recover(err -> {
-          LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", chunk.size(), source,
-              err.toString());
-          return oneByOne(source, chunk, reads, 0, new ArrayList<>(chunk.size()));
-        }));
+    int half = chunk.size() / 2;
+    Future<List<Read>> first = readAll(source, chunk.subList(0, half), reader);
+    Future<List<Read>> second = readAll(source, chunk.subList(half, chunk.size()), reader);
+    return Future.all(first, second).compose(both -> {
+      List<Read> reads = new ArrayList<>(first.result());
+      reads.addAll(second.result());
+      return new Chunk(source, chunk, reads).apply().recover(err -> {
+        LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", chunk.size(), source,
+            err.toString());
+        return oneByOne(source, chunk, reads, 0, new ArrayList<>(chunk.size()));
+      });
+    });
   }
 
-  private Future<List<Result>> oneByOne(Source source, List<ReceivedRecord> records, List<Object> reads, int i,
+  /** A record as read, or why it cannot be, and the hash of its payload. */
+  private record Read(Object appointment, String hash) {}
+
+  /** Reads and hashes records on a worker: CPU work kept off the event loop (two of these run at once). */
+  private Future<List<Read>> readAll(Source source, List<ReceivedRecord> records, RecordReader reader) {
+    return workers.executeBlocking(() -> records.stream()
+        .map(r -> new Read(read(source, r, reader), r.payloadHash())).toList(), false);
+  }
+
+  private Future<List<Result>> oneByOne(Source source, List<ReceivedRecord> records, List<Read> reads, int i,
       List<Result> results) {
     if (i == records.size()) return Future.succeededFuture(results);
     ReceivedRecord record = records.get(i);
-    return apply(source, record, reads.get(i), false).recover(err -> deadLetter(source, record, err))
+    return apply(source, record, reads.get(i).appointment(), false).recover(err -> deadLetter(source, record, err))
         .compose(r -> {
           results.add(r);
           return oneByOne(source, records, reads, i + 1, results);
@@ -122,11 +137,11 @@ public final class Pipeline {
   private final class Chunk {
     private final Source source;
     private final List<ReceivedRecord> records;
-    private final List<Object> reads;
+    private final List<Read> reads;
     private final Result[] results;
     private final Instant now = clock.instant();
 
-    Chunk(Source source, List<ReceivedRecord> records, List<Object> reads) {
+    Chunk(Source source, List<ReceivedRecord> records, List<Read> reads) {
       this.source = source;
       this.records = records;
       this.reads = reads;
@@ -174,11 +189,11 @@ public final class Pipeline {
                 results[i] = new Result(Outcome.DUPLICATE, null, null);
               } else if (s != null && r.versionOrder() < s.versionOrder()) {
                 results[i] = new Result(Outcome.STALE, staleness(r, s), s.entryId());
-                inbox.add(inboxRow(r, results[i]));
-              } else if ((problem = unappliable(source, reads.get(i))) != null) {
+                inbox.add(inboxRow(i));
+              } else if ((problem = unappliable(source, reads.get(i).appointment())) != null) {
                 dead(i, problem, inbox, dead);
               } else {
-                SourceAppointment a = (SourceAppointment) reads.get(i);
+                SourceAppointment a = (SourceAppointment) reads.get(i).appointment();
                 pending.add(new Pending(i, r, a, source.mapping().queueFor(a.keys()), s, null));
               }
             }
@@ -222,7 +237,7 @@ public final class Pipeline {
               Result r = results[p.index()];
               applied.add(new SyncedAppointment(p.record().version(), p.record().versionOrder(), p.a().start(),
                   r.entryId(), patients.get(k), false));
-              inbox.add(inboxRow(p.record(), r));
+              inbox.add(inboxRow(p.index()));
             }
             return store.putAppointments(b.connection(), source.id(),
                 valid.stream().map(p -> p.record().externalId()).toList(), applied);
@@ -265,14 +280,16 @@ public final class Pipeline {
     private void dead(int i, String reason, List<SyncStore.InboxRow> inbox, List<DeadLetter> dead) {
       ReceivedRecord r = records.get(i);
       results[i] = new Result(Outcome.DEAD, reason, null);
-      inbox.add(inboxRow(r, results[i]));
+      inbox.add(inboxRow(i));
       dead.add(new DeadLetter(UUID.randomUUID(), source.id(), r.externalId(), r.version(), r.versionOrder(),
           r.payload(), reason, now, null));
     }
 
-    private SyncStore.InboxRow inboxRow(ReceivedRecord r, Result result) {
-      return new SyncStore.InboxRow(r.externalId(), r.version(), r.payloadHash(), result.outcome().wire(),
-          result.detail());
+    /** What the inbox keeps of record {@code i} and its result. */
+    private SyncStore.InboxRow inboxRow(int i) {
+      ReceivedRecord r = records.get(i);
+      return new SyncStore.InboxRow(r.externalId(), r.version(), reads.get(i).hash(), results[i].outcome().wire(),
+          results[i].detail());
     }
   }
 
