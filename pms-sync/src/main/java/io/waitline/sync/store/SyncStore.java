@@ -285,13 +285,18 @@ public final class SyncStore {
   public Future<Void> suggestMatches(SqlClient c, String siteId, UUID sourceId, List<UUID> created,
       List<String> externalIds, List<SourcePatient> patients, Instant at) {
     if (created.isEmpty()) return Future.succeededFuture();
-    return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
-            + " external_id, status, created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
-            + " FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[]) WITH ORDINALITY AS n(id, ext, name, birth, i)"
-            + " JOIN sync_patient p ON p.site_id = $1 AND p.birth_date = n.birth AND p.id <> n.id"
+    // the site's patients born on the batch's birth dates first: names are compared only among those, not across
+    // every patient of the site (which made each batch of a large import slower than the one before)
+    return c.preparedQuery("WITH n AS (SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
+            + " WITH ORDINALITY AS n(id, ext, name, birth, i) WHERE birth IS NOT NULL),"
+            + " p AS MATERIALIZED (SELECT id, name, birth_date, created_at FROM sync_patient"
+            + " WHERE site_id = $1 AND birth_date = ANY($7::date[]))"
+            + " INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id, external_id, status,"
+            + " created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
+            + " FROM n JOIN p ON p.birth_date = n.birth AND p.id <> n.id"
             + " AND lower(regexp_replace(trim(p.name), '\\s+', ' ', 'g'))"
             + " = lower(regexp_replace(trim(n.name), '\\s+', ' ', 'g'))"
-            + " WHERE n.birth IS NOT NULL AND coalesce(array_position($4::uuid[], p.id) < n.i, true)"
+            + " WHERE coalesce(array_position($4::uuid[], p.id) < n.i, true)"
             + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING")
         .execute(Tuple.from(new Object[] {siteId, sourceId, odt(at), created.toArray(UUID[]::new),
             externalIds.toArray(String[]::new), column(patients, SourcePatient::name),
