@@ -225,23 +225,34 @@ if [[ " $BENCH " == *" feedmem "* ]]; then
   done
 fi
 
+# Runs benchmark class $2 on a fresh server as run "$1" with the class's own options after them; sets run_result (the
+# JSON result, when the run finished) and run_failed (its exit code 1: it finished, but a check failed).
+run_on_fresh_server() {
+  local name=$1 class=$2 rc=0
+  shift 2
+  start_server "$name"
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" "io.waitline.load.$class" \
+    --base-url "$base" --username bench-admin --max-seconds "$MAX_SECONDS" "$@" \
+    --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
+  stop_server
+  run_result=; run_failed=
+  if [[ -f $out/$name.json && $rc -le 1 ]]; then
+    run_result=$out/$name.json
+    [[ $rc -eq 0 ]] || run_failed=1
+  else
+    echo "$name: the run did not finish (exit $rc; see $out/$name.log)" >&2
+    tail -5 "$out/$name.log" >&2
+  fi
+}
+
 import_result=
 import_note=
 if [[ " $BENCH " == *" import "* ]]; then
   echo "== import: FHIR $IMPORT_SIZES appointments, CSV $CSV_ROWS rows, $IMPORT_QUEUES queues" >&2
-  start_server import
-  rc=0
-  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
-    io.waitline.load.ImportBenchmark --base-url "$base" --username bench-admin --sizes "$IMPORT_SIZES" \
-    --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS" --max-seconds "$MAX_SECONDS" \
-    --out "$out/import.json" >"$out/import.log" 2>&1 || rc=$?
-  stop_server
-  if [[ -f $out/import.json && $rc -le 1 ]]; then
-    import_result=$out/import.json
-    [[ $rc -eq 0 ]] || import_note="Some appointments or rows were not applied (see the table and $out/import.json)."
-  else
-    import_note="The run did not finish (exit $rc; see $out/import.log)."
-    tail -5 "$out/import.log" >&2
+  run_on_fresh_server import ImportBenchmark --sizes "$IMPORT_SIZES" --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS"
+  import_result=$run_result
+  if [[ -z $run_result ]]; then import_note="The run did not finish (see $out/import.log)."
+  elif [[ -n $run_failed ]]; then import_note="Some appointments or rows were not applied (see the table and $run_result)."
   fi
 fi
 
