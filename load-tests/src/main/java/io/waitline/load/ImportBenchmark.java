@@ -78,7 +78,7 @@ public final class ImportBenchmark {
           .put("schedule", new JsonObject().put("everySeconds", 86_400).put("daysAhead", 3)));
       JsonObject health = api.sourceHealth(source);
       while (health.getString("lastSuccessAt") == null && health.getString("lastError") == null) {
-        Thread.sleep(200);
+        Thread.sleep(1000);
         health = api.sourceHealth(source);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
