@@ -10,6 +10,8 @@
 #   BENCH=feedmem load-tests/run.sh        # server RSS with 2000 feeds (permessage-deflate offered) open and closed 3 times
 #   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
 #   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
+#   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
+#   BENCH=import IMPORT_SIZES=10000,100000 IMPORT_QUEUES=4 CSV_ROWS=10000 load-tests/run.sh
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
@@ -18,6 +20,8 @@
 # embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
 # COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
+# Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
+# from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +40,9 @@ FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
 FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
 MLLP_SENDERS=${MLLP_SENDERS:-"1,4"}
 MLLP_SECONDS=${MLLP_SECONDS:-20}
+IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
+IMPORT_QUEUES=${IMPORT_QUEUES:-4}
+CSV_ROWS=${CSV_ROWS:-10000}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -246,6 +253,37 @@ if [[ " $BENCH " == *" feedmem "* ]]; then
   done
 fi
 
+# Runs benchmark class $2 on a fresh server as run "$1" with the class's own options after them; sets run_result (the
+# JSON result, when the run finished) and run_failed (its exit code 1: it finished, but a check failed).
+run_on_fresh_server() {
+  local name=$1 class=$2 rc=0
+  shift 2
+  start_server "$name"
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" "io.waitline.load.$class" \
+    --base-url "$base" --username bench-admin --max-seconds "$MAX_SECONDS" "$@" \
+    --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
+  stop_server
+  run_result=; run_failed=
+  if [[ -f $out/$name.json && $rc -le 1 ]]; then
+    run_result=$out/$name.json
+    [[ $rc -eq 0 ]] || run_failed=1
+  else
+    echo "$name: the run did not finish (exit $rc; see $out/$name.log)" >&2
+    tail -5 "$out/$name.log" >&2
+  fi
+}
+
+import_result=
+import_note=
+if [[ " $BENCH " == *" import "* ]]; then
+  echo "== import: FHIR $IMPORT_SIZES appointments, CSV $CSV_ROWS rows, $IMPORT_QUEUES queues" >&2
+  run_on_fresh_server import ImportBenchmark --sizes "$IMPORT_SIZES" --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS"
+  import_result=$run_result
+  if [[ -z $run_result ]]; then import_note="The run did not finish (see $out/import.log)."
+  elif [[ -n $run_failed ]]; then import_note="Some appointments or rows were not applied (see the table and $run_result)."
+  fi
+fi
+
 machine() { # the machine and the build measured
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
   echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
@@ -414,6 +452,33 @@ commands_section() {
   table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
 }
 
+import_rows() { # one table row per FHIR import, then the CSV upload's
+  jq -r '
+    def counts(c): [c | to_entries[] | select(.value > 0) | "\(.key) \(.value)"] | join(", ");
+    (.fhir[] | "| FHIR R4 source | \(.appointments) | \(.seconds) | **\(.appointmentsPerSecond)** | \(counts(.counts)) |"),
+    (.csv | select(. != null) | "| CSV upload (one file, one request) | \(.rows) | \(.seconds) | **\(.rowsPerSecond)** | \(counts(.outcomes)) |")' "$1"
+}
+
+import_section() {
+  echo "## Import: appointments from a FHIR source and a CSV upload"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=import IMPORT_SIZES=$IMPORT_SIZES IMPORT_QUEUES=$IMPORT_QUEUES CSV_ROWS=$CSV_ROWS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server. Per size, a new FHIR R4 source (created over the API, first sync started by the server's"
+  echo "scheduler) reads that many booked appointments, each with its own patient (name, birth date, MRN, phone), from a"
+  echo "HAPI FHIR \`RestfulServer\` in the benchmark process (\`Appointment?date=…&_include=Appointment:patient&_sort=_lastUpdated\`,"
+  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. Its time is the server's: the source's"
+  echo "\`lastAttemptAt\` to \`lastSuccessAt\` in its health, fetching and parsing the pages included. The CSV upload is one"
+  echo "\`POST /api/v1/sources/{id}/files\` of $CSV_ROWS new rows, timed from sending it to the report."
+  echo
+  echo "| import | appointments | seconds | appointments/s | outcomes |"
+  echo "|---|---|---|---|---|"
+  table_end "$import_result" import_rows "$import_note" load-tests/interpretation-import.md
+}
+
 section=$(mktemp)
 if [[ ${#results[@]} -gt 0 || ( -n $fanout_sizes && ${#notes[@]} -gt 0 ) ]]; then
   fanout_section >"$section"
@@ -434,6 +499,10 @@ fi
 if [[ ${#feedmem_results[@]} -gt 0 ]]; then
   feedmem_section >"$section"
   replace_section "Feed memory" "$section"
+fi
+if [[ -n $import_result || -n $import_note ]]; then
+  import_section >"$section"
+  replace_section "Import" "$section"
 fi
 rm -f "$section"
 echo "Wrote $REPORT" >&2

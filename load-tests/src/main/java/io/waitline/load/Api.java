@@ -91,6 +91,32 @@ final class Api {
     return call(HttpMethod.GET, "/api/v1/queues/" + queueId, 200, null, false).getLong("seq");
   }
 
+  /** Creates an appointment source of the site; yields its id. */
+  String createSource(String site, JsonObject definition) {
+    return call(HttpMethod.POST, "/api/v1/sites/" + site + "/sources", 201, definition, true).getString("id");
+  }
+
+  /** The source's health: state, last attempt and success, counts per outcome. */
+  JsonObject sourceHealth(String sourceId) {
+    return call(HttpMethod.GET, "/api/v1/sources/" + sourceId + "/health", 200, null, true);
+  }
+
+  /** Uploads a CSV file to a csv source and applies it; yields the report. */
+  JsonObject uploadCsv(String sourceId, String csv, long timeoutMs) {
+    HttpRequest<Buffer> req = web.requestAbs(HttpMethod.POST, baseUrl + "/api/v1/sources/" + sourceId + "/files")
+        .timeout(timeoutMs).bearerTokenAuthentication(token).putHeader("Content-Type", "text/csv; charset=utf-8");
+    HttpResponse<Buffer> r;
+    try {
+      r = req.sendBuffer(Buffer.buffer(csv)).await(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(0, "the CSV upload got no answer within " + timeoutMs + " ms");
+    }
+    if (r.statusCode() != 200) {
+      throw new ApiException(r.statusCode(), "the CSV upload answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
   /** The Prometheus text of /metrics, or null when the server does not answer it. */
   String metrics() {
     try {

@@ -11,7 +11,6 @@ import ca.uhn.hl7v2.model.Message;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -477,36 +476,26 @@ public final class SyncService {
     });
   }
 
-  /**
-   * Applies the rows one after the other. Each next row is started from the previous one's callback, not composed
-   * into one chain: a chain of thousands of futures would complete through as many nested calls.
-   */
+  /** Applies the rows in batches (see {@link Pipeline#receiveAll}); rows that cannot be applied are the problems. */
   private Future<JsonObject> csvApply(Source s, List<ReceivedRecord> rows) {
     SyncReport.Tally tally = new SyncReport.Tally();
     JsonArray problems = new JsonArray();
-    Promise<Void> done = Promise.promise();
-    csvApplyFrom(s, rows, 0, tally, problems, done);
-    return done.future().compose(v -> store.recordSuccess(pool, s.id(), clock.instant(), false)).map(v -> {
+    return pipeline.receiveAll(s, rows, kinds.get(s.kind()).reader()).compose(results -> {
+      for (int i = 0; i < rows.size(); i++) {
+        Pipeline.Result result = results.get(i);
+        tally.add(result.outcome());
+        metrics.record(s, result.outcome());
+        if (result.outcome() == Outcome.DEAD) {
+          problems.add(CsvKind.Problem.of(rowOf(rows.get(i)), result.detail()).toJson());
+        }
+      }
+      return store.recordSuccess(pool, s.id(), clock.instant(), false);
+    }).map(v -> {
       JsonObject counts = new JsonObject();
       tally.outcomes.forEach((outcome, n) -> counts.put(outcome.wire(), n));
       return new JsonObject().put("dryRun", false).put("rows", rows.size()).put("outcomes", counts)
           .put("problems", problems);
     });
-  }
-
-  private void csvApplyFrom(Source s, List<ReceivedRecord> rows, int i, SyncReport.Tally tally, JsonArray problems,
-      Promise<Void> done) {
-    if (i == rows.size()) {
-      done.complete();
-      return;
-    }
-    ReceivedRecord r = rows.get(i);
-    pipeline.receive(s, r, kinds.get(s.kind()).reader()).onSuccess(result -> {
-      tally.add(result.outcome());
-      metrics.record(s, result.outcome());
-      if (result.outcome() == Outcome.DEAD) problems.add(CsvKind.Problem.of(rowOf(r), result.detail()).toJson());
-      csvApplyFrom(s, rows, i + 1, tally, problems, done);
-    }).onFailure(done::fail);
   }
 
   private static long rowOf(ReceivedRecord r) {
