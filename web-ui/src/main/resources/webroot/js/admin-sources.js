@@ -29,6 +29,16 @@ const KINDS = {
       },
     }),
   },
+  // messages arrive on the node's MLLP port (WAITLINE_MLLP_PORT) and are routed here by MSH-4, the sending facility
+  'hl7v2-mllp': {
+    fields: [],
+    mapping: (queue) => ({
+      defaultQueue: queue,
+      hl7: { sendingFacility: 'CLINIC_PMS', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      mrnSystem: 'CLINIC_MRN',
+      queues: [],
+    }),
+  },
   csv: {
     fields: [], files: true,
     mapping: (queue) => ({

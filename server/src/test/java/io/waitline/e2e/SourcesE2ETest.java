@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -250,6 +256,63 @@ class SourcesE2ETest {
       b.waitForText("#flash", "Source Old EHR deleted.");
       b.waitFor(d -> b.driver.findElements(By.cssSelector("#source-rows tr[data-name='Old EHR']")).isEmpty());
       assertThat(server.raw("GET", "/api/v1/sources/" + stored.getString("id"), null).statusCode()).isEqualTo(404);
+    }
+  }
+
+  /**
+   * An HL7 v2 source set up on the page: its mapping starts with the sending facility to route by; a booking sent over
+   * MLLP to the node is acknowledged AA and becomes today's entry, and the page shows the source up.
+   */
+  @Test
+  void anHl7SourceCreatedOnThePageTakesABookingOverMllp() throws Exception {
+    server.createStaff("hal", "Hal Manager", "hal-manager-passphrase", "manager", "main");
+    try (Browser b = Browser.desktop()) {
+      b.open(server.url("/admin#sources"));
+      b.signIn("hal", "hal-manager-passphrase");
+      b.waitFor(d -> b.visible("#source-new"));
+      newSource(b, "hl7v2-mllp", "Front office PMS");
+      assertThat(b.visible("#source-base-url")).as("HL7 v2 arrives on the node's MLLP port").isFalse();
+      JsonObject mapping = new JsonObject(b.find("#source-mapping").getAttribute("value"));
+      assertThat(mapping.getJsonObject("hl7").getString("sendingFacility")).isEqualTo("CLINIC_PMS");
+      mapping.getJsonObject("hl7").put("sendingFacility", "E2E_PMS").put("timeZone", "Europe/London");
+      setValue(b, "#source-mapping", mapping.encode());
+      b.click("#source-submit");
+      b.waitForText("#flash", "Source Front office PMS created.");
+
+      // a booking for later today, as a practice-management system sends it
+      ZonedDateTime at = ZonedDateTime.parse(todayAt()).withZoneSameInstant(ZoneId.of("Europe/London"));
+      String start = at.format(DateTimeFormatter.ofPattern("yyyyMMddHHmm"));
+      String siu = String.join("\r",
+          "MSH|^~\\&|PMS|E2E_PMS|WAITLINE|CLINIC|" + start + "||SIU^S12|e2e-1|P|2.5.1",
+          "SCH|H1^PMS|H1^PMS||||||Check-up|||^^15^" + start, "PID|1||9001^^^CLINIC_MRN^MR||Vance^Uma||19850312",
+          "AIL|1||LAB^Room 2^^CLINIC|||" + start) + "\r";
+      assertThat(mllp(siu)).contains("MSA|AA|e2e-1");
+      assertThat(namesToday()).contains("Uma Vance");
+
+      // the list read again (the same address with its fragment would not load the page anew)
+      b.driver.navigate().refresh();
+      b.waitFor(d -> b.text("#source-rows tr[data-name='Front office PMS'] .state").equals("Up"));
+      b.click("#source-rows tr[data-name='Front office PMS'] [data-op=details]");
+      b.waitForText("#source-detail-title", "Front office PMS: health");
+      assertThat(b.text("[data-health=state]")).isEqualTo("Up");
+    }
+  }
+
+  /** Sends one message framed for MLLP to the node and answers the acknowledgement's text. */
+  private static String mllp(String message) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.mllpPort())) {
+      socket.setSoTimeout(60_000);
+      ByteArrayOutputStream frame = new ByteArrayOutputStream();
+      frame.write(0x0B);
+      frame.writeBytes(message.getBytes(StandardCharsets.UTF_8));
+      frame.write(0x1C);
+      frame.write(0x0D);
+      socket.getOutputStream().write(frame.toByteArray());
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream ack = new ByteArrayOutputStream();
+      int c;
+      while ((c = in.read()) != 0x1C && c != -1) if (c != 0x0B) ack.write(c);
+      return ack.toString(StandardCharsets.UTF_8).replace('\r', '\n');
     }
   }
 }
