@@ -26,6 +26,7 @@ class EdgePackagesTest {
       "pipeline", Set.of(),
       "wire", Set.of(),
       "rest", Set.of("pipeline", "wire"),
+      "fhir", Set.of("pipeline", "wire"),
       "feed", Set.of("pipeline", "wire"),
       "oidc", Set.of("pipeline"),
       "pages", Set.of("pipeline"));
