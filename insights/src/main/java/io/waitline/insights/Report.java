@@ -1,0 +1,17 @@
+package io.waitline.insights;
+
+import java.util.List;
+
+/**
+ * What a manager sees for a range: arrivals by local hour and weekday, the figures of each queue's day, and of the
+ * whole range.
+ */
+public record Report(InsightsQuery query, List<ArrivalCell> arrivalsByHour, List<Figures> daily, Figures total) {
+  /** Arrivals on an ISO weekday (1 = Monday) in a local hour (0–23); cells without arrivals are left out. */
+  public record ArrivalCell(int weekday, int hour, long arrivals) {}
+
+  public Report {
+    arrivalsByHour = List.copyOf(arrivalsByHour);
+    daily = List.copyOf(daily);
+  }
+}

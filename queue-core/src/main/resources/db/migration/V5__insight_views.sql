@@ -1,0 +1,23 @@
+-- Read-only views queue-core publishes for the insights module (which never reads these tables directly): one row
+-- per visit of a queue, and one per queue. A renamed column here must be renamed in the view, not in insights' SQL.
+-- day: the visit's local day at its site (the ticket day: the arrival day, or the appointment day until arrival).
+-- arrived_at: when the entry first joined this queue's waiting line (check-in, arrival, or transfer in).
+-- first_called_at: its first call (recalls are counted, not used as call times).
+CREATE VIEW insight_visit AS
+SELECT e.id AS entry_id, q.site_id, e.queue_id, e.ticket, e.ticket_day AS day, e.priority,
+       CASE WHEN e.appointment_at IS NULL THEN 'walk_in' ELSE 'appointment' END AS source,
+       e.appointment_at, t.arrived_at, t.first_called_at, e.service_started_at, e.service_seconds,
+       t.recalls, e.transferred_from IS NOT NULL AS transferred_in, e.status AS outcome, e.status_since,
+       q.max_wait_minutes, s.time_zone
+FROM entry e
+JOIN service_queue q ON q.id = e.queue_id
+JOIN site s ON s.id = q.site_id
+CROSS JOIN LATERAL (
+  SELECT min(tr.at) FILTER (WHERE tr.to_status = 'waiting') AS arrived_at,
+         min(tr.at) FILTER (WHERE tr.to_status = 'called') AS first_called_at,
+         count(*) FILTER (WHERE tr.reason = 'recall') AS recalls
+  FROM entry_transition tr WHERE tr.entry_id = e.id) t;
+
+CREATE VIEW insight_queue AS
+SELECT q.id AS queue_id, q.site_id, q.name, q.max_wait_minutes, q.staff_on_duty, s.time_zone
+FROM service_queue q JOIN site s ON s.id = q.site_id;
