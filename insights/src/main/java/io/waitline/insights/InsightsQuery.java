@@ -40,17 +40,18 @@ public record InsightsQuery(String siteId, LocalDate from, LocalDate to, String 
     }
   }
 
-  /** A query from request parameters; null or blank filters mean "all". */
+  /**
+   * A query from request parameters: a missing {@code from} or {@code to} is {@code today} (the site's local day);
+   * null or blank filters mean "all".
+   */
   public static InsightsQuery parse(String siteId, String from, String to, String queueId, String priority,
-      String source) {
-    return new InsightsQuery(siteId, date("from", from), date("to", to), blankToNull(queueId),
+      String source, LocalDate today) {
+    return new InsightsQuery(siteId, date("from", from, today), date("to", to, today), blankToNull(queueId),
         priority(priority), source(source));
   }
 
-  private static LocalDate date(String name, String text) {
-    if (text == null || text.isBlank()) {
-      throw new QueueException.Invalid("'" + name + "' is missing; give a date like 2026-03-29.");
-    }
+  private static LocalDate date(String name, String text, LocalDate today) {
+    if (blankToNull(text) == null) return today;
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {

@@ -80,7 +80,7 @@ class InsightsFiguresTest {
 
   private static Report report(String queue, String priority, String source) {
     return clinic.get(clinic.insights.report(
-        InsightsQuery.parse("day", DAY.toString(), DAY.toString(), queue, priority, source)));
+        InsightsQuery.parse("day", DAY.toString(), DAY.toString(), queue, priority, source, null)));
   }
 
   @Test
@@ -134,7 +134,7 @@ class InsightsFiguresTest {
   @Test
   void anEmptyRangeHasZeroCountsAndNoMedians() {
     Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("day", "2026-11-18", "2026-11-30", null, null,
-        null)));
+        null, null)));
     assertThat(r.daily()).isEmpty();
     assertThat(r.arrivalsByHour()).isEmpty();
     assertThat(r.total()).isEqualTo(new Figures(null, null, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, 0, 0));
@@ -144,7 +144,7 @@ class InsightsFiguresTest {
   @Test
   void theVisitExportListsEachVisitsTimestampsAndOutcomeInArrivalOrder() {
     List<Visit> visits = clinic.get(clinic.insights.visits(
-        InsightsQuery.parse("day", DAY.toString(), DAY.toString(), null, null, null)));
+        InsightsQuery.parse("day", DAY.toString(), DAY.toString(), null, null, null, null)));
     assertThat(visits).extracting(Visit::outcome).containsExactly("completed", "completed", "no_show", "left",
         "transferred", "completed", "completed");
     Visit p2 = visits.get(1);
@@ -180,7 +180,7 @@ class InsightsFiguresTest {
     clinic.at("2026-03-29T23:30:00Z").walkIn(q, Priority.NORMAL); // Monday 00:30 BST: not in the range
 
     Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("dst", "2026-03-29", "2026-03-29", null, null,
-        null)));
+        null, null)));
     assertThat(r.arrivalsByHour()).containsExactly(new Report.ArrivalCell(7, 0, 1), new Report.ArrivalCell(7, 10, 1));
     assertThat(r.total().arrivals()).isEqualTo(2);
     // waits: the Sunday 00:30 arrival was called at 01:30 UTC (3600 s), the 10:30 one after 600 s
@@ -203,5 +203,22 @@ class InsightsFiguresTest {
         // one waiting since 12:05 (1500 s, past the 10-minute target); one first call since 11:30
         new LiveQueue("live", "Queue live", 1, 10, 1, 1500L, 1, 1),
         new LiveQueue("quiet", "Queue quiet", 1, 10, 0, null, 0, 0));
+  }
+
+  @Test
+  void theCsvExportsHoldTheDailyFiguresAndTheVisitsRowByRow() {
+    InsightsQuery q = InsightsQuery.parse("day", DAY.toString(), DAY.toString(), "b", null, null, null);
+    assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,visits,arrivals,"
+        + "called,wait_median_s,wait_p90_s,service_median_s,service_mean_s,no_shows,left,transfers_in,transfers_out,"
+        + "recalls,called_within_target\r\n"
+        + "2026-11-17,b,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1\r\n"
+        + ",,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1\r\n");
+    String visits = InsightsCsv.visits(clinic.get(clinic.insights.visits(q)));
+    assertThat(visits.split("\r\n")).containsExactly("day,queue,ticket,priority,source,arrived_at,first_called_at,"
+            + "wait_s,service_started_at,service_s,recalls,transferred_in,outcome",
+        "2026-11-17,b,B-001,normal,walk_in,2026-11-17T11:00:00Z,2026-11-17T11:05:00Z,300,2026-11-17T11:05:00Z,600,0,"
+            + "true,completed",
+        "2026-11-17,b,B-002,high,walk_in,2026-11-17T13:00:00Z,2026-11-17T13:30:00Z,1800,2026-11-17T13:31:00Z,600,0,"
+            + "false,completed");
   }
 }
