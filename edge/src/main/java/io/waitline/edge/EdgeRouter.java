@@ -15,6 +15,7 @@ import io.waitline.edge.rest.AuditApi;
 import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.rest.DeviceApi;
+import io.waitline.edge.rest.InsightsApi;
 import io.waitline.edge.rest.KioskApi;
 import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.edge.rest.NotificationApi;
@@ -45,6 +46,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
+import io.waitline.insights.Insights;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
@@ -204,6 +206,7 @@ public final class EdgeRouter {
     new AuditApi(access.audit()).register(ops);
     SyncApi sources = new SyncApi(sync);
     sources.register(ops);
+    new InsightsApi(new Insights(pool, commands.clock()), commands).register(ops);
     guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter);
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
