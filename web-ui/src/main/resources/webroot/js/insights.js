@@ -3,8 +3,8 @@
 
 import uPlot from '/vendor/uPlot.esm.js';
 import { api, el } from './api.js';
-import { chooseLanguage, formatNumber, lang, t, translatePage } from './i18n.js';
-import { currentSession, isStaff, signInForm, staffCall } from './session.js';
+import { formatNumber, lang, t } from './i18n.js';
+import { openStaffPage, staffCall } from './session.js';
 
 const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
 const base = `/api/v1/sites/${encodeURIComponent(siteId)}`;
@@ -96,13 +96,8 @@ async function show(event) {
 }
 
 async function start() {
-  chooseLanguage(null);
-  translatePage();
   $('site-name').textContent = siteId;
-  let session = await currentSession();
-  if (!isStaff(session)) session = await signInForm($('signin'), { session });
-  $('signin').replaceChildren();
-  $('app').hidden = false;
+  await openStaffPage();
   const queues = await api(`${base}/queues`);
   $('queue').append(...queues.map((q) => el('option', { value: q.id }, q.name)));
   const today = new Date().toISOString().slice(0, 10);
