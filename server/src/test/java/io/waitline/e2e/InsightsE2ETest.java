@@ -24,10 +24,11 @@ class InsightsE2ETest {
       b.signIn("max", "max-manager-passphrase");
       b.waitFor(d -> b.driver.findElements(By.cssSelector("#daily tr")).size() == 1);
 
-      // today: one of the two still waits in the lab, the other was called within the hour
+      // today: one of the two still waits in the lab, the other was called within the hour (the demo site's
+      // General practice has two staff on duty)
       assertThat(b.js("return [...document.querySelectorAll('#live tr')].map(r => [...r.cells]"
           + ".filter((c, i) => i !== 2).map(c => c.textContent).join('|')).join('; ')"))
-          .isEqualTo("General|0|0|0|1; Blood tests|1|1|0|1");
+          .isEqualTo("General practice|0|0|0|2; Blood tests|1|1|0|1");
       assertThat(b.text("#totals")).contains("2");
       // the chart is drawn, and its numbers are one click away
       assertThat(b.driver.findElements(By.cssSelector("#waits-chart .uplot canvas"))).hasSize(1);

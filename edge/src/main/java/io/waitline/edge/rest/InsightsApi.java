@@ -37,9 +37,12 @@ public final class InsightsApi {
     ops.put("listInsightVisits", rc -> answer(rc, query(rc).compose(insights::visits),
         visits -> new JsonArray(visits.stream().map(InsightsApi::visitJson).toList()), InsightsCsv::visits,
         "visits"));
-    ops.put("getInsightsLive", rc -> QueueApi.respond(rc, 200, insights.live(rc.pathParam("siteId"))
-        .map(queues -> new JsonObject().put("siteId", rc.pathParam("siteId"))
-            .put("queues", new JsonArray(queues.stream().map(InsightsApi::liveJson).toList())))));
+    ops.put("getInsightsLive", rc -> {
+      String siteId = rc.pathParam("siteId");
+      QueueApi.respond(rc, 200, commands.site(siteId).compose(site -> insights.live(siteId)) // unknown: a 404
+          .map(queues -> new JsonObject().put("siteId", siteId)
+              .put("queues", new JsonArray(queues.stream().map(InsightsApi::liveJson).toList()))));
+    });
   }
 
   /** The request's query; a missing date is today at the site (an unknown site is a 404). */
