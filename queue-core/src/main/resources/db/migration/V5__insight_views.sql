@@ -21,3 +21,16 @@ CROSS JOIN LATERAL (
 CREATE VIEW insight_queue AS
 SELECT q.id AS queue_id, q.site_id, q.name, q.max_wait_minutes, q.staff_on_duty, s.time_zone
 FROM service_queue q JOIN site s ON s.id = q.site_id;
+
+-- The wait each patient was shown on joining a queue: their own place's estimate in the lineup of the event that
+-- put them in line (checked_in, or transferred_in), at that event's time. Places without an estimate (no staff on
+-- duty) are left out; the lineup holds ids and estimates, never names.
+CREATE VIEW insight_shown_estimate AS
+SELECT ev.queue_id, ev.at, (ev.payload->'entry'->>'id')::uuid AS entry_id,
+       (l.place->'estimate'->>'p50Minutes')::int AS p50_minutes,
+       (l.place->'estimate'->>'p90Minutes')::int AS p90_minutes
+FROM queue_event ev
+CROSS JOIN LATERAL jsonb_array_elements(ev.payload->'lineup') AS l(place)
+WHERE ev.type IN ('checked_in', 'transferred_in')
+  AND coalesce(l.place->>'entryId', l.place->>'id') = ev.payload->'entry'->>'id'
+  AND jsonb_typeof(l.place->'estimate') = 'object';

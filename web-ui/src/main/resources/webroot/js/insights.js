@@ -24,7 +24,7 @@ async function showLive() {
     el('td', {}, formatNumber(q.staffOnDuty)))));
 }
 
-function showTotals(total) {
+function showTotals(total, honesty) {
   const rows = [
     ['insights.col.visits', formatNumber(total.visits)],
     ['insights.col.waitMedian', minutes(total.waitMedianSeconds)],
@@ -35,6 +35,9 @@ function showTotals(total) {
     ['insights.withinTargetShare', percent(total.withinTargetShare)],
     ['insights.transfers', formatNumber(total.transfersOut)],
     ['insights.recalls', formatNumber(total.recalls)],
+    ['insights.estimateError', honesty.meanAbsErrorMinutes === null ? '—' : formatNumber(honesty.meanAbsErrorMinutes)],
+    ['insights.estimateBias', honesty.biasMinutes === null ? '—' : formatNumber(honesty.biasMinutes)],
+    ['insights.rangeHolds', percent(honesty.rangeHolds)],
   ];
   $('totals').replaceChildren(...rows.flatMap(([key, value]) => [el('dt', {}, t(key)), el('dd', {}, value)]));
 }
@@ -87,7 +90,7 @@ async function show(event) {
   $('error').textContent = '';
   try {
     const report = await staffCall(`${base}/insights?${query}`);
-    showTotals(report.total);
+    showTotals(report.total, report.honesty);
     showWaitsChart(report.daily);
     showHeatMap(report.arrivalsByHour);
   } catch (e) {

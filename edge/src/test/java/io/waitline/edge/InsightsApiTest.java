@@ -60,6 +60,8 @@ class InsightsApiTest {
     assertThat(body.getJsonArray("arrivalsByHour").getJsonObject(0))
         .isEqualTo(new JsonObject().put("weekday", 3).put("hour", 10).put("arrivals", 2));
     assertThat(body.getJsonArray("daily").getJsonObject(0).getString("queueId")).isEqualTo(queue);
+    // both were shown an estimate at check-in; one was called, so one wait is scored
+    assertThat(body.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.sql.Rows;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +23,8 @@ public final class Insights {
   public static final int MAX_EXPORT_ROWS = 50_000;
 
   // the visits a query selects: $1 site, $2..$3 local days, $4 queue, $5 priority, $6 source (null: any)
-  private static final String VISITS_OF_QUERY = " FROM insight_visit v WHERE v.site_id = $1"
+  private static final String VISITS = " FROM insight_visit v";
+  private static final String OF_QUERY = " WHERE v.site_id = $1"
       + " AND v.day BETWEEN $2 AND $3 AND v.outcome NOT IN ('expected', 'cancelled')"
       + " AND ($4::text IS NULL OR v.queue_id = $4) AND ($5::text IS NULL OR v.priority = $5)"
       + " AND ($6::text IS NULL OR v.source = $6)";
@@ -41,7 +43,7 @@ public final class Insights {
     return requireQueueOfSite(q).compose(v -> pool.preparedQuery("SELECT"
             + " extract(isodow FROM v.arrived_at AT TIME ZONE v.time_zone)::int AS weekday,"
             + " extract(hour FROM v.arrived_at AT TIME ZONE v.time_zone)::int AS hour, count(*) AS arrivals"
-            + VISITS_OF_QUERY + " AND v.arrived_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
+            + VISITS + OF_QUERY + " AND v.arrived_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
         .execute(params(q))
         .map(rows -> Rows.map(rows, r -> new Report.ArrivalCell(r.getInteger("weekday"), r.getInteger("hour"),
             r.getLong("arrivals")))))
@@ -59,14 +61,35 @@ public final class Insights {
                 + " count(*) FILTER (WHERE v.first_called_at - v.arrived_at"
                 + "   <= make_interval(mins => v.max_wait_minutes)) AS within_target,"
                 + " GROUPING(v.day, v.queue_id) AS is_total"
-                + VISITS_OF_QUERY
+                + VISITS + OF_QUERY
                 + " GROUP BY GROUPING SETS ((v.day, v.queue_id), ()) ORDER BY is_total, v.day, v.queue_id")
             .execute(params(q))
-            .map(rows -> {
-              List<Figures> all = Rows.map(rows, Insights::figures);
-              // the grand total (GROUPING = 3) sorts last
-              return new Report(q, cells, all.subList(0, all.size() - 1), all.get(all.size() - 1));
-            }));
+            .map(rows -> Rows.map(rows, Insights::figures))
+            .compose(all -> honesty(q).map(honesty ->
+                // the grand total (GROUPING = 3) sorts last
+                new Report(q, cells, all.subList(0, all.size() - 1), all.get(all.size() - 1), honesty))));
+  }
+
+  /** The waits shown at check-in against the waits had, over the range's called visits that were shown one. */
+  private Future<EstimateHonesty> honesty(InsightsQuery q) {
+    String err = "(s.p50_minutes - " + WAIT + " / 60)";
+    String low = "(greatest(0, 2 * s.p50_minutes - s.p90_minutes) / 5 * 5)";
+    String high = "greatest(" + low + " + 5, (s.p90_minutes + 4) / 5 * 5)";
+    return pool.preparedQuery("SELECT count(*) AS estimates,"
+            + " " + tenths("avg(abs(" + err + "))") + " AS mae, " + tenths("avg(" + err + ")") + " AS bias,"
+            + " count(*) FILTER (WHERE " + WAIT + " <= s.p90_minutes * 60) AS p90_covers,"
+            + " count(*) FILTER (WHERE CASE WHEN s.p90_minutes > " + WaitEstimate.DISPLAY_CAP_MINUTES
+            + "   THEN " + WAIT + " > " + WaitEstimate.DISPLAY_CAP_MINUTES * 60
+            + "   ELSE " + WAIT + " BETWEEN " + low + " * 60 AND " + high + " * 60 END) AS range_holds"
+            + VISITS + " CROSS JOIN LATERAL (SELECT e.p50_minutes, e.p90_minutes FROM insight_shown_estimate e"
+            + "   WHERE e.queue_id = v.queue_id AND e.at = v.arrived_at AND e.entry_id = v.entry_id LIMIT 1) s"
+            + OF_QUERY + " AND v.first_called_at IS NOT NULL")
+        .execute(params(q))
+        .map(rows -> Rows.first(rows, r -> {
+          long n = r.getLong("estimates");
+          return new EstimateHonesty(n, r.getDouble("mae"), r.getDouble("bias"), share(r.getLong("p90_covers"), n),
+              share(r.getLong("range_holds"), n));
+        }));
   }
 
   /** The visits of a range, in arrival order; refused when more than {@link #MAX_EXPORT_ROWS}. */
@@ -74,7 +97,7 @@ public final class Insights {
     return requireQueueOfSite(q).compose(v -> pool.preparedQuery("SELECT v.day, v.queue_id, v.ticket, v.priority,"
             + " v.source, v.arrived_at, v.first_called_at, " + WAIT + "::bigint AS wait_seconds,"
             + " v.service_started_at, v.service_seconds, v.recalls, v.transferred_in, v.outcome"
-            + VISITS_OF_QUERY + " ORDER BY v.day, v.arrived_at NULLS LAST, v.queue_id, v.ticket LIMIT "
+            + VISITS + OF_QUERY + " ORDER BY v.day, v.arrived_at NULLS LAST, v.queue_id, v.ticket LIMIT "
             + (MAX_EXPORT_ROWS + 1))
         .execute(params(q)))
         .map(rows -> {
@@ -130,6 +153,10 @@ public final class Insights {
           }
           return null;
         });
+  }
+
+  private static Double share(long part, long whole) {
+    return whole == 0 ? null : (double) part / whole;
   }
 
   /** A duration in seconds, rounded to a tenth (percentiles interpolate, means divide). */

@@ -3,6 +3,7 @@ package io.waitline.insights;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.waitline.queue.Entry;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -10,6 +11,7 @@ import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.TransferPolicy;
+import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.TestClock;
@@ -21,6 +23,7 @@ import java.time.ZoneId;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Queue commands and insights over one real embedded PostgreSQL and one test clock: a test plays a clinic day by
@@ -44,6 +47,12 @@ final class ClinicDay implements AutoCloseable {
         1, 0)));
   }
 
+  /** Commands over the same database and clock whose estimator shows every waiting patient {@code shown}. */
+  QueueCommands showingEveryone(WaitEstimate shown) {
+    return new QueueCommands(pool, new QueueStore(), e -> {},
+        day -> day.waiting().stream().collect(Collectors.toMap(Entry::id, e -> shown)), clock);
+  }
+
   /** Moves the clock to {@code instant} (ISO, UTC). */
   ClinicDay at(String instant) {
     clock.set(Instant.parse(instant));
@@ -51,7 +60,11 @@ final class ClinicDay implements AutoCloseable {
   }
 
   UUID walkIn(ServiceQueue q, Priority priority) {
-    return get(commands.checkIn(q.id(), new CheckIn(patient(), priority, null, null), "desk")).entry().id();
+    return walkIn(commands, q, priority);
+  }
+
+  UUID walkIn(QueueCommands through, ServiceQueue q, Priority priority) {
+    return get(through.checkIn(q.id(), new CheckIn(patient(), priority, null, null), "desk")).entry().id();
   }
 
   UUID expect(ServiceQueue q, String appointmentAt) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.WaitEstimate;
+import io.waitline.queue.command.QueueCommands;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -220,5 +222,26 @@ class InsightsFiguresTest {
             + "true,completed",
         "2026-11-17,b,B-002,high,walk_in,2026-11-17T13:00:00Z,2026-11-17T13:30:00Z,1800,2026-11-17T13:31:00Z,600,0,"
             + "false,completed");
+  }
+
+  @Test
+  void theWaitsShownAtCheckInAreScoredAgainstTheWaitsHadAsTheEstimatorIsJudged() {
+    clinic.site("honest", LONDON);
+    ServiceQueue q = clinic.queue("honest", "honest", 60);
+    // every patient is shown P50 15 and P90 20 minutes: the range "10–20 min"
+    QueueCommands shown = clinic.showingEveryone(new WaitEstimate(15, 20, true));
+    clinic.at("2026-11-18T09:00:00Z").walkIn(shown, q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:01:00Z").walkIn(shown, q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:02:00Z").walkIn(shown, q, Priority.NORMAL);
+    UUID gaveUp = clinic.at("2026-11-18T09:03:00Z").walkIn(shown, q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:05:00Z").callNext(q); // waited 5: P50 - wait = +10, inside P90, below the range
+    clinic.at("2026-11-18T09:21:00Z").callNext(q); // waited 20: -5, inside P90, inside the range
+    clinic.at("2026-11-18T09:42:00Z").callNext(q); // waited 40: -25, past P90, past the range
+    clinic.get(clinic.at("2026-11-18T09:50:00Z").commands.leave(gaveUp, "desk")); // never called: no wait to score
+
+    EstimateHonesty honesty = clinic.get(clinic.insights.report(InsightsQuery.parse("honest", "2026-11-18",
+        "2026-11-18", null, null, null, null))).honesty();
+    // mean |error| (10 + 5 + 25) / 3 = 13.33, bias (10 - 5 - 25) / 3 = -6.67
+    assertThat(honesty).isEqualTo(new EstimateHonesty(3, 13.3, -6.7, 2.0 / 3, 1.0 / 3));
   }
 }

@@ -78,7 +78,11 @@ public final class InsightsApi {
         .put("arrivalsByHour", new JsonArray(r.arrivalsByHour().stream().map(c -> new JsonObject()
             .put("weekday", c.weekday()).put("hour", c.hour()).put("arrivals", c.arrivals())).toList()))
         .put("daily", new JsonArray(r.daily().stream().map(InsightsApi::figuresJson).toList()))
-        .put("total", figuresJson(r.total()));
+        .put("total", figuresJson(r.total()))
+        .put("honesty", new JsonObject().put("estimates", r.honesty().estimates())
+            .put("meanAbsErrorMinutes", r.honesty().meanAbsErrorMinutes())
+            .put("biasMinutes", r.honesty().biasMinutes()).put("p90Covers", r.honesty().p90Covers())
+            .put("rangeHolds", r.honesty().rangeHolds()));
   }
 
   private static JsonObject figuresJson(Figures f) {
