@@ -9,6 +9,9 @@
 #   BENCH=commands load-tests/run.sh       # check-in + call-next from 4 clients on 4 queues, beside pgbench
 #   BENCH=feedmem load-tests/run.sh        # server RSS with 2000 feeds (permessage-deflate offered) open and closed 3 times
 #   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
+#   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
+#   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
+#   BENCH=import IMPORT_SIZES=10000,100000 IMPORT_QUEUES=4 CSV_ROWS=10000 load-tests/run.sh
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
@@ -17,6 +20,8 @@
 # embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
 # COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
+# Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
+# from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +38,11 @@ COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
 COMMAND_SECONDS=${COMMAND_SECONDS:-20}
 FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
 FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
+MLLP_SENDERS=${MLLP_SENDERS:-"1,4"}
+MLLP_SECONDS=${MLLP_SECONDS:-20}
+IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
+IMPORT_QUEUES=${IMPORT_QUEUES:-4}
+CSV_ROWS=${CSV_ROWS:-10000}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -89,7 +99,7 @@ start_server() {
   # shellcheck disable=SC2086
   # every benchmark client connects from 127.0.0.1: lift the per-address connection cap for it
   WAITLINE_DATA_DIR=$data_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base \
-    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
+    WAITLINE_MLLP_PORT=${mllp_port:-} WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do
     if curl -fs --max-time 2 "$base/health/ready" >/dev/null 2>&1 && [[ -f $data_dir/setup-code ]]; then break; fi
@@ -100,6 +110,19 @@ start_server() {
   password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
   curl -fsS --max-time 30 -o /dev/null -X POST "$base/api/v1/setup" -H 'Content-Type: application/json' \
     -d "{\"code\":\"$(cat "$data_dir/setup-code")\",\"username\":\"bench-admin\",\"displayName\":\"Benchmark\",\"password\":\"$password\"}"
+}
+
+# After the run $1 ended with exit code $2: run_result is its JSON when it finished (exit 0, or 1 when a check
+# failed, then run_note is $3), else empty with run_note saying so.
+run_outcome() {
+  run_result=; run_note=
+  if [[ -f $out/$1.json && $2 -le 1 ]]; then
+    run_result=$out/$1.json
+    [[ $2 -eq 0 ]] || run_note=$3
+  else
+    run_note="The run did not finish (exit $2; see $out/$1.log)."
+    tail -5 "$out/$1.log" >&2
+  fi
 }
 
 results=()
@@ -136,13 +159,8 @@ if [[ " $BENCH " == *" desks "* ]]; then
     --seconds "$DESK_SECONDS" --line "$LINE" --max-seconds "$MAX_SECONDS" \
     --out "$out/desks.json" >"$out/desks.log" 2>&1 || rc=$?
   stop_server
-  if [[ -f $out/desks.json && $rc -le 1 ]]; then
-    desk_result=$out/desks.json
-    [[ $rc -eq 0 ]] || desk_note="A check failed or errors occurred (see the table and $out/desks.json)."
-  else
-    desk_note="The run did not finish (exit $rc; see $out/desks.log)."
-    tail -5 "$out/desks.log" >&2
-  fi
+  run_outcome desks "$rc" "A check failed or errors occurred (see the table and $out/desks.json)."
+  desk_result=$run_result; desk_note=$run_note
 fi
 
 command_result=
@@ -197,6 +215,23 @@ if [[ " $BENCH " == *" commands "* ]]; then
   fi
 fi
 
+mllp_result=
+mllp_note=
+if [[ " $BENCH " == *" mllp "* ]]; then
+  echo "== mllp: senders $MLLP_SENDERS, $MLLP_SECONDS s each" >&2
+  mllp_port=$(free_port)
+  start_server mllp
+  rc=0
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+    io.waitline.load.MllpBenchmark --base-url "$base" --username bench-admin --mllp-port "$mllp_port" \
+    --senders "$MLLP_SENDERS" --seconds "$MLLP_SECONDS" --max-seconds "$MAX_SECONDS" \
+    --out "$out/mllp.json" >"$out/mllp.log" 2>&1 || rc=$?
+  stop_server
+  mllp_port=
+  run_outcome mllp "$rc" "Some messages were not answered AA (see $out/mllp.json)."
+  mllp_result=$run_result; mllp_note=$run_note
+fi
+
 feedmem_results=()
 if [[ " $BENCH " == *" feedmem "* ]]; then
   for labelled in ${FEEDMEM_JARS:-"this-build=$server_jar"}; do
@@ -216,6 +251,37 @@ if [[ " $BENCH " == *" feedmem "* ]]; then
       tail -5 "$out/feedmem-$label.log" >&2
     fi
   done
+fi
+
+# Runs benchmark class $2 on a fresh server as run "$1" with the class's own options after them; sets run_result (the
+# JSON result, when the run finished) and run_failed (its exit code 1: it finished, but a check failed).
+run_on_fresh_server() {
+  local name=$1 class=$2 rc=0
+  shift 2
+  start_server "$name"
+  WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" "io.waitline.load.$class" \
+    --base-url "$base" --username bench-admin --max-seconds "$MAX_SECONDS" "$@" \
+    --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
+  stop_server
+  run_result=; run_failed=
+  if [[ -f $out/$name.json && $rc -le 1 ]]; then
+    run_result=$out/$name.json
+    [[ $rc -eq 0 ]] || run_failed=1
+  else
+    echo "$name: the run did not finish (exit $rc; see $out/$name.log)" >&2
+    tail -5 "$out/$name.log" >&2
+  fi
+}
+
+import_result=
+import_note=
+if [[ " $BENCH " == *" import "* ]]; then
+  echo "== import: FHIR $IMPORT_SIZES appointments, CSV $CSV_ROWS rows, $IMPORT_QUEUES queues" >&2
+  run_on_fresh_server import ImportBenchmark --sizes "$IMPORT_SIZES" --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS"
+  import_result=$run_result
+  if [[ -z $run_result ]]; then import_note="The run did not finish (see $out/import.log)."
+  elif [[ -n $run_failed ]]; then import_note="Some appointments or rows were not applied (see the table and $run_result)."
+  fi
 fi
 
 machine() { # the machine and the build measured
@@ -319,6 +385,28 @@ feedmem_section() {
   echo
 }
 
+mllp_row() { # one table row per sender count of the result file
+  jq -r '.runs[] | "| \(.senders) | \(.accepted) | \(.messagesPerSecond) | \(.latencyMs.p50) / \(.latencyMs.p90) / \(.latencyMs.p99) / \(.latencyMs.max) | \(.errors) |"' "$1"
+}
+
+mllp_section() {
+  echo "## HL7 v2 over MLLP: bookings acknowledged after commit"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=mllp MLLP_SENDERS=\"$MLLP_SENDERS\" MLLP_SECONDS=$MLLP_SECONDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server with its MLLP listener; each sender is an hl7v2-mllp source of its own on one connection,"
+  echo "sending v2.5.1 SIU^S12 bookings (a new appointment and a new patient each) one at a time and waiting for the AA,"
+  echo "which comes only once the booking's entry, patient and inbox row are committed. Each row is $MLLP_SECONDS s after 5 s"
+  echo "of warm-up; latency from sending a message to its AA, in ms as p50 / p90 / p99 / max."
+  echo
+  echo "| senders | accepted (AA) | messages/s | latency | errors |"
+  echo "|---|---|---|---|---|"
+  table_end "$mllp_result" mllp_row "$mllp_note" load-tests/interpretation-mllp.md
+}
+
 replace_section() { # replaces the "## $1" section of $REPORT (up to the next "## ") with the file $2, or appends it
   local tmp
   tmp=$(mktemp)
@@ -364,6 +452,33 @@ commands_section() {
   table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
 }
 
+import_rows() { # one table row per FHIR import, then the CSV upload's
+  jq -r '
+    def counts(c): [c | to_entries[] | select(.value > 0) | "\(.key) \(.value)"] | join(", ");
+    (.fhir[] | "| FHIR R4 source | \(.appointments) | \(.seconds) | **\(.appointmentsPerSecond)** | \(counts(.counts)) |"),
+    (.csv | select(. != null) | "| CSV upload (one file, one request) | \(.rows) | \(.seconds) | **\(.rowsPerSecond)** | \(counts(.outcomes)) |")' "$1"
+}
+
+import_section() {
+  echo "## Import: appointments from a FHIR source and a CSV upload"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=import IMPORT_SIZES=$IMPORT_SIZES IMPORT_QUEUES=$IMPORT_QUEUES CSV_ROWS=$CSV_ROWS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  echo "One fresh server. Per size, a new FHIR R4 source (created over the API, first sync started by the server's"
+  echo "scheduler) reads that many booked appointments, each with its own patient (name, birth date, MRN, phone), from a"
+  echo "HAPI FHIR \`RestfulServer\` in the benchmark process (\`Appointment?date=…&_include=Appointment:patient&_sort=_lastUpdated\`,"
+  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. Its time is the server's: the source's"
+  echo "\`lastAttemptAt\` to \`lastSuccessAt\` in its health, fetching and parsing the pages included. The CSV upload is one"
+  echo "\`POST /api/v1/sources/{id}/files\` of $CSV_ROWS new rows, timed from sending it to the report."
+  echo
+  echo "| import | appointments | seconds | appointments/s | outcomes |"
+  echo "|---|---|---|---|---|"
+  table_end "$import_result" import_rows "$import_note" load-tests/interpretation-import.md
+}
+
 section=$(mktemp)
 if [[ ${#results[@]} -gt 0 || ( -n $fanout_sizes && ${#notes[@]} -gt 0 ) ]]; then
   fanout_section >"$section"
@@ -377,9 +492,17 @@ if [[ -n $command_result || -n $command_note ]]; then
   commands_section >"$section"
   replace_section "Commands" "$section"
 fi
+if [[ -n $mllp_result || -n $mllp_note ]]; then
+  mllp_section >"$section"
+  replace_section "HL7 v2 over MLLP" "$section"
+fi
 if [[ ${#feedmem_results[@]} -gt 0 ]]; then
   feedmem_section >"$section"
   replace_section "Feed memory" "$section"
+fi
+if [[ -n $import_result || -n $import_note ]]; then
+  import_section >"$section"
+  replace_section "Import" "$section"
 fi
 rm -f "$section"
 echo "Wrote $REPORT" >&2

@@ -1,14 +1,16 @@
 // The admin page (/admin): staff accounts (admins), the TV screens and kiosks of each site (pairing codes and
-// revocation for admins, the list for managers), the audit log and each queue's rota (managers). Staff sign in first; each section
+// revocation for admins, the list for managers), the audit log, each queue's rota and the appointment sources
+// (managers; js/admin-sources.js). Staff sign in first; each section
 // shows only to the roles the server will accept, and every refusal is the server's own sentence.
 
 import { el } from './api.js';
 import { chooseLanguage, formatNumber, lang, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
+import { loadSources, setUpSources, translateSources } from './admin-sources.js';
 import { currentSession, isStaff, signInForm, signOut, staffCall, userName } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['front-desk', 'clinician', 'manager', 'admin'];
-const SECTIONS = ['staff', 'devices', 'audit', 'rota'];
+const SECTIONS = ['staff', 'devices', 'audit', 'rota', 'sources'];
 /** The rota's weekdays, as the API names them. */
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const AUDIT_PAGE = 50;
@@ -77,6 +79,7 @@ function showSection() {
   if (open === 'devices') loadDevices();
   if (open === 'audit' && !audit.length) searchAudit();
   if (open === 'rota' && !$('rota-queue').options.length) loadRotaQueues();
+  if (open === 'sources') loadSources();
 }
 
 // --- staff accounts
@@ -520,8 +523,10 @@ function fillSites() {
   $('device-site').replaceChildren(...siteOptions(false));
   $('audit-site').replaceChildren(...siteOptions(true, t('admin.allSites')));
   $('rota-site').replaceChildren(...siteOptions(false));
+  $('sources-site').replaceChildren(...siteOptions(false));
   if (sites.length) $('device-site').value = sites[0].id;
   if (sites.length) $('rota-site').value = sites[0].id;
+  if (sites.length) $('sources-site').value = sites[0].id;
 }
 
 async function start() {
@@ -577,6 +582,7 @@ async function start() {
   $('rota-queue').addEventListener('change', loadRota);
   $('rota-add').addEventListener('click', addShift);
   $('rota-form').addEventListener('submit', saveRota);
+  setUpSources({ flash, failed, when });
   onLanguageChange(() => {
     showUser();
     fillSitesKeepingChoice();
@@ -584,6 +590,7 @@ async function start() {
     renderDevices();
     renderAudit();
     if ($('rota-queue').options.length) renderRota(rotaShifts());
+    translateSources();
   });
   enter();
 }
@@ -592,10 +599,12 @@ function fillSitesKeepingChoice() {
   const device = $('device-site').value;
   const auditSite = $('audit-site').value;
   const rotaSite = $('rota-site').value;
+  const sourcesSite = $('sources-site').value;
   fillSites();
   $('device-site').value = device;
   $('audit-site').value = auditSite;
   $('rota-site').value = rotaSite;
+  $('sources-site').value = sourcesSite;
 }
 
 start();

@@ -15,11 +15,13 @@ const SAFE = new Set(['GET', 'HEAD']);
 /**
  * JSON in, JSON out. {@code token} is a bearer credential (an enrolled device's); {@code csrf} is the signed-in
  * session's CSRF token, sent with every change, since the session itself travels as its same-origin cookie.
- * {@code anonymous} leaves the cookie out (the patient's pages need none). Network failures have status 0.
+ * {@code anonymous} leaves the cookie out (the patient's pages need none). {@code file} (a File or Blob) is sent
+ * as its bytes, as text/csv, instead of a JSON body. Network failures have status 0.
  */
-export async function api(path, { method = 'GET', body, token, csrf, anonymous = false } = {}) {
+export async function api(path, { method = 'GET', body, file, token, csrf, anonymous = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (file !== undefined) headers['Content-Type'] = 'text/csv';
   if (token) headers.Authorization = 'Bearer ' + token;
   if (csrf && !SAFE.has(method)) headers['X-CSRF-Token'] = csrf;
   let response;
@@ -27,7 +29,7 @@ export async function api(path, { method = 'GET', body, token, csrf, anonymous =
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file !== undefined ? file : body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
       credentials: anonymous ? 'omit' : 'same-origin',
     });

@@ -14,6 +14,8 @@ import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.rest.AuditApi;
 import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.ClientAddress;
+import io.waitline.edge.fhir.FhirApi;
+import io.waitline.edge.fhir.FhirSearch;
 import io.waitline.edge.rest.DeviceApi;
 import io.waitline.edge.rest.InsightsApi;
 import io.waitline.edge.rest.KioskApi;
@@ -63,6 +65,8 @@ import java.util.Set;
  */
 public final class EdgeRouter {
   private static final String CONTRACT = "openapi.yaml";
+  /** FHIR's media type, which the router (like problem+json) does not take as a response type. */
+  private static final String FHIR_JSON = "application/fhir+json";
 
   private EdgeRouter() {}
 
@@ -206,8 +210,10 @@ public final class EdgeRouter {
     new AuditApi(access.audit()).register(ops);
     SyncApi sources = new SyncApi(sync);
     sources.register(ops);
+    guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter)
+        .siteFromQuery("location", location -> guard.siteOfQueue(FhirSearch.queueId(location)));
+    new FhirApi(commands, pool, settings.publicUrl()).register(ops);
     new InsightsApi(new Insights(pool, commands.clock()), commands).register(ops);
-    guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter);
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));
@@ -233,6 +239,7 @@ public final class EdgeRouter {
     Router root = builder.createRouter();
     // the contract's router knows no text/csv: a CSV upload is read as the plain text it is
     root.post(SyncApi.FILES).order(-2).handler(SyncApi::csvAsPlainText);
+    FhirApi.mount(root); // first, so that even a malformed request to a FHIR path hears back in FHIR
     root.route().order(-2).handler(new SecurityHeaders(settings.secure())::handle);
     root.route().order(-2).handler(WellFormedRequest::handle); // after the headers, so its 400 carries them too
     root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
@@ -286,13 +293,14 @@ public final class EdgeRouter {
    * The contract as the router reads it. vertx-openapi 5.0 refuses {@code application/problem+json} as a response
    * media type, so for the router (which only validates requests) error responses are declared as JSON; and the
    * router is given no {@code security} requirements, because access is enforced by {@link AccessGuard} (with
-   * security switched off the router still builds an empty "any of" chain that fails every request). The document
-   * served at /openapi.yaml keeps both as written.
+   * security switched off the router still builds an empty "any of" chain that fails every request). FHIR's
+   * {@code application/fhir+json} likewise. The document served at /openapi.yaml keeps them as written.
    */
   static JsonObject contractForRouter(io.vertx.core.buffer.Buffer yaml) {
     Object tree = new org.yaml.snakeyaml.Yaml().load(yaml.toString());
     String json = new JsonObject(toJsonMap(tree)).encode();
-    JsonObject contract = new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\""));
+    JsonObject contract = new JsonObject(json.replace("\"" + Problems.CONTENT_TYPE + "\"", "\"application/json\"")
+        .replace("\"" + FHIR_JSON + "\"", "\"application/json\""));
     contract.remove("security");
     checkEmailsByPattern(contract);
     contract.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {

@@ -6,6 +6,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -39,10 +40,13 @@ import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.sync.SyncService;
+import io.waitline.edge.fhir.FhirApi;
 import io.waitline.sync.SyncSettings;
 import io.waitline.sync.pipeline.VisitAmounts;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +72,8 @@ public final class WaitlineNode {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineNode.class);
   private static final long REORDER_CHECK_MS = 30_000;
   private static final long RATE_LIMIT_CLEANUP_MS = 60_000;
+  /** How often a node looks into the csv sources' drop folders. */
+  private static final Duration DROP_FOLDER_SCAN = Duration.ofSeconds(5);
 
   /** How to build a node; the defaults are production's. */
   public static final class Options {
@@ -86,6 +92,8 @@ public final class WaitlineNode {
     private String sourcesSecretsKey;
     private SyncSettings syncSettings = SyncSettings.defaults();
     private boolean pollSources = true;
+    private Path dropRoot;
+    private Integer mllpPort;
     private MeterRegistry meterRegistry;
     private String nodeName = ManagementFactory.getRuntimeMXBean().getName();
     private boolean demoData;
@@ -176,9 +184,27 @@ public final class WaitlineNode {
       return this;
     }
 
+    /**
+     * Listen for HL7 v2 messages over MLLP on this port (0: any free port), for every hl7v2-mllp source; over TLS
+     * (MLLPS) with the node's certificate when it has one. Needs {@link #appointmentSources}.
+     */
+    public Options mllp(int port) {
+      mllpPort = port;
+      return this;
+    }
+
     /** Whether this node polls the appointment sources that are due; off, they sync only when asked (tests). */
     public Options pollSources(boolean poll) {
       pollSources = poll;
+      return this;
+    }
+
+    /**
+     * The root of csv sources' watched drop folders ({@code <root>/<source id>}), scanned by a node that polls
+     * sources; null (the default) watches none.
+     */
+    public Options dropRoot(Path root) {
+      dropRoot = root;
       return this;
     }
 
@@ -365,6 +391,7 @@ public final class WaitlineNode {
     ConnectionLimits limits = new ConnectionLimits(o.connectionLimits, o.clientAddress);
     if (o.tls != null) http.setSsl(true).setKeyCertOptions(o.tls);
     OpenAPIContract contract = EdgeRouter.contract(vertx).await();
+    FhirApi.warmUp();
     List<EdgeVerticle> instances = new CopyOnWriteArrayList<>();
     SyncService sources = sync;
     String deployment = vertx.deployVerticle(() -> {
@@ -380,6 +407,13 @@ public final class WaitlineNode {
     int port = instances.get(0).port();
     if (payments != null) payments.start().await(); // resolves what a previous run left waiting on the processor
     if (sync != null && o.pollSources) sync.start(); // polls the sources that are due, one node per source (a lease)
+    if (sync != null && o.pollSources && o.dropRoot != null) sync.watchDropFolders(o.dropRoot, DROP_FOLDER_SCAN);
+    if (sync != null && o.mllpPort != null) {
+      NetServerOptions mllp = new NetServerOptions().setHost(o.host).setPort(o.mllpPort);
+      if (o.tls != null) mllp.setSsl(true).setKeyCertOptions(o.tls);
+      int mllpPort = sync.listenMllp(mllp).await();
+      LOG.info("HL7 v2 (MLLP{}) listening on {}:{}", o.tls != null ? " over TLS" : "", o.host, mllpPort);
+    }
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
     return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, commands, settings, setupCode, timers,

@@ -115,13 +115,13 @@ class AccessTest {
       String bearer = call.bearer() != null ? call.bearer() : app.adminToken();
       String before = state();
 
-      JsonObject missing = problem(send(op, call, null), 401);
+      JsonObject missing = refused(op, send(op, call, null), 401);
       assertThat(missing.getString("detail")).contains("sign");
-      problem(send(op, call, "Bearer wrong-token-of-the-right-length"), 401);
-      problem(send(op, call, "Bearer " + bearer + "x"), 401);
-      problem(send(op, call, "Bearer wls_" + "A".repeat(43)), 401);
-      problem(send(op, call, "Bearer wld_" + "A".repeat(43)), 401);
-      problem(send(op, call, "Basic " + java.util.Base64.getEncoder().encodeToString(("staff:" + bearer)
+      refused(op, send(op, call, "Bearer wrong-token-of-the-right-length"), 401);
+      refused(op, send(op, call, "Bearer " + bearer + "x"), 401);
+      refused(op, send(op, call, "Bearer wls_" + "A".repeat(43)), 401);
+      refused(op, send(op, call, "Bearer wld_" + "A".repeat(43)), 401);
+      refused(op, send(op, call, "Basic " + java.util.Base64.getEncoder().encodeToString(("staff:" + bearer)
           .getBytes())), 401);
       assertThat(state()).as("state after refused calls of %s", op.id()).isEqualTo(before);
 
@@ -200,6 +200,11 @@ class AccessTest {
     problem(app.anonymous(HttpMethod.POST, "/api/v1/sites/" + SITE + "/kiosk/check-ins")
         .putHeader("Authorization", "Bearer " + kiosk)
         .sendJsonObject(new JsonObject().put("name", "Nobody").put("birthDate", "1970-01-01")).await(), 404);
+  }
+
+  /** A refusal as its path answers them: an OperationOutcome on the FHIR paths, a problem everywhere else. */
+  private static JsonObject refused(Operation op, HttpResponse<Buffer> response, int status) {
+    return op.path().startsWith("/fhir/") ? TestApp.operationOutcome(response, status) : problem(response, status);
   }
 
   @Test
@@ -536,7 +541,15 @@ class AccessTest {
     FIXTURES.put("listMatchReviews", Call::plain);
     FIXTURES.put("resolveMatchReview", () -> byId(matchReview(), new JsonObject().put("decision",
         "different-patients")));
+    // Waitline as a FHIR source: the searches name their queue in the query (see send)
+    FIXTURES.put("getFhirCapabilities", Call::plain);
+    FIXTURES.put("searchFhirAppointments", Call::plain);
+    FIXTURES.put("searchFhirEncounters", Call::plain);
   }
+
+  /** The FHIR searches, which take their queue as {@code ?location=}. */
+  private static final java.util.Set<String> FHIR_SEARCHES = java.util.Set.of("searchFhirAppointments",
+      "searchFhirEncounters");
 
   private static Call byId(java.util.UUID id, JsonObject body) {
     return new Call(GENERAL, id.toString(), null, body);
@@ -607,7 +620,8 @@ class AccessTest {
         .replace("{receiptToken}", String.valueOf(call.entryId()))
         .replace("{readerId}", String.valueOf(call.entryId())).replace("{sourceId}", String.valueOf(call.entryId()))
         .replace("{deadLetterId}", String.valueOf(call.entryId()))
-        .replace("{reviewId}", String.valueOf(call.entryId()));
+        .replace("{reviewId}", String.valueOf(call.entryId()))
+        + (FHIR_SEARCHES.contains(op.id()) ? "?location=" + call.queueId() : "");
     HttpRequest<Buffer> request = app.anonymous(op.method(), path);
     if (authorization != null) request.putHeader("Authorization", authorization);
     if (call.csv() != null) {

@@ -56,7 +56,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * derived from {@code x-waitline-access}, so a change of the contract's access lists (or of the guard) that does not
  * also change this table fails. Allowed calls must succeed (2xx), and an allowed change must show in its table
  * ({@code EFFECTS}); refused calls answer exactly 401 (no valid credential) or 403 (a valid credential without the
- * right) as problem+json (that they change nothing is BadInputTest's and AccessTest's). Every request is made about site
+ * right) as problem+json, or on the FHIR paths as an OperationOutcome (that they change nothing is BadInputTest's and AccessTest's). Every request is made about site
  * {@link TestApp#SITE}; each cell gets a fresh credential, so no call's effect (signing out, changing a password) leaks
  * into another cell; each kind calls from its own loopback address, so the per-address rate limits stay out of it.
  */
@@ -204,6 +204,10 @@ class AuthorizationMatrixTest {
     op("getSiteSourceStatus",                       U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
     op("listMatchReviews",                          U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
     op("resolveMatchReview",                        U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
+    // Waitline as a FHIR source: anyone reads what it serves; staff of the queue's site read patients (no devices)
+    op("getFhirCapabilities",                       OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
+    op("searchFhirAppointments",                    U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
+    op("searchFhirEncounters",                      U,  U,  F,  F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
 
     // live feeds:                                  ano pat tv  tv2 ksk dsk cln mgr mg2 adm sad ck  idp rev out
     feed("/ws/queues/" + GENERAL + "?view=display", U,  U,  OK, F,  F,  OK, OK, OK, F,  OK, OK, OK, OK, U,  U);
@@ -429,9 +433,18 @@ class AuthorizationMatrixTest {
   }
 
   private static boolean isProblem(String contentType, String body, int status) {
+    if (contentType != null && contentType.startsWith("application/fhir+json")) return isOperationOutcome(body);
     if (contentType == null || !contentType.startsWith(Problems.CONTENT_TYPE)) return false;
     JsonObject p = new JsonObject(body);
     return p.getInteger("status") == status && p.getString("detail") != null && !p.getString("detail").isBlank();
+  }
+
+  /** FHIR's refusal (on the FHIR paths): an OperationOutcome whose issue says why in a sentence. */
+  private static boolean isOperationOutcome(String body) {
+    JsonObject outcome = new JsonObject(body);
+    JsonArray issues = outcome.getJsonArray("issue");
+    return "OperationOutcome".equals(outcome.getString("resourceType")) && issues != null && !issues.isEmpty()
+        && !issues.getJsonObject(0).getString("diagnostics", "").isBlank();
   }
 
   // --- credentials: a fresh one for every cell
@@ -492,7 +505,8 @@ class AuthorizationMatrixTest {
         .replace("{paymentId}", String.valueOf(call.id())).replace("{receiptToken}", String.valueOf(call.id()))
         .replace("{readerId}", String.valueOf(call.id()))
         .replace("{token}", String.valueOf(call.visitToken())).replace("{sourceId}", String.valueOf(call.id()))
-        .replace("{deadLetterId}", String.valueOf(call.id())).replace("{reviewId}", String.valueOf(call.id()));
+        .replace("{deadLetterId}", String.valueOf(call.id())).replace("{reviewId}", String.valueOf(call.id()))
+        + (call.query() == null ? "" : "?" + call.query());
     HttpRequest<Buffer> request = clients.get(kind).request(op.method(), path);
     if (credential.bearer() != null) request.putHeader("Authorization", "Bearer " + credential.bearer());
     if (credential.session() != null) {
@@ -511,29 +525,34 @@ class AuthorizationMatrixTest {
    * Path parameters and body of one request; {@code id} fills an entry, notification, account or device slot. The body
    * is JSON, or a CSV file's text in {@code csv}.
    */
-  private record Call(String queueId, String id, String visitToken, JsonObject body, String csv) {
+  private record Call(String queueId, String id, String visitToken, JsonObject body, String csv, String query) {
     static Call plain() {
-      return new Call(GENERAL, null, null, null, null);
+      return new Call(GENERAL, null, null, null, null, null);
     }
 
     static Call body(JsonObject body) {
-      return new Call(GENERAL, null, null, body, null);
+      return new Call(GENERAL, null, null, body, null, null);
     }
 
     static Call queue(String queueId, JsonObject body) {
-      return new Call(queueId, null, null, body, null);
+      return new Call(queueId, null, null, body, null, null);
     }
 
     static Call id(Object id, JsonObject body) {
-      return new Call(GENERAL, id.toString(), null, body, null);
+      return new Call(GENERAL, id.toString(), null, body, null, null);
     }
 
     static Call visit(JsonObject body) {
-      return new Call(GENERAL, null, app.visitToken(waiting()), body, null);
+      return new Call(GENERAL, null, app.visitToken(waiting()), body, null, null);
     }
 
     static Call csv(Object id, String csv) {
-      return new Call(GENERAL, id.toString(), null, null, csv);
+      return new Call(GENERAL, id.toString(), null, null, csv, null);
+    }
+
+    /** A request whose path takes a query string (FHIR searches name their queue there). */
+    static Call query(String query) {
+      return new Call(GENERAL, null, null, null, null, query);
     }
   }
 
@@ -736,6 +755,9 @@ class AuthorizationMatrixTest {
     REQUESTS.put("listMatchReviews", Call::plain);
     REQUESTS.put("resolveMatchReview", () -> Call.id(matchReview(),
         new JsonObject().put("decision", "different-patients")));
+    REQUESTS.put("getFhirCapabilities", Call::plain);
+    REQUESTS.put("searchFhirAppointments", () -> Call.query("location=" + GENERAL));
+    REQUESTS.put("searchFhirEncounters", () -> Call.query("location=Location/" + GENERAL));
   }
 
   // --- appointment sources: a FHIR server with no appointments, built with HAPI's model

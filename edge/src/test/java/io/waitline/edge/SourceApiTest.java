@@ -189,6 +189,31 @@ class SourceApiTest {
   }
 
   @Test
+  void anHl7SourceNeedsItsSendingFacilityAndItsDryRunReadsAMessageSentAsAJsonString() {
+    String sources = "/api/v1/sites/" + SITE + "/sources";
+    JsonObject noHl7 = new JsonObject().put("kind", "hl7v2-mllp").put("name", "PMS")
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL));
+    assertThat(problem(post(sources, noHl7), 422).getString("detail")).isEqualTo("An HL7 v2 source's mapping needs"
+        + " hl7.sendingFacility (the MSH-4 its messages carry) and hl7.timeZone (of their local times, e.g."
+        + " Europe/Paris).");
+    HttpResponse<Buffer> created = post(sources, noHl7.copy().put("mapping", noHl7.getJsonObject("mapping").copy()
+        .put("hl7", new JsonObject().put("sendingFacility", "CLINIC_PMS").put("timeZone", "Europe/Paris"))));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    assertThat(created.bodyAsJsonObject().getJsonObject("mapping").getJsonObject("hl7").getString("sendingFacility"))
+        .isEqualTo("CLINIC_PMS");
+
+    String message = "MSH|^~\\&|PMS|CLINIC_PMS|W|C|20261120080000||SIU^S12|c1|P|2.5.1\r"
+        + "SCH|A1|A1|||||||15|MIN|^^15^202611201000\rPID|1||4711^^^MRN||Lee^Ann\r";
+    HttpResponse<Buffer> preview = app.staff(HttpMethod.POST, "/api/v1/sources/"
+        + created.bodyAsJsonObject().getString("id") + "/dry-run").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(io.vertx.core.json.Json.encode(message))).await();
+    assertThat(preview.statusCode()).as(preview.bodyAsString()).isEqualTo(200);
+    JsonObject booked = preview.bodyAsJsonArray().getJsonObject(0);
+    assertThat(booked.getString("externalId")).isEqualTo("Appointment/A1");
+    assertThat(booked.getString("start")).isEqualTo("2026-11-20T09:00:00Z");
+  }
+
+  @Test
   void aCsvFileIsUploadedAsTextCsvCheckedByADryRunAndAppliedOnce() {
     String id = post("/api/v1/sites/" + SITE + "/sources", new JsonObject().put("kind", "csv").put("name", "Export")
         .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL).put("columns", new JsonObject()

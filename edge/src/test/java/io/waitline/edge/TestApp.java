@@ -394,6 +394,23 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     return problem;
   }
 
+  /**
+   * Checks a refusal on a FHIR path: an OperationOutcome with {@code status}, its sentence in the issue's
+   * diagnostics; returned as the problem it stands for ({@code status}, {@code title}, {@code detail}).
+   */
+  static JsonObject operationOutcome(HttpResponse<Buffer> response, int status) {
+    assertThat(response.statusCode()).as("status of %s", response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).startsWith("application/fhir+json");
+    JsonObject outcome = response.bodyAsJsonObject();
+    assertThat(outcome.getString("resourceType")).isEqualTo("OperationOutcome");
+    JsonObject issue = outcome.getJsonArray("issue").getJsonObject(0);
+    assertThat(issue.getString("severity")).isEqualTo("error");
+    assertThat(issue.getString("diagnostics")).as("diagnostics").isNotBlank()
+        .doesNotContain("Exception").doesNotContain("java.").doesNotContain("null");
+    return new JsonObject().put("status", status).put("title", issue.getJsonObject("details").getString("text"))
+        .put("detail", issue.getString("diagnostics"));
+  }
+
   // --- WebSockets
 
   /** Opens a feed, e.g. {@code /ws/queues/general?view=display}; fails the test if the handshake is refused. */

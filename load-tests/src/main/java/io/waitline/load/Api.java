@@ -50,6 +50,13 @@ final class Api {
         .put("name", "Benchmark " + id).put("ticketPrefix", ticketPrefix), true);
   }
 
+  /** An hl7v2-mllp source whose messages carry MSH-4 {@code facility}, all of them to {@code queue}. */
+  void createHl7Source(String site, String name, String facility, String queue) {
+    call(HttpMethod.POST, "/api/v1/sites/" + site + "/sources", 201, new JsonObject().put("kind", "hl7v2-mllp")
+        .put("name", name).put("mapping", new JsonObject().put("defaultQueue", queue)
+            .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", "UTC"))), true);
+  }
+
   /** Checks a walk-in in; yields the entry with its {@code patientLink}. */
   JsonObject checkIn(String queueId, String name) {
     return call(HttpMethod.POST, "/api/v1/queues/" + queueId + "/check-ins", 201,
@@ -82,6 +89,32 @@ final class Api {
   /** The queue's current seq (its version): the last event every queue feed must have seen. */
   long queueSeq(String queueId) {
     return call(HttpMethod.GET, "/api/v1/queues/" + queueId, 200, null, false).getLong("seq");
+  }
+
+  /** Creates an appointment source of the site; yields its id. */
+  String createSource(String site, JsonObject definition) {
+    return call(HttpMethod.POST, "/api/v1/sites/" + site + "/sources", 201, definition, true).getString("id");
+  }
+
+  /** The source's health: state, last attempt and success, counts per outcome. */
+  JsonObject sourceHealth(String sourceId) {
+    return call(HttpMethod.GET, "/api/v1/sources/" + sourceId + "/health", 200, null, true);
+  }
+
+  /** Uploads a CSV file to a csv source and applies it; yields the report. */
+  JsonObject uploadCsv(String sourceId, String csv, long timeoutMs) {
+    HttpRequest<Buffer> req = web.requestAbs(HttpMethod.POST, baseUrl + "/api/v1/sources/" + sourceId + "/files")
+        .timeout(timeoutMs).bearerTokenAuthentication(token).putHeader("Content-Type", "text/csv; charset=utf-8");
+    HttpResponse<Buffer> r;
+    try {
+      r = req.sendBuffer(Buffer.buffer(csv)).await(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(0, "the CSV upload got no answer within " + timeoutMs + " ms");
+    }
+    if (r.statusCode() != 200) {
+      throw new ApiException(r.statusCode(), "the CSV upload answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
   }
 
   /** The Prometheus text of /metrics, or null when the server does not answer it. */

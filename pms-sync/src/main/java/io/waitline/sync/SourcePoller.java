@@ -104,7 +104,7 @@ final class SourcePoller {
           return kind.poll(source, since, from, until, (records, watermark) -> {
             tally.pages++;
             return renewLease(source)
-                .compose(v -> applyAll(source, kind, records, 0, tally, seen))
+                .compose(v -> applyAll(source, kind, records, tally, seen))
                 .compose(v -> watermark == null ? Future.succeededFuture()
                     : store.advanceWatermark(pool, source.id(), watermark));
           }).compose(v -> full ? removeMissing(source, site, from, until, seen, tally) : Future.succeededFuture())
@@ -129,16 +129,16 @@ final class SourcePoller {
             + " to another node mid-sync; that node carries on.")));
   }
 
-  /** One record after the other: a dead letter never stops the records after it. */
-  private Future<Void> applyAll(Source source, SourceKind kind, List<ReceivedRecord> records, int i,
-      SyncReport.Tally tally, Set<String> seen) {
-    if (i == records.size()) return Future.succeededFuture();
-    ReceivedRecord r = records.get(i);
-    seen.add(r.externalId());
-    return pipeline.receive(source, r, kind.reader()).compose(result -> {
-      tally.add(result.outcome());
-      metrics.record(source, result.outcome());
-      return applyAll(source, kind, records, i + 1, tally, seen);
+  /** The page's records in batches (a dead letter never stops the records after it). */
+  private Future<Void> applyAll(Source source, SourceKind kind, List<ReceivedRecord> records, SyncReport.Tally tally,
+      Set<String> seen) {
+    records.forEach(r -> seen.add(r.externalId()));
+    return pipeline.receiveAll(source, records, kind.reader()).map(results -> {
+      results.forEach(result -> {
+        tally.add(result.outcome());
+        metrics.record(source, result.outcome());
+      });
+      return null;
     });
   }
 

@@ -6,19 +6,26 @@ import static io.waitline.queue.Refused.Kind.INVALID;
 import static io.waitline.queue.Refused.Kind.NOT_FOUND;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.model.Message;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.fhir.FhirR4Kind;
+import io.waitline.sync.writeback.WriteBack;
+import io.waitline.sync.hl7.Hl7Kind;
+import io.waitline.sync.hl7.Hl7MessageReader;
+import io.waitline.sync.hl7.Hl7Messages;
+import io.waitline.sync.hl7.MllpListener;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
@@ -39,6 +46,7 @@ import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.webhook.WebhookEventReader;
 import io.waitline.sync.webhook.WebhookKind;
 import io.waitline.sync.webhook.WebhookSignature;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +66,9 @@ import java.util.stream.Collectors;
  * commands; source secrets are sealed at rest and never returned.
  */
 public final class SyncService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncService.class);
+  /** The longest HL7 v2 message the MLLP listener takes (a real SIU or ADT is a few KiB); a longer one is AR. */
+  public static final int MLLP_MAX_BYTES = 256 * 1024;
   /** Key of the subscription secret among a source's sealed secrets. */
   private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
   private final Vertx vertx;
@@ -75,7 +86,11 @@ public final class SyncService {
   private final SourcePoller poller;
   private final WorkerExecutor workers;
   private final FhirNotifications notifications;
+  private final WriteBack writeBack;
+  private final Hl7Messages hl7 = new Hl7Messages();
+  private MllpListener mllp;
   private long timer = -1;
+  private CsvDropFolders dropFolders;
 
   /**
    * @param secretsKey base64 of 32 bytes that seals source secrets (from configuration, never from the database)
@@ -94,11 +109,13 @@ public final class SyncService {
     this.pipeline = new Pipeline(commands, store, clock, workers, amounts);
     this.credentials = new SourceCredentials(vertx, clock);
     this.metrics = new SyncMetrics(registry, clock);
-    SourceKind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
+    FhirR4Kind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
         settings.resilience().timeout(), settings.pageSize());
+    this.writeBack = new WriteBack(pool, store, this::source, fhir::writeStatus, clock);
     SourceKind webhook = new WebhookKind();
     SourceKind csv = new CsvKind();
-    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv);
+    SourceKind hl7v2 = new Hl7Kind(hl7);
+    this.kinds = Map.of(fhir.kind(), fhir, webhook.kind(), webhook, csv.kind(), csv, hl7v2.kind(), hl7v2);
     this.poller = new SourcePoller(pool, commands, store, pipeline, kinds, clock, node, settings.lease(), metrics);
     this.notifications = new FhirNotifications(pool, store, pipeline, poller, fhir, FhirContext.forR4Cached(),
         workers);
@@ -115,9 +132,28 @@ public final class SyncService {
     timer = vertx.setPeriodic(settings.tick().toMillis(), id -> tick());
   }
 
+  /**
+   * Watches the drop folder of each csv source under {@code root} (the operator's setting, never a request's), looking
+   * every {@code every}; see {@link CsvDropFolders}. Stopped with this service.
+   */
+  public CsvDropFolders watchDropFolders(Path root, Duration every) {
+    dropFolders = new CsvDropFolders(vertx, this, root, clock);
+    dropFolders.start(every);
+    return dropFolders;
+  }
+
+  /**
+   * Starts the node's one MLLP listener for HL7 v2 sources (TLS when the options say so); the future holds its port.
+   */
+  public Future<Integer> listenMllp(NetServerOptions options) {
+    mllp = new MllpListener(vertx, this::hl7Message, this::hl7TooLarge, MLLP_MAX_BYTES);
+    return mllp.listen(options);
+  }
+
   public Future<Void> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
-    return workers.close();
+    if (dropFolders != null) dropFolders.stop();
+    return (mllp == null ? Future.<Void>succeededFuture() : mllp.close()).compose(v -> workers.close());
   }
 
   // --- sources
@@ -132,6 +168,12 @@ public final class SyncService {
   public Future<List<Source>> sources(String siteId) {
     return commands.site(siteId).compose(site -> store.sourcesOfSite(pool, siteId))
         .map(rows -> rows.stream().map(this::source).toList());
+  }
+
+  /** Every enabled source of a kind, at every site. */
+  public Future<List<Source>> enabledSources(String kind) {
+    return store.enabledSources(pool).map(rows -> rows.stream().filter(r -> r.kind().equals(kind))
+        .map(this::source).toList());
   }
 
   public Future<Source> source(UUID id) {
@@ -213,6 +255,49 @@ public final class SyncService {
     });
   }
 
+  /**
+   * One HL7 v2 message from the MLLP listener, answered with its ACK (HL7 text): AA once its effect and inbox row
+   * are committed (again for a control id already applied), AE with the reason when it is understood but cannot be
+   * applied (a dead letter), AR when it cannot be read, is not supported, or no source takes its sending facility.
+   * Fails, with no ACK to send, when it could not be handled (e.g. the database is unreachable): the sender resends.
+   */
+  public Future<String> hl7Message(String text) {
+    return workers.<Object>executeBlocking(() -> {
+      try {
+        return hl7.parse(text);
+      } catch (Hl7Messages.Rejected e) {
+        return hl7.reject(text, e);
+      }
+    }, false).compose(parsed -> {
+      if (parsed instanceof String rejection) return Future.succeededFuture(rejection);
+      Message message = (Message) parsed;
+      String facility = Hl7Messages.sendingFacility(message);
+      return store.hl7Sources(pool, Hl7Kind.KIND, facility == null ? "" : facility).compose(rows -> {
+        if (rows.size() != 1 || !rows.get(0).enabled()) {
+          String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
+              + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
+              : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
+              : "Source " + rows.get(0).name() + " is disabled.";
+          return workers.executeBlocking(() -> hl7.reject(message, why), false);
+        }
+        Source s = source(rows.get(0));
+        ReceivedRecord record = Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()));
+        return pipeline.receive(s, record, kinds.get(Hl7Kind.KIND).reader()).compose(result -> {
+          metrics.record(s, result.outcome());
+          return store.recordSuccess(pool, s.id(), clock.instant(), false)
+              .compose(v -> workers.executeBlocking(() -> result.outcome() == Outcome.DEAD
+                  ? hl7.error(message, result.detail()) : hl7.accept(message), false));
+        });
+      });
+    });
+  }
+
+  /** The AR for a message longer than the listener takes, answered from its first bytes. */
+  private Future<String> hl7TooLarge(String head) {
+    return workers.executeBlocking(() -> hl7.reject(head, "The message is longer than " + MLLP_MAX_BYTES + " bytes,"
+        + " the most Waitline takes in one message.", ErrorCode.APPLICATION_INTERNAL_ERROR), false);
+  }
+
   /** The site a source belongs to, for access checks; fails with NotFound. */
   public Future<String> siteOfSource(UUID id) {
     return source(id).map(Source::siteId);
@@ -264,7 +349,8 @@ public final class SyncService {
               .put("breaker", breaker.name()).put("counts", byOutcome)
               .put("lastFullReadAt", str(state.lastReconcileAt()))
               .put("conflicts", new JsonArray(conflicts));
-        }))));
+        })).compose(health -> store.writeBackHealth(pool, id)
+            .map(writes -> health.put("writeBack", writes.put("enabled", s.writeBack()))))));
   }
 
   /** What the desk shows: each enabled source of the site with when its appointments were last updated. */
@@ -390,36 +476,26 @@ public final class SyncService {
     });
   }
 
-  /**
-   * Applies the rows one after the other. Each next row is started from the previous one's callback, not composed
-   * into one chain: a chain of thousands of futures would complete through as many nested calls.
-   */
+  /** Applies the rows in batches (see {@link Pipeline#receiveAll}); rows that cannot be applied are the problems. */
   private Future<JsonObject> csvApply(Source s, List<ReceivedRecord> rows) {
     SyncReport.Tally tally = new SyncReport.Tally();
     JsonArray problems = new JsonArray();
-    Promise<Void> done = Promise.promise();
-    csvApplyFrom(s, rows, 0, tally, problems, done);
-    return done.future().compose(v -> store.recordSuccess(pool, s.id(), clock.instant(), false)).map(v -> {
+    return pipeline.receiveAll(s, rows, kinds.get(s.kind()).reader()).compose(results -> {
+      for (int i = 0; i < rows.size(); i++) {
+        Pipeline.Result result = results.get(i);
+        tally.add(result.outcome());
+        metrics.record(s, result.outcome());
+        if (result.outcome() == Outcome.DEAD) {
+          problems.add(CsvKind.Problem.of(rowOf(rows.get(i)), result.detail()).toJson());
+        }
+      }
+      return store.recordSuccess(pool, s.id(), clock.instant(), false);
+    }).map(v -> {
       JsonObject counts = new JsonObject();
       tally.outcomes.forEach((outcome, n) -> counts.put(outcome.wire(), n));
       return new JsonObject().put("dryRun", false).put("rows", rows.size()).put("outcomes", counts)
           .put("problems", problems);
     });
-  }
-
-  private void csvApplyFrom(Source s, List<ReceivedRecord> rows, int i, SyncReport.Tally tally, JsonArray problems,
-      Promise<Void> done) {
-    if (i == rows.size()) {
-      done.complete();
-      return;
-    }
-    ReceivedRecord r = rows.get(i);
-    pipeline.receive(s, r, kinds.get(s.kind()).reader()).onSuccess(result -> {
-      tally.add(result.outcome());
-      metrics.record(s, result.outcome());
-      if (result.outcome() == Outcome.DEAD) problems.add(CsvKind.Problem.of(rowOf(r), result.detail()).toJson());
-      csvApplyFrom(s, rows, i + 1, tally, problems, done);
-    }).onFailure(done::fail);
   }
 
   private static long rowOf(ReceivedRecord r) {
@@ -455,8 +531,26 @@ public final class SyncService {
 
   // --- scheduling
 
-  /** One scheduler round on this node: every enabled source that is due is polled, if this node can hold its lease. */
+  /**
+   * One scheduler round on this node: every enabled source that is due is polled, if this node can hold its lease;
+   * then the sources that write back are told what became of their appointments ({@link #writeBack}).
+   */
   public Future<Void> tick() {
+    return polls().compose(v -> writeBack().<Void>mapEmpty().recover(err -> {
+      LOG.warn("Write-back round failed: {}", err.toString());
+      return Future.succeededFuture();
+    }));
+  }
+
+  /**
+   * Turns the queue events since the last round into writes to the sources that write back, and sends those due; the
+   * number sent. Rounds run with the scheduler ({@link #tick}).
+   */
+  public Future<Integer> writeBack() {
+    return writeBack.round();
+  }
+
+  private Future<Void> polls() {
     return store.enabledSources(pool).compose(rows -> {
       Future<Void> all = Future.succeededFuture();
       for (StoredSource row : rows) {
@@ -509,9 +603,15 @@ public final class SyncService {
     if (secret != null && secret.length() < 16) {
       throw new SyncException(INVALID, "subscription.secret must be at least 16 characters.");
     }
+    boolean writeBack = body.getBoolean("writeBack", false);
+    if (writeBack && !Source.FHIR_R4.equals(kindName)) {
+      throw new SyncException(INVALID, "Only a fhir-r4 source can be written back to; a " + kindName
+          + " source has no Appointment to update.");
+    }
     Source s = new Source(id, siteId, kindName, name.trim(), body.getString("baseUrl", ""),
         SourceAuth.from(body.getJsonObject("auth"), null), Mapping.from(body.getJsonObject("mapping")),
-        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), created, updated, secret);
+        Schedule.from(body.getJsonObject("schedule")), body.getBoolean("enabled", true), writeBack, created, updated,
+        secret);
     kind.validate(s);
     return s;
   }
@@ -541,7 +641,7 @@ public final class SyncService {
     if (s.subscriptionSecret() != null) sealed.put(SUBSCRIPTION_SECRET, s.subscriptionSecret());
     return new StoredSource(s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth().publicJson(),
         sealed.isEmpty() ? null : secrets.seal(s.id().toString(), sealed), s.mapping().toJson(),
-        s.schedule().toJson(), s.enabled(), s.createdAt(), s.updatedAt());
+        s.schedule().toJson(), s.enabled(), s.writeBack(), s.createdAt(), s.updatedAt());
   }
 
   private Source source(StoredSource row) {
@@ -549,7 +649,7 @@ public final class SyncService {
         : secrets.open(row.id().toString(), row.sealedSecrets());
     return new Source(row.id(), row.siteId(), row.kind(), row.name(), row.baseUrl(),
         SourceAuth.from(row.auth(), open), Mapping.from(row.mapping()), Schedule.from(row.schedule()),
-        row.enabled(), row.createdAt(), row.updatedAt(), open.getString(SUBSCRIPTION_SECRET));
+        row.enabled(), row.writeBack(), row.createdAt(), row.updatedAt(), open.getString(SUBSCRIPTION_SECRET));
   }
 
   private static String str(Instant t) {

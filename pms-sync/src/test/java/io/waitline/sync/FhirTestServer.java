@@ -72,6 +72,11 @@ final class FhirTestServer implements AutoCloseable {
   /** Client assertions the token endpoint accepted. */
   final List<String> assertions = new CopyOnWriteArrayList<>();
   private volatile boolean includePatients = true;
+  /** The If-Match header of every update, in order. */
+  final List<String> ifMatches = new CopyOnWriteArrayList<>();
+  /** Run once, just before the next update is checked: another writer changing the appointment in between. */
+  private final AtomicReference<java.util.function.Consumer<Appointment>> changeBeforeNextUpdate =
+      new AtomicReference<>();
   private final int port;
 
   FhirTestServer(Clock clock, int defaultPageSize) {
@@ -139,6 +144,14 @@ final class FhirTestServer implements AutoCloseable {
 
   synchronized Appointment appointment(String id) {
     return appointments.get(id).copy();
+  }
+
+  /**
+   * The next update finds the appointment changed by someone else ({@code change} applied to it as a new version), so
+   * an update on the version read before answers 412 Precondition Failed.
+   */
+  void changeBeforeNextUpdate(java.util.function.Consumer<Appointment> change) {
+    changeBeforeNextUpdate.set(change);
   }
 
   synchronized void deleteAppointment(String id) {
@@ -254,6 +267,7 @@ final class FhirTestServer implements AutoCloseable {
       HttpServletResponse out = (HttpServletResponse) res;
       String query = http.getQueryString();
       requests.add(http.getRequestURI() + (query == null ? "" : "?" + query));
+      if ("PUT".equals(http.getMethod())) ifMatches.add(String.valueOf(http.getHeader("If-Match")));
       CountDownLatch latch = hang.get();
       if (latch != null) {
         try {
@@ -317,6 +331,29 @@ final class FhirTestServer implements AutoCloseable {
         Appointment a = appointments.get(id.getIdPart());
         if (a == null) throw new ResourceNotFoundException(id);
         return a.copy();
+      }
+    }
+
+    /** An update that honours If-Match (HAPI puts its version in the id): another version is a 412. */
+    @ca.uhn.fhir.rest.annotation.Update
+    public ca.uhn.fhir.rest.api.MethodOutcome update(@IdParam IdType id,
+        @ca.uhn.fhir.rest.annotation.ResourceParam Appointment a) {
+      synchronized (FhirTestServer.this) {
+        Appointment current = appointments.get(id.getIdPart());
+        if (current == null) throw new ResourceNotFoundException(id);
+        java.util.function.Consumer<Appointment> change = changeBeforeNextUpdate.getAndSet(null);
+        if (change != null) {
+          Appointment changed = current.copy();
+          change.accept(changed);
+          current = putAppointment(changed);
+        }
+        if (id.hasVersionIdPart() && !id.getVersionIdPart().equals(current.getMeta().getVersionId())) {
+          throw new ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException("Appointment/" + id.getIdPart()
+              + " is at version " + current.getMeta().getVersionId() + ", not " + id.getVersionIdPart() + ".");
+        }
+        a.setId(id.toUnqualifiedVersionless());
+        Appointment stored = putAppointment(a);
+        return new ca.uhn.fhir.rest.api.MethodOutcome(stored.getIdElement()).setResource(stored);
       }
     }
   }

@@ -126,7 +126,7 @@ class SourceAuthTest {
         .put("mapping", new JsonObject().put("defaultQueue", "general"));
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("kind", "carrier-pigeon"))))
         .isInstanceOf(SyncException.class).hasFieldOrPropertyWithValue("kind", INVALID)
-        .hasMessage("Source kind 'carrier-pigeon' is not supported; use csv, fhir-r4, webhook.");
+        .hasMessage("Source kind 'carrier-pigeon' is not supported; use csv, fhir-r4, hl7v2-mllp, webhook.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("baseUrl", "ftp://x"))))
         .hasMessage("baseUrl must be the FHIR server's http(s) address, e.g. https://ehr.example.org/fhir.");
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, base.copy().put("auth", new JsonObject().put("type", "bearer")))))

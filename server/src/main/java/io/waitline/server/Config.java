@@ -29,7 +29,9 @@ public record Config(
     ClientAddress clientAddress,
     PaymentsConfig payments,
     String secretsKey,
-    int maxConnectionsPerAddress) {
+    int maxConnectionsPerAddress,
+    Path dropRoot,
+    Integer mllpPort) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -68,7 +70,22 @@ public record Config(
         PaymentsConfig.load(get, base),
         get.apply("WAITLINE_SECRETS_KEY"),
         intValue("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS", get.apply("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS"), 256, 1,
-            1_000_000));
+            1_000_000),
+        dropRoot(get.apply("WAITLINE_DROP_ROOT")),
+        // HL7 v2 over MLLP only when a port is set: one listener for every hl7v2-mllp source
+        get.apply("WAITLINE_MLLP_PORT") == null ? null
+            : intValue("WAITLINE_MLLP_PORT", get.apply("WAITLINE_MLLP_PORT"), 2575, 0, 65535));
+  }
+
+  /** The root of csv sources' drop folders: an existing directory, or null (no folder is watched). */
+  static Path dropRoot(String value) {
+    if (value == null) return null;
+    Path root = Path.of(value).toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException("WAITLINE_DROP_ROOT must name an existing directory (the root of the csv "
+          + "sources' drop folders); " + root + " is not one");
+    }
+    return root;
   }
 
   /** The proxies whose X-Forwarded-For is believed; unset trusts nobody (the client is the TCP peer). */

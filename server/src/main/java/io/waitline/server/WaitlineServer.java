@@ -63,7 +63,9 @@ public final class WaitlineServer {
         .notifications(config.notifications())
         .payments(config.payments())
         .appointmentSources(secretsKey())
+        .dropRoot(config.dropRoot())
         .demoData(config.demoData());
+    if (config.mllpPort() != null) options.mllp(config.mllpPort());
     if (config.tls() != null) {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
           .setKeyPath(config.tls().privateKey().toString()));

@@ -1,5 +1,6 @@
 package io.waitline.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -162,6 +163,18 @@ final class Browser implements AutoCloseable {
     find("#pair-code").sendKeys(code);
     find("#pair-submit").click();
     waitFor(d -> !visible("#pair-code"));
+  }
+
+  /** Where {@link #shoot} writes: target/screenshots, or the folder in -Dwaitline.screenshots (docs/screenshots). */
+  static final Path SCREENSHOTS = Path.of(System.getProperty("waitline.screenshots", "target/screenshots"));
+
+  /** Checks that the page does not spill sideways, then writes its screenshot as {@code name}.png. */
+  void shoot(String name) throws Exception {
+    Thread.sleep(150); // let the last frame paint
+    // a phone lays a too-wide page out wider than its screen, so compare with the screen itself
+    long overflow = (Long) js("return Math.max(document.documentElement.scrollWidth, window.innerWidth)") - width;
+    assertThat(overflow).as(name + " spills sideways by px").isLessThanOrEqualTo(0);
+    screenshot(SCREENSHOTS.resolve(name + ".png"));
   }
 
   void screenshot(Path file) throws IOException {

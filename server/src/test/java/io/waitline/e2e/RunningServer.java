@@ -37,6 +37,7 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
   private final boolean withStaff;
   private Path dataDir;
   private int port;
+  private int mllpPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private WaitlineServer server;
   private String token;
@@ -60,6 +61,7 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
     Browser.assumeInstalled();
     dataDir = Files.createTempDirectory("waitline-e2e-");
     port = freePort();
+    mllpPort = freePort();
     startServer();
     if (withStaff) {
       setUp();
@@ -85,7 +87,13 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
         "WAITLINE_HTTP_HOST", "127.0.0.1",
         "WAITLINE_HTTP_PORT", String.valueOf(port),
         "WAITLINE_DATA_DIR", dataDir.toString(),
+        "WAITLINE_MLLP_PORT", String.valueOf(mllpPort),
         "WAITLINE_PUBLIC_URL", base()))).start();
+  }
+
+  /** Where the server listens for HL7 v2 over MLLP (every hl7v2-mllp source). */
+  int mllpPort() {
+    return mllpPort;
   }
 
   /** The one-time setup code the server wrote to its data directory at its first start. */

@@ -83,4 +83,25 @@ class ConfigTest {
     assertThat(Config.load(Map.of()).secure()).isFalse();
     assertThat(Config.load(Map.of("WAITLINE_PUBLIC_URL", "https://q.example.org")).secure()).isTrue();
   }
+
+  @Test
+  void theDropRootIsAnExistingDirectoryOrUnsetAndNothingElseStartsTheServer(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    assertThat(Config.load(Map.of()).dropRoot()).isNull();
+    assertThat(Config.load(Map.of("WAITLINE_DROP_ROOT", dir.toString())).dropRoot()).isEqualTo(dir.toAbsolutePath());
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("not-a-folder"), "");
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_DROP_ROOT", file.toString())))
+        .hasMessage("WAITLINE_DROP_ROOT must name an existing directory (the root of the csv sources' drop folders); "
+            + file.toAbsolutePath() + " is not one");
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_DROP_ROOT", dir.resolve("missing").toString())))
+        .hasMessageContaining("WAITLINE_DROP_ROOT must name an existing directory");
+  }
+
+  @Test
+  void theMllpListenerRunsOnlyWhenItsPortIsSetAndThePortMustBeOne() {
+    assertThat(Config.load(Map.of()).mllpPort()).isNull();
+    assertThat(Config.load(Map.of("WAITLINE_MLLP_PORT", "2575")).mllpPort()).isEqualTo(2575);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_MLLP_PORT", "mllp")))
+        .hasMessage("WAITLINE_MLLP_PORT must be a whole number from 0 to 65535, got 'mllp'");
+  }
 }

@@ -186,6 +186,38 @@ class WaitlineServerTest {
   }
 
   @Test
+  void withAnMllpPortAndTlsTheNodeAnswersHl7OverMllpsWithItsCertificate() throws Exception {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    int mllpPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      mllpPort = free.getLocalPort();
+    }
+    WaitlineServer s = start(Map.of("WAITLINE_TLS_CERT", cert.certificatePath(),
+        "WAITLINE_TLS_KEY", cert.privateKeyPath(), "WAITLINE_MLLP_PORT", String.valueOf(mllpPort)));
+    try {
+      var socket = s.vertx().createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true).setTrustAll(true)
+          .setHostnameVerificationAlgorithm("")).connect(mllpPort, "127.0.0.1").await();
+      var answer = io.vertx.core.Promise.<String>promise();
+      Buffer received = Buffer.buffer();
+      socket.handler(chunk -> {
+        received.appendBuffer(chunk);
+        if (received.length() > 1 && received.getByte(received.length() - 2) == 0x1C) {
+          answer.tryComplete(received.toString());
+        }
+      });
+      // no source takes this sender: the message is refused, in words, over TLS
+      socket.write(Buffer.buffer().appendByte((byte) 0x0B).appendString("MSH|^~\\&|PMS|NOBODY|W|C|20261120080000||"
+          + "SIU^S12|c1|P|2.5.1\rSCH|A1|A1\r").appendByte((byte) 0x1C).appendByte((byte) 0x0D));
+
+      // generous: the node's first HL7 message loads HAPI's structures, slow on a loaded build machine
+      String ack = answer.future().await(90, TimeUnit.SECONDS);
+      assertThat(ack).contains("MSA|AR|c1").contains("No HL7 v2 source takes messages from sending facility 'NOBODY'");
+    } finally {
+      s.stop();
+    }
+  }
+
+  @Test
   void plainHttpSendsNoStrictTransportSecurity() throws Exception {
     WaitlineServer s = start(Map.of());
     try {

@@ -64,6 +64,7 @@ public final class AccessGuard {
   private final BearerValidator identityProvider;
   private final Map<String, java.util.function.Function<String, Future<String>>> siteResolvers =
       new LinkedHashMap<>();
+  private final Map<String, java.util.function.Function<String, Future<String>>> siteByQuery = new LinkedHashMap<>();
   /** A queue never moves to another site, so its site is remembered (bounded, least recently used first out). */
   private final Map<String, String> siteOfQueue = Collections.synchronizedMap(
       new LinkedHashMap<>(64, 0.75f, true) {
@@ -95,6 +96,15 @@ public final class AccessGuard {
    */
   public AccessGuard siteFrom(String pathParam, java.util.function.Function<String, Future<String>> resolver) {
     siteResolvers.put(pathParam, resolver);
+    return this;
+  }
+
+  /**
+   * As {@link #siteFrom}, for requests that name the resource in a query parameter (FHIR searches name their queue in
+   * {@code location}); path parameters are looked at first.
+   */
+  public AccessGuard siteFromQuery(String queryParam, java.util.function.Function<String, Future<String>> resolver) {
+    siteByQuery.put(queryParam, resolver);
     return this;
   }
 
@@ -304,6 +314,10 @@ public final class AccessGuard {
     if (device != null) return devices.get(uuid(device, "device")).map(DeviceRecord::siteId);
     for (var resolver : siteResolvers.entrySet()) {
       String value = rc.pathParam(resolver.getKey());
+      if (value != null) return resolver.getValue().apply(value);
+    }
+    for (var resolver : siteByQuery.entrySet()) {
+      String value = rc.queryParams().get(resolver.getKey());
       if (value != null) return resolver.getValue().apply(value);
     }
     return Future.succeededFuture(null);

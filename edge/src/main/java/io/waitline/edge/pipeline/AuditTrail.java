@@ -29,8 +29,6 @@ public final class AuditTrail {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   /** Public operations that are still written down: every attempt at a credential. */
   static final Set<String> SECURITY_EVENTS = Set.of("signIn", "createApiToken", "setUpFirstAdmin", "pairDevice");
-  /** Insights operations whose range and filters are kept, so the log says which visits were viewed. */
-  private static final Set<String> INSIGHT_RANGES = Set.of("getInsights", "listInsightVisits");
   /** Path parameters that have their own column, or are credentials. */
   private static final Set<String> NOT_IN_DETAIL = Set.of("siteId", "entryId", "token");
   /** What {@link #beforeCommit} needs of an audited request, kept on it by {@link #forOperation}. */
@@ -49,6 +47,13 @@ public final class AuditTrail {
       "updateStaffAccount", List.of("displayName", "roles", "disabled"),
       "refundPayment", List.of("amountMinor", "reason"),
       "payCash", List.of("amountMinor"));
+  /** Query parameters worth keeping, per operation: what a FHIR search or an insights view or export covered. */
+  private static final Map<String, List<String>> QUERY_FIELDS = Map.of(
+      "searchFhirAppointments", List.of("location", "date", "_page"),
+      "searchFhirEncounters", List.of("location", "date", "_page"),
+      // which visits a manager viewed or exported
+      "getInsights", List.of("from", "to", "queue", "priority", "source", "format"),
+      "listInsightVisits", List.of("from", "to", "queue", "priority", "source", "format"));
 
   private final AuditLog log;
   private final ClientAddress clientAddress;
@@ -194,10 +199,9 @@ public final class AuditTrail {
     if (operationId.equals("listTodaysEntries") && rc.queryParams().get("q") != null) {
       detail.put("search", rc.queryParams().get("q")); // who looked for whom
     }
-    if (INSIGHT_RANGES.contains(operationId)) { // which visits a manager viewed or exported
-      for (String param : List.of("from", "to", "queue", "priority", "source", "format")) {
-        if (rc.queryParams().get(param) != null) detail.put(param, rc.queryParams().get(param));
-      }
+    for (String name : QUERY_FIELDS.getOrDefault(operationId, List.of())) {
+      List<String> values = rc.queryParam(name);
+      if (!values.isEmpty()) detail.put(name, String.join(",", values));
     }
     List<String> fields = BODY_FIELDS.get(operationId);
     JsonObject body = fields == null ? null : jsonBody(rc);

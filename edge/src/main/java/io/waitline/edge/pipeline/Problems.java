@@ -48,7 +48,21 @@ public final class Problems {
   /** PostgreSQL's "invalid byte sequence" and "untranslatable character": text no column can hold. */
   private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
 
+  /** Where a request's {@link Renderer} is kept. */
+  private static final String RENDERER = "waitline.problems.renderer";
+
   private Problems() {}
+
+  /** Writes a refusal in the format of a protocol other than REST (FHIR's OperationOutcome). */
+  @FunctionalInterface
+  public interface Renderer {
+    void send(RoutingContext rc, int status, String title, String detail);
+  }
+
+  /** Refusals of this request are written by {@code renderer} instead of as problem+json; same status and sentence. */
+  public static void answerWith(RoutingContext rc, Renderer renderer) {
+    rc.put(RENDERER, renderer);
+  }
 
   /** Failure handler for every route: maps the failure (or the failed status code) to a problem. */
   public static void handle(RoutingContext rc) {
@@ -180,6 +194,11 @@ public final class Problems {
   private static void send(RoutingContext rc, int status, String slug, String title, String detail,
       JsonArray errors) {
     if (rc.response().ended() || rc.response().headWritten()) return;
+    Renderer renderer = rc.get(RENDERER);
+    if (renderer != null) {
+      renderer.send(rc, status, title, detail);
+      return;
+    }
     JsonObject body = problem(status, slug, title, detail, rc.request().path());
     if (errors != null && !errors.isEmpty()) body.put("errors", errors);
     rc.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());

@@ -12,6 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.sync.SyncService;
+import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.webhook.WebhookSignature;
 import java.util.Locale;
@@ -69,8 +70,8 @@ public final class SyncApi {
   public static final String SUBSCRIPTIONS = "/fhir/r4/subscriptions/:sourceId";
   /** Where CSV files for a source are uploaded (through the contract, as operation uploadSourceFile). */
   public static final String FILES = "/api/v1/sources/:sourceId/files";
-  /** The largest CSV file one upload may carry (20,000 rows of a wide export). */
-  public static final int FILE_LIMIT_BYTES = 8 * 1024 * 1024;
+  /** The largest CSV file one upload may carry. */
+  public static final int FILE_LIMIT_BYTES = CsvKind.MAX_BYTES;
   private static final Pattern FILES_PATH = Pattern.compile("/api/v1/sources/[^/]+/files");
 
   /** Whether a request is a CSV upload, which may carry more than other requests. */

@@ -38,6 +38,8 @@ public final class CsvKind extends PushedKind {
   public static final String KIND = "csv";
   /** The most rows one file may hold (the upload is applied row by row while the caller waits). */
   public static final int MAX_ROWS = 20_000;
+  /** The largest file (20,000 rows of a wide export), uploaded or dropped. */
+  public static final int MAX_BYTES = 8 * 1024 * 1024;
 
   public CsvKind() {
     super(KIND, new CsvRowReader());

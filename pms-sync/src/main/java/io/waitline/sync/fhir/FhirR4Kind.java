@@ -23,6 +23,8 @@ import io.waitline.sync.source.SourceCredentials;
 import io.waitline.sync.source.SourceFailure;
 import io.waitline.sync.source.SourceGuard;
 import io.waitline.sync.source.SourceKind;
+import io.waitline.sync.writeback.WriteBackRule;
+import io.waitline.sync.writeback.WriteRefused;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,6 +121,71 @@ public final class FhirR4Kind implements SourceKind {
     return auth.compose(authorization -> workers.executeBlocking(() -> client(source, authorization), false))
         .compose(client -> guard.call(() -> blocking(() -> firstPage(client, since, from, until)))
             .compose(page -> drain(client, guard, page, sink)));
+  }
+
+  /**
+   * Sets the status of the source's Appointment {@code appointmentId} ({@code Appointment/<id>}) to {@code target}:
+   * reads it, decides ({@link WriteBackRule#decide}), and updates it on the version read ({@code If-Match}). A 412
+   * means it changed at the source in between: it is read and decided again, at most {@value #WRITE_ATTEMPTS} times.
+   * Each request goes through the source's guard (breaker, retries, time limit).
+   *
+   * @return what happened, as a sentence
+   */
+  public Future<String> writeStatus(Source source, String appointmentId, Appointment.AppointmentStatus target) {
+    SourceGuard guard = guards.apply(source);
+    Future<String> auth = source.auth() instanceof io.waitline.sync.source.SourceAuth.SmartBackend
+        ? guard.call(() -> credentials.authorization(source)) : credentials.authorization(source);
+    String id = appointmentId.substring("Appointment/".length());
+    return auth.compose(authorization -> workers.executeBlocking(() -> client(source, authorization), false))
+        .compose(client -> writeStatus(client, guard, id, target, 1))
+        .recover(err -> Future.failedFuture(err instanceof SourceFailure f
+            && f.getCause() instanceof BaseServerResponseException e && REFUSED_FOR_GOOD.contains(e.getStatusCode())
+            ? new WriteRefused(f.getMessage()) : err));
+  }
+
+  private static final int WRITE_ATTEMPTS = 3;
+  /** Answers after which writing the same again would not help. */
+  private static final java.util.Set<Integer> REFUSED_FOR_GOOD = java.util.Set.of(400, 403, 404, 405, 410, 422);
+
+  private Future<String> writeStatus(IGenericClient client, SourceGuard guard, String id,
+      Appointment.AppointmentStatus target, int attempt) {
+    return guard.call(() -> blocking(() -> client.read().resource(Appointment.class).withId(id).execute()))
+        .compose(current -> {
+          Appointment.AppointmentStatus now = current.getStatus();
+          WriteBackRule.Decision decision = WriteBackRule.decide(now, target);
+          if (decision != WriteBackRule.Decision.APPLY) {
+            return Future.succeededFuture(WriteBackRule.sentence(decision, now, target));
+          }
+          String version = current.getMeta().getVersionId() != null ? current.getMeta().getVersionId()
+              : current.getIdElement().getVersionIdPart();
+          if (version == null) {
+            return Future.failedFuture(new WriteRefused("The source's Appointment/" + id + " carries no version, so"
+                + " it cannot be updated safely (If-Match); it was left as it is."));
+          }
+          current.setStatus(target);
+          current.setId(new org.hl7.fhir.r4.model.IdType("Appointment", id)); // the version travels in If-Match
+          return guard.call(() -> blocking(() -> updated(client, current, version))).compose(done -> {
+            if (done) {
+              return Future.succeededFuture("Set to " + target.toCode() + " on version " + version
+                  + (attempt > 1 ? ", after it changed at the source (read again " + (attempt - 1) + " time"
+                  + (attempt > 2 ? "s" : "") + ")." : "."));
+            }
+            if (attempt < WRITE_ATTEMPTS) return writeStatus(client, guard, id, target, attempt + 1);
+            return Future.failedFuture(new SourceFailure("Appointment/" + id + " changed at the source each time it"
+                + " was about to be updated (" + WRITE_ATTEMPTS + " times); it will be tried again later.", true,
+                null));
+          });
+        });
+  }
+
+  /** Updates on {@code version}; false when the source answers 412 (it holds another version now). */
+  private static boolean updated(IGenericClient client, Appointment a, String version) {
+    try {
+      client.update().resource(a).withAdditionalHeader("If-Match", "W/\"" + version + "\"").execute();
+      return true;
+    } catch (ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException changed) {
+      return false;
+    }
   }
 
   private Future<Void> drain(IGenericClient client, SourceGuard guard, Bundle page, PageSink sink) {
@@ -241,7 +308,7 @@ public final class FhirR4Kind implements SourceKind {
     return switch (e.getStatusCode()) {
       case 401 -> " (unauthorized): check the source's credentials.";
       case 403 -> " (forbidden): the credentials lack access to Appointment or Patient.";
-      case 404 -> " (not found): check the base URL.";
+      case 404 -> " (not found): check the base URL, or the appointment was deleted.";
       case 429 -> " (too many requests).";
       default -> ".";
     };

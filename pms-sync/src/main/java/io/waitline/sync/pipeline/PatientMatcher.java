@@ -7,7 +7,11 @@ import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.store.SyncStore.SyncedAppointment;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -31,8 +35,7 @@ final class PatientMatcher {
 
   Future<UUID> match(SqlConnection c, Source source, String externalId, SourcePatient p, SyncedAppointment synced,
       Instant now) {
-    List<SourcePatient.Identifier> ids = new ArrayList<>(p.identifiers());
-    if (p.ref() != null) ids.add(new SourcePatient.Identifier(sourceSystem(source), p.ref()));
+    List<SourcePatient.Identifier> ids = identifiers(source, p);
     return firstKnown(c, source.siteId(), ids, 0).compose(known -> {
       UUID id = known != null ? known : synced != null ? synced.patientId() : null;
       if (id != null) {
@@ -44,6 +47,77 @@ final class PatientMatcher {
           .compose(v -> suggest(c, source, externalId, p, created, now))
           .map(created);
     });
+  }
+
+  /** One record's patient, for {@link #matchAll}. */
+  record Wanted(String externalId, SourcePatient patient, SyncedAppointment synced) {}
+
+  /**
+   * {@link #match} for a batch, in order, with a constant number of statements: a patient an earlier record of the
+   * batch created or gave an identifier is found by the later ones, as if they had come one after the other.
+   *
+   * @return the patient of each wanted one, by index
+   */
+  Future<List<UUID>> matchAll(SqlConnection c, Source source, List<Wanted> wanted, Instant now) {
+    List<List<SourcePatient.Identifier>> idsOf = wanted.stream().map(w -> identifiers(source, w.patient())).toList();
+    List<SourcePatient.Identifier> asked = idsOf.stream().flatMap(List::stream).distinct().toList();
+    return store.patientsByIdentifiers(c, source.siteId(), asked).compose(held -> {
+      Map<SourcePatient.Identifier, UUID> holder = new HashMap<>(held);
+      // what to write, folded per patient the way consecutive inserts and updates would leave the rows
+      Map<UUID, SourcePatient> created = new LinkedHashMap<>();
+      Map<UUID, String> createdFor = new HashMap<>();
+      Map<UUID, SourcePatient> updated = new LinkedHashMap<>();
+      List<SourcePatient.Identifier> newIds = new ArrayList<>();
+      List<UUID> newIdHolders = new ArrayList<>();
+      List<UUID> matched = new ArrayList<>(wanted.size());
+      for (int i = 0; i < wanted.size(); i++) {
+        Wanted w = wanted.get(i);
+        List<SourcePatient.Identifier> ids = idsOf.get(i);
+        UUID id = ids.stream().map(holder::get).filter(Objects::nonNull).findFirst()
+            .orElse(w.synced() != null ? w.synced().patientId() : null);
+        if (id == null) {
+          id = UUID.randomUUID();
+          created.put(id, w.patient());
+          createdFor.put(id, w.externalId());
+        } else if (created.containsKey(id)) {
+          created.put(id, updatedBy(created.get(id), w.patient()));
+        } else {
+          updated.merge(id, w.patient(), PatientMatcher::updatedBy);
+        }
+        for (SourcePatient.Identifier identifier : ids) {
+          if (holder.putIfAbsent(identifier, id) == null) {
+            newIds.add(identifier);
+            newIdHolders.add(id);
+          }
+        }
+        matched.add(id);
+      }
+      List<UUID> createdIds = List.copyOf(created.keySet());
+      List<SourcePatient> createdPatients = List.copyOf(created.values());
+      return store.insertPatients(c, source.siteId(), createdIds, createdPatients, now)
+          .compose(v -> store.updatePatients(c, List.copyOf(updated.keySet()), List.copyOf(updated.values())))
+          .compose(v -> store.addIdentifiers(c, source.siteId(), newIds, newIdHolders))
+          .compose(v -> store.suggestMatches(c, source.siteId(), source.id(), createdIds,
+              createdIds.stream().map(createdFor::get).toList(), createdPatients, now))
+          .map(matched);
+    });
+  }
+
+  /** A patient's details after a later record: its name, and whatever else it gives (it never erases). */
+  private static SourcePatient updatedBy(SourcePatient before, SourcePatient later) {
+    return new SourcePatient(later.ref(), later.name(), or(later.birthDate(), before.birthDate()),
+        later.identifiers(), or(later.phone(), before.phone()), or(later.email(), before.email()),
+        or(later.language(), before.language()));
+  }
+
+  private static <T> T or(T value, T otherwise) {
+    return value != null ? value : otherwise;
+  }
+
+  private static List<SourcePatient.Identifier> identifiers(Source source, SourcePatient p) {
+    List<SourcePatient.Identifier> ids = new ArrayList<>(p.identifiers());
+    if (p.ref() != null) ids.add(new SourcePatient.Identifier(sourceSystem(source), p.ref()));
+    return ids;
   }
 
   private Future<UUID> firstKnown(SqlConnection c, String siteId, List<SourcePatient.Identifier> ids, int i) {

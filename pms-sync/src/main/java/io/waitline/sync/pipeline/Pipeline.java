@@ -2,6 +2,7 @@ package io.waitline.sync.pipeline;
 
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.SqlConnection;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -17,8 +18,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one pipeline every source kind feeds. A record version is applied in one transaction together with its inbox
@@ -29,7 +38,11 @@ import java.util.UUID;
  * change is recorded as a conflict (shown to staff) instead.
  */
 public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
+  private static final String NO_START = "The appointment has no start time, so it cannot be expected in a queue.";
+  /** The most records {@link #receiveAll} applies in one transaction. */
+  public static final int BATCH = 500;
 
   private final QueueCommands commands;
   private final SyncStore store;
@@ -58,6 +71,226 @@ public final class Pipeline {
   /** Applies a newly received record version. */
   public Future<Result> receive(Source source, ReceivedRecord record, RecordReader reader) {
     return apply(source, record, reader, false).recover(err -> deadLetter(source, record, err));
+  }
+
+  /**
+   * Applies newly received record versions as {@link #receive} would apply them one after the other, up to
+   * {@link #BATCH} records per transaction with set-based statements. A record that cannot be applied goes to dead
+   * letters without failing the others; a chunk that fails otherwise (a deadlock, an amount the site refuses) is
+   * applied again record by record, so a surprise costs only its own record.
+   *
+   * @return what each record did, by index
+   */
+  public Future<List<Result>> receiveAll(Source source, List<ReceivedRecord> records, RecordReader reader) {
+    List<Result> results = new ArrayList<>(records.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < records.size(); from += BATCH) {
+      List<ReceivedRecord> chunk = records.subList(from, Math.min(records.size(), from + BATCH));
+      chain = chain.compose(v -> receiveChunk(source, chunk, reader)).map(applied -> {
+        results.addAll(applied);
+        return null;
+      });
+    }
+    return chain.map(v -> results);
+  }
+
+  private Future<List<Result>> receiveChunk(Source source, List<ReceivedRecord> chunk, RecordReader reader) {
+    int half = chunk.size() / 2;
+    Future<List<Read>> first = readAll(source, chunk.subList(0, half), reader);
+    Future<List<Read>> second = readAll(source, chunk.subList(half, chunk.size()), reader);
+    return Future.all(first, second).compose(both -> {
+      List<Read> reads = new ArrayList<>(first.result());
+      reads.addAll(second.result());
+      return new Chunk(source, chunk, reads).apply().recover(err -> {
+        LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", chunk.size(), source,
+            err.toString());
+        return oneByOne(source, chunk, reads, 0, new ArrayList<>(chunk.size()));
+      });
+    });
+  }
+
+  /** A record as read, or why it cannot be, and the hash of its payload. */
+  private record Read(Object appointment, String hash) {}
+
+  /** Reads and hashes records on a worker: CPU work kept off the event loop (two of these run at once). */
+  private Future<List<Read>> readAll(Source source, List<ReceivedRecord> records, RecordReader reader) {
+    return workers.executeBlocking(() -> records.stream()
+        .map(r -> new Read(read(source, r, reader), r.payloadHash())).toList(), false);
+  }
+
+  private Future<List<Result>> oneByOne(Source source, List<ReceivedRecord> records, List<Read> reads, int i,
+      List<Result> results) {
+    if (i == records.size()) return Future.succeededFuture(results);
+    ReceivedRecord record = records.get(i);
+    return apply(source, record, reads.get(i).appointment(), false).recover(err -> deadLetter(source, record, err))
+        .compose(r -> {
+          results.add(r);
+          return oneByOne(source, records, reads, i + 1, results);
+        });
+  }
+
+  /**
+   * One transaction applying a chunk of records. A record id appears at most once per round, so the statements of
+   * a round never meet the same row twice; the k-th version of an id in the chunk is applied in round k, after the
+   * earlier ones, exactly as if they had come one by one.
+   */
+  private final class Chunk {
+    private final Source source;
+    private final List<ReceivedRecord> records;
+    private final List<Read> reads;
+    private final Result[] results;
+    private final Instant now = clock.instant();
+
+    Chunk(Source source, List<ReceivedRecord> records, List<Read> reads) {
+      this.source = source;
+      this.records = records;
+      this.reads = reads;
+      this.results = new Result[records.size()];
+    }
+
+    /** A record that can be applied, with what is known of it so far. */
+    private record Pending(int index, ReceivedRecord record, SourceAppointment a, String queueId,
+        SyncedAppointment synced, Entry entry) {}
+
+    Future<List<Result>> apply() {
+      List<String> ids = records.stream().map(ReceivedRecord::externalId).distinct().toList();
+      return commands.inOneTransaction(b -> {
+        Future<Void> f = store.lockRecords(b.connection(), source.id(), ids);
+        for (List<Integer> round : rounds()) f = f.compose(v -> round(b, round));
+        return f;
+      }).map(v -> Arrays.asList(results));
+    }
+
+    private List<List<Integer>> rounds() {
+      Map<String, Integer> seen = new HashMap<>();
+      List<List<Integer>> rounds = new ArrayList<>();
+      for (int i = 0; i < records.size(); i++) {
+        int round = seen.merge(records.get(i).externalId(), 1, Integer::sum) - 1;
+        if (round == rounds.size()) rounds.add(new ArrayList<>());
+        rounds.get(round).add(i);
+      }
+      return rounds;
+    }
+
+    private Future<Void> round(QueueCommands.Batch b, List<Integer> indexes) {
+      SqlConnection c = b.connection();
+      List<ReceivedRecord> round = indexes.stream().map(records::get).toList();
+      List<String> ids = round.stream().map(ReceivedRecord::externalId).toList();
+      List<SyncStore.InboxRow> inbox = new ArrayList<>();
+      List<DeadLetter> dead = new ArrayList<>();
+      return store.inboxHasAll(c, source.id(), ids, round.stream().map(ReceivedRecord::version).toList())
+          .compose(received -> store.appointments(c, source.id(), ids).compose(synced -> {
+            List<Pending> pending = new ArrayList<>();
+            for (int i : indexes) {
+              ReceivedRecord r = records.get(i);
+              SyncedAppointment s = synced.get(r.externalId());
+              String problem;
+              if (received.contains(r.externalId() + "\n" + r.version())) {
+                results[i] = new Result(Outcome.DUPLICATE, null, null);
+              } else if (s != null && r.versionOrder() < s.versionOrder()) {
+                results[i] = new Result(Outcome.STALE, staleness(r, s), s.entryId());
+                inbox.add(inboxRow(i));
+              } else if ((problem = unappliable(source, reads.get(i).appointment())) != null) {
+                dead(i, problem, inbox, dead);
+              } else {
+                SourceAppointment a = (SourceAppointment) reads.get(i).appointment();
+                pending.add(new Pending(i, r, a, source.mapping().queueFor(a.keys()), s, null));
+              }
+            }
+            List<UUID> entryIds = pending.stream().map(p -> p.synced() == null ? null : p.synced().entryId())
+                .filter(Objects::nonNull).toList();
+            return b.entries(entryIds).compose(entries -> {
+              Map<UUID, Entry> byId = new HashMap<>();
+              entries.forEach(e -> byId.put(e.id(), e));
+              List<Pending> valid = new ArrayList<>();
+              for (Pending p : pending) {
+                Entry e = p.synced() == null || p.synced().entryId() == null ? null : byId.get(p.synced().entryId());
+                boolean expects = e == null && (p.a().visit() == Visit.EXPECTED || p.a().visit() == Visit.ARRIVED);
+                if (expects && p.a().start() == null) {
+                  dead(p.index(), NO_START, inbox, dead);
+                } else {
+                  valid.add(new Pending(p.index(), p.record(), p.a(), p.queueId(), p.synced(), e));
+                }
+              }
+              return apply(b, valid, inbox);
+            });
+          }))
+          .compose(v -> store.putInboxAll(c, source.id(), inbox, now))
+          .compose(v -> store.insertDeadLetters(c, dead));
+    }
+
+    /** Matches the patients, changes the entries and remembers the versions applied. */
+    private Future<Void> apply(QueueCommands.Batch b, List<Pending> valid, List<SyncStore.InboxRow> inbox) {
+      List<PatientMatcher.Wanted> wanted = valid.stream()
+          .map(p -> new PatientMatcher.Wanted(p.record().externalId(), p.a().patient(), p.synced())).toList();
+      return matcher.matchAll(b.connection(), source, wanted, now)
+          .compose(patients -> changes(b, valid).compose(v -> {
+            Future<Void> copays = Future.succeededFuture();
+            for (Pending p : valid) {
+              copays = copays.compose(x -> copay(b, source, p.a(), results[p.index()])).mapEmpty();
+            }
+            return copays;
+          }).compose(v -> {
+            List<SyncedAppointment> applied = new ArrayList<>(valid.size());
+            for (int k = 0; k < valid.size(); k++) {
+              Pending p = valid.get(k);
+              Result r = results[p.index()];
+              applied.add(new SyncedAppointment(p.record().version(), p.record().versionOrder(), p.a().start(),
+                  r.entryId(), patients.get(k), false));
+              inbox.add(inboxRow(p.index()));
+            }
+            return store.putAppointments(b.connection(), source.id(),
+                valid.stream().map(p -> p.record().externalId()).toList(), applied);
+          }));
+    }
+
+    /**
+     * New appointments are expected set-based, queue by queue (in id order, as concurrent batches lock them); every
+     * other change goes through the one-record path in the same transaction.
+     */
+    private Future<Void> changes(QueueCommands.Batch b, List<Pending> valid) {
+      Map<String, List<Pending>> newByQueue = new TreeMap<>();
+      List<Pending> others = new ArrayList<>();
+      for (Pending p : valid) {
+        if (p.entry() == null && p.a().visit() == Visit.EXPECTED) {
+          newByQueue.computeIfAbsent(p.queueId(), q -> new ArrayList<>()).add(p);
+        } else {
+          others.add(p);
+        }
+      }
+      Future<Void> f = Future.succeededFuture();
+      for (Map.Entry<String, List<Pending>> queue : newByQueue.entrySet()) {
+        List<Pending> expected = queue.getValue();
+        List<CheckIn> ins = expected.stream().map(p -> new CheckIn(patient(source, p.a().patient()), Priority.NORMAL,
+            p.a().start(), ref(source, p.record()))).toList();
+        f = f.compose(v -> b.expectAll(queue.getKey(), ins, source.actor()).map(entries -> {
+          for (int k = 0; k < entries.size(); k++) results[expected.get(k).index()] = applied(entries.get(k));
+          return null;
+        }));
+      }
+      for (Pending p : others) {
+        f = f.compose(v -> change(b, source, p.record(), p.a(), p.queueId(), p.entry()).map(r -> {
+          results[p.index()] = r;
+          return null;
+        }));
+      }
+      return f;
+    }
+
+    private void dead(int i, String reason, List<SyncStore.InboxRow> inbox, List<DeadLetter> dead) {
+      ReceivedRecord r = records.get(i);
+      results[i] = new Result(Outcome.DEAD, reason, null);
+      inbox.add(inboxRow(i));
+      dead.add(new DeadLetter(UUID.randomUUID(), source.id(), r.externalId(), r.version(), r.versionOrder(),
+          r.payload(), reason, now, null));
+    }
+
+    /** What the inbox keeps of record {@code i} and its result. */
+    private SyncStore.InboxRow inboxRow(int i) {
+      ReceivedRecord r = records.get(i);
+      return new SyncStore.InboxRow(r.externalId(), r.version(), reads.get(i).hash(), results[i].outcome().wire(),
+          results[i].detail());
+    }
   }
 
   /**
@@ -102,13 +335,17 @@ public final class Pipeline {
 
   private Future<Result> apply(Source source, ReceivedRecord record, RecordReader reader, boolean replay) {
     // read first, off the event loop; an unreadable record is dead-lettered only if it is not a duplicate
-    return workers.executeBlocking(() -> {
-      try {
-        return (Object) reader.read(record, source.mapping());
-      } catch (RecordReader.Unreadable u) {
-        return u;
-      }
-    }, false).compose(read -> apply(source, record, read, replay));
+    return workers.executeBlocking(() -> read(source, record, reader), false)
+        .compose(read -> apply(source, record, read, replay));
+  }
+
+  /** The record read, or why it cannot be (a record that cannot be read is dead-lettered only if it is new). */
+  private static Object read(Source source, ReceivedRecord record, RecordReader reader) {
+    try {
+      return reader.read(record, source.mapping());
+    } catch (RecordReader.Unreadable u) {
+      return u;
+    }
   }
 
   private Future<Result> apply(Source source, ReceivedRecord record, Object read, boolean replay) {
@@ -120,8 +357,7 @@ public final class Pipeline {
           if (seen) return Future.succeededFuture(new Result(Outcome.DUPLICATE, null, null));
           return store.appointment(b.connection(), source.id(), record.externalId()).compose(synced -> {
             if (synced != null && record.versionOrder() < synced.versionOrder()) {
-              String detail = "Version " + record.version() + " is older than version " + synced.version()
-                  + " already applied.";
+              String detail = staleness(record, synced);
               return store.putInbox(b.connection(), source.id(), record.externalId(), record.version(),
                   record.payloadHash(), now, Outcome.STALE.wire(), detail)
                   .map(new Result(Outcome.STALE, detail, synced.entryId()));
@@ -135,17 +371,26 @@ public final class Pipeline {
         }));
   }
 
+  /** Why a read record cannot be applied whatever the queue holds, or null when it can be. */
+  private static String unappliable(Source source, Object read) {
+    if (read instanceof RecordReader.Unreadable u) return u.getMessage();
+    SourceAppointment a = (SourceAppointment) read;
+    if (a.patient() == null) return "The appointment names no patient that could be read.";
+    if (source.mapping().queueFor(a.keys()) == null) {
+      return "No queue is mapped for this appointment (" + describeKeys(a) + ") and the mapping has no defaultQueue.";
+    }
+    return null;
+  }
+
   /** Matches the patient, picks the queue, changes the entry, and remembers the version applied. */
-  private Future<Result> effect(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment a,
+  private Future<Result> effect(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment given,
       SyncedAppointment synced, Instant now) {
-    if (a.patient() == null) {
-      throw new RecordReader.Unreadable("The appointment names no patient that could be read.");
-    }
+    // a version without a start (an HL7 A08 carries only patient details) keeps the start the last version gave
+    SourceAppointment a = given.start() != null || synced == null ? given
+        : new SourceAppointment(given.visit(), synced.startAt(), given.keys(), given.patient(), given.copay());
+    String problem = unappliable(source, a);
+    if (problem != null) throw new RecordReader.Unreadable(problem);
     String queueId = source.mapping().queueFor(a.keys());
-    if (queueId == null) {
-      throw new RecordReader.Unreadable("No queue is mapped for this appointment (" + describeKeys(a)
-          + ") and the mapping has no defaultQueue.");
-    }
     return matcher.match(b.connection(), source, record.externalId(), a.patient(), synced, now)
         .compose(patientId -> (synced == null || synced.entryId() == null ? Future.<Entry>succeededFuture(null)
             : b.entry(synced.entryId()))
@@ -172,7 +417,7 @@ public final class Pipeline {
   private Future<Result> change(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment a,
       String queueId, Entry entry) {
     Patient patient = patient(source, a.patient());
-    String ref = source.id() + ":" + record.externalId();
+    String ref = ref(source, record);
     String actor = source.actor();
     return switch (a.visit()) {
       case EXPECTED -> {
@@ -225,10 +470,17 @@ public final class Pipeline {
 
   private Future<Result> expect(QueueCommands.Batch b, String queueId, SourceAppointment a, Patient patient,
       String ref, String actor) {
-    if (a.start() == null) {
-      throw new RecordReader.Unreadable("The appointment has no start time, so it cannot be expected in a queue.");
-    }
+    if (a.start() == null) throw new RecordReader.Unreadable(NO_START);
     return b.expect(queueId, new CheckIn(patient, Priority.NORMAL, a.start(), ref), actor).map(this::applied);
+  }
+
+  /** How queue-core knows the appointment: the source and the source's id of it. */
+  private static String ref(Source source, ReceivedRecord record) {
+    return source.id() + ":" + record.externalId();
+  }
+
+  private static String staleness(ReceivedRecord record, SyncedAppointment synced) {
+    return "Version " + record.version() + " is older than version " + synced.version() + " already applied.";
   }
 
   private Result applied(Entry e) {

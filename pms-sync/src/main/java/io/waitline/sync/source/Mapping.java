@@ -26,9 +26,16 @@ import java.util.Set;
  * @param fields where a JSON source kind (webhooks) finds each field of an event: field name → JSON pointer
  * @param columns where a CSV source finds each field of a row: field name → column header
  * @param csv how a CSV source's files are written; null for other kinds
+ * @param hl7 which sender an HL7 v2 source is and how its times read; null for other kinds
  */
 public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, Map<String, Visit> statuses,
-    String copayExtension, Map<String, String> fields, Map<String, String> columns, CsvFormat csv) {
+    String copayExtension, Map<String, String> fields, Map<String, String> columns, CsvFormat csv, Hl7Format hl7) {
+
+  /**
+   * An HL7 v2 sender: its MSH-4 sending facility (how the shared MLLP listener finds the source) and the time zone
+   * of its times that carry no offset.
+   */
+  public record Hl7Format(String sendingFacility, String timeZone) {}
 
   /**
    * How a CSV file is written: the delimiter, and how local times read ({@code date} + {@code time} columns, or a
@@ -141,7 +148,24 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     boolean mrnField = fields.containsKey("mrn") || columns.containsKey("mrn");
     String mrnSystem = j.getString("mrnSystem", mrnField ? SOURCE_MRN_SYSTEM : null);
     return new Mapping(List.copyOf(rules), defaultQueue, mrnSystem, Map.copyOf(statuses), copayExtension(j),
-        fields, columns, csvFormat(j));
+        fields, columns, csvFormat(j), hl7Format(j));
+  }
+
+  private static Hl7Format hl7Format(JsonObject mapping) {
+    if (!(mapping.getValue("hl7") instanceof JsonObject hl7)) return null;
+    String facility = hl7.getString("sendingFacility");
+    if (facility == null || facility.isBlank() || facility.length() > 180) {
+      throw new SyncException(INVALID, "The mapping's hl7.sendingFacility must be the sender's MSH-4 (its namespace"
+          + " id, e.g. GHH_CLINIC), 1 to 180 characters.");
+    }
+    String zone = hl7.getString("timeZone");
+    try {
+      ZoneId.of(zone == null ? "" : zone);
+    } catch (DateTimeException e) {
+      throw new SyncException(INVALID, "The mapping's hl7.timeZone must be the time zone of the sender's local times,"
+          + " such as Europe/Paris.");
+    }
+    return new Hl7Format(facility.trim(), zone);
   }
 
   private static Map<String, String> columns(JsonObject mapping) {
@@ -235,6 +259,9 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       json.put("csv", new JsonObject().put("delimiter", String.valueOf(csv.delimiter()))
           .put("dateFormat", csv.dateFormat()).put("timeFormat", csv.timeFormat())
           .put("dateTimeFormat", csv.dateTimeFormat()).put("timeZone", csv.timeZone()));
+    }
+    if (hl7 != null) {
+      json.put("hl7", new JsonObject().put("sendingFacility", hl7.sendingFacility()).put("timeZone", hl7.timeZone()));
     }
     return json;
   }

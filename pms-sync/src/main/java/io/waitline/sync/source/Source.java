@@ -9,9 +9,10 @@ import java.util.UUID;
  *
  * @param subscriptionSecret what the source sends in {@code X-Waitline-Source-Secret} with its FHIR Subscription
  *     notifications; null when it sends none (then notifications are refused)
+ * @param writeBack its Appointments are told when their patients arrive, are seen or do not come (fhir-r4 only)
  */
 public record Source(UUID id, String siteId, String kind, String name, String baseUrl, SourceAuth auth,
-    Mapping mapping, Schedule schedule, boolean enabled, Instant createdAt, Instant updatedAt,
+    Mapping mapping, Schedule schedule, boolean enabled, boolean writeBack, Instant createdAt, Instant updatedAt,
     String subscriptionSecret) {
 
   public static final String FHIR_R4 = "fhir-r4";
@@ -25,7 +26,7 @@ public record Source(UUID id, String siteId, String kind, String name, String ba
   public JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("siteId", siteId).put("kind", kind).put("name", name)
         .put("baseUrl", baseUrl).put("auth", auth.publicJson()).put("mapping", mapping.toJson())
-        .put("schedule", schedule.toJson()).put("enabled", enabled)
+        .put("schedule", schedule.toJson()).put("enabled", enabled).put("writeBack", writeBack)
         .put("subscription", new JsonObject().put("secretSet", subscriptionSecret != null)).put("createdAt", createdAt.toString())
         .put("updatedAt", updatedAt.toString());
   }

@@ -9,22 +9,29 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.event.LogCursor;
 import io.waitline.sync.pipeline.SourcePatient;
+import io.waitline.sync.writeback.WriteBackRule;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Every SQL statement of pms-sync. Reads and writes only pms-sync's own tables. */
 public final class SyncStore {
 
   /** A source row as stored: the auth settings without secrets, and the sealed secrets. */
   public record StoredSource(UUID id, String siteId, String kind, String name, String baseUrl, JsonObject auth,
-      String sealedSecrets, JsonObject mapping, JsonObject schedule, boolean enabled, Instant createdAt,
-      Instant updatedAt) {}
+      String sealedSecrets, JsonObject mapping, JsonObject schedule, boolean enabled, boolean writeBack,
+      Instant createdAt, Instant updatedAt) {}
 
   /** Where a source stands. */
   public record State(Instant watermark, Instant lastAttemptAt, Instant lastSuccessAt, String lastError,
@@ -46,18 +53,20 @@ public final class SyncStore {
 
   public Future<Void> insertSource(SqlClient c, StoredSource s) {
     return c.preparedQuery("INSERT INTO sync_source (id, site_id, kind, name, base_url, auth, secrets, mapping,"
-            + " schedule, enabled, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+            + " schedule, enabled, write_back, created_at, updated_at)"
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)")
         .execute(Tuple.from(new Object[] {s.id(), s.siteId(), s.kind(), s.name(), s.baseUrl(), s.auth(),
-            s.sealedSecrets(), s.mapping(), s.schedule(), s.enabled(), odt(s.createdAt()), odt(s.updatedAt())}))
+            s.sealedSecrets(), s.mapping(), s.schedule(), s.enabled(), s.writeBack(), odt(s.createdAt()),
+            odt(s.updatedAt())}))
         .compose(v -> c.preparedQuery("INSERT INTO sync_state (source_id) VALUES ($1)").execute(Tuple.of(s.id())))
         .mapEmpty();
   }
 
   public Future<Void> updateSource(SqlClient c, StoredSource s) {
     return c.preparedQuery("UPDATE sync_source SET name = $2, base_url = $3, auth = $4, secrets = $5, mapping = $6,"
-            + " schedule = $7, enabled = $8, updated_at = $9 WHERE id = $1")
+            + " schedule = $7, enabled = $8, updated_at = $9, write_back = $10 WHERE id = $1")
         .execute(Tuple.from(new Object[] {s.id(), s.name(), s.baseUrl(), s.auth(), s.sealedSecrets(), s.mapping(),
-            s.schedule(), s.enabled(), odt(s.updatedAt())}))
+            s.schedule(), s.enabled(), odt(s.updatedAt()), s.writeBack()}))
         .mapEmpty();
   }
 
@@ -151,6 +160,172 @@ public final class SyncStore {
         .mapEmpty();
   }
 
+  // --- the same, for a batch of records (each external id at most once): one statement however many
+
+  /** What became of one record version, for {@link #putInboxAll}. */
+  public record InboxRow(String externalId, String version, String hash, String outcome, String detail) {}
+
+  /** {@link #lockRecord} for many records, taken in external id order so two batches cannot deadlock. */
+  public Future<Void> lockRecords(SqlClient c, UUID sourceId, Collection<String> externalIds) {
+    String[] keys = externalIds.stream().sorted().map(id -> sourceId + "|" + id).toArray(String[]::new);
+    return c.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
+            + " FROM unnest($1::text[]) WITH ORDINALITY AS x(k, i) ORDER BY i")
+        .execute(Tuple.of((Object) keys)).mapEmpty();
+  }
+
+  /** Which of the record versions (external id and version by index) the inbox has, as {@code id + '\n' + version}. */
+  public Future<Set<String>> inboxHasAll(SqlClient c, UUID sourceId, List<String> externalIds, List<String> versions) {
+    return c.preparedQuery("SELECT i.external_id, i.version FROM sync_inbox i"
+            + " JOIN unnest($2::text[], $3::text[]) AS x(e, v) ON i.external_id = x.e AND i.version = x.v"
+            + " WHERE i.source_id = $1")
+        .execute(Tuple.of(sourceId, externalIds.toArray(String[]::new), versions.toArray(String[]::new)))
+        .map(rows -> {
+          Set<String> seen = new HashSet<>();
+          rows.forEach(r -> seen.add(r.getString(0) + "\n" + r.getString(1)));
+          return seen;
+        });
+  }
+
+  public Future<Void> putInboxAll(SqlClient c, UUID sourceId, List<InboxRow> rows, Instant at) {
+    if (rows.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_inbox (source_id, external_id, version, payload_hash, received_at,"
+            + " outcome, detail) SELECT $1, e, v, h, $2, o, d FROM unnest($3::text[], $4::text[], $5::text[],"
+            + " $6::text[], $7::text[]) AS x(e, v, h, o, d) ON CONFLICT (source_id, external_id, version)"
+            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail")
+        .execute(Tuple.of(sourceId, odt(at), column(rows, InboxRow::externalId), column(rows, InboxRow::version),
+            column(rows, InboxRow::hash), column(rows, InboxRow::outcome), column(rows, InboxRow::detail)))
+        .mapEmpty();
+  }
+
+  /** The applied versions of the source's appointments among {@code externalIds}, by external id. */
+  public Future<Map<String, SyncedAppointment>> appointments(SqlClient c, UUID sourceId, List<String> externalIds) {
+    return c.preparedQuery("SELECT * FROM sync_appointment WHERE source_id = $1 AND external_id = ANY($2)")
+        .execute(Tuple.of(sourceId, (Object) externalIds.toArray(String[]::new))).map(rows -> {
+          Map<String, SyncedAppointment> found = new HashMap<>();
+          rows.forEach(r -> found.put(r.getString("external_id"), syncedAppointment(r)));
+          return found;
+        });
+  }
+
+  /** {@link #putAppointment} for many: {@code externalIds} and {@code appointments} go together by index. */
+  public Future<Void> putAppointments(SqlClient c, UUID sourceId, List<String> externalIds,
+      List<SyncedAppointment> appointments) {
+    if (externalIds.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_appointment (source_id, external_id, version, version_order, start_at,"
+            + " entry_id, patient_id, deleted) SELECT $1, e, v, o, s, en, p, d FROM unnest($2::text[], $3::text[],"
+            + " $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::boolean[]) AS x(e, v, o, s, en, p, d)"
+            + " ON CONFLICT (source_id, external_id) DO UPDATE SET version = EXCLUDED.version,"
+            + " version_order = EXCLUDED.version_order, start_at = EXCLUDED.start_at, entry_id = EXCLUDED.entry_id,"
+            + " patient_id = EXCLUDED.patient_id, deleted = EXCLUDED.deleted")
+        .execute(Tuple.from(new Object[] {sourceId, externalIds.toArray(String[]::new),
+            appointments.stream().map(SyncedAppointment::version).toArray(String[]::new),
+            appointments.stream().map(SyncedAppointment::versionOrder).toArray(Long[]::new),
+            appointments.stream().map(a -> odt(a.startAt())).toArray(OffsetDateTime[]::new),
+            appointments.stream().map(SyncedAppointment::entryId).toArray(UUID[]::new),
+            appointments.stream().map(SyncedAppointment::patientId).toArray(UUID[]::new),
+            appointments.stream().map(SyncedAppointment::deleted).toArray(Boolean[]::new)}))
+        .mapEmpty();
+  }
+
+  /** The patients holding any of the identifiers (systems and values by index) at the site. */
+  public Future<Map<SourcePatient.Identifier, UUID>> patientsByIdentifiers(SqlClient c, String siteId,
+      List<SourcePatient.Identifier> ids) {
+    return c.preparedQuery("SELECT i.system, i.value, i.patient_id FROM sync_patient_identifier i"
+            + " JOIN unnest($2::text[], $3::text[]) AS x(s, v) ON i.system = x.s AND i.value = x.v"
+            + " WHERE i.site_id = $1")
+        .execute(Tuple.of(siteId, column(ids, SourcePatient.Identifier::system),
+            column(ids, SourcePatient.Identifier::value)))
+        .map(rows -> {
+          Map<SourcePatient.Identifier, UUID> found = new HashMap<>();
+          rows.forEach(r -> found.put(new SourcePatient.Identifier(r.getString(0), r.getString(1)), r.getUUID(2)));
+          return found;
+        });
+  }
+
+  /** {@link #insertPatient} for many: {@code ids} and {@code patients} go together by index. */
+  public Future<Void> insertPatients(SqlClient c, String siteId, List<UUID> ids, List<SourcePatient> patients,
+      Instant at) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_patient (id, site_id, name, birth_date, phone, email, language,"
+            + " created_at) SELECT i, $1, n, b, p, e, l, $2 FROM unnest($3::uuid[], $4::text[], $5::date[],"
+            + " $6::text[], $7::text[], $8::text[]) AS x(i, n, b, p, e, l)")
+        .execute(Tuple.from(new Object[] {siteId, odt(at), ids.toArray(UUID[]::new), column(patients,
+            SourcePatient::name), patients.stream().map(SourcePatient::birthDate).toArray(LocalDate[]::new),
+            column(patients, SourcePatient::phone), column(patients, SourcePatient::email),
+            column(patients, SourcePatient::language)}))
+        .mapEmpty();
+  }
+
+  /** {@link #updatePatient} for many distinct patients: {@code ids} and {@code patients} go together by index. */
+  public Future<Void> updatePatients(SqlClient c, List<UUID> ids, List<SourcePatient> patients) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("UPDATE sync_patient t SET name = x.n, birth_date = COALESCE(x.b, t.birth_date),"
+            + " phone = COALESCE(x.p, t.phone), email = COALESCE(x.e, t.email), language = COALESCE(x.l, t.language)"
+            + " FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[])"
+            + " AS x(i, n, b, p, e, l) WHERE t.id = x.i")
+        .execute(Tuple.from(new Object[] {ids.toArray(UUID[]::new), column(patients, SourcePatient::name),
+            patients.stream().map(SourcePatient::birthDate).toArray(LocalDate[]::new),
+            column(patients, SourcePatient::phone), column(patients, SourcePatient::email),
+            column(patients, SourcePatient::language)}))
+        .mapEmpty();
+  }
+
+  /** {@link #addIdentifier} for many: each identifier goes to the patient of the same index. */
+  public Future<Void> addIdentifiers(SqlClient c, String siteId, List<SourcePatient.Identifier> ids,
+      List<UUID> patientIds) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_patient_identifier (site_id, system, value, patient_id)"
+            + " SELECT $1, s, v, p FROM unnest($2::text[], $3::text[], $4::uuid[]) AS x(s, v, p) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(siteId, column(ids, SourcePatient.Identifier::system),
+            column(ids, SourcePatient.Identifier::value), patientIds.toArray(UUID[]::new)))
+        .mapEmpty();
+  }
+
+  /**
+   * Opens a match review for each new patient (in creation order; {@code externalIds} and {@code patients} by
+   * index) with every other patient of the site of the same name and birth date that existed before it: those
+   * stored before the batch and those created earlier in it.
+   */
+  public Future<Void> suggestMatches(SqlClient c, String siteId, UUID sourceId, List<UUID> created,
+      List<String> externalIds, List<SourcePatient> patients, Instant at) {
+    if (created.isEmpty()) return Future.succeededFuture();
+    // the site's patients born on the batch's birth dates first: names are compared only among those, not across
+    // every patient of the site (which made each batch of a large import slower than the one before)
+    return c.preparedQuery("WITH n AS (SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
+            + " WITH ORDINALITY AS n(id, ext, name, birth, i) WHERE birth IS NOT NULL),"
+            + " p AS MATERIALIZED (SELECT id, name, birth_date, created_at FROM sync_patient"
+            + " WHERE site_id = $1 AND birth_date = ANY($7::date[]))"
+            + " INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id, external_id, status,"
+            + " created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
+            + " FROM n JOIN p ON p.birth_date = n.birth AND p.id <> n.id"
+            + " AND lower(regexp_replace(trim(p.name), '\\s+', ' ', 'g'))"
+            + " = lower(regexp_replace(trim(n.name), '\\s+', ' ', 'g'))"
+            + " WHERE coalesce(array_position($4::uuid[], p.id) < n.i, true)"
+            + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING")
+        .execute(Tuple.from(new Object[] {siteId, sourceId, odt(at), created.toArray(UUID[]::new),
+            externalIds.toArray(String[]::new), column(patients, SourcePatient::name),
+            patients.stream().map(SourcePatient::birthDate).toArray(LocalDate[]::new)}))
+        .mapEmpty();
+  }
+
+  /** {@link #insertDeadLetter} for many. */
+  public Future<Void> insertDeadLetters(SqlClient c, List<DeadLetter> letters) {
+    if (letters.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_dead_letter (id, source_id, external_id, version, version_order,"
+            + " payload, reason, created_at) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[],"
+            + " $5::bigint[], $6::text[], $7::text[], $8::timestamptz[])")
+        .execute(Tuple.from(new Object[] {letters.stream().map(DeadLetter::id).toArray(UUID[]::new),
+            letters.stream().map(DeadLetter::sourceId).toArray(UUID[]::new), column(letters, DeadLetter::externalId),
+            column(letters, DeadLetter::version), letters.stream().map(DeadLetter::versionOrder).toArray(Long[]::new),
+            column(letters, DeadLetter::payload), column(letters, DeadLetter::reason),
+            letters.stream().map(d -> odt(d.createdAt())).toArray(OffsetDateTime[]::new)}))
+        .mapEmpty();
+  }
+
+  private static <T> String[] column(List<T> rows, Function<T, String> field) {
+    return rows.stream().map(field).toArray(String[]::new);
+  }
+
   /** Stored outcomes of a source's records, by outcome. */
   public Future<Map<String, Long>> outcomeCounts(SqlClient c, UUID sourceId) {
     return c.preparedQuery("SELECT outcome, count(*) AS n FROM sync_inbox WHERE source_id = $1 GROUP BY outcome")
@@ -173,9 +348,12 @@ public final class SyncStore {
   /** @return the appointment, or null */
   public Future<SyncedAppointment> appointment(SqlClient c, UUID sourceId, String externalId) {
     return c.preparedQuery("SELECT * FROM sync_appointment WHERE source_id = $1 AND external_id = $2")
-        .execute(Tuple.of(sourceId, externalId)).map(rows -> first(rows, r -> new SyncedAppointment(
-            r.getString("version"), r.getLong("version_order"), inst(r, "start_at"), r.getUUID("entry_id"),
-            r.getUUID("patient_id"), r.getBoolean("deleted"))));
+        .execute(Tuple.of(sourceId, externalId)).map(rows -> first(rows, SyncStore::syncedAppointment));
+  }
+
+  private static SyncedAppointment syncedAppointment(Row r) {
+    return new SyncedAppointment(r.getString("version"), r.getLong("version_order"), inst(r, "start_at"),
+        r.getUUID("entry_id"), r.getUUID("patient_id"), r.getBoolean("deleted"));
   }
 
   public Future<Void> putAppointment(SqlClient c, UUID sourceId, String externalId, SyncedAppointment a) {
@@ -338,10 +516,93 @@ public final class SyncStore {
         .execute(Tuple.of(sourceId, holder)).mapEmpty();
   }
 
+  /** @return the HL7 v2 sources whose mapping names this MSH-4 sending facility (one, unless misconfigured) */
+  public Future<List<StoredSource>> hl7Sources(SqlClient c, String kind, String sendingFacility) {
+    return c.preparedQuery("SELECT * FROM sync_source WHERE kind = $1 AND mapping->'hl7'->>'sendingFacility' = $2")
+        .execute(Tuple.of(kind, sendingFacility)).map(rows -> map(rows, SyncStore::storedSource));
+  }
+
   /** @return who holds the source's lease, or null */
   public Future<String> leaseHolder(SqlClient c, UUID sourceId, Instant now) {
     return c.preparedQuery("SELECT holder FROM sync_lease WHERE source_id = $1 AND expires_at > $2")
         .execute(Tuple.of(sourceId, odt(now))).map(rows -> first(rows, r -> r.getString("holder")));
+  }
+
+  // --- write-back
+
+  /** A status to write that is due, claimed by this node ({@code attempts} counts this one). */
+  public record DueWriteBack(long id, UUID sourceId, String appointmentId, String status, int attempts) {}
+
+  /** Where the write-back reader stands, locked for this transaction; null before its first run. */
+  public Future<LogCursor> lockWriteBackCheckpoint(SqlClient c) {
+    return c.query("SELECT last_xact, last_event FROM sync_write_back_checkpoint WHERE id = 1 FOR UPDATE").execute()
+        .map(rows -> first(rows, r -> new LogCursor(r.getLong("last_xact"), r.getLong("last_event"))));
+  }
+
+  public Future<Void> saveWriteBackCheckpoint(SqlClient c, LogCursor cursor, Instant now) {
+    return c.preparedQuery("INSERT INTO sync_write_back_checkpoint (id, last_xact, last_event, updated_at)"
+            + " VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET last_xact = $1, last_event = $2, updated_at = $3")
+        .execute(Tuple.of(cursor.xact(), cursor.position(), odt(now))).mapEmpty();
+  }
+
+  /** The enabled fhir-r4 sources that write back, among {@code ids}. */
+  public Future<java.util.Set<UUID>> writingBack(SqlClient c, java.util.Collection<UUID> ids) {
+    return c.preparedQuery("SELECT id FROM sync_source WHERE id = ANY($1) AND write_back AND enabled"
+            + " AND kind = 'fhir-r4'")
+        .execute(Tuple.of(ids.toArray(new UUID[0])))
+        .map(rows -> new java.util.HashSet<>(map(rows, r -> r.getUUID("id"))));
+  }
+
+  /** Records statuses to write; one already recorded (same source, appointment and status) is left as it is. */
+  public Future<Void> insertWriteBacks(SqlClient c, List<WriteBackRule.Intent> intents, Instant now) {
+    if (intents.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("INSERT INTO sync_write_back (source_id, appointment_id, status, state, next_attempt_at,"
+            + " created_at, updated_at) VALUES ($1, $2, $3, 'pending', $4, $4, $4)"
+            + " ON CONFLICT (source_id, appointment_id, status) DO NOTHING")
+        .executeBatch(intents.stream().map(i -> Tuple.of(i.sourceId(), i.appointmentId(), i.status().toCode(),
+            odt(now))).toList())
+        .mapEmpty();
+  }
+
+  /**
+   * Claims up to {@code limit} due writes for this node until {@code claimedUntil} (so another node leaves them
+   * alone while this one calls the source, and takes them over should this one die), counting the attempt.
+   */
+  public Future<List<DueWriteBack>> claimDueWriteBacks(SqlClient c, Instant now, Instant claimedUntil, int limit) {
+    return c.preparedQuery("UPDATE sync_write_back SET next_attempt_at = $2, attempts = attempts + 1, updated_at = $1"
+            + " WHERE id IN (SELECT id FROM sync_write_back WHERE state = 'pending' AND next_attempt_at <= $1"
+            + " ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING id, source_id, appointment_id, status, attempts")
+        .execute(Tuple.of(odt(now), odt(claimedUntil), limit))
+        .map(rows -> map(rows, r -> new DueWriteBack(r.getLong("id"), r.getUUID("source_id"),
+            r.getString("appointment_id"), r.getString("status"), r.getInteger("attempts"))));
+  }
+
+  /** Ends a write: {@code done} or {@code failed}, or back to pending until {@code nextAttempt}; with its sentence. */
+  public Future<Void> settleWriteBack(SqlClient c, long id, String state, Instant nextAttempt, String detail,
+      Instant now) {
+    return c.preparedQuery("UPDATE sync_write_back SET state = $2, next_attempt_at = coalesce($3, next_attempt_at),"
+            + " detail = $4, updated_at = $5 WHERE id = $1")
+        .execute(Tuple.of(id, state, odt(nextAttempt), detail, odt(now))).mapEmpty();
+  }
+
+  /** A source's writes by state, and the latest failure's sentence (pending again or failed for good). */
+  public Future<JsonObject> writeBackHealth(SqlClient c, UUID sourceId) {
+    return c.preparedQuery("SELECT count(*) FILTER (WHERE state = 'pending') AS pending,"
+            + " count(*) FILTER (WHERE state = 'done') AS done, count(*) FILTER (WHERE state = 'failed') AS failed,"
+            + " (SELECT detail FROM sync_write_back WHERE source_id = $1 AND state <> 'done' AND detail IS NOT NULL"
+            + " ORDER BY updated_at DESC, id DESC LIMIT 1) AS last_error,"
+            + " (SELECT max(updated_at) FROM sync_write_back WHERE source_id = $1 AND state <> 'done'"
+            + " AND detail IS NOT NULL) AS last_error_at"
+            + " FROM sync_write_back WHERE source_id = $1")
+        .execute(Tuple.of(sourceId))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          Instant at = inst(r, "last_error_at");
+          return new JsonObject().put("pending", r.getLong("pending")).put("done", r.getLong("done"))
+              .put("failed", r.getLong("failed")).put("lastError", r.getString("last_error"))
+              .put("lastErrorAt", at == null ? null : at.toString());
+        });
   }
 
   // --- rows
@@ -350,7 +611,7 @@ public final class SyncStore {
     return new StoredSource(r.getUUID("id"), r.getString("site_id"), r.getString("kind"), r.getString("name"),
         r.getString("base_url"), (JsonObject) r.getValue("auth"), r.getString("secrets"),
         (JsonObject) r.getValue("mapping"), (JsonObject) r.getValue("schedule"), r.getBoolean("enabled"),
-        inst(r, "created_at"), inst(r, "updated_at"));
+        r.getBoolean("write_back"), inst(r, "created_at"), inst(r, "updated_at"));
   }
 
   private static DeadLetter deadLetter(Row r) {

@@ -35,6 +35,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +169,29 @@ public final class QueueCommands {
       Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
           in.appointmentRef(), in.appointmentAt(), Status.EXPECTED, tx.now, null, false, null);
       return tx.create(e, day, newToken(), EventType.EXPECTED, actor);
+    });
+  }
+
+  /**
+   * Many appointments of one queue announced at once (a source's import): the entries are written set-based and each
+   * gets its own {@code expected} event, as {@link #expect} would give it. Expected entries do not wait in line, so
+   * every event carries the one lineup the queue has after them all.
+   */
+  private Future<List<Entry>> expectAll(Tx tx, String queueId, List<CheckIn> ins, String actor) {
+    return tx.lock(queueId).compose(q -> {
+      List<Entry> entries = new ArrayList<>(ins.size());
+      List<LocalDate> days = new ArrayList<>(ins.size());
+      List<String> tokens = new ArrayList<>(ins.size());
+      for (CheckIn in : ins) {
+        if (in.appointmentAt() == null) throw new QueueException.Invalid("An expected patient needs an appointment time.");
+        entries.add(new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
+            in.appointmentRef(), in.appointmentAt(), Status.EXPECTED, tx.now, null, false, null));
+        days.add(in.appointmentAt().atZone(tx.site(q).zone()).toLocalDate());
+        tokens.add(newToken());
+      }
+      return store.insertEntriesWithTransitions(tx.c, entries, days, tokens, tx.now, actor,
+              EventType.EXPECTED.wire())
+          .compose(v -> tx.emitAll(q.id(), EventType.EXPECTED, entries)).map(entries);
     });
   }
 
@@ -415,6 +439,20 @@ public final class QueueCommands {
       return QueueCommands.this.expect(tx, queueId, in, actor).map(LinkedEntry::entry);
     }
 
+    /**
+     * Announces many appointments of one queue, in the order given; with none, does nothing. The entries answered
+     * go with {@code ins} by index.
+     */
+    public Future<List<Entry>> expectAll(String queueId, List<CheckIn> ins, String actor) {
+      if (ins.isEmpty()) return Future.succeededFuture(List.of());
+      return QueueCommands.this.expectAll(tx, queueId, ins, actor);
+    }
+
+    /** The entries among {@code ids} that exist, in no particular order: one statement however many. */
+    public Future<List<Entry>> entries(Collection<UUID> ids) {
+      return store.entries(tx.c, ids);
+    }
+
     public Future<Entry> reschedule(UUID entryId, Instant appointmentAt, Patient patient, String actor) {
       return QueueCommands.this.reschedule(tx, entryId, appointmentAt, patient, actor);
     }
@@ -505,6 +543,11 @@ public final class QueueCommands {
 
   public Future<String> visitToken(UUID entryId) {
     return store.visitToken(pool, entryId);
+  }
+
+  /** Now, by the clock the commands keep time with. */
+  public Instant now() {
+    return clock.instant();
   }
 
   public Future<Site> site(String id) {
@@ -599,11 +642,9 @@ public final class QueueCommands {
     }
   }
 
-  /** The publisher's work in the transaction, event by event. */
+  /** The publisher's work in the transaction for all its events. */
   private Future<Void> announced(SqlConnection c, List<QueueEvent> events) {
-    Future<?> chain = Future.succeededFuture();
-    for (QueueEvent event : events) chain = chain.compose(v -> publisher.inTransaction(c, event));
-    return chain.mapEmpty();
+    return events.isEmpty() ? Future.succeededFuture() : publisher.inTransaction(c, events).mapEmpty();
   }
 
   /** Runs the before-commit hook, if any, then answers {@code result}. */
@@ -799,6 +840,30 @@ public final class QueueCommands {
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
         return store.appendEvent(c, event).map(held.queue);
+      });
+    }
+
+    /**
+     * Appends one event per entry (already written) of a locked queue, in order, all with the lineup as it is after
+     * the last of them: for changes that do not touch the waiting line, where that lineup is each one's lineup.
+     */
+    Future<Void> emitAll(String queueId, EventType type, List<Entry> entries) {
+      Held held = held(queueId);
+      entries.forEach(held::replace);
+      lastEntry = entries.get(entries.size() - 1);
+      return lineup(held.queue).compose(lineup -> {
+        ServiceQueue q = held.queue;
+        List<QueueEvent> appended = new ArrayList<>(entries.size());
+        long seq = q.version();
+        for (Entry entry : entries) {
+          seq++;
+          appended.add(new QueueEvent(q.id(), q.siteId(), seq, type, QueueEventPayload.after(entry, lineup, q, seq),
+              now));
+        }
+        events.addAll(appended);
+        held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
+            q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
+        return store.appendEvents(c, appended);
       });
     }
   }

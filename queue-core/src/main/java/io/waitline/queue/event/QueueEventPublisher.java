@@ -2,6 +2,7 @@ package io.waitline.queue.event;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
 
 /**
  * Hands committed events to listeners. Called only after the transaction that wrote them committed; may deliver
@@ -18,5 +19,12 @@ public interface QueueEventPublisher {
    */
   default Future<?> inTransaction(SqlConnection c, QueueEvent event) {
     return Future.succeededFuture();
+  }
+
+  /** {@link #inTransaction(SqlConnection, QueueEvent)} for each of a transaction's events, in order. */
+  default Future<?> inTransaction(SqlConnection c, List<QueueEvent> events) {
+    Future<?> chain = Future.succeededFuture();
+    for (QueueEvent event : events) chain = chain.compose(v -> inTransaction(c, event));
+    return chain;
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.waitline.queue.Entry;
 import io.waitline.queue.store.QueueStore;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +25,15 @@ public final class QueueReadModel {
   /** The entries among {@code ids} that still exist (e.g. to name who audit records are about). */
   public Future<List<Entry>> entries(SqlClient c, Collection<UUID> ids) {
     return store.entries(c, ids);
+  }
+
+  /**
+   * A queue's entries of the local days {@code from} (inclusive) to {@code to} (exclusive) of kind {@code kind}, in
+   * the order they were created, at most {@code limit} of them after {@code after} (null from the start).
+   */
+  public Future<List<DayVisit>> dayVisits(SqlClient c, String queueId, LocalDate from, LocalDate to,
+      DayVisit.Kind kind, DayVisit.Cursor after, int limit) {
+    return store.dayVisits(c, queueId, from, to, kind, after, limit);
   }
 
   /** Every entry waiting now, in every queue, on its site's local day. */

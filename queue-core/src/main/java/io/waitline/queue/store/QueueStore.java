@@ -29,6 +29,7 @@ import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.read.DayVisit;
 import io.waitline.queue.read.VisitContact;
 import io.waitline.queue.read.WaitingEntry;
 import java.time.DayOfWeek;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -216,6 +218,60 @@ public final class QueueStore {
             p.phone(), p.email(), e.priority().wire(), odt(e.appointmentAt()), e.appointmentRef(), odt(e.placeAt()),
             e.status().wire(), odt(e.statusSince()), e.calledTo(), e.runningLate(), e.transferredFrom(),
             visitToken, odt(at), actor, reason}))
+        .mapEmpty();
+  }
+
+  /**
+   * Inserts new entries of one kind of creation ({@code reason}) with their patient links' tokens and first
+   * transitions: two statements however many. {@code days} and {@code visitTokens} go with {@code entries} by index.
+   */
+  public Future<Void> insertEntriesWithTransitions(SqlClient c, List<Entry> entries, List<LocalDate> days,
+      List<String> visitTokens, Instant at, String actor, String reason) {
+    int n = entries.size();
+    UUID[] ids = new UUID[n];
+    String[] queues = new String[n], tickets = new String[n], names = new String[n], mrns = new String[n];
+    String[] phones = new String[n], emails = new String[n], priorities = new String[n], refs = new String[n];
+    String[] statuses = new String[n], calledTo = new String[n];
+    LocalDate[] ticketDays = new LocalDate[n], births = new LocalDate[n];
+    OffsetDateTime[] appointments = new OffsetDateTime[n], places = new OffsetDateTime[n];
+    OffsetDateTime[] since = new OffsetDateTime[n];
+    Boolean[] late = new Boolean[n];
+    UUID[] transferredFrom = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      Patient p = e.patient();
+      ids[i] = e.id();
+      queues[i] = e.queueId();
+      tickets[i] = e.ticket();
+      ticketDays[i] = days.get(i);
+      names[i] = p.name();
+      births[i] = p.birthDate();
+      mrns[i] = p.mrn();
+      phones[i] = p.phone();
+      emails[i] = p.email();
+      priorities[i] = e.priority().wire();
+      appointments[i] = odt(e.appointmentAt());
+      refs[i] = e.appointmentRef();
+      places[i] = odt(e.placeAt());
+      statuses[i] = e.status().wire();
+      since[i] = odt(e.statusSince());
+      calledTo[i] = e.calledTo();
+      late[i] = e.runningLate();
+      transferredFrom[i] = e.transferredFrom();
+    }
+    return c.preparedQuery("INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name, patient_birth_date,"
+            + " patient_mrn, patient_phone, patient_email, priority, appointment_at, appointment_ref, place_at, status,"
+            + " status_since, called_to, running_late, transferred_from, visit_token)"
+            + " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[], $6::date[],"
+            + " $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::timestamptz[],"
+            + " $14::text[], $15::timestamptz[], $16::text[], $17::boolean[], $18::uuid[], $19::text[])")
+        .execute(Tuple.from(new Object[] {ids, queues, tickets, ticketDays, names, births, mrns, phones, emails,
+            priorities, appointments, refs, places, statuses, since, calledTo, late, transferredFrom,
+            visitTokens.toArray(String[]::new)}))
+        .compose(v -> c.preparedQuery("INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to,"
+                + " to_called_to, at, actor, reason) SELECT e, NULL, s, NULL, t, $4, $5, $6"
+                + " FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS x(e, s, t, i) ORDER BY i")
+            .execute(Tuple.of(ids, statuses, calledTo, odt(at), actor, reason)))
         .mapEmpty();
   }
 
@@ -489,6 +545,20 @@ public final class QueueStore {
         .mapEmpty();
   }
 
+  /** Appends consecutive events of one queue (in seq order) and sets its version to the last one's seq. */
+  public Future<Void> appendEvents(SqlClient c, List<QueueEvent> events) {
+    QueueEvent last = events.get(events.size() - 1);
+    Long[] seqs = events.stream().map(QueueEvent::seq).toArray(Long[]::new);
+    String[] types = events.stream().map(e -> e.type().wire()).toArray(String[]::new);
+    String[] payloads = events.stream().map(e -> EventPayloadCodec.encode(e.payload()).encode()).toArray(String[]::new);
+    OffsetDateTime[] ats = events.stream().map(e -> odt(e.at())).toArray(OffsetDateTime[]::new);
+    return c.preparedQuery("WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
+            + " SELECT $1, s, t, p::jsonb, a FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[])"
+            + " AS x(s, t, p, a) ORDER BY s) UPDATE service_queue SET version = $6 WHERE id = $1")
+        .execute(Tuple.of(last.queueId(), seqs, types, payloads, ats, last.seq()))
+        .mapEmpty();
+  }
+
   /** The waiting order (entry ids) announced by the queue's latest event; empty if none. */
   public Future<List<String>> lastAnnouncedOrder(SqlClient c, String queueId) {
     return c.preparedQuery("SELECT payload FROM queue_event WHERE queue_id = $1 ORDER BY seq DESC LIMIT 1")
@@ -572,6 +642,29 @@ public final class QueueStore {
               r.getString("language"), r.getString("display_mode"));
           return new VisitContact(entry(r), r.getString("visit_token"), r.getString("queue_name"), site);
         });
+  }
+
+  /**
+   * A page of a queue's entries of the local days [{@code from}, {@code to}) in creation order, with the time each
+   * patient first joined the line; {@code after} null reads from the start. Bounded by {@code limit}.
+   */
+  public Future<List<DayVisit>> dayVisits(SqlClient c, String queueId, LocalDate from, LocalDate to,
+      DayVisit.Kind kind, DayVisit.Cursor after, int limit) {
+    String which = switch (kind) {
+      case APPOINTMENTS -> " AND e.appointment_at IS NOT NULL AND e.status <> 'transferred'";
+      case ARRIVALS -> " AND a.arrived_at IS NOT NULL";
+    };
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day, e.created_at, a.arrived_at FROM entry e"
+            + " LEFT JOIN LATERAL (SELECT min(t.at) AS arrived_at FROM entry_transition t WHERE t.entry_id = e.id"
+            + " AND t.to_status = 'waiting') a ON true"
+            + " WHERE e.queue_id = $1 AND e.ticket_day >= $2 AND e.ticket_day < $3" + which
+            + " AND ($4::timestamptz IS NULL OR (e.created_at, e.id) > ($4, $5))"
+            + " ORDER BY e.created_at, e.id LIMIT $6")
+        .execute(Tuple.from(new Object[] {queueId, from, to, after == null ? null : odt(after.createdAt()),
+            after == null ? null : after.id(), limit}))
+        .map(rows -> map(rows, r -> new DayVisit(entry(r), r.getLocalDate("ticket_day"),
+            instant(r.getOffsetDateTime("arrived_at")),
+            new DayVisit.Cursor(instant(r.getOffsetDateTime("created_at")), r.getUUID("id")))));
   }
 
   /** Every waiting entry of its site's local day at {@code now}, with its queue's site and maximum wait. */

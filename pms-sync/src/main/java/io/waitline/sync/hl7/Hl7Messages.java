@@ -1,0 +1,188 @@
+package io.waitline.sync.hl7;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.Segment;
+import ca.uhn.hl7v2.model.v26.message.ACK;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import io.waitline.sync.pipeline.RecordReader;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * HL7 v2 text to HAPI messages and back: every version a sender writes (2.3 to 2.8) is read into the v2.6
+ * structures, without HAPI's field validation (real systems break it; what Waitline needs is checked when read), and
+ * every acknowledgement is built by HAPI from the message it answers. Thread-safe; CPU work, so call it off the event
+ * loop.
+ */
+public final class Hl7Messages {
+  /** The message types Waitline applies: scheduling (SIU) and patient administration (ADT) events. */
+  public static final Set<String> SUPPORTED = Set.of("SIU^S12", "SIU^S13", "SIU^S14", "SIU^S15", "SIU^S17",
+      "SIU^S26", "ADT^A04", "ADT^A08", "ADT^A03");
+  private static final Set<String> VERSIONS = Set.of("2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1",
+      "2.8");
+
+  private final PipeParser parser;
+
+  public Hl7Messages() {
+    HapiContext context = new DefaultHapiContext();
+    context.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
+    context.setValidationContext(ValidationContextFactory.noValidation());
+    // ACK control ids from memory, not HAPI's default id file in the working directory
+    context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
+    this.parser = context.getPipeParser();
+  }
+
+  /** A message that cannot be read or is not one Waitline takes, with the sentence its AR carries. */
+  public static final class Rejected extends Exception {
+    private final ErrorCode code;
+    /** The message when it was read but is not one Waitline takes, else null. */
+    private final transient Message parsed;
+
+    Rejected(String sentence, ErrorCode code, Message parsed) {
+      super(sentence, null, false, false);
+      this.code = code;
+      this.parsed = parsed;
+    }
+  }
+
+  /** The message, checked to be a supported type and version; segments ending in CR, LF or CRLF all read. */
+  public Message parse(String text) throws Rejected {
+    String normalised = text.replace("\r\n", "\r").replace('\n', '\r').strip();
+    Message message;
+    try {
+      message = parser.parse(normalised);
+    } catch (HL7Exception | RuntimeException e) {
+      throw new Rejected("The message cannot be read as HL7 v2: " + sentence(e), ErrorCode.SEGMENT_SEQUENCE_ERROR,
+          null);
+    }
+    Terser t = new Terser(message);
+    String version = field(t, "/MSH-12");
+    if (!VERSIONS.contains(version)) {
+      throw new Rejected("HL7 version " + (version == null ? "(none in MSH-12)" : version) + " is not supported;"
+          + " Waitline reads 2.3 to 2.8.", ErrorCode.UNSUPPORTED_VERSION_ID, message);
+    }
+    String type = field(t, "/MSH-9-1") + "^" + field(t, "/MSH-9-2");
+    if (!SUPPORTED.contains(type)) {
+      throw new Rejected("Message type " + type + " is not one Waitline applies; it takes "
+          + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ".", ErrorCode.UNSUPPORTED_MESSAGE_TYPE, message);
+    }
+    if (field(t, "/MSH-10") == null) {
+      throw new Rejected("The message has no control id (MSH-10).", ErrorCode.REQUIRED_FIELD_MISSING, message);
+    }
+    return message;
+  }
+
+  /** {@link #parse} for a record the pipeline reads: a message that no longer parses cannot be applied. */
+  Message read(String text) {
+    try {
+      return parse(text);
+    } catch (Rejected e) {
+      throw new RecordReader.Unreadable(e.getMessage());
+    }
+  }
+
+  /** AA: the message's effect is committed (or was, for a repeated control id). */
+  public String accept(Message message) {
+    try {
+      return parser.encode(message.generateACK());
+    } catch (HL7Exception | IOException e) {
+      throw new IllegalStateException("HAPI could not build an ACK", e);
+    }
+  }
+
+  /** AE with an ERR segment saying why: understood, but cannot be applied (it is in dead letters). */
+  public String error(Message message, String sentence) {
+    return answer(message, AcknowledgmentCode.AE, new HL7Exception(sentence, ErrorCode.APPLICATION_INTERNAL_ERROR));
+  }
+
+  /**
+   * AR for text that is not a message Waitline takes, naming its control id when HAPI can read that much of its
+   * MSH (so the sender knows which message was refused).
+   */
+  public String reject(String text, String sentence, ErrorCode code) {
+    Segment header;
+    try {
+      header = parser.getCriticalResponseData(text.replace("\r\n", "\r").replace('\n', '\r').strip());
+    } catch (HL7Exception | RuntimeException unreadableHeader) {
+      header = null;
+    }
+    return bare(AcknowledgmentCode.AR, sentence, code, header);
+  }
+
+  /** {@link #reject(String, String, ErrorCode)} for a message {@link #parse} refused. */
+  public String reject(String text, Rejected why) {
+    if (why.parsed != null) return answer(why.parsed, AcknowledgmentCode.AR, new HL7Exception(why.getMessage(), why.code));
+    return reject(text, why.getMessage(), why.code);
+  }
+
+  /** AR for a message that was read but that no source takes. */
+  public String reject(Message message, String sentence) {
+    return answer(message, AcknowledgmentCode.AR, new HL7Exception(sentence, ErrorCode.APPLICATION_INTERNAL_ERROR));
+  }
+
+  /** The sender's MSH-4 namespace id, or null. */
+  public static String sendingFacility(Message message) {
+    return field(new Terser(message), "/MSH-4-1");
+  }
+
+  /** The ACK HAPI builds (ERR with the error code and, per version, the text), the sentence also in ERR-8. */
+  private String answer(Message inbound, AcknowledgmentCode code, HL7Exception why) {
+    try {
+      return withUserMessage(inbound.generateACK(code, why), why.getMessage());
+    } catch (HL7Exception | IOException | RuntimeException headerHapiCannotAnswer) {
+      Segment header;
+      try {
+        header = (Segment) inbound.get("MSH");
+      } catch (HL7Exception e) {
+        header = null;
+      }
+      return bare(code, why.getMessage(), why.getError(), header);
+    }
+  }
+
+  /** An ACK from an empty v2.6 header, naming {@code header}'s control id when there is one. */
+  private String bare(AcknowledgmentCode code, String sentence, ErrorCode error, Segment header) {
+    try {
+      ACK empty = new ACK();
+      empty.setParser(parser); // its control id from this context's generator, not HAPI's default id file
+      empty.initQuickstart("ACK", null, "P");
+      Message ack = empty.generateACK(code, new HL7Exception(sentence, error));
+      if (header != null) new Terser(ack).set("/MSA-2", nonNull(Terser.get(header, 10, 0, 1, 1)));
+      return withUserMessage(ack, sentence);
+    } catch (HL7Exception | IOException e) {
+      throw new IllegalStateException("HAPI could not build an ACK", e);
+    }
+  }
+
+  private String withUserMessage(Message ack, String sentence) throws HL7Exception {
+    new Terser(ack).set("/ERR-8", sentence);
+    return parser.encode(ack);
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
+  }
+
+  static String field(Terser t, String path) {
+    try {
+      String v = t.get(path);
+      return v == null || v.isBlank() || v.equals("\"\"") ? null : v.trim();
+    } catch (HL7Exception | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String sentence(Exception e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ");
+    return m.endsWith(".") ? m : m + ".";
+  }
+}

@@ -1,0 +1,104 @@
+package io.waitline.sync.hl7;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one MLLP listener for every HL7 v2 source (routed by MSH-4, see {@link Hl7Kind}). Framing runs on the
+ * event loop; each message is handed to {@code handler}, which parses and applies it off the event loop and answers
+ * the ACK to send. Messages of one connection are handled one at a time, in the order received; the connection stops
+ * being read while {@link #MAX_PENDING} of its messages wait. When a message cannot be handled at all (the database
+ * is unreachable) the connection is closed without an answer, so the sender resends it.
+ */
+public final class MllpListener {
+  private static final Logger LOG = LoggerFactory.getLogger(MllpListener.class);
+  /** Messages of one connection received but not yet answered before it stops being read. */
+  static final int MAX_PENDING = 32;
+
+  private final Vertx vertx;
+  private final Function<String, Future<String>> handler;
+  private final Function<String, Future<String>> tooLarge;
+  private final int maxBytes;
+  private NetServer server;
+
+  /**
+   * @param handler a message's text → its ACK; fails when the message could not be handled (then no ACK is sent)
+   * @param tooLarge the head of a message over {@code maxBytes} → its AR
+   */
+  public MllpListener(Vertx vertx, Function<String, Future<String>> handler,
+      Function<String, Future<String>> tooLarge, int maxBytes) {
+    this.vertx = vertx;
+    this.handler = handler;
+    this.tooLarge = tooLarge;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Starts listening; the future holds the port (useful with port 0). TLS (MLLPS) when the options say so. */
+  public Future<Integer> listen(NetServerOptions options) {
+    server = vertx.createNetServer(options).connectHandler(this::connected);
+    return server.listen().map(NetServer::actualPort);
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void connected(NetSocket socket) {
+    MllpFramer framer = new MllpFramer(maxBytes);
+    int[] pending = {0};
+    boolean[] broken = {false};
+    Future<?>[] tail = {Future.succeededFuture()};
+    socket.closeHandler(closed -> {
+      if (framer.inFrame()) {
+        LOG.info("MLLP connection from {} closed in the middle of a message; it was not answered",
+            socket.remoteAddress());
+      }
+    });
+    socket.handler(chunk -> {
+      for (MllpFramer.Frame frame : framer.feed(chunk)) {
+        if (++pending[0] >= MAX_PENDING) socket.pause();
+        // after a message that could not be handled, the ones behind it get no answer either: all are resent
+        tail[0] = tail[0].transform(previous -> broken[0] ? Future.<String>failedFuture("connection closed")
+                : answer(frame))
+            .onSuccess(ack -> socket.write(Buffer.buffer().appendByte(MllpFramer.START)
+                .appendString(ack, "UTF-8").appendByte(MllpFramer.END).appendByte(MllpFramer.CR)))
+            .onFailure(err -> {
+              if (broken[0]) return;
+              broken[0] = true;
+              LOG.warn("MLLP message from {} not handled; closing the connection without an ACK so it is resent",
+                  socket.remoteAddress(), err);
+              socket.close();
+            })
+            .onComplete(done -> {
+              if (--pending[0] < MAX_PENDING) socket.resume();
+            });
+      }
+    });
+  }
+
+  private Future<String> answer(MllpFramer.Frame frame) {
+    String text = decode(frame.bytes());
+    return frame.tooLarge() ? tooLarge.apply(text) : handler.apply(text);
+  }
+
+  /** UTF-8 when the bytes are UTF-8, else ISO-8859-1 (HL7's usual 8-bit character set), so every byte reads. */
+  static String decode(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException notUtf8) {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.waitline.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.vertx.core.json.JsonObject;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Status;
+import io.waitline.queue.event.EventType;
+import io.waitline.queue.event.QueueEvent;
+import io.waitline.sync.fhir.FhirAppointmentReader;
+import io.waitline.sync.pipeline.Outcome;
+import io.waitline.sync.pipeline.Pipeline;
+import io.waitline.sync.pipeline.ReceivedRecord;
+import io.waitline.sync.source.Source;
+import io.waitline.sync.store.SyncStore;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A batch of records applied in one transaction keeps every guarantee of the one-record path: bad records are dead
+ * letters while the good ones apply, duplicates and older versions inside the batch change nothing, the desk's
+ * patients are not moved, patients are matched across the batch, and every new entry is announced.
+ */
+class BatchPipelineTest {
+  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
+
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  final FhirAppointmentReader reader = new FhirAppointmentReader(FhirContext.forR4Cached());
+  Pipeline pipeline;
+  Source source;
+
+  @BeforeEach
+  void start() {
+    source = w.fhirSource("EHR", "http://127.0.0.1:9/fhir");
+    pipeline = new Pipeline(w.commands, new SyncStore(), w.clock, w.vertx.createSharedWorkerExecutor("batch-test"),
+        null);
+  }
+
+  ReceivedRecord record(Appointment a, Patient p, long version) {
+    return new ReceivedRecord("Appointment/" + a.getIdElement().getIdPart(), String.valueOf(version), version,
+        reader.payload(a, p));
+  }
+
+  ReceivedRecord booked(String id, Instant start, Patient p, long version) {
+    return record(Fhir.appointment(id, AppointmentStatus.BOOKED, start, p.getIdElement().getIdPart(), null), p,
+        version);
+  }
+
+  List<Outcome> outcomes(List<ReceivedRecord> records) {
+    return w.get(pipeline.receiveAll(source, records, reader)).stream().map(Pipeline.Result::outcome).toList();
+  }
+
+  @Test
+  void badRecordsOfABatchGoToDeadLettersWithTheirSentenceWhileTheGoodOnesApply() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    Patient bob = Fhir.patient("p2", "Bob", "Ray", "1975-02-11", "M2");
+    Appointment noStart = Fhir.appointment("a3", AppointmentStatus.BOOKED, TEN, "p1", null);
+    noStart.setStart(null);
+    noStart.setEnd(null);
+
+    List<Outcome> outcomes = outcomes(List.of(booked("a1", TEN, ann, 1),
+        record(Fhir.appointment("a2", AppointmentStatus.BOOKED, TEN, "missing", null), null, 1),
+        record(noStart, ann, 1), booked("a4", TEN.plusSeconds(600), bob, 1)));
+
+    assertThat(outcomes).containsExactly(Outcome.APPLIED, Outcome.DEAD, Outcome.DEAD, Outcome.APPLIED);
+    assertThat(w.entryFor(source, "a1").status()).isEqualTo(Status.EXPECTED);
+    assertThat(w.entryFor(source, "a4").patient().name()).isEqualTo("Bob Ray");
+    assertThat(w.get(w.sync.deadLetters(source.id()))).extracting(d -> d.getString("reason"))
+        .containsExactlyInAnyOrder("The appointment's patient Patient/missing was not in the source's answer.",
+            "The appointment has no start time, so it cannot be expected in a queue.");
+    assertThat(w.count("SELECT count(*) FROM sync_inbox WHERE outcome = 'dead'")).isEqualTo(2);
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(2);
+  }
+
+  @Test
+  void theSameVersionTwiceInOneBatchIsAppliedOnceAndThenADuplicate() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    ReceivedRecord once = booked("a1", TEN, ann, 1);
+
+    assertThat(outcomes(List.of(once, once))).containsExactly(Outcome.APPLIED, Outcome.DUPLICATE);
+    assertThat(outcomes(List.of(once))).containsExactly(Outcome.DUPLICATE);
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(1);
+    assertThat(w.count("SELECT count(*) FROM sync_inbox")).isEqualTo(1);
+  }
+
+  @Test
+  void anOlderVersionAfterANewerOneInTheSameBatchIsStaleAndANewerOneAfterAnOlderIsApplied() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    Instant later = TEN.plusSeconds(1800);
+
+    List<Outcome> outcomes = outcomes(List.of(booked("a1", later, ann, 2), booked("a1", TEN, ann, 1),
+        booked("b1", TEN, ann, 1), booked("b1", later, ann, 2)));
+
+    assertThat(outcomes).containsExactly(Outcome.APPLIED, Outcome.STALE, Outcome.APPLIED, Outcome.APPLIED);
+    assertThat(w.entryFor(source, "a1").appointmentAt()).isEqualTo(later);
+    assertThat(w.entryFor(source, "b1").appointmentAt()).isEqualTo(later);
+    assertThat(w.count("SELECT count(*) FROM sync_appointment WHERE version = '2'")).isEqualTo(2);
+    assertThat(w.get(w.pool.query("SELECT detail FROM sync_inbox WHERE outcome = 'stale'").execute())
+        .iterator().next().getString(0)).isEqualTo("Version 1 is older than version 2 already applied.");
+  }
+
+  @Test
+  void aPatientWhoArrivedIsNotMovedByABatchTheConflictIsRecordedAndTheRestApplies() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    Patient bob = Fhir.patient("p2", "Bob", "Ray", "1975-02-11", "M2");
+    outcomes(List.of(booked("a1", TEN, ann, 1)));
+    Entry arrived = w.get(w.commands.arrive(w.entryFor(source, "a1").id(), "desk")).entry();
+
+    List<Outcome> outcomes = outcomes(List.of(booked("a1", TEN.plusSeconds(3600), ann, 2),
+        record(Fhir.appointment("a1", AppointmentStatus.CANCELLED, TEN, "p1", null), ann, 3),
+        booked("a2", TEN, bob, 1)));
+
+    assertThat(outcomes).containsExactly(Outcome.CONFLICT, Outcome.CONFLICT, Outcome.APPLIED);
+    Entry now = w.entryFor(source, "a1");
+    assertThat(now.status()).isEqualTo(Status.WAITING);
+    assertThat(now.appointmentAt()).isEqualTo(TEN);
+    assertThat(w.get(w.sync.health(source.id())).getJsonArray("conflicts")).extracting(c -> ((JsonObject) c)
+        .getString("detail")).contains("Ticket " + arrived.ticket()
+            + " has arrived; the source cancelled the appointment, which was not applied.");
+    assertThat(w.entryFor(source, "a2").status()).isEqualTo(Status.EXPECTED);
+  }
+
+  @Test
+  void twoRecordsOfOnePatientInABatchMakeOnePatientAndALookalikeIsOnlySuggested() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    Patient lookalike = Fhir.patient("p9", "ann", "lee", "1980-04-23", null);
+
+    outcomes(List.of(booked("a1", TEN, ann, 1), booked("a2", TEN.plusSeconds(600), ann, 1),
+        booked("a3", TEN.plusSeconds(1200), lookalike, 1)));
+
+    assertThat(w.count("SELECT count(*) FROM sync_patient")).isEqualTo(2);
+    assertThat(w.count("SELECT count(DISTINCT patient_id) FROM sync_appointment WHERE external_id IN"
+        + " ('Appointment/a1', 'Appointment/a2')")).isEqualTo(1);
+    assertThat(w.count("SELECT count(*) FROM sync_patient_identifier")).isEqualTo(3);
+    List<JsonObject> reviews = w.get(w.sync.matchReviews(SyncWorld.SITE));
+    assertThat(reviews).hasSize(1);
+    assertThat(reviews.get(0).getJsonObject("candidate").getString("name")).isEqualTo("Ann Lee");
+  }
+
+  @Test
+  void everyNewEntryOfABatchIsAnnouncedInSeqOrderAfterCommit() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    List<ReceivedRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) records.add(booked("a" + i, TEN.plusSeconds(60L * i), ann, 1));
+
+    outcomes(records);
+
+    List<QueueEvent> general = w.published.stream().filter(e -> e.queueId().equals("general")).toList();
+    assertThat(general).extracting(QueueEvent::seq).containsExactly(java.util.stream.LongStream.rangeClosed(1, 30)
+        .boxed().toArray(Long[]::new));
+    assertThat(general).allMatch(e -> e.type() == EventType.EXPECTED);
+    assertThat(general).extracting(e -> e.payload().entry().appointmentRef())
+        .containsExactlyElementsOf(records.stream().map(r -> source.id() + ":" + r.externalId()).toList());
+    assertThat(w.count("SELECT count(*) FROM queue_event WHERE queue_id = 'general'")).isEqualTo(30);
+    assertThat(w.count("SELECT version FROM service_queue WHERE id = 'general'")).isEqualTo(30);
+    assertThat(w.count("SELECT count(*) FROM entry_transition")).isEqualTo(30);
+  }
+
+  @Test
+  void moreRecordsThanOneBatchHoldAreAppliedInSeveralTransactionsAndAllCount() {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    List<ReceivedRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < Pipeline.BATCH + 20; i++) {
+      Appointment a = Fhir.appointment("a" + i, AppointmentStatus.BOOKED, TEN, "p1", null);
+      a.setStart(Date.from(TEN.plusSeconds(i)));
+      records.add(record(a, ann, 1));
+    }
+
+    List<Outcome> outcomes = outcomes(records);
+
+    assertThat(outcomes).hasSize(Pipeline.BATCH + 20).containsOnly(Outcome.APPLIED);
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(Pipeline.BATCH + 20);
+    assertThat(w.count("SELECT count(*) FROM sync_patient")).isEqualTo(1);
+  }
+}
