@@ -2,8 +2,8 @@
 // refund Waitline recorded next to what the processor booked, every mismatch as the server's sentence, and the CSV.
 
 import { el } from './api.js';
-import { chooseLanguage, lang, t, translatePage } from './i18n.js';
-import { currentSession, isStaff, signInForm, staffCall } from './session.js';
+import { lang, t } from './i18n.js';
+import { openStaffPage, staffCall } from './session.js';
 
 const siteId = decodeURIComponent(location.pathname.split('/')[2] || '');
 const $ = (id) => document.getElementById(id);
@@ -41,13 +41,8 @@ async function show(event) {
 }
 
 async function start() {
-  chooseLanguage(null);
-  translatePage();
   $('site-name').textContent = siteId;
-  let session = await currentSession();
-  if (!isStaff(session)) session = await signInForm($('signin'), { session });
-  $('signin').replaceChildren();
-  $('app').hidden = false;
+  await openStaffPage();
   $('day').value = new Date().toISOString().slice(0, 10);
   $('day-form').addEventListener('submit', show);
   show();

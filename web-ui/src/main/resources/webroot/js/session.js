@@ -2,7 +2,7 @@
 // keeps only the session's CSRF token, in memory, and sends it with every change. Nothing is kept in localStorage.
 
 import { api, el } from './api.js';
-import { t } from './i18n.js';
+import { chooseLanguage, t, translatePage } from './i18n.js';
 
 let csrf = null;
 
@@ -39,6 +39,20 @@ export async function signOut() {
   } finally {
     csrf = null;
   }
+}
+
+/**
+ * Opens a signed-in report page: its texts in the chosen language, the sign-in form in #signin until staff are signed
+ * in, then #app shown. Resolves with the session.
+ */
+export async function openStaffPage() {
+  chooseLanguage(null);
+  translatePage();
+  let session = await currentSession();
+  if (!isStaff(session)) session = await signInForm(document.getElementById('signin'), { session });
+  document.getElementById('signin').replaceChildren();
+  document.getElementById('app').hidden = false;
+  return session;
 }
 
 /** The staff member's name as the page shows it. */

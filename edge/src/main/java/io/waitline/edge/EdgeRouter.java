@@ -17,6 +17,7 @@ import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.fhir.FhirApi;
 import io.waitline.edge.fhir.FhirSearch;
 import io.waitline.edge.rest.DeviceApi;
+import io.waitline.edge.rest.InsightsApi;
 import io.waitline.edge.rest.KioskApi;
 import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.edge.rest.NotificationApi;
@@ -47,6 +48,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
+import io.waitline.insights.Insights;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
@@ -211,6 +213,7 @@ public final class EdgeRouter {
     guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter)
         .siteFromQuery("location", location -> guard.siteOfQueue(FhirSearch.queueId(location)));
     new FhirApi(commands, pool, settings.publicUrl()).register(ops);
+    new InsightsApi(new Insights(pool, commands.clock()), commands).register(ops);
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));

@@ -166,6 +166,10 @@ class AuthorizationMatrixTest {
     op("listCardReaders",                           U,  U,  F,  F,  F,  OK, F,  OK, F,  OK, OK, OK, OK, U,  U);
     op("putCardReader",                             U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
     op("getReconciliation",                         U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    // insights
+    op("getInsights",                               U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("listInsightVisits",                         U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("getInsightsLive",                           U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
     // signing in and out
     op("getSession",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
     op("signIn",                                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
@@ -706,6 +710,9 @@ class AuthorizationMatrixTest {
     REQUESTS.put("putCardReader", () -> Call.id("sbx_matrix_" + counter.incrementAndGet(), new JsonObject()
         .put("station", "desk").put("label", "Desk 2")));
     REQUESTS.put("getReconciliation", Call::plain);
+    REQUESTS.put("getInsights", Call::plain);
+    REQUESTS.put("listInsightVisits", Call::plain);
+    REQUESTS.put("getInsightsLive", Call::plain);
     REQUESTS.put("getSession", Call::plain);
     REQUESTS.put("signIn", () -> Call.body(credentials()));
     REQUESTS.put("signOut", Call::plain); // signs out the cell's own fresh credential

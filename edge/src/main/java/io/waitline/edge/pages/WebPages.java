@@ -37,6 +37,7 @@ public final class WebPages {
     root.get("/setup").handler(rc -> page(rc, "setup.html"));
     root.get("/receipts/:token").handler(rc -> page(rc, "receipt.html"));
     root.get("/payments/:siteId").handler(rc -> page(rc, "payments.html"));
+    root.get("/insights/:siteId").handler(rc -> page(rc, "insights.html"));
   }
 
   private static void page(RoutingContext rc, String file) {

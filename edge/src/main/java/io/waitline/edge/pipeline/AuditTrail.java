@@ -47,10 +47,13 @@ public final class AuditTrail {
       "updateStaffAccount", List.of("displayName", "roles", "disabled"),
       "refundPayment", List.of("amountMinor", "reason"),
       "payCash", List.of("amountMinor"));
-  /** Query parameters worth keeping, per operation: what a FHIR search read (the queue, the days, the page). */
+  /** Query parameters worth keeping, per operation: what a FHIR search or an insights view or export covered. */
   private static final Map<String, List<String>> QUERY_FIELDS = Map.of(
       "searchFhirAppointments", List.of("location", "date", "_page"),
-      "searchFhirEncounters", List.of("location", "date", "_page"));
+      "searchFhirEncounters", List.of("location", "date", "_page"),
+      // which visits a manager viewed or exported
+      "getInsights", List.of("from", "to", "queue", "priority", "source", "format"),
+      "listInsightVisits", List.of("from", "to", "queue", "priority", "source", "format"));
 
   private final AuditLog log;
   private final ClientAddress clientAddress;

@@ -92,6 +92,11 @@ public final class QueueCommands {
     return hook == null ? this : new QueueCommands(pool, store, publisher, estimator, clock, hook);
   }
 
+  /** The clock these commands read: the time of every change, and each site's today. */
+  public Clock clock() {
+    return clock;
+  }
+
   // --- sites and queues
 
   public Future<Site> createSite(Site site) {

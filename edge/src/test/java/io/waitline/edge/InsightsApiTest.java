@@ -1,0 +1,136 @@
+package io.waitline.edge;
+
+import static io.waitline.edge.TestApp.SITE;
+import static io.waitline.edge.TestApp.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.waitline.access.Role;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Insights over HTTP for a site's manager: a day's figures as JSON and CSV, its visits exported (and audited), today
+ * live, and bad ranges or filters refused with a sentence. Which roles may call them is AuthorizationMatrixTest's.
+ */
+class InsightsApiTest {
+  @RegisterExtension static final TestApp app = TestApp.node();
+  /** A Wednesday in June: London is on BST, an hour ahead of UTC. */
+  private static final String DAY = "2026-06-10";
+  private static String manager;
+  private static String queue;
+
+  @BeforeAll
+  static void aMorning() {
+    manager = app.staffToken(SITE, Role.MANAGER);
+    queue = app.newQueue();
+    app.clock.set(Instant.parse(DAY + "T09:00:00Z"));
+    app.checkIn(queue, "Insight First");
+    app.checkIn(queue, "Insight Second");
+    app.clock.set(Instant.parse(DAY + "T09:10:00Z"));
+    app.commands.callNext(queue, "Room 1", "test").await();
+  }
+
+  private static HttpResponse<Buffer> get(String pathAndQuery) {
+    return app.anonymous(HttpMethod.GET, "/api/v1/sites/" + SITE + pathAndQuery).bearerTokenAuthentication(manager)
+        .send().await();
+  }
+
+  @Test
+  void aManagerReadsTheDaysFiguresOfAQueueAsJson() {
+    HttpResponse<Buffer> r = get("/insights?from=" + DAY + "&to=" + DAY + "&queue=" + queue);
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("from")).isEqualTo(DAY);
+    JsonObject total = body.getJsonObject("total");
+    assertThat(total.getLong("visits")).isEqualTo(2);
+    assertThat(total.getLong("called")).isEqualTo(1);
+    // the test clock runs on from where it was set: the call came 600 s and a few milliseconds after arrival
+    assertThat(total.getDouble("waitMedianSeconds")).isBetween(600.0, 601.0);
+    assertThat(total.getDouble("withinTargetShare")).isEqualTo(0.5);
+    // 09:00 UTC is 10:00 in London; a Wednesday is ISO weekday 3
+    assertThat(body.getJsonArray("arrivalsByHour").getJsonObject(0))
+        .isEqualTo(new JsonObject().put("weekday", 3).put("hour", 10).put("arrivals", 2));
+    assertThat(body.getJsonArray("daily").getJsonObject(0).getString("queueId")).isEqualTo(queue);
+    // both were shown an estimate at check-in; one was called, so one wait is scored
+    assertThat(body.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
+  }
+
+  @Test
+  void theVisitExportIsACsvWithoutPatientNamesAndIsAudited() throws InterruptedException {
+    HttpResponse<Buffer> r = get("/insights/visits?from=" + DAY + "&to=" + DAY + "&queue=" + queue + "&format=csv");
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.getHeader("Content-Type")).startsWith("text/csv");
+    String csv = r.bodyAsString();
+    assertThat(csv.split("\r\n")).hasSize(3);
+    assertThat(csv).doesNotContain("Insight First").doesNotContain("Insight Second");
+    assertThat(exportRecord().getString("site_id")).isEqualTo(SITE);
+  }
+
+  /** The export's audit record, written once the answer has gone out: looked for again until it is there (5 s). */
+  private static Row exportRecord() throws InterruptedException {
+    long end = System.currentTimeMillis() + 5_000;
+    do {
+      var rows = app.pool.preparedQuery("SELECT site_id FROM audit_log WHERE action = 'listInsightVisits'"
+          + " AND detail->>'queue' = $1 AND detail->>'format' = 'csv'").execute(Tuple.of(queue)).await();
+      if (rows.size() > 0) return rows.iterator().next();
+      Thread.sleep(50);
+    } while (System.currentTimeMillis() < end);
+    throw new AssertionError("no audit record of the export within 5 s");
+  }
+
+  @Test
+  void theDailyFiguresAreACsvWithATotalRow() {
+    HttpResponse<Buffer> r = get("/insights?from=" + DAY + "&to=" + DAY + "&queue=" + queue + "&format=csv");
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    String[] lines = r.bodyAsString().split("\r\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[1]).startsWith(DAY + "," + queue + ",2,2,1,");
+    assertThat(lines[2]).startsWith(",,2,2,1,");
+  }
+
+  @Test
+  void todayLiveShowsWhoWaitsNowAndTheCallsOfTheLastHour() {
+    HttpResponse<Buffer> r = get("/insights/live");
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject live = r.bodyAsJsonObject().getJsonArray("queues").stream().map(JsonObject.class::cast)
+        .filter(q -> q.getString("queueId").equals(queue)).findFirst().orElseThrow();
+    assertThat(live.getLong("waitingNow")).isEqualTo(1);
+    assertThat(live.getLong("callsLastHour")).isEqualTo(1);
+    assertThat(live.getLong("pastMaxWait")).isZero();
+    assertThat(live.getLong("longestWaitSeconds")).isBetween(600L, 660L);
+  }
+
+  @Test
+  void badRangesAndFiltersAreRefusedWithASentence() {
+    assertThat(problem(get("/insights?from=2026-06-11&to=" + DAY), 422).getString("detail"))
+        .isEqualTo("The range starts on 2026-06-11, after its end on 2026-06-10; give 'from' on or before 'to'.");
+    assertThat(problem(get("/insights?from=10/06/2026"), 422).getString("detail"))
+        .isEqualTo("'from' is '10/06/2026', which is not a date like 2026-03-29.");
+    assertThat(problem(get("/insights/visits?from=2025-01-01&to=2026-06-10"), 422).getString("detail"))
+        .isEqualTo("The range covers 526 days; ask for at most 366 days at a time.");
+    String elsewhere = app.newSite() + "-a";
+    assertThat(problem(get("/insights?queue=" + elsewhere), 422).getString("detail"))
+        .isEqualTo("Queue '" + elsewhere + "' is not a queue of site '" + SITE + "'; choose one of its queues or none.");
+    assertThat(problem(get("/insights?source=fax"), 422).getString("detail"))
+        .isEqualTo("Source 'fax' is unknown; use walk_in or appointment.");
+  }
+
+  @Test
+  void anUnknownSiteIsNotFound() {
+    HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/sites/nowhere/insights/live")
+        .bearerTokenAuthentication(app.staffToken(null, Role.ADMIN)).send().await();
+    problem(r, 404);
+  }
+}

@@ -1,0 +1,18 @@
+package io.waitline.insights;
+
+import java.util.List;
+
+/**
+ * What a manager sees for a range: arrivals by local hour and weekday, the figures of each queue's day, and of the
+ * whole range, with the honesty of the waits shown at check-in.
+ */
+public record Report(InsightsQuery query, List<ArrivalCell> arrivalsByHour, List<Figures> daily, Figures total,
+    EstimateHonesty honesty) {
+  /** Arrivals on an ISO weekday (1 = Monday) in a local hour (0–23); cells without arrivals are left out. */
+  public record ArrivalCell(int weekday, int hour, long arrivals) {}
+
+  public Report {
+    arrivalsByHour = List.copyOf(arrivalsByHour);
+    daily = List.copyOf(daily);
+  }
+}

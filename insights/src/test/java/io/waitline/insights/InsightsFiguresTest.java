@@ -1,0 +1,247 @@
+package io.waitline.insights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waitline.queue.Priority;
+import io.waitline.queue.QueueException;
+import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.WaitEstimate;
+import io.waitline.queue.command.QueueCommands;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every figure of a small clinic day whose answers are computed by hand (in the comments), on real PostgreSQL; a
+ * day across the spring-forward change in London; and today's live figures.
+ */
+class InsightsFiguresTest {
+  private static final ZoneId LONDON = ZoneId.of("Europe/London");
+  /** A Tuesday in November: London is on UTC, so local times read as the UTC instants below. */
+  private static final LocalDate DAY = LocalDate.parse("2026-11-17");
+  private static ClinicDay clinic;
+
+  @BeforeAll
+  static void playTheDay() {
+    clinic = new ClinicDay();
+    clinic.site("day", LONDON);
+    ServiceQueue a = clinic.queue("day", "a", 30);
+    ServiceQueue b = clinic.queue("day", "b", 20);
+    var qc = clinic.commands;
+    // an appointment cancelled before the day: not a visit
+    UUID cancelled = clinic.at("2026-11-16T08:00:00Z").expect(a, "2026-11-17T14:00:00Z");
+    clinic.get(qc.cancel(cancelled, "pms"));
+    UUID p3 = clinic.at("2026-11-16T08:01:00Z").expect(a, "2026-11-17T10:00:00Z");
+
+    // P1: arrives 09:00, called 09:10 (wait 600), served 09:12–09:22 (600)
+    UUID p1 = clinic.at("2026-11-17T09:00:00Z").walkIn(a, Priority.NORMAL);
+    // P2: arrives 09:05, waits for P1
+    UUID p2 = clinic.at("2026-11-17T09:05:00Z").walkIn(a, Priority.NORMAL);
+    assertThat(clinic.at("2026-11-17T09:10:00Z").callNext(a)).isEqualTo(p1);
+    clinic.get(clinic.at("2026-11-17T09:12:00Z").commands.startService(p1, "desk"));
+    clinic.get(clinic.at("2026-11-17T09:22:00Z").commands.complete(p1, "desk"));
+    // P2: called 09:45 (wait 2400, past A's 30-minute target), recalled 09:47, served 09:50–10:10 (1200)
+    assertThat(clinic.at("2026-11-17T09:45:00Z").callNext(a)).isEqualTo(p2);
+    clinic.get(clinic.at("2026-11-17T09:47:00Z").commands.recall(p2, "desk"));
+    clinic.get(clinic.at("2026-11-17T09:50:00Z").commands.startService(p2, "desk"));
+    clinic.get(clinic.at("2026-11-17T10:10:00Z").commands.complete(p2, "desk"));
+    // P3 (appointment at 10:00): arrives 09:55, called 10:15 (wait 1200), does not answer: a no-show
+    clinic.get(clinic.at("2026-11-17T09:55:00Z").commands.arrive(p3, "kiosk"));
+    assertThat(clinic.at("2026-11-17T10:15:00Z").callNext(a)).isEqualTo(p3);
+    clinic.get(clinic.at("2026-11-17T10:20:00Z").commands.noShow(p3, "desk"));
+    // P4: arrives 10:30, leaves without being seen at 10:50
+    UUID p4 = clinic.at("2026-11-17T10:30:00Z").walkIn(a, Priority.NORMAL);
+    // P5: arrives 10:40, called 10:50 (wait 600), served 10:51 and transferred to B at 11:00 (service 540)
+    UUID p5 = clinic.at("2026-11-17T10:40:00Z").walkIn(a, Priority.NORMAL);
+    clinic.get(clinic.at("2026-11-17T10:50:00Z").commands.leave(p4, "desk"));
+    assertThat(clinic.callNext(a)).isEqualTo(p5);
+    clinic.get(clinic.at("2026-11-17T10:51:00Z").commands.startService(p5, "desk"));
+    UUID p5b = clinic.get(clinic.at("2026-11-17T11:00:00Z").commands.transfer(p5, b.id(), null, "desk"))
+        .entry().id();
+    // in B, P5 joins at 11:00, is called 11:05 (wait 300) and served 11:05–11:15 (600)
+    assertThat(clinic.at("2026-11-17T11:05:00Z").callNext(b)).isEqualTo(p5b);
+    clinic.get(clinic.commands.startService(p5b, "desk"));
+    clinic.get(clinic.at("2026-11-17T11:15:00Z").commands.complete(p5b, "desk"));
+    // P7 (high priority): arrives in B 13:00, called 13:30 (wait 1800, past B's 20-minute target), served 13:31–13:41
+    UUID p7 = clinic.at("2026-11-17T13:00:00Z").walkIn(b, Priority.HIGH);
+    assertThat(clinic.at("2026-11-17T13:30:00Z").callNext(b)).isEqualTo(p7);
+    clinic.get(clinic.at("2026-11-17T13:31:00Z").commands.startService(p7, "desk"));
+    clinic.get(clinic.at("2026-11-17T13:41:00Z").commands.complete(p7, "desk"));
+  }
+
+  @AfterAll
+  static void close() {
+    clinic.close();
+  }
+
+  private static Report report(String queue, String priority, String source) {
+    return clinic.get(clinic.insights.report(
+        InsightsQuery.parse("day", DAY.toString(), DAY.toString(), queue, priority, source, null)));
+  }
+
+  @Test
+  void everyFigureOfEachQueuesDayMatchesTheHandComputedAnswer() {
+    Report r = report(null, null, null);
+    assertThat(r.daily()).hasSize(2);
+    // A: P1..P5; waits 600, 600, 1200, 2400 -> median (600+1200)/2, P90 at 0.9*3 = 2.7 -> 1200 + 0.7*1200;
+    // services 540, 600, 1200; within 30 min: P1, P3, P5 of 5 arrivals
+    assertThat(r.daily().get(0)).isEqualTo(new Figures(DAY, "a", 5, 5, 4, 900.0, 2040.0, 600.0, 780.0,
+        1, 1, 0, 1, 1, 3));
+    // B: P5 (transferred in) and P7; waits 300, 1800 -> median 1050, P90 300 + 0.9*1500; services 600, 600;
+    // within 20 min: P5 only
+    assertThat(r.daily().get(1)).isEqualTo(new Figures(DAY, "b", 2, 2, 2, 1050.0, 1650.0, 600.0, 600.0,
+        0, 0, 1, 0, 0, 1));
+    assertThat(r.daily().get(0).noShowRate()).isEqualTo(0.2);
+    assertThat(r.daily().get(0).leftRate()).isEqualTo(0.2);
+    assertThat(r.daily().get(0).withinTargetShare()).isEqualTo(0.6);
+    assertThat(r.daily().get(1).withinTargetShare()).isEqualTo(0.5);
+  }
+
+  @Test
+  void theRangeTotalIsComputedOverAllVisitsNotAveragedFromDays() {
+    Figures total = report(null, null, null).total();
+    // waits 300, 600, 600, 1200, 1800, 2400 -> median 900, P90 at 4.5 -> 1800 + 0.5*600;
+    // services 540, 600, 600, 600, 1200 -> median 600, mean 3540/5
+    assertThat(total).isEqualTo(new Figures(null, null, 7, 7, 6, 900.0, 2100.0, 600.0, 708.0, 1, 1, 1, 1, 1, 4));
+    assertThat(total.noShowRate()).isEqualTo(1.0 / 7);
+    assertThat(total.withinTargetShare()).isEqualTo(4.0 / 7);
+  }
+
+  @Test
+  void arrivalsAreCountedByLocalHourAndWeekday() {
+    // Tuesday (ISO 2): P1, P2, P3 at 9; P4, P5 at 10; P5 in B at 11; P7 at 13
+    assertThat(report(null, null, null).arrivalsByHour()).containsExactly(new Report.ArrivalCell(2, 9, 3),
+        new Report.ArrivalCell(2, 10, 2), new Report.ArrivalCell(2, 11, 1), new Report.ArrivalCell(2, 13, 1));
+  }
+
+  @Test
+  void filtersSelectTheVisitsOfOneQueuePriorityOrSource() {
+    assertThat(report("b", null, null).total().visits()).isEqualTo(2);
+    assertThat(report("b", null, null).daily()).extracting(Figures::queueId).containsExactly("b");
+    Figures high = report(null, "high", null).total();
+    assertThat(high.visits()).isEqualTo(1);
+    assertThat(high.waitMedianSeconds()).isEqualTo(1800.0);
+    Figures appointments = report(null, null, "appointment").total();
+    assertThat(appointments.visits()).isEqualTo(1);
+    assertThat(appointments.noShows()).isEqualTo(1);
+    assertThat(report(null, null, "walk_in").total().visits()).isEqualTo(6);
+  }
+
+  @Test
+  void anEmptyRangeHasZeroCountsAndNoMedians() {
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("day", "2026-11-18", "2026-11-30", null, null,
+        null, null)));
+    assertThat(r.daily()).isEmpty();
+    assertThat(r.arrivalsByHour()).isEmpty();
+    assertThat(r.total()).isEqualTo(new Figures(null, null, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, 0, 0));
+    assertThat(r.total().noShowRate()).isNull();
+  }
+
+  @Test
+  void theVisitExportListsEachVisitsTimestampsAndOutcomeInArrivalOrder() {
+    List<Visit> visits = clinic.get(clinic.insights.visits(
+        InsightsQuery.parse("day", DAY.toString(), DAY.toString(), null, null, null, null)));
+    assertThat(visits).extracting(Visit::outcome).containsExactly("completed", "completed", "no_show", "left",
+        "transferred", "completed", "completed");
+    Visit p2 = visits.get(1);
+    assertThat(p2.arrivedAt()).isEqualTo(Instant.parse("2026-11-17T09:05:00Z"));
+    assertThat(p2.firstCalledAt()).isEqualTo(Instant.parse("2026-11-17T09:45:00Z"));
+    assertThat(p2.waitSeconds()).isEqualTo(2400);
+    assertThat(p2.serviceSeconds()).isEqualTo(1200);
+    assertThat(p2.recalls()).isEqualTo(1);
+    assertThat(visits.get(5).transferredIn()).isTrue();
+    assertThat(visits.get(3).firstCalledAt()).isNull();
+  }
+
+  @Test
+  void aQueueOfAnotherSiteIsRefusedWithASentence() {
+    clinic.site("other", LONDON);
+    clinic.queue("other", "elsewhere", 30);
+    assertThatThrownBy(() -> report("elsewhere", null, null))
+        .isInstanceOf(QueueException.Invalid.class)
+        .hasMessage("Queue 'elsewhere' is not a queue of site 'day'; choose one of its queues or none.");
+  }
+
+  @Test
+  void daysAndHoursFollowTheSiteClockAcrossTheSpringForwardChange() {
+    // London, Sunday 2026-03-29: 01:00 GMT becomes 02:00 BST
+    clinic.site("dst", LONDON);
+    ServiceQueue q = clinic.queue("dst", "dst", 90);
+    clinic.at("2026-03-28T23:30:00Z").walkIn(q, Priority.NORMAL); // Saturday 23:30 GMT: not in the range
+    UUID night = clinic.at("2026-03-29T00:30:00Z").walkIn(q, Priority.NORMAL); // Sunday 00:30 GMT
+    // called at 02:30 BST: an hour after arrival, not the two hours the wall clock shows
+    assertThat(clinic.at("2026-03-29T01:30:00Z").callNext(q)).isEqualTo(night);
+    clinic.at("2026-03-29T09:30:00Z").walkIn(q, Priority.NORMAL); // Sunday 10:30 BST
+    clinic.at("2026-03-29T09:40:00Z").callNext(q);
+    clinic.at("2026-03-29T23:30:00Z").walkIn(q, Priority.NORMAL); // Monday 00:30 BST: not in the range
+
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("dst", "2026-03-29", "2026-03-29", null, null,
+        null, null)));
+    assertThat(r.arrivalsByHour()).containsExactly(new Report.ArrivalCell(7, 0, 1), new Report.ArrivalCell(7, 10, 1));
+    assertThat(r.total().arrivals()).isEqualTo(2);
+    // waits: the Sunday 00:30 arrival was called at 01:30 UTC (3600 s), the 10:30 one after 600 s
+    assertThat(r.total().waitMedianSeconds()).isEqualTo((3600.0 + 600.0) / 2);
+  }
+
+  @Test
+  void todayLiveShowsWaitingLongestWaitCallsInTheLastHourAndPatientsPastTarget() {
+    clinic.site("live", LONDON);
+    ServiceQueue q = clinic.queue("live", "live", 10);
+    clinic.queue("live", "quiet", 10);
+    clinic.at("2026-12-01T11:00:00Z").walkIn(q, Priority.NORMAL);
+    clinic.at("2026-12-01T11:10:00Z").callNext(q); // more than an hour before 12:30
+    UUID x = clinic.at("2026-12-01T12:00:00Z").walkIn(q, Priority.NORMAL);
+    clinic.at("2026-12-01T12:05:00Z").walkIn(q, Priority.NORMAL);
+    assertThat(clinic.at("2026-12-01T12:20:00Z").callNext(q)).isEqualTo(x);
+    clinic.at("2026-12-01T12:30:00Z");
+
+    assertThat(clinic.get(clinic.insights.live("live"))).containsExactly(
+        // one waiting since 12:05 (1500 s, past the 10-minute target); one first call since 11:30
+        new LiveQueue("live", "Queue live", 1, 10, 1, 1500L, 1, 1),
+        new LiveQueue("quiet", "Queue quiet", 1, 10, 0, null, 0, 0));
+  }
+
+  @Test
+  void theCsvExportsHoldTheDailyFiguresAndTheVisitsRowByRow() {
+    InsightsQuery q = InsightsQuery.parse("day", DAY.toString(), DAY.toString(), "b", null, null, null);
+    assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,visits,arrivals,"
+        + "called,wait_median_s,wait_p90_s,service_median_s,service_mean_s,no_shows,left,transfers_in,transfers_out,"
+        + "recalls,called_within_target\r\n"
+        + "2026-11-17,b,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1\r\n"
+        + ",,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1\r\n");
+    String visits = InsightsCsv.visits(clinic.get(clinic.insights.visits(q)));
+    assertThat(visits.split("\r\n")).containsExactly("day,queue,ticket,priority,source,arrived_at,first_called_at,"
+            + "wait_s,service_started_at,service_s,recalls,transferred_in,outcome",
+        "2026-11-17,b,B-001,normal,walk_in,2026-11-17T11:00:00Z,2026-11-17T11:05:00Z,300,2026-11-17T11:05:00Z,600,0,"
+            + "true,completed",
+        "2026-11-17,b,B-002,high,walk_in,2026-11-17T13:00:00Z,2026-11-17T13:30:00Z,1800,2026-11-17T13:31:00Z,600,0,"
+            + "false,completed");
+  }
+
+  @Test
+  void theWaitsShownAtCheckInAreScoredAgainstTheWaitsHadAsTheEstimatorIsJudged() {
+    clinic.site("honest", LONDON);
+    ServiceQueue q = clinic.queue("honest", "honest", 60);
+    // every patient is shown P50 15 and P90 20 minutes: the range "10–20 min"
+    QueueCommands shown = clinic.showingEveryone(new WaitEstimate(15, 20, true));
+    clinic.at("2026-11-18T09:00:00Z").walkIn(shown, q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:01:00Z").walkIn(shown, q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:02:00Z").walkIn(shown, q, Priority.NORMAL);
+    UUID gaveUp = clinic.at("2026-11-18T09:03:00Z").walkIn(shown, q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:05:00Z").callNext(q); // waited 5: P50 - wait = +10, inside P90, below the range
+    clinic.at("2026-11-18T09:21:00Z").callNext(q); // waited 20: -5, inside P90, inside the range
+    clinic.at("2026-11-18T09:42:00Z").callNext(q); // waited 40: -25, past P90, past the range
+    clinic.get(clinic.at("2026-11-18T09:50:00Z").commands.leave(gaveUp, "desk")); // never called: no wait to score
+
+    EstimateHonesty honesty = clinic.get(clinic.insights.report(InsightsQuery.parse("honest", "2026-11-18",
+        "2026-11-18", null, null, null, null))).honesty();
+    // mean |error| (10 + 5 + 25) / 3 = 13.33, bias (10 - 5 - 25) / 3 = -6.67
+    assertThat(honesty).isEqualTo(new EstimateHonesty(3, 13.3, -6.7, 2.0 / 3, 1.0 / 3));
+  }
+}

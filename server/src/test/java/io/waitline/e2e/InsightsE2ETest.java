@@ -1,0 +1,47 @@
+package io.waitline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/**
+ * A manager opens the insights page: today live per queue, the range's totals, the wait chart with its numbers one
+ * click away, the arrivals heat map and the CSV links, all from the figures the server computed.
+ */
+class InsightsE2ETest {
+  @RegisterExtension static final RunningServer server = RunningServer.withStaff();
+
+  @Test
+  void aManagerSeesTodayLiveTheWaitChartWithItsNumbersAndTheArrivalsHeatMap() throws Exception {
+    server.createStaff("max", "Max Manager", "max-manager-passphrase", "manager", "main");
+    server.checkIn("lab", "Ina Insight");
+    server.checkIn("lab", "Otto Insight");
+    server.callNext("lab", "Room 1");
+    try (Browser b = Browser.desktop()) {
+      b.open(server.url("/insights/main"));
+      b.signIn("max", "max-manager-passphrase");
+      b.waitFor(d -> b.driver.findElements(By.cssSelector("#daily tr")).size() == 1);
+
+      // today: one of the two still waits in the lab, the other was called within the hour (the demo site's
+      // General practice has two staff on duty)
+      assertThat(b.js("return [...document.querySelectorAll('#live tr')].map(r => [...r.cells]"
+          + ".filter((c, i) => i !== 2).map(c => c.textContent).join('|')).join('; ')"))
+          .isEqualTo("General practice|0|0|0|2; Blood tests|1|1|0|1");
+      assertThat(b.text("#totals")).contains("2");
+      // the chart is drawn, and its numbers are one click away
+      assertThat(b.driver.findElements(By.cssSelector("#waits-chart .uplot canvas"))).hasSize(1);
+      assertThat(b.visible("#daily tr")).isFalse();
+      b.click("#waits-title + div + details summary");
+      b.waitFor(d -> b.visible("#daily tr"));
+      assertThat(b.text("#daily tr td:nth-child(2)")).isEqualTo("lab");
+      assertThat(b.text("#daily tr td:nth-child(3)")).isEqualTo("2");
+      // both arrivals in one hour of today's weekday: the busiest (darkest) cell
+      assertThat(b.driver.findElements(By.cssSelector("#heat td.level-4"))).hasSize(1);
+      assertThat(b.text("#heat td.level-4")).isEqualTo("2");
+      assertThat(b.find("#csv-visits").getAttribute("href")).contains("/api/v1/sites/main/insights/visits?")
+          .endsWith("&format=csv");
+    }
+  }
+}
