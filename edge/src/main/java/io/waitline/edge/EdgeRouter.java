@@ -52,6 +52,7 @@ import io.waitline.insights.Insights;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
+import java.nio.file.Path;
 import java.util.Collection;
 import io.waitline.sync.SyncService;
 import java.util.HashMap;
@@ -67,6 +68,8 @@ public final class EdgeRouter {
   private static final String CONTRACT = "openapi.yaml";
   /** FHIR's media type, which the router (like problem+json) does not take as a response type. */
   private static final String FHIR_JSON = "application/fhir+json";
+  /** What a form adds around a CSV file it carries (boundaries, part headers). */
+  private static final int FORM_OVERHEAD_BYTES = 64 * 1024;
 
   private EdgeRouter() {}
 
@@ -131,7 +134,11 @@ public final class EdgeRouter {
   private static Handler<RoutingContext> bodies() {
     BodyHandler small = BodyHandler.create(false).setBodyLimit(Problems.BODY_LIMIT_BYTES);
     BodyHandler file = BodyHandler.create(false).setBodyLimit(SyncApi.FILE_LIMIT_BYTES);
-    return rc -> (SyncApi.isFileUpload(rc) ? file : small).handle(rc);
+    // a file sent as a form: its part goes to a temporary file (deleted when the answer ends), read back below
+    BodyHandler form = BodyHandler.create(true).setBodyLimit(SyncApi.FILE_LIMIT_BYTES + FORM_OVERHEAD_BYTES)
+        .setUploadsDirectory(Path.of(System.getProperty("java.io.tmpdir"), "waitline-uploads").toString())
+        .setDeleteUploadedFilesOnEnd(true);
+    return rc -> (!SyncApi.isFileUpload(rc) ? small : SyncApi.isForm(rc) ? form : file).handle(rc);
   }
 
   /**
@@ -229,6 +236,7 @@ public final class EdgeRouter {
       route.addHandler(auditTrail.forOperation(op, policy.access()));
       route.addHandler(InputLimits.handler());
       route.addHandler(guard.signedIn(policy));
+      if (op.equals(SyncApi.UPLOAD_FILE)) route.addHandler(SyncApi.fileFromForm(vertx)); // a form's file, as the body
       route.addHandler(validated(extractor, validator, route.getOperation()));
       route.addHandler(guard.forOperation(policy));
       route.addHandler(rateLimits.forOperation(policy));
@@ -241,7 +249,8 @@ public final class EdgeRouter {
     root.post(SyncApi.FILES).order(-2).handler(SyncApi::csvAsPlainText);
     FhirApi.mount(root); // first, so that even a malformed request to a FHIR path hears back in FHIR
     root.route().order(-2).handler(new SecurityHeaders(settings.secure())::handle);
-    root.route().order(-2).handler(WellFormedRequest::handle); // after the headers, so its 400 carries them too
+    // after the headers, so its 400 carries them too
+    root.route().order(-2).handler(WellFormedRequest.create(SyncApi::isFileUpload));
     root.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml")
         .sendFile(CONTRACT));
     root.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));

@@ -241,4 +241,39 @@ class SourceApiTest {
         .isEqualTo(new JsonObject().put("applied", 2_000).put("dead", 1));
     problem(app.anonymous(HttpMethod.POST, path).putHeader("Content-Type", "text/csv").sendBuffer(file).await(), 401);
   }
+
+  @Test
+  void aCsvFileSentAsAFormIsReadLikeAPlainUploadAndAFormMustCarryOneFile() {
+    String id = post("/api/v1/sites/" + SITE + "/sources", new JsonObject().put("kind", "csv").put("name", "Form")
+        .put("mapping", new JsonObject().put("defaultQueue", TestApp.GENERAL).put("columns", new JsonObject()
+            .put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")))).bodyAsJsonObject()
+        .getString("id");
+    String start = app.clock.instant().plus(java.time.Duration.ofDays(2)).toString();
+    Buffer csv = Buffer.buffer("Id,Start,Name\r\nform-1," + start + ",Ann Lee\r\nform-2,never,Bob Ray\r\n");
+    String path = "/api/v1/sources/" + id + "/files";
+    // as a browser's file field (or curl -F) sends it, with another field beside the file
+    io.vertx.ext.web.multipart.MultipartForm form = io.vertx.ext.web.multipart.MultipartForm.create()
+        .attribute("note", "evening export").binaryFileUpload("file", "export.csv", csv, "text/csv");
+
+    JsonObject dry = app.staff(HttpMethod.POST, path + "?dryRun=true").sendMultipartForm(form).await()
+        .bodyAsJsonObject();
+    assertThat(dry.getJsonArray("problems")).containsExactly(new JsonObject().put("row", 3).put("column", "Start")
+        .put("problem", "Column 'Start': 'never' is not a time in the form 2026-11-20T10:30:00+01:00."));
+    HttpResponse<Buffer> applied = app.staff(HttpMethod.POST, path).sendMultipartForm(form).await();
+    assertThat(applied.statusCode()).as(applied.bodyAsString()).isEqualTo(200);
+    assertThat(applied.bodyAsJsonObject().getJsonObject("outcomes"))
+        .isEqualTo(new JsonObject().put("applied", 1).put("dead", 1));
+
+    io.vertx.ext.web.multipart.MultipartForm two = io.vertx.ext.web.multipart.MultipartForm.create()
+        .binaryFileUpload("file", "a.csv", csv, "text/csv").binaryFileUpload("file", "b.csv", csv, "text/csv");
+    assertThat(problem(app.staff(HttpMethod.POST, path).sendMultipartForm(two).await(), 400).getString("detail"))
+        .isEqualTo("A form with a CSV file carries exactly one file field; this one carries 2.");
+    problem(app.anonymous(HttpMethod.POST, path).sendMultipartForm(form).await(), 401);
+    HttpResponse<Buffer> noBoundary = app.staff(HttpMethod.POST, path)
+        .putHeader("Content-Type", "multipart/form-data; boundary=").sendBuffer(Buffer.buffer("--\r\n")).await();
+    assertThat(problem(noBoundary, 400).getString("detail")).startsWith("A multipart form names its boundary");
+    // elsewhere a form is still refused
+    assertThat(problem(app.staff(HttpMethod.POST, "/api/v1/sites/" + SITE + "/sources").sendMultipartForm(form)
+        .await(), 415).getString("detail")).contains("application/json");
+  }
 }

@@ -2,19 +2,23 @@ package io.waitline.edge.rest;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import io.waitline.edge.pipeline.AuditTrail;
 import io.waitline.edge.pipeline.Problems;
 import io.waitline.sync.SyncService;
 import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.webhook.WebhookSignature;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -48,7 +52,7 @@ public final class SyncApi {
         sync.syncNow(sourceId(rc), "true".equals(rc.queryParams().get("full"))).map(r -> r.toJson()))));
     ops.put("getSourceHealth", enabled(rc -> QueueApi.respond(rc, 200, sync.health(sourceId(rc)))));
     ops.put("dryRunSource", enabled(rc -> QueueApi.respond(rc, 200, sync.dryRun(sourceId(rc), sample(rc)))));
-    ops.put("uploadSourceFile", enabled(rc -> QueueApi.respond(rc, 200, sync.csvFile(sourceId(rc),
+    ops.put(UPLOAD_FILE, enabled(rc -> QueueApi.respond(rc, 200, sync.csvFile(sourceId(rc),
         rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes(),
         "true".equals(rc.queryParams().get("dryRun"))))));
     ops.put("listDeadLetters", enabled(rc -> QueueApi.respond(rc, 200, sync.deadLetters(sourceId(rc))
@@ -77,6 +81,43 @@ public final class SyncApi {
   /** Whether a request is a CSV upload, which may carry more than other requests. */
   public static boolean isFileUpload(RoutingContext rc) {
     return rc.request().method() == HttpMethod.POST && FILES_PATH.matcher(rc.request().path()).matches();
+  }
+
+  /** The operation that takes a source's CSV file. */
+  public static final String UPLOAD_FILE = "uploadSourceFile";
+
+  /** Whether a request's body is a multipart form. */
+  public static boolean isForm(RoutingContext rc) {
+    String type = rc.request().getHeader("Content-Type");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+  }
+
+  /**
+   * A CSV file sent as a form (multipart/form-data, as a browser's file field or {@code curl -F} sends it): its one
+   * file becomes the request's body, as text/plain, so the rest of the way is the plain upload's.
+   */
+  public static Handler<RoutingContext> fileFromForm(Vertx vertx) {
+    return rc -> {
+      if (!isFileUpload(rc) || !isForm(rc)) {
+        rc.next();
+        return;
+      }
+      List<FileUpload> files = rc.fileUploads();
+      if (files.size() != 1) {
+        Problems.send(rc, 400, "bad-request", "Bad request", "A form with a CSV file carries exactly one file field;"
+            + " this one carries " + files.size() + ".");
+        return;
+      }
+      vertx.fileSystem().readFile(files.get(0).uploadedFileName()).onComplete(read -> {
+        if (read.failed()) {
+          rc.fail(read.cause());
+          return;
+        }
+        ((RoutingContextInternal) rc).setBody(read.result());
+        rc.request().headers().set("Content-Type", "text/plain");
+        rc.next();
+      });
+    };
   }
 
   /** text/csv, which the contract's router cannot declare, is handed on as the text/plain it also is. */
