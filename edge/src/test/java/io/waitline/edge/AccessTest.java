@@ -545,6 +545,10 @@ class AccessTest {
     FIXTURES.put("getFhirCapabilities", Call::plain);
     FIXTURES.put("searchFhirAppointments", Call::plain);
     FIXTURES.put("searchFhirEncounters", Call::plain);
+    // insights of the site: today, when no range is given
+    FIXTURES.put("getInsights", Call::plain);
+    FIXTURES.put("listInsightVisits", Call::plain);
+    FIXTURES.put("getInsightsLive", Call::plain);
   }
 
   /** The FHIR searches, which take their queue as {@code ?location=}. */
