@@ -625,12 +625,25 @@ public final class SyncService {
     }
   }
 
+  /** The queues the mapping names exist at the source's site; an HL7 v2 source's facility is no other's. */
   private Future<Void> checkQueues(Source s) {
     return commands.queuesOfSite(s.siteId()).map(queues -> {
       Set<String> known = new HashSet<>(queues.stream().map(ServiceQueue::id).toList());
       for (String q : s.mapping().queues()) {
         if (!known.contains(q)) throw new SyncException(INVALID, "The mapping names queue '" + q
             + "', which does not exist at site " + s.siteId() + ".");
+      }
+      return null;
+    }).compose(v -> s.kind().equals(Hl7Kind.KIND) ? facilityFree(s) : Future.succeededFuture());
+  }
+
+  /** The node's MLLP listener routes by MSH-4, so one sending facility names one source, at any site. */
+  private Future<Void> facilityFree(Source s) {
+    String facility = s.mapping().hl7().sendingFacility();
+    return store.hl7Sources(pool, Hl7Kind.KIND, facility).map(rows -> {
+      if (rows.stream().anyMatch(r -> !r.id().equals(s.id()))) {
+        throw new SyncException(CONFLICT, "Another HL7 v2 source already takes the messages of sending facility '"
+            + facility + "' (MSH-4); each facility's messages go to one source.");
       }
       return null;
     });

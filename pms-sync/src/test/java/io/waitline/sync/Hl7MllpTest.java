@@ -368,6 +368,21 @@ class Hl7MllpTest {
     assertThat(w.count("SELECT count(*) FROM sync_inbox")).isZero();
   }
 
+  @Test
+  void aSecondSourceForTheSameSendingFacilityIsRefusedAndTheFirstKeepsItsMessages() throws Exception {
+    JsonObject same = new JsonObject().put("kind", "hl7v2-mllp").put("name", "PMS again")
+        .put("mapping", new JsonObject().put("defaultQueue", "general")
+            .put("hl7", new JsonObject().put("sendingFacility", "CLINIC_PMS").put("timeZone", "Europe/Paris")));
+    assertThat(w.failure(w.sync.create(SyncWorld.SITE, same))).isInstanceOf(SyncException.class)
+        .hasMessage("Another HL7 v2 source already takes the messages of sending facility 'CLINIC_PMS' (MSH-4);"
+            + " each facility's messages go to one source.");
+    assertThat(w.count("SELECT count(*) FROM sync_source WHERE name = 'PMS again'")).isZero();
+    // a source saved again with its own facility is not in its own way
+    w.get(w.sync.update(source.id(), new JsonObject().put("name", "Front office PMS")));
+
+    assertThat(ackCode(sendWithHapi(siu("2.5.1", "S12", "dup-1", "D1", TEN, "LAB")))).isEqualTo("AA");
+  }
+
   /** Sends a fixture through the raw socket once a source takes its sending facility. */
   private String sendAs(Mllp mllp, String text, String facility) throws IOException {
     if (w.count("SELECT count(*) FROM sync_source WHERE mapping->'hl7'->>'sendingFacility' = $1", facility) == 0) {
