@@ -161,7 +161,7 @@ public final class SyncService {
   public Future<Source> create(String siteId, JsonObject body) {
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
-    return parsed(() -> parse(id, siteId, body, null, now, now)).compose(s -> checkQueues(s)
+    return parsed(() -> parse(id, siteId, body, null, now, now)).compose(s -> checkMapping(s)
         .compose(v -> pool.withTransaction(c -> store.insertSource(c, stored(s)))).map(s));
   }
 
@@ -200,7 +200,7 @@ public final class SyncService {
         throw new SyncException(INVALID, "A source's kind cannot change; create a new source instead.");
       }
       return parsed(() -> parse(id, old.siteId(), merged, old.kind(), old.createdAt(), clock.instant()))
-          .compose(s -> checkQueues(s).compose(v -> store.updateSource(pool, stored(s))).map(s));
+          .compose(s -> checkMapping(s).compose(v -> store.updateSource(pool, stored(s))).map(s));
     }).onSuccess(credentials::forget);
   }
 
@@ -626,7 +626,7 @@ public final class SyncService {
   }
 
   /** The queues the mapping names exist at the source's site; an HL7 v2 source's facility is no other's. */
-  private Future<Void> checkQueues(Source s) {
+  private Future<Void> checkMapping(Source s) {
     return commands.queuesOfSite(s.siteId()).map(queues -> {
       Set<String> known = new HashSet<>(queues.stream().map(ServiceQueue::id).toList());
       for (String q : s.mapping().queues()) {
