@@ -12,6 +12,8 @@
 #   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
 #   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
 #   BENCH=import IMPORT_SIZES=10000,100000 IMPORT_QUEUES=4 CSV_ROWS=10000 load-tests/run.sh
+#   BENCH=insights load-tests/run.sh       # a year of 250000 visits generated in PostgreSQL, then GET /insights day…year
+#   BENCH=insights INSIGHTS_VISITS=250000 INSIGHTS_ROUNDS=5 load-tests/run.sh
 #
 # Fan-out: one server per size; a size's feeds are split a quarter display, a quarter staff, half patients' visit
 # feeds (each visit feed is one waiting patient, so the line is as long as that half). A size that fails stops the
@@ -22,6 +24,8 @@
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
 # Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
 # from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
+# Insights: one server; load-tests/insights-year.sql writes a year of INSIGHTS_VISITS visits into its embedded
+# PostgreSQL with psql (needs psql), then each range and filter is asked INSIGHTS_ROUNDS times over HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +47,8 @@ MLLP_SECONDS=${MLLP_SECONDS:-20}
 IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
 IMPORT_QUEUES=${IMPORT_QUEUES:-4}
 CSV_ROWS=${CSV_ROWS:-10000}
+INSIGHTS_VISITS=${INSIGHTS_VISITS:-250000}
+INSIGHTS_ROUNDS=${INSIGHTS_ROUNDS:-5}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -99,7 +105,8 @@ start_server() {
   # shellcheck disable=SC2086
   # every benchmark client connects from 127.0.0.1: lift the per-address connection cap for it
   WAITLINE_DATA_DIR=$data_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base \
-    WAITLINE_MLLP_PORT=${mllp_port:-} WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
+    WAITLINE_MLLP_PORT=${mllp_port:-} WAITLINE_INSIGHTS_ROLLUP_SECONDS=${rollup_seconds:-} \
+    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do
     if curl -fs --max-time 2 "$base/health/ready" >/dev/null 2>&1 && [[ -f $data_dir/setup-code ]]; then break; fi
@@ -282,6 +289,50 @@ if [[ " $BENCH " == *" import "* ]]; then
   if [[ -z $run_result ]]; then import_note="The run did not finish (see $out/import.log)."
   elif [[ -n $run_failed ]]; then import_note="Some appointments or rows were not applied (see the table and $run_result)."
   fi
+fi
+
+insights_result=
+insights_note=
+if [[ " $BENCH " == *" insights "* ]]; then
+  echo "== insights: a year of $INSIGHTS_VISITS visits, then GET /insights, $INSIGHTS_ROUNDS rounds" >&2
+  rollup_seconds=5 # the node rolls the generated days up soon after they are written
+  start_server insights
+  rollup_seconds=
+  pg_port=$(sed -n 4p "$data_dir/pg/postmaster.pid" 2>/dev/null || true)
+  year_pg() { psql -X -At -h localhost -p "$pg_port" -U postgres -d waitline "$@"; }
+  rc=0
+  generated=$SECONDS
+  if [[ -n $pg_port ]] && command -v psql >/dev/null \
+      && year_pg -v visits="$INSIGHTS_VISITS" -v site=year -f load-tests/insights-year.sql >"$out/insights-year.log" 2>&1; then
+    generate_seconds=$((SECONDS - generated))
+    IFS='|' read -r year_visits _ last_day < <(tail -1 "$out/insights-year.log")
+    database_mib=$(year_pg -c "SELECT pg_database_size('waitline') / 1048576")
+    echo "generated $year_visits visits up to $last_day in $generate_seconds s ($database_mib MiB)" >&2
+    # the last day is read live (it closes a day later); every day before it from the rollup, once rolled up
+    rolled_through=$(date -d "$last_day - 1 day" +%F)
+    waited=$SECONDS
+    until [[ $(year_pg -c "SELECT rolled_through >= '$rolled_through' FROM insight_rollup WHERE site_id = 'year'") == t ]]; do
+      (( SECONDS - waited < MAX_SECONDS )) || { echo "The year was not rolled up within $MAX_SECONDS s" >&2; break; }
+      sleep 1
+    done
+    rollup_seconds_taken=$((SECONDS - waited))
+    echo "rolled up through $rolled_through within $rollup_seconds_taken s" >&2
+    WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+      io.waitline.load.InsightsBenchmark --base-url "$base" --username bench-admin --site year \
+      --last-day "$last_day" --visits "$year_visits" --rounds "$INSIGHTS_ROUNDS" --max-seconds "$MAX_SECONDS" \
+      --out "$out/insights-run.json" >"$out/insights.log" 2>&1 || rc=$?
+    if [[ -f $out/insights-run.json ]]; then
+      jq --argjson s "$generate_seconds" --argjson mib "$database_mib" --argjson r "$rollup_seconds_taken" \
+        --arg through "$rolled_through" '. + {generateSeconds: $s, databaseMib: $mib, rollupSeconds: $r, rolledThrough: $through}' \
+        "$out/insights-run.json" >"$out/insights.json"
+    fi
+  else
+    rc=2
+    echo "The year could not be generated (see $out/insights-year.log)" >"$out/insights.log"
+  fi
+  stop_server
+  run_outcome insights "$rc" "The year's total did not count every visit generated (see $out/insights.json)."
+  insights_result=$run_result; insights_note=$run_note
 fi
 
 machine() { # the machine and the build measured
@@ -479,6 +530,29 @@ import_section() {
   table_end "$import_result" import_rows "$import_note" load-tests/interpretation-import.md
 }
 
+insights_rows() { # one table row per range and filter
+  jq -r '.requests[] | "| \(.range) (\(.days) d) | \(.filter) | \(.visits) | \(.dailyRows) | \(.firstMs) | \(.latencyMs.p50) | \(.latencyMs.max) | \(if .underOneSecond then "yes" else "**no**" end) |"' "$1"
+}
+
+insights_section() {
+  echo "## Insights: any range of a year of a busy clinic"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=insights INSIGHTS_VISITS=$INSIGHTS_VISITS INSIGHTS_ROUNDS=$INSIGHTS_ROUNDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo
+  [[ -z $insights_result ]] || jq -r '"One fresh server. `load-tests/insights-year.sql` wrote, with psql into its embedded PostgreSQL, \(.yearVisits) visits of one site over the 365 local days up to \(.lastDay) (Europe/London, four queues) in \(.generateSeconds) s; the database then held \(.databaseMib) MiB. The node, rolling up every 5 s, had copied every day through \(.rolledThrough) into its daily rollup within \(.rollupSeconds) s; the last day was read live from the views."' "$insights_result"
+  echo "Each visit is what queue-core's commands leave: its entry with the patient's details, its status transitions and"
+  echo "the event that put it in line with the estimate shown. Each range ends on that last day; each range and filter"
+  echo "was asked $INSIGHTS_ROUNDS times in a row by one client, over HTTP with an API token, timed from sending the request to"
+  echo "the whole JSON answer (ms). \"Visits\" is the answer's total, \"daily rows\" its per-queue days."
+  echo
+  echo "| range | filter | visits | daily rows | first ms | p50 ms | max ms | under 1 s |"
+  echo "|---|---|---|---|---|---|---|---|"
+  table_end "$insights_result" insights_rows "$insights_note" load-tests/interpretation-insights.md
+}
+
 section=$(mktemp)
 if [[ ${#results[@]} -gt 0 || ( -n $fanout_sizes && ${#notes[@]} -gt 0 ) ]]; then
   fanout_section >"$section"
@@ -503,6 +577,10 @@ fi
 if [[ -n $import_result || -n $import_note ]]; then
   import_section >"$section"
   replace_section "Import" "$section"
+fi
+if [[ -n $insights_result || -n $insights_note ]]; then
+  insights_section >"$section"
+  replace_section "Insights" "$section"
 fi
 rm -f "$section"
 echo "Wrote $REPORT" >&2

@@ -23,6 +23,8 @@ import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.pipeline.AccessServices;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.pipeline.RateLimitStore;
+import io.waitline.insights.InsightsMigrations;
+import io.waitline.insights.InsightsRollup;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
 import io.waitline.pay.Payments;
@@ -105,6 +107,7 @@ public final class WaitlineNode {
     private Consumer<Router> extraRoutes = router -> { };
     private boolean sendNotifications = true;
     private ConnectionLimits.Settings connectionLimits = ConnectionLimits.Settings.defaults();
+    private Duration insightsRollupEvery = Duration.ofMinutes(10);
 
     /** A node on this database, reached by people at {@code publicUrl} (secure when it is https). */
     public Options(PgConnectOptions database, String publicUrl) {
@@ -190,6 +193,12 @@ public final class WaitlineNode {
      */
     public Options mllp(int port) {
       mllpPort = port;
+      return this;
+    }
+
+    /** How often this node rolls up the insights of days that have closed (a quick look when none has). */
+    public Options insightsRollup(Duration every) {
+      insightsRollupEvery = every;
       return this;
     }
 
@@ -319,6 +328,7 @@ public final class WaitlineNode {
   public static void migrate(PgConnectOptions db) {
     String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
     int applied = Migrations.migrate(jdbc, db.getUser(), db.getPassword());
+    applied += InsightsMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     applied += Notifications.migrate(jdbc, db.getUser(), db.getPassword());
     applied += AccessMigrations.migrate(jdbc, db.getUser(), db.getPassword());
     applied += EdgeMigrations.migrate(jdbc, db.getUser(), db.getPassword());
@@ -359,6 +369,7 @@ public final class WaitlineNode {
       seedDemo(commands).await();
       if (payments != null) seedDemoPayments(payments).await();
     }
+    InsightsRollup rollup = new InsightsRollup(pool, o.clock);
     List<Long> timers = List.of(
         // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
         vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
@@ -368,7 +379,13 @@ public final class WaitlineNode {
         }).onFailure(err -> LOG.warn("Reorder check failed: {}", err.getMessage()))),
         // idle rate-limit buckets are full again: forget them
         vertx.setPeriodic(RATE_LIMIT_CLEANUP_MS, id -> new RateLimitStore(pool).forgetIdle(o.accessClock.millis())
-            .onFailure(err -> LOG.warn("Rate-limit cleanup failed: {}", err.getMessage()))));
+            .onFailure(err -> LOG.warn("Rate-limit cleanup failed: {}", err.getMessage()))),
+        // past days' insights are read from daily rollups: copy each day once it has closed
+        vertx.setPeriodic(o.insightsRollupEvery.toMillis(), id -> rollup.rollUp()
+            .onSuccess(copied -> {
+              if (copied > 0) LOG.info("Insights: {} visits of closed days rolled up", copied);
+            })
+            .onFailure(err -> LOG.warn("Insights roll-up failed: {}", err.getMessage()))));
     if (o.notifications.anyChannel() && o.sendNotifications) {
       notifications.start().await();
     } else if (o.sendNotifications) {

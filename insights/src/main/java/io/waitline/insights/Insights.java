@@ -15,15 +15,19 @@ import java.util.List;
 
 /**
  * The figures managers see, computed in PostgreSQL from the views queue-core publishes for this module
- * ({@code insight_visit}, {@code insight_queue}; queue-core's migration V5 describes them). Every query reads one
- * site and at most {@link InsightsQuery#MAX_DAYS} days; a visit export at most {@link #MAX_EXPORT_ROWS} rows.
+ * ({@code insight_visit}, {@code insight_queue}; queue-core's migration V5 describes them): closed days from their
+ * daily rollup ({@link InsightsRollup}), the others from the views themselves. Every query reads one site and at
+ * most {@link InsightsQuery#MAX_DAYS} days; a visit export at most {@link #MAX_EXPORT_ROWS} rows.
  */
 public final class Insights {
   /** The most visits one export returns; a larger range is refused, to be asked in parts. */
   public static final int MAX_EXPORT_ROWS = 50_000;
 
-  // the visits a query selects: $1 site, $2..$3 local days, $4 queue, $5 priority, $6 source (null: any)
-  private static final String VISITS = " FROM insight_visit v";
+  // the visits a query selects: $1 site, $2..$3 local days, $4 queue, $5 priority, $6 source (null: any); rolled-up
+  // days (InsightsRollup) are read from their rows, the later ones (today, and any not closed yet) from the view
+  private static final String ROLLED = "(SELECT rolled_through FROM insight_rollup WHERE site_id = $1)";
+  private static final String VISITS = visits(false);
+  private static final String VISITS_WITH_SHOWN = visits(true);
   private static final String OF_QUERY = " WHERE v.site_id = $1"
       + " AND v.day BETWEEN $2 AND $3 AND v.outcome NOT IN ('expected', 'cancelled')"
       + " AND ($4::text IS NULL OR v.queue_id = $4) AND ($5::text IS NULL OR v.priority = $5)"
@@ -72,18 +76,17 @@ public final class Insights {
 
   /** The waits shown at check-in against the waits had, over the range's called visits that were shown one. */
   private Future<EstimateHonesty> honesty(InsightsQuery q) {
-    String err = "(s.p50_minutes - " + WAIT + " / 60)";
-    String low = "(greatest(0, 2 * s.p50_minutes - s.p90_minutes) / 5 * 5)";
-    String high = "greatest(" + low + " + 5, (s.p90_minutes + 4) / 5 * 5)";
+    String err = "(v.shown_p50_minutes - " + WAIT + " / 60)";
+    String low = "(greatest(0, 2 * v.shown_p50_minutes - v.shown_p90_minutes) / 5 * 5)";
+    String high = "greatest(" + low + " + 5, (v.shown_p90_minutes + 4) / 5 * 5)";
     return pool.preparedQuery("SELECT count(*) AS estimates,"
             + " " + tenths("avg(abs(" + err + "))") + " AS mae, " + tenths("avg(" + err + ")") + " AS bias,"
-            + " count(*) FILTER (WHERE " + WAIT + " <= s.p90_minutes * 60) AS p90_covers,"
-            + " count(*) FILTER (WHERE CASE WHEN s.p90_minutes > " + WaitEstimate.DISPLAY_CAP_MINUTES
+            + " count(*) FILTER (WHERE " + WAIT + " <= v.shown_p90_minutes * 60) AS p90_covers,"
+            + " count(*) FILTER (WHERE CASE WHEN v.shown_p90_minutes > " + WaitEstimate.DISPLAY_CAP_MINUTES
             + "   THEN " + WAIT + " > " + WaitEstimate.DISPLAY_CAP_MINUTES * 60
             + "   ELSE " + WAIT + " BETWEEN " + low + " * 60 AND " + high + " * 60 END) AS range_holds"
-            + VISITS + " CROSS JOIN LATERAL (SELECT e.p50_minutes, e.p90_minutes FROM insight_shown_estimate e"
-            + "   WHERE e.queue_id = v.queue_id AND e.at = v.arrived_at AND e.entry_id = v.entry_id LIMIT 1) s"
-            + OF_QUERY + " AND v.first_called_at IS NOT NULL")
+            + VISITS_WITH_SHOWN + OF_QUERY
+            + " AND v.first_called_at IS NOT NULL AND v.shown_p50_minutes IS NOT NULL")
         .execute(params(q))
         .map(rows -> Rows.first(rows, r -> {
           long n = r.getLong("estimates");
@@ -153,6 +156,20 @@ public final class Insights {
           }
           return null;
         });
+  }
+
+  /**
+   * The visits of the site ({@code $1}) as {@code v}, rolled-up days and the others alike; with {@code shown}, each
+   * with the wait it was shown as {@code v.shown_p50_minutes, v.shown_p90_minutes} (else null: the view's rows
+   * skip looking it up).
+   */
+  private static String visits(boolean shown) {
+    String live = shown ? ", s.p50_minutes, s.p90_minutes FROM insight_visit v" + InsightsRollup.SHOWN
+        : ", NULL::int, NULL::int FROM insight_visit v";
+    return " FROM (SELECT " + InsightsRollup.COLUMNS + ", shown_p50_minutes, shown_p90_minutes"
+        + " FROM insight_rollup_visit WHERE site_id = $1 AND day <= " + ROLLED
+        + " UNION ALL SELECT " + InsightsRollup.prefixed("v.") + live
+        + " WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
   }
 
   private static Double share(long part, long whole) {

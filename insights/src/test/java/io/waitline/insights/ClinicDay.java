@@ -2,6 +2,7 @@ package io.waitline.insights;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.Entry;
 import io.waitline.queue.OrderingRule;
@@ -32,9 +33,17 @@ import java.util.stream.Collectors;
 final class ClinicDay implements AutoCloseable {
   final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Vertx vertx = Vertx.vertx();
-  final Pool pool = TestDatabase.pool(vertx, TestDatabase.freshDatabase(), 4);
+  final Pool pool = TestDatabase.pool(vertx, migrated(TestDatabase.freshDatabase()), 4);
   final QueueCommands commands = new QueueCommands(pool, new QueueStore(), e -> {}, new ServiceTimeEstimator(), clock);
   final Insights insights = new Insights(pool, clock);
+  final InsightsRollup rollup = new InsightsRollup(pool, clock);
+
+  /** A fresh queue-core database with this module's migrations applied too. */
+  private static PgConnectOptions migrated(PgConnectOptions db) {
+    InsightsMigrations.migrate("jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase(),
+        db.getUser(), db.getPassword());
+    return db;
+  }
 
   void site(String id, ZoneId zone) {
     get(commands.createSite(new Site(id, "Clinic " + id, zone, "en", "ticket")));

@@ -24,12 +24,17 @@ import org.junit.jupiter.api.Test;
 class InsightsFiguresTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   /** A Tuesday in November: London is on UTC, so local times read as the UTC instants below. */
-  private static final LocalDate DAY = LocalDate.parse("2026-11-17");
+  static final LocalDate DAY = LocalDate.parse("2026-11-17");
   private static ClinicDay clinic;
 
   @BeforeAll
   static void playTheDay() {
     clinic = new ClinicDay();
+    playTheHandComputedDay(clinic);
+  }
+
+  /** Site "day", {@link #DAY}: the clinic day whose figures the comments compute; yields P7, the last served. */
+  static UUID playTheHandComputedDay(ClinicDay clinic) {
     clinic.site("day", LONDON);
     ServiceQueue a = clinic.queue("day", "a", 30);
     ServiceQueue b = clinic.queue("day", "b", 20);
@@ -73,6 +78,7 @@ class InsightsFiguresTest {
     assertThat(clinic.at("2026-11-17T13:30:00Z").callNext(b)).isEqualTo(p7);
     clinic.get(clinic.at("2026-11-17T13:31:00Z").commands.startService(p7, "desk"));
     clinic.get(clinic.at("2026-11-17T13:41:00Z").commands.complete(p7, "desk"));
+    return p7;
   }
 
   @AfterAll
@@ -170,7 +176,18 @@ class InsightsFiguresTest {
 
   @Test
   void daysAndHoursFollowTheSiteClockAcrossTheSpringForwardChange() {
-    // London, Sunday 2026-03-29: 01:00 GMT becomes 02:00 BST
+    playTheSpringForwardDay(clinic);
+
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("dst", "2026-03-29", "2026-03-29", null, null,
+        null, null)));
+    assertThat(r.arrivalsByHour()).containsExactly(new Report.ArrivalCell(7, 0, 1), new Report.ArrivalCell(7, 10, 1));
+    assertThat(r.total().arrivals()).isEqualTo(2);
+    // waits: the Sunday 00:30 arrival was called at 01:30 UTC (3600 s), the 10:30 one after 600 s
+    assertThat(r.total().waitMedianSeconds()).isEqualTo((3600.0 + 600.0) / 2);
+  }
+
+  /** Site "dst": visits around Sunday 2026-03-29 in London, when 01:00 GMT becomes 02:00 BST. */
+  static void playTheSpringForwardDay(ClinicDay clinic) {
     clinic.site("dst", LONDON);
     ServiceQueue q = clinic.queue("dst", "dst", 90);
     clinic.at("2026-03-28T23:30:00Z").walkIn(q, Priority.NORMAL); // Saturday 23:30 GMT: not in the range
@@ -180,13 +197,6 @@ class InsightsFiguresTest {
     clinic.at("2026-03-29T09:30:00Z").walkIn(q, Priority.NORMAL); // Sunday 10:30 BST
     clinic.at("2026-03-29T09:40:00Z").callNext(q);
     clinic.at("2026-03-29T23:30:00Z").walkIn(q, Priority.NORMAL); // Monday 00:30 BST: not in the range
-
-    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("dst", "2026-03-29", "2026-03-29", null, null,
-        null, null)));
-    assertThat(r.arrivalsByHour()).containsExactly(new Report.ArrivalCell(7, 0, 1), new Report.ArrivalCell(7, 10, 1));
-    assertThat(r.total().arrivals()).isEqualTo(2);
-    // waits: the Sunday 00:30 arrival was called at 01:30 UTC (3600 s), the 10:30 one after 600 s
-    assertThat(r.total().waitMedianSeconds()).isEqualTo((3600.0 + 600.0) / 2);
   }
 
   @Test
@@ -226,6 +236,16 @@ class InsightsFiguresTest {
 
   @Test
   void theWaitsShownAtCheckInAreScoredAgainstTheWaitsHadAsTheEstimatorIsJudged() {
+    playADayOfShownWaits(clinic);
+
+    EstimateHonesty honesty = clinic.get(clinic.insights.report(InsightsQuery.parse("honest", "2026-11-18",
+        "2026-11-18", null, null, null, null))).honesty();
+    // mean |error| (10 + 5 + 25) / 3 = 13.33, bias (10 - 5 - 25) / 3 = -6.67
+    assertThat(honesty).isEqualTo(new EstimateHonesty(3, 13.3, -6.7, 2.0 / 3, 1.0 / 3));
+  }
+
+  /** Site "honest", 2026-11-18: four patients shown the same wait, three called after different waits. */
+  static void playADayOfShownWaits(ClinicDay clinic) {
     clinic.site("honest", LONDON);
     ServiceQueue q = clinic.queue("honest", "honest", 60);
     // every patient is shown P50 15 and P90 20 minutes: the range "10–20 min"
@@ -238,10 +258,5 @@ class InsightsFiguresTest {
     clinic.at("2026-11-18T09:21:00Z").callNext(q); // waited 20: -5, inside P90, inside the range
     clinic.at("2026-11-18T09:42:00Z").callNext(q); // waited 40: -25, past P90, past the range
     clinic.get(clinic.at("2026-11-18T09:50:00Z").commands.leave(gaveUp, "desk")); // never called: no wait to score
-
-    EstimateHonesty honesty = clinic.get(clinic.insights.report(InsightsQuery.parse("honest", "2026-11-18",
-        "2026-11-18", null, null, null, null))).honesty();
-    // mean |error| (10 + 5 + 25) / 3 = 13.33, bias (10 - 5 - 25) / 3 = -6.67
-    assertThat(honesty).isEqualTo(new EstimateHonesty(3, 13.3, -6.7, 2.0 / 3, 1.0 / 3));
   }
 }

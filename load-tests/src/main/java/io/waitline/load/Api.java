@@ -117,6 +117,11 @@ final class Api {
     return r.bodyAsJsonObject();
   }
 
+  /** GET /api/v1/sites/{site}/insights?{query}: the figures of a range of the site's days, as JSON. */
+  JsonObject insights(String site, String query) {
+    return call(HttpMethod.GET, "/api/v1/sites/" + site + "/insights?" + query, 200, null, true);
+  }
+
   /** The Prometheus text of /metrics, or null when the server does not answer it. */
   String metrics() {
     try {

@@ -31,7 +31,8 @@ public record Config(
     String secretsKey,
     int maxConnectionsPerAddress,
     Path dropRoot,
-    Integer mllpPort) {
+    Integer mllpPort,
+    int insightsRollupSeconds) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -74,7 +75,8 @@ public record Config(
         dropRoot(get.apply("WAITLINE_DROP_ROOT")),
         // HL7 v2 over MLLP only when a port is set: one listener for every hl7v2-mllp source
         get.apply("WAITLINE_MLLP_PORT") == null ? null
-            : intValue("WAITLINE_MLLP_PORT", get.apply("WAITLINE_MLLP_PORT"), 2575, 0, 65535));
+            : intValue("WAITLINE_MLLP_PORT", get.apply("WAITLINE_MLLP_PORT"), 2575, 0, 65535),
+        intValue("WAITLINE_INSIGHTS_ROLLUP_SECONDS", get.apply("WAITLINE_INSIGHTS_ROLLUP_SECONDS"), 600, 1, 86_400));
   }
 
   /** The root of csv sources' drop folders: an existing directory, or null (no folder is watched). */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,7 @@ public final class WaitlineServer {
         .payments(config.payments())
         .appointmentSources(secretsKey())
         .dropRoot(config.dropRoot())
+        .insightsRollup(Duration.ofSeconds(config.insightsRollupSeconds()))
         .demoData(config.demoData());
     if (config.mllpPort() != null) options.mllp(config.mllpPort());
     if (config.tls() != null) {
