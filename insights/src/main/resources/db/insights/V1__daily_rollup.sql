@@ -10,6 +10,7 @@ CREATE TABLE insight_rollup_visit (
   ticket             text,
   priority           text NOT NULL,
   source             text NOT NULL,
+  appointment_at     timestamptz,
   arrived_at         timestamptz,
   first_called_at    timestamptz,
   service_started_at timestamptz,

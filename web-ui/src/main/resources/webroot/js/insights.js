@@ -24,7 +24,7 @@ async function showLive() {
     el('td', {}, formatNumber(q.staffOnDuty)))));
 }
 
-function showTotals(total, honesty) {
+function showTotals(total, honesty, punctuality) {
   const rows = [
     ['insights.col.visits', formatNumber(total.visits)],
     ['insights.col.waitMedian', minutes(total.waitMedianSeconds)],
@@ -38,6 +38,9 @@ function showTotals(total, honesty) {
     ['insights.estimateError', honesty.meanAbsErrorMinutes === null ? '—' : formatNumber(honesty.meanAbsErrorMinutes)],
     ['insights.estimateBias', honesty.biasMinutes === null ? '—' : formatNumber(honesty.biasMinutes)],
     ['insights.rangeHolds', percent(honesty.rangeHolds)],
+    ['insights.earlyShare', percent(punctuality.earlyShare)],
+    ['insights.lateShare', percent(punctuality.lateShare)],
+    ['insights.latenessMedian', minutes(punctuality.latenessMedianSeconds)],
   ];
   $('totals').replaceChildren(...rows.flatMap(([key, value]) => [el('dt', {}, t(key)), el('dd', {}, value)]));
 }
@@ -90,7 +93,7 @@ async function show(event) {
   $('error').textContent = '';
   try {
     const report = await staffCall(`${base}/insights?${query}`);
-    showTotals(report.total, report.honesty);
+    showTotals(report.total, report.honesty, report.punctuality);
     showWaitsChart(report.daily);
     showHeatMap(report.arrivalsByHour);
   } catch (e) {

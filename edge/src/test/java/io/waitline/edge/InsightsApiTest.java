@@ -62,6 +62,9 @@ class InsightsApiTest {
     assertThat(body.getJsonArray("daily").getJsonObject(0).getString("queueId")).isEqualTo(queue);
     // both were shown an estimate at check-in; one was called, so one wait is scored
     assertThat(body.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
+    // two walk-ins: no appointment to be early or late for
+    assertThat(body.getJsonObject("punctuality")).isEqualTo(new JsonObject().put("arrivals", 0).put("early", 0)
+        .put("late", 0).putNull("earlyShare").putNull("lateShare").putNull("latenessMedianSeconds"));
   }
 
   @Test

@@ -69,9 +69,10 @@ public final class Insights {
                 + " GROUP BY GROUPING SETS ((v.day, v.queue_id), ()) ORDER BY is_total, v.day, v.queue_id")
             .execute(params(q))
             .map(rows -> Rows.map(rows, Insights::figures))
-            .compose(all -> honesty(q).map(honesty ->
+            .compose(all -> honesty(q).compose(honesty -> punctuality(q).map(punctuality ->
                 // the grand total (GROUPING = 3) sorts last
-                new Report(q, cells, all.subList(0, all.size() - 1), all.get(all.size() - 1), honesty))));
+                new Report(q, cells, all.subList(0, all.size() - 1), all.get(all.size() - 1), honesty,
+                    punctuality)))));
   }
 
   /** The waits shown at check-in against the waits had, over the range's called visits that were shown one. */
@@ -93,6 +94,18 @@ public final class Insights {
           return new EstimateHonesty(n, r.getDouble("mae"), r.getDouble("bias"), share(r.getLong("p90_covers"), n),
               share(r.getLong("range_holds"), n));
         }));
+  }
+
+  /** Arrivals against appointment times, over the range's visits that had an appointment and arrived. */
+  private Future<Punctuality> punctuality(InsightsQuery q) {
+    String lateness = "extract(epoch FROM v.arrived_at - v.appointment_at)";
+    return pool.preparedQuery("SELECT count(*) AS arrivals, count(*) FILTER (WHERE " + lateness + " < 0) AS early,"
+            + " count(*) FILTER (WHERE " + lateness + " > 0) AS late,"
+            + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY " + lateness + ")") + " AS lateness_median"
+            + VISITS + OF_QUERY + " AND v.appointment_at IS NOT NULL AND v.arrived_at IS NOT NULL")
+        .execute(params(q))
+        .map(rows -> Rows.first(rows, r -> new Punctuality(r.getLong("arrivals"), r.getLong("early"),
+            r.getLong("late"), r.getDouble("lateness_median"))));
   }
 
   /** The visits of a range, in arrival order; refused when more than {@link #MAX_EXPORT_ROWS}. */

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InsightsRollup {
   /** The columns a rolled-up visit shares with queue-core's {@code insight_visit} view. */
-  static final String COLUMNS = "site_id, day, entry_id, queue_id, ticket, priority, source, arrived_at,"
-      + " first_called_at, service_started_at, service_seconds, recalls, transferred_in, outcome, max_wait_minutes,"
-      + " time_zone";
+  static final String COLUMNS = "site_id, day, entry_id, queue_id, ticket, priority, source, appointment_at,"
+      + " arrived_at, first_called_at, service_started_at, service_seconds, recalls, transferred_in, outcome,"
+      + " max_wait_minutes, time_zone";
   /**
    * The wait each visit was shown on joining the line, as {@code s.p50_minutes, s.p90_minutes} (null: none). Found
    * by entry id alone (an entry is in one queue): with the queue too, PostgreSQL ANDed the event index with the

@@ -218,6 +218,29 @@ class InsightsFiguresTest {
   }
 
   @Test
+  void punctualityComparesEachAppointmentsArrivalWithItsTime() {
+    // the hand day's one appointment (P3, 10:00) arrived at 09:55: 300 s early
+    assertThat(report(null, null, null).punctuality()).isEqualTo(new Punctuality(1, 1, 0, -300.0));
+    clinic.site("punctual", LONDON);
+    ServiceQueue q = clinic.queue("punctual", "punctual", 30);
+    UUID early = clinic.at("2026-11-16T08:00:00Z").expect(q, "2026-11-19T10:00:00Z");
+    UUID late = clinic.expect(q, "2026-11-19T10:20:00Z");
+    UUID later = clinic.expect(q, "2026-11-19T10:40:00Z");
+    clinic.expect(q, "2026-11-19T11:00:00Z"); // never arrives: not a visit
+    clinic.get(clinic.at("2026-11-19T09:50:00Z").commands.arrive(early, "kiosk")); // 600 s early
+    clinic.get(clinic.at("2026-11-19T10:25:00Z").commands.arrive(late, "kiosk")); // 300 s late
+    clinic.get(clinic.at("2026-11-19T10:55:00Z").commands.arrive(later, "desk")); // 900 s late
+    clinic.walkIn(q, Priority.NORMAL); // no appointment: not counted
+
+    Punctuality p = clinic.get(clinic.insights.report(InsightsQuery.parse("punctual", "2026-11-19", "2026-11-19",
+        null, null, null, null))).punctuality();
+    // lateness -600, 300, 900: median 300
+    assertThat(p).isEqualTo(new Punctuality(3, 1, 2, 300.0));
+    assertThat(p.earlyShare()).isEqualTo(1.0 / 3);
+    assertThat(p.lateShare()).isEqualTo(2.0 / 3);
+  }
+
+  @Test
   void theCsvExportsHoldTheDailyFiguresAndTheVisitsRowByRow() {
     InsightsQuery q = InsightsQuery.parse("day", DAY.toString(), DAY.toString(), "b", null, null, null);
     assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,visits,arrivals,"

@@ -82,7 +82,11 @@ public final class InsightsApi {
         .put("honesty", new JsonObject().put("estimates", r.honesty().estimates())
             .put("meanAbsErrorMinutes", r.honesty().meanAbsErrorMinutes())
             .put("biasMinutes", r.honesty().biasMinutes()).put("p90Covers", r.honesty().p90Covers())
-            .put("rangeHolds", r.honesty().rangeHolds()));
+            .put("rangeHolds", r.honesty().rangeHolds()))
+        .put("punctuality", new JsonObject().put("arrivals", r.punctuality().arrivals())
+            .put("early", r.punctuality().early()).put("late", r.punctuality().late())
+            .put("earlyShare", r.punctuality().earlyShare()).put("lateShare", r.punctuality().lateShare())
+            .put("latenessMedianSeconds", r.punctuality().latenessMedianSeconds()));
   }
 
   private static JsonObject figuresJson(Figures f) {
