@@ -23,7 +23,10 @@ CREATE TABLE insight_rollup_visit (
   -- the wait the patient was shown on joining the line (insight_shown_estimate), null when none was shown
   shown_p50_minutes  integer,
   shown_p90_minutes  integer,
-  PRIMARY KEY (site_id, day, entry_id)
+  -- arrived_at on the site's clock, converted once here rather than on every read of the arrivals by hour
+  arrived_local      timestamp,
+  -- in the order the daily figures group by, so a range is read already sorted by day and queue
+  PRIMARY KEY (site_id, day, queue_id, entry_id)
 );
 
 -- How far each site is rolled up: every one of its days up to rolled_through is in insight_rollup_visit, the later

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,6 +34,22 @@ public final class Insights {
       + " AND ($4::text IS NULL OR v.queue_id = $4) AND ($5::text IS NULL OR v.priority = $5)"
       + " AND ($6::text IS NULL OR v.source = $6)";
   private static final String WAIT = "extract(epoch FROM v.first_called_at - v.arrived_at)";
+  // the waits shown against the waits had, as estimate-bench's Scorer judges them: each aggregate skips the visits
+  // not called or not shown a wait (their error, or comparison, is null)
+  private static final String ERROR = "(v.shown_p50_minutes - " + WAIT + " / 60)";
+  private static final String RANGE_LOW = "(greatest(0, 2 * v.shown_p50_minutes - v.shown_p90_minutes) / 5 * 5)";
+  private static final String RANGE_HIGH = "greatest(" + RANGE_LOW + " + 5, (v.shown_p90_minutes + 4) / 5 * 5)";
+  private static final String HONESTY = " count(" + ERROR + ") AS estimates,"
+      + " " + tenths("avg(abs(" + ERROR + "))") + " AS mae, " + tenths("avg(" + ERROR + ")") + " AS bias,"
+      + " count(*) FILTER (WHERE " + WAIT + " <= v.shown_p90_minutes * 60) AS p90_covers,"
+      + " count(*) FILTER (WHERE CASE WHEN v.shown_p90_minutes > " + WaitEstimate.DISPLAY_CAP_MINUTES
+      + "   THEN " + WAIT + " > " + WaitEstimate.DISPLAY_CAP_MINUTES * 60
+      + "   ELSE " + WAIT + " BETWEEN " + RANGE_LOW + " * 60 AND " + RANGE_HIGH + " * 60 END) AS range_holds,";
+  // arrival minus appointment time, null without either
+  private static final String LATENESS = "extract(epoch FROM v.arrived_at - v.appointment_at)";
+  private static final String PUNCTUALITY = " count(" + LATENESS + ") AS punctual_arrivals,"
+      + " count(*) FILTER (WHERE " + LATENESS + " < 0) AS early, count(*) FILTER (WHERE " + LATENESS + " > 0) AS late,"
+      + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY " + LATENESS + ")") + " AS lateness_median,";
 
   private final Pool pool;
   private final Clock clock;
@@ -45,12 +62,13 @@ public final class Insights {
   /** The figures of a range: arrivals by hour and weekday, each queue's days, and the range's totals. */
   public Future<Report> report(InsightsQuery q) {
     return requireQueueOfSite(q).compose(v -> pool.preparedQuery("SELECT"
-            + " extract(isodow FROM v.arrived_at AT TIME ZONE v.time_zone)::int AS weekday,"
-            + " extract(hour FROM v.arrived_at AT TIME ZONE v.time_zone)::int AS hour, count(*) AS arrivals"
+            + " extract(isodow FROM v.arrived_local)::int AS weekday,"
+            + " extract(hour FROM v.arrived_local)::int AS hour, count(*) AS arrivals"
             + VISITS + OF_QUERY + " AND v.arrived_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
         .execute(params(q))
         .map(rows -> Rows.map(rows, r -> new Report.ArrivalCell(r.getInteger("weekday"), r.getInteger("hour"),
             r.getLong("arrivals")))))
+        // one pass over the range's visits: each queue's day, and the total with its honesty and punctuality
         .compose(cells -> pool.preparedQuery("SELECT v.day, v.queue_id, count(*) AS visits,"
                 + " count(v.arrived_at) AS arrivals, count(v.first_called_at) AS called,"
                 + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY " + WAIT + ")") + " AS wait_median,"
@@ -64,48 +82,34 @@ public final class Insights {
                 + " coalesce(sum(v.recalls), 0)::bigint AS recalls,"
                 + " count(*) FILTER (WHERE v.first_called_at - v.arrived_at"
                 + "   <= make_interval(mins => v.max_wait_minutes)) AS within_target,"
+                + HONESTY + PUNCTUALITY
                 + " GROUPING(v.day, v.queue_id) AS is_total"
-                + VISITS + OF_QUERY
+                + VISITS_WITH_SHOWN + OF_QUERY
                 + " GROUP BY GROUPING SETS ((v.day, v.queue_id), ()) ORDER BY is_total, v.day, v.queue_id")
             .execute(params(q))
-            .map(rows -> Rows.map(rows, Insights::figures))
-            .compose(all -> honesty(q).compose(honesty -> punctuality(q).map(punctuality ->
+            .map(rows -> {
+              List<Figures> daily = new ArrayList<>();
+              Row total = null;
+              for (Row r : rows) {
                 // the grand total (GROUPING = 3) sorts last
-                new Report(q, cells, all.subList(0, all.size() - 1), all.get(all.size() - 1), honesty,
-                    punctuality)))));
+                if (total != null) daily.add(figures(total));
+                total = r;
+              }
+              return new Report(q, cells, daily, figures(total), honesty(total), punctuality(total));
+            }));
   }
 
-  /** The waits shown at check-in against the waits had, over the range's called visits that were shown one. */
-  private Future<EstimateHonesty> honesty(InsightsQuery q) {
-    String err = "(v.shown_p50_minutes - " + WAIT + " / 60)";
-    String low = "(greatest(0, 2 * v.shown_p50_minutes - v.shown_p90_minutes) / 5 * 5)";
-    String high = "greatest(" + low + " + 5, (v.shown_p90_minutes + 4) / 5 * 5)";
-    return pool.preparedQuery("SELECT count(*) AS estimates,"
-            + " " + tenths("avg(abs(" + err + "))") + " AS mae, " + tenths("avg(" + err + ")") + " AS bias,"
-            + " count(*) FILTER (WHERE " + WAIT + " <= v.shown_p90_minutes * 60) AS p90_covers,"
-            + " count(*) FILTER (WHERE CASE WHEN v.shown_p90_minutes > " + WaitEstimate.DISPLAY_CAP_MINUTES
-            + "   THEN " + WAIT + " > " + WaitEstimate.DISPLAY_CAP_MINUTES * 60
-            + "   ELSE " + WAIT + " BETWEEN " + low + " * 60 AND " + high + " * 60 END) AS range_holds"
-            + VISITS_WITH_SHOWN + OF_QUERY
-            + " AND v.first_called_at IS NOT NULL AND v.shown_p50_minutes IS NOT NULL")
-        .execute(params(q))
-        .map(rows -> Rows.first(rows, r -> {
-          long n = r.getLong("estimates");
-          return new EstimateHonesty(n, r.getDouble("mae"), r.getDouble("bias"), share(r.getLong("p90_covers"), n),
-              share(r.getLong("range_holds"), n));
-        }));
+  /** The honesty of a total row: over its called visits that were shown a wait (scored = both known). */
+  private static EstimateHonesty honesty(Row r) {
+    long n = r.getLong("estimates");
+    return new EstimateHonesty(n, r.getDouble("mae"), r.getDouble("bias"), share(r.getLong("p90_covers"), n),
+        share(r.getLong("range_holds"), n));
   }
 
-  /** Arrivals against appointment times, over the range's visits that had an appointment and arrived. */
-  private Future<Punctuality> punctuality(InsightsQuery q) {
-    String lateness = "extract(epoch FROM v.arrived_at - v.appointment_at)";
-    return pool.preparedQuery("SELECT count(*) AS arrivals, count(*) FILTER (WHERE " + lateness + " < 0) AS early,"
-            + " count(*) FILTER (WHERE " + lateness + " > 0) AS late,"
-            + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY " + lateness + ")") + " AS lateness_median"
-            + VISITS + OF_QUERY + " AND v.appointment_at IS NOT NULL AND v.arrived_at IS NOT NULL")
-        .execute(params(q))
-        .map(rows -> Rows.first(rows, r -> new Punctuality(r.getLong("arrivals"), r.getLong("early"),
-            r.getLong("late"), r.getDouble("lateness_median"))));
+  /** The punctuality of a total row: over its visits with an appointment time that arrived. */
+  private static Punctuality punctuality(Row r) {
+    return new Punctuality(r.getLong("punctual_arrivals"), r.getLong("early"), r.getLong("late"),
+        r.getDouble("lateness_median"));
   }
 
   /** The visits of a range, in arrival order; refused when more than {@link #MAX_EXPORT_ROWS}. */
@@ -177,9 +181,9 @@ public final class Insights {
    * skip looking it up).
    */
   private static String visits(boolean shown) {
-    String live = shown ? ", s.p50_minutes, s.p90_minutes FROM insight_visit v" + InsightsRollup.SHOWN
-        : ", NULL::int, NULL::int FROM insight_visit v";
-    return " FROM (SELECT " + InsightsRollup.COLUMNS + ", shown_p50_minutes, shown_p90_minutes"
+    String live = (shown ? ", s.p50_minutes, s.p90_minutes, " : ", NULL::int, NULL::int, ")
+        + InsightsRollup.ARRIVED_LOCAL + " FROM insight_visit v" + (shown ? InsightsRollup.SHOWN : "");
+    return " FROM (SELECT " + InsightsRollup.COLUMNS + ", shown_p50_minutes, shown_p90_minutes, arrived_local"
         + " FROM insight_rollup_visit WHERE site_id = $1 AND day <= " + ROLLED
         + " UNION ALL SELECT " + InsightsRollup.prefixed("v.") + live
         + " WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";

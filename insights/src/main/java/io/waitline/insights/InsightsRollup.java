@@ -29,6 +29,8 @@ public final class InsightsRollup {
    */
   static final String SHOWN = " LEFT JOIN LATERAL (SELECT e.p50_minutes, e.p90_minutes FROM insight_shown_estimate e"
       + " WHERE e.entry_id = v.entry_id AND e.at = v.arrived_at LIMIT 1) s ON true";
+  /** A view row's arrival on its site's clock, as {@code insight_rollup_visit.arrived_local} holds it. */
+  static final String ARRIVED_LOCAL = "v.arrived_at AT TIME ZONE v.time_zone";
   /** Whole days a day stays read from the views after it ended: the morning after, corrections still count. */
   static final int GRACE_DAYS = 1;
 
@@ -47,7 +49,11 @@ public final class InsightsRollup {
    */
   public Future<Integer> rollUp() {
     if (!running.compareAndSet(false, true)) return Future.succeededFuture(0);
-    return everySite().onComplete(done -> running.set(false));
+    return everySite()
+        // fresh statistics, so the planner reads a range of days by the primary key, presorted
+        .compose(copied -> copied == 0 ? Future.succeededFuture(0)
+            : pool.query("ANALYZE insight_rollup_visit").execute().map(copied))
+        .onComplete(done -> running.set(false));
   }
 
   private Future<Integer> everySite() {
@@ -90,8 +96,8 @@ public final class InsightsRollup {
           LocalDate rolled = Rows.first(rows, r -> r.getLocalDate("rolled_through"));
           if (rolled != null && !rolled.isBefore(last)) return Future.succeededFuture(0);
           return c.preparedQuery("INSERT INTO insight_rollup_visit (" + COLUMNS + ", shown_p50_minutes,"
-                  + " shown_p90_minutes) SELECT " + prefixed("v.") + ", s.p50_minutes, s.p90_minutes"
-                  + " FROM insight_visit v" + SHOWN
+                  + " shown_p90_minutes, arrived_local) SELECT " + prefixed("v.") + ", s.p50_minutes, s.p90_minutes, "
+                  + ARRIVED_LOCAL + " FROM insight_visit v" + SHOWN
                   + " WHERE v.site_id = $1 AND v.day > coalesce($2::date, '-infinity') AND v.day <= $3"
                   + " AND v.outcome NOT IN ('expected', 'cancelled')")
               .execute(Tuple.of(siteId, rolled, last))
