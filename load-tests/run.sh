@@ -62,7 +62,7 @@ newer_source() { # prints a source under $2… newer than the jar $1, if any
     -newer "$jar" -print -quit
 }
 if [[ -z ${SERVER_JAR:-} ]] && { [[ ! -f $server_jar ]] || [[ -n $(newer_source "$server_jar" pom.xml queue-core access \
-    notifications pms-sync payment-gateway web-ui edge server) ]]; }; then
+    notifications pms-sync payment-gateway insights web-ui edge server) ]]; }; then
   echo "Building the server…" >&2
   timeout 1200 mvn -B -q install -DskipTests -pl server -am
 fi

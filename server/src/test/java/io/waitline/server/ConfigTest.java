@@ -104,4 +104,12 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_MLLP_PORT", "mllp")))
         .hasMessage("WAITLINE_MLLP_PORT must be a whole number from 0 to 65535, got 'mllp'");
   }
+
+  @Test
+  void insightsRollUpEveryTenMinutesUnlessSetToBetweenASecondAndADay() {
+    assertThat(Config.load(Map.of()).insightsRollupSeconds()).isEqualTo(600);
+    assertThat(Config.load(Map.of("WAITLINE_INSIGHTS_ROLLUP_SECONDS", "5")).insightsRollupSeconds()).isEqualTo(5);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_INSIGHTS_ROLLUP_SECONDS", "0")))
+        .hasMessage("WAITLINE_INSIGHTS_ROLLUP_SECONDS must be a whole number from 1 to 86400, got '0'");
+  }
 }
