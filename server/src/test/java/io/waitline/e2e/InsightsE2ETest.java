@@ -2,13 +2,15 @@ package io.waitline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
  * A manager opens the insights page: today live per queue, the range's totals, the wait chart with its numbers one
- * click away, the arrivals heat map and the CSV links, all from the figures the server computed.
+ * click away, the arrivals heat map and the CSV links, all from the figures the server computed; and the page on a
+ * phone and a large screen, shot for the README.
  */
 class InsightsE2ETest {
   @RegisterExtension static final RunningServer server = RunningServer.withStaff();
@@ -42,6 +44,16 @@ class InsightsE2ETest {
       assertThat(b.text("#heat td.level-4")).isEqualTo("2");
       assertThat(b.find("#csv-visits").getAttribute("href")).contains("/api/v1/sites/main/insights/visits?")
           .endsWith("&format=csv");
+    }
+    // on a phone and a large screen nothing spills sideways; the README shows both (see ScreenshotsE2ETest)
+    try (Browser phone = Browser.phone(); Browser tv = Browser.tv()) {
+      for (var entry : Map.of("phone", phone, "tv", tv).entrySet()) {
+        Browser b = entry.getValue();
+        b.open(server.url("/insights/main"));
+        b.signIn("max", "max-manager-passphrase");
+        b.waitFor(d -> b.driver.findElements(By.cssSelector("#waits-chart .uplot canvas")).size() == 1);
+        b.shoot("insights-" + entry.getKey());
+      }
     }
   }
 }
