@@ -7,6 +7,7 @@ import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import java.time.Clock;
+import java.util.UUID;
 
 /**
  * Shares committed events between nodes through Kafka: the choice to {@link io.waitline.queue.event.PgNotifyRelay}
@@ -25,13 +26,16 @@ public final class KafkaEvents implements QueueEventPublisher {
   /**
    * Starts this node's relay and consumer; completes once subscribed (brokers that are down are waited for).
    *
-   * @param node this node's name: the relay's lease holder, and its consumer group
+   * @param node this node's name in the relay's lease (unique per running node)
+   * @param clock the lease's clock
    * @param local delivers events on this node
    */
   public static Future<KafkaEvents> start(Vertx vertx, Pool pool, QueueStore store, KafkaSettings settings,
       String node, Clock clock, QueueEventPublisher local) {
     KafkaOutboxRelay relay = KafkaOutboxRelay.start(vertx, pool, settings, node, clock);
-    return KafkaEventFeed.start(vertx, settings, "waitline-node-" + node, pool, store, local)
+    // a group of its own per process: a restarted node never waits for its dead predecessor to leave the group
+    String group = "waitline-node-" + UUID.randomUUID();
+    return KafkaEventFeed.start(vertx, settings, group, pool, store, local)
         .map(feed -> new KafkaEvents(relay, feed));
   }
 
