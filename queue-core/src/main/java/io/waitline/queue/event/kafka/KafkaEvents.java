@@ -26,16 +26,18 @@ public final class KafkaEvents implements QueueEventPublisher {
   /**
    * Starts this node's relay and consumer; completes once subscribed (brokers that are down are waited for).
    *
-   * @param node this node's name in the relay's lease (unique per running node)
+   * @param node this node's name (host and process), which the relay's lease holder starts with
    * @param clock the lease's clock
    * @param local delivers events on this node
    */
   public static Future<KafkaEvents> start(Vertx vertx, Pool pool, QueueStore store, KafkaSettings settings,
       String node, Clock clock, QueueEventPublisher local) {
-    KafkaOutboxRelay relay = KafkaOutboxRelay.start(vertx, pool, settings, node, clock);
-    // a group of its own per process: a restarted node never waits for its dead predecessor to leave the group
-    String group = "waitline-node-" + UUID.randomUUID();
-    return KafkaEventFeed.start(vertx, settings, group, pool, store, local)
+    // unique per start, even for two nodes in one process: two relays never share a lease
+    String instance = UUID.randomUUID().toString();
+    KafkaOutboxRelay relay = KafkaOutboxRelay.start(vertx, pool, settings, node + " " + instance.substring(0, 8),
+        clock);
+    // a group of its own per start: a restarted node never waits for its dead predecessor to leave the group
+    return KafkaEventFeed.start(vertx, settings, "waitline-node-" + instance, pool, store, local)
         .map(feed -> new KafkaEvents(relay, feed));
   }
 
