@@ -47,7 +47,8 @@ public final class KafkaEventFeed implements QueueEventPublisher {
         "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
         // a new group starts at the end (the database has what came before); so does one whose records are gone
         "auto.offset.reset", "latest",
-        "enable.auto.commit", "true"));
+        // a group lives as long as its node: nothing to resume from, and closing waits for no commit
+        "enable.auto.commit", "false"));
   }
 
   /**

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * least once, in each queue's seq order. One relay per database publishes, the one holding the lease; every node runs
  * one, and another takes over when the holder dies (its lease expires) or stops (it gives the lease up).
  *
- * <p>Each pass renews the lease, reads the finished events after the stored position ({@link EventLog}: only events
- * of transactions older than every one still running, so none is passed over), sends them with an idempotent
- * producer ({@code acks=all}) and moves the position once the broker acknowledged them all. A relay that dies between
+ * <p>Each pass reads the finished events after the relay's position ({@link EventLog}: only events of transactions
+ * older than every one still running, so none is passed over), sends them with an idempotent producer
+ * ({@code acks=all}) and stores the position once the broker acknowledged them all, if this node still holds the
+ * lease. The lease is taken or renewed every third of its length, so an idle relay costs one read per pass. A relay that dies between
  * the acknowledgement and the move leaves its successor to send those events again: consumers drop them by seq.
  */
 public final class KafkaOutboxRelay {
@@ -32,6 +33,7 @@ public final class KafkaOutboxRelay {
   static final String NAME = "kafka";
   /** The most events one pass sends. */
   static final int BATCH = 500;
+  private static final long CLOSE_MS = 2_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -46,8 +48,12 @@ public final class KafkaOutboxRelay {
   private boolean running;
   private boolean again;
   private boolean closed;
-  /** Only touched by passes (one at a time): for logging changes, not every pass. */
-  private boolean holding;
+  /**
+   * Only touched by passes (one at a time): where this node's relay stands while it holds the lease (null while
+   * another node does), when it next takes or renews the lease, whether the last pass failed (to log changes only).
+   */
+  private LogCursor cursor;
+  private Instant checkLeaseAt = Instant.MIN;
   private boolean failing;
 
   private KafkaOutboxRelay(Vertx vertx, Pool pool, KafkaSettings settings, String holder, Clock clock) {
@@ -118,22 +124,27 @@ public final class KafkaOutboxRelay {
       closed = true;
     }
     vertx.cancelTimer(timer);
-    return store.releaseLease(pool, NAME, holder).eventually(producer::close);
+    // records not yet acknowledged are given up after a moment: the next holder sends them again
+    return store.releaseLease(pool, NAME, holder).eventually(() -> producer.close(CLOSE_MS));
   }
 
   /** One pass; true when it sent a full batch (more may be waiting). */
   private Future<Boolean> pass() {
     Instant now = clock.instant();
-    return store.tryLease(pool, NAME, holder, now, now.plus(settings.lease())).compose(from -> {
-      if (from == null) {
-        if (holding) LOG.info("Another node holds the Kafka relay's lease now; this node stops publishing");
-        holding = false;
-        return Future.succeededFuture(false);
-      }
-      if (!holding) LOG.info("This node publishes queue events to Kafka topic {} from {}", settings.topic(), from);
-      holding = true;
-      return log.after(pool, from, BATCH).compose(this::send);
-    });
+    Future<Boolean> holding = now.isBefore(checkLeaseAt) ? Future.succeededFuture(cursor != null)
+        : store.tryLease(pool, NAME, holder, now, now.plus(settings.lease())).map(from -> {
+          checkLeaseAt = now.plus(settings.lease().dividedBy(3));
+          if (from == null) {
+            if (cursor != null) LOG.info("Another node holds the Kafka relay's lease now; this node stops publishing");
+            cursor = null;
+            return false;
+          }
+          if (cursor == null) LOG.info("This node publishes queue events to Kafka topic {} from {}", settings.topic(), from);
+          cursor = from;
+          return true;
+        });
+    return holding.compose(held -> held ? log.after(pool, cursor, BATCH).compose(this::send)
+        : Future.succeededFuture(false));
   }
 
   private Future<Boolean> send(List<LoggedEvent> events) {
@@ -147,6 +158,14 @@ public final class KafkaOutboxRelay {
       return Future.all(acks);
     })
         .compose(acked -> store.savePosition(pool, NAME, holder, last, clock.instant()))
-        .map(saved -> saved && events.size() == BATCH);
+        .map(saved -> {
+          if (!saved) {
+            LOG.info("Another node took the Kafka relay's lease while this node was publishing; it stops");
+            cursor = null;
+            return false;
+          }
+          cursor = last;
+          return events.size() == BATCH;
+        });
   }
 }
