@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Waitline node, wired the one way production and the tests share: the migrations, the database pool, the
  * commands with their publisher chain (event bus, notifications' wake-up, and to the other nodes PostgreSQL
- * LISTEN/NOTIFY or, when configured, Kafka), the access services, notifications, payments (co-pays), appointment sources (pms-sync), and the HTTP
- * edge deployed as one {@link EdgeVerticle} per core.
+ * LISTEN/NOTIFY or, when configured, Kafka), the access services, notifications, payments (co-pays), appointment
+ * sources (pms-sync), and the HTTP edge deployed as one {@link EdgeVerticle} per core.
  *
  * <p>What the edge instances share, and how: the database (the pool, the rate-limit buckets in PostgreSQL, so all
  * instances and nodes spend one budget), the commands and access services (stateless over the pool), the identity

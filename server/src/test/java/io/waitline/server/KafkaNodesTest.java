@@ -62,7 +62,8 @@ class KafkaNodesTest {
       nodeLog.detachAppender(log);
     }
     assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
-        .filteredOn(m -> m.startsWith("Sharing queue events with other nodes through Kafka topic waitline.queue-events"))
+        .filteredOn(m -> m.startsWith("Sharing queue events with other nodes through Kafka topic "
+            + "waitline.queue-events"))
         .hasSize(2);
     rest = WebClient.create(first.vertx());
     feed = StaffFeed.at(second, "/ws/queues/general?view=staff&access_token=" + token);

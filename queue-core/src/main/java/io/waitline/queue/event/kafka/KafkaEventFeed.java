@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds this node's listeners from the Kafka topic, in a consumer group of its own (so it sees every event), together
  * with the events of its own commands: each queue's events reach the local publisher once, in seq order
- * ({@link SeqGate}), starting after each queue's seq at start; a gap — records this consumer missed, or lost to retention before it read them — is filled
- * from the event log by seq. Whenever partitions are assigned (at start, after a rebalance) the last event of every
+ * ({@link SeqGate}), starting after each queue's seq at start; a gap (records this consumer missed, or lost to
+ * retention before it read them) is filled from the event log by seq. Whenever partitions are assigned (at start, after a rebalance) the last event of every
  * queue is offered too, so events published before the consumer was placed are not waited for.
  */
 public final class KafkaEventFeed implements QueueEventPublisher {

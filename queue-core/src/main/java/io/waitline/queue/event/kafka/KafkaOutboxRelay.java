@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each pass reads the finished events after the relay's position ({@link EventLog}: only events of transactions
  * older than every one still running, so none is passed over), sends them with an idempotent producer
  * ({@code acks=all}) and stores the position once the broker acknowledged them all, if this node still holds the
- * lease. The lease is taken or renewed every third of its length, so an idle relay costs one read per pass. A relay that dies between
- * the acknowledgement and the move leaves its successor to send those events again: consumers drop them by seq.
+ * lease. The lease is taken or renewed every third of its length, so an idle relay costs one read per pass. A relay
+ * that dies between the acknowledgement and the store leaves its successor to send those events again: consumers
+ * drop them by seq.
  */
 public final class KafkaOutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaOutboxRelay.class);
@@ -139,7 +140,9 @@ public final class KafkaOutboxRelay {
             cursor = null;
             return false;
           }
-          if (cursor == null) LOG.info("This node publishes queue events to Kafka topic {} from {}", settings.topic(), from);
+          if (cursor == null) {
+            LOG.info("This node publishes queue events to Kafka topic {} from {}", settings.topic(), from);
+          }
           cursor = from;
           return true;
         });
