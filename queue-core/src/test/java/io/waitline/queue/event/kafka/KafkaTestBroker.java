@@ -101,9 +101,15 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
   }
 
+  /** Kills the broker and deletes its data directory. */
   @Override
   public void close() {
     kill();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private String properties() {
@@ -132,7 +138,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         "transaction.state.log.replication.factor=1",
         "transaction.state.log.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
-        "") ;
+        "");
   }
 
   private Process java(String mainClass, String... args) {
