@@ -161,6 +161,25 @@ function showAuthFields() {
   for (const group of document.querySelectorAll('#source-form [data-auth-field]')) {
     group.hidden = !wanted.has(group.dataset.authField);
   }
+  markKeptSecrets();
+}
+
+/**
+ * "Leave empty to keep" only where a secret is saved: the shared secret when the source has one, the sign-in secrets
+ * while the method chosen is the saved one (the server keeps secrets of the same method only).
+ */
+function markKeptSecrets() {
+  const source = editing;
+  const kept = (field) => Boolean(source) && (field.id === 'source-secret'
+    ? Boolean(source.subscription?.secretSet)
+    : (source.auth?.type || 'none') === $('auth-type').value);
+  let any = false;
+  for (const secret of document.querySelectorAll('#source-form [data-secret]')) {
+    const keep = kept(secret);
+    secret.placeholder = keep ? t('sources.keepPlaceholder') : '';
+    any ||= keep && !secret.closest('[data-source-field][hidden], [data-auth-field][hidden]');
+  }
+  $('source-keep-help').hidden = !any;
 }
 
 function authInput(field) {
@@ -177,10 +196,6 @@ function openForm(source = null) {
   $('source-kind').disabled = Boolean(source);
   const kind = source ? source.kind : $('source-kind').value || Object.keys(KINDS)[0];
   $('source-kind').value = kind;
-  $('source-keep-help').hidden = !source;
-  for (const secret of document.querySelectorAll('#source-form [data-secret]')) {
-    secret.placeholder = source ? t('sources.keepPlaceholder') : '';
-  }
   if (source) {
     $('source-name').value = source.name;
     $('source-base-url').value = source.baseUrl || '';

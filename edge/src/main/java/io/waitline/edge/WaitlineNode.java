@@ -39,6 +39,8 @@ import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.event.kafka.KafkaEvents;
+import io.waitline.queue.event.kafka.KafkaSettings;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.sync.SyncService;
@@ -61,9 +63,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Waitline node, wired the one way production and the tests share: the migrations, the database pool, the
- * commands with their publisher chain (event bus, notifications' wake-up, PostgreSQL LISTEN/NOTIFY to the other
- * nodes), the access services, notifications, payments (co-pays), appointment sources (pms-sync), and the HTTP
- * edge deployed as one {@link EdgeVerticle} per core.
+ * commands with their publisher chain (event bus, notifications' wake-up, and to the other nodes PostgreSQL
+ * LISTEN/NOTIFY or, when configured, Kafka), the access services, notifications, payments (co-pays), appointment
+ * sources (pms-sync), and the HTTP edge deployed as one {@link EdgeVerticle} per core.
  *
  * <p>What the edge instances share, and how: the database (the pool, the rate-limit buckets in PostgreSQL, so all
  * instances and nodes spend one budget), the commands and access services (stateless over the pool), the identity
@@ -99,6 +101,7 @@ public final class WaitlineNode {
     private MeterRegistry meterRegistry;
     private String nodeName = ManagementFactory.getRuntimeMXBean().getName();
     private boolean demoData;
+    private KafkaSettings kafka;
     private int instances = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
     private Clock accessClock = Clock.systemUTC();
@@ -229,6 +232,15 @@ public final class WaitlineNode {
       return this;
     }
 
+    /**
+     * Share queue events with the other nodes through Kafka (a relay of the event log to the topic, a consumer per
+     * node) instead of PostgreSQL LISTEN/NOTIFY; null (the default) keeps LISTEN/NOTIFY.
+     */
+    public Options kafka(KafkaSettings settings) {
+      kafka = settings;
+      return this;
+    }
+
     /** A demo site with two queues (and, with payments, a kiosk co-pay and sandbox readers) on an empty database. */
     public Options demoData(boolean seed) {
       demoData = seed;
@@ -298,6 +310,7 @@ public final class WaitlineNode {
   private final Payments payments;
   private final SyncService sync;
   private final PgNotifyRelay relay;
+  private final KafkaEvents kafka;
   private final QueueCommands commands;
   private final AccessServices access;
   private final EdgeRouter.Settings settings;
@@ -307,14 +320,15 @@ public final class WaitlineNode {
   private final int port;
 
   private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, Payments payments, SyncService sync,
-      PgNotifyRelay relay, QueueCommands commands, EdgeRouter.Settings settings, Optional<String> setupCode,
-      List<Long> timers, String deployment, int port) {
+      PgNotifyRelay relay, KafkaEvents kafka, QueueCommands commands, EdgeRouter.Settings settings,
+      Optional<String> setupCode, List<Long> timers, String deployment, int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.notifications = notifications;
     this.payments = payments;
     this.sync = sync;
     this.relay = relay;
+    this.kafka = kafka;
     this.commands = commands;
     this.access = settings.access();
     this.settings = settings;
@@ -346,12 +360,22 @@ public final class WaitlineNode {
         .using(vertx).build();
     Notifications notifications = Notifications.create(vertx, pool, o.notifications);
     QueueStore store = new QueueStore();
-    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it);
-    // the relay shares them with the other nodes on this database, harmless when there are none
-    PgNotifyRelay relay = PgNotifyRelay.start(vertx, o.database, pool, store,
-        notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())))).await();
-    LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
-    QueueCommands commands = new QueueCommands(pool, store, relay, new SimulatedWaitEstimator(), o.clock);
+    // committed events wake the notification reader at once (it reads the event log, so nothing depends on it)
+    QueueEventPublisher local = notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())));
+    // the LISTEN connection also carries the edge's notices (credentials ended), whichever way events travel
+    PgNotifyRelay relay = PgNotifyRelay.start(vertx, o.database, pool, store, local).await();
+    // events reach the other nodes through Kafka when configured, else through LISTEN/NOTIFY (harmless alone)
+    KafkaEvents kafka = null;
+    QueueEventPublisher shared = relay;
+    if (o.kafka != null) {
+      kafka = KafkaEvents.start(vertx, pool, store, o.kafka, o.nodeName, o.clock, local).await();
+      shared = kafka;
+      LOG.info("Sharing queue events with other nodes through Kafka topic {} at {}", o.kafka.topic(),
+          o.kafka.bootstrapServers());
+    } else {
+      LOG.info("Sharing queue events with other nodes through PostgreSQL LISTEN/NOTIFY");
+    }
+    QueueCommands commands = new QueueCommands(pool, store, shared, new SimulatedWaitEstimator(), o.clock);
     AccessServices access = AccessServices.create(vertx, pool,
         o.hasher != null ? o.hasher : PasswordHasher.standard(), commands, o.accessClock);
     // credentials ended on any node close the feeds that held them on every node, at once
@@ -433,8 +457,8 @@ public final class WaitlineNode {
     }
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
-    return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, commands, settings, setupCode, timers,
-        deployment, port);
+    return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, kafka, commands, settings, setupCode,
+        timers, deployment, port);
   }
 
   /** A demo site with two queues on an empty database, so a first run has something to show. */
@@ -521,6 +545,7 @@ public final class WaitlineNode {
         .compose(v -> payments != null ? payments.stop() : Future.<Void>succeededFuture())
         .compose(v -> sync != null ? sync.stop() : Future.<Void>succeededFuture())
         .compose(v -> notifications.stop())
+        .compose(v -> kafka != null ? kafka.close() : Future.<Void>succeededFuture())
         .compose(v -> relay.close())
         .compose(v -> pool.close());
   }

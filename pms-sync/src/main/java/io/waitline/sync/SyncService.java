@@ -322,9 +322,10 @@ public final class SyncService {
   // --- health
 
   /**
-   * UP when the last sync succeeded and the breaker is closed; DEGRADED when the last attempt failed, the breaker is
-   * trying again, or the last success is older than three poll intervals; DOWN when the breaker is open or the
-   * source never synced.
+   * UP when the last sync succeeded and the breaker is closed, or when a source that sends to Waitline (webhook, CSV,
+   * HL7 v2) has sent nothing yet and nothing failed; DEGRADED when the last attempt failed, the breaker is trying
+   * again, the last success of a polled source is older than three poll intervals, or a polled source has not been
+   * read yet; DOWN when the breaker is open or the source failed before ever succeeding.
    */
   public Future<JsonObject> health(UUID id) {
     return source(id).compose(s -> store.state(pool, id).compose(state -> store.outcomeCounts(pool, id)
@@ -339,7 +340,8 @@ public final class SyncService {
               // a push source is quiet when the clinic books nothing: only a polled one is late
               || kinds.get(s.kind()).polls() && lag != null
                   && lag.compareTo(s.schedule().every().multipliedBy(3)) > 0) health = "DEGRADED";
-          else health = state.lastSuccessAt() == null ? "DEGRADED" : "UP";
+          // a new source that others send to has nothing to be late with; a polled one is due to be read
+          else health = state.lastSuccessAt() == null && kinds.get(s.kind()).polls() ? "DEGRADED" : "UP";
           JsonObject byOutcome = new JsonObject();
           counts.forEach(byOutcome::put);
           return new JsonObject().put("sourceId", id.toString()).put("name", s.name()).put("state", health)

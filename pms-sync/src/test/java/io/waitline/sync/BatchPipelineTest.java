@@ -3,7 +3,10 @@ package io.waitline.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Status;
 import io.waitline.queue.event.EventType;
@@ -163,6 +166,40 @@ class BatchPipelineTest {
     assertThat(w.count("SELECT count(*) FROM queue_event WHERE queue_id = 'general'")).isEqualTo(30);
     assertThat(w.count("SELECT version FROM service_queue WHERE id = 'general'")).isEqualTo(30);
     assertThat(w.count("SELECT count(*) FROM entry_transition")).isEqualTo(30);
+  }
+
+  @Test
+  void aBatchWaitingForOneQueueHoldsNoOtherMeanwhileSoTwoBatchesNeverDeadlock() throws Exception {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    Patient bob = Fhir.patient("p2", "Bob", "Ray", "1975-02-11", "M2");
+    outcomes(List.of(booked("a1", TEN, ann, 1)));
+    // another transaction (a desk command, another source's batch) holds queue general
+    SqlConnection desk = w.get(w.pool.getConnection());
+    Transaction deskTx = w.get(desk.begin());
+    w.get(desk.query("SELECT id FROM service_queue WHERE id = 'general' FOR UPDATE").execute());
+
+    // a change in general (record order first) and a new appointment in lab (set-based, by queue)
+    Future<List<Pipeline.Result>> batch = pipeline.receiveAll(source, List.of(booked("a1", TEN.plusSeconds(600), ann,
+        2), record(Fhir.appointment("a2", AppointmentStatus.BOOKED, TEN, "p2", "lab"), bob, 1)), reader);
+    for (int i = 0; i < 600 && w.count("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0; i++) {
+      Thread.sleep(50); // until the batch waits for general
+    }
+    assertThat(w.count("SELECT count(*) FROM pg_locks WHERE NOT granted")).as("the batch waits").isPositive();
+
+    // while it waits, lab is free: the batch takes its queues in id order, general before lab
+    SqlConnection other = w.get(w.pool.getConnection());
+    try {
+      Transaction otherTx = w.get(other.begin());
+      w.get(other.query("SELECT id FROM service_queue WHERE id = 'lab' FOR UPDATE NOWAIT").execute());
+      w.get(otherTx.rollback());
+    } finally {
+      w.get(other.close());
+    }
+
+    w.get(deskTx.commit());
+    w.get(desk.close());
+    assertThat(w.get(batch).stream().map(Pipeline.Result::outcome)).containsExactly(Outcome.APPLIED, Outcome.APPLIED);
+    assertThat(w.entryFor(source, "a2").queueId()).isEqualTo("lab");
   }
 
   @Test

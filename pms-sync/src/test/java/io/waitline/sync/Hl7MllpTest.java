@@ -9,12 +9,14 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Status;
+import io.waitline.sync.hl7.MllpListener;
 import io.waitline.sync.source.Source;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +267,46 @@ class Hl7MllpTest {
     }
     assertThat(w.entryFor(source, "A8").patient().name()).isEqualTo("Ann L\u00e9e&Park");
     assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(2);
+  }
+
+  @Test
+  void connectionsBeyondTheListenersMostAreClosedAtOnceAndAClosedOneFreesItsPlace() throws Exception {
+    List<Mllp> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < MllpListener.MAX_CONNECTIONS; i++) open.add(new Mllp(port));
+      // accepted in order: once the last one is answered, every one before it holds a place
+      Mllp last = open.get(open.size() - 1);
+      last.write(Mllp.frame(siu("2.5.1", "S12", "c1", "A1", TEN, "LAB")));
+      assertThat(ackCode(last.read())).isEqualTo("AA");
+      try (Mllp oneTooMany = new Mllp(port)) {
+        assertThat(oneTooMany.closedWithoutAnswer()).as("a connection beyond the most").isTrue();
+      }
+      open.remove(0).close();
+      String ack = null;
+      for (int attempt = 0; ack == null && attempt < 50; attempt++) { // until the listener has seen the close
+        try (Mllp next = new Mllp(port)) {
+          next.write(Mllp.frame(siu("2.5.1", "S12", "c2", "A2", TEN, "LAB")));
+          ack = next.read();
+        }
+      }
+      assertThat(ack).as("a connection after one was closed").isNotNull();
+      assertThat(ackedControlId(ack)).isEqualTo("c2");
+    } finally {
+      for (Mllp m : open) m.close();
+    }
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(2);
+  }
+
+  @Test
+  void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    MllpListener listener = new MllpListener(w.vertx, text -> Future.succeededFuture("never asked"),
+        head -> Future.succeededFuture("never asked"), 1024);
+    int quick = w.get(listener.listen(new NetServerOptions().setHost("localhost").setPort(0).setIdleTimeout(1)));
+    try (Mllp idle = new Mllp(quick)) {
+      assertThat(idle.closedWithoutAnswer()).as("closed within the socket's 30 s read timeout").isTrue();
+    } finally {
+      w.get(listener.close());
+    }
   }
 
   @Test

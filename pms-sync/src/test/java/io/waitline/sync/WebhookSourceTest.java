@@ -57,6 +57,17 @@ class WebhookSourceTest {
   }
 
   @Test
+  void aNewSourceThatNothingWasSentToYetIsUpWhileANewPolledOneIsDueToBeRead() {
+    JsonObject quiet = w.get(w.sync.health(source.id()));
+    assertThat(quiet.getString("state")).as("webhook, nothing sent yet").isEqualTo("UP");
+    assertThat(quiet.getString("lastSuccessAt")).isNull();
+
+    Source fhir = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "EHR")
+        .put("baseUrl", "http://127.0.0.1:9/fhir").put("mapping", new JsonObject().put("defaultQueue", "general"))));
+    assertThat(w.get(w.sync.health(fhir.id())).getString("state")).as("FHIR, not read yet").isEqualTo("DEGRADED");
+  }
+
+  @Test
   void aSignedEventBecomesAnEntryByItsPointersAndARedeliveryIsAppliedOnce() {
     JsonObject booked = event("evt-1", "A-77", "scheduled", w.clock.instant(), "LAB-1");
 

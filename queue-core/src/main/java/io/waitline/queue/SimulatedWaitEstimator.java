@@ -206,12 +206,16 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     private static final double RECENT_SECONDS = 10 * 60;
     private static final double SHIFT_GRACE_SECONDS = 5 * 60;
     final double[][] shifts;
+    /** Per desk, whether it keeps calling after its last shift: only the desks whose shifts end last do. */
+    final boolean[] openEnded;
     final double[] busyElapsed;
     final double[] sinceCompletion;
     final boolean[] absent;
 
-    private Desks(double[][] shifts, double[] busyElapsed, double[] sinceCompletion, boolean[] absent) {
+    private Desks(double[][] shifts, boolean[] openEnded, double[] busyElapsed, double[] sinceCompletion,
+        boolean[] absent) {
       this.shifts = shifts;
+      this.openEnded = openEnded;
       this.busyElapsed = busyElapsed;
       this.sinceCompletion = sinceCompletion;
       this.absent = absent;
@@ -277,8 +281,17 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
           since[d] = unattributed.get(next++);
         }
       }
-      return new Desks(shifts.toArray(new double[0][]), elapsed.stream().mapToDouble(Double::doubleValue).toArray(),
-          since, absent);
+      // the patients still in line when the last shifts end are seen by those desks; a desk that leaves earlier
+      // (or while an always-on desk carries on) stops at the end of its last shift
+      double lastEnd = Double.NEGATIVE_INFINITY;
+      for (double[] s : shifts) lastEnd = Math.max(lastEnd, s == null ? Double.POSITIVE_INFINITY : s[s.length - 1]);
+      boolean[] openEnded = new boolean[n];
+      for (int d = 0; d < n; d++) {
+        double[] s = shifts.get(d);
+        openEnded[d] = s == null || s[s.length - 1] >= lastEnd;
+      }
+      return new Desks(shifts.toArray(new double[0][]), openEnded,
+          elapsed.stream().mapToDouble(Double::doubleValue).toArray(), since, absent);
     }
 
     /** How long the shift covering now has run; negative when no shift covers now. */
@@ -302,16 +315,16 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     }
 
     /**
-     * The first time from {@code t} on when desk {@code d} is on duty. A desk's last shift of the day has no end: the
-     * patients already in line are seen.
+     * The first time from {@code t} on when desk {@code d} is on duty; never (infinity) after the last shift of a desk
+     * that is not {@link #openEnded}. The last shifts of the day have no end: the patients already in line are seen.
      */
     double nextOn(int d, double t) {
       double[] s = shifts[d];
       if (s == null) return t;
       for (int i = 0; i < s.length; i += 2) {
-        if (t < s[i + 1] || i + 2 == s.length) return Math.max(t, s[i]);
+        if (t < s[i + 1]) return Math.max(t, s[i]);
       }
-      return t;
+      return openEnded[d] ? Math.max(t, s[s.length - 2]) : Double.POSITIVE_INFINITY;
     }
   }
 

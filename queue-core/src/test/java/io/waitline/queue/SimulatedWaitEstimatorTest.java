@@ -130,6 +130,29 @@ class SimulatedWaitEstimatorTest {
   }
 
   @Example
+  void aDeskWhoseShiftEndsWhileAnotherCarriesOnStopsCallingThenButTheLastDeskSeesTheLine() {
+    List<Entry> line = line(6);
+    List<QueueDay.Served> served = new ArrayList<>(steadyTenMinuteDesk(30));
+    for (QueueDay.Served s : steadyTenMinuteDesk(30)) {
+      served.add(new QueueDay.Served(s.completedAt(), s.serviceSeconds(), s.deskSeconds(), "Room 2", null));
+    }
+    List<QueueDay.Shift> roomOneLeavesSoon = List.of(
+        new QueueDay.Shift("Room 1", minutesAgo(60), NOW.plusSeconds(900)),
+        new QueueDay.Shift("Room 2", minutesAgo(60), NOW.plusSeconds(14400)));
+    List<QueueDay.Shift> bothStay = List.of(new QueueDay.Shift("Room 1", minutesAgo(60), NOW.plusSeconds(14400)),
+        new QueueDay.Shift("Room 2", minutesAgo(60), NOW.plusSeconds(14400)));
+    List<QueueDay.Shift> bothLeaveSoon = List.of(new QueueDay.Shift("Room 1", minutesAgo(60), NOW.plusSeconds(900)),
+        new QueueDay.Shift("Room 2", minutesAgo(60), NOW.plusSeconds(900)));
+    UUID last = line.get(5).id();
+
+    // two desks call at 0 and 10 minutes; after 15 only Room 2 calls: the sixth patient at about 30, not 20
+    assertThat(estimate(day(line, 2, bothStay, served)).get(last).p50Minutes()).isBetween(17, 23);
+    assertThat(estimate(day(line, 2, roomOneLeavesSoon, served)).get(last).p50Minutes()).isBetween(27, 33);
+    // when every shift ends at once, those desks still see the patients already in line
+    assertThat(estimate(day(line, 2, bothLeaveSoon, served)).get(last).p50Minutes()).isBetween(17, 23);
+  }
+
+  @Example
   void aShiftThatIsOverCallsNobody() {
     List<QueueDay.Shift> rota = List.of(new QueueDay.Shift("Room 1", minutesAgo(240), minutesAgo(10)));
 

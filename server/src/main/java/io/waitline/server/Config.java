@@ -4,6 +4,7 @@ import io.waitline.notify.NotificationsConfig;
 import io.waitline.pay.PaymentsConfig;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.oidc.OidcSettings;
+import io.waitline.queue.event.kafka.KafkaSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public record Config(
     int databasePoolSize,
     String publicUrl,
     boolean demoData,
-    String kafkaBootstrapServers,
+    KafkaSettings kafka,
     NotificationsConfig notifications,
     OidcSettings oidc,
     Tls tls,
@@ -63,7 +64,7 @@ public record Config(
         intValue("DATABASE_POOL_SIZE", get.apply("DATABASE_POOL_SIZE"), 10, 1, 200),
         base,
         !"false".equalsIgnoreCase(get.apply("WAITLINE_DEMO_DATA")),
-        get.apply("KAFKA_BOOTSTRAP_SERVERS"),
+        kafka(get.apply("KAFKA_BOOTSTRAP_SERVERS"), get.apply("KAFKA_QUEUE_EVENTS_TOPIC")),
         NotificationsConfig.load(get, base),
         OidcSettings.from(get).orElse(null),
         tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
@@ -77,6 +78,29 @@ public record Config(
         get.apply("WAITLINE_MLLP_PORT") == null ? null
             : intValue("WAITLINE_MLLP_PORT", get.apply("WAITLINE_MLLP_PORT"), 2575, 0, 65535),
         intValue("WAITLINE_INSIGHTS_ROLLUP_SECONDS", get.apply("WAITLINE_INSIGHTS_ROLLUP_SECONDS"), 600, 1, 86_400));
+  }
+
+  /** Kafka when brokers are named (each {@code host:port}), else null: nodes then share events over PostgreSQL. */
+  static KafkaSettings kafka(String servers, String topic) {
+    if (servers == null) {
+      if (topic != null) {
+        throw new IllegalArgumentException("KAFKA_QUEUE_EVENTS_TOPIC is set but KAFKA_BOOTSTRAP_SERVERS is not: name "
+            + "the brokers (host:port, separated by commas) to publish queue events to Kafka, or unset the topic");
+      }
+      return null;
+    }
+    for (String server : servers.split(",")) {
+      if (!server.trim().matches("[^\\s:/]+:\\d{1,5}")) {
+        throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must list brokers as host:port separated by "
+            + "commas (such as kafka-1:9092,kafka-2:9092); \"" + server.trim() + "\" is not host:port");
+      }
+    }
+    String name = topic == null ? KafkaSettings.DEFAULT_TOPIC : topic;
+    if (!name.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw new IllegalArgumentException("KAFKA_QUEUE_EVENTS_TOPIC must be a Kafka topic name: 1 to 249 letters, "
+          + "digits, dots, underscores or hyphens; \"" + name + "\" is not one");
+    }
+    return KafkaSettings.of(servers.replace(" ", ""), name);
   }
 
   /** The root of csv sources' drop folders: an existing directory, or null (no folder is watched). */

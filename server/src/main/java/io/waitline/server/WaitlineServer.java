@@ -49,10 +49,6 @@ public final class WaitlineServer {
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     gcMetrics = bindJvmMetrics(BackendRegistries.getDefaultNow());
-    if (config.kafkaBootstrapServers() != null) {
-      LOG.warn("KAFKA_BOOTSTRAP_SERVERS is set but the Kafka relay is not part of this release; "
-          + "nodes share live updates through PostgreSQL LISTEN/NOTIFY instead");
-    }
     WaitlineNode.Options options = new WaitlineNode.Options(connectOptions(), config.publicUrl())
         .poolSize(config.databasePoolSize())
         .listen(config.httpHost(), config.httpPort())
@@ -66,7 +62,8 @@ public final class WaitlineServer {
         .appointmentSources(secretsKey())
         .dropRoot(config.dropRoot())
         .insightsRollup(Duration.ofSeconds(config.insightsRollupSeconds()))
-        .demoData(config.demoData());
+        .demoData(config.demoData())
+        .kafka(config.kafka());
     if (config.mllpPort() != null) options.mllp(config.mllpPort());
     if (config.tls() != null) {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())

@@ -238,7 +238,14 @@ class SourcesE2ETest {
       b.waitFor(d -> b.visible("#auth-token"));
       assertThat(b.find("#auth-token").getAttribute("value")).isEmpty();
       assertThat(b.find("#auth-token").getAttribute("placeholder")).isEqualTo("Leave empty to keep");
+      assertThat(b.visible("#source-keep-help")).isTrue();
       assertThat(b.find("body").getText()).doesNotContain("s3cret-bearer-token");
+      // another sign-in method has no saved secret to keep: no such promise on its field
+      new Select(b.find("#auth-type")).selectByValue("basic");
+      assertThat(b.find("#auth-password").getAttribute("placeholder")).isEmpty();
+      assertThat(b.visible("#source-keep-help")).isFalse();
+      new Select(b.find("#auth-type")).selectByValue("bearer");
+      assertThat(b.find("#auth-token").getAttribute("placeholder")).isEqualTo("Leave empty to keep");
       b.click("#source-submit");
       b.waitForText("#flash", "Source Old EHR saved.");
       assertThat(server.raw("GET", "/api/v1/sources/" + stored.getString("id"), null).body())

@@ -51,6 +51,27 @@ class ConfigTest {
   }
 
   @Test
+  void kafkaIsOffUnlessBrokersAreNamedAndTheTopicDefaultsToWaitlineQueueEvents() {
+    assertThat(Config.load(Map.of()).kafka()).as("LISTEN/NOTIFY by default").isNull();
+    Config kafka = Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092, kafka-2:9092"));
+    assertThat(kafka.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(kafka.kafka().topic()).isEqualTo("waitline.queue-events");
+    assertThat(Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_QUEUE_EVENTS_TOPIC", "clinic.events"))
+        .kafka().topic()).isEqualTo("clinic.events");
+  }
+
+  @Test
+  void badKafkaSettingsAreRefusedWithASentenceNamingTheKey() {
+    assertThatThrownBy(() -> Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2")))
+        .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS").hasMessageContaining("\"kafka-2\" is not host:port");
+    assertThatThrownBy(() -> Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+        "KAFKA_QUEUE_EVENTS_TOPIC", "queue events")))
+        .hasMessageContaining("KAFKA_QUEUE_EVENTS_TOPIC").hasMessageContaining("\"queue events\" is not one");
+    assertThatThrownBy(() -> Config.load(Map.of("KAFKA_QUEUE_EVENTS_TOPIC", "clinic.events")))
+        .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS is not");
+  }
+
+  @Test
   void connectionsPerAddressDefaultTo256AndAreAWholeNumberOfAtLeastOne() {
     assertThat(Config.load(Map.of()).maxConnectionsPerAddress()).isEqualTo(256);
     assertThat(Config.load(Map.of("WAITLINE_MAX_CONNECTIONS_PER_ADDRESS", "5000")).maxConnectionsPerAddress())

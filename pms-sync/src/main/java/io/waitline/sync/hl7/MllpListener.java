@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,17 +22,25 @@ import org.slf4j.LoggerFactory;
  * event loop; each message is handed to {@code handler}, which parses and applies it off the event loop and answers
  * the ACK to send. Messages of one connection are handled one at a time, in the order received; the connection stops
  * being read while {@link #MAX_PENDING} of its messages wait. When a message cannot be handled at all (the database
- * is unreachable) the connection is closed without an answer, so the sender resends it.
+ * is unreachable) the connection is closed without an answer, so the sender resends it. At most
+ * {@link #MAX_CONNECTIONS} connections are open at once: one more is closed as soon as it is accepted, so no sender
+ * (or scanner) can hold the node's sockets and memory, and a connection idle for {@link #IDLE_TIMEOUT} (unless the
+ * options given to {@link #listen} set another) is closed, so senders that vanished do not keep their places.
  */
 public final class MllpListener {
   private static final Logger LOG = LoggerFactory.getLogger(MllpListener.class);
   /** Messages of one connection received but not yet answered before it stops being read. */
   static final int MAX_PENDING = 32;
+  /** Connections open at once; a practice-management system usually keeps one. */
+  public static final int MAX_CONNECTIONS = 200;
+  /** A connection with no traffic either way for this long is closed (a sender reconnects when it next sends). */
+  public static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
   private final Vertx vertx;
   private final Function<String, Future<String>> handler;
   private final Function<String, Future<String>> tooLarge;
   private final int maxBytes;
+  private final AtomicInteger open = new AtomicInteger();
   private NetServer server;
 
   /**
@@ -46,6 +57,10 @@ public final class MllpListener {
 
   /** Starts listening; the future holds the port (useful with port 0). TLS (MLLPS) when the options say so. */
   public Future<Integer> listen(NetServerOptions options) {
+    if (options.getIdleTimeout() == 0) {
+      options = new NetServerOptions(options).setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
+          .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    }
     server = vertx.createNetServer(options).connectHandler(this::connected);
     return server.listen().map(NetServer::actualPort);
   }
@@ -55,11 +70,19 @@ public final class MllpListener {
   }
 
   private void connected(NetSocket socket) {
+    if (open.incrementAndGet() > MAX_CONNECTIONS) {
+      open.decrementAndGet();
+      LOG.warn("MLLP connection from {} refused: {} connections are open already, the most this node takes",
+          socket.remoteAddress(), MAX_CONNECTIONS);
+      socket.close();
+      return;
+    }
     MllpFramer framer = new MllpFramer(maxBytes);
     int[] pending = {0};
     boolean[] broken = {false};
     Future<?>[] tail = {Future.succeededFuture()};
     socket.closeHandler(closed -> {
+      open.decrementAndGet();
       if (framer.inFrame()) {
         LOG.info("MLLP connection from {} closed in the middle of a message; it was not answered",
             socket.remoteAddress());

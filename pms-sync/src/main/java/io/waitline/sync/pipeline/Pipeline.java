@@ -21,9 +21,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -245,20 +247,24 @@ public final class Pipeline {
     }
 
     /**
-     * New appointments are expected set-based, queue by queue (in id order, as concurrent batches lock them); every
-     * other change goes through the one-record path in the same transaction.
+     * Every queue the batch touches is locked first, in id order, so two batches (two sources of one site) never
+     * wait on each other. New appointments are then expected set-based, queue by queue; every other change goes
+     * through the one-record path in the same transaction.
      */
     private Future<Void> changes(QueueCommands.Batch b, List<Pending> valid) {
       Map<String, List<Pending>> newByQueue = new TreeMap<>();
       List<Pending> others = new ArrayList<>();
+      Set<String> touched = new HashSet<>();
       for (Pending p : valid) {
+        touched.add(p.queueId());
+        if (p.entry() != null) touched.add(p.entry().queueId());
         if (p.entry() == null && p.a().visit() == Visit.EXPECTED) {
           newByQueue.computeIfAbsent(p.queueId(), q -> new ArrayList<>()).add(p);
         } else {
           others.add(p);
         }
       }
-      Future<Void> f = Future.succeededFuture();
+      Future<Void> f = touched.isEmpty() ? Future.succeededFuture() : b.lockQueues(touched);
       for (Map.Entry<String, List<Pending>> queue : newByQueue.entrySet()) {
         List<Pending> expected = queue.getValue();
         List<CheckIn> ins = expected.stream().map(p -> new CheckIn(patient(source, p.a().patient()), Priority.NORMAL,

@@ -52,10 +52,15 @@ public final class WriteBackRule {
 
   /**
    * Whether to write {@code target} over {@code current}: a status that ends the appointment (fulfilled, cancelled,
-   * noshow, entered-in-error) is never overwritten, and arrived never goes back to booked.
+   * noshow, entered-in-error) is never overwritten, and arrived never goes back to booked — except that a patient
+   * marked noshow who came after all (the desk checked them in again) is arrived, then fulfilled: the queue saw them.
    */
   public static Decision decide(AppointmentStatus current, AppointmentStatus target) {
     if (current == target) return Decision.ALREADY;
+    if (current == AppointmentStatus.NOSHOW && (target == AppointmentStatus.ARRIVED
+        || target == AppointmentStatus.FULFILLED)) {
+      return Decision.APPLY;
+    }
     return rank(current) >= rank(target) ? Decision.FURTHER_ALONG : Decision.APPLY;
   }
 

@@ -62,7 +62,15 @@ class WriteBackRuleTest {
     assertThat(WriteBackRule.decide(CHECKEDIN, ARRIVED)).isEqualTo(Decision.FURTHER_ALONG);
     assertThat(WriteBackRule.decide(FULFILLED, ARRIVED)).isEqualTo(Decision.FURTHER_ALONG);
     assertThat(WriteBackRule.decide(CANCELLED, FULFILLED)).isEqualTo(Decision.FURTHER_ALONG);
-    assertThat(WriteBackRule.decide(NOSHOW, FULFILLED)).isEqualTo(Decision.FURTHER_ALONG);
+    assertThat(WriteBackRule.decide(FULFILLED, NOSHOW)).isEqualTo(Decision.FURTHER_ALONG);
+    assertThat(WriteBackRule.decide(CANCELLED, ARRIVED)).isEqualTo(Decision.FURTHER_ALONG);
+  }
+
+  @Test
+  void aNoShowWhoCameAfterAllIsWrittenArrivedThenFulfilled() {
+    assertThat(WriteBackRule.decide(NOSHOW, ARRIVED)).isEqualTo(Decision.APPLY);
+    assertThat(WriteBackRule.decide(NOSHOW, FULFILLED)).isEqualTo(Decision.APPLY);
+    assertThat(WriteBackRule.decide(NOSHOW, NOSHOW)).isEqualTo(Decision.ALREADY);
   }
 
   @Test

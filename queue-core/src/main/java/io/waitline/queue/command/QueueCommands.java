@@ -439,6 +439,11 @@ public final class QueueCommands {
       return QueueCommands.this.expect(tx, queueId, in, actor).map(LinkedEntry::entry);
     }
 
+    /** Locks these queues now, in id order, before changing several of them (no two batches wait on each other). */
+    public Future<Void> lockQueues(Collection<String> queueIds) {
+      return store.lockQueues(tx.c, queueIds);
+    }
+
     /**
      * Announces many appointments of one queue, in the order given; with none, does nothing. The entries answered
      * go with {@code ins} by index.

@@ -8,7 +8,8 @@ import java.util.List;
  * Hands committed events to listeners. Called only after the transaction that wrote them committed; may deliver
  * events of one queue out of order or more than once, so listeners order and dedupe by seq (gaps are filled from
  * the event log). In one node this is the Vert.x event bus ({@link EventBusPublisher}); across the nodes of one
- * database, {@link PgNotifyRelay} wraps it (a Kafka relay for large deployments would plug in here too).
+ * database, {@link PgNotifyRelay} wraps it, or {@link io.waitline.queue.event.kafka.KafkaEvents} when Kafka is
+ * configured.
  */
 public interface QueueEventPublisher {
   void publish(QueueEvent event);

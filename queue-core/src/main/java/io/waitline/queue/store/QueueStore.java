@@ -126,6 +126,15 @@ public final class QueueStore {
         .map(rows -> queueAtSite(one(rows, "No queue with id '" + id + "'.")));
   }
 
+  /**
+   * Locks several queue rows in id order (see {@link #lockQueueAtSite}): work that changes several queues in one
+   * transaction takes them all first, in one order, so two such transactions never wait on each other.
+   */
+  public Future<Void> lockQueues(SqlClient c, Collection<String> ids) {
+    return c.preparedQuery("SELECT id FROM service_queue WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .execute(Tuple.of(ids.toArray(String[]::new))).mapEmpty();
+  }
+
   /** Locks the queue of an entry (see {@link #lockQueueAtSite}); an entry never changes queue. */
   public Future<QueueAtSite> lockQueueOfEntry(SqlClient c, UUID entryId) {
     return c.preparedQuery(QUEUE_AT_SITE + " WHERE q.id = (SELECT queue_id FROM entry WHERE id = $1) FOR UPDATE OF q")

@@ -1,0 +1,199 @@
+package io.waitline.queue.event.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A real single-node Kafka broker (KRaft: broker and controller in one) on loopback, run from the Maven jars of
+ * {@code org.apache.kafka:kafka_2.13} in a child JVM of its own, so a test can kill it and start it again on the same
+ * data directory and port (a broker restart). It is destroyed when the test JVM exits, whatever the test did.
+ *
+ * <p>Besides its own listener it may advertise a second one at another address ({@link #withRelayedListener}): a
+ * client that bootstraps there stays there, so a test can put a proxy in front of that client alone.
+ */
+public final class KafkaTestBroker implements AutoCloseable {
+  private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+
+  private final Path dir = Files.createTempDirectory("waitline-kafka");
+  private final int port = freePort();
+  private final int controllerPort = freePort();
+  private final int relayedPort = freePort();
+  private final Integer advertisedRelayedPort;
+  private Process process;
+
+  private KafkaTestBroker(Integer advertisedRelayedPort) throws IOException {
+    this.advertisedRelayedPort = advertisedRelayedPort;
+    Files.writeString(dir.resolve("server.properties"), properties());
+    Process format = java("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+        dir.resolve("server.properties").toString());
+    try {
+      if (format.waitFor() != 0) throw new IllegalStateException("kafka-storage format failed: " + log());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(this::kill));
+  }
+
+  /** Formats a data directory and starts the broker on it; returns once it accepts connections. */
+  public static KafkaTestBroker start() {
+    return started(null);
+  }
+
+  /**
+   * Like {@link #start()}, with a second listener advertised at {@code 127.0.0.1:advertisedPort} (where the test
+   * runs a proxy to {@link #relayedListener()}).
+   */
+  public static KafkaTestBroker withRelayedListener(int advertisedPort) {
+    return started(advertisedPort);
+  }
+
+  private static KafkaTestBroker started(Integer advertisedRelayedPort) {
+    try {
+      KafkaTestBroker broker = new KafkaTestBroker(advertisedRelayedPort);
+      broker.restart();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What producers and consumers bootstrap from. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The port of the second listener (behind the test's proxy). */
+  public int relayedListener() {
+    return relayedPort;
+  }
+
+  /** Kills the broker at once (no controlled shutdown): its clients see connections refused until {@link #restart}. */
+  public void kill() {
+    if (process == null) return;
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /** Starts the broker on its data directory and port (again); returns once it accepts connections. */
+  public void restart() {
+    if (process != null) throw new IllegalStateException("the broker is running");
+    process = java("kafka.Kafka", dir.resolve("server.properties").toString());
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    while (!accepts(port)) {
+      if (!process.isAlive()) throw new IllegalStateException("the Kafka broker exited: " + log());
+      if (System.nanoTime() > deadline) throw new IllegalStateException("the Kafka broker did not start: " + log());
+      pause();
+    }
+  }
+
+  /** Kills the broker and deletes its data directory. */
+  @Override
+  public void close() {
+    kill();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String properties() {
+    List<String> listeners = new ArrayList<>(List.of("PLAINTEXT://127.0.0.1:" + port,
+        "CONTROLLER://127.0.0.1:" + controllerPort));
+    List<String> advertised = new ArrayList<>(List.of("PLAINTEXT://127.0.0.1:" + port));
+    String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+    if (advertisedRelayedPort != null) {
+      listeners.add("RELAYED://127.0.0.1:" + relayedPort);
+      advertised.add("RELAYED://127.0.0.1:" + advertisedRelayedPort);
+      protocols += ",RELAYED:PLAINTEXT";
+    }
+    return String.join("\n",
+        "process.roles=broker,controller",
+        "node.id=1",
+        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+        "listeners=" + String.join(",", listeners),
+        "advertised.listeners=" + String.join(",", advertised),
+        "listener.security.protocol.map=" + protocols,
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "log.dirs=" + dir.resolve("data"),
+        "num.partitions=3",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=3",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        "");
+  }
+
+  private Process java(String mainClass, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        mainClass));
+    command.addAll(List.of(args));
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String log() {
+    try {
+      String all = Files.readString(dir.resolve("broker.log"));
+      return all.length() > 4000 ? all.substring(all.length() - 4000) : all;
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
+  private static String clusterId() {
+    UUID id = UUID.randomUUID();
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+        .putLong(id.getLeastSignificantBits());
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
