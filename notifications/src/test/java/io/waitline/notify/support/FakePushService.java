@@ -49,6 +49,8 @@ public final class FakePushService implements AutoCloseable {
   public final List<String> rejectedSignatures = new CopyOnWriteArrayList<>();
   public final Set<String> gone = ConcurrentHashMap.newKeySet();
   public final Set<String> notFound = ConcurrentHashMap.newKeySet();
+  /** While set, every request is answered 503, as a push service that is down. */
+  public volatile boolean down;
   /** Pushes that are taken (and shown) but answered only after this long, once each: a lost answer. */
   public final java.util.concurrent.atomic.AtomicInteger answerLate = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
@@ -84,6 +86,10 @@ public final class FakePushService implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
+      if (down) {
+        req.response().setStatusCode(503).end("service unavailable");
+        return;
+      }
       String id = req.path().replace("/push/", "");
       Subscriber s = subscribers.get(id);
       if (s == null || notFound.contains(id)) {
