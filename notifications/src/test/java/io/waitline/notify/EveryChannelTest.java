@@ -82,7 +82,7 @@ class EveryChannelTest {
     fcm.unregistered.add("dead-device");
     FakePushService.Subscriber browser = pushService.subscribe();
     pushService.gone.add(browser.id());
-    world.await(notifications.subscribeWebPush(token, subscription(browser)));
+    world.await(notifications.subscribeWebPush(token, browser.subscription()));
     world.callNext(q, "Room 9");
     world.drain(notifications);
 
@@ -119,7 +119,7 @@ class EveryChannelTest {
     pushService.down = true;
     provesRecovery("web_push", patientToken -> {
       try {
-        world.await(notifications.subscribeWebPush(patientToken, subscription(pushService.subscribe())));
+        world.await(notifications.subscribeWebPush(patientToken, pushService.subscribe().subscription()));
       } catch (Exception ex) {
         throw new IllegalStateException(ex);
       }
@@ -181,10 +181,5 @@ class EveryChannelTest {
 
   private static UUID id(JsonObject intent) {
     return UUID.fromString(intent.getString("id"));
-  }
-
-  private static JsonObject subscription(FakePushService.Subscriber b) {
-    return new JsonObject().put("endpoint", b.endpoint()).put("expirationTime", null)
-        .put("keys", new JsonObject().put("p256dh", b.p256dh()).put("auth", b.auth()));
   }
 }

@@ -40,7 +40,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class FakePushService implements AutoCloseable {
   /** A browser's subscription, with the private half only the browser knows. */
-  public record Subscriber(String id, String endpoint, String p256dh, String auth, KeyPair keys, byte[] secret) {}
+  public record Subscriber(String id, String endpoint, String p256dh, String auth, KeyPair keys, byte[] secret) {
+    /** The subscription as a browser's {@code PushSubscription.toJSON()} gives it to the patient page. */
+    public JsonObject subscription() {
+      return new JsonObject().put("endpoint", endpoint).put("expirationTime", null)
+          .put("keys", new JsonObject().put("p256dh", p256dh).put("auth", auth));
+    }
+  }
 
   /** One push as the browser would see it. */
   public record Received(String subscriptionId, JsonObject payload, Map<String, String> headers) {}
