@@ -114,6 +114,19 @@ public final class Sessions {
     return store.revokeOthers(pool, accountId, Tokens.sha256(keepToken == null ? "" : keepToken), clock.instant());
   }
 
+  /**
+   * Signs an identity provider's access token out of Waitline: it is refused here until {@code expiresAt}, its own
+   * expiry. The token itself stays valid at the provider (and for any other service that accepts it).
+   */
+  public Future<Void> closeProviderToken(String token, Instant expiresAt) {
+    return store.revokeProviderToken(pool, Tokens.sha256(token), expiresAt, clock.instant());
+  }
+
+  /** Whether an identity provider's access token was signed out of Waitline ({@link #closeProviderToken}). */
+  public Future<Boolean> providerTokenClosed(String token) {
+    return store.providerTokenRevoked(pool, Tokens.sha256(token));
+  }
+
   private static JsonObject toJson(Principal.Staff p) {
     JsonObject roles = new JsonObject();
     p.rolesBySite().forEach((site, set) -> {

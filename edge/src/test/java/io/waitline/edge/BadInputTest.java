@@ -44,7 +44,7 @@ class BadInputTest {
   /** Runs the request, asserts it was refused with this status, and that it changed nothing. */
   private static String refused(int status, Supplier<HttpResponse<Buffer>> request) {
     Map<String, List<String>> before = app.tables();
-    long audited = app.lastAuditId();
+    long audited = app.settledAuditId();
     String detail = problem(request.get(), status).getString("detail");
     assertChangedNothing(before, audited, status);
     return detail;
@@ -52,10 +52,7 @@ class BadInputTest {
 
   /** Every table as it was; new audit records, if any, only say the request was refused with {@code status}. */
   private static void assertChangedNothing(Map<String, List<String>> before, long audited, int status) {
-    Map<String, List<String>> after = app.tables();
-    assertThat(after.keySet()).isEqualTo(before.keySet());
-    before.forEach((table, rows) -> assertThat(after.get(table)).as("table %s after a refused request", table)
-        .isEqualTo(rows));
+    app.assertTablesAsBefore(before, "a refused request");
     assertThat(app.auditSince(audited)).as("audit records of the refused request")
         .allSatisfy(record -> assertThat(record).endsWith(" " + status));
   }
@@ -248,7 +245,7 @@ class BadInputTest {
   @Test
   void anUnsupportedMethodOnAnExistingPathIsA405Problem() {
     Map<String, List<String>> before = app.tables();
-    long audited = app.lastAuditId();
+    long audited = app.settledAuditId();
     HttpResponse<Buffer> r = app.staff(HttpMethod.DELETE, "/api/v1/sites").send().await();
     problem(r, 405);
     assertChangedNothing(before, audited, 405);

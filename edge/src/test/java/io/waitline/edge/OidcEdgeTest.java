@@ -1,5 +1,6 @@
 package io.waitline.edge;
 
+import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.edge.oidc.ForgedToken;
 import io.waitline.edge.oidc.OidcSettings;
 import static io.waitline.edge.TestApp.GENERAL;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +109,28 @@ class OidcEdgeTest {
     assertThat(expired.getString("detail")).contains("expired");
     assertThat(otherAudience.getString("detail")).contains("audience");
     assertThat(forged.getString("detail")).contains("signature");
+  }
+
+  @Test
+  void signingOutWithAProviderTokenRefusesThatTokenHereAndClosesItsFeedsButNotTheSameUsersOtherTokens() {
+    String signedOut = idpToken(CLIENT, 300, "front-desk@" + SITE);
+    String entries = "/api/v1/sites/" + SITE + "/entries";
+    FeedClient feed = app.feed("/ws/queues/" + GENERAL + "?view=staff&access_token=" + signedOut);
+    feed.next("snapshot");
+
+    assertThat(bearer(signedOut, HttpMethod.DELETE, "/api/v1/auth/session").send().await().statusCode())
+        .isEqualTo(204);
+
+    assertThat(problem(bearer(signedOut, HttpMethod.GET, entries).send().await(), 401).getString("detail"))
+        .isEqualTo("This identity provider's token was signed out of Waitline; sign in again for a new one.");
+    // the sign-out tells the feeds at once; well before the heartbeat would have
+    assertThat(feed.awaitClose(LiveFeeds.HEARTBEAT_MS / 1000 - 5)).isEqualTo((short) 1008);
+    assertThat(app.refusedFeed("/ws/queues/" + GENERAL + "?view=staff&access_token=" + signedOut)).isEqualTo(401);
+    assertThat(app.pool.preparedQuery("SELECT expires_at > now() + interval '4 minutes' FROM revoked_provider_token "
+            + "WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')").execute(Tuple.of(signedOut)).await()
+        .iterator().next().getBoolean(0)).as("refused until the token's own expiry, 5 minutes on").isTrue();
+    String another = idpToken(CLIENT, 300, "front-desk@" + SITE);
+    assertThat(bearer(another, HttpMethod.GET, entries).send().await().statusCode()).isEqualTo(200);
   }
 
   // ---- live feeds

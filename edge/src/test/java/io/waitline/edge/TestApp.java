@@ -168,6 +168,7 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   }
 
   private TestApp open() {
+    adminToken = null; // a rerun of a failed test opens the app again, on a new database
     blocked = BlockedEventLoops.watch();
     // metrics on, as the server has them, so /metrics has something to scrape; an event loop is reported blocked
     // after 5 s (Vert.x's default is 2 s): on a loaded 2-core CI machine a starved but idle loop can pass 2 s, while
@@ -287,20 +288,69 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
 
   /**
    * Every row of every table of the node's database, as text, by table: what a refused request must leave as it
-   * was. Left out are the migration histories and the two tables every request writes whatever it asks: the
-   * rate-limit buckets it spends and the audit log, which records refusals too (see {@link #auditSince}).
+   * was. Left out are the migration histories, the two tables every request writes whatever it asks: the
+   * rate-limit buckets it spends and the audit log, which records refusals too (see {@link #auditSince}), and a
+   * device's last-seen time, which every request of the device sets.
    */
   Map<String, List<String>> tables() {
     Map<String, List<String>> out = new java.util.TreeMap<>();
-    for (Row table : pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema ="
-        + " current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'"
-        + " AND table_name NOT IN ('rate_limit', 'audit_log')").execute().await()) {
-      String name = table.getString(0);
+    for (String name : tableNames()) {
       List<String> rows = new ArrayList<>();
-      for (Row r : pool.query("SELECT t::text FROM \"" + name + "\" t ORDER BY 1").execute().await()) {
+      for (Row r : pool.query("SELECT " + rowText(name) + " FROM \"" + name + "\" t ORDER BY 1").execute().await()) {
         rows.add(r.getString(0));
       }
       out.put(name, rows);
+    }
+    return out;
+  }
+
+  /**
+   * Waits until no card payment or refund is left for the payments sweep to resolve (the sandbox reader's simulated
+   * tap comes seconds after the request), running the sweep itself meanwhile, so that no background work changes a
+   * table while a test compares it before and after a request.
+   */
+  void settlePayments() {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (pool.query("SELECT (SELECT count(*) FROM payment WHERE state IN ('unknown', 'processing', 'authorized'))"
+        + " + (SELECT count(*) FROM payment_refund WHERE state IN ('pending', 'unknown'))").execute().await()
+        .iterator().next().getLong(0) > 0) {
+      assertThat(System.nanoTime()).as("payments resolved within 30 s").isLessThan(deadline);
+      payments.sweep().await();
+      vertx.timer(100).await();
+    }
+  }
+
+  /** Asserts that every table {@link #tables} reads is as in {@code before}, naming the first that is not. */
+  void assertTablesAsBefore(Map<String, List<String>> before, String after) {
+    Map<String, List<String>> now = tables();
+    assertThat(now.keySet()).isEqualTo(before.keySet());
+    before.forEach((table, rows) -> assertThat(now.get(table)).as("table %s after %s", table, after).isEqualTo(rows));
+  }
+
+  /**
+   * A digest of each table {@link #tables} reads, all in one statement: the cheap check for many calls. A table's
+   * digest is its row count and the sum of its rows' 64-bit hashes, so no row has to be sorted.
+   */
+  Map<String, String> tableDigests() {
+    String perTable = String.join(" UNION ALL ", tableNames().stream().map(name -> "SELECT '" + name
+        + "', count(*) || ':' || coalesce(sum(hashtextextended(" + rowText(name) + ", 0)), 0) FROM \"" + name
+        + "\" t").toList());
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Row r : pool.query(perTable).execute().await()) out.put(r.getString(0), r.getString(1));
+    return out;
+  }
+
+  /** A row {@code t} of {@code table} as text, without the device's last-seen time. */
+  private static String rowText(String table) {
+    return table.equals("device") ? "(to_jsonb(t) - 'last_seen_at')::text" : "t::text";
+  }
+
+  private List<String> tableNames() {
+    List<String> out = new ArrayList<>();
+    for (Row table : pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema ="
+        + " current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'"
+        + " AND table_name NOT IN ('rate_limit', 'audit_log')").execute().await()) {
+      out.add(table.getString(0));
     }
     return out;
   }
@@ -318,6 +368,43 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
       out.add(r.getString(0));
     }
     return out;
+  }
+
+  /**
+   * The newest audit record's id once the records of every request answered so far are written: they are written
+   * as answers end, so an earlier test's record may still be on its way (see {@link #auditUpToMarker}).
+   */
+  long settledAuditId() {
+    auditUpToMarker(lastAuditId(), 0);
+    return lastAuditId();
+  }
+
+  /**
+   * The action and outcome of every audit record after {@code id} (as {@link #auditSince}), up to a later marker: an
+   * admin's search of the site's entries is made now, and its record and at least {@code expected} others are waited
+   * for (records are written as answers end, not always in the order of the answers). The marker's own record is
+   * left out.
+   */
+  List<String> auditUpToMarker(long id, int expected) {
+    HttpResponse<Buffer> marker = http.get("/api/v1/sites/" + SITE + "/entries?q=audit-marker")
+        .putHeader("Authorization", "Bearer " + adminToken()).send().await();
+    assertThat(marker.statusCode()).as("the marker request").isEqualTo(200);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<String> records = new ArrayList<>();
+      boolean markerSeen = false;
+      for (Row r : pool.preparedQuery("SELECT action || ' ' || outcome, detail->>'search' FROM audit_log"
+          + " WHERE id > $1 ORDER BY id").execute(io.vertx.sqlclient.Tuple.of(id)).await()) {
+        if ("audit-marker".equals(r.getString(1))) markerSeen = true;
+        else records.add(r.getString(0));
+      }
+      if (markerSeen && records.size() >= expected) return records;
+      if (System.nanoTime() > deadline) {
+        assertThat(markerSeen).as("the marker's audit record within 10 s").isTrue();
+        return records;
+      }
+      vertx.timer(20).await();
+    }
   }
 
   // --- credentials

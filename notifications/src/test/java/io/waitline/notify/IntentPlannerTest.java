@@ -102,7 +102,8 @@ class IntentPlannerTest {
   private LoggedEvent event(EventType type, Entry entry, List<QueueEventPayload.Place> lineup) {
     ids++;
     return new LoggedEvent(ids, ids, new QueueEvent("q1", "main", ids, type,
-        new QueueEventPayload(QueueEventPayload.VERSION, entry, lineup, QUEUE), Instant.now()));
+        new QueueEventPayload(QueueEventPayload.VERSION, entry, lineup, QUEUE),
+        Instant.parse("2026-11-20T10:05:00Z").plusSeconds(ids)));
   }
 
   private static Entry entry(UUID id, String ticket, String calledTo) {

@@ -54,7 +54,7 @@ class WebPushTest {
     Entry e = world.checkIn(q, "Kim Lo", null, null);
     String token = world.token(e.id());
     FakePushService.Subscriber browser = pushService.subscribe();
-    world.await(notifications.subscribeWebPush(token, subscription(browser)));
+    world.await(notifications.subscribeWebPush(token, browser.subscription()));
     world.callNext(q, "Room 4");
     world.drain(notifications);
 
@@ -82,8 +82,8 @@ class WebPushTest {
     FakePushService.Subscriber unknown = pushService.subscribe();
     pushService.gone.add(expired.id());
     pushService.notFound.add(unknown.id());
-    world.await(notifications.subscribeWebPush(token, subscription(expired)));
-    world.await(notifications.subscribeWebPush(token, subscription(unknown)));
+    world.await(notifications.subscribeWebPush(token, expired.subscription()));
+    world.await(notifications.subscribeWebPush(token, unknown.subscription()));
     world.drain(notifications);
     world.callNext(q, "Room 5");
     world.drain(notifications);
@@ -101,17 +101,17 @@ class WebPushTest {
     FakePushService.Subscriber b = pushService.subscribe();
     for (String endpoint : List.of("https://attacker.example.com/push/1", "http://fcm.googleapis.com/wp/abc",
         "https://169.254.169.254/latest")) {
-      JsonObject s = subscription(b).put("endpoint", endpoint);
+      JsonObject s = b.subscription().put("endpoint", endpoint);
       assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, s)))
           .isInstanceOf(NotificationException.class).hasFieldOrPropertyWithValue("kind", INVALID);
     }
-    JsonObject badKey = subscription(b);
+    JsonObject badKey = b.subscription();
     badKey.getJsonObject("keys").put("p256dh", "AAAA");
     assertThatThrownBy(() -> world.await(notifications.subscribeWebPush(token, badKey)))
         .isInstanceOf(NotificationException.class).hasFieldOrPropertyWithValue("kind", INVALID)
         .hasMessageContaining("p256dh");
     // a real push service is accepted
-    JsonObject fcmEndpoint = subscription(b).put("endpoint", "https://fcm.googleapis.com/fcm/send/abc:def");
+    JsonObject fcmEndpoint = b.subscription().put("endpoint", "https://fcm.googleapis.com/fcm/send/abc:def");
     world.await(notifications.subscribeWebPush(token, fcmEndpoint));
   }
 
@@ -125,7 +125,7 @@ class WebPushTest {
         .build();
     String q = world.newQueue();
     Entry e = world.checkIn(q, "No Answer", "+447700900701", null);
-    world.await(quick.subscribeWebPush(world.token(e.id()), subscription(pushService.subscribe())));
+    world.await(quick.subscribeWebPush(world.token(e.id()), pushService.subscribe().subscription()));
     world.drain(quick);
     int smsBefore = twilio.accepted.size();
     world.callNext(q, "Room 6");
@@ -142,10 +142,5 @@ class WebPushTest {
                 + pushService.received.get(pushService.received.size() - 1).headers().get("topic"));
     assertThat(twilio.accepted).hasSize(smsBefore);
     world.await(quick.stop());
-  }
-
-  private static JsonObject subscription(FakePushService.Subscriber b) {
-    return new JsonObject().put("endpoint", b.endpoint()).put("expirationTime", null)
-        .put("keys", new JsonObject().put("p256dh", b.p256dh()).put("auth", b.auth()));
   }
 }

@@ -82,4 +82,21 @@ public final class SessionStore {
             WHERE account_id = $1 AND token_hash <> $2 AND revoked_at IS NULL""")
         .execute(Tuple.of(accountId, keepTokenHash, Rows.odt(now))).mapEmpty();
   }
+
+  /**
+   * Refuses an identity provider's token from now until {@code expiresAt}, its own expiry; tokens already past theirs
+   * are pruned in the same statement.
+   */
+  public Future<Void> revokeProviderToken(SqlClient c, String tokenHash, Instant expiresAt, Instant now) {
+    return c.preparedQuery("""
+            WITH pruned AS (DELETE FROM revoked_provider_token WHERE expires_at < $3)
+            INSERT INTO revoked_provider_token (token_hash, expires_at, revoked_at) VALUES ($1, $2, $3)
+            ON CONFLICT (token_hash) DO NOTHING""")
+        .execute(Tuple.of(tokenHash, Rows.odt(expiresAt), Rows.odt(now))).mapEmpty();
+  }
+
+  public Future<Boolean> providerTokenRevoked(SqlClient c, String tokenHash) {
+    return c.preparedQuery("SELECT 1 FROM revoked_provider_token WHERE token_hash = $1")
+        .execute(Tuple.of(tokenHash)).map(rs -> rs.size() > 0);
+  }
 }

@@ -269,9 +269,22 @@ public final class AccessGuard {
     if (identityProvider == null) {
       return Future.failedFuture(unauthenticated("This token was not issued by this server; sign in for a new one."));
     }
-    return identityProvider.validate(token).map(staff -> new Resolved(staff, null)).recover(err ->
+    Future<Principal.Staff> valid = identityProvider.validate(token).recover(err ->
         Future.failedFuture(err instanceof AccessException ? err : unauthenticated("The identity provider's token is "
             + "not valid or has expired; sign in again.")));
+    return valid.compose(staff -> {
+      // a token signed out of Waitline stays valid at the provider until it expires, but not here
+      Future<Optional<Boolean>> open = use
+          ? credentials.lookup(token, () -> openHere(token), accepted -> staff.expiresAt())
+          : openHere(token);
+      return open.map(found -> new Resolved(found.map(o -> staff).orElseThrow(() -> unauthenticated(
+          "This identity provider's token was signed out of Waitline; sign in again for a new one.")), null));
+    });
+  }
+
+  /** Present when an identity provider's token has not been signed out of Waitline. */
+  private Future<Optional<Boolean>> openHere(String token) {
+    return sessions.providerTokenClosed(token).map(closed -> closed ? Optional.empty() : Optional.of(true));
   }
 
   private static boolean csrfMatches(RoutingContext rc, ActiveSession s) {

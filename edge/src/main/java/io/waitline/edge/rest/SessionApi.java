@@ -22,6 +22,7 @@ import io.waitline.access.NewAccount;
 import io.waitline.access.Principal;
 import io.waitline.access.Role;
 import io.waitline.access.RoleGrant;
+import io.waitline.access.Sessions;
 import io.waitline.access.StaffAccount;
 import java.time.Instant;
 import java.util.List;
@@ -101,9 +102,11 @@ public final class SessionApi {
   private void signOut(RoutingContext rc) {
     AccessGuard.Credential credential = AccessGuard.credential(rc);
     rc.response().addCookie(clearedCookie());
-    // identity-provider tokens are not ours to end; the provider's own sign-out does that
-    Future<Void> closed = credential != null && credential.token().startsWith("wls_")
-        ? access.sessions().close(credential.token()) : Future.succeededFuture();
+    // staff only (the contract): a Waitline session or token, else an identity provider's token, which only the
+    // provider can end; Waitline refuses it from now until it expires
+    Future<Void> closed = credential.token().startsWith(Sessions.TOKEN_PREFIX)
+        ? access.sessions().close(credential.token())
+        : access.sessions().closeProviderToken(credential.token(), ((Principal.Staff) Caller.of(rc)).expiresAt());
     closed.onSuccess(v -> rc.response().setStatusCode(204).end()).onFailure(rc::fail);
   }
 

@@ -39,8 +39,13 @@ public final class Channels {
 
   /** E-mail to the fake mail server, with the time limit of {@link #fast()}. */
   public static EmailChannel email(Vertx vertx, FakeSmtp smtp) {
+    return email(vertx, smtp, fast().timeout());
+  }
+
+  /** E-mail to the fake mail server, given up on after {@code timeout}. */
+  public static EmailChannel email(Vertx vertx, FakeSmtp smtp, Duration timeout) {
     return new EmailChannel(vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null, MAIL_FROM, "none",
-        null, fast().timeout()));
+        null, timeout));
   }
 
   public static WebPushChannel webPush(Vertx vertx, VapidKeys keys) {

@@ -40,7 +40,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class FakePushService implements AutoCloseable {
   /** A browser's subscription, with the private half only the browser knows. */
-  public record Subscriber(String id, String endpoint, String p256dh, String auth, KeyPair keys, byte[] secret) {}
+  public record Subscriber(String id, String endpoint, String p256dh, String auth, KeyPair keys, byte[] secret) {
+    /** The subscription as a browser's {@code PushSubscription.toJSON()} gives it to the patient page. */
+    public JsonObject subscription() {
+      return new JsonObject().put("endpoint", endpoint).put("expirationTime", null)
+          .put("keys", new JsonObject().put("p256dh", p256dh).put("auth", auth));
+    }
+  }
 
   /** One push as the browser would see it. */
   public record Received(String subscriptionId, JsonObject payload, Map<String, String> headers) {}
@@ -49,6 +55,8 @@ public final class FakePushService implements AutoCloseable {
   public final List<String> rejectedSignatures = new CopyOnWriteArrayList<>();
   public final Set<String> gone = ConcurrentHashMap.newKeySet();
   public final Set<String> notFound = ConcurrentHashMap.newKeySet();
+  /** While set, every request is answered 503, as a push service that is down. */
+  public volatile boolean down;
   /** Pushes that are taken (and shown) but answered only after this long, once each: a lost answer. */
   public final java.util.concurrent.atomic.AtomicInteger answerLate = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
@@ -84,6 +92,10 @@ public final class FakePushService implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
+      if (down) {
+        req.response().setStatusCode(503).end("service unavailable");
+        return;
+      }
       String id = req.path().replace("/push/", "");
       Subscriber s = subscribers.get(id);
       if (s == null || notFound.contains(id)) {

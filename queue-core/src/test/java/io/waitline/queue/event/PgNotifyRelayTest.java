@@ -23,7 +23,9 @@ import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
-import java.time.Clock;
+import io.waitline.queue.command.TestClock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 class PgNotifyRelayTest {
   private static final String SITE = "site-1";
   private static final long WAIT_MS = 10_000;
+  /** The nodes' one clock: mid-morning in Paris, a millisecond later at every reading, so no run crosses midnight. */
+  private static final TestClock CLOCK = new TestClock(Instant.parse("2026-11-20T09:00:00Z"), Duration.ofMillis(1));
   private static final AtomicInteger QUEUES = new AtomicInteger();
 
   private static PgConnectOptions db;
@@ -232,7 +236,7 @@ class PgNotifyRelayTest {
       get(consumer.completion());
       QueueStore store = new QueueStore();
       relay = get(PgNotifyRelay.start(vertx, db, pool, store, new EventBusPublisher(vertx.eventBus())));
-      commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), Clock.systemUTC());
+      commands = new QueueCommands(pool, store, relay, new ServiceTimeEstimator(), CLOCK);
     }
 
     List<QueueEvent> events(ServiceQueue q) {
