@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * A feed frame of protocol 2: what one event changed in a queue as a view shows it ({@link PublicView#view}), worked
- * out from that event and the one before. It carries the entry the event is about (or, when the view no longer shows
- * it, its id as {@code removed}), the line's removals and insertions (positions follow from the order, so a call is
- * one removal however long the line) and the queue settings that changed. Pure: the same two events give the same
+ * out from that event and the one before. It carries the entry the event is about (a view holds it while its visit
+ * is not over; when the view does not show it at all, as a display an expected patient, only its id as
+ * {@code removed}), the line's removals and insertions (positions follow from the order, so a call is
+ * one removal however long the line) and the queue settings that changed (its seq is the frame's). Pure: the same two events give the same
  * frame on every node.
  */
 public final class ViewDelta {
@@ -34,7 +35,7 @@ public final class ViewDelta {
         .put("event", e.type().wire()).put("at", e.at().toString());
     Entry entry = p.entry();
     if (entry != null) {
-      JsonObject shown = entry.status().isEnded() ? null : PublicView.entry(view, entry);
+      JsonObject shown = PublicView.entry(view, entry);
       if (shown != null) frame.put("entry", shown);
       else frame.put("removed", entry.id().toString());
     }
@@ -98,10 +99,14 @@ public final class ViewDelta {
     return kept;
   }
 
-  /** The fields of {@code after} whose values differ from {@code before}'s; all of them when there is no before. */
+  /**
+   * The queue's fields whose values differ from {@code before}'s (all of them when there is no before), but its
+   * {@code seq}: that is the frame's.
+   */
   private static JsonObject changedFields(JsonObject before, JsonObject after) {
     JsonObject changed = new JsonObject();
     for (Map.Entry<String, Object> field : after) {
+      if (field.getKey().equals("seq")) continue;
       if (before == null || !Objects.equals(before.getValue(field.getKey()), field.getValue())) {
         changed.put(field.getKey(), field.getValue());
       }
