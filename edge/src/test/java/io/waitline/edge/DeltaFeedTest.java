@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.queue.Entry;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Feed protocol 2 on the wire: a call is a small frame however long the line, a resumed client gets the deltas it
  * missed worked out against the seq it holds, and a protocol the server does not speak is refused with a sentence.
+ * A client that never reads costs the server no more than its write queue: it is dropped (1013).
  */
 class DeltaFeedTest {
   @RegisterExtension
@@ -87,6 +89,22 @@ class DeltaFeedTest {
       assertThat(missed.get(2).containsKey("line")).as("a staff change moves no one: %s", missed.get(2)).isFalse();
       assertThat(missed.get(2).getJsonObject("queue").getInteger("staffOnDuty")).isEqualTo(3);
       app.assertNextIsMarker(queue, again);
+    }
+  }
+
+  @Test
+  void aClientThatNeverReadsIsClosedWith1013AndSentNothingMore() throws Exception {
+    String queue = app.newQueue();
+    for (int i = 1; i <= 200; i++) app.checkIn(queue, "Waiting Patient " + i);
+    int events = 150;
+    // protocol 1, whose every frame carries the whole line (some 35 KB here), so the socket's buffers fill fast
+    String path = "/ws/queues/" + queue + "?view=display&access_token=" + app.adminToken();
+    try (Socket stuck = FeedProtocolTest.openRawFeed(app, path, 4096)) {
+      for (int i = 0; i < events; i++) app.commands.setStaffOnDuty(queue, 1 + i % 2, "test").await();
+      FeedProtocolTest.Closed closed = FeedProtocolTest.readUntilClose(stuck);
+      assertThat(closed.code()).isEqualTo(1013);
+      assertThat(closed.textFrames()).as("frames queued for it (a snapshot, then events) before it was dropped")
+          .isLessThan(1 + events);
     }
   }
 
