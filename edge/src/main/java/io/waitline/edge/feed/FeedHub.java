@@ -37,6 +37,9 @@ final class FeedHub implements Shareable {
     }
   });
 
+  /** Each queue's latest event, one copy for every feed whose view is at it (see {@link #shared}). */
+  private final Map<String, QueueEvent> latest = new ConcurrentHashMap<>();
+
   private FeedHub(Vertx vertx) {
     this.vertx = vertx;
     vertx.eventBus().<String>consumer(AccessChanges.ADDRESS,
@@ -93,6 +96,16 @@ final class FeedHub implements Shareable {
         k -> ViewDelta.between(previous, e, view).encode());
   }
 
+  /**
+   * The one copy of event {@code e} that the node's feeds keep while their views are at it (a protocol 2 feed keeps
+   * the event its next delta is worked out from: read for each feed, a long line would cost each idle feed its own
+   * copy); {@code e} itself when a later event of its queue is already known.
+   */
+  QueueEvent shared(QueueEvent e) {
+    QueueEvent kept = latest.merge(e.queueId(), e, (old, now) -> now.seq() > old.seq() ? now : old);
+    return kept.seq() == e.seq() ? kept : e;
+  }
+
   /** The feeds listening at one address, and the one consumer that hands each event to all of them. */
   private final class Listeners {
     final Set<FeedSession> feeds = ConcurrentHashMap.newKeySet();
@@ -100,7 +113,7 @@ final class FeedHub implements Shareable {
 
     Listeners(String address) {
       consumer = vertx.eventBus().consumer(address, msg -> {
-        QueueEvent event = QueueEvent.fromJson(msg.body());
+        QueueEvent event = shared(QueueEvent.fromJson(msg.body()));
         // each feed handles the (shared, read-only) event on its own event loop, as if it had its own consumer
         for (FeedSession f : feeds) f.context.runOnContext(v -> f.onEvent(event));
       });

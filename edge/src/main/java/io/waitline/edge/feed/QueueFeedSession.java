@@ -100,7 +100,7 @@ final class QueueFeedSession extends FeedSession {
   private Future<QueueEvent> eventAt(String queueId, long seq) {
     if (seq == 0) return Future.succeededFuture();
     return commands.eventsAfter(queueId, seq - 1, 1)
-        .map(events -> events.isEmpty() || events.get(0).seq() != seq ? null : events.get(0));
+        .map(events -> events.isEmpty() || events.get(0).seq() != seq ? null : hub.shared(events.get(0)));
   }
 
   private Future<Void> snapshotAll() {
@@ -158,7 +158,7 @@ final class QueueFeedSession extends FeedSession {
       return;
     }
     send(hub.delta(base.get(e.queueId()), e, view));
-    base.put(e.queueId(), e);
+    base.put(e.queueId(), hub.shared(e));
   }
 
   @Override
