@@ -7,9 +7,12 @@
 #   BENCH=desks load-tests/run.sh          # only the desk throughput benchmark
 #   BENCH=fanout SIZES="100 200" CALLS=20 load-tests/run.sh
 #   BENCH=commands load-tests/run.sh       # check-in + call-next from 4 clients on 4 queues, beside pgbench
-#   BENCH=feedmem load-tests/run.sh        # server RSS with 2000 feeds (permessage-deflate offered) open and closed 3 times
+#   BENCH=feedmem load-tests/run.sh        # server RSS and live heap with 2000 feeds (permessage-deflate offered) open and closed 3 times
+#   BENCH=feedmem FEEDMEM_VIEW=display FEEDMEM_PROTOCOL=2 load-tests/run.sh   # waiting-room screens on feed protocol 2
 #   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
 #   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
+#   BENCH=display load-tests/run.sh        # display feeds (protocol 2) beside a bare Vert.x broadcast: 1000 5000 10000 × 20 200 waiting
+#   BENCH=display DISPLAY_SIZES="1000 5000" DISPLAY_LINES="20 200" DISPLAY_CALLS=30 load-tests/run.sh
 #   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
 #   BENCH=import IMPORT_SIZES=10000,100000 IMPORT_QUEUES=4 CSV_ROWS=10000 load-tests/run.sh
 #   BENCH=insights load-tests/run.sh       # a year of 250000 visits generated in PostgreSQL, then GET /insights day…year
@@ -22,6 +25,9 @@
 # embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
 # COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
+# Display: per size and line, a fresh server and a bare Vert.x broadcast server (BareBroadcastServer, one instance per
+# core) side by side; that many display feeds of one queue, DISPLAY_CALLS calls, then as many bare clients sent as
+# many frames of the call frame's size. A size that fails stops the larger ones.
 # Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
 # from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 # Insights: one server; load-tests/insights-year.sql writes a year of INSIGHTS_VISITS visits into its embedded
@@ -42,6 +48,11 @@ COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
 COMMAND_SECONDS=${COMMAND_SECONDS:-20}
 FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
 FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
+DISPLAY_SIZES=${DISPLAY_SIZES:-"1000 5000 10000"}
+DISPLAY_LINES=${DISPLAY_LINES:-"20 200"}
+DISPLAY_CALLS=${DISPLAY_CALLS:-30}
+FEEDMEM_VIEW=${FEEDMEM_VIEW:-staff}
+FEEDMEM_PROTOCOL=${FEEDMEM_PROTOCOL:-1}
 MLLP_SENDERS=${MLLP_SENDERS:-"1,4"}
 MLLP_SECONDS=${MLLP_SECONDS:-20}
 IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
@@ -248,7 +259,7 @@ if [[ " $BENCH " == *" feedmem "* ]]; then
     rc=0
     WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
       io.waitline.load.FeedMemoryBenchmark --base-url "$base" --username bench-admin --feeds "$FEEDMEM_FEEDS" \
-      --rounds "$FEEDMEM_ROUNDS" --server-pid "$server_pid" --max-seconds "$MAX_SECONDS" \
+      --view "$FEEDMEM_VIEW" --protocol "$FEEDMEM_PROTOCOL" --rounds "$FEEDMEM_ROUNDS" --server-pid "$server_pid" --max-seconds "$MAX_SECONDS" \
       --out "$out/feedmem-$label.json" >"$out/feedmem-$label.log" 2>&1 || rc=$?
     stop_server
     if [[ -f $out/feedmem-$label.json && $rc -le 1 ]]; then
@@ -279,6 +290,37 @@ run_on_fresh_server() {
     tail -5 "$out/$name.log" >&2
   fi
 }
+
+display_results=()
+display_note=
+if [[ " $BENCH " == *" display "* ]]; then
+  for line in $DISPLAY_LINES; do
+    for size in $DISPLAY_SIZES; do
+      name=display-$size-$line
+      echo "== display: $size feeds, $line waiting" >&2
+      start_server "$name"
+      bare_port=$(free_port)
+      java -cp "$load_jar" io.waitline.load.BareBroadcastServer "$bare_port" >"$out/bare-$name.log" 2>&1 &
+      bare_pid=$!
+      for _ in $(seq 1 60); do grep -q listening "$out/bare-$name.log" && break; sleep 0.5; done
+      rc=0
+      WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+        io.waitline.load.DisplayFanOutBenchmark --base-url "$base" --username bench-admin --server-pid "$server_pid" \
+        --bare-url "http://127.0.0.1:$bare_port" --bare-pid "$bare_pid" --feeds "$size" --line "$line" \
+        --calls "$DISPLAY_CALLS" --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
+      kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+      stop_server
+      if [[ -f $out/$name.json && $rc -eq 0 ]]; then
+        display_results+=("$out/$name.json")
+      else
+        echo "$name: the run did not finish (exit $rc; see $out/$name.log)" >&2
+        tail -5 "$out/$name.log" >&2
+        display_note="$size feeds with $line waiting did not finish (see $out/$name.log); larger sizes were not run."
+        break
+      fi
+    done
+  done
+fi
 
 import_result=
 import_note=
@@ -418,21 +460,52 @@ feedmem_section() {
   echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
   machine
   echo
-  echo "Command: \`load-tests/run.sh  (BENCH=feedmem FEEDMEM_FEEDS=$FEEDMEM_FEEDS FEEDMEM_ROUNDS=$FEEDMEM_ROUNDS FEEDMEM_JARS=\"${FEEDMEM_JARS:-this-build=$server_jar}\")\`"
+  echo "Command: \`load-tests/run.sh  (BENCH=feedmem FEEDMEM_FEEDS=$FEEDMEM_FEEDS FEEDMEM_ROUNDS=$FEEDMEM_ROUNDS FEEDMEM_VIEW=$FEEDMEM_VIEW FEEDMEM_PROTOCOL=$FEEDMEM_PROTOCOL FEEDMEM_JARS=\"${FEEDMEM_JARS:-this-build=$server_jar}\")\`"
   echo
-  echo "Per build: a fresh server; $FEEDMEM_FEEDS staff feeds of one queue opened at once over loopback, each offering"
-  echo "permessage-deflate as browsers do, then closed; $FEEDMEM_ROUNDS rounds. Server JVM resident set (VmRSS) in MiB,"
-  echo "each read after 3 s of quiet."
+  echo "Per build: a fresh server; $FEEDMEM_FEEDS $FEEDMEM_VIEW feeds (protocol $FEEDMEM_PROTOCOL) of one queue opened at once over"
+  echo "loopback, each offering permessage-deflate as browsers do, left idle, then closed; $FEEDMEM_ROUNDS rounds. Server JVM"
+  echo "resident set (VmRSS) in MiB, each read after 3 s of quiet; live heap from \`jcmd <pid> GC.class_histogram\` (after"
+  echo "a full collection). Per idle feed: (open − baseline) ÷ feeds."
   echo
-  echo "| build | compression agreed | baseline | round 1 open → closed | round 2 open → closed | round 3 open → closed | feeds failed |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| build | compression agreed | RSS baseline | RSS round 1 open → closed | round 2 | round 3 | live heap baseline (MiB) | heap per idle feed, round 1 / 2 / 3 (KiB) | RSS per idle feed, round 1 (KiB) | feeds failed |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for r in "${feedmem_results[@]}"; do
     jq -r --arg build "${r%%=*}" '
       def mib(x): (x / 1024 | floor | tostring);
-      "| \($build) | \(.compressionNegotiated) | \(mib(.rssBaselineKib)) | " + ([.rounds[] | "\(mib(.rssOpenKib)) → \(mib(.rssClosedKib))"] | join(" | ")) + " | \(.failedFeeds) |"' "${r#*=}"
+      def kib(x): if x == null then "–" else (x / 1024 * 10 | round / 10 | tostring) end;
+      "| \($build) | \(.compressionNegotiated) | \(mib(.rssBaselineKib)) | " + ([.rounds[] | "\(mib(.rssOpenKib)) → \(mib(.rssClosedKib))"] | join(" | "))
+        + " | \(if .liveHeapBaselineBytes == null then "–" else mib(.liveHeapBaselineBytes / 1024) end) | "
+        + ([.rounds[] | kib(.heapPerFeedBytes)] | join(" / ")) + " | \(.rounds[0].rssPerFeedKib * 10 | round / 10) | \(.failedFeeds) |"' "${r#*=}"
   done
   echo
   if [[ -f load-tests/interpretation-feedmem.md ]]; then cat load-tests/interpretation-feedmem.md; fi
+  echo
+}
+
+display_section() {
+  echo "## Display screens at scale: Waitline beside a bare Vert.x broadcast"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=display DISPLAY_SIZES=\"$DISPLAY_SIZES\" DISPLAY_LINES=\"$DISPLAY_LINES\" DISPLAY_CALLS=$DISPLAY_CALLS)\`"
+  echo
+  echo "Per size and line: a fresh server; that many display feeds (protocol 2) of one queue with that many waiting (a"
+  echo "check-in after each call keeps it so); 3 calls not measured, then $DISPLAY_CALLS measured from the REST call-next to"
+  echo "the call's frame on the last screen. In the same run, against a bare Vert.x WebSocket server (one instance per"
+  echo "core, no database): as many clients, as many frames of the call frame's size. Frames/s: clients ÷ the median"
+  echo "time to the last. Idle feed: (open and idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\`."
+  echo
+  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for r in "${display_results[@]}"; do
+    jq -r '
+      def l(x): "\(x.toLastMs.p50) / \(x.toLastMs.p99) / \(x.toLastMs.max)";
+      "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
+  done
+  echo
+  if [[ -n $display_note ]]; then echo "$display_note"; echo; fi
+  if [[ -f load-tests/interpretation-display.md ]]; then cat load-tests/interpretation-display.md; fi
   echo
 }
 
@@ -569,6 +642,10 @@ fi
 if [[ -n $mllp_result || -n $mllp_note ]]; then
   mllp_section >"$section"
   replace_section "HL7 v2 over MLLP" "$section"
+fi
+if [[ ${#display_results[@]} -gt 0 || -n $display_note ]]; then
+  display_section >"$section"
+  replace_section "Display screens at scale" "$section"
 fi
 if [[ ${#feedmem_results[@]} -gt 0 ]]; then
   feedmem_section >"$section"

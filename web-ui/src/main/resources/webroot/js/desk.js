@@ -6,6 +6,7 @@
 
 import { el } from './api.js';
 import { SeqFeed } from './feed.js';
+import { applyDelta, placesOf, viewOf } from './queue-view.js';
 import { chooseLanguage, formatNumber, formatTime, languagePicker, onLanguageChange, t, translatePage } from './i18n.js';
 import { currentSession, isStaff, signInForm, signOut, staffCall, userName } from './session.js';
 
@@ -33,6 +34,7 @@ let session = null;
 let feed = null;
 const queues = new Map(); // id → queue
 const positions = new Map(); // entry id → position
+const views = new Map(); // queueId → the staff feed's view of it (queue-view.js)
 const waitingCount = new Map(); // queue id → number waiting
 let entries = [];
 let payments = {}; // entry id → its payments, oldest first
@@ -472,25 +474,28 @@ function fillQueueSelects() {
 // --- live: the site's staff feed; a snapshot (first, or after a gap too long to replay) reads the list again
 
 function onSnapshot(snapshot) {
-  queues.set(snapshot.queue.id, { ...(queues.get(snapshot.queue.id) || {}), ...snapshot.queue });
-  const waiting = snapshot.entries.filter((e) => e.status === 'waiting' && e.position != null);
-  for (const e of snapshot.entries) positions.delete(e.id);
-  for (const e of waiting) positions.set(e.id, e.position);
-  waitingCount.set(snapshot.queue.id, waiting.length);
+  const before = views.get(snapshot.queue.id);
+  if (before) for (const id of before.line) positions.delete(id);
+  showLine(viewOf(snapshot));
   renderQueues();
   scheduleReload();
 }
 
-function onEvent(ev) {
-  if (ev.queue) queues.set(ev.queueId, { ...(queues.get(ev.queueId) || {}), ...ev.queue });
-  if (ev.entry) positions.delete(ev.entry.id);
-  if (ev.lineup) {
-    for (const p of ev.lineup) positions.set(p.id, p.position);
-    waitingCount.set(ev.queueId, ev.lineup.length);
-  }
-  if (ev.entry) upsert(ev.entry);
+function onDelta(delta) {
+  const view = views.get(delta.queueId);
+  for (const id of view.line) positions.delete(id);
+  showLine(applyDelta(view, delta));
+  if (delta.entry) upsert(delta.entry);
   renderQueues();
   renderRows();
+}
+
+/** Takes a queue's view as the feed has it: its settings, and the places and count of those waiting. */
+function showLine(view) {
+  views.set(view.queue.id, view);
+  queues.set(view.queue.id, { ...(queues.get(view.queue.id) || {}), ...view.queue });
+  for (const [id, position] of placesOf(view)) positions.set(id, position);
+  waitingCount.set(view.queue.id, view.line.length);
 }
 
 function onState(state) {
@@ -614,7 +619,7 @@ async function start() {
     params: () => ({ view: 'staff' }),
     beforeConnect: sessionAlive,
     onSnapshot,
-    onEvent,
+    onDelta,
     onState,
   });
   feed.start();

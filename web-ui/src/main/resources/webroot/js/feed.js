@@ -151,18 +151,19 @@ export class ReconnectingSocket {
 }
 
 /**
- * A queue or site feed: snapshot, then events in seq order. Remembers each queue's seq, drops duplicates, and on
- * a gap reconnects with since= so the server replays what was missed (or sends a fresh snapshot).
- * {@code beforeConnect} is as for ReconnectingSocket: e.g. a check that the credential still works.
+ * A queue or site feed in protocol 2: a snapshot, then each queue's deltas in seq order (queue-view.js applies them).
+ * Remembers each queue's seq, drops duplicates, and on a gap reconnects with since= so the server replays what was
+ * missed (or sends a fresh snapshot). {@code beforeConnect} is as for ReconnectingSocket: e.g. a check that the
+ * credential still works.
  */
 export class SeqFeed {
-  constructor({ path, params = () => ({}), onSnapshot, onEvent, onState, beforeConnect = null }) {
+  constructor({ path, params = () => ({}), onSnapshot, onDelta, onState, beforeConnect = null }) {
     this.seqs = new Map();
     this.onSnapshot = onSnapshot;
-    this.onEvent = onEvent;
+    this.onDelta = onDelta;
     this.socket = new ReconnectingSocket({
       url: () => {
-        const query = new URLSearchParams(params());
+        const query = new URLSearchParams({ ...params(), protocol: '2' });
         if (this.seqs.size) query.set('since', [...this.seqs].map(([queue, seq]) => queue + ':' + seq).join(','));
         return path + '?' + query.toString();
       },
@@ -186,15 +187,15 @@ export class SeqFeed {
         this.seqs.set(q.queue.id, q.seq);
         this.onSnapshot(q);
       }
-    } else if (message.type === 'event') {
+    } else if (message.type === 'delta') {
       const known = this.seqs.get(message.queueId);
       if (known !== undefined && message.seq <= known) return; // already applied
-      if (known !== undefined && message.seq !== known + 1) {
-        this.socket.reconnectNow(); // a gap: resume from what we have
+      if (known === undefined || message.seq !== known + 1) {
+        this.socket.reconnectNow(); // a gap (or a queue without its snapshot): resume from what we have
         return;
       }
       this.seqs.set(message.queueId, message.seq);
-      this.onEvent(message);
+      this.onDelta(message);
     }
   }
 }

@@ -6,6 +6,7 @@
 import { api, el } from './api.js';
 import { forgetDevice, homeOf, pairDevice, stillEnrolled, storedDevice } from './device.js';
 import { SeqFeed } from './feed.js';
+import { applyDelta, viewOf } from './queue-view.js';
 import { chooseLanguage, formatTime, lang, onLanguageChange, t, translatePage } from './i18n.js';
 import { Announcer } from './sound.js';
 
@@ -14,7 +15,6 @@ const params = new URLSearchParams(location.search);
 const only = params.get('queues') ? new Set(params.get('queues').split(',').map((s) => s.trim()).filter(Boolean)) : null;
 const $ = (id) => document.getElementById(id);
 
-const ENDED = new Set(['completed', 'cancelled', 'left', 'transferred', 'expected']);
 const NOW_MAX = 3;
 const NEXT_MAX = 6;
 const RECENT_MAX = 5;
@@ -24,7 +24,7 @@ let site = null;
 let device = null;
 let feed = null;
 let live = false;
-const queues = new Map(); // queueId → { queue, entries: Map(id → entry), lineup: [{id, ticket, position}] }
+const queues = new Map(); // queueId → its view (queue-view.js): { queue, seq, entries: Map(id → entry), line: [id] }
 let recent = []; // newest first: { id, ticket, initials, calledTo, at }
 let newCall = null;
 let renderPending = false;
@@ -45,34 +45,21 @@ function remember(entry, at) {
 }
 
 function onSnapshot(q) {
-  const entries = new Map();
-  for (const e of q.entries) if (!ENDED.has(e.status)) entries.set(e.id, e);
-  const lineup = q.entries.filter((e) => e.status === 'waiting' && e.position != null)
-    .sort((a, b) => a.position - b.position).map((e) => ({ id: e.id, ticket: e.ticket, position: e.position }));
-  queues.set(q.queue.id, { queue: q.queue, entries, lineup });
+  const view = viewOf(q);
+  queues.set(q.queue.id, view);
   if (shown(q.queue.id)) {
-    q.entries.filter((e) => e.status === 'called' || e.status === 'in_service')
+    [...view.entries.values()].filter((e) => e.status === 'called' || e.status === 'in_service')
       .sort((a, b) => a.statusSince.localeCompare(b.statusSince))
       .forEach((e) => { if (!recent.some((r) => r.id === e.id)) remember(e, e.statusSince); });
   }
   scheduleRender();
 }
 
-function onEvent(ev) {
-  let q = queues.get(ev.queueId);
-  if (!q) {
-    q = { queue: ev.queue || { id: ev.queueId }, entries: new Map(), lineup: [] };
-    queues.set(ev.queueId, q);
-  }
-  if (ev.queue) q.queue = { ...q.queue, ...ev.queue };
-  const e = ev.entry;
-  if (e) {
-    if (ENDED.has(e.status)) q.entries.delete(e.id);
-    else q.entries.set(e.id, e);
-  }
-  if (ev.lineup) q.lineup = ev.lineup;
-  if (e && (ev.event === 'called' || ev.event === 'recalled') && shown(ev.queueId)) {
-    remember(e, ev.at);
+function onDelta(delta) {
+  applyDelta(queues.get(delta.queueId), delta);
+  const e = delta.entry;
+  if (e && (delta.event === 'called' || delta.event === 'recalled') && shown(delta.queueId)) {
+    remember(e, delta.at);
     newCall = e;
     announce(e);
   }
@@ -119,14 +106,12 @@ function render() {
   }
 
   const perQueue = several ? Math.max(2, Math.floor(NEXT_MAX / visible.length)) : NEXT_MAX;
-  const next = visible.flatMap((q) => q.lineup.slice(0, perQueue).map((p) => ({ ...p, queueId: q.queue.id })))
+  const next = visible
+    .flatMap((q) => q.line.slice(0, perQueue).map((id) => ({ entry: q.entries.get(id), queueId: q.queue.id })))
     .slice(0, NEXT_MAX);
-  $('next').replaceChildren(...next.map((p) => {
-    const entry = queues.get(p.queueId).entries.get(p.id);
-    return el('li', { dataset: { ticket: p.ticket || '' } },
-      el('span', { class: 'who' }, entry ? label(entry) : p.ticket),
-      several ? el('span', { class: 'queue' }, queueName(p.queueId)) : null);
-  }));
+  $('next').replaceChildren(...next.map(({ entry, queueId }) => el('li', { dataset: { ticket: entry.ticket || '' } },
+    el('span', { class: 'who' }, label(entry)),
+    several ? el('span', { class: 'queue' }, queueName(queueId)) : null)));
   $('none-waiting').hidden = next.length > 0;
 
   const callingIds = new Set(calling.map((e) => e.id));
@@ -213,7 +198,7 @@ async function follow() {
     params: () => ({ view: 'display', access_token: device.token }),
     beforeConnect: enrolled,
     onSnapshot,
-    onEvent,
+    onDelta,
     onState: setLive,
   });
   feed.start();

@@ -54,7 +54,6 @@ final class ConnectionLimits {
   private static final class Progress {
     HttpServerRequest request;
     long since;
-    boolean upgraded;
 
     Progress(long now) {
       since = now;
@@ -92,9 +91,14 @@ final class ConnectionLimits {
     void requestArrived(HttpServerRequest request) {
       Progress p = open.get(request.connection());
       if (p == null) return;
+      if (request.headers().contains("Upgrade", "websocket", true)) {
+        // a live feed has no head or body deadline; and once upgraded, the HTTP connection's close handler is not
+        // called when the WebSocket closes, so keeping it here would keep every closed feed in memory
+        open.remove(request.connection());
+        return;
+      }
       p.request = request;
       p.since = System.nanoTime();
-      p.upgraded = request.headers().contains("Upgrade", "websocket", true);
     }
 
     void stop() {
@@ -105,7 +109,6 @@ final class ConnectionLimits {
       long now = System.nanoTime();
       for (Map.Entry<HttpConnection, Progress> e : List.copyOf(open.entrySet())) {
         Progress p = e.getValue();
-        if (p.upgraded) continue;
         long waited = now - p.since;
         if (p.request == null) {
           if (waited > settings.header().toNanos()) e.getKey().close();

@@ -28,10 +28,20 @@ class FeedProtocolTest {
 
   /** A feed opened over a plain socket, so that frames can be written exactly as a broken client writes them. */
   private static Socket openRawFeed() throws IOException {
-    Socket socket = new Socket("localhost", app.port());
+    return openRawFeed(app, "/ws/queues/" + GENERAL + "?view=staff&access_token=" + app.adminToken(), 0);
+  }
+
+  /**
+   * A feed of {@code app} at {@code path} over a plain socket whose receive buffer is {@code receiveBuffer} bytes
+   * (0: the system's), past the handshake.
+   */
+  static Socket openRawFeed(TestApp app, String path, int receiveBuffer) throws IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
+    socket.connect(new java.net.InetSocketAddress("localhost", app.port()));
     socket.setSoTimeout(10_000);
     String key = Base64.getEncoder().encodeToString("waitline-fuzz-key".getBytes(StandardCharsets.US_ASCII));
-    socket.getOutputStream().write(("GET /ws/queues/" + GENERAL + "?view=staff&access_token=" + app.adminToken()
+    socket.getOutputStream().write(("GET " + path
         + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
         + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -52,14 +62,25 @@ class FeedProtocolTest {
 
   /** Reads frames until the server's close frame; returns its status code. */
   private static int closeCode(Socket socket) throws IOException {
+    return readUntilClose(socket).code();
+  }
+
+  /** How a feed read over a plain socket ended: the close frame's status code, after this many text frames. */
+  record Closed(int code, int textFrames) {}
+
+  /** Reads frames until the server's close frame. */
+  static Closed readUntilClose(Socket socket) throws IOException {
     DataInputStream in = new DataInputStream(socket.getInputStream());
+    int texts = 0;
     while (true) {
       int opcode = in.readUnsignedByte() & 0x0F;
       int length = in.readUnsignedByte() & 0x7F;
-      if (length == 126) length = in.readUnsignedShort();
-      else if (length == 127) length = (int) in.readLong();
-      byte[] payload = in.readNBytes(length);
-      if (opcode == 0x8) return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+      long size = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
+      byte[] payload = in.readNBytes((int) size);
+      if (opcode == 0x1) texts++;
+      if (opcode == 0x8) {
+        return new Closed(payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005, texts);
+      }
     }
   }
 

@@ -512,11 +512,12 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
    */
   void assertNextIsMarker(String queue, FeedClient... feeds) {
     checkIn(queue, "Marker Patient");
-    String marker = "event " + queue + "#" + seq(queue);
+    String marker = queue + "#" + seq(queue);
     for (FeedClient feed : feeds) {
       JsonObject next = feed.next();
-      assertThat(next.getString("type") + " " + next.getString("queueId") + "#" + next.getLong("seq"))
+      assertThat(next.getString("queueId") + "#" + next.getLong("seq"))
           .as("the marker, with nothing before it: %s", next).isEqualTo(marker);
+      assertThat(next.getString("type")).as("the marker's frame (protocol 1 or 2)").isIn("event", "delta");
     }
   }
 

@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What open and closed live feeds cost the server in memory: {@code --feeds} staff feeds opened at once, each
- * offering permessage-deflate as browsers do, then closed, {@code --rounds} times; the server's resident set is read
- * before, with the feeds open and after they closed, and whether the server agreed to compress is noted.
+ * What open and closed live feeds cost the server in memory: {@code --feeds} feeds of one queue ({@code --view},
+ * {@code --protocol}) opened at once, each offering permessage-deflate as browsers do, then closed, {@code --rounds}
+ * times; the server's resident set and live heap are read before, with the feeds open (idle: nothing happens on the
+ * queue) and after they closed, and whether the server agreed to compress is noted.
  */
 public final class FeedMemoryBenchmark {
   private static final int OPEN_AT_ONCE = 32;
@@ -45,8 +46,10 @@ public final class FeedMemoryBenchmark {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setTryUsePerMessageCompression(true).setMaxConnections(o.feeds() + OPEN_AT_ONCE));
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-        .setURI("/ws/queues/" + o.queue() + "?view=staff&access_token=" + token);
+        .setURI("/ws/queues/" + o.queue() + "?view=" + o.view() + "&protocol=" + o.protocol() + "&access_token="
+            + token);
     long baseline = settledRss();
+    Long baselineHeap = ServerMemory.liveHeapBytes(o.serverPid());
     JsonArray rounds = new JsonArray();
     int failed = 0;
     Boolean compressed = null;
@@ -68,15 +71,21 @@ public final class FeedMemoryBenchmark {
         compressed = extensions != null && extensions.contains("permessage-deflate");
       }
       long withFeeds = settledRss();
+      Long heapOpen = ServerMemory.liveHeapBytes(o.serverPid());
       for (WebSocket ws : open) ws.close();
       long closed = settledRss();
-      log("round %d: %d feeds open, RSS %d MiB open, %d MiB after closing", round, open.size(), withFeeds / 1024,
-          closed / 1024);
+      Long heapClosed = ServerMemory.liveHeapBytes(o.serverPid());
+      log("round %d: %d feeds open, RSS %d MiB open, %d MiB after closing; live heap %s open, %s after closing",
+          round, open.size(), withFeeds / 1024, closed / 1024, heapOpen, heapClosed);
       rounds.add(new JsonObject().put("round", round).put("feedsOpened", open.size()).put("rssOpenKib", withFeeds)
-          .put("rssClosedKib", closed));
+          .put("rssClosedKib", closed).put("liveHeapOpenBytes", heapOpen).put("liveHeapClosedBytes", heapClosed)
+          .put("heapPerFeedBytes", heapOpen == null || baselineHeap == null || open.isEmpty() ? null
+              : (heapOpen - baselineHeap) / open.size())
+          .put("rssPerFeedKib", open.isEmpty() ? null : (double) (withFeeds - baseline) / open.size()));
     }
     return new JsonObject().put("started", started).put("baseUrl", o.baseUrl()).put("feeds", o.feeds())
-        .put("compressionNegotiated", compressed).put("rssBaselineKib", baseline).put("rounds", rounds)
+        .put("view", o.view()).put("protocol", o.protocol()).put("compressionNegotiated", compressed)
+        .put("rssBaselineKib", baseline).put("liveHeapBaselineBytes", baselineHeap).put("rounds", rounds)
         .put("failedFeeds", failed);
   }
 

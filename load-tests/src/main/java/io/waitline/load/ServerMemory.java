@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The server's memory as an operator sees it: resident set size from {@code /proc/<pid>/status} (the JVM process
- * only; the embedded PostgreSQL runs in processes of its own) and, when {@code /metrics} exposes it, the JVM heap in
- * use ({@code jvm_memory_used_bytes{area="heap"}}, summed over pools).
+ * only; the embedded PostgreSQL runs in processes of its own), the live objects on its heap (jcmd) and, when
+ * {@code /metrics} exposes it, the JVM heap in use ({@code jvm_memory_used_bytes{area="heap"}}, summed over pools).
  */
 final class ServerMemory {
   private ServerMemory() {
@@ -23,6 +23,25 @@ final class ServerMemory {
       }
       return null;
     } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The bytes of live objects on the JVM's heap, from {@code jcmd <pid> GC.class_histogram} (which collects garbage
+   * first); null without a pid or when jcmd cannot attach.
+   */
+  static Long liveHeapBytes(Long pid) throws InterruptedException {
+    if (pid == null) return null;
+    try {
+      Process jcmd = new ProcessBuilder("jcmd", pid.toString(), "GC.class_histogram").redirectErrorStream(true).start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (jcmd.waitFor() != 0) return null;
+      for (String line : out.split("\n")) {
+        if (line.startsWith("Total")) return Long.parseLong(line.trim().split("\\s+")[2]);
+      }
+      return null;
+    } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
       return null;
     }
   }

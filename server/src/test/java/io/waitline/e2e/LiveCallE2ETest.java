@@ -3,7 +3,9 @@ package io.waitline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The front desk checks a patient in and calls them; the waiting-room TV and the patient's phone show it at once. */
@@ -80,5 +82,39 @@ class LiveCallE2ETest {
       tv.waitFor(d -> "L-001".equals(tv.find("#now-calling").getAttribute("data-last-ticket")));
       assertThat(tv.text("#now-calling")).contains("Lab 2").doesNotContain("Room 5");
     }
+  }
+
+  @Test
+  void theTvFollowsSeveralChangesInARowAndThenShowsWhatAFreshBoardShows() throws Exception {
+    server.post("/api/v1/sites", new JsonObject().put("id", "delta").put("name", "Delta Clinic")
+        .put("timeZone", "Europe/London"));
+    server.post("/api/v1/sites/delta/queues", new JsonObject().put("id", "delta-gp").put("name", "GP")
+        .put("ticketPrefix", "D"));
+    for (String name : List.of("Ann One", "Bo Two", "Cy Three")) server.checkIn("delta-gp", name);
+    try (Browser tv = Browser.tv()) {
+      tv.open(server.url("/tv/delta"));
+      tv.pair(server.pairingCode("delta", "display", "Delta TV"));
+      tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#next").contains("D-003"));
+
+      server.callNext("delta-gp", "Room 1"); // D-001 leaves the head of the line
+      server.post("/api/v1/queues/delta-gp/check-ins", new JsonObject() // D-004 goes in at the head
+          .put("patient", new JsonObject().put("name", "Di Four")).put("priority", "urgent"));
+      server.checkIn("delta-gp", "Ed Five"); // D-005 at the end
+      server.callNext("delta-gp", "Room 2"); // D-004 is called
+      tv.waitFor(d -> "D-004".equals(tv.find("#now-calling").getAttribute("data-last-ticket")));
+      tv.waitFor(d -> nextTickets(tv).equals(List.of("D-002", "D-003", "D-005")));
+      assertThat(tv.text("#now-calling")).contains("D-004").contains("Room 2").contains("D-001").contains("Room 1");
+
+      String board = tv.text("#now-calling") + " | " + tv.text("#next");
+      tv.driver.navigate().refresh(); // a fresh snapshot at the same seq
+      tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#next").contains("D-005"));
+      assertThat(tv.text("#now-calling") + " | " + tv.text("#next")).as("the board after a reload").isEqualTo(board);
+    }
+  }
+
+  /** The tickets the board shows as next, in order. */
+  private static List<String> nextTickets(Browser tv) {
+    return tv.driver.findElements(By.cssSelector("#next li")).stream().map(li -> li.getAttribute("data-ticket"))
+        .toList();
   }
 }

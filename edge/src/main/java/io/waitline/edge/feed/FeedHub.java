@@ -8,6 +8,7 @@ import io.vertx.core.shareddata.Shareable;
 import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
+import io.waitline.edge.wire.ViewDelta;
 import io.waitline.queue.event.QueueEvent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,13 +29,16 @@ final class FeedHub implements Shareable {
   private final Vertx vertx;
   private final Map<String, Listeners> listeners = new ConcurrentHashMap<>();
   private final Set<FeedSession> credentialed = ConcurrentHashMap.newKeySet();
-  /** Events as sent to queue feeds, keyed by queue, seq and view; the most recent only. */
+  /** Events as sent to queue feeds, keyed by queue, seq, view and protocol; the most recent only. */
   private final Map<String, String> encodedEvents = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
       return size() > ENCODED_EVENTS_KEPT;
     }
   });
+
+  /** Each queue's latest event, one copy for every feed whose view is at it (see {@link #shared}). */
+  private final Map<String, QueueEvent> latest = new ConcurrentHashMap<>();
 
   private FeedHub(Vertx vertx) {
     this.vertx = vertx;
@@ -75,10 +79,31 @@ final class FeedHub implements Shareable {
     });
   }
 
-  /** A queue event as {@code view} sees it, encoded by the first feed of that view that sends it. */
+  /** A queue event as {@code view} sees it (protocol 1), encoded by the first feed of that view that sends it. */
   String encoded(QueueEvent e, View view) {
     return encodedEvents.computeIfAbsent(e.queueId() + ':' + e.seq() + ':' + view,
         k -> PublicView.event(e, view).encode());
+  }
+
+  /**
+   * What event {@code e} changes in {@code view} (protocol 2), worked out and encoded by the first feed of that view
+   * that sends it.
+   *
+   * @param previous the queue's event before {@code e}; null when {@code e} is its first
+   */
+  String delta(QueueEvent previous, QueueEvent e, View view) {
+    return encodedEvents.computeIfAbsent(e.queueId() + ':' + e.seq() + ':' + view + ":2",
+        k -> ViewDelta.between(previous, e, view).encode());
+  }
+
+  /**
+   * The one copy of event {@code e} that the node's feeds keep while their views are at it (a protocol 2 feed keeps
+   * the event its next delta is worked out from: read for each feed, a long line would cost each idle feed its own
+   * copy); {@code e} itself when a later event of its queue is already known.
+   */
+  QueueEvent shared(QueueEvent e) {
+    QueueEvent kept = latest.merge(e.queueId(), e, (old, now) -> now.seq() > old.seq() ? now : old);
+    return kept.seq() == e.seq() ? kept : e;
   }
 
   /** The feeds listening at one address, and the one consumer that hands each event to all of them. */
@@ -88,7 +113,7 @@ final class FeedHub implements Shareable {
 
     Listeners(String address) {
       consumer = vertx.eventBus().consumer(address, msg -> {
-        QueueEvent event = QueueEvent.fromJson(msg.body());
+        QueueEvent event = shared(QueueEvent.fromJson(msg.body()));
         // each feed handles the (shared, read-only) event on its own event loop, as if it had its own consumer
         for (FeedSession f : feeds) f.context.runOnContext(v -> f.onEvent(event));
       });

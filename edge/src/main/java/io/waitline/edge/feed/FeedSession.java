@@ -37,7 +37,8 @@ abstract class FeedSession {
   /** Completes once the current address's consumer is registered. */
   Future<Void> listening;
   private long heartbeat;
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+  /** Made when the client first sends text (clients only listen: most never do). */
+  private CharsetDecoder utf8;
   private byte[] splitCharacter = new byte[0];
   private boolean inText;
 
@@ -68,6 +69,7 @@ abstract class FeedSession {
   private void onClientFrame(WebSocketFrame frame) {
     if (frame.isText() || frame.isBinary()) inText = frame.isText();
     if (!frame.isText() && !(frame.isContinuation() && inText)) return;
+    if (utf8 == null) utf8 = StandardCharsets.UTF_8.newDecoder();
     byte[] bytes = frame.binaryData().getBytes();
     ByteBuffer in = ByteBuffer.allocate(splitCharacter.length + bytes.length).put(splitCharacter).put(bytes).flip();
     CoderResult result = utf8.decode(in, CharBuffer.allocate(in.remaining()), frame.isFinal());

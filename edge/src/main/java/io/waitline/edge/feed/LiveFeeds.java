@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AuditTrail;
+import io.waitline.edge.pipeline.Problems;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.EventBusPublisher;
@@ -13,7 +14,7 @@ import java.util.List;
 /**
  * The WebSocket feeds' entry points: each checks the request ({@link FeedAccess}, {@link FeedSince}), upgrades it and
  * starts its session. Queue and site feeds ({@link QueueFeedSession}) send a {@code snapshot} with each queue's seq,
- * then {@code event} deltas in seq order; the visit feed ({@link VisitFeedSession}) sends the patient's own
+ * then each event's change in seq order; the visit feed ({@link VisitFeedSession}) sends the patient's own
  * {@code visit} state whenever it changes. All feeds send a {@code heartbeat} every {@link #HEARTBEAT_MS} so clients
  * can tell a quiet feed from a dead one; a revoked device's feeds close at once ({@link FeedHub}).
  */
@@ -41,35 +42,48 @@ public final class LiveFeeds {
     this.hub = FeedHub.of(vertx);
   }
 
-  /** {@code /ws/queues/:queueId?view=staff|display&since=seq} */
+  /** {@code /ws/queues/:queueId?view=staff|display&since=seq&protocol=2} */
   public void queueFeed(RoutingContext rc) {
     String queueId = rc.pathParam("queueId");
     boolean staff = FeedAccess.staffView(rc);
     FeedSince since = FeedSince.ofQueue(rc.request().getParam("since"), queueId);
+    int protocol = protocol(rc);
     access.allowed(rc, staff, () -> guard.siteOfQueue(queueId), new JsonObject().put("queueId", queueId))
         .compose(siteId -> commands.site(siteId))
         .compose(site -> rc.request().toWebSocket().map(ws -> {
           new QueueFeedSession(vertx, hub, commands, ws, access.stillAllowed(rc, staff),
-              View.of(staff, site), EventBusPublisher.queueAddress(queueId), List.of(queueId)).start(since);
+              View.of(staff, site), EventBusPublisher.queueAddress(queueId), List.of(queueId), protocol).start(since);
           return null;
         }))
         .onFailure(rc::fail);
   }
 
-  /** {@code /ws/sites/:siteId?view=staff|display&since=queueA:12,queueB:40} */
+  /** {@code /ws/sites/:siteId?view=staff|display&since=queueA:12,queueB:40&protocol=2} */
   public void siteFeed(RoutingContext rc) {
     String siteId = rc.pathParam("siteId");
     boolean staff = FeedAccess.staffView(rc);
     FeedSince since = FeedSince.ofSite(rc.request().getParam("since"));
+    int protocol = protocol(rc);
     access.allowed(rc, staff, () -> commands.site(siteId).map(site -> site.id()), new JsonObject())
         .compose(id -> commands.site(siteId)).compose(site -> commands.queuesOfSite(siteId)
         .compose(queues -> rc.request().toWebSocket().map(ws -> {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
           new QueueFeedSession(vertx, hub, commands, ws, access.stillAllowed(rc, staff),
-              View.of(staff, site), EventBusPublisher.siteAddress(siteId), ids).start(since);
+              View.of(staff, site), EventBusPublisher.siteAddress(siteId), ids, protocol).start(since);
           return null;
         })))
         .onFailure(rc::fail);
+  }
+
+  /**
+   * {@code protocol} of a queue or site feed: 1, the default (every event with the whole line, for pages loaded
+   * before deltas), or 2 (deltas).
+   */
+  private static int protocol(RoutingContext rc) {
+    String protocol = rc.request().getParam("protocol");
+    if (protocol == null || protocol.equals("1")) return 1;
+    if (protocol.equals("2")) return QueueFeedSession.DELTAS;
+    throw new Problems.BadRequest("protocol must be 1 or 2, got '" + protocol + "'.");
   }
 
   /** {@code /ws/visits/:token?since=seq}: one patient's own state, nothing else. */

@@ -11,7 +11,9 @@ import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -44,12 +46,20 @@ public final class EntryJson {
         .put("ticket", e.ticket())
         .put("priority", e.priority().wire())
         .put("status", e.status().wire())
-        .put("statusSince", e.statusSince().toString())
+        .put("statusSince", stored(e.statusSince()))
         .put("calledTo", e.calledTo())
-        .put("appointmentAt", e.appointmentAt() == null ? null : e.appointmentAt().toString())
-        .put("placeAt", e.placeAt().toString())
+        .put("appointmentAt", e.appointmentAt() == null ? null : stored(e.appointmentAt()))
+        .put("placeAt", stored(e.placeAt()))
         .put("runningLate", e.runningLate())
         .put("transferredFrom", e.transferredFrom() == null ? null : e.transferredFrom().toString());
+  }
+
+  /**
+   * An entry's time as the database keeps it (to the microsecond), so an entry read back and the same entry as its
+   * event carried it give the same JSON.
+   */
+  private static String stored(Instant t) {
+    return t.truncatedTo(ChronoUnit.MICROS).toString();
   }
 
   public static JsonObject estimate(WaitEstimate w) {

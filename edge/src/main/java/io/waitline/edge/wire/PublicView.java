@@ -11,6 +11,7 @@ import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.command.VisitView;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -104,8 +105,25 @@ public final class PublicView {
     return moved;
   }
 
+  /**
+   * A queue as {@code view} sees it at seq {@code s.seq()} in feed protocol 2: the entries the view shows (no
+   * positions: they follow from {@code line}) and {@code line}, the waiting entries' ids in order as event
+   * {@code s.seq()} gave it ({@code lineAtSeq}), so every reader at that seq holds the same line whenever it read it.
+   */
+  public static JsonObject view(QueueSnapshot s, List<UUID> lineAtSeq, View view) {
+    JsonArray entries = new JsonArray();
+    for (Entry e : s.entries()) {
+      JsonObject json = entry(view, e);
+      if (json != null) entries.add(json);
+    }
+    JsonArray line = new JsonArray();
+    lineAtSeq.forEach(id -> line.add(id.toString()));
+    return new JsonObject().put("queue", EntryJson.queue(s.queue())).put("seq", s.seq()).put("entries", entries)
+        .put("line", line);
+  }
+
   /** An entry's JSON as {@code view} may see it; null when the view does not show it at all. */
-  private static JsonObject entry(View view, Entry e) {
+  static JsonObject entry(View view, Entry e) {
     if (view == View.STAFF) return EntryJson.staff(e);
     if (e.status() == Status.EXPECTED) return null;
     JsonObject entry = EntryJson.display(e);

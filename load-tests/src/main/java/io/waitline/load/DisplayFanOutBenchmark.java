@@ -1,0 +1,218 @@
+package io.waitline.load;
+
+import static io.waitline.load.BenchmarkRun.log;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Waiting-room screens at scale, beside a bare Vert.x broadcast in the same run: {@code --feeds} display feeds
+ * (protocol 2) of one queue with {@code --line} patients waiting, {@code --calls} calls measured from the REST
+ * call-next to the call's frame on the last screen; then as many clients of {@link BareBroadcastServer}, sent as many
+ * frames of the same size. Per side: call (or broadcast) to last client p50/p99/max, frames per second (clients ÷
+ * the median time to the last), bytes per frame, and what an idle feed costs the server (resident set and live heap,
+ * with the feeds open and nothing happening, less before they opened).
+ */
+public final class DisplayFanOutBenchmark {
+  private static final int OPEN_AT_ONCE = 32;
+  private static final int WARMUP = 3;
+
+  private final DisplayOptions o;
+  private final Vertx vertx;
+  private final Api api;
+  private final WebSocketClient ws;
+
+  private DisplayFanOutBenchmark(DisplayOptions o, Vertx vertx) {
+    this.o = o;
+    this.vertx = vertx;
+    this.api = new Api(WebClient.create(vertx), o.baseUrl());
+    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(o.feeds() + 100)
+        .setConnectTimeout((int) Api.TIMEOUT_MS));
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchmarkRun.main(args, DisplayOptions.USAGE, DisplayOptions::parse,
+        (o, vertx) -> new DisplayFanOutBenchmark(o, vertx).run(), result -> true);
+  }
+
+  /** What one side (Waitline or the bare broadcast) does to send frame {@code seq}. */
+  private interface Trigger {
+    void send(long seq) throws Exception;
+  }
+
+  /** A request that makes one frame. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private JsonObject run() throws Exception {
+    String started = Instant.now().toString();
+    api.signIn(o.username(), o.password());
+    String displayToken = api.pairDisplay(o.site(), "Benchmark display");
+    String queueId = "display-" + UUID.randomUUID().toString().substring(0, 8);
+    api.createQueue(o.site(), queueId, "Y");
+    for (int i = 0; i < o.line(); i++) api.checkIn(queueId, String.format(Locale.ROOT, "Screen Patient %05d", i));
+    log("queue %s: %d waiting", queueId, o.line());
+
+    AtomicLong patients = new AtomicLong(o.line());
+    Side waitline = new Side("waitline", o.serverPid());
+    JsonObject waitlineResult = waitline.run(o.baseUrl(), "/ws/queues/" + queueId + "?view=display&protocol=2",
+        displayToken, api.queueSeq(queueId), seq -> api.callNext(queueId, "Desk " + seq),
+        // a check-in after each call keeps the line as long
+        () -> api.checkIn(queueId, String.format(Locale.ROOT, "Screen Patient %05d", patients.getAndIncrement())));
+    int bytes = (int) waitline.frameBytes.percentile(50);
+
+    WebClient bareHttp = WebClient.create(vertx);
+    java.net.URI bare = java.net.URI.create(o.bareUrl());
+    Side bareSide = new Side("bare", o.barePid());
+    JsonObject bareResult = bareSide.run(o.bareUrl(), "/ws", null, 0, seq -> bareHttp
+        .post(bare.getPort(), bare.getHost(), "/broadcast?seq=" + seq + "&bytes=" + bytes).send()
+        .await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS), null);
+
+    double ratio = waitlineResult.getDouble("framesPerSecond") / bareResult.getDouble("framesPerSecond");
+    return new JsonObject().put("started", started).put("feeds", o.feeds()).put("line", o.line())
+        .put("calls", o.calls()).put("waitline", waitlineResult).put("bare", bareResult)
+        .put("framesPerSecondRatio", Math.round(ratio * 100) / 100.0);
+  }
+
+  /** One side's clients and measurements. */
+  private final class Side {
+    private final String name;
+    private final long pid;
+    private final List<Client> clients = new ArrayList<>();
+    private final LatencyStats toLast = new LatencyStats();
+    private final LatencyStats toEach = new LatencyStats();
+    final LatencyStats frameBytes = new LatencyStats();
+    private volatile Round round;
+
+    Side(String name, long pid) {
+      this.name = name;
+      this.pid = pid;
+    }
+
+    /**
+     * Opens the clients, reads idle memory, then measures {@code calls} frames after {@link #WARMUP}.
+     *
+     * @param seq the seq the clients are at once open
+     * @param after sent after each measured frame (and awaited as frame seq + 1); null: nothing
+     */
+    JsonObject run(String baseUrl, String path, String bearer, long seq, Trigger trigger, Step after)
+        throws Exception {
+      long rssBefore = ServerMemory.rssKib(pid);
+      Long heapBefore = ServerMemory.liveHeapBytes(pid);
+      long openStart = System.nanoTime();
+      for (int i = 0; i < o.feeds(); i += OPEN_AT_ONCE) {
+        List<Future<?>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(o.feeds(), i + OPEN_AT_ONCE); j++) {
+          Client c = new Client();
+          clients.add(c);
+          batch.add(Feeds.connect(ws, baseUrl, path, bearer).map(socket -> {
+            c.attach(socket);
+            return null;
+          }));
+        }
+        Future.all(batch).await(Api.TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
+      }
+      for (Client c : clients) {
+        if (!c.first.await(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS)) {
+          throw new IllegalStateException(name + ": a client got no first message");
+        }
+      }
+      log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
+      Thread.sleep(3000);
+      long rssOpen = ServerMemory.rssKib(pid);
+      Long heapOpen = ServerMemory.liveHeapBytes(pid);
+
+      for (int n = 1; n <= WARMUP + o.calls(); n++) {
+        boolean measured = n > WARMUP;
+        long frame = ++seq;
+        long last = await(frame, () -> trigger.send(frame), measured);
+        if (measured) toLast.add(last);
+        if (after != null) await(++seq, after, false);
+      }
+      List<Future<Void>> closes = new ArrayList<>();
+      for (Client c : clients) closes.add(c.socket.close());
+      Future.join(closes).await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+
+      double medianSeconds = toLast.percentile(50) / 1e9;
+      return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
+          .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
+          .put("bytesPerFrame", frameBytes.percentile(50))
+          .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
+          .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null
+              : Math.round((heapOpen - heapBefore) * 10.0 / 1024 / o.feeds()) / 10.0);
+    }
+
+    /** Sends what makes frame {@code seq} and waits until every client has it; yields the time to the last. */
+    private long await(long seq, Step send, boolean measured) throws Exception {
+      Round r = new Round(seq, o.feeds(), measured);
+      round = r;
+      r.start = System.nanoTime();
+      send.run();
+      if (!r.pending.await(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending.getCount())
+            + " of " + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
+      }
+      return r.last.get() - r.start;
+    }
+
+    /** One frame on its way: who has it, and when the last got it. */
+    private final class Round {
+      final long seq;
+      final boolean measured;
+      final CountDownLatch pending;
+      final AtomicLong last = new AtomicLong();
+      volatile long start;
+
+      Round(long seq, int clients, boolean measured) {
+        this.seq = seq;
+        this.measured = measured;
+        this.pending = new CountDownLatch(clients);
+      }
+
+      void arrived(long nanos, int bytes) {
+        last.accumulateAndGet(nanos, Math::max);
+        if (measured) {
+          synchronized (this) {
+            toEach.add(nanos - start);
+            frameBytes.add(bytes);
+          }
+        }
+        pending.countDown();
+      }
+    }
+
+    /** One screen: counts its first message, then hands each frame's seq to the round under way. */
+    private final class Client {
+      final CountDownLatch first = new CountDownLatch(1);
+      WebSocket socket;
+
+      void attach(WebSocket s) {
+        socket = s;
+        s.textMessageHandler(text -> {
+          long now = System.nanoTime();
+          first.countDown();
+          FeedMessage m = FeedMessage.parse(text);
+          Round r = round;
+          if (r != null && m.seq() == r.seq && !"snapshot".equals(m.type())) {
+            r.arrived(now, text.getBytes(StandardCharsets.UTF_8).length);
+          }
+        });
+      }
+    }
+  }
+}
