@@ -3,6 +3,7 @@ package io.waitline.edge;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.pipeline.Problems;
 import java.time.Duration;
@@ -81,9 +82,14 @@ final class ConnectionLimits {
         return;
       }
       open.put(connection, new Progress(System.nanoTime()));
+      Runnable giveBack = counted ? () -> release(host) : () -> {};
+      // the address gets its share back when the socket closes: once a request became a live feed, the HTTP
+      // connection's close handler is never called (Vert.x hands the socket to the WebSocket), the channel's is
+      boolean bySocket = connection instanceof ConnectionBase;
+      if (bySocket) ((ConnectionBase) connection).channel().closeFuture().addListener(closed -> giveBack.run());
       connection.closeHandler(v -> {
         open.remove(connection);
-        if (counted) release(host);
+        if (!bySocket) giveBack.run();
       });
     }
 

@@ -167,4 +167,24 @@ class ConnectionLimitsTest {
       assertThat(feed.next("event").toString()).contains("Ann");
     }
   }
+
+  @Test
+  void closedLiveFeedsGiveTheirAddressItsShareBack() throws IOException {
+    String queue = app.newQueue();
+    // an address of its own; more feeds one after another than it may hold at once
+    for (int i = 0; i < MAX_PER_ADDRESS + 2; i++) {
+      try (Socket feed = open("127.0.0.8")) {
+        send(feed, "GET /ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken() + " HTTP/1.1\r\n"
+            + "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertThat(statusLine(feed)).as("feed %d", i + 1).startsWith("HTTP/1.1 101");
+        feed.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8}); // close 1000
+        untilClosed(feed);
+      }
+    }
+    try (Socket after = open("127.0.0.8")) {
+      send(after, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(statusLine(after)).startsWith("HTTP/1.1 200");
+    }
+  }
 }
