@@ -49,6 +49,7 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
 import io.waitline.insights.Insights;
+import io.waitline.insights.InsightsRollup;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
@@ -220,7 +221,8 @@ public final class EdgeRouter {
     guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter)
         .siteFromQuery("location", location -> guard.siteOfQueue(FhirSearch.queueId(location)));
     new FhirApi(commands, pool, settings.publicUrl()).register(ops);
-    new InsightsApi(new Insights(pool, commands.clock()), commands).register(ops);
+    new InsightsApi(new Insights(pool, commands.clock()), new InsightsRollup(pool, commands.clock()), commands)
+        .register(ops);
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));

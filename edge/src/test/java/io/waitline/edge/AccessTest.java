@@ -555,6 +555,8 @@ class AccessTest {
     FIXTURES.put("getInsights", Call::plain);
     FIXTURES.put("listInsightVisits", Call::plain);
     FIXTURES.put("getInsightsLive", Call::plain);
+    FIXTURES.put("rebuildInsights", () -> Call.body(new JsonObject().put("from",
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).toString())));
   }
 
   /** The FHIR searches, which take their queue as {@code ?location=}. */

@@ -169,6 +169,7 @@ class AuthorizationMatrixTest {
     op("getInsights",                               U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
     op("listInsightVisits",                         U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
     op("getInsightsLive",                           U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
+    op("rebuildInsights",                           U,  U,  F,  F,  F,  F,  F,  OK, F,  OK, OK, F,  OK, U,  U);
     // signing in and out
     op("getSession",                                OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
     op("signIn",                                    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK);
@@ -315,6 +316,7 @@ class AuthorizationMatrixTest {
       EFFECTS.put(op, "service_queue");
     }
     EFFECTS.put("putQueueRota", "queue_rota_shift");
+    EFFECTS.put("rebuildInsights", "insight_rollup");
     for (String op : List.of("kioskCheckIn", "checkIn", "addAppointment", "callNext", "arrive", "recall",
         "startService", "complete", "noShow", "requeue", "markLeft", "cancel", "undo", "transfer", "visitRunningLate",
         "visitLeave")) {
@@ -750,6 +752,8 @@ class AuthorizationMatrixTest {
     REQUESTS.put("getInsights", Call::plain);
     REQUESTS.put("listInsightVisits", Call::plain);
     REQUESTS.put("getInsightsLive", Call::plain);
+    REQUESTS.put("rebuildInsights", () -> Call.body(new JsonObject().put("from",
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).toString())));
     REQUESTS.put("getSession", Call::plain);
     REQUESTS.put("signIn", () -> Call.body(credentials()));
     REQUESTS.put("signOut", Call::plain); // signs out the cell's own fresh credential

@@ -131,6 +131,40 @@ class InsightsApiTest {
   }
 
   @Test
+  void aManagerRebuildsThePastDaysRollupAndTheDaysFiguresStayTheSame() {
+    String before = get("/insights?from=" + DAY + "&to=" + DAY).bodyAsString();
+    app.clock.set(Instant.parse("2026-06-12T12:00:00Z")); // the day has closed: nodes roll it up from now on
+    try {
+      HttpResponse<Buffer> r = rebuild(new JsonObject().put("from", DAY));
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getString("from")).isEqualTo(DAY);
+      assertThat(r.bodyAsJsonObject().getLong("visits")).as("the day's two visits copied").isEqualTo(2);
+      assertThat(app.pool.preparedQuery("SELECT count(*) FROM insight_rollup_visit WHERE site_id = $1 AND day = $2")
+          .execute(Tuple.of(SITE, java.time.LocalDate.parse(DAY))).await().iterator().next().getLong(0)).isEqualTo(2);
+      assertThat(new JsonObject(get("/insights?from=" + DAY + "&to=" + DAY).bodyAsString()))
+          .as("read from the rollup as it was read live").isEqualTo(new JsonObject(before));
+
+      assertThat(problem(rebuild(new JsonObject().put("from", "2026-06-12")), 422).getString("detail"))
+          .isEqualTo("Only past days are rolled up: 'from' is 2026-06-12 and today is 2026-06-12 at the site.");
+      assertThat(problem(rebuild(new JsonObject().put("from", "2025-01-01")), 422).getString("detail"))
+          .isEqualTo("A rebuild goes back at most 366 days: ask from 2025-06-11 on, then earlier in further steps.");
+      assertThat(problem(rebuild(new JsonObject().put("from", "10/06/2026")), 422).getString("detail"))
+          .isEqualTo("'from' is '10/06/2026', which is not a date like 2026-03-29.");
+      assertThat(problem(rebuild(new JsonObject()), 400).getString("detail")).contains("from");
+      assertThat(app.anonymous(HttpMethod.POST, "/api/v1/sites/nowhere/insights/rebuild")
+          .bearerTokenAuthentication(app.adminToken()).sendJsonObject(new JsonObject().put("from", DAY)).await()
+          .statusCode()).isEqualTo(404);
+    } finally {
+      app.clock.set(Instant.parse(DAY + "T09:10:00Z")); // where the other tests of this class expect it
+    }
+  }
+
+  private static HttpResponse<Buffer> rebuild(JsonObject body) {
+    return app.anonymous(HttpMethod.POST, "/api/v1/sites/" + SITE + "/insights/rebuild")
+        .bearerTokenAuthentication(manager).sendJsonObject(body).await();
+  }
+
+  @Test
   void anUnknownSiteIsNotFound() {
     HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/sites/nowhere/insights/live")
         .bearerTokenAuthentication(app.staffToken(null, Role.ADMIN)).send().await();

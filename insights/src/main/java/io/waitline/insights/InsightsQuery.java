@@ -50,7 +50,7 @@ public record InsightsQuery(String siteId, LocalDate from, LocalDate to, String 
         priority(priority), source(source));
   }
 
-  private static LocalDate date(String name, String text, LocalDate today) {
+  static LocalDate date(String name, String text, LocalDate today) {
     if (blankToNull(text) == null) return today;
     try {
       return LocalDate.parse(text);

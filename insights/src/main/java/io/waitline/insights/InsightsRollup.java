@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.QueueException;
 import io.waitline.queue.sql.Rows;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -67,6 +68,25 @@ public final class InsightsRollup {
           }
           return added;
         });
+  }
+
+  /**
+   * The first day of a rebuild asked for in {@code text}: a past day of the site, at most {@link
+   * InsightsQuery#MAX_DAYS} days back (one rebuild copies at most a year of visits).
+   */
+  public static LocalDate rebuildFrom(String text, LocalDate today) {
+    if (text == null || text.isBlank()) throw new QueueException.Invalid("Say from which day to rebuild ('from').");
+    LocalDate from = InsightsQuery.date("from", text, today);
+    if (!from.isBefore(today)) {
+      throw new QueueException.Invalid("Only past days are rolled up: 'from' is " + from + " and today is " + today
+          + " at the site.");
+    }
+    LocalDate earliest = today.minusDays(InsightsQuery.MAX_DAYS);
+    if (from.isBefore(earliest)) {
+      throw new QueueException.Invalid("A rebuild goes back at most " + InsightsQuery.MAX_DAYS + " days: ask from "
+          + earliest + " on, then earlier in further steps.");
+    }
+    return from;
   }
 
   /**

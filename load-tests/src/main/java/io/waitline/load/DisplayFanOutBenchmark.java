@@ -40,7 +40,8 @@ public final class DisplayFanOutBenchmark {
     this.o = o;
     this.vertx = vertx;
     this.api = new Api(WebClient.create(vertx), o.baseUrl());
-    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(o.feeds() + 100)
+    // both sides' clients at once: the first side's closed sockets may still count while the second side opens
+    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(2 * o.feeds() + 100)
         .setConnectTimeout((int) Api.TIMEOUT_MS));
   }
 

@@ -9,6 +9,7 @@ import io.waitline.insights.Figures;
 import io.waitline.insights.Insights;
 import io.waitline.insights.InsightsCsv;
 import io.waitline.insights.InsightsQuery;
+import io.waitline.insights.InsightsRollup;
 import io.waitline.insights.LiveQueue;
 import io.waitline.insights.Report;
 import io.waitline.insights.Visit;
@@ -19,14 +20,17 @@ import java.util.function.Function;
 
 /**
  * Insights endpoints for a site's managers: the figures of a range of days, its visits, and today live; the range
- * and its visits also as CSV ({@code format=csv}). Visits carry tickets and timestamps, never patient details.
+ * and its visits also as CSV ({@code format=csv}); and rebuilding the daily rollup of past days after a correction.
+ * Visits carry tickets and timestamps, never patient details.
  */
 public final class InsightsApi {
   private final Insights insights;
+  private final InsightsRollup rollup;
   private final QueueCommands commands;
 
-  public InsightsApi(Insights insights, QueueCommands commands) {
+  public InsightsApi(Insights insights, InsightsRollup rollup, QueueCommands commands) {
     this.insights = insights;
+    this.rollup = rollup;
     this.commands = commands;
   }
 
@@ -37,6 +41,15 @@ public final class InsightsApi {
     ops.put("listInsightVisits", rc -> answer(rc, query(rc).compose(insights::visits),
         visits -> new JsonArray(visits.stream().map(InsightsApi::visitJson).toList()), InsightsCsv::visits,
         "visits"));
+    ops.put("rebuildInsights", rc -> {
+      String siteId = rc.pathParam("siteId");
+      String asked = rc.body().asJsonObject().getString("from");
+      QueueApi.respond(rc, 200, commands.site(siteId).compose(site -> {
+        LocalDate from = InsightsRollup.rebuildFrom(asked, LocalDate.ofInstant(commands.clock().instant(), site.zone()));
+        return rollup.rebuild(siteId, from).map(visits -> new JsonObject().put("siteId", siteId)
+            .put("from", from.toString()).put("visits", visits));
+      }));
+    });
     ops.put("getInsightsLive", rc -> {
       String siteId = rc.pathParam("siteId");
       QueueApi.respond(rc, 200, commands.site(siteId).compose(site -> insights.live(siteId)) // unknown: a 404
