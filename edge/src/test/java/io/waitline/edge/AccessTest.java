@@ -20,7 +20,6 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.command.CheckIn;
 import java.io.InputStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -259,7 +258,7 @@ class AccessTest {
   void theBoardDoesNotListPatientsWhoHaveNotArrived() {
     String queue = app.newQueue();
     app.commands.expect(queue, new CheckIn(new Patient("Araminta " + SURNAME, null, null, null, null),
-        Priority.NORMAL, Instant.now().plus(Duration.ofHours(1)), null), "test").await();
+        Priority.NORMAL, app.clock.instant().plus(Duration.ofHours(1)), null), "test").await();
 
     HttpResponse<Buffer> r = app.anonymous(HttpMethod.GET, "/api/v1/queues/" + queue + "/board")
         .putHeader("Authorization", "Bearer " + app.deviceToken(SITE, io.waitline.access.DeviceKind.DISPLAY))
@@ -370,8 +369,8 @@ class AccessTest {
 
   private static Entry expected() {
     return app.commands.expect(GENERAL, new CheckIn(new Patient("Expectant " + counter.incrementAndGet() + " "
-        + SURNAME, null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)), null), "test")
-        .await().entry();
+        + SURNAME, null, null, null, null), Priority.NORMAL, app.clock.instant().plus(Duration.ofHours(2)), null),
+        "test").await().entry();
   }
 
   private static JsonObject patientBody() {
@@ -402,7 +401,7 @@ class AccessTest {
     FIXTURES.put("listQueueEvents", Call::plain);
     FIXTURES.put("checkIn", () -> Call.body(patientBody()));
     FIXTURES.put("addAppointment", () -> Call.body(patientBody()
-        .put("appointmentAt", Instant.now().plus(Duration.ofHours(3)).toString())));
+        .put("appointmentAt", app.clock.instant().plus(Duration.ofHours(3)).toString())));
     FIXTURES.put("callNext", () -> {
       String queue = app.newQueue();
       app.checkIn(queue, "Next " + counter.incrementAndGet() + " " + SURNAME);
@@ -556,7 +555,7 @@ class AccessTest {
     FIXTURES.put("listInsightVisits", Call::plain);
     FIXTURES.put("getInsightsLive", Call::plain);
     FIXTURES.put("rebuildInsights", () -> Call.body(new JsonObject().put("from",
-        java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).toString())));
+        java.time.LocalDate.ofInstant(app.clock.instant(), java.time.ZoneOffset.UTC).minusDays(3).toString())));
   }
 
   /** The FHIR searches, which take their queue as {@code ?location=}. */

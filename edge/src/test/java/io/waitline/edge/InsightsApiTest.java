@@ -53,7 +53,8 @@ class InsightsApiTest {
     JsonObject total = body.getJsonObject("total");
     assertThat(total.getLong("visits")).isEqualTo(2);
     assertThat(total.getLong("called")).isEqualTo(1);
-    // the test clock runs on from where it was set: the call came 600 s and a few milliseconds after arrival
+    // the test clock moves a millisecond per reading from where it was set: the call came 600 s and a few
+    // milliseconds after arrival
     assertThat(total.getDouble("waitMedianSeconds")).isBetween(600.0, 601.0);
     assertThat(total.getDouble("withinTargetShare")).isEqualTo(0.5);
     // 09:00 UTC is 10:00 in London; a Wednesday is ISO weekday 3

@@ -46,6 +46,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEventPublisher;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import io.vertx.sqlclient.Row;
@@ -80,9 +81,19 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   static final String LAB = "lab";
   /** The signing secret Stripe's webhooks are checked with (the processor itself is the sandbox). */
   static final String STRIPE_WEBHOOK_SECRET = "whsec_edge_test";
+  /** Where {@link #clock} starts: a Friday, mid-morning at {@link #SITE} (Europe/London, on GMT then). */
+  static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
 
-  final TestClock clock = TestClock.running(Instant.now());
-  /** The access services' own clock, so moving patients to another day leaves sessions valid. */
+  /**
+   * The commands' clock (queues, payments, sources, insights): 10:00 on a Friday in London, a millisecond later at
+   * every reading and otherwise still, so no run crosses midnight; a test that needs time to pass moves it.
+   */
+  final TestClock clock = new TestClock(START, Duration.ofMillis(1));
+  /**
+   * The access services' own clock, so moving patients to another day leaves sessions valid. It runs with real time:
+   * a class's many requests spend rate-limit budgets that only time refills (RateLimitTest, which counts them, stops
+   * it).
+   */
   final TestClock accessClock = TestClock.running(Instant.now());
   private final UnaryOperator<QueueEventPublisher> faults;
   private final OidcSettings oidc;
@@ -305,19 +316,22 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   }
 
   /**
-   * Waits until no card payment or refund is left for the payments sweep to resolve (the sandbox reader's simulated
-   * tap comes seconds after the request), running the sweep itself meanwhile, so that no background work changes a
-   * table while a test compares it before and after a request.
+   * Resolves every card payment or refund left for the payments sweep, so that no background work changes a table
+   * while a test compares it before and after a request: each pass moves {@link #clock} a minute on (past the sandbox
+   * reader's simulated tap and the wait before an unanswered call is looked up) and runs the sweep.
    */
   void settlePayments() {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (pool.query("SELECT (SELECT count(*) FROM payment WHERE state IN ('unknown', 'processing', 'authorized'))"
-        + " + (SELECT count(*) FROM payment_refund WHERE state IN ('pending', 'unknown'))").execute().await()
-        .iterator().next().getLong(0) > 0) {
-      assertThat(System.nanoTime()).as("payments resolved within 30 s").isLessThan(deadline);
+    for (int pass = 0; unsettledPayments() > 0; pass++) {
+      assertThat(pass).as("passes of the payments sweep before every payment is settled").isLessThan(5);
+      clock.advance(Duration.ofMinutes(1));
       payments.sweep().await();
-      vertx.timer(100).await();
     }
+  }
+
+  private long unsettledPayments() {
+    return pool.query("SELECT (SELECT count(*) FROM payment WHERE state IN ('unknown', 'processing', 'authorized'))"
+        + " + (SELECT count(*) FROM payment_refund WHERE state IN ('pending', 'unknown'))").execute().await()
+        .iterator().next().getLong(0);
   }
 
   /** Asserts that every table {@link #tables} reads is as in {@code before}, naming the first that is not. */
