@@ -107,6 +107,7 @@ class WorkerCrashTest {
     JsonObject claimed = world.intents().stream().filter(i -> i.getString("kind").equals("checked_in")).findFirst()
         .orElseThrow();
     assertThat(claimed.getString("state")).isEqualTo("sending");
+    world.clock.advance(NodeProcess.LEASE); // node A's claim runs out on node B's clock, not by waiting for it
     return UUID.fromString(claimed.getString("id"));
   }
 
