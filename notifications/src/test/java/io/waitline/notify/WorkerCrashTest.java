@@ -31,7 +31,7 @@ class WorkerCrashTest {
     world = NotifyWorld.start();
     twilio = new FakeTwilio(world.vertx).start();
     nodeB = world.notifications(NotifyWorld.config()).worker("node-b")
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), Channels.fast()).build();
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
     world.drain(nodeB);
   }
 
