@@ -137,6 +137,9 @@ class InsightsApiTest {
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
       assertThat(r.bodyAsJsonObject().getString("from")).isEqualTo(DAY);
       assertThat(r.bodyAsJsonObject().getLong("visits")).as("the day's two visits copied").isEqualTo(2);
+      JsonObject audited = app.auditRecord(app.adminToken(), "action=rebuildInsights&siteId=" + SITE, a -> true);
+      assertThat(audited.getJsonObject("detail").getString("from")).as("which days were rolled up again")
+          .isEqualTo(DAY);
       assertThat(app.pool.preparedQuery("SELECT count(*) FROM insight_rollup_visit WHERE site_id = $1 AND day = $2")
           .execute(Tuple.of(SITE, java.time.LocalDate.parse(DAY))).await().iterator().next().getLong(0)).isEqualTo(2);
       assertThat(new JsonObject(get("/insights?from=" + DAY + "&to=" + DAY).bodyAsString()))
