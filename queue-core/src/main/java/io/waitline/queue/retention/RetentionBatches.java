@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.sql.Rows;
+import java.time.Instant;
 import java.util.function.Function;
 
 /**
@@ -39,6 +41,16 @@ public final class RetentionBatches {
    */
   public Future<Integer> run(Function<SqlConnection, Future<Integer>> batch) {
     return run(batch, 0, 0);
+  }
+
+  /**
+   * Deletes at most {@link #size} rows of {@code table} (its key column {@code key}) whose {@code time} column is
+   * before {@code cutoff}; yields how many. The names are the calling store's own, never input.
+   */
+  public Future<Integer> deleteBefore(SqlConnection c, String table, String key, String time, Instant cutoff) {
+    return c.preparedQuery("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table
+            + " WHERE " + time + " < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)")
+        .execute(Tuple.of(Rows.odt(cutoff), size)).map(rows -> rows.rowCount());
   }
 
   private Future<Integer> run(Function<SqlConnection, Future<Integer>> batch, int done, int batches) {
