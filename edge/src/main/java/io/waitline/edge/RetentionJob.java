@@ -1,6 +1,7 @@
 package io.waitline.edge;
 
 import io.vertx.core.Future;
+import io.waitline.queue.retention.RetentionBatches;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * The node's retention run: each module's own removal of patient details past retention, one after the other, at
@@ -16,16 +16,18 @@ import java.util.function.Function;
  */
 public final class RetentionJob {
   private final Clock clock;
-  private final Map<String, Function<Instant, Future<Integer>>> modules = new LinkedHashMap<>();
+  private final RetentionBatches batches;
+  private final Map<String, RetentionBatches.Batch> modules = new LinkedHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean();
 
-  RetentionJob(Clock clock) {
+  RetentionJob(Clock clock, RetentionBatches batches) {
     this.clock = clock;
+    this.batches = batches;
   }
 
-  /** Adds a module's removal, which yields how many of its records it changed. */
-  RetentionJob module(String name, Function<Instant, Future<Integer>> removal) {
-    modules.put(name, removal);
+  /** Adds a module's removal: its batch, run until it is done. */
+  RetentionJob module(String name, RetentionBatches.Batch batch) {
+    modules.put(name, batch);
     return this;
   }
 
@@ -40,7 +42,7 @@ public final class RetentionJob {
     List<String> failed = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (var module : modules.entrySet()) {
-      chain = chain.compose(v -> module.getValue().apply(now)
+      chain = chain.compose(v -> batches.run(module.getKey(), now, module.getValue())
           .<Void>map(n -> {
             changed.put(module.getKey(), n);
             return null;

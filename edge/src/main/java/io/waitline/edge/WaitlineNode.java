@@ -44,6 +44,7 @@ import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.event.kafka.KafkaEvents;
 import io.waitline.queue.event.kafka.KafkaSettings;
 import io.waitline.queue.retention.Retention;
+import io.waitline.queue.retention.RetentionBatches;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.VisitRetention;
@@ -376,7 +377,7 @@ public final class WaitlineNode {
     PgConnectOptions cached = new PgConnectOptions(o.database).setCachePreparedStatements(true);
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(o.poolSize)).connectingTo(cached)
         .using(vertx).build();
-    Notifications notifications = Notifications.create(vertx, pool, o.notifications);
+    Notifications notifications = Notifications.create(vertx, pool, o.notifications, o.clock);
     QueueStore store = new QueueStore();
     // committed events wake the notification reader at once (it reads the event log, so nothing depends on it)
     QueueEventPublisher local = notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())));
@@ -412,12 +413,12 @@ public final class WaitlineNode {
       if (payments != null) seedDemoPayments(payments).await();
     }
     InsightsRollup rollup = new InsightsRollup(pool, o.clock);
-    RetentionJob retention = new RetentionJob(o.clock)
-        .module("queue-core", new VisitRetention(pool, o.retention, RETENTION_BATCH)::removeDetails)
-        .module("notifications", new NotifyRetention(pool, o.retention, RETENTION_BATCH)::removeDetails)
+    RetentionJob retention = new RetentionJob(o.clock, new RetentionBatches(pool, o.retention, RETENTION_BATCH))
+        .module("queue-core", VisitRetention::batch)
+        .module("notifications", NotifyRetention::batch)
         // every module's tables exist whether this node runs the module or not: each is cleaned either way
-        .module("payments", new PaymentRetention(pool, o.retention, RETENTION_BATCH)::removeDetails)
-        .module("pms-sync", new SyncRetention(pool, o.retention, RETENTION_BATCH)::removeDetails);
+        .module("payments", PaymentRetention::batch)
+        .module("pms-sync", SyncRetention::batch);
     List<Long> timers = List.of(
         // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
         vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
@@ -540,6 +541,10 @@ public final class WaitlineNode {
 
   public QueueCommands commands() {
     return commands;
+  }
+
+  public Notifications notifications() {
+    return notifications;
   }
 
   /** The payment-gateway module, or null when the node runs without it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.retention.Retention;
+import io.waitline.queue.retention.RetentionBatches;
 import io.waitline.queue.store.VisitRetention;
 import java.util.List;
 import java.util.UUID;
@@ -71,8 +72,8 @@ class InsightsRollupTest {
 
       // half a year and more later, every one of those visits is past retention
       clinic.at("2027-06-01T09:00:00Z");
-      int removed = clinic.get(new VisitRetention(clinic.pool, Retention.DEFAULT, 4).removeDetails(
-          clinic.clock.instant()));
+      int removed = clinic.get(new RetentionBatches(clinic.pool, Retention.DEFAULT, 4).run("queue-core",
+          clinic.clock.instant(), VisitRetention::batch));
       assertThat(removed).isEqualTo(15);
       assertThat(clinic.get(clinic.pool.query("SELECT count(*) FROM entry WHERE patient_name <> ''").execute())
           .iterator().next().getLong(0)).as("names left").isZero();

@@ -11,6 +11,7 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.retention.Retention;
+import io.waitline.queue.retention.RetentionBatches;
 import io.waitline.queue.store.PersonalDataScan;
 import io.waitline.queue.store.VisitRetention;
 import java.time.Instant;
@@ -86,7 +87,7 @@ class VisitRetentionTest {
     assertThat(views).as("visits and shown estimates").hasSizeGreaterThan(5);
 
     // batches of two: the three old entries (Otto's transfer made a second one) take two batches
-    assertThat(world.get(retention(2).removeDetails(NOW))).isEqualTo(3);
+    assertThat(removeDetails(2, NOW)).isEqualTo(3);
 
     for (String value : oldDetails) assertThat(scan.whereIs(value)).as("%s after retention", value).isEmpty();
     assertThat(where(scan, recentDetails)).isEqualTo(recentBefore);
@@ -107,9 +108,9 @@ class VisitRetentionTest {
 
   @Test
   void aSecondRunChangesNothing() {
-    assertThat(world.get(retention(500).removeDetails(NOW))).isEqualTo(3);
+    assertThat(removeDetails(500, NOW)).isEqualTo(3);
     String after = everyRow();
-    assertThat(world.get(retention(500).removeDetails(NOW))).isZero();
+    assertThat(removeDetails(500, NOW)).isZero();
     assertThat(everyRow()).isEqualTo(after);
   }
 
@@ -121,11 +122,11 @@ class VisitRetentionTest {
         + " $$ BEGIN RAISE EXCEPTION 'cut off'; END $$").execute());
     world.get(world.pool.query("CREATE TRIGGER cut_off BEFORE UPDATE ON queue_event FOR EACH ROW"
         + " EXECUTE FUNCTION refuse()").execute());
-    assertThatThrownBy(() -> world.get(retention(2).removeDetails(NOW))).hasMessageContaining("cut off");
+    assertThatThrownBy(() -> removeDetails(2, NOW)).hasMessageContaining("cut off");
     assertThat(everyRow()).as("nothing half-written").isEqualTo(before);
 
     world.get(world.pool.query("DROP TRIGGER cut_off ON queue_event").execute());
-    assertThat(world.get(retention(2).removeDetails(NOW))).isEqualTo(3);
+    assertThat(removeDetails(2, NOW)).isEqualTo(3);
     PersonalDataScan scan = new PersonalDataScan(world.pool, HISTORIES);
     for (String value : oldDetails) assertThat(scan.whereIs(value)).as(value).isEmpty();
   }
@@ -136,14 +137,16 @@ class VisitRetentionTest {
     world.clock.set(Instant.parse("2026-05-23T22:30:00Z"));
     checkIn(world.queue("K"), new Patient("Kim Kept", null, null, "+33633300001", null));
     world.clock.set(NOW);
-    assertThat(world.get(retention(500).removeDetails(NOW))).isEqualTo(3);
+    assertThat(removeDetails(500, NOW)).isEqualTo(3);
     assertThat(new PersonalDataScan(world.pool, HISTORIES).whereIs("Kim Kept")).contains("entry.patient_name");
     // a day later it is past retention
-    assertThat(world.get(retention(500).removeDetails(NOW.plusSeconds(86_400)))).isEqualTo(1);
+    assertThat(removeDetails(500, NOW.plusSeconds(86_400))).isEqualTo(1);
   }
 
-  private VisitRetention retention(int batch) {
-    return new VisitRetention(world.pool, Retention.DEFAULT, batch);
+  /** Runs queue-core's retention at {@code now} in batches of {@code size}. */
+  private int removeDetails(int size, Instant now) {
+    return world.get(new RetentionBatches(world.pool, Retention.DEFAULT, size).run("queue-core", now,
+        VisitRetention::batch));
   }
 
   private LinkedEntry checkIn(ServiceQueue q, Patient p) {

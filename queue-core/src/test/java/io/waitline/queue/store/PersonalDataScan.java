@@ -10,7 +10,8 @@ import java.util.TreeSet;
 
 /**
  * Looks for values in every text, character, JSON, bytea and date column of every table of a database, whatever module
- * owns it: where a seeded patient detail is still stored. Bytea columns are read as their UTF-8 text.
+ * owns it: where a seeded patient detail is still stored. Bytea columns are read with their printable bytes as they
+ * are (encode's escape format).
  */
 public final class PersonalDataScan {
   private final Pool pool;
@@ -28,7 +29,7 @@ public final class PersonalDataScan {
         + " 'character varying', 'character', 'json', 'jsonb', 'bytea', 'date') OR c.data_type = 'ARRAY')"
         + " ORDER BY 1, 2").execute().await()) {
       if (skipped.contains(r.getString(0))) continue;
-      String value = "bytea".equals(r.getString(2)) ? "convert_from(\"" + r.getString(1) + "\", 'UTF8')"
+      String value = "bytea".equals(r.getString(2)) ? "encode(\"" + r.getString(1) + "\", 'escape')"
           : "\"" + r.getString(1) + "\"::text";
       columns.add(new Column(r.getString(0) + "." + r.getString(1), r.getString(0), value));
     }
@@ -40,14 +41,12 @@ public final class PersonalDataScan {
     return columns.size();
   }
 
-  /** Where {@code value} occurs, as {@code table.column} names; empty when nowhere. */
+  /** Where {@code value} occurs, as {@code table.column} names; empty when nowhere. One statement for all columns. */
   public TreeSet<String> whereIs(String value) {
+    String sql = String.join(" UNION ALL ", columns.stream().map(c -> "SELECT '" + c.name() + "' WHERE EXISTS"
+        + " (SELECT 1 FROM \"" + c.table() + "\" WHERE strpos(" + c.text() + ", $1) > 0)").toList());
     TreeSet<String> found = new TreeSet<>();
-    for (Column column : columns) {
-      long n = pool.preparedQuery("SELECT count(*) FROM \"" + column.table() + "\" WHERE strpos(" + column.text()
-          + ", $1) > 0").execute(Tuple.of(value)).await().iterator().next().getLong(0);
-      if (n > 0) found.add(column.name());
-    }
+    for (Row r : pool.preparedQuery(sql).execute(Tuple.of(value)).await()) found.add(r.getString(0));
     return found;
   }
 }
