@@ -72,9 +72,11 @@ class InsightsRollupTest {
 
       // half a year and more later, every one of those visits is past retention
       clinic.at("2027-06-01T09:00:00Z");
+      long entries = clinic.get(clinic.pool.query("SELECT count(*) FROM entry").execute()).iterator().next()
+          .getLong(0);
       int removed = clinic.get(new RetentionBatches(clinic.pool, Retention.DEFAULT, 4).run("queue-core",
           clinic.clock.instant(), VisitRetention::batch));
-      assertThat(removed).isEqualTo(15);
+      assertThat(removed).as("every entry, visits or not").isEqualTo(entries).isGreaterThanOrEqualTo(15);
       assertThat(clinic.get(clinic.pool.query("SELECT count(*) FROM entry WHERE patient_name <> ''").execute())
           .iterator().next().getLong(0)).as("names left").isZero();
       assertThat(clinic.get(clinic.rollup.rollUp())).as("no visit on the days since").isZero();
