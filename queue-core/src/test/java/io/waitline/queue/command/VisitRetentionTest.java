@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.waitline.queue.Entry;
 import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Patient;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Retention in queue-core on real PostgreSQL: visits of days past retention lose every patient detail in every
  * table (a scan of every text, JSON and date column), recent visits keep theirs, the insights views read the same,
- * a second run changes nothing, and a batch that fails midway leaves its visits as they were.
+ * a second run changes nothing, a batch that fails midway leaves its visits as they were, and a node leaves the work
+ * to another that holds the lock.
  */
 class VisitRetentionTest {
   /** 11:00 in Paris, 2026-11-20: with 180 days kept, 2026-05-24 is the first day whose visits keep details. */
@@ -129,6 +132,23 @@ class VisitRetentionTest {
     assertThat(removeDetails(2, NOW)).isEqualTo(3);
     PersonalDataScan scan = new PersonalDataScan(world.pool, HISTORIES);
     for (String value : oldDetails) assertThat(scan.whereIs(value)).as(value).isEmpty();
+  }
+
+  @Test
+  void whileAnotherNodeHoldsTheLockARunLeavesEverythingToIt() {
+    String before = everyRow();
+    SqlConnection other = world.get(world.pool.getConnection());
+    try {
+      // another node's batch, in its transaction
+      Transaction tx = world.get(other.begin());
+      world.get(other.query("SELECT pg_advisory_xact_lock(hashtext('retention:queue-core'))").execute());
+      assertThat(removeDetails(2, NOW)).isZero();
+      assertThat(everyRow()).isEqualTo(before);
+      world.get(tx.commit());
+    } finally {
+      world.get(other.close());
+    }
+    assertThat(removeDetails(2, NOW)).as("once it is done").isEqualTo(3);
   }
 
   @Test
