@@ -147,8 +147,10 @@ class InsightsApiTest {
 
       assertThat(problem(rebuild(new JsonObject().put("from", "2026-06-12")), 422).getString("detail"))
           .isEqualTo("Only past days are rolled up: 'from' is 2026-06-12 and today is 2026-06-12 at the site.");
-      assertThat(problem(rebuild(new JsonObject().put("from", "2025-01-01")), 422).getString("detail"))
-          .isEqualTo("A rebuild goes back at most 366 days: ask from 2025-06-11 on, then earlier in further steps.");
+      // the node keeps patient details 180 days: older days keep the figures they were rolled up with
+      assertThat(problem(rebuild(new JsonObject().put("from", "2025-12-13")), 422).getString("detail"))
+          .isEqualTo("Visits before 2025-12-14 are past the 180 days their details are kept, so their days keep the"
+              + " figures they were rolled up with: rebuild from 2025-12-14 or later.");
       assertThat(problem(rebuild(new JsonObject().put("from", "10/06/2026")), 422).getString("detail"))
           .isEqualTo("'from' is '10/06/2026', which is not a date like 2026-03-29.");
       assertThat(problem(rebuild(new JsonObject()), 400).getString("detail")).contains("from");
