@@ -40,9 +40,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,7 +230,7 @@ class KafkaEventsTest {
       topic = "queue-events-" + COUNTER.incrementAndGet();
     }
     Node node = new Node(name, db,
-        new KafkaSettings(bootstrap, topic, LEASE, Duration.ofMillis(50)), clock);
+        new KafkaSettings(bootstrap, topic, LEASE, Duration.ofMillis(50), Map.of()), clock);
     nodes.add(node);
     return node;
   }
@@ -258,7 +256,7 @@ class KafkaEventsTest {
   private boolean holdsLease(Node node) {
     Pool alive = nodes.stream().filter(n -> !n.dead).findFirst().orElseThrow().pool;
     var rows = get(alive.preparedQuery("SELECT holder FROM event_relay WHERE name = $1 AND expires_at > $2")
-        .execute(Tuple.of(KafkaOutboxRelay.NAME, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
+        .execute(Tuple.of(QueueEventOutbox.LEASE, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
     return rows.size() > 0 && rows.iterator().next().getString(0).startsWith(node.name + " ");
   }
 
@@ -273,30 +271,7 @@ class KafkaEventsTest {
 
   /** Every record of this test's topic, from the first, once there are at least {@code n}. */
   private List<ConsumerRecord<String, String>> awaitRecords(int n) {
-    List<ConsumerRecord<String, String>> all = new ArrayList<>();
-    await(() -> {
-      all.clear();
-      all.addAll(records());
-      return all.size() >= n;
-    }, n + " records on " + topic);
-    return all;
-  }
-
-  private List<ConsumerRecord<String, String>> records() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", broker.bootstrapServers());
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = c.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = c.endOffsets(partitions);
-      List<ConsumerRecord<String, String>> out = new ArrayList<>();
-      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      return out;
-    }
+    return broker.awaitRecords(topic, n);
   }
 
   /** What retention would do to records nobody read in time: deletes every record now on the topic. */
@@ -360,7 +335,7 @@ class KafkaEventsTest {
           m -> received.add(QueueEvent.fromJson(m.body()))).completion());
       QueueStore store = new QueueStore();
       kafka = get(KafkaEvents.start(vertx, pool, store, settings, name, clock,
-          new EventBusPublisher(vertx.eventBus())));
+          new EventBusPublisher(vertx.eventBus()), List.of()));
       commands = new QueueCommands(pool, store, kafka, new ServiceTimeEstimator(), clock);
     }
 
