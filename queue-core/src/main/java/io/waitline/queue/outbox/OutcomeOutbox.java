@@ -12,11 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * A module's outcome outbox: a table of its own that it writes in the same transaction as the change it reports, of
- * one shape for every module (docs/events.md, "Outcomes"):
- *
- * <pre>
- * id bigserial, xact xid8 DEFAULT pg_current_xact_id(), record_key text, type text, data jsonb, at timestamptz
- * </pre>
+ * one shape for every module, queue-core's {@code outcome_outbox} ({@code id, xact, record_key, type, data, at};
+ * created {@code LIKE outcome_outbox INCLUDING ALL}; docs/events.md).
  *
  * <p>Each row is published as a CloudEvents envelope whose {@code id} is the outbox's name and the row's id (the same
  * on every repeat), {@code subject} the record key.

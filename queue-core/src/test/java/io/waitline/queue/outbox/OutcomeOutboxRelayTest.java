@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.kafka.KafkaEvents;
 import io.waitline.queue.event.kafka.KafkaSettings;
-import io.waitline.queue.event.kafka.KafkaTestBroker;
+import io.waitline.queue.event.kafka.KafkaBroker;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import java.time.Duration;
@@ -28,11 +28,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A module's outcome outbox relayed to its topic through a real Kafka broker (KRaft, in its own JVM), by nodes with
@@ -45,7 +44,8 @@ class OutcomeOutboxRelayTest {
   private static final OutcomeOutbox OUTBOX = new OutcomeOutbox("test-outcomes", "test outcomes", "test_outcome",
       "/waitline/tests");
 
-  private static KafkaTestBroker broker;
+  @RegisterExtension
+  static final KafkaBroker kafka = new KafkaBroker();
 
   private final TestClock clock = new TestClock(Instant.parse("2026-03-02T08:00:00Z"));
   private final List<Node> nodes = new ArrayList<>();
@@ -54,25 +54,13 @@ class OutcomeOutboxRelayTest {
   private Pool pool;
   private String topic;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaTestBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) broker.close();
-  }
-
   @BeforeEach
   void createOutbox() {
     db = TestDatabase.freshDatabase();
     vertx = Vertx.vertx();
     pool = TestDatabase.pool(vertx, db, 4);
     topic = "test-outcomes-" + COUNTER.incrementAndGet();
-    get(pool.query("CREATE TABLE test_outcome (id bigserial PRIMARY KEY,"
-        + " xact xid8 NOT NULL DEFAULT pg_current_xact_id(), record_key text NOT NULL, type text NOT NULL,"
-        + " data jsonb NOT NULL, at timestamptz NOT NULL)").execute());
+    get(pool.query("CREATE TABLE test_outcome (LIKE outcome_outbox INCLUDING ALL)").execute());
   }
 
   @AfterEach
@@ -88,7 +76,7 @@ class OutcomeOutboxRelayTest {
     record(pool, "visit-2", 2);
     record(pool, "visit-1", 3);
 
-    List<ConsumerRecord<String, String>> records = broker.awaitRecords(topic, 3);
+    List<ConsumerRecord<String, String>> records = kafka.awaitRecords(topic, 3);
     assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("visit-1", "visit-2", "visit-1");
     assertThat(records.stream().filter(r -> r.key().equals("visit-1")).map(r -> data(r).getInteger("n")))
         .as("one key's records keep their order").containsExactly(1, 3);
@@ -118,7 +106,7 @@ class OutcomeOutboxRelayTest {
     get(open.close());
     record(pool, "visit-1", 3);
 
-    assertThat(broker.awaitRecords(topic, 3)).extracting(r -> data(r).getInteger("n"))
+    assertThat(kafka.awaitRecords(topic, 3)).extracting(r -> data(r).getInteger("n"))
         .as("in transaction order: the row written first, though it committed last").containsExactly(1, 2, 3);
   }
 
@@ -127,7 +115,7 @@ class OutcomeOutboxRelayTest {
     Node a = node("a");
     record(pool, "visit-1", 1);
     record(pool, "visit-1", 2);
-    broker.awaitRecords(topic, 2);
+    kafka.awaitRecords(topic, 2);
     await(() -> Long.valueOf(2).equals(position()), "A stored its position");
     a.close();
 
@@ -138,7 +126,7 @@ class OutcomeOutboxRelayTest {
     // a marker: a repeat of anything before it would be on the topic before it
     record(pool, "visit-1", 5);
 
-    List<ConsumerRecord<String, String>> records = broker.awaitRecords(topic, 5);
+    List<ConsumerRecord<String, String>> records = kafka.awaitRecords(topic, 5);
     assertThat(records).extracting(r -> data(r).getInteger("n")).containsExactly(1, 2, 3, 4, 5);
   }
 
@@ -150,7 +138,7 @@ class OutcomeOutboxRelayTest {
     record(pool, "visit-1", 1);
     record(pool, "visit-1", 2);
     record(pool, "visit-1", 3);
-    broker.awaitRecords(topic, 3);
+    kafka.awaitRecords(topic, 3);
     // A dies after the broker acknowledged rows 2 and 3 but before it stored its position past row 1
     a.kill();
     get(pool.preparedQuery("UPDATE event_relay SET last_xact = x.xact::text::bigint, last_event = x.id"
@@ -161,7 +149,7 @@ class OutcomeOutboxRelayTest {
     clock.advance(LEASE.plusSeconds(1));
     await(b::holdsLease, "B takes the lease once A's expired");
 
-    List<ConsumerRecord<String, String>> records = broker.awaitRecords(topic, 6);
+    List<ConsumerRecord<String, String>> records = kafka.awaitRecords(topic, 6);
     assertThat(records).extracting(r -> new JsonObject(r.value()).getString("id")).as("B sent 2 and 3 again, then 4")
         .containsExactly("test-outcomes/1", "test-outcomes/2", "test-outcomes/3", "test-outcomes/2",
             "test-outcomes/3", "test-outcomes/4");
@@ -172,7 +160,7 @@ class OutcomeOutboxRelayTest {
   // --- the world
 
   private Node node(String name) {
-    Node node = new Node(name, new KafkaSettings(broker.bootstrapServers(), topic + "-queue-events", LEASE,
+    Node node = new Node(name, new KafkaSettings(kafka.broker().bootstrapServers(), topic + "-queue-events", LEASE,
         Duration.ofMillis(50), Map.of(OUTBOX.lease(), topic)));
     nodes.add(node);
     return node;
