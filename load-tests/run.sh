@@ -354,7 +354,7 @@ fi
 
 # A KRaft broker on loopback as queue-core's KafkaTestBroker starts it (same jars, same settings); sets kafka_servers.
 start_broker() {
-  local cp=$out/kafka.classpath props port controller
+  local cp=$PWD/$out/kafka.classpath props port controller
   timeout 600 mvn -B -q -pl queue-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >&2
   broker_dir=$(mktemp -d /tmp/waitline-kafka.XXXXXX)
   port=$(free_port); controller=$(free_port)

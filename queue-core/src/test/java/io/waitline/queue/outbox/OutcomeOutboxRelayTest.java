@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.Waits;
 import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.kafka.KafkaEvents;
 import io.waitline.queue.event.kafka.KafkaSettings;
@@ -23,8 +24,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -184,25 +183,13 @@ class OutcomeOutboxRelayTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("not within 30 s: " + what);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Waits.until(condition, 30_000, what);
   }
 
   private static <T> T get(Future<T> f) {
-    try {
-      return f.await(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
+    return Waits.result(f);
   }
+
 
   /** One node: its own Vert.x, pool and Kafka relays (the queue events' and the test outbox's). */
   private final class Node {

@@ -14,6 +14,7 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
+import io.waitline.queue.Waits;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.TestClock;
@@ -31,8 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
@@ -292,30 +291,17 @@ class KafkaEventsTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    if (!awaitOrNot(condition, WAIT_MS)) throw new AssertionError("not within " + WAIT_MS + " ms: " + what);
+    Waits.until(condition, WAIT_MS, what);
   }
 
   private static boolean awaitOrNot(BooleanSupplier condition, long ms) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) return false;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    return true;
+    return Waits.within(condition, ms);
   }
 
   private static <T> T get(Future<T> f) {
-    try {
-      return f.await(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
+    return Waits.result(f);
   }
+
 
   /** One node: its own Vert.x, pool, Kafka relay and consumer, and every event its bus carried for the site. */
   private static final class Node {
