@@ -13,6 +13,8 @@
 #   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
 #   BENCH=display load-tests/run.sh        # display feeds (protocol 2) beside a bare Vert.x broadcast: 1000 5000 10000 × 20 200 waiting
 #   BENCH=display DISPLAY_SIZES="1000 5000" DISPLAY_LINES="20 200" DISPLAY_CALLS=30 load-tests/run.sh
+#   BENCH=kafka load-tests/run.sh          # two nodes through a Kafka broker: calls on node A, display feeds on node B
+#   BENCH=kafka KAFKA_FEEDS="1000" KAFKA_LINE=20 KAFKA_CALLS=30 load-tests/run.sh
 #   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
 #   BENCH=import IMPORT_SIZES=10000,100000 IMPORT_QUEUES=4 CSV_ROWS=10000 load-tests/run.sh
 #   BENCH=insights load-tests/run.sh       # a year of 250000 visits generated in PostgreSQL, then GET /insights day…year
@@ -28,6 +30,9 @@
 # Display: per size and line, a fresh server and a bare Vert.x broadcast server (BareBroadcastServer, one instance per
 # core) side by side; that many display feeds of one queue, DISPLAY_CALLS calls, then as many bare clients sent as
 # many frames of the call frame's size. A size that fails stops the larger ones.
+# Kafka: a KRaft broker from the kafka_2.13 jars of queue-core's test broker, in a JVM of its own; node A with its
+# embedded PostgreSQL and node B on A's database, both publishing and consuming through the broker. Per size: that
+# many display feeds of one queue on A, then on B, KAFKA_CALLS calls made on A each time (one node, then A → B).
 # Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
 # from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 # Insights: one server; load-tests/insights-year.sql writes a year of INSIGHTS_VISITS visits into its embedded
@@ -51,6 +56,9 @@ FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
 DISPLAY_SIZES=${DISPLAY_SIZES:-"1000 5000 10000"}
 DISPLAY_LINES=${DISPLAY_LINES:-"20 200"}
 DISPLAY_CALLS=${DISPLAY_CALLS:-30}
+KAFKA_FEEDS=${KAFKA_FEEDS:-"1000"}
+KAFKA_LINE=${KAFKA_LINE:-20}
+KAFKA_CALLS=${KAFKA_CALLS:-30}
 FEEDMEM_VIEW=${FEEDMEM_VIEW:-staff}
 FEEDMEM_PROTOCOL=${FEEDMEM_PROTOCOL:-1}
 MLLP_SENDERS=${MLLP_SENDERS:-"1,4"}
@@ -95,7 +103,23 @@ stop_server() {
   server_pid=
   if [[ -n $data_dir ]]; then rm -rf "$data_dir"; data_dir=; fi
 }
-trap stop_server EXIT
+broker_pid=
+broker_dir=
+node_b_pid=
+node_b_dir=
+stop_kafka_nodes() { # node B, then the broker (node A is stop_server's)
+  local pid
+  for pid in $node_b_pid $broker_pid; do
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  node_b_pid=; broker_pid=
+  for d in $node_b_dir $broker_dir; do rm -rf "$d"; done
+  node_b_dir=; broker_dir=
+}
+trap 'stop_kafka_nodes; stop_server' EXIT
 
 free_port() { # a loopback port nobody listens on
   local p
@@ -141,6 +165,14 @@ run_outcome() {
     run_note="The run did not finish (exit $2; see $out/$1.log)."
     tail -5 "$out/$1.log" >&2
   fi
+}
+
+# Whether run $1 (exit code $2) finished with its result; if not, says so with the end of its log.
+finished() {
+  [[ -f $out/$1.json && $2 -eq 0 ]] && return 0
+  echo "$1: the run did not finish (exit $2; see $out/$1.log)" >&2
+  tail -5 "$out/$1.log" >&2
+  return 1
 }
 
 results=()
@@ -310,16 +342,99 @@ if [[ " $BENCH " == *" display "* ]]; then
         --calls "$DISPLAY_CALLS" --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
       kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
       stop_server
-      if [[ -f $out/$name.json && $rc -eq 0 ]]; then
+      if finished "$name" $rc; then
         display_results+=("$out/$name.json")
       else
-        echo "$name: the run did not finish (exit $rc; see $out/$name.log)" >&2
-        tail -5 "$out/$name.log" >&2
         display_note="$size feeds with $line waiting did not finish (see $out/$name.log); larger sizes were not run."
         break
       fi
     done
   done
+fi
+
+# A KRaft broker on loopback as queue-core's KafkaTestBroker starts it (same jars, same settings); sets kafka_servers.
+start_broker() {
+  local cp=$PWD/$out/kafka.classpath props port controller
+  timeout 600 mvn -B -q -pl queue-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >&2
+  broker_dir=$(mktemp -d /tmp/waitline-kafka.XXXXXX)
+  port=$(free_port); controller=$(free_port)
+  props=$broker_dir/server.properties
+  cat >"$props" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$broker_dir/data
+num.partitions=3
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  java -cp "$(cat "$cp")" kafka.tools.StorageTool format -c "$props" \
+    -t "$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" >"$out/kafka-broker.log" 2>&1
+  java -Xmx512m -cp "$(cat "$cp")" kafka.Kafka "$props" >>"$out/kafka-broker.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "The Kafka broker did not start; see $out/kafka-broker.log" >&2; return 1; }
+  kafka_servers=127.0.0.1:$port
+}
+
+# Node B on node A's embedded PostgreSQL (read from A's log line "Database jdbc:postgresql://…:PORT/waitline ready").
+start_node_b() {
+  local port pg_port log=$out/server-$1-b.log
+  pg_port=$(grep -o 'jdbc:postgresql://[^ ]*/waitline ready' "$out/server-$1.log" | head -1 | sed 's|.*:\([0-9]*\)/waitline ready|\1|')
+  port=$(free_port)
+  node_b_dir=$(mktemp -d /tmp/waitline-bench-b.XXXXXX)
+  base_b=http://127.0.0.1:$port
+  # shellcheck disable=SC2086
+  WAITLINE_DATA_DIR=$node_b_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base_b \
+    DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:$pg_port/waitline KAFKA_BOOTSTRAP_SERVERS=$kafka_servers \
+    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "$server_jar" >"$log" 2>&1 &
+  node_b_pid=$!
+  for _ in $(seq 1 240); do
+    curl -fs --max-time 2 "$base_b/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$node_b_pid" 2>/dev/null || { echo "Node B stopped while starting; see $log" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "Node B did not become ready within 120 s; see $log" >&2; return 1
+}
+
+kafka_results=()
+kafka_note=
+if [[ " $BENCH " == *" kafka "* ]]; then
+  kafka_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  start_broker
+  export KAFKA_BOOTSTRAP_SERVERS=$kafka_servers
+  start_server kafka
+  unset KAFKA_BOOTSTRAP_SERVERS
+  start_node_b kafka
+  for size in $KAFKA_FEEDS; do
+    for where in a b; do
+      name=kafka-$size-$where
+      [[ $where == a ]] && { feeds_url=$base; feeds_pid=$server_pid; } || { feeds_url=$base_b; feeds_pid=$node_b_pid; }
+      echo "== kafka: $size display feeds on node ${where^^}, calls on node A, $KAFKA_LINE waiting" >&2
+      rc=0
+      WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+        io.waitline.load.DisplayFanOutBenchmark --base-url "$base" --feeds-url "$feeds_url" --username bench-admin \
+        --server-pid "$feeds_pid" --feeds "$size" --line "$KAFKA_LINE" --calls "$KAFKA_CALLS" \
+        --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
+      if finished "$name" $rc; then
+        kafka_results+=("$out/$name.json")
+      else
+        kafka_note="$size feeds on node ${where^^} did not finish (see $out/$name.log); larger sizes were not run."
+        break 2
+      fi
+    done
+  done
+  kafka_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  stop_kafka_nodes
+  stop_server
 fi
 
 import_result=
@@ -509,6 +624,32 @@ display_section() {
   echo
 }
 
+kafka_section() {
+  echo "## Two nodes through Kafka: a call on node A, the screens on node B"
+  echo
+  echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC'); load average (1, 5, 15 min) $kafka_load_before before, $kafka_load_after after."
+  machine
+  echo
+  echo "Command: \`load-tests/run.sh  (BENCH=kafka KAFKA_FEEDS=\"$KAFKA_FEEDS\" KAFKA_LINE=$KAFKA_LINE KAFKA_CALLS=$KAFKA_CALLS$jar_setting)\`"
+  echo
+  echo "One KRaft broker (queue-core's test broker: the kafka_2.13 jars, in a JVM of its own); node A with its embedded"
+  echo "PostgreSQL, node B on A's database, both with \`KAFKA_BOOTSTRAP_SERVERS\` (each relays and consumes; one relay"
+  echo "publishes). Per size: that many display feeds (protocol 2) of a new queue with $KAFKA_LINE waiting, first on node A"
+  echo "(the calling node's own events go to its screens at once), then on node B (each event reaches B only through"
+  echo "the topic: A's or B's relay publishes it after commit, B's consumer hands it to B's screens). 3 calls not"
+  echo "measured, then $KAFKA_CALLS, each made on node A over REST, measured to the call's frame on the last screen."
+  echo
+  echo "| feeds | screens on | call → last screen p50 / p99 / max (ms) | call → each screen p50 / p99 (ms) | bytes per call frame |"
+  echo "|---|---|---|---|---|"
+  for r in "${kafka_results[@]}"; do
+    jq -r '"| \(.feeds) | \(if .twoNodes then "node B (through Kafka)" else "node A (the calling node)" end) | \(.waitline.toLastMs.p50) / \(.waitline.toLastMs.p99) / \(.waitline.toLastMs.max) | \(.waitline.toEachMs.p50) / \(.waitline.toEachMs.p99) | \(.waitline.bytesPerFrame) |"' "$r"
+  done
+  echo
+  if [[ -n $kafka_note ]]; then echo "$kafka_note"; echo; fi
+  if [[ -f load-tests/interpretation-kafka.md ]]; then cat load-tests/interpretation-kafka.md; fi
+  echo
+}
+
 mllp_row() { # one table row per sender count of the result file
   jq -r '.runs[] | "| \(.senders) | \(.accepted) | \(.messagesPerSecond) | \(.latencyMs.p50) / \(.latencyMs.p90) / \(.latencyMs.p99) / \(.latencyMs.max) | \(.errors) |"' "$1"
 }
@@ -646,6 +787,10 @@ fi
 if [[ ${#display_results[@]} -gt 0 || -n $display_note ]]; then
   display_section >"$section"
   replace_section "Display screens at scale" "$section"
+fi
+if [[ ${#kafka_results[@]} -gt 0 || -n $kafka_note ]]; then
+  kafka_section >"$section"
+  replace_section "Two nodes through Kafka" "$section"
 fi
 if [[ ${#feedmem_results[@]} -gt 0 ]]; then
   feedmem_section >"$section"

@@ -45,6 +45,7 @@ import io.waitline.queue.event.kafka.KafkaEvents;
 import io.waitline.queue.event.kafka.KafkaSettings;
 import io.waitline.queue.retention.Retention;
 import io.waitline.queue.retention.RetentionBatches;
+import io.waitline.queue.outbox.Outbox;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.VisitRetention;
@@ -86,6 +87,9 @@ public final class WaitlineNode {
   private static final long RATE_LIMIT_CLEANUP_MS = 60_000;
   /** How often a node looks into the csv sources' drop folders. */
   private static final Duration DROP_FOLDER_SCAN = Duration.ofSeconds(5);
+  /** The modules' outcome outboxes, each relayed to its own topic when the node uses Kafka. */
+  public static final List<Outbox> OUTCOME_OUTBOXES = List.of(Notifications.OUTCOMES, Payments.OUTCOMES,
+      SyncService.RESULTS);
 
   /** How to build a node; the defaults are production's. */
   public static final class Options {
@@ -377,7 +381,9 @@ public final class WaitlineNode {
     PgConnectOptions cached = new PgConnectOptions(o.database).setCachePreparedStatements(true);
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(o.poolSize)).connectingTo(cached)
         .using(vertx).build();
-    Notifications notifications = Notifications.create(vertx, pool, o.notifications, o.clock);
+    // with Kafka the modules record their outcomes for its relays; without, they record none (nothing would read them)
+    boolean publishOutcomes = o.kafka != null;
+    Notifications notifications = Notifications.create(vertx, pool, o.notifications, o.clock, publishOutcomes);
     QueueStore store = new QueueStore();
     // committed events wake the notification reader at once (it reads the event log, so nothing depends on it)
     QueueEventPublisher local = notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())));
@@ -387,7 +393,8 @@ public final class WaitlineNode {
     KafkaEvents kafka = null;
     QueueEventPublisher shared = relay;
     if (o.kafka != null) {
-      kafka = KafkaEvents.start(vertx, pool, store, o.kafka, o.nodeName, o.clock, local).await();
+      kafka = KafkaEvents.start(vertx, pool, store, o.kafka, o.nodeName, o.clock, local,
+          OUTCOME_OUTBOXES).await();
       shared = kafka;
       LOG.info("Sharing queue events with other nodes through Kafka topic {} at {}", o.kafka.topic(),
           o.kafka.bootstrapServers());
@@ -401,11 +408,12 @@ public final class WaitlineNode {
     AccessChanges.listen(vertx, relay, access.credentials()).await();
     Optional<String> setupCode = access.setup().prepare().await();
     Payments payments = o.payments == null ? null
-        : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock);
+        : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock, publishOutcomes);
     SyncService sync = null;
     if (o.sourcesSecretsKey != null) {
       MeterRegistry registry = o.meterRegistry != null ? o.meterRegistry : BackendRegistries.getDefaultNow();
-      sync = new SyncService(vertx, pool, commands, o.sourcesSecretsKey, o.clock, o.syncSettings,
+      sync = new SyncService(vertx, pool, commands, o.sourcesSecretsKey, o.clock,
+          o.syncSettings.publishingResults(publishOutcomes),
           registry != null ? registry : new SimpleMeterRegistry(), o.nodeName, visitAmounts(payments));
     }
     if (o.demoData) {

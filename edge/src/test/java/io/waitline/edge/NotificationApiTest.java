@@ -87,7 +87,8 @@ class NotificationApiTest {
     adminToken = access.sessions().open(admin.principal(null), admin.id(), "token", "127.0.0.1").await().token();
     Map<String, String> env = Map.of("VAPID_PUBLIC_KEY", VAPID.publicKey(), "VAPID_PRIVATE_KEY", VAPID.privateKey(),
         "TWILIO_ACCOUNT_SID", "AC0123", "TWILIO_AUTH_TOKEN", TWILIO_TOKEN, "TWILIO_FROM", "+447700900000");
-    Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(env::get, PUBLIC_URL));
+    Notifications notifications = Notifications.create(vertx, pool, NotificationsConfig.load(env::get, PUBLIC_URL),
+        false);
     EdgeRouter.Settings settings = new EdgeRouter.Settings(PUBLIC_URL, access);
     server = vertx.createHttpServer()
         .requestHandler(EdgeRouter.router(vertx, pool, commands, settings, notifications, null).await()).listen(0).await();

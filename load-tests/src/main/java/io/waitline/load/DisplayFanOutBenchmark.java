@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Waiting-room screens at scale, beside a bare Vert.x broadcast in the same run: {@code --feeds} display feeds
  * (protocol 2) of one queue with {@code --line} patients waiting, {@code --calls} calls measured from the REST
  * call-next to the call's frame on the last screen; then as many clients of {@link BareBroadcastServer}, sent as many
- * frames of the same size. Per side: call (or broadcast) to last client p50/p99/max, frames per second (clients ÷
+ * frames of the same size. With {@code --feeds-url} the screens are on another node than the calls (two nodes
+ * through Kafka), and without {@code --bare-url} there is no bare side. Per side: call (or broadcast) to last client p50/p99/max, frames per second (clients ÷
  * the median time to the last), bytes per frame, and what an idle feed costs the server (resident set and live heap,
  * with the feeds open and nothing happening, less before they opened).
  */
@@ -71,10 +72,13 @@ public final class DisplayFanOutBenchmark {
 
     AtomicLong patients = new AtomicLong(o.line());
     Side waitline = new Side("waitline", o.serverPid());
-    JsonObject waitlineResult = waitline.run(o.baseUrl(), "/ws/queues/" + queueId + "?view=display&protocol=2",
+    JsonObject waitlineResult = waitline.run(o.feedsUrl(), "/ws/queues/" + queueId + "?view=display&protocol=2",
         displayToken, api.queueSeq(queueId), seq -> api.callNext(queueId, "Desk " + seq),
         // a check-in after each call keeps the line as long
         () -> api.checkIn(queueId, String.format(Locale.ROOT, "Screen Patient %05d", patients.getAndIncrement())));
+    JsonObject result = new JsonObject().put("started", started).put("feeds", o.feeds()).put("line", o.line())
+        .put("calls", o.calls()).put("twoNodes", !o.feedsUrl().equals(o.baseUrl())).put("waitline", waitlineResult);
+    if (o.bareUrl() == null) return result;
     int bytes = (int) waitline.frameBytes.percentile(50);
 
     WebClient bareHttp = WebClient.create(vertx);
@@ -85,9 +89,7 @@ public final class DisplayFanOutBenchmark {
         .await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS), null);
 
     double ratio = waitlineResult.getDouble("framesPerSecond") / bareResult.getDouble("framesPerSecond");
-    return new JsonObject().put("started", started).put("feeds", o.feeds()).put("line", o.line())
-        .put("calls", o.calls()).put("waitline", waitlineResult).put("bare", bareResult)
-        .put("framesPerSecondRatio", Math.round(ratio * 100) / 100.0);
+    return result.put("bare", bareResult).put("framesPerSecondRatio", Math.round(ratio * 100) / 100.0);
   }
 
   /** One side's clients and measurements. */

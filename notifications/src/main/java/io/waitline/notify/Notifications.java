@@ -35,6 +35,8 @@ import io.waitline.notify.store.SiteSettings;
 import io.waitline.notify.webpush.WebPushChannel;
 import io.waitline.queue.event.EventLog;
 import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.outbox.Outbox;
+import io.waitline.queue.outbox.OutcomeOutbox;
 import io.waitline.queue.read.QueueReadModel;
 import io.waitline.queue.store.Migrations;
 import java.io.FileInputStream;
@@ -68,10 +70,14 @@ public final class Notifications {
   public static final Set<String> STATES = Set.of("pending", "held", "sending", "unknown", "sent", "delivered",
       "failed", "cancelled", "skipped");
 
+  /** The outcomes of intents (sent, delivered, failed…), recorded when published to Kafka. */
+  public static final Outbox OUTCOMES = new OutcomeOutbox("notification-outcomes", "notification outcomes",
+      "notify_outcome", "/waitline/notifications");
+
   private final Vertx vertx;
   private final Pool pool;
   private final NotificationsConfig config;
-  private final NotifyStore store = new NotifyStore();
+  private final NotifyStore store;
   private final Map<Channel, GuardedChannel> channels;
   private final Dispatcher dispatcher;
   private final OutboxReader reader;
@@ -92,13 +98,14 @@ public final class Notifications {
   }
 
   /** Builds the channels the configuration names, with production resilience settings. */
-  public static Notifications create(Vertx vertx, Pool pool, NotificationsConfig config) {
-    return create(vertx, pool, config, Clock.systemUTC());
+  public static Notifications create(Vertx vertx, Pool pool, NotificationsConfig config, boolean publishOutcomes) {
+    return create(vertx, pool, config, Clock.systemUTC(), publishOutcomes);
   }
 
   /** As above, on this clock (the node's commands' clock, which a test may move). */
-  public static Notifications create(Vertx vertx, Pool pool, NotificationsConfig config, Clock clock) {
-    Builder b = builder(vertx, pool, config).clock(clock);
+  public static Notifications create(Vertx vertx, Pool pool, NotificationsConfig config, Clock clock,
+      boolean publishOutcomes) {
+    Builder b = builder(vertx, pool, config).clock(clock).publishOutcomes(publishOutcomes);
     Resilience r = Resilience.defaults();
     if (config.twilio() != null) {
       var t = config.twilio();
@@ -138,6 +145,7 @@ public final class Notifications {
     private Duration maxBackoff = Duration.ofMinutes(10);
     private Duration longWaitScan = Duration.ofSeconds(30);
     private int workers = 2;
+    private boolean publishOutcomes;
 
     private Builder(Vertx vertx, Pool pool, NotificationsConfig config) {
       this.vertx = vertx;
@@ -182,6 +190,15 @@ public final class Notifications {
       return this;
     }
 
+    /**
+     * Records every intent's outcome in the outbox {@link #OUTCOMES} for a Kafka relay to publish; off (nothing
+     * recorded) unless the deployment publishes to Kafka.
+     */
+    public Builder publishOutcomes(boolean publish) {
+      this.publishOutcomes = publish;
+      return this;
+    }
+
     /** How often waiting patients are checked against their queue's long-wait threshold (30 s). */
     public Builder longWaitScan(Duration every) {
       this.longWaitScan = every;
@@ -205,6 +222,7 @@ public final class Notifications {
     this.pool = b.pool;
     this.config = b.config;
     this.clock = b.clock;
+    this.store = new NotifyStore(b.publishOutcomes);
     this.channels = Map.copyOf(channels);
     this.workers = b.workers;
     this.longWaitScanMillis = b.longWaitScan.toMillis();

@@ -22,6 +22,11 @@ abstract class SmsAndEmailSetup {
     return NotifyWorld.config();
   }
 
+  /** Whether the module records its outcomes for Kafka, as on a node that uses it. */
+  protected boolean publishesOutcomes() {
+    return false;
+  }
+
   /** Whether the event log is read once before each test, so the test starts with the checkpoint at its end. */
   protected boolean startsDrained() {
     return true;
@@ -33,6 +38,7 @@ abstract class SmsAndEmailSetup {
     twilio = new FakeTwilio(world.vertx).start();
     mail = Channels.greenMail();
     notifications = world.notifications(config())
+        .publishOutcomes(publishesOutcomes())
         .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .channel(Channels.email(world.vertx, mail), Channels.fast())
         .build();

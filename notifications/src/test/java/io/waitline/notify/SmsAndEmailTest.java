@@ -49,6 +49,17 @@ class SmsAndEmailTest extends SmsAndEmailSetup {
   }
 
   @Test
+  void withoutKafkaASentMessageRecordsNoOutcome() {
+    world.drain(notifications);
+    world.checkIn(world.newQueue(), "Ann Lee", "+447700900123", null);
+    world.drain(notifications);
+
+    assertThat(twilio.accepted).hasSize(1);
+    assertThat(world.await(world.pool.query("SELECT count(*) FROM notify_outcome").execute()).iterator().next()
+        .getLong(0)).isZero();
+  }
+
+  @Test
   void emailGoesOverSmtpWithTheIntentAsMessageId() throws Exception {
     world.drain(notifications);
     String q = world.newQueue();

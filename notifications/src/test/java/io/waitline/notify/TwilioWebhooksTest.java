@@ -22,6 +22,11 @@ class TwilioWebhooksTest extends SmsAndEmailSetup {
 
   @Override
   protected NotificationsConfig config() {
+    return signedByTwilio();
+  }
+
+  /** The module's configuration with the local Twilio account's credentials, so its webhooks can be verified. */
+  static NotificationsConfig signedByTwilio() {
     return NotifyWorld.config(k -> switch (k) {
       case "TWILIO_ACCOUNT_SID" -> FakeTwilio.SID;
       case "TWILIO_AUTH_TOKEN" -> FakeTwilio.TOKEN;
@@ -117,11 +122,11 @@ class TwilioWebhooksTest extends SmsAndEmailSetup {
     return world.intents().stream().filter(i -> i.getString("kind").equals("checked_in")).findFirst().orElseThrow();
   }
 
-  private static String intentOf(FakeTwilio.Sms sms) {
+  static String intentOf(FakeTwilio.Sms sms) {
     return sms.statusCallback().substring(sms.statusCallback().indexOf("intent=") + 7);
   }
 
-  private static Map<String, String> report(FakeTwilio.Sms sms, String status, String error) {
+  static Map<String, String> report(FakeTwilio.Sms sms, String status, String error) {
     Map<String, String> p = new TreeMap<>(Map.of("MessageSid", sms.sid(), "SmsSid", sms.sid(), "MessageStatus", status,
         "AccountSid", FakeTwilio.SID, "From", sms.from(), "To", sms.to(), "ApiVersion", "2010-04-01"));
     if (error != null) p.put("ErrorCode", error);

@@ -25,6 +25,8 @@ import io.waitline.queue.QueueException;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.outbox.Outbox;
+import io.waitline.queue.outbox.OutcomeOutbox;
 import io.waitline.queue.store.Migrations;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -49,6 +51,9 @@ import org.slf4j.LoggerFactory;
 public final class Payments {
   private static final Logger LOG = LoggerFactory.getLogger(Payments.class);
   public static final String MIGRATIONS = "classpath:db/payments";
+  /** Where co-pays and refunds end (succeeded, declined, refunded…), recorded when published to Kafka. */
+  public static final Outbox OUTCOMES = new OutcomeOutbox("payment-outcomes", "payment outcomes", "payment_outcome",
+      "/waitline/payments");
   public static final String HISTORY_TABLE = "flyway_history_payments";
   public static final Set<String> COLLECT = Set.of("kiosk", "desk", "none");
   public static final Set<String> STATIONS = Set.of("kiosk", "desk");
@@ -61,7 +66,7 @@ public final class Payments {
   private final QueueCommands queues;
   private final Notifications notifications;
   private final PaymentsConfig config;
-  private final PaymentStore store = new PaymentStore();
+  private final PaymentStore store;
   private final ProcessorGuard guard;
   private final PaymentFlow flow;
   private final StripeWebhooks webhooks;
@@ -74,16 +79,15 @@ public final class Payments {
     return Migrations.migrate(jdbcUrl, user, password, MIGRATIONS, HISTORY_TABLE);
   }
 
-  /** The processor the configuration names, with production timeouts. */
+  /**
+   * The processor the configuration names, with production timeouts, on this clock (the node's commands' clock,
+   * which a test may move).
+   *
+   * @param publishOutcomes whether outcomes are recorded for a Kafka relay ({@link #OUTCOMES})
+   */
   public static Payments create(Vertx vertx, Pool pool, QueueCommands queues, Notifications notifications,
-      PaymentsConfig config) {
-    return create(vertx, pool, queues, notifications, config, Clock.systemUTC());
-  }
-
-  /** As above, on this clock (the node's commands' clock, which a test may move). */
-  public static Payments create(Vertx vertx, Pool pool, QueueCommands queues, Notifications notifications,
-      PaymentsConfig config, Clock clock) {
-    Builder b = builder(vertx, pool, queues, notifications, config).clock(clock);
+      PaymentsConfig config, Clock clock, boolean publishOutcomes) {
+    Builder b = builder(vertx, pool, queues, notifications, config).clock(clock).publishOutcomes(publishOutcomes);
     if (config.processor().equals(PaymentsConfig.STRIPE)) {
       b.processor(new StripeProcessor(config.stripeSecretKey(), config.stripeApiBase(), Duration.ofSeconds(5),
           Duration.ofSeconds(20)));
@@ -108,6 +112,7 @@ public final class Payments {
     private Duration timeLimit = Duration.ofSeconds(25);
     private Duration resolveAfter = Duration.ofSeconds(60);
     private Duration sweepEvery = Duration.ofSeconds(15);
+    private boolean publishOutcomes;
 
     private Builder(Vertx vertx, Pool pool, QueueCommands queues, Notifications notifications,
         PaymentsConfig config) {
@@ -120,6 +125,15 @@ public final class Payments {
 
     public Builder processor(CardProcessor processor) {
       this.processor = processor;
+      return this;
+    }
+
+    /**
+     * Records every payment's and refund's outcome in the outbox {@link #OUTCOMES} for a Kafka relay to publish; off
+     * (nothing recorded) unless the deployment publishes to Kafka.
+     */
+    public Builder publishOutcomes(boolean publish) {
+      this.publishOutcomes = publish;
       return this;
     }
 
@@ -155,6 +169,7 @@ public final class Payments {
     this.notifications = b.notifications;
     this.config = b.config;
     this.clock = b.clock;
+    this.store = new PaymentStore(b.publishOutcomes);
     this.sweepEvery = b.sweepEvery;
     CardProcessor processor = b.processor != null ? b.processor : new SandboxProcessor(b.clock);
     this.guard = new ProcessorGuard(vertx, processor.name(), 8, b.timeLimit, Duration.ofSeconds(30));

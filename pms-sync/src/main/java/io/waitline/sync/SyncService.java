@@ -19,6 +19,8 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.outbox.Outbox;
+import io.waitline.queue.outbox.OutcomeOutbox;
 import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.fhir.FhirR4Kind;
 import io.waitline.sync.writeback.WriteBack;
@@ -69,12 +71,15 @@ public final class SyncService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncService.class);
   /** The longest HL7 v2 message the MLLP listener takes (a real SIU or ADT is a few KiB); a longer one is AR. */
   public static final int MLLP_MAX_BYTES = 256 * 1024;
+  /** What became of each record received (applied, stale, dead…), recorded when published to Kafka. */
+  public static final Outbox RESULTS = new OutcomeOutbox("sync-results", "sync results", "sync_result",
+      "/waitline/sync");
   /** Key of the subscription secret among a source's sealed secrets. */
   private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
   private final Vertx vertx;
   private final Pool pool;
   private final QueueCommands commands;
-  private final SyncStore store = new SyncStore();
+  private final SyncStore store;
   private final SecretBox secrets;
   private final Clock clock;
   private final SyncSettings settings;
@@ -105,6 +110,7 @@ public final class SyncService {
     this.secrets = new SecretBox(secretsKey);
     this.clock = clock;
     this.settings = settings;
+    this.store = new SyncStore(settings.publishResults());
     this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
     this.pipeline = new Pipeline(commands, store, clock, workers, amounts);
     this.credentials = new SourceCredentials(vertx, clock);

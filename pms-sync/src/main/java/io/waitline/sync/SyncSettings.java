@@ -11,9 +11,17 @@ import java.time.Duration;
  * @param tick how often each node looks for sources that are due
  * @param pageSize {@code _count} of each search page
  * @param workers threads for blocking source clients (HAPI's FHIR client)
+ * @param publishResults whether each record's result is recorded for a Kafka relay ({@link SyncService#RESULTS}); off
+ *     (nothing recorded) unless the deployment publishes to Kafka
  */
-public record SyncSettings(SourceResilience resilience, Duration lease, Duration tick, int pageSize, int workers) {
+public record SyncSettings(SourceResilience resilience, Duration lease, Duration tick, int pageSize, int workers,
+    boolean publishResults) {
   public static SyncSettings defaults() {
-    return new SyncSettings(SourceResilience.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1), 200, 4);
+    return new SyncSettings(SourceResilience.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1), 200, 4, false);
+  }
+
+  /** The same settings, recording results for Kafka or not. */
+  public SyncSettings publishingResults(boolean publish) {
+    return new SyncSettings(resilience, lease, tick, pageSize, workers, publish);
   }
 }

@@ -44,7 +44,7 @@ class BatchPipelineTest {
   @BeforeEach
   void start() {
     source = w.fhirSource("EHR", "http://127.0.0.1:9/fhir");
-    pipeline = new Pipeline(w.commands, new SyncStore(), w.clock, w.vertx.createSharedWorkerExecutor("batch-test"),
+    pipeline = new Pipeline(w.commands, new SyncStore(false), w.clock, w.vertx.createSharedWorkerExecutor("batch-test"),
         null);
   }
 

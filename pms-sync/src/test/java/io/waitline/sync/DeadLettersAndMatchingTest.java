@@ -94,7 +94,7 @@ class DeadLettersAndMatchingTest {
     var kind = new io.waitline.sync.fhir.FhirAppointmentReader(ca.uhn.fhir.context.FhirContext.forR4Cached());
     var record = new io.waitline.sync.pipeline.ReceivedRecord("Appointment/a1", "1", 1,
         kind.payload(v1, Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1")));
-    var result = w.get(new io.waitline.sync.pipeline.Pipeline(w.commands, new io.waitline.sync.store.SyncStore(),
+    var result = w.get(new io.waitline.sync.pipeline.Pipeline(w.commands, new io.waitline.sync.store.SyncStore(false),
         w.clock, w.vertx.createSharedWorkerExecutor("stale-test"), null).receive(w.get(w.sync.source(s.id())), record, kind));
 
     assertThat(result.outcome()).isEqualTo(Outcome.STALE);

@@ -87,7 +87,7 @@ final class SyncWorld implements AutoCloseable, AfterEachCallback {
 
   static SyncSettings testSettings(Duration timeout) {
     return new SyncSettings(new SourceResilience(50, 8, 8, Duration.ofSeconds(60), 1, 2, Duration.ofMillis(20),
-        0.5, timeout), Duration.ofSeconds(30), Duration.ofSeconds(1), 10, 4);
+        0.5, timeout), Duration.ofSeconds(30), Duration.ofSeconds(1), 10, 4, false);
   }
 
   /** A fresh database with site {@code clinic} (Paris) and queues {@code general} and {@code lab}. */

@@ -30,7 +30,12 @@ class WebhookSourceTest {
 
   @BeforeEach
   void start() {
-    source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook").put("name", "PMS")
+    source = w.get(w.sync.create(SyncWorld.SITE, sourceJson()));
+  }
+
+  /** A webhook source of the site posting {@link #event}s, everything to {@code general} but room LAB-1. */
+  static JsonObject sourceJson() {
+    return new JsonObject().put("kind", "webhook").put("name", "PMS")
         .put("subscription", new JsonObject().put("secret", SECRET))
         .put("mapping", new JsonObject().put("defaultQueue", "general")
             .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "LAB-1")
@@ -40,7 +45,7 @@ class WebhookSourceTest {
                 .put("appointmentId", "/appointment/id").put("status", "/appointment/state")
                 .put("start", "/appointment/starts_at").put("location", "/appointment/room")
                 .put("patientName", "/patient/full_name").put("birthDate", "/patient/dob")
-                .put("mrn", "/patient/chart_number").put("phone", "/patient/mobile")))));
+                .put("mrn", "/patient/chart_number").put("phone", "/patient/mobile")));
   }
 
   static JsonObject event(String id, String appointmentId, String state, Instant occurred, String room) {

@@ -3,12 +3,16 @@ package io.waitline.server;
 import io.waitline.notify.NotificationsConfig;
 import io.waitline.pay.PaymentsConfig;
 import io.waitline.edge.pipeline.ClientAddress;
+import io.waitline.edge.WaitlineNode;
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.queue.event.kafka.KafkaSettings;
+import io.waitline.queue.outbox.Outbox;
 import io.waitline.queue.retention.Retention;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -67,7 +71,7 @@ public record Config(
         intValue("DATABASE_POOL_SIZE", get.apply("DATABASE_POOL_SIZE"), 10, 1, 200),
         base,
         !"false".equalsIgnoreCase(get.apply("WAITLINE_DEMO_DATA")),
-        kafka(get.apply("KAFKA_BOOTSTRAP_SERVERS"), get.apply("KAFKA_QUEUE_EVENTS_TOPIC")),
+        kafka(get),
         NotificationsConfig.load(get, base),
         OidcSettings.from(get).orElse(null),
         tls(get.apply("WAITLINE_TLS_CERT"), get.apply("WAITLINE_TLS_KEY")),
@@ -86,12 +90,22 @@ public record Config(
         intValue("WAITLINE_RETENTION_SECONDS", get.apply("WAITLINE_RETENTION_SECONDS"), 3600, 60, 86_400));
   }
 
-  /** Kafka when brokers are named (each {@code host:port}), else null: nodes then share events over PostgreSQL. */
-  static KafkaSettings kafka(String servers, String topic) {
+  /**
+   * Kafka when brokers are named (each {@code host:port}), else null: nodes then share events over PostgreSQL. Each
+   * topic has its key: {@code KAFKA_QUEUE_EVENTS_TOPIC}, and {@code KAFKA_<OUTBOX>_TOPIC} for each module's outbox
+   * (such as {@code KAFKA_PAYMENT_OUTCOMES_TOPIC}).
+   */
+  static KafkaSettings kafka(Function<String, String> get) {
+    String servers = get.apply("KAFKA_BOOTSTRAP_SERVERS");
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put("KAFKA_QUEUE_EVENTS_TOPIC", KafkaSettings.DEFAULT_TOPIC);
+    for (Outbox o : WaitlineNode.OUTCOME_OUTBOXES) keys.put(topicKey(o), KafkaSettings.defaultTopic(o.lease()));
     if (servers == null) {
-      if (topic != null) {
-        throw new IllegalArgumentException("KAFKA_QUEUE_EVENTS_TOPIC is set but KAFKA_BOOTSTRAP_SERVERS is not: name "
-            + "the brokers (host:port, separated by commas) to publish queue events to Kafka, or unset the topic");
+      for (String key : keys.keySet()) {
+        if (get.apply(key) != null) {
+          throw new IllegalArgumentException(key + " is set but KAFKA_BOOTSTRAP_SERVERS is not: name the brokers "
+              + "(host:port, separated by commas) to publish to Kafka, or unset the topic");
+        }
       }
       return null;
     }
@@ -101,12 +115,23 @@ public record Config(
             + "commas (such as kafka-1:9092,kafka-2:9092); \"" + server.trim() + "\" is not host:port");
       }
     }
-    String name = topic == null ? KafkaSettings.DEFAULT_TOPIC : topic;
-    if (!name.matches("[A-Za-z0-9._-]{1,249}")) {
-      throw new IllegalArgumentException("KAFKA_QUEUE_EVENTS_TOPIC must be a Kafka topic name: 1 to 249 letters, "
-          + "digits, dots, underscores or hyphens; \"" + name + "\" is not one");
-    }
-    return KafkaSettings.of(servers.replace(" ", ""), name);
+    Map<String, String> topics = new LinkedHashMap<>();
+    keys.forEach((key, fallback) -> {
+      String name = orDefault(get.apply(key), fallback);
+      if (!name.matches("[A-Za-z0-9._-]{1,249}")) {
+        throw new IllegalArgumentException(key + " must be a Kafka topic name: 1 to 249 letters, digits, dots, "
+            + "underscores or hyphens; \"" + name + "\" is not one");
+      }
+      topics.put(key, name);
+    });
+    Map<String, String> outboxTopics = new LinkedHashMap<>();
+    for (Outbox o : WaitlineNode.OUTCOME_OUTBOXES) outboxTopics.put(o.lease(), topics.get(topicKey(o)));
+    return KafkaSettings.of(servers.replace(" ", ""), topics.get("KAFKA_QUEUE_EVENTS_TOPIC"), outboxTopics);
+  }
+
+  /** {@code KAFKA_PAYMENT_OUTCOMES_TOPIC} for the outbox {@code payment-outcomes}. */
+  private static String topicKey(Outbox o) {
+    return "KAFKA_" + o.lease().toUpperCase(Locale.ROOT).replace('-', '_') + "_TOPIC";
   }
 
   /** The root of csv sources' drop folders: an existing directory, or null (no folder is watched). */

@@ -3,6 +3,10 @@ package io.waitline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waitline.notify.Notifications;
+import io.waitline.pay.Payments;
+import io.waitline.queue.event.kafka.KafkaSettings;
+import io.waitline.sync.SyncService;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +62,24 @@ class ConfigTest {
     assertThat(kafka.kafka().topic()).isEqualTo("waitline.queue-events");
     assertThat(Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_QUEUE_EVENTS_TOPIC", "clinic.events"))
         .kafka().topic()).isEqualTo("clinic.events");
+  }
+
+  @Test
+  void eachOutcomeOutboxHasItsTopicDefaultingToWaitlineAndItsName() {
+    KafkaSettings defaults = Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")).kafka();
+    assertThat(defaults.topicOf(Notifications.OUTCOMES)).isEqualTo("waitline.notification-outcomes");
+    assertThat(defaults.topicOf(Payments.OUTCOMES)).isEqualTo("waitline.payment-outcomes");
+    assertThat(defaults.topicOf(SyncService.RESULTS)).isEqualTo("waitline.sync-results");
+    KafkaSettings named = Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+        "KAFKA_PAYMENT_OUTCOMES_TOPIC", "clinic.payments")).kafka();
+    assertThat(named.topicOf(Payments.OUTCOMES)).isEqualTo("clinic.payments");
+    assertThat(named.topicOf(SyncService.RESULTS)).isEqualTo("waitline.sync-results");
+    assertThatThrownBy(() -> Config.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+        "KAFKA_SYNC_RESULTS_TOPIC", "sync results")))
+        .hasMessageContaining("KAFKA_SYNC_RESULTS_TOPIC must be a Kafka topic name")
+        .hasMessageContaining("\"sync results\" is not one");
+    assertThatThrownBy(() -> Config.load(Map.of("KAFKA_NOTIFICATION_OUTCOMES_TOPIC", "clinic.messages")))
+        .hasMessageContaining("KAFKA_NOTIFICATION_OUTCOMES_TOPIC is set but KAFKA_BOOTSTRAP_SERVERS is not");
   }
 
   @Test

@@ -33,12 +33,27 @@ import java.util.function.Function;
 /** The SQL of notifications. Every method runs on the client it is given, so callers choose the transaction. */
 public final class NotifyStore {
   public static final String OUTBOX = "outbox";
+  /**
+   * Records an intent's outcome in {@code notify_outcome} from the {@code changed} rows of the statement it ends, when
+   * {@code $1} is true: ids, kind, channel and outcome only (no address, no text a provider sent back).
+   */
+  private static final String OUTCOME = " outcome AS (INSERT INTO notify_outcome (record_key, type, data, at)"
+      + " SELECT entry_id::text, 'io.waitline.notification.outcome', jsonb_build_object('intentId', id, 'kind', kind,"
+      + " 'entryId', entry_id, 'siteId', site_id, 'queueId', queue_id, 'ticket', ticket, 'channel', channel,"
+      + " 'outcome', outcome, 'rounds', rounds), updated_at FROM changed WHERE $1)";
   private static final String INTENT_COLUMNS = "i.id, i.dedupe_key, i.kind, i.event_id, i.entry_id, i.site_id,"
       + " i.queue_id, i.ticket, i.urgent, i.params, i.state, i.channel, i.provider_ref, i.excluded, i.rounds,"
       + " i.claims, i.next_attempt_at, i.last_error, i.created_at, i.updated_at, i.sent_at, i.delivered_at,"
       + " i.send_now";
   private static final String ATTEMPT_SELECT = "SELECT id, intent_id, channel, worker, started_at, finished_at, outcome,"
       + " recipient, fingerprint, provider_ref, detail FROM notify_attempt WHERE intent_id = $1";
+
+  private final boolean publishOutcomes;
+
+  /** @param publishOutcomes whether intents' outcomes are recorded for the Kafka relay ({@code notify_outcome}) */
+  public NotifyStore(boolean publishOutcomes) {
+    this.publishOutcomes = publishOutcomes;
+  }
 
   // --- the outbox
 
@@ -169,14 +184,16 @@ public final class NotifyStore {
    * not overwrite what its successor found).
    */
   public Future<Boolean> finish(SqlClient c, UUID id, String worker, Finish f, Instant now) {
-    return c.preparedQuery("UPDATE notify_intent SET state = $3, channel = COALESCE($4, channel),"
-            + " provider_ref = COALESCE($5, provider_ref), excluded = $6, rounds = $7, next_attempt_at = $8,"
-            + " last_error = $9, sent_at = COALESCE($10, sent_at), updated_at = $11, lease_owner = NULL,"
-            + " lease_until = NULL, send_now = false WHERE id = $1 AND lease_owner = $2 AND state = 'sending'")
-        .execute(Tuple.from(new Object[] {id, worker, f.state(), f.channel() == null ? null : f.channel().wire(),
-            f.providerRef(), wires(f.excluded()), f.rounds(), odt(f.nextAttemptAt()), f.error(), odt(f.sentAt()),
-            odt(now)}))
-        .map(r -> r.rowCount() == 1);
+    return c.preparedQuery("WITH changed AS (UPDATE notify_intent SET state = $4, channel = COALESCE($5, channel),"
+            + " provider_ref = COALESCE($6, provider_ref), excluded = $7, rounds = $8, next_attempt_at = $9,"
+            + " last_error = $10, sent_at = COALESCE($11, sent_at), updated_at = $12, lease_owner = NULL,"
+            + " lease_until = NULL, send_now = false WHERE id = $2 AND lease_owner = $3 AND state = 'sending'"
+            + " RETURNING id, kind, entry_id, site_id, queue_id, ticket, channel, state AS outcome, rounds, updated_at),"
+            + OUTCOME + " SELECT count(*) FROM changed")
+        .execute(Tuple.from(new Object[] {publishOutcomes, id, worker, f.state(),
+            f.channel() == null ? null : f.channel().wire(), f.providerRef(), wires(f.excluded()), f.rounds(),
+            odt(f.nextAttemptAt()), f.error(), odt(f.sentAt()), odt(now)}))
+        .map(rows -> rows.iterator().next().getLong(0) == 1);
   }
 
   /** How a claim ends; {@code nextAttemptAt} null means "not due again by itself". */
@@ -316,19 +333,22 @@ public final class NotifyStore {
    * @return the intent's new state, or null if nothing changed
    */
   public Future<String> applyProviderStatus(SqlClient c, String providerRef, Instant now) {
-    return c.preparedQuery("UPDATE notify_intent i SET"
+    return c.preparedQuery("WITH changed AS (UPDATE notify_intent i SET"
             + " state = CASE WHEN s.status IN ('delivered', 'read') THEN 'delivered' ELSE 'pending' END,"
-            + " delivered_at = CASE WHEN s.status IN ('delivered', 'read') THEN $2 ELSE i.delivered_at END,"
+            + " delivered_at = CASE WHEN s.status IN ('delivered', 'read') THEN $3 ELSE i.delivered_at END,"
             + " excluded = CASE WHEN s.status IN ('delivered', 'read') THEN i.excluded"
             + "   ELSE array_append(array_remove(i.excluded, i.channel), i.channel) END,"
-            + " next_attempt_at = CASE WHEN s.status IN ('delivered', 'read') THEN NULL ELSE $2 END,"
+            + " next_attempt_at = CASE WHEN s.status IN ('delivered', 'read') THEN NULL ELSE $3 END,"
             + " last_error = CASE WHEN s.status IN ('delivered', 'read') THEN i.last_error"
             + "   ELSE i.channel || ' reported ' || s.status || COALESCE(' (error ' || s.error_code || ')', '') END,"
-            + " updated_at = $2"
-            + " FROM notify_provider_status s WHERE s.provider_ref = $1 AND i.provider_ref = s.provider_ref"
+            + " updated_at = $3"
+            + " FROM notify_provider_status s WHERE s.provider_ref = $2 AND i.provider_ref = s.provider_ref"
             + " AND i.state = 'sent' AND s.status IN ('delivered', 'read', 'undelivered', 'failed', 'canceled')"
-            + " RETURNING i.state")
-        .execute(Tuple.of(providerRef, odt(now)))
+            // the provider's report is the outcome: a message it could not deliver goes back to pending
+            + " RETURNING i.id, i.kind, i.entry_id, i.site_id, i.queue_id, i.ticket, i.channel, i.state, i.rounds,"
+            + " i.updated_at, CASE WHEN i.state = 'delivered' THEN 'delivered' ELSE 'undelivered' END AS outcome),"
+            + OUTCOME + " SELECT state FROM changed")
+        .execute(Tuple.of(publishOutcomes, providerRef, odt(now)))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 

@@ -29,6 +29,8 @@ public final class PaymentStore {
       + " updated_at, paid_at";
   private static final String REFUND_COLUMNS = "id, payment_id, amount_minor, reason, state, refund_ref, failure,"
       + " created_by, created_at, updated_at";
+  /** The states a payment's outcome is published in (docs/events.md): where a co-pay ends. */
+  private static final String OUTCOME_STATES = "('succeeded', 'declined', 'canceled', 'failed')";
   private static final String SAVE_SITE_SETTING =
       save("payment_site_setting", "site_id", "currency", "kiosk_skippable");
   private static final String SAVE_QUEUE_SETTING = save("payment_queue_setting", "queue_id", "amount_minor", "collect");
@@ -36,6 +38,26 @@ public final class PaymentStore {
   private static final String SAVE_READER = save("payment_reader", "reader_id", "site_id", "station", "label");
 
   // --- settings
+
+  private final boolean publishOutcomes;
+
+  /** @param publishOutcomes whether outcomes are recorded for the Kafka relay ({@code payment_outcome}) */
+  public PaymentStore(boolean publishOutcomes) {
+    this.publishOutcomes = publishOutcomes;
+  }
+
+  /**
+   * Records the outcome of each {@code changed} payment that ended in an outcome state, when the parameter
+   * {@code flag} is true: ids, method, amounts and the sentence shown for a decline; nothing of the card.
+   */
+  private static String paymentOutcome(String flag) {
+    return " outcome AS (INSERT INTO payment_outcome (record_key, type, data, at) SELECT entry_id::text,"
+        + " 'io.waitline.payment.outcome', jsonb_build_object('paymentId', id, 'entryId', entry_id, 'siteId', site_id,"
+        + " 'queueId', queue_id, 'ticket', ticket, 'station', station, 'method', method, 'processor', processor,"
+        + " 'outcome', state, 'amountMinor', amount_minor, 'capturedMinor', captured_minor, 'refundedMinor',"
+        + " refunded_minor, 'currency', currency, 'reason', failure), updated_at FROM changed"
+        + " WHERE " + flag + " AND state IN " + OUTCOME_STATES + ")";
+  }
 
   public Future<SiteSetting> siteSetting(SqlClient c, String siteId) {
     return c.preparedQuery("SELECT site_id, currency, kiosk_skippable FROM payment_site_setting WHERE site_id = $1")
@@ -92,13 +114,16 @@ public final class PaymentStore {
 
   /** Stores a new payment; false when the visit already has a live one (the unique index answered 23505). */
   public Future<Boolean> insert(SqlClient c, PaymentRow p) {
-    return c.preparedQuery("INSERT INTO payment (id, entry_id, site_id, queue_id, ticket, station, method, processor,"
-            + " reader_id, amount_minor, currency, state, captured_minor, card_brand, receipt_token, created_by,"
-            + " created_at, updated_at, paid_at)"
-            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,$18)")
+    // a payment recorded as paid (cash) is an outcome at once
+    return c.preparedQuery("WITH changed AS (INSERT INTO payment (id, entry_id, site_id, queue_id, ticket, station,"
+            + " method, processor, reader_id, amount_minor, currency, state, captured_minor, card_brand, receipt_token,"
+            + " created_by, created_at, updated_at, paid_at)"
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,$18) RETURNING *),"
+            + paymentOutcome("$19") + " SELECT count(*) FROM changed")
         .execute(Tuple.from(new Object[] {p.id(), p.entryId(), p.siteId(), p.queueId(), p.ticket(), p.station(),
             p.method(), p.processor(), p.readerId(), p.amountMinor(), p.currency(), p.state().wire(),
-            p.capturedMinor(), p.cardBrand(), p.receiptToken(), p.createdBy(), odt(p.createdAt()), odt(p.paidAt())}))
+            p.capturedMinor(), p.cardBrand(), p.receiptToken(), p.createdBy(), odt(p.createdAt()), odt(p.paidAt()),
+            publishOutcomes}))
         .map(true)
         .recover(err -> isUniqueViolation(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
   }
@@ -205,14 +230,16 @@ public final class PaymentStore {
       if (s.rank() >= 0 && s.rank() < u.state().rank()) lower.add(s.wire());
     }
     if (u.state() == PaymentState.DECLINED) lower.add(PaymentState.PROCESSING.wire());
-    return c.preparedQuery("UPDATE payment SET state = $2, pending_op = NULL, intent_ref = COALESCE($3, intent_ref),"
-            + " charge_ref = COALESCE($4, charge_ref), captured_minor = GREATEST(captured_minor, $5),"
-            + " card_brand = COALESCE($6, card_brand), card_last4 = COALESCE($7, card_last4), failure = $8,"
-            + " updated_at = $9, paid_at = CASE WHEN $2 = 'succeeded' THEN COALESCE(paid_at, $9) ELSE paid_at END"
-            + " WHERE id = $1 AND state = ANY($10)")
+    return c.preparedQuery("WITH changed AS (UPDATE payment SET state = $2, pending_op = NULL,"
+            + " intent_ref = COALESCE($3, intent_ref), charge_ref = COALESCE($4, charge_ref),"
+            + " captured_minor = GREATEST(captured_minor, $5), card_brand = COALESCE($6, card_brand),"
+            + " card_last4 = COALESCE($7, card_last4), failure = $8, updated_at = $9,"
+            + " paid_at = CASE WHEN $2 = 'succeeded' THEN COALESCE(paid_at, $9) ELSE paid_at END"
+            + " WHERE id = $1 AND state = ANY($10) RETURNING *)," + paymentOutcome("$11")
+            + " SELECT count(*) FROM changed")
         .execute(Tuple.from(new Object[] {id, u.state().wire(), u.intentRef(), u.chargeRef(), u.capturedMinor(),
-            u.cardBrand(), u.cardLast4(), u.failure(), odt(now), lower.toArray(new String[0])}))
-        .map(r -> r.rowCount() == 1);
+            u.cardBrand(), u.cardLast4(), u.failure(), odt(now), lower.toArray(new String[0]), publishOutcomes}))
+        .map(rows -> rows.iterator().next().getLong(0) == 1);
   }
 
   /** Puts an unknown payment back to the state it had before a call that is now known not to have happened. */
@@ -241,9 +268,18 @@ public final class PaymentStore {
    */
   public Future<Boolean> settleRefund(SqlClient c, UUID refundId, String state, String refundRef, String failure,
       Instant now) {
-    return c.preparedQuery("UPDATE payment_refund SET state = $2, refund_ref = COALESCE($3, refund_ref), failure = $4,"
-            + " updated_at = $5 WHERE id = $1 AND state IN ('pending', 'unknown') RETURNING payment_id, amount_minor")
-        .execute(Tuple.of(refundId, state, refundRef, failure, odt(now)))
+    // a refund that succeeded or failed is an outcome: ids and amount (not the reason staff typed)
+    return c.preparedQuery("WITH changed AS (UPDATE payment_refund r SET state = $2,"
+            + " refund_ref = COALESCE($3, refund_ref), failure = $4, updated_at = $5"
+            + " WHERE id = $1 AND state IN ('pending', 'unknown') RETURNING r.*),"
+            + " outcome AS (INSERT INTO payment_outcome (record_key, type, data, at) SELECT p.entry_id::text,"
+            + " 'io.waitline.payment.refund', jsonb_build_object('refundId', changed.id, 'paymentId', p.id,"
+            + " 'entryId', p.entry_id, 'siteId', p.site_id, 'outcome', changed.state, 'amountMinor',"
+            + " changed.amount_minor, 'currency', p.currency), changed.updated_at"
+            + " FROM changed JOIN payment p ON p.id = changed.payment_id"
+            + " WHERE $6 AND changed.state IN ('succeeded', 'failed'))"
+            + " SELECT payment_id, amount_minor FROM changed")
+        .execute(Tuple.from(new Object[] {refundId, state, refundRef, failure, odt(now), publishOutcomes}))
         .compose(rows -> {
           if (rows.size() == 0) return Future.succeededFuture(false);
           if (state.equals("unknown")) return Future.succeededFuture(true);

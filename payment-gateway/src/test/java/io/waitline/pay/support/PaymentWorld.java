@@ -113,7 +113,12 @@ public final class PaymentWorld implements AutoCloseable, AfterEachCallback {
 
   /** A payments module on this world's database; several may run at once, like several nodes. */
   public Payments payments(CardProcessor processor) {
-    return payments(vertx, pool, queues, notifications, processor);
+    return payments(vertx, pool, queues, notifications, processor, false);
+  }
+
+  /** A payments module on this world's local Stripe that records outcomes for Kafka, as on a node that uses it. */
+  public Payments publishingOutcomes() {
+    return payments(vertx, pool, queues, notifications, stripeProcessor(), true);
   }
 
   /** Another node: its own Vert.x, pool and payments module on the same database and the same local Stripe. */
@@ -121,7 +126,7 @@ public final class PaymentWorld implements AutoCloseable, AfterEachCallback {
     Vertx v = Vertx.vertx();
     Pool p = TestDatabase.pool(v, db, 4);
     QueueCommands q = new QueueCommands(p, new QueueStore(), e -> { }, new ServiceTimeEstimator(), clock);
-    return new Node(v, payments(v, p, q, null, stripeProcessor()));
+    return new Node(v, payments(v, p, q, null, stripeProcessor(), false));
   }
 
   /** A node that can be killed: closing its Vert.x stops its event loops, workers and connections at once. */
@@ -136,10 +141,11 @@ public final class PaymentWorld implements AutoCloseable, AfterEachCallback {
   }
 
   private Payments payments(Vertx vertx, Pool pool, QueueCommands queues, Notifications notifications,
-      CardProcessor processor) {
+      CardProcessor processor, boolean publishOutcomes) {
     return Payments.builder(vertx, pool, queues, notifications, new PaymentsConfig("stripe", LocalStripe.SECRET_KEY,
             LocalStripe.WEBHOOK_SECRET, stripe.apiBase(), "https://clinic.test"))
         .processor(processor)
+        .publishOutcomes(publishOutcomes)
         .clock(clock)
         .timings(READ_TIMEOUT.multipliedBy(5).dividedBy(2), RESOLVE_AFTER, Duration.ofHours(1))
         .build();

@@ -27,6 +27,25 @@ import java.util.function.Function;
 
 /** Every SQL statement of pms-sync. Reads and writes only pms-sync's own tables. */
 public final class SyncStore {
+  private final boolean publishResults;
+
+  /** @param publishResults whether each record's result is recorded for the Kafka relay ({@code sync_result}) */
+  public SyncStore(boolean publishResults) {
+    this.publishResults = publishResults;
+  }
+
+  /**
+   * Records each {@code changed} inbox row's result at {@code at} when the parameter {@code flag} is true: the
+   * source, the record's id and version there, and the outcome (not the sentence, which may quote the record).
+   */
+  private static String syncResult(String flag, String at) {
+    return " result AS (INSERT INTO sync_result (record_key, type, data, at) SELECT ref, 'io.waitline.sync.result',"
+        + " jsonb_build_object('sourceId', changed.source_id, 'siteId', s.site_id, 'externalId', changed.external_id,"
+        + " 'version', changed.version, 'outcome', changed.outcome, 'appointmentRef', ref), " + at
+        + " FROM changed JOIN sync_source s ON s.id = changed.source_id,"
+        + " LATERAL (SELECT changed.source_id || ':' || changed.external_id AS ref) r WHERE " + flag + ")";
+  }
+
 
   /** A source row as stored: the auth settings without secrets, and the sealed secrets. */
   public record StoredSource(UUID id, String siteId, String kind, String name, String baseUrl, JsonObject auth,
@@ -153,10 +172,13 @@ public final class SyncStore {
   /** Records what became of a record version; a replay overwrites the earlier outcome. */
   public Future<Void> putInbox(SqlClient c, UUID sourceId, String externalId, String version, String hash,
       Instant at, String outcome, String detail) {
-    return c.preparedQuery("INSERT INTO sync_inbox (source_id, external_id, version, payload_hash, received_at,"
-            + " outcome, detail) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (source_id, external_id, version)"
-            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail")
-        .execute(Tuple.from(new Object[] {sourceId, externalId, version, hash, odt(at), outcome, detail}))
+    return c.preparedQuery("WITH changed AS (INSERT INTO sync_inbox (source_id, external_id, version, payload_hash,"
+            + " received_at, outcome, detail) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (source_id, external_id, version)"
+            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail"
+            + " RETURNING source_id, external_id, version, outcome)," + syncResult("$8", "$5::timestamptz")
+            + " SELECT count(*) FROM changed")
+        .execute(Tuple.from(new Object[] {sourceId, externalId, version, hash, odt(at), outcome, detail,
+            publishResults}))
         .mapEmpty();
   }
 
@@ -188,12 +210,15 @@ public final class SyncStore {
 
   public Future<Void> putInboxAll(SqlClient c, UUID sourceId, List<InboxRow> rows, Instant at) {
     if (rows.isEmpty()) return Future.succeededFuture();
-    return c.preparedQuery("INSERT INTO sync_inbox (source_id, external_id, version, payload_hash, received_at,"
-            + " outcome, detail) SELECT $1, e, v, h, $2, o, d FROM unnest($3::text[], $4::text[], $5::text[],"
-            + " $6::text[], $7::text[]) AS x(e, v, h, o, d) ON CONFLICT (source_id, external_id, version)"
-            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail")
-        .execute(Tuple.of(sourceId, odt(at), column(rows, InboxRow::externalId), column(rows, InboxRow::version),
-            column(rows, InboxRow::hash), column(rows, InboxRow::outcome), column(rows, InboxRow::detail)))
+    return c.preparedQuery("WITH changed AS (INSERT INTO sync_inbox (source_id, external_id, version, payload_hash,"
+            + " received_at, outcome, detail) SELECT $1, e, v, h, $2, o, d FROM unnest($3::text[], $4::text[],"
+            + " $5::text[], $6::text[], $7::text[]) AS x(e, v, h, o, d) ON CONFLICT (source_id, external_id, version)"
+            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail"
+            + " RETURNING source_id, external_id, version, outcome)," + syncResult("$8", "$2::timestamptz")
+            + " SELECT count(*) FROM changed")
+        .execute(Tuple.from(new Object[] {sourceId, odt(at), column(rows, InboxRow::externalId),
+            column(rows, InboxRow::version), column(rows, InboxRow::hash), column(rows, InboxRow::outcome),
+            column(rows, InboxRow::detail), publishResults}))
         .mapEmpty();
   }
 

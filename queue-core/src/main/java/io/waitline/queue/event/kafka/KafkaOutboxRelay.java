@@ -5,9 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
-import io.waitline.queue.event.EventLog;
 import io.waitline.queue.event.LogCursor;
-import io.waitline.queue.event.LoggedEvent;
+import io.waitline.queue.outbox.Outbox;
+import io.waitline.queue.outbox.OutboxRecord;
 import io.waitline.queue.store.EventRelayStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,33 +17,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the queue event log (the outbox) to the Kafka topic, keyed by queue id, as {@link EventEnvelope}s: at
- * least once, in each queue's seq order. One relay per database publishes, the one holding the lease; every node runs
- * one, and another takes over when the holder dies (its lease expires) or stops (it gives the lease up).
+ * Publishes an {@link Outbox} (the queue event log, or a module's outcomes) to its Kafka topic: at least once, in each
+ * key's order. One relay per outbox and database publishes, the one holding the outbox's lease; every node runs one,
+ * and another takes over when the holder dies (its lease expires) or stops (it gives the lease up).
  *
- * <p>Each pass reads the finished events after the relay's position ({@link EventLog}: only events of transactions
- * older than every one still running, so none is passed over), sends them with an idempotent producer
- * ({@code acks=all}) and stores the position once the broker acknowledged them all, if this node still holds the
- * lease. The lease is taken or renewed every third of its length, so an idle relay costs one read per pass. A relay
- * that dies between the acknowledgement and the store leaves its successor to send those events again: consumers
- * drop them by seq.
+ * <p>Each pass reads the finished records after the relay's position (only records of transactions older than every
+ * one still running, so none is passed over), sends them with the node's idempotent producer ({@code acks=all}) and
+ * stores the position once the broker acknowledged them all, if this node still holds the lease. The lease is taken
+ * or renewed every third of its length, so an idle relay costs one read per pass. A relay that dies between the
+ * acknowledgement and the store leaves its successor to send those records again, with the same envelope ids:
+ * consumers drop them by id (queue events: by seq).
  */
 public final class KafkaOutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaOutboxRelay.class);
-  /** The relay's row in {@code event_relay}. */
-  static final String NAME = "kafka";
-  /** The most events one pass sends. */
+  /** The most records one pass sends. */
   static final int BATCH = 500;
-  private static final long CLOSE_MS = 2_000;
 
   private final Vertx vertx;
   private final Pool pool;
+  private final KafkaProducer<String, String> producer;
+  private final Outbox outbox;
+  private final String topic;
   private final KafkaSettings settings;
   private final String holder;
   private final Clock clock;
-  private final EventLog log = new EventLog();
   private final EventRelayStore store = new EventRelayStore();
-  private final KafkaProducer<String, String> producer;
   private final long timer;
   /** Guarded by this: a pass is running; another was asked for meanwhile; the relay is closed. */
   private boolean running;
@@ -57,13 +55,22 @@ public final class KafkaOutboxRelay {
   private Instant checkLeaseAt = Instant.MIN;
   private boolean failing;
 
-  private KafkaOutboxRelay(Vertx vertx, Pool pool, KafkaSettings settings, String holder, Clock clock) {
+  private KafkaOutboxRelay(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, Outbox outbox, String topic,
+      KafkaSettings settings, String holder, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
+    this.producer = producer;
+    this.outbox = outbox;
+    this.topic = topic;
     this.settings = settings;
     this.holder = holder;
     this.clock = clock;
-    this.producer = KafkaProducer.create(vertx, Map.of(
+    this.timer = vertx.setPeriodic(settings.pollEvery().toMillis(), id -> wake());
+  }
+
+  /** The producer a node's relays share: idempotent, {@code acks=all}; its owner closes it. */
+  static KafkaProducer<String, String> producer(Vertx vertx, KafkaSettings settings, String holder) {
+    return KafkaProducer.create(vertx, Map.of(
         "bootstrap.servers", settings.bootstrapServers(),
         "client.id", "waitline-relay-" + holder,
         "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
@@ -75,22 +82,22 @@ public final class KafkaOutboxRelay {
         "request.timeout.ms", "10000",
         "delivery.timeout.ms", "30000",
         "linger.ms", "5"));
-    this.timer = vertx.setPeriodic(settings.pollEvery().toMillis(), id -> wake());
   }
 
   /**
-   * Starts a relay on this node; it publishes whenever it holds the lease.
+   * Starts a relay of {@code outbox} to {@code topic} on this node; it publishes whenever it holds the lease.
    *
    * @param holder this node's name in the lease (unique per running process)
    * @param clock the lease's clock
    */
-  public static KafkaOutboxRelay start(Vertx vertx, Pool pool, KafkaSettings settings, String holder, Clock clock) {
-    KafkaOutboxRelay relay = new KafkaOutboxRelay(vertx, pool, settings, holder, clock);
+  static KafkaOutboxRelay start(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, Outbox outbox,
+      String topic, KafkaSettings settings, String holder, Clock clock) {
+    KafkaOutboxRelay relay = new KafkaOutboxRelay(vertx, pool, producer, outbox, topic, settings, holder, clock);
     relay.wake();
     return relay;
   }
 
-  /** Asks for a pass now (a command on this node committed events); joins the running one if there is one. */
+  /** Asks for a pass now (a change on this node committed records); joins the running one if there is one. */
   public void wake() {
     synchronized (this) {
       if (closed) return;
@@ -104,11 +111,11 @@ public final class KafkaOutboxRelay {
     pass().onComplete(ar -> {
       if (ar.failed() && !failing) {
         failing = true;
-        LOG.warn("Could not publish queue events to Kafka topic {} (retrying): {}", settings.topic(),
+        LOG.warn("Could not publish {} to Kafka topic {} (retrying): {}", outbox.what(), topic,
             ar.cause().getMessage());
       } else if (ar.succeeded() && failing) {
         failing = false;
-        LOG.info("Publishing queue events to Kafka topic {} again", settings.topic());
+        LOG.info("Publishing {} to Kafka topic {} again", outbox.what(), topic);
       }
       boolean more = ar.succeeded() && ar.result();
       synchronized (this) {
@@ -119,56 +126,60 @@ public final class KafkaOutboxRelay {
     });
   }
 
-  /** Stops publishing and gives the lease up, so another node's relay takes over at once. */
-  public Future<Void> close() {
+  /**
+   * Stops publishing and gives the lease up, so another node's relay takes over at once. Records not yet
+   * acknowledged are given up when the producer closes: the next holder sends them again.
+   */
+  Future<Void> close() {
     synchronized (this) {
       closed = true;
     }
     vertx.cancelTimer(timer);
-    // records not yet acknowledged are given up after a moment: the next holder sends them again
-    return store.releaseLease(pool, NAME, holder).eventually(() -> producer.close(CLOSE_MS));
+    return store.releaseLease(pool, outbox.lease(), holder);
   }
 
   /** One pass; true when it sent a full batch (more may be waiting). */
   private Future<Boolean> pass() {
     Instant now = clock.instant();
     Future<Boolean> holding = now.isBefore(checkLeaseAt) ? Future.succeededFuture(cursor != null)
-        : store.tryLease(pool, NAME, holder, now, now.plus(settings.lease())).map(from -> {
+        : store.tryLease(pool, outbox.lease(), holder, now, now.plus(settings.lease())).map(from -> {
           checkLeaseAt = now.plus(settings.lease().dividedBy(3));
           if (from == null) {
-            if (cursor != null) LOG.info("Another node holds the Kafka relay's lease now; this node stops publishing");
+            if (cursor != null) {
+              LOG.info("Another node holds the Kafka relay's lease of {} now; this node stops publishing them",
+                  outbox.what());
+            }
             cursor = null;
             return false;
           }
-          if (cursor == null) {
-            LOG.info("This node publishes queue events to Kafka topic {} from {}", settings.topic(), from);
-          }
+          if (cursor == null) LOG.info("This node publishes {} to Kafka topic {} from {}", outbox.what(), topic, from);
           cursor = from;
           return true;
         });
-    return holding.compose(held -> held ? log.after(pool, cursor, BATCH).compose(this::send)
+    return holding.compose(held -> held ? outbox.after(pool, cursor, BATCH).compose(this::send)
         : Future.succeededFuture(false));
   }
 
-  private Future<Boolean> send(List<LoggedEvent> events) {
-    if (events.isEmpty()) return Future.succeededFuture(false);
-    LogCursor last = events.get(events.size() - 1).cursor();
+  private Future<Boolean> send(List<OutboxRecord> records) {
+    if (records.isEmpty()) return Future.succeededFuture(false);
+    LogCursor last = records.get(records.size() - 1).cursor();
     // the topic's partitions first: with no broker to tell them, the pass fails before it sends anything, rather
-    // than the first sends failing while later ones wait and go through (out of seq order)
-    return producer.partitionsFor(settings.topic()).compose(partitions -> {
-      List<Future<?>> acks = events.stream().<Future<?>>map(e -> producer.send(KafkaProducerRecord.create(
-          settings.topic(), e.event().queueId(), EventEnvelope.encode(e.event()).encode()))).toList();
+    // than the first sends failing while later ones wait and go through (out of order)
+    return producer.partitionsFor(topic).compose(partitions -> {
+      List<Future<?>> acks = records.stream().<Future<?>>map(r -> producer.send(KafkaProducerRecord.create(
+          topic, r.key(), r.value().encode()))).toList();
       return Future.all(acks);
     })
-        .compose(acked -> store.savePosition(pool, NAME, holder, last, clock.instant()))
+        .compose(acked -> store.savePosition(pool, outbox.lease(), holder, last, clock.instant()))
         .map(saved -> {
           if (!saved) {
-            LOG.info("Another node took the Kafka relay's lease while this node was publishing; it stops");
+            LOG.info("Another node took the Kafka relay's lease of {} while this node was publishing; it stops",
+                outbox.what());
             cursor = null;
             return false;
           }
           cursor = last;
-          return events.size() == BATCH;
+          return records.size() == BATCH;
         });
   }
 }

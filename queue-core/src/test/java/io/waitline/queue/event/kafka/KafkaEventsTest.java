@@ -14,6 +14,7 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
+import io.waitline.queue.Waits;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.command.TestClock;
@@ -31,8 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
@@ -40,9 +39,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,7 +229,7 @@ class KafkaEventsTest {
       topic = "queue-events-" + COUNTER.incrementAndGet();
     }
     Node node = new Node(name, db,
-        new KafkaSettings(bootstrap, topic, LEASE, Duration.ofMillis(50)), clock);
+        new KafkaSettings(bootstrap, topic, LEASE, Duration.ofMillis(50), Map.of()), clock);
     nodes.add(node);
     return node;
   }
@@ -258,7 +255,7 @@ class KafkaEventsTest {
   private boolean holdsLease(Node node) {
     Pool alive = nodes.stream().filter(n -> !n.dead).findFirst().orElseThrow().pool;
     var rows = get(alive.preparedQuery("SELECT holder FROM event_relay WHERE name = $1 AND expires_at > $2")
-        .execute(Tuple.of(KafkaOutboxRelay.NAME, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
+        .execute(Tuple.of(QueueEventOutbox.LEASE, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
     return rows.size() > 0 && rows.iterator().next().getString(0).startsWith(node.name + " ");
   }
 
@@ -273,30 +270,7 @@ class KafkaEventsTest {
 
   /** Every record of this test's topic, from the first, once there are at least {@code n}. */
   private List<ConsumerRecord<String, String>> awaitRecords(int n) {
-    List<ConsumerRecord<String, String>> all = new ArrayList<>();
-    await(() -> {
-      all.clear();
-      all.addAll(records());
-      return all.size() >= n;
-    }, n + " records on " + topic);
-    return all;
-  }
-
-  private List<ConsumerRecord<String, String>> records() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", broker.bootstrapServers());
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = c.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = c.endOffsets(partitions);
-      List<ConsumerRecord<String, String>> out = new ArrayList<>();
-      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      return out;
-    }
+    return broker.awaitRecords(topic, n);
   }
 
   /** What retention would do to records nobody read in time: deletes every record now on the topic. */
@@ -317,30 +291,17 @@ class KafkaEventsTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    if (!awaitOrNot(condition, WAIT_MS)) throw new AssertionError("not within " + WAIT_MS + " ms: " + what);
+    Waits.until(condition, WAIT_MS, what);
   }
 
   private static boolean awaitOrNot(BooleanSupplier condition, long ms) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) return false;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    return true;
+    return Waits.within(condition, ms);
   }
 
   private static <T> T get(Future<T> f) {
-    try {
-      return f.await(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
+    return Waits.result(f);
   }
+
 
   /** One node: its own Vert.x, pool, Kafka relay and consumer, and every event its bus carried for the site. */
   private static final class Node {
@@ -360,7 +321,7 @@ class KafkaEventsTest {
           m -> received.add(QueueEvent.fromJson(m.body()))).completion());
       QueueStore store = new QueueStore();
       kafka = get(KafkaEvents.start(vertx, pool, store, settings, name, clock,
-          new EventBusPublisher(vertx.eventBus())));
+          new EventBusPublisher(vertx.eventBus()), List.of()));
       commands = new QueueCommands(pool, store, kafka, new ServiceTimeEstimator(), clock);
     }
 

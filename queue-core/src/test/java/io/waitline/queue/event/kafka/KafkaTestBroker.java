@@ -10,7 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A real single-node Kafka broker (KRaft: broker and controller in one) on loopback, run from the Maven jars of
@@ -75,6 +81,37 @@ public final class KafkaTestBroker implements AutoCloseable {
   /** The port of the second listener (behind the test's proxy). */
   public int relayedListener() {
     return relayedPort;
+  }
+
+  /** Every record now on {@code topic}, read from the first, partition by partition. */
+  public List<ConsumerRecord<String, String>> records(String topic) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrapServers());
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      List<ConsumerRecord<String, String>> out = new ArrayList<>();
+      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  /** The records of {@code topic} once there are at least {@code n} (within 30 s), as {@link #records}. */
+  public List<ConsumerRecord<String, String>> awaitRecords(String topic, int n) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      List<ConsumerRecord<String, String>> all = records(topic);
+      if (all.size() >= n) return all;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s: " + n + " records on " + topic + ", got " + all.size());
+      }
+      pause();
+    }
   }
 
   /** Kills the broker at once (no controlled shutdown): its clients see connections refused until {@link #restart}. */

@@ -1,0 +1,4 @@
+-- Intents' outcomes waiting for the Kafka relay: one row per outcome, written by the statement that changes the intent,
+-- only when the deployment publishes to Kafka. Notifications owns and alone writes it; queue-core's OutcomeOutbox
+-- reads it, in the shape of queue-core's outcome_outbox.
+CREATE TABLE notify_outcome (LIKE outcome_outbox INCLUDING ALL);
