@@ -27,29 +27,33 @@ public final class Insights {
   // the visits a query selects: $1 site, $2..$3 local days, $4 queue, $5 priority, $6 source (null: any); rolled-up
   // days (InsightsRollup) are read from their rows, the later ones (today, and any not closed yet) from the view
   private static final String ROLLED = "(SELECT rolled_through FROM insight_rollup WHERE site_id = $1)";
-  private static final String VISITS = visits(false);
-  private static final String VISITS_WITH_SHOWN = visits(true);
+  private static final String VISITS = " FROM (SELECT " + InsightsRollup.COLUMNS + ", arrived_local"
+      + " FROM insight_rollup_visit WHERE site_id = $1 AND day <= " + ROLLED
+      + " UNION ALL SELECT " + InsightsRollup.prefixed("v.") + ", " + InsightsRollup.ARRIVED_LOCAL
+      + " FROM insight_visit v WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
+  // the days not rolled up yet, each visit with the wait it was shown, shaped as insight_rollup_visit's rows
+  private static final String LIVE_VISITS = " FROM (SELECT " + InsightsRollup.prefixed("v.")
+      + ", s.p50_minutes AS shown_p50_minutes, s.p90_minutes AS shown_p90_minutes, "
+      + InsightsRollup.ARRIVED_LOCAL + " AS arrived_local FROM insight_visit v" + InsightsRollup.SHOWN
+      + " WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
   private static final String OF_QUERY = " WHERE v.site_id = $1"
       + " AND v.day BETWEEN $2 AND $3 AND v.outcome NOT IN ('expected', 'cancelled')"
       + " AND ($4::text IS NULL OR v.queue_id = $4) AND ($5::text IS NULL OR v.priority = $5)"
       + " AND ($6::text IS NULL OR v.source = $6)";
-  private static final String WAIT = "extract(epoch FROM v.first_called_at - v.arrived_at)";
-  // the waits shown against the waits had, as estimate-bench's Scorer judges them: each aggregate skips the visits
-  // not called or not shown a wait (their error, or comparison, is null)
-  private static final String ERROR = "(v.shown_p50_minutes - " + WAIT + " / 60)";
-  private static final String RANGE_LOW = "(greatest(0, 2 * v.shown_p50_minutes - v.shown_p90_minutes) / 5 * 5)";
-  private static final String RANGE_HIGH = "greatest(" + RANGE_LOW + " + 5, (v.shown_p90_minutes + 4) / 5 * 5)";
-  private static final String HONESTY = " count(" + ERROR + ") AS estimates,"
-      + " " + tenths("avg(abs(" + ERROR + "))") + " AS mae, " + tenths("avg(" + ERROR + ")") + " AS bias,"
-      + " count(*) FILTER (WHERE " + WAIT + " <= v.shown_p90_minutes * 60) AS p90_covers,"
-      + " count(*) FILTER (WHERE CASE WHEN v.shown_p90_minutes > " + WaitEstimate.DISPLAY_CAP_MINUTES
-      + "   THEN " + WAIT + " > " + WaitEstimate.DISPLAY_CAP_MINUTES * 60
-      + "   ELSE " + WAIT + " BETWEEN " + RANGE_LOW + " * 60 AND " + RANGE_HIGH + " * 60 END) AS range_holds,";
-  // arrival minus appointment time, null without either
-  private static final String LATENESS = "extract(epoch FROM v.arrived_at - v.appointment_at)";
-  private static final String PUNCTUALITY = " count(" + LATENESS + ") AS punctual_arrivals,"
-      + " count(*) FILTER (WHERE " + LATENESS + " < 0) AS early, count(*) FILTER (WHERE " + LATENESS + " > 0) AS late,"
-      + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY " + LATENESS + ")") + " AS lateness_median,";
+  // the rolled-up cells of the query's cut: its priority and source ('*': any), every queue and all queues ('*')
+  // or the one asked for
+  private static final String ROLLED_CELLS = " WHERE c.site_id = $1 AND c.day BETWEEN $2 AND $3"
+      + " AND c.day <= " + ROLLED + " AND c.priority = coalesce($5::text, '*') AND c.source = coalesce($6::text, '*')";
+  /**
+   * The query's cells, each with {@code daily} (one queue's day) and {@code whole} (all of the query's visits of
+   * its day; with a queue asked for, one cell is both): rolled-up days from their cells, the later ones summed
+   * from their visits as the rollup would.
+   */
+  private static final String CELLS = "WITH cells AS MATERIALIZED ("
+      + "SELECT c.day, c.queue_id, c.queue_id <> '*' AS daily, c.queue_id = coalesce($4::text, '*') AS whole, "
+      + Cells.COLUMNS + " FROM insight_rollup_cell c" + ROLLED_CELLS + " AND c.queue_id = coalesce($4::text, c.queue_id)"
+      + " UNION ALL SELECT v.day, coalesce(v.queue_id, $4::text, '*'), GROUPING(v.queue_id) = 0, GROUPING(v.queue_id) = 1, "
+      + Cells.AGGREGATES + LIVE_VISITS + OF_QUERY + " GROUP BY GROUPING SETS ((v.day, v.queue_id), (v.day)))";
 
   private final Pool pool;
   private final Clock clock;
@@ -61,42 +65,44 @@ public final class Insights {
 
   /** The figures of a range: arrivals by hour and weekday, each queue's days, and the range's totals. */
   public Future<Report> report(InsightsQuery q) {
-    return requireQueueOfSite(q).compose(v -> pool.preparedQuery("SELECT"
-            + " extract(isodow FROM v.arrived_local)::int AS weekday,"
-            + " extract(hour FROM v.arrived_local)::int AS hour, count(*) AS arrivals"
-            + VISITS + OF_QUERY + " AND v.arrived_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
+    return requireQueueOfSite(q).compose(v -> pool.preparedQuery("SELECT weekday, hour, sum(arrivals)::bigint"
+            + " AS arrivals FROM (SELECT h.weekday, h.hour, h.arrivals FROM insight_rollup_hour h"
+            + " WHERE h.site_id = $1 AND h.day BETWEEN $2 AND $3 AND h.day <= " + ROLLED
+            + " AND h.queue_id = coalesce($4::text, '*') AND h.priority = coalesce($5::text, '*')"
+            + " AND h.source = coalesce($6::text, '*')"
+            + " UNION ALL SELECT extract(isodow FROM v.arrived_local), extract(hour FROM v.arrived_local), 1"
+            + LIVE_VISITS + OF_QUERY + " AND v.arrived_at IS NOT NULL) a GROUP BY 1, 2 ORDER BY 1, 2")
         .execute(params(q))
         .map(rows -> Rows.map(rows, r -> new Report.ArrivalCell(r.getInteger("weekday"), r.getInteger("hour"),
             r.getLong("arrivals")))))
-        // one pass over the range's visits: each queue's day, and the total with its honesty and punctuality
-        .compose(cells -> pool.preparedQuery("SELECT v.day, v.queue_id, count(*) AS visits,"
-                + " count(v.arrived_at) AS arrivals, count(v.first_called_at) AS called,"
-                + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY " + WAIT + ")") + " AS wait_median,"
-                + " " + tenths("percentile_cont(0.9) WITHIN GROUP (ORDER BY " + WAIT + ")") + " AS wait_p90,"
-                + " " + tenths("percentile_cont(0.5) WITHIN GROUP (ORDER BY v.service_seconds)") + " AS service_median,"
-                + " " + tenths("avg(v.service_seconds)") + " AS service_mean,"
-                + " count(*) FILTER (WHERE v.outcome = 'no_show') AS no_shows,"
-                + " count(*) FILTER (WHERE v.outcome = 'left') AS left_count,"
-                + " count(*) FILTER (WHERE v.transferred_in) AS transfers_in,"
-                + " count(*) FILTER (WHERE v.outcome = 'transferred') AS transfers_out,"
-                + " coalesce(sum(v.recalls), 0)::bigint AS recalls,"
-                + " count(*) FILTER (WHERE v.first_called_at - v.arrived_at"
-                + "   <= make_interval(mins => v.max_wait_minutes)) AS within_target,"
-                + HONESTY + PUNCTUALITY
-                + " GROUPING(v.day, v.queue_id) AS is_total"
-                + VISITS_WITH_SHOWN + OF_QUERY
-                + " GROUP BY GROUPING SETS ((v.day, v.queue_id), ()) ORDER BY is_total, v.day, v.queue_id")
+        // each queue's day is one cell; the total sums the cells of whole days, its percentiles over their values
+        .compose(cells -> pool.preparedQuery(CELLS + " SELECT false AS is_total, day, queue_id, "
+                + Cells.figures(column -> column) + ", " + Cells.tenths("wait_median") + " AS wait_median, "
+                + Cells.tenths("wait_p90") + " AS wait_p90, " + Cells.tenths("service_median") + " AS service_median, "
+                + Cells.tenths("lateness_median") + " AS lateness_median FROM cells WHERE daily"
+                + " UNION ALL SELECT true, NULL, NULL, t.*, " + Cells.tenths("w.p[1]") + ", " + Cells.tenths("w.p[2]")
+                + ", " + Cells.tenths("s.p") + ", " + Cells.tenths("l.p") + " FROM (SELECT "
+                + Cells.figures(column -> "sum(" + column + ")") + " FROM cells WHERE whole) t, "
+                + percentile("ARRAY[0.5, 0.9]", "waits") + " w(p), " + percentile("0.5", "service_times") + " s(p), "
+                + percentile("0.5", "latenesses") + " l(p)"
+                + " ORDER BY is_total, day, queue_id")
             .execute(params(q))
             .map(rows -> {
               List<Figures> daily = new ArrayList<>();
               Row total = null;
               for (Row r : rows) {
-                // the grand total (GROUPING = 3) sorts last
+                // the total sorts last
                 if (total != null) daily.add(figures(total));
                 total = r;
               }
               return new Report(q, cells, daily, figures(total), honesty(total), punctuality(total));
             }));
+  }
+
+  /** The {@code fraction} percentile(s) of the values in the {@code values} arrays of the query's whole days. */
+  private static String percentile(String fraction, String values) {
+    return "(SELECT percentile_cont(" + fraction + ") WITHIN GROUP (ORDER BY x) FROM cells w, unnest(w." + values
+        + ") x WHERE w.whole)";
   }
 
   /** The honesty of a total row: over its called visits that were shown a wait (scored = both known). */
@@ -115,7 +121,7 @@ public final class Insights {
   /** The visits of a range, in arrival order; refused when more than {@link #MAX_EXPORT_ROWS}. */
   public Future<List<Visit>> visits(InsightsQuery q) {
     return requireQueueOfSite(q).compose(v -> pool.preparedQuery("SELECT v.day, v.queue_id, v.ticket, v.priority,"
-            + " v.source, v.arrived_at, v.first_called_at, " + WAIT + "::bigint AS wait_seconds,"
+            + " v.source, v.arrived_at, v.first_called_at, " + Cells.WAIT + "::bigint AS wait_seconds,"
             + " v.service_started_at, v.service_seconds, v.recalls, v.transferred_in, v.outcome"
             + VISITS + OF_QUERY + " ORDER BY v.day, v.arrived_at NULLS LAST, v.queue_id, v.ticket LIMIT "
             + (MAX_EXPORT_ROWS + 1))
@@ -175,27 +181,8 @@ public final class Insights {
         });
   }
 
-  /**
-   * The visits of the site ({@code $1}) as {@code v}, rolled-up days and the others alike; with {@code shown}, each
-   * with the wait it was shown as {@code v.shown_p50_minutes, v.shown_p90_minutes} (else null: the view's rows
-   * skip looking it up).
-   */
-  private static String visits(boolean shown) {
-    String live = (shown ? ", s.p50_minutes, s.p90_minutes, " : ", NULL::int, NULL::int, ")
-        + InsightsRollup.ARRIVED_LOCAL + " FROM insight_visit v" + (shown ? InsightsRollup.SHOWN : "");
-    return " FROM (SELECT " + InsightsRollup.COLUMNS + ", shown_p50_minutes, shown_p90_minutes, arrived_local"
-        + " FROM insight_rollup_visit WHERE site_id = $1 AND day <= " + ROLLED
-        + " UNION ALL SELECT " + InsightsRollup.prefixed("v.") + live
-        + " WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
-  }
-
   private static Double share(long part, long whole) {
     return whole == 0 ? null : (double) part / whole;
-  }
-
-  /** A duration in seconds, rounded to a tenth (percentiles interpolate, means divide). */
-  private static String tenths(String seconds) {
-    return "round((" + seconds + ")::numeric, 1)::float8";
   }
 
   private static Tuple params(InsightsQuery q) {
