@@ -60,10 +60,12 @@ class InsightsApiTest {
     assertThat(body.getJsonArray("arrivalsByHour").getJsonObject(0))
         .isEqualTo(new JsonObject().put("weekday", 3).put("hour", 10).put("arrivals", 2));
     assertThat(body.getJsonArray("daily").getJsonObject(0).getString("queueId")).isEqualTo(queue);
-    // both were shown an estimate at check-in; one was called, so one wait is scored
-    assertThat(body.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
+    // both were shown an estimate at check-in; one was called, so one wait is scored, in the range and in its day
+    assertThat(total.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
+    assertThat(body.getJsonArray("daily").getJsonObject(0).getJsonObject("honesty").getLong("estimates"))
+        .isEqualTo(1);
     // two walk-ins: no appointment to be early or late for
-    assertThat(body.getJsonObject("punctuality")).isEqualTo(new JsonObject().put("arrivals", 0).put("early", 0)
+    assertThat(total.getJsonObject("punctuality")).isEqualTo(new JsonObject().put("arrivals", 0).put("early", 0)
         .put("late", 0).putNull("earlyShare").putNull("lateShare").putNull("latenessMedianSeconds"));
   }
 

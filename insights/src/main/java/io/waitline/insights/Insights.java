@@ -95,7 +95,7 @@ public final class Insights {
                 if (total != null) daily.add(figures(total));
                 total = r;
               }
-              return new Report(q, cells, daily, figures(total), honesty(total), punctuality(total));
+              return new Report(q, cells, daily, figures(total));
             }));
   }
 
@@ -105,14 +105,14 @@ public final class Insights {
         + ") x WHERE w.whole)";
   }
 
-  /** The honesty of a total row: over its called visits that were shown a wait (scored = both known). */
+  /** The honesty of a row: over its called visits that were shown a wait (scored = both known). */
   private static EstimateHonesty honesty(Row r) {
     long n = r.getLong("estimates");
     return new EstimateHonesty(n, r.getDouble("mae"), r.getDouble("bias"), share(r.getLong("p90_covers"), n),
         share(r.getLong("range_holds"), n));
   }
 
-  /** The punctuality of a total row: over its visits with an appointment time that arrived. */
+  /** The punctuality of a row: over its visits with an appointment time that arrived. */
   private static Punctuality punctuality(Row r) {
     return new Punctuality(r.getLong("punctual_arrivals"), r.getLong("early"), r.getLong("late"),
         r.getDouble("lateness_median"));
@@ -194,6 +194,6 @@ public final class Insights {
     return new Figures(r.getLocalDate("day"), r.getString("queue_id"), r.getLong("visits"), r.getLong("arrivals"),
         r.getLong("called"), r.getDouble("wait_median"), r.getDouble("wait_p90"), r.getDouble("service_median"),
         r.getDouble("service_mean"), r.getLong("no_shows"), r.getLong("left_count"), r.getLong("transfers_in"),
-        r.getLong("transfers_out"), r.getLong("recalls"), r.getLong("within_target"));
+        r.getLong("transfers_out"), r.getLong("recalls"), r.getLong("within_target"), honesty(r), punctuality(r));
   }
 }

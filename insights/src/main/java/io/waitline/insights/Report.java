@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * What a manager sees for a range: arrivals by local hour and weekday, the figures of each queue's day, and of the
- * whole range, with the honesty of the waits shown at check-in and the punctuality of patients with appointments.
+ * whole range (each with the honesty of the waits shown at check-in and the punctuality of patients with
+ * appointments).
  */
-public record Report(InsightsQuery query, List<ArrivalCell> arrivalsByHour, List<Figures> daily, Figures total,
-    EstimateHonesty honesty, Punctuality punctuality) {
+public record Report(InsightsQuery query, List<ArrivalCell> arrivalsByHour, List<Figures> daily, Figures total) {
   /** Arrivals on an ISO weekday (1 = Monday) in a local hour (0–23); cells without arrivals are left out. */
   public record ArrivalCell(int weekday, int hour, long arrivals) {}
 
