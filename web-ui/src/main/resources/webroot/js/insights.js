@@ -111,6 +111,23 @@ function showFigureChart() {
     ...queues.map((q) => el('td', {}, byDay.has(d + '|' + q) ? shown(byDay.get(d + '|' + q), figure.unit) : '')))));
 }
 
+/** A source as people read it: walk-ins, kiosk, appointments booked here, or an appointment source's name. */
+function sourceName(source) {
+  return source.startsWith('source:') ? source.slice('source:'.length) : t('insights.source.' + source);
+}
+
+/** The figures of each source, and every source seen so far offered as a filter. */
+function showSources(bySource) {
+  $('by-source').replaceChildren(...bySource.map((s) => el('tr', {},
+    el('th', { scope: 'row' }, sourceName(s.source)), el('td', {}, formatNumber(s.visits)),
+    el('td', {}, minutes(s.waitMedianSeconds)), el('td', {}, minutes(s.waitP90Seconds)),
+    el('td', {}, percent(s.noShowRate)), el('td', {}, percent(s.leftRate)), el('td', {}, percent(s.withinTargetShare)),
+    el('td', {}, percent(s.punctuality.lateShare)))));
+  const offered = new Set([...$('source').options].map((o) => o.value));
+  $('source').append(...bySource.filter((s) => !offered.has(s.source))
+    .map((s) => el('option', { value: s.source }, sourceName(s.source))));
+}
+
 /** Weekdays down, hours across; each cell shows its count, shaded by its share of the busiest cell. */
 function showHeatMap(cells) {
   const count = new Map(cells.map((c) => [c.weekday * 100 + c.hour, c.arrivals]));
@@ -131,6 +148,7 @@ async function show(event) {
   if (event) event.preventDefault();
   const query = new URLSearchParams({ from: $('from').value, to: $('to').value });
   if ($('queue').value) query.set('queue', $('queue').value);
+  if ($('source').value) query.set('source', $('source').value);
   $('csv-daily').href = `${base}/insights?${query}&format=csv`;
   $('csv-visits').href = `${base}/insights/visits?${query}&format=csv`;
   $('error').textContent = '';
@@ -140,6 +158,7 @@ async function show(event) {
     showWaitsChart(report.daily);
     lastDaily = report.daily;
     showFigureChart();
+    showSources(report.bySource);
     showHeatMap(report.arrivalsByHour);
   } catch (e) {
     $('error').textContent = e.message;
@@ -155,6 +174,8 @@ async function start() {
   $('to').value = today;
   $('from').value = new Date(Date.now() - 27 * 86400000).toISOString().slice(0, 10);
   $('range-form').addEventListener('submit', show);
+  $('source').append(...['walk_in', 'kiosk', 'appointment'].map((s) => el('option', { value: s,
+    'data-i18n': 'insights.source.' + s }, sourceName(s))));
   $('figure').append(...Object.entries(FIGURES).map(([name, f]) => el('option', { value: name, 'data-i18n': f.key }, t(f.key))));
   $('figure').addEventListener('change', showFigureChart);
   try {

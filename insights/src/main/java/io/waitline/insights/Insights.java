@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The figures managers see, computed in PostgreSQL from the views queue-core publishes for this module
@@ -31,29 +33,44 @@ public final class Insights {
       + " FROM insight_rollup_visit WHERE site_id = $1 AND day <= " + ROLLED
       + " UNION ALL SELECT " + InsightsRollup.prefixed("v.") + ", " + InsightsRollup.ARRIVED_LOCAL
       + " FROM insight_visit v WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
-  // the days not rolled up yet, each visit with the wait it was shown, shaped as insight_rollup_visit's rows
-  private static final String LIVE_VISITS = " FROM (SELECT " + InsightsRollup.prefixed("v.")
-      + ", s.p50_minutes AS shown_p50_minutes, s.p90_minutes AS shown_p90_minutes, "
-      + InsightsRollup.ARRIVED_LOCAL + " AS arrived_local FROM insight_visit v" + InsightsRollup.SHOWN
-      + " WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
+  // the visits of the days not rolled up yet with their local arrival; the first with the wait each was shown,
+  // shaped as insight_rollup_visit's rows
+  private static final String LIVE_VISITS = liveVisits(", s.p50_minutes AS shown_p50_minutes,"
+      + " s.p90_minutes AS shown_p90_minutes", InsightsRollup.SHOWN);
+  private static final String LIVE_ARRIVALS = liveVisits("", "");
   private static final String OF_QUERY = " WHERE v.site_id = $1"
       + " AND v.day BETWEEN $2 AND $3 AND v.outcome NOT IN ('expected', 'cancelled')"
       + " AND ($4::text IS NULL OR v.queue_id = $4) AND ($5::text IS NULL OR v.priority = $5)"
       + " AND ($6::text IS NULL OR v.source = $6)";
-  // the rolled-up cells of the query's cut: its priority and source ('*': any), every queue and all queues ('*')
-  // or the one asked for
-  private static final String ROLLED_CELLS = " WHERE c.site_id = $1 AND c.day BETWEEN $2 AND $3"
-      + " AND c.day <= " + ROLLED + " AND c.priority = coalesce($5::text, '*') AND c.source = coalesce($6::text, '*')";
   /**
-   * The query's cells, each with {@code daily} (one queue's day) and {@code whole} (all of the query's visits of
-   * its day; with a queue asked for, one cell is both): rolled-up days from their cells, the later ones summed
-   * from their visits as the rollup would.
+   * The query's cells (its priority; its queue and source, or every one and all), each marked {@code daily} (one
+   * queue's day), {@code whole} (all of the query's visits of its day) or {@code by_source} (those of one source,
+   * when no source is asked for; with a queue asked for, one cell is daily and whole): rolled-up days from their
+   * cells (a queue's day without its values, which only sums need), the later ones summed from their visits as
+   * the rollup would.
    */
-  private static final String CELLS = "WITH cells AS MATERIALIZED ("
-      + "SELECT c.day, c.queue_id, c.queue_id <> '*' AS daily, c.queue_id = coalesce($4::text, '*') AS whole, "
-      + Cells.COLUMNS + " FROM insight_rollup_cell c" + ROLLED_CELLS + " AND c.queue_id = coalesce($4::text, c.queue_id)"
-      + " UNION ALL SELECT v.day, coalesce(v.queue_id, $4::text, '*'), GROUPING(v.queue_id) = 0, GROUPING(v.queue_id) = 1, "
-      + Cells.AGGREGATES + LIVE_VISITS + OF_QUERY + " GROUP BY GROUPING SETS ((v.day, v.queue_id), (v.day)))";
+  private static final String CELLS = "WITH cells AS MATERIALIZED (SELECT c.day, c.queue_id, c.source,"
+      + " c.queue_id <> '*' AND c.source = coalesce($6::text, '*') AS daily,"
+      + " c.queue_id = coalesce($4::text, '*') AND c.source = coalesce($6::text, '*') AS whole,"
+      + " c.queue_id = coalesce($4::text, '*') AND c.source <> '*' AND $6::text IS NULL AS by_source, "
+      + Cells.COLUMNS.replace("waits, service_times, latenesses", valuesOf("waits") + ", "
+          + valuesOf("service_times") + ", " + valuesOf("latenesses"))
+      + " FROM insight_rollup_cell c WHERE c.site_id = $1 AND c.day BETWEEN $2 AND $3 AND c.day <= " + ROLLED
+      + " AND c.priority = coalesce($5::text, '*') AND c.queue_id = coalesce($4::text, c.queue_id)"
+      + " AND c.source = coalesce($6::text, c.source)"
+      + " AND (c.source = coalesce($6::text, '*') OR (c.queue_id = coalesce($4::text, '*') AND $6::text IS NULL))"
+      // GROUPING: 1 without the source (a queue's day), 3 without either (the day), 2 without the queue
+      + " UNION ALL SELECT v.day, coalesce(v.queue_id, $4::text, '*'), coalesce(v.source, $6::text, '*'),"
+      + " GROUPING(v.queue_id, v.source) = 1, GROUPING(v.queue_id, v.source) = 3,"
+      + " GROUPING(v.queue_id, v.source) = 2 AND $6::text IS NULL, " + Cells.AGGREGATES + LIVE_VISITS + OF_QUERY
+      + " GROUP BY GROUPING SETS ((v.day, v.queue_id), (v.day), (v.day, v.source)))";
+
+  /** The figures of the whole days' cells: counts and sums added up, the percentiles taken over their values. */
+  private static final String TOTAL = "t.*, " + Cells.tenths("w.p[1]") + ", " + Cells.tenths("w.p[2]") + ", "
+      + Cells.tenths("s.p") + ", " + Cells.tenths("l.p") + " FROM (SELECT "
+      + Cells.figures(column -> "sum(" + column + ")") + " FROM cells WHERE whole) t, "
+      + percentile("ARRAY[0.5, 0.9]", "waits") + " w(p), " + percentile("0.5", "service_times") + " s(p), "
+      + percentile("0.5", "latenesses") + " l(p)";
 
   private final Pool pool;
   private final Clock clock;
@@ -71,38 +88,56 @@ public final class Insights {
             + " AND h.queue_id = coalesce($4::text, '*') AND h.priority = coalesce($5::text, '*')"
             + " AND h.source = coalesce($6::text, '*')"
             + " UNION ALL SELECT extract(isodow FROM v.arrived_local), extract(hour FROM v.arrived_local), 1"
-            + LIVE_VISITS + OF_QUERY + " AND v.arrived_at IS NOT NULL) a GROUP BY 1, 2 ORDER BY 1, 2")
+            + LIVE_ARRIVALS + OF_QUERY + " AND v.arrived_at IS NOT NULL) a GROUP BY 1, 2 ORDER BY 1, 2")
         .execute(params(q))
         .map(rows -> Rows.map(rows, r -> new Report.ArrivalCell(r.getInteger("weekday"), r.getInteger("hour"),
             r.getLong("arrivals")))))
-        // each queue's day is one cell; the total sums the cells of whole days, its percentiles over their values
-        .compose(cells -> pool.preparedQuery(CELLS + " SELECT false AS is_total, day, queue_id, "
+        // each queue's day is one cell; a source's figures and the total sum cells, their percentiles over their values
+        .compose(cells -> pool.preparedQuery(CELLS + " SELECT 0 AS part, day, queue_id, NULL AS source, "
                 + Cells.figures(column -> column) + ", " + Cells.tenths("wait_median") + " AS wait_median, "
                 + Cells.tenths("wait_p90") + " AS wait_p90, " + Cells.tenths("service_median") + " AS service_median, "
                 + Cells.tenths("lateness_median") + " AS lateness_median FROM cells WHERE daily"
-                + " UNION ALL SELECT true, NULL, NULL, t.*, " + Cells.tenths("w.p[1]") + ", " + Cells.tenths("w.p[2]")
-                + ", " + Cells.tenths("s.p") + ", " + Cells.tenths("l.p") + " FROM (SELECT "
-                + Cells.figures(column -> "sum(" + column + ")") + " FROM cells WHERE whole) t, "
-                + percentile("ARRAY[0.5, 0.9]", "waits") + " w(p), " + percentile("0.5", "service_times") + " s(p), "
-                + percentile("0.5", "latenesses") + " l(p)"
-                + " ORDER BY is_total, day, queue_id")
+                // a source's figures without percentiles: those would sort every value once more (ask for the source)
+                + " UNION ALL SELECT 1, NULL, NULL, src.source, t.*, NULL, NULL, NULL, NULL"
+                + " FROM (SELECT DISTINCT source FROM cells WHERE by_source) src, LATERAL (SELECT "
+                + Cells.figures(column -> "sum(" + column + ")") + " FROM cells WHERE by_source AND source = src.source) t"
+                + " UNION ALL SELECT 2, NULL, NULL, NULL, " + TOTAL
+                + " ORDER BY part, day, queue_id, source")
             .execute(params(q))
             .map(rows -> {
               List<Figures> daily = new ArrayList<>();
-              Row total = null;
+              Map<String, Figures> bySource = new LinkedHashMap<>();
+              Figures total = null;
               for (Row r : rows) {
-                // the total sorts last
-                if (total != null) daily.add(figures(total));
-                total = r;
+                switch (r.getInteger("part")) {
+                  case 0 -> daily.add(figures(r));
+                  case 1 -> bySource.put(r.getString("source"), figures(r));
+                  default -> total = figures(r);
+                }
               }
-              return new Report(q, cells, daily, figures(total));
+              // with a source asked for, its figures are the total's
+              if (q.source() != null && total.visits() > 0) bySource.put(q.source(), total);
+              return new Report(q, cells, daily, bySource, total);
             }));
   }
 
-  /** The {@code fraction} percentile(s) of the values in the {@code values} arrays of the query's whole days. */
+
+  /** A rolled-up cell's values, read only where a range's percentiles are taken over them (whole days). */
+  private static String valuesOf(String column) {
+    return "CASE WHEN c.queue_id = coalesce($4::text, '*') AND c.source = coalesce($6::text, '*') THEN c." + column
+        + " END AS " + column;
+  }
+
+  private static String liveVisits(String shownColumns, String shownJoin) {
+    return " FROM (SELECT " + InsightsRollup.prefixed("v.") + shownColumns + ", " + InsightsRollup.ARRIVED_LOCAL
+        + " AS arrived_local FROM insight_visit v" + shownJoin
+        + " WHERE v.site_id = $1 AND v.day > coalesce(" + ROLLED + ", '-infinity')) v";
+  }
+
+  /** The {@code fraction} percentile(s) of the values in the {@code values} arrays of the whole days' cells. */
   private static String percentile(String fraction, String values) {
-    return "(SELECT percentile_cont(" + fraction + ") WITHIN GROUP (ORDER BY x) FROM cells w, unnest(w." + values
-        + ") x WHERE w.whole)";
+    return "(SELECT percentile_cont(" + fraction + ") WITHIN GROUP (ORDER BY x) FROM cells, unnest(" + values
+        + ") x WHERE whole)";
   }
 
   /** The honesty of a row: over its called visits that were shown a wait (scored = both known). */
@@ -187,7 +222,7 @@ public final class Insights {
 
   private static Tuple params(InsightsQuery q) {
     return Tuple.of(q.siteId(), q.from(), q.to(), q.queueId(),
-        q.priority() == null ? null : q.priority().wire(), q.source() == null ? null : q.source().wire());
+        q.priority() == null ? null : q.priority().wire(), q.source());
   }
 
   private static Figures figures(Row r) {

@@ -2,6 +2,7 @@ package io.waitline.insights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
@@ -247,14 +248,16 @@ class InsightsFiguresTest {
   @Test
   void theCsvExportsHoldTheDailyFiguresAndTheVisitsRowByRow() {
     InsightsQuery q = InsightsQuery.parse("day", DAY.toString(), DAY.toString(), "b", null, null, null);
-    assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,visits,arrivals,"
+    assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,source,visits,arrivals,"
         + "called,wait_median_s,wait_p90_s,service_median_s,service_mean_s,no_shows,left,transfers_in,transfers_out,"
         + "recalls,called_within_target,estimates,estimate_error_min,estimate_bias_min,p90_covers,range_holds,"
         + "appointment_arrivals,early,late,lateness_median_s\r\n"
         // both were shown a P50 of 10 minutes and waited 5 and 30: errors +5 and -20 (mean 12.5, bias -7.5); P5
         // was inside the P90 and the range shown, P7 not
-        + "2026-11-17,b,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n"
-        + ",,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n");
+        + "2026-11-17,b,,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n"
+        // both are walk-ins (P5 walked in to A and was transferred at the desk); a source's row has no percentiles
+        + ",,walk_in,2,2,2,,,,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n"
+        + ",,,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n");
     String visits = InsightsCsv.visits(clinic.get(clinic.insights.visits(q)));
     assertThat(visits.split("\r\n")).containsExactly("day,queue,ticket,priority,source,arrived_at,first_called_at,"
             + "wait_s,service_started_at,service_s,recalls,transferred_in,outcome",
@@ -262,6 +265,63 @@ class InsightsFiguresTest {
             + "true,completed",
         "2026-11-17,b,B-002,high,walk_in,2026-11-17T13:00:00Z,2026-11-17T13:30:00Z,1800,2026-11-17T13:31:00Z,600,0,"
             + "false,completed");
+  }
+
+  @Test
+  void visitsAreSplitIntoWalkInsKioskArrivalsAppointmentsAndEachAppointmentSourceByName() {
+    playTheDayOfSources(clinic);
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("sources", "2026-11-18", "2026-11-18", null,
+        null, null, null)));
+
+    assertThat(r.bySource().keySet()).containsExactly("appointment", "kiosk", "source:Main PMS", "walk_in");
+    // one visit each, all called within the 30-minute target; the appointments 600 s late, 600 s early, 600 s early
+    assertThat(r.bySource().values()).extracting(Figures::visits, Figures::calledWithinTarget)
+        .containsOnly(tuple(1L, 1L));
+    assertThat(r.bySource().get("appointment").punctuality()).isEqualTo(new Punctuality(1, 0, 1, null));
+    assertThat(r.bySource().get("kiosk").punctuality()).isEqualTo(new Punctuality(1, 1, 0, null));
+    assertThat(r.bySource().get("source:Main PMS").punctuality()).isEqualTo(new Punctuality(1, 1, 0, null));
+    assertThat(r.bySource().get("walk_in").punctuality().arrivals()).isZero();
+    // the breakdown gives no percentiles (they would sort the range's values again); a source asked for does:
+    // waits 300, 600, 1200, 600 s
+    assertThat(r.bySource().get("kiosk").waitMedianSeconds()).isNull();
+    assertThat(List.of("appointment", "kiosk", "source:Main PMS", "walk_in")).extracting(source -> clinic.get(
+            clinic.insights.report(InsightsQuery.parse("sources", "2026-11-18", "2026-11-18", null, null, source,
+                null))).total().waitMedianSeconds())
+        .containsExactly(300.0, 600.0, 1200.0, 600.0);
+    // the whole day: waits 300, 600, 600, 1200 -> median 600, P90 at 2.7 -> 600 + 0.7 * 600
+    assertThat(r.total().visits()).isEqualTo(4);
+    assertThat(r.total().waitP90Seconds()).isEqualTo(1020.0);
+
+    // a filter by one source: that source's visits, its breakdown alone
+    Report pms = clinic.get(clinic.insights.report(InsightsQuery.parse("sources", "2026-11-18", "2026-11-18", null,
+        null, "source:Main PMS", null)));
+    assertThat(pms.total().visits()).isEqualTo(1);
+    assertThat(pms.total().waitMedianSeconds()).isEqualTo(1200.0);
+    assertThat(pms.daily()).extracting(Figures::visits).containsExactly(1L);
+    assertThat(pms.bySource()).containsOnlyKeys("source:Main PMS");
+    List<Visit> kiosk = clinic.get(clinic.insights.visits(InsightsQuery.parse("sources", "2026-11-18",
+        "2026-11-18", null, null, "kiosk", null)));
+    assertThat(kiosk).extracting(Visit::source, Visit::waitSeconds).containsExactly(tuple("kiosk", 600L));
+  }
+
+  /**
+   * Site "sources", 2026-11-18: a walk-in at the desk, an appointment from the pms-sync source "Main PMS" that
+   * arrives at a kiosk (a device), another that arrives at the desk, and one booked by staff; each called alone.
+   */
+  static void playTheDayOfSources(ClinicDay clinic) {
+    clinic.site("sources", LONDON);
+    ServiceQueue q = clinic.queue("sources", "sources", 30);
+    UUID byKiosk = clinic.at("2026-11-17T08:00:00Z").expect(q, "2026-11-18T09:30:00Z", "source:Main PMS");
+    UUID atDesk = clinic.expect(q, "2026-11-18T10:00:00Z", "source:Main PMS");
+    UUID booked = clinic.expect(q, "2026-11-18T10:30:00Z", "staff:anna");
+    clinic.at("2026-11-18T09:00:00Z").walkIn(q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:10:00Z").callNext(q); // waited 600
+    clinic.get(clinic.at("2026-11-18T09:20:00Z").commands.arrive(byKiosk, "device:kiosk-1")); // 600 s early
+    clinic.at("2026-11-18T09:30:00Z").callNext(q); // waited 600
+    clinic.get(clinic.at("2026-11-18T09:50:00Z").commands.arrive(atDesk, "staff:anna")); // 600 s early
+    clinic.at("2026-11-18T10:10:00Z").callNext(q); // waited 1200
+    clinic.get(clinic.at("2026-11-18T10:40:00Z").commands.arrive(booked, "staff:anna")); // 600 s late
+    clinic.at("2026-11-18T10:45:00Z").callNext(q); // waited 300
   }
 
   @Test

@@ -89,10 +89,12 @@ public final class InsightsApi {
     return new JsonObject().put("siteId", q.siteId()).put("from", q.from().toString()).put("to", q.to().toString())
         .put("queue", q.queueId())
         .put("priority", q.priority() == null ? null : q.priority().wire())
-        .put("source", q.source() == null ? null : q.source().wire())
+        .put("source", q.source())
         .put("arrivalsByHour", new JsonArray(r.arrivalsByHour().stream().map(c -> new JsonObject()
             .put("weekday", c.weekday()).put("hour", c.hour()).put("arrivals", c.arrivals())).toList()))
         .put("daily", new JsonArray(r.daily().stream().map(InsightsApi::figuresJson).toList()))
+        .put("bySource", new JsonArray(r.bySource().entrySet().stream()
+            .map(e -> figuresJson(e.getValue()).put("source", e.getKey())).toList()))
         .put("total", figuresJson(r.total()));
   }
 
