@@ -53,6 +53,7 @@ import io.waitline.insights.InsightsRollup;
 import io.waitline.notify.Notifications;
 import io.waitline.pay.Payments;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.retention.Retention;
 import java.nio.file.Path;
 import java.util.Collection;
 import io.waitline.sync.SyncService;
@@ -84,9 +85,10 @@ public final class EdgeRouter {
    * @param onSetupComplete runs once the first admin account exists
    * @param clientAddress how a request's client address is found: the TCP peer, or behind trusted proxies
    *     X-Forwarded-For (rate limits, the audit log, sessions)
+   * @param retention how long patient details are kept (an insights rebuild starts within it)
    */
   public record Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
-      Runnable onSetupComplete, ClientAddress clientAddress) {
+      Runnable onSetupComplete, ClientAddress clientAddress, Retention retention) {
     /** Built-in accounts only, secure when the public URL is https, no trusted proxies. */
     public Settings(String publicUrl, AccessServices access) {
       this(publicUrl, publicUrl.startsWith("https:"), access, null, () -> { });
@@ -95,7 +97,7 @@ public final class EdgeRouter {
     /** No trusted proxies: the client address is the TCP peer. */
     public Settings(String publicUrl, boolean secure, AccessServices access, OidcSettings oidc,
         Runnable onSetupComplete) {
-      this(publicUrl, secure, access, oidc, onSetupComplete, ClientAddress.TCP_PEER);
+      this(publicUrl, secure, access, oidc, onSetupComplete, ClientAddress.TCP_PEER, Retention.DEFAULT);
     }
   }
 
@@ -221,8 +223,8 @@ public final class EdgeRouter {
     guard.siteFrom("sourceId", sources::siteOfSource).siteFrom("deadLetterId", sources::siteOfDeadLetter)
         .siteFromQuery("location", location -> guard.siteOfQueue(FhirSearch.queueId(location)));
     new FhirApi(commands, pool, settings.publicUrl()).register(ops);
-    new InsightsApi(new Insights(pool, commands.clock()), new InsightsRollup(pool, commands.clock()), commands)
-        .register(ops);
+    new InsightsApi(new Insights(pool, commands.clock()), new InsightsRollup(pool, commands.clock()), commands,
+        settings.retention()).register(ops);
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));

@@ -27,8 +27,10 @@ import io.waitline.insights.InsightsMigrations;
 import io.waitline.insights.InsightsRollup;
 import io.waitline.notify.Notifications;
 import io.waitline.notify.NotificationsConfig;
+import io.waitline.notify.store.NotifyRetention;
 import io.waitline.pay.Payments;
 import io.waitline.pay.PaymentsConfig;
+import io.waitline.pay.store.PaymentRetention;
 import io.waitline.pay.store.Settings;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.QueueException;
@@ -41,11 +43,15 @@ import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.event.kafka.KafkaEvents;
 import io.waitline.queue.event.kafka.KafkaSettings;
+import io.waitline.queue.retention.Retention;
+import io.waitline.queue.retention.RetentionBatches;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
+import io.waitline.queue.store.VisitRetention;
 import io.waitline.sync.SyncService;
 import io.waitline.edge.fhir.FhirApi;
 import io.waitline.sync.SyncSettings;
+import io.waitline.sync.store.SyncRetention;
 import io.waitline.sync.pipeline.VisitAmounts;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -75,6 +81,8 @@ import org.slf4j.LoggerFactory;
 public final class WaitlineNode {
   private static final Logger LOG = LoggerFactory.getLogger(WaitlineNode.class);
   private static final long REORDER_CHECK_MS = 30_000;
+  /** Records per retention batch (one transaction each). */
+  private static final int RETENTION_BATCH = 500;
   private static final long RATE_LIMIT_CLEANUP_MS = 60_000;
   /** How often a node looks into the csv sources' drop folders. */
   private static final Duration DROP_FOLDER_SCAN = Duration.ofSeconds(5);
@@ -111,6 +119,8 @@ public final class WaitlineNode {
     private boolean sendNotifications = true;
     private ConnectionLimits.Settings connectionLimits = ConnectionLimits.Settings.defaults();
     private Duration insightsRollupEvery = Duration.ofMinutes(10);
+    private Retention retention = Retention.DEFAULT;
+    private Duration retentionEvery = Duration.ofHours(1);
 
     /** A node on this database, reached by people at {@code publicUrl} (secure when it is https). */
     public Options(PgConnectOptions database, String publicUrl) {
@@ -202,6 +212,13 @@ public final class WaitlineNode {
     /** How often this node rolls up the insights of days that have closed (a quick look when none has). */
     public Options insightsRollup(Duration every) {
       insightsRollupEvery = every;
+      return this;
+    }
+
+    /** How long patient details are kept, and how often this node removes those past it. */
+    public Options retention(Retention kept, Duration every) {
+      retention = kept;
+      retentionEvery = every;
       return this;
     }
 
@@ -315,13 +332,14 @@ public final class WaitlineNode {
   private final AccessServices access;
   private final EdgeRouter.Settings settings;
   private final Optional<String> setupCode;
+  private final RetentionJob retention;
   private final List<Long> timers;
   private final String deployment;
   private final int port;
 
   private WaitlineNode(Vertx vertx, Pool pool, Notifications notifications, Payments payments, SyncService sync,
       PgNotifyRelay relay, KafkaEvents kafka, QueueCommands commands, EdgeRouter.Settings settings,
-      Optional<String> setupCode, List<Long> timers, String deployment, int port) {
+      Optional<String> setupCode, RetentionJob retention, List<Long> timers, String deployment, int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.notifications = notifications;
@@ -333,6 +351,7 @@ public final class WaitlineNode {
     this.access = settings.access();
     this.settings = settings;
     this.setupCode = setupCode;
+    this.retention = retention;
     this.timers = timers;
     this.deployment = deployment;
     this.port = port;
@@ -358,7 +377,7 @@ public final class WaitlineNode {
     PgConnectOptions cached = new PgConnectOptions(o.database).setCachePreparedStatements(true);
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(o.poolSize)).connectingTo(cached)
         .using(vertx).build();
-    Notifications notifications = Notifications.create(vertx, pool, o.notifications);
+    Notifications notifications = Notifications.create(vertx, pool, o.notifications, o.clock);
     QueueStore store = new QueueStore();
     // committed events wake the notification reader at once (it reads the event log, so nothing depends on it)
     QueueEventPublisher local = notifications.wakeOn(o.busFaults.apply(new EventBusPublisher(vertx.eventBus())));
@@ -394,6 +413,12 @@ public final class WaitlineNode {
       if (payments != null) seedDemoPayments(payments).await();
     }
     InsightsRollup rollup = new InsightsRollup(pool, o.clock);
+    RetentionJob retention = new RetentionJob(o.clock, new RetentionBatches(pool, o.retention, RETENTION_BATCH))
+        .module("queue-core", VisitRetention::batch)
+        .module("notifications", NotifyRetention::batch)
+        // every module's tables exist whether this node runs the module or not: each is cleaned either way
+        .module("payments", PaymentRetention::batch)
+        .module("pms-sync", SyncRetention::batch);
     List<Long> timers = List.of(
         // time alone can reorder a queue (promotion after the maximum wait); announce it within half a minute
         vertx.setPeriodic(REORDER_CHECK_MS, id -> commands.allQueueIds().compose(ids -> {
@@ -409,7 +434,13 @@ public final class WaitlineNode {
             .onSuccess(copied -> {
               if (copied > 0) LOG.info("Insights: {} visits of closed days rolled up", copied);
             })
-            .onFailure(err -> LOG.warn("Insights roll-up failed: {}", err.getMessage()))));
+            .onFailure(err -> LOG.warn("Insights roll-up failed: {}", err.getMessage()))),
+        // patient details past retention are removed, module by module; the figures stay
+        vertx.setPeriodic(o.retentionEvery.toMillis(), id -> retention.run()
+            .onSuccess(changed -> {
+              if (changed.values().stream().anyMatch(n -> n > 0)) LOG.info("Retention: details removed {}", changed);
+            })
+            .onFailure(err -> LOG.warn("Retention: {}", err.getMessage()))));
     if (o.notifications.anyChannel() && o.sendNotifications) {
       notifications.start().await();
     } else if (o.sendNotifications) {
@@ -417,7 +448,8 @@ public final class WaitlineNode {
           + "VAPID_* or SMTP_*; see docs/notifications.md)");
     }
 
-    var settings = new EdgeRouter.Settings(o.publicUrl, o.secure, access, o.oidc, o.onSetupComplete, o.clientAddress);
+    var settings = new EdgeRouter.Settings(o.publicUrl, o.secure, access, o.oidc, o.onSetupComplete, o.clientAddress,
+        o.retention);
     OidcSignIn oidc = o.oidc == null ? null : OidcSignIn.discover(vertx, o.oidc, o.publicUrl).await();
     // a negative port is Vert.x's "one random port shared by every instance"; port 0 would give each its own
     HttpServerOptions http = new HttpServerOptions().setHost(o.host).setPort(o.port == 0 ? -1 : o.port)
@@ -458,7 +490,7 @@ public final class WaitlineNode {
     LOG.info("Waitline listening on {}://{}:{} with {} edge instances (public URL {})", o.tls != null ? "https" : "http",
         o.host, port, o.instances, o.publicUrl);
     return new WaitlineNode(vertx, pool, notifications, payments, sync, relay, kafka, commands, settings, setupCode,
-        timers, deployment, port);
+        retention, timers, deployment, port);
   }
 
   /** A demo site with two queues on an empty database, so a first run has something to show. */
@@ -511,6 +543,10 @@ public final class WaitlineNode {
     return commands;
   }
 
+  public Notifications notifications() {
+    return notifications;
+  }
+
   /** The payment-gateway module, or null when the node runs without it. */
   public Payments payments() {
     return payments;
@@ -528,6 +564,11 @@ public final class WaitlineNode {
   /** What every edge instance of this node was built with. */
   public EdgeRouter.Settings settings() {
     return settings;
+  }
+
+  /** The retention run this node's timer starts (a test may start one itself). */
+  public RetentionJob retention() {
+    return retention;
   }
 
   /** The one-time code that creates the first admin, while no admin account exists. */

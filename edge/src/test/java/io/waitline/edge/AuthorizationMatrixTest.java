@@ -28,7 +28,6 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.command.CheckIn;
 import java.io.InputStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -662,7 +661,7 @@ class AuthorizationMatrixTest {
     REQUESTS.put("listQueueEvents", Call::plain);
     REQUESTS.put("checkIn", () -> Call.body(patient()));
     REQUESTS.put("addAppointment", () -> Call.body(patient()
-        .put("appointmentAt", Instant.now().plus(Duration.ofHours(3)).toString())));
+        .put("appointmentAt", app.clock.instant().plus(Duration.ofHours(3)).toString())));
     REQUESTS.put("callNext", () -> {
       String queue = app.newQueue();
       app.checkIn(queue, "Matrix Next " + counter.incrementAndGet());
@@ -682,8 +681,8 @@ class AuthorizationMatrixTest {
         .put("to", "12:00")))));
     REQUESTS.put("getEntry", () -> Call.id(waiting().id(), null));
     REQUESTS.put("arrive", () -> Call.id(app.commands.expect(GENERAL, new CheckIn(new Patient("Matrix Expected "
-        + counter.incrementAndGet(), null, null, null, null), Priority.NORMAL, Instant.now().plus(Duration.ofHours(2)),
-        null), "test").await().entry().id(), null));
+        + counter.incrementAndGet(), null, null, null, null), Priority.NORMAL,
+        app.clock.instant().plus(Duration.ofHours(2)), null), "test").await().entry().id(), null));
     REQUESTS.put("recall", () -> Call.id(called().id(), null));
     REQUESTS.put("startService", () -> Call.id(called().id(), null));
     REQUESTS.put("complete", () -> {
@@ -753,7 +752,7 @@ class AuthorizationMatrixTest {
     REQUESTS.put("listInsightVisits", Call::plain);
     REQUESTS.put("getInsightsLive", Call::plain);
     REQUESTS.put("rebuildInsights", () -> Call.body(new JsonObject().put("from",
-        java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).toString())));
+        java.time.LocalDate.ofInstant(app.clock.instant(), java.time.ZoneOffset.UTC).minusDays(3).toString())));
     REQUESTS.put("getSession", Call::plain);
     REQUESTS.put("signIn", () -> Call.body(credentials()));
     REQUESTS.put("signOut", Call::plain); // signs out the cell's own fresh credential

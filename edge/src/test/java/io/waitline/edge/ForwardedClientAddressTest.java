@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * client's forwarded address; with no trusted proxies X-Forwarded-For changes nothing.
  */
 class ForwardedClientAddressTest {
-  private static final long WAIT_MS = 5_000;
   @RegisterExtension
   static final TestApp behindProxy = TestApp.nodeTrustingProxies("127.0.0.1");
   @RegisterExtension
@@ -41,14 +39,14 @@ class ForwardedClientAddressTest {
       HttpResponse<Buffer> colleague = signIn(proxy, "198.51.100.2", user, TestApp.PASSWORD);
       assertThat(colleague.statusCode()).as(colleague.bodyAsString()).isEqualTo(200);
 
-      JsonObject record = awaitSignInRecord(behindProxy, user);
+      JsonObject record = signInRecord(behindProxy, user);
       assertThat(record.getInteger("outcome")).isEqualTo(200);
       assertThat(record.getString("remoteAddress")).isEqualTo("198.51.100.2");
-      assertThat(awaitSignInRecord(behindProxy, "guess-1").getString("remoteAddress")).isEqualTo(guesser);
+      assertThat(signInRecord(behindProxy, "guess-1").getString("remoteAddress")).isEqualTo(guesser);
 
       // a peer that is not a trusted proxy is its own client, whatever it forwards
       assertThat(wrongSignIn(untrusted, "198.51.100.3", "guess-from-31").statusCode()).isEqualTo(401);
-      assertThat(awaitSignInRecord(behindProxy, "guess-from-31").getString("remoteAddress")).isEqualTo("127.0.0.31");
+      assertThat(signInRecord(behindProxy, "guess-from-31").getString("remoteAddress")).isEqualTo("127.0.0.31");
     } finally {
       proxy.close();
       untrusted.close();
@@ -65,7 +63,7 @@ class ForwardedClientAddressTest {
       }
       // a new forwarded address every time did not spread the attempts over several budgets
       problem(wrongSignIn(client, "198.51.100.99", "direct-11"), 429);
-      assertThat(awaitSignInRecord(direct, "direct-1").getString("remoteAddress")).isEqualTo("127.0.0.32");
+      assertThat(signInRecord(direct, "direct-1").getString("remoteAddress")).isEqualTo("127.0.0.32");
     } finally {
       client.close();
     }
@@ -81,29 +79,9 @@ class ForwardedClientAddressTest {
         .sendJsonObject(new JsonObject().put("username", username).put("password", password)).await();
   }
 
-  /** The signIn record for this username; records are written once the answer has gone out. */
-  private static JsonObject awaitSignInRecord(TestApp app, String username) {
-    long end = System.currentTimeMillis() + WAIT_MS;
-    JsonArray items;
-    do {
-      HttpResponse<Buffer> r = app.get("/api/v1/audit?action=signIn&limit=100");
-      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
-      items = r.bodyAsJsonObject().getJsonArray("items");
-      for (Object o : items) {
-        JsonObject detail = ((JsonObject) o).getJsonObject("detail");
-        if (detail != null && username.equals(detail.getString("username"))) return (JsonObject) o;
-      }
-      sleep();
-    } while (System.currentTimeMillis() < end);
-    throw new AssertionError("no signIn record for " + username + " within " + WAIT_MS + " ms; found " + items);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /** The signIn record for this username, once every answered request's record is written. */
+  private static JsonObject signInRecord(TestApp app, String username) {
+    return app.auditRecord(app.adminToken(), "action=signIn&limit=100", r -> r.getJsonObject("detail") != null
+        && username.equals(r.getJsonObject("detail").getString("username")));
   }
 }

@@ -34,6 +34,7 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.EventBusPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
@@ -42,6 +43,7 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Base64;
@@ -75,8 +77,9 @@ class NotificationApiTest {
     vertx = Vertx.vertx();
     PgConnectOptions db = MigratedDatabases.fresh();
     pool = TestDatabase.pool(vertx, db, 8);
+    // mid-morning at the clinic on a test clock, so a run across midnight cannot end a patient's link mid-test
     commands = new QueueCommands(pool, new QueueStore(), new EventBusPublisher(vertx.eventBus()),
-        new ServiceTimeEstimator(), Clock.systemUTC());
+        new ServiceTimeEstimator(), new TestClock(TestApp.START, Duration.ofMillis(1)));
     AccessServices access = AccessServices.create(vertx, pool, PasswordHasher.forTests(), commands,
         Clock.systemUTC());
     StaffAccount admin = access.accounts().create(new NewAccount("admin", "Admin", "correct horse battery staple",

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 class OidcEdgeTest {
   private static final String CLIENT = "waitline";
-  private static final long WAIT_MS = 5_000;
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private static MockOAuth2Server idp;
@@ -205,7 +204,7 @@ class OidcEdgeTest {
         .putHeader("X-CSRF-Token", csrf).sendJsonObject(patient).await();
     assertThat(checkedIn.statusCode()).as(checkedIn.bodyAsString()).isEqualTo(201);
 
-    JsonObject record = awaitAuditRecord(idpToken(CLIENT, 300, "admin"), "action=signInWithProvider",
+    JsonObject record = app.auditRecord(idpToken(CLIENT, 300, "admin"), "action=signInWithProvider",
         r -> r.getJsonObject("detail") != null && username.equals(r.getJsonObject("detail").getString("username")));
     assertThat(record.getString("actorKind")).isEqualTo("staff");
     assertThat(record.getString("actorId")).isEqualTo("oidc:" + subject);
@@ -254,27 +253,5 @@ class OidcEdgeTest {
   private static String cookie(HttpResponse<Buffer> response, String name) {
     return response.cookies().stream().filter(c -> c.startsWith(name + "=")).map(c -> c.split(";", 2)[0])
         .findFirst().orElseThrow(() -> new AssertionError("no " + name + " cookie in " + response.cookies()));
-  }
-
-  /** Records are written once the answer has gone out, so the test waits a little for them. */
-  private static JsonObject awaitAuditRecord(String token, String filter,
-      java.util.function.Predicate<JsonObject> match) {
-    long end = System.currentTimeMillis() + WAIT_MS;
-    JsonArray items;
-    do {
-      HttpResponse<Buffer> r = bearer(token, HttpMethod.GET, "/api/v1/audit?" + filter).send().await();
-      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
-      items = r.bodyAsJsonObject().getJsonArray("items");
-      for (Object o : items) {
-        if (match.test((JsonObject) o)) return (JsonObject) o;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    } while (System.currentTimeMillis() < end);
-    throw new AssertionError("no matching audit record for " + filter + " within " + WAIT_MS + " ms; found " + items);
   }
 }

@@ -64,6 +64,10 @@ class PaymentApiTest {
     assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
     assertThat(csv.bodyAsString()).startsWith("at,kind,ticket,method,state,recorded_minor,processor_minor")
         .contains("," + visit.ticket() + ",card,succeeded,2000,2000,eur,");
+    JsonObject todays = app.http.get("/api/v1/sites/" + TestApp.SITE + "/reconciliation")
+        .putHeader("Authorization", "Bearer " + manager).send().await().bodyAsJsonObject();
+    assertThat(todays.getString("day")).as("the day when none is asked: today at the site by the node's clock")
+        .isEqualTo(today.toString());
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -46,6 +47,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.waitline.queue.command.QueueSnapshot;
 import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEventPublisher;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import io.vertx.sqlclient.Row;
@@ -54,6 +56,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -80,9 +83,19 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   static final String LAB = "lab";
   /** The signing secret Stripe's webhooks are checked with (the processor itself is the sandbox). */
   static final String STRIPE_WEBHOOK_SECRET = "whsec_edge_test";
+  /** Where {@link #clock} starts: a Friday, mid-morning at {@link #SITE} (Europe/London, on GMT then). */
+  static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
 
-  final TestClock clock = TestClock.running(Instant.now());
-  /** The access services' own clock, so moving patients to another day leaves sessions valid. */
+  /**
+   * The commands' clock (queues, payments, sources, insights): 10:00 on a Friday in London, a millisecond later at
+   * every reading and otherwise still, so no run crosses midnight; a test that needs time to pass moves it.
+   */
+  final TestClock clock = new TestClock(START, Duration.ofMillis(1));
+  /**
+   * The access services' own clock, so moving patients to another day leaves sessions valid. It runs with real time:
+   * a class's many requests spend rate-limit budgets that only time refills (RateLimitTest, which counts them, stops
+   * it).
+   */
   final TestClock accessClock = TestClock.running(Instant.now());
   private final UnaryOperator<QueueEventPublisher> faults;
   private final OidcSettings oidc;
@@ -305,19 +318,22 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   }
 
   /**
-   * Waits until no card payment or refund is left for the payments sweep to resolve (the sandbox reader's simulated
-   * tap comes seconds after the request), running the sweep itself meanwhile, so that no background work changes a
-   * table while a test compares it before and after a request.
+   * Resolves every card payment or refund left for the payments sweep, so that no background work changes a table
+   * while a test compares it before and after a request: each pass moves {@link #clock} a minute on (past the sandbox
+   * reader's simulated tap and the wait before an unanswered call is looked up) and runs the sweep.
    */
   void settlePayments() {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (pool.query("SELECT (SELECT count(*) FROM payment WHERE state IN ('unknown', 'processing', 'authorized'))"
-        + " + (SELECT count(*) FROM payment_refund WHERE state IN ('pending', 'unknown'))").execute().await()
-        .iterator().next().getLong(0) > 0) {
-      assertThat(System.nanoTime()).as("payments resolved within 30 s").isLessThan(deadline);
+    for (int pass = 0; unsettledPayments() > 0; pass++) {
+      assertThat(pass).as("passes of the payments sweep before every payment is settled").isLessThan(5);
+      clock.advance(Duration.ofMinutes(1));
       payments.sweep().await();
-      vertx.timer(100).await();
     }
+  }
+
+  private long unsettledPayments() {
+    return pool.query("SELECT (SELECT count(*) FROM payment WHERE state IN ('unknown', 'processing', 'authorized'))"
+        + " + (SELECT count(*) FROM payment_refund WHERE state IN ('pending', 'unknown'))").execute().await()
+        .iterator().next().getLong(0);
   }
 
   /** Asserts that every table {@link #tables} reads is as in {@code before}, naming the first that is not. */
@@ -386,6 +402,15 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
    * left out.
    */
   List<String> auditUpToMarker(long id, int expected) {
+    return auditUpToMarker(id, expected, record -> true);
+  }
+
+  /**
+   * The same, for the records {@code counted} accepts ("action outcome"): those are awaited and returned. A record
+   * of a request answered earlier may still be written after the marker (by the event loop that served it), so a test
+   * that cannot name every record after {@code id} names the ones it means.
+   */
+  List<String> auditUpToMarker(long id, int expected, Predicate<String> counted) {
     HttpResponse<Buffer> marker = http.get("/api/v1/sites/" + SITE + "/entries?q=audit-marker")
         .putHeader("Authorization", "Bearer " + adminToken()).send().await();
     assertThat(marker.statusCode()).as("the marker request").isEqualTo(200);
@@ -396,7 +421,7 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
       for (Row r : pool.preparedQuery("SELECT action || ' ' || outcome, detail->>'search' FROM audit_log"
           + " WHERE id > $1 ORDER BY id").execute(io.vertx.sqlclient.Tuple.of(id)).await()) {
         if ("audit-marker".equals(r.getString(1))) markerSeen = true;
-        else records.add(r.getString(0));
+        else if (counted.test(r.getString(0))) records.add(r.getString(0));
       }
       if (markerSeen && records.size() >= expected) return records;
       if (System.nanoTime() > deadline) {
@@ -405,6 +430,22 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
       }
       vertx.timer(20).await();
     }
+  }
+
+  /**
+   * The first record that {@code GET /api/v1/audit?<filter>} shows {@code token} and {@code match} accepts, read once
+   * the records of every request answered so far are written (up to a later marker, see {@link #auditUpToMarker}).
+   */
+  JsonObject auditRecord(String token, String filter, Predicate<JsonObject> match) {
+    settledAuditId();
+    HttpResponse<Buffer> r = http.get("/api/v1/audit?" + filter).putHeader("Authorization", "Bearer " + token).send()
+        .await();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
+    for (Object o : items) {
+      if (match.test((JsonObject) o)) return (JsonObject) o;
+    }
+    throw new AssertionError("no matching audit record for " + filter + " up to a later marker; found " + items);
   }
 
   // --- credentials

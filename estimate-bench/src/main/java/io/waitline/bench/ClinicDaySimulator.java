@@ -179,6 +179,7 @@ public final class ClinicDaySimulator {
       d.shifts.add(new int[] {on, off});
     }
     q.recorded = (int) spec.plan.stream().filter(s -> s[0] <= openT && openT < s[1]).count();
+    q.recordedAtOpen = q.recorded;
     for (Desk d : q.desks.values()) {
       for (int[] s : d.shifts) {
         at(s[0], () -> d.on(true));
@@ -294,6 +295,8 @@ public final class ClinicDaySimulator {
     Q transferTo;
     int tickets;
     int recorded;
+    /** What the desk had recorded when the day opened: the header's staff_on_duty (the header is written last). */
+    int recordedAtOpen;
 
     Q(QueueSpec spec) {
       this.spec = spec;
@@ -320,7 +323,7 @@ public final class ClinicDaySimulator {
       return new JsonObject().put("type", "queue").put("queue", spec.id).put("name", spec.name)
           .put("ticket_prefix", spec.prefix).put("default_service_seconds", spec.defaultService)
           .put("appointment_grace_minutes", 10).put("max_wait_minutes", 90).put("transfer_policy", "keep_place")
-          .put("staff_on_duty", recorded).put("roster_plan", plan)
+          .put("staff_on_duty", recordedAtOpen).put("roster_plan", plan)
           .put("history", new JsonObject().put("service_seconds", secs).put("completed_t", done));
     }
   }

@@ -50,4 +50,18 @@ class ClinicDaySimulatorTest {
     assertThat(types).containsKeys("day", "queue", "expected", "checked_in", "called", "service_started", "completed",
         "transferred_out", "transferred_in", "no_show", "requeued", "left", "staff_changed", "roster", "truth");
   }
+
+  /** The header is written after the day has run; its staff must still be what the desk had recorded at opening. */
+  @Test
+  void eachQueueHeaderCarriesTheStaffPlannedAtOpeningNotTheCountAtClosing() {
+    for (ClinicDaySimulator.Profile profile : ClinicDaySimulator.Profile.values()) {
+      List<JsonObject> day = new ClinicDaySimulator(profile, 5).run();
+      int open = day.get(0).getInteger("open_t");
+      for (JsonObject q : day.stream().filter(l -> l.getString("type").equals("queue")).toList()) {
+        long atOpening = q.getJsonArray("roster_plan").stream().map(JsonObject.class::cast)
+            .filter(s -> s.getInteger("on_t") <= open && open < s.getInteger("off_t")).count();
+        assertThat(q.getInteger("staff_on_duty")).as(profile + " " + q.getString("queue")).isEqualTo((int) atOpening);
+      }
+    }
+  }
 }

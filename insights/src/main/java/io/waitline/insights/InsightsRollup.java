@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.retention.Retention;
 import io.waitline.queue.sql.Rows;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -86,14 +87,21 @@ public final class InsightsRollup {
 
   /**
    * The first day of a rebuild asked for in {@code text}: a past day of the site, at most {@link
-   * InsightsQuery#MAX_DAYS} days back (one rebuild copies at most a year of visits).
+   * InsightsQuery#MAX_DAYS} days back (one rebuild copies at most a year of visits), and not before the first day
+   * whose visits keep their details under {@code retention}: older days keep the figures they were rolled up with.
    */
-  public static LocalDate rebuildFrom(String text, LocalDate today) {
+  public static LocalDate rebuildFrom(String text, LocalDate today, Retention retention) {
     if (text == null || text.isBlank()) throw new QueueException.Invalid("Say from which day to rebuild ('from').");
     LocalDate from = InsightsQuery.date("from", text, today);
     if (!from.isBefore(today)) {
       throw new QueueException.Invalid("Only past days are rolled up: 'from' is " + from + " and today is " + today
           + " at the site.");
+    }
+    LocalDate kept = retention.firstKeptDay(today);
+    if (from.isBefore(kept)) {
+      throw new QueueException.Invalid("Visits before " + kept + " are past the " + retention.days() + " days their"
+          + " details are kept, so their days keep the figures they were rolled up with: rebuild from " + kept
+          + " or later.");
     }
     LocalDate earliest = today.minusDays(InsightsQuery.MAX_DAYS);
     if (from.isBefore(earliest)) {

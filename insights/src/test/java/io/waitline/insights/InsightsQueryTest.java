@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
+import io.waitline.queue.retention.Retention;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,21 @@ class InsightsQueryTest {
       refused("2026-03-01", "2026-03-01", null, unknown, "Source '" + unknown + "' is unknown; use walk_in, kiosk,"
           + " appointment, or source: and the name of an appointment source.");
     }
+  }
+
+  @Test
+  void aRebuildStartsOnAPastDayWithinAYearAndWithinRetention() {
+    LocalDate today = LocalDate.parse("2026-11-20");
+    assertThat(InsightsRollup.rebuildFrom("2026-05-24", today, Retention.DEFAULT)).hasToString("2026-05-24");
+    assertThatThrownBy(() -> InsightsRollup.rebuildFrom("2026-05-23", today, Retention.DEFAULT))
+        .isInstanceOf(QueueException.Invalid.class).hasMessage("Visits before 2026-05-24 are past the 180 days their"
+            + " details are kept, so their days keep the figures they were rolled up with: rebuild from 2026-05-24"
+            + " or later.");
+    assertThatThrownBy(() -> InsightsRollup.rebuildFrom("2026-11-20", today, Retention.DEFAULT))
+        .hasMessage("Only past days are rolled up: 'from' is 2026-11-20 and today is 2026-11-20 at the site.");
+    // with details kept longer than a year, one rebuild still copies at most a year
+    assertThat(InsightsRollup.rebuildFrom("2025-11-19", today, new Retention(400))).hasToString("2025-11-19");
+    assertThatThrownBy(() -> InsightsRollup.rebuildFrom("2025-11-18", today, new Retention(400)))
+        .hasMessage("A rebuild goes back at most 366 days: ask from 2025-11-19 on, then earlier in further steps.");
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
+import io.waitline.queue.retention.Retention;
+import io.waitline.queue.retention.RetentionBatches;
+import io.waitline.queue.store.VisitRetention;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,41 @@ class InsightsRollupTest {
       assertThat(clinic.get(clinic.rollup.rebuild("day", InsightsFiguresTest.DAY))).isEqualTo(7);
       assertThat(lastOutcome(clinic)).isEqualTo("in_service");
     }
+  }
+
+  @Test
+  void rolledUpDaysReadTheSameOnceRetentionHasRemovedTheirPatientDetails() {
+    try (ClinicDay clinic = new ClinicDay()) {
+      InsightsFiguresTest.playTheHandComputedDay(clinic);
+      InsightsFiguresTest.playADayOfShownWaits(clinic);
+      InsightsFiguresTest.playTheSpringForwardDay(clinic);
+      InsightsFiguresTest.playTheDayOfSources(clinic);
+      clinic.at("2026-11-20T09:00:00Z");
+      assertThat(clinic.get(clinic.rollup.rollUp())).isEqualTo(19);
+      List<Report> rolledUp = reports(clinic);
+      List<List<Visit>> exportsRolledUp = exports(clinic);
+      List<String> csv = csv(clinic);
+
+      // half a year and more later, every one of those visits is past retention
+      clinic.at("2027-06-01T09:00:00Z");
+      long entries = clinic.get(clinic.pool.query("SELECT count(*) FROM entry").execute()).iterator().next()
+          .getLong(0);
+      int removed = clinic.get(new RetentionBatches(clinic.pool, Retention.DEFAULT, 4).run("queue-core",
+          clinic.clock.instant(), VisitRetention::batch));
+      assertThat(removed).as("every entry, visits or not").isEqualTo(entries).isGreaterThanOrEqualTo(19);
+      assertThat(clinic.get(clinic.pool.query("SELECT count(*) FROM entry WHERE patient_name <> ''").execute())
+          .iterator().next().getLong(0)).as("names left").isZero();
+      assertThat(clinic.get(clinic.rollup.rollUp())).as("no visit on the days since").isZero();
+      assertThat(reports(clinic)).isEqualTo(rolledUp);
+      assertThat(exports(clinic)).isEqualTo(exportsRolledUp);
+      assertThat(csv(clinic)).isEqualTo(csv);
+    }
+  }
+
+  private static List<String> csv(ClinicDay clinic) {
+    return QUERIES.stream().map(p -> InsightsCsv.daily(clinic.get(clinic.insights.report(query(p.toArray(
+        String[]::new))))) + InsightsCsv.visits(clinic.get(clinic.insights.visits(query(p.toArray(String[]::new))))))
+        .toList();
   }
 
   private static String lastOutcome(ClinicDay clinic) {

@@ -93,7 +93,12 @@ public final class Notifications {
 
   /** Builds the channels the configuration names, with production resilience settings. */
   public static Notifications create(Vertx vertx, Pool pool, NotificationsConfig config) {
-    Builder b = builder(vertx, pool, config);
+    return create(vertx, pool, config, Clock.systemUTC());
+  }
+
+  /** As above, on this clock (the node's commands' clock, which a test may move). */
+  public static Notifications create(Vertx vertx, Pool pool, NotificationsConfig config, Clock clock) {
+    Builder b = builder(vertx, pool, config).clock(clock);
     Resilience r = Resilience.defaults();
     if (config.twilio() != null) {
       var t = config.twilio();

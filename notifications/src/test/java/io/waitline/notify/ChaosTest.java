@@ -69,7 +69,7 @@ class ChaosTest {
     twilio.failRate = 0.3;
     run(world.notifications(NotifyWorld.config())
         .channel(new FcmPushChannel(world.vertx, fcm.app(), 8), Channels.fast())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .channel(Channels.email(world.vertx, mail), Channels.fast()));
     String q = world.newQueue();
     List<Entry> patients = new ArrayList<>();
@@ -90,10 +90,10 @@ class ChaosTest {
   @Test
   void smsThatTwilioAnswersTooLateIsLookedUpNotSentAgainAndNotSentByEmail() {
     twilio.answerLate = sms -> sms.to().endsWith("0") || sms.to().endsWith("2") || sms.to().endsWith("4");
-    twilio.lateMillis = 2500;
-    Resilience shortTimeout = Channels.fast().withTimeout(Duration.ofMillis(500));
+    twilio.lateMillis = 6000; // well past the time limit, however late the machine runs its timer
+    Resilience shortTimeout = Channels.fast().withTimeout(Channels.GIVE_UP);
     run(world.notifications(NotifyWorld.config())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofMillis(500)), shortTimeout)
+        .channel(Channels.twilio(world.vertx, twilio, Channels.GIVE_UP), shortTimeout)
         .channel(Channels.email(world.vertx, mail), Channels.fast()));
     String q = world.newQueue();
     for (int i = 0; i < 6; i++) world.checkIn(q, "Patient " + i, "+44770090020" + i, "late" + i + "@example.org");
@@ -111,9 +111,9 @@ class ChaosTest {
   void anOpenSmsBreakerLetsTrialCallsThroughAsSoonAsTwilioAnswersAgainNotAfterItsHourLongOpenTime() {
     twilio.stop();
     Resilience hourLongOpen = new Resilience(50, 4, 4, Duration.ofHours(1), 1, 1, Duration.ofMillis(20), 0.5,
-        Duration.ofMillis(1500), 20, 1000, Duration.ofMillis(500));
+        Channels.fast().timeout(), 20, 1000, Duration.ofMillis(500));
     run(world.notifications(NotifyWorld.config())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), hourLongOpen)
+        .channel(Channels.twilio(world.vertx, twilio), hourLongOpen)
         .channel(Channels.email(world.vertx, mail), Channels.fast()));
     CircuitBreaker breaker = notifications.guards().get(Channel.SMS).breaker();
     String q = world.newQueue();
@@ -132,7 +132,7 @@ class ChaosTest {
   void whenTwilioIsDownTheBreakerOpensMessagesGoByEmailAndTheBreakerClosesWhenTwilioIsBack() {
     twilio.stop();
     run(world.notifications(NotifyWorld.config())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .channel(Channels.email(world.vertx, mail), Channels.fast()));
     CircuitBreaker breaker = notifications.guards().get(Channel.SMS).breaker();
     List<String> transitions = new CopyOnWriteArrayList<>();

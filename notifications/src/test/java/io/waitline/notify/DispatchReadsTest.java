@@ -27,7 +27,7 @@ class DispatchReadsTest {
     twilio = new FakeTwilio(world.vertx).start();
     counting = new CountingPool(world.pool);
     notifications = world.notifications(NotifyWorld.config(), counting.pool)
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .build();
     world.drain(notifications);
   }

@@ -48,10 +48,14 @@ class EmailFaultTest {
     world.close();
   }
 
-  private void run(boolean withSms) {
+  /**
+   * Starts the module with e-mail given up on after {@code mailLimit}: {@link Channels#GIVE_UP} where the mail
+   * server hangs on purpose, the healthy limit of {@link Channels#fast()} where it answers (refusals included).
+   */
+  private void run(boolean withSms, Duration mailLimit) {
     Notifications.Builder b = world.notifications(NotifyWorld.config())
-        .channel(Channels.email(world.vertx, smtp), Channels.fast());
-    if (withSms) b.channel(Channels.twilio(world.vertx, twilio, Channels.fast().timeout()), Channels.fast());
+        .channel(Channels.email(world.vertx, smtp, mailLimit), Channels.fast().withTimeout(mailLimit));
+    if (withSms) b.channel(Channels.twilio(world.vertx, twilio), Channels.fast());
     notifications = b.build();
     world.wakeOnEvents(notifications);
     world.await(notifications.start());
@@ -60,7 +64,7 @@ class EmailFaultTest {
   @Test
   void aMailServerThatAcceptsThenGoesSilentNeverDeliversTheAbandonedCopiesAndIsUsedAgainOnceItAnswers() {
     smtp.goSilent();
-    run(false);
+    run(false, Channels.GIVE_UP);
     String q = world.newQueue();
     List<Entry> patients = new ArrayList<>();
     for (int i = 0; i < 4; i++) patients.add(world.checkIn(q, "Silent " + i, null, "silent" + i + "@example.org"));
@@ -91,7 +95,7 @@ class EmailFaultTest {
 
   @Test
   void anUrgentCallFailsOverToSmsWithinSecondsWhileTheMailServerIsSilentAndNoEmailCopyArrivesLater() {
-    run(true);
+    run(true, Channels.GIVE_UP);
     String q = world.newQueue();
     Entry e = world.checkIn(q, "Urgent Call", "+447700903001", "urgent@example.org");
     world.await(notifications.savePreferences(world.token(e.id()),
@@ -124,7 +128,7 @@ class EmailFaultTest {
     notifications = world.notifications(NotifyWorld.config())
         .channel(new EmailChannel(world.vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null,
             Channels.MAIL_FROM, "none", null, slowMail.timeout())), slowMail)
-        .channel(Channels.twilio(world.vertx, twilio, Channels.fast().timeout()), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .build();
     world.wakeOnEvents(notifications);
     world.await(notifications.start());
@@ -148,7 +152,7 @@ class EmailFaultTest {
 
   @Test
   void aMessageRefusedOnEveryChannelWaitsForStaffAndAStaffRetryTriesEveryChannelAgain() {
-    run(true);
+    run(true, Channels.fast().timeout());
     String q = world.newQueue();
     twilio.invalidNumbers.add("+447700903009");
     smtp.refusedRecipients.put("nobody@example.org", 550);
@@ -175,7 +179,7 @@ class EmailFaultTest {
   @Test
   void stoppingWhileASendHangsWaitsForItsDeadlineAndRecordsItsOutcome() {
     smtp.goSilent();
-    run(false);
+    run(false, Channels.GIVE_UP);
     String q = world.newQueue();
     world.checkIn(q, "In Flight", null, "inflight@example.org");
     eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn()).singleElement()
@@ -192,7 +196,7 @@ class EmailFaultTest {
 
   @Test
   void temporaryRecipientRefusalsDoNotOpenTheBreakerAndAnUnrelatedPatientStillGetsTheirMail() {
-    run(false);
+    run(false, Channels.fast().timeout());
     String q = world.newQueue();
     for (int i = 0; i < 8; i++) smtp.refusedRecipients.put("busy" + i + "@example.org", 451);
     for (int i = 0; i < 8; i++) world.checkIn(q, "Busy " + i, null, "busy" + i + "@example.org");
@@ -216,7 +220,7 @@ class EmailFaultTest {
   @Test
   void aMailServerThatTricklesItsAnswersPastTheTimeLimitGetsNoMessageAndTheMessageIsTriedAgain() {
     smtp.trickleMillis = 100; // the greeting alone takes about 2 s, past the 1.5 s limit
-    run(false);
+    run(false, Channels.GIVE_UP);
     String q = world.newQueue();
     world.checkIn(q, "Trickled", null, "trickled@example.org");
     eventually(Duration.ofSeconds(10), () -> assertThat(checkedIn()).hasSize(1)

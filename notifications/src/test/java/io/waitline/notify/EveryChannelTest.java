@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class EveryChannelTest {
   /**
    * The production breaker's open time; one try per send, so each failed message counts once; a time limit long
-   * enough for a loaded machine (this class proves no deadline), short enough for the tests' 8 s lease.
+   * enough for a loaded machine (this class proves no deadline), short enough for the tests' lease.
    */
   private static final Duration OPEN_FOR = Resilience.defaults().openFor();
   private static final Resilience GUARD = new Resilience(50, 10, 6, OPEN_FOR, 2, 1, Duration.ofMillis(20), 0.5,

@@ -10,7 +10,6 @@ import io.waitline.notify.support.CountingPool;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.command.TestClock;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class LostLeaseTest {
   /** The lease {@link NotifyWorld#notifications} gives. */
-  private static final Duration LEASE = Duration.ofSeconds(8);
 
   private NotifyWorld world;
   private FakeTwilio twilio;
@@ -38,9 +36,9 @@ class LostLeaseTest {
     twilio = new FakeTwilio(world.vertx).start();
     slowPool = new CountingPool(world.pool);
     slow = world.notifications(NotifyWorld.config(), slowPool.pool).worker("slow")
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), Channels.fast()).build();
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
     other = world.notifications(NotifyWorld.config()).clock(later).worker("other")
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(1)), Channels.fast()).build();
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
     world.drain(slow);
   }
 
@@ -63,7 +61,7 @@ class LostLeaseTest {
     Future<Integer> slowPoll = slow.dispatcher().poll();
     world.await(stalled);
 
-    later.set(world.clock.instant().plus(LEASE).plusSeconds(1));
+    later.set(world.clock.instant().plus(NotifyWorld.LEASE).plusSeconds(1));
     assertThat(world.await(other.dispatcher().poll())).as("taken over once the lease ran out").isOne();
     assertThat(twilio.accepted).hasSize(1);
 

@@ -9,7 +9,6 @@ import io.waitline.notify.support.FakeFcm;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +28,7 @@ class PushTest {
     twilio = new FakeTwilio(world.vertx).start();
     notifications = world.notifications(NotifyWorld.config())
         .channel(new FcmPushChannel(world.vertx, fcm.app(), 4), Channels.fast())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .build();
     world.drain(notifications);
   }

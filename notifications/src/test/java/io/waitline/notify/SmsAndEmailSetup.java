@@ -4,7 +4,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -34,7 +33,7 @@ abstract class SmsAndEmailSetup {
     twilio = new FakeTwilio(world.vertx).start();
     mail = Channels.greenMail();
     notifications = world.notifications(config())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .channel(Channels.email(world.vertx, mail), Channels.fast())
         .build();
     if (startsDrained()) world.drain(notifications);

@@ -44,6 +44,27 @@ class SmtpClientTest {
     assertThat(smtp.connections.get()).as("one connection per message, none retried").isEqualTo(300);
   }
 
+  /**
+   * After the 250 the client says QUIT and closes; that close could reach the connection's close handler before the
+   * send's own completion ran, which then reported a delivered message as "closed after the message was complete"
+   * (unknown: it would be sent again). It showed once the JVM was warm: before the fix, 26 of 40 rounds of 300 sends
+   * failed, the first rounds passing.
+   */
+  @Test
+  void aMessageTheServerAcceptedIsSentEvenWhenItsConnectionClosesAtOnce() throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      EmailChannel channel = new EmailChannel(vertx, new EmailChannel.Settings("localhost", smtp.port(), null, null,
+          Channels.MAIL_FROM, "none", null, Duration.ofSeconds(5)));
+      try {
+        channel.send(message("pat" + i + "@example.org")).toCompletionStage().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+      } finally {
+        channel.close().toCompletionStage().toCompletableFuture().join();
+      }
+    }
+    assertThat(smtp.delivered).hasSize(3000);
+  }
+
   private static Outgoing message(String to) {
     return new Outgoing(UUID.randomUUID(), Kind.CHECKED_IN, false, new Message("Ticket A-001",
         "You are checked in.", "You are checked in.", "You are checked in, ticket A-001.", null),

@@ -32,7 +32,7 @@ class TwoWorkersTest {
     twilio = new FakeTwilio(world.vertx).start();
     for (String name : List.of("node-a", "node-b")) {
       Notifications n = world.notifications(NotifyWorld.config()).worker(name)
-          .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast()).build();
+          .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
       world.wakeOnEvents(n);
       world.await(n.start());
       nodes.add(n);

@@ -35,7 +35,7 @@ class WebPushTest {
     twilio = new FakeTwilio(world.vertx).start();
     notifications = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1" : null))
         .channel(Channels.webPush(world.vertx, vapid), Channels.fast())
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .build();
     world.drain(notifications);
   }
@@ -120,8 +120,8 @@ class WebPushTest {
     pushService.answerLate.set(1);
     Notifications quick = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1"
             : null))
-        .channel(Channels.webPush(world.vertx, vapid), Channels.fast().withTimeout(Duration.ofMillis(400)))
-        .channel(Channels.twilio(world.vertx, twilio, Duration.ofSeconds(2)), Channels.fast())
+        .channel(Channels.webPush(world.vertx, vapid), Channels.fast().withTimeout(Channels.GIVE_UP))
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .build();
     String q = world.newQueue();
     Entry e = world.checkIn(q, "No Answer", "+447700900701", null);

@@ -144,10 +144,14 @@ public final class SyncService {
 
   /**
    * Starts the node's one MLLP listener for HL7 v2 sources (TLS when the options say so); the future holds its port.
+   * HAPI is warmed up first (on a worker), so the listener opens ready to answer a first message at once.
    */
   public Future<Integer> listenMllp(NetServerOptions options) {
     mllp = new MllpListener(vertx, this::hl7Message, this::hl7TooLarge, MLLP_MAX_BYTES);
-    return mllp.listen(options);
+    return workers.executeBlocking(() -> {
+      hl7.warmUp();
+      return null;
+    }, false).compose(v -> mllp.listen(options));
   }
 
   public Future<Void> stop() {

@@ -5,6 +5,7 @@ import io.waitline.pay.PaymentsConfig;
 import io.waitline.edge.pipeline.ClientAddress;
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.queue.event.kafka.KafkaSettings;
+import io.waitline.queue.retention.Retention;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,9 @@ public record Config(
     int maxConnectionsPerAddress,
     Path dropRoot,
     Integer mllpPort,
-    int insightsRollupSeconds) {
+    int insightsRollupSeconds,
+    Retention retention,
+    int retentionSeconds) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -77,7 +80,10 @@ public record Config(
         // HL7 v2 over MLLP only when a port is set: one listener for every hl7v2-mllp source
         get.apply("WAITLINE_MLLP_PORT") == null ? null
             : intValue("WAITLINE_MLLP_PORT", get.apply("WAITLINE_MLLP_PORT"), 2575, 0, 65535),
-        intValue("WAITLINE_INSIGHTS_ROLLUP_SECONDS", get.apply("WAITLINE_INSIGHTS_ROLLUP_SECONDS"), 600, 1, 86_400));
+        intValue("WAITLINE_INSIGHTS_ROLLUP_SECONDS", get.apply("WAITLINE_INSIGHTS_ROLLUP_SECONDS"), 600, 1, 86_400),
+        new Retention(intValue("WAITLINE_RETENTION_DAYS", get.apply("WAITLINE_RETENTION_DAYS"),
+            Retention.DEFAULT_DAYS, Retention.MIN_DAYS, Retention.MAX_DAYS)),
+        intValue("WAITLINE_RETENTION_SECONDS", get.apply("WAITLINE_RETENTION_SECONDS"), 3600, 60, 86_400));
   }
 
   /** Kafka when brokers are named (each {@code host:port}), else null: nodes then share events over PostgreSQL. */

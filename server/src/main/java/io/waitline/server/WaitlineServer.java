@@ -62,6 +62,7 @@ public final class WaitlineServer {
         .appointmentSources(secretsKey())
         .dropRoot(config.dropRoot())
         .insightsRollup(Duration.ofSeconds(config.insightsRollupSeconds()))
+        .retention(config.retention(), Duration.ofSeconds(config.retentionSeconds()))
         .demoData(config.demoData())
         .kafka(config.kafka());
     if (config.mllpPort() != null) options.mllp(config.mllpPort());

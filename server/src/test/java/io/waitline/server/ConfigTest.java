@@ -133,4 +133,15 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_INSIGHTS_ROLLUP_SECONDS", "0")))
         .hasMessage("WAITLINE_INSIGHTS_ROLLUP_SECONDS must be a whole number from 1 to 86400, got '0'");
   }
+
+  @Test
+  void patientDetailsAreKept180DaysUnlessSetToBetweenAWeekAndTenYearsAndRemovedHourly() {
+    assertThat(Config.load(Map.of()).retention().days()).isEqualTo(180);
+    assertThat(Config.load(Map.of("WAITLINE_RETENTION_DAYS", "30")).retention().days()).isEqualTo(30);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_RETENTION_DAYS", "2")))
+        .hasMessage("WAITLINE_RETENTION_DAYS must be a whole number from 7 to 3650, got '2'");
+    assertThat(Config.load(Map.of()).retentionSeconds()).isEqualTo(3600);
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_RETENTION_SECONDS", "1")))
+        .hasMessage("WAITLINE_RETENTION_SECONDS must be a whole number from 60 to 86400, got '1'");
+  }
 }

@@ -36,17 +36,19 @@ public final class AuditTrail {
   /** Set once the request's record is written before its answer (in a command's transaction, or a sign-in's). */
   private static final String WRITTEN = "waitline.audit.written";
   /** Body fields worth keeping, per operation; everything else in a body stays out of the log. */
-  private static final Map<String, List<String>> BODY_FIELDS = Map.of(
-      "signIn", List.of("username"),
-      "createApiToken", List.of("username"),
-      "setUpFirstAdmin", List.of("username"),
-      "callNext", List.of("calledTo"),
-      "transfer", List.of("queueId", "priority"),
-      "createDevicePairing", List.of("kind", "name"),
-      "createStaffAccount", List.of("username", "roles"),
-      "updateStaffAccount", List.of("displayName", "roles", "disabled"),
-      "refundPayment", List.of("amountMinor", "reason"),
-      "payCash", List.of("amountMinor"));
+  private static final Map<String, List<String>> BODY_FIELDS = Map.ofEntries(
+      Map.entry("signIn", List.of("username")),
+      Map.entry("createApiToken", List.of("username")),
+      Map.entry("setUpFirstAdmin", List.of("username")),
+      Map.entry("callNext", List.of("calledTo")),
+      Map.entry("transfer", List.of("queueId", "priority")),
+      Map.entry("createDevicePairing", List.of("kind", "name")),
+      Map.entry("createStaffAccount", List.of("username", "roles")),
+      Map.entry("updateStaffAccount", List.of("displayName", "roles", "disabled")),
+      Map.entry("refundPayment", List.of("amountMinor", "reason")),
+      Map.entry("payCash", List.of("amountMinor")),
+      // which past days a manager had rolled up again
+      Map.entry("rebuildInsights", List.of("from")));
   /** Query parameters worth keeping, per operation: what a FHIR search or an insights view or export covered. */
   private static final Map<String, List<String>> QUERY_FIELDS = Map.of(
       "searchFhirAppointments", List.of("location", "date", "_page"),

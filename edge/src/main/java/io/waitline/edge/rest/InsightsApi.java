@@ -16,6 +16,7 @@ import io.waitline.insights.Punctuality;
 import io.waitline.insights.Report;
 import io.waitline.insights.Visit;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.retention.Retention;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,11 +30,13 @@ public final class InsightsApi {
   private final Insights insights;
   private final InsightsRollup rollup;
   private final QueueCommands commands;
+  private final Retention retention;
 
-  public InsightsApi(Insights insights, InsightsRollup rollup, QueueCommands commands) {
+  public InsightsApi(Insights insights, InsightsRollup rollup, QueueCommands commands, Retention retention) {
     this.insights = insights;
     this.rollup = rollup;
     this.commands = commands;
+    this.retention = retention;
   }
 
   /** The OpenAPI operations this class answers. */
@@ -47,7 +50,8 @@ public final class InsightsApi {
       String siteId = rc.pathParam("siteId");
       String asked = rc.body().asJsonObject().getString("from");
       QueueApi.respond(rc, 200, commands.site(siteId).compose(site -> {
-        LocalDate from = InsightsRollup.rebuildFrom(asked, LocalDate.ofInstant(commands.clock().instant(), site.zone()));
+        LocalDate from = InsightsRollup.rebuildFrom(asked, LocalDate.ofInstant(commands.clock().instant(), site.zone()),
+            retention);
         return rollup.rebuild(siteId, from).map(visits -> new JsonObject().put("siteId", siteId)
             .put("from", from.toString()).put("visits", visits));
       }));

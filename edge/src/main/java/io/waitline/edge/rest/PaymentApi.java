@@ -165,7 +165,7 @@ public final class PaymentApi {
     boolean csv = "csv".equals(rc.queryParams().get("format"));
     String siteId = rc.pathParam("siteId");
     Future<LocalDate> which = day != null ? Future.succeededFuture(day) : commands.site(siteId)
-        .map(site -> LocalDate.now(site.zone()));
+        .map(site -> LocalDate.ofInstant(commands.now(), site.zone())); // today by the node's clock
     which.compose(d -> payments.reconciliation(siteId, d)).onSuccess(report -> {
       if (csv) {
         rc.response().putHeader("Content-Type", "text/csv; charset=utf-8")

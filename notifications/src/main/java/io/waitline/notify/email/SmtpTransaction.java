@@ -95,10 +95,13 @@ final class SmtpTransaction {
     });
   }
 
-  /** Ends a transaction that went well. */
+  /**
+   * Ends a transaction that went well. It is complete before QUIT goes out: the write can complete, and the socket
+   * close, within the write call itself, and the close handler must then find nothing left to fail.
+   */
   private void quit() {
-    socket.write("QUIT\r\n").onComplete(w -> socket.close());
     done.tryComplete();
+    socket.write("QUIT\r\n").onComplete(w -> socket.close());
   }
 
   /** Sends {@code message} (a complete RFC 5322 text) from {@code from} to {@code to}. */

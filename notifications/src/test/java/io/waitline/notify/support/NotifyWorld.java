@@ -43,6 +43,8 @@ public final class NotifyWorld implements AutoCloseable {
   public static final ZoneId LONDON = ZoneId.of("Europe/London");
   public static final String SITE = "main";
   public static final String PUBLIC_URL = "https://waitline.test";
+  /** How long a worker's claim on a message lasts: beyond every try of {@link Channels#fast()} at its time limit. */
+  public static final Duration LEASE = Duration.ofMinutes(1);
 
   public final PgConnectOptions db;
   public final TestClock clock;
@@ -104,7 +106,7 @@ public final class NotifyWorld implements AutoCloseable {
   public Notifications.Builder notifications(NotificationsConfig config, Pool pool) {
     return Notifications.builder(vertx, pool, config)
         .clock(clock)
-        .timings(Duration.ofSeconds(8), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1));
+        .timings(LEASE, Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1));
   }
 
   public String newQueue() {

@@ -41,6 +41,24 @@ public final class Hl7Messages {
     this.parser = context.getPipeParser();
   }
 
+  /**
+   * Reads a booking and answers it (AA and AR) once, so HAPI loads the v2.6 structures and its parser tables now
+   * rather than on a sender's first message: on a loaded machine that first load took longer than many senders wait
+   * for an ACK.
+   */
+  public void warmUp() {
+    String booking = "MSH|^~\\&|WARM|UP|WAITLINE|WAITLINE|20260101080000||SIU^S12|warm-up|P|2.5.1\r"
+        + "SCH|1|1|||||||||^^^20260101090000\rPID|1||1^^^UP^MR||Up^Warm\rAIL|1||^^^ROOM\r";
+    try {
+      Message message = parse(booking);
+      accept(message);
+      reject(message, "warm-up");
+      reject("MSH|^~\\&|", "warm-up", ErrorCode.SEGMENT_SEQUENCE_ERROR);
+    } catch (Rejected e) {
+      throw new IllegalStateException("HAPI could not read the warm-up booking: " + e.getMessage(), e);
+    }
+  }
+
   /** A message that cannot be read or is not one Waitline takes, with the sentence its AR carries. */
   public static final class Rejected extends Exception {
     private final ErrorCode code;

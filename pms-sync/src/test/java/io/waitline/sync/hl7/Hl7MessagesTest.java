@@ -1,6 +1,7 @@
 package io.waitline.sync.hl7;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import ca.uhn.hl7v2.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,12 @@ class Hl7MessagesTest {
         "HL7 version 2.1 is not supported.", ErrorCode.UNSUPPORTED_VERSION_ID);
 
     assertThat(ack).contains("MSA|AR|c9").contains("HL7 version 2.1 is not supported.");
+  }
+
+  /** The listener warms HAPI up before it opens; a warm-up booking HAPI could not read would stop the node starting. */
+  @Test
+  void theWarmUpBookingIsReadAndAnsweredAsARealOneWouldBe() {
+    assertThatCode(messages::warmUp).doesNotThrowAnyException();
   }
 
   @Test

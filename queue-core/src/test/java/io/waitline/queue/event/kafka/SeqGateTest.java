@@ -13,10 +13,12 @@ import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.Site;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.command.TestClock;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +43,9 @@ class SeqGateTest {
   static void start() {
     vertx = Vertx.vertx();
     pool = TestDatabase.pool(vertx, TestDatabase.freshDatabase(), 2);
+    // mid-morning in Paris on a test clock, a millisecond later at every reading, so no run crosses midnight
     commands = new QueueCommands(pool, new QueueStore(), event -> { }, new ServiceTimeEstimator(),
-        Clock.systemUTC());
+        new TestClock(Instant.parse("2026-11-20T09:00:00Z"), Duration.ofMillis(1)));
     get(commands.createSite(new Site("s", "Clinic", ZoneId.of("Europe/Paris"), "en", "ticket")));
   }
 
