@@ -5,7 +5,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.QueueException;
-import io.waitline.queue.WaitEstimate;
 import io.waitline.queue.sql.Rows;
 import java.time.Clock;
 import java.time.Instant;
@@ -100,7 +99,8 @@ public final class Insights {
                 // a source's figures without percentiles: those would sort every value once more (ask for the source)
                 + " UNION ALL SELECT 1, NULL, NULL, src.source, t.*, NULL, NULL, NULL, NULL"
                 + " FROM (SELECT DISTINCT source FROM cells WHERE by_source) src, LATERAL (SELECT "
-                + Cells.figures(column -> "sum(" + column + ")") + " FROM cells WHERE by_source AND source = src.source) t"
+                + Cells.figures(column -> "sum(" + column + ")")
+                + " FROM cells WHERE by_source AND source = src.source) t"
                 + " UNION ALL SELECT 2, NULL, NULL, NULL, " + TOTAL
                 + " ORDER BY part, day, queue_id, source")
             .execute(params(q))
@@ -120,7 +120,6 @@ public final class Insights {
               return new Report(q, cells, daily, bySource, total);
             }));
   }
-
 
   /** A rolled-up cell's values, read only where a range's percentiles are taken over them (whole days). */
   private static String valuesOf(String column) {

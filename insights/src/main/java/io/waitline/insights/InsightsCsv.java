@@ -24,11 +24,12 @@ public final class InsightsCsv {
   }
 
   private static void figures(StringBuilder out, Figures f, String source) {
-    line(out, f.day(), f.queueId(), source, f.visits(), f.arrivals(), f.called(), f.waitMedianSeconds(), f.waitP90Seconds(), f.serviceMedianSeconds(),
-        f.serviceMeanSeconds(), f.noShows(), f.left(), f.transfersIn(), f.transfersOut(), f.recalls(),
-        f.calledWithinTarget(), f.honesty().estimates(), f.honesty().meanAbsErrorMinutes(),
-        f.honesty().biasMinutes(), f.honesty().p90Covers(), f.honesty().rangeHolds(), f.punctuality().arrivals(),
-        f.punctuality().early(), f.punctuality().late(), f.punctuality().latenessMedianSeconds());
+    line(out, f.day(), f.queueId(), source, f.visits(), f.arrivals(), f.called(), f.waitMedianSeconds(),
+        f.waitP90Seconds(), f.serviceMedianSeconds(), f.serviceMeanSeconds(), f.noShows(), f.left(), f.transfersIn(),
+        f.transfersOut(), f.recalls(), f.calledWithinTarget(), f.honesty().estimates(),
+        f.honesty().meanAbsErrorMinutes(), f.honesty().biasMinutes(), f.honesty().p90Covers(),
+        f.honesty().rangeHolds(), f.punctuality().arrivals(), f.punctuality().early(), f.punctuality().late(),
+        f.punctuality().latenessMedianSeconds());
   }
 
   /** One row per visit: its ticket, timestamps (UTC, ISO 8601) and outcome; no patient detail. */
