@@ -61,10 +61,16 @@ class InsightsApiTest {
     assertThat(body.getJsonArray("arrivalsByHour").getJsonObject(0))
         .isEqualTo(new JsonObject().put("weekday", 3).put("hour", 10).put("arrivals", 2));
     assertThat(body.getJsonArray("daily").getJsonObject(0).getString("queueId")).isEqualTo(queue);
-    // both were shown an estimate at check-in; one was called, so one wait is scored
-    assertThat(body.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
+    // both walked in at the desk: one source, with the day's figures
+    assertThat(body.getJsonArray("bySource")).hasSize(1);
+    assertThat(body.getJsonArray("bySource").getJsonObject(0).getString("source")).isEqualTo("walk_in");
+    assertThat(body.getJsonArray("bySource").getJsonObject(0).getLong("visits")).isEqualTo(2);
+    // both were shown an estimate at check-in; one was called, so one wait is scored, in the range and in its day
+    assertThat(total.getJsonObject("honesty").getLong("estimates")).isEqualTo(1);
+    assertThat(body.getJsonArray("daily").getJsonObject(0).getJsonObject("honesty").getLong("estimates"))
+        .isEqualTo(1);
     // two walk-ins: no appointment to be early or late for
-    assertThat(body.getJsonObject("punctuality")).isEqualTo(new JsonObject().put("arrivals", 0).put("early", 0)
+    assertThat(total.getJsonObject("punctuality")).isEqualTo(new JsonObject().put("arrivals", 0).put("early", 0)
         .put("late", 0).putNull("earlyShare").putNull("lateShare").putNull("latenessMedianSeconds"));
   }
 
@@ -90,14 +96,16 @@ class InsightsApiTest {
   }
 
   @Test
-  void theDailyFiguresAreACsvWithATotalRow() {
+  void theDailyFiguresAreACsvWithASourceRowAndATotalRow() {
     HttpResponse<Buffer> r = get("/insights?from=" + DAY + "&to=" + DAY + "&queue=" + queue + "&format=csv");
 
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     String[] lines = r.bodyAsString().split("\r\n");
-    assertThat(lines).hasSize(3);
-    assertThat(lines[1]).startsWith(DAY + "," + queue + ",2,2,1,");
-    assertThat(lines[2]).startsWith(",,2,2,1,");
+    assertThat(lines).hasSize(4);
+    assertThat(lines[0]).startsWith("day,queue,source,visits,");
+    assertThat(lines[1]).startsWith(DAY + "," + queue + ",,2,2,1,");
+    assertThat(lines[2]).startsWith(",,walk_in,2,2,1,");
+    assertThat(lines[3]).startsWith(",,,2,2,1,");
   }
 
   @Test
@@ -125,7 +133,8 @@ class InsightsApiTest {
     assertThat(problem(get("/insights?queue=" + elsewhere), 422).getString("detail"))
         .isEqualTo("Queue '" + elsewhere + "' is not a queue of site '" + SITE + "'; choose one of its queues or none.");
     assertThat(problem(get("/insights?source=fax"), 422).getString("detail"))
-        .isEqualTo("Source 'fax' is unknown; use walk_in or appointment.");
+        .isEqualTo("Source 'fax' is unknown; use walk_in, kiosk, appointment, or source: and the name of an"
+            + " appointment source.");
   }
 
   @Test

@@ -10,10 +10,13 @@ import java.time.LocalDate;
  * @param arrivals the visits that joined the waiting line
  * @param called the visits called at least once
  * @param calledWithinTarget the visits first called within their queue's maximum wait of their arrival
+ * @param honesty how the waits shown at check-in compared with the waits had
+ * @param punctuality how patients with an appointment arrived against its time
  */
 public record Figures(LocalDate day, String queueId, long visits, long arrivals, long called,
     Double waitMedianSeconds, Double waitP90Seconds, Double serviceMedianSeconds, Double serviceMeanSeconds,
-    long noShows, long left, long transfersIn, long transfersOut, long recalls, long calledWithinTarget) {
+    long noShows, long left, long transfersIn, long transfersOut, long recalls, long calledWithinTarget,
+    EstimateHonesty honesty, Punctuality punctuality) {
 
   /** No-shows among the visits; null without visits. */
   public Double noShowRate() {

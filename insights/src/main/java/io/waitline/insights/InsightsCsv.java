@@ -8,15 +8,28 @@ import java.util.stream.Stream;
 public final class InsightsCsv {
   private InsightsCsv() {}
 
-  /** One row per queue per day, then the range's total (day and queue empty). */
+  /**
+   * One row per queue per day, then one per source (day and queue empty), then the range's total (all three empty);
+   * shares as fractions.
+   */
   public static String daily(Report report) {
-    StringBuilder out = new StringBuilder("day,queue,visits,arrivals,called,wait_median_s,wait_p90_s,"
-        + "service_median_s,service_mean_s,no_shows,left,transfers_in,transfers_out,recalls,called_within_target\r\n");
-    Stream.concat(report.daily().stream(), Stream.of(report.total())).forEach(f -> line(out, f.day(), f.queueId(),
-        f.visits(), f.arrivals(), f.called(), f.waitMedianSeconds(), f.waitP90Seconds(), f.serviceMedianSeconds(),
-        f.serviceMeanSeconds(), f.noShows(), f.left(), f.transfersIn(), f.transfersOut(), f.recalls(),
-        f.calledWithinTarget()));
+    StringBuilder out = new StringBuilder("day,queue,source,visits,arrivals,called,wait_median_s,wait_p90_s,"
+        + "service_median_s,service_mean_s,no_shows,left,transfers_in,transfers_out,recalls,called_within_target,"
+        + "estimates,estimate_error_min,estimate_bias_min,p90_covers,range_holds,"
+        + "appointment_arrivals,early,late,lateness_median_s\r\n");
+    report.daily().forEach(f -> figures(out, f, null));
+    report.bySource().forEach((source, f) -> figures(out, f, source));
+    figures(out, report.total(), null);
     return out.toString();
+  }
+
+  private static void figures(StringBuilder out, Figures f, String source) {
+    line(out, f.day(), f.queueId(), source, f.visits(), f.arrivals(), f.called(), f.waitMedianSeconds(),
+        f.waitP90Seconds(), f.serviceMedianSeconds(), f.serviceMeanSeconds(), f.noShows(), f.left(), f.transfersIn(),
+        f.transfersOut(), f.recalls(), f.calledWithinTarget(), f.honesty().estimates(),
+        f.honesty().meanAbsErrorMinutes(), f.honesty().biasMinutes(), f.honesty().p90Covers(),
+        f.honesty().rangeHolds(), f.punctuality().arrivals(), f.punctuality().early(), f.punctuality().late(),
+        f.punctuality().latenessMedianSeconds());
   }
 
   /** One row per visit: its ticket, timestamps (UTC, ISO 8601) and outcome; no patient detail. */

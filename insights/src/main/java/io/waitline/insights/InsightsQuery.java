@@ -5,6 +5,7 @@ import io.waitline.queue.QueueException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 
 /**
  * Which visits a manager asks about: a site, local days {@code from}..{@code to} (both included, in the site's time
@@ -12,21 +13,17 @@ import java.time.temporal.ChronoUnit;
  *
  * @param queueId null for every queue of the site
  * @param priority null for every priority
- * @param source null for walk-ins and appointments alike
+ * @param source null for every source; else how the visits reached the queue: {@code walk_in} (at a desk, without
+ *     an appointment), {@code kiosk} (checked in at a kiosk), {@code appointment} (booked in Waitline), or
+ *     {@code source:} and an appointment source's name (booked by that integration)
  */
 public record InsightsQuery(String siteId, LocalDate from, LocalDate to, String queueId, Priority priority,
-    Source source) {
+    String source) {
   /** The longest range one request may cover, so no request reads more than a year of visits. */
   public static final int MAX_DAYS = 366;
-
-  /** How a visit reached the queue: without an appointment, or from an appointment (any source). */
-  public enum Source {
-    WALK_IN, APPOINTMENT;
-
-    public String wire() {
-      return name().toLowerCase();
-    }
-  }
+  /** How an appointment source's visits are named: this, then the source's name. */
+  public static final String SOURCE_PREFIX = "source:";
+  private static final Set<String> SOURCES = Set.of("walk_in", "kiosk", "appointment");
 
   public InsightsQuery {
     if (from.isAfter(to)) {
@@ -65,10 +62,12 @@ public record InsightsQuery(String siteId, LocalDate from, LocalDate to, String 
     throw new QueueException.Invalid("Priority '" + text + "' is unknown; use urgent, high or normal.");
   }
 
-  private static Source source(String text) {
+  private static String source(String text) {
     if (blankToNull(text) == null) return null;
-    for (Source s : Source.values()) if (s.wire().equals(text)) return s;
-    throw new QueueException.Invalid("Source '" + text + "' is unknown; use walk_in or appointment.");
+    boolean named = text.startsWith(SOURCE_PREFIX) && !text.substring(SOURCE_PREFIX.length()).isBlank();
+    if (named || SOURCES.contains(text)) return text;
+    throw new QueueException.Invalid("Source '" + text + "' is unknown; use walk_in, kiosk, appointment, or "
+        + SOURCE_PREFIX + " and the name of an appointment source.");
   }
 
   private static String blankToNull(String s) {

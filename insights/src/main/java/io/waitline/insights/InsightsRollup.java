@@ -13,8 +13,9 @@ import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Keeps the daily rollups (this module's migration V1) current: copies each site's closed days, visit by visit, from
- * queue-core's views into {@code insight_rollup_visit}, so {@link Insights} reads past days from there. A day is
+ * Keeps the daily rollups (this module's migrations) current: copies each site's closed days, visit by visit, from
+ * queue-core's views into {@code insight_rollup_visit}, and sums them into the day's cells ({@link Cells}) and
+ * arrivals by hour, so {@link Insights} reads past days from there. A day is
  * closed {@link #GRACE_DAYS} whole day after it ended at the site; its visits are copied as they are then (one still
  * called then stays called in the figures), and a later correction counts once the day is {@link #rebuild rebuilt}.
  * Nodes may run it at once: a site's roll-up is serialized by a transaction-scoped advisory lock.
@@ -33,6 +34,18 @@ public final class InsightsRollup {
       + " WHERE e.entry_id = v.entry_id AND e.at = v.arrived_at LIMIT 1) s ON true";
   /** A view row's arrival on its site's clock, as {@code insight_rollup_visit.arrived_local} holds it. */
   static final String ARRIVED_LOCAL = "v.arrived_at AT TIME ZONE v.time_zone";
+  // the copied visits of $1's days after $2 up to $3, cut every way: a '*' key is every queue, priority or source
+  private static final String COPIED = " FROM insight_rollup_visit v"
+      + " WHERE v.site_id = $1 AND v.day > coalesce($2::date, '-infinity') AND v.day <= $3";
+  private static final String CUT = "coalesce(v.queue_id, '*'), coalesce(v.priority, '*'), coalesce(v.source, '*')";
+  private static final String CELLS = "INSERT INTO insight_rollup_cell (site_id, day, queue_id, priority, source, "
+      + Cells.COLUMNS + ") SELECT v.site_id, v.day, " + CUT + ", " + Cells.AGGREGATES + COPIED
+      + " GROUP BY v.site_id, v.day, CUBE (v.queue_id, v.priority, v.source)";
+  private static final String HOURS = "INSERT INTO insight_rollup_hour (site_id, day, queue_id, priority, source,"
+      + " weekday, hour, arrivals) SELECT v.site_id, v.day, " + CUT + ", extract(isodow FROM v.arrived_local),"
+      + " extract(hour FROM v.arrived_local), count(*)" + COPIED + " AND v.arrived_at IS NOT NULL"
+      + " GROUP BY v.site_id, v.day, extract(isodow FROM v.arrived_local), extract(hour FROM v.arrived_local),"
+      + " CUBE (v.queue_id, v.priority, v.source)";
   /** Whole days a day stays read from the views after it ended: the morning after, corrections still count. */
   static final int GRACE_DAYS = 1;
 
@@ -52,9 +65,10 @@ public final class InsightsRollup {
   public Future<Integer> rollUp() {
     if (!running.compareAndSet(false, true)) return Future.succeededFuture(0);
     return everySite()
-        // fresh statistics, so the planner reads a range of days by the primary key, presorted
+        // fresh statistics, so the planner reads a range of days by the primary keys
         .compose(copied -> copied == 0 ? Future.succeededFuture(0)
-            : pool.query("ANALYZE insight_rollup_visit").execute().map(copied))
+            : pool.query("ANALYZE insight_rollup_visit, insight_rollup_cell, insight_rollup_hour").execute()
+                .map(copied))
         .onComplete(done -> running.set(false));
   }
 
@@ -105,6 +119,10 @@ public final class InsightsRollup {
     return pool.withTransaction(c -> lock(c, siteId)
             .compose(v -> c.preparedQuery("DELETE FROM insight_rollup_visit WHERE site_id = $1 AND day >= $2")
                 .execute(Tuple.of(siteId, from)))
+            .compose(v -> c.preparedQuery("DELETE FROM insight_rollup_cell WHERE site_id = $1 AND day >= $2")
+                .execute(Tuple.of(siteId, from)))
+            .compose(v -> c.preparedQuery("DELETE FROM insight_rollup_hour WHERE site_id = $1 AND day >= $2")
+                .execute(Tuple.of(siteId, from)))
             .compose(v -> c.preparedQuery("UPDATE insight_rollup SET rolled_through = $2::date - 1"
                     + " WHERE site_id = $1 AND rolled_through >= $2")
                 .execute(Tuple.of(siteId, from))))
@@ -129,6 +147,8 @@ public final class InsightsRollup {
                   + " WHERE v.site_id = $1 AND v.day > coalesce($2::date, '-infinity') AND v.day <= $3"
                   + " AND v.outcome NOT IN ('expected', 'cancelled')")
               .execute(Tuple.of(siteId, rolled, last))
+              .compose(copied -> c.preparedQuery(CELLS).execute(Tuple.of(siteId, rolled, last)).map(copied))
+              .compose(copied -> c.preparedQuery(HOURS).execute(Tuple.of(siteId, rolled, last)).map(copied))
               .compose(copied -> c.preparedQuery("INSERT INTO insight_rollup (site_id, rolled_through, rolled_at)"
                       + " VALUES ($1, $2, $3) ON CONFLICT (site_id) DO UPDATE"
                       + " SET rolled_through = excluded.rolled_through, rolled_at = excluded.rolled_at")

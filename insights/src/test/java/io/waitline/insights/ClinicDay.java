@@ -77,8 +77,13 @@ final class ClinicDay implements AutoCloseable {
   }
 
   UUID expect(ServiceQueue q, String appointmentAt) {
+    return expect(q, appointmentAt, "pms");
+  }
+
+  /** An appointment at {@code appointmentAt} booked by {@code actor} (a pms-sync source is "source:" + its name). */
+  UUID expect(ServiceQueue q, String appointmentAt, String actor) {
     return get(commands.expect(q.id(), new CheckIn(patient(), Priority.NORMAL, Instant.parse(appointmentAt),
-        "appt-" + UUID.randomUUID()), "pms")).entry().id();
+        "appt-" + UUID.randomUUID()), actor)).entry().id();
   }
 
   /** Calls the first waiting patient and returns who it was. */

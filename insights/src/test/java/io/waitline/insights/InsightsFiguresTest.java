@@ -2,6 +2,7 @@ package io.waitline.insights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.waitline.queue.Priority;
 import io.waitline.queue.QueueException;
@@ -96,13 +97,13 @@ class InsightsFiguresTest {
     Report r = report(null, null, null);
     assertThat(r.daily()).hasSize(2);
     // A: P1..P5; waits 600, 600, 1200, 2400 -> median (600+1200)/2, P90 at 0.9*3 = 2.7 -> 1200 + 0.7*1200;
-    // services 540, 600, 1200; within 30 min: P1, P3, P5 of 5 arrivals
-    assertThat(r.daily().get(0)).isEqualTo(new Figures(DAY, "a", 5, 5, 4, 900.0, 2040.0, 600.0, 780.0,
-        1, 1, 0, 1, 1, 3));
+    // services 540, 600, 1200; within 30 min: P1, P3, P5 of 5 arrivals; P3's appointment: 300 s early
+    assertThat(r.daily().get(0)).usingRecursiveComparison().ignoringFields("honesty").isEqualTo(new Figures(DAY,
+        "a", 5, 5, 4, 900.0, 2040.0, 600.0, 780.0, 1, 1, 0, 1, 1, 3, null, new Punctuality(1, 1, 0, -300.0)));
     // B: P5 (transferred in) and P7; waits 300, 1800 -> median 1050, P90 300 + 0.9*1500; services 600, 600;
-    // within 20 min: P5 only
-    assertThat(r.daily().get(1)).isEqualTo(new Figures(DAY, "b", 2, 2, 2, 1050.0, 1650.0, 600.0, 600.0,
-        0, 0, 1, 0, 0, 1));
+    // within 20 min: P5 only; no appointment
+    assertThat(r.daily().get(1)).usingRecursiveComparison().ignoringFields("honesty").isEqualTo(new Figures(DAY,
+        "b", 2, 2, 2, 1050.0, 1650.0, 600.0, 600.0, 0, 0, 1, 0, 0, 1, null, new Punctuality(0, 0, 0, null)));
     assertThat(r.daily().get(0).noShowRate()).isEqualTo(0.2);
     assertThat(r.daily().get(0).leftRate()).isEqualTo(0.2);
     assertThat(r.daily().get(0).withinTargetShare()).isEqualTo(0.6);
@@ -114,7 +115,8 @@ class InsightsFiguresTest {
     Figures total = report(null, null, null).total();
     // waits 300, 600, 600, 1200, 1800, 2400 -> median 900, P90 at 4.5 -> 1800 + 0.5*600;
     // services 540, 600, 600, 600, 1200 -> median 600, mean 3540/5
-    assertThat(total).isEqualTo(new Figures(null, null, 7, 7, 6, 900.0, 2100.0, 600.0, 708.0, 1, 1, 1, 1, 1, 4));
+    assertThat(total).usingRecursiveComparison().ignoringFields("honesty").isEqualTo(new Figures(null, null, 7, 7,
+        6, 900.0, 2100.0, 600.0, 708.0, 1, 1, 1, 1, 1, 4, null, new Punctuality(1, 1, 0, -300.0)));
     assertThat(total.noShowRate()).isEqualTo(1.0 / 7);
     assertThat(total.withinTargetShare()).isEqualTo(4.0 / 7);
   }
@@ -145,7 +147,8 @@ class InsightsFiguresTest {
         null, null)));
     assertThat(r.daily()).isEmpty();
     assertThat(r.arrivalsByHour()).isEmpty();
-    assertThat(r.total()).isEqualTo(new Figures(null, null, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, 0, 0));
+    assertThat(r.total()).isEqualTo(new Figures(null, null, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, 0, 0,
+        new EstimateHonesty(0, null, null, null, null), new Punctuality(0, 0, 0, null)));
     assertThat(r.total().noShowRate()).isNull();
   }
 
@@ -220,7 +223,7 @@ class InsightsFiguresTest {
   @Test
   void punctualityComparesEachAppointmentsArrivalWithItsTime() {
     // the hand day's one appointment (P3, 10:00) arrived at 09:55: 300 s early
-    assertThat(report(null, null, null).punctuality()).isEqualTo(new Punctuality(1, 1, 0, -300.0));
+    assertThat(report(null, null, null).total().punctuality()).isEqualTo(new Punctuality(1, 1, 0, -300.0));
     clinic.site("punctual", LONDON);
     ServiceQueue q = clinic.queue("punctual", "punctual", 30);
     UUID early = clinic.at("2026-11-16T08:00:00Z").expect(q, "2026-11-19T10:00:00Z");
@@ -232,10 +235,12 @@ class InsightsFiguresTest {
     clinic.get(clinic.at("2026-11-19T10:55:00Z").commands.arrive(later, "desk")); // 900 s late
     clinic.walkIn(q, Priority.NORMAL); // no appointment: not counted
 
-    Punctuality p = clinic.get(clinic.insights.report(InsightsQuery.parse("punctual", "2026-11-19", "2026-11-19",
-        null, null, null, null))).punctuality();
-    // lateness -600, 300, 900: median 300
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("punctual", "2026-11-19", "2026-11-19",
+        null, null, null, null)));
+    Punctuality p = r.total().punctuality();
+    // lateness -600, 300, 900: median 300; the queue's one day has them all
     assertThat(p).isEqualTo(new Punctuality(3, 1, 2, 300.0));
+    assertThat(r.daily()).extracting(Figures::punctuality).containsExactly(p);
     assertThat(p.earlyShare()).isEqualTo(1.0 / 3);
     assertThat(p.lateShare()).isEqualTo(2.0 / 3);
   }
@@ -243,11 +248,16 @@ class InsightsFiguresTest {
   @Test
   void theCsvExportsHoldTheDailyFiguresAndTheVisitsRowByRow() {
     InsightsQuery q = InsightsQuery.parse("day", DAY.toString(), DAY.toString(), "b", null, null, null);
-    assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,visits,arrivals,"
+    assertThat(InsightsCsv.daily(clinic.get(clinic.insights.report(q)))).isEqualTo("day,queue,source,visits,arrivals,"
         + "called,wait_median_s,wait_p90_s,service_median_s,service_mean_s,no_shows,left,transfers_in,transfers_out,"
-        + "recalls,called_within_target\r\n"
-        + "2026-11-17,b,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1\r\n"
-        + ",,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1\r\n");
+        + "recalls,called_within_target,estimates,estimate_error_min,estimate_bias_min,p90_covers,range_holds,"
+        + "appointment_arrivals,early,late,lateness_median_s\r\n"
+        // both were shown a P50 of 10 minutes and waited 5 and 30: errors +5 and -20 (mean 12.5, bias -7.5); P5
+        // was inside the P90 and the range shown, P7 not
+        + "2026-11-17,b,,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n"
+        // both are walk-ins (P5 walked in to A and was transferred at the desk); a source's row has no percentiles
+        + ",,walk_in,2,2,2,,,,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n"
+        + ",,,2,2,2,1050.0,1650.0,600.0,600.0,0,0,1,0,0,1,2,12.5,-7.5,0.5,0.5,0,0,0,\r\n");
     String visits = InsightsCsv.visits(clinic.get(clinic.insights.visits(q)));
     assertThat(visits.split("\r\n")).containsExactly("day,queue,ticket,priority,source,arrived_at,first_called_at,"
             + "wait_s,service_started_at,service_s,recalls,transferred_in,outcome",
@@ -258,13 +268,71 @@ class InsightsFiguresTest {
   }
 
   @Test
+  void visitsAreSplitIntoWalkInsKioskArrivalsAppointmentsAndEachAppointmentSourceByName() {
+    playTheDayOfSources(clinic);
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("sources", "2026-11-18", "2026-11-18", null,
+        null, null, null)));
+
+    assertThat(r.bySource().keySet()).containsExactly("appointment", "kiosk", "source:Main PMS", "walk_in");
+    // one visit each, all called within the 30-minute target; the appointments 600 s late, 600 s early, 600 s early
+    assertThat(r.bySource().values()).extracting(Figures::visits, Figures::calledWithinTarget)
+        .containsOnly(tuple(1L, 1L));
+    assertThat(r.bySource().get("appointment").punctuality()).isEqualTo(new Punctuality(1, 0, 1, null));
+    assertThat(r.bySource().get("kiosk").punctuality()).isEqualTo(new Punctuality(1, 1, 0, null));
+    assertThat(r.bySource().get("source:Main PMS").punctuality()).isEqualTo(new Punctuality(1, 1, 0, null));
+    assertThat(r.bySource().get("walk_in").punctuality().arrivals()).isZero();
+    // the breakdown gives no percentiles (they would sort the range's values again); a source asked for does:
+    // waits 300, 600, 1200, 600 s
+    assertThat(r.bySource().get("kiosk").waitMedianSeconds()).isNull();
+    assertThat(List.of("appointment", "kiosk", "source:Main PMS", "walk_in")).extracting(source -> clinic.get(
+            clinic.insights.report(InsightsQuery.parse("sources", "2026-11-18", "2026-11-18", null, null, source,
+                null))).total().waitMedianSeconds())
+        .containsExactly(300.0, 600.0, 1200.0, 600.0);
+    // the whole day: waits 300, 600, 600, 1200 -> median 600, P90 at 2.7 -> 600 + 0.7 * 600
+    assertThat(r.total().visits()).isEqualTo(4);
+    assertThat(r.total().waitP90Seconds()).isEqualTo(1020.0);
+
+    // a filter by one source: that source's visits, its breakdown alone
+    Report pms = clinic.get(clinic.insights.report(InsightsQuery.parse("sources", "2026-11-18", "2026-11-18", null,
+        null, "source:Main PMS", null)));
+    assertThat(pms.total().visits()).isEqualTo(1);
+    assertThat(pms.total().waitMedianSeconds()).isEqualTo(1200.0);
+    assertThat(pms.daily()).extracting(Figures::visits).containsExactly(1L);
+    assertThat(pms.bySource()).containsOnlyKeys("source:Main PMS");
+    List<Visit> kiosk = clinic.get(clinic.insights.visits(InsightsQuery.parse("sources", "2026-11-18",
+        "2026-11-18", null, null, "kiosk", null)));
+    assertThat(kiosk).extracting(Visit::source, Visit::waitSeconds).containsExactly(tuple("kiosk", 600L));
+  }
+
+  /**
+   * Site "sources", 2026-11-18: a walk-in at the desk, an appointment from the pms-sync source "Main PMS" that
+   * arrives at a kiosk (a device), another that arrives at the desk, and one booked by staff; each called alone.
+   */
+  static void playTheDayOfSources(ClinicDay clinic) {
+    clinic.site("sources", LONDON);
+    ServiceQueue q = clinic.queue("sources", "sources", 30);
+    UUID byKiosk = clinic.at("2026-11-17T08:00:00Z").expect(q, "2026-11-18T09:30:00Z", "source:Main PMS");
+    UUID atDesk = clinic.expect(q, "2026-11-18T10:00:00Z", "source:Main PMS");
+    UUID booked = clinic.expect(q, "2026-11-18T10:30:00Z", "staff:anna");
+    clinic.at("2026-11-18T09:00:00Z").walkIn(q, Priority.NORMAL);
+    clinic.at("2026-11-18T09:10:00Z").callNext(q); // waited 600
+    clinic.get(clinic.at("2026-11-18T09:20:00Z").commands.arrive(byKiosk, "device:kiosk-1")); // 600 s early
+    clinic.at("2026-11-18T09:30:00Z").callNext(q); // waited 600
+    clinic.get(clinic.at("2026-11-18T09:50:00Z").commands.arrive(atDesk, "staff:anna")); // 600 s early
+    clinic.at("2026-11-18T10:10:00Z").callNext(q); // waited 1200
+    clinic.get(clinic.at("2026-11-18T10:40:00Z").commands.arrive(booked, "staff:anna")); // 600 s late
+    clinic.at("2026-11-18T10:45:00Z").callNext(q); // waited 300
+  }
+
+  @Test
   void theWaitsShownAtCheckInAreScoredAgainstTheWaitsHadAsTheEstimatorIsJudged() {
     playADayOfShownWaits(clinic);
 
-    EstimateHonesty honesty = clinic.get(clinic.insights.report(InsightsQuery.parse("honest", "2026-11-18",
-        "2026-11-18", null, null, null, null))).honesty();
-    // mean |error| (10 + 5 + 25) / 3 = 13.33, bias (10 - 5 - 25) / 3 = -6.67
-    assertThat(honesty).isEqualTo(new EstimateHonesty(3, 13.3, -6.7, 2.0 / 3, 1.0 / 3));
+    Report r = clinic.get(clinic.insights.report(InsightsQuery.parse("honest", "2026-11-18", "2026-11-18", null,
+        null, null, null)));
+    // mean |error| (10 + 5 + 25) / 3 = 13.33, bias (10 - 5 - 25) / 3 = -6.67; the queue's one day has them all
+    assertThat(r.total().honesty()).isEqualTo(new EstimateHonesty(3, 13.3, -6.7, 2.0 / 3, 1.0 / 3));
+    assertThat(r.daily()).extracting(Figures::honesty).containsExactly(r.total().honesty());
   }
 
   /** Site "honest", 2026-11-18: four patients shown the same wait, three called after different waits. */

@@ -43,9 +43,14 @@ class InsightsQueryTest {
     InsightsQuery q = InsightsQuery.parse("main", "2026-03-01", "2026-03-01", "lab", "urgent", "walk_in", null);
     assertThat(q.queueId()).isEqualTo("lab");
     assertThat(q.priority()).isEqualTo(Priority.URGENT);
-    assertThat(q.source()).isEqualTo(InsightsQuery.Source.WALK_IN);
+    assertThat(q.source()).isEqualTo("walk_in");
+    assertThat(InsightsQuery.parse("main", "2026-03-01", "2026-03-01", null, null, "source:Main PMS", null).source())
+        .isEqualTo("source:Main PMS");
     refused("2026-03-01", "2026-03-01", "URGENT!", null, "Priority 'URGENT!' is unknown; use urgent, high or normal.");
-    refused("2026-03-01", "2026-03-01", null, "fax", "Source 'fax' is unknown; use walk_in or appointment.");
+    for (String unknown : new String[] {"fax", "source:", "source: "}) {
+      refused("2026-03-01", "2026-03-01", null, unknown, "Source '" + unknown + "' is unknown; use walk_in, kiosk,"
+          + " appointment, or source: and the name of an appointment source.");
+    }
   }
 
   @Test

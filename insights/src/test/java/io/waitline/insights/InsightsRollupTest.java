@@ -12,9 +12,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Daily rollups on real PostgreSQL: once the hand-computed day, the day of shown waits and the spring-forward day are
- * closed and rolled up, every figure and export is what the views gave before, today's visits still count live, a
- * later correction of a rolled-up day counts once the day is rebuilt.
+ * Daily rollups on real PostgreSQL: once the hand-computed day, the day of shown waits, the spring-forward day and the
+ * day of sources are closed and rolled up, every figure and export is what the views gave before, today's visits
+ * still count live, a later correction of a rolled-up day counts once the day is rebuilt.
  */
 class InsightsRollupTest {
   /** Every range and filter compared, as query parameters: site, from, to, queue, priority, source. */
@@ -26,7 +26,10 @@ class InsightsRollupTest {
       List.of("day", "2026-11-17", "2026-11-17", "", "", "appointment"),
       List.of("honest", "2026-11-18", "2026-11-18", "", "", ""),
       List.of("dst", "2026-03-29", "2026-03-29", "", "", ""),
-      List.of("dst", "2026-03-28", "2026-03-30", "", "", ""));
+      List.of("dst", "2026-03-28", "2026-03-30", "", "", ""),
+      List.of("sources", "2026-11-18", "2026-11-18", "", "", ""),
+      List.of("sources", "2026-11-18", "2026-11-20", "", "", "kiosk"),
+      List.of("sources", "2026-11-18", "2026-11-18", "sources", "normal", "source:Main PMS"));
 
   @Test
   void rolledUpDaysGiveTheFiguresAndExportsTheViewsGaveAndTodayStaysLive() {
@@ -34,6 +37,7 @@ class InsightsRollupTest {
       UUID p7 = InsightsFiguresTest.playTheHandComputedDay(clinic);
       InsightsFiguresTest.playADayOfShownWaits(clinic);
       InsightsFiguresTest.playTheSpringForwardDay(clinic);
+      InsightsFiguresTest.playTheDayOfSources(clinic);
       ServiceQueue a = clinic.get(clinic.commands.queue("a"));
       // today, 2026-11-20: one patient called, one still waiting
       clinic.at("2026-11-20T09:00:00Z").walkIn(a, Priority.NORMAL);
@@ -43,8 +47,8 @@ class InsightsRollupTest {
       List<List<Visit>> exportsFromViews = exports(clinic);
 
       // up to the day before yesterday: the hand day (7 visits), the shown waits (4; three of them still called),
-      // the three days around the spring change (4); not today's
-      assertThat(clinic.get(clinic.rollup.rollUp())).isEqualTo(15);
+      // the three days around the spring change (4), the day of sources (4); not today's
+      assertThat(clinic.get(clinic.rollup.rollUp())).isEqualTo(19);
       assertThat(reports(clinic)).isEqualTo(fromViews);
       assertThat(exports(clinic)).isEqualTo(exportsFromViews);
       assertThat(clinic.get(clinic.rollup.rollUp())).as("nothing left to roll up").isZero();
@@ -64,8 +68,9 @@ class InsightsRollupTest {
       InsightsFiguresTest.playTheHandComputedDay(clinic);
       InsightsFiguresTest.playADayOfShownWaits(clinic);
       InsightsFiguresTest.playTheSpringForwardDay(clinic);
+      InsightsFiguresTest.playTheDayOfSources(clinic);
       clinic.at("2026-11-20T09:00:00Z");
-      assertThat(clinic.get(clinic.rollup.rollUp())).isEqualTo(15);
+      assertThat(clinic.get(clinic.rollup.rollUp())).isEqualTo(19);
       List<Report> rolledUp = reports(clinic);
       List<List<Visit>> exportsRolledUp = exports(clinic);
       List<String> csv = csv(clinic);
@@ -76,7 +81,7 @@ class InsightsRollupTest {
           .getLong(0);
       int removed = clinic.get(new RetentionBatches(clinic.pool, Retention.DEFAULT, 4).run("queue-core",
           clinic.clock.instant(), VisitRetention::batch));
-      assertThat(removed).as("every entry, visits or not").isEqualTo(entries).isGreaterThanOrEqualTo(15);
+      assertThat(removed).as("every entry, visits or not").isEqualTo(entries).isGreaterThanOrEqualTo(19);
       assertThat(clinic.get(clinic.pool.query("SELECT count(*) FROM entry WHERE patient_name <> ''").execute())
           .iterator().next().getLong(0)).as("names left").isZero();
       assertThat(clinic.get(clinic.rollup.rollUp())).as("no visit on the days since").isZero();

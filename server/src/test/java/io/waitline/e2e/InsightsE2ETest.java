@@ -8,15 +8,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
- * A manager opens the insights page: today live per queue, the range's totals, the wait chart with its numbers one
- * click away, the arrivals heat map and the CSV links, all from the figures the server computed; and the page on a
- * phone and a large screen, shot for the README.
+ * A manager opens the insights page: today live per queue, the range's totals, the wait chart and the chart of a
+ * chosen figure per queue per day, each with its numbers one click away, the figures by source and the source filter,
+ * the arrivals heat map and the CSV links, all from the figures the server computed; and the page on a phone and a
+ * large screen, shot for the README.
  */
 class InsightsE2ETest {
   @RegisterExtension static final RunningServer server = RunningServer.withStaff();
 
   @Test
-  void aManagerSeesTodayLiveTheWaitChartWithItsNumbersAndTheArrivalsHeatMap() throws Exception {
+  void aManagerSeesTodayLiveTheChartsWithTheirNumbersAndTheArrivalsHeatMap() throws Exception {
     server.createStaff("max", "Max Manager", "max-manager-passphrase", "manager", "main");
     server.checkIn("lab", "Ina Insight");
     server.checkIn("lab", "Otto Insight");
@@ -39,11 +40,34 @@ class InsightsE2ETest {
       b.waitFor(d -> b.visible("#daily tr"));
       assertThat(b.text("#daily tr td:nth-child(2)")).isEqualTo("lab");
       assertThat(b.text("#daily tr td:nth-child(3)")).isEqualTo("2");
+      // the second chart shows a figure per queue per day (P90 wait first), its numbers a table of days by queues
+      assertThat(b.driver.findElements(By.cssSelector("#figure-chart .uplot canvas"))).hasSize(1);
+      assertThat(b.visible("#figure-days tr")).isFalse();
+      b.click("#figure-chart + details summary");
+      b.waitFor(d -> b.visible("#figure-days tr"));
+      assertThat(b.text("#figure-queues")).isEqualTo("Day lab");
+      assertThat(b.text("#figure-days th")).isEqualTo(b.text("#daily tr td:nth-child(1)"));
+      // another figure: nobody in the lab was a no-show, and nobody arrived for an appointment
+      b.js("const s = document.getElementById('figure'); s.value = 'noShowRate';"
+          + " s.dispatchEvent(new Event('change')); return null;");
+      assertThat(b.text("#figure-days td")).isEqualTo("0%");
+      b.js("const s = document.getElementById('figure'); s.value = 'lateShare';"
+          + " s.dispatchEvent(new Event('change')); return null;");
+      assertThat(b.text("#figure-days td")).isEqualTo("—");
+      // both checked in at the desk: one source, the walk-ins, with both visits
+      assertThat(b.js("return [...document.querySelectorAll('#by-source tr')].map(r => [...r.cells].slice(0, 2)"
+          + ".map(c => c.textContent).join('|')).join('; ')")).isEqualTo("Walk-ins at the desk|2");
       // both arrivals in one hour of today's weekday: the busiest (darkest) cell
       assertThat(b.driver.findElements(By.cssSelector("#heat td.level-4"))).hasSize(1);
       assertThat(b.text("#heat td.level-4")).isEqualTo("2");
       assertThat(b.find("#csv-visits").getAttribute("href")).contains("/api/v1/sites/main/insights/visits?")
           .endsWith("&format=csv");
+      // only patients checked in at a kiosk: none today, and the exports follow the filter
+      b.js("document.getElementById('source').value = 'kiosk'; return null;");
+      b.click("#range-form button[type=submit]");
+      b.waitFor(d -> b.driver.findElements(By.cssSelector("#daily tr")).isEmpty());
+      assertThat(b.driver.findElements(By.cssSelector("#by-source tr"))).isEmpty();
+      assertThat(b.find("#csv-daily").getAttribute("href")).contains("&source=kiosk");
     }
     // on a phone and a large screen nothing spills sideways; the README shows both (see ScreenshotsE2ETest)
     try (Browser phone = Browser.phone(); Browser tv = Browser.tv()) {

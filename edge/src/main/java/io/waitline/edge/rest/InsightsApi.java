@@ -5,12 +5,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.waitline.insights.EstimateHonesty;
 import io.waitline.insights.Figures;
 import io.waitline.insights.Insights;
 import io.waitline.insights.InsightsCsv;
 import io.waitline.insights.InsightsQuery;
 import io.waitline.insights.InsightsRollup;
 import io.waitline.insights.LiveQueue;
+import io.waitline.insights.Punctuality;
 import io.waitline.insights.Report;
 import io.waitline.insights.Visit;
 import io.waitline.queue.command.QueueCommands;
@@ -91,19 +93,24 @@ public final class InsightsApi {
     return new JsonObject().put("siteId", q.siteId()).put("from", q.from().toString()).put("to", q.to().toString())
         .put("queue", q.queueId())
         .put("priority", q.priority() == null ? null : q.priority().wire())
-        .put("source", q.source() == null ? null : q.source().wire())
+        .put("source", q.source())
         .put("arrivalsByHour", new JsonArray(r.arrivalsByHour().stream().map(c -> new JsonObject()
             .put("weekday", c.weekday()).put("hour", c.hour()).put("arrivals", c.arrivals())).toList()))
         .put("daily", new JsonArray(r.daily().stream().map(InsightsApi::figuresJson).toList()))
-        .put("total", figuresJson(r.total()))
-        .put("honesty", new JsonObject().put("estimates", r.honesty().estimates())
-            .put("meanAbsErrorMinutes", r.honesty().meanAbsErrorMinutes())
-            .put("biasMinutes", r.honesty().biasMinutes()).put("p90Covers", r.honesty().p90Covers())
-            .put("rangeHolds", r.honesty().rangeHolds()))
-        .put("punctuality", new JsonObject().put("arrivals", r.punctuality().arrivals())
-            .put("early", r.punctuality().early()).put("late", r.punctuality().late())
-            .put("earlyShare", r.punctuality().earlyShare()).put("lateShare", r.punctuality().lateShare())
-            .put("latenessMedianSeconds", r.punctuality().latenessMedianSeconds()));
+        .put("bySource", new JsonArray(r.bySource().entrySet().stream()
+            .map(e -> figuresJson(e.getValue()).put("source", e.getKey())).toList()))
+        .put("total", figuresJson(r.total()));
+  }
+
+  private static JsonObject honestyJson(EstimateHonesty h) {
+    return new JsonObject().put("estimates", h.estimates()).put("meanAbsErrorMinutes", h.meanAbsErrorMinutes())
+        .put("biasMinutes", h.biasMinutes()).put("p90Covers", h.p90Covers()).put("rangeHolds", h.rangeHolds());
+  }
+
+  private static JsonObject punctualityJson(Punctuality p) {
+    return new JsonObject().put("arrivals", p.arrivals()).put("early", p.early()).put("late", p.late())
+        .put("earlyShare", p.earlyShare()).put("lateShare", p.lateShare())
+        .put("latenessMedianSeconds", p.latenessMedianSeconds());
   }
 
   private static JsonObject figuresJson(Figures f) {
@@ -114,7 +121,8 @@ public final class InsightsApi {
         .put("noShows", f.noShows()).put("left", f.left()).put("transfersIn", f.transfersIn())
         .put("transfersOut", f.transfersOut()).put("recalls", f.recalls())
         .put("calledWithinTarget", f.calledWithinTarget()).put("noShowRate", f.noShowRate())
-        .put("leftRate", f.leftRate()).put("withinTargetShare", f.withinTargetShare());
+        .put("leftRate", f.leftRate()).put("withinTargetShare", f.withinTargetShare())
+        .put("honesty", honestyJson(f.honesty())).put("punctuality", punctualityJson(f.punctuality()));
   }
 
   private static JsonObject visitJson(Visit v) {
