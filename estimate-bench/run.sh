@@ -7,4 +7,4 @@ nice mvn -B -q -pl estimate-bench -am package -DskipTests
 mvn -B -q -pl queue-core dependency:build-classpath -Dmdep.outputFile="$PWD/estimate-bench/target/queue-core.classpath"
 cp=$(cat estimate-bench/target/queue-core.classpath)
 cd estimate-bench
-exec nice java -cp "target/classes:../queue-core/target/classes:$cp" io.waitline.bench.EstimateBenchmark "${1:-report}"
+exec nice java -cp "target/classes:../queue-core/target/classes:$cp" io.waitline.bench.EstimateBenchmark "${@:-report}"

@@ -69,8 +69,11 @@ public record QueueDay(
   /** A check-in: when, with which priority, and whether it was a walk-in (no appointment). */
   public record Arrival(Instant at, Priority priority, boolean walkIn, Instant appointmentAt) {}
 
-  /** A patient who waited from {@code placeAt} and left the line at {@code leftAt}. */
-  public record Left(Instant placeAt, Instant leftAt) {}
+  /**
+   * A patient who waited from {@code placeAt} and left the line at {@code leftAt}; {@code walkIn} when they came
+   * without an appointment.
+   */
+  public record Left(Instant placeAt, Instant leftAt, boolean walkIn) {}
 
   /**
    * Builds the moment from a queue's live entries (any status), its recent services and those who left, as a server

@@ -14,9 +14,10 @@ import java.util.UUID;
 /**
  * Estimates waits by simulating the rest of the queue's day many times from what the server knows now: the line in
  * service order, the desks busy now and since when, the desks on duty or the rota, recent desk times per patient
- * (call to the desk's next call, so walking and turnover count) weighted towards the latest, and the patients who
- * may still arrive ahead (urgent and high-priority walk-ins, expected appointments). Each run calls patients in the
- * order {@link QueueOrdering} gives; P50 and P90 are read off the runs.
+ * (call to the desk's next call, so walking and turnover count) weighted towards the latest, the patients who may
+ * still arrive ahead (urgent and high-priority walk-ins, expected appointments) and those ahead who may give up. Each
+ * run calls patients in the order {@link QueueOrdering} gives; P50 and P90 are read off the runs: the wait of a
+ * patient who stays.
  *
  * <p>Deterministic for a given input (fixed seeds), so consecutive updates differ only by what changed. Random draws
  * are tied to the n-th call of a run, not to a patient, so within a run calls happen at the same times whoever is
@@ -43,10 +44,13 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * @param priorWeight how many services the queue's default service time counts as
    * @param drift spread (log scale) of a whole run's pace against the recent one: the pace drifts during a day
    * @param absentMinutes mean wait for a desk the rota has on duty that has not called anyone since its shift began
+   * @param walkInLeavesPerHour how often a waiting walk-in gives up, per hour waited, before the queue's own leavers
+   *     say otherwise (it counts as two hours of waiting at that rate)
    * @param seed the seed of the runs
    */
-  public record Parameters(double halfLifeMinutes, double priorWeight, double drift, double absentMinutes, long seed) {
-    public static final Parameters LEARNED = new Parameters(120, 2, 0.05, 10, 20261201L);
+  public record Parameters(double halfLifeMinutes, double priorWeight, double drift, double absentMinutes,
+      double walkInLeavesPerHour, long seed) {
+    public static final Parameters LEARNED = new Parameters(120, 2, 0.05, 10, 0.5, 20261201L);
   }
 
   private final Parameters params;
@@ -66,7 +70,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     Desks desks = Desks.of(day);
     if (desks == null) return Map.of();
     DeskTime deskTime = DeskTime.fit(day, params);
-    ArrivalModel arrivalModel = ArrivalModel.fit(day);
+    ArrivalModel arrivalModel = ArrivalModel.fit(day, params);
     int n = line.size();
     long perRun = (long) n * (n + MAX_ARRIVALS);
     int runs = (int) Math.max(MIN_RUNS, Math.min(MAX_RUNS, WORK_BUDGET / perRun));
@@ -92,28 +96,29 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     Map<UUID, WaitEstimate> result = new HashMap<>();
     boolean basedOnHistory = day.served().size() >= ServiceStats.MIN_SAMPLES;
     for (int i = 0; i < n; i++) {
-      double[] stayed = Arrays.stream(waits[i]).filter(w -> !Double.isNaN(w)).sorted().toArray();
-      if (stayed.length == 0) stayed = new double[] {HORIZON_SECONDS};
-      int p50 = (int) Math.round(quantile(stayed, 0.5) / 60);
-      int p90 = Math.max(p50, (int) Math.ceil(quantile(stayed, 0.9) / 60));
+      double[] sorted = waits[i].clone();
+      Arrays.sort(sorted);
+      int p50 = (int) Math.round(quantile(sorted, 0.5) / 60);
+      int p90 = Math.max(p50, (int) Math.round(quantile(sorted, 0.9) / 60));
       result.put(line.get(i).id(), new WaitEstimate(p50, p90, basedOnHistory));
     }
     return result;
   }
 
   /**
-   * One run: desks call the first of the order whenever they are free and on duty, until everyone in line is called
-   * or has left. Someone who leaves in this run has no wait in it (NaN): each estimate is of the wait of a patient who
-   * stays, like the real waits it is judged by.
+   * One run: desks call the first of the order whenever they are free and on duty, until everyone in line is called.
+   * Those who give up in this run cost the desks nothing, which is what shortens the waits behind them; their own
+   * wait is the one they would have had by staying, since that is what their estimate tells them. So one more
+   * patient ahead can still only delay the others: if they stay they take a call, if they give up they take none.
    */
   private static void simulate(Desks desks, DeskTime deskTime, double pace, double[] freeAt, List<Item> arriving,
       Item[] known, double[] leaves, Random draws, double[][] waits, int run) {
     List<Item> pending = new ArrayList<>(known.length + arriving.size());
     pending.addAll(Arrays.asList(known));
     for (double[] w : waits) w[run] = HORIZON_SECONDS;
-    int left = known.length;
+    int uncalled = known.length;
     int next = 0;
-    while (left > 0) {
+    while (uncalled > 0) {
       int d = 0;
       for (int k = 1; k < freeAt.length; k++) if (freeAt[k] < freeAt[d]) d = k;
       double t = freeAt[d];
@@ -121,16 +126,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       while (next < arriving.size() && arriving.get(next).placeAt <= t) pending.add(arriving.get(next++));
       int best = -1;
       for (int k = 0; k < pending.size(); k++) {
-        Item item = pending.get(k);
-        if (item.index >= 0 && leaves[item.index] < t) {
-          waits[item.index][run] = Double.NaN;
-          left--;
-          pending.set(k, pending.get(pending.size() - 1));
-          pending.remove(pending.size() - 1);
-          k--;
-          continue;
-        }
-        if (best < 0 || item.before(pending.get(best), t)) best = k;
+        if (best < 0 || pending.get(k).before(pending.get(best), t)) best = k;
       }
       if (best < 0) return;
       Item called = pending.get(best);
@@ -138,7 +134,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       pending.remove(pending.size() - 1);
       if (called.index >= 0) {
         waits[called.index][run] = t;
-        left--;
+        uncalled--;
+        // whoever gave up before their turn is not there: the desk goes straight on to the next
+        if (leaves[called.index] < t) continue;
       }
       freeAt[d] = desks.nextOn(d, t + deskTime.sample(draws) * pace);
     }
@@ -394,8 +392,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * Who may still arrive ahead of the line: walk-ins at the last hour's rate per priority, and expected appointments
    * with today's show rate and lateness.
    */
-  private record ArrivalModel(double[] walkInsPerSecond, double showRate, double[] lateness, double leavePerSecond) {
-    static ArrivalModel fit(QueueDay day) {
+  private record ArrivalModel(double[] walkInsPerSecond, double showRate, double[] lateness,
+      double walkInLeavePerSecond, double appointmentLeavePerSecond) {
+    static ArrivalModel fit(QueueDay day, Parameters params) {
       double earliest = 0;
       int[] counts = new int[Priority.values().length];
       List<Double> late = new ArrayList<>();
@@ -414,29 +413,39 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
           .count();
       double showRate = (late.size() + 9.0) / (late.size() + overdue + 10.0);
       return new ArrivalModel(rates, showRate, late.stream().mapToDouble(Double::doubleValue).toArray(),
-          leaveRate(day));
+          leaveRate(day, true, params.walkInLeavesPerHour() / 3600), leaveRate(day, false, 0));
     }
 
-    /** Patients who left per second waited, over the last three hours (those waiting now count their time so far). */
-    private static double leaveRate(QueueDay day) {
+    /**
+     * Patients who left per second waited, over the last three hours, for walk-ins ({@code walkIn}) or for patients
+     * with an appointment, each kind on its own: they leave at very different rates, and the time of those who rarely
+     * leave would dilute the rate of those who do. Urgent patients are not counted (they never leave in a run); those
+     * waiting now count their time so far. {@code prior} (per second) counts as two hours of waiting, so that the first
+     * hour of a day, before anyone has had time to give up, is not taken for a day when nobody does.
+     */
+    private static double leaveRate(QueueDay day, boolean walkIn, double prior) {
       double window = 3 * 3600;
+      double priorSeconds = 2 * 3600;
       int leftCount = 0;
       double waited = 0;
       for (QueueDay.Left l : day.left()) {
         double ago = seconds(l.leftAt(), day.now());
-        if (ago < 0 || ago > window) continue;
+        if (l.walkIn() != walkIn || ago < 0 || ago > window) continue;
         leftCount++;
         waited += Math.max(0, seconds(l.placeAt(), l.leftAt()));
       }
-      if (leftCount < 2) return 0;
       for (QueueDay.Served s : day.served()) {
         QueueDay.Arrival a = s.arrival();
         double ago = seconds(s.completedAt(), day.now());
-        if (a == null || ago < 0 || ago > window) continue;
+        if (a == null || a.walkIn() != walkIn || a.priority() == Priority.URGENT || ago < 0 || ago > window) continue;
         waited += Math.max(0, seconds(a.at(), s.completedAt()) - s.serviceSeconds());
       }
-      for (Entry e : day.waiting()) waited += Math.max(0, seconds(e.placeAt(), day.now()));
-      return leftCount / (waited + 2 * 3600);
+      for (Entry e : day.waiting()) {
+        if ((e.appointmentAt() == null) == walkIn && e.priority() != Priority.URGENT) {
+          waited += Math.max(0, seconds(e.placeAt(), day.now()));
+        }
+      }
+      return (leftCount + prior * priorSeconds) / (waited + priorSeconds);
     }
 
     /**
@@ -444,9 +453,10 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
      * (seeded by the entry id), so that adding someone to the line leaves the others' draws as they were.
      */
     double leavesAt(Entry e, long seed, int run) {
-      if (leavePerSecond <= 0 || e.priority() == Priority.URGENT) return Double.POSITIVE_INFINITY;
+      double rate = e.appointmentAt() == null ? walkInLeavePerSecond : appointmentLeavePerSecond;
+      if (rate <= 0 || e.priority() == Priority.URGENT) return Double.POSITIVE_INFINITY;
       Random r = stream(seed ^ e.id().getMostSignificantBits(), e.id().getLeastSignificantBits(), run);
-      return -Math.log(1 - r.nextDouble()) / leavePerSecond;
+      return -Math.log(1 - r.nextDouble()) / rate;
     }
 
     /**

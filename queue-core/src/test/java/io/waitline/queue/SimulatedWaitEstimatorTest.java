@@ -193,12 +193,40 @@ class SimulatedWaitEstimatorTest {
     List<Entry> line = line(10);
     ServiceQueue q = new ServiceQueue("q", "s", "GP", "A", RULE, 540, false, 1, 0);
     List<QueueDay.Left> leaving = new ArrayList<>();
-    for (int i = 0; i < 6; i++) leaving.add(new QueueDay.Left(minutesAgo(60L + 10 * i), minutesAgo(10L * i)));
+    for (int i = 0; i < 6; i++) leaving.add(new QueueDay.Left(minutesAgo(60L + 10 * i), minutesAgo(10L * i), true));
     QueueDay stay = QueueDay.of(line, q, steadyTenMinuteDesk(30), List.of(), List.of(), NOW);
     QueueDay leave = QueueDay.of(line, q, steadyTenMinuteDesk(30), leaving, List.of(), NOW);
 
     UUID last = line.get(9).id();
     assertThat(estimate(leave).get(last).p50Minutes()).isLessThan(estimate(stay).get(last).p50Minutes());
+  }
+
+  @Example
+  void beforeAnyoneHasGivenUpTodayWalkInsFarBackStillExpectSomeAheadToGiveUp() {
+    List<Entry> line = line(15);
+    QueueDay day = day(line, 1, List.of(), steadyTenMinuteDesk(30));
+    var learned = SimulatedWaitEstimator.Parameters.LEARNED;
+    var nobodyGivesUp = new SimulatedWaitEstimator.Parameters(learned.halfLifeMinutes(), learned.priorWeight(),
+        learned.drift(), learned.absentMinutes(), 0, learned.seed());
+
+    UUID last = line.get(14).id();
+    assertThat(learned.walkInLeavesPerHour()).isPositive();
+    assertThat(estimate(day).get(last).p50Minutes())
+        .isLessThan(new SimulatedWaitEstimator(nobodyGivesUp).estimate(day).get(last).p50Minutes());
+  }
+
+  @Example
+  void walkInsGivingUpSayNothingAboutPatientsWithAppointments() {
+    List<Entry> line = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      line.add(entry(i, Status.WAITING, Priority.NORMAL, minutesAgo(60 - i), minutesAgo(60 - i)));
+    }
+    ServiceQueue q = new ServiceQueue("q", "s", "GP", "A", RULE, 540, false, 1, 0);
+    List<QueueDay.Left> walkInsLeaving = new ArrayList<>();
+    for (int i = 0; i < 6; i++) walkInsLeaving.add(new QueueDay.Left(minutesAgo(60L + 10 * i), minutesAgo(10L * i), true));
+
+    assertThat(estimate(QueueDay.of(line, q, steadyTenMinuteDesk(30), walkInsLeaving, List.of(), NOW)))
+        .isEqualTo(estimate(QueueDay.of(line, q, steadyTenMinuteDesk(30), List.of(), List.of(), NOW)));
   }
 
   @Example

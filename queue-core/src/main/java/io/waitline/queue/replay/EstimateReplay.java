@@ -101,6 +101,7 @@ public final class EstimateReplay {
     final Map<UUID, String> traceIds = new HashMap<>();
     /** Newest first. */
     final List<QueueDay.Served> served = new ArrayList<>();
+    /** Newest first, at most 30, as the server reads them. */
     final List<QueueDay.Left> left = new ArrayList<>();
     final Map<String, Instant> serviceStart = new HashMap<>();
     /** Per desk: its last call (entry, time) and, once that patient's service ended, the served record. */
@@ -173,7 +174,10 @@ public final class EstimateReplay {
         }
         case "left" -> {
           Entry e = live.remove(entry);
-          if (e != null) left.add(new QueueDay.Left(e.placeAt(), now));
+          if (e != null) {
+            left.add(0, new QueueDay.Left(e.placeAt(), now, e.appointmentAt() == null));
+            if (left.size() > 30) left.remove(left.size() - 1);
+          }
         }
         case "staff_changed" -> queue = new ServiceQueue(queue.id(), queue.siteId(), queue.name(),
             queue.ticketPrefix(), queue.rule(), queue.defaultServiceSeconds(), queue.paused(),

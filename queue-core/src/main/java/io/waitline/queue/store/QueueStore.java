@@ -488,11 +488,11 @@ public final class QueueStore {
           for (Row r : rows) {
             Instant at = instant(r.getOffsetDateTime("status_since"));
             Instant place = instant(r.getOffsetDateTime("place_at"));
+            Instant appointment = instant(r.getOffsetDateTime("appointment_at"));
             if ("left".equals(r.getString("status"))) {
-              left.add(new QueueDay.Left(place, at));
+              left.add(new QueueDay.Left(place, at, appointment == null));
               continue;
             }
-            Instant appointment = instant(r.getOffsetDateTime("appointment_at"));
             QueueDay.Arrival arrival = r.getUUID("transferred_from") != null ? null
                 : new QueueDay.Arrival(place, Priority.fromWire(r.getString("priority")), appointment == null,
                     appointment);
