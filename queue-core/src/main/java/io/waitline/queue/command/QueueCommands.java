@@ -146,13 +146,9 @@ public final class QueueCommands {
   /** A patient arrives: gets the next ticket of the day and joins the waiting line. */
   public Future<LinkedEntry> checkIn(String queueId, CheckIn in, String actor) {
     return inTransaction(tx -> tx.lock(queueId).compose(q -> {
-      LocalDate day = tx.today(q);
-      return tx.allocateTicket(q, day).compose(ticket -> {
-        Instant now = tx.now;
-        Entry e = new Entry(UUID.randomUUID(), q.id(), ticket, in.patient(), in.priority(), in.appointmentAt(),
-            in.appointmentRef(), now, Status.WAITING, now, null, false, null);
-        return tx.create(e, day, newToken(), EventType.CHECKED_IN, actor);
-      });
+      Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
+          in.appointmentRef(), tx.now, Status.WAITING, tx.now, null, false, null);
+      return tx.createTicketed(q, e, tx.today(q), newToken(), EventType.CHECKED_IN, actor);
     })).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
   }
 
@@ -778,7 +774,7 @@ public final class QueueCommands {
     }
 
     Future<String> allocateTicket(ServiceQueue q, LocalDate day) {
-      return store.nextTicketNumber(c, q.id(), day).map(n -> q.ticketPrefix() + "-" + String.format("%03d", n));
+      return store.nextTicket(c, q.id(), q.ticketPrefix(), day);
     }
 
     /**
@@ -837,6 +833,17 @@ public final class QueueCommands {
       return store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire())
           .compose(v -> emit(e.queueId(), type, e))
           .map(new LinkedEntry(e, token));
+    }
+
+    /** Creates {@code e} (without a ticket yet) with the next ticket of queue {@code q}'s day, in one statement. */
+    Future<LinkedEntry> createTicketed(ServiceQueue q, Entry e, LocalDate day, String token, EventType type,
+        String actor) {
+      return store.insertEntryWithTicket(c, e, q.ticketPrefix(), day, token, now, actor, type.wire()).compose(t -> {
+        Entry ticketed = new Entry(e.id(), e.queueId(), t, e.patient(), e.priority(), e.appointmentAt(),
+            e.appointmentRef(), e.placeAt(), e.status(), e.statusSince(), e.calledTo(), e.runningLate(),
+            e.transferredFrom());
+        return emit(e.queueId(), type, ticketed).map(new LinkedEntry(ticketed, token));
+      });
     }
 
     Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
