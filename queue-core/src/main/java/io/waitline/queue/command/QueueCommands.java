@@ -794,7 +794,8 @@ public final class QueueCommands {
     private Future<Held> read(ServiceQueue q) {
       Held h = held(q.id());
       if (h.live != null) return Future.succeededFuture(h);
-      // the history kept for the version this transaction locked, if any; one read here is kept after commit
+      // the history kept for the version this transaction locked, if any; else it is read (sent together with the
+      // lineup's read, both on this connection) and kept after commit by keepHistories
       RecentHistories.Read kept = histories.at(q.id(), h.lockedVersion, now);
       Future<RecentHistories.Read> recent = kept != null ? Future.succeededFuture(kept)
           : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
