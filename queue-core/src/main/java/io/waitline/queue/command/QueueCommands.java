@@ -66,21 +66,23 @@ public final class QueueCommands {
   private final QueueEventPublisher publisher;
   private final WaitEstimator estimator;
   private final Clock clock;
+  private final RecentHistories histories;
   /** Null when nothing is added. */
   private final BeforeCommit beforeCommit;
 
   public QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
       Clock clock) {
-    this(pool, store, publisher, estimator, clock, null);
+    this(pool, store, publisher, estimator, clock, new RecentHistories(), null);
   }
 
   private QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
-      Clock clock, BeforeCommit beforeCommit) {
+      Clock clock, RecentHistories histories, BeforeCommit beforeCommit) {
     this.pool = pool;
     this.store = store;
     this.publisher = publisher;
     this.estimator = estimator;
     this.clock = clock;
+    this.histories = histories;
     this.beforeCommit = beforeCommit;
   }
 
@@ -89,7 +91,7 @@ public final class QueueCommands {
    * command and the hook's writes commit together or not at all; null adds nothing.
    */
   public QueueCommands beforeCommit(BeforeCommit hook) {
-    return hook == null ? this : new QueueCommands(pool, store, publisher, estimator, clock, hook);
+    return hook == null ? this : new QueueCommands(pool, store, publisher, estimator, clock, histories, hook);
   }
 
   /** The clock these commands read: the time of every change, and each site's today. */
@@ -144,13 +146,9 @@ public final class QueueCommands {
   /** A patient arrives: gets the next ticket of the day and joins the waiting line. */
   public Future<LinkedEntry> checkIn(String queueId, CheckIn in, String actor) {
     return inTransaction(tx -> tx.lock(queueId).compose(q -> {
-      LocalDate day = tx.today(q);
-      return tx.allocateTicket(q, day).compose(ticket -> {
-        Instant now = tx.now;
-        Entry e = new Entry(UUID.randomUUID(), q.id(), ticket, in.patient(), in.priority(), in.appointmentAt(),
-            in.appointmentRef(), now, Status.WAITING, now, null, false, null);
-        return tx.create(e, day, newToken(), EventType.CHECKED_IN, actor);
-      });
+      Entry e = new Entry(UUID.randomUUID(), q.id(), null, in.patient(), in.priority(), in.appointmentAt(),
+          in.appointmentRef(), tx.now, Status.WAITING, tx.now, null, false, null);
+      return tx.createTicketed(q, e, tx.today(q), newToken(), EventType.CHECKED_IN, actor);
     })).recover(duplicate("Appointment '" + in.appointmentRef() + "' is already on this queue's list."));
   }
 
@@ -491,9 +489,23 @@ public final class QueueCommands {
     ServiceQueue q = at.queue();
     LocalDate today = LocalDate.ofInstant(now, at.site().zone());
     return store.activeEntries(c, q.id(), today).compose(entries ->
-        store.recentServices(c, q.id(), now).compose(recent ->
-            lineup(entries, recent, at.rota().on(today, at.site().zone()), q, now)
+        recentHistory(c, q, now).compose(recent ->
+            lineup(entries, recent.history(), at.rota().on(today, at.site().zone()), q, now)
                 .map(lineup -> new QueueSnapshot(q, entries, lineup))));
+  }
+
+  /**
+   * The queue's recent history as of {@code q}'s version, read in the same transaction (or snapshot) as {@code q}:
+   * the one kept for that version, else read now and kept for it.
+   */
+  private Future<RecentHistories.Read> recentHistory(SqlConnection c, ServiceQueue q, Instant now) {
+    RecentHistories.Read kept = histories.at(q.id(), q.version(), now);
+    if (kept != null) return Future.succeededFuture(kept);
+    return store.recentServices(c, q.id(), now).map(history -> {
+      RecentHistories.Read read = new RecentHistories.Read(now, history);
+      histories.keep(q.id(), q.version(), read);
+      return read;
+    });
   }
 
   private static Future<?> repeatableRead(SqlConnection c) {
@@ -623,15 +635,18 @@ public final class QueueCommands {
   }
 
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
-    List<QueueEvent> committed = new ArrayList<>();
+    List<Tx> committed = new ArrayList<>(1);
     return pool.withTransaction(c -> {
       Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
       return work.apply(tx).compose(result -> announced(c, tx.events).map(result))
           .compose(result -> hooked(c, tx.lastEntry, result)).map(result -> {
-        committed.addAll(tx.events);
+        committed.add(tx);
         return result;
       });
-    }).onSuccess(result -> committed.forEach(this::publish));
+    }).onSuccess(result -> committed.forEach(tx -> {
+      tx.keepHistories();
+      tx.events.forEach(this::publish);
+    }));
   }
 
   /**
@@ -759,7 +774,7 @@ public final class QueueCommands {
     }
 
     Future<String> allocateTicket(ServiceQueue q, LocalDate day) {
-      return store.nextTicketNumber(c, q.id(), day).map(n -> q.ticketPrefix() + "-" + String.format("%03d", n));
+      return store.nextTicket(c, q.id(), q.ticketPrefix(), day);
     }
 
     /**
@@ -767,7 +782,7 @@ public final class QueueCommands {
      * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
-      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent,
+      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent.history(),
           h.rota.on(today(q), h.site.zone()), h.queue, now));
     }
 
@@ -779,12 +794,30 @@ public final class QueueCommands {
     private Future<Held> read(ServiceQueue q) {
       Held h = held(q.id());
       if (h.live != null) return Future.succeededFuture(h);
-      return store.lineupInputs(c, q.id(), today(q)).compose(entries -> store.recentServices(c, q.id(), now)
-          .map(recent -> {
-            h.live = new ArrayList<>(entries);
-            h.recent = recent;
-            return h;
-          }));
+      // the history kept for the version this transaction locked, if any; else it is read (sent together with the
+      // lineup's read, both on this connection) and kept after commit by keepHistories
+      RecentHistories.Read kept = histories.at(q.id(), h.lockedVersion, now);
+      Future<RecentHistories.Read> recent = kept != null ? Future.succeededFuture(kept)
+          : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
+      return store.lineupInputs(c, q.id(), today(q)).compose(entries -> recent.map(read -> {
+        h.live = new ArrayList<>(entries);
+        h.recent = read;
+        return h;
+      }));
+    }
+
+    /**
+     * After commit: each queue's history goes on to the version committed, when this transaction read it and made
+     * only changes that leave it as it was; otherwise it is read again by the queue's next command.
+     */
+    void keepHistories() {
+      locked.forEach((queueId, h) -> {
+        if (h.recent != null && h.historyUnchanged) {
+          histories.keep(queueId, h.queue.version(), h.recent);
+        } else if (!h.historyUnchanged) {
+          histories.forget(queueId);
+        }
+      });
     }
 
     void requireMove(Entry e, Status target) {
@@ -801,6 +834,17 @@ public final class QueueCommands {
       return store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire())
           .compose(v -> emit(e.queueId(), type, e))
           .map(new LinkedEntry(e, token));
+    }
+
+    /** Creates {@code e} (without a ticket yet) with the next ticket of queue {@code q}'s day, in one statement. */
+    Future<LinkedEntry> createTicketed(ServiceQueue q, Entry e, LocalDate day, String token, EventType type,
+        String actor) {
+      return store.insertEntryWithTicket(c, e, q.ticketPrefix(), day, token, now, actor, type.wire()).compose(t -> {
+        Entry ticketed = new Entry(e.id(), e.queueId(), t, e.patient(), e.priority(), e.appointmentAt(),
+            e.appointmentRef(), e.placeAt(), e.status(), e.statusSince(), e.calledTo(), e.runningLate(),
+            e.transferredFrom());
+        return emit(e.queueId(), type, ticketed).map(new LinkedEntry(ticketed, token));
+      });
     }
 
     Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
@@ -832,6 +876,7 @@ public final class QueueCommands {
      */
     Future<ServiceQueue> emit(String queueId, EventType type, Entry entry) {
       Held held = held(queueId);
+      held.changed(type);
       if (entry != null) {
         lastEntry = entry;
         held.replace(entry);
@@ -854,6 +899,7 @@ public final class QueueCommands {
      */
     Future<Void> emitAll(String queueId, EventType type, List<Entry> entries) {
       Held held = held(queueId);
+      held.changed(type);
       entries.forEach(held::replace);
       lastEntry = entries.get(entries.size() - 1);
       return lineup(held.queue).compose(lineup -> {
@@ -875,20 +921,29 @@ public final class QueueCommands {
 
   /**
    * A queue whose row lock a transaction holds: the row as this transaction has changed it, its site and rota (read
-   * with the lock), and once read, its live entries and recent service times (a queue's entries and rota change only
+   * with the lock), and once read, its live entries and recent history (a queue's entries and rota change only
    * under its lock, so they stay exact).
    */
   private static final class Held {
     ServiceQueue queue;
+    /** The queue's version when the lock was granted: the committed state this transaction started from. */
+    final long lockedVersion;
     final Site site;
     Rota rota;
     List<Entry> live;
-    RecentHistory recent;
+    RecentHistories.Read recent;
+    /** Whether every change this transaction made to the queue leaves its recent history as it was. */
+    boolean historyUnchanged = true;
 
     Held(ServiceQueue queue, Site site, Rota rota) {
       this.queue = queue;
+      this.lockedVersion = queue.version();
       this.site = site;
       this.rota = rota;
+    }
+
+    void changed(EventType type) {
+      if (!RecentHistories.keptBy(type)) historyUnchanged = false;
     }
 
     /** Puts the changed or created entry among the entries read for the lineup, if they were read. */

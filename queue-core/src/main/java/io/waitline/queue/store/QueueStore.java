@@ -203,31 +203,60 @@ public final class QueueStore {
 
   // --- tickets
 
-  /** Atomically takes the next ticket number of a queue for a day (1, 2, 3, …); concurrent callers never share one. */
-  public Future<Integer> nextTicketNumber(SqlClient c, String queueId, LocalDate day) {
-    return c.preparedQuery("INSERT INTO ticket_counter (queue_id, day, last) VALUES ($1, $2, 1)"
-            + " ON CONFLICT (queue_id, day) DO UPDATE SET last = ticket_counter.last + 1 RETURNING last")
-        .execute(Tuple.of(queueId, day))
-        .map(rows -> rows.iterator().next().getInteger("last"));
+  /**
+   * Atomically takes the next ticket of a queue for a day: the prefix and the day's number, at least 3 digits
+   * (R-001, R-002, … R-1000); concurrent callers never share one.
+   */
+  public Future<String> nextTicket(SqlClient c, String queueId, String prefix, LocalDate day) {
+    return c.preparedQuery(nextTicket("$1", "$2", "$3")).execute(Tuple.of(queueId, prefix, day))
+        .map(rows -> rows.iterator().next().getString("ticket"));
+  }
+
+  /** The statement of {@link #nextTicket}, its queue, prefix and day in the parameters named. */
+  private static String nextTicket(String queue, String prefix, String day) {
+    return "INSERT INTO ticket_counter (queue_id, day, last) VALUES (" + queue + ", " + day + ", 1)"
+        + " ON CONFLICT (queue_id, day) DO UPDATE SET last = ticket_counter.last + 1"
+        + " RETURNING " + prefix + "::text || '-' || lpad(last::text, greatest(3, length(last::text)), '0') AS ticket";
   }
 
   // --- entries
 
+  private static final String INSERT_ENTRY = "INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name,"
+      + " patient_birth_date, patient_mrn, patient_phone, patient_email, priority, appointment_at, appointment_ref,"
+      + " place_at, status, status_since, called_to, running_late, transferred_from, visit_token)";
+  private static final String FIRST_TRANSITION = "INSERT INTO entry_transition (entry_id, from_status, to_status,"
+      + " from_called_to, to_called_to, at, actor, reason) VALUES ($1, NULL, $14, NULL, $16, $20, $21, $22)";
+
   /** Inserts an entry with its patient link's token and records its creation as its first transition. */
   public Future<Void> insertEntryWithTransition(SqlClient c, Entry e, LocalDate day, String visitToken, Instant at,
       String actor, String reason) {
-    Patient p = e.patient();
-    return c.preparedQuery("WITH created AS (INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name,"
-            + " patient_birth_date, patient_mrn, patient_phone, patient_email, priority, appointment_at,"
-            + " appointment_ref, place_at, status, status_since, called_to, running_late, transferred_from,"
-            + " visit_token) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19))"
-            + " INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to, to_called_to, at,"
-            + " actor, reason) VALUES ($1, NULL, $14, NULL, $16, $20, $21, $22)")
-        .execute(Tuple.from(new Object[] {e.id(), e.queueId(), e.ticket(), day, p.name(), p.birthDate(), p.mrn(),
-            p.phone(), p.email(), e.priority().wire(), odt(e.appointmentAt()), e.appointmentRef(), odt(e.placeAt()),
-            e.status().wire(), odt(e.statusSince()), e.calledTo(), e.runningLate(), e.transferredFrom(),
-            visitToken, odt(at), actor, reason}))
+    return c.preparedQuery("WITH created AS (" + INSERT_ENTRY
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)) " + FIRST_TRANSITION)
+        .execute(creation(e, e.ticket(), day, visitToken, at, actor, reason))
         .mapEmpty();
+  }
+
+  /**
+   * Takes the next ticket of the entry's queue for {@code day} ({@link #nextTicket}), inserts the entry with it and
+   * records its creation, in one statement; answers the ticket. The entry's own ticket is not read.
+   */
+  public Future<String> insertEntryWithTicket(SqlClient c, Entry e, String prefix, LocalDate day, String visitToken,
+      Instant at, String actor, String reason) {
+    return c.preparedQuery("WITH ticket AS (" + nextTicket("$2", "$3", "$4") + "), created AS (" + INSERT_ENTRY
+            + " SELECT $1, $2, ticket, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19"
+            + " FROM ticket), recorded AS (" + FIRST_TRANSITION + ") SELECT ticket FROM ticket")
+        .execute(creation(e, prefix, day, visitToken, at, actor, reason))
+        .map(rows -> rows.iterator().next().getString("ticket"));
+  }
+
+  /** The parameters of an entry's creation; the third is its ticket, or the prefix its ticket is made with. */
+  private static Tuple creation(Entry e, String ticketOrPrefix, LocalDate day, String visitToken, Instant at,
+      String actor, String reason) {
+    Patient p = e.patient();
+    return Tuple.from(new Object[] {e.id(), e.queueId(), ticketOrPrefix, day, p.name(), p.birthDate(), p.mrn(),
+        p.phone(), p.email(), e.priority().wire(), odt(e.appointmentAt()), e.appointmentRef(), odt(e.placeAt()),
+        e.status().wire(), odt(e.statusSince()), e.calledTo(), e.runningLate(), e.transferredFrom(), visitToken,
+        odt(at), actor, reason});
   }
 
   /**

@@ -3,6 +3,7 @@ package io.waitline.queue.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Priority;
@@ -66,6 +67,24 @@ class ConcurrentCommandsTest {
     // all arrived at the same instant of the test clock, so the line is in ticket order
     assertThat(world.line(q)).containsExactlyElementsOf(expected);
     assertGapFree(q, 100);
+  }
+
+  @Test
+  void ticketsPastTheNineHundredNinetyNinthOfADayKeepEveryDigit() {
+    ServiceQueue q = world.queue("K");
+    ServiceQueue other = world.queue("L");
+    Entry first = world.checkIn(q, "First");
+    Entry moved = world.checkIn(other, "Moved");
+    world.get(world.pool.preparedQuery("UPDATE ticket_counter SET last = 998 WHERE queue_id = $1")
+        .execute(Tuple.of(q.id())));
+
+    Entry checkedIn = world.checkIn(q, "Checked in");
+    LinkedEntry transferred = world.get(world.commands.transfer(moved.id(), q.id(), null, "desk"));
+    Entry after = world.checkIn(q, "After");
+
+    assertThat(first.ticket()).isEqualTo("K-001");
+    assertThat(List.of(checkedIn.ticket(), transferred.entry().ticket(), after.ticket()))
+        .containsExactly("K-999", "K-1000", "K-1001");
   }
 
   @Test
