@@ -203,7 +203,8 @@ public final class FhirR4Kind implements SourceKind {
   }
 
   private Future<Page> fetch(IGenericClient client, SourceGuard guard, java.util.concurrent.Callable<Bundle> request) {
-    return guard.call(() -> blocking(request)).compose(bundle -> guard.call(() -> blocking(() -> page(client, bundle))));
+    return guard.call(() -> blocking(request))
+        .compose(bundle -> guard.call(() -> blocking(() -> page(client, bundle))));
   }
 
   private Bundle firstPage(IGenericClient client, Instant since, LocalDate from, LocalDate until) {

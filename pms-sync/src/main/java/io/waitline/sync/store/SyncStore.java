@@ -325,7 +325,8 @@ public final class SyncStore {
     // the batch's cost does not grow with the site's patients
     return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
             + " external_id, status, created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
-            + " FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[]) WITH ORDINALITY AS n(id, ext, name, birth, i)"
+            + " FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
+            + " WITH ORDINALITY AS n(id, ext, name, birth, i)"
             + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = $1 AND birth_date = n.birth"
             + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))"
             + " = lower(regexp_replace(trim(n.name), '\\s+', ' ', 'g')) AND id <> n.id OFFSET 0) p"
