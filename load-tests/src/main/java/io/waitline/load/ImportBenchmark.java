@@ -93,7 +93,8 @@ public final class ImportBenchmark {
       log("FHIR import of %d appointments: %d applied in %.1f s (%.0f/s), %.1f s from creating the source", size,
           applied, seconds, perSecond, wall);
       return new JsonObject().put("appointments", size).put("applied", applied).put("counts", counts)
-          .put("seconds", seconds).put("appointmentsPerSecond", perSecond).put("wallSeconds", round(wall));
+          .put("seconds", seconds).put("appointmentsPerSecond", perSecond).put("wallSeconds", round(wall))
+          .put("from", health.getString("lastAttemptAt")).put("to", health.getString("lastSuccessAt"));
     }
   }
 

@@ -9,6 +9,7 @@ import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
+import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.source.SourceFailure;
 import io.waitline.sync.source.SourceKind;
@@ -101,10 +102,10 @@ final class SourcePoller {
           LocalDate from = LocalDate.ofInstant(started, site.zone());
           LocalDate until = from.plusDays(source.schedule().daysAhead());
           Instant since = full ? null : state.watermark().minus(source.schedule().skew());
-          return kind.poll(source, since, from, until, (records, watermark) -> {
+          return kind.poll(source, since, from, until, (records, reader, watermark) -> {
             tally.pages++;
             return renewLease(source)
-                .compose(v -> applyAll(source, kind, records, tally, seen))
+                .compose(v -> applyAll(source, reader, records, tally, seen))
                 .compose(v -> watermark == null ? Future.succeededFuture()
                     : store.advanceWatermark(pool, source.id(), watermark));
           }).compose(v -> full ? removeMissing(source, site, from, until, seen, tally) : Future.succeededFuture())
@@ -130,10 +131,10 @@ final class SourcePoller {
   }
 
   /** The page's records in batches (a dead letter never stops the records after it). */
-  private Future<Void> applyAll(Source source, SourceKind kind, List<ReceivedRecord> records, SyncReport.Tally tally,
-      Set<String> seen) {
+  private Future<Void> applyAll(Source source, RecordReader reader, List<ReceivedRecord> records,
+      SyncReport.Tally tally, Set<String> seen) {
     records.forEach(r -> seen.add(r.externalId()));
-    return pipeline.receiveAll(source, records, kind.reader()).map(results -> {
+    return pipeline.receiveAll(source, records, reader).map(results -> {
       results.forEach(result -> {
         tally.add(result.outcome());
         metrics.record(source, result.outcome());

@@ -60,6 +60,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -90,6 +91,8 @@ public final class SyncService {
   private final SyncMetrics metrics;
   private final SourcePoller poller;
   private final WorkerExecutor workers;
+  /** Set while a write-back round of this node's scheduler runs ({@link #tick}). */
+  private final AtomicBoolean writingBack = new AtomicBoolean();
   private final FhirNotifications notifications;
   private final WriteBack writeBack;
   private final Hl7Messages hl7 = new Hl7Messages();
@@ -548,10 +551,15 @@ public final class SyncService {
    * then the sources that write back are told what became of their appointments ({@link #writeBack}).
    */
   public Future<Void> tick() {
-    return polls().compose(v -> writeBack().<Void>mapEmpty().recover(err -> {
-      LOG.warn("Write-back round failed: {}", err.toString());
-      return Future.succeededFuture();
-    }));
+    return polls().compose(v -> {
+      // one round at a time: rounds started tick after tick while one still read a large import's events each held
+      // a connection waiting for the checkpoint's lock, until the pool had none left for the import or the health
+      if (!writingBack.compareAndSet(false, true)) return Future.<Void>succeededFuture();
+      return writeBack().<Void>mapEmpty().recover(err -> {
+        LOG.warn("Write-back round failed: {}", err.toString());
+        return Future.succeededFuture();
+      }).onComplete(ar -> writingBack.set(false));
+    });
   }
 
   /**

@@ -17,7 +17,7 @@ import java.time.Duration;
 public record SyncSettings(SourceResilience resilience, Duration lease, Duration tick, int pageSize, int workers,
     boolean publishResults) {
   public static SyncSettings defaults() {
-    return new SyncSettings(SourceResilience.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1), 200, 4, false);
+    return new SyncSettings(SourceResilience.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(1), 500, 4, false);
   }
 
   /** The same settings, recording results for Kafka or not. */

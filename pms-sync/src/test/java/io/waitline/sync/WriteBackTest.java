@@ -2,7 +2,9 @@ package io.waitline.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.sync.source.Source;
@@ -32,6 +34,35 @@ class WriteBackTest {
     assertThat(source.writeBack()).isTrue();
     w.get(w.sync.syncNow(source.id(), false));
     w.get(w.sync.writeBack()); // the first round starts reading the queue events here
+  }
+
+  @Test
+  void aTickStartsNoWriteBackRoundBesideTheOneStillRunningOnThisNode() {
+    // another transaction holds the checkpoint, as a long round does while it reads a large import's events
+    SqlConnection holder = w.get(w.pool.getConnection());
+    w.get(holder.query("BEGIN").execute());
+    w.get(holder.query("SELECT 1 FROM sync_write_back_checkpoint WHERE id = 1 FOR UPDATE").execute());
+    Future<Void> first = w.sync.tick();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (roundsWaitingForTheCheckpoint() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertThat(roundsWaitingForTheCheckpoint()).isOne();
+
+    w.get(w.sync.tick()); // done at once, though the checkpoint is still held
+
+    assertThat(roundsWaitingForTheCheckpoint()).as("no second round waits beside the first").isOne();
+    w.get(holder.query("COMMIT").execute());
+    w.get(first);
+    w.get(holder.close());
+    // the round over, the next tick runs one again: an arrival reaches the source
+    w.get(w.commands.arrive(w.entryFor(source, "a1").id(), "desk"));
+    w.get(w.sync.tick());
+    assertThat(fhir.appointment("a1").getStatus()).isEqualTo(AppointmentStatus.ARRIVED);
+  }
+
+  private long roundsWaitingForTheCheckpoint() {
+    return w.get(w.pool.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND wait_event_type = 'Lock'"
+        + " AND query LIKE '%FROM sync_write_back_checkpoint%FOR UPDATE%'").execute()).iterator().next().getLong(0);
   }
 
   @Test

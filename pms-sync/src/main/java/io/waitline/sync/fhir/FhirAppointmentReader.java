@@ -12,6 +12,7 @@ import io.waitline.sync.source.Mapping;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -56,6 +57,14 @@ public final class FhirAppointmentReader implements RecordReader {
     }
     Appointment a = first(bundle, Appointment.class);
     if (a == null) throw new Unreadable("The record holds no Appointment.");
+    return read(a, ref -> patientIn(bundle, ref), mapping);
+  }
+
+  /**
+   * Reads an Appointment already parsed, as {@link #read(ReceivedRecord, Mapping)} reads the one in a record's
+   * payload; {@code patients} finds a patient that came with it by reference ({@code Patient/7}), or null.
+   */
+  public SourceAppointment read(Appointment a, Function<String, Patient> patients, Mapping mapping) {
     if (!a.hasStatus()) throw new Unreadable("Appointment " + idOf(a) + " has no status.");
     String code = a.getStatus().toCode();
     Visit visit = mapping.visit(code);
@@ -83,7 +92,7 @@ public final class FhirAppointmentReader implements RecordReader {
     }
     if (patientRef == null) throw new Unreadable("Appointment " + idOf(a) + " has no Patient participant.");
     String patientId = relative(patientRef.getReference());
-    Patient patient = patientIn(bundle, patientId);
+    Patient patient = patients.apply(patientId);
     if (patient == null) {
       throw new Unreadable("The appointment's patient " + patientId + " was not in the source's answer.");
     }
@@ -171,7 +180,7 @@ public final class FhirAppointmentReader implements RecordReader {
     return null;
   }
 
-  private Patient patientIn(Bundle bundle, String ref) {
+  private static Patient patientIn(Bundle bundle, String ref) {
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
       if (e.getResource() instanceof Patient p && ref.equals("Patient/" + p.getIdElement().getIdPart())) return p;
     }

@@ -32,6 +32,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -119,8 +120,8 @@ public final class FhirR4Kind implements SourceKind {
         ? guard.call(() -> credentials.authorization(source)) : credentials.authorization(source);
     // the client is made on a worker too: the first one of a JVM loads HAPI's HTTP stack
     return auth.compose(authorization -> workers.executeBlocking(() -> client(source, authorization), false))
-        .compose(client -> guard.call(() -> blocking(() -> firstPage(client, since, from, until)))
-            .compose(page -> drain(client, guard, page, sink)));
+        .compose(client -> drain(client, guard, fetch(client, guard, () -> firstPage(client, since, from, until)),
+            sink));
   }
 
   /**
@@ -188,21 +189,22 @@ public final class FhirR4Kind implements SourceKind {
     }
   }
 
-  private Future<Void> drain(IGenericClient client, SourceGuard guard, Bundle page, PageSink sink) {
-    return guard.call(() -> blocking(() -> records(client, page))).compose(records -> {
-      Instant watermark = null;
-      for (Bundle.BundleEntryComponent e : page.getEntry()) {
-        if (e.getResource() instanceof Appointment a && a.getMeta().hasLastUpdated()) {
-          Instant t = a.getMeta().getLastUpdated().toInstant();
-          if (watermark == null || t.isAfter(watermark)) watermark = t;
-        }
-      }
-      return sink.page(records, watermark);
-    }).compose(v -> {
-      if (page.getLink(IBaseBundle.LINK_NEXT) == null) return Future.succeededFuture();
-      return guard.call(() -> blocking(() -> client.loadPage().next(page).execute()))
-          .compose(next -> drain(client, guard, next, sink));
+  /**
+   * Hands the page to the sink. The next page is fetched and prepared meanwhile, and handed on only once the sink
+   * has applied this one (and advanced the watermark).
+   */
+  private Future<Void> drain(IGenericClient client, SourceGuard guard, Future<Page> current, PageSink sink) {
+    return current.compose(page -> {
+      Future<Page> next = page.bundle().getLink(IBaseBundle.LINK_NEXT) == null ? null
+          : fetch(client, guard, () -> client.loadPage().next(page.bundle()).execute());
+      return sink.page(page.records(), page.reader(), page.watermark())
+          .compose(v -> next == null ? Future.succeededFuture() : drain(client, guard, next, sink));
     });
+  }
+
+  private Future<Page> fetch(IGenericClient client, SourceGuard guard, java.util.concurrent.Callable<Bundle> request) {
+    return guard.call(() -> blocking(request))
+        .compose(bundle -> guard.call(() -> blocking(() -> page(client, bundle))));
   }
 
   private Bundle firstPage(IGenericClient client, Instant since, LocalDate from, LocalDate until) {
@@ -219,18 +221,42 @@ public final class FhirR4Kind implements SourceKind {
     return q.execute();
   }
 
+  /**
+   * One page: its records, a reader that reads them from the resources parsed with the page (each record's payload is
+   * parsed again only for a replay), and its latest last-updated time (null when it gives none).
+   */
+  private record Page(Bundle bundle, List<ReceivedRecord> records, RecordReader reader, Instant watermark) {}
+
+  /** An Appointment of a page as parsed, with the patient its record carries ({@code patientRef}, or none). */
+  private record Parsed(Appointment appointment, String patientRef, Patient patient) {}
+
   /** One record per Appointment of the page, with its patient from the page or, if missing, read by id. */
-  private List<ReceivedRecord> records(IGenericClient client, Bundle page) {
-    Map<String, Patient> patients = patientsIn(page);
+  private Page page(IGenericClient client, Bundle bundle) {
+    Map<String, Patient> patients = patientsIn(bundle);
     List<ReceivedRecord> out = new ArrayList<>();
-    for (Bundle.BundleEntryComponent e : page.getEntry()) {
+    Map<ReceivedRecord, Parsed> parsed = new IdentityHashMap<>();
+    Instant watermark = null;
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
       if (!(e.getResource() instanceof Appointment a)) continue;
       String patientRef = patientOf(a);
       Patient patient = patientRef == null ? null
           : patients.computeIfAbsent(patientRef, ref -> readPatient(client, ref));
-      out.add(record(a, patient));
+      ReceivedRecord r = record(a, patient);
+      out.add(r);
+      parsed.put(r, new Parsed(a, patientRef, patient));
+      if (a.getMeta().hasLastUpdated()) {
+        Instant t = a.getMeta().getLastUpdated().toInstant();
+        if (watermark == null || t.isAfter(watermark)) watermark = t;
+      }
     }
-    return out;
+    RecordReader pageReader = (r, mapping) -> {
+      Parsed p = parsed.get(r);
+      if (p == null) return reader.read(r, mapping);
+      // exactly what the record's payload holds: the appointment and, if found, its one patient
+      return reader.read(p.appointment(), ref -> p.patient() != null && ref.equals(p.patientRef()) ? p.patient() : null,
+          mapping);
+    };
+    return new Page(bundle, out, pageReader, watermark);
   }
 
   private Patient readPatient(IGenericClient client, String ref) {

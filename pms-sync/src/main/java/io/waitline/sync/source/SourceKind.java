@@ -43,9 +43,10 @@ public interface SourceKind {
   /** Receives one page of records. */
   interface PageSink {
     /**
+     * @param reader reads these records; a kind may hand one that reads them from what it already parsed
      * @param watermark the latest last-updated time in the page (null when the source gives none); the poll
      *     watermark advances to it once the page's records are committed
      */
-    Future<Void> page(List<ReceivedRecord> records, Instant watermark);
+    Future<Void> page(List<ReceivedRecord> records, RecordReader reader, Instant watermark);
   }
 }

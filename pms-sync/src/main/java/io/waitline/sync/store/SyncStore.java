@@ -195,11 +195,17 @@ public final class SyncStore {
         .execute(Tuple.of((Object) keys)).mapEmpty();
   }
 
+  /*
+   * The batch's look-ups probe the primary key once per key, in a LATERAL subquery with LIMIT 1 that the planner
+   * cannot turn into a hash join: joined plainly with the unnest, PostgreSQL chose to hash the source's whole inbox
+   * (or the site's identifiers, or the source's appointments) for every batch, which grew with the tables.
+   */
+
   /** Which of the record versions (external id and version by index) the inbox has, as {@code id + '\n' + version}. */
   public Future<Set<String>> inboxHasAll(SqlClient c, UUID sourceId, List<String> externalIds, List<String> versions) {
-    return c.preparedQuery("SELECT i.external_id, i.version FROM sync_inbox i"
-            + " JOIN unnest($2::text[], $3::text[]) AS x(e, v) ON i.external_id = x.e AND i.version = x.v"
-            + " WHERE i.source_id = $1")
+    return c.preparedQuery("SELECT i.external_id, i.version FROM unnest($2::text[], $3::text[]) AS x(e, v)"
+            + " CROSS JOIN LATERAL (SELECT external_id, version FROM sync_inbox"
+            + " WHERE source_id = $1 AND external_id = x.e AND version = x.v LIMIT 1) i")
         .execute(Tuple.of(sourceId, externalIds.toArray(String[]::new), versions.toArray(String[]::new)))
         .map(rows -> {
           Set<String> seen = new HashSet<>();
@@ -224,7 +230,8 @@ public final class SyncStore {
 
   /** The applied versions of the source's appointments among {@code externalIds}, by external id. */
   public Future<Map<String, SyncedAppointment>> appointments(SqlClient c, UUID sourceId, List<String> externalIds) {
-    return c.preparedQuery("SELECT * FROM sync_appointment WHERE source_id = $1 AND external_id = ANY($2)")
+    return c.preparedQuery("SELECT a.* FROM unnest($2::text[]) AS x(e) CROSS JOIN LATERAL"
+            + " (SELECT * FROM sync_appointment WHERE source_id = $1 AND external_id = x.e LIMIT 1) a")
         .execute(Tuple.of(sourceId, (Object) externalIds.toArray(String[]::new))).map(rows -> {
           Map<String, SyncedAppointment> found = new HashMap<>();
           rows.forEach(r -> found.put(r.getString("external_id"), syncedAppointment(r)));
@@ -255,9 +262,9 @@ public final class SyncStore {
   /** The patients holding any of the identifiers (systems and values by index) at the site. */
   public Future<Map<SourcePatient.Identifier, UUID>> patientsByIdentifiers(SqlClient c, String siteId,
       List<SourcePatient.Identifier> ids) {
-    return c.preparedQuery("SELECT i.system, i.value, i.patient_id FROM sync_patient_identifier i"
-            + " JOIN unnest($2::text[], $3::text[]) AS x(s, v) ON i.system = x.s AND i.value = x.v"
-            + " WHERE i.site_id = $1")
+    return c.preparedQuery("SELECT i.system, i.value, i.patient_id FROM unnest($2::text[], $3::text[]) AS x(s, v)"
+            + " CROSS JOIN LATERAL (SELECT system, value, patient_id FROM sync_patient_identifier"
+            + " WHERE site_id = $1 AND system = x.s AND value = x.v LIMIT 1) i")
         .execute(Tuple.of(siteId, column(ids, SourcePatient.Identifier::system),
             column(ids, SourcePatient.Identifier::value)))
         .map(rows -> {
@@ -314,17 +321,15 @@ public final class SyncStore {
   public Future<Void> suggestMatches(SqlClient c, String siteId, UUID sourceId, List<UUID> created,
       List<String> externalIds, List<SourcePatient> patients, Instant at) {
     if (created.isEmpty()) return Future.succeededFuture();
-    // the site's patients born on the batch's birth dates first: names are compared only among those, not across
-    // every patient of the site (which made each batch of a large import slower than the one before)
-    return c.preparedQuery("WITH n AS (SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
-            + " WITH ORDINALITY AS n(id, ext, name, birth, i) WHERE birth IS NOT NULL),"
-            + " p AS MATERIALIZED (SELECT id, name, birth_date, created_at FROM sync_patient"
-            + " WHERE site_id = $1 AND birth_date = ANY($7::date[]))"
-            + " INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id, external_id, status,"
-            + " created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
-            + " FROM n JOIN p ON p.birth_date = n.birth AND p.id <> n.id"
-            + " AND lower(regexp_replace(trim(p.name), '\\s+', ' ', 'g'))"
-            + " = lower(regexp_replace(trim(n.name), '\\s+', ' ', 'g'))"
+    // one probe of sync_patient_same_person per new patient (OFFSET 0 keeps the subquery a parameterised probe):
+    // the batch's cost does not grow with the site's patients
+    return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
+            + " external_id, status, created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
+            + " FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
+            + " WITH ORDINALITY AS n(id, ext, name, birth, i)"
+            + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = $1 AND birth_date = n.birth"
+            + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))"
+            + " = lower(regexp_replace(trim(n.name), '\\s+', ' ', 'g')) AND id <> n.id OFFSET 0) p"
             + " WHERE coalesce(array_position($4::uuid[], p.id) < n.i, true)"
             + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING")
         .execute(Tuple.from(new Object[] {siteId, sourceId, odt(at), created.toArray(UUID[]::new),
