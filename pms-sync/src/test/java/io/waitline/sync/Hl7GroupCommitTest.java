@@ -1,0 +1,160 @@
+package io.waitline.sync;
+
+import static io.waitline.sync.Hl7MllpTest.TEN;
+import static io.waitline.sync.Hl7MllpTest.siu;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.waitline.queue.Entry;
+import io.waitline.queue.Status;
+import io.waitline.sync.source.Source;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Senders that pipeline (several messages on their connection before the first ACK) on several connections at once:
+ * the messages waiting are applied together in one transaction (group commit), yet each is answered only once it is
+ * committed, in the order its sender sent it, exactly as if it had come alone.
+ */
+class Hl7GroupCommitTest {
+  /** 11:30 in Paris on the world's day. */
+  static final String HALF_PAST_ELEVEN = "202611201130";
+  static final Instant HALF_PAST_ELEVEN_UTC = Instant.parse("2026-11-20T10:30:00Z");
+
+  @RegisterExtension
+  final SyncWorld w = SyncWorld.start();
+  int port;
+
+  @BeforeEach
+  void start() {
+    port = w.get(w.sync.listenMllp(new NetServerOptions().setHost("localhost").setPort(0)));
+  }
+
+  Source source(String facility) {
+    return w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "hl7v2-mllp").put("name", facility)
+        .put("mapping", new JsonObject().put("defaultQueue", "general").put("mrnSystem", "CLINIC_MRN")
+            .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", "Europe/Paris"))
+            .put("queues", new JsonArray()))));
+  }
+
+  /** A message of {@code facility} (Hl7MllpTest's messages are CLINIC_PMS's). */
+  static String from(String facility, String message) {
+    return message.replace("|CLINIC_PMS|", "|" + facility + "|");
+  }
+
+  /** Several messages in one write, as a sender that pipelines sends them. */
+  static byte[] window(List<String> messages) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    messages.forEach(m -> b.writeBytes(Mllp.frame(m)));
+    return b.toByteArray();
+  }
+
+  /** The ACK's code and the control id it answers ({@code AA|c1}), from its MSA segment. */
+  static String msa(String ack) {
+    for (String segment : ack.split("\r")) {
+      if (segment.startsWith("MSA|")) {
+        String[] f = segment.split("\\|");
+        return f[1] + "|" + f[2];
+      }
+    }
+    throw new AssertionError("no MSA segment in " + ack);
+  }
+
+  @Test
+  void pipelinedMessagesOfSeveralConnectionsAreAppliedTogetherAndEachAcknowledgedAfterCommitInOrder()
+      throws Exception {
+    List<String> facilities = List.of("PMS_A", "PMS_B", "PMS_C");
+    List<Source> sources = facilities.stream().map(this::source).toList();
+    int appointments = 15;
+    // each sender books each appointment at 10:00 and then moves it to 11:30: applied out of order, it would stay
+    // at 10:00
+    List<List<String>> sent = new ArrayList<>();
+    for (String f : facilities) {
+      List<String> window = new ArrayList<>();
+      for (int i = 0; i < appointments; i++) {
+        window.add(from(f, siu("2.5.1", "S12", f + "-" + i + "-book", f + "-" + i, TEN, "X")));
+        window.add(from(f, siu("2.5.1", "S13", f + "-" + i + "-move", f + "-" + i, HALF_PAST_ELEVEN, "X")));
+      }
+      sent.add(window);
+    }
+    List<Mllp> senders = new ArrayList<>();
+    SqlConnection holder = w.get(w.pool.getConnection());
+    try {
+      // the inbox is held, so the first batch waits and every other message piles up behind it
+      Transaction hold = w.get(holder.begin());
+      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
+      for (List<String> window : sent) {
+        Mllp sender = new Mllp(port);
+        senders.add(sender);
+        sender.write(window(window));
+      }
+      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
+          + " AND NOT granted") > 0);
+      w.get(hold.rollback());
+
+      for (int s = 0; s < senders.size(); s++) {
+        for (String message : sent.get(s)) {
+          String control = message.split("\\|", 11)[9];
+          assertThat(msa(senders.get(s).read())).as("the ACKs of sender %d, in the order sent", s)
+              .isEqualTo("AA|" + control);
+          assertThat(w.count("SELECT count(*) FROM sync_inbox WHERE version = $1", control))
+              .as("%s is committed when its AA arrives", control).isEqualTo(1);
+        }
+      }
+    } finally {
+      holder.close();
+      for (Mllp m : senders) m.close();
+    }
+
+    for (Source s : sources) {
+      for (int i = 0; i < appointments; i++) {
+        Entry e = w.entryFor(s, s.name() + "-" + i);
+        assertThat(e.status()).isEqualTo(Status.EXPECTED);
+        assertThat(e.appointmentAt()).as("moved after it was booked").isEqualTo(HALF_PAST_ELEVEN_UTC);
+      }
+    }
+    int messages = facilities.size() * appointments * 2;
+    assertThat(w.count("SELECT count(*) FROM entry")).as("one entry per appointment")
+        .isEqualTo(facilities.size() * appointments);
+    assertThat(w.count("SELECT count(*) FROM sync_inbox WHERE outcome = 'applied'")).isEqualTo(messages);
+    // rows written by one transaction share its id (xmin)
+    assertThat(w.count("SELECT count(DISTINCT xmin::text) FROM sync_inbox")).as("transactions")
+        .isLessThan(messages / 2);
+    assertThat(w.count("SELECT count(*) FROM (SELECT xmin::text FROM sync_inbox GROUP BY xmin::text"
+        + " HAVING count(DISTINCT source_id) > 1) mixed")).as("transactions holding several senders' messages")
+        .isPositive();
+  }
+
+  @Test
+  void aPoisonMessageInAPipelinedWindowIsAEAndADeadLetterWhileTheOthersAreAAAndAppliedOnce() throws Exception {
+    Source source = source("PMS_A");
+    List<String> window = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      // the fourth has no start time; the sixth repeats the second's control id
+      String control = i == 6 ? "c2" : "c" + i;
+      String appointment = i == 6 ? "A2" : "A" + i;
+      window.add(from("PMS_A", siu("2.5.1", "S12", control, appointment, i == 4 ? null : TEN, "X")));
+    }
+    List<String> acks = new ArrayList<>();
+    try (Mllp sender = new Mllp(port)) {
+      sender.write(window(window));
+      for (int i = 0; i < window.size(); i++) acks.add(msa(sender.read()));
+    }
+
+    assertThat(acks).containsExactly("AA|c1", "AA|c2", "AA|c3", "AE|c4", "AA|c5", "AA|c2", "AA|c7", "AA|c8");
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(6);
+    assertThat(w.entryFor(source, "A2").status()).isEqualTo(Status.EXPECTED);
+    assertThat(w.get(w.sync.deadLetters(source.id()))).extracting(d -> d.getString("externalId"))
+        .containsExactly("Appointment/A4");
+    assertThat(w.count("SELECT count(*) FROM sync_inbox")).as("one row per control id").isEqualTo(7);
+  }
+}
