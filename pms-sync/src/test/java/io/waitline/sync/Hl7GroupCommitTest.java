@@ -157,4 +157,41 @@ class Hl7GroupCommitTest {
         .containsExactly("Appointment/A4");
     assertThat(w.count("SELECT count(*) FROM sync_inbox")).as("one row per control id").isEqualTo(7);
   }
+
+  @Test
+  void aBatchThatFailsAsAWholeIsAppliedAgainSoEachMessageGetsTheAnswerItWouldHaveGotAlone() throws Exception {
+    Source a = source("PMS_A");
+    Source b = source("PMS_B");
+    // the database refuses B's second booking (not the message's fault: it would get no answer alone either)
+    w.get(w.pool.query("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+        + " $$ BEGIN RAISE EXCEPTION 'disk gone' USING ERRCODE = '58030'; END $$").execute());
+    w.get(w.pool.query("CREATE TRIGGER refuse BEFORE INSERT ON sync_inbox FOR EACH ROW"
+        + " WHEN (NEW.external_id = 'Appointment/B-BAD') EXECUTE FUNCTION refuse()").execute());
+    List<String> fromA = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) fromA.add(from("PMS_A", siu("2.5.1", "S12", "a" + i, "A-" + i, TEN, "X")));
+    List<String> fromB = List.of(from("PMS_B", siu("2.5.1", "S12", "b1", "B-1", TEN, "X")),
+        from("PMS_B", siu("2.5.1", "S12", "b2", "B-BAD", TEN, "X")));
+    List<String> acksA = new ArrayList<>();
+    SqlConnection holder = w.get(w.pool.getConnection());
+    try (Mllp senderA = new Mllp(port); Mllp senderB = new Mllp(port)) {
+      Transaction hold = w.get(holder.begin());
+      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
+      senderA.write(window(fromA));
+      senderB.write(window(fromB));
+      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
+          + " AND NOT granted") > 0);
+      w.get(hold.rollback());
+
+      for (int i = 0; i < fromA.size(); i++) acksA.add(msa(senderA.read()));
+      assertThat(msa(senderB.read())).as("B's first booking, applied before the refused one").isEqualTo("AA|b1");
+      assertThat(senderB.closedWithoutAnswer()).as("the refused booking gets no answer, so B resends it").isTrue();
+    } finally {
+      holder.close();
+    }
+
+    assertThat(acksA).containsExactly("AA|a1", "AA|a2", "AA|a3", "AA|a4", "AA|a5");
+    for (int i = 1; i <= 5; i++) assertThat(w.entryFor(a, "A-" + i).status()).isEqualTo(Status.EXPECTED);
+    assertThat(w.entryFor(b, "B-1").status()).isEqualTo(Status.EXPECTED);
+    assertThat(w.count("SELECT count(*) FROM entry")).as("nothing of the refused booking").isEqualTo(6);
+  }
 }

@@ -169,12 +169,27 @@ public final class Pipeline {
             groups.size(), err.toString());
       }
       for (Group g : groups) {
-        g.reads().compose(reads -> applyOrFallBack(g.source(), g.records(), reads))
+        g.reads().compose(reads -> new Chunk(g.source(), g.records(), reads).apply()
             .onSuccess(r -> g.complete(r, results))
-            .onFailure(e -> g.indexes().forEach(i -> results.get(i).fail(e)));
+            .recover(e -> {
+              LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", g.records().size(),
+                  g.source(), e.toString());
+              return eachAlone(g, reads, 0, results);
+            }))
+            .onFailure(e -> g.indexes().forEach(i -> results.get(i).tryFail(e)));
       }
     });
     return results.stream().map(Promise::future).toList();
+  }
+
+  /** The group's records from {@code k} on, each in a transaction of its own: one failing does not fail the next. */
+  private Future<List<Result>> eachAlone(Group g, List<Read> reads, int k, List<Promise<Result>> results) {
+    if (k == g.records().size()) return Future.succeededFuture();
+    ReceivedRecord record = g.records().get(k);
+    return apply(g.source(), record, reads.get(k).appointment(), false)
+        .recover(err -> deadLetter(g.source(), record, err))
+        .onComplete(results.get(g.indexes().get(k)))
+        .transform(done -> eachAlone(g, reads, k + 1, results));
   }
 
   /** One source's records in a {@link #receiveTogether} batch, with their indexes there. */
