@@ -128,14 +128,18 @@ public final class MllpBenchmark {
   /** A message sent and not yet answered. */
   private record Sent(String id, long at) {}
 
-  /** A v2.5.1 SIU^S12: a new appointment an hour from now for a new patient; its id is also the control id. */
+  /**
+   * A v2.5.1 SIU^S12: a new appointment an hour from now for a new patient of a name of their own (patients of one
+   * name and birth date are suggested to staff as possible duplicates, each against every other); its id is also the
+   * control id and the patient's MRN.
+   */
   private static String booking(String facility, String id) {
     String start = HL7_TIME.format(Instant.now().plusSeconds(3600));
     return String.join("\r",
         "MSH|^~\\&|BENCH|" + facility + "|WAITLINE|CLINIC|" + HL7_TIME.format(Instant.now()) + "||SIU^S12|" + id
             + "|P|2.5.1",
         "SCH|" + id + "^BENCH|" + id + "^BENCH|||||CHECKUP|||15|MIN|^^15^" + start + "||||||||||||||Booked",
-        "PID|1||" + id + "^^^BENCH_MRN^MR||Patient^Bench||19800423|F|||||+33600000000",
+        "PID|1||" + id + "^^^BENCH_MRN^MR||Patient " + id + "^Bench||19800423|F|||||+33600000000",
         "RGS|1",
         "AIL|1||ROOM1|||" + start) + "\r";
   }

@@ -58,6 +58,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -341,7 +342,7 @@ public final class SyncService {
 
   /** After a batch of HL7 v2 messages: the outcome metrics, and each source's health once. */
   private void hl7BatchDone(List<Pipeline.Received> received, List<Future<Pipeline.Result>> results) {
-    Map<UUID, Source> applied = new java.util.LinkedHashMap<>();
+    Map<UUID, Source> applied = new LinkedHashMap<>();
     for (int i = 0; i < received.size(); i++) {
       if (results.get(i).failed()) continue;
       Source s = received.get(i).source();

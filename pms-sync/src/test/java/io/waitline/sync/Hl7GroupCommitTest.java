@@ -11,8 +11,11 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Status;
+import io.waitline.queue.event.PgNotifyRelay;
+import io.waitline.queue.store.QueueStore;
 import io.waitline.sync.source.Source;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,5 +196,51 @@ class Hl7GroupCommitTest {
     for (int i = 1; i <= 5; i++) assertThat(w.entryFor(a, "A-" + i).status()).isEqualTo(Status.EXPECTED);
     assertThat(w.entryFor(b, "B-1").status()).isEqualTo(Status.EXPECTED);
     assertThat(w.count("SELECT count(*) FROM entry")).as("nothing of the refused booking").isEqualTo(6);
+  }
+
+  @Test
+  void aSourceDisabledOnAnotherNodeRefusesItsMessagesHereThoughItsRoutingWasKept() throws Exception {
+    Source source = source("PMS_A");
+    PgNotifyRelay relay = w.get(PgNotifyRelay.start(w.vertx, w.db, w.pool, new QueueStore(), event -> { }));
+    int[] tries = {0};
+    try (Mllp sender = new Mllp(port); SyncWorld other = w.secondNode()) {
+      w.get(w.sync.listenSourceChanges(relay));
+      sender.write(Mllp.frame(from("PMS_A", siu("2.5.1", "S12", "c0", "A0", TEN, "X"))));
+      assertThat(msa(sender.read())).as("routed to the source, which this node now keeps").isEqualTo("AA|c0");
+
+      other.get(other.sync.update(source.id(), new JsonObject().put("enabled", false)));
+      // the world's clock stands still, so only the other node's notice can make this node read the source again
+      SyncWorld.waitUntil(() -> {
+        String control = "c" + ++tries[0];
+        try {
+          sender.write(Mllp.frame(from("PMS_A", siu("2.5.1", "S12", control, "A" + tries[0], TEN, "X"))));
+          return msa(sender.read()).equals("AR|" + control);
+        } catch (java.io.IOException e) {
+          throw new AssertionError(e);
+        }
+      });
+    } finally {
+      w.get(relay.close());
+    }
+    assertThat(w.count("SELECT count(*) FROM entry")).as("c0 and the messages that came before the notice")
+        .isEqualTo(tries[0]);
+  }
+
+  @Test
+  void aNodeThatMissedTheNoticeKeepsTheRoutingItReadForThirtySecondsAtMost() throws Exception {
+    Source source = source("PMS_A");
+    try (Mllp sender = new Mllp(port); SyncWorld other = w.secondNode()) {
+      sender.write(Mllp.frame(from("PMS_A", siu("2.5.1", "S12", "c0", "A0", TEN, "X"))));
+      assertThat(msa(sender.read())).isEqualTo("AA|c0");
+
+      // this node does not listen for notices: it keeps what it read
+      other.get(other.sync.update(source.id(), new JsonObject().put("enabled", false)));
+      sender.write(Mllp.frame(from("PMS_A", siu("2.5.1", "S12", "c1", "A1", TEN, "X"))));
+      assertThat(msa(sender.read())).as("routed as read before the change").isEqualTo("AA|c1");
+
+      w.clock.advance(Duration.ofSeconds(30));
+      sender.write(Mllp.frame(from("PMS_A", siu("2.5.1", "S12", "c2", "A2", TEN, "X"))));
+      assertThat(msa(sender.read())).as("read again after 30 s: the source is disabled").isEqualTo("AR|c2");
+    }
   }
 }
