@@ -8,23 +8,34 @@ import io.waitline.sync.source.Source;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /**
- * Group commit of pushed records (HL7 v2 messages from every MLLP connection): a record submitted while no batch runs
- * starts one at once; those submitted while one runs wait and are applied together in the next, in ONE transaction
- * ({@link Pipeline#receiveTogether}), in the order submitted. One batch runs at a time, so records are applied in
- * the order they were submitted, and each one's result is known only once its batch committed. A batch holds at most
- * {@code maxRecords} records and {@code maxChars} characters of payload (one larger record is a batch of its own).
+ * Group commit of pushed records (HL7 v2 messages from every MLLP connection): a record submitted while few batches
+ * run starts one at once; those submitted meanwhile wait and are applied together in the next, in ONE transaction
+ * ({@link Pipeline#receiveTogether}), in the order submitted. At most {@link #MAX_BATCHES} batches run at once (one
+ * waits for the database while the other is read), and a source's records are in one running batch at most, so each
+ * source's records are applied in the order submitted; each one's result is known only once its batch committed. A
+ * batch holds at most {@code maxRecords} records and {@code maxChars} characters of payload (one larger record is a
+ * batch of its own).
  */
 public final class GroupCommit {
+  /** Batches applied at once. */
+  static final int MAX_BATCHES = 2;
+
   private final Pipeline pipeline;
   private final int maxRecords;
   private final long maxChars;
   private final BiConsumer<List<Pipeline.Received>, List<Future<Pipeline.Result>>> afterBatch;
   private final Deque<Waiting> waiting = new ArrayDeque<>();
-  private boolean running;
+  /** The sources of the running batches. */
+  private final Set<UUID> busy = new HashSet<>();
+  private int running;
 
   /** A submitted record, with where its result is awaited. */
   private record Waiting(Pipeline.Received received, Promise<Pipeline.Result> result, Context caller) {}
@@ -51,20 +62,20 @@ public final class GroupCommit {
   public Future<Pipeline.Result> submit(Source source, ReceivedRecord record, RecordReader reader) {
     Context caller = Vertx.currentContext();
     Promise<Pipeline.Result> result = Promise.promise();
-    boolean start;
     synchronized (this) {
       waiting.add(new Waiting(new Pipeline.Received(source, record, reader), result, caller));
-      start = !running;
-      running = true;
     }
-    if (start) next();
+    startWhatCan();
     return result.future();
   }
 
-  /** Applies what waits, as one batch, then the next; stops when nothing waits. */
-  private void next() {
-    List<Waiting> batch = take();
-    if (batch.isEmpty()) return;
+  /** Starts batches of what waits, as long as fewer than {@link #MAX_BATCHES} run and a waiting source is free. */
+  private void startWhatCan() {
+    for (List<Waiting> batch = take(); !batch.isEmpty(); batch = take()) apply(batch);
+  }
+
+  /** Applies one batch; when it is done, frees its sources and starts what waits. */
+  private void apply(List<Waiting> batch) {
     List<Pipeline.Received> received = batch.stream().map(Waiting::received).toList();
     List<Future<Pipeline.Result>> results = pipeline.receiveTogether(received);
     for (int i = 0; i < batch.size(); i++) {
@@ -75,22 +86,39 @@ public final class GroupCommit {
       });
     }
     Future.join(results).onComplete(done -> {
+      synchronized (this) {
+        running--;
+        received.forEach(r -> busy.remove(r.source().id()));
+      }
       afterBatch.accept(received, results);
-      next();
+      startWhatCan();
     });
   }
 
-  /** The next batch, in the order submitted and within the bounds; empty (and no longer running) when none waits. */
+  /**
+   * The next batch: the waiting records of sources in no running batch, in the order submitted and within the
+   * bounds; empty when {@link #MAX_BATCHES} run or none can be taken.
+   */
   private synchronized List<Waiting> take() {
     List<Waiting> batch = new ArrayList<>();
+    if (running == MAX_BATCHES) return batch;
+    Set<UUID> taken = new HashSet<>();
     long chars = 0;
-    while (!waiting.isEmpty() && batch.size() < maxRecords) {
-      long size = waiting.peek().received().record().payload().length();
+    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext() && batch.size() < maxRecords; ) {
+      Waiting w = it.next();
+      UUID source = w.received().source().id();
+      if (busy.contains(source)) continue; // after the records of its running batch
+      long size = w.received().record().payload().length();
       if (!batch.isEmpty() && chars + size > maxChars) break;
       chars += size;
-      batch.add(waiting.poll());
+      batch.add(w);
+      taken.add(source);
+      it.remove();
     }
-    if (batch.isEmpty()) running = false;
+    if (!batch.isEmpty()) {
+      running++;
+      busy.addAll(taken);
+    }
     return batch;
   }
 }
