@@ -10,7 +10,7 @@
 #   BENCH=feedmem load-tests/run.sh        # server RSS and live heap with 2000 feeds (permessage-deflate offered) open and closed 3 times
 #   BENCH=feedmem FEEDMEM_VIEW=display FEEDMEM_PROTOCOL=2 load-tests/run.sh   # waiting-room screens on feed protocol 2
 #   BENCH=feedmem FEEDMEM_JARS="before=/path/old.jar after=server/target/waitline.jar" load-tests/run.sh
-#   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, AA after commit
+#   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, lock-step then 32 in flight, AA after commit
 #   BENCH=display load-tests/run.sh        # display feeds (protocol 2) beside a bare Vert.x broadcast: 1000 5000 10000 × 20 200 waiting
 #   BENCH=display DISPLAY_SIZES="1000 5000" DISPLAY_LINES="20 200" DISPLAY_CALLS=30 load-tests/run.sh
 #   BENCH=kafka load-tests/run.sh          # two nodes through a Kafka broker: calls on node A, display feeds on node B
@@ -62,6 +62,7 @@ KAFKA_CALLS=${KAFKA_CALLS:-30}
 FEEDMEM_VIEW=${FEEDMEM_VIEW:-staff}
 FEEDMEM_PROTOCOL=${FEEDMEM_PROTOCOL:-1}
 MLLP_SENDERS=${MLLP_SENDERS:-"1,4"}
+MLLP_WINDOWS=${MLLP_WINDOWS:-"1,32"}
 MLLP_SECONDS=${MLLP_SECONDS:-20}
 IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
 IMPORT_QUEUES=${IMPORT_QUEUES:-4}
@@ -268,13 +269,13 @@ fi
 mllp_result=
 mllp_note=
 if [[ " $BENCH " == *" mllp "* ]]; then
-  echo "== mllp: senders $MLLP_SENDERS, $MLLP_SECONDS s each" >&2
+  echo "== mllp: senders $MLLP_SENDERS, windows $MLLP_WINDOWS, $MLLP_SECONDS s each" >&2
   mllp_port=$(free_port)
   start_server mllp
   rc=0
   WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
     io.waitline.load.MllpBenchmark --base-url "$base" --username bench-admin --mllp-port "$mllp_port" \
-    --senders "$MLLP_SENDERS" --seconds "$MLLP_SECONDS" --max-seconds "$MAX_SECONDS" \
+    --senders "$MLLP_SENDERS" --windows "$MLLP_WINDOWS" --seconds "$MLLP_SECONDS" --max-seconds "$MAX_SECONDS" \
     --out "$out/mllp.json" >"$out/mllp.log" 2>&1 || rc=$?
   stop_server
   mllp_port=
@@ -650,8 +651,8 @@ kafka_section() {
   echo
 }
 
-mllp_row() { # one table row per sender count of the result file
-  jq -r '.runs[] | "| \(.senders) | \(.accepted) | \(.messagesPerSecond) | \(.latencyMs.p50) / \(.latencyMs.p90) / \(.latencyMs.p99) / \(.latencyMs.max) | \(.errors) |"' "$1"
+mllp_row() { # one table row per window and sender count of the result file
+  jq -r '.runs[] | "| \(.senders) | \(.window // 1) | \(.accepted) | \(.messagesPerSecond) | \(.latencyMs.p50) / \(.latencyMs.p90) / \(.latencyMs.p99) / \(.latencyMs.max) | \(.errors) |"' "$1"
 }
 
 mllp_section() {
@@ -660,15 +661,16 @@ mllp_section() {
   echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
   machine
   echo
-  echo "Command: \`load-tests/run.sh  (BENCH=mllp MLLP_SENDERS=\"$MLLP_SENDERS\" MLLP_SECONDS=$MLLP_SECONDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo "Command: \`load-tests/run.sh  (BENCH=mllp MLLP_SENDERS=\"$MLLP_SENDERS\" MLLP_WINDOWS=\"$MLLP_WINDOWS\" MLLP_SECONDS=$MLLP_SECONDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
   echo
   echo "One fresh server with its MLLP listener; each sender is an hl7v2-mllp source of its own on one connection,"
-  echo "sending v2.5.1 SIU^S12 bookings (a new appointment and a new patient each) one at a time and waiting for the AA,"
-  echo "which comes only once the booking's entry, patient and inbox row are committed. Each row is $MLLP_SECONDS s after 5 s"
-  echo "of warm-up; latency from sending a message to its AA, in ms as p50 / p90 / p99 / max."
+  echo "sending v2.5.1 SIU^S12 bookings (a new appointment and a new patient each) with a window of messages in flight:"
+  echo "1 sends one at a time and waits for each AA (lock-step), more pipelines them on the connection as interface engines"
+  echo "do. Each AA comes only once the booking's entry, patient and inbox row are committed, in the order sent. Each row"
+  echo "is $MLLP_SECONDS s after 5 s of warm-up; latency from sending a message to its AA, in ms as p50 / p90 / p99 / max."
   echo
-  echo "| senders | accepted (AA) | messages/s | latency | errors |"
-  echo "|---|---|---|---|---|"
+  echo "| senders | window | accepted (AA) | messages/s | latency | errors |"
+  echo "|---|---|---|---|---|---|"
   table_end "$mllp_result" mllp_row "$mllp_note" load-tests/interpretation-mllp.md
 }
 

@@ -490,6 +490,7 @@ public final class WaitlineNode {
     if (sync != null && o.pollSources) sync.start(); // polls the sources that are due, one node per source (a lease)
     if (sync != null && o.pollSources && o.dropRoot != null) sync.watchDropFolders(o.dropRoot, DROP_FOLDER_SCAN);
     if (sync != null && o.mllpPort != null) {
+      sync.listenSourceChanges(relay).await(); // the listener routes by sending facility: follow other nodes' changes
       NetServerOptions mllp = new NetServerOptions().setHost(o.host).setPort(o.mllpPort);
       if (o.tls != null) mllp.setSsl(true).setKeyCertOptions(o.tls);
       int mllpPort = sync.listenMllp(mllp).await();

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,9 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HL7 v2 over MLLP into a running Waitline server: {@code --senders} senders, each an hl7v2-mllp source of its own
- * on one connection, each sending SIU^S12 bookings (a new appointment and patient each) one at a time and waiting
- * for the AA, which the server sends only once the booking and its inbox row are committed. Messages/s is what a
- * clinic's interface engine would see.
+ * on one connection, each sending SIU^S12 bookings (a new appointment and patient each) with {@code --windows}
+ * messages in flight: 1 sends one at a time and waits for its AA (lock-step), more pipelines them as interface
+ * engines do. The server sends each AA only once the booking and its inbox row are committed, in the order sent.
+ * Messages/s is what a clinic's interface engine would see.
  */
 public final class MllpBenchmark {
   private static final DateTimeFormatter HL7_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
@@ -60,18 +62,25 @@ public final class MllpBenchmark {
       facilities.add(facility);
     }
     JsonArray runs = new JsonArray();
-    for (int senders : o.senders()) {
-      if (o.warmupSeconds() > 0) loop(facilities.subList(0, senders), o.warmupSeconds(), "warmup");
-      JsonObject r = loop(facilities.subList(0, senders), o.seconds(), "run");
-      log("%d sender(s): %s messages/s", senders, r.getValue("messagesPerSecond"));
-      runs.add(r);
+    for (int window : o.windows()) {
+      for (int senders : o.senders()) {
+        String phase = "w" + window + "s" + senders;
+        if (o.warmupSeconds() > 0) loop(facilities.subList(0, senders), window, o.warmupSeconds(), phase + "warmup");
+        JsonObject r = loop(facilities.subList(0, senders), window, o.seconds(), phase + "run");
+        log("%d sender(s), window %d: %s messages/s", senders, window, r.getValue("messagesPerSecond"));
+        runs.add(r);
+      }
     }
     return new JsonObject().put("started", started).put("baseUrl", o.baseUrl()).put("site", o.site())
         .put("mllp", o.mllpHost() + ":" + o.mllpPort()).put("runs", runs);
   }
 
-  /** Each facility's sender sends bookings for {@code seconds}, one at a time, each waiting for its AA. */
-  private JsonObject loop(List<String> facilities, int seconds, String phase) throws InterruptedException {
+  /**
+   * Each facility's sender sends bookings for {@code seconds}, keeping {@code window} of them in flight (1: each
+   * waits for the previous AA); then it waits for the ACKs still due. ACKs come in the order sent.
+   */
+  private JsonObject loop(List<String> facilities, int window, int seconds, String phase)
+      throws InterruptedException {
     Errors errors = new Errors();
     AtomicLong accepted = new AtomicLong();
     List<LatencyStats> stats = new ArrayList<>();
@@ -86,17 +95,22 @@ public final class MllpBenchmark {
           socket.setSoTimeout(30_000);
           OutputStream out = socket.getOutputStream();
           InputStream in = socket.getInputStream();
-          for (long n = 0; System.nanoTime() < deadline; n++) {
-            String id = phase + "-" + facility + "-" + n;
-            long sent = System.nanoTime();
-            out.write(frame(booking(facility, id)));
+          ArrayDeque<Sent> inFlight = new ArrayDeque<>();
+          long n = 0;
+          while (System.nanoTime() < deadline || !inFlight.isEmpty()) {
+            while (inFlight.size() < window && System.nanoTime() < deadline) {
+              String id = phase + "-" + facility + "-" + n++;
+              out.write(frame(booking(facility, id)));
+              inFlight.add(new Sent(id, System.nanoTime()));
+            }
             out.flush();
             String ack = read(in);
-            latency.add(System.nanoTime() - sent);
-            if (ack.contains("\rMSA|AA|" + id)) {
+            Sent first = inFlight.poll();
+            latency.add(System.nanoTime() - first.at());
+            if (ack.contains("\rMSA|AA|" + first.id())) {
               accepted.incrementAndGet();
             } else {
-              errors.add("not AA for " + id + ": " + ack.replace('\r', ' '));
+              errors.add("not AA for " + first.id() + ": " + ack.replace('\r', ' '));
             }
           }
         }
@@ -104,21 +118,28 @@ public final class MllpBenchmark {
     }
     for (Thread t : threads) t.join();
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    return new JsonObject().put("senders", facilities.size()).put("seconds", seconds)
+    return new JsonObject().put("senders", facilities.size()).put("window", window).put("seconds", seconds)
         .put("accepted", accepted.get())
         .put("messagesPerSecond", Math.round(accepted.get() / elapsed * 10) / 10.0)
         .put("latencyMs", LatencyStats.merged(stats).toJson())
         .put("errors", errors.count()).put("errorSamples", new JsonArray(new ArrayList<>(errors.samples())));
   }
 
-  /** A v2.5.1 SIU^S12: a new appointment an hour from now for a new patient; its id is also the control id. */
+  /** A message sent and not yet answered. */
+  private record Sent(String id, long at) {}
+
+  /**
+   * A v2.5.1 SIU^S12: a new appointment an hour from now for a new patient of a name of their own (patients of one
+   * name and birth date are suggested to staff as possible duplicates, each against every other); its id is also the
+   * control id and the patient's MRN.
+   */
   private static String booking(String facility, String id) {
     String start = HL7_TIME.format(Instant.now().plusSeconds(3600));
     return String.join("\r",
         "MSH|^~\\&|BENCH|" + facility + "|WAITLINE|CLINIC|" + HL7_TIME.format(Instant.now()) + "||SIU^S12|" + id
             + "|P|2.5.1",
         "SCH|" + id + "^BENCH|" + id + "^BENCH|||||CHECKUP|||15|MIN|^^15^" + start + "||||||||||||||Booked",
-        "PID|1||" + id + "^^^BENCH_MRN^MR||Patient^Bench||19800423|F|||||+33600000000",
+        "PID|1||" + id + "^^^BENCH_MRN^MR||Patient " + id + "^Bench||19800423|F|||||+33600000000",
         "RGS|1",
         "AIL|1||ROOM1|||" + start) + "\r";
   }

@@ -19,6 +19,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.sqlclient.Pool;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.event.PgNotifyRelay;
 import io.waitline.queue.outbox.Outbox;
 import io.waitline.queue.outbox.OutcomeOutbox;
 import io.waitline.sync.csv.CsvKind;
@@ -27,7 +28,9 @@ import io.waitline.sync.writeback.WriteBack;
 import io.waitline.sync.hl7.Hl7Kind;
 import io.waitline.sync.hl7.Hl7MessageReader;
 import io.waitline.sync.hl7.Hl7Messages;
+import io.waitline.sync.hl7.Hl7Sources;
 import io.waitline.sync.hl7.MllpListener;
+import io.waitline.sync.pipeline.GroupCommit;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
@@ -55,6 +58,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +76,9 @@ public final class SyncService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncService.class);
   /** The longest HL7 v2 message the MLLP listener takes (a real SIU or ADT is a few KiB); a longer one is AR. */
   public static final int MLLP_MAX_BYTES = 256 * 1024;
+  /** The most HL7 v2 messages applied in one transaction, and the most characters they hold together. */
+  static final int MLLP_BATCH = 256;
+  static final long MLLP_BATCH_CHARS = 4L * 1024 * 1024;
   /** What became of each record received (applied, stale, dead…), recorded when published to Kafka. */
   public static final Outbox RESULTS = new OutcomeOutbox("sync-results", "sync results", "sync_result",
       "/waitline/sync");
@@ -96,7 +103,9 @@ public final class SyncService {
   private final FhirNotifications notifications;
   private final WriteBack writeBack;
   private final Hl7Messages hl7 = new Hl7Messages();
-  private MllpListener mllp;
+  private final GroupCommit hl7Batches;
+  private final Hl7Sources hl7Sources;
+  private MllpListener<Hl7Inbound> mllp;
   private long timer = -1;
   private CsvDropFolders dropFolders;
 
@@ -116,6 +125,8 @@ public final class SyncService {
     this.store = new SyncStore(settings.publishResults());
     this.workers = vertx.createSharedWorkerExecutor("pms-sync-" + node, settings.workers());
     this.pipeline = new Pipeline(commands, store, clock, workers, amounts);
+    this.hl7Batches = new GroupCommit(pipeline, MLLP_BATCH, MLLP_BATCH_CHARS, this::hl7BatchDone);
+    this.hl7Sources = new Hl7Sources(pool, store, this::source, clock);
     this.credentials = new SourceCredentials(vertx, clock);
     this.metrics = new SyncMetrics(registry, clock);
     FhirR4Kind fhir = new FhirR4Kind(FhirContext.forR4Cached(), workers, credentials, this::guard,
@@ -156,11 +167,19 @@ public final class SyncService {
    * HAPI is warmed up first (on a worker), so the listener opens ready to answer a first message at once.
    */
   public Future<Integer> listenMllp(NetServerOptions options) {
-    mllp = new MllpListener(vertx, this::hl7Message, this::hl7TooLarge, MLLP_MAX_BYTES);
+    mllp = new MllpListener<>(vertx, this::readHl7, this::applyHl7, this::hl7TooLarge, MLLP_MAX_BYTES);
     return workers.executeBlocking(() -> {
       hl7.warmUp();
       return null;
     }, false).compose(v -> mllp.listen(options));
+  }
+
+  /**
+   * Hears, through the node's relay, that another node changed a source, so the MLLP listener's routing by sending
+   * facility follows at once; completes once listening.
+   */
+  public Future<Void> listenSourceChanges(PgNotifyRelay relay) {
+    return hl7Sources.listen(relay);
   }
 
   public Future<Void> stop() {
@@ -175,7 +194,8 @@ public final class SyncService {
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
     return parsed(() -> parse(id, siteId, body, null, now, now)).compose(s -> checkMapping(s)
-        .compose(v -> pool.withTransaction(c -> store.insertSource(c, stored(s)))).map(s));
+        .compose(v -> pool.withTransaction(c -> store.insertSource(c, stored(s)))).map(s))
+        .onSuccess(s -> hl7Sources.changed(s.id()));
   }
 
   public Future<List<Source>> sources(String siteId) {
@@ -214,7 +234,7 @@ public final class SyncService {
       }
       return parsed(() -> parse(id, old.siteId(), merged, old.kind(), old.createdAt(), clock.instant()))
           .compose(s -> checkMapping(s).compose(v -> store.updateSource(pool, stored(s))).map(s));
-    }).onSuccess(credentials::forget);
+    }).onSuccess(credentials::forget).onSuccess(s -> hl7Sources.changed(s.id()));
   }
 
   public Future<Void> delete(UUID id) {
@@ -222,7 +242,7 @@ public final class SyncService {
       if (!deleted) throw new SyncException(NOT_FOUND, "There is no source " + id + ".");
       guards.remove(id);
       return null;
-    });
+    }).onSuccess(v -> hl7Sources.changed(id)).mapEmpty();
   }
 
   /** Polls the source now and answers when done, with the counts. A full read also finds deletions. */
@@ -269,12 +289,26 @@ public final class SyncService {
   }
 
   /**
-   * One HL7 v2 message from the MLLP listener, answered with its ACK (HL7 text): AA once its effect and inbox row
-   * are committed (again for a control id already applied), AE with the reason when it is understood but cannot be
-   * applied (a dead letter), AR when it cannot be read, is not supported, or no source takes its sending facility.
-   * Fails, with no ACK to send, when it could not be handled (e.g. the database is unreachable): the sender resends.
+   * One HL7 v2 message, answered with its ACK (HL7 text): AA once its effect and inbox row are committed (again for a
+   * control id already applied), AE with the reason when it is understood but cannot be applied (a dead letter), AR
+   * when it cannot be read, is not supported, or no source takes its sending facility. Fails, with no ACK to send,
+   * when it could not be handled (e.g. the database is unreachable): the sender resends. The MLLP listener calls its
+   * two steps ({@link #readHl7}, {@link #applyHl7}) apart, so a connection's messages are read at once and applied
+   * in order.
    */
   public Future<String> hl7Message(String text) {
+    return readHl7(text).compose(this::applyHl7);
+  }
+
+  /** An HL7 v2 message as read on receipt: answered already (AR), or to be applied with its source. */
+  private sealed interface Hl7Inbound {
+    record Answered(String ack) implements Hl7Inbound {}
+
+    record ToApply(Source source, Message message, ReceivedRecord record) implements Hl7Inbound {}
+  }
+
+  /** Parses the message once (off the event loop) and finds the source of its sending facility (MSH-4). */
+  private Future<Hl7Inbound> readHl7(String text) {
     return workers.<Object>executeBlocking(() -> {
       try {
         return hl7.parse(text);
@@ -282,27 +316,47 @@ public final class SyncService {
         return hl7.reject(text, e);
       }
     }, false).compose(parsed -> {
-      if (parsed instanceof String rejection) return Future.succeededFuture(rejection);
+      if (parsed instanceof String rejection) return Future.succeededFuture(new Hl7Inbound.Answered(rejection));
       Message message = (Message) parsed;
       String facility = Hl7Messages.sendingFacility(message);
-      return store.hl7Sources(pool, Hl7Kind.KIND, facility == null ? "" : facility).compose(rows -> {
+      return hl7Sources.of(facility == null ? "" : facility).compose(rows -> {
         if (rows.size() != 1 || !rows.get(0).enabled()) {
           String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
               + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
               : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
               : "Source " + rows.get(0).name() + " is disabled.";
-          return workers.executeBlocking(() -> hl7.reject(message, why), false);
+          return workers.executeBlocking(() -> new Hl7Inbound.Answered(hl7.reject(message, why)), false);
         }
-        Source s = source(rows.get(0));
-        ReceivedRecord record = Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()));
-        return pipeline.receive(s, record, kinds.get(Hl7Kind.KIND).reader()).compose(result -> {
-          metrics.record(s, result.outcome());
-          return store.recordSuccess(pool, s.id(), clock.instant(), false)
-              .compose(v -> workers.executeBlocking(() -> result.outcome() == Outcome.DEAD
-                  ? hl7.error(message, result.detail()) : hl7.accept(message), false));
-        });
+        Source s = rows.get(0);
+        return Future.succeededFuture(new Hl7Inbound.ToApply(s, message,
+            Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()))));
       });
     });
+  }
+
+  /** Applies a message with the others waiting (one transaction, {@link GroupCommit}) and answers its ACK. */
+  private Future<String> applyHl7(Hl7Inbound inbound) {
+    if (inbound instanceof Hl7Inbound.Answered answered) return Future.succeededFuture(answered.ack());
+    Hl7Inbound.ToApply m = (Hl7Inbound.ToApply) inbound;
+    return hl7Batches.submit(m.source(), m.record(), kinds.get(Hl7Kind.KIND).reader())
+        .compose(result -> workers.executeBlocking(() -> result.outcome() == Outcome.DEAD
+            ? hl7.error(m.message(), result.detail()) : hl7.accept(m.message()), false));
+  }
+
+  /** After a batch of HL7 v2 messages: the outcome metrics, and each source's health once. */
+  private void hl7BatchDone(List<Pipeline.Received> received, List<Future<Pipeline.Result>> results) {
+    Map<UUID, Source> applied = new LinkedHashMap<>();
+    for (int i = 0; i < received.size(); i++) {
+      if (results.get(i).failed()) continue;
+      Source s = received.get(i).source();
+      metrics.record(s, results.get(i).result().outcome());
+      applied.put(s.id(), s);
+    }
+    Instant now = clock.instant();
+    for (Source s : applied.values()) {
+      store.recordSuccess(pool, s.id(), now, false).onFailure(err -> LOG.warn("Could not record the success of {}:"
+          + " {}", s, err.toString()));
+    }
   }
 
   /** The AR for a message longer than the listener takes, answered from its first bytes. */

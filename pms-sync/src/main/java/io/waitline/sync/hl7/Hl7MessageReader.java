@@ -52,14 +52,15 @@ public final class Hl7MessageReader implements RecordReader {
     String appointment = appointmentId(t);
     Instant sent = instantOrNull(Hl7Messages.field(t, "/MSH-7"), zone);
     return new ReceivedRecord(appointment == null ? "Message/" + control : "Appointment/" + appointment, control,
-        sent == null ? 0 : sent.toEpochMilli(), text);
+        sent == null ? 0 : sent.toEpochMilli(), text, message);
   }
 
   @Override
   public SourceAppointment read(ReceivedRecord record, Mapping mapping) {
     if (mapping.hl7() == null) throw new Unreadable("The source's mapping has no hl7 settings.");
     ZoneId zone = ZoneId.of(mapping.hl7().timeZone());
-    Message message = messages.read(record.payload());
+    // the message as parsed on receipt; a replayed dead letter has only its text
+    Message message = record.parsed() instanceof Message parsed ? parsed : messages.read(record.payload());
     Terser t = new Terser(message);
     if (record.externalId().startsWith("Message/")) {
       throw new Unreadable(isSiu(t) ? "The message names no appointment: SCH-2 (filler appointment id) and SCH-1"

@@ -19,15 +19,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one MLLP listener for every HL7 v2 source (routed by MSH-4, see {@link Hl7Kind}). Framing runs on the
- * event loop; each message is handed to {@code handler}, which parses and applies it off the event loop and answers
- * the ACK to send. Messages of one connection are handled one at a time, in the order received; the connection stops
+ * event loop. A sender may send several messages without waiting for their ACKs (pipelining): each message is read
+ * by {@code read} as soon as it is framed (off the event loop, several at once), then handed to {@code apply} in the
+ * order received, which answers its ACK once applied; the ACKs go back in the order received. The connection stops
  * being read while {@link #MAX_PENDING} of its messages wait. When a message cannot be handled at all (the database
  * is unreachable) the connection is closed without an answer, so the sender resends it. At most
  * {@link #MAX_CONNECTIONS} connections are open at once: one more is closed as soon as it is accepted, so no sender
  * (or scanner) can hold the node's sockets and memory, and a connection idle for {@link #IDLE_TIMEOUT} (unless the
  * options given to {@link #listen} set another) is closed, so senders that vanished do not keep their places.
+ *
+ * @param <R> a message as read, before it is applied
  */
-public final class MllpListener {
+public final class MllpListener<R> {
   private static final Logger LOG = LoggerFactory.getLogger(MllpListener.class);
   /** Messages of one connection received but not yet answered before it stops being read. */
   static final int MAX_PENDING = 32;
@@ -37,20 +40,24 @@ public final class MllpListener {
   public static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
   private final Vertx vertx;
-  private final Function<String, Future<String>> handler;
+  private final Function<String, Future<R>> read;
+  private final Function<R, Future<String>> apply;
   private final Function<String, Future<String>> tooLarge;
   private final int maxBytes;
   private final AtomicInteger open = new AtomicInteger();
   private NetServer server;
 
   /**
-   * @param handler a message's text → its ACK; fails when the message could not be handled (then no ACK is sent)
+   * @param read a message's text → the message as read; called as soon as it is framed
+   * @param apply a message as read → its ACK; called in the order the connection's messages were received; fails
+   *     when the message could not be handled (then no ACK is sent)
    * @param tooLarge the head of a message over {@code maxBytes} → its AR
    */
-  public MllpListener(Vertx vertx, Function<String, Future<String>> handler,
+  public MllpListener(Vertx vertx, Function<String, Future<R>> read, Function<R, Future<String>> apply,
       Function<String, Future<String>> tooLarge, int maxBytes) {
     this.vertx = vertx;
-    this.handler = handler;
+    this.read = read;
+    this.apply = apply;
     this.tooLarge = tooLarge;
     this.maxBytes = maxBytes;
   }
@@ -80,7 +87,8 @@ public final class MllpListener {
     MllpFramer framer = new MllpFramer(maxBytes);
     int[] pending = {0};
     boolean[] broken = {false};
-    Future<?>[] tail = {Future.succeededFuture()};
+    Future<?>[] applied = {Future.succeededFuture()};
+    Future<?>[] answered = {Future.succeededFuture()};
     socket.closeHandler(closed -> {
       open.decrementAndGet();
       if (framer.inFrame()) {
@@ -91,9 +99,11 @@ public final class MllpListener {
     socket.handler(chunk -> {
       for (MllpFramer.Frame frame : framer.feed(chunk)) {
         if (++pending[0] >= MAX_PENDING) socket.pause();
+        Future<Future<String>> started = start(frame, applied[0]);
+        applied[0] = started;
         // after a message that could not be handled, the ones behind it get no answer either: all are resent
-        tail[0] = tail[0].transform(previous -> broken[0] ? Future.<String>failedFuture("connection closed")
-                : answer(frame))
+        answered[0] = answered[0].transform(previous -> broken[0] ? Future.<String>failedFuture("connection closed")
+                : started.compose(ack -> ack))
             .onSuccess(ack -> socket.write(Buffer.buffer().appendByte(MllpFramer.START)
                 .appendString(ack, "UTF-8").appendByte(MllpFramer.END).appendByte(MllpFramer.CR)))
             .onFailure(err -> {
@@ -110,9 +120,18 @@ public final class MllpListener {
     });
   }
 
-  private Future<String> answer(MllpFramer.Frame frame) {
+  /**
+   * Reads the frame at once and hands it to {@code apply} once {@code previous} (the frame before it) was; the
+   * future completes when it was handed over, holding its ACK to come.
+   */
+  private Future<Future<String>> start(MllpFramer.Frame frame, Future<?> previous) {
     String text = decode(frame.bytes());
-    return frame.tooLarge() ? tooLarge.apply(text) : handler.apply(text);
+    if (frame.tooLarge()) {
+      Future<String> rejection = tooLarge.apply(text);
+      return previous.transform(done -> Future.succeededFuture(rejection));
+    }
+    Future<R> message = read.apply(text);
+    return previous.transform(done -> message.map(apply));
   }
 
   /** UTF-8 when the bytes are UTF-8, else ISO-8859-1 (HL7's usual 8-bit character set), so every byte reads. */

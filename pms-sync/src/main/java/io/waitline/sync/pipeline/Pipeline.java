@@ -1,6 +1,7 @@
 package io.waitline.sync.pipeline;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.queue.Entry;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,18 +99,104 @@ public final class Pipeline {
   }
 
   private Future<List<Result>> receiveChunk(Source source, List<ReceivedRecord> chunk, RecordReader reader) {
+    return readChunk(source, chunk, reader).compose(reads -> applyOrFallBack(source, chunk, reads));
+  }
+
+  /** The chunk read and hashed, split in two halves read at once. */
+  private Future<List<Read>> readChunk(Source source, List<ReceivedRecord> chunk, RecordReader reader) {
     int half = chunk.size() / 2;
     Future<List<Read>> first = readAll(source, chunk.subList(0, half), reader);
     Future<List<Read>> second = readAll(source, chunk.subList(half, chunk.size()), reader);
-    return Future.all(first, second).compose(both -> {
+    return Future.all(first, second).map(both -> {
       List<Read> reads = new ArrayList<>(first.result());
       reads.addAll(second.result());
-      return new Chunk(source, chunk, reads).apply().recover(err -> {
-        LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", chunk.size(), source,
-            err.toString());
-        return oneByOne(source, chunk, reads, 0, new ArrayList<>(chunk.size()));
-      });
+      return reads;
     });
+  }
+
+  /** The chunk in one transaction of its own or, when that fails as a whole, record by record. */
+  private Future<List<Result>> applyOrFallBack(Source source, List<ReceivedRecord> chunk, List<Read> reads) {
+    return new Chunk(source, chunk, reads).apply().recover(err -> {
+      LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", chunk.size(), source,
+          err.toString());
+      return oneByOne(source, chunk, reads, 0, new ArrayList<>(chunk.size()));
+    });
+  }
+
+  /** A record received from a source, to be applied with others in {@link #receiveTogether}. */
+  public record Received(Source source, ReceivedRecord record, RecordReader reader) {}
+
+  /**
+   * Applies records of several sources (messages pushed on several connections) in ONE transaction: each source's
+   * records as {@link #receiveAll} applies a chunk, the sources one after the other in the order they first appear.
+   * At most {@link #BATCH} records. When that transaction fails as a whole, each source's records are applied again
+   * in a transaction of their own and then record by record, so every record gets the result it would have got alone.
+   *
+   * @return the result of each record, by index; one fails only when the record could not be applied at all (e.g.
+   *     the database is unreachable)
+   */
+  public List<Future<Result>> receiveTogether(List<Received> received) {
+    if (received.size() > BATCH) throw new IllegalArgumentException("at most " + BATCH + " records at once");
+    Map<UUID, List<Integer>> bySource = new LinkedHashMap<>();
+    for (int i = 0; i < received.size(); i++) {
+      bySource.computeIfAbsent(received.get(i).source().id(), id -> new ArrayList<>()).add(i);
+    }
+    List<Group> groups = new ArrayList<>();
+    for (List<Integer> indexes : bySource.values()) {
+      Received first = received.get(indexes.get(0));
+      List<ReceivedRecord> records = indexes.stream().map(i -> received.get(i).record()).toList();
+      groups.add(new Group(first.source(), indexes, records,
+          readChunk(first.source(), records, first.reader())));
+    }
+    Future<List<List<Result>>> together = Future.all(groups.stream().map(Group::reads).toList())
+        .compose(read -> commands.inOneTransaction(b -> {
+          List<List<Result>> all = new ArrayList<>(groups.size());
+          Future<Void> f = Future.succeededFuture();
+          for (Group g : groups) {
+            f = f.compose(v -> new Chunk(g.source(), g.records(), g.reads().result()).applyIn(b)).map(r -> {
+              all.add(r);
+              return null;
+            });
+          }
+          return f.map(v -> all);
+        }));
+    List<Promise<Result>> results = received.stream().map(r -> Promise.<Result>promise()).toList();
+    together.onSuccess(all -> {
+      for (int k = 0; k < groups.size(); k++) groups.get(k).complete(all.get(k), results);
+    }).onFailure(err -> {
+      if (groups.size() > 1) {
+        LOG.warn("A batch of {} records of {} sources failed ({}); applying each source's apart", received.size(),
+            groups.size(), err.toString());
+      }
+      for (Group g : groups) {
+        g.reads().compose(reads -> new Chunk(g.source(), g.records(), reads).apply()
+            .onSuccess(r -> g.complete(r, results))
+            .recover(e -> {
+              LOG.warn("A batch of {} records of {} failed ({}); applying them one by one", g.records().size(),
+                  g.source(), e.toString());
+              return eachAlone(g, reads, 0, results);
+            }))
+            .onFailure(e -> g.indexes().forEach(i -> results.get(i).tryFail(e)));
+      }
+    });
+    return results.stream().map(Promise::future).toList();
+  }
+
+  /** The group's records from {@code k} on, each in a transaction of its own: one failing does not fail the next. */
+  private Future<List<Result>> eachAlone(Group g, List<Read> reads, int k, List<Promise<Result>> results) {
+    if (k == g.records().size()) return Future.succeededFuture();
+    ReceivedRecord record = g.records().get(k);
+    return apply(g.source(), record, reads.get(k).appointment(), false)
+        .recover(err -> deadLetter(g.source(), record, err))
+        .onComplete(results.get(g.indexes().get(k)))
+        .transform(done -> eachAlone(g, reads, k + 1, results));
+  }
+
+  /** One source's records in a {@link #receiveTogether} batch, with their indexes there. */
+  private record Group(Source source, List<Integer> indexes, List<ReceivedRecord> records, Future<List<Read>> reads) {
+    void complete(List<Result> applied, List<Promise<Result>> results) {
+      for (int k = 0; k < indexes.size(); k++) results.get(indexes.get(k)).complete(applied.get(k));
+    }
   }
 
   /** A record as read, or why it cannot be, and the hash of its payload. */
@@ -155,12 +243,15 @@ public final class Pipeline {
         SyncedAppointment synced, Entry entry) {}
 
     Future<List<Result>> apply() {
+      return commands.inOneTransaction(this::applyIn);
+    }
+
+    /** Applies the chunk within {@code b}'s transaction; what each record did, once that transaction commits. */
+    Future<List<Result>> applyIn(QueueCommands.Batch b) {
       List<String> ids = records.stream().map(ReceivedRecord::externalId).distinct().toList();
-      return commands.inOneTransaction(b -> {
-        Future<Void> f = store.lockRecords(b.connection(), source.id(), ids);
-        for (List<Integer> round : rounds()) f = f.compose(v -> round(b, round));
-        return f;
-      }).map(v -> Arrays.asList(results));
+      Future<Void> f = store.lockRecords(b.connection(), source.id(), ids);
+      for (List<Integer> round : rounds()) f = f.compose(v -> round(b, round));
+      return f.map(v -> Arrays.asList(results));
     }
 
     private List<List<Integer>> rounds() {
