@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.waitline.queue.QueueException;
-import io.waitline.queue.event.QueueEvent;
 import io.vertx.core.http.WebSocketFrame;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -105,7 +104,7 @@ abstract class FeedSession {
   }
 
   /** Handles one event of the address listened at, on this feed's event loop. */
-  abstract void onEvent(QueueEvent event);
+  abstract void onEvent(FeedHub.Delivery delivery);
 
   /** Listens at {@code address} from now on (and no longer where it listened before). */
   final void listen(String address) {

@@ -151,7 +151,7 @@ final class QueueFeedSession extends FeedSession {
     return payload.lineup().stream().map(QueueEventPayload.Place::entryId).toList();
   }
 
-  /** Sends an event as this feed's view shows it; feeds with the same view share one encoding. */
+  /** Sends an event read or held back by the sequencer; feeds with the same view share one encoding. */
   private void sendEvent(QueueEvent e) {
     if (protocol != DELTAS) {
       send(hub.encoded(e, view));
@@ -161,8 +161,18 @@ final class QueueFeedSession extends FeedSession {
     base.put(e.queueId(), hub.shared(e));
   }
 
+  /**
+   * A feed in step with its queue (the usual case) writes the delivery's frame at once; one behind, resyncing or
+   * still starting hands the event to its sequencer.
+   */
   @Override
-  void onEvent(QueueEvent event) {
-    sequencer.offer(event);
+  void onEvent(FeedHub.Delivery delivery) {
+    QueueEvent e = delivery.event;
+    if (!sequencer.takeNext(e)) {
+      sequencer.offer(e);
+      return;
+    }
+    send(delivery.frame(view, protocol == DELTAS, base.get(e.queueId())));
+    if (protocol == DELTAS) base.put(e.queueId(), e); // the hub's shared copy
   }
 }
