@@ -7,7 +7,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
-import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.edge.wire.ViewDelta;
@@ -22,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every open feed of one node, whichever edge instance (event loop) opened it: one event-bus consumer per address
  * however many feeds listen there (the bus copies a message per consumer), each event handed to the feeds of one
  * event loop in one task ({@link Delivery}) and encoded once per view, and the open feeds that hold a credential,
- * which check it again at once when any node says credentials ended ({@link AccessChanges}).
+ * grouped by it ({@link CredentialChecks}).
  */
 final class FeedHub implements Shareable {
   private static final String SHARED = "waitline.feed-hub";
@@ -30,7 +29,6 @@ final class FeedHub implements Shareable {
 
   private final Vertx vertx;
   private final Map<String, Listeners> listeners = new ConcurrentHashMap<>();
-  private final Set<FeedSession> credentialed = ConcurrentHashMap.newKeySet();
   /** Events as sent to queue feeds, keyed by queue, seq, view and protocol; the most recent only. */
   private final Map<String, String> encodedEvents = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -42,24 +40,17 @@ final class FeedHub implements Shareable {
   /** Each queue's latest event, one copy for every feed whose view is at it (see {@link #shared}). */
   private final Map<String, QueueEvent> latest = new ConcurrentHashMap<>();
 
+  /** The node's feeds that hold a credential, checked once per heartbeat period for each credential. */
+  final CredentialChecks credentials;
+
   private FeedHub(Vertx vertx) {
     this.vertx = vertx;
-    vertx.eventBus().<String>consumer(AccessChanges.ADDRESS,
-        msg -> credentialed.forEach(f -> f.context.runOnContext(v -> f.recheck())));
+    this.credentials = new CredentialChecks(vertx, LiveFeeds.HEARTBEAT_MS);
   }
 
   /** The node's hub: one per Vert.x instance, shared by every edge instance deployed on it. */
   static FeedHub of(Vertx vertx) {
     return vertx.sharedData().<String, FeedHub>getLocalMap(SHARED).computeIfAbsent(SHARED, k -> new FeedHub(vertx));
-  }
-
-  /** Files a feed whose credential is checked again when credentials end. */
-  void opened(FeedSession feed) {
-    credentialed.add(feed);
-  }
-
-  void closed(FeedSession feed) {
-    credentialed.remove(feed);
   }
 
   /** Adds a feed to an address's listeners; completes once the address's consumer is registered. */

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * A queue or site feed: subscribes first, then sends a {@code snapshot} of its queues with each one's seq, then
@@ -43,8 +42,8 @@ final class QueueFeedSession extends FeedSession {
    * @param protocol 1 or {@link #DELTAS}
    */
   QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws,
-      Supplier<Future<Boolean>> stillAllowed, View view, String address, List<String> queueIds, int protocol) {
-    super(vertx, hub, ws, stillAllowed);
+      CredentialChecks.Grant grant, View view, String address, List<String> queueIds, int protocol) {
+    super(vertx, hub, ws, grant);
     this.commands = commands;
     this.view = view;
     this.address = address;
