@@ -7,12 +7,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.waitline.access.DeviceKind;
 import io.waitline.access.Principal;
 import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.pipeline.AccessGuard.Credential;
 import io.waitline.edge.pipeline.AccessGuard.Source;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +96,47 @@ class CredentialChecksTest {
     assertThat(validQueries.get()).isEqualTo(1);
     assertThat(revokedFeeds).allSatisfy(f -> assertThat(f.lastAnswer.failed()).isTrue());
     assertThat(validFeeds).allSatisfy(f -> assertThat(f.lastAnswer.result()).isEqualTo(DISPLAY));
+  }
+
+  @Test
+  void noticesWhileACheckIsUnderWayCostOneMoreQueryAfterIt() {
+    // one event loop: the notices, the checks and the marker below run in the order they were handed over
+    Vertx oneLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    try {
+      CredentialChecks checks = new CredentialChecks(oneLoop, NEVER_MS);
+      List<Promise<Principal>> queries = Collections.synchronizedList(new ArrayList<>());
+      Promise<Void> firstAsked = Promise.promise();
+      Promise<Void> secondAsked = Promise.promise();
+      CredentialChecks.Grant grant = grant("wls_session", c -> {
+        Promise<Principal> query = Promise.promise();
+        queries.add(query);
+        (queries.size() == 1 ? firstAsked : secondAsked).tryComplete();
+        return query.future();
+      });
+      Promise<Void> twoHeard = Promise.promise();
+      AtomicInteger heard = new AtomicInteger();
+      checks.join(new Feed(oneLoop.getOrCreateContext(), answer -> {
+        if (heard.incrementAndGet() == 2) twoHeard.complete();
+      }), grant);
+
+      oneLoop.eventBus().publish(AccessChanges.ADDRESS, "signOut");
+      firstAsked.future().await();
+      for (int i = 0; i < 3; i++) oneLoop.eventBus().publish(AccessChanges.ADDRESS, "signOut");
+      // a marker published after them, run once more on the loop: the three notices' checks were asked for by then
+      Promise<Void> noticesHandled = Promise.promise();
+      oneLoop.eventBus().consumer("marker", m -> oneLoop.runOnContext(v -> noticesHandled.complete()))
+          .completion().await();
+      oneLoop.eventBus().publish("marker", "");
+      noticesHandled.future().await();
+      queries.get(0).complete(DISPLAY);
+      secondAsked.future().await();
+      queries.get(1).complete(DISPLAY);
+      twoHeard.future().await();
+
+      assertThat(queries).hasSize(2);
+    } finally {
+      oneLoop.close().await();
+    }
   }
 
   @Test
