@@ -3,12 +3,14 @@ package io.waitline.load;
 import static io.waitline.load.BenchmarkRun.log;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,6 +94,12 @@ public final class DisplayFanOutBenchmark {
     return result.put("bare", bareResult).put("framesPerSecondRatio", Math.round(ratio * 100) / 100.0);
   }
 
+  /** File descriptors this JVM holds (its sockets among them), against the process's limit. */
+  private static int openFiles() {
+    String[] fds = new File("/proc/self/fd").list();
+    return fds == null ? -1 : fds.length;
+  }
+
   /** One side's clients and measurements. */
   private final class Side {
     private final String name;
@@ -121,19 +129,21 @@ public final class DisplayFanOutBenchmark {
       for (int i = 0; i < o.feeds(); i += OPEN_AT_ONCE) {
         List<Future<?>> batch = new ArrayList<>();
         for (int j = i; j < Math.min(o.feeds(), i + OPEN_AT_ONCE); j++) {
-          Client c = new Client();
+          Client c = new Client(ws.webSocket());
           clients.add(c);
-          batch.add(Feeds.connect(ws, baseUrl, path, bearer).map(socket -> {
-            c.attach(socket);
-            return null;
-          }));
+          batch.add(Feeds.connect(c.socket, baseUrl, path, bearer));
         }
         Future.all(batch).await(Api.TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
       }
+      long silent = 0;
       for (Client c : clients) {
-        if (!c.first.await(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS)) {
-          throw new IllegalStateException(name + ": a client got no first message");
-        }
+        if (!c.first.await(silent == 0 ? o.cycleTimeoutMs() : 1, TimeUnit.MILLISECONDS)) silent++;
+      }
+      if (silent > 0) {
+        long closed = clients.stream().filter(c -> c.closed.future().isComplete()).count();
+        throw new IllegalStateException(String.format(Locale.ROOT,
+            "%s: %d of %d clients got no first message (%d of all closed; this JVM has %d open files)",
+            name, silent, o.feeds(), closed, openFiles()));
       }
       log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
       Thread.sleep(3000);
@@ -147,9 +157,14 @@ public final class DisplayFanOutBenchmark {
         if (measured) toLast.add(last);
         if (after != null) await(++seq, after, false);
       }
+      // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
       List<Future<Void>> closes = new ArrayList<>();
-      for (Client c : clients) closes.add(c.socket.close());
+      for (Client c : clients) {
+        c.socket.close();
+        closes.add(c.closed.future());
+      }
       Future.join(closes).await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
 
       double medianSeconds = toLast.percentile(50) / 1e9;
       return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
@@ -202,10 +217,13 @@ public final class DisplayFanOutBenchmark {
     /** One screen: counts its first message, then hands each frame's seq to the round under way. */
     private final class Client {
       final CountDownLatch first = new CountDownLatch(1);
-      WebSocket socket;
+      final Promise<Void> closed = Promise.promise();
+      final ClientWebSocket socket;
 
-      void attach(WebSocket s) {
+      /** Listens on {@code s} before it connects. */
+      Client(ClientWebSocket s) {
         socket = s;
+        s.closeHandler(v -> closed.tryComplete());
         s.textMessageHandler(text -> {
           long now = System.nanoTime();
           first.countDown();

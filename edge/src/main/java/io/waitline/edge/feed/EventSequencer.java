@@ -47,6 +47,17 @@ public final class EventSequencer {
     enqueue(() -> handle(event));
   }
 
+  /**
+   * When nothing is queued and {@code event} is its queue's next, records it as delivered and says so: the caller
+   * sends it at once, with no step chained. Otherwise the caller {@link #offer}s it.
+   */
+  boolean takeNext(QueueEvent event) {
+    Long last = lastSeq.get(event.queueId());
+    if (!tail.isComplete() || last == null || event.seq() != last + 1) return false;
+    lastSeq.put(event.queueId(), event.seq());
+    return true;
+  }
+
   /** Sends what a client resuming from {@code since} missed, or resyncs when that is too much or impossible. */
   Future<Void> resume(String queueId, long since, long currentSeq) {
     if (!canReplay(since, currentSeq)) return doResync(queueId);

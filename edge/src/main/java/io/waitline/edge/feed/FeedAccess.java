@@ -65,15 +65,15 @@ final class FeedAccess {
   }
 
   /**
-   * Whether the credential that opened this feed still holds and still allows it: asked on every heartbeat, so that
-   * signing out, an expired session, a disabled account, a removed role or a device revoked on another node closes
-   * the feed within one heartbeat. Call after {@link #allowed} succeeded.
+   * What the credential that opened this feed must keep allowing: checked every heartbeat period, so that signing
+   * out, an expired session, a disabled account, a removed role or a device revoked on another node closes the feed
+   * within one heartbeat. Call after {@link #allowed} succeeded.
    */
-  Supplier<Future<Boolean>> stillAllowed(RoutingContext rc, boolean staff) {
-    AccessGuard.Credential credential = AccessGuard.credential(rc);
+  CredentialChecks.Grant grant(RoutingContext rc, boolean staff) {
     List<String> access = staff ? STAFF_VIEW : DISPLAY_VIEW;
     String siteId = Caller.site(rc);
-    return () -> guard.recheck(credential).map(p -> AccessGuard.refuse(access, p, siteId) == null).otherwise(false);
+    return new CredentialChecks.Grant(AccessGuard.credential(rc), guard::recheck,
+        p -> AccessGuard.refuse(access, p, siteId) == null);
   }
 
   /** The upgrade's Origin is this server: its public URL, or the scheme and host the request was sent to. */

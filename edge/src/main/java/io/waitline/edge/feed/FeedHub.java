@@ -1,11 +1,12 @@
 package io.waitline.edge.feed;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
-import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.edge.wire.ViewDelta;
@@ -18,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every open feed of one node, whichever edge instance (event loop) opened it: one event-bus consumer per address
- * however many feeds listen there (the bus copies a message per consumer), each event encoded once per view, and
- * the open feeds that hold a credential, which check it again at once when any node says credentials ended
- * ({@link AccessChanges}).
+ * however many feeds listen there (the bus copies a message per consumer), each event handed to the feeds of one
+ * event loop in one task ({@link Delivery}) and encoded once per view, and the open feeds that hold a credential,
+ * grouped by it ({@link CredentialChecks}).
  */
 final class FeedHub implements Shareable {
   private static final String SHARED = "waitline.feed-hub";
@@ -28,7 +29,6 @@ final class FeedHub implements Shareable {
 
   private final Vertx vertx;
   private final Map<String, Listeners> listeners = new ConcurrentHashMap<>();
-  private final Set<FeedSession> credentialed = ConcurrentHashMap.newKeySet();
   /** Events as sent to queue feeds, keyed by queue, seq, view and protocol; the most recent only. */
   private final Map<String, String> encodedEvents = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -40,10 +40,12 @@ final class FeedHub implements Shareable {
   /** Each queue's latest event, one copy for every feed whose view is at it (see {@link #shared}). */
   private final Map<String, QueueEvent> latest = new ConcurrentHashMap<>();
 
+  /** The node's feeds that hold a credential, checked once per heartbeat period for each credential. */
+  final CredentialChecks credentials;
+
   private FeedHub(Vertx vertx) {
     this.vertx = vertx;
-    vertx.eventBus().<String>consumer(AccessChanges.ADDRESS,
-        msg -> credentialed.forEach(f -> f.context.runOnContext(v -> f.recheck())));
+    this.credentials = new CredentialChecks(vertx, LiveFeeds.HEARTBEAT_MS);
   }
 
   /** The node's hub: one per Vert.x instance, shared by every edge instance deployed on it. */
@@ -51,20 +53,11 @@ final class FeedHub implements Shareable {
     return vertx.sharedData().<String, FeedHub>getLocalMap(SHARED).computeIfAbsent(SHARED, k -> new FeedHub(vertx));
   }
 
-  /** Files a feed whose credential is checked again when credentials end. */
-  void opened(FeedSession feed) {
-    credentialed.add(feed);
-  }
-
-  void closed(FeedSession feed) {
-    credentialed.remove(feed);
-  }
-
   /** Adds a feed to an address's listeners; completes once the address's consumer is registered. */
   Future<Void> join(String address, FeedSession feed) {
     Listeners joined = listeners.compute(address, (a, existing) -> {
       Listeners l = existing != null ? existing : new Listeners(a);
-      l.feeds.add(feed);
+      l.byLoop.computeIfAbsent(loopOf(feed), c -> ConcurrentHashMap.newKeySet()).add(feed);
       return l;
     });
     return joined.consumer.completion();
@@ -72,11 +65,19 @@ final class FeedHub implements Shareable {
 
   void leave(String address, FeedSession feed) {
     listeners.computeIfPresent(address, (a, l) -> {
-      l.feeds.remove(feed);
-      if (!l.feeds.isEmpty()) return l;
+      l.byLoop.computeIfPresent(loopOf(feed), (c, feeds) -> feeds.remove(feed) && feeds.isEmpty() ? null : feeds);
+      if (!l.byLoop.isEmpty()) return l;
       l.consumer.unregister();
       return null;
     });
+  }
+
+  /**
+   * The event loop's own context that a feed runs on: a feed's context is its upgrade request's (a duplicate, one
+   * per request), tasks on either run in order on the same thread.
+   */
+  private static Context loopOf(FeedSession feed) {
+    return ((ContextInternal) feed.context).unwrap();
   }
 
   /** A queue event as {@code view} sees it (protocol 1), encoded by the first feed of that view that sends it. */
@@ -106,17 +107,49 @@ final class FeedHub implements Shareable {
     return kept.seq() == e.seq() ? kept : e;
   }
 
-  /** The feeds listening at one address, and the one consumer that hands each event to all of them. */
+  /** The feeds listening at one address by event loop, and the one consumer that hands each event to all of them. */
   private final class Listeners {
-    final Set<FeedSession> feeds = ConcurrentHashMap.newKeySet();
+    final Map<Context, Set<FeedSession>> byLoop = new ConcurrentHashMap<>();
     final MessageConsumer<JsonObject> consumer;
 
     Listeners(String address) {
       consumer = vertx.eventBus().consumer(address, msg -> {
         QueueEvent event = shared(QueueEvent.fromJson(msg.body()));
-        // each feed handles the (shared, read-only) event on its own event loop, as if it had its own consumer
-        for (FeedSession f : feeds) f.context.runOnContext(v -> f.onEvent(event));
+        // one task per event loop hands the (shared, read-only) event to each of that loop's feeds in turn
+        byLoop.forEach((loop, feeds) -> loop.runOnContext(v -> {
+          Delivery delivery = new Delivery(event);
+          for (FeedSession f : feeds) f.onEvent(delivery);
+        }));
       });
+    }
+  }
+
+  /**
+   * One event on its way to the feeds of one event loop: each distinct frame is taken from the hub's cache once (most
+   * feeds of an address share one), not once per feed.
+   */
+  final class Delivery {
+    final QueueEvent event;
+    private View view;
+    private long baseSeq;
+    private String frame;
+
+    private Delivery(QueueEvent event) {
+      this.event = event;
+    }
+
+    /**
+     * The event as {@code view} sees it (protocol 1), or when {@code deltas} what it changes in {@code view} from
+     * {@code base}, the queue's event before it (protocol 2; null when the event is the queue's first).
+     */
+    String frame(View view, boolean deltas, QueueEvent base) {
+      long key = deltas ? (base == null ? 0 : base.seq()) : -1;
+      if (view != this.view || key != baseSeq) {
+        this.view = view;
+        baseSeq = key;
+        frame = deltas ? delta(base, event, view) : encoded(event, view);
+      }
+      return frame;
     }
   }
 }

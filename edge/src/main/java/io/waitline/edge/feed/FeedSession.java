@@ -3,11 +3,12 @@ package io.waitline.edge.feed;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.waitline.access.Principal;
 import io.waitline.queue.QueueException;
-import io.waitline.queue.event.QueueEvent;
 import io.vertx.core.http.WebSocketFrame;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -15,22 +16,19 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.function.Supplier;
 
 /**
  * One open feed's socket: it listens at one event-bus address of the hub at a time, sends a heartbeat every
- * {@link LiveFeeds#HEARTBEAT_MS} and asks again whether its credential still allows it (also at once when
- * credentials end anywhere, see {@link FeedHub}), tells a client too slow to keep up to reconnect, and leaves the
- * hub when it closes. Subclasses say what the feed sends.
+ * {@link LiveFeeds#HEARTBEAT_MS}, closes when its credential no longer allows it (checked once per heartbeat period
+ * for all the node's feeds of that credential, and at once when credentials end anywhere, see
+ * {@link CredentialChecks}), tells a client too slow to keep up to reconnect, and leaves the hub when it closes.
+ * Subclasses say what the feed sends.
  */
-abstract class FeedSession {
+abstract class FeedSession implements CredentialChecks.Holder {
   private final Vertx vertx;
   final FeedHub hub;
   private final ServerWebSocket ws;
-  private final Supplier<Future<Boolean>> stillAllowed;
-  /** A check of the credential is under way; {@link #checkAgain}: another was asked for meanwhile. */
-  private boolean checking;
-  private boolean checkAgain;
+  private final CredentialChecks.Grant grant;
   /** The event loop this feed's work runs on. */
   final Context context;
   private String address;
@@ -43,20 +41,18 @@ abstract class FeedSession {
   private boolean inText;
 
   /**
-   * @param stillAllowed asked on every heartbeat and when credentials end; the feed closes (1008) when it says no;
-   *     null: nothing to ask
+   * @param grant the credential that opened the feed and what it must keep allowing; the feed closes (1008) when it
+   *     no longer does; null: nothing to check
    */
-  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, Supplier<Future<Boolean>> stillAllowed) {
+  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, CredentialChecks.Grant grant) {
     this.vertx = vertx;
     this.hub = hub;
     this.ws = ws;
     this.context = vertx.getOrCreateContext();
-    this.stillAllowed = stillAllowed;
-    if (stillAllowed != null) hub.opened(this);
-    heartbeat = vertx.setPeriodic(LiveFeeds.HEARTBEAT_MS, id -> {
-      send(new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString()));
-      recheck();
-    });
+    this.grant = grant;
+    if (grant != null) hub.credentials.join(this, grant);
+    heartbeat = vertx.setPeriodic(LiveFeeds.HEARTBEAT_MS,
+        id -> send(new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString())));
     ws.closeHandler(v -> stop());
     ws.exceptionHandler(err -> close(closeCode(err), "protocol error"));
     ws.frameHandler(this::onClientFrame); // clients only listen: what they send is checked, then dropped
@@ -82,30 +78,21 @@ abstract class FeedSession {
     if (frame.isFinal()) utf8.reset();
   }
 
-  /**
-   * Asks whether the credential still allows this feed and closes it (1008) if not; on this feed's event loop. Asks
-   * made while one is under way are answered by one more check after it, so a burst costs at most two.
-   */
-  final void recheck() {
-    if (stillAllowed == null || heartbeat < 0) return;
-    if (checking) {
-      checkAgain = true;
-      return;
+  @Override
+  public final Context context() {
+    return context;
+  }
+
+  /** Closes the feed (1008) when its credential no longer holds or no longer allows it; on this feed's event loop. */
+  @Override
+  public final void checked(AsyncResult<Principal> answer) {
+    if (answer.failed() || !grant.allows().test(answer.result())) {
+      close((short) 1008, "sign-in ended or no longer allowed");
     }
-    checking = true;
-    stillAllowed.get().onComplete(ar -> {
-      checking = false;
-      if (ar.succeeded() && !ar.result()) {
-        close((short) 1008, "sign-in ended or no longer allowed");
-      } else if (checkAgain) {
-        checkAgain = false;
-        recheck();
-      }
-    });
   }
 
   /** Handles one event of the address listened at, on this feed's event loop. */
-  abstract void onEvent(QueueEvent event);
+  abstract void onEvent(FeedHub.Delivery delivery);
 
   /** Listens at {@code address} from now on (and no longer where it listened before). */
   final void listen(String address) {
@@ -153,7 +140,7 @@ abstract class FeedSession {
     if (heartbeat < 0) return;
     vertx.cancelTimer(heartbeat);
     heartbeat = -1;
-    if (stillAllowed != null) hub.closed(this);
+    if (grant != null) hub.credentials.leave(this, grant);
     if (address != null) hub.leave(address, this);
   }
 }

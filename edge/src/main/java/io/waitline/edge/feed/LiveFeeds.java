@@ -51,7 +51,7 @@ public final class LiveFeeds {
     access.allowed(rc, staff, () -> guard.siteOfQueue(queueId), new JsonObject().put("queueId", queueId))
         .compose(siteId -> commands.site(siteId))
         .compose(site -> rc.request().toWebSocket().map(ws -> {
-          new QueueFeedSession(vertx, hub, commands, ws, access.stillAllowed(rc, staff),
+          new QueueFeedSession(vertx, hub, commands, ws, access.grant(rc, staff),
               View.of(staff, site), EventBusPublisher.queueAddress(queueId), List.of(queueId), protocol).start(since);
           return null;
         }))
@@ -68,7 +68,7 @@ public final class LiveFeeds {
         .compose(id -> commands.site(siteId)).compose(site -> commands.queuesOfSite(siteId)
         .compose(queues -> rc.request().toWebSocket().map(ws -> {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
-          new QueueFeedSession(vertx, hub, commands, ws, access.stillAllowed(rc, staff),
+          new QueueFeedSession(vertx, hub, commands, ws, access.grant(rc, staff),
               View.of(staff, site), EventBusPublisher.siteAddress(siteId), ids, protocol).start(since);
           return null;
         })))

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * A queue or site feed: subscribes first, then sends a {@code snapshot} of its queues with each one's seq, then
@@ -43,8 +42,8 @@ final class QueueFeedSession extends FeedSession {
    * @param protocol 1 or {@link #DELTAS}
    */
   QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws,
-      Supplier<Future<Boolean>> stillAllowed, View view, String address, List<String> queueIds, int protocol) {
-    super(vertx, hub, ws, stillAllowed);
+      CredentialChecks.Grant grant, View view, String address, List<String> queueIds, int protocol) {
+    super(vertx, hub, ws, grant);
     this.commands = commands;
     this.view = view;
     this.address = address;
@@ -151,7 +150,7 @@ final class QueueFeedSession extends FeedSession {
     return payload.lineup().stream().map(QueueEventPayload.Place::entryId).toList();
   }
 
-  /** Sends an event as this feed's view shows it; feeds with the same view share one encoding. */
+  /** Sends an event read or held back by the sequencer; feeds with the same view share one encoding. */
   private void sendEvent(QueueEvent e) {
     if (protocol != DELTAS) {
       send(hub.encoded(e, view));
@@ -161,8 +160,18 @@ final class QueueFeedSession extends FeedSession {
     base.put(e.queueId(), hub.shared(e));
   }
 
+  /**
+   * A feed in step with its queue (the usual case) writes the delivery's frame at once; one behind, resyncing or
+   * still starting hands the event to its sequencer.
+   */
   @Override
-  void onEvent(QueueEvent event) {
-    sequencer.offer(event);
+  void onEvent(FeedHub.Delivery delivery) {
+    QueueEvent e = delivery.event;
+    if (!sequencer.takeNext(e)) {
+      sequencer.offer(e);
+      return;
+    }
+    send(delivery.frame(view, protocol == DELTAS, base.get(e.queueId())));
+    if (protocol == DELTAS) base.put(e.queueId(), e); // the hub's shared copy
   }
 }

@@ -126,7 +126,7 @@ final class VisitFeedSession extends FeedSession {
   }
 
   @Override
-  void onEvent(QueueEvent event) {
-    sequencer.enqueue(() -> apply(event));
+  void onEvent(FeedHub.Delivery delivery) {
+    sequencer.enqueue(() -> apply(delivery.event));
   }
 }
