@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -200,12 +199,12 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
   }
 
-  /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-  private static String clusterId() {
-    UUID id = UUID.randomUUID();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  /**
+   * A KRaft cluster id as {@code kafka-storage random-uuid} makes it: 16 random bytes in URL-safe base64, never
+   * starting with '-' (which the storage tool's argument parser would take for an option: one id in 64 did).
+   */
+  static String clusterId() {
+    return org.apache.kafka.common.Uuid.randomUuid().toString();
   }
 
   static int freePort() {
