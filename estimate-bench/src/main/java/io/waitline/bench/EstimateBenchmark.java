@@ -72,15 +72,9 @@ public final class EstimateBenchmark {
     var learned = SimulatedWaitEstimator.Parameters.LEARNED;
     List<SimulatedWaitEstimator.Parameters> candidates = new ArrayList<>(List.of(learned));
     if (grid) {
-      for (double halfLife : new double[] {60, 240}) candidates.add(new SimulatedWaitEstimator.Parameters(halfLife,
-          learned.priorWeight(), learned.drift(), learned.absentMinutes(), learned.walkInLeavesPerHour(),
-          learned.seed()));
-      for (double drift : new double[] {0.0, 0.1}) candidates.add(new SimulatedWaitEstimator.Parameters(
-          learned.halfLifeMinutes(), learned.priorWeight(), drift, learned.absentMinutes(),
-          learned.walkInLeavesPerHour(), learned.seed()));
-      for (double leave : new double[] {0, 0.3, 0.8}) candidates.add(new SimulatedWaitEstimator.Parameters(
-          learned.halfLifeMinutes(), learned.priorWeight(), learned.drift(), learned.absentMinutes(), leave,
-          learned.seed()));
+      for (double halfLife : new double[] {60, 240}) candidates.add(learned.withHalfLifeMinutes(halfLife));
+      for (double drift : new double[] {0.0, 0.1}) candidates.add(learned.withDrift(drift));
+      for (double leave : new double[] {0, 0.3, 0.8}) candidates.add(learned.withWalkInLeavesPerHour(leave));
     }
     for (SimulatedWaitEstimator.Parameters params : candidates) {
       Scorer scorer = new Scorer();

@@ -51,6 +51,19 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
   public record Parameters(double halfLifeMinutes, double priorWeight, double drift, double absentMinutes,
       double walkInLeavesPerHour, long seed) {
     public static final Parameters LEARNED = new Parameters(120, 2, 0.05, 10, 0.5, 20261201L);
+
+    /** These constants with another half-life (tuning varies one constant at a time). */
+    public Parameters withHalfLifeMinutes(double minutes) {
+      return new Parameters(minutes, priorWeight, drift, absentMinutes, walkInLeavesPerHour, seed);
+    }
+
+    public Parameters withDrift(double spread) {
+      return new Parameters(halfLifeMinutes, priorWeight, spread, absentMinutes, walkInLeavesPerHour, seed);
+    }
+
+    public Parameters withWalkInLeavesPerHour(double rate) {
+      return new Parameters(halfLifeMinutes, priorWeight, drift, absentMinutes, rate, seed);
+    }
   }
 
   private final Parameters params;
