@@ -14,6 +14,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Status;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -140,6 +142,15 @@ class BadInputTest {
     String detail = refused(422, () -> app.post(CHECK_INS,
         "{\"patient\": {\"name\": \"Ann\", \"birthDate\": \"2999-01-01\"}}"));
     assertThat(detail).contains("2999-01-01");
+  }
+
+  /** "The future" is the node's today (the commands' clock, here 2026-11-20), whatever the JVM's own date says. */
+  @Test
+  void aBirthDateAfterTheNodesTomorrowIsRefusedThoughTheMachinesCalendarIsPastIt() {
+    String dayAfterTomorrow = LocalDate.ofInstant(app.clock.instant(), ZoneOffset.UTC).plusDays(2).toString();
+    String detail = refused(422, () -> app.post(CHECK_INS,
+        "{\"patient\": {\"name\": \"Ann\", \"birthDate\": \"" + dayAfterTomorrow + "\"}}"));
+    assertThat(detail).isEqualTo("The birth date " + dayAfterTomorrow + " is in the future.");
   }
 
   @Test

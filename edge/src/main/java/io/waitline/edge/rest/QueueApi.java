@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -145,13 +146,13 @@ public final class QueueApi {
   // --- arrivals and the desk
 
   public void checkIn(RoutingContext rc) {
-    respond(rc, 201, audited(rc, 201).checkIn(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
-        .map(this::withLink));
+    CheckIn checkIn = checkIn(rc.body().asJsonObject(), commands.now());
+    respond(rc, 201, audited(rc, 201).checkIn(rc.pathParam("queueId"), checkIn, actor(rc)).map(this::withLink));
   }
 
   public void addAppointment(RoutingContext rc) {
-    respond(rc, 201, audited(rc, 201).expect(rc.pathParam("queueId"), checkIn(rc.body().asJsonObject()), actor(rc))
-        .map(this::withLink));
+    CheckIn appointment = checkIn(rc.body().asJsonObject(), commands.now());
+    respond(rc, 201, audited(rc, 201).expect(rc.pathParam("queueId"), appointment, actor(rc)).map(this::withLink));
   }
 
   public void callNext(RoutingContext rc) {
@@ -195,10 +196,11 @@ public final class QueueApi {
     return publicUrl + "/visit/" + e.visitToken();
   }
 
-  private static CheckIn checkIn(JsonObject in) {
+  /** The check-in in the body; a birth date after tomorrow (UTC, by the node's clock: any site's today) is refused. */
+  private static CheckIn checkIn(JsonObject in, Instant now) {
     JsonObject p = in.getJsonObject("patient");
     LocalDate birth = p.getString("birthDate") == null ? null : LocalDate.parse(p.getString("birthDate"));
-    if (birth != null && birth.isAfter(LocalDate.now().plusDays(1))) {
+    if (birth != null && birth.isAfter(LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(1))) {
       throw new QueueException.Invalid("The birth date " + birth + " is in the future.");
     }
     Patient patient = new Patient(p.getString("name").trim(), birth, p.getString("mrn"), p.getString("phone"),
