@@ -27,6 +27,7 @@ import io.waitline.sync.fhir.FhirR4Kind;
 import io.waitline.sync.writeback.WriteBack;
 import io.waitline.sync.hl7.Hl7Kind;
 import io.waitline.sync.hl7.Hl7MessageReader;
+import io.waitline.sync.hl7.Hl7Segments;
 import io.waitline.sync.hl7.Hl7Messages;
 import io.waitline.sync.hl7.Hl7Sources;
 import io.waitline.sync.hl7.MllpListener;
@@ -311,13 +312,14 @@ public final class SyncService {
   private Future<Hl7Inbound> readHl7(String text) {
     return workers.<Object>executeBlocking(() -> {
       try {
-        return hl7.parse(text);
+        return new Hl7Segments(hl7.parse(text));
       } catch (Hl7Messages.Rejected e) {
         return hl7.reject(text, e);
       }
     }, false).compose(parsed -> {
       if (parsed instanceof String rejection) return Future.succeededFuture(new Hl7Inbound.Answered(rejection));
-      Message message = (Message) parsed;
+      Hl7Segments segments = (Hl7Segments) parsed;
+      Message message = segments.message();
       String facility = Hl7Messages.sendingFacility(message);
       return hl7Sources.of(facility == null ? "" : facility).compose(rows -> {
         if (rows.size() != 1 || !rows.get(0).enabled()) {
@@ -329,7 +331,7 @@ public final class SyncService {
         }
         Source s = rows.get(0);
         return Future.succeededFuture(new Hl7Inbound.ToApply(s, message,
-            Hl7MessageReader.record(message, text, ZoneId.of(s.mapping().hl7().timeZone()))));
+            Hl7MessageReader.record(segments, text, ZoneId.of(s.mapping().hl7().timeZone()))));
       });
     });
   }

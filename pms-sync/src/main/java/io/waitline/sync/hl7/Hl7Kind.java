@@ -42,7 +42,7 @@ public final class Hl7Kind extends PushedKind {
       } catch (Hl7Messages.Rejected e) {
         throw new SyncException(INVALID, "Sample message " + (out.size() + 1) + ": " + e.getMessage());
       }
-      out.add(Hl7MessageReader.record(m, one, ZoneId.of(mapping.hl7().timeZone())));
+      out.add(Hl7MessageReader.record(new Hl7Segments(m), one, ZoneId.of(mapping.hl7().timeZone())));
     }
     if (out.isEmpty()) throw new SyncException(INVALID, "The sample holds no HL7 v2 message (none starts with MSH|).");
     return out;

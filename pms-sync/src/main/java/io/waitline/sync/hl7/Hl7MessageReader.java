@@ -1,11 +1,6 @@
 package io.waitline.sync.hl7;
 
-import ca.uhn.hl7v2.HL7Exception;
-import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Segment;
-import ca.uhn.hl7v2.model.Structure;
-import ca.uhn.hl7v2.util.ReadOnlyMessageIterator;
-import ca.uhn.hl7v2.util.Terser;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.pipeline.SourceAppointment;
@@ -19,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -46,11 +40,10 @@ public final class Hl7MessageReader implements RecordReader {
    * visit number, else PV1-5), its control id (MSH-10) as version, its time (MSH-7) as order. A message naming no
    * appointment becomes record {@code Message/<control id>}, which {@link #read} refuses (a dead letter).
    */
-  public static ReceivedRecord record(Message message, String text, ZoneId zone) {
-    Terser t = new Terser(message);
-    String control = Hl7Messages.field(t, "/MSH-10");
-    String appointment = appointmentId(t);
-    Instant sent = instantOrNull(Hl7Messages.field(t, "/MSH-7"), zone);
+  public static ReceivedRecord record(Hl7Segments message, String text, ZoneId zone) {
+    String control = message.get("MSH", 10);
+    String appointment = appointmentId(message);
+    Instant sent = instantOrNull(message.get("MSH", 7), zone);
     return new ReceivedRecord(appointment == null ? "Message/" + control : "Appointment/" + appointment, control,
         sent == null ? 0 : sent.toEpochMilli(), text, message);
   }
@@ -60,14 +53,14 @@ public final class Hl7MessageReader implements RecordReader {
     if (mapping.hl7() == null) throw new Unreadable("The source's mapping has no hl7 settings.");
     ZoneId zone = ZoneId.of(mapping.hl7().timeZone());
     // the message as parsed on receipt; a replayed dead letter has only its text
-    Message message = record.parsed() instanceof Message parsed ? parsed : messages.read(record.payload());
-    Terser t = new Terser(message);
+    Hl7Segments m = record.parsed() instanceof Hl7Segments parsed ? parsed
+        : new Hl7Segments(messages.read(record.payload()));
     if (record.externalId().startsWith("Message/")) {
-      throw new Unreadable(isSiu(t) ? "The message names no appointment: SCH-2 (filler appointment id) and SCH-1"
+      throw new Unreadable(isSiu(m) ? "The message names no appointment: SCH-2 (filler appointment id) and SCH-1"
           + " (placer appointment id) are both empty." : "The message names no appointment: PV1-19 (visit number)"
           + " and PV1-5 (preadmit number) are both empty; Waitline finds the appointment by the visit number.");
     }
-    String event = Hl7Messages.field(t, "/MSH-9-2");
+    String event = m.get("MSH", 9, 0, 2);
     Visit visit = switch (event) {
       case "S12", "S13", "S14", "A08" -> Visit.EXPECTED;
       case "S15", "S17" -> Visit.CANCELLED;
@@ -76,20 +69,27 @@ public final class Hl7MessageReader implements RecordReader {
       case "A03" -> Visit.FULFILLED;
       default -> throw new Unreadable("Event " + event + " is not one Waitline applies.");
     };
-    return new SourceAppointment(visit, start(t, event, zone), keys(message, t), patient(t), null);
+    return new SourceAppointment(visit, start(m, event, zone), keys(m), patient(m), null);
   }
 
-  private static boolean isSiu(Terser t) {
-    return "SIU".equals(Hl7Messages.field(t, "/MSH-9-1"));
+  private static boolean isSiu(Hl7Segments m) {
+    return "SIU".equals(m.get("MSH", 9));
   }
 
-  private static String appointmentId(Terser t) {
-    if (isSiu(t)) {
-      String filler = Hl7Messages.field(t, "/.SCH-2-1");
-      return filler != null ? filler : Hl7Messages.field(t, "/.SCH-1-1");
+  private static String appointmentId(Hl7Segments m) {
+    if (isSiu(m)) {
+      String filler = m.get("SCH", 2);
+      return filler != null ? filler : m.get("SCH", 1);
     }
-    String visit = Hl7Messages.field(t, "/.PV1-19-1");
-    return visit != null ? visit : Hl7Messages.field(t, "/.PV1-5-1");
+    String visit = m.get("PV1", 19);
+    return visit != null ? visit : m.get("PV1", 5);
+  }
+
+  /** A time field's place: a segment's field and component, named as in error sentences (e.g. SCH-11-4). */
+  private record TimeField(String segment, int field, int component) {
+    String label() {
+      return segment + "-" + field + "-" + component;
+    }
   }
 
   /**
@@ -97,25 +97,24 @@ public final class Hl7MessageReader implements RecordReader {
    * (the entry keeps its time); an A04 for an appointment never booked is a walk-in, expected when it registered
    * (PV1-44 admit time, else EVN-2, else MSH-7).
    */
-  private static Instant start(Terser t, String event, ZoneId zone) {
-    List<String> paths = switch (event) {
+  private static Instant start(Hl7Segments m, String event, ZoneId zone) {
+    List<TimeField> fields = switch (event) {
       case "A08", "A03" -> List.of();
-      case "A04" -> List.of("/.PV1-44-1", "/.EVN-2-1", "/MSH-7-1");
-      default -> List.of("/.AIS-4-1", "/.AIL-6-1", "/.AIP-6-1", "/.AIG-8-1", "/.SCH-11-4", "/.TQ1-7-1");
+      case "A04" -> List.of(new TimeField("PV1", 44, 1), new TimeField("EVN", 2, 1), new TimeField("MSH", 7, 1));
+      default -> List.of(new TimeField("AIS", 4, 1), new TimeField("AIL", 6, 1), new TimeField("AIP", 6, 1),
+          new TimeField("AIG", 8, 1), new TimeField("SCH", 11, 4), new TimeField("TQ1", 7, 1));
     };
-    for (String path : paths) {
-      String value = Hl7Messages.field(t, path);
-      if (value != null) return instant(value, zone, path.replace("/.", "").replace("/", ""));
+    for (TimeField f : fields) {
+      String value = m.get(f.segment(), f.field(), 0, f.component());
+      if (value != null) return instant(value, zone, f.label());
     }
     return null;
   }
 
   /** Every resource's identifier the mapping's rules can match, in message order (repeated resources each count). */
-  private static List<Mapping.Key> keys(Message message, Terser t) {
+  private static List<Mapping.Key> keys(Hl7Segments m) {
     List<Mapping.Key> keys = new ArrayList<>();
-    Iterator<Structure> segments = ReadOnlyMessageIterator.createPopulatedSegmentIterator(message);
-    while (segments.hasNext()) {
-      Segment s = (Segment) segments.next();
+    for (Segment s : m.all()) {
       String kind = switch (s.getName()) {
         case "AIL" -> "location";
         case "AIP" -> "practitioner";
@@ -123,31 +122,31 @@ public final class Hl7MessageReader implements RecordReader {
         case "AIS" -> "serviceType";
         default -> null;
       };
-      String value = kind == null ? null : component(s, 3, 0, 1);
+      String value = kind == null ? null : Hl7Segments.value(s, 3, 0, 1, 1);
       if (value != null) keys.add(new Mapping.Key(kind, value));
     }
     // ADT messages (and SIU without resources) still say where and with whom: PV1-3 and PV1-7
-    String location = Hl7Messages.field(t, "/.PV1-3-1");
+    String location = m.get("PV1", 3);
     if (location != null) keys.add(new Mapping.Key("location", location));
-    String doctor = Hl7Messages.field(t, "/.PV1-7-1");
+    String doctor = m.get("PV1", 7);
     if (doctor != null) keys.add(new Mapping.Key("practitioner", doctor));
-    String type = Hl7Messages.field(t, "/.SCH-8-1");
+    String type = m.get("SCH", 8);
     if (type != null) keys.add(new Mapping.Key("serviceType", type));
     return keys;
   }
 
-  private static SourcePatient patient(Terser t) {
-    String family = Hl7Messages.field(t, "/.PID-5-1");
-    String given = Hl7Messages.field(t, "/.PID-5-2");
+  private static SourcePatient patient(Hl7Segments m) {
+    String family = m.get("PID", 5);
+    String given = m.get("PID", 5, 0, 2);
     if (family == null && given == null) return null;
     String name = given == null ? family : family == null ? given : given + " " + family;
     List<SourcePatient.Identifier> ids = new ArrayList<>();
     for (int rep = 0; rep < 10; rep++) {
-      String value = Hl7Messages.field(t, "/.PID-3(" + rep + ")-1");
+      String value = m.get("PID", 3, rep, 1);
       if (value == null) break;
-      ids.add(new SourcePatient.Identifier(system(t, rep), value));
+      ids.add(new SourcePatient.Identifier(system(m, rep), value));
     }
-    String born = Hl7Messages.field(t, "/.PID-7-1");
+    String born = m.get("PID", 7);
     LocalDate birth = null;
     if (born != null) {
       if (!born.matches("\\d{8}.*")) throw new Unreadable("PID-7 birth date '" + born + "' is not a date like 19870101.");
@@ -159,41 +158,40 @@ public final class Hl7MessageReader implements RecordReader {
       }
     }
     String ref = ids.isEmpty() ? null : "Patient/" + ids.get(0).value();
-    return new SourcePatient(ref, name, birth, ids, phone(t), email(t), language(Hl7Messages.field(t, "/.PID-15-1")));
+    return new SourcePatient(ref, name, birth, ids, phone(m), email(m), language(m.get("PID", 15)));
   }
 
   /** PID-3's assigning authority (its namespace id, else universal id), else its identifier type code. */
-  private static String system(Terser t, int rep) {
-    for (String part : List.of("-4-1", "-4-2", "-5")) {
-      String v = Hl7Messages.field(t, "/.PID-3(" + rep + ")" + part);
-      if (v != null) return v;
-    }
-    return "urn:waitline:hl7:pid-3";
+  private static String system(Hl7Segments m, int rep) {
+    String namespace = m.get("PID", 3, rep, 4, 1);
+    if (namespace != null) return namespace;
+    String universal = m.get("PID", 3, rep, 4, 2);
+    if (universal != null) return universal;
+    String type = m.get("PID", 3, rep, 5);
+    return type != null ? type : "urn:waitline:hl7:pid-3";
   }
 
   /** The first home (PID-13) then business (PID-14) number that is a telephone, not an e-mail address. */
-  private static String phone(Terser t) {
-    for (String field : List.of("13", "14")) {
+  private static String phone(Hl7Segments m) {
+    for (int field : new int[] {13, 14}) {
       for (int rep = 0; rep < 5; rep++) {
-        String p = "/.PID-" + field + "(" + rep + ")";
-        String unformatted = Hl7Messages.field(t, p + "-12");
-        String formatted = Hl7Messages.field(t, p + "-1");
-        String local = Hl7Messages.field(t, p + "-7");
+        String unformatted = m.get("PID", field, rep, 12);
+        String formatted = m.get("PID", field, rep, 1);
+        String local = m.get("PID", field, rep, 7);
         String number = unformatted != null ? unformatted : formatted != null && !formatted.contains("@") ? formatted
-            : local == null ? null : (nonNull(Hl7Messages.field(t, p + "-5")) + nonNull(Hl7Messages.field(t,
-                p + "-6")) + local);
+            : local == null ? null : (nonNull(m.get("PID", field, rep, 5)) + nonNull(m.get("PID", field, rep, 6))
+                + local);
         if (number != null && !number.isBlank()) return number;
       }
     }
     return null;
   }
 
-  private static String email(Terser t) {
+  private static String email(Hl7Segments m) {
     for (int rep = 0; rep < 5; rep++) {
-      String p = "/.PID-13(" + rep + ")";
-      String address = Hl7Messages.field(t, p + "-4");
+      String address = m.get("PID", 13, rep, 4);
       if (address != null) return address;
-      String first = Hl7Messages.field(t, p + "-1");
+      String first = m.get("PID", 13, rep, 1);
       if (first != null && first.contains("@")) return first;
     }
     return null;
@@ -233,15 +231,6 @@ public final class Hl7MessageReader implements RecordReader {
     try {
       return value == null ? null : instant(value, zone, "MSH-7");
     } catch (Unreadable e) {
-      return null;
-    }
-  }
-
-  private static String component(Segment s, int field, int rep, int component) {
-    try {
-      String v = Terser.get(s, field, rep, component, 1);
-      return v == null || v.isBlank() ? null : v.trim();
-    } catch (HL7Exception | RuntimeException e) {
       return null;
     }
   }

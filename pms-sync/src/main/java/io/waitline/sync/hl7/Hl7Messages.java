@@ -82,18 +82,18 @@ public final class Hl7Messages {
       throw new Rejected("The message cannot be read as HL7 v2: " + sentence(e), ErrorCode.SEGMENT_SEQUENCE_ERROR,
           null);
     }
-    Terser t = new Terser(message);
-    String version = field(t, "/MSH-12");
+    Segment header = header(message);
+    String version = header == null ? null : Hl7Segments.value(header, 12, 0, 1, 1);
     if (!VERSIONS.contains(version)) {
       throw new Rejected("HL7 version " + (version == null ? "(none in MSH-12)" : version) + " is not supported;"
           + " Waitline reads 2.3 to 2.8.", ErrorCode.UNSUPPORTED_VERSION_ID, message);
     }
-    String type = field(t, "/MSH-9-1") + "^" + field(t, "/MSH-9-2");
+    String type = Hl7Segments.value(header, 9, 0, 1, 1) + "^" + Hl7Segments.value(header, 9, 0, 2, 1);
     if (!SUPPORTED.contains(type)) {
       throw new Rejected("Message type " + type + " is not one Waitline applies; it takes "
           + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ".", ErrorCode.UNSUPPORTED_MESSAGE_TYPE, message);
     }
-    if (field(t, "/MSH-10") == null) {
+    if (Hl7Segments.value(header, 10, 0, 1, 1) == null) {
       throw new Rejected("The message has no control id (MSH-10).", ErrorCode.REQUIRED_FIELD_MISSING, message);
     }
     return message;
@@ -149,7 +149,16 @@ public final class Hl7Messages {
 
   /** The sender's MSH-4 namespace id, or null. */
   public static String sendingFacility(Message message) {
-    return field(new Terser(message), "/MSH-4-1");
+    Segment header = header(message);
+    return header == null ? null : Hl7Segments.value(header, 4, 0, 1, 1);
+  }
+
+  private static Segment header(Message message) {
+    try {
+      return (Segment) message.get("MSH");
+    } catch (HL7Exception | RuntimeException e) {
+      return null;
+    }
   }
 
   /** The ACK HAPI builds (ERR with the error code and, per version, the text), the sentence also in ERR-8. */
@@ -188,15 +197,6 @@ public final class Hl7Messages {
 
   private static String nonNull(String s) {
     return s == null ? "" : s;
-  }
-
-  static String field(Terser t, String path) {
-    try {
-      String v = t.get(path);
-      return v == null || v.isBlank() || v.equals("\"\"") ? null : v.trim();
-    } catch (HL7Exception | RuntimeException e) {
-      return null;
-    }
   }
 
   private static String sentence(Exception e) {

@@ -12,8 +12,9 @@ import java.util.HexFormat;
  * @param version the source's version label (e.g. FHIR {@code meta.versionId})
  * @param versionOrder orders versions of one record; a lower one after a higher one is ignored
  * @param payload the record in the source's own format, as the source kind's reader reads it
- * @param parsed the payload as the source kind already parsed it on receipt (an HL7 v2 message), so its reader need
- *     not parse it again; null when it was not (it is never stored: the inbox and dead letters keep the payload)
+ * @param parsed the payload as the source kind already parsed it on receipt (an HL7 v2 message's segments), so its
+ *     reader need not parse it again; null when it was not (it is never stored: the inbox and dead letters keep the
+ *     payload)
  */
 public record ReceivedRecord(String externalId, String version, long versionOrder, String payload, Object parsed) {
 

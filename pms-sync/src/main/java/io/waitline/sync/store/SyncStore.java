@@ -322,14 +322,16 @@ public final class SyncStore {
       List<String> externalIds, List<SourcePatient> patients, Instant at) {
     if (created.isEmpty()) return Future.succeededFuture();
     // one probe of sync_patient_same_person per new patient (OFFSET 0 keeps the subquery a parameterised probe):
-    // the batch's cost does not grow with the site's patients
+    // the batch's cost does not grow with the site's patients. Each new name is compared as computed once in n
+    // (OFFSET 0 again): compared as an expression, a table not yet analysed (a new site's first minute) was probed by
+    // site and birth date only, and every patient born that day had their name normalised again for each new one
     return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
             + " external_id, status, created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
+            + " FROM (SELECT id, ext, birth, i, lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) AS compared"
             + " FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
-            + " WITH ORDINALITY AS n(id, ext, name, birth, i)"
+            + " WITH ORDINALITY AS u(id, ext, name, birth, i) OFFSET 0) n"
             + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = $1 AND birth_date = n.birth"
-            + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))"
-            + " = lower(regexp_replace(trim(n.name), '\\s+', ' ', 'g')) AND id <> n.id OFFSET 0) p"
+            + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = n.compared AND id <> n.id OFFSET 0) p"
             + " WHERE coalesce(array_position($4::uuid[], p.id) < n.i, true)"
             + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING")
         .execute(Tuple.from(new Object[] {siteId, sourceId, odt(at), created.toArray(UUID[]::new),
