@@ -610,14 +610,19 @@ display_section() {
   echo "check-in after each call keeps it so); 3 calls not measured, then $DISPLAY_CALLS measured from the REST call-next to"
   echo "the call's frame on the last screen. In the same run, against a bare Vert.x WebSocket server (one instance per"
   echo "core, no database): as many clients, as many frames of the call frame's size. Frames/s: clients ÷ the median"
-  echo "time to the last. Idle feed: (open and idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\`."
+  echo "time to the last. Fan-out alone: from the first client's frame to the last's (Waitline's call → last also holds"
+  echo "the REST call-next and the event's trip to the feeds; the bare side's, the broadcast request). Idle feed: (open and"
+  echo "idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\` (the histograms beside the results in $out). CPU"
+  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame."
   echo
-  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client / server (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in "${display_results[@]}"; do
     jq -r '
       def l(x): "\(x.toLastMs.p50) / \(x.toLastMs.p99) / \(x.toLastMs.max)";
-      "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
+      def f(x): "\(x.firstToLastMs.p50) / \(x.firstToLastMs.p99)";
+      def c(x): "\(x.cpuMsPerCall.client) / \(x.cpuMsPerCall.server)";
+      "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.toFirstMs.p50); \(f(.waitline)) | \(f(.bare)) | \(.waitline.fanOutFramesPerSecond) / \(.bare.fanOutFramesPerSecond) (\(.fanOutFramesPerSecondRatio)) | \(c(.waitline)); \(c(.bare)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
   done
   echo
   if [[ -n $display_note ]]; then echo "$display_note"; echo; fi
