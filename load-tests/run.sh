@@ -13,7 +13,7 @@
 #   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, lock-step then 32 in flight, AA after commit
 #   BENCH=display load-tests/run.sh        # display feeds (protocol 2) beside a bare Vert.x broadcast: 1000 5000 10000 × 20 200 waiting
 #   BENCH=display DISPLAY_SIZES="1000 5000" DISPLAY_LINES="20 200" DISPLAY_CALLS=30 load-tests/run.sh
-#   BENCH=display SERVER_JAR=/path/before.jar LOAD_JAR=/path/client.jar CLIENT_JAVA_OPTS="-Xlog:gc:file=gc-%p.log" load-tests/run.sh
+#   BENCH=display SERVER_JAR=/path/before.jar LOAD_JAR=/path/benchmark.jar load-tests/run.sh   # given jars, as they are
 #   BENCH=kafka load-tests/run.sh          # two nodes through a Kafka broker: calls on node A, display feeds on node B
 #   BENCH=kafka KAFKA_FEEDS="1000" KAFKA_LINE=20 KAFKA_CALLS=30 load-tests/run.sh
 #   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
@@ -71,7 +71,9 @@ CSV_ROWS=${CSV_ROWS:-10000}
 INSIGHTS_VISITS=${INSIGHTS_VISITS:-250000}
 INSIGHTS_ROUNDS=${INSIGHTS_ROUNDS:-5}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
-CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:-}  # BENCH=display's client JVM, e.g. "-Xlog:gc:file=/tmp/client-gc-%p.log"
+# BENCH=display's client JVM: young generation room for a side's calls (10,000 screens × 66 frames), so that no
+# collection pauses the client while it times them (its GC log is beside the results)
+CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:-"-Xms3g -Xmx3g -Xmn2g"}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
 load_jar=${LOAD_JAR:-load-tests/target/waitline-load-tests.jar}   # LOAD_JAR=…: that benchmark jar as it is
@@ -340,7 +342,8 @@ if [[ " $BENCH " == *" display "* ]]; then
       for _ in $(seq 1 60); do grep -q listening "$out/bare-$name.log" && break; sleep 0.5; done
       rc=0
       # shellcheck disable=SC2086
-      WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java $CLIENT_JAVA_OPTS -cp "$load_jar" \
+      WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java $CLIENT_JAVA_OPTS \
+        -Xlog:gc:file="$out/client-gc-$name.log":time,uptime -cp "$load_jar" \
         io.waitline.load.DisplayFanOutBenchmark --base-url "$base" --username bench-admin --server-pid "$server_pid" \
         --bare-url "http://127.0.0.1:$bare_port" --bare-pid "$bare_pid" --feeds "$size" --line "$line" \
         --calls "$DISPLAY_CALLS" --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?

@@ -165,6 +165,9 @@ public final class DisplayFanOutBenchmark {
       Thread.sleep(3000);
       long rssOpen = ServerMemory.rssKib(pid);
       Long heapOpen = ServerMemory.liveHeapBytes(pid, histogram("open"));
+      // each side's calls start on this client's collected heap (run.sh gives it room for all of them): a collection
+      // during one side's calls would add its pause to that side's times only
+      System.gc();
 
       for (int n = 1; n <= WARMUP + o.calls(); n++) {
         boolean measured = n > WARMUP;
