@@ -13,6 +13,7 @@
 #   BENCH=mllp load-tests/run.sh           # HL7 v2 over MLLP: SIU^S12 bookings from 1 then 4 senders, lock-step then 32 in flight, AA after commit
 #   BENCH=display load-tests/run.sh        # display feeds (protocol 2) beside a bare Vert.x broadcast: 1000 5000 10000 × 20 200 waiting
 #   BENCH=display DISPLAY_SIZES="1000 5000" DISPLAY_LINES="20 200" DISPLAY_CALLS=30 load-tests/run.sh
+#   BENCH=display SERVER_JAR=/path/before.jar LOAD_JAR=/path/benchmark.jar load-tests/run.sh   # given jars, as they are
 #   BENCH=kafka load-tests/run.sh          # two nodes through a Kafka broker: calls on node A, display feeds on node B
 #   BENCH=kafka KAFKA_FEEDS="1000" KAFKA_LINE=20 KAFKA_CALLS=30 load-tests/run.sh
 #   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
@@ -70,9 +71,12 @@ CSV_ROWS=${CSV_ROWS:-10000}
 INSIGHTS_VISITS=${INSIGHTS_VISITS:-250000}
 INSIGHTS_ROUNDS=${INSIGHTS_ROUNDS:-5}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
+# BENCH=display's client JVM: young generation room for a side's calls (10,000 screens × 66 frames), so that no
+# collection pauses the client while it times them (its GC log is beside the results)
+CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:-"-Xms3g -Xmx3g -Xmn2g"}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
-load_jar=load-tests/target/waitline-load-tests.jar
+load_jar=${LOAD_JAR:-load-tests/target/waitline-load-tests.jar}   # LOAD_JAR=…: that benchmark jar as it is
 out=load-tests/target/benchmarks
 jar_setting=${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR}
 
@@ -86,7 +90,7 @@ if [[ -z ${SERVER_JAR:-} ]] && { [[ ! -f $server_jar ]] || [[ -n $(newer_source 
   echo "Building the server…" >&2
   timeout 1200 mvn -B -q install -DskipTests -pl server -am
 fi
-if [[ ! -f $load_jar ]] || [[ -n $(newer_source "$load_jar" load-tests) ]]; then
+if [[ -z ${LOAD_JAR:-} ]] && { [[ ! -f $load_jar ]] || [[ -n $(newer_source "$load_jar" load-tests) ]]; }; then
   echo "Building the benchmark…" >&2
   timeout 600 mvn -B -q package -DskipTests -pl load-tests
 fi
@@ -337,7 +341,9 @@ if [[ " $BENCH " == *" display "* ]]; then
       bare_pid=$!
       for _ in $(seq 1 60); do grep -q listening "$out/bare-$name.log" && break; sleep 0.5; done
       rc=0
-      WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
+      # shellcheck disable=SC2086
+      WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java $CLIENT_JAVA_OPTS \
+        -Xlog:gc:file="$out/client-gc-$name.log":time,uptime -cp "$load_jar" \
         io.waitline.load.DisplayFanOutBenchmark --base-url "$base" --username bench-admin --server-pid "$server_pid" \
         --bare-url "http://127.0.0.1:$bare_port" --bare-pid "$bare_pid" --feeds "$size" --line "$line" \
         --calls "$DISPLAY_CALLS" --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
@@ -610,14 +616,19 @@ display_section() {
   echo "check-in after each call keeps it so); 3 calls not measured, then $DISPLAY_CALLS measured from the REST call-next to"
   echo "the call's frame on the last screen. In the same run, against a bare Vert.x WebSocket server (one instance per"
   echo "core, no database): as many clients, as many frames of the call frame's size. Frames/s: clients ÷ the median"
-  echo "time to the last. Idle feed: (open and idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\`."
+  echo "time to the last. Fan-out alone: from the first client's frame to the last's (Waitline's call → last also holds"
+  echo "the REST call-next and the event's trip to the feeds; the bare side's, the broadcast request). Idle feed: (open and"
+  echo "idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\` (the histograms beside the results in $out). CPU"
+  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame."
   echo
-  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client / server (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in "${display_results[@]}"; do
     jq -r '
       def l(x): "\(x.toLastMs.p50) / \(x.toLastMs.p99) / \(x.toLastMs.max)";
-      "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
+      def f(x): "\(x.firstToLastMs.p50) / \(x.firstToLastMs.p99)";
+      def c(x): "\(x.cpuMsPerCall.client) / \(x.cpuMsPerCall.server)";
+      "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.toFirstMs.p50); \(f(.waitline)) | \(f(.bare)) | \(.waitline.fanOutFramesPerSecond) / \(.bare.fanOutFramesPerSecond) (\(.fanOutFramesPerSecondRatio)) | \(c(.waitline)); \(c(.bare)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
   done
   echo
   if [[ -n $display_note ]]; then echo "$display_note"; echo; fi

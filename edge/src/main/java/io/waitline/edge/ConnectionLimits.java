@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * connections cannot use up the server's sockets: at most {@link Settings#maxPerAddress} open connections per remote
  * address (trusted proxies, which carry many clients, excepted), a request head within {@link Settings#header} of the
  * connection opening or of the previous answer, and a request body complete within {@link Settings#body} of its head
- * (else a 408). A connection silent for {@link Settings#idle} is closed by Vert.x itself; live feeds send a heartbeat
- * far more often than that and are exempt from the head and body deadlines once they asked to upgrade.
+ * (else a 408). A connection silent for {@link Settings#idle} is closed by Vert.x itself; live feeds are exempt from
+ * the head and body deadlines once they asked to upgrade, and from the idle timeout once open (their heartbeat tells
+ * a live client from a dead one, see {@code LiveFeeds}).
  */
 final class ConnectionLimits {
   private static final long SWEEP_MS = 250;

@@ -466,6 +466,10 @@ public final class WaitlineNode {
         // zlib memory that stayed after it closed (docs/benchmarks.md, feed memory)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout((int) o.connectionLimits.idle().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // every answer is written on its request's event loop, so a connection writes directly rather than through a
+        // queue of its own: Vert.x keeps an upgraded connection for its feed's whole life, and that queue (4 KiB)
+        // with it; a write from another thread fails instead of being queued
+        .setStrictThreadMode(true)
         // HTTP/1.1 from the first byte: with cleartext HTTP/2 detection a connection that sends nothing is not yet
         // a connection to Vert.x, so no limit could see it
         .setHttp2ClearTextEnabled(false);

@@ -11,7 +11,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * frames of the same size. With {@code --feeds-url} the screens are on another node than the calls (two nodes
  * through Kafka), and without {@code --bare-url} there is no bare side. Per side: call (or broadcast) to last client p50/p99/max, frames per second (clients ÷
  * the median time to the last), bytes per frame, and what an idle feed costs the server (resident set and live heap,
- * with the feeds open and nothing happening, less before they opened).
+ * with the feeds open and nothing happening, less before they opened; with {@code --out} the heap's class histograms
+ * too). Also per side the call to the first client (Waitline: the REST command and the event's trip to the feeds) and
+ * the first client to the last (the fan-out alone, which the bare side's figure compares with), and the CPU time the
+ * client and the server used while the measured frames were on their way.
  */
 public final class DisplayFanOutBenchmark {
   private static final int OPEN_AT_ONCE = 32;
@@ -91,7 +94,10 @@ public final class DisplayFanOutBenchmark {
         .await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS), null);
 
     double ratio = waitlineResult.getDouble("framesPerSecond") / bareResult.getDouble("framesPerSecond");
-    return result.put("bare", bareResult).put("framesPerSecondRatio", Math.round(ratio * 100) / 100.0);
+    double fanOutRatio = waitlineResult.getDouble("fanOutFramesPerSecond")
+        / bareResult.getDouble("fanOutFramesPerSecond");
+    return result.put("bare", bareResult).put("framesPerSecondRatio", Math.round(ratio * 100) / 100.0)
+        .put("fanOutFramesPerSecondRatio", Math.round(fanOutRatio * 100) / 100.0);
   }
 
   /** File descriptors this JVM holds (its sockets among them), against the process's limit. */
@@ -107,6 +113,16 @@ public final class DisplayFanOutBenchmark {
     private final List<Client> clients = new ArrayList<>();
     private final LatencyStats toLast = new LatencyStats();
     private final LatencyStats toEach = new LatencyStats();
+    /** The call (or broadcast request) to the first client: Waitline's command and event hop, the bare side's request. */
+    private final LatencyStats toFirst = new LatencyStats();
+    /** The first client to the last: the fan-out alone, comparable between the two sides. */
+    private final LatencyStats firstToLast = new LatencyStats();
+    /**
+     * CPU time used from each measured call (or broadcast) until its last frame arrived, by this client JVM and by the
+     * server's JVM (not its PostgreSQL): on shared cores, the client's share is time the server could not have.
+     */
+    private long clientCpuMs;
+    private long serverCpuMs;
     final LatencyStats frameBytes = new LatencyStats();
     private volatile Round round;
 
@@ -124,7 +140,7 @@ public final class DisplayFanOutBenchmark {
     JsonObject run(String baseUrl, String path, String bearer, long seq, Trigger trigger, Step after)
         throws Exception {
       long rssBefore = ServerMemory.rssKib(pid);
-      Long heapBefore = ServerMemory.liveHeapBytes(pid);
+      Long heapBefore = ServerMemory.liveHeapBytes(pid, histogram("before"));
       long openStart = System.nanoTime();
       for (int i = 0; i < o.feeds(); i += OPEN_AT_ONCE) {
         List<Future<?>> batch = new ArrayList<>();
@@ -148,13 +164,24 @@ public final class DisplayFanOutBenchmark {
       log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
       Thread.sleep(3000);
       long rssOpen = ServerMemory.rssKib(pid);
-      Long heapOpen = ServerMemory.liveHeapBytes(pid);
+      Long heapOpen = ServerMemory.liveHeapBytes(pid, histogram("open"));
+      // each side's calls start on this client's collected heap (run.sh gives it room for all of them): a collection
+      // during one side's calls would add its pause to that side's times only
+      System.gc();
 
       for (int n = 1; n <= WARMUP + o.calls(); n++) {
         boolean measured = n > WARMUP;
         long frame = ++seq;
-        long last = await(frame, () -> trigger.send(frame), measured);
-        if (measured) toLast.add(last);
+        long clientCpu = ProcessCpu.selfMillis();
+        long serverCpu = ProcessCpu.millis(pid);
+        Round r = await(frame, () -> trigger.send(frame), measured);
+        if (measured) {
+          clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
+          serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
+          toLast.add(r.last.get() - r.start);
+          toFirst.add(r.first.get() - r.start);
+          firstToLast.add(r.last.get() - r.first.get());
+        }
         if (after != null) await(++seq, after, false);
       }
       // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
@@ -167,16 +194,30 @@ public final class DisplayFanOutBenchmark {
       log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
 
       double medianSeconds = toLast.percentile(50) / 1e9;
+      double medianFanOutSeconds = firstToLast.percentile(50) / 1e9;
       return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
+          .put("toFirstMs", toFirst.toJson()).put("firstToLastMs", firstToLast.toJson())
           .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
+          .put("fanOutFramesPerSecond", Math.round(o.feeds() / medianFanOutSeconds))
+          .put("cpuMsPerCall", new JsonObject().put("client", clientCpuMs / o.calls())
+              .put("server", serverCpuMs / o.calls()))
           .put("bytesPerFrame", frameBytes.percentile(50))
           .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
           .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null
               : Math.round((heapOpen - heapBefore) * 10.0 / 1024 / o.feeds()) / 10.0);
     }
 
-    /** Sends what makes frame {@code seq} and waits until every client has it; yields the time to the last. */
-    private long await(long seq, Step send, boolean measured) throws Exception {
+    /**
+     * Where the server's live-heap histogram of {@code moment} goes: beside {@code --out} (the per-class figures behind
+     * the heap per idle feed), or nowhere without it.
+     */
+    private Path histogram(String moment) {
+      if (o.out() == null) return null;
+      return Path.of(o.out().replaceFirst("\\.json$", "") + "-" + name + "-heap-" + moment + ".txt");
+    }
+
+    /** Sends what makes frame {@code seq} and waits until every client has it; yields the round, all arrived. */
+    private Round await(long seq, Step send, boolean measured) throws Exception {
       Round r = new Round(seq, o.feeds(), measured);
       round = r;
       r.start = System.nanoTime();
@@ -185,14 +226,15 @@ public final class DisplayFanOutBenchmark {
         throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending.getCount())
             + " of " + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
       }
-      return r.last.get() - r.start;
+      return r;
     }
 
-    /** One frame on its way: who has it, and when the last got it. */
+    /** One frame on its way: who has it, and when the first and the last got it. */
     private final class Round {
       final long seq;
       final boolean measured;
       final CountDownLatch pending;
+      final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
       final AtomicLong last = new AtomicLong();
       volatile long start;
 
@@ -203,6 +245,7 @@ public final class DisplayFanOutBenchmark {
       }
 
       void arrived(long nanos, int bytes) {
+        first.accumulateAndGet(nanos, Math::min);
         last.accumulateAndGet(nanos, Math::max);
         if (measured) {
           synchronized (this) {
@@ -214,7 +257,11 @@ public final class DisplayFanOutBenchmark {
       }
     }
 
-    /** One screen: counts its first message, then hands each frame's seq to the round under way. */
+    /**
+     * One screen: counts its first message, then hands each frame's seq to the round under way. It reads each frame's
+     * bytes as they come (no text decoding, only the type and seq at their head): on cores shared with the server,
+     * every microsecond a client spends per frame is one the server does not get, on either side.
+     */
     private final class Client {
       final CountDownLatch first = new CountDownLatch(1);
       final Promise<Void> closed = Promise.promise();
@@ -224,14 +271,14 @@ public final class DisplayFanOutBenchmark {
       Client(ClientWebSocket s) {
         socket = s;
         s.closeHandler(v -> closed.tryComplete());
-        s.textMessageHandler(text -> {
+        // every message here is one frame (the largest, a snapshot of 200 waiting, is far below the 64 KiB frame)
+        s.handler(frame -> {
           long now = System.nanoTime();
           first.countDown();
-          FeedMessage m = FeedMessage.parse(text);
           Round r = round;
-          if (r != null && m.seq() == r.seq && !"snapshot".equals(m.type())) {
-            r.arrived(now, text.getBytes(StandardCharsets.UTF_8).length);
-          }
+          if (r == null) return;
+          FeedMessage m = FeedMessage.head(frame.getBytes());
+          if (m.seq() == r.seq && !"snapshot".equals(m.type())) r.arrived(now, frame.length());
         });
       }
     }

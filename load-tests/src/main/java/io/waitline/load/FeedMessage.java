@@ -15,30 +15,47 @@ record FeedMessage(String type, long seq, String event, String entryId) {
 
   static FeedMessage parse(String text) {
     try (JsonParser p = JSON.createParser(text)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object: " + text);
-      String type = null;
-      String event = null;
-      String entryId = null;
-      long seq = -1;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (name.equals("type")) {
-          type = p.getText();
-        } else if (name.equals("seq") && value == JsonToken.VALUE_NUMBER_INT) {
-          seq = p.getLongValue();
-        } else if (name.equals("event")) {
-          event = p.getText();
-        } else if (name.equals("entry") && value == JsonToken.START_OBJECT) {
-          entryId = idOf(p);
-        } else {
-          p.skipChildren();
-        }
-      }
-      return new FeedMessage(type, seq, event, entryId);
+      return read(p, false);
     } catch (IOException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Only the {@code type} and {@code seq} of a message's UTF-8 bytes, read no further than both are known (they come
+   * first in every frame a display screen times): a client that only timestamps frames need not decode them to text.
+   */
+  static FeedMessage head(byte[] utf8) {
+    try (JsonParser p = JSON.createParser(utf8)) {
+      return read(p, true);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static FeedMessage read(JsonParser p, boolean headOnly) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
+    String type = null;
+    String event = null;
+    String entryId = null;
+    long seq = -1;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (name.equals("type")) {
+        type = p.getText();
+      } else if (name.equals("seq") && value == JsonToken.VALUE_NUMBER_INT) {
+        seq = p.getLongValue();
+      } else if (name.equals("event")) {
+        event = p.getText();
+      } else if (name.equals("entry") && value == JsonToken.START_OBJECT) {
+        entryId = idOf(p);
+      } else {
+        p.skipChildren();
+      }
+      if (headOnly && type != null && seq >= 0) break;
+    }
+    return new FeedMessage(type, seq, event, entryId);
   }
 
   /** Reads the object the parser is at up to its end; yields its {@code id}. */

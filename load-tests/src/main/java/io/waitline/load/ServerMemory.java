@@ -32,11 +32,17 @@ final class ServerMemory {
    * first); null without a pid or when jcmd cannot attach.
    */
   static Long liveHeapBytes(Long pid) throws InterruptedException {
+    return liveHeapBytes(pid, null);
+  }
+
+  /** {@link #liveHeapBytes(Long)}, also writing the whole histogram to {@code histogram} unless it is null. */
+  static Long liveHeapBytes(Long pid, Path histogram) throws InterruptedException {
     if (pid == null) return null;
     try {
       Process jcmd = new ProcessBuilder("jcmd", pid.toString(), "GC.class_histogram").redirectErrorStream(true).start();
       String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (jcmd.waitFor() != 0) return null;
+      if (histogram != null) Files.writeString(histogram, out);
       for (String line : out.split("\n")) {
         if (line.startsWith("Total")) return Long.parseLong(line.trim().split("\\s+")[2]);
       }

@@ -21,7 +21,8 @@ public final class EventSequencer {
   private final QueueCommands commands;
   private final Consumer<QueueEvent> deliver;
   private final Function<String, Future<Long>> resync;
-  private final Map<String, Long> lastSeq = new HashMap<>();
+  /** Sized for one queue, a feed's usual count (a site's feed grows it). */
+  private final Map<String, Long> lastSeq = new HashMap<>(2);
   private Future<Void> tail = Future.succeededFuture();
 
   /**

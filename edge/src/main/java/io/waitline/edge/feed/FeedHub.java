@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every open feed of one node, whichever edge instance (event loop) opened it: one event-bus consumer per address
  * however many feeds listen there (the bus copies a message per consumer), each event handed to the feeds of one
- * event loop in one task ({@link Delivery}) and encoded once per view, and the open feeds that hold a credential,
- * grouped by it ({@link CredentialChecks}).
+ * event loop in one task ({@link Delivery}) and encoded once per view, the open feeds that hold a credential, grouped
+ * by it ({@link CredentialChecks}), and every open feed by event loop for its heartbeat ({@link Heartbeats}).
  */
 final class FeedHub implements Shareable {
   private static final String SHARED = "waitline.feed-hub";
@@ -42,10 +42,13 @@ final class FeedHub implements Shareable {
 
   /** The node's feeds that hold a credential, checked once per heartbeat period for each credential. */
   final CredentialChecks credentials;
+  /** The node's feeds by event loop, sent a heartbeat each period by one timer per loop. */
+  final Heartbeats heartbeats;
 
   private FeedHub(Vertx vertx) {
     this.vertx = vertx;
     this.credentials = new CredentialChecks(vertx, LiveFeeds.HEARTBEAT_MS);
+    this.heartbeats = new Heartbeats(vertx, LiveFeeds.HEARTBEAT_MS);
   }
 
   /** The node's hub: one per Vert.x instance, shared by every edge instance deployed on it. */

@@ -15,17 +15,18 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * One open feed's socket: it listens at one event-bus address of the hub at a time, sends a heartbeat every
- * {@link LiveFeeds#HEARTBEAT_MS}, closes when its credential no longer allows it (checked once per heartbeat period
- * for all the node's feeds of that credential, and at once when credentials end anywhere, see
- * {@link CredentialChecks}), tells a client too slow to keep up to reconnect, and leaves the hub when it closes.
+ * {@link LiveFeeds#HEARTBEAT_MS} (its event loop's, see {@link Heartbeats}), closes when its credential no longer
+ * allows it (checked once per heartbeat period for all the node's feeds of that credential, and at once when
+ * credentials end anywhere, see {@link CredentialChecks}), tells a client too slow to keep up to reconnect, and
+ * leaves the hub when it closes.
  * Subclasses say what the feed sends.
  */
-abstract class FeedSession implements CredentialChecks.Holder {
-  private final Vertx vertx;
+abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beating {
+  private static final byte[] NO_BYTES = new byte[0];
+
   final FeedHub hub;
   private final ServerWebSocket ws;
   private final CredentialChecks.Grant grant;
@@ -34,10 +35,10 @@ abstract class FeedSession implements CredentialChecks.Holder {
   private String address;
   /** Completes once the current address's consumer is registered. */
   Future<Void> listening;
-  private long heartbeat;
+  private boolean stopped;
   /** Made when the client first sends text (clients only listen: most never do). */
   private CharsetDecoder utf8;
-  private byte[] splitCharacter = new byte[0];
+  private byte[] splitCharacter = NO_BYTES;
   private boolean inText;
 
   /**
@@ -45,14 +46,12 @@ abstract class FeedSession implements CredentialChecks.Holder {
    *     no longer does; null: nothing to check
    */
   FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, CredentialChecks.Grant grant) {
-    this.vertx = vertx;
     this.hub = hub;
     this.ws = ws;
     this.context = vertx.getOrCreateContext();
     this.grant = grant;
     if (grant != null) hub.credentials.join(this, grant);
-    heartbeat = vertx.setPeriodic(LiveFeeds.HEARTBEAT_MS,
-        id -> send(new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString())));
+    hub.heartbeats.join(this);
     ws.closeHandler(v -> stop());
     ws.exceptionHandler(err -> close(closeCode(err), "protocol error"));
     ws.frameHandler(this::onClientFrame); // clients only listen: what they send is checked, then dropped
@@ -73,7 +72,7 @@ abstract class FeedSession implements CredentialChecks.Holder {
       close((short) 1007, "text must be UTF-8");
       return;
     }
-    splitCharacter = new byte[in.remaining()];
+    splitCharacter = in.hasRemaining() ? new byte[in.remaining()] : NO_BYTES;
     in.get(splitCharacter);
     if (frame.isFinal()) utf8.reset();
   }
@@ -81,6 +80,12 @@ abstract class FeedSession implements CredentialChecks.Holder {
   @Override
   public final Context context() {
     return context;
+  }
+
+  /** Sends the period's heartbeat, one encoding for every feed of this event loop. */
+  @Override
+  public final void beat(String heartbeat) {
+    send(heartbeat);
   }
 
   /** Closes the feed (1008) when its credential no longer holds or no longer allows it; on this feed's event loop. */
@@ -137,9 +142,9 @@ abstract class FeedSession implements CredentialChecks.Holder {
   }
 
   private void stop() {
-    if (heartbeat < 0) return;
-    vertx.cancelTimer(heartbeat);
-    heartbeat = -1;
+    if (stopped) return;
+    stopped = true;
+    hub.heartbeats.leave(this);
     if (grant != null) hub.credentials.leave(this, grant);
     if (address != null) hub.leave(address, this);
   }

@@ -1,7 +1,11 @@
 package io.waitline.edge.feed;
 
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AuditTrail;
@@ -53,6 +57,7 @@ public final class LiveFeeds {
         .compose(site -> rc.request().toWebSocket().map(ws -> {
           new QueueFeedSession(vertx, hub, commands, ws, access.grant(rc, staff),
               View.of(staff, site), EventBusPublisher.queueAddress(queueId), List.of(queueId), protocol).start(since);
+          forgetUpgrade(rc);
           return null;
         }))
         .onFailure(rc::fail);
@@ -70,6 +75,7 @@ public final class LiveFeeds {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
           new QueueFeedSession(vertx, hub, commands, ws, access.grant(rc, staff),
               View.of(staff, site), EventBusPublisher.siteAddress(siteId), ids, protocol).start(since);
+          forgetUpgrade(rc);
           return null;
         })))
         .onFailure(rc::fail);
@@ -86,6 +92,23 @@ public final class LiveFeeds {
     throw new Problems.BadRequest("protocol must be 1 or 2, got '" + protocol + "'.");
   }
 
+  /**
+   * Lets go of what an open feed no longer needs of its upgrade. Vert.x keeps the upgrade request as long as the
+   * socket is open, and with it the request's headers (a browser's cookies and user agent, a bearer token), its query
+   * parameters and the 101 answer's headers: each open feed would keep them all on the heap. The connection's idle
+   * timeout goes too: a feed writes a heartbeat far more often, so on a feed it never fires.
+   */
+  private static void forgetUpgrade(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    request.headers().clear();
+    request.params().clear();
+    request.response().headers().clear();
+    if (request.connection() instanceof ConnectionBase connection) {
+      ChannelPipeline pipeline = connection.channel().pipeline();
+      if (pipeline.get(IdleStateHandler.class) != null) pipeline.remove(IdleStateHandler.class);
+    }
+  }
+
   /** {@code /ws/visits/:token?since=seq}: one patient's own state, nothing else. */
   public void visitFeed(RoutingContext rc) {
     String token = rc.pathParam("token");
@@ -94,6 +117,7 @@ public final class LiveFeeds {
         .compose(first -> rc.request().toWebSocket().map(ws -> {
           audit.recordPatient(rc, "openVisitFeed", first.entry().id(), first.site().id());
           new VisitFeedSession(vertx, hub, commands, ws, token).start(first, since);
+          forgetUpgrade(rc);
           return null;
         }))
         .onFailure(rc::fail);

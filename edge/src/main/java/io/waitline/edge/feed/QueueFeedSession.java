@@ -34,7 +34,7 @@ final class QueueFeedSession extends FeedSession {
   private final int protocol;
   private final EventSequencer sequencer;
   /** Protocol 2: per queue, the event the client's view is at (null before the queue's first), the next delta's base. */
-  private final Map<String, QueueEvent> base = new HashMap<>();
+  private final Map<String, QueueEvent> base = new HashMap<>(2);
 
   /**
    * @param address the event-bus address of the queue or site

@@ -1,0 +1,67 @@
+package io.waitline.edge.feed;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A node's open feeds by event loop, so that a heartbeat costs one timer per event loop, not one per feed (a timer is
+ * a few hundred bytes of each idle feed's heap): each period, a loop's timer encodes one heartbeat and hands it to
+ * each of that loop's feeds. A loop's timer is cancelled when its last feed leaves.
+ */
+final class Heartbeats {
+  /** A feed that hears the heartbeats of its own event loop. */
+  interface Beating {
+    Context context();
+
+    void beat(String heartbeat);
+  }
+
+  private final Vertx vertx;
+  private final long periodMs;
+  private final Map<Context, Loop> byLoop = new ConcurrentHashMap<>();
+
+  Heartbeats(Vertx vertx, long periodMs) {
+    this.vertx = vertx;
+    this.periodMs = periodMs;
+  }
+
+  void join(Beating feed) {
+    byLoop.compute(loopOf(feed), (context, loop) -> {
+      Loop joined = loop != null ? loop : new Loop((ContextInternal) context);
+      joined.feeds.add(feed);
+      return joined;
+    });
+  }
+
+  void leave(Beating feed) {
+    byLoop.computeIfPresent(loopOf(feed), (context, loop) -> {
+      if (!loop.feeds.remove(feed) || !loop.feeds.isEmpty()) return loop;
+      vertx.cancelTimer(loop.timer);
+      return null;
+    });
+  }
+
+  /** The event loop's own context (a feed's is its upgrade request's duplicate of it). */
+  private static Context loopOf(Beating feed) {
+    return ((ContextInternal) feed.context()).unwrap();
+  }
+
+  /** One event loop's feeds and the timer that beats for them, on that loop. */
+  private final class Loop {
+    final Set<Beating> feeds = ConcurrentHashMap.newKeySet();
+    final long timer;
+
+    Loop(ContextInternal loop) {
+      timer = loop.setPeriodic(periodMs, id -> {
+        String heartbeat = new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString()).encode();
+        for (Beating feed : feeds) feed.beat(heartbeat);
+      });
+    }
+  }
+}
