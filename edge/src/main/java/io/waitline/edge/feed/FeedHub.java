@@ -2,6 +2,7 @@ package io.waitline.edge.feed;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
@@ -63,7 +64,17 @@ final class FeedHub implements Shareable {
       l.byLoop.computeIfAbsent(loopOf(feed), c -> ConcurrentHashMap.newKeySet()).add(feed);
       return l;
     });
-    return joined.consumer.completion();
+    return onContext(feed.context, joined.consumer.completion());
+  }
+
+  /**
+   * {@code future}, its callbacks run on {@code context}. The address's consumer was registered on the loop of the
+   * first feed that joined it; a feed of another loop goes on (its snapshot, its first frames) on its own loop.
+   */
+  static <T> Future<T> onContext(Context context, Future<T> future) {
+    Promise<T> promise = ((ContextInternal) context).promise();
+    future.onComplete(promise);
+    return promise.future();
   }
 
   void leave(String address, FeedSession feed) {
