@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 
 /**
  * Instants in the text the event log stores ({@link Instant#toString()}'s, e.g. {@code 2026-12-02T03:24:57.873153Z}),
- * written and read without {@link java.time.format.DateTimeFormatter}: its general machinery was a tenth of the
+ * written and read without {@link java.time.format.DateTimeFormatter}: its general machinery was 9 % of the
  * server's samples in an import, where every event is written once and read back by each reader of the log. Text of
  * any other form (an offset, a leap second, a year past 9999) goes through {@link Instant#parse}.
  */
