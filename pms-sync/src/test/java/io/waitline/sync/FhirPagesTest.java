@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.waitline.sync.fhir.FhirAppointmentReader;
 import io.waitline.sync.fhir.FhirR4Kind;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
@@ -84,6 +85,42 @@ class FhirPagesTest {
     assertThat(fromPages.get("Appointment/a6"))
         .isEqualTo("The appointment's patient Patient/gone was not in the source's answer.");
     assertThat(fromPages.get("Appointment/a7")).isEqualTo("Appointment a7 has no status.");
+  }
+
+  @Test
+  void aRecordKeepsItsResourcesAsTheServerWroteThemAndTheSameVersionPolledAgainHasTheSamePayload() {
+    fhir.prettyPrint();
+    for (int i = 1; i <= 4; i++) {
+      fhir.putPatient(Fhir.patient("p" + i, "Pat" + i, "Lee", "1980-01-0" + i, "MRN-" + i));
+      fhir.putAppointment(Fhir.appointment("a" + i, AppointmentStatus.BOOKED, NINE.plusSeconds(600L * i), "p" + i,
+          "lab"));
+    }
+    Source source = w.fhirSource("HAPI", fhir.baseUrl());
+    LocalDate today = LocalDate.ofInstant(NINE, ZoneId.of("Europe/Paris"));
+
+    Map<String, String> first = payloads(source, today);
+    Map<String, String> second = payloads(source, today);
+
+    assertThat(first).hasSize(4).isEqualTo(second);
+    FhirAppointmentReader reader = new FhirAppointmentReader(FhirContext.forR4Cached());
+    for (Map.Entry<String, String> e : first.entrySet()) {
+      // the server's own indentation, not HAPI's encoding of the parsed resources (compact)
+      assertThat(e.getValue()).contains("\"resourceType\": \"Appointment\"", "\"resourceType\": \"Patient\"");
+      assertThat(readOrWhy(kind.reader(), new ReceivedRecord(e.getKey(), "1", 1, e.getValue()), source))
+          .isInstanceOf(io.waitline.sync.pipeline.SourceAppointment.class);
+    }
+    assertThat(reader.payload(Fhir.appointment("a1", AppointmentStatus.BOOKED, NINE, "p1", "lab"), null))
+        .doesNotContain("\"resourceType\": \"Appointment\"");
+  }
+
+  /** The payload of each record one poll of today's appointments gives, by external id. */
+  private Map<String, String> payloads(Source source, LocalDate today) {
+    Map<String, String> payloads = new LinkedHashMap<>();
+    w.get(kind.poll(source, null, today, today.plusDays(1), (records, reader, watermark) -> {
+      records.forEach(r -> payloads.put(r.externalId(), r.payload()));
+      return Future.succeededFuture();
+    }));
+    return payloads;
   }
 
   /** What the reader makes of the record: the appointment read, or the sentence it is refused with. */

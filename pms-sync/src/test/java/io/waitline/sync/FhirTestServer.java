@@ -78,6 +78,7 @@ final class FhirTestServer implements AutoCloseable {
   private final AtomicReference<java.util.function.Consumer<Appointment>> changeBeforeNextUpdate =
       new AtomicReference<>();
   private final int port;
+  private final RestfulServer fhir;
 
   FhirTestServer(Clock clock, int defaultPageSize) {
     this.clock = clock;
@@ -85,7 +86,7 @@ final class FhirTestServer implements AutoCloseable {
     ServerConnector connector = new ServerConnector(jetty);
     connector.setPort(0);
     jetty.addConnector(connector);
-    RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
+    fhir = new RestfulServer(FhirContext.forR4Cached());
     fhir.setResourceProviders(new AppointmentProvider(), new PatientProvider());
     FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(100);
     paging.setDefaultPageSize(defaultPageSize);
@@ -198,6 +199,11 @@ final class FhirTestServer implements AutoCloseable {
   }
 
   /** Behave like servers that ignore {@code _include}: patients must be read one by one. */
+  /** Answers pretty-printed JSON from now on, as some servers do unasked. */
+  void prettyPrint() {
+    fhir.setDefaultPrettyPrint(true);
+  }
+
   void ignoreIncludes() {
     includePatients = false;
   }

@@ -40,10 +40,24 @@ public final class FhirAppointmentReader implements RecordReader {
 
   /** The record the inbox keeps for one Appointment: the Appointment and its patient, serialized by HAPI. */
   public String payload(Appointment appointment, Patient patient) {
-    Bundle b = new Bundle().setType(Bundle.BundleType.COLLECTION);
-    b.addEntry().setResource(appointment);
-    if (patient != null) b.addEntry().setResource(patient);
-    return parser().encodeResourceToString(b);
+    return payload(json(appointment), patient == null ? null : json(patient));
+  }
+
+  /**
+   * The record the inbox keeps for one Appointment, from the JSON of the Appointment and of its patient (or null):
+   * a {@code collection} Bundle of the two, which {@link #read(ReceivedRecord, Mapping)} reads.
+   */
+  public static String payload(String appointmentJson, String patientJson) {
+    StringBuilder b = new StringBuilder(appointmentJson.length() + (patientJson == null ? 0 : patientJson.length())
+        + 80).append("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":")
+        .append(appointmentJson);
+    if (patientJson != null) b.append("},{\"resource\":").append(patientJson);
+    return b.append("}]}").toString();
+  }
+
+  /** One resource as JSON, encoded by HAPI. */
+  String json(Resource resource) {
+    return parser().encodeResourceToString(resource);
   }
 
   @Override

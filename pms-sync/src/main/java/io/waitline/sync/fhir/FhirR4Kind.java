@@ -41,6 +41,7 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * FHIR R4 sources through HAPI's generic client: {@code Appointment?date=ge..&date=lt..&_lastUpdated=ge..
@@ -105,9 +106,10 @@ public final class FhirR4Kind implements SourceKind {
       throw new SyncException(INVALID, "The sample must be a FHIR R4 Bundle in JSON.");
     }
     Map<String, Patient> patients = patientsIn(bundle);
+    Map<Resource, String> texts = ReceivedJson.of(bundle, sample);
     List<ReceivedRecord> out = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      if (e.getResource() instanceof Appointment a) out.add(record(a, patients.get(patientOf(a))));
+      if (e.getResource() instanceof Appointment a) out.add(record(a, patients.get(patientOf(a)), texts));
     }
     return out;
   }
@@ -119,7 +121,11 @@ public final class FhirR4Kind implements SourceKind {
     Future<String> auth = source.auth() instanceof io.waitline.sync.source.SourceAuth.SmartBackend
         ? guard.call(() -> credentials.authorization(source)) : credentials.authorization(source);
     // the client is made on a worker too: the first one of a JVM loads HAPI's HTTP stack
-    return auth.compose(authorization -> workers.executeBlocking(() -> client(source, authorization), false))
+    return auth.compose(authorization -> workers.executeBlocking(() -> {
+          IGenericClient client = client(source, authorization);
+          client.registerInterceptor(new ResponseText()); // each page's records keep its text
+          return client;
+        }, false))
         .compose(client -> drain(client, guard, fetch(client, guard, () -> firstPage(client, since, from, until)),
             sink));
   }
@@ -203,9 +209,12 @@ public final class FhirR4Kind implements SourceKind {
   }
 
   private Future<Page> fetch(IGenericClient client, SourceGuard guard, java.util.concurrent.Callable<Bundle> request) {
-    return guard.call(() -> blocking(request))
-        .compose(bundle -> guard.call(() -> blocking(() -> page(client, bundle))));
+    return guard.call(() -> blocking(() -> new Received(request.call(), ResponseText.take())))
+        .compose(received -> guard.call(() -> blocking(() -> page(client, received))));
   }
+
+  /** A page as HAPI parsed it, and its text as the server sent it (null when it was not kept). */
+  private record Received(Bundle bundle, String text) {}
 
   private Bundle firstPage(IGenericClient client, Instant since, LocalDate from, LocalDate until) {
     IQuery<Bundle> q = client.search().forResource(Appointment.class)
@@ -230,9 +239,14 @@ public final class FhirR4Kind implements SourceKind {
   /** An Appointment of a page as parsed, with the patient its record carries ({@code patientRef}, or none). */
   private record Parsed(Appointment appointment, String patientRef, Patient patient) {}
 
-  /** One record per Appointment of the page, with its patient from the page or, if missing, read by id. */
-  private Page page(IGenericClient client, Bundle bundle) {
+  /**
+   * One record per Appointment of the page, with its patient from the page or, if missing, read by id. Each record's
+   * payload holds the resources' text as the page gave it (a patient read by id is encoded by HAPI).
+   */
+  private Page page(IGenericClient client, Received received) {
+    Bundle bundle = received.bundle();
     Map<String, Patient> patients = patientsIn(bundle);
+    Map<Resource, String> texts = ReceivedJson.of(bundle, received.text());
     List<ReceivedRecord> out = new ArrayList<>();
     Map<ReceivedRecord, Parsed> parsed = new IdentityHashMap<>();
     Instant watermark = null;
@@ -241,7 +255,7 @@ public final class FhirR4Kind implements SourceKind {
       String patientRef = patientOf(a);
       Patient patient = patientRef == null ? null
           : patients.computeIfAbsent(patientRef, ref -> readPatient(client, ref));
-      ReceivedRecord r = record(a, patient);
+      ReceivedRecord r = record(a, patient, texts);
       out.add(r);
       parsed.put(r, new Parsed(a, patientRef, patient));
       if (a.getMeta().hasLastUpdated()) {
@@ -268,11 +282,12 @@ public final class FhirR4Kind implements SourceKind {
     }
   }
 
-  ReceivedRecord record(Appointment a, Patient patient) {
+  /** The record of {@code a} with its patient; their JSON from {@code texts}, or encoded by HAPI where it has none. */
+  private ReceivedRecord record(Appointment a, Patient patient, Map<Resource, String> texts) {
     String id = "Appointment/" + a.getIdElement().getIdPart();
     String versionId = a.getMeta().getVersionId() != null ? a.getMeta().getVersionId() : a.getIdElement().getVersionIdPart();
     Instant updated = a.getMeta().hasLastUpdated() ? a.getMeta().getLastUpdated().toInstant() : null;
-    String payload = reader.payload(a, patient);
+    String payload = FhirAppointmentReader.payload(json(a, texts), patient == null ? null : json(patient, texts));
     long order;
     String version;
     if (versionId != null && versionId.matches("\\d{1,18}")) {
@@ -287,6 +302,11 @@ public final class FhirR4Kind implements SourceKind {
       return new ReceivedRecord(id, "sha256:" + unversioned.payloadHash().substring(0, 16), 0, payload);
     }
     return new ReceivedRecord(id, version, order, payload);
+  }
+
+  private String json(Resource resource, Map<Resource, String> texts) {
+    String text = texts.get(resource);
+    return text != null ? text : reader.json(resource);
   }
 
   private static Map<String, Patient> patientsIn(Bundle bundle) {

@@ -148,10 +148,10 @@ public final class EventPayloadCodec {
   }
 
   private static String text(Instant i) {
-    return i == null ? null : i.toString();
+    return i == null ? null : InstantText.format(i);
   }
 
   private static Instant instant(String s) {
-    return s == null ? null : Instant.parse(s);
+    return s == null ? null : InstantText.parse(s);
   }
 }

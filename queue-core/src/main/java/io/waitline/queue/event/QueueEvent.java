@@ -17,13 +17,13 @@ public record QueueEvent(String queueId, String siteId, long seq, EventType type
         .put("siteId", siteId)
         .put("seq", seq)
         .put("type", type.wire())
-        .put("at", at.toString())
+        .put("at", InstantText.format(at))
         .put("payload", EventPayloadCodec.encode(payload));
   }
 
   public static QueueEvent fromJson(JsonObject json) {
     return new QueueEvent(json.getString("queueId"), json.getString("siteId"), json.getLong("seq"),
         EventType.fromWire(json.getString("type")), EventPayloadCodec.decode(json.getJsonObject("payload")),
-        Instant.parse(json.getString("at")));
+        InstantText.parse(json.getString("at")));
   }
 }
