@@ -25,7 +25,8 @@
 # larger ones. Desks: one server; DESKS desks on one queue, then with a queue per desk, DESK_SECONDS each.
 # Commands: one server; pgbench (tpcb-like, COMMAND_CLIENTS clients) in a database of its own on the server's
 # embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
-# COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
+# COMMAND_SECONDS after COMMAND_WARMUP; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal,
+# CPU per command of the server, PostgreSQL and the client from /proc. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
 # Display: per size and line, a fresh server and a bare Vert.x broadcast server (BareBroadcastServer, one instance per
 # core) side by side; that many display feeds of one queue, DISPLAY_CALLS calls, then as many bare clients sent as
