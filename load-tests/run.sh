@@ -26,7 +26,8 @@
 # larger ones. Desks: one server; DESKS desks on one queue, then with a queue per desk, DESK_SECONDS each.
 # Commands: one server; pgbench (tpcb-like, COMMAND_CLIENTS clients) in a database of its own on the server's
 # embedded PostgreSQL, then Waitline's check-in + call-next from COMMAND_CLIENTS clients on as many queues, each for
-# COMMAND_SECONDS; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal. Works with any
+# COMMAND_SECONDS after COMMAND_WARMUP; commits, rows read and WAL per command from pg_stat_database and pg_stat_wal,
+# CPU per command of the server, PostgreSQL and the client from /proc. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
 # Display: per size and line, a fresh server and a bare Vert.x broadcast server (BareBroadcastServer, one instance per
 # core) side by side; that many display feeds of one queue, DISPLAY_CALLS calls, then as many bare clients sent as
@@ -52,6 +53,7 @@ DESK_SECONDS=${DESK_SECONDS:-20}
 LINE=${LINE:-20}
 COMMAND_CLIENTS=${COMMAND_CLIENTS:-4}
 COMMAND_SECONDS=${COMMAND_SECONDS:-20}
+COMMAND_WARMUP=${COMMAND_WARMUP:-5}
 FEEDMEM_FEEDS=${FEEDMEM_FEEDS:-2000}
 FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
 DISPLAY_SIZES=${DISPLAY_SIZES:-"1000 5000 10000"}
@@ -78,7 +80,7 @@ REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
 load_jar=${LOAD_JAR:-load-tests/target/waitline-load-tests.jar}   # LOAD_JAR=…: that benchmark jar as it is
 out=load-tests/target/benchmarks
-jar_setting=${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR}
+jar_setting=${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR}${LOAD_JAR:+ LOAD_JAR=$LOAD_JAR}
 
 newer_source() { # prints a source under $2… newer than the jar $1, if any
   local jar=$1; shift
@@ -233,18 +235,40 @@ if [[ " $BENCH " == *" commands "* ]]; then
   }
   stats_sql pgbench >"$out/stats-pgbench.sql"
   stats_sql waitline >"$out/stats-waitline.sql"
+  postmaster=$(sed -n 1p "$data_dir/pg/postmaster.pid" 2>/dev/null || true)
+  # CPU seconds used so far by the server's JVM, by PostgreSQL (the postmaster, its live processes and the ones that
+  # ended) and by the process $1, as JSON; from /proc, so the three can be told apart on one machine
+  cpu_json() {
+    local tick server=0 jit=0 postgres=0 caller=0
+    tick=$(getconf CLK_TCK)
+    server=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    postgres=$(awk -v pm="$postmaster" '$2 != "(postgres)" {next} $1 == pm {t += $14 + $15 + $16 + $17} $4 == pm {t += $14 + $15} END {print t + 0}' \
+      < <(cat /proc/[0-9]*/stat 2>/dev/null))
+    [[ -n ${1:-} ]] && caller=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    # of the server's, its JIT compiler threads' (a cost of warming up, which pgbench does not have)
+    jit=$(cat /proc/"$server_pid"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre/ {t += $(NF - 38) + $(NF - 37)} END {print t + 0}')
+    jq -n --argjson t "$tick" --argjson s "$server" --argjson j "$jit" --argjson p "$postgres" --argjson c "$caller" \
+      '{server: ($s / $t), serverJit: ($j / $t), postgres: ($p / $t), client: ($c / $t)}'
+  }
+  # the benchmark's probe: the database's counters and the CPU so far (the client is the benchmark, the probe's caller)
+  { declare -f cpu_json; echo "server_pid=$server_pid postmaster=$postmaster"
+    echo "jq -n --argjson db \"\$(psql -X -At -h localhost -p $pg_port -U postgres -d postgres -f $out/stats-waitline.sql)\" \\"
+    echo "  --argjson cpu \"\$(cpu_json \$PPID)\" '\$db + {cpu: \$cpu}'"; } >"$out/probe-commands.sh"
   pgbench_json=null
   probe=()
   if [[ -n $pg_port ]] && command -v psql >/dev/null && pg -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
-    probe=(--probe "psql -X -At -h localhost -p $pg_port -U postgres -d postgres -f $out/stats-waitline.sql")
+    probe=(--probe "exec bash $out/probe-commands.sh")
     if command -v pgbench >/dev/null && pg -d postgres -c 'CREATE DATABASE pgbench' >/dev/null \
         && pgbench -i -q -h localhost -p "$pg_port" -U postgres pgbench >"$out/pgbench-init.log" 2>&1; then
       sleep 2
-      before=$(pg -d postgres -f "$out/stats-pgbench.sql")
-      timeout $((COMMAND_SECONDS + 120)) pgbench -c "$COMMAND_CLIENTS" -j 2 -T "$COMMAND_SECONDS" -h localhost \
-        -p "$pg_port" -U postgres pgbench >"$out/pgbench.log" 2>&1 || true
+      before=$(pg -d postgres -f "$out/stats-pgbench.sql" | jq --argjson cpu "$(cpu_json)" '. + {cpu: $cpu}')
+      # pgbench's own CPU seconds (user + system) as its client, written by time(1) after its output
+      timeout $((COMMAND_SECONDS + 120)) /usr/bin/time -f 'client CPU %U %S' pgbench -c "$COMMAND_CLIENTS" -j 2 \
+        -T "$COMMAND_SECONDS" -h localhost -p "$pg_port" -U postgres pgbench >"$out/pgbench.log" 2>&1 || true
       sleep 2 # pgbench's backends publish their statistics as they exit
-      after=$(pg -d postgres -f "$out/stats-pgbench.sql")
+      client_cpu=$(awk '/^client CPU / {print $3 + $4}' "$out/pgbench.log")
+      after=$(pg -d postgres -f "$out/stats-pgbench.sql" | jq --argjson cpu "$(cpu_json)" --argjson c "${client_cpu:-0}" \
+        '. + {cpu: ($cpu + {client: $c})}')
       tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out/pgbench.log")
       done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*$/\1/p' "$out/pgbench.log")
       [[ -n $tps && -n $done_tx ]] && pgbench_json=$(jq -n --argjson b "$before" --argjson a "$after" \
@@ -257,7 +281,7 @@ if [[ " $BENCH " == *" commands "* ]]; then
   rc=0
   WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java -cp "$load_jar" \
     io.waitline.load.CommandBenchmark --base-url "$base" --username bench-admin --clients "$COMMAND_CLIENTS" \
-    --seconds "$COMMAND_SECONDS" --max-seconds "$MAX_SECONDS" "${probe[@]}" \
+    --seconds "$COMMAND_SECONDS" --warmup-seconds "$COMMAND_WARMUP" --max-seconds "$MAX_SECONDS" "${probe[@]}" \
     --out "$out/commands-waitline.json" >"$out/commands.log" 2>&1 || rc=$?
   stop_server
   if [[ -f $out/commands-waitline.json && $rc -le 1 ]]; then
@@ -705,8 +729,9 @@ command_row() { # the table row of the result file: Waitline, pgbench, and Waitl
     def delta(x; k): if x == null or x.before == null then null else x.after[k] - x.before[k] end;
     def f(x; d): if x == null then "–" else ((x * d | round) / d | tostring) end;
     def lat(x): if x.count == 0 then "–" else "\(x.p50) / \(x.p99)" end;
+    def cpu(x; k; n): if x == null or x.before.cpu == null then null else per((x.after.cpu[k] - x.before.cpu[k]) * 1000; n) end;
     (.pgbench) as $pg | (.probe) as $w | ($pg.transactions) as $tx |
-    "| \(.clients) | \(.commandsPerSecond) | \(f($pg.tps; 1)) | \(if $pg == null then "–" else f(.commandsPerSecond / $pg.tps; 100) + "×" end) | \(f(per(delta($w; "xactCommit"); .commands); 100)) / \(f(per(delta($pg; "xactCommit"); $tx); 100)) | \(f(per(delta($w; "rowsRead"); .commands); 10)) / \(f(per(delta($pg; "rowsRead"); $tx); 10)) | \(f(per(delta($w; "walBytes"); .commands); 1)) / \(f(per(delta($pg; "walBytes"); $tx); 1)) | \(lat(.latencyMs.checkIn)) | \(lat(.latencyMs.callNext)) | \(.errors) |"' "$1"
+    "| \(.clients) | \(.commandsPerSecond) | \(f($pg.tps; 1)) | \(if $pg == null then "–" else f(.commandsPerSecond / $pg.tps; 100) + "×" end) | \(f(per(delta($w; "xactCommit"); .commands); 100)) / \(f(per(delta($pg; "xactCommit"); $tx); 100)) | \(f(per(delta($w; "rowsRead"); .commands); 10)) / \(f(per(delta($pg; "rowsRead"); $tx); 10)) | \(f(per(delta($w; "walBytes"); .commands); 1)) / \(f(per(delta($pg; "walBytes"); $tx); 1)) | \(f(cpu($w; "server"; .commands); 100)) (\(f(cpu($w; "serverJit"; .commands); 100))) / \(f(cpu($w; "postgres"; .commands); 100)) / \(f(cpu($w; "client"; .commands); 100)) | \(f(cpu($pg; "postgres"; $tx); 100)) / \(f(cpu($pg; "client"; $tx); 100)) | \(lat(.latencyMs.checkIn)) | \(lat(.latencyMs.callNext)) | \(.errors) |"' "$1"
 }
 
 commands_section() {
@@ -715,18 +740,20 @@ commands_section() {
   echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
   machine
   echo
-  echo "Command: \`load-tests/run.sh  (BENCH=commands COMMAND_CLIENTS=$COMMAND_CLIENTS COMMAND_SECONDS=$COMMAND_SECONDS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo "Command: \`load-tests/run.sh  (BENCH=commands COMMAND_CLIENTS=$COMMAND_CLIENTS COMMAND_SECONDS=$COMMAND_SECONDS COMMAND_WARMUP=$COMMAND_WARMUP SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
   echo
   echo "One fresh server with its embedded PostgreSQL. First pgbench (tpcb-like, scale 1, $COMMAND_CLIENTS clients, 2 threads,"
-  echo "$COMMAND_SECONDS s) in a database of its own on that same PostgreSQL; then, after 5 s of warm-up, $COMMAND_CLIENTS HTTP clients, each"
+  echo "$COMMAND_SECONDS s) in a database of its own on that same PostgreSQL; then, after $COMMAND_WARMUP s of warm-up, $COMMAND_CLIENTS HTTP clients, each"
   echo "on a queue of its own, each checking a walk-in in and calling next in a loop for $COMMAND_SECONDS s (a check-in and a call-next are"
   echo "two commands). Commits, rows read (\`tup_returned + tup_fetched\`) and WAL per Waitline command and per pgbench"
   echo "transaction are the differences of \`pg_stat_database\` (the \`waitline\` and \`pgbench\` databases) and \`pg_stat_wal\`"
   echo "around each run, read after 11 s of quiet so PostgreSQL has published them. A commit here is any transaction,"
-  echo "read-only ones included. Latency in ms as p50 / p99."
+  echo "read-only ones included. CPU is read from \`/proc\` around the same runs: the server's JVM (in brackets, the part its"
+  echo "JIT compiler threads took: warming up, which pgbench has no share of), PostgreSQL (all its processes, the ended ones"
+  echo "included) and the client (the benchmark's JVM; pgbench's own, by time(1)). Latency in ms as p50 / p99."
   echo
-  echo "| clients | Waitline commands/s | pgbench tps | commands/s ÷ tps | commits per command / per pgbench tx | rows read per command / per tx | WAL bytes per command / per tx | check-in | call-next | errors |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| clients | Waitline commands/s | pgbench tps | commands/s ÷ tps | commits per command / per pgbench tx | rows read per command / per tx | WAL bytes per command / per tx | CPU ms per command: server (JIT) / PostgreSQL / client | CPU ms per pgbench tx: PostgreSQL / client | check-in | call-next | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
 }
 

@@ -37,6 +37,11 @@ final class Api {
     return token;
   }
 
+  /** The API token {@link #signIn} got. */
+  String token() {
+    return token;
+  }
+
   /** A display device enrolled the way a TV is: a pairing code from the admin, redeemed by the device. */
   String pairDisplay(String site, String name) {
     String code = call(HttpMethod.POST, "/api/v1/sites/" + site + "/device-pairings", 201,

@@ -2,6 +2,7 @@ package io.waitline.load;
 
 import static io.waitline.load.BenchmarkRun.log;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,40 +57,20 @@ public final class CommandBenchmark {
   }
 
   /** Every client checks in and calls next on its own queue for {@code seconds}. */
-  private JsonObject loop(List<String> queues, int seconds) throws InterruptedException {
+  private JsonObject loop(List<String> queues, int seconds) throws Exception {
     Errors errors = new Errors();
-    ClientThreads threads = new ClientThreads(errors);
-    List<WebClient> clients = new ArrayList<>();
-    List<LatencyStats> checkInStats = new ArrayList<>();
-    List<LatencyStats> callStats = new ArrayList<>();
+    List<CommandClient> clients = new ArrayList<>();
     for (int c = 0; c < queues.size(); c++) {
-      String queueId = queues.get(c);
-      String calledTo = "Desk " + (c + 1);
-      WebClient web = WebClient.create(vertx);
-      clients.add(web);
-      Api a = api.onClient(web);
-      LatencyStats checkIns = new LatencyStats();
-      LatencyStats calls = new LatencyStats();
-      checkInStats.add(checkIns);
-      callStats.add(calls);
-      threads.add(() -> {
-        try {
-          long t0 = System.nanoTime();
-          a.checkIn(queueId, "Command Bench Patient");
-          long t1 = System.nanoTime();
-          checkIns.add(t1 - t0);
-          a.callNext(queueId, calledTo);
-          calls.add(System.nanoTime() - t1);
-        } catch (Api.ApiException e) {
-          errors.add(e.getMessage());
-        }
-      });
+      clients.add(new CommandClient(vertx, o.baseUrl(), api.token(), queues.get(c), "Desk " + (c + 1), errors));
     }
-    double elapsed = threads.runFor(seconds);
-    clients.forEach(WebClient::close);
+    long startNanos = System.nanoTime();
+    clients.forEach(CommandClient::start);
+    Thread.sleep(seconds * 1000L);
+    Future.all(clients.stream().map(CommandClient::stop).toList()).await(Api.TIMEOUT_MS * 2, TimeUnit.MILLISECONDS);
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
 
-    LatencyStats checkIns = LatencyStats.merged(checkInStats);
-    LatencyStats calls = LatencyStats.merged(callStats);
+    LatencyStats checkIns = LatencyStats.merged(clients.stream().map(client -> client.checkIns).toList());
+    LatencyStats calls = LatencyStats.merged(clients.stream().map(client -> client.calls).toList());
     long commands = checkIns.count() + calls.count();
     double perSecond = Math.round(commands / elapsed * 10) / 10.0;
     log("%d clients: %d commands in %.1f s (%.1f/s), %d errors", queues.size(), commands, elapsed, perSecond,

@@ -67,22 +67,24 @@ public final class QueueCommands {
   private final WaitEstimator estimator;
   private final Clock clock;
   private final RecentHistories histories;
+  private final KeptLineupInputs lineupInputs;
   /** Null when nothing is added. */
   private final BeforeCommit beforeCommit;
 
   public QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
       Clock clock) {
-    this(pool, store, publisher, estimator, clock, new RecentHistories(), null);
+    this(pool, store, publisher, estimator, clock, new RecentHistories(), new KeptLineupInputs(), null);
   }
 
   private QueueCommands(Pool pool, QueueStore store, QueueEventPublisher publisher, WaitEstimator estimator,
-      Clock clock, RecentHistories histories, BeforeCommit beforeCommit) {
+      Clock clock, RecentHistories histories, KeptLineupInputs lineupInputs, BeforeCommit beforeCommit) {
     this.pool = pool;
     this.store = store;
     this.publisher = publisher;
     this.estimator = estimator;
     this.clock = clock;
     this.histories = histories;
+    this.lineupInputs = lineupInputs;
     this.beforeCommit = beforeCommit;
   }
 
@@ -91,7 +93,8 @@ public final class QueueCommands {
    * command and the hook's writes commit together or not at all; null adds nothing.
    */
   public QueueCommands beforeCommit(BeforeCommit hook) {
-    return hook == null ? this : new QueueCommands(pool, store, publisher, estimator, clock, histories, hook);
+    return hook == null ? this : new QueueCommands(pool, store, publisher, estimator, clock, histories, lineupInputs,
+        hook);
   }
 
   /** The clock these commands read: the time of every change, and each site's today. */
@@ -644,7 +647,7 @@ public final class QueueCommands {
         return result;
       });
     }).onSuccess(result -> committed.forEach(tx -> {
-      tx.keepHistories();
+      tx.keepReads();
       tx.events.forEach(this::publish);
     }));
   }
@@ -799,23 +802,34 @@ public final class QueueCommands {
       RecentHistories.Read kept = histories.at(q.id(), h.lockedVersion, now);
       Future<RecentHistories.Read> recent = kept != null ? Future.succeededFuture(kept)
           : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
-      return store.lineupInputs(c, q.id(), today(q)).compose(entries -> recent.map(read -> {
-        h.live = new ArrayList<>(entries);
+      // likewise the lineup's inputs, to which this transaction's changes so far are applied
+      LocalDate day = today(q);
+      List<Entry> keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
+      Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs)
+          : store.lineupInputs(c, q.id(), day);
+      return inputs.compose(entries -> recent.map(read -> {
+        h.readLive(entries, day, keptInputs != null);
         h.recent = read;
         return h;
       }));
     }
 
     /**
-     * After commit: each queue's history goes on to the version committed, when this transaction read it and made
-     * only changes that leave it as it was; otherwise it is read again by the queue's next command.
+     * After commit: each queue's history and lineup inputs go on to the version committed, when this transaction read
+     * them and made only changes that leave them as they were (the history) or that it applied to them (the inputs);
+     * otherwise they are read again by the queue's next command.
      */
-    void keepHistories() {
+    void keepReads() {
       locked.forEach((queueId, h) -> {
         if (h.recent != null && h.historyUnchanged) {
           histories.keep(queueId, h.queue.version(), h.recent);
         } else if (!h.historyUnchanged) {
           histories.forget(queueId);
+        }
+        if (h.live != null && h.inputsCarried) {
+          lineupInputs.keep(queueId, h.queue.version(), h.liveDay, h.live);
+        } else if (!h.inputsCarried) {
+          lineupInputs.forget(queueId);
         }
       });
     }
@@ -931,9 +945,15 @@ public final class QueueCommands {
     final Site site;
     Rota rota;
     List<Entry> live;
+    /** The local day {@link #live} is of. */
+    LocalDate liveDay;
+    /** Entries this transaction created or changed before {@link #live} was read. */
+    final List<Entry> changedBeforeRead = new ArrayList<>(1);
     RecentHistories.Read recent;
     /** Whether every change this transaction made to the queue leaves its recent history as it was. */
     boolean historyUnchanged = true;
+    /** Whether every change this transaction made to the queue is one the kept lineup inputs can carry. */
+    boolean inputsCarried = true;
 
     Held(ServiceQueue queue, Site site, Rota rota) {
       this.queue = queue;
@@ -944,11 +964,26 @@ public final class QueueCommands {
 
     void changed(EventType type) {
       if (!RecentHistories.keptBy(type)) historyUnchanged = false;
+      if (!KeptLineupInputs.keptBy(type)) inputsCarried = false;
     }
 
-    /** Puts the changed or created entry among the entries read for the lineup, if they were read. */
+    /**
+     * The lineup's inputs of {@code day}: read from the database (which has this transaction's changes) or kept
+     * from an earlier command (which has not: they are applied here).
+     */
+    void readLive(List<Entry> entries, LocalDate day, boolean kept) {
+      live = new ArrayList<>(entries);
+      liveDay = day;
+      if (kept) changedBeforeRead.forEach(this::replace);
+      changedBeforeRead.clear();
+    }
+
+    /** Puts the changed or created entry among the entries read for the lineup, or keeps it until they are read. */
     void replace(Entry changed) {
-      if (live == null) return;
+      if (live == null) {
+        changedBeforeRead.add(changed);
+        return;
+      }
       live.removeIf(e -> e.id().equals(changed.id()));
       live.add(changed);
     }

@@ -41,6 +41,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -418,6 +419,21 @@ public final class QueueStore {
             + " AND e.status IN ('called', 'in_service', 'no_show') ORDER BY e.status_since DESC LIMIT $3)")
         .execute(Tuple.of(queueId, day, RECENT_AT_DESKS))
         .map(rows -> map(rows, QueueStore::entry));
+  }
+
+  /**
+   * The entries among {@code entries} (all of one queue's day) that {@link #lineupInputs} reads: the waiting and
+   * expected, and the {@value #RECENT_AT_DESKS} latest at the desks. For a command that keeps them up to date itself.
+   */
+  public static List<Entry> lineupInputsAmong(Collection<Entry> entries) {
+    List<Entry> inputs = new ArrayList<>(entries.stream()
+        .filter(e -> e.status() == Status.WAITING || e.status() == Status.EXPECTED).toList());
+    entries.stream().filter(e -> switch (e.status()) {
+          case CALLED, IN_SERVICE, NO_SHOW -> true;
+          default -> false;
+        })
+        .sorted(Comparator.comparing(Entry::statusSince).reversed()).limit(RECENT_AT_DESKS).forEach(inputs::add);
+    return inputs;
   }
 
   /** Entries of a site's local day, for the front desk list; {@code term} matches name, MRN, ticket or birth date. */

@@ -23,7 +23,9 @@ import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
+import io.waitline.queue.SimulatedWaitEstimator;
 import io.waitline.queue.Site;
+import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
@@ -52,6 +54,8 @@ class RoundTripsTest {
   private static final TestClock CLOCK = new TestClock(QueueWorld.START);
   /** The estimator's history of a queue (QueueStore.recentServices). */
   private static final String HISTORY_READ = "WITH served AS";
+  /** The lineup's inputs of a queue's day (QueueStore.lineupInputs). */
+  private static final String LINEUP_READ = "AND e.status IN ('waiting', 'expected') UNION ALL";
   private static Vertx vertx;
   private static Pool pool;
   private static QueueCommands commands;
@@ -74,16 +78,17 @@ class RoundTripsTest {
   }
 
   @Test
-  void aCheckInIsFourStatementsInOneTransactionAndAnswersItsLink() {
+  void aCheckInIsThreeStatementsInOneTransactionAndAnswersItsLink() {
     ServiceQueue q = queue();
     checkIn(q, "Ann");
 
-    // lock, the entry with its ticket, lineup, event: the history Ann's check-in read still holds
+    // lock, the entry with its ticket, event: the lineup's inputs and the history Ann's check-in read still hold
     Cost<LinkedEntry> cost = measure(() -> commands.checkIn(q.id(), walkIn("Bob"), "desk"));
 
     assertThat(cost.result().visitToken()).isEqualTo(await(commands.visitToken(cost.result().entry().id())));
     assertThat(cost.result().entry().ticket()).isEqualTo("R-002");
-    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(4).noneMatch(sql -> sql.contains(HISTORY_READ));
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(3).noneMatch(sql -> sql.contains(HISTORY_READ))
+        .noneMatch(sql -> sql.contains(LINEUP_READ));
     assertThat(cost.writingTransactions()).isEqualTo(1);
   }
 
@@ -95,13 +100,15 @@ class RoundTripsTest {
     await(commands.callNext(q.id(), "Room 1", "desk"));
     Cost<LinkedEntry> afterCall = measure(() -> commands.checkIn(q.id(), walkIn("Bob"), "desk"));
 
-    assertThat(first.statements()).as("%s", first.sql()).hasSize(5).anyMatch(sql -> sql.contains(HISTORY_READ));
-    assertThat(afterCall.statements()).as("%s", afterCall.sql()).hasSize(5)
-        .anyMatch(sql -> sql.contains(HISTORY_READ));
+    assertThat(first.statements()).as("%s", first.sql()).hasSize(5).anyMatch(sql -> sql.contains(HISTORY_READ))
+        .anyMatch(sql -> sql.contains(LINEUP_READ));
+    // the call carried the lineup's inputs to its version, not the history
+    assertThat(afterCall.statements()).as("%s", afterCall.sql()).hasSize(4)
+        .anyMatch(sql -> sql.contains(HISTORY_READ)).noneMatch(sql -> sql.contains(LINEUP_READ));
   }
 
   @Test
-  void aQueueChangedByAnotherNodeHasItsHistoryReadAgain() {
+  void aQueueChangedByAnotherNodeHasItsLineupAndHistoryReadAgain() {
     ServiceQueue q = queue();
     QueueCommands otherNode = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, new ServiceTimeEstimator(),
         CLOCK);
@@ -112,9 +119,14 @@ class RoundTripsTest {
 
     Cost<LinkedEntry> cost = measure(() -> commands.checkIn(q.id(), walkIn("Bob"), "desk"));
 
-    assertThat(cost.statements()).as("%s", cost.sql()).anyMatch(sql -> sql.contains(HISTORY_READ));
+    assertThat(cost.statements()).as("%s", cost.sql()).anyMatch(sql -> sql.contains(HISTORY_READ))
+        .anyMatch(sql -> sql.contains(LINEUP_READ));
     Cost<LinkedEntry> next = measure(() -> commands.checkIn(q.id(), walkIn("Cid"), "desk"));
-    assertThat(next.statements()).as("%s", next.sql()).noneMatch(sql -> sql.contains(HISTORY_READ));
+    assertThat(next.statements()).as("%s", next.sql()).noneMatch(sql -> sql.contains(HISTORY_READ))
+        .noneMatch(sql -> sql.contains(LINEUP_READ));
+    // Ann, whom the other node called and served, is gone from the line this node kept
+    assertThat(PUBLISHED.get(PUBLISHED.size() - 1).payload().lineup()).extracting(p -> p.entryId().toString())
+        .containsExactly(cost.result().entry().id().toString(), next.result().entry().id().toString());
   }
 
   @Test
@@ -132,17 +144,17 @@ class RoundTripsTest {
   }
 
   @Test
-  void aCallNextIsFourStatementsAndItsEventCarriesTheLineupItPickedFrom() {
+  void aCallNextIsThreeStatementsAndItsEventCarriesTheLineupItPickedFrom() {
     ServiceQueue q = queue();
     Entry ann = checkIn(q, "Ann");
     Entry bob = checkIn(q, "Bob");
     checkIn(q, "Cid");
 
-    // lock, lineup, the change with its transition, event: the history the check-ins read still holds
+    // lock, the change with its transition, event: the lineup's inputs and the history the check-ins read still hold
     Cost<Entry> cost = measure(() -> commands.callNext(q.id(), "Room 1", "desk"));
 
     assertThat(cost.result().id()).isEqualTo(ann.id());
-    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(4);
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(3);
     assertThat(cost.writingTransactions()).isEqualTo(1);
     // the lineup kept in the transaction is the one a fresh read gives
     QueueEvent called = PUBLISHED.get(PUBLISHED.size() - 1);
@@ -151,6 +163,35 @@ class RoundTripsTest {
         .containsExactlyElementsOf(now.lineup().places().stream().map(p -> p.entry().id().toString()).toList())
         .first().isEqualTo(bob.id().toString());
     assertThat(called.payload().queue().version()).isEqualTo(now.seq());
+  }
+
+  @Test
+  void lineupInputsKeptThroughManyCallsGiveTheLineupOfAFreshRead() {
+    ServiceQueue q = queue();
+    // more calls than the lineup reads at the desks (QueueStore.RECENT_AT_DESKS), a minute apart, by a node that keeps
+    // the inputs; with the server's estimator, which learns from the desks and the arrivals among them
+    QueueCommands keeping = withServerEstimator();
+    for (int i = 0; i < 80; i++) {
+      CLOCK.advance(Duration.ofMinutes(1));
+      await(keeping.checkIn(q.id(), walkIn("Ann " + i), "desk"));
+      if (i % 4 != 3) {
+        CLOCK.advance(Duration.ofMinutes(1));
+        await(keeping.callNext(q.id(), "Room " + i % 3, "desk"));
+      }
+    }
+    QueueEvent kept = PUBLISHED.get(PUBLISHED.size() - 1);
+
+    // a node that keeps nothing reads them, at the same moment, for an event that changes no entry
+    await(withServerEstimator().setStaffOnDuty(q.id(), 1, "desk"));
+    QueueEvent read = PUBLISHED.get(PUBLISHED.size() - 1);
+
+    assertThat(kept.type()).isEqualTo(EventType.CHECKED_IN);
+    assertThat(read.type()).isEqualTo(EventType.STAFF_CHANGED);
+    assertThat(kept.payload().lineup()).hasSize(20).containsExactlyElementsOf(read.payload().lineup());
+  }
+
+  private static QueueCommands withServerEstimator() {
+    return new QueueCommands(pool, new QueueStore(), PUBLISHED::add, new SimulatedWaitEstimator(), CLOCK);
   }
 
   @Test
@@ -209,8 +250,8 @@ class RoundTripsTest {
 
     assertThat(cost.result().visitToken()).isEqualTo(ann.visitToken());
     assertThat(cost.result().entry().queueId()).isEqualTo(to.id());
-    // the target queue's history is read; the source's, read by Ann's check-in, still holds
-    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(13);
+    // the target queue's lineup inputs and history are read; the source's, read by Ann's check-in, still hold
+    assertThat(cost.statements()).as("%s", cost.sql()).hasSize(12);
     assertThat(cost.writingTransactions()).isEqualTo(1);
   }
 
