@@ -59,10 +59,13 @@ class TwoWorkersTest {
         .filteredOn(i -> i.getString("kind").equals("checked_in")).hasSize(30)
         .allSatisfy(i -> assertThat(i.getString("state")).isEqualTo("sent")));
 
-    // one more message, after all of them: once it arrived, nothing else is on its way
+    // one more message, after all of them: once it arrived and its node recorded it sent (a step after Twilio's
+    // answer), nothing else is on its way
     world.checkIn(q, "Mark Er", MARKER, null);
-    eventually(Duration.ofSeconds(10), () -> assertThat(twilio.accepted).extracting(FakeTwilio.Sms::to)
-        .contains(MARKER));
+    eventually(Duration.ofSeconds(10), () -> {
+      assertThat(twilio.accepted).extracting(FakeTwilio.Sms::to).contains(MARKER);
+      assertThat(world.intents()).filteredOn(i -> i.getString("state").equals("sent")).hasSize(31);
+    });
 
     Map<String, Long> copies = twilio.accepted.stream()
         .collect(Collectors.groupingBy(FakeTwilio.Sms::to, Collectors.counting()));
