@@ -61,6 +61,24 @@ class Hl7GroupCommitTest {
     return b.toByteArray();
   }
 
+  /**
+   * Writes each sender's window while the inbox is held, so that the first batch waits and the other messages pile
+   * up behind it; lets go once that batch waits.
+   */
+  void writeWhileInboxHeld(List<Mllp> senders, List<List<String>> windows) throws Exception {
+    SqlConnection holder = w.get(w.pool.getConnection());
+    try {
+      Transaction hold = w.get(holder.begin());
+      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
+      for (int s = 0; s < senders.size(); s++) senders.get(s).write(window(windows.get(s)));
+      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
+          + " AND NOT granted") > 0);
+      w.get(hold.rollback());
+    } finally {
+      holder.close();
+    }
+  }
+
   /** The ACK's code and the control id it answers ({@code AA|c1}), from its MSA segment. */
   static String msa(String ack) {
     for (String segment : ack.split("\r")) {
@@ -154,20 +172,10 @@ class Hl7GroupCommitTest {
         from("PMS_B", siu("2.5.1", "S12", "c3", "A3", TEN, "X")));
     List<String> acksA = new ArrayList<>();
     List<String> acksB = new ArrayList<>();
-    SqlConnection holder = w.get(w.pool.getConnection());
     try (Mllp senderA = new Mllp(port); Mllp senderB = new Mllp(port)) {
-      // the inbox is held, so both windows pile up behind the first batch and are applied in batches
-      Transaction hold = w.get(holder.begin());
-      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
-      senderA.write(window(fromA));
-      senderB.write(window(fromB));
-      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
-          + " AND NOT granted") > 0);
-      w.get(hold.rollback());
+      writeWhileInboxHeld(List.of(senderA, senderB), List.of(fromA, fromB));
       for (int i = 0; i < fromA.size(); i++) acksA.add(msa(senderA.read()));
       for (int i = 0; i < fromB.size(); i++) acksB.add(msa(senderB.read()));
-    } finally {
-      holder.close();
     }
 
     assertThat(acksA).containsExactly("AA|c1", "AE|c2", "AA|c3", "AA|c1");
@@ -224,21 +232,11 @@ class Hl7GroupCommitTest {
     List<String> fromB = List.of(from("PMS_B", siu("2.5.1", "S12", "b1", "B-1", TEN, "X")),
         from("PMS_B", siu("2.5.1", "S12", "b2", "B-BAD", TEN, "X")));
     List<String> acksA = new ArrayList<>();
-    SqlConnection holder = w.get(w.pool.getConnection());
     try (Mllp senderA = new Mllp(port); Mllp senderB = new Mllp(port)) {
-      Transaction hold = w.get(holder.begin());
-      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
-      senderA.write(window(fromA));
-      senderB.write(window(fromB));
-      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
-          + " AND NOT granted") > 0);
-      w.get(hold.rollback());
-
+      writeWhileInboxHeld(List.of(senderA, senderB), List.of(fromA, fromB));
       for (int i = 0; i < fromA.size(); i++) acksA.add(msa(senderA.read()));
       assertThat(msa(senderB.read())).as("B's first booking, applied before the refused one").isEqualTo("AA|b1");
       assertThat(senderB.closedWithoutAnswer()).as("the refused booking gets no answer, so B resends it").isTrue();
-    } finally {
-      holder.close();
     }
 
     assertThat(acksA).containsExactly("AA|a1", "AA|a2", "AA|a3", "AA|a4", "AA|a5");
