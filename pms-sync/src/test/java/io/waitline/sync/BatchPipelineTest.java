@@ -150,6 +150,41 @@ class BatchPipelineTest {
   }
 
   @Test
+  void recordsOfSeveralSourcesTogetherAreOneTransactionKeptApartBySourceAndMatchedAcrossTheSite() {
+    Source other = w.fhirSource("PMS", "http://127.0.0.1:9/fhir");
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    Patient bob = Fhir.patient("p2", "Bob", "Ray", "1975-02-11", "M2");
+    Appointment noStart = Fhir.appointment("a2", AppointmentStatus.BOOKED, TEN, "p1", null);
+    noStart.setStart(null);
+    noStart.setEnd(null);
+    // both sources name their appointment a1 and their patient p1; the EHR sends a1 version 1 twice
+    List<Pipeline.Received> received = List.of(new Pipeline.Received(source, booked("a1", TEN, ann, 1), reader),
+        new Pipeline.Received(other, booked("a1", TEN.plusSeconds(600), ann, 1), reader),
+        new Pipeline.Received(source, record(noStart, ann, 1), reader),
+        new Pipeline.Received(source, booked("a1", TEN, ann, 1), reader),
+        new Pipeline.Received(other, booked("a3", TEN, bob, 1), reader));
+
+    List<Outcome> outcomes = pipeline.receiveTogether(received).stream().map(f -> w.get(f).outcome()).toList();
+
+    assertThat(outcomes).containsExactly(Outcome.APPLIED, Outcome.APPLIED, Outcome.DEAD, Outcome.DUPLICATE,
+        Outcome.APPLIED);
+    assertThat(w.entryFor(source, "a1").appointmentAt()).isEqualTo(TEN);
+    assertThat(w.entryFor(other, "a1").appointmentAt()).isEqualTo(TEN.plusSeconds(600));
+    assertThat(w.entryFor(other, "a3").patient().name()).isEqualTo("Bob Ray");
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(3);
+    assertThat(w.get(w.sync.deadLetters(source.id()))).extracting(d -> d.getString("externalId"))
+        .containsExactly("Appointment/a2");
+    assertThat(w.get(w.sync.deadLetters(other.id()))).isEmpty();
+    assertThat(w.count("SELECT count(DISTINCT xmin::text) FROM sync_inbox")).as("transactions").isEqualTo(1);
+    assertThat(w.count("SELECT count(*) FROM sync_inbox")).isEqualTo(4);
+    assertThat(w.count("SELECT count(DISTINCT patient_id) FROM sync_appointment WHERE external_id = 'Appointment/a1'"))
+        .as("MRN M1 is one patient of the site, whichever source names it").isEqualTo(1);
+    assertThat(w.count("SELECT count(*) FROM entry_transition t JOIN entry e ON e.id = t.entry_id"
+        + " JOIN sync_source s ON e.appointment_ref LIKE s.id || ':%' WHERE t.actor = 'source:' || s.name"))
+        .as("each entry announced by its own source").isEqualTo(3);
+  }
+
+  @Test
   void everyNewEntryOfABatchIsAnnouncedInSeqOrderAfterCommit() {
     Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
     List<ReceivedRecord> records = new java.util.ArrayList<>();

@@ -61,6 +61,24 @@ class Hl7GroupCommitTest {
     return b.toByteArray();
   }
 
+  /**
+   * Writes each sender's window while the inbox is held, so that the first batch waits and the other messages pile
+   * up behind it; lets go once that batch waits.
+   */
+  void writeWhileInboxHeld(List<Mllp> senders, List<List<String>> windows) throws Exception {
+    SqlConnection holder = w.get(w.pool.getConnection());
+    try {
+      Transaction hold = w.get(holder.begin());
+      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
+      for (int s = 0; s < senders.size(); s++) senders.get(s).write(window(windows.get(s)));
+      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
+          + " AND NOT granted") > 0);
+      w.get(hold.rollback());
+    } finally {
+      holder.close();
+    }
+  }
+
   /** The ACK's code and the control id it answers ({@code AA|c1}), from its MSA segment. */
   static String msa(String ack) {
     for (String segment : ack.split("\r")) {
@@ -135,6 +153,45 @@ class Hl7GroupCommitTest {
     assertThat(w.count("SELECT count(*) FROM (SELECT xmin::text FROM sync_inbox GROUP BY xmin::text"
         + " HAVING count(DISTINCT source_id) > 1) mixed")).as("transactions holding several senders' messages")
         .isPositive();
+    assertThat(w.count("SELECT count(*) FROM entry_transition t JOIN entry e ON e.id = t.entry_id"
+        + " JOIN sync_source s ON e.appointment_ref LIKE s.id || ':%' WHERE t.actor = 'source:' || s.name"))
+        .as("each entry announced by its own source").isEqualTo(facilities.size() * appointments);
+  }
+
+  @Test
+  void inABatchOfSeveralSendersAPoisonMessageIsAEAndARepeatedControlIdDedupedPerSenderOnly() throws Exception {
+    Source a = source("PMS_A");
+    Source b = source("PMS_B");
+    // A's second has no start time and its fourth repeats its first; B uses the same control and appointment ids
+    List<String> fromA = List.of(from("PMS_A", siu("2.5.1", "S12", "c1", "A1", TEN, "X")),
+        from("PMS_A", siu("2.5.1", "S12", "c2", "A2", null, "X")),
+        from("PMS_A", siu("2.5.1", "S12", "c3", "A3", TEN, "X")),
+        from("PMS_A", siu("2.5.1", "S12", "c1", "A1", TEN, "X")));
+    List<String> fromB = List.of(from("PMS_B", siu("2.5.1", "S12", "c1", "A1", TEN, "X")),
+        from("PMS_B", siu("2.5.1", "S12", "c2", "A2", TEN, "X")),
+        from("PMS_B", siu("2.5.1", "S12", "c3", "A3", TEN, "X")));
+    List<String> acksA = new ArrayList<>();
+    List<String> acksB = new ArrayList<>();
+    try (Mllp senderA = new Mllp(port); Mllp senderB = new Mllp(port)) {
+      writeWhileInboxHeld(List.of(senderA, senderB), List.of(fromA, fromB));
+      for (int i = 0; i < fromA.size(); i++) acksA.add(msa(senderA.read()));
+      for (int i = 0; i < fromB.size(); i++) acksB.add(msa(senderB.read()));
+    }
+
+    assertThat(acksA).containsExactly("AA|c1", "AE|c2", "AA|c3", "AA|c1");
+    assertThat(acksB).containsExactly("AA|c1", "AA|c2", "AA|c3");
+    for (String appointment : List.of("A1", "A3")) {
+      assertThat(w.entryFor(a, appointment).status()).isEqualTo(Status.EXPECTED);
+    }
+    for (String appointment : List.of("A1", "A2", "A3")) {
+      assertThat(w.entryFor(b, appointment).status()).isEqualTo(Status.EXPECTED);
+    }
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(5);
+    assertThat(w.get(w.sync.deadLetters(a.id()))).extracting(d -> d.getString("externalId"))
+        .containsExactly("Appointment/A2");
+    assertThat(w.get(w.sync.deadLetters(b.id()))).isEmpty();
+    assertThat(w.count("SELECT count(*) FROM sync_inbox WHERE source_id = $1", a.id())).as("one row per control id")
+        .isEqualTo(3);
   }
 
   @Test
@@ -175,21 +232,11 @@ class Hl7GroupCommitTest {
     List<String> fromB = List.of(from("PMS_B", siu("2.5.1", "S12", "b1", "B-1", TEN, "X")),
         from("PMS_B", siu("2.5.1", "S12", "b2", "B-BAD", TEN, "X")));
     List<String> acksA = new ArrayList<>();
-    SqlConnection holder = w.get(w.pool.getConnection());
     try (Mllp senderA = new Mllp(port); Mllp senderB = new Mllp(port)) {
-      Transaction hold = w.get(holder.begin());
-      w.get(holder.query("LOCK TABLE sync_inbox IN ACCESS EXCLUSIVE MODE").execute());
-      senderA.write(window(fromA));
-      senderB.write(window(fromB));
-      SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM pg_locks WHERE relation = 'sync_inbox'::regclass"
-          + " AND NOT granted") > 0);
-      w.get(hold.rollback());
-
+      writeWhileInboxHeld(List.of(senderA, senderB), List.of(fromA, fromB));
       for (int i = 0; i < fromA.size(); i++) acksA.add(msa(senderA.read()));
       assertThat(msa(senderB.read())).as("B's first booking, applied before the refused one").isEqualTo("AA|b1");
       assertThat(senderB.closedWithoutAnswer()).as("the refused booking gets no answer, so B resends it").isTrue();
-    } finally {
-      holder.close();
     }
 
     assertThat(acksA).containsExactly("AA|a1", "AA|a2", "AA|a3", "AA|a4", "AA|a5");

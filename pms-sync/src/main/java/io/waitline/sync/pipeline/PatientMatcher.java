@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.store.SyncStore;
+import io.waitline.sync.store.SyncStore.CreatedPatient;
+import io.waitline.sync.store.SyncStore.RecordKey;
+import io.waitline.sync.store.SyncStore.SiteIdentifier;
 import io.waitline.sync.store.SyncStore.SyncedAppointment;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,41 +53,44 @@ final class PatientMatcher {
   }
 
   /** One record's patient, for {@link #matchAll}. */
-  record Wanted(String externalId, SourcePatient patient, SyncedAppointment synced) {}
+  record Wanted(Source source, String externalId, SourcePatient patient, SyncedAppointment synced) {}
 
   /**
-   * {@link #match} for a batch, in order, with a constant number of statements: a patient an earlier record of the
-   * batch created or gave an identifier is found by the later ones, as if they had come one after the other.
+   * {@link #match} for a batch of records of any sources, in order, with a constant number of statements: a patient
+   * an earlier record of the batch created or gave an identifier is found by the later ones of the same site, as if
+   * they had come one after the other.
    *
    * @return the patient of each wanted one, by index
    */
-  Future<List<UUID>> matchAll(SqlConnection c, Source source, List<Wanted> wanted, Instant now) {
-    List<List<SourcePatient.Identifier>> idsOf = wanted.stream().map(w -> identifiers(source, w.patient())).toList();
-    List<SourcePatient.Identifier> asked = idsOf.stream().flatMap(List::stream).distinct().toList();
-    return store.patientsByIdentifiers(c, source.siteId(), asked).compose(held -> {
-      Map<SourcePatient.Identifier, UUID> holder = new HashMap<>(held);
+  Future<List<UUID>> matchAll(SqlConnection c, List<Wanted> wanted, Instant now) {
+    List<List<SiteIdentifier>> idsOf = wanted.stream().map(w -> identifiers(w.source(), w.patient()).stream()
+        .map(id -> new SiteIdentifier(w.source().siteId(), id)).toList()).toList();
+    List<SiteIdentifier> asked = idsOf.stream().flatMap(List::stream).distinct().toList();
+    return store.patientsByIdentifiers(c, asked).compose(held -> {
+      Map<SiteIdentifier, UUID> holder = new HashMap<>(held);
       // what to write, folded per patient the way consecutive inserts and updates would leave the rows
-      Map<UUID, SourcePatient> created = new LinkedHashMap<>();
-      Map<UUID, String> createdFor = new HashMap<>();
+      Map<UUID, CreatedPatient> created = new LinkedHashMap<>();
       Map<UUID, SourcePatient> updated = new LinkedHashMap<>();
-      List<SourcePatient.Identifier> newIds = new ArrayList<>();
+      List<SiteIdentifier> newIds = new ArrayList<>();
       List<UUID> newIdHolders = new ArrayList<>();
       List<UUID> matched = new ArrayList<>(wanted.size());
       for (int i = 0; i < wanted.size(); i++) {
         Wanted w = wanted.get(i);
-        List<SourcePatient.Identifier> ids = idsOf.get(i);
+        List<SiteIdentifier> ids = idsOf.get(i);
         UUID id = ids.stream().map(holder::get).filter(Objects::nonNull).findFirst()
             .orElse(w.synced() != null ? w.synced().patientId() : null);
         if (id == null) {
           id = UUID.randomUUID();
-          created.put(id, w.patient());
-          createdFor.put(id, w.externalId());
+          created.put(id, new CreatedPatient(id, w.source().siteId(), new RecordKey(w.source().id(), w.externalId()),
+              w.patient()));
         } else if (created.containsKey(id)) {
-          created.put(id, updatedBy(created.get(id), w.patient()));
+          CreatedPatient first = created.get(id);
+          created.put(id, new CreatedPatient(id, first.siteId(), first.record(),
+              updatedBy(first.patient(), w.patient())));
         } else {
           updated.merge(id, w.patient(), PatientMatcher::updatedBy);
         }
-        for (SourcePatient.Identifier identifier : ids) {
+        for (SiteIdentifier identifier : ids) {
           if (holder.putIfAbsent(identifier, id) == null) {
             newIds.add(identifier);
             newIdHolders.add(id);
@@ -92,13 +98,13 @@ final class PatientMatcher {
         }
         matched.add(id);
       }
-      List<UUID> createdIds = List.copyOf(created.keySet());
-      List<SourcePatient> createdPatients = List.copyOf(created.values());
-      return store.insertPatients(c, source.siteId(), createdIds, createdPatients, now)
+      List<CreatedPatient> news = List.copyOf(created.values());
+      return store.insertPatients(c, news.stream().map(CreatedPatient::id).toList(),
+              news.stream().map(CreatedPatient::siteId).toList(), news.stream().map(CreatedPatient::patient).toList(),
+              now)
           .compose(v -> store.updatePatients(c, List.copyOf(updated.keySet()), List.copyOf(updated.values())))
-          .compose(v -> store.addIdentifiers(c, source.siteId(), newIds, newIdHolders))
-          .compose(v -> store.suggestMatches(c, source.siteId(), source.id(), createdIds,
-              createdIds.stream().map(createdFor::get).toList(), createdPatients, now))
+          .compose(v -> store.addIdentifiers(c, newIds, newIdHolders))
+          .compose(v -> store.suggestMatches(c, news, now))
           .map(matched);
     });
   }

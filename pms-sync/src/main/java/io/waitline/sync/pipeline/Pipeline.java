@@ -14,6 +14,7 @@ import io.waitline.queue.command.QueueCommands;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.store.SyncStore.DeadLetter;
+import io.waitline.sync.store.SyncStore.RecordKey;
 import io.waitline.sync.store.SyncStore.SyncedAppointment;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +32,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,10 +130,11 @@ public final class Pipeline {
   public record Received(Source source, ReceivedRecord record, RecordReader reader) {}
 
   /**
-   * Applies records of several sources (messages pushed on several connections) in ONE transaction: each source's
-   * records as {@link #receiveAll} applies a chunk, the sources one after the other in the order they first appear.
-   * At most {@link #BATCH} records. When that transaction fails as a whole, each source's records are applied again
-   * in a transaction of their own and then record by record, so every record gets the result it would have got alone.
+   * Applies records of several sources (messages pushed on several connections) in ONE transaction with one round of
+   * statements for all of them, as {@link #receiveAll} applies a chunk, as if they had come one by one in the order
+   * given. At most {@link #BATCH} records. When that transaction fails as a whole, each source's records are applied
+   * again in a transaction of their own and then record by record, so every record gets the result it would have got
+   * alone.
    *
    * @return the result of each record, by index; one fails only when the record could not be applied at all (e.g.
    *     the database is unreachable)
@@ -148,21 +152,17 @@ public final class Pipeline {
       groups.add(new Group(first.source(), indexes, records,
           readChunk(first.source(), records, first.reader())));
     }
-    Future<List<List<Result>>> together = Future.all(groups.stream().map(Group::reads).toList())
-        .compose(read -> commands.inOneTransaction(b -> {
-          List<List<Result>> all = new ArrayList<>(groups.size());
-          Future<Void> f = Future.succeededFuture();
-          for (Group g : groups) {
-            f = f.compose(v -> new Chunk(g.source(), g.records(), g.reads().result()).applyIn(b)).map(r -> {
-              all.add(r);
-              return null;
-            });
-          }
-          return f.map(v -> all);
-        }));
+    Future<List<Result>> together = Future.all(groups.stream().map(Group::reads).toList()).compose(read -> {
+      Read[] reads = new Read[received.size()];
+      for (Group g : groups) {
+        for (int k = 0; k < g.indexes().size(); k++) reads[g.indexes().get(k)] = g.reads().result().get(k);
+      }
+      return new Chunk(received.stream().map(Received::source).toList(),
+          received.stream().map(Received::record).toList(), Arrays.asList(reads)).apply();
+    });
     List<Promise<Result>> results = received.stream().map(r -> Promise.<Result>promise()).toList();
     together.onSuccess(all -> {
-      for (int k = 0; k < groups.size(); k++) groups.get(k).complete(all.get(k), results);
+      for (int i = 0; i < all.size(); i++) results.get(i).complete(all.get(i));
     }).onFailure(err -> {
       if (groups.size() > 1) {
         LOG.warn("A batch of {} records of {} sources failed ({}); applying each source's apart", received.size(),
@@ -220,26 +220,32 @@ public final class Pipeline {
   }
 
   /**
-   * One transaction applying a chunk of records. A record id appears at most once per round, so the statements of
-   * a round never meet the same row twice; the k-th version of an id in the chunk is applied in round k, after the
-   * earlier ones, exactly as if they had come one by one.
+   * One transaction applying a chunk of records, of one source or several: one round of statements for all of them.
+   * A record (source and id) appears at most once per round, so the statements of a round never meet the same row
+   * twice; the k-th version of a record in the chunk is applied in round k, after the earlier ones, exactly as if
+   * they had come one by one.
    */
   private final class Chunk {
-    private final Source source;
+    private final List<Source> sources;
     private final List<ReceivedRecord> records;
     private final List<Read> reads;
     private final Result[] results;
     private final Instant now = clock.instant();
 
     Chunk(Source source, List<ReceivedRecord> records, List<Read> reads) {
-      this.source = source;
+      this(Collections.nCopies(records.size(), source), records, reads);
+    }
+
+    /** @param sources the source of each record, by index */
+    Chunk(List<Source> sources, List<ReceivedRecord> records, List<Read> reads) {
+      this.sources = sources;
       this.records = records;
       this.reads = reads;
       this.results = new Result[records.size()];
     }
 
     /** A record that can be applied, with what is known of it so far. */
-    private record Pending(int index, ReceivedRecord record, SourceAppointment a, String queueId,
+    private record Pending(int index, Source source, ReceivedRecord record, SourceAppointment a, String queueId,
         SyncedAppointment synced, Entry entry) {}
 
     Future<List<Result>> apply() {
@@ -248,17 +254,21 @@ public final class Pipeline {
 
     /** Applies the chunk within {@code b}'s transaction; what each record did, once that transaction commits. */
     Future<List<Result>> applyIn(QueueCommands.Batch b) {
-      List<String> ids = records.stream().map(ReceivedRecord::externalId).distinct().toList();
-      Future<Void> f = store.lockRecords(b.connection(), source.id(), ids);
+      List<RecordKey> keys = IntStream.range(0, records.size()).mapToObj(this::key).distinct().toList();
+      Future<Void> f = store.lockRecords(b.connection(), keys);
       for (List<Integer> round : rounds()) f = f.compose(v -> round(b, round));
       return f.map(v -> Arrays.asList(results));
     }
 
+    private RecordKey key(int i) {
+      return new RecordKey(sources.get(i).id(), records.get(i).externalId());
+    }
+
     private List<List<Integer>> rounds() {
-      Map<String, Integer> seen = new HashMap<>();
+      Map<RecordKey, Integer> seen = new HashMap<>();
       List<List<Integer>> rounds = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
-        int round = seen.merge(records.get(i).externalId(), 1, Integer::sum) - 1;
+        int round = seen.merge(key(i), 1, Integer::sum) - 1;
         if (round == rounds.size()) rounds.add(new ArrayList<>());
         rounds.get(round).add(i);
       }
@@ -267,18 +277,18 @@ public final class Pipeline {
 
     private Future<Void> round(QueueCommands.Batch b, List<Integer> indexes) {
       SqlConnection c = b.connection();
-      List<ReceivedRecord> round = indexes.stream().map(records::get).toList();
-      List<String> ids = round.stream().map(ReceivedRecord::externalId).toList();
+      List<RecordKey> keys = indexes.stream().map(this::key).toList();
       List<SyncStore.InboxRow> inbox = new ArrayList<>();
       List<DeadLetter> dead = new ArrayList<>();
-      return store.inboxHasAll(c, source.id(), ids, round.stream().map(ReceivedRecord::version).toList())
-          .compose(received -> store.appointments(c, source.id(), ids).compose(synced -> {
+      return store.inboxHasAll(c, keys, indexes.stream().map(i -> records.get(i).version()).toList())
+          .compose(received -> store.appointments(c, keys).compose(synced -> {
             List<Pending> pending = new ArrayList<>();
             for (int i : indexes) {
+              Source source = sources.get(i);
               ReceivedRecord r = records.get(i);
-              SyncedAppointment s = synced.get(r.externalId());
+              SyncedAppointment s = synced.get(key(i));
               String problem;
-              if (received.contains(r.externalId() + "\n" + r.version())) {
+              if (received.contains(key(i))) {
                 results[i] = new Result(Outcome.DUPLICATE, null, null);
               } else if (s != null && r.versionOrder() < s.versionOrder()) {
                 results[i] = new Result(Outcome.STALE, staleness(r, s), s.entryId());
@@ -287,7 +297,7 @@ public final class Pipeline {
                 dead(i, problem, inbox, dead);
               } else {
                 SourceAppointment a = (SourceAppointment) reads.get(i).appointment();
-                pending.add(new Pending(i, r, a, source.mapping().queueFor(a.keys()), s, null));
+                pending.add(new Pending(i, source, r, a, source.mapping().queueFor(a.keys()), s, null));
               }
             }
             List<UUID> entryIds = pending.stream().map(p -> p.synced() == null ? null : p.synced().entryId())
@@ -302,25 +312,25 @@ public final class Pipeline {
                 if (expects && p.a().start() == null) {
                   dead(p.index(), NO_START, inbox, dead);
                 } else {
-                  valid.add(new Pending(p.index(), p.record(), p.a(), p.queueId(), p.synced(), e));
+                  valid.add(new Pending(p.index(), p.source(), p.record(), p.a(), p.queueId(), p.synced(), e));
                 }
               }
               return apply(b, valid, inbox);
             });
           }))
-          .compose(v -> store.putInboxAll(c, source.id(), inbox, now))
+          .compose(v -> store.putInboxAll(c, inbox, now))
           .compose(v -> store.insertDeadLetters(c, dead));
     }
 
     /** Matches the patients, changes the entries and remembers the versions applied. */
     private Future<Void> apply(QueueCommands.Batch b, List<Pending> valid, List<SyncStore.InboxRow> inbox) {
-      List<PatientMatcher.Wanted> wanted = valid.stream()
-          .map(p -> new PatientMatcher.Wanted(p.record().externalId(), p.a().patient(), p.synced())).toList();
-      return matcher.matchAll(b.connection(), source, wanted, now)
+      List<PatientMatcher.Wanted> wanted = valid.stream().map(p -> new PatientMatcher.Wanted(p.source(),
+          p.record().externalId(), p.a().patient(), p.synced())).toList();
+      return matcher.matchAll(b.connection(), wanted, now)
           .compose(patients -> changes(b, valid).compose(v -> {
             Future<Void> copays = Future.succeededFuture();
             for (Pending p : valid) {
-              copays = copays.compose(x -> copay(b, source, p.a(), results[p.index()])).mapEmpty();
+              copays = copays.compose(x -> copay(b, p.source(), p.a(), results[p.index()])).mapEmpty();
             }
             return copays;
           }).compose(v -> {
@@ -332,15 +342,14 @@ public final class Pipeline {
                   r.entryId(), patients.get(k), false));
               inbox.add(inboxRow(p.index()));
             }
-            return store.putAppointments(b.connection(), source.id(),
-                valid.stream().map(p -> p.record().externalId()).toList(), applied);
+            return store.putAppointments(b.connection(), valid.stream().map(p -> key(p.index())).toList(), applied);
           }));
     }
 
     /**
      * Every queue the batch touches is locked first, in id order, so two batches (two sources of one site) never
-     * wait on each other. New appointments are then expected set-based, queue by queue; every other change goes
-     * through the one-record path in the same transaction.
+     * wait on each other. New appointments are then expected set-based, queue by queue, whichever sources sent
+     * them; every other change goes through the one-record path in the same transaction.
      */
     private Future<Void> changes(QueueCommands.Batch b, List<Pending> valid) {
       Map<String, List<Pending>> newByQueue = new TreeMap<>();
@@ -358,15 +367,16 @@ public final class Pipeline {
       Future<Void> f = touched.isEmpty() ? Future.succeededFuture() : b.lockQueues(touched);
       for (Map.Entry<String, List<Pending>> queue : newByQueue.entrySet()) {
         List<Pending> expected = queue.getValue();
-        List<CheckIn> ins = expected.stream().map(p -> new CheckIn(patient(source, p.a().patient()), Priority.NORMAL,
-            p.a().start(), ref(source, p.record()))).toList();
-        f = f.compose(v -> b.expectAll(queue.getKey(), ins, source.actor()).map(entries -> {
+        List<CheckIn> ins = expected.stream().map(p -> new CheckIn(patient(p.source(), p.a().patient()),
+            Priority.NORMAL, p.a().start(), ref(p.source(), p.record()))).toList();
+        List<String> actors = expected.stream().map(p -> p.source().actor()).toList();
+        f = f.compose(v -> b.expectAll(queue.getKey(), ins, actors).map(entries -> {
           for (int k = 0; k < entries.size(); k++) results[expected.get(k).index()] = applied(entries.get(k));
           return null;
         }));
       }
       for (Pending p : others) {
-        f = f.compose(v -> change(b, source, p.record(), p.a(), p.queueId(), p.entry()).map(r -> {
+        f = f.compose(v -> change(b, p.source(), p.record(), p.a(), p.queueId(), p.entry()).map(r -> {
           results[p.index()] = r;
           return null;
         }));
@@ -378,14 +388,14 @@ public final class Pipeline {
       ReceivedRecord r = records.get(i);
       results[i] = new Result(Outcome.DEAD, reason, null);
       inbox.add(inboxRow(i));
-      dead.add(new DeadLetter(UUID.randomUUID(), source.id(), r.externalId(), r.version(), r.versionOrder(),
+      dead.add(new DeadLetter(UUID.randomUUID(), sources.get(i).id(), r.externalId(), r.version(), r.versionOrder(),
           r.payload(), reason, now, null));
     }
 
     /** What the inbox keeps of record {@code i} and its result. */
     private SyncStore.InboxRow inboxRow(int i) {
       ReceivedRecord r = records.get(i);
-      return new SyncStore.InboxRow(r.externalId(), r.version(), reads.get(i).hash(), results[i].outcome().wire(),
+      return new SyncStore.InboxRow(key(i), r.version(), reads.get(i).hash(), results[i].outcome().wire(),
           results[i].detail());
     }
   }

@@ -182,14 +182,17 @@ public final class SyncStore {
         .mapEmpty();
   }
 
-  // --- the same, for a batch of records (each external id at most once): one statement however many
+  // --- the same, for a batch of records of any sources (each record at most once): one statement however many
+
+  /** A source's record: the source and its id there. */
+  public record RecordKey(UUID sourceId, String externalId) {}
 
   /** What became of one record version, for {@link #putInboxAll}. */
-  public record InboxRow(String externalId, String version, String hash, String outcome, String detail) {}
+  public record InboxRow(RecordKey key, String version, String hash, String outcome, String detail) {}
 
-  /** {@link #lockRecord} for many records, taken in external id order so two batches cannot deadlock. */
-  public Future<Void> lockRecords(SqlClient c, UUID sourceId, Collection<String> externalIds) {
-    String[] keys = externalIds.stream().sorted().map(id -> sourceId + "|" + id).toArray(String[]::new);
+  /** {@link #lockRecord} for many records, taken in the order of their lock keys so two batches cannot deadlock. */
+  public Future<Void> lockRecords(SqlClient c, Collection<RecordKey> records) {
+    String[] keys = records.stream().map(k -> k.sourceId() + "|" + k.externalId()).sorted().toArray(String[]::new);
     return c.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
             + " FROM unnest($1::text[]) WITH ORDINALITY AS x(k, i) ORDER BY i")
         .execute(Tuple.of((Object) keys)).mapEmpty();
@@ -201,55 +204,65 @@ public final class SyncStore {
    * (or the site's identifiers, or the source's appointments) for every batch, which grew with the tables.
    */
 
-  /** Which of the record versions (external id and version by index) the inbox has, as {@code id + '\n' + version}. */
-  public Future<Set<String>> inboxHasAll(SqlClient c, UUID sourceId, List<String> externalIds, List<String> versions) {
-    return c.preparedQuery("SELECT i.external_id, i.version FROM unnest($2::text[], $3::text[]) AS x(e, v)"
-            + " CROSS JOIN LATERAL (SELECT external_id, version FROM sync_inbox"
-            + " WHERE source_id = $1 AND external_id = x.e AND version = x.v LIMIT 1) i")
-        .execute(Tuple.of(sourceId, externalIds.toArray(String[]::new), versions.toArray(String[]::new)))
+  /** Which of the records have the version of the same index in the inbox. */
+  public Future<Set<RecordKey>> inboxHasAll(SqlClient c, List<RecordKey> records, List<String> versions) {
+    return c.preparedQuery("SELECT i.source_id, i.external_id FROM unnest($1::uuid[], $2::text[], $3::text[])"
+            + " AS x(s, e, v) CROSS JOIN LATERAL (SELECT source_id, external_id FROM sync_inbox"
+            + " WHERE source_id = x.s AND external_id = x.e AND version = x.v LIMIT 1) i")
+        .execute(Tuple.of(sourceIds(records), externalIds(records), versions.toArray(String[]::new)))
         .map(rows -> {
-          Set<String> seen = new HashSet<>();
-          rows.forEach(r -> seen.add(r.getString(0) + "\n" + r.getString(1)));
+          Set<RecordKey> seen = new HashSet<>();
+          rows.forEach(r -> seen.add(new RecordKey(r.getUUID(0), r.getString(1))));
           return seen;
         });
   }
 
-  public Future<Void> putInboxAll(SqlClient c, UUID sourceId, List<InboxRow> rows, Instant at) {
+  public Future<Void> putInboxAll(SqlClient c, List<InboxRow> rows, Instant at) {
     if (rows.isEmpty()) return Future.succeededFuture();
+    List<RecordKey> keys = rows.stream().map(InboxRow::key).toList();
     return c.preparedQuery("WITH changed AS (INSERT INTO sync_inbox (source_id, external_id, version, payload_hash,"
-            + " received_at, outcome, detail) SELECT $1, e, v, h, $2, o, d FROM unnest($3::text[], $4::text[],"
-            + " $5::text[], $6::text[], $7::text[]) AS x(e, v, h, o, d) ON CONFLICT (source_id, external_id, version)"
-            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail"
-            + " RETURNING source_id, external_id, version, outcome)," + syncResult("$8", "$2::timestamptz")
-            + " SELECT count(*) FROM changed")
-        .execute(Tuple.from(new Object[] {sourceId, odt(at), column(rows, InboxRow::externalId),
+            + " received_at, outcome, detail) SELECT s, e, v, h, $1, o, d FROM unnest($2::uuid[], $3::text[],"
+            + " $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, e, v, h, o, d)"
+            + " ON CONFLICT (source_id, external_id, version) DO UPDATE SET outcome = EXCLUDED.outcome,"
+            + " detail = EXCLUDED.detail RETURNING source_id, external_id, version, outcome),"
+            + syncResult("$8", "$1::timestamptz") + " SELECT count(*) FROM changed")
+        .execute(Tuple.from(new Object[] {odt(at), sourceIds(keys), externalIds(keys),
             column(rows, InboxRow::version), column(rows, InboxRow::hash), column(rows, InboxRow::outcome),
             column(rows, InboxRow::detail), publishResults}))
         .mapEmpty();
   }
 
-  /** The applied versions of the source's appointments among {@code externalIds}, by external id. */
-  public Future<Map<String, SyncedAppointment>> appointments(SqlClient c, UUID sourceId, List<String> externalIds) {
-    return c.preparedQuery("SELECT a.* FROM unnest($2::text[]) AS x(e) CROSS JOIN LATERAL"
-            + " (SELECT * FROM sync_appointment WHERE source_id = $1 AND external_id = x.e LIMIT 1) a")
-        .execute(Tuple.of(sourceId, (Object) externalIds.toArray(String[]::new))).map(rows -> {
-          Map<String, SyncedAppointment> found = new HashMap<>();
-          rows.forEach(r -> found.put(r.getString("external_id"), syncedAppointment(r)));
+  /** The applied versions of the appointments among {@code records} that have one. */
+  public Future<Map<RecordKey, SyncedAppointment>> appointments(SqlClient c, List<RecordKey> records) {
+    return c.preparedQuery("SELECT a.* FROM unnest($1::uuid[], $2::text[]) AS x(s, e) CROSS JOIN LATERAL"
+            + " (SELECT * FROM sync_appointment WHERE source_id = x.s AND external_id = x.e LIMIT 1) a")
+        .execute(Tuple.of(sourceIds(records), (Object) externalIds(records))).map(rows -> {
+          Map<RecordKey, SyncedAppointment> found = new HashMap<>();
+          rows.forEach(r -> found.put(new RecordKey(r.getUUID("source_id"), r.getString("external_id")),
+              syncedAppointment(r)));
           return found;
         });
   }
 
-  /** {@link #putAppointment} for many: {@code externalIds} and {@code appointments} go together by index. */
-  public Future<Void> putAppointments(SqlClient c, UUID sourceId, List<String> externalIds,
-      List<SyncedAppointment> appointments) {
-    if (externalIds.isEmpty()) return Future.succeededFuture();
+  private static UUID[] sourceIds(List<RecordKey> keys) {
+    return keys.stream().map(RecordKey::sourceId).toArray(UUID[]::new);
+  }
+
+  private static String[] externalIds(List<RecordKey> keys) {
+    return column(keys, RecordKey::externalId);
+  }
+
+  /** {@link #putAppointment} for many: {@code records} and {@code appointments} go together by index. */
+  public Future<Void> putAppointments(SqlClient c, List<RecordKey> records, List<SyncedAppointment> appointments) {
+    if (records.isEmpty()) return Future.succeededFuture();
     return c.preparedQuery("INSERT INTO sync_appointment (source_id, external_id, version, version_order, start_at,"
-            + " entry_id, patient_id, deleted) SELECT $1, e, v, o, s, en, p, d FROM unnest($2::text[], $3::text[],"
-            + " $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::boolean[]) AS x(e, v, o, s, en, p, d)"
+            + " entry_id, patient_id, deleted) SELECT sr, e, v, o, s, en, p, d FROM unnest($1::uuid[], $2::text[],"
+            + " $3::text[], $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::boolean[])"
+            + " AS x(sr, e, v, o, s, en, p, d)"
             + " ON CONFLICT (source_id, external_id) DO UPDATE SET version = EXCLUDED.version,"
             + " version_order = EXCLUDED.version_order, start_at = EXCLUDED.start_at, entry_id = EXCLUDED.entry_id,"
             + " patient_id = EXCLUDED.patient_id, deleted = EXCLUDED.deleted")
-        .execute(Tuple.from(new Object[] {sourceId, externalIds.toArray(String[]::new),
+        .execute(Tuple.from(new Object[] {sourceIds(records), externalIds(records),
             appointments.stream().map(SyncedAppointment::version).toArray(String[]::new),
             appointments.stream().map(SyncedAppointment::versionOrder).toArray(Long[]::new),
             appointments.stream().map(a -> odt(a.startAt())).toArray(OffsetDateTime[]::new),
@@ -259,31 +272,35 @@ public final class SyncStore {
         .mapEmpty();
   }
 
-  /** The patients holding any of the identifiers (systems and values by index) at the site. */
-  public Future<Map<SourcePatient.Identifier, UUID>> patientsByIdentifiers(SqlClient c, String siteId,
-      List<SourcePatient.Identifier> ids) {
-    return c.preparedQuery("SELECT i.system, i.value, i.patient_id FROM unnest($2::text[], $3::text[]) AS x(s, v)"
-            + " CROSS JOIN LATERAL (SELECT system, value, patient_id FROM sync_patient_identifier"
-            + " WHERE site_id = $1 AND system = x.s AND value = x.v LIMIT 1) i")
-        .execute(Tuple.of(siteId, column(ids, SourcePatient.Identifier::system),
-            column(ids, SourcePatient.Identifier::value)))
+  /** A patient identifier at a site (identifiers are the same patient only within a site). */
+  public record SiteIdentifier(String siteId, SourcePatient.Identifier identifier) {}
+
+  /** The patients holding any of the identifiers. */
+  public Future<Map<SiteIdentifier, UUID>> patientsByIdentifiers(SqlClient c, List<SiteIdentifier> ids) {
+    return c.preparedQuery("SELECT i.site_id, i.system, i.value, i.patient_id"
+            + " FROM unnest($1::text[], $2::text[], $3::text[]) AS x(site, s, v)"
+            + " CROSS JOIN LATERAL (SELECT site_id, system, value, patient_id FROM sync_patient_identifier"
+            + " WHERE site_id = x.site AND system = x.s AND value = x.v LIMIT 1) i")
+        .execute(Tuple.of(column(ids, SiteIdentifier::siteId), column(ids, i -> i.identifier().system()),
+            column(ids, i -> i.identifier().value())))
         .map(rows -> {
-          Map<SourcePatient.Identifier, UUID> found = new HashMap<>();
-          rows.forEach(r -> found.put(new SourcePatient.Identifier(r.getString(0), r.getString(1)), r.getUUID(2)));
+          Map<SiteIdentifier, UUID> found = new HashMap<>();
+          rows.forEach(r -> found.put(new SiteIdentifier(r.getString(0),
+              new SourcePatient.Identifier(r.getString(1), r.getString(2))), r.getUUID(3)));
           return found;
         });
   }
 
-  /** {@link #insertPatient} for many: {@code ids} and {@code patients} go together by index. */
-  public Future<Void> insertPatients(SqlClient c, String siteId, List<UUID> ids, List<SourcePatient> patients,
+  /** {@link #insertPatient} for many: {@code ids}, {@code siteIds} and {@code patients} go together by index. */
+  public Future<Void> insertPatients(SqlClient c, List<UUID> ids, List<String> siteIds, List<SourcePatient> patients,
       Instant at) {
     if (ids.isEmpty()) return Future.succeededFuture();
     return c.preparedQuery("INSERT INTO sync_patient (id, site_id, name, birth_date, phone, email, language,"
-            + " created_at) SELECT i, $1, n, b, p, e, l, $2 FROM unnest($3::uuid[], $4::text[], $5::date[],"
-            + " $6::text[], $7::text[], $8::text[]) AS x(i, n, b, p, e, l)")
-        .execute(Tuple.from(new Object[] {siteId, odt(at), ids.toArray(UUID[]::new), column(patients,
-            SourcePatient::name), patients.stream().map(SourcePatient::birthDate).toArray(LocalDate[]::new),
-            column(patients, SourcePatient::phone), column(patients, SourcePatient::email),
+            + " created_at) SELECT i, s, n, b, p, e, l, $1 FROM unnest($2::uuid[], $3::text[], $4::text[], $5::date[],"
+            + " $6::text[], $7::text[], $8::text[]) AS x(i, s, n, b, p, e, l)")
+        .execute(Tuple.from(new Object[] {odt(at), ids.toArray(UUID[]::new), siteIds.toArray(String[]::new),
+            column(patients, SourcePatient::name), patients.stream().map(SourcePatient::birthDate)
+            .toArray(LocalDate[]::new), column(patients, SourcePatient::phone), column(patients, SourcePatient::email),
             column(patients, SourcePatient::language)}))
         .mapEmpty();
   }
@@ -303,40 +320,44 @@ public final class SyncStore {
   }
 
   /** {@link #addIdentifier} for many: each identifier goes to the patient of the same index. */
-  public Future<Void> addIdentifiers(SqlClient c, String siteId, List<SourcePatient.Identifier> ids,
-      List<UUID> patientIds) {
+  public Future<Void> addIdentifiers(SqlClient c, List<SiteIdentifier> ids, List<UUID> patientIds) {
     if (ids.isEmpty()) return Future.succeededFuture();
     return c.preparedQuery("INSERT INTO sync_patient_identifier (site_id, system, value, patient_id)"
-            + " SELECT $1, s, v, p FROM unnest($2::text[], $3::text[], $4::uuid[]) AS x(s, v, p) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(siteId, column(ids, SourcePatient.Identifier::system),
-            column(ids, SourcePatient.Identifier::value), patientIds.toArray(UUID[]::new)))
+            + " SELECT site, s, v, p FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[]) AS x(site, s, v, p)"
+            + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(column(ids, SiteIdentifier::siteId), column(ids, i -> i.identifier().system()),
+            column(ids, i -> i.identifier().value()), patientIds.toArray(UUID[]::new)))
         .mapEmpty();
   }
 
+  /** A patient created by a batch, for {@link #suggestMatches}: for which source's record, at which site. */
+  public record CreatedPatient(UUID id, String siteId, RecordKey record, SourcePatient patient) {}
+
   /**
-   * Opens a match review for each new patient (in creation order; {@code externalIds} and {@code patients} by
-   * index) with every other patient of the site of the same name and birth date that existed before it: those
-   * stored before the batch and those created earlier in it.
+   * Opens a match review for each new patient (in creation order) with every other patient of its site of the same
+   * name and birth date that existed before it: those stored before the batch and those created earlier in it.
    */
-  public Future<Void> suggestMatches(SqlClient c, String siteId, UUID sourceId, List<UUID> created,
-      List<String> externalIds, List<SourcePatient> patients, Instant at) {
+  public Future<Void> suggestMatches(SqlClient c, List<CreatedPatient> created, Instant at) {
     if (created.isEmpty()) return Future.succeededFuture();
     // one probe of sync_patient_same_person per new patient (OFFSET 0 keeps the subquery a parameterised probe):
     // the batch's cost does not grow with the site's patients. Each new name is compared as computed once in n
     // (OFFSET 0 again): compared as an expression, a table not yet analysed (a new site's first minute) was probed by
     // site and birth date only, and every patient born that day had their name normalised again for each new one
     return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
-            + " external_id, status, created_at) SELECT gen_random_uuid(), $1, n.id, p.id, $2, n.ext, 'open', $3"
-            + " FROM (SELECT id, ext, birth, i, lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) AS compared"
-            + " FROM unnest($4::uuid[], $5::text[], $6::text[], $7::date[])"
-            + " WITH ORDINALITY AS u(id, ext, name, birth, i) OFFSET 0) n"
-            + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = $1 AND birth_date = n.birth"
-            + " AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = n.compared AND id <> n.id OFFSET 0) p"
-            + " WHERE coalesce(array_position($4::uuid[], p.id) < n.i, true)"
+            + " external_id, status, created_at) SELECT gen_random_uuid(), n.site, n.id, p.id, n.src, n.ext, 'open', $1"
+            + " FROM (SELECT id, site, src, ext, birth, i, lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))"
+            + " AS compared FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::date[])"
+            + " WITH ORDINALITY AS u(id, site, src, ext, name, birth, i) OFFSET 0) n"
+            + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = n.site"
+            + " AND birth_date = n.birth AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = n.compared"
+            + " AND id <> n.id OFFSET 0) p"
+            + " WHERE coalesce(array_position($2::uuid[], p.id) < n.i, true)"
             + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING")
-        .execute(Tuple.from(new Object[] {siteId, sourceId, odt(at), created.toArray(UUID[]::new),
-            externalIds.toArray(String[]::new), column(patients, SourcePatient::name),
-            patients.stream().map(SourcePatient::birthDate).toArray(LocalDate[]::new)}))
+        .execute(Tuple.from(new Object[] {odt(at), created.stream().map(CreatedPatient::id).toArray(UUID[]::new),
+            column(created, CreatedPatient::siteId), created.stream().map(p -> p.record().sourceId())
+            .toArray(UUID[]::new), column(created, p -> p.record().externalId()),
+            column(created, p -> p.patient().name()),
+            created.stream().map(p -> p.patient().birthDate()).toArray(LocalDate[]::new)}))
         .mapEmpty();
   }
 

@@ -176,9 +176,9 @@ public final class QueueCommands {
   /**
    * Many appointments of one queue announced at once (a source's import): the entries are written set-based and each
    * gets its own {@code expected} event, as {@link #expect} would give it. Expected entries do not wait in line, so
-   * every event carries the one lineup the queue has after them all.
+   * every event carries the one lineup the queue has after them all. {@code actors} are who announced each, by index.
    */
-  private Future<List<Entry>> expectAll(Tx tx, String queueId, List<CheckIn> ins, String actor) {
+  private Future<List<Entry>> expectAll(Tx tx, String queueId, List<CheckIn> ins, List<String> actors) {
     return tx.lock(queueId).compose(q -> {
       List<Entry> entries = new ArrayList<>(ins.size());
       List<LocalDate> days = new ArrayList<>(ins.size());
@@ -190,7 +190,7 @@ public final class QueueCommands {
         days.add(in.appointmentAt().atZone(tx.site(q).zone()).toLocalDate());
         tokens.add(newToken());
       }
-      return store.insertEntriesWithTransitions(tx.c, entries, days, tokens, tx.now, actor,
+      return store.insertEntriesWithTransitions(tx.c, entries, days, tokens, tx.now, actors,
               EventType.EXPECTED.wire())
           .compose(v -> tx.emitAll(q.id(), EventType.EXPECTED, entries)).map(entries);
     });
@@ -446,12 +446,12 @@ public final class QueueCommands {
     }
 
     /**
-     * Announces many appointments of one queue, in the order given; with none, does nothing. The entries answered
-     * go with {@code ins} by index.
+     * Announces many appointments of one queue, in the order given, each by the actor of the same index (several
+     * sources may announce in one batch); with none, does nothing. The entries answered go with {@code ins} by index.
      */
-    public Future<List<Entry>> expectAll(String queueId, List<CheckIn> ins, String actor) {
+    public Future<List<Entry>> expectAll(String queueId, List<CheckIn> ins, List<String> actors) {
       if (ins.isEmpty()) return Future.succeededFuture(List.of());
-      return QueueCommands.this.expectAll(tx, queueId, ins, actor);
+      return QueueCommands.this.expectAll(tx, queueId, ins, actors);
     }
 
     /** The entries among {@code ids} that exist, in no particular order: one statement however many. */

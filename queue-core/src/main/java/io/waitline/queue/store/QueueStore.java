@@ -262,10 +262,11 @@ public final class QueueStore {
 
   /**
    * Inserts new entries of one kind of creation ({@code reason}) with their patient links' tokens and first
-   * transitions: two statements however many. {@code days} and {@code visitTokens} go with {@code entries} by index.
+   * transitions: two statements however many. {@code days}, {@code visitTokens} and {@code actors} go with
+   * {@code entries} by index.
    */
   public Future<Void> insertEntriesWithTransitions(SqlClient c, List<Entry> entries, List<LocalDate> days,
-      List<String> visitTokens, Instant at, String actor, String reason) {
+      List<String> visitTokens, Instant at, List<String> actors, String reason) {
     int n = entries.size();
     UUID[] ids = new UUID[n];
     String[] queues = new String[n], tickets = new String[n], names = new String[n], mrns = new String[n];
@@ -308,9 +309,10 @@ public final class QueueStore {
             priorities, appointments, refs, places, statuses, since, calledTo, late, transferredFrom,
             visitTokens.toArray(String[]::new)}))
         .compose(v -> c.preparedQuery("INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to,"
-                + " to_called_to, at, actor, reason) SELECT e, NULL, s, NULL, t, $4, $5, $6"
-                + " FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS x(e, s, t, i) ORDER BY i")
-            .execute(Tuple.of(ids, statuses, calledTo, odt(at), actor, reason)))
+                + " to_called_to, at, actor, reason) SELECT e, NULL, s, NULL, t, $4, a, $5"
+                + " FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[]) WITH ORDINALITY AS x(e, s, t, a, i)"
+                + " ORDER BY i")
+            .execute(Tuple.of(ids, statuses, calledTo, odt(at), reason, actors.toArray(String[]::new))))
         .mapEmpty();
   }
 
