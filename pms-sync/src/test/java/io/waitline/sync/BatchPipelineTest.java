@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.queue.Status;
 import io.waitline.queue.event.EventType;
@@ -15,11 +16,15 @@ import io.waitline.sync.fhir.FhirAppointmentReader;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
+import io.waitline.sync.pipeline.SourcePatient;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.store.SyncStore;
+import io.waitline.sync.store.SyncStore.SiteIdentifier;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Date;
 import java.util.List;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Patient;
@@ -252,5 +257,38 @@ class BatchPipelineTest {
     assertThat(outcomes).hasSize(Pipeline.BATCH + 20).containsOnly(Outcome.APPLIED);
     assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(Pipeline.BATCH + 20);
     assertThat(w.count("SELECT count(*) FROM sync_patient")).isEqualTo(1);
+  }
+
+  /**
+   * Another transaction (another source's batch) is creating the patient of MRN M1 and has not committed: a batch
+   * bringing the same patient waits for it and finds that patient, instead of creating a second one whose MRN would
+   * be dropped (the identifier is unique per site).
+   */
+  @Test
+  void aBatchBringingAPatientAnotherTransactionIsCreatingWaitsForItAndFindsThatPatient() throws Exception {
+    Patient ann = Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1");
+    SyncStore store = new SyncStore(false);
+    SiteIdentifier mrn = new SiteIdentifier(SyncWorld.SITE, new SourcePatient.Identifier(Fhir.MRN, "M1"));
+    UUID creating = UUID.randomUUID();
+    SqlConnection other = w.get(w.pool.getConnection());
+    Transaction otherTx = w.get(other.begin());
+    w.get(store.lockIdentifiers(other, List.of(mrn)));
+    w.get(store.insertPatients(other, List.of(creating), List.of(SyncWorld.SITE), List.of(new SourcePatient(null,
+        "Ann Lee", LocalDate.parse("1980-04-23"), List.of(mrn.identifier()), null, null, null)),
+        w.clock.instant()));
+    w.get(store.addIdentifiers(other, List.of(mrn), List.of(creating)));
+
+    Future<List<Pipeline.Result>> batch = pipeline.receiveAll(source, List.of(booked("a1", TEN, ann, 1)), reader);
+    for (int i = 0; i < 600 && w.count("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0; i++) {
+      Thread.sleep(50); // until the batch waits for the other transaction
+    }
+    assertThat(w.count("SELECT count(*) FROM pg_locks WHERE NOT granted")).as("the batch waits").isPositive();
+    w.get(otherTx.commit());
+    w.get(other.close());
+
+    assertThat(w.get(batch).stream().map(Pipeline.Result::outcome)).containsExactly(Outcome.APPLIED);
+    assertThat(w.count("SELECT count(*) FROM sync_patient")).as("patients").isEqualTo(1);
+    assertThat(w.get(w.pool.preparedQuery("SELECT patient_id FROM sync_appointment WHERE external_id = $1")
+        .execute(Tuple.of("Appointment/a1"))).iterator().next().getUUID(0)).isEqualTo(creating);
   }
 }

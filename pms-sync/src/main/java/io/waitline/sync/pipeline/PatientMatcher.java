@@ -39,7 +39,8 @@ final class PatientMatcher {
   Future<UUID> match(SqlConnection c, Source source, String externalId, SourcePatient p, SyncedAppointment synced,
       Instant now) {
     List<SourcePatient.Identifier> ids = identifiers(source, p);
-    return firstKnown(c, source.siteId(), ids, 0).compose(known -> {
+    List<SiteIdentifier> held = ids.stream().map(id -> new SiteIdentifier(source.siteId(), id)).toList();
+    return store.lockIdentifiers(c, held).compose(v -> firstKnown(c, source.siteId(), ids, 0)).compose(known -> {
       UUID id = known != null ? known : synced != null ? synced.patientId() : null;
       if (id != null) {
         return store.updatePatient(c, id, p).compose(v -> addAll(c, source.siteId(), ids, id)).map(id);
@@ -66,7 +67,7 @@ final class PatientMatcher {
     List<List<SiteIdentifier>> idsOf = wanted.stream().map(w -> identifiers(w.source(), w.patient()).stream()
         .map(id -> new SiteIdentifier(w.source().siteId(), id)).toList()).toList();
     List<SiteIdentifier> asked = idsOf.stream().flatMap(List::stream).distinct().toList();
-    return store.patientsByIdentifiers(c, asked).compose(held -> {
+    return store.lockIdentifiers(c, asked).compose(v -> store.patientsByIdentifiers(c, asked)).compose(held -> {
       Map<SiteIdentifier, UUID> holder = new HashMap<>(held);
       // what to write, folded per patient the way consecutive inserts and updates would leave the rows
       Map<UUID, CreatedPatient> created = new LinkedHashMap<>();

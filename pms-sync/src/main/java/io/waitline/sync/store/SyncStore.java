@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** Every SQL statement of pms-sync. Reads and writes only pms-sync's own tables. */
 public final class SyncStore {
@@ -192,10 +193,26 @@ public final class SyncStore {
 
   /** {@link #lockRecord} for many records, taken in the order of their lock keys so two batches cannot deadlock. */
   public Future<Void> lockRecords(SqlClient c, Collection<RecordKey> records) {
-    String[] keys = records.stream().map(k -> k.sourceId() + "|" + k.externalId()).sorted().toArray(String[]::new);
+    return lockInOrder(c, records.stream().map(k -> k.sourceId() + "|" + k.externalId()));
+  }
+
+  /**
+   * Serialises finding or creating the patients who hold these identifiers, across connections and nodes, until the
+   * transaction ends: two transactions bringing one new patient (two batches, two sources) would otherwise each miss
+   * the other's uncommitted patient and create one each, the later one's identifier silently dropped. Taken after
+   * the records' locks and in the order of their keys, so two transactions cannot deadlock on them.
+   */
+  public Future<Void> lockIdentifiers(SqlClient c, Collection<SiteIdentifier> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return lockInOrder(c, ids.stream()
+        .map(i -> "patient|" + i.siteId() + "|" + i.identifier().system() + "|" + i.identifier().value()));
+  }
+
+  /** Transaction-scoped advisory locks on the distinct keys, taken in the keys' order. */
+  private static Future<Void> lockInOrder(SqlClient c, Stream<String> keys) {
     return c.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
             + " FROM unnest($1::text[]) WITH ORDINALITY AS x(k, i) ORDER BY i")
-        .execute(Tuple.of((Object) keys)).mapEmpty();
+        .execute(Tuple.of((Object) keys.distinct().sorted().toArray(String[]::new))).mapEmpty();
   }
 
   /*
