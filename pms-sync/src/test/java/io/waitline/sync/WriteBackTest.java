@@ -179,6 +179,36 @@ class WriteBackTest {
   }
 
   @Test
+  void whileNoSourceWritesBackARoundPassesTheEventsUnreadAndALaterArrivalIsStillWritten() {
+    w.get(w.sync.update(source.id(), new JsonObject().put("writeBack", false)));
+    w.get(w.commands.arrive(w.entryFor(source, "a1").id(), "desk"));
+    long lastEvent = w.count("SELECT max(id) FROM queue_event");
+
+    assertThat(w.get(w.sync.writeBack())).isZero();
+
+    // the checkpoint moved to the end of the log (before every event still to come), not to the arrival's event
+    Tuple checkpoint = checkpoint();
+    assertThat(checkpoint.getLong(1)).as("position: the end of the log, not the last event read").isZero();
+    assertThat(checkpoint.getLong(0)).isGreaterThan(xactOf(lastEvent));
+    // writing back again, the arrival from before is not written (as before), the next one is
+    w.get(w.sync.update(source.id(), new JsonObject().put("writeBack", true)));
+    w.get(w.commands.arrive(w.entryFor(source, "a2").id(), "desk"));
+    assertThat(w.get(w.sync.writeBack())).isEqualTo(1);
+    assertThat(fhir.appointment("a1").getStatus()).isEqualTo(AppointmentStatus.BOOKED);
+    assertThat(fhir.appointment("a2").getStatus()).isEqualTo(AppointmentStatus.ARRIVED);
+  }
+
+  private Tuple checkpoint() {
+    var row = w.get(w.pool.query("SELECT last_xact, last_event FROM sync_write_back_checkpoint").execute())
+        .iterator().next();
+    return Tuple.of(row.getLong(0), row.getLong(1));
+  }
+
+  private long xactOf(long event) {
+    return w.count("SELECT xact::text::bigint FROM queue_event WHERE id = " + event);
+  }
+
+  @Test
   void onlyAFhirSourceCanWriteBackAndAnotherKindIsToldWhy() {
     Throwable refused = w.failure(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook")
         .put("name", "PMS").put("writeBack", true).put("mapping", new JsonObject().put("defaultQueue", "general"))));

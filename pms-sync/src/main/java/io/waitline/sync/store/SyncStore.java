@@ -615,6 +615,12 @@ public final class SyncStore {
         .execute(Tuple.of(cursor.xact(), cursor.position(), odt(now))).mapEmpty();
   }
 
+  /** Whether any enabled fhir-r4 source writes back. */
+  public Future<Boolean> anyWritingBack(SqlClient c) {
+    return c.query("SELECT EXISTS (SELECT 1 FROM sync_source WHERE write_back AND enabled AND kind = 'fhir-r4')")
+        .execute().map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
   /** The enabled fhir-r4 sources that write back, among {@code ids}. */
   public Future<java.util.Set<UUID>> writingBack(SqlClient c, java.util.Collection<UUID> ids) {
     return c.preparedQuery("SELECT id FROM sync_source WHERE id = ANY($1) AND write_back AND enabled"

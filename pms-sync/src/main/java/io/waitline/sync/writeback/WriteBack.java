@@ -2,7 +2,9 @@ package io.waitline.sync.writeback;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.waitline.queue.event.EventLog;
+import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.LoggedEvent;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.source.SourceFailure;
@@ -68,26 +70,34 @@ public final class WriteBack {
 
   /**
    * Turns one batch of new queue events into writes; true when there may be more. The first round of a database
-   * starts at the end of the log: events from before write-back existed are not written back.
+   * starts at the end of the log: events from before write-back existed are not written back. While no source writes
+   * back, a round moves the checkpoint to the end of the log without reading the events: every one of them would be
+   * dropped anyway (as it is when a source only starts writing back after the event was read).
    */
   Future<Boolean> readEvents() {
     Instant now = clock.instant();
     return pool.withTransaction(c -> store.lockWriteBackCheckpoint(c).compose(checkpoint -> {
-      if (checkpoint == null) {
-        return log.end(c).compose(end -> store.saveWriteBackCheckpoint(c, end, now)).map(false);
-      }
-      return log.after(c, checkpoint, BATCH).compose(events -> {
-        if (events.isEmpty()) return Future.succeededFuture(false);
-        List<WriteBackRule.Intent> intents = events.stream().map(LoggedEvent::event).map(WriteBackRule::of)
-            .flatMap(java.util.Optional::stream).toList();
-        Set<UUID> asked = intents.stream().map(WriteBackRule.Intent::sourceId).collect(Collectors.toSet());
-        Future<Set<UUID>> writing = asked.isEmpty() ? Future.succeededFuture(Set.of()) : store.writingBack(c, asked);
-        return writing.compose(ids -> store.insertWriteBacks(c, intents.stream()
-                .filter(i -> ids.contains(i.sourceId())).toList(), now))
-            .compose(v -> store.saveWriteBackCheckpoint(c, events.get(events.size() - 1).cursor(), now))
-            .map(events.size() == BATCH);
-      });
+      if (checkpoint == null) return skipToEnd(c, now);
+      return store.anyWritingBack(c).compose(any -> any ? readEvents(c, checkpoint, now) : skipToEnd(c, now));
     }));
+  }
+
+  private Future<Boolean> skipToEnd(SqlClient c, Instant now) {
+    return log.end(c).compose(end -> store.saveWriteBackCheckpoint(c, end, now)).map(false);
+  }
+
+  private Future<Boolean> readEvents(SqlClient c, LogCursor checkpoint, Instant now) {
+    return log.after(c, checkpoint, BATCH).compose(events -> {
+      if (events.isEmpty()) return Future.succeededFuture(false);
+      List<WriteBackRule.Intent> intents = events.stream().map(LoggedEvent::event).map(WriteBackRule::of)
+          .flatMap(java.util.Optional::stream).toList();
+      Set<UUID> asked = intents.stream().map(WriteBackRule.Intent::sourceId).collect(Collectors.toSet());
+      Future<Set<UUID>> writing = asked.isEmpty() ? Future.succeededFuture(Set.of()) : store.writingBack(c, asked);
+      return writing.compose(ids -> store.insertWriteBacks(c, intents.stream()
+              .filter(i -> ids.contains(i.sourceId())).toList(), now))
+          .compose(v -> store.saveWriteBackCheckpoint(c, events.get(events.size() - 1).cursor(), now))
+          .map(events.size() == BATCH);
+    });
   }
 
   private Future<Integer> send() {
