@@ -528,7 +528,14 @@ machine() { # the machine and the build measured
   echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
   echo "\`$(uname -a)\`."
   echo "Server and benchmark client run on this same machine and share its cores; PostgreSQL is the server's embedded"
-  echo "one, in processes of its own. Waitline $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' with uncommitted changes')."
+  local checkout
+  checkout="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' with uncommitted changes')"
+  if [[ -n ${SERVER_JAR:-} ]]; then # the jar does not record its commit: name the jar, and what the checkout is
+    echo "one, in processes of its own. Server: \`$SERVER_JAR\` (built $(date -u -r "$SERVER_JAR" '+%Y-%m-%d %H:%M UTC'));"
+    echo "benchmark client ${LOAD_JAR:+\`$LOAD_JAR\`, run }from the checkout at Waitline $checkout."
+  else
+    echo "one, in processes of its own. Waitline $checkout."
+  fi
 }
 
 row() { # one table row from a result file
