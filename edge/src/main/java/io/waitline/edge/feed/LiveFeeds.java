@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class LiveFeeds {
   public static final long HEARTBEAT_MS = 15_000;
+  /** The largest WebSocket frame the server sends or takes; a longer message is sent in several. */
+  public static final int MAX_FRAME_BYTES = 65_536;
   /**
    * A patient reconnecting more than this many events behind gets their visit again, rather than the events being
    * read to tell whether it changed.

@@ -161,8 +161,8 @@ final class QueueFeedSession extends FeedSession {
   }
 
   /**
-   * A feed in step with its queue (the usual case) writes the delivery's frame at once; one behind, resyncing or
-   * still starting hands the event to its sequencer.
+   * A feed in step with its queue (the usual case) writes the delivery's frame, encoded once for the loop's feeds, at
+   * once; one behind, resyncing or still starting hands the event to its sequencer.
    */
   @Override
   void onEvent(FeedHub.Delivery delivery) {
