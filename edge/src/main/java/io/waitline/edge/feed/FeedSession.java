@@ -1,7 +1,7 @@
 package io.waitline.edge.feed;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.vertx.core.Context;
@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
@@ -50,13 +49,15 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   private boolean inText;
 
   /**
+   * @param frames the socket's connection ({@link #connectionForFrames}) where the feed writes frames encoded once for
+   *     many feeds; null: it sends them through the socket
    * @param grant the credential that opened the feed and what it must keep allowing; the feed closes (1008) when it
    *     no longer does; null: nothing to check
    */
-  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, CredentialChecks.Grant grant) {
+  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, VertxConnection frames, CredentialChecks.Grant grant) {
     this.hub = hub;
     this.ws = ws;
-    this.frames = connectionForFrames(ws);
+    this.frames = frames;
     this.context = vertx.getOrCreateContext();
     this.grant = grant;
     if (grant != null) hub.credentials.join(this, grant);
@@ -147,13 +148,13 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   }
 
   /**
-   * The connection under {@code ws}, when frames encoded once may be written to it as they are: not when an extension
-   * (compression) re-encodes each frame, which bytes would bypass.
+   * The WebSocket connection of an upgraded channel ({@code pipeline}), when frames encoded once may be written to it
+   * as they are; null when an extension (compression) re-encodes each frame, which bytes would bypass.
    */
-  private static VertxConnection connectionForFrames(ServerWebSocket ws) {
-    ChannelHandlerContext ctx = ((WebSocketInternal) ws).channelHandlerContext();
-    if (ctx.pipeline().get(WebSocketExtensionEncoder.class) != null) return null;
-    return ((VertxHandler<?>) ctx.handler()).getConnection();
+  static VertxConnection connectionForFrames(ChannelPipeline pipeline) {
+    VertxHandler<?> connection = pipeline.get(VertxHandler.class);
+    return connection == null || pipeline.get(WebSocketExtensionEncoder.class) != null ? null
+        : connection.getConnection();
   }
 
   final void close(short code, String reason) {

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.VertxConnection;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.queue.command.QueueCommands;
@@ -41,9 +42,9 @@ final class QueueFeedSession extends FeedSession {
    * @param queueIds the queues the feed shows
    * @param protocol 1 or {@link #DELTAS}
    */
-  QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws,
+  QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws, VertxConnection frames,
       CredentialChecks.Grant grant, View view, String address, List<String> queueIds, int protocol) {
-    super(vertx, hub, ws, grant);
+    super(vertx, hub, ws, frames, grant);
     this.commands = commands;
     this.view = view;
     this.address = address;

@@ -166,7 +166,8 @@ class SharedFrameTest {
   /** A feed that sends what it is told; it listens nowhere. */
   private static final class Sender extends FeedSession {
     Sender(Vertx vertx, ServerWebSocket ws) {
-      super(vertx, FeedHub.of(vertx), ws, null);
+      super(vertx, FeedHub.of(vertx), ws,
+          connectionForFrames(((WebSocketInternal) ws).channelHandlerContext().pipeline()), null);
     }
 
     @Override
