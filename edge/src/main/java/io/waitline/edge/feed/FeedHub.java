@@ -61,7 +61,7 @@ final class FeedHub implements Shareable {
   Future<Void> join(String address, FeedSession feed) {
     Listeners joined = listeners.compute(address, (a, existing) -> {
       Listeners l = existing != null ? existing : new Listeners(a);
-      l.byLoop.computeIfAbsent(loopOf(feed), c -> ConcurrentHashMap.newKeySet()).add(feed);
+      l.byLoop.computeIfAbsent(loopOf(feed.context), c -> ConcurrentHashMap.newKeySet()).add(feed);
       return l;
     });
     return onContext(feed.context, joined.consumer.completion());
@@ -77,21 +77,22 @@ final class FeedHub implements Shareable {
     return promise.future();
   }
 
+  /**
+   * The event loop's own context that {@code context} runs on: a feed's context is its upgrade request's (a duplicate,
+   * one per request), and tasks on either run in order on the same thread.
+   */
+  static ContextInternal loopOf(Context context) {
+    return ((ContextInternal) context).unwrap();
+  }
+
   void leave(String address, FeedSession feed) {
     listeners.computeIfPresent(address, (a, l) -> {
-      l.byLoop.computeIfPresent(loopOf(feed), (c, feeds) -> feeds.remove(feed) && feeds.isEmpty() ? null : feeds);
+      l.byLoop.computeIfPresent(loopOf(feed.context),
+          (c, feeds) -> feeds.remove(feed) && feeds.isEmpty() ? null : feeds);
       if (!l.byLoop.isEmpty()) return l;
       l.consumer.unregister();
       return null;
     });
-  }
-
-  /**
-   * The event loop's own context that a feed runs on: a feed's context is its upgrade request's (a duplicate, one
-   * per request), tasks on either run in order on the same thread.
-   */
-  private static Context loopOf(FeedSession feed) {
-    return ((ContextInternal) feed.context).unwrap();
   }
 
   /** A queue event as {@code view} sees it (protocol 1), encoded by the first feed of that view that sends it. */
