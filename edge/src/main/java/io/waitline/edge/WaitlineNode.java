@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.waitline.access.AccessMigrations;
 import io.waitline.access.PasswordHasher;
+import io.waitline.edge.feed.LiveFeeds;
 import io.waitline.edge.oidc.OidcSettings;
 import io.waitline.edge.oidc.OidcSignIn;
 import io.waitline.edge.pipeline.AccessChanges;
@@ -461,7 +462,7 @@ public final class WaitlineNode {
     OidcSignIn oidc = o.oidc == null ? null : OidcSignIn.discover(vertx, o.oidc, o.publicUrl).await();
     // a negative port is Vert.x's "one random port shared by every instance"; port 0 would give each its own
     HttpServerOptions http = new HttpServerOptions().setHost(o.host).setPort(o.port == 0 ? -1 : o.port)
-        .setMaxWebSocketFrameSize(65536)
+        .setMaxWebSocketFrameSize(LiveFeeds.MAX_FRAME_BYTES)
         // no permessage-deflate: feeds carry small JSON messages, and each compressed feed held ~120 KiB of native
         // zlib memory that stayed after it closed (docs/benchmarks.md, feed memory)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)

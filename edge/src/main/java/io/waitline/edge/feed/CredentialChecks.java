@@ -48,7 +48,7 @@ final class CredentialChecks {
 
   /** Has {@code holder} hear the checks of {@code grant}'s credential from now on. */
   void join(Holder holder, Grant grant) {
-    ContextInternal loop = loopOf(holder);
+    ContextInternal loop = FeedHub.loopOf(holder.context());
     byCredential.compute(grant.credential(), (credential, existing) -> {
       Checked checked = existing != null ? existing : new Checked(credential, grant.recheck(), loop);
       checked.byLoop.computeIfAbsent(loop, l -> ConcurrentHashMap.newKeySet()).add(holder);
@@ -58,17 +58,12 @@ final class CredentialChecks {
 
   void leave(Holder holder, Grant grant) {
     byCredential.computeIfPresent(grant.credential(), (credential, checked) -> {
-      checked.byLoop.computeIfPresent(loopOf(holder), (l, holders) -> holders.remove(holder) && holders.isEmpty()
-          ? null : holders);
+      checked.byLoop.computeIfPresent(FeedHub.loopOf(holder.context()),
+          (l, holders) -> holders.remove(holder) && holders.isEmpty() ? null : holders);
       if (!checked.byLoop.isEmpty()) return checked;
       vertx.cancelTimer(checked.timer);
       return null;
     });
-  }
-
-  /** The event loop's own context (a feed's is its upgrade request's duplicate of it). */
-  private static ContextInternal loopOf(Holder holder) {
-    return ((ContextInternal) holder.context()).unwrap();
   }
 
   /** One credential's feeds by event loop, and its checks; the checks run on {@link #loop}, where its timer fires. */

@@ -61,7 +61,7 @@ final class FeedHub implements Shareable {
   Future<Void> join(String address, FeedSession feed) {
     Listeners joined = listeners.compute(address, (a, existing) -> {
       Listeners l = existing != null ? existing : new Listeners(a);
-      l.byLoop.computeIfAbsent(loopOf(feed), c -> ConcurrentHashMap.newKeySet()).add(feed);
+      l.byLoop.computeIfAbsent(loopOf(feed.context), c -> ConcurrentHashMap.newKeySet()).add(feed);
       return l;
     });
     return onContext(feed.context, joined.consumer.completion());
@@ -77,21 +77,22 @@ final class FeedHub implements Shareable {
     return promise.future();
   }
 
+  /**
+   * The event loop's own context that {@code context} runs on: a feed's context is its upgrade request's (a duplicate,
+   * one per request), and tasks on either run in order on the same thread.
+   */
+  static ContextInternal loopOf(Context context) {
+    return ((ContextInternal) context).unwrap();
+  }
+
   void leave(String address, FeedSession feed) {
     listeners.computeIfPresent(address, (a, l) -> {
-      l.byLoop.computeIfPresent(loopOf(feed), (c, feeds) -> feeds.remove(feed) && feeds.isEmpty() ? null : feeds);
+      l.byLoop.computeIfPresent(loopOf(feed.context),
+          (c, feeds) -> feeds.remove(feed) && feeds.isEmpty() ? null : feeds);
       if (!l.byLoop.isEmpty()) return l;
       l.consumer.unregister();
       return null;
     });
-  }
-
-  /**
-   * The event loop's own context that a feed runs on: a feed's context is its upgrade request's (a duplicate, one
-   * per request), tasks on either run in order on the same thread.
-   */
-  private static Context loopOf(FeedSession feed) {
-    return ((ContextInternal) feed.context).unwrap();
   }
 
   /** A queue event as {@code view} sees it (protocol 1), encoded by the first feed of that view that sends it. */
@@ -132,21 +133,25 @@ final class FeedHub implements Shareable {
         // one task per event loop hands the (shared, read-only) event to each of that loop's feeds in turn
         byLoop.forEach((loop, feeds) -> loop.runOnContext(v -> {
           Delivery delivery = new Delivery(event);
-          for (FeedSession f : feeds) f.onEvent(delivery);
+          try {
+            for (FeedSession f : feeds) f.onEvent(delivery);
+          } finally {
+            delivery.release();
+          }
         }));
       });
     }
   }
 
   /**
-   * One event on its way to the feeds of one event loop: each distinct frame is taken from the hub's cache once (most
-   * feeds of an address share one), not once per feed.
+   * One event on its way to the feeds of one event loop: each distinct frame is taken from the hub's cache, and encoded
+   * as a WebSocket frame, once (most feeds of an address share one), not once per feed.
    */
   final class Delivery {
     final QueueEvent event;
     private View view;
     private long baseSeq;
-    private String frame;
+    private SharedFrame frame;
 
     private Delivery(QueueEvent event) {
       this.event = event;
@@ -156,14 +161,20 @@ final class FeedHub implements Shareable {
      * The event as {@code view} sees it (protocol 1), or when {@code deltas} what it changes in {@code view} from
      * {@code base}, the queue's event before it (protocol 2; null when the event is the queue's first).
      */
-    String frame(View view, boolean deltas, QueueEvent base) {
+    SharedFrame frame(View view, boolean deltas, QueueEvent base) {
       long key = deltas ? (base == null ? 0 : base.seq()) : -1;
       if (view != this.view || key != baseSeq) {
+        release();
         this.view = view;
         baseSeq = key;
-        frame = deltas ? delta(base, event, view) : encoded(event, view);
+        frame = new SharedFrame(deltas ? delta(base, event, view) : encoded(event, view));
       }
       return frame;
+    }
+
+    /** Lets go of the encoded frame once the loop's feeds have it. */
+    private void release() {
+      if (frame != null) frame.release();
     }
   }
 }

@@ -1,12 +1,17 @@
 package io.waitline.edge.feed;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.VertxConnection;
+import io.vertx.core.net.impl.VertxHandler;
 import io.waitline.access.Principal;
 import io.waitline.queue.QueueException;
 import io.vertx.core.http.WebSocketFrame;
@@ -29,6 +34,8 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
 
   final FeedHub hub;
   private final ServerWebSocket ws;
+  /** The socket's connection, where frames encoded once for many feeds are written; null: the socket's own writes. */
+  private final VertxConnection frames;
   private final CredentialChecks.Grant grant;
   /** The event loop this feed's work runs on. */
   final Context context;
@@ -42,12 +49,15 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   private boolean inText;
 
   /**
+   * @param frames the socket's connection ({@link #connectionForFrames}) where the feed writes frames encoded once for
+   *     many feeds; null: it sends them through the socket
    * @param grant the credential that opened the feed and what it must keep allowing; the feed closes (1008) when it
    *     no longer does; null: nothing to check
    */
-  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, CredentialChecks.Grant grant) {
+  FeedSession(Vertx vertx, FeedHub hub, ServerWebSocket ws, VertxConnection frames, CredentialChecks.Grant grant) {
     this.hub = hub;
     this.ws = ws;
+    this.frames = frames;
     this.context = vertx.getOrCreateContext();
     this.grant = grant;
     if (grant != null) hub.credentials.join(this, grant);
@@ -112,12 +122,39 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   }
 
   final void send(String encoded) {
-    if (ws.isClosed()) return;
-    if (ws.writeQueueFull()) {
-      ws.close((short) 1013, "client too slow; reconnect with since");
-      return;
+    if (writable()) ws.writeTextMessage(encoded);
+  }
+
+  /**
+   * Sends a message many feeds send: its frame, encoded once, goes to the connection as it is, in order with the
+   * socket's own writes (the frame encoder passes bytes through); the socket's own write when it cannot.
+   */
+  final void send(SharedFrame frame) {
+    if (!writable()) return;
+    ByteBuf encoded = frames == null ? null : frame.encoded();
+    if (encoded == null) {
+      ws.writeTextMessage(frame.text);
+    } else {
+      frames.writeToChannel(encoded.retainedDuplicate());
     }
-    ws.writeTextMessage(encoded);
+  }
+
+  /** Whether the socket is open and keeping up; a client too slow to keep up is told to reconnect. */
+  private boolean writable() {
+    if (ws.isClosed()) return false;
+    if (!ws.writeQueueFull()) return true;
+    ws.close((short) 1013, "client too slow; reconnect with since");
+    return false;
+  }
+
+  /**
+   * The WebSocket connection of an upgraded channel ({@code pipeline}), when frames encoded once may be written to it
+   * as they are; null when an extension (compression) re-encodes each frame, which bytes would bypass.
+   */
+  static VertxConnection connectionForFrames(ChannelPipeline pipeline) {
+    VertxHandler<?> connection = pipeline.get(VertxHandler.class);
+    return connection == null || pipeline.get(WebSocketExtensionEncoder.class) != null ? null
+        : connection.getConnection();
   }
 
   final void close(short code, String reason) {

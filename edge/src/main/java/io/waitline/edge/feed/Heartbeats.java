@@ -24,7 +24,7 @@ final class Heartbeats {
 
   private final Vertx vertx;
   private final long periodMs;
-  private final Map<Context, Loop> byLoop = new ConcurrentHashMap<>();
+  private final Map<ContextInternal, Loop> byLoop = new ConcurrentHashMap<>();
 
   Heartbeats(Vertx vertx, long periodMs) {
     this.vertx = vertx;
@@ -32,24 +32,19 @@ final class Heartbeats {
   }
 
   void join(Beating feed) {
-    byLoop.compute(loopOf(feed), (context, loop) -> {
-      Loop joined = loop != null ? loop : new Loop((ContextInternal) context);
+    byLoop.compute(FeedHub.loopOf(feed.context()), (context, loop) -> {
+      Loop joined = loop != null ? loop : new Loop(context);
       joined.feeds.add(feed);
       return joined;
     });
   }
 
   void leave(Beating feed) {
-    byLoop.computeIfPresent(loopOf(feed), (context, loop) -> {
+    byLoop.computeIfPresent(FeedHub.loopOf(feed.context()), (context, loop) -> {
       if (!loop.feeds.remove(feed) || !loop.feeds.isEmpty()) return loop;
       vertx.cancelTimer(loop.timer);
       return null;
     });
-  }
-
-  /** The event loop's own context (a feed's is its upgrade request's duplicate of it). */
-  private static Context loopOf(Beating feed) {
-    return ((ContextInternal) feed.context()).unwrap();
   }
 
   /** One event loop's feeds and the timer that beats for them, on that loop. */

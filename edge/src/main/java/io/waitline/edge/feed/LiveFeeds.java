@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.ext.web.RoutingContext;
 import io.waitline.edge.pipeline.AccessGuard;
 import io.waitline.edge.pipeline.AuditTrail;
@@ -24,6 +25,8 @@ import java.util.List;
  */
 public final class LiveFeeds {
   public static final long HEARTBEAT_MS = 15_000;
+  /** The largest WebSocket frame the server sends or takes; a longer message is sent in several. */
+  public static final int MAX_FRAME_BYTES = 65_536;
   /**
    * A patient reconnecting more than this many events behind gets their visit again, rather than the events being
    * read to tell whether it changed.
@@ -55,7 +58,7 @@ public final class LiveFeeds {
     access.allowed(rc, staff, () -> guard.siteOfQueue(queueId), new JsonObject().put("queueId", queueId))
         .compose(siteId -> commands.site(siteId))
         .compose(site -> rc.request().toWebSocket().map(ws -> {
-          new QueueFeedSession(vertx, hub, commands, ws, access.grant(rc, staff),
+          new QueueFeedSession(vertx, hub, commands, ws, framesOf(rc), access.grant(rc, staff),
               View.of(staff, site), EventBusPublisher.queueAddress(queueId), List.of(queueId), protocol).start(since);
           forgetUpgrade(rc);
           return null;
@@ -73,7 +76,7 @@ public final class LiveFeeds {
         .compose(id -> commands.site(siteId)).compose(site -> commands.queuesOfSite(siteId)
         .compose(queues -> rc.request().toWebSocket().map(ws -> {
           List<String> ids = queues.stream().map(q -> q.id()).toList();
-          new QueueFeedSession(vertx, hub, commands, ws, access.grant(rc, staff),
+          new QueueFeedSession(vertx, hub, commands, ws, framesOf(rc), access.grant(rc, staff),
               View.of(staff, site), EventBusPublisher.siteAddress(siteId), ids, protocol).start(since);
           forgetUpgrade(rc);
           return null;
@@ -90,6 +93,15 @@ public final class LiveFeeds {
     if (protocol == null || protocol.equals("1")) return 1;
     if (protocol.equals("2")) return QueueFeedSession.DELTAS;
     throw new Problems.BadRequest("protocol must be 1 or 2, got '" + protocol + "'.");
+  }
+
+  /**
+   * Where an upgraded feed writes the frames encoded once for many feeds: its WebSocket connection, reached through the
+   * channel (the socket Vert.x Web hands over is a wrapper); null: through the socket.
+   */
+  private static VertxConnection framesOf(RoutingContext rc) {
+    return rc.request().connection() instanceof ConnectionBase connection
+        ? FeedSession.connectionForFrames(connection.channel().pipeline()) : null;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.VertxConnection;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
 import io.waitline.queue.command.QueueCommands;
@@ -41,9 +42,9 @@ final class QueueFeedSession extends FeedSession {
    * @param queueIds the queues the feed shows
    * @param protocol 1 or {@link #DELTAS}
    */
-  QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws,
+  QueueFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws, VertxConnection frames,
       CredentialChecks.Grant grant, View view, String address, List<String> queueIds, int protocol) {
-    super(vertx, hub, ws, grant);
+    super(vertx, hub, ws, frames, grant);
     this.commands = commands;
     this.view = view;
     this.address = address;
@@ -161,8 +162,8 @@ final class QueueFeedSession extends FeedSession {
   }
 
   /**
-   * A feed in step with its queue (the usual case) writes the delivery's frame at once; one behind, resyncing or
-   * still starting hands the event to its sequencer.
+   * A feed in step with its queue (the usual case) writes the delivery's frame, encoded once for the loop's feeds, at
+   * once; one behind, resyncing or still starting hands the event to its sequencer.
    */
   @Override
   void onEvent(FeedHub.Delivery delivery) {

@@ -31,7 +31,7 @@ final class VisitFeedSession extends FeedSession {
   private long currentSeq = -1;
 
   VisitFeedSession(Vertx vertx, FeedHub hub, QueueCommands commands, ServerWebSocket ws, String token) {
-    super(vertx, hub, ws, null); // the link itself is checked again whenever the visit is read
+    super(vertx, hub, ws, null, null); // the link itself is checked again whenever the visit is read
     this.commands = commands;
     this.token = token;
     this.sequencer = new EventSequencer(commands, e -> { }, q -> refresh());
