@@ -47,6 +47,8 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   private CharsetDecoder utf8;
   private byte[] splitCharacter = NO_BYTES;
   private boolean inText;
+  /** Set once the feed's first message is out; touched on the feed's event loop only. */
+  private boolean greeted;
 
   /**
    * @param frames the socket's connection ({@link #connectionForFrames}) where the feed writes frames encoded once for
@@ -95,7 +97,13 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   /** Sends the period's heartbeat, one encoding for every feed of this event loop. */
   @Override
   public final void beat(String heartbeat) {
-    send(heartbeat);
+    if (writable()) ws.writeTextMessage(heartbeat);
+  }
+
+  /** Whether the feed has sent its first message (snapshot, resumed or visit), which no heartbeat may come before. */
+  @Override
+  public final boolean greeted() {
+    return greeted;
   }
 
   /** Closes the feed (1008) when its credential no longer holds or no longer allows it; on this feed's event loop. */
@@ -122,6 +130,7 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
   }
 
   final void send(String encoded) {
+    greeted = true;
     if (writable()) ws.writeTextMessage(encoded);
   }
 
@@ -130,6 +139,7 @@ abstract class FeedSession implements CredentialChecks.Holder, Heartbeats.Beatin
    * socket's own writes (the frame encoder passes bytes through); the socket's own write when it cannot.
    */
   final void send(SharedFrame frame) {
+    greeted = true;
     if (!writable()) return;
     ByteBuf encoded = frames == null ? null : frame.encoded();
     if (encoded == null) {

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A node's open feeds by event loop, so that a heartbeat costs one timer per event loop, not one per feed (a timer is
  * a few hundred bytes of each idle feed's heap): each period, a loop's timer encodes one heartbeat and hands it to
- * each of that loop's feeds. A loop's timer is cancelled when its last feed leaves.
+ * each of that loop's feeds that has sent its first message (a feed still reading its snapshot hears none, so a client
+ * never gets a heartbeat before the snapshot). A loop's timer is cancelled when its last feed leaves.
  */
 final class Heartbeats {
   /** A feed that hears the heartbeats of its own event loop. */
@@ -20,6 +21,9 @@ final class Heartbeats {
     Context context();
 
     void beat(String heartbeat);
+
+    /** Whether the feed has sent its first message; until then it hears no heartbeat (the protocol opens with it). */
+    boolean greeted();
   }
 
   private final Vertx vertx;
@@ -55,7 +59,7 @@ final class Heartbeats {
     Loop(ContextInternal loop) {
       timer = loop.setPeriodic(periodMs, id -> {
         String heartbeat = new JsonObject().put("type", "heartbeat").put("at", Instant.now().toString()).encode();
-        for (Beating feed : feeds) feed.beat(heartbeat);
+        for (Beating feed : feeds) if (feed.greeted()) feed.beat(heartbeat);
       });
     }
   }

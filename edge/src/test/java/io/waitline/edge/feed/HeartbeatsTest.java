@@ -84,6 +84,37 @@ class HeartbeatsTest {
     assertThat(heardAfter.future().await()).isEqualTo(whenLeft);
   }
 
+  @Test
+  void aFeedThatHasNotSentItsFirstMessageHearsNoHeartbeatUntilItHas() {
+    Heartbeats heartbeats = new Heartbeats(vertx, PERIOD_MS);
+    Context loop = vertx.getOrCreateContext();
+    Feed starting = new Feed(loop, beats -> { });
+    starting.greeted = false; // still reading its snapshot
+    Promise<Void> threeHeard = Promise.promise();
+    join(heartbeats, loop, 1, beats -> {
+      if (beats == 3) threeHeard.tryComplete();
+    });
+    Promise<Void> joined = Promise.promise();
+    loop.runOnContext(v -> {
+      heartbeats.join(starting);
+      joined.complete();
+    });
+    joined.future().await();
+
+    // the marker: three heartbeats reached the loop's other feed meanwhile
+    threeHeard.future().await();
+    Promise<Integer> heardBeforeGreeting = Promise.promise();
+    Promise<Void> heardAfterGreeting = Promise.promise();
+    loop.runOnContext(v -> {
+      heardBeforeGreeting.complete(starting.heard.size());
+      starting.onBeat = beats -> heardAfterGreeting.tryComplete();
+      starting.greeted = true; // its snapshot is out
+    });
+
+    assertThat(heardBeforeGreeting.future().await()).isZero();
+    heardAfterGreeting.future().await();
+  }
+
   /** {@code count} feeds joined on {@code loop} in one task, so they all hear the same periods from the first on. */
   private static List<Feed> join(Heartbeats heartbeats, Context loop, int count, IntConsumer onBeat) {
     List<Feed> feeds = new ArrayList<>();
@@ -103,6 +134,8 @@ class HeartbeatsTest {
     final List<String> heard = Collections.synchronizedList(new ArrayList<>());
     /** Told how many heartbeats the feed has heard, after each one; touched on the feed's loop only. */
     IntConsumer onBeat;
+    /** Whether it has sent its first message; touched on the feed's loop only (set before it joins). */
+    boolean greeted = true;
 
     Feed(Context context, IntConsumer onBeat) {
       this.context = context;
@@ -119,6 +152,11 @@ class HeartbeatsTest {
     @Override
     public Context context() {
       return context;
+    }
+
+    @Override
+    public boolean greeted() {
+      return greeted;
     }
 
     @Override
