@@ -2,23 +2,22 @@ package io.waitline.load;
 
 import static io.waitline.load.BenchmarkRun.log;
 
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,24 +30,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the feeds open and nothing happening, less before they opened; with {@code --out} the heap's class histograms
  * too). Also per side the call to the first client (Waitline: the REST command and the event's trip to the feeds) and
  * the first client to the last (the fan-out alone, which the bare side's figure compares with), and the CPU time the
- * client and the server used while the measured frames were on their way.
+ * client and the server used while the measured frames were on their way. Both sides' screens are the same lean
+ * client ({@link ScreenSockets}), which reads only each frame's type and seq: what it spends per frame is taken from
+ * both servers alike.
  */
 public final class DisplayFanOutBenchmark {
   private static final int OPEN_AT_ONCE = 32;
   private static final int WARMUP = 3;
+  /** Selector threads of the screens: the fan-out of 10,000 frames is read on both cores, as the servers write it. */
+  private static final int SELECTORS = 2;
+  /** A frame's first bytes that the screens keep: its type and seq come first, well within them. */
+  private static final int HEAD_BYTES = 128;
+  private static final byte[] HEARTBEAT = "heartbeat".getBytes(StandardCharsets.US_ASCII);
 
   private final DisplayOptions o;
   private final Vertx vertx;
   private final Api api;
-  private final WebSocketClient ws;
 
   private DisplayFanOutBenchmark(DisplayOptions o, Vertx vertx) {
     this.o = o;
     this.vertx = vertx;
     this.api = new Api(WebClient.create(vertx), o.baseUrl());
-    // both sides' clients at once: the first side's closed sockets may still count while the second side opens
-    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(2 * o.feeds() + 100)
-        .setConnectTimeout((int) Api.TIMEOUT_MS));
   }
 
   public static void main(String[] args) throws Exception {
@@ -76,7 +78,7 @@ public final class DisplayFanOutBenchmark {
     log("queue %s: %d waiting", queueId, o.line());
 
     AtomicLong patients = new AtomicLong(o.line());
-    Side waitline = new Side("waitline", o.serverPid());
+    Side waitline = new Side("waitline", o.serverPid(), "snapshot", "delta");
     JsonObject waitlineResult = waitline.run(o.feedsUrl(), "/ws/queues/" + queueId + "?view=display&protocol=2",
         displayToken, api.queueSeq(queueId), seq -> api.callNext(queueId, "Desk " + seq),
         // a check-in after each call keeps the line as long
@@ -88,7 +90,7 @@ public final class DisplayFanOutBenchmark {
 
     WebClient bareHttp = WebClient.create(vertx);
     java.net.URI bare = java.net.URI.create(o.bareUrl());
-    Side bareSide = new Side("bare", o.barePid());
+    Side bareSide = new Side("bare", o.barePid(), "hello", "bare");
     JsonObject bareResult = bareSide.run(o.bareUrl(), "/ws", null, 0, seq -> bareHttp
         .post(bare.getPort(), bare.getHost(), "/broadcast?seq=" + seq + "&bytes=" + bytes).send()
         .await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS), null);
@@ -106,11 +108,13 @@ public final class DisplayFanOutBenchmark {
     return fds == null ? -1 : fds.length;
   }
 
-  /** One side's clients and measurements. */
-  private final class Side {
+  /** One side's screens and measurements. */
+  private final class Side implements ScreenSockets.Screens {
     private final String name;
     private final long pid;
-    private final List<Client> clients = new ArrayList<>();
+    /** The type of a client's first message, and of the frames this side's calls make, each with the next seq. */
+    private final byte[] firstType;
+    private final byte[] frameType;
     private final LatencyStats toLast = new LatencyStats();
     private final LatencyStats toEach = new LatencyStats();
     /** The call (or broadcast request) to the first client: Waitline's command and event hop, the bare side's request. */
@@ -124,11 +128,21 @@ public final class DisplayFanOutBenchmark {
     private long clientCpuMs;
     private long serverCpuMs;
     final LatencyStats frameBytes = new LatencyStats();
+    /** Per client: whether its first message came, the seq of its last frame, when the round's frame came, its size. */
+    private final boolean[] heard = new boolean[o.feeds()];
+    private final long[] lastSeq = new long[o.feeds()];
+    private final long[] arrivedAt = new long[o.feeds()];
+    private final long[] arrivedBytes = new long[o.feeds()];
+    private final AtomicInteger heardCount = new AtomicInteger();
+    private final CompletableFuture<Void> allHeard = new CompletableFuture<>();
     private volatile Round round;
+    private volatile String failure;
 
-    Side(String name, long pid) {
+    Side(String name, long pid, String firstType, String frameType) {
       this.name = name;
       this.pid = pid;
+      this.firstType = firstType.getBytes(StandardCharsets.US_ASCII);
+      this.frameType = frameType.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -141,70 +155,74 @@ public final class DisplayFanOutBenchmark {
         throws Exception {
       long rssBefore = ServerMemory.rssKib(pid);
       Long heapBefore = ServerMemory.liveHeapBytes(pid, histogram("before"));
+      Arrays.fill(lastSeq, seq);
+      URI base = URI.create(baseUrl);
+      if (!"http".equals(base.getScheme())) throw new IllegalArgumentException("the screens speak ws:// only: " + base);
       long openStart = System.nanoTime();
-      for (int i = 0; i < o.feeds(); i += OPEN_AT_ONCE) {
-        List<Future<?>> batch = new ArrayList<>();
-        for (int j = i; j < Math.min(o.feeds(), i + OPEN_AT_ONCE); j++) {
-          Client c = new Client(ws.webSocket());
-          clients.add(c);
-          batch.add(Feeds.connect(c.socket, baseUrl, path, bearer));
+      try (ScreenSockets screens = new ScreenSockets(SELECTORS, HEAD_BYTES, this)) {
+        screens.open(o.feeds(), base.getHost(), base.getPort() > 0 ? base.getPort() : 80, path, bearer, OPEN_AT_ONCE,
+            Api.TIMEOUT_MS);
+        try {
+          allHeard.get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          throw new IllegalStateException(String.format(Locale.ROOT,
+              "%s: %d of %d clients got no first message (%s; this JVM has %d open files)", name,
+              o.feeds() - heardCount.get(), o.feeds(), failure == null ? "none failed" : failure, openFiles()));
         }
-        Future.all(batch).await(Api.TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
-      }
-      long silent = 0;
-      for (Client c : clients) {
-        if (!c.first.await(silent == 0 ? o.cycleTimeoutMs() : 1, TimeUnit.MILLISECONDS)) silent++;
-      }
-      if (silent > 0) {
-        long closed = clients.stream().filter(c -> c.closed.future().isComplete()).count();
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "%s: %d of %d clients got no first message (%d of all closed; this JVM has %d open files)",
-            name, silent, o.feeds(), closed, openFiles()));
-      }
-      log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
-      Thread.sleep(3000);
-      long rssOpen = ServerMemory.rssKib(pid);
-      Long heapOpen = ServerMemory.liveHeapBytes(pid, histogram("open"));
-      // each side's calls start on this client's collected heap (run.sh gives it room for all of them): a collection
-      // during one side's calls would add its pause to that side's times only
-      System.gc();
+        log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
+        Thread.sleep(3000);
+        long rssOpen = ServerMemory.rssKib(pid);
+        Long heapOpen = ServerMemory.liveHeapBytes(pid, histogram("open"));
+        // each side's calls start on this client's collected heap: a collection during one side's calls would add its
+        // pause to that side's times only
+        System.gc();
 
-      for (int n = 1; n <= WARMUP + o.calls(); n++) {
-        boolean measured = n > WARMUP;
-        long frame = ++seq;
-        long clientCpu = ProcessCpu.selfMillis();
-        long serverCpu = ProcessCpu.millis(pid);
-        Round r = await(frame, () -> trigger.send(frame), measured);
-        if (measured) {
-          clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
-          serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
-          toLast.add(r.last.get() - r.start);
-          toFirst.add(r.first.get() - r.start);
-          firstToLast.add(r.last.get() - r.first.get());
+        for (int n = 1; n <= WARMUP + o.calls(); n++) {
+          boolean measured = n > WARMUP;
+          long frame = ++seq;
+          long clientCpu = ProcessCpu.selfMillis();
+          long serverCpu = ProcessCpu.millis(pid);
+          Round r = await(frame, () -> trigger.send(frame));
+          if (measured) {
+            clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
+            serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
+            record(r.start);
+          }
+          if (after != null) await(++seq, after);
         }
-        if (after != null) await(++seq, after, false);
-      }
-      // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
-      List<Future<Void>> closes = new ArrayList<>();
-      for (Client c : clients) {
-        c.socket.close();
-        closes.add(c.closed.future());
-      }
-      Future.join(closes).await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
+        if (failure != null) throw new IllegalStateException(name + ": " + failure);
+        // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
+        screens.closeAll(Api.TIMEOUT_MS);
+        log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
 
-      double medianSeconds = toLast.percentile(50) / 1e9;
-      double medianFanOutSeconds = firstToLast.percentile(50) / 1e9;
-      return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
-          .put("toFirstMs", toFirst.toJson()).put("firstToLastMs", firstToLast.toJson())
-          .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
-          .put("fanOutFramesPerSecond", Math.round(o.feeds() / medianFanOutSeconds))
-          .put("cpuMsPerCall", new JsonObject().put("client", clientCpuMs / o.calls())
-              .put("server", serverCpuMs / o.calls()))
-          .put("bytesPerFrame", frameBytes.percentile(50))
-          .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
-          .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null
-              : Math.round((heapOpen - heapBefore) * 10.0 / 1024 / o.feeds()) / 10.0);
+        double medianSeconds = toLast.percentile(50) / 1e9;
+        double medianFanOutSeconds = firstToLast.percentile(50) / 1e9;
+        return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
+            .put("toFirstMs", toFirst.toJson()).put("firstToLastMs", firstToLast.toJson())
+            .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
+            .put("fanOutFramesPerSecond", Math.round(o.feeds() / medianFanOutSeconds))
+            .put("cpuMsPerCall", new JsonObject().put("client", clientCpuMs / o.calls())
+                .put("server", serverCpuMs / o.calls()))
+            .put("bytesPerFrame", frameBytes.percentile(50))
+            .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
+            .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null
+                : Math.round((heapOpen - heapBefore) * 10.0 / 1024 / o.feeds()) / 10.0);
+      }
+    }
+
+    /** A measured round is over: its times and sizes, read from the clients' slots. */
+    private void record(long start) {
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (int i = 0; i < o.feeds(); i++) {
+        first = Math.min(first, arrivedAt[i]);
+        last = Math.max(last, arrivedAt[i]);
+        toEach.add(arrivedAt[i] - start);
+        frameBytes.add(arrivedBytes[i]);
+      }
+      toLast.add(last - start);
+      toFirst.add(first - start);
+      firstToLast.add(last - first);
     }
 
     /**
@@ -217,70 +235,83 @@ public final class DisplayFanOutBenchmark {
     }
 
     /** Sends what makes frame {@code seq} and waits until every client has it; yields the round, all arrived. */
-    private Round await(long seq, Step send, boolean measured) throws Exception {
-      Round r = new Round(seq, o.feeds(), measured);
+    private Round await(long seq, Step send) throws Exception {
+      Round r = new Round(seq, o.feeds());
       round = r;
+      if (failure != null) throw new IllegalStateException(name + ": " + failure);
       r.start = System.nanoTime();
       send.run();
-      if (!r.pending.await(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending.getCount())
+      try {
+        r.done.get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending.get())
             + " of " + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(name + ": " + e.getCause().getMessage());
       }
       return r;
     }
 
-    /** One frame on its way: who has it, and when the first and the last got it. */
-    private final class Round {
+    /**
+     * A client's message: its first (the snapshot, or the bare server's hello) counts as heard; after it only
+     * heartbeats and this side's frames may come, each with the seq after the client's last, that of the round under
+     * way. Anything else fails the run.
+     */
+    @Override
+    public void message(int client, long nanos, byte[] head, int headLength, long length) {
+      if (!heard[client]) {
+        if (!FrameHead.typeIs(head, headLength, firstType)) {
+          failed(client, "a first message other than " + text(firstType, firstType.length) + ": "
+              + text(head, headLength));
+          return;
+        }
+        heard[client] = true;
+        if (heardCount.incrementAndGet() == o.feeds()) allHeard.complete(null);
+        return;
+      }
+      if (FrameHead.typeIs(head, headLength, HEARTBEAT)) return;
+      if (!FrameHead.typeIs(head, headLength, frameType)) {
+        failed(client, "an unexpected frame " + text(head, headLength));
+        return;
+      }
+      long seq = FrameHead.seq(head, headLength);
+      Round r = round;
+      if (seq != lastSeq[client] + 1 || r == null || seq != r.seq) {
+        failed(client, String.format(Locale.ROOT, "frame seq %d after %d, during the round of %d", seq,
+            lastSeq[client], r == null ? -1 : r.seq));
+        return;
+      }
+      lastSeq[client] = seq;
+      arrivedAt[client] = nanos;
+      arrivedBytes[client] = length;
+      if (r.pending.decrementAndGet() == 0) r.done.complete(null);
+    }
+
+    @Override
+    public void failed(int client, String why) {
+      String f = String.format(Locale.ROOT, "client %d: %s", client, why);
+      if (failure == null) failure = f;
+      allHeard.completeExceptionally(new IllegalStateException(f));
+      Round r = round;
+      if (r != null) r.done.completeExceptionally(new IllegalStateException(f));
+    }
+
+    /** One frame on its way, and how many clients have yet to get it. */
+    private static final class Round {
       final long seq;
-      final boolean measured;
-      final CountDownLatch pending;
-      final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
-      final AtomicLong last = new AtomicLong();
+      final AtomicInteger pending;
+      final CompletableFuture<Void> done = new CompletableFuture<>();
       volatile long start;
 
-      Round(long seq, int clients, boolean measured) {
+      Round(long seq, int clients) {
         this.seq = seq;
-        this.measured = measured;
-        this.pending = new CountDownLatch(clients);
-      }
-
-      void arrived(long nanos, int bytes) {
-        first.accumulateAndGet(nanos, Math::min);
-        last.accumulateAndGet(nanos, Math::max);
-        if (measured) {
-          synchronized (this) {
-            toEach.add(nanos - start);
-            frameBytes.add(bytes);
-          }
-        }
-        pending.countDown();
+        this.pending = new AtomicInteger(clients);
       }
     }
+  }
 
-    /**
-     * One screen: counts its first message, then hands each frame's seq to the round under way. It reads each frame's
-     * bytes as they come (no text decoding, only the type and seq at their head): on cores shared with the server,
-     * every microsecond a client spends per frame is one the server does not get, on either side.
-     */
-    private final class Client {
-      final CountDownLatch first = new CountDownLatch(1);
-      final Promise<Void> closed = Promise.promise();
-      final ClientWebSocket socket;
-
-      /** Listens on {@code s} before it connects. */
-      Client(ClientWebSocket s) {
-        socket = s;
-        s.closeHandler(v -> closed.tryComplete());
-        // every message here is one frame (the largest, a snapshot of 200 waiting, is far below the 64 KiB frame)
-        s.handler(frame -> {
-          long now = System.nanoTime();
-          first.countDown();
-          Round r = round;
-          if (r == null) return;
-          FeedMessage m = FeedMessage.head(frame.getBytes());
-          if (m.seq() == r.seq && !"snapshot".equals(m.type())) r.arrived(now, frame.length());
-        });
-      }
-    }
+  /** A frame's head as text, for a failure's message. */
+  private static String text(byte[] head, int length) {
+    return new String(head, 0, length, StandardCharsets.UTF_8);
   }
 }
