@@ -6,18 +6,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,13 +38,12 @@ public final class DisplayFanOutBenchmark {
   private static final int SELECTORS = 2;
   /** A frame's first bytes that the screens keep: its type and seq come first, well within them. */
   private static final int HEAD_BYTES = 128;
-  private static final byte[] HEARTBEAT = "heartbeat".getBytes(StandardCharsets.US_ASCII);
 
   private final DisplayOptions o;
   private final Vertx vertx;
   private final Api api;
 
-  private DisplayFanOutBenchmark(DisplayOptions o, Vertx vertx) {
+  DisplayFanOutBenchmark(DisplayOptions o, Vertx vertx) {
     this.o = o;
     this.vertx = vertx;
     this.api = new Api(WebClient.create(vertx), o.baseUrl());
@@ -68,7 +64,7 @@ public final class DisplayFanOutBenchmark {
     void run() throws Exception;
   }
 
-  private JsonObject run() throws Exception {
+  JsonObject run() throws Exception {
     String started = Instant.now().toString();
     api.signIn(o.username(), o.password());
     String displayToken = api.pairDisplay(o.site(), "Benchmark display");
@@ -109,12 +105,12 @@ public final class DisplayFanOutBenchmark {
   }
 
   /** One side's screens and measurements. */
-  private final class Side implements ScreenSockets.Screens {
+  private final class Side {
     private final String name;
     private final long pid;
-    /** The type of a client's first message, and of the frames this side's calls make, each with the next seq. */
-    private final byte[] firstType;
-    private final byte[] frameType;
+    /** The type of a client's first message, and of the frames this side's calls make. */
+    private final String firstType;
+    private final String frameType;
     private final LatencyStats toLast = new LatencyStats();
     private final LatencyStats toEach = new LatencyStats();
     /** The call (or broadcast request) to the first client: Waitline's command and event hop, the bare side's request. */
@@ -128,21 +124,12 @@ public final class DisplayFanOutBenchmark {
     private long clientCpuMs;
     private long serverCpuMs;
     final LatencyStats frameBytes = new LatencyStats();
-    /** Per client: whether its first message came, the seq of its last frame, when the round's frame came, its size. */
-    private final boolean[] heard = new boolean[o.feeds()];
-    private final long[] lastSeq = new long[o.feeds()];
-    private final long[] arrivedAt = new long[o.feeds()];
-    private final long[] arrivedBytes = new long[o.feeds()];
-    private final AtomicInteger heardCount = new AtomicInteger();
-    private final CompletableFuture<Void> allHeard = new CompletableFuture<>();
-    private volatile Round round;
-    private volatile String failure;
 
     Side(String name, long pid, String firstType, String frameType) {
       this.name = name;
       this.pid = pid;
-      this.firstType = firstType.getBytes(StandardCharsets.US_ASCII);
-      this.frameType = frameType.getBytes(StandardCharsets.US_ASCII);
+      this.firstType = firstType;
+      this.frameType = frameType;
     }
 
     /**
@@ -155,19 +142,24 @@ public final class DisplayFanOutBenchmark {
         throws Exception {
       long rssBefore = ServerMemory.rssKib(pid);
       Long heapBefore = ServerMemory.liveHeapBytes(pid, histogram("before"));
-      Arrays.fill(lastSeq, seq);
+      ScreenRounds rounds = new ScreenRounds(o.feeds(), seq, firstType, frameType);
       URI base = URI.create(baseUrl);
       if (!"http".equals(base.getScheme())) throw new IllegalArgumentException("the screens speak ws:// only: " + base);
       long openStart = System.nanoTime();
-      try (ScreenSockets screens = new ScreenSockets(SELECTORS, HEAD_BYTES, this)) {
-        screens.open(o.feeds(), base.getHost(), base.getPort() > 0 ? base.getPort() : 80, path, bearer, OPEN_AT_ONCE,
-            Api.TIMEOUT_MS);
+      try (ScreenSockets screens = new ScreenSockets(SELECTORS, HEAD_BYTES, rounds)) {
         try {
-          allHeard.get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
+          screens.open(o.feeds(), base.getHost(), base.getPort() > 0 ? base.getPort() : 80, path, bearer,
+              OPEN_AT_ONCE, Api.TIMEOUT_MS);
+        } catch (IOException e) {
+          throw new IllegalStateException(name + ": the clients could not all open: " + e.getMessage(), e);
+        }
+        try {
+          rounds.allHeard().get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
           throw new IllegalStateException(String.format(Locale.ROOT,
               "%s: %d of %d clients got no first message (%s; this JVM has %d open files)", name,
-              o.feeds() - heardCount.get(), o.feeds(), failure == null ? "none failed" : failure, openFiles()));
+              o.feeds() - rounds.heard(), o.feeds(), rounds.failure() == null ? "none failed" : rounds.failure(),
+              openFiles()));
         }
         log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
         Thread.sleep(3000);
@@ -182,15 +174,15 @@ public final class DisplayFanOutBenchmark {
           long frame = ++seq;
           long clientCpu = ProcessCpu.selfMillis();
           long serverCpu = ProcessCpu.millis(pid);
-          Round r = await(frame, () -> trigger.send(frame));
+          long start = await(rounds, frame, () -> trigger.send(frame));
           if (measured) {
             clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
             serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
-            record(r.start);
+            record(rounds, start);
           }
-          if (after != null) await(++seq, after);
+          if (after != null) await(rounds, ++seq, after);
         }
-        if (failure != null) throw new IllegalStateException(name + ": " + failure);
+        if (rounds.failure() != null) throw new IllegalStateException(name + ": " + rounds.failure());
         // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
         screens.closeAll(Api.TIMEOUT_MS);
         log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
@@ -211,14 +203,15 @@ public final class DisplayFanOutBenchmark {
     }
 
     /** A measured round is over: its times and sizes, read from the clients' slots. */
-    private void record(long start) {
+    private void record(ScreenRounds rounds, long start) {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       for (int i = 0; i < o.feeds(); i++) {
-        first = Math.min(first, arrivedAt[i]);
-        last = Math.max(last, arrivedAt[i]);
-        toEach.add(arrivedAt[i] - start);
-        frameBytes.add(arrivedBytes[i]);
+        long at = rounds.arrivedAt(i);
+        first = Math.min(first, at);
+        last = Math.max(last, at);
+        toEach.add(at - start);
+        frameBytes.add(rounds.bytes(i));
       }
       toLast.add(last - start);
       toFirst.add(first - start);
@@ -234,84 +227,20 @@ public final class DisplayFanOutBenchmark {
       return Path.of(o.out().replaceFirst("\\.json$", "") + "-" + name + "-heap-" + moment + ".txt");
     }
 
-    /** Sends what makes frame {@code seq} and waits until every client has it; yields the round, all arrived. */
-    private Round await(long seq, Step send) throws Exception {
-      Round r = new Round(seq, o.feeds());
-      round = r;
-      if (failure != null) throw new IllegalStateException(name + ": " + failure);
-      r.start = System.nanoTime();
+    /** Sends what makes frame {@code seq} and waits until every client has it; yields when it was sent. */
+    private long await(ScreenRounds rounds, long seq, Step send) throws Exception {
+      ScreenRounds.Round r = rounds.begin(seq);
+      long start = System.nanoTime();
       send.run();
       try {
         r.done.get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending.get())
-            + " of " + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
+        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending()) + " of "
+            + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
       } catch (ExecutionException e) {
         throw new IllegalStateException(name + ": " + e.getCause().getMessage());
       }
-      return r;
+      return start;
     }
-
-    /**
-     * A client's message: its first (the snapshot, or the bare server's hello) counts as heard; after it only
-     * heartbeats and this side's frames may come, each with the seq after the client's last, that of the round under
-     * way. Anything else fails the run.
-     */
-    @Override
-    public void message(int client, long nanos, byte[] head, int headLength, long length) {
-      if (!heard[client]) {
-        if (!FrameHead.typeIs(head, headLength, firstType)) {
-          failed(client, "a first message other than " + text(firstType, firstType.length) + ": "
-              + text(head, headLength));
-          return;
-        }
-        heard[client] = true;
-        if (heardCount.incrementAndGet() == o.feeds()) allHeard.complete(null);
-        return;
-      }
-      if (FrameHead.typeIs(head, headLength, HEARTBEAT)) return;
-      if (!FrameHead.typeIs(head, headLength, frameType)) {
-        failed(client, "an unexpected frame " + text(head, headLength));
-        return;
-      }
-      long seq = FrameHead.seq(head, headLength);
-      Round r = round;
-      if (seq != lastSeq[client] + 1 || r == null || seq != r.seq) {
-        failed(client, String.format(Locale.ROOT, "frame seq %d after %d, during the round of %d", seq,
-            lastSeq[client], r == null ? -1 : r.seq));
-        return;
-      }
-      lastSeq[client] = seq;
-      arrivedAt[client] = nanos;
-      arrivedBytes[client] = length;
-      if (r.pending.decrementAndGet() == 0) r.done.complete(null);
-    }
-
-    @Override
-    public void failed(int client, String why) {
-      String f = String.format(Locale.ROOT, "client %d: %s", client, why);
-      if (failure == null) failure = f;
-      allHeard.completeExceptionally(new IllegalStateException(f));
-      Round r = round;
-      if (r != null) r.done.completeExceptionally(new IllegalStateException(f));
-    }
-
-    /** One frame on its way, and how many clients have yet to get it. */
-    private static final class Round {
-      final long seq;
-      final AtomicInteger pending;
-      final CompletableFuture<Void> done = new CompletableFuture<>();
-      volatile long start;
-
-      Round(long seq, int clients) {
-        this.seq = seq;
-        this.pending = new AtomicInteger(clients);
-      }
-    }
-  }
-
-  /** A frame's head as text, for a failure's message. */
-  private static String text(byte[] head, int length) {
-    return new String(head, 0, length, StandardCharsets.UTF_8);
   }
 }
