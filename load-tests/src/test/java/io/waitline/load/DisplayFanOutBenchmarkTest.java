@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The display benchmark end to end, small: a real Waitline node (embedded PostgreSQL) and the bare broadcast server,
- * each in a JVM of its own as run.sh starts them, measured by the benchmark's own screens.
+ * each in a JVM of its own as run.sh starts them (the node from the server module's jar alone), measured by the
+ * benchmark's own screens.
  */
 class DisplayFanOutBenchmarkTest {
   private static final String PASSWORD = "bench-admin-passphrase-1";
@@ -43,11 +45,16 @@ class DisplayFanOutBenchmarkTest {
     List<Process> processes = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     try {
-      Process node = start(processes, dir.resolve("node.log"), "-DWAITLINE_DATA_DIR=" + data,
+      List<String> classpath = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
+      String serverJar = classpath.stream().filter(DisplayFanOutBenchmarkTest::isServerJar).findFirst()
+          .orElseThrow(() -> new AssertionError("no packaged server module on the test classpath: " + classpath));
+      Process node = start(processes, dir.resolve("node.log"), serverJar, "-DWAITLINE_DATA_DIR=" + data,
           "-DWAITLINE_HTTP_HOST=127.0.0.1", "-DWAITLINE_HTTP_PORT=" + port, "-DWAITLINE_PUBLIC_URL=" + base,
           "io.waitline.server.Main");
       Path bareLog = dir.resolve("bare.log");
-      Process bare = start(processes, bareLog, BareBroadcastServer.class.getName(), Integer.toString(barePort));
+      Process bare = start(processes, bareLog,
+          String.join(File.pathSeparator, classpath.stream().filter(e -> !e.equals(serverJar)).toList()),
+          BareBroadcastServer.class.getName(), Integer.toString(barePort));
       awaitTrue("the node's setup code and readiness", node, dir.resolve("node.log"),
           () -> Files.exists(data.resolve("setup-code")) && status(base + "/health/ready") == 200);
       awaitTrue("the bare server", bare, bareLog, () -> read(bareLog).contains("listening"));
@@ -84,10 +91,21 @@ class DisplayFanOutBenchmarkTest {
     }
   }
 
-  /** A JVM on this test's classpath running {@code args} (system properties, then the main class and its own). */
-  private static Process start(List<Process> processes, Path log, String... args) throws IOException {
+  /**
+   * The server module's jar, as Maven puts it on the test classpath (from the reactor or the local repository): the
+   * whole server with its dependencies in one jar, which starts a node alone (beside the other entries, two copies
+   * of the embedded PostgreSQL binaries would stop it).
+   */
+  private static boolean isServerJar(String entry) {
+    String path = entry.replace(File.separatorChar, '/');
+    return path.endsWith("/server/target/waitline.jar") || path.matches(".*/io/waitline/server/[^/]+/server-[^/]+\\.jar");
+  }
+
+  /** A JVM on {@code classpath} running {@code args} (system properties, then the main class and its own). */
+  private static Process start(List<Process> processes, Path log, String classpath, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path")));
+        "-Xmx512m", "-cp", classpath));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(p);
