@@ -35,8 +35,8 @@ final class ScreenSockets implements AutoCloseable {
     void message(int client, long nanos, byte[] head, int headLength, long length);
 
     /**
-     * {@code client} failed: its upgrade was refused, the server broke the protocol, or closed it without being asked
-     * (code -1 when without a close frame). Its connection is gone.
+     * {@code client} failed, once upgraded and before its close was asked for: the server broke the protocol, closed
+     * it, or the connection broke. Its connection is gone (or goes once the server has answered its close).
      */
     void failed(int client, String why);
   }
@@ -316,7 +316,7 @@ final class ScreenSockets implements AutoCloseable {
       if (answer != null) {
         openFailure.compareAndSet(null, failure);
         handshakes.release();
-      } else {
+      } else if (!closing) {
         screens.failed(index, why);
       }
       drop();
