@@ -73,8 +73,8 @@ CSV_ROWS=${CSV_ROWS:-10000}
 INSIGHTS_VISITS=${INSIGHTS_VISITS:-250000}
 INSIGHTS_ROUNDS=${INSIGHTS_ROUNDS:-5}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
-# BENCH=display's client JVM: young generation room for a side's calls (10,000 screens × 66 frames), so that no
-# collection pauses the client while it times them (its GC log is beside the results)
+# BENCH=display's client JVM: young generation room for a side's calls, so that no collection pauses the client while
+# it times them (its GC log is beside the results; the screens allocate next to nothing per frame)
 CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:-"-Xms3g -Xmx3g -Xmn2g"}
 REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
@@ -650,7 +650,9 @@ display_section() {
   echo "time to the last. Fan-out alone: from the first client's frame to the last's (Waitline's call → last also holds"
   echo "the REST call-next and the event's trip to the feeds; the bare side's, the broadcast request). Idle feed: (open and"
   echo "idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\` (the histograms beside the results in $out). CPU"
-  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame."
+  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame. The"
+  echo "screens of both sides are one lean client (\`ScreenSockets\`: java.nio, 2 selector threads, only each frame's type"
+  echo "and seq read)."
   echo
   echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client / server (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -26,10 +26,18 @@ public final class BareBroadcastServer extends VerticleBase {
 
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
-    Vertx vertx = Vertx.vertx();
     int instances = Runtime.getRuntime().availableProcessors();
-    for (int i = 0; i < instances; i++) vertx.deployVerticle(new BareBroadcastServer(port)).await();
+    deploy(Vertx.vertx(), port, instances).await();
     System.err.println("bare broadcast listening on 127.0.0.1:" + port + " with " + instances + " instances");
+  }
+
+  /** Deploys {@code instances} instances listening on {@code port} of 127.0.0.1. */
+  static Future<?> deploy(Vertx vertx, int port, int instances) {
+    Future<?> deployed = Future.succeededFuture();
+    for (int i = 0; i < instances; i++) {
+      deployed = deployed.compose(done -> vertx.deployVerticle(new BareBroadcastServer(port)));
+    }
+    return deployed;
   }
 
   @Override

@@ -2,23 +2,19 @@ package io.waitline.load;
 
 import static io.waitline.load.BenchmarkRun.log;
 
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,24 +27,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the feeds open and nothing happening, less before they opened; with {@code --out} the heap's class histograms
  * too). Also per side the call to the first client (Waitline: the REST command and the event's trip to the feeds) and
  * the first client to the last (the fan-out alone, which the bare side's figure compares with), and the CPU time the
- * client and the server used while the measured frames were on their way.
+ * client and the server used while the measured frames were on their way. Both sides' screens are the same lean
+ * client ({@link ScreenSockets}), which reads only each frame's type and seq: what it spends per frame is taken from
+ * both servers alike.
  */
 public final class DisplayFanOutBenchmark {
   private static final int OPEN_AT_ONCE = 32;
   private static final int WARMUP = 3;
+  /** Selector threads of the screens: the fan-out of 10,000 frames is read on both cores, as the servers write it. */
+  private static final int SELECTORS = 2;
+  /** A frame's first bytes that the screens keep: its type and seq come first, well within them. */
+  private static final int HEAD_BYTES = 128;
 
   private final DisplayOptions o;
   private final Vertx vertx;
   private final Api api;
-  private final WebSocketClient ws;
 
-  private DisplayFanOutBenchmark(DisplayOptions o, Vertx vertx) {
+  DisplayFanOutBenchmark(DisplayOptions o, Vertx vertx) {
     this.o = o;
     this.vertx = vertx;
     this.api = new Api(WebClient.create(vertx), o.baseUrl());
-    // both sides' clients at once: the first side's closed sockets may still count while the second side opens
-    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(2 * o.feeds() + 100)
-        .setConnectTimeout((int) Api.TIMEOUT_MS));
   }
 
   public static void main(String[] args) throws Exception {
@@ -66,7 +64,7 @@ public final class DisplayFanOutBenchmark {
     void run() throws Exception;
   }
 
-  private JsonObject run() throws Exception {
+  JsonObject run() throws Exception {
     String started = Instant.now().toString();
     api.signIn(o.username(), o.password());
     String displayToken = api.pairDisplay(o.site(), "Benchmark display");
@@ -76,7 +74,7 @@ public final class DisplayFanOutBenchmark {
     log("queue %s: %d waiting", queueId, o.line());
 
     AtomicLong patients = new AtomicLong(o.line());
-    Side waitline = new Side("waitline", o.serverPid());
+    Side waitline = new Side("waitline", o.serverPid(), "snapshot", "delta");
     JsonObject waitlineResult = waitline.run(o.feedsUrl(), "/ws/queues/" + queueId + "?view=display&protocol=2",
         displayToken, api.queueSeq(queueId), seq -> api.callNext(queueId, "Desk " + seq),
         // a check-in after each call keeps the line as long
@@ -88,7 +86,7 @@ public final class DisplayFanOutBenchmark {
 
     WebClient bareHttp = WebClient.create(vertx);
     java.net.URI bare = java.net.URI.create(o.bareUrl());
-    Side bareSide = new Side("bare", o.barePid());
+    Side bareSide = new Side("bare", o.barePid(), "hello", "bare");
     JsonObject bareResult = bareSide.run(o.bareUrl(), "/ws", null, 0, seq -> bareHttp
         .post(bare.getPort(), bare.getHost(), "/broadcast?seq=" + seq + "&bytes=" + bytes).send()
         .await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS), null);
@@ -106,11 +104,13 @@ public final class DisplayFanOutBenchmark {
     return fds == null ? -1 : fds.length;
   }
 
-  /** One side's clients and measurements. */
+  /** One side's screens and measurements. */
   private final class Side {
     private final String name;
     private final long pid;
-    private final List<Client> clients = new ArrayList<>();
+    /** The type of a client's first message, and of the frames this side's calls make. */
+    private final String firstType;
+    private final String frameType;
     private final LatencyStats toLast = new LatencyStats();
     private final LatencyStats toEach = new LatencyStats();
     /** The call (or broadcast request) to the first client: Waitline's command and event hop, the bare side's request. */
@@ -124,11 +124,12 @@ public final class DisplayFanOutBenchmark {
     private long clientCpuMs;
     private long serverCpuMs;
     final LatencyStats frameBytes = new LatencyStats();
-    private volatile Round round;
 
-    Side(String name, long pid) {
+    Side(String name, long pid, String firstType, String frameType) {
       this.name = name;
       this.pid = pid;
+      this.firstType = firstType;
+      this.frameType = frameType;
     }
 
     /**
@@ -141,70 +142,80 @@ public final class DisplayFanOutBenchmark {
         throws Exception {
       long rssBefore = ServerMemory.rssKib(pid);
       Long heapBefore = ServerMemory.liveHeapBytes(pid, histogram("before"));
+      ScreenRounds rounds = new ScreenRounds(o.feeds(), seq, firstType, frameType);
+      URI base = URI.create(baseUrl);
+      if (!"http".equals(base.getScheme())) throw new IllegalArgumentException("the screens speak ws:// only: " + base);
       long openStart = System.nanoTime();
-      for (int i = 0; i < o.feeds(); i += OPEN_AT_ONCE) {
-        List<Future<?>> batch = new ArrayList<>();
-        for (int j = i; j < Math.min(o.feeds(), i + OPEN_AT_ONCE); j++) {
-          Client c = new Client(ws.webSocket());
-          clients.add(c);
-          batch.add(Feeds.connect(c.socket, baseUrl, path, bearer));
+      try (ScreenSockets screens = new ScreenSockets(SELECTORS, HEAD_BYTES, rounds)) {
+        try {
+          screens.open(o.feeds(), base.getHost(), base.getPort() > 0 ? base.getPort() : 80, path, bearer,
+              OPEN_AT_ONCE, Api.TIMEOUT_MS);
+        } catch (IOException e) {
+          throw new IllegalStateException(name + ": the clients could not all open: " + e.getMessage(), e);
         }
-        Future.all(batch).await(Api.TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
-      }
-      long silent = 0;
-      for (Client c : clients) {
-        if (!c.first.await(silent == 0 ? o.cycleTimeoutMs() : 1, TimeUnit.MILLISECONDS)) silent++;
-      }
-      if (silent > 0) {
-        long closed = clients.stream().filter(c -> c.closed.future().isComplete()).count();
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "%s: %d of %d clients got no first message (%d of all closed; this JVM has %d open files)",
-            name, silent, o.feeds(), closed, openFiles()));
-      }
-      log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
-      Thread.sleep(3000);
-      long rssOpen = ServerMemory.rssKib(pid);
-      Long heapOpen = ServerMemory.liveHeapBytes(pid, histogram("open"));
-      // each side's calls start on this client's collected heap (run.sh gives it room for all of them): a collection
-      // during one side's calls would add its pause to that side's times only
-      System.gc();
-
-      for (int n = 1; n <= WARMUP + o.calls(); n++) {
-        boolean measured = n > WARMUP;
-        long frame = ++seq;
-        long clientCpu = ProcessCpu.selfMillis();
-        long serverCpu = ProcessCpu.millis(pid);
-        Round r = await(frame, () -> trigger.send(frame), measured);
-        if (measured) {
-          clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
-          serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
-          toLast.add(r.last.get() - r.start);
-          toFirst.add(r.first.get() - r.start);
-          firstToLast.add(r.last.get() - r.first.get());
+        try {
+          rounds.allHeard().get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          throw new IllegalStateException(String.format(Locale.ROOT,
+              "%s: %d of %d clients got no first message (%s; this JVM has %d open files)", name,
+              o.feeds() - rounds.heard(), o.feeds(), rounds.failure() == null ? "none failed" : rounds.failure(),
+              openFiles()));
         }
-        if (after != null) await(++seq, after, false);
-      }
-      // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
-      List<Future<Void>> closes = new ArrayList<>();
-      for (Client c : clients) {
-        c.socket.close();
-        closes.add(c.closed.future());
-      }
-      Future.join(closes).await(Api.TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
+        log("%s: %d clients open in %.1f s", name, o.feeds(), (System.nanoTime() - openStart) / 1e9);
+        Thread.sleep(3000);
+        long rssOpen = ServerMemory.rssKib(pid);
+        Long heapOpen = ServerMemory.liveHeapBytes(pid, histogram("open"));
+        // each side's calls start on this client's collected heap: a collection during one side's calls would add its
+        // pause to that side's times only
+        System.gc();
 
-      double medianSeconds = toLast.percentile(50) / 1e9;
-      double medianFanOutSeconds = firstToLast.percentile(50) / 1e9;
-      return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
-          .put("toFirstMs", toFirst.toJson()).put("firstToLastMs", firstToLast.toJson())
-          .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
-          .put("fanOutFramesPerSecond", Math.round(o.feeds() / medianFanOutSeconds))
-          .put("cpuMsPerCall", new JsonObject().put("client", clientCpuMs / o.calls())
-              .put("server", serverCpuMs / o.calls()))
-          .put("bytesPerFrame", frameBytes.percentile(50))
-          .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
-          .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null
-              : Math.round((heapOpen - heapBefore) * 10.0 / 1024 / o.feeds()) / 10.0);
+        for (int n = 1; n <= WARMUP + o.calls(); n++) {
+          boolean measured = n > WARMUP;
+          long frame = ++seq;
+          long clientCpu = ProcessCpu.selfMillis();
+          long serverCpu = ProcessCpu.millis(pid);
+          long start = await(rounds, frame, () -> trigger.send(frame));
+          if (measured) {
+            clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
+            serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
+            record(rounds, start);
+          }
+          if (after != null) await(rounds, ++seq, after);
+        }
+        if (rounds.failure() != null) throw new IllegalStateException(name + ": " + rounds.failure());
+        // closed means the TCP connection is gone, not only the close handshake sent: the next side opens as many
+        screens.closeAll(Api.TIMEOUT_MS);
+        log("%s: %d clients closed; this JVM has %d open files", name, o.feeds(), openFiles());
+
+        double medianSeconds = toLast.percentile(50) / 1e9;
+        double medianFanOutSeconds = firstToLast.percentile(50) / 1e9;
+        return new JsonObject().put("toLastMs", toLast.toJson()).put("toEachMs", toEach.toJson())
+            .put("toFirstMs", toFirst.toJson()).put("firstToLastMs", firstToLast.toJson())
+            .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
+            .put("fanOutFramesPerSecond", Math.round(o.feeds() / medianFanOutSeconds))
+            .put("cpuMsPerCall", new JsonObject().put("client", clientCpuMs / o.calls())
+                .put("server", serverCpuMs / o.calls()))
+            .put("bytesPerFrame", frameBytes.percentile(50))
+            .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
+            .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null
+                : Math.round((heapOpen - heapBefore) * 10.0 / 1024 / o.feeds()) / 10.0);
+      }
+    }
+
+    /** A measured round is over: its times and sizes, read from the clients' slots. */
+    private void record(ScreenRounds rounds, long start) {
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (int i = 0; i < o.feeds(); i++) {
+        long at = rounds.arrivedAt(i);
+        first = Math.min(first, at);
+        last = Math.max(last, at);
+        toEach.add(at - start);
+        frameBytes.add(rounds.bytes(i));
+      }
+      toLast.add(last - start);
+      toFirst.add(first - start);
+      firstToLast.add(last - first);
     }
 
     /**
@@ -216,71 +227,20 @@ public final class DisplayFanOutBenchmark {
       return Path.of(o.out().replaceFirst("\\.json$", "") + "-" + name + "-heap-" + moment + ".txt");
     }
 
-    /** Sends what makes frame {@code seq} and waits until every client has it; yields the round, all arrived. */
-    private Round await(long seq, Step send, boolean measured) throws Exception {
-      Round r = new Round(seq, o.feeds(), measured);
-      round = r;
-      r.start = System.nanoTime();
+    /** Sends what makes frame {@code seq} and waits until every client has it; yields when it was sent. */
+    private long await(ScreenRounds rounds, long seq, Step send) throws Exception {
+      ScreenRounds.Round r = rounds.begin(seq);
+      long start = System.nanoTime();
       send.run();
-      if (!r.pending.await(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending.getCount())
-            + " of " + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
+      try {
+        r.done.get(o.cycleTimeoutMs(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(name + ": frame " + seq + " reached " + (o.feeds() - r.pending()) + " of "
+            + o.feeds() + " clients within " + o.cycleTimeoutMs() + " ms");
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(name + ": " + e.getCause().getMessage());
       }
-      return r;
-    }
-
-    /** One frame on its way: who has it, and when the first and the last got it. */
-    private final class Round {
-      final long seq;
-      final boolean measured;
-      final CountDownLatch pending;
-      final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
-      final AtomicLong last = new AtomicLong();
-      volatile long start;
-
-      Round(long seq, int clients, boolean measured) {
-        this.seq = seq;
-        this.measured = measured;
-        this.pending = new CountDownLatch(clients);
-      }
-
-      void arrived(long nanos, int bytes) {
-        first.accumulateAndGet(nanos, Math::min);
-        last.accumulateAndGet(nanos, Math::max);
-        if (measured) {
-          synchronized (this) {
-            toEach.add(nanos - start);
-            frameBytes.add(bytes);
-          }
-        }
-        pending.countDown();
-      }
-    }
-
-    /**
-     * One screen: counts its first message, then hands each frame's seq to the round under way. It reads each frame's
-     * bytes as they come (no text decoding, only the type and seq at their head): on cores shared with the server,
-     * every microsecond a client spends per frame is one the server does not get, on either side.
-     */
-    private final class Client {
-      final CountDownLatch first = new CountDownLatch(1);
-      final Promise<Void> closed = Promise.promise();
-      final ClientWebSocket socket;
-
-      /** Listens on {@code s} before it connects. */
-      Client(ClientWebSocket s) {
-        socket = s;
-        s.closeHandler(v -> closed.tryComplete());
-        // every message here is one frame (the largest, a snapshot of 200 waiting, is far below the 64 KiB frame)
-        s.handler(frame -> {
-          long now = System.nanoTime();
-          first.countDown();
-          Round r = round;
-          if (r == null) return;
-          FeedMessage m = FeedMessage.head(frame.getBytes());
-          if (m.seq() == r.seq && !"snapshot".equals(m.type())) r.arrived(now, frame.length());
-        });
-      }
+      return start;
     }
   }
 }

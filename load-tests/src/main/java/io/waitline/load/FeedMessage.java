@@ -15,25 +15,13 @@ record FeedMessage(String type, long seq, String event, String entryId) {
 
   static FeedMessage parse(String text) {
     try (JsonParser p = JSON.createParser(text)) {
-      return read(p, false);
+      return read(p);
     } catch (IOException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
     }
   }
 
-  /**
-   * Only the {@code type} and {@code seq} of a message's UTF-8 bytes, read no further than both are known (they come
-   * first in every frame a display screen times): a client that only timestamps frames need not decode them to text.
-   */
-  static FeedMessage head(byte[] utf8) {
-    try (JsonParser p = JSON.createParser(utf8)) {
-      return read(p, true);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
-    }
-  }
-
-  private static FeedMessage read(JsonParser p, boolean headOnly) throws IOException {
+  private static FeedMessage read(JsonParser p) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
     String type = null;
     String event = null;
@@ -53,7 +41,6 @@ record FeedMessage(String type, long seq, String event, String entryId) {
       } else {
         p.skipChildren();
       }
-      if (headOnly && type != null && seq >= 0) break;
     }
     return new FeedMessage(type, seq, event, entryId);
   }

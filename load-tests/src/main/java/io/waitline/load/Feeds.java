@@ -1,7 +1,6 @@
 package io.waitline.load;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -66,21 +65,13 @@ final class Feeds {
 
   /** Opens a WebSocket to {@code path} of the server at {@code baseUrl}, with a bearer token when given. */
   static Future<WebSocket> connect(WebSocketClient client, String baseUrl, String path, String bearer) {
-    return connect(client.webSocket(), baseUrl, path, bearer);
-  }
-
-  /**
-   * Connects {@code socket}, whose handlers are set before it opens: a server that speaks first (the bare broadcast's
-   * hello) cannot be heard before they are.
-   */
-  static Future<WebSocket> connect(ClientWebSocket socket, String baseUrl, String path, String bearer) {
     URI base = URI.create(baseUrl);
     boolean tls = base.getScheme().equals("https");
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(base.getHost())
         .setPort(base.getPort() > 0 ? base.getPort() : tls ? 443 : 80).setSsl(tls).setURI(path)
         .setConnectTimeout(Api.TIMEOUT_MS);
     if (bearer != null) o.addHeader("Authorization", "Bearer " + bearer);
-    return socket.connect(o);
+    return client.webSocket().connect(o);
   }
 
   /** A base for both kinds: the socket, who closed it and why. */

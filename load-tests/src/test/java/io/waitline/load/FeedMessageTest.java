@@ -3,7 +3,6 @@ package io.waitline.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class FeedMessageTest {
@@ -22,18 +21,6 @@ class FeedMessageTest {
         .isEqualTo(new FeedMessage("heartbeat", -1, null, null));
     assertThat(FeedMessage.parse("{\"type\":\"event\",\"seq\":7,\"event\":\"paused\",\"entry\":null}").entryId())
         .isNull();
-  }
-
-  @Test
-  void theHeadOfAFrameIsItsTypeAndSeqReadFromItsBytesWithoutTheRest() {
-    byte[] delta = ("{\"type\":\"delta\",\"queueId\":\"q\",\"seq\":12,\"event\":\"called\","
-        + "\"entry\":{\"id\":\"e-1\"}}").getBytes(StandardCharsets.UTF_8);
-    assertThat(FeedMessage.head(delta)).isEqualTo(new FeedMessage("delta", 12, null, null));
-    // what follows the head is not read, so even a frame cut short after it gives its head
-    byte[] cut = "{\"type\":\"bare\",\"seq\":3,\"pad\":\"xx".getBytes(StandardCharsets.UTF_8);
-    assertThat(FeedMessage.head(cut)).isEqualTo(new FeedMessage("bare", 3, null, null));
-    assertThat(FeedMessage.head("{\"type\":\"heartbeat\",\"at\":\"2026-01-01T00:00:00Z\"}"
-        .getBytes(StandardCharsets.UTF_8))).isEqualTo(new FeedMessage("heartbeat", -1, null, null));
   }
 
   @Test
