@@ -804,8 +804,8 @@ public final class QueueCommands {
           : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
       // likewise the lineup's inputs, to which this transaction's changes so far are applied
       LocalDate day = today(q);
-      List<Entry> keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
-      Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs)
+      KeptLineupInputs.Inputs keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
+      Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs.entries())
           : store.lineupInputs(c, q.id(), day);
       return inputs.compose(entries -> recent.map(read -> {
         h.readLive(entries, day, keptInputs != null);
@@ -827,7 +827,7 @@ public final class QueueCommands {
           histories.forget(queueId);
         }
         if (h.live != null && h.inputsCarried) {
-          lineupInputs.keep(queueId, h.queue.version(), h.liveDay, h.live);
+          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live));
         } else if (!h.inputsCarried) {
           lineupInputs.forget(queueId);
         }
@@ -884,13 +884,20 @@ public final class QueueCommands {
       });
     }
 
+    /** The locked queue, noted as changed by an event of {@code type}: what its kept reads can still stand for. */
+    private Held changed(String queueId, EventType type) {
+      Held held = held(queueId);
+      if (!histories.keptBy(type)) held.historyUnchanged = false;
+      if (!lineupInputs.keptBy(type)) held.inputsCarried = false;
+      return held;
+    }
+
     /**
      * Appends the next event of a locked queue, with the lineup as it is after the change to {@code entry} (already
      * written); answers the queue as of that event.
      */
     Future<ServiceQueue> emit(String queueId, EventType type, Entry entry) {
-      Held held = held(queueId);
-      held.changed(type);
+      Held held = changed(queueId, type);
       if (entry != null) {
         lastEntry = entry;
         held.replace(entry);
@@ -912,8 +919,7 @@ public final class QueueCommands {
      * the last of them: for changes that do not touch the waiting line, where that lineup is each one's lineup.
      */
     Future<Void> emitAll(String queueId, EventType type, List<Entry> entries) {
-      Held held = held(queueId);
-      held.changed(type);
+      Held held = changed(queueId, type);
       entries.forEach(held::replace);
       lastEntry = entries.get(entries.size() - 1);
       return lineup(held.queue).compose(lineup -> {
@@ -960,11 +966,6 @@ public final class QueueCommands {
       this.lockedVersion = queue.version();
       this.site = site;
       this.rota = rota;
-    }
-
-    void changed(EventType type) {
-      if (!RecentHistories.keptBy(type)) historyUnchanged = false;
-      if (!KeptLineupInputs.keptBy(type)) inputsCarried = false;
     }
 
     /**
