@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * What each queue's lineup needs of its day ({@link QueueStore#lineupInputs}: the waiting and expected patients and
- * the latest at the desks), kept per queue version so that a check-in or a call does not read it again. Inputs are of
+ * the latest at the desks), kept per queue version so that a check-in, a call or new appointments do not read it
+ * again. Inputs are of
  * one local day: a command on a new day reads them again. Only changes this node applies exactly to what was read
  * carry them to the version they commit; every other change makes the queue's next command read them.
  */
@@ -27,10 +28,11 @@ final class KeptLineupInputs extends KeptPerVersion<KeptLineupInputs.Inputs, Loc
   }
 
   /**
-   * A walk-in or an arrival joins today's line, a call moves a waiting patient to a desk. Every other change may move
-   * entries between days or queues, or end them, and is read again after.
+   * A walk-in or an arrival joins today's line, a call moves a waiting patient to a desk, an appointment announced or
+   * moved is expected on its day (among the inputs when that is theirs, else not). Every other change may move entries
+   * between queues, or end them, and is read again after.
    */
   private static boolean appliedBy(EventType type) {
-    return type == EventType.CHECKED_IN || type == EventType.CALLED;
+    return type == EventType.CHECKED_IN || type == EventType.CALLED || type == EventType.EXPECTED;
   }
 }
