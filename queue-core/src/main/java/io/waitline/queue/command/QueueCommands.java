@@ -456,9 +456,9 @@ public final class QueueCommands {
       return QueueCommands.this.expectAll(tx, queueId, ins, actors);
     }
 
-    /** The entries among {@code ids} that exist, in no particular order: one statement however many. */
+    /** The entries among {@code ids} that exist, in no particular order: one statement however many, none for none. */
     public Future<List<Entry>> entries(Collection<UUID> ids) {
-      return store.entries(tx.c, ids);
+      return ids.isEmpty() ? Future.succeededFuture(List.of()) : store.entries(tx.c, ids);
     }
 
     public Future<Entry> reschedule(UUID entryId, Instant appointmentAt, Patient patient, String actor) {

@@ -183,15 +183,8 @@ class RoundTripsTest {
         await(keeping.callNext(q.id(), "Room " + i % 3, "desk"));
       }
     }
-    QueueEvent kept = PUBLISHED.get(PUBLISHED.size() - 1);
 
-    // a node that keeps nothing reads them, at the same moment, for an event that changes no entry
-    await(withServerEstimator().setStaffOnDuty(q.id(), 1, "desk"));
-    QueueEvent read = PUBLISHED.get(PUBLISHED.size() - 1);
-
-    assertThat(kept.type()).isEqualTo(EventType.CHECKED_IN);
-    assertThat(read.type()).isEqualTo(EventType.STAFF_CHANGED);
-    assertThat(kept.payload().lineup()).hasSize(20).containsExactlyElementsOf(read.payload().lineup());
+    assertLastLineupIsAFreshRead(q, EventType.CHECKED_IN, 20);
   }
 
   @Test
@@ -237,15 +230,23 @@ class RoundTripsTest {
       if (i % 4 == 3) await(keeping.callNext(q.id(), "Room " + i % 2, "desk"));
     }
     await(expectAll(keeping, q, "Last", 3, 3));
-    QueueEvent kept = PUBLISHED.get(PUBLISHED.size() - 1);
 
-    // a node that keeps nothing reads them, at the same moment, for an event that changes no entry
+    assertLastLineupIsAFreshRead(q, EventType.EXPECTED, 9);
+  }
+
+  /**
+   * The last event published, of type {@code type} by a node that kept the queue's lineup inputs, carries the lineup
+   * and estimates (of {@code places} waiting) that a node keeping nothing reads at the same moment, for an event that
+   * changes no entry.
+   */
+  private static void assertLastLineupIsAFreshRead(ServiceQueue q, EventType type, int places) {
+    QueueEvent kept = PUBLISHED.get(PUBLISHED.size() - 1);
     await(withServerEstimator().setStaffOnDuty(q.id(), 1, "desk"));
     QueueEvent read = PUBLISHED.get(PUBLISHED.size() - 1);
 
-    assertThat(kept.type()).isEqualTo(EventType.EXPECTED);
+    assertThat(kept.type()).isEqualTo(type);
     assertThat(read.type()).isEqualTo(EventType.STAFF_CHANGED);
-    assertThat(kept.payload().lineup()).hasSize(9).containsExactlyElementsOf(read.payload().lineup());
+    assertThat(kept.payload().lineup()).hasSize(places).containsExactlyElementsOf(read.payload().lineup());
   }
 
   /**
