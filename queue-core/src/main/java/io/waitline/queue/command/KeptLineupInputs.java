@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * What each queue's lineup needs of its day ({@link QueueStore#lineupInputs}: the waiting and expected patients and
  * the latest at the desks), kept per queue version so that a check-in, a call or new appointments do not read it
- * again. Inputs are of
- * one local day: a command on a new day reads them again. Only changes this node applies exactly to what was read
- * carry them to the version they commit; every other change makes the queue's next command read them.
+ * again. Inputs are of one local day: a command on a new day reads them again. Only changes this node applies exactly
+ * to what was read carry them to the version they commit; every other change makes the queue's next command read
+ * them.
  */
 final class KeptLineupInputs extends KeptPerVersion<KeptLineupInputs.Inputs, LocalDate> {
   /** The inputs of a queue's {@code day}. */
