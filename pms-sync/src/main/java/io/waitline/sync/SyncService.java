@@ -305,20 +305,29 @@ public final class SyncService {
   private sealed interface Hl7Inbound {
     record Answered(String ack) implements Hl7Inbound {}
 
-    record ToApply(Source source, Message message, ReceivedRecord record) implements Hl7Inbound {}
+    /** {@code accepted}: its AA, built on receipt so that it goes back as soon as the message is committed. */
+    record ToApply(Source source, Message message, ReceivedRecord record, String accepted) implements Hl7Inbound {}
   }
 
-  /** Parses the message once (off the event loop) and finds the source of its sending facility (MSH-4). */
+  /** A message parsed, with its AA. */
+  private record Parsed(Hl7Segments segments, String accepted) {}
+
+  /**
+   * Parses the message once and builds its AA (off the event loop), and finds the source of its sending facility
+   * (MSH-4).
+   */
   private Future<Hl7Inbound> readHl7(String text) {
     return workers.<Object>executeBlocking(() -> {
       try {
-        return new Hl7Segments(hl7.parse(text));
+        Message parsed = hl7.parse(text);
+        return new Parsed(new Hl7Segments(parsed), hl7.accept(parsed));
       } catch (Hl7Messages.Rejected e) {
         return hl7.reject(text, e);
       }
-    }, false).compose(parsed -> {
-      if (parsed instanceof String rejection) return Future.succeededFuture(new Hl7Inbound.Answered(rejection));
-      Hl7Segments segments = (Hl7Segments) parsed;
+    }, false).compose(read -> {
+      if (read instanceof String rejection) return Future.succeededFuture(new Hl7Inbound.Answered(rejection));
+      Parsed parsed = (Parsed) read;
+      Hl7Segments segments = parsed.segments();
       Message message = segments.message();
       String facility = Hl7Messages.sendingFacility(message);
       return hl7Sources.of(facility == null ? "" : facility).compose(rows -> {
@@ -331,7 +340,7 @@ public final class SyncService {
         }
         Source s = rows.get(0);
         return Future.succeededFuture(new Hl7Inbound.ToApply(s, message,
-            Hl7MessageReader.record(segments, text, ZoneId.of(s.mapping().hl7().timeZone()))));
+            Hl7MessageReader.record(segments, text, ZoneId.of(s.mapping().hl7().timeZone())), parsed.accepted()));
       });
     });
   }
@@ -341,8 +350,9 @@ public final class SyncService {
     if (inbound instanceof Hl7Inbound.Answered answered) return Future.succeededFuture(answered.ack());
     Hl7Inbound.ToApply m = (Hl7Inbound.ToApply) inbound;
     return hl7Batches.submit(m.source(), m.record(), kinds.get(Hl7Kind.KIND).reader())
-        .compose(result -> workers.executeBlocking(() -> result.outcome() == Outcome.DEAD
-            ? hl7.error(m.message(), result.detail()) : hl7.accept(m.message()), false));
+        .compose(result -> result.outcome() == Outcome.DEAD
+            ? workers.executeBlocking(() -> hl7.error(m.message(), result.detail()), false)
+            : Future.succeededFuture(m.accepted()));
   }
 
   /** After a batch of HL7 v2 messages: the outcome metrics, and each source's health once. */

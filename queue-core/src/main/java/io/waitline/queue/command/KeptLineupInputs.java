@@ -6,43 +6,33 @@ import io.waitline.queue.store.QueueStore;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What each queue's lineup needs of its day ({@link QueueStore#lineupInputs}: the waiting and expected patients and
- * the latest at the desks), kept between commands so that a check-in or a call does not read it again. As with
- * {@link RecentHistories}, it is kept for one version of its queue and one local day: any change to the queue, by this
- * node or another, moves the version, and a command that finds another version (or a new day) reads it again. Only
- * commands whose changes this node can apply exactly to what was read (see {@link #keptBy}) carry it to the version
- * they commit; every other change makes the queue's next command read it.
+ * the latest at the desks), kept per queue version so that a check-in, a call or new appointments do not read it
+ * again. Inputs are of one local day: a command on a new day reads them again. Only changes this node applies exactly
+ * to what was read carry them to the version they commit; every other change makes the queue's next command read
+ * them.
  */
-final class KeptLineupInputs {
-  private record Kept(long version, LocalDate day, List<Entry> entries) {}
-
-  private final Map<String, Kept> kept = new ConcurrentHashMap<>();
-
-  /** The inputs kept for the queue at {@code version} on {@code day}, or null when they have to be read. */
-  List<Entry> at(String queueId, long version, LocalDate day) {
-    Kept k = kept.get(queueId);
-    return k == null || k.version != version || !k.day.equals(day) ? null : k.entries;
+final class KeptLineupInputs extends KeptPerVersion<KeptLineupInputs.Inputs, LocalDate> {
+  /** The inputs of a queue's {@code day}. */
+  record Inputs(LocalDate day, List<Entry> entries) {
+    /** The inputs among {@code live} (read at, or carried to, a version of the queue) on {@code day}. */
+    static Inputs among(LocalDate day, Collection<Entry> live) {
+      return new Inputs(day, List.copyOf(QueueStore.lineupInputsAmong(live)));
+    }
   }
 
-  /** Keeps the inputs among {@code live} (read at, or carried to, {@code version}) as the queue's. */
-  void keep(String queueId, long version, LocalDate day, Collection<Entry> live) {
-    kept.put(queueId, new Kept(version, day, List.copyOf(QueueStore.lineupInputsAmong(live))));
-  }
-
-  void forget(String queueId) {
-    kept.remove(queueId);
+  KeptLineupInputs() {
+    super((inputs, day) -> inputs.day().equals(day), KeptLineupInputs::appliedBy);
   }
 
   /**
-   * Whether a command's change of this type can be applied to the kept inputs without reading them: a walk-in or an
-   * arrival joins today's line, a call moves a waiting patient to a desk. Every other change may move entries between
-   * days or queues, or end them, and is read again after.
+   * A walk-in or an arrival joins today's line, a call moves a waiting patient to a desk, an appointment announced or
+   * moved is expected on its day (among the inputs when that is theirs, else not). Every other change may move entries
+   * between queues, or end them, and is read again after.
    */
-  static boolean keptBy(EventType type) {
-    return type == EventType.CHECKED_IN || type == EventType.CALLED;
+  private static boolean appliedBy(EventType type) {
+    return type == EventType.CHECKED_IN || type == EventType.CALLED || type == EventType.EXPECTED;
   }
 }

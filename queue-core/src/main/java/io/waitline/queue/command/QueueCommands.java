@@ -36,6 +36,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +193,7 @@ public final class QueueCommands {
       }
       return store.insertEntriesWithTransitions(tx.c, entries, days, tokens, tx.now, actors,
               EventType.EXPECTED.wire())
-          .compose(v -> tx.emitAll(q.id(), EventType.EXPECTED, entries)).map(entries);
+          .compose(v -> tx.emitAll(q.id(), EventType.EXPECTED, entries, days)).map(entries);
     });
   }
 
@@ -207,8 +208,9 @@ public final class QueueCommands {
       }
       Entry next = new Entry(e.id(), e.queueId(), null, patient, e.priority(), appointmentAt, e.appointmentRef(),
           appointmentAt, Status.EXPECTED, e.statusSince(), null, e.runningLate(), e.transferredFrom());
-      return store.updateAppointment(t.c, next, appointmentAt.atZone(t.site(q).zone()).toLocalDate())
-          .compose(v -> t.emit(q.id(), EventType.EXPECTED, next)).map(next);
+      LocalDate day = appointmentAt.atZone(t.site(q).zone()).toLocalDate();
+      return store.updateAppointment(t.c, next, day)
+          .compose(v -> t.emitOn(q.id(), EventType.EXPECTED, next, day)).map(next);
     });
   }
 
@@ -454,9 +456,9 @@ public final class QueueCommands {
       return QueueCommands.this.expectAll(tx, queueId, ins, actors);
     }
 
-    /** The entries among {@code ids} that exist, in no particular order: one statement however many. */
+    /** The entries among {@code ids} that exist, in no particular order: one statement however many, none for none. */
     public Future<List<Entry>> entries(Collection<UUID> ids) {
-      return store.entries(tx.c, ids);
+      return ids.isEmpty() ? Future.succeededFuture(List.of()) : store.entries(tx.c, ids);
     }
 
     public Future<Entry> reschedule(UUID entryId, Instant appointmentAt, Patient patient, String actor) {
@@ -517,11 +519,13 @@ public final class QueueCommands {
 
   /**
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
-   * milliseconds (a simulation), too long for an event loop.
+   * milliseconds (a simulation), too long for an event loop. The entries go in id order: the estimator draws per
+   * expected patient in the order given, so the same entries give the same estimates whether read or kept.
    */
   private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
       Instant now) {
-    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), rota, now);
+    List<Entry> inIdOrder = entries.stream().sorted(Comparator.comparing(Entry::id)).toList();
+    QueueDay day = QueueDay.of(inIdOrder, q, recent.served(), recent.left(), rota, now);
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
     return context.executeBlocking(() -> Lineup.of(day, estimator), false);
@@ -785,13 +789,13 @@ public final class QueueCommands {
      * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
-      return read(q).compose(h -> QueueCommands.this.lineup(List.copyOf(h.live), h.recent.history(),
+      return read(q).compose(h -> QueueCommands.this.lineup(h.inputs(), h.recent.history(),
           h.rota.on(today(q), h.site.zone()), h.queue, now));
     }
 
     /** The queue's waiting entries in calling order now: what picking the next patient needs, without estimates. */
     Future<List<Entry>> callingOrder(ServiceQueue q) {
-      return read(q).map(h -> QueueOrdering.order(h.live, h.queue.rule(), now));
+      return read(q).map(h -> QueueOrdering.order(h.inputs(), h.queue.rule(), now));
     }
 
     private Future<Held> read(ServiceQueue q) {
@@ -804,8 +808,8 @@ public final class QueueCommands {
           : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
       // likewise the lineup's inputs, to which this transaction's changes so far are applied
       LocalDate day = today(q);
-      List<Entry> keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
-      Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs)
+      KeptLineupInputs.Inputs keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
+      Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs.entries())
           : store.lineupInputs(c, q.id(), day);
       return inputs.compose(entries -> recent.map(read -> {
         h.readLive(entries, day, keptInputs != null);
@@ -827,7 +831,7 @@ public final class QueueCommands {
           histories.forget(queueId);
         }
         if (h.live != null && h.inputsCarried) {
-          lineupInputs.keep(queueId, h.queue.version(), h.liveDay, h.live);
+          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live.values()));
         } else if (!h.inputsCarried) {
           lineupInputs.forget(queueId);
         }
@@ -846,7 +850,7 @@ public final class QueueCommands {
 
     Future<LinkedEntry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
       return store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire())
-          .compose(v -> emit(e.queueId(), type, e))
+          .compose(v -> emitOn(e.queueId(), type, e, day))
           .map(new LinkedEntry(e, token));
     }
 
@@ -857,7 +861,7 @@ public final class QueueCommands {
         Entry ticketed = new Entry(e.id(), e.queueId(), t, e.patient(), e.priority(), e.appointmentAt(),
             e.appointmentRef(), e.placeAt(), e.status(), e.statusSince(), e.calledTo(), e.runningLate(),
             e.transferredFrom());
-        return emit(e.queueId(), type, ticketed).map(new LinkedEntry(ticketed, token));
+        return emitOn(e.queueId(), type, ticketed, day).map(new LinkedEntry(ticketed, token));
       });
     }
 
@@ -884,16 +888,28 @@ public final class QueueCommands {
       });
     }
 
+    /** The locked queue, noted as changed by an event of {@code type}: what its kept reads can still stand for. */
+    private Held changed(String queueId, EventType type) {
+      Held held = held(queueId);
+      if (!histories.keptBy(type)) held.historyUnchanged = false;
+      if (!lineupInputs.keptBy(type)) held.inputsCarried = false;
+      return held;
+    }
+
     /**
      * Appends the next event of a locked queue, with the lineup as it is after the change to {@code entry} (already
-     * written); answers the queue as of that event.
+     * written; it stays on its local day); answers the queue as of that event.
      */
     Future<ServiceQueue> emit(String queueId, EventType type, Entry entry) {
-      Held held = held(queueId);
-      held.changed(type);
+      return emitOn(queueId, type, entry, null);
+    }
+
+    /** As {@link #emit}, for a change that puts {@code entry} on local day {@code day} (null: it stays on its own). */
+    Future<ServiceQueue> emitOn(String queueId, EventType type, Entry entry, LocalDate day) {
+      Held held = changed(queueId, type);
       if (entry != null) {
         lastEntry = entry;
-        held.replace(entry);
+        held.put(entry, day);
       }
       return lineup(held.queue).compose(lineup -> {
         ServiceQueue q = held.queue;
@@ -908,13 +924,13 @@ public final class QueueCommands {
     }
 
     /**
-     * Appends one event per entry (already written) of a locked queue, in order, all with the lineup as it is after
-     * the last of them: for changes that do not touch the waiting line, where that lineup is each one's lineup.
+     * Appends one event per entry (already written, on the local day of the same index) of a locked queue, in order,
+     * all with the lineup as it is after the last of them: for changes that do not touch the waiting line, where that
+     * lineup is each one's lineup.
      */
-    Future<Void> emitAll(String queueId, EventType type, List<Entry> entries) {
-      Held held = held(queueId);
-      held.changed(type);
-      entries.forEach(held::replace);
+    Future<Void> emitAll(String queueId, EventType type, List<Entry> entries, List<LocalDate> days) {
+      Held held = changed(queueId, type);
+      for (int i = 0; i < entries.size(); i++) held.put(entries.get(i), days.get(i));
       lastEntry = entries.get(entries.size() - 1);
       return lineup(held.queue).compose(lineup -> {
         ServiceQueue q = held.queue;
@@ -944,11 +960,11 @@ public final class QueueCommands {
     final long lockedVersion;
     final Site site;
     Rota rota;
-    List<Entry> live;
-    /** The local day {@link #live} is of. */
+    /** The lineup's inputs of {@link #liveDay}, by entry id. */
+    Map<UUID, Entry> live;
     LocalDate liveDay;
-    /** Entries this transaction created or changed before {@link #live} was read. */
-    final List<Entry> changedBeforeRead = new ArrayList<>(1);
+    /** Changes this transaction made before {@link #live} was read. */
+    final List<Change> changedBeforeRead = new ArrayList<>(1);
     RecentHistories.Read recent;
     /** Whether every change this transaction made to the queue leaves its recent history as it was. */
     boolean historyUnchanged = true;
@@ -962,30 +978,37 @@ public final class QueueCommands {
       this.rota = rota;
     }
 
-    void changed(EventType type) {
-      if (!RecentHistories.keptBy(type)) historyUnchanged = false;
-      if (!KeptLineupInputs.keptBy(type)) inputsCarried = false;
-    }
-
     /**
      * The lineup's inputs of {@code day}: read from the database (which has this transaction's changes) or kept
      * from an earlier command (which has not: they are applied here).
      */
     void readLive(List<Entry> entries, LocalDate day, boolean kept) {
-      live = new ArrayList<>(entries);
+      live = new HashMap<>(entries.size() * 2);
+      entries.forEach(e -> live.put(e.id(), e));
       liveDay = day;
-      if (kept) changedBeforeRead.forEach(this::replace);
+      if (kept) changedBeforeRead.forEach(change -> put(change.entry, change.day));
       changedBeforeRead.clear();
     }
 
-    /** Puts the changed or created entry among the entries read for the lineup, or keeps it until they are read. */
-    void replace(Entry changed) {
+    /**
+     * Applies a created or changed entry to the lineup's inputs, or keeps it until they are read. An entry put on
+     * another local day is not among them (a new appointment of another day, or one moved away); {@code day} null
+     * means the entry stays on its own day.
+     */
+    void put(Entry changed, LocalDate day) {
       if (live == null) {
-        changedBeforeRead.add(changed);
-        return;
+        changedBeforeRead.add(new Change(changed, day));
+      } else if (day == null || day.equals(liveDay)) {
+        live.put(changed.id(), changed);
+      } else {
+        live.remove(changed.id());
       }
-      live.removeIf(e -> e.id().equals(changed.id()));
-      live.add(changed);
     }
+
+    List<Entry> inputs() {
+      return List.copyOf(live.values());
+    }
+
+    private record Change(Entry entry, LocalDate day) {}
   }
 }

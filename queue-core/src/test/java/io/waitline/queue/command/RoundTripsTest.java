@@ -30,7 +30,11 @@ import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -179,15 +183,85 @@ class RoundTripsTest {
         await(keeping.callNext(q.id(), "Room " + i % 3, "desk"));
       }
     }
-    QueueEvent kept = PUBLISHED.get(PUBLISHED.size() - 1);
 
-    // a node that keeps nothing reads them, at the same moment, for an event that changes no entry
+    assertLastLineupIsAFreshRead(q, EventType.CHECKED_IN, 20);
+  }
+
+  @Test
+  void anExpectAllBatchOnAQueueWhoseInputsAreKeptIsFourStatements() {
+    ServiceQueue q = queue();
+    QueueCommands otherNode = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, new ServiceTimeEstimator(),
+        CLOCK);
+    Cost<List<Entry>> first = measure(() -> expectAll(commands, q, "A", 0, 16));
+
+    // lock, the entries, their transitions, their events: the first batch's inputs and history still hold
+    Cost<List<Entry>> next = measure(() -> expectAll(commands, q, "B", 0, 16));
+    await(expectAll(otherNode, q, "C", 0, 1));
+    Cost<List<Entry>> afterOtherNode = measure(() -> expectAll(commands, q, "D", 0, 16));
+
+    assertThat(first.statements()).as("%s", first.sql()).anyMatch(sql -> sql.contains(LINEUP_READ));
+    assertThat(next.statements()).as("%s", next.sql()).hasSize(4).noneMatch(sql -> sql.contains(LINEUP_READ))
+        .noneMatch(sql -> sql.contains(HISTORY_READ));
+    assertThat(next.result()).hasSize(16);
+    assertThat(next.writingTransactions()).isEqualTo(1);
+    assertThat(afterOtherNode.statements()).as("%s", afterOtherNode.sql()).anyMatch(sql -> sql.contains(LINEUP_READ));
+  }
+
+  @Test
+  void lineupInputsKeptThroughManyExpectAllBatchesGiveTheLineupOfAFreshRead() {
+    ServiceQueue q = queue();
+    // batches of new appointments, some of them tomorrow's (not among today's inputs), some moved between the days,
+    // between check-ins and calls, by a node that keeps the inputs; with the server's estimator, whose draws depend
+    // on every expected patient of the day
+    QueueCommands keeping = withServerEstimator();
+    for (int i = 0; i < 6; i++) await(keeping.checkIn(q.id(), walkIn("Walk-in " + i), "desk"));
+    for (int i = 0; i < 30; i++) {
+      CLOCK.advance(Duration.ofMinutes(1));
+      List<Entry> expected = await(expectAll(keeping, q, "Batch " + i, 4, 2));
+      if (i % 5 == 4) {
+        Entry today = expected.get(0);
+        Entry tomorrow = expected.get(5);
+        await(keeping.inOneTransaction(b -> b.reschedule(today.id(), tomorrow.appointmentAt().plusSeconds(60),
+                today.patient(), "pms")
+            .compose(v -> b.reschedule(tomorrow.id(), today.appointmentAt().plusSeconds(60), tomorrow.patient(),
+                "pms"))));
+      }
+      if (i % 3 == 2) await(keeping.arrive(expected.get(1).id(), "desk"));
+      if (i % 4 == 3) await(keeping.callNext(q.id(), "Room " + i % 2, "desk"));
+    }
+    await(expectAll(keeping, q, "Last", 3, 3));
+
+    assertLastLineupIsAFreshRead(q, EventType.EXPECTED, 9);
+  }
+
+  /**
+   * The last event published, of type {@code type} by a node that kept the queue's lineup inputs, carries the lineup
+   * and estimates (of {@code places} waiting) that a node keeping nothing reads at the same moment, for an event that
+   * changes no entry.
+   */
+  private static void assertLastLineupIsAFreshRead(ServiceQueue q, EventType type, int places) {
+    QueueEvent kept = PUBLISHED.get(PUBLISHED.size() - 1);
     await(withServerEstimator().setStaffOnDuty(q.id(), 1, "desk"));
     QueueEvent read = PUBLISHED.get(PUBLISHED.size() - 1);
 
-    assertThat(kept.type()).isEqualTo(EventType.CHECKED_IN);
+    assertThat(kept.type()).isEqualTo(type);
     assertThat(read.type()).isEqualTo(EventType.STAFF_CHANGED);
-    assertThat(kept.payload().lineup()).hasSize(20).containsExactlyElementsOf(read.payload().lineup());
+    assertThat(kept.payload().lineup()).hasSize(places).containsExactlyElementsOf(read.payload().lineup());
+  }
+
+  /**
+   * One batch announcing {@code today} appointments later today and {@code tomorrow} for tomorrow (the site's days),
+   * in that order.
+   */
+  private static Future<List<Entry>> expectAll(QueueCommands node, ServiceQueue q, String name, int today,
+      int tomorrow) {
+    List<CheckIn> ins = new ArrayList<>();
+    for (int i = 0; i < today + tomorrow; i++) {
+      Instant at = CLOCK.instant().plus(Duration.ofMinutes(20 + 3 * i)).plus(Duration.ofDays(i < today ? 0 : 1));
+      ins.add(new CheckIn(new Patient(name + " " + i, null, null, null, null), Priority.NORMAL, at,
+          "appt-" + UUID.randomUUID()));
+    }
+    return node.inOneTransaction(b -> b.expectAll(q.id(), ins, Collections.nCopies(ins.size(), "pms")));
   }
 
   private static QueueCommands withServerEstimator() {
