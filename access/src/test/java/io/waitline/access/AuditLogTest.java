@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -157,6 +159,20 @@ class AuditLogTest {
     JsonArray items = items(all(10));
     assertThat(items).hasSize(1);
     assertThat(items.getJsonObject(0).getInteger("outcome")).isEqualTo(200);
+  }
+
+  /** V4: new records have the highest id, so with (x, id) they land at the end of their key's range (pages split full). */
+  @Test
+  void theAuditLookupsAreIndexedByIdAscending() {
+    Map<String, String> indexes = new HashMap<>();
+    for (var r : await(w.pool.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_log'")
+        .execute())) {
+      indexes.put(r.getString("indexname"), r.getString("indexdef"));
+    }
+    assertThat(indexes).containsOnlyKeys("audit_log_pkey", "audit_log_at", "audit_log_by_site", "audit_log_by_entry",
+        "audit_log_by_actor", "audit_log_by_action");
+    assertThat(indexes.get("audit_log_by_actor")).endsWith("(actor_id, id) WHERE (actor_id IS NOT NULL)");
+    assertThat(indexes.values()).noneMatch(def -> def.contains("DESC"));
   }
 
   @Test

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
 import io.waitline.edge.wire.PublicView;
 import io.waitline.edge.wire.PublicView.View;
@@ -125,11 +124,11 @@ final class FeedHub implements Shareable {
   /** The feeds listening at one address by event loop, and the one consumer that hands each event to all of them. */
   private final class Listeners {
     final Map<Context, Set<FeedSession>> byLoop = new ConcurrentHashMap<>();
-    final MessageConsumer<JsonObject> consumer;
+    final MessageConsumer<QueueEvent> consumer;
 
     Listeners(String address) {
-      consumer = vertx.eventBus().consumer(address, msg -> {
-        QueueEvent event = shared(QueueEvent.fromJson(msg.body()));
+      consumer = vertx.eventBus().<QueueEvent>consumer(address, msg -> {
+        QueueEvent event = shared(msg.body());
         // one task per event loop hands the (shared, read-only) event to each of that loop's feeds in turn
         byLoop.forEach((loop, feeds) -> loop.runOnContext(v -> {
           Delivery delivery = new Delivery(event);

@@ -8,7 +8,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -218,8 +217,8 @@ class PgNotifyRelayTest {
 
     Node(PgConnectOptions db) {
       pool = TestDatabase.pool(vertx, db, 4);
-      var consumer = vertx.eventBus().<JsonObject>consumer(EventBusPublisher.siteAddress(SITE),
-          m -> received.add(QueueEvent.fromJson(m.body())));
+      var consumer = vertx.eventBus().<QueueEvent>consumer(EventBusPublisher.siteAddress(SITE),
+          m -> received.add(m.body()));
       get(consumer.completion());
       QueueStore store = new QueueStore();
       relay = get(PgNotifyRelay.start(vertx, db, pool, store, new EventBusPublisher(vertx.eventBus())));

@@ -317,8 +317,8 @@ class KafkaEventsTest {
     Node(String name, PgConnectOptions db, KafkaSettings settings, TestClock clock) {
       this.name = name;
       pool = TestDatabase.pool(vertx, db, 4);
-      get(vertx.eventBus().<JsonObject>consumer(EventBusPublisher.siteAddress(SITE),
-          m -> received.add(QueueEvent.fromJson(m.body()))).completion());
+      get(vertx.eventBus().<QueueEvent>consumer(EventBusPublisher.siteAddress(SITE),
+          m -> received.add(m.body())).completion());
       QueueStore store = new QueueStore();
       kafka = get(KafkaEvents.start(vertx, pool, store, settings, name, clock,
           new EventBusPublisher(vertx.eventBus()), List.of()));
