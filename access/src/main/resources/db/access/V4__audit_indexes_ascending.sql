@@ -5,11 +5,17 @@
 -- writes one record in its own transaction. AuditStore's "ORDER BY id DESC" reads the new indexes backwards, as fast.
 -- Built CONCURRENTLY (Flyway runs such a file outside a transaction) so that a large log keeps taking records, and
 -- with them commands, while the indexes are built.
+-- Outside a transaction a failed run leaves what it had done (an index built, or one left invalid by a stopped build):
+-- every statement may run again, so after `flyway repair` the next start finishes the job.
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_by_site;
 CREATE INDEX CONCURRENTLY audit_log_by_site ON audit_log (site_id, id);
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_by_entry;
 CREATE INDEX CONCURRENTLY audit_log_by_entry ON audit_log (entry_id, id) WHERE entry_id IS NOT NULL;
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_by_actor;
 CREATE INDEX CONCURRENTLY audit_log_by_actor ON audit_log (actor_id, id) WHERE actor_id IS NOT NULL;
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_by_action;
 CREATE INDEX CONCURRENTLY audit_log_by_action ON audit_log (action, id);
-DROP INDEX CONCURRENTLY audit_log_site;
-DROP INDEX CONCURRENTLY audit_log_entry;
-DROP INDEX CONCURRENTLY audit_log_actor;
-DROP INDEX CONCURRENTLY audit_log_action;
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_site;
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_entry;
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_actor;
+DROP INDEX CONCURRENTLY IF EXISTS audit_log_action;
