@@ -1,0 +1,55 @@
+package io.waitline.queue;
+
+import io.waitline.queue.SimulatedWaitEstimator.Item;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+
+/**
+ * The patients waiting in one run of {@link SimulatedWaitEstimator}, handed out in {@link QueueOrdering}'s order in
+ * O(log n) per call: urgent first, then the promoted (waited past the longest wait), then high, then normal priority;
+ * within a class by due time, place time and order. Time never goes back in a run, so a promotion is for good: before
+ * each call the newly promoted move to their class, and are dropped from their old one when they reach its head.
+ */
+final class ServiceOrderQueue implements SimulatedWaitEstimator.Pending {
+  private final PriorityQueue<Item> urgent = new PriorityQueue<>(Item.IN_CLASS);
+  private final PriorityQueue<Item> promoted = new PriorityQueue<>(Item.IN_CLASS);
+  private final PriorityQueue<Item> high = new PriorityQueue<>(Item.IN_CLASS);
+  private final PriorityQueue<Item> normal = new PriorityQueue<>(Item.IN_CLASS);
+  /** The high and normal priority patients not promoted yet, the next to be first. */
+  private final PriorityQueue<Item> byPromotion =
+      new PriorityQueue<>(Comparator.comparingDouble(Item::promotedAfter).thenComparingInt(Item::order));
+  /** By order: who was called, so that a patient called before their promotion is not promoted afterwards. */
+  private final BitSet called = new BitSet();
+
+  @Override
+  public void add(Item item) {
+    if (item.priorityRank() == Priority.URGENT.rank()) {
+      urgent.add(item);
+      return;
+    }
+    (item.priorityRank() == Priority.HIGH.rank() ? high : normal).add(item);
+    byPromotion.add(item);
+  }
+
+  @Override
+  public Item poll(double t) {
+    while (!byPromotion.isEmpty() && byPromotion.peek().promotedAt(t)) {
+      Item item = byPromotion.poll();
+      if (!called.get(item.order())) promoted.add(item);
+    }
+    Item next = urgent.poll();
+    if (next == null) next = promoted.poll();
+    if (next == null) next = firstNotPromoted(high, t);
+    if (next == null) next = firstNotPromoted(normal, t);
+    if (next != null) called.set(next.order());
+    return next;
+  }
+
+  /** The head of {@code queue} once those promoted by {@code t} (already moved on) are dropped; null when none. */
+  private static Item firstNotPromoted(PriorityQueue<Item> queue, double t) {
+    Item next = queue.poll();
+    while (next != null && next.promotedAt(t)) next = queue.poll();
+    return next;
+  }
+}
