@@ -2,7 +2,6 @@ package io.waitline.queue;
 
 import io.waitline.queue.SimulatedWaitEstimator.Item;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
@@ -17,8 +16,10 @@ final class ServiceOrderQueue implements SimulatedWaitEstimator.Pending {
   private final PriorityQueue<Item> high = new PriorityQueue<>(Item.IN_CLASS);
   private final PriorityQueue<Item> normal = new PriorityQueue<>(Item.IN_CLASS);
   /** The high and normal priority patients not promoted yet, the next to be first. */
-  private final PriorityQueue<Item> byPromotion =
-      new PriorityQueue<>(Comparator.comparingDouble(Item::promotedAfter).thenComparingInt(Item::order));
+  private final PriorityQueue<Item> byPromotion = new PriorityQueue<>((a, b) -> {
+    int c = Double.compare(a.promotedAfter(), b.promotedAfter());
+    return c != 0 ? c : Integer.compare(a.order(), b.order());
+  });
   /** By order: who was called, so that a patient called before their promotion is not promoted afterwards. */
   private final BitSet called = new BitSet();
 

@@ -189,8 +189,11 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    */
   record Item(int index, int priorityRank, double dueAt, double placeAt, double promotedAfter, int order) {
     /** The order within a service class. */
-    static final Comparator<Item> IN_CLASS = Comparator.comparingDouble(Item::dueAt)
-        .thenComparingDouble(Item::placeAt).thenComparingInt(Item::order);
+    static final Comparator<Item> IN_CLASS = (a, b) -> {
+      int c = Double.compare(a.dueAt, b.dueAt);
+      if (c == 0) c = Double.compare(a.placeAt, b.placeAt);
+      return c != 0 ? c : Integer.compare(a.order, b.order);
+    };
 
     static Item of(Entry e, int index, QueueDay day) {
       Instant due = QueueOrdering.dueAt(e, day.rule());

@@ -24,7 +24,8 @@ class SimulatedWaitEstimatorLinearScanTest {
 
   @Property(tries = 120)
   void theQueuesOfEachServiceClassGiveTheSameEstimatesAsAScanOfTheWholeLine(@ForAll long seed) {
-    QueueDay day = generatedDay(new Random(seed));
+    Random r = new Random(seed);
+    QueueDay day = generatedDay(r, 1 + (r.nextBoolean() ? r.nextInt(40) : r.nextInt(400)));
     List<LinearScan> scans = new ArrayList<>();
     Map<UUID, WaitEstimate> reference = new SimulatedWaitEstimator(Parameters.LEARNED, () -> {
       LinearScan scan = new LinearScan();
@@ -46,12 +47,11 @@ class SimulatedWaitEstimatorLinearScanTest {
   }
 
   /**
-   * A line of 1–400 of all priorities, appointments due early and late, patients promoted before now or during the
+   * A line of {@code n} of all priorities, appointments due early and late, patients promoted before now or during the
    * day, a rota with breaks or always-on desks, busy desks, expected appointments, past services and leavers. On some
    * days times are whole minutes, so that due and place times tie and only the order tells patients apart.
    */
-  private static QueueDay generatedDay(Random r) {
-    int n = 1 + (r.nextBoolean() ? r.nextInt(40) : r.nextInt(400));
+  static QueueDay generatedDay(Random r, int n) {
     boolean wholeMinutes = r.nextInt(3) == 0;
     OrderingRule rule = new OrderingRule(Duration.ofMinutes(r.nextInt(20)), Duration.ofMinutes(10 + r.nextInt(170)),
         TransferPolicy.KEEP_PLACE);
