@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /**
  * Estimates waits by simulating the rest of the queue's day many times from what the server knows now: the line in
@@ -72,7 +72,8 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
   }
 
   private final Parameters params;
-  private final Supplier<Pending> newPending;
+  /** A run's pending patients, for at most as many as given. */
+  private final IntFunction<Pending> newPending;
 
   public SimulatedWaitEstimator() {
     this(Parameters.LEARNED);
@@ -83,7 +84,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
   }
 
   /** With another way to pick the next patient of a run (tests compare it with a plain scan of the line). */
-  SimulatedWaitEstimator(Parameters params, Supplier<Pending> newPending) {
+  SimulatedWaitEstimator(Parameters params, IntFunction<Pending> newPending) {
     this.params = params;
     this.newPending = newPending;
   }
@@ -123,8 +124,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double[] freeAt = desks.firstCalls(deskTime, params, starts, pace);
       double[] leaves = new double[n];
       for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
-      simulate(newPending.get(), desks, deskTime, pace, freeAt, arrivalModel.sample(day, arrivals, n, latestDue), known,
-          leaves, draws, waits, r);
+      List<Item> arriving = arrivalModel.sample(day, arrivals, n, latestDue);
+      simulate(newPending.apply(n + arriving.size()), desks, deskTime, pace, freeAt, arriving, known, leaves, draws,
+          waits, r);
     }
 
     Map<UUID, WaitEstimate> result = new HashMap<>();

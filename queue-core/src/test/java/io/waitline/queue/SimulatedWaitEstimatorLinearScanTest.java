@@ -27,8 +27,8 @@ class SimulatedWaitEstimatorLinearScanTest {
     Random r = new Random(seed);
     QueueDay day = generatedDay(r, 1 + (r.nextBoolean() ? r.nextInt(40) : r.nextInt(400)));
     List<LinearScan> scans = new ArrayList<>();
-    Map<UUID, WaitEstimate> reference = new SimulatedWaitEstimator(Parameters.LEARNED, () -> {
-      LinearScan scan = new LinearScan();
+    Map<UUID, WaitEstimate> reference = new SimulatedWaitEstimator(Parameters.LEARNED, capacity -> {
+      LinearScan scan = new LinearScan(capacity);
       scans.add(scan);
       return scan;
     }).estimate(day);
@@ -120,10 +120,14 @@ class SimulatedWaitEstimatorLinearScanTest {
    * order at that time. Notes what a run went through, so the test can tell its days reach those cases.
    */
   static final class LinearScan implements SimulatedWaitEstimator.Pending {
-    private final List<Item> pending = new ArrayList<>();
+    private final List<Item> pending;
     boolean calledNewlyPromoted;
     boolean calledArrival;
     boolean tieBrokenByOrder;
+
+    LinearScan(int capacity) {
+      pending = new ArrayList<>(capacity);
+    }
 
     @Override
     public void add(Item item) {
