@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * Estimates waits by simulating the rest of the queue's day many times from what the server knows now: the line in
@@ -27,7 +29,10 @@ import java.util.UUID;
 public final class SimulatedWaitEstimator implements WaitEstimator {
   private static final int MAX_RUNS = 200;
   private static final int MIN_RUNS = 40;
-  /** runs × waiting × candidates per call: bounds the work of one estimate. */
+  /**
+   * runs × waiting × (waiting + arrivals): the number of runs for a line, as calibrated when each call scanned the
+   * whole line. A call now costs O(log n) ({@link ServiceOrderQueue}); the runs are kept so the estimates stay the same.
+   */
   private static final long WORK_BUDGET = 3_000_000;
   private static final double HORIZON_SECONDS = 8 * 3600;
   private static final double ARRIVALS_HORIZON_SECONDS = 3 * 3600;
@@ -67,13 +72,29 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
   }
 
   private final Parameters params;
+  /** A run's pending patients, for at most as many as given. */
+  private final IntFunction<Pending> newPending;
 
   public SimulatedWaitEstimator() {
     this(Parameters.LEARNED);
   }
 
   public SimulatedWaitEstimator(Parameters params) {
+    this(params, ServiceOrderQueue::new);
+  }
+
+  /** With another way to pick the next patient of a run (tests compare it with a plain scan of the line). */
+  SimulatedWaitEstimator(Parameters params, IntFunction<Pending> newPending) {
     this.params = params;
+    this.newPending = newPending;
+  }
+
+  /** The patients waiting in one run; the desks call them in {@link QueueOrdering}'s order. */
+  interface Pending {
+    void add(Item item);
+
+    /** Removes and returns the first in the order at {@code t}, null when nobody waits; t never decreases. */
+    Item poll(double t);
   }
 
   @Override
@@ -103,7 +124,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double[] freeAt = desks.firstCalls(deskTime, params, starts, pace);
       double[] leaves = new double[n];
       for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
-      simulate(desks, deskTime, pace, freeAt, arrivalModel.sample(day, arrivals, n, latestDue), known, leaves, draws, waits, r);
+      List<Item> arriving = arrivalModel.sample(day, arrivals, n, latestDue);
+      simulate(newPending.apply(n + arriving.size()), desks, deskTime, pace, freeAt, arriving, known, leaves, draws,
+          waits, r);
     }
 
     Map<UUID, WaitEstimate> result = new HashMap<>();
@@ -124,10 +147,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * wait is the one they would have had by staying, since that is what their estimate tells them. So one more
    * patient ahead can still only delay the others: if they stay they take a call, if they give up they take none.
    */
-  private static void simulate(Desks desks, DeskTime deskTime, double pace, double[] freeAt, List<Item> arriving,
-      Item[] known, double[] leaves, Random draws, double[][] waits, int run) {
-    List<Item> pending = new ArrayList<>(known.length + arriving.size());
-    pending.addAll(Arrays.asList(known));
+  private static void simulate(Pending pending, Desks desks, DeskTime deskTime, double pace, double[] freeAt,
+      List<Item> arriving, Item[] known, double[] leaves, Random draws, double[][] waits, int run) {
+    for (Item item : known) pending.add(item);
     for (double[] w : waits) w[run] = HORIZON_SECONDS;
     int uncalled = known.length;
     int next = 0;
@@ -137,14 +159,8 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double t = freeAt[d];
       if (t >= HORIZON_SECONDS) return;
       while (next < arriving.size() && arriving.get(next).placeAt <= t) pending.add(arriving.get(next++));
-      int best = -1;
-      for (int k = 0; k < pending.size(); k++) {
-        if (best < 0 || pending.get(k).before(pending.get(best), t)) best = k;
-      }
-      if (best < 0) return;
-      Item called = pending.get(best);
-      pending.set(best, pending.get(pending.size() - 1));
-      pending.remove(pending.size() - 1);
+      Item called = pending.poll(t);
+      if (called == null) return;
       if (called.index >= 0) {
         waits[called.index][run] = t;
         uncalled--;
@@ -167,8 +183,20 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
   }
 
-  /** A patient in a run, with what {@link QueueOrdering} orders by, in seconds from now. */
-  private record Item(int index, int priorityRank, double dueAt, double placeAt, double promotedAfter, int order) {
+  /**
+   * A patient in a run, with what {@link QueueOrdering} orders by, in seconds from now.
+   *
+   * @param index the place in line of a patient waiting now; -1 for one arriving in the run
+   * @param order unique in a run, the last key of the order: the place in line, then the arrivals in time order
+   */
+  record Item(int index, int priorityRank, double dueAt, double placeAt, double promotedAfter, int order) {
+    /** The order within a service class. */
+    static final Comparator<Item> IN_CLASS = (a, b) -> {
+      int c = Double.compare(a.dueAt, b.dueAt);
+      if (c == 0) c = Double.compare(a.placeAt, b.placeAt);
+      return c != 0 ? c : Integer.compare(a.order, b.order);
+    };
+
     static Item of(Entry e, int index, QueueDay day) {
       Instant due = QueueOrdering.dueAt(e, day.rule());
       return new Item(index, e.priority().rank(), seconds(day.now(), due), seconds(day.now(), e.placeAt()),
@@ -184,19 +212,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       return new Item(-1, priority.rank(), due, at, due + day.rule().maxWait().toSeconds(), 0);
     }
 
-    /** The service class of {@link QueueOrdering#serviceClass} at {@code t}. */
-    int serviceClass(double t) {
-      if (priorityRank == Priority.URGENT.rank()) return 0;
-      if (t > promotedAfter) return 1;
-      return priorityRank == Priority.HIGH.rank() ? 2 : 3;
-    }
-
-    boolean before(Item other, double t) {
-      int c = Integer.compare(serviceClass(t), other.serviceClass(t));
-      if (c == 0) c = Double.compare(dueAt, other.dueAt);
-      if (c == 0) c = Double.compare(placeAt, other.placeAt);
-      if (c == 0) c = Integer.compare(order, other.order);
-      return c < 0;
+    /** Whether the patient is promoted at {@code t}: waited past the longest wait ({@link QueueOrdering}). */
+    boolean promotedAt(double t) {
+      return t > promotedAfter;
     }
   }
 
