@@ -529,7 +529,8 @@ machine() { # the machine and the build measured
   echo "\`$(uname -a)\`."
   echo "Server and benchmark client run on this same machine and share its cores; PostgreSQL is the server's embedded"
   local checkout
-  checkout="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' with uncommitted changes')"
+  checkout=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+  if [[ -n $(git status --porcelain 2>/dev/null) ]]; then checkout+=" with uncommitted changes"; fi
   if [[ -n ${SERVER_JAR:-} ]]; then # the jar does not record its commit: name the jar, and what the checkout is
     echo "one, in processes of its own. Server: \`$SERVER_JAR\` (built $(date -u -r "$SERVER_JAR" '+%Y-%m-%d %H:%M UTC'));"
     echo "benchmark client ${LOAD_JAR:+\`$LOAD_JAR\`, run }from the checkout at Waitline $checkout."
