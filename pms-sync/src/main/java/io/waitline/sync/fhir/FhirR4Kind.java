@@ -50,6 +50,8 @@ import org.hl7.fhir.r4.model.Resource;
  * (some servers ignore {@code _include}) is read by id.
  */
 public final class FhirR4Kind implements SourceKind {
+  /** How much longer than the guard's time limit HAPI waits on a silent socket. */
+  private static final Duration SOCKET_MARGIN = Duration.ofSeconds(1);
   private final FhirContext fhir;
   private final WorkerExecutor workers;
   private final SourceCredentials credentials;
@@ -58,8 +60,9 @@ public final class FhirR4Kind implements SourceKind {
   private final int pageSize;
 
   /**
-   * @param timeout the socket timeout of HAPI's client; the guard's time limit should match it so a hung request
-   *     also frees its worker thread
+   * @param timeout the guard's time limit; HAPI's client gives up on a silent socket a second after it, so a hung
+   *     request also frees its worker thread, while the caller hears the guard's sentence (the guard's timer, not the
+   *     socket, decides even when a loaded machine runs the timer late)
    */
   public FhirR4Kind(FhirContext fhir, WorkerExecutor workers, SourceCredentials credentials,
       Function<Source, SourceGuard> guards, Duration timeout, int pageSize) {
@@ -70,7 +73,7 @@ public final class FhirR4Kind implements SourceKind {
     this.pageSize = pageSize;
     this.reader = new FhirAppointmentReader(fhir);
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    fhir.getRestfulClientFactory().setSocketTimeout((int) timeout.toMillis());
+    fhir.getRestfulClientFactory().setSocketTimeout((int) timeout.plus(SOCKET_MARGIN).toMillis());
     fhir.getRestfulClientFactory().setConnectTimeout((int) Math.min(timeout.toMillis(), 10_000));
   }
 
