@@ -30,8 +30,8 @@
 # CPU per command of the server, PostgreSQL and the client from /proc. Works with any
 # SERVER_JAR that keeps its embedded PostgreSQL under <data dir>/pg; without psql or pgbench it reports Waitline only.
 # Display: per size and line, a fresh server and a bare Vert.x broadcast server (BareBroadcastServer, one instance per
-# core) side by side; that many display feeds of one queue, DISPLAY_CALLS calls, then as many bare clients sent as
-# many frames of the call frame's size. A size that fails stops the larger ones.
+# core) side by side; that many display feeds of one queue, DISPLAY_WARMUP calls not measured, then DISPLAY_CALLS; then as
+# many bare clients sent as many frames (warm-up ones too) of the call frame's size. A size that fails stops the larger ones.
 # Kafka: a KRaft broker from the kafka_2.13 jars of queue-core's test broker, in a JVM of its own; node A with its
 # embedded PostgreSQL and node B on A's database, both publishing and consuming through the broker. Per size: that
 # many display feeds of one queue on A, then on B, KAFKA_CALLS calls made on A each time (one node, then A → B).
@@ -59,6 +59,7 @@ FEEDMEM_ROUNDS=${FEEDMEM_ROUNDS:-3}
 DISPLAY_SIZES=${DISPLAY_SIZES:-"1000 5000 10000"}
 DISPLAY_LINES=${DISPLAY_LINES:-"20 200"}
 DISPLAY_CALLS=${DISPLAY_CALLS:-30}
+DISPLAY_WARMUP=${DISPLAY_WARMUP:-20}
 KAFKA_FEEDS=${KAFKA_FEEDS:-"1000"}
 KAFKA_LINE=${KAFKA_LINE:-20}
 KAFKA_CALLS=${KAFKA_CALLS:-30}
@@ -370,7 +371,7 @@ if [[ " $BENCH " == *" display "* ]]; then
         -Xlog:gc:file="$out/client-gc-$name.log":time,uptime -cp "$load_jar" \
         io.waitline.load.DisplayFanOutBenchmark --base-url "$base" --username bench-admin --server-pid "$server_pid" \
         --bare-url "http://127.0.0.1:$bare_port" --bare-pid "$bare_pid" --feeds "$size" --line "$line" \
-        --calls "$DISPLAY_CALLS" --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
+        --warmup "$DISPLAY_WARMUP" --calls "$DISPLAY_CALLS" --max-seconds "$MAX_SECONDS" --out "$out/$name.json" >"$out/$name.log" 2>&1 || rc=$?
       kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
       stop_server
       if finished "$name" $rc; then
@@ -642,10 +643,10 @@ display_section() {
   echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
   machine
   echo
-  echo "Command: \`load-tests/run.sh  (BENCH=display DISPLAY_SIZES=\"$DISPLAY_SIZES\" DISPLAY_LINES=\"$DISPLAY_LINES\" DISPLAY_CALLS=$DISPLAY_CALLS)\`"
+  echo "Command: \`load-tests/run.sh  (BENCH=display DISPLAY_SIZES=\"$DISPLAY_SIZES\" DISPLAY_LINES=\"$DISPLAY_LINES\" DISPLAY_WARMUP=$DISPLAY_WARMUP DISPLAY_CALLS=$DISPLAY_CALLS)\`"
   echo
   echo "Per size and line: a fresh server; that many display feeds (protocol 2) of one queue with that many waiting (a"
-  echo "check-in after each call keeps it so); 3 calls not measured, then $DISPLAY_CALLS measured from the REST call-next to"
+  echo "check-in after each call keeps it so); $DISPLAY_WARMUP calls not measured, then $DISPLAY_CALLS measured from the REST call-next to"
   echo "the call's frame on the last screen. In the same run, against a bare Vert.x WebSocket server (one instance per"
   echo "core, no database): as many clients, as many frames of the call frame's size. Frames/s: clients ÷ the median"
   echo "time to the last. Fan-out alone: from the first client's frame to the last's (Waitline's call → last also holds"

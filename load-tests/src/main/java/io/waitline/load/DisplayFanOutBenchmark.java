@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DisplayFanOutBenchmark {
   private static final int OPEN_AT_ONCE = 32;
-  private static final int WARMUP = 3;
   /** Selector threads of the screens: the fan-out of 10,000 frames is read on both cores, as the servers write it. */
   private static final int SELECTORS = 2;
   /** A frame's first bytes that the screens keep: its type and seq come first, well within them. */
@@ -133,7 +132,7 @@ public final class DisplayFanOutBenchmark {
     }
 
     /**
-     * Opens the clients, reads idle memory, then measures {@code calls} frames after {@link #WARMUP}.
+     * Opens the clients, reads idle memory, then measures {@code calls} frames after {@code warmup}.
      *
      * @param seq the seq the clients are at once open
      * @param after sent after each measured frame (and awaited as frame seq + 1); null: nothing
@@ -169,8 +168,8 @@ public final class DisplayFanOutBenchmark {
         // pause to that side's times only
         System.gc();
 
-        for (int n = 1; n <= WARMUP + o.calls(); n++) {
-          boolean measured = n > WARMUP;
+        for (int n = 1; n <= o.warmup() + o.calls(); n++) {
+          boolean measured = n > o.warmup();
           long frame = ++seq;
           long clientCpu = ProcessCpu.selfMillis();
           long serverCpu = ProcessCpu.millis(pid);
