@@ -235,7 +235,7 @@ public final class QueueCommands {
         Entry next = new Entry(e.id(), e.queueId(), ticket, e.patient(), e.priority(), e.appointmentAt(),
             e.appointmentRef(), tx.now, Status.WAITING, tx.now, null, e.runningLate(), e.transferredFrom());
         // the visit now belongs to the arrival day (tickets and patient links are per day)
-        return store.updateTicketDay(tx.c, e.id(), day)
+        return tx.moveToDay(e.id(), day)
             .compose(v -> tx.change(e, next, EventType.CHECKED_IN, actor, "arrived"))
             .map(arrived -> new LinkedEntry(arrived, linked.visitToken()));
       });
@@ -638,7 +638,10 @@ public final class QueueCommands {
   }
 
   private Future<Entry> onEntry(Tx tx, UUID entryId, EntryWork work) {
-    return tx.lockQueueOf(entryId).compose(q -> store.entry(tx.c, entryId).compose(e -> work.apply(tx, q, e)));
+    return tx.lockQueueOf(entryId).compose(q -> store.datedEntry(tx.c, entryId).compose(dated -> {
+      tx.entryDays.put(entryId, dated.day());
+      return work.apply(tx, q, dated.entry());
+    }));
   }
 
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
@@ -740,6 +743,11 @@ public final class QueueCommands {
     final Map<String, Held> locked = new HashMap<>();
     /** The entry created or changed last, for the before-commit hook. */
     Entry lastEntry;
+    /**
+     * The local day of each entry this transaction read with its day or put on a day: what tells a change to another
+     * day's appointment (a running-late, a cancellation) from one of the day whose lineup inputs are held.
+     */
+    final Map<UUID, LocalDate> entryDays = new HashMap<>(4);
 
     Tx(SqlConnection c, Instant now) {
       this.c = c;
@@ -778,6 +786,12 @@ public final class QueueCommands {
 
     LocalDate today(ServiceQueue q) {
       return LocalDate.ofInstant(now, site(q).zone());
+    }
+
+    /** Puts a visit on local day {@code day} (an arrival takes the day it arrives on). */
+    Future<Void> moveToDay(UUID entryId, LocalDate day) {
+      entryDays.put(entryId, day);
+      return store.updateTicketDay(c, entryId, day);
     }
 
     Future<String> allocateTicket(ServiceQueue q, LocalDate day) {
@@ -909,7 +923,8 @@ public final class QueueCommands {
       Held held = changed(queueId, type);
       if (entry != null) {
         lastEntry = entry;
-        held.put(entry, day);
+        if (day != null) entryDays.put(entry.id(), day);
+        held.put(entry, entryDays.get(entry.id()));
       }
       return lineup(held.queue).compose(lineup -> {
         ServiceQueue q = held.queue;
@@ -993,7 +1008,8 @@ public final class QueueCommands {
     /**
      * Applies a created or changed entry to the lineup's inputs, or keeps it until they are read. An entry put on
      * another local day is not among them (a new appointment of another day, or one moved away); {@code day} null
-     * means the entry stays on its own day.
+     * means the transaction does not know the entry's day, which is then the held one (the entry a call picks from
+     * the inputs: every command that reads an entry of possibly another day reads its day with it).
      */
     void put(Entry changed, LocalDate day) {
       if (live == null) {

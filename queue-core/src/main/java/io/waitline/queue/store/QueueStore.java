@@ -372,6 +372,18 @@ public final class QueueStore {
         .map(rows -> entry(one(rows, "No entry with id '" + id + "'.")));
   }
 
+  /** An entry and the local day it is on (its ticket's, or for an appointment not yet arrived, its appointment's). */
+  public record DatedEntry(Entry entry, LocalDate day) {}
+
+  public Future<DatedEntry> datedEntry(SqlClient c, UUID id) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day FROM entry e WHERE e.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          Row r = one(rows, "No entry with id '" + id + "'.");
+          return new DatedEntry(entry(r), r.getLocalDate("ticket_day"));
+        });
+  }
+
   /** An entry and its patient link's token. */
   public Future<LinkedEntry> linkedEntry(SqlClient c, UUID id) {
     return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.visit_token FROM entry e WHERE e.id = $1")

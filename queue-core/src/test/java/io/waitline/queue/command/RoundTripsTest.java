@@ -21,10 +21,12 @@ import io.waitline.queue.Entry;
 import io.waitline.queue.LinkedEntry;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.ServiceQueue;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.SimulatedWaitEstimator;
 import io.waitline.queue.Site;
+import io.waitline.queue.WaitEstimator;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.store.QueueStore;
@@ -34,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -232,6 +235,38 @@ class RoundTripsTest {
     await(expectAll(keeping, q, "Last", 3, 3));
 
     assertLastLineupIsAFreshRead(q, EventType.EXPECTED, 9);
+  }
+
+  @Test
+  void aChangeToTomorrowsAppointmentLeavesItOutOfTheDayTheEstimatorIsGiven() {
+    ServiceQueue q = queue();
+    // a node that keeps today's inputs, and one that reads them every time, both recording what the estimator is
+    // given: tomorrow's patient running late must not join today's expected arrivals
+    List<QueueDay> keptDays = new ArrayList<>();
+    List<QueueDay> readDays = new ArrayList<>();
+    QueueCommands keeping = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, recording(keptDays), CLOCK);
+    for (int i = 0; i < 3; i++) await(keeping.checkIn(q.id(), walkIn("Walk-in " + i), "desk"));
+    List<Entry> booked = await(expectAll(keeping, q, "Booked", 2, 2));
+    await(keeping.checkIn(q.id(), walkIn("Walk-in 3"), "desk"));
+
+    await(keeping.runningLate(booked.get(2).id(), "pms"));
+    await(new QueueCommands(pool, new QueueStore(), PUBLISHED::add, recording(readDays), CLOCK)
+        .setStaffOnDuty(q.id(), 1, "desk"));
+
+    QueueDay kept = keptDays.get(keptDays.size() - 1);
+    QueueDay read = readDays.get(readDays.size() - 1);
+    assertThat(kept.expected()).extracting(Entry::id).containsExactlyInAnyOrder(booked.get(0).id(), booked.get(1).id())
+        .containsExactlyInAnyOrderElementsOf(read.expected().stream().map(Entry::id).toList());
+  }
+
+  /** An estimator that gives no estimates and keeps each day it is given in {@code days}. */
+  private static WaitEstimator recording(List<QueueDay> days) {
+    return day -> {
+      synchronized (days) {
+        days.add(day);
+      }
+      return Map.of();
+    };
   }
 
   /**
