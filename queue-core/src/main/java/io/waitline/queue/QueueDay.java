@@ -77,10 +77,12 @@ public record QueueDay(
 
   /**
    * Builds the moment from a queue's live entries (any status), its recent services and those who left, as a server
-   * reads them.
+   * reads them. The entries are taken in id order, whatever order they come in: an estimator may draw per expected
+   * patient in the order given, so the same entries give the same estimates whether read, kept or replayed.
    */
-  public static QueueDay of(List<Entry> entries, ServiceQueue queue, List<Served> served, List<Left> left,
+  public static QueueDay of(List<Entry> given, ServiceQueue queue, List<Served> served, List<Left> left,
       List<Shift> rota, Instant now) {
+    List<Entry> entries = given.stream().sorted(Comparator.comparing(Entry::id)).toList();
     // a desk is busy with its latest patient: one it called earlier and never completed is no longer with it
     Map<String, Busy> busyByDesk = new HashMap<>();
     List<Entry> expected = new ArrayList<>();

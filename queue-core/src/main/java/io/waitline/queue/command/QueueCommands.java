@@ -36,7 +36,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -519,13 +518,11 @@ public final class QueueCommands {
 
   /**
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
-   * milliseconds (a simulation), too long for an event loop. The entries go in id order: the estimator draws per
-   * expected patient in the order given, so the same entries give the same estimates whether read or kept.
+   * milliseconds (a simulation), too long for an event loop.
    */
   private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
       Instant now) {
-    List<Entry> inIdOrder = entries.stream().sorted(Comparator.comparing(Entry::id)).toList();
-    QueueDay day = QueueDay.of(inIdOrder, q, recent.served(), recent.left(), rota, now);
+    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), rota, now);
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
     return context.executeBlocking(() -> Lineup.of(day, estimator), false);
