@@ -662,17 +662,19 @@ display_section() {
   echo "time to the last. Fan-out alone: from the first client's frame to the last's (Waitline's call → last also holds"
   echo "the REST call-next and the event's trip to the feeds; the bare side's, the broadcast request). Idle feed: (open and"
   echo "idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\` (the histograms beside the results in $out). CPU"
-  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame. The"
+  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame, in"
+  echo "brackets the part spent in the kernel (\`/proc\` stime: system calls; on loopback a write also runs the TCP work of"
+  echo "the socket it reaches). The"
   echo "screens of both sides are one lean client (\`ScreenSockets\`: java.nio, 2 selector threads, only each frame's type"
   echo "and seq read)."
   echo
-  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client / server (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
+  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client (kernel) / server (kernel) (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in "${display_results[@]}"; do
     jq -r '
       def l(x): "\(x.toLastMs.p50) / \(x.toLastMs.p99) / \(x.toLastMs.max)";
       def f(x): "\(x.firstToLastMs.p50) / \(x.firstToLastMs.p99)";
-      def c(x): "\(x.cpuMsPerCall.client) / \(x.cpuMsPerCall.server)";
+      def c(x): "\(x.cpuMsPerCall.client) (\(x.systemCpuMsPerCall.client // "–")) / \(x.cpuMsPerCall.server) (\(x.systemCpuMsPerCall.server // "–"))";
       "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.toFirstMs.p50); \(f(.waitline)) | \(f(.bare)) | \(.waitline.fanOutFramesPerSecond) / \(.bare.fanOutFramesPerSecond) (\(.fanOutFramesPerSecondRatio)) | \(c(.waitline)); \(c(.bare)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
   done
   echo
