@@ -14,6 +14,7 @@
 #   BENCH=display load-tests/run.sh        # display feeds (protocol 2) beside a bare Vert.x broadcast: 1000 5000 10000 × 20 200 waiting
 #   BENCH=display DISPLAY_SIZES="1000 5000" DISPLAY_LINES="20 200" DISPLAY_CALLS=30 load-tests/run.sh
 #   BENCH=display SERVER_JAR=/path/before.jar LOAD_JAR=/path/benchmark.jar load-tests/run.sh   # given jars, as they are
+#   BENCH=display WAITLINE_NATIVE_TRANSPORT=false load-tests/run.sh   # the node and the bare server on NIO, not epoll
 #   BENCH=kafka load-tests/run.sh          # two nodes through a Kafka broker: calls on node A, display feeds on node B
 #   BENCH=kafka KAFKA_FEEDS="1000" KAFKA_LINE=20 KAFKA_CALLS=30 load-tests/run.sh
 #   BENCH=import load-tests/run.sh         # FHIR imports of 10000 and 100000 appointments, then one 10000-row CSV upload
@@ -81,7 +82,7 @@ REPORT=${REPORT:-docs/benchmarks.md}
 server_jar=${SERVER_JAR:-server/target/waitline.jar}   # SERVER_JAR=…: use that jar as it is
 load_jar=${LOAD_JAR:-load-tests/target/waitline-load-tests.jar}   # LOAD_JAR=…: that benchmark jar as it is
 out=load-tests/target/benchmarks
-jar_setting=${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR}${LOAD_JAR:+ LOAD_JAR=$LOAD_JAR}
+jar_setting=${SERVER_JAR:+ SERVER_JAR=$SERVER_JAR}${LOAD_JAR:+ LOAD_JAR=$LOAD_JAR}${WAITLINE_NATIVE_TRANSPORT:+ WAITLINE_NATIVE_TRANSPORT=$WAITLINE_NATIVE_TRANSPORT}
 
 newer_source() { # prints a source under $2… newer than the jar $1, if any
   local jar=$1; shift
@@ -129,6 +130,12 @@ stop_kafka_nodes() { # node B, then the broker (node A is stop_server's)
 }
 trap 'stop_kafka_nodes; stop_server' EXIT
 
+transports= # each side's Netty transport, as its log said it ("server epoll; bare broadcast epoll")
+note_transport() { # side $1 ran on transport $2 (empty: a build that does not log it, which runs on NIO)
+  local said="$1 ${2:-nio (not logged: a build before the native transport)}"
+  [[ "; $transports; " == *"; $said; "* ]] || transports+=${transports:+; }$said
+}
+
 free_port() { # a loopback port nobody listens on
   local p
   for _ in $(seq 1 100); do
@@ -157,6 +164,7 @@ start_server() {
     sleep 0.5
   done
   [[ -f $data_dir/setup-code ]] || { echo "The server did not become ready within 120 s; see $log" >&2; return 1; }
+  note_transport server "$(grep -o 'Network transport: [a-z_]*' "$log" | head -1 | cut -d' ' -f3)"
   password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
   curl -fsS --max-time 30 -o /dev/null -X POST "$base/api/v1/setup" -H 'Content-Type: application/json' \
     -d "{\"code\":\"$(cat "$data_dir/setup-code")\",\"username\":\"bench-admin\",\"displayName\":\"Benchmark\",\"password\":\"$password\"}"
@@ -365,6 +373,7 @@ if [[ " $BENCH " == *" display "* ]]; then
       java -cp "$load_jar" io.waitline.load.BareBroadcastServer "$bare_port" >"$out/bare-$name.log" 2>&1 &
       bare_pid=$!
       for _ in $(seq 1 60); do grep -q listening "$out/bare-$name.log" && break; sleep 0.5; done
+      note_transport "bare broadcast" "$(grep -o 'network transport: [a-z_]*' "$out/bare-$name.log" | cut -d' ' -f3)"
       rc=0
       # shellcheck disable=SC2086
       WAITLINE_BENCH_PASSWORD=$password timeout $((MAX_SECONDS + 60)) java $CLIENT_JAVA_OPTS \
@@ -528,6 +537,7 @@ machine() { # the machine and the build measured
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
   echo "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1);"
   echo "\`$(uname -a)\`."
+  [[ -z $transports ]] || echo "Network transport (Netty): $transports."
   echo "Server and benchmark client run on this same machine and share its cores; PostgreSQL is the server's embedded"
   local checkout
   checkout=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
@@ -643,7 +653,7 @@ display_section() {
   echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
   machine
   echo
-  echo "Command: \`load-tests/run.sh  (BENCH=display DISPLAY_SIZES=\"$DISPLAY_SIZES\" DISPLAY_LINES=\"$DISPLAY_LINES\" DISPLAY_WARMUP=$DISPLAY_WARMUP DISPLAY_CALLS=$DISPLAY_CALLS)\`"
+  echo "Command: \`load-tests/run.sh  (BENCH=display DISPLAY_SIZES=\"$DISPLAY_SIZES\" DISPLAY_LINES=\"$DISPLAY_LINES\" DISPLAY_WARMUP=$DISPLAY_WARMUP DISPLAY_CALLS=$DISPLAY_CALLS$jar_setting)\`"
   echo
   echo "Per size and line: a fresh server; that many display feeds (protocol 2) of one queue with that many waiting (a"
   echo "check-in after each call keeps it so); $DISPLAY_WARMUP calls not measured, then $DISPLAY_CALLS measured from the REST call-next to"
@@ -652,17 +662,19 @@ display_section() {
   echo "time to the last. Fan-out alone: from the first client's frame to the last's (Waitline's call → last also holds"
   echo "the REST call-next and the event's trip to the feeds; the bare side's, the broadcast request). Idle feed: (open and"
   echo "idle − before) ÷ feeds; live heap from \`jcmd GC.class_histogram\` (the histograms beside the results in $out). CPU"
-  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame. The"
+  echo "per call: what the benchmark client's JVM and the server's JVM used from a measured call to its last frame, in"
+  echo "brackets the part spent in the kernel (\`/proc\` stime: system calls; on loopback a write also runs the TCP work of"
+  echo "the socket it reaches). The"
   echo "screens of both sides are one lean client (\`ScreenSockets\`: java.nio, 2 selector threads, only each frame's type"
   echo "and seq read)."
   echo
-  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client / server (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
+  echo "| feeds | waiting | bytes per call frame | Waitline call → last p50 / p99 / max (ms) | bare p50 / p99 / max (ms) | frames/s Waitline / bare (ratio) | Waitline call → first p50; first → last p50 / p99 (ms) | bare first → last p50 / p99 (ms) | fan-out frames/s Waitline / bare (ratio) | CPU per call, client (kernel) / server (kernel) (ms): Waitline; bare | RSS per idle feed Waitline / bare (KiB) | heap per idle feed Waitline / bare (KiB) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in "${display_results[@]}"; do
     jq -r '
       def l(x): "\(x.toLastMs.p50) / \(x.toLastMs.p99) / \(x.toLastMs.max)";
       def f(x): "\(x.firstToLastMs.p50) / \(x.firstToLastMs.p99)";
-      def c(x): "\(x.cpuMsPerCall.client) / \(x.cpuMsPerCall.server)";
+      def c(x): "\(x.cpuMsPerCall.client) (\(x.systemCpuMsPerCall.client // "–")) / \(x.cpuMsPerCall.server) (\(x.systemCpuMsPerCall.server // "–"))";
       "| \(.feeds) | \(.line) | \(.waitline.bytesPerFrame) | \(l(.waitline)) | \(l(.bare)) | \(.waitline.framesPerSecond) / \(.bare.framesPerSecond) (\(.framesPerSecondRatio)) | \(.waitline.toFirstMs.p50); \(f(.waitline)) | \(f(.bare)) | \(.waitline.fanOutFramesPerSecond) / \(.bare.fanOutFramesPerSecond) (\(.fanOutFramesPerSecondRatio)) | \(c(.waitline)); \(c(.bare)) | \(.waitline.rssPerIdleFeedKib) / \(.bare.rssPerIdleFeedKib) | \(.waitline.heapPerIdleFeedKib) / \(.bare.heapPerIdleFeedKib) |"' "$r"
   done
   echo

@@ -3,8 +3,10 @@ package io.waitline.load;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The yardstick of {@link DisplayFanOutBenchmark}: a bare Vert.x WebSocket server with one instance per core, as
  * Waitline's edge has. Every connection gets a {@code hello}; {@code POST /broadcast?seq=N&bytes=B} sends one text
  * frame of B bytes with that seq to every open connection, each written on its own connection's event loop. No
- * database, no access checks, no queue: what remains is the cost of the sockets themselves.
+ * database, no access checks, no queue: what remains is the cost of the sockets themselves. It runs on the node's
+ * transport: Netty's native one unless {@code WAITLINE_NATIVE_TRANSPORT=false}, as the node reads it.
  *
  * <p>{@code java -cp waitline-load-tests.jar io.waitline.load.BareBroadcastServer PORT}
  */
@@ -27,8 +30,13 @@ public final class BareBroadcastServer extends VerticleBase {
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
     int instances = Runtime.getRuntime().availableProcessors();
-    deploy(Vertx.vertx(), port, instances).await();
-    System.err.println("bare broadcast listening on 127.0.0.1:" + port + " with " + instances + " instances");
+    // the node's setting and default, so that both sides of the benchmark run on one transport
+    boolean preferNative = !"false".equalsIgnoreCase(System.getenv("WAITLINE_NATIVE_TRANSPORT"));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(preferNative));
+    deploy(vertx, port, instances).await();
+    String transport = vertx.isNativeTransportEnabled() ? Transport.nativeTransport().name() : "nio";
+    System.err.println("bare broadcast listening on 127.0.0.1:" + port + " with " + instances + " instances;"
+        + " network transport: " + transport);
   }
 
   /** Deploys {@code instances} instances listening on {@code port} of 127.0.0.1. */

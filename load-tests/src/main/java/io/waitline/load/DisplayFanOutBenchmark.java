@@ -120,8 +120,8 @@ public final class DisplayFanOutBenchmark {
      * CPU time used from each measured call (or broadcast) until its last frame arrived, by this client JVM and by the
      * server's JVM (not its PostgreSQL): on shared cores, the client's share is time the server could not have.
      */
-    private long clientCpuMs;
-    private long serverCpuMs;
+    private ProcessCpu.Times clientCpu = new ProcessCpu.Times(0, 0);
+    private ProcessCpu.Times serverCpu = new ProcessCpu.Times(0, 0);
     final LatencyStats frameBytes = new LatencyStats();
 
     Side(String name, long pid, String firstType, String frameType) {
@@ -171,12 +171,12 @@ public final class DisplayFanOutBenchmark {
         for (int n = 1; n <= o.warmup() + o.calls(); n++) {
           boolean measured = n > o.warmup();
           long frame = ++seq;
-          long clientCpu = ProcessCpu.selfMillis();
-          long serverCpu = ProcessCpu.millis(pid);
+          ProcessCpu.Times clientBefore = ProcessCpu.self();
+          ProcessCpu.Times serverBefore = ProcessCpu.of(pid);
           long start = await(rounds, frame, () -> trigger.send(frame));
           if (measured) {
-            clientCpuMs += ProcessCpu.selfMillis() - clientCpu;
-            serverCpuMs += ProcessCpu.millis(pid) - serverCpu;
+            clientCpu = clientCpu.plus(ProcessCpu.self().since(clientBefore));
+            serverCpu = serverCpu.plus(ProcessCpu.of(pid).since(serverBefore));
             record(rounds, start);
           }
           if (after != null) await(rounds, ++seq, after);
@@ -192,8 +192,10 @@ public final class DisplayFanOutBenchmark {
             .put("toFirstMs", toFirst.toJson()).put("firstToLastMs", firstToLast.toJson())
             .put("framesPerSecond", Math.round(o.feeds() / medianSeconds))
             .put("fanOutFramesPerSecond", Math.round(o.feeds() / medianFanOutSeconds))
-            .put("cpuMsPerCall", new JsonObject().put("client", clientCpuMs / o.calls())
-                .put("server", serverCpuMs / o.calls()))
+            .put("cpuMsPerCall", new JsonObject().put("client", clientCpu.totalMs() / o.calls())
+                .put("server", serverCpu.totalMs() / o.calls()))
+            .put("systemCpuMsPerCall", new JsonObject().put("client", clientCpu.systemMs() / o.calls())
+                .put("server", serverCpu.systemMs() / o.calls()))
             .put("bytesPerFrame", frameBytes.percentile(50))
             .put("rssPerIdleFeedKib", Math.round((rssOpen - rssBefore) * 10.0 / o.feeds()) / 10.0)
             .put("heapPerIdleFeedKib", heapOpen == null || heapBefore == null ? null

@@ -15,29 +15,46 @@ final class ProcessCpu {
   private ProcessCpu() {
   }
 
-  /** This JVM's CPU time in milliseconds; -1 where {@code /proc} cannot be read. */
-  static long selfMillis() {
-    return millis(Path.of("/proc/self/stat"));
-  }
+  /**
+   * CPU time in milliseconds: all of it, and the part spent in the kernel (system calls; on loopback a socket write
+   * also runs the receiving side's TCP work).
+   */
+  record Times(long totalMs, long systemMs) {
+    static final Times UNKNOWN = new Times(-1, -1);
 
-  /** Process {@code pid}'s CPU time in milliseconds; -1 where it cannot be read (gone, or no {@code /proc}). */
-  static long millis(long pid) {
-    return millis(Path.of("/proc", Long.toString(pid), "stat"));
-  }
+    Times since(Times earlier) {
+      return new Times(totalMs - earlier.totalMs, systemMs - earlier.systemMs);
+    }
 
-  private static long millis(Path stat) {
-    try {
-      return fromStat(Files.readString(stat));
-    } catch (IOException | RuntimeException e) {
-      return -1;
+    Times plus(Times other) {
+      return new Times(totalMs + other.totalMs, systemMs + other.systemMs);
     }
   }
 
-  /** utime + stime of a {@code stat} line, in milliseconds (fields 14 and 15, counted after the command's ')'). */
-  static long fromStat(String stat) {
+  /** This JVM's CPU time; {@link Times#UNKNOWN} where {@code /proc} cannot be read. */
+  static Times self() {
+    return times(Path.of("/proc/self/stat"));
+  }
+
+  /** Process {@code pid}'s CPU time; {@link Times#UNKNOWN} where it cannot be read (gone, or no {@code /proc}). */
+  static Times of(long pid) {
+    return times(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  private static Times times(Path stat) {
+    try {
+      return fromStat(Files.readString(stat));
+    } catch (IOException | RuntimeException e) {
+      return Times.UNKNOWN;
+    }
+  }
+
+  /** utime + stime, and stime, of a {@code stat} line (fields 14 and 15, counted after the command's ')'). */
+  static Times fromStat(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields[0] is field 3 (state): utime is field 14, stime field 15
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks * 1000 / TICKS_PER_SECOND;
+    long user = Long.parseLong(fields[11]);
+    long system = Long.parseLong(fields[12]);
+    return new Times((user + system) * 1000 / TICKS_PER_SECOND, system * 1000 / TICKS_PER_SECOND);
   }
 }

@@ -40,7 +40,8 @@ public record Config(
     Integer mllpPort,
     int insightsRollupSeconds,
     Retention retention,
-    int retentionSeconds) {
+    int retentionSeconds,
+    boolean nativeTransport) {
 
   /** The server's own certificate chain and private key (PEM files); null in {@link #tls} means plain HTTP. */
   public record Tls(Path certificate, Path privateKey) {}
@@ -87,7 +88,8 @@ public record Config(
         intValue("WAITLINE_INSIGHTS_ROLLUP_SECONDS", get.apply("WAITLINE_INSIGHTS_ROLLUP_SECONDS"), 600, 1, 86_400),
         new Retention(intValue("WAITLINE_RETENTION_DAYS", get.apply("WAITLINE_RETENTION_DAYS"),
             Retention.DEFAULT_DAYS, Retention.MIN_DAYS, Retention.MAX_DAYS)),
-        intValue("WAITLINE_RETENTION_SECONDS", get.apply("WAITLINE_RETENTION_SECONDS"), 3600, 60, 86_400));
+        intValue("WAITLINE_RETENTION_SECONDS", get.apply("WAITLINE_RETENTION_SECONDS"), 3600, 60, 86_400),
+        booleanValue("WAITLINE_NATIVE_TRANSPORT", get.apply("WAITLINE_NATIVE_TRANSPORT"), true));
   }
 
   /**
@@ -211,6 +213,13 @@ public record Config(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
+  }
+
+  private static boolean booleanValue(String key, String value, boolean dflt) {
+    if (value == null) return dflt;
+    if (value.equalsIgnoreCase("true")) return true;
+    if (value.equalsIgnoreCase("false")) return false;
+    throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
   }
 
   private static String orDefault(String v, String dflt) {

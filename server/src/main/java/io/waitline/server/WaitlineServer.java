@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -46,8 +47,10 @@ public final class WaitlineServer {
 
   /** Starts everything; blocking, call from main or a test thread. */
   public WaitlineServer start() throws Exception {
-    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(config.nativeTransport())
+        .setMetricsOptions(new MicrometerMetricsOptions()
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    logTransport();
     gcMetrics = bindJvmMetrics(BackendRegistries.getDefaultNow());
     WaitlineNode.Options options = new WaitlineNode.Options(connectOptions(), config.publicUrl())
         .poolSize(config.databasePoolSize())
@@ -80,6 +83,19 @@ public final class WaitlineServer {
     setupCode.ifPresent(code -> LOG.info("No admin account yet: open {}/setup and enter the code {} (also in {})",
         config.publicUrl(), code, setupCodeFile()));
     return this;
+  }
+
+  /** Which of Netty's transports the node's sockets run on, and why not the native one when it was asked for. */
+  private void logTransport() {
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("Network transport: {} (native)", Transport.nativeTransport().name());
+    } else if (!config.nativeTransport()) {
+      LOG.info("Network transport: nio (WAITLINE_NATIVE_TRANSPORT=false)");
+    } else {
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      LOG.warn("Network transport: nio; the native transport is unavailable here: {}",
+          cause == null ? "no native transport for this system" : cause.toString());
+    }
   }
 
   /** Heap, garbage collection, threads, CPU and uptime of this JVM on /metrics, next to Vert.x's own. */

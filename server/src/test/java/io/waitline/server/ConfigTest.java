@@ -19,6 +19,15 @@ class ConfigTest {
     assertThat(c.demoData()).isTrue();
     assertThat(c.dataDir().toString()).endsWith("data");
     assertThat(c.publicUrl()).isEqualTo("http://localhost:8080");
+    assertThat(c.nativeTransport()).isTrue();
+  }
+
+  @Test
+  void theNativeTransportSettingIsTrueOrFalseAndAnythingElseIsRefused() {
+    assertThat(Config.load(Map.of("WAITLINE_NATIVE_TRANSPORT", "false")).nativeTransport()).isFalse();
+    assertThat(Config.load(Map.of("WAITLINE_NATIVE_TRANSPORT", "TRUE")).nativeTransport()).isTrue();
+    assertThatThrownBy(() -> Config.load(Map.of("WAITLINE_NATIVE_TRANSPORT", "no")))
+        .hasMessage("WAITLINE_NATIVE_TRANSPORT must be true or false, got 'no'");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.waitline.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -227,6 +228,61 @@ class WaitlineServerTest {
     } finally {
       s.stop();
     }
+  }
+
+  @Test
+  void byDefaultANodeOnLinuxServesHttpAndFeedsOverNettysEpollTransportAndSaysSo() throws Exception {
+    assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+        "the server's jar carries epoll for Linux x86-64 only");
+    ListAppender<ILoggingEvent> log = startLogging();
+    WaitlineServer s = start(Map.of());
+    try {
+      assertThat(s.vertx().isNativeTransportEnabled()).isTrue();
+      assertThat(messages(log)).contains("Network transport: epoll (native)");
+      assertFeedFollowsACall(s);
+    } finally {
+      s.stop();
+    }
+  }
+
+  @Test
+  void withTheNativeTransportTurnedOffANodeRunsOnNioAndSaysWhy() throws Exception {
+    ListAppender<ILoggingEvent> log = startLogging();
+    WaitlineServer s = start(Map.of("WAITLINE_NATIVE_TRANSPORT", "false"));
+    try {
+      assertThat(s.vertx().isNativeTransportEnabled()).isFalse();
+      assertThat(messages(log)).contains("Network transport: nio (WAITLINE_NATIVE_TRANSPORT=false)");
+      assertFeedFollowsACall(s);
+    } finally {
+      s.stop();
+    }
+  }
+
+  /** A staff feed gets its snapshot, then the check-in and the call made over HTTP (frames shared between feeds). */
+  private void assertFeedFollowsACall(WaitlineServer s) throws Exception {
+    token = FirstAdmin.token(s, dataDir);
+    try (StaffFeed feed = StaffFeed.open(s, token)) {
+      assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
+      assertThat(post(s, "/api/v1/queues/general/check-ins",
+          new JsonObject().put("patient", new JsonObject().put("name", "Ann Lee"))).statusCode()).isEqualTo(201);
+      assertThat(feed.next(10_000).getString("event")).isEqualTo("checked_in");
+      assertThat(post(s, "/api/v1/queues/general/call-next", new JsonObject().put("calledTo", "Room 3"))
+          .statusCode()).isEqualTo(200);
+      assertThat(feed.next(10_000).getString("event")).isEqualTo("called");
+    }
+  }
+
+  /** Records what the launcher logs from now until the test's end. */
+  private static ListAppender<ILoggingEvent> startLogging() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    ((Logger) LoggerFactory.getLogger(WaitlineServer.class)).addAppender(log);
+    return log;
+  }
+
+  private static java.util.List<String> messages(ListAppender<ILoggingEvent> log) {
+    ((Logger) LoggerFactory.getLogger(WaitlineServer.class)).detachAppender(log);
+    return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   @Test
