@@ -40,6 +40,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -645,11 +646,12 @@ public final class QueueCommands {
     List<Tx> committed = new ArrayList<>(1);
     return pool.withTransaction(c -> {
       Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
-      return work.apply(tx).compose(result -> announced(c, tx.events).map(result))
-          .compose(result -> hooked(c, tx.lastEntry, result)).map(result -> {
-        committed.add(tx);
-        return result;
-      });
+      // the before-commit work goes out right behind the event's append, without waiting for it
+      return work.apply(tx).compose(result -> tx.confirmed(hooked(c, tx.lastEntry, result)), tx::failure)
+          .map(result -> {
+            committed.add(tx);
+            return result;
+          });
     }).onSuccess(result -> committed.forEach(tx -> {
       tx.keepReads();
       tx.events.forEach(this::publish);
@@ -667,11 +669,6 @@ public final class QueueCommands {
       LOG.warn("Publishing event {} of queue {} failed after commit (it stays in the event log): {}", event.seq(),
           event.queueId(), e.toString());
     }
-  }
-
-  /** The publisher's work in the transaction for all its events. */
-  private Future<Void> announced(SqlConnection c, List<QueueEvent> events) {
-    return events.isEmpty() ? Future.succeededFuture() : publisher.inTransaction(c, events).mapEmpty();
   }
 
   /** Runs the before-commit hook, if any, then answers {@code result}. */
@@ -737,6 +734,11 @@ public final class QueueCommands {
      */
     Instant now;
     final List<QueueEvent> events = new ArrayList<>();
+    /**
+     * The event appends sent and not yet answered: later statements go out behind them on the same connection rather
+     * than waiting for them, and the transaction commits only once they all succeeded.
+     */
+    final List<Future<Void>> appends = new ArrayList<>(2);
     final Map<String, Held> locked = new HashMap<>();
     /** The entry created or changed last, for the before-commit hook. */
     Entry lastEntry;
@@ -838,6 +840,22 @@ public final class QueueCommands {
       });
     }
 
+    /** {@code last}'s result once it and every append sent before it succeeded; else the first failure. */
+    <T> Future<T> confirmed(Future<T> last) {
+      List<Future<?>> all = new ArrayList<>(appends);
+      all.add(last);
+      return Future.all(all).transform(done -> done.succeeded() ? last : failure(done.cause()));
+    }
+
+    /**
+     * The command failed with {@code err}: the failure of an append sent before, if one failed (what came after it
+     * failed only because the transaction was aborted), else {@code err}.
+     */
+    <T> Future<T> failure(Throwable err) {
+      for (Future<Void> append : appends) if (append.failed()) return Future.failedFuture(append.cause());
+      return Future.failedFuture(err);
+    }
+
     void requireMove(Entry e, Status target) {
       if (!e.status().canMoveTo(target)) {
         throw new QueueException.Conflict(describe(e) + " and cannot be " + action(target) + ".");
@@ -849,9 +867,8 @@ public final class QueueCommands {
     }
 
     Future<LinkedEntry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
-      return store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire())
-          .compose(v -> emitOn(e.queueId(), type, e, day))
-          .map(new LinkedEntry(e, token));
+      Future<Void> written = store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire());
+      return emitOn(e.queueId(), type, e, day).compose(q -> written).map(new LinkedEntry(e, token));
     }
 
     /** Creates {@code e} (without a ticket yet) with the next ticket of queue {@code q}'s day, in one statement. */
@@ -865,10 +882,13 @@ public final class QueueCommands {
       });
     }
 
+    /**
+     * Writes the change and works out its event's lineup at once (the estimates run on a worker while the statement
+     * is out): the lineup needs the changed entry, not its row.
+     */
     Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
-      return store.updateEntryWithTransition(c, before, after, now, actor, reason)
-          .compose(v -> emit(after.queueId(), type, after))
-          .map(after);
+      Future<Void> written = store.updateEntryWithTransition(c, before, after, now, actor, reason);
+      return emit(after.queueId(), type, after).compose(q -> written).map(after);
     }
 
     /** Writes a locked queue's settings and announces them; answers the queue as of that event. */
@@ -911,7 +931,7 @@ public final class QueueCommands {
         lastEntry = entry;
         held.put(entry, day);
       }
-      return lineup(held.queue).compose(lineup -> {
+      return lineup(held.queue).map(lineup -> {
         ServiceQueue q = held.queue;
         long seq = q.version() + 1;
         QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type, QueueEventPayload.after(entry, lineup, q, seq),
@@ -919,7 +939,8 @@ public final class QueueCommands {
         events.add(event);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        return store.appendEvent(c, event).map(held.queue);
+        appends.add(store.appendEvent(c, event, publisher.notice(event)));
+        return held.queue;
       });
     }
 
@@ -932,7 +953,7 @@ public final class QueueCommands {
       Held held = changed(queueId, type);
       for (int i = 0; i < entries.size(); i++) held.put(entries.get(i), days.get(i));
       lastEntry = entries.get(entries.size() - 1);
-      return lineup(held.queue).compose(lineup -> {
+      return lineup(held.queue).map(lineup -> {
         ServiceQueue q = held.queue;
         List<QueueEvent> appended = new ArrayList<>(entries.size());
         long seq = q.version();
@@ -944,7 +965,9 @@ public final class QueueCommands {
         events.addAll(appended);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        return store.appendEvents(c, appended);
+        appends.add(store.appendEvents(c, appended,
+            appended.stream().map(publisher::notice).filter(Objects::nonNull).toList()));
+        return null;
       });
     }
   }
