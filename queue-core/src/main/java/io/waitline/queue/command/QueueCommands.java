@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.waitline.queue.Entry;
 import io.waitline.queue.HistoryStep;
 import io.waitline.queue.LinkedEntry;
@@ -644,7 +645,7 @@ public final class QueueCommands {
 
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
     List<Tx> committed = new ArrayList<>(1);
-    return pool.withTransaction(c -> {
+    return withTransaction(c -> {
       Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
       // the before-commit work goes out right behind the event's append, without waiting for it
       return work.apply(tx).compose(result -> tx.confirmed(hooked(c, tx.lastEntry, result)), tx::failure)
@@ -656,6 +657,21 @@ public final class QueueCommands {
       tx.keepReads();
       tx.events.forEach(this::publish);
     }));
+  }
+
+  /**
+   * {@link Pool#withTransaction}, except that BEGIN goes out with the command's first statement instead of being waited
+   * for: a round trip less per command. BEGIN fails only with its connection, and then so does every statement behind
+   * it.
+   */
+  private <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(c -> {
+      Future<Transaction> begun = c.begin();
+      return work.apply(c)
+          .compose(result -> begun.compose(Transaction::commit).map(result),
+              err -> begun.compose(Transaction::rollback).transform(v -> Future.<T>failedFuture(err)))
+          .onComplete(done -> c.close());
+    });
   }
 
   /**
