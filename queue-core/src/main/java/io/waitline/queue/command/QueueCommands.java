@@ -667,10 +667,15 @@ public final class QueueCommands {
   private <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
     return pool.getConnection().compose(c -> {
       Future<Transaction> begun = c.begin();
-      return work.apply(c)
-          .compose(result -> begun.compose(Transaction::commit).map(result),
+      Future<T> done;
+      try {
+        done = work.apply(c);
+      } catch (RuntimeException e) { // a batch's work may throw: the connection still goes back
+        done = Future.failedFuture(e);
+      }
+      return done.compose(result -> begun.compose(Transaction::commit).map(result),
               err -> begun.compose(Transaction::rollback).transform(v -> Future.<T>failedFuture(err)))
-          .onComplete(done -> c.close());
+          .onComplete(ended -> c.close());
     });
   }
 
@@ -751,10 +756,10 @@ public final class QueueCommands {
     Instant now;
     final List<QueueEvent> events = new ArrayList<>();
     /**
-     * The event appends sent and not yet answered: later statements go out behind them on the same connection rather
-     * than waiting for them, and the transaction commits only once they all succeeded.
+     * Writes sent without waiting for their answers (entry changes, event appends), in the order sent: later
+     * statements go out behind them on the same connection, and the transaction commits only once they all succeeded.
      */
-    final List<Future<Void>> appends = new ArrayList<>(2);
+    final List<Future<Void>> unanswered = new ArrayList<>(3);
     final Map<String, Held> locked = new HashMap<>();
     /** The entry created or changed last, for the before-commit hook. */
     Entry lastEntry;
@@ -856,19 +861,19 @@ public final class QueueCommands {
       });
     }
 
-    /** {@code last}'s result once it and every append sent before it succeeded; else the first failure. */
+    /** {@code last}'s result once it and every write sent before it succeeded; else the first failure. */
     <T> Future<T> confirmed(Future<T> last) {
-      List<Future<?>> all = new ArrayList<>(appends);
+      List<Future<?>> all = new ArrayList<>(unanswered);
       all.add(last);
       return Future.all(all).transform(done -> done.succeeded() ? last : failure(done.cause()));
     }
 
     /**
-     * The command failed with {@code err}: the failure of an append sent before, if one failed (what came after it
-     * failed only because the transaction was aborted), else {@code err}.
+     * The command failed with {@code err}: the first write sent without waiting that failed, if one did (what went out
+     * after it failed only because it aborted the transaction, and answers come back in order), else {@code err}.
      */
     <T> Future<T> failure(Throwable err) {
-      for (Future<Void> append : appends) if (append.failed()) return Future.failedFuture(append.cause());
+      for (Future<Void> write : unanswered) if (write.failed()) return Future.failedFuture(write.cause());
       return Future.failedFuture(err);
     }
 
@@ -883,8 +888,8 @@ public final class QueueCommands {
     }
 
     Future<LinkedEntry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
-      Future<Void> written = store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire());
-      return emitOn(e.queueId(), type, e, day).compose(q -> written).map(new LinkedEntry(e, token));
+      unanswered.add(store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire()));
+      return emitOn(e.queueId(), type, e, day).map(new LinkedEntry(e, token));
     }
 
     /** Creates {@code e} (without a ticket yet) with the next ticket of queue {@code q}'s day, in one statement. */
@@ -903,8 +908,8 @@ public final class QueueCommands {
      * is out): the lineup needs the changed entry, not its row.
      */
     Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
-      Future<Void> written = store.updateEntryWithTransition(c, before, after, now, actor, reason);
-      return emit(after.queueId(), type, after).compose(q -> written).map(after);
+      unanswered.add(store.updateEntryWithTransition(c, before, after, now, actor, reason));
+      return emit(after.queueId(), type, after).map(after);
     }
 
     /** Writes a locked queue's settings and announces them; answers the queue as of that event. */
@@ -955,7 +960,7 @@ public final class QueueCommands {
         events.add(event);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        appends.add(store.appendEvent(c, event, publisher.notice(event)));
+        unanswered.add(store.appendEvent(c, event, publisher.notice(event)));
         return held.queue;
       });
     }
@@ -981,7 +986,7 @@ public final class QueueCommands {
         events.addAll(appended);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        appends.add(store.appendEvents(c, appended,
+        unanswered.add(store.appendEvents(c, appended,
             appended.stream().map(publisher::notice).filter(Objects::nonNull).toList()));
         return null;
       });
