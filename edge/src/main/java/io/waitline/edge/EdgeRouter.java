@@ -3,6 +3,7 @@ package io.waitline.edge;
 import io.waitline.edge.pipeline.AccessChanges;
 import io.waitline.edge.pipeline.AccessServices;
 import io.waitline.edge.pipeline.CredentialCache;
+import io.waitline.edge.pipeline.EventLoopRequestValidator;
 import io.waitline.edge.pipeline.ReusedValidators;
 import io.waitline.edge.pipeline.Caller;
 import io.waitline.edge.pipeline.InputLimits;
@@ -227,7 +228,7 @@ public final class EdgeRouter {
         settings.retention()).register(ops);
 
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
-    RequestValidator validator = RequestValidator.create(vertx, new ReusedValidators(contract));
+    RequestValidator validator = new EventLoopRequestValidator(vertx, new ReusedValidators(contract));
     RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
     builder.rootHandler(bodies());
     checkHandlers(builder.getRoutes().stream().map(r -> r.getOperation().getOperationId()).toList(), ops.keySet());

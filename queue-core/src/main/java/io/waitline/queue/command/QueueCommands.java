@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.waitline.queue.Entry;
 import io.waitline.queue.HistoryStep;
 import io.waitline.queue.LinkedEntry;
@@ -39,6 +40,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -643,17 +645,38 @@ public final class QueueCommands {
 
   private <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
     List<Tx> committed = new ArrayList<>(1);
-    return pool.withTransaction(c -> {
+    return withTransaction(c -> {
       Tx tx = new Tx(c, clock.instant().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
-      return work.apply(tx).compose(result -> announced(c, tx.events).map(result))
-          .compose(result -> hooked(c, tx.lastEntry, result)).map(result -> {
-        committed.add(tx);
-        return result;
-      });
+      // the before-commit work goes out right behind the event's append, without waiting for it
+      return work.apply(tx).compose(result -> tx.confirmed(hooked(c, tx.lastEntry, result)), tx::failure)
+          .map(result -> {
+            committed.add(tx);
+            return result;
+          });
     }).onSuccess(result -> committed.forEach(tx -> {
       tx.keepReads();
       tx.events.forEach(this::publish);
     }));
+  }
+
+  /**
+   * {@link Pool#withTransaction}, except that BEGIN goes out with the command's first statement instead of being waited
+   * for: a round trip less per command. BEGIN fails only with its connection, and then so does every statement behind
+   * it.
+   */
+  private <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(c -> {
+      Future<Transaction> begun = c.begin();
+      Future<T> done;
+      try {
+        done = work.apply(c);
+      } catch (RuntimeException e) { // a batch's work may throw: the connection still goes back
+        done = Future.failedFuture(e);
+      }
+      return done.compose(result -> begun.compose(Transaction::commit).map(result),
+              err -> begun.compose(Transaction::rollback).transform(v -> Future.<T>failedFuture(err)))
+          .onComplete(ended -> c.close());
+    });
   }
 
   /**
@@ -667,11 +690,6 @@ public final class QueueCommands {
       LOG.warn("Publishing event {} of queue {} failed after commit (it stays in the event log): {}", event.seq(),
           event.queueId(), e.toString());
     }
-  }
-
-  /** The publisher's work in the transaction for all its events. */
-  private Future<Void> announced(SqlConnection c, List<QueueEvent> events) {
-    return events.isEmpty() ? Future.succeededFuture() : publisher.inTransaction(c, events).mapEmpty();
   }
 
   /** Runs the before-commit hook, if any, then answers {@code result}. */
@@ -737,6 +755,11 @@ public final class QueueCommands {
      */
     Instant now;
     final List<QueueEvent> events = new ArrayList<>();
+    /**
+     * Writes sent without waiting for their answers (entry changes, event appends), in the order sent: later
+     * statements go out behind them on the same connection, and the transaction commits only once they all succeeded.
+     */
+    final List<Future<Void>> unanswered = new ArrayList<>(3);
     final Map<String, Held> locked = new HashMap<>();
     /** The entry created or changed last, for the before-commit hook. */
     Entry lastEntry;
@@ -849,6 +872,22 @@ public final class QueueCommands {
       });
     }
 
+    /** {@code last}'s result once it and every write sent before it succeeded; else the first failure. */
+    <T> Future<T> confirmed(Future<T> last) {
+      List<Future<?>> all = new ArrayList<>(unanswered);
+      all.add(last);
+      return Future.all(all).transform(done -> done.succeeded() ? last : failure(done.cause()));
+    }
+
+    /**
+     * The command failed with {@code err}: the first write sent without waiting that failed, if one did (what went out
+     * after it failed only because it aborted the transaction, and answers come back in order), else {@code err}.
+     */
+    <T> Future<T> failure(Throwable err) {
+      for (Future<Void> write : unanswered) if (write.failed()) return Future.failedFuture(write.cause());
+      return Future.failedFuture(err);
+    }
+
     void requireMove(Entry e, Status target) {
       if (!e.status().canMoveTo(target)) {
         throw new QueueException.Conflict(describe(e) + " and cannot be " + action(target) + ".");
@@ -860,9 +899,8 @@ public final class QueueCommands {
     }
 
     Future<LinkedEntry> create(Entry e, LocalDate day, String token, EventType type, String actor) {
-      return store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire())
-          .compose(v -> emitOn(e.queueId(), type, e, day))
-          .map(new LinkedEntry(e, token));
+      unanswered.add(store.insertEntryWithTransition(c, e, day, token, now, actor, type.wire()));
+      return emitOn(e.queueId(), type, e, day).map(new LinkedEntry(e, token));
     }
 
     /** Creates {@code e} (without a ticket yet) with the next ticket of queue {@code q}'s day, in one statement. */
@@ -876,10 +914,13 @@ public final class QueueCommands {
       });
     }
 
+    /**
+     * Writes the change and works out its event's lineup at once (the estimates run on a worker while the statement
+     * is out): the lineup needs the changed entry, not its row.
+     */
     Future<Entry> change(Entry before, Entry after, EventType type, String actor, String reason) {
-      return store.updateEntryWithTransition(c, before, after, now, actor, reason)
-          .compose(v -> emit(after.queueId(), type, after))
-          .map(after);
+      unanswered.add(store.updateEntryWithTransition(c, before, after, now, actor, reason));
+      return emit(after.queueId(), type, after).map(after);
     }
 
     /** Writes a locked queue's settings and announces them; answers the queue as of that event. */
@@ -923,7 +964,7 @@ public final class QueueCommands {
         if (day != null) entryDays.put(entry.id(), day);
         held.put(entry, entryDays.get(entry.id()));
       }
-      return lineup(held.queue).compose(lineup -> {
+      return lineup(held.queue).map(lineup -> {
         ServiceQueue q = held.queue;
         long seq = q.version() + 1;
         QueueEvent event = new QueueEvent(q.id(), q.siteId(), seq, type, QueueEventPayload.after(entry, lineup, q, seq),
@@ -931,7 +972,8 @@ public final class QueueCommands {
         events.add(event);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        return store.appendEvent(c, event).map(held.queue);
+        unanswered.add(store.appendEvent(c, event, publisher.notice(event)));
+        return held.queue;
       });
     }
 
@@ -944,7 +986,7 @@ public final class QueueCommands {
       Held held = changed(queueId, type);
       for (int i = 0; i < entries.size(); i++) held.put(entries.get(i), days.get(i));
       lastEntry = entries.get(entries.size() - 1);
-      return lineup(held.queue).compose(lineup -> {
+      return lineup(held.queue).map(lineup -> {
         ServiceQueue q = held.queue;
         List<QueueEvent> appended = new ArrayList<>(entries.size());
         long seq = q.version();
@@ -956,7 +998,9 @@ public final class QueueCommands {
         events.addAll(appended);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        return store.appendEvents(c, appended);
+        unanswered.add(store.appendEvents(c, appended,
+            appended.stream().map(publisher::notice).filter(Objects::nonNull).toList()));
+        return null;
       });
     }
   }

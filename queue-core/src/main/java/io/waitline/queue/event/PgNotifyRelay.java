@@ -7,10 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.store.QueueStore;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -77,21 +74,11 @@ public final class PgNotifyRelay implements QueueEventPublisher {
     local.publish(event);
   }
 
-  /** The NOTIFY naming {@code event}, sent in the transaction that appends it (no commit of its own). */
+  /** The NOTIFY naming {@code event}, which the statement appending it sends. */
   @Override
-  public Future<?> inTransaction(SqlConnection c, QueueEvent event) {
-    String notice = new JsonObject().put("node", node).put("queueId", event.queueId()).put("seq", event.seq())
-        .encode();
-    return c.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, notice));
-  }
-
-  /** One NOTIFY per event, all sent by one statement (an import appends hundreds of events at once). */
-  @Override
-  public Future<?> inTransaction(SqlConnection c, List<QueueEvent> events) {
-    String[] notices = events.stream().map(event -> new JsonObject().put("node", node).put("queueId", event.queueId())
-        .put("seq", event.seq()).encode()).toArray(String[]::new);
-    return c.preparedQuery("SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i) ORDER BY i")
-        .execute(Tuple.of(CHANNEL, (Object) notices));
+  public Notice notice(QueueEvent event) {
+    return new Notice(CHANNEL, new JsonObject().put("node", node).put("queueId", event.queueId())
+        .put("seq", event.seq()).encode());
   }
 
   /**

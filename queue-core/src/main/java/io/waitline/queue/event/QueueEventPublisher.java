@@ -1,9 +1,5 @@
 package io.waitline.queue.event;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
-import java.util.List;
-
 /**
  * Hands committed events to listeners. Called only after the transaction that wrote them committed; may deliver
  * events of one queue out of order or more than once, so listeners order and dedupe by seq (gaps are filled from
@@ -15,17 +11,13 @@ public interface QueueEventPublisher {
   void publish(QueueEvent event);
 
   /**
-   * Work for the transaction that appends {@code event}, run before it commits, e.g. a NOTIFY (which PostgreSQL
-   * delivers only when the transaction commits); its failure rolls the command back. Nothing by default.
+   * A NOTIFY to send with the statement that appends {@code event}, so in its transaction (PostgreSQL delivers it when,
+   * and only if, that transaction commits); null, the default, for none.
    */
-  default Future<?> inTransaction(SqlConnection c, QueueEvent event) {
-    return Future.succeededFuture();
+  default Notice notice(QueueEvent event) {
+    return null;
   }
 
-  /** {@link #inTransaction(SqlConnection, QueueEvent)} for each of a transaction's events, in order. */
-  default Future<?> inTransaction(SqlConnection c, List<QueueEvent> events) {
-    Future<?> chain = Future.succeededFuture();
-    for (QueueEvent event : events) chain = chain.compose(v -> inTransaction(c, event));
-    return chain;
-  }
+  /** A notification on a PostgreSQL channel. */
+  record Notice(String channel, String payload) {}
 }

@@ -29,6 +29,7 @@ import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.LogCursor;
 import io.waitline.queue.event.LoggedEvent;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPublisher.Notice;
 import io.waitline.queue.read.DayVisit;
 import io.waitline.queue.read.VisitContact;
 import io.waitline.queue.read.WaitingEntry;
@@ -606,24 +607,37 @@ public final class QueueStore {
 
   // --- events
 
-  public Future<Void> appendEvent(SqlClient c, QueueEvent e) {
-    return c.preparedQuery("WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
-            + " VALUES ($1,$2,$3,$4,$5)) UPDATE service_queue SET version = $2 WHERE id = $1")
-        .execute(Tuple.of(e.queueId(), e.seq(), e.type().wire(), EventPayloadCodec.encode(e.payload()), odt(e.at())))
-        .mapEmpty();
+  /**
+   * Appends a queue's next event and sets its version to the event's seq; with {@code notice} (null for none), the
+   * same statement sends that NOTIFY, so it costs no round trip of its own.
+   */
+  public Future<Void> appendEvent(SqlClient c, QueueEvent e, Notice notice) {
+    Tuple row = Tuple.of(e.queueId(), e.seq(), e.type().wire(), EventPayloadCodec.encode(e.payload()), odt(e.at()));
+    String append = "WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
+        + " VALUES ($1,$2,$3,$4,$5)), version AS (UPDATE service_queue SET version = $2 WHERE id = $1)";
+    if (notice == null) return c.preparedQuery(append + " SELECT").execute(row).mapEmpty();
+    return c.preparedQuery(append + " SELECT pg_notify($6, $7)")
+        .execute(row.addString(notice.channel()).addString(notice.payload())).mapEmpty();
   }
 
-  /** Appends consecutive events of one queue (in seq order) and sets its version to the last one's seq. */
-  public Future<Void> appendEvents(SqlClient c, List<QueueEvent> events) {
+  /**
+   * Appends consecutive events of one queue (in seq order) and sets its version to the last one's seq; the same
+   * statement sends {@code notices} (none when empty), in order.
+   */
+  public Future<Void> appendEvents(SqlClient c, List<QueueEvent> events, List<Notice> notices) {
     QueueEvent last = events.get(events.size() - 1);
     Long[] seqs = events.stream().map(QueueEvent::seq).toArray(Long[]::new);
     String[] types = events.stream().map(e -> e.type().wire()).toArray(String[]::new);
     String[] payloads = events.stream().map(e -> EventPayloadCodec.encode(e.payload()).encode()).toArray(String[]::new);
     OffsetDateTime[] ats = events.stream().map(e -> odt(e.at())).toArray(OffsetDateTime[]::new);
+    String[] channels = notices.stream().map(Notice::channel).toArray(String[]::new);
+    String[] texts = notices.stream().map(Notice::payload).toArray(String[]::new);
     return c.preparedQuery("WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
             + " SELECT $1, s, t, p::jsonb, a FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[])"
-            + " AS x(s, t, p, a) ORDER BY s) UPDATE service_queue SET version = $6 WHERE id = $1")
-        .execute(Tuple.of(last.queueId(), seqs, types, payloads, ats, last.seq()))
+            + " AS x(s, t, p, a) ORDER BY s), version AS (UPDATE service_queue SET version = $6 WHERE id = $1)"
+            + " SELECT pg_notify(ch, n) FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS x(ch, n, i) ORDER BY i")
+        .execute(Tuple.of(last.queueId(), seqs, types, payloads, ats, last.seq()).addArrayOfString(channels)
+            .addArrayOfString(texts))
         .mapEmpty();
   }
 

@@ -16,6 +16,8 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import io.waitline.queue.Entry;
 import io.waitline.queue.LinkedEntry;
@@ -29,6 +31,7 @@ import io.waitline.queue.Site;
 import io.waitline.queue.WaitEstimator;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
+import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
 import java.time.Duration;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -97,6 +101,59 @@ class RoundTripsTest {
     assertThat(cost.statements()).as("%s", cost.sql()).hasSize(3).noneMatch(sql -> sql.contains(HISTORY_READ))
         .noneMatch(sql -> sql.contains(LINEUP_READ));
     assertThat(cost.writingTransactions()).isEqualTo(1);
+  }
+
+  @Test
+  void withTheRelaysNoticeAndTheAuditRowACheckInAndACallNextAreFourStatementsInThreeRoundTrips() {
+    ServiceQueue q = queue();
+    QueueCommands relayed = new QueueCommands(pool, new QueueStore(), noticing(), new ServiceTimeEstimator(), CLOCK)
+        .beforeCommit((c, entry) -> c.query("SELECT 'audit row'").execute());
+    await(relayed.checkIn(q.id(), walkIn("Ann"), "desk"));
+
+    // lock, the entry with its ticket, the event with its NOTIFY, the audit row sent behind the event's append
+    Cost<LinkedEntry> checkIn = measure(() -> relayed.checkIn(q.id(), walkIn("Bob"), "desk"));
+    // lock, the change (its lineup estimated meanwhile), the event with its NOTIFY and the audit row behind it
+    Cost<Entry> call = measure(() -> relayed.callNext(q.id(), "Room 1", "desk"));
+
+    for (Cost<?> cost : List.of(checkIn, call)) {
+      assertThat(cost.statements()).as("%s", cost.sql()).hasSize(4)
+          .noneMatch(sql -> sql.startsWith("SELECT pg_notify")).anyMatch(sql -> sql.contains("pg_notify($6, $7)"));
+      assertThat(cost.writingTransactions()).isEqualTo(1);
+    }
+    assertThat(checkIn.roundTrips()).as("%s", checkIn.sql()).isEqualTo(3);
+    // the change and the event's append are one round trip when the change's answer comes back after the estimate
+    assertThat(call.roundTrips()).as("%s", call.sql()).isBetween(2, 3);
+  }
+
+  @Test
+  void aCallNextEstimatesItsLineupWhileItsChangeIsStillOnTheWay() throws Exception {
+    ServiceQueue q = queue();
+    AtomicReference<CountDownLatch> estimated = new AtomicReference<>(new CountDownLatch(1));
+    ServiceTimeEstimator estimator = new ServiceTimeEstimator();
+    QueueCommands watched = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, day -> {
+      estimated.get().countDown();
+      return estimator.estimate(day);
+    }, CLOCK);
+    Entry ann = await(watched.checkIn(q.id(), walkIn("Ann"), "desk")).entry();
+    await(watched.checkIn(q.id(), walkIn("Bob"), "desk"));
+    estimated.set(new CountDownLatch(1));
+    // another transaction holds Ann's row, so the call's change of it waits in PostgreSQL until that one ends
+    SqlConnection holder = await(pool.getConnection());
+    Transaction holding = await(holder.begin());
+    await(holder.preparedQuery("SELECT 1 FROM entry WHERE id = $1 FOR UPDATE").execute(Tuple.of(ann.id())));
+    Future<Entry> call;
+    try {
+      call = watched.callNext(q.id(), "Room 1", "desk");
+
+      assertThat(estimated.get().await(30, TimeUnit.SECONDS)).as("the lineup estimated while the change waits")
+          .isTrue();
+      assertThat(call.isComplete()).isFalse();
+    } finally {
+      await(holding.rollback());
+      await(holder.close());
+    }
+    assertThat(await(call).id()).isEqualTo(ann.id());
+    assertThat(PUBLISHED.get(PUBLISHED.size() - 1).payload().lineup()).hasSize(1);
   }
 
   @Test
@@ -404,7 +461,23 @@ class RoundTripsTest {
 
   // --- helpers
 
-  private record Cost<T>(T result, List<String> sql, long writingTransactions) {
+  /** A publisher that asks for a NOTIFY with every event, as {@code PgNotifyRelay} does. */
+  private static QueueEventPublisher noticing() {
+    return new QueueEventPublisher() {
+      @Override
+      public void publish(QueueEvent event) {
+        PUBLISHED.add(event);
+      }
+
+      @Override
+      public Notice notice(QueueEvent event) {
+        return new Notice("round_trips_test", event.queueId() + ":" + event.seq());
+      }
+    };
+  }
+
+  /** {@code roundTrips}: the statements sent while no other was out, each one a wait for PostgreSQL. */
+  private record Cost<T>(T result, List<String> sql, int roundTrips, long writingTransactions) {
     List<String> statements() {
       return sql;
     }
@@ -416,7 +489,7 @@ class RoundTripsTest {
     STATEMENTS.start();
     T result = await(command.get());
     List<String> sql = STATEMENTS.stop();
-    return new Cost<>(result, sql, writingTransactionsAfter(before));
+    return new Cost<>(result, sql, STATEMENTS.roundTrips(), writingTransactionsAfter(before));
   }
 
   private static long currentXid() {
@@ -457,13 +530,21 @@ class RoundTripsTest {
     }
   }
 
-  /** Notes the SQL of every statement the client sends while counting. */
+  /**
+   * Notes the SQL of every statement the client sends while counting, and how many of them went out while no other
+   * was waiting for its answer (the others were sent behind one still out: no wait of their own).
+   */
   private static final class StatementCounter implements VertxTracer<Object, Object> {
+    private static final Object SPAN = new Object();
     private final List<String> sql = new CopyOnWriteArrayList<>();
     private volatile boolean counting;
+    private int out;
+    private int roundTrips;
 
-    void start() {
+    synchronized void start() {
       sql.clear();
+      out = 0;
+      roundTrips = 0;
       counting = true;
     }
 
@@ -472,11 +553,23 @@ class RoundTripsTest {
       return List.copyOf(sql);
     }
 
+    synchronized int roundTrips() {
+      return roundTrips;
+    }
+
     @Override
-    public <R> Object sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
-        java.util.function.BiConsumer<String, String> headers, TagExtractor<R> tags) {
-      if (counting) sql.add(tags.extract(request).getOrDefault("db.query.text", operation));
-      return null;
+    public synchronized <R> Object sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request,
+        String operation, java.util.function.BiConsumer<String, String> headers, TagExtractor<R> tags) {
+      if (!counting) return null;
+      sql.add(tags.extract(request).getOrDefault("db.query.text", operation));
+      if (out++ == 0) roundTrips++;
+      return SPAN;
+    }
+
+    @Override
+    public synchronized <R> void receiveResponse(Context context, R response, Object payload, Throwable failure,
+        TagExtractor<R> tags) {
+      if (payload == SPAN) out--;
     }
   }
 }

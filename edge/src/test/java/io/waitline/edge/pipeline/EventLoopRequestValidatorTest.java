@@ -1,0 +1,101 @@
+package io.waitline.edge.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+import io.waitline.edge.EdgeRouter;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EventLoopRequestValidatorTest {
+  private static final String QUEUE = "6a1c3a52-8f1e-4e0c-9d47-3f0e2a0f4b11";
+  private static Vertx vertx;
+  private static OpenAPIContract contract;
+
+  @BeforeAll
+  static void readContract() throws Exception {
+    vertx = Vertx.vertx();
+    contract = EdgeRouter.contract(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void close() {
+    vertx.close();
+  }
+
+  @Test
+  void aRequestIsValidatedOnItsOwnEventLoopWithoutAWorkerHop() throws Exception {
+    RequestValidator validator = new EventLoopRequestValidator(vertx, new ReusedValidators(contract));
+    ValidatableRequest checkIn = checkIn(QUEUE, "{\"patient\":{\"name\":\"Ann Lee\"}}");
+
+    Checked checked = onEventLoop(() -> validator.validate(checkIn, "checkIn"));
+
+    assertThat(checked.doneBeforeReturning()).as("answered before validate returned, so no other thread ran it")
+        .isTrue();
+    ValidatedRequest request = checked.outcome().result();
+    assertThat(request.getPathParameters().get("queueId").getString()).isEqualTo(QUEUE);
+    assertThat(request.getBody().getJsonObject().getJsonObject("patient").getString("name")).isEqualTo("Ann Lee");
+  }
+
+  @Test
+  void refusesWhatTheLibrarysValidatorRefusesWithTheSameError() throws Exception {
+    RequestValidator library = RequestValidator.create(vertx, contract);
+    RequestValidator onLoop = new EventLoopRequestValidator(vertx, new ReusedValidators(contract));
+    Map<String, ValidatableRequest> bad = Map.of(
+        "a body of the wrong shape", checkIn(QUEUE, "{\"patient\":\"Ann\"}"),
+        "no body", checkIn(QUEUE, null),
+        "a body that is not JSON", checkIn(QUEUE, "{\"patient\":"),
+        "a path parameter that is not an id", checkIn("not an id", "{\"patient\":{\"name\":\"Ann Lee\"}}"));
+
+    for (Map.Entry<String, ValidatableRequest> request : bad.entrySet()) {
+      Future<ValidatedRequest> expected = library.validate(request.getValue(), "checkIn");
+      Checked checked = onEventLoop(() -> onLoop.validate(request.getValue(), "checkIn"));
+      awaitQuietly(expected);
+
+      assertThat(expected.failed()).as(request.getKey()).isTrue();
+      assertThat(checked.doneBeforeReturning()).as(request.getKey()).isTrue();
+      assertThat(checked.outcome().cause()).as(request.getKey()).isNotNull()
+          .hasSameClassAs(expected.cause()).hasMessage(expected.cause().getMessage());
+    }
+  }
+
+  private static ValidatableRequest checkIn(String queueId, String body) {
+    RequestParameter content = body == null ? null : new RequestParameterImpl(Buffer.buffer(body));
+    return new ValidatableRequestImpl(Map.of(), Map.of(), Map.of("queueId", new RequestParameterImpl(queueId)),
+        Map.of(), content, "application/json");
+  }
+
+  private record Checked(Future<ValidatedRequest> outcome, boolean doneBeforeReturning) {}
+
+  /** Calls {@code validate} on an event loop and notes whether its future was complete when it returned. */
+  private static Checked onEventLoop(java.util.function.Supplier<Future<ValidatedRequest>> validate) throws Exception {
+    Promise<Checked> checked = Promise.promise();
+    Context loop = vertx.getOrCreateContext();
+    loop.runOnContext(v -> {
+      assertThat(Context.isOnEventLoopThread()).isTrue();
+      Future<ValidatedRequest> outcome = validate.get();
+      boolean done = outcome.isComplete();
+      outcome.onComplete(ar -> checked.complete(new Checked(outcome, done)));
+    });
+    return checked.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static void awaitQuietly(Future<?> f) throws Exception {
+    f.transform(ar -> Future.succeededFuture()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
