@@ -338,14 +338,24 @@ public final class SyncService {
   /** Each message parsed with its AA built, or its AR when it cannot be read; on a worker. */
   private Future<List<Object>> parseHl7(List<String> texts) {
     if (texts.isEmpty()) return Future.succeededFuture(List.of());
-    return workers.executeBlocking(() -> texts.stream().map(text -> {
-      try {
-        Message parsed = hl7.parse(text);
-        return (Object) new Parsed(new Hl7Segments(parsed), hl7.accept(parsed));
-      } catch (Hl7Messages.Rejected e) {
-        return hl7.reject(text, e);
+    return workers.executeBlocking(() -> {
+      List<Object> read = new ArrayList<>(texts.size());
+      List<Message> parsed = new ArrayList<>(texts.size());
+      List<String> parsedTexts = new ArrayList<>(texts.size());
+      for (String text : texts) {
+        try {
+          Message message = hl7.parse(text);
+          read.add(message);
+          parsed.add(message);
+          parsedTexts.add(text);
+        } catch (Hl7Messages.Rejected e) {
+          read.add(hl7.reject(text, e));
+        }
       }
-    }).toList(), false);
+      Iterator<String> accepted = hl7.acceptAll(parsed, parsedTexts).iterator();
+      return read.stream().map(r -> r instanceof Message m ? new Parsed(new Hl7Segments(m), accepted.next()) : r)
+          .toList();
+    }, false);
   }
 
   /** A message as read, with its source; {@code sources}: the facilities of the messages read with it, looked up once. */
