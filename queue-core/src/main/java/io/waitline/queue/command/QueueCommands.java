@@ -38,6 +38,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -517,6 +518,9 @@ public final class QueueCommands {
     return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute();
   }
 
+  /** The order the lineup takes its entries in (see {@link #lineup}). */
+  static final Comparator<Entry> ID_ORDER = Comparator.comparing(Entry::id);
+
   /**
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
    * milliseconds (a simulation), too long for an event loop. The entries go in id order: the estimator draws per
@@ -524,7 +528,7 @@ public final class QueueCommands {
    */
   private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
       Instant now) {
-    List<Entry> inIdOrder = entries.stream().sorted(Comparator.comparing(Entry::id)).toList();
+    List<Entry> inIdOrder = entries.stream().sorted(ID_ORDER).toList();
     QueueDay day = QueueDay.of(inIdOrder, q, recent.served(), recent.left(), rota, now);
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
@@ -983,7 +987,9 @@ public final class QueueCommands {
      * from an earlier command (which has not: they are applied here).
      */
     void readLive(List<Entry> entries, LocalDate day, boolean kept) {
-      live = new HashMap<>(entries.size() * 2);
+      // in the order given: kept inputs are in id order, so the lineup's sort meets one run and this transaction's
+      // new entries after it, instead of sorting them all again
+      live = new LinkedHashMap<>(entries.size() * 2);
       entries.forEach(e -> live.put(e.id(), e));
       liveDay = day;
       if (kept) changedBeforeRead.forEach(change -> put(change.entry, change.day));
