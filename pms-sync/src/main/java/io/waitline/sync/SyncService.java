@@ -58,7 +58,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -298,7 +301,7 @@ public final class SyncService {
    * in order.
    */
   public Future<String> hl7Message(String text) {
-    return readHl7(text).compose(this::applyHl7);
+    return readHl7(List.of(text)).compose(read -> applyHl7(read).get(0));
   }
 
   /** An HL7 v2 message as read on receipt: answered already (AR), or to be applied with its source. */
@@ -313,46 +316,92 @@ public final class SyncService {
   private record Parsed(Hl7Segments segments, String accepted) {}
 
   /**
-   * Parses the message once and builds its AA (off the event loop), and finds the source of its sending facility
-   * (MSH-4).
+   * Parses messages that arrived together and builds their AAs (off the event loop, in two halves at once), and finds
+   * the source of each one's sending facility (MSH-4).
    */
-  private Future<Hl7Inbound> readHl7(String text) {
-    return workers.<Object>executeBlocking(() -> {
-      try {
-        Message parsed = hl7.parse(text);
-        return new Parsed(new Hl7Segments(parsed), hl7.accept(parsed));
-      } catch (Hl7Messages.Rejected e) {
-        return hl7.reject(text, e);
+  private Future<List<Hl7Inbound>> readHl7(List<String> texts) {
+    int half = texts.size() / 2;
+    Future<List<Object>> first = parseHl7(texts.subList(0, half));
+    Future<List<Object>> second = parseHl7(texts.subList(half, texts.size()));
+    return Future.all(first, second).compose(both -> {
+      List<Object> parsed = new ArrayList<>(first.result());
+      parsed.addAll(second.result());
+      Map<String, Future<List<Source>>> sources = new HashMap<>();
+      List<Future<Hl7Inbound>> inbound = new ArrayList<>(texts.size());
+      for (int i = 0; i < texts.size(); i++) {
+        inbound.add(routeHl7(texts.get(i), parsed.get(i), sources));
       }
-    }, false).compose(read -> {
-      if (read instanceof String rejection) return Future.succeededFuture(new Hl7Inbound.Answered(rejection));
-      Parsed parsed = (Parsed) read;
-      Hl7Segments segments = parsed.segments();
-      Message message = segments.message();
-      String facility = Hl7Messages.sendingFacility(message);
-      return hl7Sources.of(facility == null ? "" : facility).compose(rows -> {
-        if (rows.size() != 1 || !rows.get(0).enabled()) {
-          String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
-              + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
-              : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
-              : "Source " + rows.get(0).name() + " is disabled.";
-          return workers.executeBlocking(() -> new Hl7Inbound.Answered(hl7.reject(message, why)), false);
-        }
-        Source s = rows.get(0);
-        return Future.succeededFuture(new Hl7Inbound.ToApply(s, message,
-            Hl7MessageReader.record(segments, text, ZoneId.of(s.mapping().hl7().timeZone())), parsed.accepted()));
-      });
+      return Future.all(inbound).map(all -> all.<Hl7Inbound>list());
     });
   }
 
-  /** Applies a message with the others waiting (one transaction, {@link GroupCommit}) and answers its ACK. */
-  private Future<String> applyHl7(Hl7Inbound inbound) {
-    if (inbound instanceof Hl7Inbound.Answered answered) return Future.succeededFuture(answered.ack());
-    Hl7Inbound.ToApply m = (Hl7Inbound.ToApply) inbound;
-    return hl7Batches.submit(m.source(), m.record(), kinds.get(Hl7Kind.KIND).reader())
-        .compose(result -> result.outcome() == Outcome.DEAD
+  /** Each message parsed with its AA built, or its AR when it cannot be read; on a worker. */
+  private Future<List<Object>> parseHl7(List<String> texts) {
+    if (texts.isEmpty()) return Future.succeededFuture(List.of());
+    return workers.executeBlocking(() -> {
+      List<Object> read = new ArrayList<>(texts.size());
+      List<Message> parsed = new ArrayList<>(texts.size());
+      List<String> parsedTexts = new ArrayList<>(texts.size());
+      for (String text : texts) {
+        try {
+          Message message = hl7.parse(text);
+          read.add(message);
+          parsed.add(message);
+          parsedTexts.add(text);
+        } catch (Hl7Messages.Rejected e) {
+          read.add(hl7.reject(text, e));
+        }
+      }
+      Iterator<String> accepted = hl7.acceptAll(parsed, parsedTexts).iterator();
+      return read.stream().map(r -> r instanceof Message m ? new Parsed(new Hl7Segments(m), accepted.next()) : r)
+          .toList();
+    }, false);
+  }
+
+  /** A message as read, with its source; {@code sources}: the facilities of the messages read with it, looked up once. */
+  private Future<Hl7Inbound> routeHl7(String text, Object read, Map<String, Future<List<Source>>> sources) {
+    if (read instanceof String rejection) return Future.succeededFuture(new Hl7Inbound.Answered(rejection));
+    Parsed parsed = (Parsed) read;
+    Hl7Segments segments = parsed.segments();
+    Message message = segments.message();
+    String facility = Hl7Messages.sendingFacility(message);
+    return sources.computeIfAbsent(facility == null ? "" : facility, hl7Sources::of).compose(rows -> {
+      if (rows.size() != 1 || !rows.get(0).enabled()) {
+        String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
+            + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
+            : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
+            : "Source " + rows.get(0).name() + " is disabled.";
+        return workers.executeBlocking(() -> new Hl7Inbound.Answered(hl7.reject(message, why)), false);
+      }
+      Source s = rows.get(0);
+      return Future.succeededFuture(new Hl7Inbound.ToApply(s, message,
+          Hl7MessageReader.record(segments, text, ZoneId.of(s.mapping().hl7().timeZone())), parsed.accepted()));
+    });
+  }
+
+  /**
+   * Applies messages read together with the others waiting (one transaction, {@link GroupCommit}); each one's ACK, in
+   * order.
+   */
+  private List<Future<String>> applyHl7(List<Hl7Inbound> inbound) {
+    RecordReader reader = kinds.get(Hl7Kind.KIND).reader();
+    List<Pipeline.Received> received = new ArrayList<>();
+    for (Hl7Inbound in : inbound) {
+      if (in instanceof Hl7Inbound.ToApply m) received.add(new Pipeline.Received(m.source(), m.record(), reader));
+    }
+    Iterator<Future<Pipeline.Result>> results = hl7Batches.submitAll(received).iterator();
+    List<Future<String>> acks = new ArrayList<>(inbound.size());
+    for (Hl7Inbound in : inbound) {
+      if (in instanceof Hl7Inbound.Answered answered) {
+        acks.add(Future.succeededFuture(answered.ack()));
+      } else {
+        Hl7Inbound.ToApply m = (Hl7Inbound.ToApply) in;
+        acks.add(results.next().compose(result -> result.outcome() == Outcome.DEAD
             ? workers.executeBlocking(() -> hl7.error(m.message(), result.detail()), false)
-            : Future.succeededFuture(m.accepted()));
+            : Future.succeededFuture(m.accepted())));
+      }
+    }
+    return acks;
   }
 
   /** After a batch of HL7 v2 messages: the outcome metrics, and each source's health once. */

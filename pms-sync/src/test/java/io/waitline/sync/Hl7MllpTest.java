@@ -299,8 +299,8 @@ class Hl7MllpTest {
 
   @Test
   void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-    MllpListener<String> listener = new MllpListener<>(w.vertx, text -> Future.succeededFuture("never read"),
-        read -> Future.succeededFuture("never asked"), head -> Future.succeededFuture("never asked"), 1024);
+    MllpListener<String> listener = new MllpListener<>(w.vertx, texts -> Future.succeededFuture(List.of()),
+        read -> List.of(), head -> Future.succeededFuture("never asked"), 1024);
     int quick = w.get(listener.listen(new NetServerOptions().setHost("localhost").setPort(0).setIdleTimeout(1)));
     try (Mllp idle = new Mllp(quick)) {
       assertThat(idle.closedWithoutAnswer()).as("closed within the socket's 30 s read timeout").isTrue();

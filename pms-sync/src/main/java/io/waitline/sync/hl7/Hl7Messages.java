@@ -15,7 +15,12 @@ import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import io.waitline.sync.pipeline.RecordReader;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * HL7 v2 text to HAPI messages and back: every version a sender writes (2.3 to 2.8) is read into the v2.6
@@ -114,6 +119,62 @@ public final class Hl7Messages {
       return parser.encode(message.generateACK());
     } catch (HL7Exception | IOException e) {
       throw new IllegalStateException("HAPI could not build an ACK", e);
+    }
+  }
+
+  /**
+   * The AA of each message read together (as {@link #accept} gives it), by index. HAPI builds the AA of the first
+   * message of each header (the MSH but its time and control id); the others of that header get that AA with their
+   * own control ids (a new MSH-10 from HAPI's generator, their MSH-10 in MSA-2), which is all HAPI's would differ by
+   * but the time, to the second: HAPI's building of each AA (its header time formatted anew) cost as much CPU as
+   * parsing the message. A control id holding an encoding character has its AA built by HAPI.
+   *
+   * @param texts each message's text, as parsed
+   */
+  public List<String> acceptAll(List<Message> messages, List<String> texts) {
+    Map<String, String> builtByHeader = new HashMap<>();
+    List<String> acks = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      String headerLine = texts.get(i).strip().split("[\r\n]", 2)[0];
+      String separator = headerLine.length() > 3 ? headerLine.substring(3, 4) : "|";
+      String[] header = headerLine.split(Pattern.quote(separator), -1);
+      String control = header.length > 9 ? header[9] : "";
+      if (control.isEmpty() || header[1].chars().anyMatch(c -> control.indexOf(c) >= 0)) {
+        acks.add(accept(messages.get(i)));
+        continue;
+      }
+      header[6] = "";
+      header[9] = "";
+      String key = String.join(separator, header);
+      String built = builtByHeader.get(key);
+      if (built == null) {
+        built = accept(messages.get(i));
+        builtByHeader.put(key, built);
+        acks.add(built);
+      } else {
+        acks.add(withControlIds(built, separator, control));
+      }
+    }
+    return acks;
+  }
+
+  /** {@code ack} (MSH, then MSA) with a new control id of its own and {@code answered} in MSA-2. */
+  private String withControlIds(String ack, String separator, String answered) {
+    String[] segments = ack.split("\r", -1);
+    for (int s = 0; s < segments.length; s++) {
+      String[] fields = segments[s].split(Pattern.quote(separator), -1);
+      if (fields[0].equals("MSH")) fields[9] = nextControlId();
+      else if (fields[0].equals("MSA")) fields[2] = answered;
+      segments[s] = String.join(separator, fields);
+    }
+    return String.join("\r", segments);
+  }
+
+  private String nextControlId() {
+    try {
+      return parser.getParserConfiguration().getIdGenerator().getID();
+    } catch (IOException e) {
+      throw new IllegalStateException("HAPI could not give an ACK control id", e);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.waitline.sync.hl7;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +13,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -19,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one MLLP listener for every HL7 v2 source (routed by MSH-4, see {@link Hl7Kind}). Framing runs on the
- * event loop. A sender may send several messages without waiting for their ACKs (pipelining): each message is read
- * by {@code read} as soon as it is framed (off the event loop, several at once), then handed to {@code apply} in the
- * order received, which answers its ACK once applied; the ACKs go back in the order received. The connection stops
+ * event loop. A sender may send several messages without waiting for their ACKs (pipelining): the messages one read
+ * of the connection brings are read by {@code read} as soon as they are framed (off the event loop), then handed to
+ * {@code apply} together, in the order received, which answers their ACKs once applied; the ACKs go back in the order
+ * received, those of messages handed over together in one write. The connection stops
  * being read while {@link #MAX_PENDING} of its messages wait. When a message cannot be handled at all (the database
  * is unreachable) the connection is closed without an answer, so the sender resends it. At most
  * {@link #MAX_CONNECTIONS} connections are open at once: one more is closed as soon as it is accepted, so no sender
@@ -40,20 +46,21 @@ public final class MllpListener<R> {
   public static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
   private final Vertx vertx;
-  private final Function<String, Future<R>> read;
-  private final Function<R, Future<String>> apply;
+  private final Function<List<String>, Future<List<R>>> read;
+  private final Function<List<R>, List<Future<String>>> apply;
   private final Function<String, Future<String>> tooLarge;
   private final int maxBytes;
   private final AtomicInteger open = new AtomicInteger();
   private NetServer server;
 
   /**
-   * @param read a message's text → the message as read; called as soon as it is framed
-   * @param apply a message as read → its ACK; called in the order the connection's messages were received; fails
-   *     when the message could not be handled (then no ACK is sent)
+   * @param read messages' texts, framed together → the messages as read; called as soon as they are framed
+   * @param apply messages as read → their ACKs; called in the order the connection's messages were received; an ACK
+   *     fails when its message could not be handled (then no ACK is sent for it and the ones behind it)
    * @param tooLarge the head of a message over {@code maxBytes} → its AR
    */
-  public MllpListener(Vertx vertx, Function<String, Future<R>> read, Function<R, Future<String>> apply,
+  public MllpListener(Vertx vertx, Function<List<String>, Future<List<R>>> read,
+      Function<List<R>, List<Future<String>>> apply,
       Function<String, Future<String>> tooLarge, int maxBytes) {
     this.vertx = vertx;
     this.read = read;
@@ -84,54 +91,105 @@ public final class MllpListener<R> {
       socket.close();
       return;
     }
-    MllpFramer framer = new MllpFramer(maxBytes);
-    int[] pending = {0};
-    boolean[] broken = {false};
-    Future<?>[] applied = {Future.succeededFuture()};
-    Future<?>[] answered = {Future.succeededFuture()};
+    Connection connection = new Connection(socket, Vertx.currentContext());
     socket.closeHandler(closed -> {
       open.decrementAndGet();
-      if (framer.inFrame()) {
+      if (connection.framer.inFrame()) {
         LOG.info("MLLP connection from {} closed in the middle of a message; it was not answered",
             socket.remoteAddress());
       }
     });
-    socket.handler(chunk -> {
-      for (MllpFramer.Frame frame : framer.feed(chunk)) {
-        if (++pending[0] >= MAX_PENDING) socket.pause();
-        Future<Future<String>> started = start(frame, applied[0]);
-        applied[0] = started;
-        // after a message that could not be handled, the ones behind it get no answer either: all are resent
-        answered[0] = answered[0].transform(previous -> broken[0] ? Future.<String>failedFuture("connection closed")
-                : started.compose(ack -> ack))
-            .onSuccess(ack -> socket.write(Buffer.buffer().appendByte(MllpFramer.START)
-                .appendString(ack, "UTF-8").appendByte(MllpFramer.END).appendByte(MllpFramer.CR)))
-            .onFailure(err -> {
-              if (broken[0]) return;
-              broken[0] = true;
-              LOG.warn("MLLP message from {} not handled; closing the connection without an ACK so it is resent",
-                  socket.remoteAddress(), err);
-              socket.close();
-            })
-            .onComplete(done -> {
-              if (--pending[0] < MAX_PENDING) socket.resume();
-            });
-      }
-    });
+    socket.handler(connection::received);
   }
 
   /**
-   * Reads the frame at once and hands it to {@code apply} once {@code previous} (the frame before it) was; the
-   * future completes when it was handed over, holding its ACK to come.
+   * One sender's connection. The frames one read of the socket completes (all the chunks the event loop reads from it
+   * in one go: a pipelining sender's refill of its window) are one group: read together, handed to {@code apply}
+   * together (so they can be applied in one transaction), and answered in one write once all of them are.
    */
-  private Future<Future<String>> start(MllpFramer.Frame frame, Future<?> previous) {
-    String text = decode(frame.bytes());
-    if (frame.tooLarge()) {
-      Future<String> rejection = tooLarge.apply(text);
-      return previous.transform(done -> Future.succeededFuture(rejection));
+  private final class Connection {
+    final MllpFramer framer = new MllpFramer(maxBytes);
+    private final NetSocket socket;
+    private final Context context;
+    /** Frames of the read in progress, handed over once it is done. */
+    private final List<MllpFramer.Frame> arrived = new ArrayList<>();
+    private int pending;
+    private boolean broken;
+    private Future<?> handedOver = Future.succeededFuture();
+    private Future<?> answered = Future.succeededFuture();
+
+    Connection(NetSocket socket, Context context) {
+      this.socket = socket;
+      this.context = context;
     }
-    Future<R> message = read.apply(text);
-    return previous.transform(done -> message.map(apply));
+
+    void received(Buffer chunk) {
+      List<MllpFramer.Frame> frames = framer.feed(chunk);
+      if (frames.isEmpty()) return;
+      // a task queued now runs once the event loop has read what the socket holds: what it brings goes together
+      if (arrived.isEmpty()) context.runOnContext(v -> handOver());
+      arrived.addAll(frames);
+    }
+
+    private void handOver() {
+      List<MllpFramer.Frame> group = List.copyOf(arrived);
+      arrived.clear();
+      pending += group.size();
+      if (pending >= MAX_PENDING) socket.pause();
+      Future<List<Future<String>>> acks = start(group, handedOver);
+      handedOver = acks;
+      // after a message that could not be handled, the ones behind it get no answer either: all are resent
+      answered = answered.transform(previous -> acks.compose(all -> Future.join(all).transform(done ->
+              Future.succeededFuture(all))))
+          .andThen(done -> answer(done, group.size()));
+    }
+
+    /** Writes the group's ACKs in one go, up to the first message that could not be handled (then closes). */
+    private void answer(AsyncResult<List<Future<String>>> done, int count) {
+      if (!broken) {
+        Buffer out = Buffer.buffer();
+        Throwable failure = done.cause();
+        for (Future<String> ack : done.succeeded() ? done.result() : List.<Future<String>>of()) {
+          if (ack.failed()) {
+            failure = ack.cause();
+            break;
+          }
+          out.appendByte(MllpFramer.START).appendString(ack.result(), "UTF-8").appendByte(MllpFramer.END)
+              .appendByte(MllpFramer.CR);
+        }
+        if (out.length() > 0) socket.write(out);
+        if (failure != null) {
+          broken = true;
+          LOG.warn("MLLP message from {} not handled; closing the connection without an ACK so it is resent",
+              socket.remoteAddress(), failure);
+          socket.close();
+        }
+      }
+      pending -= count;
+      if (pending < MAX_PENDING) socket.resume();
+    }
+  }
+
+  /**
+   * Reads the group's frames at once and hands them to {@code apply} once {@code previous} (the group before) was; the
+   * future completes when they were handed over, holding their ACKs to come, in order.
+   */
+  private Future<List<Future<String>>> start(List<MllpFramer.Frame> group, Future<?> previous) {
+    List<String> texts = new ArrayList<>(group.size());
+    List<Future<String>> rejections = new ArrayList<>();
+    for (MllpFramer.Frame frame : group) {
+      String text = decode(frame.bytes());
+      if (frame.tooLarge()) rejections.add(tooLarge.apply(text));
+      else texts.add(text);
+    }
+    Future<List<R>> messages = texts.isEmpty() ? Future.succeededFuture(List.of()) : read.apply(texts);
+    return previous.transform(done -> messages.map(read -> {
+      Iterator<Future<String>> applied = apply.apply(read).iterator();
+      Iterator<Future<String>> rejected = rejections.iterator();
+      List<Future<String>> acks = new ArrayList<>(group.size());
+      for (MllpFramer.Frame frame : group) acks.add(frame.tooLarge() ? rejected.next() : applied.next());
+      return acks;
+    }));
   }
 
   /** UTF-8 when the bytes are UTF-8, else ISO-8859-1 (HL7's usual 8-bit character set), so every byte reads. */

@@ -4,20 +4,21 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.waitline.sync.source.Source;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /**
- * Group commit of pushed records (HL7 v2 messages from every MLLP connection): a record submitted while few batches
- * run starts one at once; those submitted meanwhile wait and are applied together in the next, in ONE transaction
+ * Group commit of pushed records (HL7 v2 messages from every MLLP connection): records submitted while few batches
+ * run start one at once; those submitted meanwhile wait and are applied together in the next, in ONE transaction
  * ({@link Pipeline#receiveTogether}), in the order submitted. At most {@link #MAX_BATCHES} batches run at once (one
  * waits for the database while the other is read), and a source's records are in one running batch at most, so each
  * source's records are applied in the order submitted; each one's result is known only once its batch committed. A
@@ -56,17 +57,20 @@ public final class GroupCommit {
   }
 
   /**
-   * The record's result once its batch committed (or failed as a whole and was applied alone), completed on the
-   * caller's context. Fails only when the record could not be applied at all (e.g. the database is unreachable).
+   * Each record's result once its batch committed (or failed as a whole and was applied again), completed on the
+   * caller's context. Records submitted together (a pipelining sender's window as it arrived) wait together, so they
+   * are taken into one batch unless a batch of their source runs (then into the next) or the bounds split them. A
+   * result fails only when its record could not be applied at all (e.g. the database is unreachable).
    */
-  public Future<Pipeline.Result> submit(Source source, ReceivedRecord record, RecordReader reader) {
+  public List<Future<Pipeline.Result>> submitAll(List<Pipeline.Received> received) {
     Context caller = Vertx.currentContext();
-    Promise<Pipeline.Result> result = Promise.promise();
+    List<Waiting> submitted = received.stream().map(r -> new Waiting(r, Promise.<Pipeline.Result>promise(), caller))
+        .toList();
     synchronized (this) {
-      waiting.add(new Waiting(new Pipeline.Received(source, record, reader), result, caller));
+      waiting.addAll(submitted);
     }
     startWhatCan();
-    return result.future();
+    return submitted.stream().map(w -> w.result().future()).toList();
   }
 
   /** Starts batches of what waits, as long as fewer than {@link #MAX_BATCHES} run and a waiting source is free. */
@@ -74,17 +78,10 @@ public final class GroupCommit {
     for (List<Waiting> batch = take(); !batch.isEmpty(); batch = take()) apply(batch);
   }
 
-  /** Applies one batch; when it is done, frees its sources and starts what waits. */
+  /** Applies one batch; when it is done, frees its sources, starts what waits and answers each caller in one task. */
   private void apply(List<Waiting> batch) {
     List<Pipeline.Received> received = batch.stream().map(Waiting::received).toList();
     List<Future<Pipeline.Result>> results = pipeline.receiveTogether(received);
-    for (int i = 0; i < batch.size(); i++) {
-      Waiting w = batch.get(i);
-      results.get(i).onComplete(done -> {
-        if (w.caller() == null) w.result().handle(done);
-        else w.caller().runOnContext(v -> w.result().handle(done));
-      });
-    }
     Future.join(results).onComplete(done -> {
       synchronized (this) {
         running--;
@@ -92,6 +89,14 @@ public final class GroupCommit {
       }
       afterBatch.accept(received, results);
       startWhatCan();
+      Map<Context, List<Integer>> byCaller = new LinkedHashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Context caller = batch.get(i).caller();
+        if (caller == null) batch.get(i).result().handle(results.get(i));
+        else byCaller.computeIfAbsent(caller, c -> new ArrayList<>()).add(i);
+      }
+      byCaller.forEach((caller, indexes) -> caller.runOnContext(v ->
+          indexes.forEach(i -> batch.get(i).result().handle(results.get(i)))));
     });
   }
 

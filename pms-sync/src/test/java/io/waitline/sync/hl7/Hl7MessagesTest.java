@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.model.Message;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +36,37 @@ class Hl7MessagesTest {
   @Test
   void theWarmUpBookingIsReadAndAnsweredAsARealOneWouldBe() {
     assertThatCode(messages::warmUp).doesNotThrowAnyException();
+  }
+
+  @Test
+  void theAAsOfMessagesReadTogetherAreThoseHapiBuildsForEachButTheirOwnTimeAndControlId() throws Exception {
+    String head = "MSH|^~\\&|PMS|CLINIC_PMS|WAITLINE|CLINIC|20261120080000||SIU^S12|";
+    String body = "|P|2.5.1\rSCH|A1^PMS|A1^PMS|||||CHECKUP|||15|MIN|^^15^202611201000\rPID|1||4711^^^MRN^MR||Doe^Jane\r";
+    // two of one header, one of another sender, one whose control id holds a component separator
+    List<String> texts = List.of(head + "c1" + body, head + "c2" + body,
+        (head + "c3" + body).replace("CLINIC_PMS", "OTHER_PMS"), head + "c4^x" + body);
+    List<Message> parsed = new ArrayList<>();
+    for (String text : texts) parsed.add(messages.parse(text));
+
+    List<String> together = messages.acceptAll(parsed, texts);
+
+    for (int i = 0; i < texts.size(); i++) {
+      String alone = messages.accept(parsed.get(i));
+      assertThat(withoutTimeAndOwnId(together.get(i))).as("AA %d", i).isEqualTo(withoutTimeAndOwnId(alone));
+    }
+    assertThat(together.get(1)).contains("MSA|AA|c2");
+    assertThat(together.stream().map(ack -> ack.split("\\r")[0].split("\\|")[9]).distinct())
+        .as("each AA's own control id").hasSize(texts.size());
+  }
+
+  /** An ACK with its MSH-7 and MSH-10 emptied. */
+  private static String withoutTimeAndOwnId(String ack) {
+    String[] segments = ack.split("\\r", -1);
+    String[] msh = segments[0].split("\\|", -1);
+    msh[6] = "";
+    msh[9] = "";
+    segments[0] = String.join("|", msh);
+    return String.join("\r", segments);
   }
 
   @Test

@@ -1,9 +1,11 @@
 package io.waitline.queue.command;
 
 import io.waitline.queue.Entry;
+import io.waitline.queue.QueueDay;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.store.QueueStore;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -17,9 +19,14 @@ import java.util.List;
 final class KeptLineupInputs extends KeptPerVersion<KeptLineupInputs.Inputs, LocalDate> {
   /** The inputs of a queue's {@code day}. */
   record Inputs(LocalDate day, List<Entry> entries) {
-    /** The inputs among {@code live} (read at, or carried to, a version of the queue) on {@code day}. */
+    /**
+     * The inputs among {@code live} (read at, or carried to, a version of the queue) on {@code day}, kept in the
+     * lineup's order ({@link QueueDay#ID_ORDER}): {@code live} is mostly in it already, so the sort is short.
+     */
     static Inputs among(LocalDate day, Collection<Entry> live) {
-      return new Inputs(day, List.copyOf(QueueStore.lineupInputsAmong(live)));
+      List<Entry> inputs = new ArrayList<>(QueueStore.lineupInputsAmong(live));
+      inputs.sort(QueueDay.ID_ORDER);
+      return new Inputs(day, List.copyOf(inputs));
     }
   }
 

@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -1039,7 +1040,9 @@ public final class QueueCommands {
      * from an earlier command (which has not: they are applied here).
      */
     void readLive(List<Entry> entries, LocalDate day, boolean kept) {
-      live = new HashMap<>(entries.size() * 2);
+      // in the order given: kept inputs are in id order, so the lineup's sort meets one run and this transaction's
+      // new entries after it, instead of sorting them all again
+      live = new LinkedHashMap<>(entries.size() * 2);
       entries.forEach(e -> live.put(e.id(), e));
       liveDay = day;
       if (kept) changedBeforeRead.forEach(change -> put(change.entry, change.day));
