@@ -45,6 +45,13 @@ class SimulatedWaitEstimatorTest {
     return estimator.estimate(day);
   }
 
+  @Property(tries = 2000)
+  void aPatientsLeaveDrawIsTheFirstDoubleOfItsStreamBitForBit(@ForAll long seed, @ForAll long kind,
+      @ForAll @IntRange(min = 0, max = 200) int run) {
+    assertThat(Double.doubleToRawLongBits(SimulatedWaitEstimator.firstDouble(seed, kind, run)))
+        .isEqualTo(Double.doubleToRawLongBits(SimulatedWaitEstimator.stream(seed, kind, run).nextDouble()));
+  }
+
   @Example
   void theFirstInLineWithAnIdleDeskIsCalledNow() {
     List<Entry> line = line(1);
