@@ -2,12 +2,18 @@ package io.waitline.edge.pipeline;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
@@ -21,6 +27,11 @@ import java.util.Map;
  * before they run: a body is at most {@link Problems#BODY_LIMIT_BYTES} bytes and, as JSON, at most
  * {@link Problems#MAX_BODY_VALUES} values {@link Problems#MAX_BODY_DEPTH} deep ({@link InputLimits}); a file upload is
  * declared as bytes, which are not examined.
+ *
+ * <p>One shortcut, same outcome: a string path or query parameter made of letters, digits, {@code _} and {@code -}
+ * (an id, a queue name) is taken as it is. The library's transformer first tries such a value as JSON and, for one
+ * with a {@code -}, builds a parse exception before taking it as a string: 5 % of the server's samples under the
+ * command benchmark. A value that starts with {@code -} may be a JSON number, so it goes the library's way.
  */
 public final class EventLoopRequestValidator extends RequestValidatorImpl {
 
@@ -50,5 +61,33 @@ public final class EventLoopRequestValidator extends RequestValidatorImpl {
     } catch (RuntimeException invalid) { // as the library's worker task would fail
       return Future.failedFuture(invalid);
     }
+  }
+
+  @Override
+  public RequestParameter validateParameter(Parameter parameter, RequestParameter value) {
+    String plain = value == null || value.isNull() ? null : plainString(parameter, String.valueOf(value.get()));
+    if (plain == null) return super.validateParameter(parameter, value);
+    // what the library's transformer answers for such a value, then the library's own schema check
+    OutputUnit result = contract.getSchemaRepository().validator(parameter.getSchema()).validate(plain);
+    try {
+      result.checkValidity();
+      return new RequestParameterImpl(plain);
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
+    }
+  }
+
+  /** {@code raw} when the library would take it as that very string without trying it as JSON first; else null. */
+  static String plainString(Parameter parameter, String raw) {
+    if (parameter.getSchemaType() != SchemaType.STRING) return null;
+    if (parameter.getStyle() != Style.SIMPLE && parameter.getStyle() != Style.FORM) return null;
+    if (raw.isEmpty() || raw.charAt(0) == '-') return null;
+    for (int i = 0; i < raw.length(); i++) {
+      char ch = raw.charAt(i);
+      boolean plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'
+          || ch == '-';
+      if (!plain) return null;
+    }
+    return raw;
   }
 }

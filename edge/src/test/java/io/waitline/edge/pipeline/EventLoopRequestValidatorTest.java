@@ -1,6 +1,7 @@
 package io.waitline.edge.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -9,13 +10,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.waitline.edge.EdgeRouter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +76,39 @@ class EventLoopRequestValidatorTest {
       assertThat(checked.outcome().cause()).as(request.getKey()).isNotNull()
           .hasSameClassAs(expected.cause()).hasMessage(expected.cause().getMessage());
     }
+  }
+
+  @Test
+  void aStringParameterIsTakenAsTheLibraryTakesItWhetherOrNotItGoesTheShortWay() {
+    RequestValidatorImpl library = new RequestValidatorImpl(vertx, contract);
+    EventLoopRequestValidator onLoop = new EventLoopRequestValidator(vertx, new ReusedValidators(contract));
+    List<String> raws = List.of("lab", "q-1", "blood-tests-2", QUEUE, "abc_def", "007", "123", "true", "null", "x",
+        "Lab", "-5", "-abc", "-", "1-2", "12.5", "1e5", "a b", "\"quoted\"", "\"", "a,b", "{}", "[1]", "é", "",
+        "a".repeat(41), "2026-12-01");
+    List<Parameter> params = List.of(parameter("checkIn", "queueId"), parameter("getInsights", "from"));
+
+    int shortWay = 0;
+    for (Parameter param : params) {
+      for (String raw : raws) {
+        String what = param.getName() + " = [" + raw + "]";
+        if (EventLoopRequestValidator.plainString(param, raw) != null) shortWay++;
+        Object expected;
+        try {
+          expected = library.validateParameter(param, new RequestParameterImpl(raw)).get();
+        } catch (RuntimeException refused) {
+          assertThatThrownBy(() -> onLoop.validateParameter(param, new RequestParameterImpl(raw))).as(what)
+              .hasSameClassAs(refused).hasMessage(refused.getMessage());
+          continue;
+        }
+        assertThat(onLoop.validateParameter(param, new RequestParameterImpl(raw)).get()).as(what).isEqualTo(expected);
+      }
+    }
+    assertThat(shortWay).as("values that went the short way").isGreaterThanOrEqualTo(20);
+  }
+
+  private static Parameter parameter(String operationId, String name) {
+    return contract.operation(operationId).getParameters().stream().filter(p -> p.getName().equals(name)).findFirst()
+        .orElseThrow();
   }
 
   private static ValidatableRequest checkIn(String queueId, String body) {

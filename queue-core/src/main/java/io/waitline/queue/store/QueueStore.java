@@ -441,15 +441,25 @@ public final class QueueStore {
    * expected, and the {@value #RECENT_AT_DESKS} latest at the desks. For a command that keeps them up to date itself.
    */
   public static List<Entry> lineupInputsAmong(Collection<Entry> entries) {
-    List<Entry> inputs = new ArrayList<>(entries.stream()
-        .filter(e -> e.status() == Status.WAITING || e.status() == Status.EXPECTED).toList());
-    entries.stream().filter(e -> switch (e.status()) {
-          case CALLED, IN_SERVICE, NO_SHOW -> true;
-          default -> false;
-        })
-        .sorted(Comparator.comparing(Entry::statusSince).reversed()).limit(RECENT_AT_DESKS).forEach(inputs::add);
+    List<Entry> inputs = new ArrayList<>(entries.size());
+    List<Entry> atDesks = new ArrayList<>(Math.min(entries.size(), RECENT_AT_DESKS + 1));
+    for (Entry e : entries) {
+      switch (e.status()) {
+        case WAITING, EXPECTED -> inputs.add(e);
+        case CALLED, IN_SERVICE, NO_SHOW -> atDesks.add(e);
+        default -> { }
+      }
+    }
+    // run after every kept command: sort only when some must go (a call usually pushes one out)
+    if (atDesks.size() > RECENT_AT_DESKS) {
+      atDesks.sort(LATEST_FIRST);
+      atDesks = atDesks.subList(0, RECENT_AT_DESKS);
+    }
+    inputs.addAll(atDesks);
     return inputs;
   }
+
+  private static final Comparator<Entry> LATEST_FIRST = Comparator.comparing(Entry::statusSince).reversed();
 
   /** Entries of a site's local day, for the front desk list; {@code term} matches name, MRN, ticket or birth date. */
   public Future<List<Entry>> entriesOfDay(SqlClient c, String siteId, LocalDate day, String term) {
