@@ -38,6 +38,8 @@ public final class PgNotifyRelay implements QueueEventPublisher {
   private final QueueStore store;
   /** This process; a restarted node is a new node. */
   private final String node = UUID.randomUUID().toString();
+  /** How each notice this node sends begins ({@link #notice}): its own come back to it after every command. */
+  private final String ownNoticeStart = "{\"node\":\"" + node + "\",";
   private final PgSubscriber subscriber;
   private final AtomicBoolean lost = new AtomicBoolean();
 
@@ -101,11 +103,17 @@ public final class PgNotifyRelay implements QueueEventPublisher {
     return node;
   }
 
+  /** Whether a notice was sent by this node, told by how it begins. */
+  boolean isOwn(String payload) {
+    return payload.startsWith(ownNoticeStart);
+  }
+
   static String applicationName(String node) {
     return "waitline listen " + node;
   }
 
   private void received(String payload) {
+    if (isOwn(payload)) return; // already published locally; no JSON to read
     String queueId;
     long seq;
     try {

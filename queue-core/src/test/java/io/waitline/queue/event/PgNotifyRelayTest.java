@@ -96,6 +96,10 @@ class PgNotifyRelayTest {
         .doesNotHaveDuplicates();
     assertThat(b.events(q)).extracting(QueueEvent::seq).as("node B, up to A's marker")
         .containsExactly(1L, 2L, 3L, 4L);
+    // each node tells its own notices by how they begin, without reading their JSON
+    QueueEvent first = a.events(q).get(0);
+    assertThat(a.relay.isOwn(a.relay.notice(first).payload())).isTrue();
+    assertThat(b.relay.isOwn(a.relay.notice(first).payload())).isFalse();
   }
 
   @Test
