@@ -93,6 +93,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
   interface Pending {
     void add(Item item);
 
+    /** Empties it for the next run. */
+    void clear();
+
     /** Removes and returns the first in the order at {@code t}, null when nobody waits; t never decreases. */
     Item poll(double t);
   }
@@ -116,17 +119,23 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       latestDue = Math.max(latestDue, known[i].dueAt());
     }
     double[][] waits = new double[n][runs];
+    // one of each per estimate, seeded again for each run: the same draws as a new stream per run (setSeed is
+    // specified as what the seeding constructor does), without three generators and a queue built per run
+    Random draws = new Random();
+    Random starts = new Random();
+    Random arrivals = new Random();
+    Pending pending = newPending.apply(n + Math.max(MAX_ARRIVALS, day.expected().size()));
     for (int r = 0; r < runs; r++) {
-      Random draws = stream(params.seed(), 1, r);
-      Random starts = stream(params.seed(), 2, r);
-      Random arrivals = stream(params.seed(), 3, r);
+      draws.setSeed(streamSeed(params.seed(), 1, r));
+      starts.setSeed(streamSeed(params.seed(), 2, r));
+      arrivals.setSeed(streamSeed(params.seed(), 3, r));
       double pace = Math.exp(draws.nextGaussian() * deskTime.paceSpread);
       double[] freeAt = desks.firstCalls(deskTime, params, starts, pace);
       double[] leaves = new double[n];
       for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
       List<Item> arriving = arrivalModel.sample(day, arrivals, n, latestDue);
-      simulate(newPending.apply(n + arriving.size()), desks, deskTime, pace, freeAt, arriving, known, leaves, draws,
-          waits, r);
+      pending.clear();
+      simulate(pending, desks, deskTime, pace, freeAt, arriving, known, leaves, draws, waits, r);
     }
 
     Map<UUID, WaitEstimate> result = new HashMap<>();
@@ -176,7 +185,11 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    * for nearby seeds are nearly equal.
    */
   static Random stream(long seed, long kind, long run) {
-    return new Random(new SplittableRandom(mixed(seed, kind, run)).nextLong());
+    return new Random(streamSeed(seed, kind, run));
+  }
+
+  private static long streamSeed(long seed, long kind, long run) {
+    return new SplittableRandom(mixed(seed, kind, run)).nextLong();
   }
 
   private static long mixed(long seed, long kind, long run) {

@@ -135,6 +135,11 @@ class SimulatedWaitEstimatorLinearScanTest {
     }
 
     @Override
+    public void clear() {
+      pending.clear();
+    }
+
+    @Override
     public Item poll(double t) {
       int best = -1;
       for (int k = 0; k < pending.size(); k++) {
