@@ -226,14 +226,19 @@ public final class QueueStore {
   private static final String INSERT_ENTRY = "INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name,"
       + " patient_birth_date, patient_mrn, patient_phone, patient_email, priority, appointment_at, appointment_ref,"
       + " place_at, status, status_since, called_to, running_late, transferred_from, visit_token)";
+  /**
+   * An entry's first transition, from the row the statement's {@code created} inserted: a transition is only ever
+   * written with the entry row it belongs to (the table keeps no foreign key to check that per row: V12).
+   */
   private static final String FIRST_TRANSITION = "INSERT INTO entry_transition (entry_id, from_status, to_status,"
-      + " from_called_to, to_called_to, at, actor, reason) VALUES ($1, NULL, $14, NULL, $16, $20, $21, $22)";
+      + " from_called_to, to_called_to, at, actor, reason) SELECT id, NULL, $14, NULL, $16, $20, $21, $22 FROM created";
 
   /** Inserts an entry with its patient link's token and records its creation as its first transition. */
   public Future<Void> insertEntryWithTransition(SqlClient c, Entry e, LocalDate day, String visitToken, Instant at,
       String actor, String reason) {
     return c.preparedQuery("WITH created AS (" + INSERT_ENTRY
-            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)) " + FIRST_TRANSITION)
+            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING id) "
+            + FIRST_TRANSITION)
         .execute(creation(e, e.ticket(), day, visitToken, at, actor, reason))
         .mapEmpty();
   }
@@ -246,7 +251,7 @@ public final class QueueStore {
       Instant at, String actor, String reason) {
     return c.preparedQuery("WITH ticket AS (" + nextTicket("$2", "$3", "$4") + "), created AS (" + INSERT_ENTRY
             + " SELECT $1, $2, ticket, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19"
-            + " FROM ticket), recorded AS (" + FIRST_TRANSITION + ") SELECT ticket FROM ticket")
+            + " FROM ticket RETURNING id), recorded AS (" + FIRST_TRANSITION + ") SELECT ticket FROM ticket")
         .execute(creation(e, prefix, day, visitToken, at, actor, reason))
         .map(rows -> rows.iterator().next().getString("ticket"));
   }
@@ -317,17 +322,21 @@ public final class QueueStore {
         .mapEmpty();
   }
 
-  /** Writes an entry's mutable fields back ({@link #updateEntry}) and records the transition from {@code before}. */
+  /**
+   * Writes an entry's mutable fields back ({@link #updateEntry}) and records the transition from {@code before}: the
+   * transition is written from the row the update changed, so an entry that is not there fails with nothing written.
+   */
   public Future<Void> updateEntryWithTransition(SqlClient c, Entry before, Entry after, Instant at, String actor,
       String reason) {
     return c.preparedQuery("WITH changed AS (UPDATE entry SET ticket = $2, priority = $3, place_at = $4,"
-            + " status = $5, status_since = $6, called_to = $7, running_late = $8 WHERE id = $1)"
+            + " status = $5, status_since = $6, called_to = $7, running_late = $8 WHERE id = $1 RETURNING id)"
             + " INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to, to_called_to, at,"
-            + " actor, reason) VALUES ($1, $9, $5, $10, $7, $11, $12, $13)")
+            + " actor, reason) SELECT id, $9, $5, $10, $7, $11, $12, $13 FROM changed")
         .execute(Tuple.from(new Object[] {after.id(), after.ticket(), after.priority().wire(), odt(after.placeAt()),
             after.status().wire(), odt(after.statusSince()), after.calledTo(), after.runningLate(),
             before.status().wire(), before.calledTo(), odt(at), actor, reason}))
-        .mapEmpty();
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new IllegalStateException("No entry with id '" + after.id() + "' to change.")));
   }
 
   /** Moves an entry's visit (ticket and patient link) to another local day, e.g. an arrival on another day. */
