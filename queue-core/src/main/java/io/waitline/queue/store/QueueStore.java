@@ -723,9 +723,14 @@ public final class QueueStore {
         .map(rows -> new LogCursor(rows.iterator().next().getLong(0), 0));
   }
 
-  /** The cursor after the event at {@code position} and every event written before it. */
+  /**
+   * The cursor after the event at {@code position} and every event written before it. The order is the column's
+   * ({@code ev.xact}, read backwards along {@code queue_event_xact}), not the output's of the same name, which would
+   * sort the whole log up to {@code position}.
+   */
   public Future<LogCursor> eventCursorAt(SqlClient c, long position) {
-    return c.preparedQuery("SELECT xact::text::bigint FROM queue_event WHERE id <= $1 ORDER BY xact DESC LIMIT 1")
+    return c.preparedQuery("SELECT ev.xact::text::bigint FROM queue_event ev WHERE ev.id <= $1 ORDER BY ev.xact DESC"
+            + " LIMIT 1")
         .execute(Tuple.of(position))
         .map(rows -> new LogCursor(rows.size() == 0 ? 0 : rows.iterator().next().getLong(0), position));
   }
