@@ -42,9 +42,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** The SQL of the queue domain. Every method runs on the client it is given, so callers choose the transaction. */
 public final class QueueStore {
@@ -438,17 +441,23 @@ public final class QueueStore {
 
   /**
    * The entries among {@code entries} (all of one queue's day) that {@link #lineupInputs} reads: the waiting and
-   * expected, and the {@value #RECENT_AT_DESKS} latest at the desks. For a command that keeps them up to date itself.
+   * expected, and the {@value #RECENT_AT_DESKS} latest at the desks, in the order given (unmodifiable; {@code entries}
+   * itself when all of them are). For a command that keeps them up to date itself.
    */
-  public static List<Entry> lineupInputsAmong(Collection<Entry> entries) {
-    List<Entry> inputs = new ArrayList<>(entries.stream()
-        .filter(e -> e.status() == Status.WAITING || e.status() == Status.EXPECTED).toList());
-    entries.stream().filter(e -> switch (e.status()) {
-          case CALLED, IN_SERVICE, NO_SHOW -> true;
-          default -> false;
-        })
-        .sorted(Comparator.comparing(Entry::statusSince).reversed()).limit(RECENT_AT_DESKS).forEach(inputs::add);
-    return inputs;
+  public static List<Entry> lineupInputsAmong(List<Entry> entries) {
+    Set<UUID> latestAtDesks = entries.stream().filter(QueueStore::atDesk)
+        .sorted(Comparator.comparing(Entry::statusSince).reversed()).limit(RECENT_AT_DESKS).map(Entry::id)
+        .collect(Collectors.toSet());
+    List<Entry> inputs = entries.stream().filter(e -> e.status() == Status.WAITING || e.status() == Status.EXPECTED
+        || atDesk(e) && latestAtDesks.contains(e.id())).toList();
+    return inputs.size() == entries.size() ? Collections.unmodifiableList(entries) : inputs;
+  }
+
+  private static boolean atDesk(Entry e) {
+    return switch (e.status()) {
+      case CALLED, IN_SERVICE, NO_SHOW -> true;
+      default -> false;
+    };
   }
 
   /** Entries of a site's local day, for the front desk list; {@code term} matches name, MRN, ticket or birth date. */
