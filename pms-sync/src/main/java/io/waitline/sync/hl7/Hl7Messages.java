@@ -6,17 +6,22 @@ import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.Primitive;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.v26.message.ACK;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import ca.uhn.hl7v2.validation.EncodingRule;
+import ca.uhn.hl7v2.validation.MessageRule;
+import ca.uhn.hl7v2.validation.PrimitiveTypeRule;
+import ca.uhn.hl7v2.validation.ValidationContext;
 import io.waitline.sync.pipeline.RecordReader;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +42,27 @@ public final class Hl7Messages {
   private static final Set<String> VERSIONS = Set.of("2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1",
       "2.8");
 
+  /**
+   * No rules at all. HAPI's own "no validation" still trims every ST, FT and TX value it parses, looking its rules up
+   * per value (a tenth of a parse); Waitline trims what it reads itself.
+   */
+  private static final ValidationContext NO_RULES = new ValidationContext() {
+    @Override
+    public Collection<PrimitiveTypeRule> getPrimitiveRules(String version, String type, Primitive primitive) {
+      return List.of();
+    }
+
+    @Override
+    public Collection<MessageRule> getMessageRules(String version, String type, String trigger) {
+      return List.of();
+    }
+
+    @Override
+    public Collection<EncodingRule> getEncodingRules(String version, String encoding) {
+      return List.of();
+    }
+  };
+
   private final PipeParser parser;
   private final Clock clock;
   /** The last AA HAPI built per header (see {@link #acceptAll}), with the second it was built in. */
@@ -53,7 +79,7 @@ public final class Hl7Messages {
     this.clock = clock;
     HapiContext context = new DefaultHapiContext();
     context.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
-    context.setValidationContext(ValidationContextFactory.noValidation());
+    context.setValidationContext(NO_RULES);
     // ACK control ids from memory, not HAPI's default id file in the working directory
     context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
     this.parser = context.getPipeParser();
