@@ -85,7 +85,7 @@ public record QueueDay(
    */
   public static QueueDay of(List<Entry> given, ServiceQueue queue, List<Served> served, List<Left> left,
       List<Shift> rota, Instant now) {
-    List<Entry> entries = given.stream().sorted(ID_ORDER).toList();
+    List<Entry> entries = inIdOrder(given) ? given : given.stream().sorted(ID_ORDER).toList();
     // a desk is busy with its latest patient: one it called earlier and never completed is no longer with it
     Map<String, Busy> busyByDesk = new HashMap<>();
     List<Entry> expected = new ArrayList<>();
@@ -106,5 +106,11 @@ public record QueueDay(
     return new QueueDay(now, queue.rule(), queue.paused(), queue.staffOnDuty(), queue.defaultServiceSeconds(),
         QueueOrdering.order(entries, queue.rule(), now), busyByDesk.values().stream()
             .sorted(Comparator.comparing(Busy::since).thenComparing(b -> String.valueOf(b.desk()))).toList(), rota, served, expected, arrivals, left);
+  }
+
+  /** Whether the entries are in {@link #ID_ORDER} already (commands keep them so): one pass, no copy to sort. */
+  private static boolean inIdOrder(List<Entry> entries) {
+    for (int i = 1; i < entries.size(); i++) if (ID_ORDER.compare(entries.get(i - 1), entries.get(i)) > 0) return false;
+    return true;
   }
 }

@@ -141,7 +141,7 @@ public final class Hl7MessageReader implements RecordReader {
     if (family == null && given == null) return null;
     String name = given == null ? family : family == null ? given : given + " " + family;
     List<SourcePatient.Identifier> ids = new ArrayList<>();
-    for (int rep = 0; rep < 10; rep++) {
+    for (int rep = 0, reps = Math.min(10, m.repetitions("PID", 3)); rep < reps; rep++) {
       String value = m.get("PID", 3, rep, 1);
       if (value == null) break;
       ids.add(new SourcePatient.Identifier(system(m, rep), value));
@@ -174,7 +174,7 @@ public final class Hl7MessageReader implements RecordReader {
   /** The first home (PID-13) then business (PID-14) number that is a telephone, not an e-mail address. */
   private static String phone(Hl7Segments m) {
     for (int field : new int[] {13, 14}) {
-      for (int rep = 0; rep < 5; rep++) {
+      for (int rep = 0, reps = Math.min(5, m.repetitions("PID", field)); rep < reps; rep++) {
         String unformatted = m.get("PID", field, rep, 12);
         String formatted = m.get("PID", field, rep, 1);
         String local = m.get("PID", field, rep, 7);
@@ -188,7 +188,7 @@ public final class Hl7MessageReader implements RecordReader {
   }
 
   private static String email(Hl7Segments m) {
-    for (int rep = 0; rep < 5; rep++) {
+    for (int rep = 0, reps = Math.min(5, m.repetitions("PID", 13)); rep < reps; rep++) {
       String address = m.get("PID", 13, rep, 4);
       if (address != null) return address;
       String first = m.get("PID", 13, rep, 1);

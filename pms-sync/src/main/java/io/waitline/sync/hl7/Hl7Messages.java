@@ -6,21 +6,26 @@ import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.Primitive;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.v26.message.ACK;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import ca.uhn.hl7v2.validation.EncodingRule;
+import ca.uhn.hl7v2.validation.MessageRule;
+import ca.uhn.hl7v2.validation.PrimitiveTypeRule;
+import ca.uhn.hl7v2.validation.ValidationContext;
 import io.waitline.sync.pipeline.RecordReader;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HL7 v2 text to HAPI messages and back: every version a sender writes (2.3 to 2.8) is read into the v2.6
@@ -32,15 +37,49 @@ public final class Hl7Messages {
   /** The message types Waitline applies: scheduling (SIU) and patient administration (ADT) events. */
   public static final Set<String> SUPPORTED = Set.of("SIU^S12", "SIU^S13", "SIU^S14", "SIU^S15", "SIU^S17",
       "SIU^S26", "ADT^A04", "ADT^A08", "ADT^A03");
+  /** The most headers whose AA is kept for reuse (each sender has one or a few). */
+  private static final int MAX_HEADERS_KEPT = 1_000;
   private static final Set<String> VERSIONS = Set.of("2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1",
       "2.8");
 
+  /**
+   * No rules at all. HAPI's own "no validation" still trims every ST, FT and TX value it parses, looking its rules up
+   * per value (a tenth of a parse); Waitline trims what it reads itself.
+   */
+  private static final ValidationContext NO_RULES = new ValidationContext() {
+    @Override
+    public Collection<PrimitiveTypeRule> getPrimitiveRules(String version, String type, Primitive primitive) {
+      return List.of();
+    }
+
+    @Override
+    public Collection<MessageRule> getMessageRules(String version, String type, String trigger) {
+      return List.of();
+    }
+
+    @Override
+    public Collection<EncodingRule> getEncodingRules(String version, String encoding) {
+      return List.of();
+    }
+  };
+
   private final PipeParser parser;
+  private final Clock clock;
+  /** The last AA HAPI built per header (see {@link #acceptAll}), with the second it was built in. */
+  private final Map<String, Built> builtByHeader = new ConcurrentHashMap<>();
+
+  private record Built(long second, String ack) {}
 
   public Hl7Messages() {
+    this(Clock.systemUTC());
+  }
+
+  /** @param clock what tells the second an AA is built in (HAPI stamps its ACKs with the system's time) */
+  Hl7Messages(Clock clock) {
+    this.clock = clock;
     HapiContext context = new DefaultHapiContext();
     context.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
-    context.setValidationContext(ValidationContextFactory.noValidation());
+    context.setValidationContext(NO_RULES);
     // ACK control ids from memory, not HAPI's default id file in the working directory
     context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
     this.parser = context.getPipeParser();
@@ -123,21 +162,24 @@ public final class Hl7Messages {
   }
 
   /**
-   * The AA of each message read together (as {@link #accept} gives it), by index. HAPI builds the AA of the first
-   * message of each header (the MSH but its time and control id); the others of that header get that AA with their
-   * own control ids (a new MSH-10 from HAPI's generator, their MSH-10 in MSA-2), which is all HAPI's would differ by
-   * but the time, to the second: HAPI's building of each AA (its header time formatted anew) cost as much CPU as
-   * parsing the message. A control id holding an encoding character has its AA built by HAPI.
+   * The AA of each message (as {@link #accept} gives it), by index. HAPI builds the AA of a header (the MSH but its
+   * time and control id) once a second: the other messages of that header in that second, read together or not, get
+   * that AA with their own control ids (a new MSH-10 from HAPI's generator, their MSH-10 in MSA-2), which is all
+   * HAPI's would differ by, its time being to the second: HAPI's building of each AA (its header time formatted anew)
+   * cost as much CPU as parsing the message. A control id holding an encoding character has its AA built by HAPI.
    *
    * @param texts each message's text, as parsed
    */
   public List<String> acceptAll(List<Message> messages, List<String> texts) {
-    Map<String, String> builtByHeader = new HashMap<>();
     List<String> acks = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
-      String headerLine = texts.get(i).strip().split("[\r\n]", 2)[0];
-      String separator = headerLine.length() > 3 ? headerLine.substring(3, 4) : "|";
-      String[] header = headerLine.split(Pattern.quote(separator), -1);
+      String text = texts.get(i).strip();
+      int end = text.indexOf('\r');
+      int lf = text.indexOf('\n');
+      if (end < 0 || lf >= 0 && lf < end) end = lf;
+      String headerLine = end < 0 ? text : text.substring(0, end);
+      char separator = headerLine.length() > 3 ? headerLine.charAt(3) : '|';
+      String[] header = fields(headerLine, separator);
       String control = header.length > 9 ? header[9] : "";
       if (control.isEmpty() || header[1].chars().anyMatch(c -> control.indexOf(c) >= 0)) {
         acks.add(accept(messages.get(i)));
@@ -145,29 +187,45 @@ public final class Hl7Messages {
       }
       header[6] = "";
       header[9] = "";
-      String key = String.join(separator, header);
-      String built = builtByHeader.get(key);
-      if (built == null) {
-        built = accept(messages.get(i));
-        builtByHeader.put(key, built);
-        acks.add(built);
+      String key = String.join(String.valueOf(separator), header);
+      // the second is taken before HAPI stamps its AA, so an AA is reused only within the second it says
+      long second = clock.millis() / 1000;
+      Built built = builtByHeader.get(key);
+      if (built != null && built.second() == second) {
+        acks.add(withControlIds(built.ack(), separator, control));
       } else {
-        acks.add(withControlIds(built, separator, control));
+        String ack = accept(messages.get(i));
+        if (builtByHeader.size() >= MAX_HEADERS_KEPT) builtByHeader.clear();
+        builtByHeader.put(key, new Built(second, ack));
+        acks.add(ack);
       }
     }
     return acks;
   }
 
   /** {@code ack} (MSH, then MSA) with a new control id of its own and {@code answered} in MSA-2. */
-  private String withControlIds(String ack, String separator, String answered) {
-    String[] segments = ack.split("\r", -1);
+  private String withControlIds(String ack, char separator, String answered) {
+    String[] segments = fields(ack, '\r');
+    String joiner = String.valueOf(separator);
     for (int s = 0; s < segments.length; s++) {
-      String[] fields = segments[s].split(Pattern.quote(separator), -1);
+      String[] fields = fields(segments[s], separator);
       if (fields[0].equals("MSH")) fields[9] = nextControlId();
       else if (fields[0].equals("MSA")) fields[2] = answered;
-      segments[s] = String.join(separator, fields);
+      segments[s] = String.join(joiner, fields);
     }
     return String.join("\r", segments);
+  }
+
+  /** {@code text} split at every {@code separator}, empty parts kept. */
+  private static String[] fields(String text, char separator) {
+    List<String> parts = new ArrayList<>(16);
+    int from = 0;
+    for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, from)) {
+      parts.add(text.substring(from, at));
+      from = at + 1;
+    }
+    parts.add(text.substring(from));
+    return parts.toArray(String[]::new);
   }
 
   private String nextControlId() {

@@ -59,6 +59,19 @@ public final class Hl7Segments {
     return s == null ? null : value(s, field, rep, component, subcomponent);
   }
 
+  /**
+   * How many repetitions field {@code field} of the first segment {@code name} has (0 when absent): reading one past
+   * them would make HAPI add it to the message.
+   */
+  int repetitions(String name, int field) {
+    Segment s = first.get(name);
+    try {
+      return s == null ? 0 : s.getField(field).length;
+    } catch (HL7Exception | RuntimeException e) {
+      return 0;
+    }
+  }
+
   /** {@link #get} of one segment. */
   static String value(Segment s, int field, int rep, int component, int subcomponent) {
     try {

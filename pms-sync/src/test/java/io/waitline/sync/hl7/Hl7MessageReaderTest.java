@@ -54,6 +54,19 @@ class Hl7MessageReaderTest {
     assertThat(p.birthDate()).isEqualTo(LocalDate.of(1980, 4, 23));
   }
 
+  /** Reading a field's repetition the message does not have would make HAPI add an empty one to it. */
+  @Test
+  void readingABookingLeavesTheMessageAsHapiParsedIt() throws Exception {
+    String text = booking("SCH|a1^PMS|a1^PMS|||||||||^^15^202611201000", pid("^^^^^^4711", ""),
+        "AIL|1||R2|||202611201000");
+    Hl7Segments segments = new Hl7Segments(messages.parse(text));
+    String before = segments.message().encode();
+
+    reader.read(Hl7MessageReader.record(segments, text, PARIS), mapping);
+
+    assertThat(segments.message().encode()).isEqualTo(before);
+  }
+
   @Test
   void thePhoneIsTheUnformattedNumberElseTheFormattedOneElseAreaCodeAndNumberAndTheEmailComesFromPid13()
       throws Exception {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.model.Message;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,26 @@ class Hl7MessagesTest {
     assertThat(together.get(1)).contains("MSA|AA|c2");
     assertThat(together.stream().map(ack -> ack.split("\\r")[0].split("\\|")[9]).distinct())
         .as("each AA's own control id").hasSize(texts.size());
+  }
+
+  @Test
+  void laterMessagesOfAHeaderInTheSameSecondGetHapisAAButTheirOwnControlIds() throws Exception {
+    Hl7Messages inOneSecond = new Hl7Messages(Clock.fixed(Instant.parse("2026-11-20T08:00:00.500Z"), ZoneOffset.UTC));
+    String head = "MSH|^~\\&|PMS|CLINIC_PMS|WAITLINE|CLINIC|20261120080000||SIU^S12|";
+    String body = "|P|2.5.1\rSCH|A1^PMS|A1^PMS|||||CHECKUP|||15|MIN|^^15^202611201000\rPID|1||4711^^^MRN^MR||Doe^Jane\r";
+    List<String> first = List.of(head + "c1" + body);
+    List<String> later = List.of(head + "c2" + body);
+    Message c1 = inOneSecond.parse(first.get(0));
+    Message c2 = inOneSecond.parse(later.get(0));
+
+    String ack1 = inOneSecond.acceptAll(List.of(c1), first).get(0);
+    String ack2 = inOneSecond.acceptAll(List.of(c2), later).get(0);
+
+    assertThat(withoutTimeAndOwnId(ack2)).isEqualTo(withoutTimeAndOwnId(inOneSecond.accept(c2)));
+    assertThat(ack2).contains("MSA|AA|c2");
+    assertThat(ack2.split("\\r")[0].split("\\|")[6]).as("the time of the AA built in that second")
+        .isEqualTo(ack1.split("\\r")[0].split("\\|")[6]);
+    assertThat(ack2.split("\\r")[0].split("\\|")[9]).isNotEqualTo(ack1.split("\\r")[0].split("\\|")[9]);
   }
 
   /** An ACK with its MSH-7 and MSH-10 emptied. */

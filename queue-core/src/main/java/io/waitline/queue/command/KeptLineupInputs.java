@@ -5,8 +5,6 @@ import io.waitline.queue.QueueDay;
 import io.waitline.queue.event.EventType;
 import io.waitline.queue.store.QueueStore;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -20,13 +18,11 @@ final class KeptLineupInputs extends KeptPerVersion<KeptLineupInputs.Inputs, Loc
   /** The inputs of a queue's {@code day}. */
   record Inputs(LocalDate day, List<Entry> entries) {
     /**
-     * The inputs among {@code live} (read at, or carried to, a version of the queue) on {@code day}, kept in the
-     * lineup's order ({@link QueueDay#ID_ORDER}): {@code live} is mostly in it already, so the sort is short.
+     * The inputs among {@code live} (read at, or carried to, a version of the queue, in the lineup's order {@link
+     * QueueDay#ID_ORDER}, unmodifiable) on {@code day}, in that order: {@code live} itself when all of it is.
      */
-    static Inputs among(LocalDate day, Collection<Entry> live) {
-      List<Entry> inputs = new ArrayList<>(QueueStore.lineupInputsAmong(live));
-      inputs.sort(QueueDay.ID_ORDER);
-      return new Inputs(day, List.copyOf(inputs));
+    static Inputs among(LocalDate day, List<Entry> live) {
+      return new Inputs(day, QueueStore.lineupInputsAmong(live));
     }
   }
 

@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -847,7 +846,7 @@ public final class QueueCommands {
       Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs.entries())
           : store.lineupInputs(c, q.id(), day);
       return inputs.compose(entries -> recent.map(read -> {
-        h.readLive(entries, day, keptInputs != null);
+        h.readLive(keptInputs != null ? LiveInputs.kept(entries) : LiveInputs.read(entries), day, keptInputs != null);
         h.recent = read;
         return h;
       }));
@@ -866,7 +865,7 @@ public final class QueueCommands {
           histories.forget(queueId);
         }
         if (h.live != null && h.inputsCarried) {
-          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live.values()));
+          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live.inIdOrder()));
         } else if (!h.inputsCarried) {
           lineupInputs.forget(queueId);
         }
@@ -1017,8 +1016,8 @@ public final class QueueCommands {
     final long lockedVersion;
     final Site site;
     Rota rota;
-    /** The lineup's inputs of {@link #liveDay}, by entry id. */
-    Map<UUID, Entry> live;
+    /** The lineup's inputs of {@link #liveDay}. */
+    LiveInputs live;
     LocalDate liveDay;
     /** Changes this transaction made before {@link #live} was read. */
     final List<Change> changedBeforeRead = new ArrayList<>(1);
@@ -1039,11 +1038,8 @@ public final class QueueCommands {
      * The lineup's inputs of {@code day}: read from the database (which has this transaction's changes) or kept
      * from an earlier command (which has not: they are applied here).
      */
-    void readLive(List<Entry> entries, LocalDate day, boolean kept) {
-      // in the order given: kept inputs are in id order, so the lineup's sort meets one run and this transaction's
-      // new entries after it, instead of sorting them all again
-      live = new LinkedHashMap<>(entries.size() * 2);
-      entries.forEach(e -> live.put(e.id(), e));
+    void readLive(LiveInputs inputs, LocalDate day, boolean kept) {
+      live = inputs;
       liveDay = day;
       if (kept) changedBeforeRead.forEach(change -> put(change.entry, change.day));
       changedBeforeRead.clear();
@@ -1059,14 +1055,14 @@ public final class QueueCommands {
       if (live == null) {
         changedBeforeRead.add(new Change(changed, day));
       } else if (day == null || day.equals(liveDay)) {
-        live.put(changed.id(), changed);
+        live.put(changed);
       } else {
         live.remove(changed.id());
       }
     }
 
     List<Entry> inputs() {
-      return List.copyOf(live.values());
+      return live.inIdOrder();
     }
 
     private record Change(Entry entry, LocalDate day) {}

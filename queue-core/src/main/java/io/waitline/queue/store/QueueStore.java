@@ -42,8 +42,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The SQL of the queue domain. Every method runs on the client it is given, so callers choose the transaction. */
@@ -447,28 +450,36 @@ public final class QueueStore {
 
   /**
    * The entries among {@code entries} (all of one queue's day) that {@link #lineupInputs} reads: the waiting and
-   * expected, and the {@value #RECENT_AT_DESKS} latest at the desks. For a command that keeps them up to date itself.
+   * expected, and the {@value #RECENT_AT_DESKS} latest at the desks, in the order given (unmodifiable; {@code entries}
+   * itself when all of them are). For a command that keeps them up to date itself.
    */
-  public static List<Entry> lineupInputsAmong(Collection<Entry> entries) {
-    List<Entry> inputs = new ArrayList<>(entries.size());
-    List<Entry> atDesks = new ArrayList<>(Math.min(entries.size(), RECENT_AT_DESKS + 1));
-    for (Entry e : entries) {
-      switch (e.status()) {
-        case WAITING, EXPECTED -> inputs.add(e);
-        case CALLED, IN_SERVICE, NO_SHOW -> atDesks.add(e);
-        default -> { }
-      }
-    }
-    // run after every kept command: sort only when some must go (a call usually pushes one out)
+  public static List<Entry> lineupInputsAmong(List<Entry> entries) {
+    List<Entry> atDesks = new ArrayList<>();
+    for (Entry e : entries) if (atDesk(e)) atDesks.add(e);
+    // sorted only when some must go, which is after most calls: one more is at a desk
+    Set<UUID> pastLatest = Set.of();
     if (atDesks.size() > RECENT_AT_DESKS) {
       atDesks.sort(LATEST_FIRST);
-      atDesks = atDesks.subList(0, RECENT_AT_DESKS);
+      pastLatest = new HashSet<>();
+      for (Entry e : atDesks.subList(RECENT_AT_DESKS, atDesks.size())) pastLatest.add(e.id());
     }
-    inputs.addAll(atDesks);
-    return inputs;
+    List<Entry> inputs = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      boolean input = e.status() == Status.WAITING || e.status() == Status.EXPECTED
+          || atDesk(e) && !pastLatest.contains(e.id());
+      if (input) inputs.add(e);
+    }
+    return Collections.unmodifiableList(inputs.size() == entries.size() ? entries : inputs);
   }
 
   private static final Comparator<Entry> LATEST_FIRST = Comparator.comparing(Entry::statusSince).reversed();
+
+  private static boolean atDesk(Entry e) {
+    return switch (e.status()) {
+      case CALLED, IN_SERVICE, NO_SHOW -> true;
+      default -> false;
+    };
+  }
 
   /** Entries of a site's local day, for the front desk list; {@code term} matches name, MRN, ticket or birth date. */
   public Future<List<Entry>> entriesOfDay(SqlClient c, String siteId, LocalDate day, String term) {
