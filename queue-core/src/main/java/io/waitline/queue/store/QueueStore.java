@@ -48,6 +48,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The SQL of the queue domain. Every method runs on the client it is given, so callers choose the transaction. */
 public final class QueueStore {
@@ -389,22 +390,19 @@ public final class QueueStore {
   public record DatedEntry(Entry entry, LocalDate day) {}
 
   public Future<DatedEntry> datedEntry(SqlClient c, UUID id) {
-    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.ticket_day FROM entry e WHERE e.id = $1")
-        .execute(Tuple.of(id))
-        .map(rows -> {
-          Row r = one(rows, "No entry with id '" + id + "'.");
-          return new DatedEntry(entry(r), r.getLocalDate("ticket_day"));
-        });
+    return entryWith(c, id, "e.ticket_day", r -> new DatedEntry(entry(r), r.getLocalDate("ticket_day")));
   }
 
   /** An entry and its patient link's token. */
   public Future<LinkedEntry> linkedEntry(SqlClient c, UUID id) {
-    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", e.visit_token FROM entry e WHERE e.id = $1")
+    return entryWith(c, id, "e.visit_token", r -> new LinkedEntry(entry(r), r.getString("visit_token")));
+  }
+
+  /** The entry {@code id} with one more of its columns, as {@code read} makes of its row; fails when there is none. */
+  private <T> Future<T> entryWith(SqlClient c, UUID id, String column, Function<Row, T> read) {
+    return c.preparedQuery("SELECT " + ENTRY_COLUMNS + ", " + column + " FROM entry e WHERE e.id = $1")
         .execute(Tuple.of(id))
-        .map(rows -> {
-          Row r = one(rows, "No entry with id '" + id + "'.");
-          return new LinkedEntry(entry(r), r.getString("visit_token"));
-        });
+        .map(rows -> read.apply(one(rows, "No entry with id '" + id + "'.")));
   }
 
   /** Every queue's id, in order. */
