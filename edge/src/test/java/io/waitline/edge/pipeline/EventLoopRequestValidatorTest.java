@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestValidator;
@@ -18,29 +16,13 @@ import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
-import io.waitline.edge.EdgeRouter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EventLoopRequestValidatorTest {
+class EventLoopRequestValidatorTest extends ContractTest {
   private static final String QUEUE = "6a1c3a52-8f1e-4e0c-9d47-3f0e2a0f4b11";
-  private static Vertx vertx;
-  private static OpenAPIContract contract;
-
-  @BeforeAll
-  static void readContract() throws Exception {
-    vertx = Vertx.vertx();
-    contract = EdgeRouter.contract(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void close() {
-    vertx.close();
-  }
 
   @Test
   void aRequestIsValidatedOnItsOwnEventLoopWithoutAWorkerHop() throws Exception {

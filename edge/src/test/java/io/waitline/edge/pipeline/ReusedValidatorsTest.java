@@ -2,30 +2,12 @@ package io.waitline.edge.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.waitline.edge.EdgeRouter;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ReusedValidatorsTest {
-  private static Vertx vertx;
-  private static OpenAPIContract contract;
-
-  @BeforeAll
-  static void readContract() throws Exception {
-    vertx = Vertx.vertx();
-    contract = EdgeRouter.contract(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void close() {
-    vertx.close();
-  }
+class ReusedValidatorsTest extends ContractTest {
 
   private static JsonSchema checkInBody(OpenAPIContract c) {
     return c.operation("checkIn").getRequestBody().getContent().get("application/json").getSchema();
