@@ -6,14 +6,17 @@ WORKDIR /src
 # only the build inputs: never ./data (local database, setup code) or target/ directories
 COPY pom.xml ./
 COPY queue-core queue-core
+COPY guard guard
 COPY access access
 COPY notifications notifications
 COPY pms-sync pms-sync
 COPY payment-gateway payment-gateway
+COPY insights insights
 COPY web-ui web-ui
 COPY edge edge
 COPY server server
 COPY load-tests load-tests
+COPY estimate-bench estimate-bench
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre

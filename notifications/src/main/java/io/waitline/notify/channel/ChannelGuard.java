@@ -3,18 +3,15 @@ package io.waitline.notify.channel;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.waitline.guard.Attempts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -62,22 +59,10 @@ public final class ChannelGuard {
     this.vertx = vertx;
     this.probe = probe;
     this.probeMillis = Math.max(50, Math.min(1000, r.openFor().toMillis() / 10));
-    this.breaker = new CircuitBreakerStateMachine(name, CircuitBreakerConfig.custom()
-        .failureRateThreshold(r.failureRatePercent())
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(r.slidingWindow())
-        .minimumNumberOfCalls(r.minimumCalls())
-        .waitDurationInOpenState(r.openFor())
-        .permittedNumberOfCallsInHalfOpenState(r.halfOpenCalls())
-        .ignoreExceptions(ChannelException.Rejected.class, ChannelException.RecipientUnavailable.class)
-        .build(), clock);
-    this.retry = Retry.of(name, RetryConfig.custom()
-        .maxAttempts(Math.max(1, r.maxAttempts()))
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(r.backoff(), 2.0, r.jitter()))
-        .retryOnException(e -> e instanceof ChannelException.Transient
-            && !(e instanceof ChannelException.NotPermitted) && !(e.getCause() instanceof TimeoutException))
-        .failAfterMaxAttempts(false)
-        .build());
+    this.breaker = r.breaker(name, clock, ChannelException.Rejected.class,
+        ChannelException.RecipientUnavailable.class);
+    this.retry = r.retry(name, e -> e instanceof ChannelException.Transient
+        && !(e instanceof ChannelException.NotPermitted) && !(e.getCause() instanceof TimeoutException));
     this.timeLimiter = TimeLimiter.of(name, TimeLimiterConfig.custom().timeoutDuration(r.timeout()).build());
     this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom().maxConcurrentCalls(r.maxConcurrent())
         .maxWaitDuration(Duration.ZERO).build());
@@ -152,71 +137,39 @@ public final class ChannelGuard {
 
   /** Runs {@code call} under every protection; see the class comment for which failures are retried. */
   public <T> Future<T> call(Supplier<Future<T>> call) {
-    Promise<T> result = Promise.promise();
-    attempt(call, retry.asyncContext(), result);
-    return result.future();
+    return Attempts.retried(vertx, retry, () -> attempt(call));
   }
 
-  private <T> void attempt(Supplier<Future<T>> call, Retry.AsyncContext<T> ctx, Promise<T> result) {
+  private <T> Future<T> attempt(Supplier<Future<T>> call) {
     if (!breaker.tryAcquirePermission()) {
-      result.fail(new ChannelException.NotPermitted("the " + breaker.getName() + " circuit breaker is open", null));
-      return;
+      return Future.failedFuture(
+          new ChannelException.NotPermitted("the " + breaker.getName() + " circuit breaker is open", null));
     }
     long waitNanos = rateLimiter.reservePermission();
     if (waitNanos < 0) {
       breaker.releasePermission();
-      result.fail(new ChannelException.NotPermitted("the " + breaker.getName() + " rate limit is reached", null));
-      return;
+      return Future.failedFuture(
+          new ChannelException.NotPermitted("the " + breaker.getName() + " rate limit is reached", null));
     }
-    if (waitNanos > 0) {
-      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> invoke(call, ctx, result));
-    } else {
-      invoke(call, ctx, result);
-    }
+    if (waitNanos == 0) return invoke(call);
+    Promise<T> invoked = Promise.promise();
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> invoke(call).onComplete(invoked));
+    return invoked.future();
   }
 
-  private <T> void invoke(Supplier<Future<T>> call, Retry.AsyncContext<T> ctx, Promise<T> result) {
+  private <T> Future<T> invoke(Supplier<Future<T>> call) {
     if (!bulkhead.tryAcquirePermission()) {
       breaker.releasePermission();
-      result.fail(new ChannelException.NotPermitted("too many " + breaker.getName() + " calls at once", null));
-      return;
+      return Future.failedFuture(
+          new ChannelException.NotPermitted("too many " + breaker.getName() + " calls at once", null));
     }
-    long start = System.nanoTime();
-    Promise<T> one = Promise.promise();
-    long timer = vertx.setTimer(timeoutMillis + BACKSTOP_MILLIS, id -> one.tryFail(new ChannelException.Unknown(
-        "no answer from " + breaker.getName() + " within " + timeoutMillis + " ms",
-        new TimeoutException())));
-    Future<T> started;
-    try {
-      started = call.get();
-    } catch (RuntimeException e) {
-      started = Future.failedFuture(e);
-    }
-    started.onComplete(ar -> {
-      if (ar.succeeded()) one.tryComplete(ar.result());
-      else one.tryFail(ar.cause());
-    });
-    one.future().onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      bulkhead.onComplete();
-      long took = System.nanoTime() - start;
-      if (ar.succeeded()) {
-        breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-        timeLimiter.onSuccess();
-        ctx.onComplete();
-        result.complete(ar.result());
-        return;
-      }
-      Throwable err = ar.cause() instanceof ChannelException ? ar.cause()
-          : new ChannelException.Unknown("unexpected failure: " + ar.cause(), ar.cause());
-      if (err.getCause() instanceof TimeoutException) timeLimiter.onError(err.getCause());
-      breaker.onError(took, TimeUnit.NANOSECONDS, err);
-      long delay = ctx.onError(err);
-      if (delay < 0) {
-        result.fail(err);
-      } else {
-        vertx.setTimer(Math.max(1, delay), id -> attempt(call, ctx, result));
-      }
-    });
+    return Attempts.timed(vertx, breaker, timeoutMillis + BACKSTOP_MILLIS, () -> new ChannelException.Unknown(
+            "no answer from " + breaker.getName() + " within " + timeoutMillis + " ms", new TimeoutException()),
+        call, e -> e instanceof ChannelException ? e : new ChannelException.Unknown("unexpected failure: " + e, e))
+        .andThen(ar -> {
+          bulkhead.onComplete();
+          if (ar.succeeded()) timeLimiter.onSuccess();
+          else if (ar.cause().getCause() instanceof TimeoutException) timeLimiter.onError(ar.cause().getCause());
+        });
   }
 }

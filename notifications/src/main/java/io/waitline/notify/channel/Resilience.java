@@ -1,5 +1,6 @@
 package io.waitline.notify.channel;
 
+import io.waitline.guard.GuardPolicy;
 import java.time.Duration;
 
 /**
@@ -19,7 +20,7 @@ import java.time.Duration;
  */
 public record Resilience(int failureRatePercent, int slidingWindow, int minimumCalls, Duration openFor,
     int halfOpenCalls, int maxAttempts, Duration backoff, double jitter, Duration timeout, int maxConcurrent,
-    int ratePerSecond, Duration rateWait) {
+    int ratePerSecond, Duration rateWait) implements GuardPolicy {
 
   public static Resilience defaults() {
     return new Resilience(50, 20, 10, Duration.ofSeconds(30), 3, 3, Duration.ofMillis(300), 0.5,

@@ -1,5 +1,6 @@
 package io.waitline.sync.source;
 
+import io.waitline.guard.GuardPolicy;
 import java.time.Duration;
 
 /**
@@ -7,7 +8,7 @@ import java.time.Duration;
  * per call. Production defaults below; tests use short ones.
  */
 public record SourceResilience(int failureRatePercent, int slidingWindow, int minimumCalls, Duration openFor,
-    int halfOpenCalls, int maxAttempts, Duration backoff, double jitter, Duration timeout) {
+    int halfOpenCalls, int maxAttempts, Duration backoff, double jitter, Duration timeout) implements GuardPolicy {
 
   public static SourceResilience defaults() {
     return new SourceResilience(50, 10, 4, Duration.ofSeconds(60), 2, 3, Duration.ofMillis(500), 0.5,
