@@ -33,8 +33,11 @@ import io.waitline.edge.rest.SessionApi;
 import io.waitline.edge.rest.StaffAccountsApi;
 import io.waitline.edge.rest.SyncApi;
 import io.waitline.edge.rest.VisitApi;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -124,11 +127,25 @@ public final class EdgeRouter {
 
   /**
    * The contract as the routers validate against it, read once per node: the instances share it (it is read-only
-   * once built), so a node with one instance per core parses {@code openapi.yaml} once.
+   * once built), so a node with one instance per core parses {@code openapi.yaml} once. Reading the YAML and
+   * resolving the contract cost a few hundred milliseconds of CPU (seconds on a loaded machine), so they run on a
+   * worker context of their own, never on an event loop that already serves the node's pool and listeners.
    */
   public static Future<OpenAPIContract> contract(Vertx vertx) {
-    return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
-        .compose(json -> OpenAPIContract.from(vertx, json));
+    ContractReader reader = new ContractReader();
+    return vertx.deployVerticle(reader, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .compose(id -> vertx.undeploy(id).map(v -> reader.contract));
+  }
+
+  /** Builds the contract in its start, on the worker context it is deployed on (the futures' callbacks too). */
+  private static final class ContractReader extends VerticleBase {
+    private volatile OpenAPIContract contract;
+
+    @Override
+    public Future<?> start() {
+      return vertx.fileSystem().readFile(CONTRACT).map(EdgeRouter::contractForRouter)
+          .compose(json -> OpenAPIContract.from(vertx, json)).onSuccess(read -> contract = read);
+    }
   }
 
   /**
