@@ -29,13 +29,14 @@ class PatientTest {
   void aMissingOrBlankNameHasNoInitials() {
     assertThat(patient(null).initials()).isEmpty();
     assertThat(patient("   ").initials()).isEmpty();
+    assertThat(patient("\u0001\u0002").initials()).as("control characters only, trimmed away").isEmpty();
   }
 
   @Provide
   Arbitrary<String> names() {
     Arbitrary<String> word = Arbitraries.strings().withCharRange('a', 'z').withChars("éüøñ'-").ofMinLength(1)
         .ofMaxLength(12).map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1));
-    Arbitrary<String> separator = Arbitraries.of(" ", "  ", "\t");
+    Arbitrary<String> separator = Arbitraries.of(" ", "  ", "\t", "\n", " \r\n", "\f", "\u000B");
     return word.list().ofMinSize(1).ofMaxSize(6).flatMap(words -> separator.map(sep -> String.join(sep, words)))
         .filter(name -> name.codePointCount(0, name.length()) > 1);
   }
