@@ -79,8 +79,22 @@ public final class PgNotifyRelay implements QueueEventPublisher {
   /** The NOTIFY naming {@code event}, which the statement appending it sends. */
   @Override
   public Notice notice(QueueEvent event) {
-    return new Notice(CHANNEL, new JsonObject().put("node", node).put("queueId", event.queueId())
-        .put("seq", event.seq()).encode());
+    String queueId = event.queueId();
+    if (!plainJsonText(queueId)) {
+      return new Notice(CHANNEL, new JsonObject().put("node", node).put("queueId", queueId)
+          .put("seq", event.seq()).encode());
+    }
+    // the same JSON, written without building it: one per command (own notices begin with ownNoticeStart)
+    return new Notice(CHANNEL, ownNoticeStart + "\"queueId\":\"" + queueId + "\",\"seq\":" + event.seq() + "}");
+  }
+
+  /** Whether {@code text} stands in a JSON string as it is (no quote, backslash or control character). */
+  private static boolean plainJsonText(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch == '"' || ch == '\\' || ch < 0x20) return false;
+    }
+    return true;
   }
 
   /**

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -100,6 +101,21 @@ class PgNotifyRelayTest {
     QueueEvent first = a.events(q).get(0);
     assertThat(a.relay.isOwn(a.relay.notice(first).payload())).isTrue();
     assertThat(b.relay.isOwn(a.relay.notice(first).payload())).isFalse();
+  }
+
+  @Test
+  void aNoticeIsTheJsonOfNodeQueueAndSeqWhateverTheQueueIdHolds() {
+    ServiceQueue q = queue();
+    get(a.commands.checkIn(q.id(), walkIn("Ann Lee"), "desk"));
+    QueueEvent event = get(a.commands.eventsAfter(q.id(), 0, 1)).get(0);
+    for (String queueId : List.of(event.queueId(), "lab-2_b", "odd \"quoted\" \\ id", "tab\there")) {
+      QueueEvent named = new QueueEvent(queueId, event.siteId(), 41, event.type(), event.payload(), event.at());
+      String payload = a.relay.notice(named).payload();
+
+      assertThat(new JsonObject(payload)).as(queueId)
+          .isEqualTo(new JsonObject().put("node", a.relay.node()).put("queueId", queueId).put("seq", 41L));
+      assertThat(a.relay.isOwn(payload)).as(queueId).isTrue();
+    }
   }
 
   @Test
