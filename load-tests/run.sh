@@ -798,7 +798,9 @@ import_section() {
   echo "One fresh server. Per size, a new FHIR R4 source (created over the API, first sync started by the server's"
   echo "scheduler) reads that many booked appointments, each with its own patient (name, birth date, MRN, phone), from a"
   echo "HAPI FHIR \`RestfulServer\` in the benchmark process (\`Appointment?date=…&_include=Appointment:patient&_sort=_lastUpdated\`,"
-  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. Its time is the server's: the source's"
+  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. That server encodes every page once before the"
+  echo "import and then serves the kept texts, so its own work does not share the cores with the import (the import still"
+  echo "reads, parses and applies every page). Its time is the server's: the source's"
   echo "\`lastAttemptAt\` to \`lastSuccessAt\` in its health, fetching and parsing the pages included. The CSV upload is one"
   echo "\`POST /api/v1/sources/{id}/files\` of $CSV_ROWS new rows, timed from sending it to the report."
   echo
