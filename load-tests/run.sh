@@ -37,7 +37,8 @@
 # embedded PostgreSQL and node B on A's database, both publishing and consuming through the broker. Per size: that
 # many display feeds of one queue on A, then on B, KAFKA_CALLS calls made on A each time (one node, then A → B).
 # Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
-# from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
+# from a HAPI FHIR server inside the benchmark process (every page encoded once before the import, then served as kept)
+# into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 # Insights: one server; load-tests/insights-year.sql writes a year of INSIGHTS_VISITS visits into its embedded
 # PostgreSQL with psql (needs psql), then each range and filter is asked INSIGHTS_ROUNDS times over HTTP.
 set -euo pipefail
