@@ -37,7 +37,8 @@
 # embedded PostgreSQL and node B on A's database, both publishing and consuming through the broker. Per size: that
 # many display feeds of one queue on A, then on B, KAFKA_CALLS calls made on A each time (one node, then A → B).
 # Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
-# from a HAPI FHIR server inside the benchmark process into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
+# from a HAPI FHIR server inside the benchmark process (every page encoded once before the import, then served as kept)
+# into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
 # Insights: one server; load-tests/insights-year.sql writes a year of INSIGHTS_VISITS visits into its embedded
 # PostgreSQL with psql (needs psql), then each range and filter is asked INSIGHTS_ROUNDS times over HTTP.
 set -euo pipefail
@@ -798,7 +799,9 @@ import_section() {
   echo "One fresh server. Per size, a new FHIR R4 source (created over the API, first sync started by the server's"
   echo "scheduler) reads that many booked appointments, each with its own patient (name, birth date, MRN, phone), from a"
   echo "HAPI FHIR \`RestfulServer\` in the benchmark process (\`Appointment?date=…&_include=Appointment:patient&_sort=_lastUpdated\`,"
-  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. Its time is the server's: the source's"
+  echo "paged with \`next\` links), routed by location to $IMPORT_QUEUES queues. That server encodes every page once before the"
+  echo "import and then serves the kept texts, so its own work does not share the cores with the import (the import still"
+  echo "reads, parses and applies every page). Its time is the server's: the source's"
   echo "\`lastAttemptAt\` to \`lastSuccessAt\` in its health, fetching and parsing the pages included. The CSV upload is one"
   echo "\`POST /api/v1/sources/{id}/files\` of $CSV_ROWS new rows, timed from sending it to the report."
   echo

@@ -15,11 +15,21 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.method.ResponsePage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -36,7 +46,8 @@ import org.hl7.fhir.r4.model.Reference;
  * A clinic's FHIR R4 server for the import benchmark: HAPI's {@link RestfulServer} in Jetty on loopback, answering
  * the appointment search a Waitline source sends ({@code date}, {@code _lastUpdated}, {@code _include=Appointment:patient},
  * {@code _sort}, paged with {@code next} links) over {@code size} booked appointments, each with its own patient. The
- * resources are built when a page asks for them, so a large schedule costs no memory up front.
+ * resources are built when a page asks for them, so a large schedule costs no memory up front; {@link #encodePages}
+ * has HAPI encode every page once before an import and keeps the texts, which are then served as they are.
  */
 final class ScheduleServer implements AutoCloseable {
   static final String MRN_SYSTEM = "urn:oid:1.2.36.146.595.217.0.1";
@@ -47,6 +58,7 @@ final class ScheduleServer implements AutoCloseable {
   private final Instant firstStart;
   private final int locations;
   private final Date lastUpdated = new Date();
+  private final EncodedPages encoded = new EncodedPages();
 
   /**
    * @param firstStart the first appointment's start; the others follow a minute apart, wrapping every 8 hours
@@ -67,6 +79,7 @@ final class ScheduleServer implements AutoCloseable {
     paging.setMaximumPageSize(1000);
     fhir.setPagingProvider(paging);
     ServletContextHandler context = new ServletContextHandler();
+    context.addFilter(new FilterHolder(encoded), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(fhir), "/fhir/*");
     jetty.setHandler(context);
     jetty.start();
@@ -75,6 +88,39 @@ final class ScheduleServer implements AutoCloseable {
 
   String baseUrl() {
     return "http://127.0.0.1:" + port + "/fhir";
+  }
+
+  /**
+   * Asks this server for every page of the schedule, {@code count} appointments a page (a source's {@code _count}),
+   * and keeps each page's text, which is then the answer to the request for that page (by offset and size) from
+   * anyone: an import then charges the shared cores only for serving bytes, not for HAPI building and encoding them.
+   *
+   * @return how many pages were kept
+   */
+  int encodePages(int count) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    String url = baseUrl() + "/Appointment?_include=Appointment:patient&_count=" + count;
+    while (url != null) {
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url))
+          .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+      if (page.statusCode() != 200) throw new IOException("page " + url + " answered HTTP " + page.statusCode());
+      encoded.keep(url, page.body());
+      url = nextLink(new JsonObject(page.body()));
+    }
+    return encoded.size();
+  }
+
+  /** How many requests were answered with a page kept by {@link #encodePages}. */
+  int pagesServedAsKept() {
+    return encoded.served();
+  }
+
+  private static String nextLink(JsonObject bundle) {
+    JsonArray links = bundle.getJsonArray("link", new JsonArray());
+    for (int i = 0; i < links.size(); i++) {
+      if ("next".equals(links.getJsonObject(i).getString("relation"))) return links.getJsonObject(i).getString("url");
+    }
+    return null;
   }
 
   /** Appointment {@code i} of the schedule, its patient included the way {@code _include} returns it. */

@@ -214,12 +214,13 @@ public final class FhirAppointmentReader implements RecordReader {
 
   /** {@code https://ehr/fhir/Patient/7/_history/2} or {@code Patient/7} → {@code Patient/7}. */
   static String relative(String reference) {
-    String r = reference;
-    int history = r.indexOf("/_history/");
-    if (history >= 0) r = r.substring(0, history);
-    String[] parts = r.split("/");
-    if (parts.length < 2) return r;
-    return parts[parts.length - 2] + "/" + parts[parts.length - 1];
+    int history = reference.indexOf("/_history/");
+    String r = history >= 0 ? reference.substring(0, history) : reference;
+    int end = r.length();
+    while (end > 0 && r.charAt(end - 1) == '/') end--; // trailing slashes end no part
+    int last = r.lastIndexOf('/', end - 1);
+    if (last < 0) return r; // one part: kept as it is
+    return r.substring(r.lastIndexOf('/', last - 1) + 1, end);
   }
 
   private IParser parser() {

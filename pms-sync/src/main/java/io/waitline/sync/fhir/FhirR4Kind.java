@@ -36,6 +36,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -52,6 +53,8 @@ import org.hl7.fhir.r4.model.Resource;
 public final class FhirR4Kind implements SourceKind {
   /** How much longer than the guard's time limit HAPI waits on a silent socket. */
   private static final Duration SOCKET_MARGIN = Duration.ofSeconds(1);
+  /** A version id that orders versions as a number. */
+  private static final Pattern VERSION_NUMBER = Pattern.compile("\\d{1,18}");
   private final FhirContext fhir;
   private final WorkerExecutor workers;
   private final SourceCredentials credentials;
@@ -293,7 +296,7 @@ public final class FhirR4Kind implements SourceKind {
     String payload = FhirAppointmentReader.payload(json(a, texts), patient == null ? null : json(patient, texts));
     long order;
     String version;
-    if (versionId != null && versionId.matches("\\d{1,18}")) {
+    if (versionId != null && VERSION_NUMBER.matcher(versionId).matches()) {
       order = Long.parseLong(versionId);
       version = versionId;
     } else if (updated != null) {
