@@ -448,22 +448,9 @@ class AccessTest {
     FIXTURES.put("putNotificationPreferences", () -> Call.visit(waiting(), new JsonObject()
         .put("channels", new JsonArray().add("sms")).put("language", "fr")));
     FIXTURES.put("listSiteNotifications", Call::plain);
-    FIXTURES.put("retryNotification", () -> {
-      java.util.UUID id = java.util.UUID.randomUUID();
-      app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
-          + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
-          + " '{}', 'failed', now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "access:" + id,
-              waiting().id(), SITE, GENERAL)).await();
-      return Call.notification(id);
-    });
-    FIXTURES.put("getNotification", () -> {
-      java.util.UUID id = java.util.UUID.randomUUID();
-      app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
-          + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
-          + " '{}', 'sent', now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "access:" + id,
-              waiting().id(), SITE, GENERAL)).await();
-      return Call.notification(id);
-    });
+    FIXTURES.put("retryNotification", () -> Call.notification(StoredNotifications.called(app.pool, waiting(),
+        "failed")));
+    FIXTURES.put("getNotification", () -> Call.notification(StoredNotifications.called(app.pool, waiting(), "sent")));
     FIXTURES.put("listEntryNotifications", () -> Call.entry(waiting(), null));
     FIXTURES.put("getQueueNotificationSettings", Call::plain);
     FIXTURES.put("putQueueNotificationSettings", () -> Call.body(new JsonObject()

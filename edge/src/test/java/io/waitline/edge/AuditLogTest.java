@@ -26,7 +26,6 @@ import io.waitline.access.Role;
 import io.waitline.queue.store.TestDatabase;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,12 +36,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuditLogTest {
   @RegisterExtension
   static final TestApp app = TestApp.node();
-  private static String admin;
-
-  @BeforeAll
-  static void start() {
-    admin = app.adminToken();
-  }
 
   @Test
   void aCheckInAReadAPatientLinkAndAFailedSignInEachLeaveARecord() {
@@ -66,7 +59,7 @@ class AuditLogTest {
     assertThat(app.anonymous(HttpMethod.POST, "/api/v1/auth/session").sendJsonObject(new JsonObject()
         .put("username", guessed).put("password", "a wrong password")).await().statusCode()).isEqualTo(401);
 
-    JsonObject checkIn = app.auditRecord(admin, "entryId=" + entry, r -> r.getString("action").equals("checkIn"));
+    JsonObject checkIn = app.auditRecord("entryId=" + entry, r -> r.getString("action").equals("checkIn"));
     assertThat(checkIn.getString("actorKind")).isEqualTo("staff");
     assertThat(checkIn.getString("actorId")).isEqualTo(deskId);
     assertThat(checkIn.getString("siteId")).isEqualTo(SITE);
@@ -76,18 +69,18 @@ class AuditLogTest {
     assertThat(checkIn.getJsonObject("patient").getString("mrn")).isEqualTo("MRN-4471");
     assertThat(checkIn.getJsonObject("patient").getString("ticket")).isEqualTo(ticket);
 
-    JsonObject read = app.auditRecord(admin, "entryId=" + entry, r -> r.getString("action").equals("getEntry"));
+    JsonObject read = app.auditRecord("entryId=" + entry, r -> r.getString("action").equals("getEntry"));
     assertThat(read.getString("actorId")).isEqualTo(clinicianId);
     assertThat(read.getInteger("outcome")).isEqualTo(200);
 
-    JsonObject visit = app.auditRecord(admin, "entryId=" + entry, r -> r.getString("action").equals("getVisit"));
+    JsonObject visit = app.auditRecord("entryId=" + entry, r -> r.getString("action").equals("getVisit"));
     assertThat(visit.getString("actorKind")).isEqualTo("patient");
     assertThat(visit.getString("actorId")).isEqualTo(entry);
     assertThat(visit.getString("siteId")).isEqualTo(SITE);
     assertThat(visit.getInteger("outcome")).isEqualTo(200);
     assertThat(visit.encode()).doesNotContain(visitToken);
 
-    JsonObject signIn = app.auditRecord(admin, "action=signIn", r -> r.getJsonObject("detail") != null
+    JsonObject signIn = app.auditRecord("action=signIn", r -> r.getJsonObject("detail") != null
         && guessed.equals(r.getJsonObject("detail").getString("username")));
     assertThat(signIn.getInteger("outcome")).isEqualTo(401);
     assertThat(signIn.getString("actorKind")).isEqualTo("anonymous");
@@ -104,7 +97,7 @@ class AuditLogTest {
         .sendJsonObject(new JsonObject().put("calledTo", "Room 7")).await();
     assertThat(called.statusCode()).isEqualTo(200);
 
-    JsonObject record = app.auditRecord(admin, "entryId=" + waiting.id(),
+    JsonObject record = app.auditRecord("entryId=" + waiting.id(),
         r -> r.getString("action").equals("callNext"));
     assertThat(record.getJsonObject("detail").getString("calledTo")).isEqualTo("Room 7");
     assertThat(record.getJsonObject("detail").getString("queueId")).isEqualTo(queue);
@@ -120,7 +113,7 @@ class AuditLogTest {
     assertThat(as(elsewhere, HttpMethod.GET, "/api/v1/entries/" + entry.id()).send().await().statusCode())
         .isEqualTo(403);
 
-    JsonObject refused = app.auditRecord(admin, "entryId=" + entry.id(), r -> r.getString("action").equals("getEntry"));
+    JsonObject refused = app.auditRecord("entryId=" + entry.id(), r -> r.getString("action").equals("getEntry"));
     assertThat(refused.getString("actorId")).isEqualTo(elsewhereId);
     assertThat(refused.getString("siteId")).isEqualTo(SITE);
     assertThat(refused.getInteger("outcome")).isEqualTo(403);
@@ -133,7 +126,7 @@ class AuditLogTest {
 
     app.feed("/ws/visits/" + token).close();
 
-    JsonObject opened = app.auditRecord(admin, "entryId=" + entry.id(),
+    JsonObject opened = app.auditRecord("entryId=" + entry.id(),
         r -> r.getString("action").equals("openVisitFeed"));
     assertThat(opened.getString("actorKind")).isEqualTo("patient");
     assertThat(opened.getString("siteId")).isEqualTo(SITE);
@@ -163,11 +156,11 @@ class AuditLogTest {
 
   @Test
   void filtersThatCannotMatchAreRefusedWithASentence() {
-    JsonObject p = problem(as(admin, HttpMethod.GET,
+    JsonObject p = problem(app.staff(HttpMethod.GET,
         "/api/v1/audit?from=2026-05-02T00:00:00Z&to=2026-05-01T00:00:00Z").send().await(), 400);
     assertThat(p.getString("detail")).contains("'from'").contains("after");
-    problem(as(admin, HttpMethod.GET, "/api/v1/audit?limit=0").send().await(), 400);
-    problem(as(admin, HttpMethod.GET, "/api/v1/audit?entryId=not-an-id").send().await(), 400);
+    problem(app.staff(HttpMethod.GET, "/api/v1/audit?limit=0").send().await(), 400);
+    problem(app.staff(HttpMethod.GET, "/api/v1/audit?entryId=not-an-id").send().await(), 400);
   }
 
   @Test
@@ -177,9 +170,10 @@ class AuditLogTest {
     for (int i = 0; i < 5; i++) as(desk, HttpMethod.GET, "/api/v1/entries/" + entry.id()).send().await();
     app.settledAuditId(); // the five records are written as the answers end: read up to a later marker
 
-    JsonObject first = query(admin, "entryId=" + entry.id() + "&limit=3");
+    JsonObject first = query(app.adminToken(), "entryId=" + entry.id() + "&limit=3");
     assertThat(first.getJsonArray("items")).hasSize(3);
-    JsonObject second = query(admin, "entryId=" + entry.id() + "&limit=3&before=" + first.getLong("nextBefore"));
+    JsonObject second = query(app.adminToken(),
+        "entryId=" + entry.id() + "&limit=3&before=" + first.getLong("nextBefore"));
     assertThat(second.getJsonArray("items")).hasSize(2);
     List<Long> ids = new java.util.ArrayList<>();
     for (JsonObject page : List.of(first, second)) {
@@ -193,8 +187,8 @@ class AuditLogTest {
   @Test
   void theDatabaseRefusesToChangeOrRemoveARecord() {
     var entry = app.checkIn(GENERAL, "Immutable Ida");
-    as(admin, HttpMethod.GET, "/api/v1/entries/" + entry.id()).send().await();
-    app.auditRecord(admin, "entryId=" + entry.id(), r -> true);
+    app.staff(HttpMethod.GET, "/api/v1/entries/" + entry.id()).send().await();
+    app.auditRecord("entryId=" + entry.id(), r -> true);
 
     assertThatThrownBy(() -> app.pool.query("UPDATE audit_log SET outcome = 200, actor_name = 'nobody'").execute()
         .await()).isInstanceOf(PgException.class).hasMessageContaining("append-only");
@@ -202,13 +196,13 @@ class AuditLogTest {
         .isInstanceOf(PgException.class).hasMessageContaining("append-only");
     assertThatThrownBy(() -> app.pool.query("TRUNCATE audit_log").execute().await())
         .isInstanceOf(PgException.class).hasMessageContaining("append-only");
-    assertThat(query(admin, "entryId=" + entry.id()).getJsonArray("items")).isNotEmpty();
+    assertThat(query(app.adminToken(), "entryId=" + entry.id()).getJsonArray("items")).isNotEmpty();
   }
 
   @Test
   void theApiOffersNoWayToEditOrDeleteTheLog() {
     for (HttpMethod method : List.of(HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.PATCH)) {
-      HttpResponse<Buffer> r = as(admin, method, "/api/v1/audit").sendJsonObject(new JsonObject()).await();
+      HttpResponse<Buffer> r = app.staff(method, "/api/v1/audit").sendJsonObject(new JsonObject()).await();
       problem(r, 405);
     }
   }
@@ -245,12 +239,12 @@ class AuditLogTest {
     String first = "first passphrase of desk-audited";
     String reset = "reset passphrase of desk-audited";
     String changed = "changed passphrase of desk-audited";
-    HttpResponse<Buffer> created = as(admin, HttpMethod.POST, "/api/v1/staff").sendJsonObject(new JsonObject()
+    HttpResponse<Buffer> created = app.staff(HttpMethod.POST, "/api/v1/staff").sendJsonObject(new JsonObject()
         .put("username", "desk-audited").put("displayName", "Desk Audited").put("password", first)
         .put("roles", new JsonArray().add(new JsonObject().put("role", "front-desk").put("siteId", SITE)))).await();
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     String id = created.bodyAsJsonObject().getString("id");
-    assertThat(as(admin, HttpMethod.POST, "/api/v1/staff/" + id + "/password")
+    assertThat(app.staff(HttpMethod.POST, "/api/v1/staff/" + id + "/password")
         .sendJsonObject(new JsonObject().put("newPassword", reset)).await().statusCode()).isEqualTo(204);
     HttpResponse<Buffer> token = app.anonymous(HttpMethod.POST, "/api/v1/auth/tokens")
         .sendJsonObject(new JsonObject().put("username", "desk-audited").put("password", reset)).await();

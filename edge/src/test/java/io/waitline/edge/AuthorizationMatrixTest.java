@@ -607,12 +607,7 @@ class AuthorizationMatrixTest {
   }
 
   private static UUID notification(String state) {
-    UUID id = UUID.randomUUID();
-    app.pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
-        + " urgent, params, state, created_at, updated_at) VALUES ($1, $2, 'called', 'patient', $3, $4, $5, true,"
-        + " '{}', $6, now(), now())").execute(io.vertx.sqlclient.Tuple.of(id, "matrix:" + id, waiting().id(), SITE,
-            GENERAL, state)).await();
-    return id;
+    return StoredNotifications.called(app.pool, waiting(), state);
   }
 
   /** A co-pay paid in cash for a new walk-in. */

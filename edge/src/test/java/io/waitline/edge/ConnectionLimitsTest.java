@@ -156,7 +156,7 @@ class ConnectionLimitsTest {
   @Test
   void aLiveFeedOutlivesTheHeadAndBodyDeadlines() throws IOException {
     String queue = app.newQueue();
-    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken());
+    try (FeedClient feed = app.staffFeed(queue);
         Socket silent = open(); Socket slow = open()) {
       feed.next("snapshot");
       send(slow, "POST /api/v1/auth/session HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n{");

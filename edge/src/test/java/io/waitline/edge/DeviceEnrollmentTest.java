@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,12 +33,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeviceEnrollmentTest {
   @RegisterExtension
   static final TestApp app = TestApp.node();
-  private static String admin;
-
-  @BeforeAll
-  static void start() {
-    admin = app.adminToken();
-  }
 
   @AfterEach
   void clockBack() {
@@ -77,7 +70,7 @@ class DeviceEnrollmentTest {
     assertThat(kiosk.getJsonObject("device").getString("kind")).isEqualTo("kiosk");
     problem(pair(kioskPairing.getString("code")), 410);
 
-    HttpResponse<Buffer> list = as(admin, HttpMethod.GET, "/api/v1/sites/" + SITE + "/devices").send().await();
+    HttpResponse<Buffer> list = app.staff(HttpMethod.GET, "/api/v1/sites/" + SITE + "/devices").send().await();
     assertThat(list.statusCode()).isEqualTo(200);
     JsonArray devices = list.bodyAsJsonArray();
     assertThat(devices.stream().map(d -> ((JsonObject) d).getString("id")))
@@ -98,11 +91,11 @@ class DeviceEnrollmentTest {
   @Test
   void anUnknownCodeIsNotFoundAndPairingNeedsAKnownSite() {
     problem(pair("ZZZZ-ZZZZ"), 404);
-    problem(as(admin, HttpMethod.POST, "/api/v1/sites/no-such-site/device-pairings")
+    problem(app.staff(HttpMethod.POST, "/api/v1/sites/no-such-site/device-pairings")
         .sendJsonObject(new JsonObject().put("kind", "display").put("name", "TV")).await(), 404);
-    problem(as(admin, HttpMethod.POST, "/api/v1/sites/" + SITE + "/device-pairings")
+    problem(app.staff(HttpMethod.POST, "/api/v1/sites/" + SITE + "/device-pairings")
         .sendJsonObject(new JsonObject().put("kind", "display").put("name", "   ")).await(), 400);
-    problem(as(admin, HttpMethod.POST, "/api/v1/sites/" + SITE + "/device-pairings")
+    problem(app.staff(HttpMethod.POST, "/api/v1/sites/" + SITE + "/device-pairings")
         .sendJsonObject(new JsonObject().put("kind", "toaster").put("name", "TV")).await(), 400);
   }
 
@@ -206,14 +199,14 @@ class DeviceEnrollmentTest {
     FeedClient feed = app.feed("/ws/queues/" + GENERAL + "?view=display&access_token=" + tv);
     feed.next("snapshot");
 
-    HttpResponse<Buffer> revoked = as(admin, HttpMethod.DELETE, "/api/v1/devices/" + id).send().await();
+    HttpResponse<Buffer> revoked = app.staff(HttpMethod.DELETE, "/api/v1/devices/" + id).send().await();
 
     assertThat(revoked.statusCode()).as(revoked.bodyAsString()).isEqualTo(200);
     assertThat(revoked.bodyAsJsonObject().getString("revokedAt")).isNotNull();
     problem(as(tv, HttpMethod.GET, "/api/v1/queues/" + GENERAL + "/board").send().await(), 401);
     assertThat(feed.awaitClose()).isEqualTo((short) 1008);
     assertThat(app.refusedFeed("/ws/queues/" + GENERAL + "?view=display&access_token=" + tv)).isEqualTo(401);
-    JsonObject listed = as(admin, HttpMethod.GET, "/api/v1/sites/" + SITE + "/devices").send().await()
+    JsonObject listed = app.staff(HttpMethod.GET, "/api/v1/sites/" + SITE + "/devices").send().await()
         .bodyAsJsonArray().stream().map(o -> (JsonObject) o).filter(d -> d.getString("id").equals(id)).findFirst()
         .orElseThrow();
     assertThat(listed.getString("revokedAt")).isNotNull();
@@ -221,7 +214,7 @@ class DeviceEnrollmentTest {
 
   @Test
   void revokingAnUnknownDeviceIsNotFound() {
-    problem(as(admin, HttpMethod.DELETE, "/api/v1/devices/" + java.util.UUID.randomUUID()).send().await(), 404);
+    problem(app.staff(HttpMethod.DELETE, "/api/v1/devices/" + java.util.UUID.randomUUID()).send().await(), 404);
   }
 
   // --- plumbing
@@ -231,7 +224,7 @@ class DeviceEnrollmentTest {
   }
 
   private static JsonObject startPairing(String site, String kind, String name) {
-    HttpResponse<Buffer> r = as(admin, HttpMethod.POST, "/api/v1/sites/" + site + "/device-pairings")
+    HttpResponse<Buffer> r = app.staff(HttpMethod.POST, "/api/v1/sites/" + site + "/device-pairings")
         .sendJsonObject(new JsonObject().put("kind", kind).put("name", name)).await();
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     return r.bodyAsJsonObject();

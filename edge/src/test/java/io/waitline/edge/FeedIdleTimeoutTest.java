@@ -21,7 +21,7 @@ class FeedIdleTimeoutTest {
   @Test
   void aFeedSilentForLongerThanTheIdleTimeoutStaysOpenWhileASilentConnectionIsClosed() throws IOException {
     String queue = app.newQueue();
-    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken());
+    try (FeedClient feed = app.staffFeed(queue);
         Socket silent = new Socket("127.0.0.1", app.port())) {
       feed.next("snapshot");
       silent.setSoTimeout(10_000); // far beyond the idle timeout: a read that times out means it was kept open

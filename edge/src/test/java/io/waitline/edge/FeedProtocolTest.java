@@ -135,7 +135,7 @@ class FeedProtocolTest {
       }
     }
     assertThat(outcomes).as("pongs (10), closes by code, closed without a frame (-1)").containsKey(1002);
-    try (FeedClient after = app.feed("/ws/queues/" + GENERAL + "?view=staff&access_token=" + app.adminToken())) {
+    try (FeedClient after = app.staffFeed(GENERAL)) {
       after.next("snapshot");
     }
   }

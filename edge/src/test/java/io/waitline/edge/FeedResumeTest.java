@@ -37,7 +37,7 @@ class FeedResumeTest {
   void reconnectingWithSinceSendsResumedThenExactlyTheMissedEvents() {
     String queue = app.newQueue();
     long last;
-    try (FeedClient first = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
+    try (FeedClient first = app.staffFeed(queue)) {
       long start = first.next("snapshot").getJsonArray("queues").getJsonObject(0).getLong("seq");
       app.checkIn(queue, "Seen Once");
       app.checkIn(queue, "Seen Twice");

@@ -232,7 +232,7 @@ class LiveFeedTest {
     String b = site + "-b";
     app.checkIn(a, "Before Everyone");
 
-    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken())) {
+    try (FeedClient feed = app.siteStaffFeed(site)) {
       JsonArray queues = feed.next("snapshot").getJsonArray("queues");
       assertThat(queues).extracting(q -> ((JsonObject) q).getJsonObject("queue").getString("id"))
           .containsExactlyInAnyOrder(a, b);
@@ -276,7 +276,7 @@ class LiveFeedTest {
   @Test
   void aQueueAddedToTheSiteAfterConnectingArrivesAsItsOwnSnapshot() {
     String site = app.newSite();
-    try (FeedClient feed = app.feed("/ws/sites/" + site + "?view=staff&access_token=" + app.adminToken())) {
+    try (FeedClient feed = app.siteStaffFeed(site)) {
       assertThat(feed.next("snapshot").getJsonArray("queues")).hasSize(2);
       app.queue(site, site + "-c", "SC");
       app.checkIn(site + "-c", "Newly Queued");

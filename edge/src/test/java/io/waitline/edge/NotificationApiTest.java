@@ -152,11 +152,7 @@ class NotificationApiTest {
   @Test
   void staffSeeFailedMessagesByTicketAndCanRetryThem() {
     Entry e = checkIn("Cy Failed");
-    UUID id = UUID.randomUUID();
-    pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
-        + " ticket, urgent, params, state, rounds, last_error, created_at, updated_at) VALUES ($1, $2, 'called',"
-        + " 'patient', $3, 'clinic', 'general', $4, true, '{}', 'failed', 3, 'sms: down; email: down', $5, $5)")
-        .execute(Tuple.of(id, "test:" + id, e.id(), e.ticket(), OffsetDateTime.now())).await();
+    UUID id = StoredNotifications.called(pool, e, "failed", Map.of("rounds", 3, "last_error", "sms: down; email: down"));
 
     assertProblem(http.get("/api/v1/sites/clinic/notifications?state=failed").send().await(), 401);
     HttpResponse<Buffer> list = http.get("/api/v1/sites/clinic/notifications?state=failed")
@@ -208,11 +204,8 @@ class NotificationApiTest {
   @Test
   void unsignedOrForgedDeliveryReportsAreRefusedAndNeverMoveAMessageToAnotherChannel() {
     Entry e = checkIn("Di Report");
-    UUID id = UUID.randomUUID();
-    pool.preparedQuery("INSERT INTO notify_intent (id, dedupe_key, kind, audience, entry_id, site_id, queue_id,"
-        + " ticket, urgent, params, state, channel, provider_ref, created_at, updated_at, sent_at) VALUES ($1, $2,"
-        + " 'called', 'patient', $3, 'clinic', 'general', $4, true, '{}', 'sent', 'sms', 'SM777', $5, $5, $5)")
-        .execute(Tuple.of(id, "test:" + id, e.id(), e.ticket(), OffsetDateTime.now())).await();
+    UUID id = StoredNotifications.called(pool, e, "sent", Map.of("channel", "sms", "provider_ref", "SM777",
+        "sent_at", OffsetDateTime.now()));
     String status = "/api/v1/twilio/message-status?intent=" + id;
     MultiMap undelivered = MultiMap.caseInsensitiveMultiMap().add("MessageSid", "SM777")
         .add("MessageStatus", "undelivered").add("ErrorCode", "30003");

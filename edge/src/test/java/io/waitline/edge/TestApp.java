@@ -456,6 +456,11 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
     }
   }
 
+  /** The same, as the admin sees it. */
+  JsonObject auditRecord(String filter, Predicate<JsonObject> match) {
+    return auditRecord(adminToken(), filter, match);
+  }
+
   // --- credentials
 
   /** A new local account with these roles at {@code siteIdOrNullForAll} and the password {@link #PASSWORD}. */
@@ -548,6 +553,16 @@ final class TestApp implements BeforeAllCallback, AfterEachCallback, AfterAllCal
   }
 
   // --- WebSockets
+
+  /** The staff view of {@code queue}'s live feed, as the admin. */
+  FeedClient staffFeed(String queue) {
+    return feed("/ws/queues/" + queue + "?view=staff&access_token=" + adminToken());
+  }
+
+  /** The staff view of every queue of {@code site} in one live feed, as the admin. */
+  FeedClient siteStaffFeed(String site) {
+    return feed("/ws/sites/" + site + "?view=staff&access_token=" + adminToken());
+  }
 
   /** Opens a feed, e.g. {@code /ws/queues/general?view=display}; fails the test if the handshake is refused. */
   FeedClient feed(String uri) {

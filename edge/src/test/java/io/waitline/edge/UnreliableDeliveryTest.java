@@ -38,7 +38,7 @@ class UnreliableDeliveryTest {
   void eventsThePublisherLostAreFilledFromTheEventLog() {
     String queue = app.newQueue();
     app.checkIn(queue, "Already Here");
-    try (FeedClient queueFeed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken());
+    try (FeedClient queueFeed = app.staffFeed(queue);
         FeedClient displayFeed = app.feed("/ws/queues/" + queue + "?view=display&access_token="
             + app.deviceToken(TestApp.SITE, io.waitline.access.DeviceKind.DISPLAY));
         FeedClient siteFeed = app.feed("/ws/sites/" + TestApp.SITE + "?view=staff&access_token=" + app.adminToken())) {
@@ -132,7 +132,7 @@ class UnreliableDeliveryTest {
   @Test
   void eventsPublishedInReverseOrderReachTheClientInSeqOrder() {
     String queue = app.newQueue();
-    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
+    try (FeedClient feed = app.staffFeed(queue)) {
       long start = snapshotSeq(feed, queue);
 
       publisher.mode(FaultyPublisher.Mode.HOLD);
@@ -157,7 +157,7 @@ class UnreliableDeliveryTest {
   @Test
   void eventsPublishedTwiceReachTheClientOnce() {
     String queue = app.newQueue();
-    try (FeedClient feed = app.feed("/ws/queues/" + queue + "?view=staff&access_token=" + app.adminToken())) {
+    try (FeedClient feed = app.staffFeed(queue)) {
       long start = snapshotSeq(feed, queue);
 
       publisher.mode(FaultyPublisher.Mode.DUPLICATE);

@@ -21,9 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Providers that fail, answer late or are down, with the module running as in production (pumps, timers, wake-ups):
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosTest {
   private static final List<String> ENDED = List.of("sent", "delivered", "cancelled", "skipped");
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeTwilio twilio;
   private FakeFcm fcm;
   private GreenMail mail;
@@ -39,25 +40,15 @@ class ChaosTest {
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
-    fcm = new FakeFcm(world.vertx).start();
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
+    fcm = world.closing(new FakeFcm(world.vertx).start());
     mail = Channels.greenMail();
+    world.onClose(mail::stop);
   }
 
-  @AfterEach
-  void stop() {
-    if (notifications != null) world.await(notifications.stop());
-    twilio.close();
-    fcm.close();
-    mail.stop();
-    world.close();
-  }
 
   private Notifications run(Notifications.Builder b) {
-    notifications = b.build();
-    world.wakeOnEvents(notifications);
-    world.await(notifications.start());
+    notifications = world.running(b);
     eventually(Duration.ofSeconds(5), () -> assertThat(world.await(
         world.pool.query("SELECT count(*) FROM notify_checkpoint").execute()).iterator().next().getLong(0)).isOne());
     return notifications;

@@ -7,37 +7,29 @@ import io.waitline.notify.support.CountingPool;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What delivering one message costs the database, counted statement by statement: the facts a message needs are two
  * reads, queue-core's joined read of the visit and this module's one read of how to reach the person.
  */
 class DispatchReadsTest {
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeTwilio twilio;
   private CountingPool counting;
   private Notifications notifications;
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
     counting = new CountingPool(world.pool);
-    notifications = world.notifications(NotifyWorld.config(), counting.pool)
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
-        .build();
-    world.drain(notifications);
+    notifications = world.drained(world.notifications(NotifyWorld.config(), counting.pool)
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
   }
 
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    twilio.close();
-    world.close();
-  }
 
   @Test
   void aPatientMessageReadsItsFactsInTwoStatements() {

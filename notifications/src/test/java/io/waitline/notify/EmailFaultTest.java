@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.UUID;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A mail server that fails on purpose (silent, refusing recipients, trickling), with the module running as in
@@ -28,25 +28,18 @@ import org.junit.jupiter.api.Test;
  * recipient's trouble does not count against the mail server, and the server is used again soon after it answers.
  */
 class EmailFaultTest {
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeSmtp smtp;
   private FakeTwilio twilio;
   private Notifications notifications;
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    smtp = new FakeSmtp(world.vertx).start();
-    twilio = new FakeTwilio(world.vertx).start();
+    smtp = world.closing(new FakeSmtp(world.vertx).start());
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
   }
 
-  @AfterEach
-  void stop() {
-    if (notifications != null) world.await(notifications.stop());
-    smtp.close();
-    twilio.close();
-    world.close();
-  }
 
   /**
    * Starts the module with e-mail given up on after {@code mailLimit}: {@link Channels#GIVE_UP} where the mail
@@ -56,9 +49,7 @@ class EmailFaultTest {
     Notifications.Builder b = world.notifications(NotifyWorld.config())
         .channel(Channels.email(world.vertx, smtp, mailLimit), Channels.fast().withTimeout(mailLimit));
     if (withSms) b.channel(Channels.twilio(world.vertx, twilio), Channels.fast());
-    notifications = b.build();
-    world.wakeOnEvents(notifications);
-    world.await(notifications.start());
+    notifications = world.running(b);
   }
 
   @Test
@@ -125,13 +116,10 @@ class EmailFaultTest {
   void anUrgentCallDoesNotWaitBehindBatchesOfSlowSendsAndGivesUpOnTheSilentMailServerWithinSeconds() {
     Resilience slowMail = new Resilience(50, 100, 100, Duration.ofMillis(800), 2, 1, Duration.ofMillis(20), 0.5,
         Duration.ofSeconds(6), 50, 1000, Duration.ofMillis(500));
-    notifications = world.notifications(NotifyWorld.config())
+    notifications = world.running(world.notifications(NotifyWorld.config())
         .channel(new EmailChannel(world.vertx, new EmailChannel.Settings("127.0.0.1", smtp.port(), null, null,
             Channels.MAIL_FROM, "none", null, slowMail.timeout())), slowMail)
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
-        .build();
-    world.wakeOnEvents(notifications);
-    world.await(notifications.start());
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
     String q = world.newQueue();
     Entry first = world.checkIn(q, "Called First", "+447700903002", "first@example.org");
     world.await(notifications.savePreferences(world.token(first.id()),
@@ -186,7 +174,6 @@ class EmailFaultTest {
         .satisfies(i -> assertThat(i.getString("state")).isEqualTo("sending")));
 
     world.await(notifications.stop());
-    notifications = null;
     JsonObject intent = checkedIn().get(0);
     assertThat(intent.getString("state")).as("recorded, not left claimed").isEqualTo("failed");
     assertThat(world.attempts(id(intent))).extracting(a -> a.getString("detail"))

@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * All four channels at once, each against its local fake speaking the provider's API (FCM through firebase-admin,
@@ -38,7 +38,8 @@ class EveryChannelTest {
       Duration.ofSeconds(5), 20, 1000, Duration.ofMillis(500));
 
   private final VapidKeys vapid = VapidKeys.generate();
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeFcm fcm;
   private FakePushService pushService;
   private FakeTwilio twilio;
@@ -47,29 +48,17 @@ class EveryChannelTest {
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    fcm = new FakeFcm(world.vertx).start();
-    pushService = new FakePushService(world.vertx).start();
-    twilio = new FakeTwilio(world.vertx).start();
-    smtp = new FakeSmtp(world.vertx).start();
-    notifications = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1" : null))
+    fcm = world.closing(new FakeFcm(world.vertx).start());
+    pushService = world.closing(new FakePushService(world.vertx).start());
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
+    smtp = world.closing(new FakeSmtp(world.vertx).start());
+    notifications = world.drained(world.notifications(NotifyWorld.configWithLocalPushService())
         .channel(new FcmPushChannel(world.vertx, fcm.app(), 4), GUARD)
         .channel(Channels.webPush(world.vertx, vapid), GUARD)
         .channel(Channels.twilio(world.vertx, twilio, GUARD.timeout()), GUARD)
-        .channel(Channels.email(world.vertx, smtp, GUARD.timeout()), GUARD)
-        .build();
-    world.drain(notifications);
+        .channel(Channels.email(world.vertx, smtp, GUARD.timeout()), GUARD));
   }
 
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    fcm.close();
-    pushService.close();
-    twilio.close();
-    smtp.close();
-    world.close();
-  }
 
   @Test
   void aMessageEveryChannelRefusesWaitsForStaffAndIsNotTriedAgainByItselfAnHourLater() throws Exception {

@@ -11,9 +11,9 @@ import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.command.TestClock;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A worker that stalls after claiming a message, past its lease: another worker takes the message over and sends
@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class LostLeaseTest {
   /** The lease {@link NotifyWorld#notifications} gives. */
 
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeTwilio twilio;
   private CountingPool slowPool;
   private Notifications slow;
@@ -32,23 +33,15 @@ class LostLeaseTest {
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
     slowPool = new CountingPool(world.pool);
-    slow = world.notifications(NotifyWorld.config(), slowPool.pool).worker("slow")
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
-    other = world.notifications(NotifyWorld.config()).clock(later).worker("other")
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
+    slow = world.built(world.notifications(NotifyWorld.config(), slowPool.pool).worker("slow")
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
+    other = world.built(world.notifications(NotifyWorld.config()).clock(later).worker("other")
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
     world.drain(slow);
   }
 
-  @AfterEach
-  void stop() {
-    world.await(slow.stop());
-    world.await(other.stop());
-    twilio.close();
-    world.close();
-  }
 
   @Test
   void aWorkerThatStallsPastItsLeaseJustBeforeSendingSendsNothingOnceAnotherWorkerTookTheMessage() {

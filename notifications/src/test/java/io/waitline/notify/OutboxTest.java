@@ -15,35 +15,29 @@ import io.waitline.queue.event.QueueEventPayload;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The event log read as an outbox: never past an event whose transaction may still commit, however long it takes,
  * and never held up by one that rolled back.
  */
 class OutboxTest {
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private Notifications notifications;
   private String queue;
   private String other;
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    notifications = world.notifications(NotifyWorld.config()).build();
-    world.drain(notifications);
+    notifications = world.drained(world.notifications(NotifyWorld.config()));
     queue = world.newQueue();
     other = world.newQueue(); // the hand-written events go here: their row lock must not block check-ins
     world.drain(notifications);
   }
 
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    world.close();
-  }
 
   @Test
   void aTransactionHoldingItsEventOpenForThirtySecondsStillProducesItsIntents() {

@@ -10,36 +10,27 @@ import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
 import io.waitline.queue.Entry;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Mobile push through firebase-admin to a local FCM HTTP v1 endpoint. */
 class PushTest {
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeFcm fcm;
   private FakeTwilio twilio;
   private Notifications notifications;
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    fcm = new FakeFcm(world.vertx).start();
-    twilio = new FakeTwilio(world.vertx).start();
-    notifications = world.notifications(NotifyWorld.config())
+    fcm = world.closing(new FakeFcm(world.vertx).start());
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
+    notifications = world.drained(world.notifications(NotifyWorld.config())
         .channel(new FcmPushChannel(world.vertx, fcm.app(), 4), Channels.fast())
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
-        .build();
-    world.drain(notifications);
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
   }
 
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    fcm.close();
-    twilio.close();
-    world.close();
-  }
 
   @Test
   void beingCalledIsPushedThroughFirebaseAdminWithTheIntentAsCollapseKey() {

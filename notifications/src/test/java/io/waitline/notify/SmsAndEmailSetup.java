@@ -4,15 +4,16 @@ import com.icegreen.greenmail.util.GreenMail;
 import io.waitline.notify.support.Channels;
 import io.waitline.notify.support.FakeTwilio;
 import io.waitline.notify.support.NotifyWorld;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What tests of SMS and e-mail share: per test a fresh world, a local Twilio Messages API (reached through
  * twilio-java), a GreenMail SMTP server, and the module with SMS first and e-mail as its fallback.
  */
 abstract class SmsAndEmailSetup {
-  protected NotifyWorld world;
+  @RegisterExtension
+  protected final NotifyWorld world = NotifyWorld.start();
   protected FakeTwilio twilio;
   protected GreenMail mail;
   protected Notifications notifications;
@@ -34,22 +35,14 @@ abstract class SmsAndEmailSetup {
 
   @BeforeEach
   final void startChannels() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
     mail = Channels.greenMail();
-    notifications = world.notifications(config())
+    world.onClose(mail::stop);
+    notifications = world.built(world.notifications(config())
         .publishOutcomes(publishesOutcomes())
         .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
-        .channel(Channels.email(world.vertx, mail), Channels.fast())
-        .build();
+        .channel(Channels.email(world.vertx, mail), Channels.fast()));
     if (startsDrained()) world.drain(notifications);
   }
 
-  @AfterEach
-  final void stopChannels() {
-    world.await(notifications.stop());
-    twilio.close();
-    mail.stop();
-    world.close();
-  }
 }

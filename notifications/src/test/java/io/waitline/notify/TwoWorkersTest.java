@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes run the module on one database at once, each with its own pumps, timers and wake-ups, as two servers
@@ -22,29 +22,20 @@ import org.junit.jupiter.api.Test;
 class TwoWorkersTest {
   private static final String MARKER = "+447700900899";
 
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeTwilio twilio;
   private final List<Notifications> nodes = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
     for (String name : List.of("node-a", "node-b")) {
-      Notifications n = world.notifications(NotifyWorld.config()).worker(name)
-          .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
-      world.wakeOnEvents(n);
-      world.await(n.start());
-      nodes.add(n);
+      nodes.add(world.running(world.notifications(NotifyWorld.config()).worker(name)
+          .channel(Channels.twilio(world.vertx, twilio), Channels.fast())));
     }
   }
 
-  @AfterEach
-  void stop() {
-    for (Notifications n : nodes) world.await(n.stop());
-    twilio.close();
-    world.close();
-  }
 
   @Test
   void twoNodesDispatchingTheSameOutboxSendEveryMessageOnceUpToALaterMarker() {

@@ -13,16 +13,17 @@ import io.waitline.notify.webpush.VapidKeys;
 import io.waitline.queue.Entry;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Web Push with real RFC 8291 encryption and VAPID to a local push service that decrypts with the subscriber's
  * private key, as the browser would.
  */
 class WebPushTest {
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakePushService pushService;
   private FakeTwilio twilio;
   private Notifications notifications;
@@ -30,23 +31,13 @@ class WebPushTest {
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    pushService = new FakePushService(world.vertx).start();
-    twilio = new FakeTwilio(world.vertx).start();
-    notifications = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1" : null))
+    pushService = world.closing(new FakePushService(world.vertx).start());
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
+    notifications = world.drained(world.notifications(NotifyWorld.configWithLocalPushService())
         .channel(Channels.webPush(world.vertx, vapid), Channels.fast())
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
-        .build();
-    world.drain(notifications);
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
   }
 
-  @AfterEach
-  void stop() {
-    world.await(notifications.stop());
-    pushService.close();
-    twilio.close();
-    world.close();
-  }
 
   @Test
   void thePayloadIsEncryptedForTheSubscriberAndDecryptsToTheMessage() throws Exception {
@@ -118,8 +109,7 @@ class WebPushTest {
   @Test
   void anUnansweredPushIsSentAgainOnWebPushWithTheSameTagAndNeverOnAnotherChannel() throws Exception {
     pushService.answerLate.set(1);
-    Notifications quick = world.notifications(NotifyWorld.config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1"
-            : null))
+    Notifications quick = world.notifications(NotifyWorld.configWithLocalPushService())
         .channel(Channels.webPush(world.vertx, vapid), Channels.fast().withTimeout(Channels.GIVE_UP))
         .channel(Channels.twilio(world.vertx, twilio), Channels.fast())
         .build();

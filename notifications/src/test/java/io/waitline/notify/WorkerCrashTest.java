@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes share the database. Node A, a process of its own, claims a message and is killed (SIGKILL) in the middle
@@ -22,25 +22,18 @@ import org.junit.jupiter.api.Test;
  * only if it does not.
  */
 class WorkerCrashTest {
-  private NotifyWorld world;
+  @RegisterExtension
+  final NotifyWorld world = NotifyWorld.start();
   private FakeTwilio twilio;
   private Notifications nodeB;
 
   @BeforeEach
   void start() {
-    world = NotifyWorld.start();
-    twilio = new FakeTwilio(world.vertx).start();
-    nodeB = world.notifications(NotifyWorld.config()).worker("node-b")
-        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()).build();
-    world.drain(nodeB);
+    twilio = world.closing(new FakeTwilio(world.vertx).start());
+    nodeB = world.drained(world.notifications(NotifyWorld.config()).worker("node-b")
+        .channel(Channels.twilio(world.vertx, twilio), Channels.fast()));
   }
 
-  @AfterEach
-  void stop() {
-    world.await(nodeB.stop());
-    twilio.close();
-    world.close();
-  }
 
   @Test
   void aWorkerKilledAfterTwilioKeptTheMessageProducesNoDuplicate() throws Exception {

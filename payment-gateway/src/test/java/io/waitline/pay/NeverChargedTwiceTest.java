@@ -40,15 +40,15 @@ class NeverChargedTwiceTest {
   void aCreateThatHangsIsUnknownThenFoundMissingAndTheNextTapCreatesUnderTheSameKey() {
     Entry visit = w.checkIn();
     w.stripe.fault("POST", CREATE, Fault.HANG);
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject p = w.payAtKiosk(visit);
     assertThat(p.getString("state")).isEqualTo("unknown");
     assertThat(w.stripe.intents()).isEmpty();
 
     w.clock.advance(Duration.ofMinutes(2));
     w.get(w.payments.sweep());
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("created");
+    assertThat(w.stateOf(p)).isEqualTo("created");
 
-    JsonObject again = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject again = w.payAtKiosk(visit);
     assertThat(again.getString("state")).isEqualTo("processing");
     assertThat(w.stripe.intents()).hasSize(1);
     assertThat(w.stripe.requests("POST", CREATE)).hasSize(2)
@@ -59,7 +59,7 @@ class NeverChargedTwiceTest {
   void aCreateAnsweredLateIsResolvedByFindingTheIntentNeverByCreatingAnother() {
     Entry visit = w.checkIn();
     w.stripe.fault("POST", CREATE, Fault.ANSWER_LATE);
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject p = w.payAtKiosk(visit);
     assertThat(p.getString("state")).isEqualTo("unknown");
     assertThat(w.stripe.intents()).hasSize(1);
 
@@ -68,13 +68,18 @@ class NeverChargedTwiceTest {
     JsonObject resolved = w.get(w.payments.payment(w.id(p)));
     assertThat(resolved.getString("state")).isEqualTo("ready");
 
-    w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    w.payAtKiosk(visit);
     w.tapCard(KIOSK_READER);
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("succeeded");
-    assertThat(w.stripe.requests("POST", CREATE)).hasSize(1);
+    assertThat(w.stateOf(p)).isEqualTo("succeeded");
     assertThat(w.stripe.intents()).hasSize(1);
+    assertChargedOnceAfterResolving(CREATE, "create");
+  }
+
+  /** One {@code op} request reached Stripe at {@code path}, its unknown outcome was resolved, €20.00 was captured. */
+  private void assertChargedOnceAfterResolving(String path, String op) {
+    assertThat(w.stripe.requests("POST", path)).hasSize(1);
     assertThat(w.stripe.netCaptured()).isEqualTo(2000);
-    assertThat(w.rows("SELECT outcome FROM payment_call WHERE op = 'create'")).extracting(r -> r.getString(0))
+    assertThat(w.rows("SELECT outcome FROM payment_call WHERE op = $1", op)).extracting(r -> r.getString(0))
         .containsExactly("resolved");
   }
 
@@ -82,17 +87,16 @@ class NeverChargedTwiceTest {
   void aReaderRequestThatHangsIsResolvedFromTheIntentAndTheCardIsTakenOnce() {
     Entry visit = w.checkIn();
     w.stripe.fault("POST", PROCESS, Fault.HANG);
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject p = w.payAtKiosk(visit);
     assertThat(p.getString("state")).isEqualTo("unknown");
 
     w.clock.advance(Duration.ofMinutes(2));
     w.get(w.payments.sweep());
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("ready");
+    assertThat(w.stateOf(p)).isEqualTo("ready");
 
-    assertThat(w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk")).getString("state"))
-        .isEqualTo("processing");
+    assertThat(w.payAtKiosk(visit).getString("state")).isEqualTo("processing");
     w.tapCard(KIOSK_READER);
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("succeeded");
+    assertThat(w.stateOf(p)).isEqualTo("succeeded");
     assertThat(w.stripe.charges()).hasSize(1);
     assertThat(w.stripe.netCaptured()).isEqualTo(2000);
   }
@@ -100,10 +104,9 @@ class NeverChargedTwiceTest {
   @Test
   void aCaptureWhoseConnectionDropsAfterChargingIsResolvedAsPaidWithoutCapturingAgain() {
     Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
+    JsonObject p = w.tappedAtKiosk(visit);
     dropBothTries(CAPTURE);
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("unknown");
+    assertThat(w.stateOf(p)).isEqualTo("unknown");
     assertThat(w.stripe.netCaptured()).isEqualTo(2000);
 
     w.clock.advance(Duration.ofMinutes(2));
@@ -120,30 +123,26 @@ class NeverChargedTwiceTest {
 
   @Test
   void aServerErrorAfterCapturingIsResolvedByRetrievingTheIntent() {
-    Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
+    JsonObject p = w.tappedAtKiosk(w.checkIn());
     w.stripe.fault("POST", CAPTURE, Fault.SERVER_ERROR_AFTER_WORK);
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("unknown");
+    assertThat(w.stateOf(p)).isEqualTo("unknown");
 
     w.clock.advance(Duration.ofMinutes(2));
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("succeeded");
+    assertThat(w.stateOf(p)).isEqualTo("succeeded");
     assertThat(w.stripe.requests("POST", CAPTURE)).hasSize(1);
     assertThat(w.stripe.netCaptured()).isEqualTo(2000);
   }
 
   @Test
   void anUnknownPaymentIsLeftAloneWhileItsCallMayStillBeUnderWay() {
-    Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
+    JsonObject p = w.tappedAtKiosk(w.checkIn());
     dropBothTries(CAPTURE);
     w.get(w.payments.payment(w.id(p)));
     int before = w.stripe.requests().size();
 
     w.clock.advance(PaymentWorld.RESOLVE_AFTER.minusSeconds(1));
     w.get(w.payments.sweep());
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("unknown");
+    assertThat(w.stateOf(p)).isEqualTo("unknown");
     assertThat(w.stripe.requests()).hasSize(before);
   }
 
@@ -217,10 +216,7 @@ class NeverChargedTwiceTest {
     w.get(w.payments.start()); // the restarted node's first sweep
     JsonObject paid = w.get(w.payments.payment(w.id(p)));
     assertThat(paid.getString("state")).isEqualTo("succeeded");
-    assertThat(w.stripe.requests("POST", CAPTURE)).hasSize(1);
-    assertThat(w.stripe.netCaptured()).isEqualTo(2000);
-    assertThat(w.rows("SELECT outcome FROM payment_call WHERE op = 'capture'")).extracting(r -> r.getString(0))
-        .containsExactly("resolved");
+    assertChargedOnceAfterResolving(CAPTURE, "capture");
   }
 
   @Test
@@ -240,7 +236,7 @@ class NeverChargedTwiceTest {
 
     w.clock.advance(Duration.ofMinutes(2));
     w.get(w.payments.start());
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("succeeded");
+    assertThat(w.stateOf(p)).isEqualTo("succeeded");
     assertThat(w.stripe.requests("POST", CAPTURE)).hasSize(2).extracting(LocalStripe.Request::idempotencyKey)
         .containsOnly("waitline-" + p.getString("id") + "-capture");
     assertThat(w.stripe.netCaptured()).isEqualTo(2000);

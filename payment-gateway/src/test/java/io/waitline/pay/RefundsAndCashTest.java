@@ -81,7 +81,7 @@ class RefundsAndCashTest {
   @Test
   void onlyAPaidCoPayIsRefundedAndARefundNeedsAnAmountAndAReason() {
     Entry visit = w.checkIn();
-    JsonObject pending = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject pending = w.payAtKiosk(visit);
     assertThatThrownBy(() -> w.get(w.payments.refund(w.id(pending), 100, "x", "manager:mo")))
         .isInstanceOf(QueueException.Conflict.class)
         .hasMessage("Only a paid co-pay can be refunded; this one is processing.");
@@ -98,7 +98,7 @@ class RefundsAndCashTest {
     assertThat(cash.getString("state")).isEqualTo("succeeded");
     assertThat(cash.getString("method")).isEqualTo("cash");
     assertThat(cash.getLong("capturedMinor")).isEqualTo(2000);
-    assertThatThrownBy(() -> w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk")))
+    assertThatThrownBy(() -> w.payAtKiosk(visit))
         .isInstanceOf(QueueException.Conflict.class).hasMessage("This visit's co-pay is already paid.");
     assertThatThrownBy(() -> w.get(w.payments.payCash(visit.id(), null, "desk:ann")))
         .isInstanceOf(QueueException.Conflict.class).hasMessage("This visit's co-pay is already paid.");
@@ -115,7 +115,7 @@ class RefundsAndCashTest {
   @Test
   void cashIsRefusedWhileACardPaymentIsUnderWay() {
     Entry visit = w.checkIn();
-    w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    w.payAtKiosk(visit);
     assertThatThrownBy(() -> w.get(w.payments.payCash(visit.id(), null, "desk:ann")))
         .isInstanceOf(QueueException.Conflict.class)
         .hasMessage("A card payment for this visit is under way; cancel it before recording cash.");

@@ -66,8 +66,7 @@ class StripeTerminalFlowTest {
   @Test
   void aDeclinedCardLeavesNothingChargedAndAnotherCardCanBeTriedOnTheSameIntent() {
     Entry visit = w.checkInOwing(2005); // Stripe's test amount ending 05: generic_decline
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
+    JsonObject p = w.tappedAtKiosk(visit);
 
     JsonObject declined = w.get(w.payments.payment(w.id(p)));
     assertThat(declined.getString("state")).isEqualTo("declined");
@@ -85,8 +84,7 @@ class StripeTerminalFlowTest {
   @Test
   void aWrongPinIsToldInWordsThePatientUnderstands() {
     Entry visit = w.checkInOwing(1555); // ending 55: incorrect_pin
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
+    JsonObject p = w.tappedAtKiosk(visit);
     assertThat(w.get(w.payments.payment(w.id(p))).getString("failure"))
         .isEqualTo("The PIN was not accepted. Please try again or use another card.");
   }
@@ -95,7 +93,7 @@ class StripeTerminalFlowTest {
   void anOfflineReaderIsRefusedWithASentenceAndThePaymentCanMoveToTheDesk() {
     w.stripe.addReader(KIOSK_READER, false);
     Entry visit = w.checkIn();
-    assertThatThrownBy(() -> w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk")))
+    assertThatThrownBy(() -> w.payAtKiosk(visit))
         .isInstanceOf(QueueException.Conflict.class)
         .hasMessage("The card reader is offline. Please pay at the desk.");
     JsonObject live = w.get(w.payments.copay(visit.id())).getJsonObject("payment");
@@ -109,23 +107,21 @@ class StripeTerminalFlowTest {
   @Test
   void cancellingOnTheReaderCancelsTheIntentAndAFreshPaymentMayStart() {
     Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject p = w.payAtKiosk(visit);
     JsonObject canceled = w.get(w.payments.cancel(w.id(p)));
     assertThat(canceled.getString("state")).isEqualTo("canceled");
     assertThat(w.stripe.intent(w.stripe.intents().get(0).getString("id")).getString("status")).isEqualTo("canceled");
 
-    JsonObject fresh = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject fresh = w.payAtKiosk(visit);
     assertThat(fresh.getString("id")).isNotEqualTo(p.getString("id"));
   }
 
   @Test
   void aPaidCoPayIsNotTakenAgainAndCannotBeCancelled() {
     Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
-    w.get(w.payments.payment(w.id(p)));
+    JsonObject p = w.paidByCard(visit);
 
-    assertThatThrownBy(() -> w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk")))
+    assertThatThrownBy(() -> w.payAtKiosk(visit))
         .isInstanceOf(QueueException.Conflict.class).hasMessage("This visit's co-pay is already paid.");
     assertThatThrownBy(() -> w.get(w.payments.cancel(w.id(p))))
         .isInstanceOf(QueueException.Conflict.class).hasMessage("This co-pay is paid; refund it instead.");
@@ -136,7 +132,7 @@ class StripeTerminalFlowTest {
   void aDeskOnlyCoPayIsRefusedAtTheKioskAndNoCoPayMeansNothingToTake() {
     w.get(w.payments.saveQueueSetting(new io.waitline.pay.store.Settings.QueueSetting("general", 2000, "desk")));
     Entry visit = w.checkIn();
-    assertThatThrownBy(() -> w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk")))
+    assertThatThrownBy(() -> w.payAtKiosk(visit))
         .isInstanceOf(QueueException.Conflict.class).hasMessage("This co-pay is taken at the desk.");
     w.get(w.payments.saveQueueSetting(new io.waitline.pay.store.Settings.QueueSetting("general", 2000, "none")));
     assertThatThrownBy(() -> w.get(w.payments.pay(visit.id(), "desk", null, "desk")))
@@ -146,10 +142,7 @@ class StripeTerminalFlowTest {
 
   @Test
   void noCardDataIsSentByWaitlineNorHasAPlaceToBeStored() {
-    Entry visit = w.checkIn();
-    JsonObject p = w.get(w.payments.pay(visit.id(), "kiosk", null, "kiosk"));
-    w.tapCard(KIOSK_READER);
-    w.get(w.payments.payment(w.id(p)));
+    JsonObject p = w.paidByCard(w.checkIn());
     w.get(w.payments.refund(w.id(p), 100, "test", "manager"));
 
     assertThat(w.stripe.requests()).filteredOn(r -> !r.path().startsWith("/v1/test_helpers"))

@@ -36,7 +36,7 @@ class StripeWebhooksTest {
     JsonObject event = w.stripe.event("payment_intent.amount_capturable_updated", w.stripe.intent(intentId()));
 
     assertThat(w.deliver(event)).isEqualTo("applied");
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("succeeded");
+    assertThat(w.stateOf(p)).isEqualTo("succeeded");
     assertThat(w.deliver(event)).isEqualTo("duplicate");
     assertThat(w.deliver(event)).isEqualTo("duplicate");
 
@@ -55,7 +55,7 @@ class StripeWebhooksTest {
     // the capture's answer is lost; Stripe then reports success before the older events arrive
     w.stripe.fault("POST", "/v1/payment_intents/[^/]+/capture", Fault.DROP_AFTER_WORK);
     w.stripe.fault("POST", "/v1/payment_intents/[^/]+/capture", Fault.DROP_AFTER_WORK);
-    assertThat(w.get(w.payments.payment(w.id(p))).getString("state")).isEqualTo("unknown");
+    assertThat(w.stateOf(p)).isEqualTo("unknown");
     JsonObject succeeded = w.stripe.event("payment_intent.succeeded", w.stripe.intent(intentId()));
 
     assertThat(w.deliver(succeeded)).isEqualTo("applied");

@@ -1,6 +1,7 @@
 package io.waitline.sync;
 
 import static io.waitline.queue.Refused.Kind.INVALID;
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.Source;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * transaction that applies the record: set, changed, removed, or refused with the whole record dead-lettered.
  */
 class AppointmentCopayTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
   static final String COPAY = "https://clinic.example/fhir/StructureDefinition/copay";
 
   @RegisterExtension
@@ -37,10 +36,8 @@ class AppointmentCopayTest {
 
   @BeforeEach
   void start() {
-    source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "EHR")
-        .put("baseUrl", fhir.baseUrl())
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("mrnSystem", Fhir.MRN)
-            .put("copay", new JsonObject().put("extension", COPAY)))));
+    source = w.create(SyncWorld.fhirDefinition("EHR", fhir.baseUrl(), new JsonObject().put("defaultQueue", "general")
+        .put("mrnSystem", Fhir.MRN).put("copay", new JsonObject().put("extension", COPAY))));
     fhir.putPatient(Fhir.patient("p1", "Ann", "Lee", "1980-04-23", "M1"));
   }
 
@@ -127,11 +124,11 @@ class AppointmentCopayTest {
 
   @Test
   void aWebhookEventAndACsvRowCarryTheirCopayInTheFieldsTheirMappingNames() {
-    Source pms = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook").put("name", "PMS")
-        .put("subscription", new JsonObject().put("secret", "pms-webhook-secret-0123"))
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("fields", new JsonObject()
-            .put("eventId", "/id").put("appointmentId", "/appt").put("status", "/status").put("start", "/start")
-            .put("patientName", "/name").put("copayAmount", "/copay/amount").put("copayCurrency", "/copay/currency")))));
+    Source pms = w.create(SyncWorld.definition("webhook", "PMS", new JsonObject().put("defaultQueue", "general")
+        .put("fields", new JsonObject().put("eventId", "/id").put("appointmentId", "/appt").put("status", "/status")
+            .put("start", "/start").put("patientName", "/name").put("copayAmount", "/copay/amount")
+            .put("copayCurrency", "/copay/currency")))
+        .put("subscription", new JsonObject().put("secret", "pms-webhook-secret-0123")));
     String event = new JsonObject().put("id", "e1").put("appt", "w1").put("status", "booked")
         .put("start", TEN.toString()).put("name", "Web Patient")
         .put("copay", new JsonObject().put("amount", 12.5).put("currency", "EUR")).encode();
@@ -139,10 +136,9 @@ class AppointmentCopayTest {
         event, w.clock.instant()), event));
     assertThat(w.copays.get(w.entryFor(pms, "w1").id())).contains(new Copay(new BigDecimal("12.5"), "EUR"));
 
-    Source export = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "csv").put("name", "Export")
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("columns", new JsonObject()
-            .put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")
-            .put("copayAmount", "Copay").put("copayCurrency", "Currency")))));
+    Source export = w.create(SyncWorld.definition("csv", "Export", new JsonObject().put("defaultQueue", "general")
+        .put("columns", new JsonObject().put("appointmentId", "Id").put("start", "Start").put("patientName", "Name")
+            .put("copayAmount", "Copay").put("copayCurrency", "Currency"))));
     String csv = "Id,Start,Name,Copay,Currency\r\nc1," + TEN + ",Csv Patient,20.00,EUR\r\nc2," + TEN
         + ",No Currency,20.00,\r\n";
     JsonObject report = w.get(w.sync.csvFile(export.id(), csv.getBytes(java.nio.charset.StandardCharsets.UTF_8),

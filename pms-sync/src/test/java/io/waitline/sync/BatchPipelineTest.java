@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * patients are not moved, patients are matched across the batch, and every new entry is announced.
  */
 class BatchPipelineTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
   @RegisterExtension
   final SyncWorld w = SyncWorld.start();

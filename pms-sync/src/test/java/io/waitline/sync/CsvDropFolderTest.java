@@ -34,10 +34,9 @@ class CsvDropFolderTest {
   @BeforeEach
   void start() throws Exception {
     w = SyncWorld.start();
-    source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "csv").put("name", "Export")
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("columns", new JsonObject()
-            .put("appointmentId", "Appt").put("start", "Start").put("patientName", "Patient")
-            .put("birthDate", "Born")))));
+    source = w.create(SyncWorld.definition("csv", "Export", new JsonObject().put("defaultQueue", "general")
+        .put("columns", new JsonObject().put("appointmentId", "Appt").put("start", "Start").put("patientName", "Patient")
+            .put("birthDate", "Born"))));
     folder = Files.createDirectory(CsvDropFolders.folderOf(root, source.id()));
     drops = new CsvDropFolders(w.vertx, w.sync, root, w.clock);
   }
@@ -174,11 +173,10 @@ class CsvDropFolderTest {
 
   @Test
   void onlyTheFoldersOfEnabledCsvSourcesAreWatched() throws Exception {
-    Source other = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "webhook").put("name", "PMS")
-        .put("subscription", new JsonObject().put("secret", "a-secret-of-16-chars"))
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("fields", new JsonObject()
-            .put("eventId", "/id").put("appointmentId", "/a").put("status", "/s").put("start", "/t")
-            .put("patientName", "/n")))));
+    Source other = w.create(SyncWorld.definition("webhook", "PMS", new JsonObject().put("defaultQueue", "general")
+        .put("fields", new JsonObject().put("eventId", "/id").put("appointmentId", "/a").put("status", "/s")
+            .put("start", "/t").put("patientName", "/n")))
+        .put("subscription", new JsonObject().put("secret", "a-secret-of-16-chars")));
     Path webhookFolder = Files.createDirectory(CsvDropFolders.folderOf(root, other.id()));
     Files.writeString(webhookFolder.resolve("x.csv"), HEADER + row("W1", "Not Read", "1980-01-01"));
     w.get(w.sync.update(source.id(), new JsonObject().put("enabled", false)));

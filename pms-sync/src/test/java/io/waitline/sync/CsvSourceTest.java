@@ -38,17 +38,16 @@ class CsvSourceTest {
 
   /** A source reading "Appt;Date;Time;Patient;Born;Chart;Room;State" with local times in Paris. */
   Source semicolonSource() {
-    return w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "csv").put("name", "Export")
-        .put("mapping", new JsonObject().put("defaultQueue", "general")
-            .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "LAB")
-                .put("queue", "lab")))
-            .put("statuses", new JsonObject().put("Booked", "expected").put("Here", "arrived")
-                .put("Cancelled", "cancelled"))
-            .put("columns", new JsonObject().put("appointmentId", "Appt").put("date", "Date").put("time", "Time")
-                .put("patientName", "Patient").put("birthDate", "Born").put("mrn", "Chart").put("location", "Room")
-                .put("status", "State"))
-            .put("csv", new JsonObject().put("delimiter", ";").put("dateFormat", "dd/MM/yyyy")
-                .put("timeFormat", "H:mm").put("timeZone", "Europe/Paris")))));
+    return w.create(SyncWorld.definition("csv", "Export", new JsonObject().put("defaultQueue", "general")
+        .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "LAB")
+            .put("queue", "lab")))
+        .put("statuses", new JsonObject().put("Booked", "expected").put("Here", "arrived")
+            .put("Cancelled", "cancelled"))
+        .put("columns", new JsonObject().put("appointmentId", "Appt").put("date", "Date").put("time", "Time")
+            .put("patientName", "Patient").put("birthDate", "Born").put("mrn", "Chart").put("location", "Room")
+            .put("status", "State"))
+        .put("csv", new JsonObject().put("delimiter", ";").put("dateFormat", "dd/MM/yyyy")
+            .put("timeFormat", "H:mm").put("timeZone", "Europe/Paris"))));
   }
 
   static final String HEADER = "Appt;Date;Time;Patient;Born;Chart;Room;State\r\n";
@@ -167,11 +166,10 @@ class CsvSourceTest {
   void aRealExportReadsWithItsOwnColumnsAndIsoTimes() throws Exception {
     // the Kaggle "Medical Appointment No Shows" export: comma-separated, ISO instants, no names (the patient id
     // stands in), a No-show column as the status
-    Source s = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "csv").put("name", "Kaggle")
-        .put("mapping", new JsonObject().put("defaultQueue", "general")
-            .put("statuses", new JsonObject().put("No", "expected").put("Yes", "noshow"))
-            .put("columns", new JsonObject().put("appointmentId", "AppointmentID").put("start", "AppointmentDay")
-                .put("patientName", "PatientId").put("patientId", "PatientId").put("status", "No-show")))));
+    Source s = w.create(SyncWorld.definition("csv", "Kaggle", new JsonObject().put("defaultQueue", "general")
+        .put("statuses", new JsonObject().put("No", "expected").put("Yes", "noshow"))
+        .put("columns", new JsonObject().put("appointmentId", "AppointmentID").put("start", "AppointmentDay")
+            .put("patientName", "PatientId").put("patientId", "PatientId").put("status", "No-show"))));
     byte[] file = Files.readAllBytes(Fhir.fixturePath("csv/kaggle-noshow-KaggleV2-May-2016_first1000rows.csv"));
 
     JsonObject dry = w.get(w.sync.csvFile(s.id(), file, true));

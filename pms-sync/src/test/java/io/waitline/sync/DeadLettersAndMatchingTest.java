@@ -1,6 +1,7 @@
 package io.waitline.sync;
 
 import static io.waitline.queue.Refused.Kind.CONFLICT;
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -9,7 +10,6 @@ import io.waitline.queue.Status;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.source.Source;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Records that cannot be applied, their replay, and patients matched across sources. */
 class DeadLettersAndMatchingTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
   @RegisterExtension
   final SyncWorld w = SyncWorld.start();
@@ -29,10 +28,8 @@ class DeadLettersAndMatchingTest {
 
   /** A source whose mapping knows only the two rooms: no default queue. */
   Source strictSource(FhirTestServer server) {
-    return w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "Strict")
-        .put("baseUrl", server.baseUrl())
-        .put("mapping", new JsonObject().put("queues", new JsonArray()
-            .add(new JsonObject().put("match", "location").put("value", "Location/room-1").put("queue", "general"))))));
+    return w.create(SyncWorld.fhirDefinition("Strict", server.baseUrl(), new JsonObject().put("queues", new JsonArray()
+        .add(new JsonObject().put("match", "location").put("value", "Location/room-1").put("queue", "general")))));
   }
 
   @Test

@@ -29,8 +29,7 @@ class FhirShapesTest {
   final FhirTestServer fhir = w.fhirServer(20);
 
   Source source(String name, JsonObject mapping) {
-    return w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", name)
-        .put("baseUrl", fhir.baseUrl()).put("mapping", mapping)));
+    return w.create(SyncWorld.fhirDefinition(name, fhir.baseUrl(), mapping));
   }
 
   @Test

@@ -43,10 +43,8 @@ class Hl7GroupCommitTest {
   }
 
   Source source(String facility) {
-    return w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "hl7v2-mllp").put("name", facility)
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("mrnSystem", "CLINIC_MRN")
-            .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", "Europe/Paris"))
-            .put("queues", new JsonArray()))));
+    return w.create(SyncWorld.definition("hl7v2-mllp", facility, Hl7MllpTest.mapping(facility, "Europe/Paris")
+        .put("mrnSystem", "CLINIC_MRN").put("queues", new JsonArray())));
   }
 
   /** A message of {@code facility} (Hl7MllpTest's messages are CLINIC_PMS's). */

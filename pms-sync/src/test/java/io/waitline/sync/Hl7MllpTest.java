@@ -56,11 +56,9 @@ class Hl7MllpTest {
   void start() {
     hapi.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
     hapi.setValidationContext(ValidationContextFactory.noValidation());
-    source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "hl7v2-mllp").put("name", "PMS")
-        .put("mapping", new JsonObject().put("defaultQueue", "general").put("mrnSystem", "CLINIC_MRN")
-            .put("hl7", new JsonObject().put("sendingFacility", "CLINIC_PMS").put("timeZone", "Europe/Paris"))
-            .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "LAB")
-                .put("queue", "lab"))))));
+    source = w.create(SyncWorld.definition("hl7v2-mllp", "PMS", mapping("CLINIC_PMS", "Europe/Paris")
+        .put("mrnSystem", "CLINIC_MRN").put("queues", new JsonArray().add(new JsonObject().put("match", "location")
+            .put("value", "LAB").put("queue", "lab")))));
     port = w.get(w.sync.listenMllp(new NetServerOptions().setHost("localhost").setPort(0)));
   }
 
@@ -412,9 +410,7 @@ class Hl7MllpTest {
 
   @Test
   void aSecondSourceForTheSameSendingFacilityIsRefusedAndTheFirstKeepsItsMessages() throws Exception {
-    JsonObject same = new JsonObject().put("kind", "hl7v2-mllp").put("name", "PMS again")
-        .put("mapping", new JsonObject().put("defaultQueue", "general")
-            .put("hl7", new JsonObject().put("sendingFacility", "CLINIC_PMS").put("timeZone", "Europe/Paris")));
+    JsonObject same = SyncWorld.definition("hl7v2-mllp", "PMS again", mapping("CLINIC_PMS", "Europe/Paris"));
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, same))).isInstanceOf(SyncException.class)
         .hasMessage("Another HL7 v2 source already takes the messages of sending facility 'CLINIC_PMS' (MSH-4);"
             + " each facility's messages go to one source.");
@@ -425,12 +421,16 @@ class Hl7MllpTest {
     assertThat(ackCode(sendWithHapi(siu("2.5.1", "S12", "dup-1", "D1", TEN, "LAB")))).isEqualTo("AA");
   }
 
+  /** An HL7 v2 source's mapping: the messages of sending facility {@code facility}, local times in {@code zone}. */
+  static JsonObject mapping(String facility, String zone) {
+    return new JsonObject().put("defaultQueue", "general")
+        .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", zone));
+  }
+
   /** Sends a fixture through the raw socket once a source takes its sending facility. */
   private String sendAs(Mllp mllp, String text, String facility) throws IOException {
     if (w.count("SELECT count(*) FROM sync_source WHERE mapping->'hl7'->>'sendingFacility' = $1", facility) == 0) {
-      w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "hl7v2-mllp").put("name", "From " + facility)
-          .put("mapping", new JsonObject().put("defaultQueue", "general")
-              .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", "Europe/London")))));
+      w.create(SyncWorld.definition("hl7v2-mllp", "From " + facility, mapping(facility, "Europe/London")));
     }
     mllp.write(Mllp.frame(text));
     return mllp.read();

@@ -1,13 +1,13 @@
 package io.waitline.sync;
 
 import static io.waitline.queue.Refused.Kind.CONFLICT;
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.source.Source;
 import java.time.Duration;
-import java.time.Instant;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** Two nodes on one database: exactly one polls a source at a time, and another takes over when it dies. */
 class LeaseTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
   SyncWorld a;
   SyncWorld b;

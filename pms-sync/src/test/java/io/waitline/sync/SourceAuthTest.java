@@ -1,6 +1,7 @@
 package io.waitline.sync;
 
 import static io.waitline.queue.Refused.Kind.INVALID;
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import io.waitline.sync.store.SecretBox;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.time.Instant;
 import java.util.Base64;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How Waitline authenticates to sources, and how their secrets are kept: write-only and sealed at rest. */
 class SourceAuthTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
   @RegisterExtension
   final SyncWorld w = SyncWorld.start();

@@ -1,5 +1,6 @@
 package io.waitline.sync;
 
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -11,14 +12,12 @@ import io.waitline.queue.command.CheckIn;
 import io.waitline.sync.pipeline.Outcome;
 import io.waitline.sync.source.Source;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A source that fails, throttles or hangs never stops the desk, and catches up without duplicates once back. */
 class SourceChaosTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
   @RegisterExtension
   final SyncWorld w = SyncWorld.start(SyncWorld.testSettings(Duration.ofSeconds(3)));

@@ -2,6 +2,7 @@ package io.waitline.sync;
 
 import static io.waitline.queue.Refused.Kind.FORBIDDEN;
 import static io.waitline.queue.Refused.Kind.INVALID;
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -9,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.waitline.queue.Status;
 import io.waitline.sync.source.Source;
 import java.nio.file.Files;
-import java.time.Instant;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a gap in event numbers or a handshake answered with a catch-up poll, a wrong secret refused.
  */
 class SubscriptionNotificationsTest {
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
   static final String SECRET = "a-long-subscription-secret";
 
   @RegisterExtension
@@ -36,9 +35,8 @@ class SubscriptionNotificationsTest {
 
   @BeforeEach
   void start() {
-    source = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "Push")
-        .put("baseUrl", fhir.baseUrl()).put("mapping", new JsonObject().put("defaultQueue", "general"))
-        .put("subscription", new JsonObject().put("secret", SECRET))));
+    source = w.create(SyncWorld.fhirDefinition("Push", fhir.baseUrl(), new JsonObject().put("defaultQueue", "general"))
+        .put("subscription", new JsonObject().put("secret", SECRET)));
   }
 
   /** A backport event-notification Bundle (history) with full resources, built with HAPI's model. */

@@ -45,6 +45,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class SyncWorld implements AutoCloseable, AfterEachCallback {
   /** 08:00 in Paris on a Friday. */
   static final Instant START = Instant.parse("2026-11-20T07:00:00Z");
+  /** 10:00 in Paris on the world's day: when the tests' appointments start. */
+  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
   static final String SITE = "clinic";
   static final String KEY = Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'k');
 
@@ -112,15 +114,30 @@ final class SyncWorld implements AutoCloseable, AfterEachCallback {
     return new SyncWorld(db, clock, testSettings(), "node-b");
   }
 
+  /** A source definition of {@code kind} named {@code name}; a test puts in what else its source needs. */
+  static JsonObject definition(String kind, String name, JsonObject mapping) {
+    return new JsonObject().put("kind", kind).put("name", name).put("mapping", mapping);
+  }
+
+  /** A FHIR R4 source's definition, reading the server at {@code baseUrl}. */
+  static JsonObject fhirDefinition(String name, String baseUrl, JsonObject mapping) {
+    return definition("fhir-r4", name, mapping).put("baseUrl", baseUrl);
+  }
+
+  /** A source of the site, as {@code definition} says. */
+  Source create(JsonObject definition) {
+    return get(sync.create(SITE, definition));
+  }
+
   /** A FHIR source of the site, everything to {@code general} unless its location is the lab. */
   Source fhirSource(String name, String baseUrl, JsonObject auth) {
-    return get(sync.create(SITE, new JsonObject().put("kind", "fhir-r4").put("name", name).put("baseUrl", baseUrl)
-        .put("auth", auth).put("mapping", new JsonObject()
+    return create(fhirDefinition(name, baseUrl, new JsonObject()
             .put("mrnSystem", "urn:oid:1.2.36.146.595.217.0.1")
             .put("defaultQueue", "general")
             .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "Location/lab")
                 .put("queue", "lab"))))
-        .put("schedule", new JsonObject().put("everySeconds", 60).put("daysAhead", 2).put("skewSeconds", 120))));
+        .put("auth", auth)
+        .put("schedule", new JsonObject().put("everySeconds", 60).put("daysAhead", 2).put("skewSeconds", 120)));
   }
 
   Source fhirSource(String name, String baseUrl) {

@@ -2,6 +2,7 @@ package io.waitline.sync;
 
 import static io.waitline.queue.Refused.Kind.FORBIDDEN;
 import static io.waitline.queue.Refused.Kind.INVALID;
+import static io.waitline.sync.SyncWorld.TEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WebhookSourceTest {
   static final String SECRET = "pms-webhook-secret-0123";
-  static final Instant TEN = Instant.parse("2026-11-20T09:00:00Z");
 
   @RegisterExtension
   final SyncWorld w = SyncWorld.start();
@@ -30,14 +30,12 @@ class WebhookSourceTest {
 
   @BeforeEach
   void start() {
-    source = w.get(w.sync.create(SyncWorld.SITE, sourceJson()));
+    source = w.create(sourceJson());
   }
 
   /** A webhook source of the site posting {@link #event}s, everything to {@code general} but room LAB-1. */
   static JsonObject sourceJson() {
-    return new JsonObject().put("kind", "webhook").put("name", "PMS")
-        .put("subscription", new JsonObject().put("secret", SECRET))
-        .put("mapping", new JsonObject().put("defaultQueue", "general")
+    return SyncWorld.definition("webhook", "PMS", new JsonObject().put("defaultQueue", "general")
             .put("queues", new JsonArray().add(new JsonObject().put("match", "location").put("value", "LAB-1")
                 .put("queue", "lab")))
             .put("statuses", new JsonObject().put("scheduled", "expected").put("checkedin", "arrived"))
@@ -45,7 +43,8 @@ class WebhookSourceTest {
                 .put("appointmentId", "/appointment/id").put("status", "/appointment/state")
                 .put("start", "/appointment/starts_at").put("location", "/appointment/room")
                 .put("patientName", "/patient/full_name").put("birthDate", "/patient/dob")
-                .put("mrn", "/patient/chart_number").put("phone", "/patient/mobile")));
+                .put("mrn", "/patient/chart_number").put("phone", "/patient/mobile")))
+        .put("subscription", new JsonObject().put("secret", SECRET));
   }
 
   static JsonObject event(String id, String appointmentId, String state, Instant occurred, String room) {
@@ -67,8 +66,8 @@ class WebhookSourceTest {
     assertThat(quiet.getString("state")).as("webhook, nothing sent yet").isEqualTo("UP");
     assertThat(quiet.getString("lastSuccessAt")).isNull();
 
-    Source fhir = w.get(w.sync.create(SyncWorld.SITE, new JsonObject().put("kind", "fhir-r4").put("name", "EHR")
-        .put("baseUrl", "http://127.0.0.1:9/fhir").put("mapping", new JsonObject().put("defaultQueue", "general"))));
+    Source fhir = w.create(SyncWorld.fhirDefinition("EHR", "http://127.0.0.1:9/fhir",
+        new JsonObject().put("defaultQueue", "general")));
     assertThat(w.get(w.sync.health(fhir.id())).getString("state")).as("FHIR, not read yet").isEqualTo("DEGRADED");
   }
 
@@ -150,8 +149,7 @@ class WebhookSourceTest {
     w.get(w.sync.tick()); // the scheduler passes it by
     assertThat(w.get(w.sync.health(source.id())).getString("lastError")).isNull();
 
-    JsonObject noSecret = new JsonObject().put("kind", "webhook").put("name", "Bare").put("mapping",
-        new JsonObject().put("defaultQueue", "general"));
+    JsonObject noSecret = SyncWorld.definition("webhook", "Bare", new JsonObject().put("defaultQueue", "general"));
     assertThat(w.failure(w.sync.create(SyncWorld.SITE, noSecret))).isInstanceOf(SyncException.class)
         .hasFieldOrPropertyWithValue("kind", INVALID)
         .hasMessageStartingWith("A webhook source needs subscription.secret");

@@ -115,6 +115,11 @@ final class Browser implements AutoCloseable {
         .until(d -> text(css).equals(expected));
   }
 
+  /** Waits until a kiosk page shows {@code screen} ({@code welcome}, {@code ticket}, …: its body's data-screen). */
+  void waitForScreen(String screen) {
+    waitFor(d -> screen.equals(find("body").getAttribute("data-screen")));
+  }
+
   WebElement find(String css) {
     return driver.findElement(By.cssSelector(css));
   }

@@ -27,10 +27,7 @@ class CopayE2ETest {
 
   @BeforeAll
   static void start() throws Exception {
-    kiosk = Browser.tv();
-    kiosk.open(server.url("/kiosk/main?idle=120"));
-    kiosk.pair(server.pairingCode("main", "kiosk", "Entrance kiosk"));
-    kiosk.waitFor(d -> kiosk.visible("#app"));
+    kiosk = server.pairedKiosk("/kiosk/main?idle=120");
   }
 
   @AfterAll
@@ -47,7 +44,7 @@ class CopayE2ETest {
       assertThat(set.statusCode()).isEqualTo(200);
     }
     kiosk.open(server.url("/kiosk/main?idle=120"));
-    kiosk.waitFor(d -> "welcome".equals(kiosk.find("body").getAttribute("data-screen")));
+    kiosk.waitForScreen("welcome");
     kiosk.find("#go-find").click();
     kiosk.find("#find-name").sendKeys(name);
     String[] ymd = birthDate.split("-");
@@ -55,7 +52,7 @@ class CopayE2ETest {
     new Select(kiosk.find("#dob-month")).selectByValue(String.valueOf(Integer.parseInt(ymd[1])));
     kiosk.find("#dob-year").sendKeys(ymd[0]);
     kiosk.find("#find-submit").click();
-    kiosk.waitFor(d -> "ticket".equals(kiosk.find("body").getAttribute("data-screen")));
+    kiosk.waitForScreen("ticket");
   }
 
   private static String copayState() {

@@ -16,10 +16,7 @@ class KioskE2ETest {
 
   @BeforeAll
   static void start() throws Exception {
-    kiosk = Browser.tv();
-    kiosk.open(server.url("/kiosk/main?idle=4"));
-    kiosk.pair(server.pairingCode("main", "kiosk", "Entrance kiosk"));
-    kiosk.waitFor(d -> kiosk.visible("#app"));
+    kiosk = server.pairedKiosk("/kiosk/main?idle=4");
   }
 
   @AfterAll
@@ -34,7 +31,7 @@ class KioskE2ETest {
   /** A fresh kiosk page on its welcome screen (the device stays paired). */
   private static void welcome() {
     kiosk.open(server.url("/kiosk/main?idle=4"));
-    kiosk.waitFor(d -> "welcome".equals(kiosk.find("body").getAttribute("data-screen")));
+    kiosk.waitForScreen("welcome");
   }
 
   @Test
@@ -48,7 +45,7 @@ class KioskE2ETest {
     kiosk.find("#dob-year").sendKeys("1975");
     kiosk.find("#find-submit").click();
 
-    kiosk.waitFor(d -> "ticket".equals(kiosk.find("body").getAttribute("data-screen")));
+    kiosk.waitForScreen("ticket");
     assertThat(kiosk.text("#ticket-code")).isEqualTo("B-001");
     assertThat(kiosk.text("#ticket-queue")).isEqualTo("Blood tests");
     assertThat(kiosk.text("#copay")).isEmpty(); // blood tests take no co-pay on the demo site
@@ -89,7 +86,7 @@ class KioskE2ETest {
     // a handheld scanner types the code and Enter
     kiosk.find("#scan-code").sendKeys("waitline:check-in:" + expected.getString("id") + "\n");
 
-    kiosk.waitFor(d -> "ticket".equals(kiosk.find("body").getAttribute("data-screen")));
+    kiosk.waitForScreen("ticket");
     assertThat(kiosk.text("#ticket-code")).startsWith("A-");
     assertThat(server.getObject("/api/v1/entries/" + expected.getString("id")).getString("status")).isEqualTo("waiting");
   }
@@ -99,7 +96,7 @@ class KioskE2ETest {
     welcome();
     kiosk.find("#go-find").click();
     kiosk.find("#find-name").sendKeys("Half Typed");
-    kiosk.waitFor(d -> "welcome".equals(kiosk.find("body").getAttribute("data-screen")));
+    kiosk.waitForScreen("welcome");
     kiosk.find("#go-find").click();
     assertThat(kiosk.find("#find-name").getAttribute("value")).isEmpty();
   }

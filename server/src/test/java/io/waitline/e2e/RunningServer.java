@@ -137,6 +137,20 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
         .getString("code");
   }
 
+  /** A kiosk of site main ("Entrance kiosk") in a TV-sized browser, paired at {@code path} and showing its page. */
+  Browser pairedKiosk(String path) throws IOException {
+    Browser kiosk = Browser.tv();
+    try {
+      kiosk.open(url(path));
+      kiosk.pair(pairingCode("main", "kiosk", "Entrance kiosk"));
+      kiosk.waitFor(d -> kiosk.visible("#app"));
+      return kiosk;
+    } catch (RuntimeException e) {
+      kiosk.close();
+      throw e;
+    }
+  }
+
   /** Stops the server (closing every browser connection) and the database. */
   void stop() throws Exception {
     if (server != null) server.stop();

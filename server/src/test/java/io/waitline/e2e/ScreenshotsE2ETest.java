@@ -92,7 +92,7 @@ class ScreenshotsE2ETest {
 
         b.open(server.url("/kiosk/main"));
         b.pair(kioskCode);
-        b.waitFor(d -> "welcome".equals(b.find("body").getAttribute("data-screen")));
+        b.waitForScreen("welcome");
         b.shoot("kiosk-welcome-" + size);
         b.find("#go-find").click();
         b.find("#find-name").sendKeys(size.equals("phone") ? "Kim Lo" : "Lee Park");
@@ -100,7 +100,7 @@ class ScreenshotsE2ETest {
         new org.openqa.selenium.support.ui.Select(b.find("#dob-month")).selectByValue(size.equals("phone") ? "3" : "11");
         b.find("#dob-year").sendKeys(size.equals("phone") ? "1985" : "1979");
         b.find("#find-submit").click();
-        b.waitFor(d -> "ticket".equals(b.find("body").getAttribute("data-screen")));
+        b.waitForScreen("ticket");
         b.shoot("kiosk-" + size);
       }
     }

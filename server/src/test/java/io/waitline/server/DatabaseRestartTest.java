@@ -30,30 +30,23 @@ class DatabaseRestartTest {
   private static final long RECOVERY_MS = 30_000;
 
   @TempDir Path dir;
-  private EmbeddedDatabase database;
-  private WaitlineServer first;
-  private WaitlineServer second;
+  private NodePair nodes;
   private StaffFeed feed;
 
   @AfterEach
   void stop() throws Exception {
     if (feed != null) feed.close();
-    if (second != null) second.stop();
-    if (first != null) first.stop();
-    if (database != null) database.close(); // stops the restarted PostgreSQL too: it owns the same data directory
+    if (nodes != null) nodes.close();
   }
 
   @Test
   void whilePostgresqlIsDownCommandsAnswer503AndOnceItIsBackTheySucceedAndFeedsCatchUp() throws Exception {
     Path pgData = dir.resolve("database").resolve("pg");
-    database = EmbeddedDatabase.start(dir.resolve("database"));
-    String url = "postgresql://postgres:postgres@localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE;
-    first = LoopbackNode.start(dir.resolve("node-1"), url, Map.of());
-    String token = FirstAdmin.token(first, dir.resolve("node-1"));
-    second = LoopbackNode.start(dir.resolve("node-2"), url, Map.of("WAITLINE_DEMO_DATA", "false"));
-    feed = StaffFeed.open(second, token);
+    nodes = NodePair.start(dir, Map.of());
+    String token = nodes.adminToken;
+    feed = StaffFeed.open(nodes.second, token);
     assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
-    WebClient rest = WebClient.create(first.vertx());
+    WebClient rest = WebClient.create(nodes.first.vertx());
     assertThat(checkIn(rest, token, "Ann Before").statusCode()).isEqualTo(201);
     assertThat(feed.next(10_000).getLong("seq")).isEqualTo(1L);
 
@@ -65,7 +58,7 @@ class DatabaseRestartTest {
     assertThat(refused.getHeader("Content-Type")).startsWith("application/problem+json");
     assertThat(refused.bodyAsJsonObject().getString("detail")).as("a sentence for the person at the desk")
         .matches("[A-Z].{20,}\\.");
-    for (WaitlineServer node : List.of(first, second)) {
+    for (WaitlineServer node : List.of(nodes.first, nodes.second)) {
       WebClient c = WebClient.create(node.vertx());
       assertThat(c.get(node.port(), "127.0.0.1", "/health/live").send().await().statusCode()).isEqualTo(200);
       assertThat(c.get(node.port(), "127.0.0.1", "/health/ready").send().await().statusCode()).isEqualTo(503);
@@ -80,12 +73,13 @@ class DatabaseRestartTest {
     assertThat(event.getLong("seq")).as("the next seq: the refused check-ins left nothing behind").isEqualTo(2L);
     assertThat(event.getJsonObject("entry").getString("ticket"))
         .isEqualTo(accepted.bodyAsJsonObject().getString("ticket"));
+    WaitlineServer second = nodes.second;
     assertThat(WebClient.create(second.vertx()).get(second.port(), "127.0.0.1", "/health/ready").send().await()
         .statusCode()).isEqualTo(200);
   }
 
   private HttpResponse<Buffer> checkIn(WebClient rest, String token, String name) {
-    return rest.post(first.port(), "127.0.0.1", "/api/v1/queues/general/check-ins")
+    return rest.post(nodes.first.port(), "127.0.0.1", "/api/v1/queues/general/check-ins")
         .putHeader("Authorization", "Bearer " + token)
         .sendJsonObject(new JsonObject().put("patient", new JsonObject().put("name", name))).await();
   }

@@ -26,9 +26,7 @@ class KafkaNodesTest {
 
   @TempDir Path dir;
   private KafkaTestBroker broker;
-  private EmbeddedDatabase database;
-  private WaitlineServer first;
-  private WaitlineServer second;
+  private NodePair nodes;
   private WebClient rest;
   private StaffFeed feed;
 
@@ -36,9 +34,7 @@ class KafkaNodesTest {
   void stop() throws Exception {
     if (feed != null) feed.close();
     if (rest != null) rest.close();
-    if (second != null) second.stop();
-    if (first != null) first.stop();
-    if (database != null) database.close();
+    if (nodes != null) nodes.close();
     if (broker != null) broker.close();
   }
 
@@ -49,15 +45,8 @@ class KafkaNodesTest {
     Logger nodeLog = (Logger) LoggerFactory.getLogger(WaitlineNode.class);
     log.start();
     nodeLog.addAppender(log);
-    String token;
     try {
-      database = EmbeddedDatabase.start(dir.resolve("database"));
-      String url = "postgresql://postgres:postgres@localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE;
-      Map<String, String> kafka = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-      first = LoopbackNode.start(dir.resolve("node-1"), url, kafka);
-      token = FirstAdmin.token(first, dir.resolve("node-1"));
-      second = LoopbackNode.start(dir.resolve("node-2"), url, Map.of("WAITLINE_DEMO_DATA", "false",
-          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
+      nodes = NodePair.start(dir, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
     } finally {
       nodeLog.detachAppender(log);
     }
@@ -65,8 +54,9 @@ class KafkaNodesTest {
         .filteredOn(m -> m.startsWith("Sharing queue events with other nodes through Kafka topic "
             + "waitline.queue-events"))
         .hasSize(2);
-    rest = WebClient.create(first.vertx());
-    feed = StaffFeed.at(second, "/ws/queues/general?view=staff&access_token=" + token);
+    String token = nodes.adminToken;
+    rest = WebClient.create(nodes.first.vertx());
+    feed = StaffFeed.at(nodes.second, "/ws/queues/general?view=staff&access_token=" + token);
     assertThat(feed.next(10_000).getString("type")).isEqualTo("snapshot");
 
     post(token, "/api/v1/queues/general/check-ins", new JsonObject().put("patient", new JsonObject()
@@ -84,7 +74,7 @@ class KafkaNodesTest {
   }
 
   private HttpResponse<Buffer> post(String token, String path, JsonObject body, int status) {
-    HttpResponse<Buffer> response = rest.post(first.port(), "127.0.0.1", path)
+    HttpResponse<Buffer> response = rest.post(nodes.first.port(), "127.0.0.1", path)
         .putHeader("Authorization", "Bearer " + token).sendJsonObject(body).await();
     assertThat(response.statusCode()).as("%s: %s", path, response.bodyAsString()).isEqualTo(status);
     return response;

@@ -27,9 +27,7 @@ class TwoNodesTest {
   private static final long CLOSE_MS = 3_000;
 
   @TempDir Path dir;
-  private EmbeddedDatabase database;
-  private WaitlineServer first;
-  private WaitlineServer second;
+  private NodePair nodes;
   private WebClient rest;
   private final List<StaffFeed> feeds = new ArrayList<>();
 
@@ -37,9 +35,7 @@ class TwoNodesTest {
   void stop() throws Exception {
     feeds.forEach(StaffFeed::close);
     if (rest != null) rest.close();
-    if (second != null) second.stop();
-    if (first != null) first.stop();
-    if (database != null) database.close();
+    if (nodes != null) nodes.close();
   }
 
   @Test
@@ -85,7 +81,7 @@ class TwoNodesTest {
     assertThat(tv.next(10_000).getString("type")).isEqualTo("snapshot");
     assertThat(desk.next(10_000).getString("type")).isEqualTo("snapshot");
 
-    HttpResponse<Buffer> revoked = rest.delete(first.port(), "127.0.0.1",
+    HttpResponse<Buffer> revoked = rest.delete(nodes.first.port(), "127.0.0.1",
         "/api/v1/devices/" + paired.getJsonObject("device").getString("id"))
         .putHeader("Authorization", "Bearer " + admin).send().await();
     assertThat(revoked.statusCode()).as(revoked.bodyAsString()).isEqualTo(200);
@@ -108,7 +104,7 @@ class TwoNodesTest {
     assertThat(deskFeed.next(10_000).getString("type")).isEqualTo("snapshot");
     assertThat(adminFeed.next(10_000).getString("type")).isEqualTo("snapshot");
 
-    HttpResponse<Buffer> disabled = rest.patch(first.port(), "127.0.0.1",
+    HttpResponse<Buffer> disabled = rest.patch(nodes.first.port(), "127.0.0.1",
         "/api/v1/staff/" + created.bodyAsJsonObject().getString("id"))
         .putHeader("Authorization", "Bearer " + admin).sendJsonObject(new JsonObject().put("disabled", true))
         .await();
@@ -118,20 +114,16 @@ class TwoNodesTest {
     assertStillLive(adminFeed, admin);
   }
 
-  /** Node 1 migrates and creates the demo site; the first admin exists before node 2 starts (operations.md). */
+  /** Both nodes and a client of node 1; returns the first admin's token. */
   private String startTwoNodes() throws Exception {
-    database = EmbeddedDatabase.start(dir.resolve("database"));
-    String url = "postgresql://postgres:postgres@localhost:" + database.port() + "/" + EmbeddedDatabase.DATABASE;
-    first = LoopbackNode.start(dir.resolve("node-1"), url, Map.of());
-    String token = FirstAdmin.token(first, dir.resolve("node-1"));
-    second = LoopbackNode.start(dir.resolve("node-2"), url, Map.of("WAITLINE_DEMO_DATA", "false"));
-    rest = WebClient.create(first.vertx());
-    return token;
+    nodes = NodePair.start(dir, Map.of());
+    rest = WebClient.create(nodes.first.vertx());
+    return nodes.adminToken;
   }
 
   /** POSTs {@code body} to node 1 with {@code token} (null: none) and asserts the answer's status. */
   private HttpResponse<Buffer> postToFirst(String token, String path, JsonObject body, int status) {
-    var request = rest.post(first.port(), "127.0.0.1", path);
+    var request = rest.post(nodes.first.port(), "127.0.0.1", path);
     if (token != null) request.putHeader("Authorization", "Bearer " + token);
     HttpResponse<Buffer> response = request.sendJsonObject(body).await();
     assertThat(response.statusCode()).as("%s: %s", path, response.bodyAsString()).isEqualTo(status);
@@ -154,7 +146,7 @@ class TwoNodesTest {
 
   /** A feed on node 2, closed after the test. */
   private StaffFeed open(String uri) {
-    StaffFeed feed = StaffFeed.at(second, uri);
+    StaffFeed feed = StaffFeed.at(nodes.second, uri);
     feeds.add(feed);
     return feed;
   }

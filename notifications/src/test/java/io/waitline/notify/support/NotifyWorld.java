@@ -26,18 +26,24 @@ import io.waitline.queue.store.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL with queue-core's and notifications' migrations, queue commands on a test clock, and a site in
- * London with queues created on demand. One world per test class or test.
+ * London with queues created on demand. A test class takes a fresh one per test with
+ * {@code @RegisterExtension final NotifyWorld world = NotifyWorld.start();}; what a test opens on it through
+ * {@link #closing} and {@link #built} is closed with it, last opened first.
  */
-public final class NotifyWorld implements AutoCloseable {
+public final class NotifyWorld implements AutoCloseable, AfterEachCallback {
   /** Friday 10:00 in London: outside any quiet hours. */
   public static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
   public static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -52,6 +58,7 @@ public final class NotifyWorld implements AutoCloseable {
   public final Pool pool;
   public final QueueCommands commands;
   private final List<Runnable> onEvent = new ArrayList<>();
+  private final Deque<AutoCloseable> closers = new ArrayDeque<>();
   private final AtomicInteger queues = new AtomicInteger();
 
   private NotifyWorld(PgConnectOptions db, TestClock clock) {
@@ -107,6 +114,44 @@ public final class NotifyWorld implements AutoCloseable {
     return Notifications.builder(vertx, pool, config)
         .clock(clock)
         .timings(LEASE, Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1));
+  }
+
+  /** {@code resource} (a fake provider, a mail server), closed when the world closes, before its database. */
+  public <T extends AutoCloseable> T closing(T resource) {
+    onClose(resource);
+    return resource;
+  }
+
+  /** {@code action} runs when the world closes, before what was registered ahead of it. */
+  public void onClose(AutoCloseable action) {
+    closers.push(action);
+  }
+
+  /** The module {@code builder} makes, stopped when the world closes, before what was opened ahead of it. */
+  public Notifications built(Notifications.Builder builder) {
+    Notifications n = builder.build();
+    onClose(() -> await(n.stop()));
+    return n;
+  }
+
+  /** The same, with the event log read and everything due delivered: a test starts at the log's end. */
+  public Notifications drained(Notifications.Builder builder) {
+    Notifications n = built(builder);
+    drain(n);
+    return n;
+  }
+
+  /** The same, started as on a node: its pumps run and every committed command wakes it. */
+  public Notifications running(Notifications.Builder builder) {
+    Notifications n = built(builder);
+    wakeOnEvents(n);
+    await(n.start());
+    return n;
+  }
+
+  /** Settings as in production, with Web Push allowed to reach the fake push service on this machine. */
+  public static NotificationsConfig configWithLocalPushService() {
+    return config(k -> k.equals("NOTIFY_WEB_PUSH_HOSTS") ? "127.0.0.1" : null);
   }
 
   public String newQueue() {
@@ -199,8 +244,17 @@ public final class NotifyWorld implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    await(pool.close());
-    await(vertx.close());
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      while (!closers.isEmpty()) closers.pop().close();
+    } finally {
+      await(pool.close());
+      await(vertx.close());
+    }
   }
 }

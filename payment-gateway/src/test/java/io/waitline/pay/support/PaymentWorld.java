@@ -183,9 +183,14 @@ public final class PaymentWorld implements AutoCloseable, AfterEachCallback {
         .setApiBase(stripe.apiBase()).build();
   }
 
+  /** The kiosk asks to take {@code visit}'s co-pay on its own reader: the payment as the kiosk is told. */
+  public JsonObject payAtKiosk(Entry visit) {
+    return get(payments.pay(visit.id(), "kiosk", null, "kiosk"));
+  }
+
   /** A kiosk co-pay whose card was just tapped: Stripe holds an authorization, Waitline does not know it yet. */
   public JsonObject tappedAtKiosk(Entry visit) {
-    JsonObject p = get(payments.pay(visit.id(), "kiosk", null, "kiosk"));
+    JsonObject p = payAtKiosk(visit);
     tapCard(KIOSK_READER);
     return p;
   }
@@ -220,6 +225,11 @@ public final class PaymentWorld implements AutoCloseable, AfterEachCallback {
 
   public long count(String sql, Object... params) {
     return rows(sql, params).get(0).getLong(0);
+  }
+
+  /** The state of {@code payment} as a fresh read finds it (a read may resolve or capture it). */
+  public String stateOf(JsonObject payment) {
+    return get(payments.payment(id(payment))).getString("state");
   }
 
   public UUID id(JsonObject payment) {
