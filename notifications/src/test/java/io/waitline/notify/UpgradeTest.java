@@ -20,7 +20,6 @@ import io.waitline.queue.command.TestClock;
 import io.waitline.queue.store.Migrations;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.TestDatabase;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
