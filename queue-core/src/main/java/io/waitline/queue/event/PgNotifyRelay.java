@@ -132,7 +132,6 @@ public final class PgNotifyRelay implements QueueEventPublisher {
     long seq;
     try {
       JsonObject notice = new JsonObject(payload);
-      if (node.equals(notice.getString("node"))) return; // our own, already published locally
       queueId = notice.getString("queueId");
       seq = notice.getLong("seq");
     } catch (RuntimeException malformed) {
