@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The watcher every {@link TestApp} runs turns a blocked event loop into a failure; what a node does at start is watched too. */
@@ -16,11 +17,8 @@ class BlockedEventLoopsTest {
 
   @Test
   void anEventLoopBlockedLongerThanAllowedFailsTheWatcher() {
-    // a checker that looks every 10 ms and allows 50 ms, so the test blocks briefly
-    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10)
-        .setMaxEventLoopExecuteTime(50).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    BlockedEventLoops watcher = BlockedEventLoops.watch();
-    try {
+    // 50 ms allowed, so the test blocks briefly
+    watched(50, (vertx, watcher) -> {
       Promise<Void> handled = Promise.promise();
       vertx.runOnContext(v -> {
         busyFor(400); // what a handler that waits on the event loop does
@@ -29,23 +27,30 @@ class BlockedEventLoopsTest {
       handled.future().await();
       assertThatThrownBy(watcher::assertNone).hasMessageContaining("has been blocked");
       assertThatCode(watcher::assertNone).as("reported once").doesNotThrowAnyException();
-    } finally {
-      watcher.stop();
-      vertx.close().await();
-    }
+    });
   }
 
   @Test
   void readingTheContractAtStartLeavesTheEventLoopsFree() {
     // the YAML read and the contract's resolution took 0.3 s of an event loop at start (seconds under load); 200 ms
     // allowed, so a busy machine's scheduling alone does not fail it
-    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10)
-        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    BlockedEventLoops watcher = BlockedEventLoops.watch();
-    try {
+    watched(200, (vertx, watcher) -> {
       OpenAPIContract contract = EdgeRouter.contract(vertx).await();
       assertThat(contract.operation("callNext")).as("the contract is read whole").isNotNull();
       watcher.assertNone();
+    });
+  }
+
+  /**
+   * Runs {@code test} on a Vert.x whose checker looks every 10 ms and allows {@code maxMillis} on an event loop, with
+   * a watcher of its warnings; both stopped afterwards.
+   */
+  private static void watched(long maxMillis, BiConsumer<Vertx, BlockedEventLoops> test) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10)
+        .setMaxEventLoopExecuteTime(maxMillis).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    BlockedEventLoops watcher = BlockedEventLoops.watch();
+    try {
+      test.accept(vertx, watcher);
     } finally {
       watcher.stop();
       vertx.close().await();
