@@ -9,6 +9,7 @@ import io.waitline.queue.Priority;
 import io.waitline.queue.QueueOrdering;
 import io.waitline.queue.Status;
 import io.waitline.queue.TransferPolicy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
@@ -47,7 +49,7 @@ public final class ClinicDaySimulator {
     }
 
     public String wire() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -242,7 +244,7 @@ public final class ClinicDaySimulator {
   private void checkIn(Q q, Person p, int t) {
     p.checkinT = t;
     p.placeT = t;
-    p.ticket = q.spec.prefix + "-" + String.format("%03d", ++q.tickets);
+    p.ticket = q.spec.prefix + "-" + String.format(Locale.ROOT, "%03d", ++q.tickets);
     emit(q, "checked_in", p.entry).put("ticket", p.ticket).put("priority", p.priority.wire())
         .put("appointment_t", p.appointmentT).put("place_t", t).put("kind", p.kind);
     join(q, p, t);
@@ -422,7 +424,7 @@ public final class ClinicDaySimulator {
       Map<UUID, Person> byId = new HashMap<>();
       List<Entry> entries = new ArrayList<>();
       for (Person p : q.waiting) {
-        UUID id = UUID.nameUUIDFromBytes(p.entry.getBytes());
+        UUID id = UUID.nameUUIDFromBytes(p.entry.getBytes(StandardCharsets.UTF_8));
         byId.put(id, p);
         entries.add(new Entry(id, q.spec.id, p.ticket, patients.computeIfAbsent(p.entry, k -> new Patient(k, null,
             null, null, null)), p.priority, p.appointmentT == null ? null : day.plusSeconds(p.appointmentT), null,
@@ -437,7 +439,7 @@ public final class ClinicDaySimulator {
     Person moved = person(target, rnd.nextDouble() < 0.15 ? Priority.HIGH : p.priority, "transfer");
     moved.checkinT = now;
     moved.placeT = p.placeT;
-    moved.ticket = target.spec.prefix + "-" + String.format("%03d", ++target.tickets);
+    moved.ticket = target.spec.prefix + "-" + String.format(Locale.ROOT, "%03d", ++target.tickets);
     emit(p.q, "transferred_out", p.entry).put("to_queue", target.spec.id).put("to_entry", moved.entry);
     emit(target, "transferred_in", moved.entry).put("ticket", moved.ticket).put("priority", moved.priority.wire())
         .put("appointment_t", (Integer) null).put("place_t", moved.placeT).put("kind", "transfer")

@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonObject;
 import io.waitline.queue.ServiceTimeEstimator;
 import io.waitline.queue.SimulatedWaitEstimator;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -67,7 +69,7 @@ public final class EstimateBenchmark {
    * each constant varied on its own around them.
    */
   private static void tune(boolean grid) {
-    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, Charset.defaultCharset()), true);
     out.println("halfLife drift absent leave/h | MAE (rolling avg) | P90 cov 1 / 2–3 / 4–7 / 8+ | range | moves");
     var learned = SimulatedWaitEstimator.Parameters.LEARNED;
     List<SimulatedWaitEstimator.Parameters> candidates = new ArrayList<>(List.of(learned));

@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Messages/s is what a clinic's interface engine would see.
  */
 public final class MllpBenchmark {
-  private static final DateTimeFormatter HL7_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HL7_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmm", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final byte START = 0x0B;
   private static final byte END = 0x1C;
   private static final byte CR = 0x0D;

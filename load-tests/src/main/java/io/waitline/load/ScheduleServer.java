@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -130,10 +131,10 @@ final class ScheduleServer implements AutoCloseable {
     p.getMeta().setVersionId("1").setLastUpdated(lastUpdated);
     p.addName().setFamily("Import").addGiven("Patient" + i);
     p.setGender(Enumerations.AdministrativeGender.UNKNOWN);
-    p.getBirthDateElement().setValueAsString(String.format("19%02d-%02d-%02d", 30 + i % 70, 1 + i % 12, 1 + i % 28));
+    p.getBirthDateElement().setValueAsString(String.format(Locale.ROOT, "19%02d-%02d-%02d", 30 + i % 70, 1 + i % 12, 1 + i % 28));
     p.addIdentifier().setSystem(MRN_SYSTEM).setValue("MRN-" + i);
     p.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setUse(ContactPoint.ContactPointUse.MOBILE)
-        .setValue(String.format("+3361%07d", i));
+        .setValue(String.format(Locale.ROOT, "+3361%07d", i));
     Appointment a = new Appointment();
     a.setId(new IdType("Appointment", "a" + i, "1"));
     a.getMeta().setVersionId("1").setLastUpdated(lastUpdated);

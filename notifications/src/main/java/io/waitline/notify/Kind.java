@@ -2,6 +2,7 @@ package io.waitline.notify;
 
 import io.waitline.queue.Status;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The kinds of messages. Each says whether it is urgent (never held for quiet hours), its default channel order,
@@ -31,7 +32,7 @@ public enum Kind {
     PATIENT, STAFF;
 
     public String wire() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.waitline.pay;
 
+import java.util.Locale;
+
 /**
  * Where a payment stands. {@link #UNKNOWN} is written before every processor call and replaced by the answer: a
  * payment left unknown (timeout, dropped connection, a node that died mid-call) is resolved by retrieving.
@@ -38,10 +40,10 @@ public enum PaymentState {
   }
 
   public String wire() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public static PaymentState fromWire(String s) {
-    return valueOf(s.toUpperCase());
+    return valueOf(s.toUpperCase(Locale.ROOT));
   }
 }

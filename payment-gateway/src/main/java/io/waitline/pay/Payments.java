@@ -444,7 +444,7 @@ public final class Payments {
           .put("method", p.method())
           .put("cardBrand", p.cardBrand())
           .put("cardLast4", p.cardLast4())
-          .put("reference", p.id().toString().substring(0, 8).toUpperCase()));
+          .put("reference", p.id().toString().substring(0, 8).toUpperCase(Locale.ROOT)));
     });
   }
 
@@ -481,7 +481,7 @@ public final class Payments {
 
   private static String brand(String brand) {
     if (brand == null) return "card";
-    return brand.substring(0, 1).toUpperCase() + brand.substring(1);
+    return brand.substring(0, 1).toUpperCase(Locale.ROOT) + brand.substring(1);
   }
 
   // --- webhooks

@@ -51,7 +51,7 @@ public final class CsvDropFolders {
   /** Far longer than the largest file takes to apply. */
   static final Duration STALE_CLAIM = Duration.ofMinutes(15);
   private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** A file taken from a folder: {@code outcome} is processed or failed, {@code report} what was written beside it. */
   public record Handled(UUID sourceId, String file, String outcome, Path movedTo, JsonObject report) {}

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A queue's planned week: which desks serve it on which weekday, and when. Each shift is one person at one desk; a
@@ -79,6 +80,6 @@ public record Rota(List<Shift> shifts) {
 
   private static String name(DayOfWeek day) {
     String n = day.name();
-    return n.charAt(0) + n.substring(1).toLowerCase();
+    return n.charAt(0) + n.substring(1).toLowerCase(Locale.ROOT);
   }
 }

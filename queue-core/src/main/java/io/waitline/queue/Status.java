@@ -1,11 +1,15 @@
 package io.waitline.queue;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /** Where an entry stands in its visit; {@link #canMoveTo} is the whole state machine. */
 public enum Status {
   EXPECTED, WAITING, CALLED, IN_SERVICE, COMPLETED, NO_SHOW, CANCELLED, LEFT, TRANSFERRED;
+
+  /** The lower-case name, in every default locale (a Turkish one would lower {@code I} to a dotless {@code ı}). */
+  private final String wire = name().toLowerCase(Locale.ROOT);
 
   /** Statuses after which the visit in this queue is over. */
   public static final Set<Status> ENDED = EnumSet.of(COMPLETED, CANCELLED, LEFT, TRANSFERRED);
@@ -29,10 +33,10 @@ public enum Status {
 
   /** Lower-case wire name, e.g. {@code in_service}. */
   public String wire() {
-    return name().toLowerCase();
+    return wire;
   }
 
   public static Status fromWire(String s) {
-    return valueOf(s.toUpperCase());
+    return valueOf(s.toUpperCase(Locale.ROOT));
   }
 }

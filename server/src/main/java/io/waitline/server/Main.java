@@ -2,7 +2,9 @@ package io.waitline.server;
 
 import io.waitline.queue.SimulatedWaitEstimator;
 import io.waitline.queue.replay.ReplayEstimatesCommand;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +19,7 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals(ReplayEstimatesCommand.NAME)) {
-      PrintWriter err = new PrintWriter(System.err, true);
+      PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true);
       System.exit(ReplayEstimatesCommand.run(args, new SimulatedWaitEstimator(), err));
     }
     try {

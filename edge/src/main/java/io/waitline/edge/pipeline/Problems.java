@@ -20,6 +20,7 @@ import io.waitline.queue.Refused;
 import io.waitline.sync.source.SourceFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.LinkedHashSet;
@@ -351,7 +352,7 @@ public final class Problems {
     return switch (e.type()) {
       case MISSING_REQUIRED_PARAMETER -> m.contains("body") ? "The request body is required." : m;
       case UNSUPPORTED_VALUE_FORMAT -> "Send the request body as application/json.";
-      case INVALID_VALUE_FORMAT -> m.toLowerCase().contains("body") ? "The request body is not valid JSON." : m;
+      case INVALID_VALUE_FORMAT -> m.toLowerCase(Locale.ROOT).contains("body") ? "The request body is not valid JSON." : m;
       default -> m.isEmpty() ? "The request is not valid." : m;
     };
   }

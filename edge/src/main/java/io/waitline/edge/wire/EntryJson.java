@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The REST and feed JSON of sites, queues, entries, lineups and events: the shapes clients see, whatever queue-core
@@ -132,7 +133,7 @@ public final class EntryJson {
   /** A queue's planned week: shifts with lower-case weekdays and times as HH:MM. */
   public static JsonObject rota(Rota rota) {
     return new JsonObject().put("shifts", new JsonArray(rota.shifts().stream().map(s -> new JsonObject()
-        .put("day", s.day().name().toLowerCase())
+        .put("day", s.day().name().toLowerCase(Locale.ROOT))
         .put("desk", s.desk())
         .put("from", s.from().toString())
         .put("to", s.to().toString())).toList()));
@@ -141,7 +142,7 @@ public final class EntryJson {
   /** The rota a request sends, in the contract's shape (already validated against it). */
   public static Rota rota(JsonObject in) {
     return new Rota(in.getJsonArray("shifts").stream().map(o -> (JsonObject) o).map(s -> new Rota.Shift(
-        DayOfWeek.valueOf(s.getString("day").toUpperCase()), s.getString("desk"), LocalTime.parse(s.getString("from")),
+        DayOfWeek.valueOf(s.getString("day").toUpperCase(Locale.ROOT)), s.getString("desk"), LocalTime.parse(s.getString("from")),
         LocalTime.parse(s.getString("to")))).toList());
   }
 

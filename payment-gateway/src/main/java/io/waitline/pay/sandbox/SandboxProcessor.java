@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -89,7 +90,7 @@ public final class SandboxProcessor implements CardProcessor {
             && settle(o) == IntentStatus.ON_READER);
         if (busy) throw new ProcessorException.Refused("The card reader is busy with another payment.", null);
         if (settle(i) != IntentStatus.AWAITING_CARD && i.status != IntentStatus.DECLINED) {
-          throw new ProcessorException.Refused("This payment is " + i.status.name().toLowerCase()
+          throw new ProcessorException.Refused("This payment is " + i.status.name().toLowerCase(Locale.ROOT)
               + " and cannot be taken on the reader.", null);
         }
         i.reader = readerId;
@@ -123,7 +124,7 @@ public final class SandboxProcessor implements CardProcessor {
         Intent i = intent(intentRef);
         if (settle(i) != IntentStatus.AUTHORIZED) {
           throw new ProcessorException.Refused("This payment cannot be captured: it is "
-              + i.status.name().toLowerCase() + ".", null);
+              + i.status.name().toLowerCase(Locale.ROOT) + ".", null);
         }
         i.status = IntentStatus.SUCCEEDED;
         i.captured = i.amount;
@@ -191,7 +192,7 @@ public final class SandboxProcessor implements CardProcessor {
   private IntentStatus settle(Intent i) {
     if (i.status != IntentStatus.ON_READER) return i.status;
     Instant now = clock.instant();
-    String outcome = String.format("%02d", i.amount % 100);
+    String outcome = String.format(Locale.ROOT, "%02d", i.amount % 100);
     if (outcome.equals("08")) {
       if (!now.isBefore(i.askedAt.plus(READER_TIMEOUT))) decline(i, "No card was presented in time. Please try again.");
       return i.status;

@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads one CSV row (as {@link CsvKind#rows} keeps it: its cells by header) with the source's column mapping. A row
@@ -72,7 +73,7 @@ public final class CsvRowReader implements RecordReader {
         : List.of(new SourcePatient.Identifier(mapping.mrnSystem(), mrn));
     String language = cell(cells, mapping, "language");
     return new SourcePatient(own, name, birth, ids, cell(cells, mapping, "phone"), cell(cells, mapping, "email"),
-        language != null && language.matches("[a-zA-Z]{2}([-_].*)?") ? language.substring(0, 2).toLowerCase() : null);
+        language != null && language.matches("[a-zA-Z]{2}([-_].*)?") ? language.substring(0, 2).toLowerCase(Locale.ROOT) : null);
   }
 
   private static Instant start(JsonObject cells, Mapping mapping) {
@@ -117,7 +118,7 @@ public final class CsvRowReader implements RecordReader {
 
   /** A pattern read strictly (31/11 is not 30/11); yyyy as people write it is the proleptic year strictness needs. */
   private static DateTimeFormatter strict(String pattern) {
-    return DateTimeFormatter.ofPattern(pattern.replace('y', 'u')).withResolverStyle(ResolverStyle.STRICT);
+    return DateTimeFormatter.ofPattern(pattern.replace('y', 'u'), Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
   }
 
   private static String pattern(Mapping mapping, String what) {

@@ -12,6 +12,7 @@ import io.waitline.sync.source.Mapping;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -189,7 +190,7 @@ public final class FhirAppointmentReader implements RecordReader {
     }
     if (chosen == null) return null;
     for (Coding c : chosen.getLanguage().getCoding()) {
-      if (c.hasCode()) return c.getCode().split("[-_]")[0].toLowerCase();
+      if (c.hasCode()) return c.getCode().split("[-_]")[0].toLowerCase(Locale.ROOT);
     }
     return null;
   }

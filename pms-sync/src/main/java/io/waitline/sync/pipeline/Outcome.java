@@ -1,5 +1,7 @@
 package io.waitline.sync.pipeline;
 
+import java.util.Locale;
+
 /** What became of one received record version. */
 public enum Outcome {
   /** The queue changed (or the record was recorded for an appointment with no entry to change). */
@@ -16,6 +18,6 @@ public enum Outcome {
   DEAD;
 
   public String wire() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,14 +1,16 @@
 package io.waitline.sync.pipeline;
 
+import java.util.Locale;
+
 /** What a source says about an appointment's visit, whatever its own status codes are. */
 public enum Visit {
   EXPECTED, ARRIVED, CANCELLED, NO_SHOW, FULFILLED;
 
   public String wire() {
-    return this == NO_SHOW ? "noshow" : name().toLowerCase();
+    return this == NO_SHOW ? "noshow" : name().toLowerCase(Locale.ROOT);
   }
 
   public static Visit fromWire(String s) {
-    return "noshow".equals(s) ? NO_SHOW : valueOf(s.toUpperCase());
+    return "noshow".equals(s) ? NO_SHOW : valueOf(s.toUpperCase(Locale.ROOT));
   }
 }

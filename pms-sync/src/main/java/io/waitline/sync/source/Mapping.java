@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -205,7 +206,7 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       String pattern = csv.getString(key);
       if (pattern == null) continue;
       try {
-        DateTimeFormatter.ofPattern(pattern);
+        DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
       } catch (IllegalArgumentException e) {
         throw new SyncException(INVALID, "The mapping's csv." + key + " '" + pattern + "' is not a date/time"
             + " pattern such as dd/MM/yyyy or HH:mm.");

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,7 +40,7 @@ public final class WebhookSignature {
       String[] kv = part.trim().split("=", 2);
       if (kv.length != 2) continue;
       if (kv[0].equals("t") && kv[1].matches("\\d{1,12}")) t = Long.parseLong(kv[1]);
-      if (kv[0].equals("v1") && kv[1].matches("[0-9a-fA-F]{64}")) v1 = kv[1].toLowerCase();
+      if (kv[0].equals("v1") && kv[1].matches("[0-9a-fA-F]{64}")) v1 = kv[1].toLowerCase(Locale.ROOT);
     }
     if (t == null || v1 == null) {
       throw new SyncException(FORBIDDEN, "The " + HEADER + " header must read t=<unix seconds>,v1=<64 hex digits>.");
