@@ -83,9 +83,32 @@ class EventLoopRequestValidatorTest extends ContractTest {
           continue;
         }
         assertThat(onLoop.validateParameter(param, new RequestParameterImpl(raw)).get()).as(what).isEqualTo(expected);
+        assertThat(onLoop.validateParameter(param, new RequestParameterImpl(raw)).get()).as(what + ", again")
+            .isEqualTo(expected);
       }
     }
     assertThat(shortWay).as("values that went the short way").isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void aPlainValueIsCheckedOnceAndARefusedOneEveryTimeWithAtMostABoundedNumberKept() {
+    EventLoopRequestValidator onLoop = new EventLoopRequestValidator(vertx, new ReusedValidators(contract));
+    Parameter queueId = parameter("checkIn", "queueId");
+
+    onLoop.validateParameter(queueId, new RequestParameterImpl(QUEUE));
+    assertThat(onLoop.accepted(queueId)).containsExactly(QUEUE);
+    String tooLong = "a".repeat(200);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThatThrownBy(() -> onLoop.validateParameter(queueId, new RequestParameterImpl(tooLong)))
+          .as("refused on attempt " + attempt).isInstanceOf(RuntimeException.class);
+    }
+    assertThat(onLoop.accepted(queueId)).as("a refused value is never kept").containsExactly(QUEUE);
+
+    for (int i = 0; i < EventLoopRequestValidator.MAX_ACCEPTED_PER_PARAMETER; i++) {
+      onLoop.validateParameter(queueId, new RequestParameterImpl("q-" + i));
+    }
+    assertThat(onLoop.accepted(queueId)).as("full: forgotten at once, then the newest kept").hasSize(1)
+        .containsExactly("q-" + (EventLoopRequestValidator.MAX_ACCEPTED_PER_PARAMETER - 1));
   }
 
   private static Parameter parameter(String operationId, String name) {
