@@ -121,15 +121,16 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     double[][] waits = new double[n][runs];
     // one of each per estimate, seeded again for each run: the same draws as a new stream per run (setSeed is
     // specified as what the seeding constructor does), without three generators and a queue built per run
-    Random draws = new Random();
+    RunStarts runStarts = RunStarts.of(params.seed());
+    ResumedDraws draws = new ResumedDraws();
     Random starts = new Random();
     Random arrivals = new Random();
     Pending pending = newPending.apply(n + Math.max(MAX_ARRIVALS, day.expected().size()));
     for (int r = 0; r < runs; r++) {
-      draws.setSeed(streamSeed(params.seed(), 1, r));
-      starts.setSeed(streamSeed(params.seed(), 2, r));
-      arrivals.setSeed(streamSeed(params.seed(), 3, r));
-      double pace = Math.exp(draws.nextGaussian() * deskTime.paceSpread);
+      draws.resume(runStarts.drawsAfterPace[r], runStarts.secondOfPair[r]);
+      starts.setSeed(runStarts.starts[r]);
+      arrivals.setSeed(runStarts.arrivals[r]);
+      double pace = Math.exp(runStarts.paceDraws[r] * deskTime.paceSpread);
       double[] freeAt = desks.firstCalls(deskTime, params, starts, pace);
       double[] leaves = new double[n];
       for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
@@ -194,6 +195,87 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
 
   private static long mixed(long seed, long kind, long run) {
     return seed ^ kind * 0x9E3779B97F4A7C15L ^ run * 0xC2B2AE3D27D4EB4FL;
+  }
+
+  /**
+   * What every run of every estimate with one seed starts from, the same whatever the line: its streams' seeds and the
+   * pace draw that opens its draws ({@link Random#nextGaussian}, two logarithms' worth of work per run when drawn
+   * anew). Computed once per seed; the last seed's are kept.
+   */
+  static final class RunStarts {
+    private static volatile RunStarts last;
+
+    final long seed;
+    final long[] starts = new long[MAX_RUNS];
+    final long[] arrivals = new long[MAX_RUNS];
+    final double[] paceDraws = new double[MAX_RUNS];
+    /** Where the draws' generator stands after the pace draw ({@link Random}'s internal state, unscrambled). */
+    final long[] drawsAfterPace = new long[MAX_RUNS];
+    /** The other value of the pair the pace draw came from, which the draws' next nextGaussian answers. */
+    final double[] secondOfPair = new double[MAX_RUNS];
+
+    private RunStarts(long seed) {
+      this.seed = seed;
+      for (int r = 0; r < MAX_RUNS; r++) {
+        starts[r] = streamSeed(seed, 2, r);
+        arrivals[r] = streamSeed(seed, 3, r);
+        // Random.nextGaussian as its documentation specifies it: the polar method on nextDouble, whose pair's
+        // second value is kept for the next call
+        long state = (streamSeed(seed, 1, r) ^ LCG_MULTIPLIER) & LCG_MASK;
+        double v1;
+        double v2;
+        double square;
+        do {
+          state = lcg(state);
+          long high = state >>> (48 - 26);
+          state = lcg(state);
+          v1 = 2 * (((high << 27) + (state >>> (48 - 27))) * 0x1.0p-53) - 1;
+          state = lcg(state);
+          high = state >>> (48 - 26);
+          state = lcg(state);
+          v2 = 2 * (((high << 27) + (state >>> (48 - 27))) * 0x1.0p-53) - 1;
+          square = v1 * v1 + v2 * v2;
+        } while (square >= 1 || square == 0);
+        double multiplier = StrictMath.sqrt(-2 * StrictMath.log(square) / square);
+        paceDraws[r] = v1 * multiplier;
+        secondOfPair[r] = v2 * multiplier;
+        drawsAfterPace[r] = state;
+      }
+    }
+
+    static RunStarts of(long seed) {
+      RunStarts known = last;
+      if (known != null && known.seed == seed) return known;
+      RunStarts made = new RunStarts(seed);
+      last = made;
+      return made;
+    }
+
+    private static long lcg(long state) {
+      return (state * LCG_MULTIPLIER + LCG_ADDEND) & LCG_MASK;
+    }
+  }
+
+  /**
+   * A {@link Random} resumed where a seeded one stood after its first {@code nextGaussian}: its generator's state and
+   * the pair's second value, which the next {@code nextGaussian} answers as {@link Random} would.
+   */
+  static final class ResumedDraws extends Random {
+    private double secondOfPair;
+    private boolean holdsSecond;
+
+    void resume(long state, double second) {
+      setSeed(state ^ LCG_MULTIPLIER); // setSeed scrambles with the multiplier: this leaves the state as given
+      secondOfPair = second;
+      holdsSecond = true;
+    }
+
+    @Override
+    public double nextGaussian() {
+      if (!holdsSecond) return super.nextGaussian();
+      holdsSecond = false;
+      return secondOfPair;
+    }
   }
 
   /** {@link Random}'s linear congruential generator, as its documentation specifies it. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -50,6 +51,29 @@ class SimulatedWaitEstimatorTest {
       @ForAll @IntRange(min = 0, max = 200) int run) {
     assertThat(Double.doubleToRawLongBits(SimulatedWaitEstimator.firstDouble(seed, kind, run)))
         .isEqualTo(Double.doubleToRawLongBits(SimulatedWaitEstimator.stream(seed, kind, run).nextDouble()));
+  }
+
+  @Property(tries = 300)
+  void aRunStartsFromWhatItsSeededStreamsWouldHaveDrawnBitForBit(@ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 199) int run) {
+    SimulatedWaitEstimator.RunStarts starts = SimulatedWaitEstimator.RunStarts.of(seed);
+    Random draws = SimulatedWaitEstimator.stream(seed, 1, run);
+    SimulatedWaitEstimator.ResumedDraws resumed = new SimulatedWaitEstimator.ResumedDraws();
+    resumed.resume(starts.drawsAfterPace[run], starts.secondOfPair[run]);
+
+    assertThat(Double.doubleToRawLongBits(starts.paceDraws[run])).isEqualTo(Double.doubleToRawLongBits(
+        draws.nextGaussian()));
+    // then the draws a run takes, in a mixed order, the same as the stream's
+    for (int i = 0; i < 20; i++) {
+      assertThat(Double.doubleToRawLongBits(resumed.nextGaussian())).as("gaussian " + i)
+          .isEqualTo(Double.doubleToRawLongBits(draws.nextGaussian()));
+      assertThat(Double.doubleToRawLongBits(resumed.nextDouble())).as("double " + i)
+          .isEqualTo(Double.doubleToRawLongBits(draws.nextDouble()));
+      assertThat(resumed.nextInt(7)).as("int " + i).isEqualTo(draws.nextInt(7));
+    }
+    assertThat(SimulatedWaitEstimator.stream(seed, 2, run).nextLong()).isEqualTo(new Random(starts.starts[run]).nextLong());
+    assertThat(SimulatedWaitEstimator.stream(seed, 3, run).nextLong())
+        .isEqualTo(new Random(starts.arrivals[run]).nextLong());
   }
 
   @Example
