@@ -122,9 +122,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
     // one of each per estimate, seeded again for each run: the same draws as a new stream per run (setSeed is
     // specified as what the seeding constructor does), without three generators and a queue built per run
     RunStarts runStarts = RunStarts.of(params.seed());
-    ResumedDraws draws = new ResumedDraws();
-    Random starts = new Random();
-    Random arrivals = new Random();
+    UnsharedRandom draws = new UnsharedRandom();
+    UnsharedRandom starts = new UnsharedRandom();
+    UnsharedRandom arrivals = new UnsharedRandom();
     Pending pending = newPending.apply(n + Math.max(MAX_ARRIVALS, day.expected().size()));
     for (int r = 0; r < runs; r++) {
       draws.resume(runStarts.drawsAfterPace[r], runStarts.secondOfPair[r]);
@@ -219,27 +219,11 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       for (int r = 0; r < MAX_RUNS; r++) {
         starts[r] = streamSeed(seed, 2, r);
         arrivals[r] = streamSeed(seed, 3, r);
-        // Random.nextGaussian as its documentation specifies it: the polar method on nextDouble, whose pair's
-        // second value is kept for the next call
-        long state = (streamSeed(seed, 1, r) ^ LCG_MULTIPLIER) & LCG_MASK;
-        double v1;
-        double v2;
-        double square;
-        do {
-          state = lcg(state);
-          long high = state >>> (48 - 26);
-          state = lcg(state);
-          v1 = 2 * (((high << 27) + (state >>> (48 - 27))) * 0x1.0p-53) - 1;
-          state = lcg(state);
-          high = state >>> (48 - 26);
-          state = lcg(state);
-          v2 = 2 * (((high << 27) + (state >>> (48 - 27))) * 0x1.0p-53) - 1;
-          square = v1 * v1 + v2 * v2;
-        } while (square >= 1 || square == 0);
-        double multiplier = StrictMath.sqrt(-2 * StrictMath.log(square) / square);
-        paceDraws[r] = v1 * multiplier;
-        secondOfPair[r] = v2 * multiplier;
-        drawsAfterPace[r] = state;
+        UnsharedRandom draws = new UnsharedRandom();
+        draws.setSeed(streamSeed(seed, 1, r));
+        paceDraws[r] = draws.nextGaussian();
+        secondOfPair[r] = draws.secondOfPair;
+        drawsAfterPace[r] = draws.state;
       }
     }
 
@@ -250,31 +234,57 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       last = made;
       return made;
     }
-
-    private static long lcg(long state) {
-      return (state * LCG_MULTIPLIER + LCG_ADDEND) & LCG_MASK;
-    }
   }
 
   /**
-   * A {@link Random} resumed where a seeded one stood after its first {@code nextGaussian}: its generator's state and
-   * the pair's second value, which the next {@code nextGaussian} answers as {@link Random} would.
+   * {@link Random}'s generator as its documentation specifies it, for one thread: {@link Random} pays on every
+   * {@code setSeed} and {@code nextGaussian} for being shared (a lock and an atomic write), which was a tenth of a short
+   * line's estimate. Its other draws ({@code nextDouble}, {@code nextInt}, ...) are {@link Random}'s own code over
+   * {@link #next}, so every draw is the one a seeded {@link Random} gives ({@code SimulatedWaitEstimatorTest}).
    */
-  static final class ResumedDraws extends Random {
+  static final class UnsharedRandom extends Random {
+    private long state; // set by Random's constructor through setSeed, so no initializer here
     private double secondOfPair;
     private boolean holdsSecond;
 
-    void resume(long state, double second) {
-      setSeed(state ^ LCG_MULTIPLIER); // setSeed scrambles with the multiplier: this leaves the state as given
+    @Override
+    public void setSeed(long seed) {
+      state = (seed ^ LCG_MULTIPLIER) & LCG_MASK;
+      holdsSecond = false;
+    }
+
+    /** Stands where a seeded {@link Random} stood after its first nextGaussian: its state and the pair's other value. */
+    void resume(long stateAfterFirstGaussian, double second) {
+      state = stateAfterFirstGaussian;
       secondOfPair = second;
       holdsSecond = true;
     }
 
     @Override
+    protected int next(int bits) {
+      state = (state * LCG_MULTIPLIER + LCG_ADDEND) & LCG_MASK;
+      return (int) (state >>> (48 - bits));
+    }
+
+    /** The polar method, as {@link Random#nextGaussian} documents it. */
+    @Override
     public double nextGaussian() {
-      if (!holdsSecond) return super.nextGaussian();
-      holdsSecond = false;
-      return secondOfPair;
+      if (holdsSecond) {
+        holdsSecond = false;
+        return secondOfPair;
+      }
+      double v1;
+      double v2;
+      double square;
+      do {
+        v1 = 2 * nextDouble() - 1;
+        v2 = 2 * nextDouble() - 1;
+        square = v1 * v1 + v2 * v2;
+      } while (square >= 1 || square == 0);
+      double multiplier = StrictMath.sqrt(-2 * StrictMath.log(square) / square);
+      secondOfPair = v2 * multiplier;
+      holdsSecond = true;
+      return v1 * multiplier;
     }
   }
 

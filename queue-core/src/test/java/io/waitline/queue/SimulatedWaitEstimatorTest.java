@@ -58,7 +58,7 @@ class SimulatedWaitEstimatorTest {
       @ForAll @IntRange(min = 0, max = 199) int run) {
     SimulatedWaitEstimator.RunStarts starts = SimulatedWaitEstimator.RunStarts.of(seed);
     Random draws = SimulatedWaitEstimator.stream(seed, 1, run);
-    SimulatedWaitEstimator.ResumedDraws resumed = new SimulatedWaitEstimator.ResumedDraws();
+    SimulatedWaitEstimator.UnsharedRandom resumed = new SimulatedWaitEstimator.UnsharedRandom();
     resumed.resume(starts.drawsAfterPace[run], starts.secondOfPair[run]);
 
     assertThat(Double.doubleToRawLongBits(starts.paceDraws[run])).isEqualTo(Double.doubleToRawLongBits(
@@ -74,6 +74,25 @@ class SimulatedWaitEstimatorTest {
     assertThat(SimulatedWaitEstimator.stream(seed, 2, run).nextLong()).isEqualTo(new Random(starts.starts[run]).nextLong());
     assertThat(SimulatedWaitEstimator.stream(seed, 3, run).nextLong())
         .isEqualTo(new Random(starts.arrivals[run]).nextLong());
+  }
+
+  @Property(tries = 300)
+  void theUnsharedGeneratorDrawsWhatASeededRandomDrawsBitForBit(@ForAll long seed, @ForAll @IntRange(min = 1,
+      max = 1000) int bound) {
+    Random expected = new Random(seed);
+    SimulatedWaitEstimator.UnsharedRandom unshared = new SimulatedWaitEstimator.UnsharedRandom();
+    unshared.setSeed(seed);
+    for (int i = 0; i < 30; i++) {
+      assertThat(Double.doubleToRawLongBits(unshared.nextGaussian())).as("gaussian " + i)
+          .isEqualTo(Double.doubleToRawLongBits(expected.nextGaussian()));
+      assertThat(Double.doubleToRawLongBits(unshared.nextDouble())).as("double " + i)
+          .isEqualTo(Double.doubleToRawLongBits(expected.nextDouble()));
+      assertThat(unshared.nextInt(bound)).as("int " + i).isEqualTo(expected.nextInt(bound));
+      assertThat(unshared.nextLong()).as("long " + i).isEqualTo(expected.nextLong());
+    }
+    unshared.setSeed(~seed);
+    expected.setSeed(~seed);
+    assertThat(unshared.nextGaussian()).as("seeded again mid-pair").isEqualTo(expected.nextGaussian());
   }
 
   @Example
