@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Messages/s is what a clinic's interface engine would see.
  */
 public final class MllpBenchmark {
-  private static final DateTimeFormatter HL7_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmm", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HL7_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmm", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final byte START = 0x0B;
   private static final byte END = 0x1C;
   private static final byte CR = 0x0D;

@@ -131,7 +131,8 @@ final class ScheduleServer implements AutoCloseable {
     p.getMeta().setVersionId("1").setLastUpdated(lastUpdated);
     p.addName().setFamily("Import").addGiven("Patient" + i);
     p.setGender(Enumerations.AdministrativeGender.UNKNOWN);
-    p.getBirthDateElement().setValueAsString(String.format(Locale.ROOT, "19%02d-%02d-%02d", 30 + i % 70, 1 + i % 12, 1 + i % 28));
+    p.getBirthDateElement()
+        .setValueAsString(String.format(Locale.ROOT, "19%02d-%02d-%02d", 30 + i % 70, 1 + i % 12, 1 + i % 28));
     p.addIdentifier().setSystem(MRN_SYSTEM).setValue("MRN-" + i);
     p.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setUse(ContactPoint.ContactPointUse.MOBILE)
         .setValue(String.format(Locale.ROOT, "+3361%07d", i));

@@ -119,8 +119,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       latestDue = Math.max(latestDue, known[i].dueAt());
     }
     double[][] waits = new double[n][runs];
-    // one of each per estimate, seeded again for each run: the same draws as a new stream per run (setSeed is
-    // specified as what the seeding constructor does), without three generators and a queue built per run
+    // one of each per estimate, set again for each run to where a new stream of that run would stand (setSeed is
+    // specified as what the seeding constructor does; the draws resume after their pace draw), without three
+    // generators and a queue built per run
     RunStarts runStarts = RunStarts.of(params.seed());
     UnsharedRandom draws = new UnsharedRandom();
     UnsharedRandom starts = new UnsharedRandom();
@@ -199,8 +200,8 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
 
   /**
    * What every run of every estimate with one seed starts from, the same whatever the line: its streams' seeds and the
-   * pace draw that opens its draws ({@link Random#nextGaussian}, two logarithms' worth of work per run when drawn
-   * anew). Computed once per seed; the last seed's are kept.
+   * pace draw that opens its draws (a nextGaussian: a logarithm and a square root per run when drawn anew). Computed
+   * once per seed; the last seed's are kept.
    */
   static final class RunStarts {
     private static volatile RunStarts last;
@@ -238,9 +239,9 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
 
   /**
    * {@link Random}'s generator as its documentation specifies it, for one thread: {@link Random} pays on every
-   * {@code setSeed} and {@code nextGaussian} for being shared (a lock and an atomic write), which was a tenth of a short
-   * line's estimate. Its other draws ({@code nextDouble}, {@code nextInt}, ...) are {@link Random}'s own code over
-   * {@link #next}, so every draw is the one a seeded {@link Random} gives ({@code SimulatedWaitEstimatorTest}).
+   * {@code setSeed} and {@code nextGaussian} for being shared (a lock and an atomic write), which was a tenth of a
+   * short line's estimate. Its other draws ({@code nextDouble}, {@code nextInt}, ...) are {@link Random}'s own code
+   * over {@link #next}, so every draw is the one a seeded {@link Random} gives ({@code SimulatedWaitEstimatorTest}).
    */
   static final class UnsharedRandom extends Random {
     private long state; // set by Random's constructor through setSeed, so no initializer here
@@ -253,7 +254,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       holdsSecond = false;
     }
 
-    /** Stands where a seeded {@link Random} stood after its first nextGaussian: its state and the pair's other value. */
+    /** Stands where a seeded {@link Random} stood after its first nextGaussian: its state, the pair's other value. */
     void resume(long stateAfterFirstGaussian, double second) {
       state = stateAfterFirstGaussian;
       secondOfPair = second;

@@ -71,7 +71,8 @@ class SimulatedWaitEstimatorTest {
           .isEqualTo(Double.doubleToRawLongBits(draws.nextDouble()));
       assertThat(resumed.nextInt(7)).as("int " + i).isEqualTo(draws.nextInt(7));
     }
-    assertThat(SimulatedWaitEstimator.stream(seed, 2, run).nextLong()).isEqualTo(new Random(starts.starts[run]).nextLong());
+    assertThat(SimulatedWaitEstimator.stream(seed, 2, run).nextLong())
+        .isEqualTo(new Random(starts.starts[run]).nextLong());
     assertThat(SimulatedWaitEstimator.stream(seed, 3, run).nextLong())
         .isEqualTo(new Random(starts.arrivals[run]).nextLong());
   }

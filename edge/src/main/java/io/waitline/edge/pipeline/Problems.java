@@ -352,7 +352,8 @@ public final class Problems {
     return switch (e.type()) {
       case MISSING_REQUIRED_PARAMETER -> m.contains("body") ? "The request body is required." : m;
       case UNSUPPORTED_VALUE_FORMAT -> "Send the request body as application/json.";
-      case INVALID_VALUE_FORMAT -> m.toLowerCase(Locale.ROOT).contains("body") ? "The request body is not valid JSON." : m;
+      case INVALID_VALUE_FORMAT ->
+          m.toLowerCase(Locale.ROOT).contains("body") ? "The request body is not valid JSON." : m;
       default -> m.isEmpty() ? "The request is not valid." : m;
     };
   }

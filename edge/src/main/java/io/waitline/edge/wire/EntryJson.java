@@ -142,8 +142,8 @@ public final class EntryJson {
   /** The rota a request sends, in the contract's shape (already validated against it). */
   public static Rota rota(JsonObject in) {
     return new Rota(in.getJsonArray("shifts").stream().map(o -> (JsonObject) o).map(s -> new Rota.Shift(
-        DayOfWeek.valueOf(s.getString("day").toUpperCase(Locale.ROOT)), s.getString("desk"), LocalTime.parse(s.getString("from")),
-        LocalTime.parse(s.getString("to")))).toList());
+        DayOfWeek.valueOf(s.getString("day").toUpperCase(Locale.ROOT)), s.getString("desk"),
+        LocalTime.parse(s.getString("from")), LocalTime.parse(s.getString("to")))).toList());
   }
 
   public static JsonObject site(Site s) {

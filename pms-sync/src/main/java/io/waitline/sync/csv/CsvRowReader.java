@@ -73,7 +73,7 @@ public final class CsvRowReader implements RecordReader {
         : List.of(new SourcePatient.Identifier(mapping.mrnSystem(), mrn));
     String language = cell(cells, mapping, "language");
     return new SourcePatient(own, name, birth, ids, cell(cells, mapping, "phone"), cell(cells, mapping, "email"),
-        language != null && language.matches("[a-zA-Z]{2}([-_].*)?") ? language.substring(0, 2).toLowerCase(Locale.ROOT) : null);
+        SourcePatient.twoLetterLanguage(language));
   }
 
   private static Instant start(JsonObject cells, Mapping mapping) {

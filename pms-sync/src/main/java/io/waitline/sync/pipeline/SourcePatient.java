@@ -2,6 +2,7 @@ package io.waitline.sync.pipeline;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A patient as a source describes them.
@@ -14,6 +15,11 @@ public record SourcePatient(String ref, String name, LocalDate birthDate, List<I
 
   /** A business identifier: the system (namespace URI or OID) and the value within it. */
   public record Identifier(String system, String value) {}
+
+  /** The language of a tag such as {@code es} or {@code pt-BR}: its two letters in lower case; null for any other. */
+  public static String twoLetterLanguage(String tag) {
+    return tag != null && tag.matches("[a-zA-Z]{2}([-_].*)?") ? tag.substring(0, 2).toLowerCase(Locale.ROOT) : null;
+  }
 
   /** The value of the identifier in {@code system}, or null. */
   public String identifier(String system) {

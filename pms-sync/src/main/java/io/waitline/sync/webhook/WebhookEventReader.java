@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -88,7 +87,7 @@ public final class WebhookEventReader implements RecordReader {
     String own = ref != null ? "Patient/" + ref : mrn != null ? "Patient/mrn:" + mrn : "Patient/of:" + appointment;
     return new SourcePatient(own, name, birth,
         ids, text(event, mapping, "phone"), text(event, mapping, "email"),
-        language != null && language.matches("[a-zA-Z]{2}([-_].*)?") ? language.substring(0, 2).toLowerCase(Locale.ROOT) : null);
+        SourcePatient.twoLetterLanguage(language));
   }
 
   /** The field's value as text (numbers too), or null when the mapping or the event has none. */
