@@ -91,10 +91,14 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
 
   /** The patients waiting in one run; the desks call them in {@link QueueOrdering}'s order. */
   interface Pending {
-    void add(Item item);
+    /**
+     * Empties it and puts the line in, for the next run: every run of an estimate starts from the same {@code line}
+     * (the same array, not to be changed), so what is worked out from the line can be kept from one run to the next.
+     */
+    void start(Item[] line);
 
-    /** Empties it for the next run. */
-    void clear();
+    /** A patient who arrives during the run. */
+    void add(Item item);
 
     /** Removes and returns the first in the order at {@code t}, null when nobody waits; t never decreases. */
     Item poll(double t);
@@ -136,7 +140,7 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
       double[] leaves = new double[n];
       for (int i = 0; i < n; i++) leaves[i] = arrivalModel.leavesAt(line.get(i), params.seed(), r);
       List<Item> arriving = arrivalModel.sample(day, arrivals, n, latestDue);
-      pending.clear();
+      pending.start(known);
       simulate(pending, desks, deskTime, pace, freeAt, arriving, known, leaves, draws, waits, r);
     }
 
@@ -160,7 +164,6 @@ public final class SimulatedWaitEstimator implements WaitEstimator {
    */
   private static void simulate(Pending pending, Desks desks, DeskTime deskTime, double pace, double[] freeAt,
       List<Item> arriving, Item[] known, double[] leaves, Random draws, double[][] waits, int run) {
-    for (Item item : known) pending.add(item);
     for (double[] w : waits) w[run] = HORIZON_SECONDS;
     int uncalled = known.length;
     int next = 0;

@@ -135,8 +135,9 @@ class SimulatedWaitEstimatorLinearScanTest {
     }
 
     @Override
-    public void clear() {
+    public void start(Item[] line) {
       pending.clear();
+      pending.addAll(List.of(line));
     }
 
     @Override
