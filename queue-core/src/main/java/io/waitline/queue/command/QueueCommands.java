@@ -615,6 +615,15 @@ public final class QueueCommands {
     return store.eventsAfter(pool, queueId, afterSeq, limit);
   }
 
+  /**
+   * A page of a queue's event log for a reader paging through it: as {@link #eventsAfter}, but cut before the event
+   * that would take the payloads past {@code maxPayloadBytes} (of JSON), and never empty while events remain. What one
+   * request reads stays bounded however long the line each event carries.
+   */
+  public Future<List<QueueEvent>> eventsPage(String queueId, long afterSeq, int limit, int maxPayloadBytes) {
+    return store.eventsPage(pool, queueId, afterSeq, limit, maxPayloadBytes);
+  }
+
   // --- machinery
 
   private interface EntryWork {

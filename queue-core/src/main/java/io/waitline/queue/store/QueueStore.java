@@ -687,6 +687,20 @@ public final class QueueStore {
         .map(rows -> map(rows, QueueStore::event));
   }
 
+  /**
+   * As {@link #eventsAfter}, but ending before the event whose payload (as JSON text) would take the page past
+   * {@code maxPayloadBytes}; the first event comes whatever its size, so a page is never empty while events remain.
+   */
+  public Future<List<QueueEvent>> eventsPage(SqlClient c, String queueId, long afterSeq, int limit,
+      int maxPayloadBytes) {
+    return c.preparedQuery(EVENT_SELECT + " WHERE ev.queue_id = $1 AND ev.seq > $2 AND ev.seq <= ("
+            + "SELECT max(seq) FROM (SELECT seq, sum(octet_length(payload::text)) OVER (ORDER BY seq)"
+            + " - octet_length(payload::text) AS before FROM queue_event WHERE queue_id = $1 AND seq > $2"
+            + " ORDER BY seq LIMIT $3) page WHERE before < $4) ORDER BY ev.seq")
+        .execute(Tuple.of(queueId, afterSeq, limit, maxPayloadBytes))
+        .map(rows -> map(rows, QueueStore::event));
+  }
+
   /** One committed event of a queue; fails with {@link QueueException.NotFound} if there is none with that seq. */
   public Future<QueueEvent> event(SqlClient c, String queueId, long seq) {
     return c.preparedQuery(EVENT_SELECT + " WHERE ev.queue_id = $1 AND ev.seq = $2")

@@ -201,6 +201,41 @@ class EventLogTest {
   }
 
   @Test
+  void aPageOfTheLogStopsBeforeTheEventThatWouldTakeItPastItsBytesAndPagingOnMissesNothing() {
+    ServiceQueue q = world.queue("A");
+    for (int i = 0; i < 12; i++) world.checkIn(q, "Patient " + i);
+    // each check-in's event carries the line after it, so the events grow: take a budget that the first four fill
+    long firstFour = world.count("SELECT sum(octet_length(payload::text)) FROM queue_event WHERE queue_id = $1"
+        + " AND seq <= 4", q.id());
+    long fifth = world.count("SELECT octet_length(payload::text) FROM queue_event WHERE queue_id = $1 AND seq = 5",
+        q.id());
+
+    // the fifth starts within the budget, so it comes; the sixth would start past it
+    List<QueueEvent> page = world.get(world.commands.eventsPage(q.id(), 0, 100, (int) firstFour + 1));
+    List<QueueEvent> exact = world.get(world.commands.eventsPage(q.id(), 0, 100, (int) firstFour));
+    List<QueueEvent> roomy = world.get(world.commands.eventsPage(q.id(), 0, 100, (int) (firstFour + fifth + 1)));
+    List<QueueEvent> tiny = world.get(world.commands.eventsPage(q.id(), 3, 100, 1));
+
+    assertThat(page).extracting(QueueEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(exact).extracting(QueueEvent::seq).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(roomy).extracting(QueueEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(tiny).as("one event, whatever its size").extracting(QueueEvent::seq).containsExactly(4L);
+    assertThat(world.get(world.commands.eventsPage(q.id(), 0, 3, Integer.MAX_VALUE))).extracting(QueueEvent::seq)
+        .containsExactly(1L, 2L, 3L);
+    assertThat(world.get(world.commands.eventsPage(q.id(), 12, 100, 1))).isEmpty();
+    // paging on from each page's last seq reads the whole log once, in order, as the unbounded read has it
+    List<QueueEvent> paged = new ArrayList<>();
+    for (List<QueueEvent> p = page; !p.isEmpty();
+        p = world.get(world.commands.eventsPage(q.id(), p.get(p.size() - 1).seq(), 100, (int) firstFour + 1))) {
+      paged.addAll(p);
+    }
+    assertThat(paged).extracting(QueueEvent::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
+    assertThat(paged).usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyElementsOf(world.get(world.commands.eventsAfter(q.id(), 0, 100)));
+  }
+
+  @Test
   void anEventCarriesTheChangedEntryAndTheLineAsItIsAfterTheChange() {
     ServiceQueue q = world.queue("A");
     world.checkIn(q, "Ann Lee");
