@@ -1,12 +1,11 @@
 package io.waitline.queue;
 
 import io.waitline.queue.SimulatedWaitEstimator.Item;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /**
  * The patients waiting in one run of {@link SimulatedWaitEstimator}, handed out in {@link QueueOrdering}'s order:
@@ -48,22 +47,10 @@ final class ServiceOrderQueue implements SimulatedWaitEstimator.Pending {
   public void start(Item[] line) {
     if (line != this.line) {
       this.line = line;
-      List<Item> urgentLine = new ArrayList<>();
-      List<Item> highLine = new ArrayList<>();
-      List<Item> normalLine = new ArrayList<>();
-      List<Item> promotable = new ArrayList<>();
-      for (Item item : line) {
-        if (item.priorityRank() == Priority.URGENT.rank()) {
-          urgentLine.add(item);
-          continue;
-        }
-        (item.priorityRank() == Priority.HIGH.rank() ? highLine : normalLine).add(item);
-        promotable.add(item);
-      }
-      urgent.sortLine(urgentLine);
-      high.sortLine(highLine);
-      normal.sortLine(normalLine);
-      byPromotion.sortLine(promotable);
+      urgent.sortLine(line, item -> classOf(item) == urgent);
+      high.sortLine(line, item -> classOf(item) == high);
+      normal.sortLine(line, item -> classOf(item) == normal);
+      byPromotion.sortLine(line, item -> classOf(item) != urgent);
     }
     urgent.restart();
     high.restart();
@@ -75,12 +62,15 @@ final class ServiceOrderQueue implements SimulatedWaitEstimator.Pending {
 
   @Override
   public void add(Item item) {
-    if (item.priorityRank() == Priority.URGENT.rank()) {
-      urgent.add(item);
-      return;
-    }
-    (item.priorityRank() == Priority.HIGH.rank() ? high : normal).add(item);
-    byPromotion.add(item);
+    Merged priorityClass = classOf(item);
+    priorityClass.add(item);
+    if (priorityClass != urgent) byPromotion.add(item);
+  }
+
+  /** The order of {@code item}'s priority; all but the urgent may also be promoted. */
+  private Merged classOf(Item item) {
+    if (item.priorityRank() == Priority.URGENT.rank()) return urgent;
+    return item.priorityRank() == Priority.HIGH.rank() ? high : normal;
   }
 
   @Override
@@ -119,9 +109,9 @@ final class ServiceOrderQueue implements SimulatedWaitEstimator.Pending {
       arrivals = new PriorityQueue<>(capacity, order);
     }
 
-    void sortLine(List<Item> items) {
-      sortedLine = items.toArray(new Item[0]);
-      Arrays.sort(sortedLine, order);
+    /** Sorts the patients of {@code line} that belong here, once per estimate. */
+    void sortLine(Item[] line, Predicate<Item> belongs) {
+      sortedLine = Arrays.stream(line).filter(belongs).sorted(order).toArray(Item[]::new);
     }
 
     void restart() {
@@ -143,12 +133,11 @@ final class ServiceOrderQueue implements SimulatedWaitEstimator.Pending {
 
     /** Removes and returns the first, or null when empty. */
     Item poll() {
-      Item arrival = arrivals.peek();
-      if (next == sortedLine.length) return arrivals.poll();
-      Item inLine = sortedLine[next];
-      if (arrival != null && order.compare(arrival, inLine) < 0) return arrivals.poll();
-      next++;
-      return inLine;
+      Item first = peek();
+      if (first == null) return null;
+      if (next < sortedLine.length && first == sortedLine[next]) next++;
+      else arrivals.poll();
+      return first;
     }
   }
 }

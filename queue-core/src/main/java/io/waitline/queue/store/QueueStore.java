@@ -693,10 +693,12 @@ public final class QueueStore {
    */
   public Future<List<QueueEvent>> eventsPage(SqlClient c, String queueId, long afterSeq, int limit,
       int maxPayloadBytes) {
+    // the sizes of the next `limit` events only (a window over the unlimited rows would size the whole rest of the
+    // log), each measured once; the page ends with the last event that starts within the budget
     return c.preparedQuery(EVENT_SELECT + " WHERE ev.queue_id = $1 AND ev.seq > $2 AND ev.seq <= ("
-            + "SELECT max(seq) FROM (SELECT seq, sum(octet_length(payload::text)) OVER (ORDER BY seq)"
-            + " - octet_length(payload::text) AS before FROM queue_event WHERE queue_id = $1 AND seq > $2"
-            + " ORDER BY seq LIMIT $3) page WHERE before < $4) ORDER BY ev.seq")
+            + "SELECT max(seq) FROM (SELECT seq, sum(size) OVER (ORDER BY seq) - size AS before FROM ("
+            + "SELECT seq, octet_length(payload::text) AS size FROM queue_event WHERE queue_id = $1 AND seq > $2"
+            + " ORDER BY seq LIMIT $3) next_events) page WHERE before < $4) ORDER BY ev.seq")
         .execute(Tuple.of(queueId, afterSeq, limit, maxPayloadBytes))
         .map(rows -> map(rows, QueueStore::event));
   }
