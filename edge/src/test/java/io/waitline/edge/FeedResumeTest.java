@@ -18,13 +18,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FeedResumeTest {
   @RegisterExtension
   static final TestApp app = TestApp.node();
-  /** A queue with more than {@link EventSequencer#MAX_REPLAY} events, made once. */
+  /**
+   * A queue with more than {@link EventSequencer#MAX_REPLAY} events, made once: 80 patients, then changes of staff,
+   * so that its last 500 events (each with the line as it was) are more than one replay page.
+   */
   private static String longQueue;
 
   @BeforeAll
   static void start() {
     longQueue = app.newQueue();
-    for (int i = 0; i < EventSequencer.MAX_REPLAY + 1; i++) {
+    for (int i = 0; i < 80; i++) app.checkIn(longQueue, "Waiting Patient" + i);
+    for (int i = 80; i < EventSequencer.MAX_REPLAY + 1; i++) {
       app.commands.setStaffOnDuty(longQueue, 1 + i % 3, "test").await();
     }
   }
@@ -133,9 +137,11 @@ class FeedResumeTest {
   }
 
   @Test
-  void sinceExactly500EventsBehindReplaysAllOfThem() {
+  void sinceExactly500EventsBehindReplaysAllOfThemAcrossReplayPages() {
     long current = app.seq(longQueue);
     long since = current - EventSequencer.MAX_REPLAY;
+    assertThat(app.commands.eventsPage(longQueue, since, EventSequencer.MAX_REPLAY, EventSequencer.REPLAY_PAGE_BYTES)
+        .await()).as("the replay is read in more than one page").hasSizeLessThan(EventSequencer.MAX_REPLAY);
     try (FeedClient feed = app.feed(feed(longQueue, since))) {
       feed.next("resumed");
       assertThat(seqs(feed.events(EventSequencer.MAX_REPLAY))).containsExactlyElementsOf(range(since + 1, current));

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,11 @@ final class EncodedPages extends HttpFilter {
 
   int size() {
     return pages.size();
+  }
+
+  /** The kept pages' texts, in no particular order. */
+  List<String> texts() {
+    return pages.values().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
   }
 
   /** How many requests were answered with a kept page. */

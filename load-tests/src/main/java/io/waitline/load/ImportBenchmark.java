@@ -58,17 +58,22 @@ public final class ImportBenchmark {
       queues.add(id);
     }
     JsonArray fhir = new JsonArray();
-    for (int size : o.sizes()) fhir.add(fhirImport(size, queues));
+    JsonArray parseAlone = new JsonArray();
+    for (int i = 0; i < o.sizes().size(); i++) {
+      fhir.add(fhirImport(o.sizes().get(i), queues, i == o.sizes().size() - 1 ? parseAlone : null));
+    }
     JsonObject csv = o.csvRows() == 0 ? null : csvUpload(o.csvRows(), queues);
     return new JsonObject().put("started", started).put("baseUrl", o.baseUrl()).put("site", o.site())
-        .put("queues", o.queues()).put("fhir", fhir).put("csv", csv);
+        .put("queues", o.queues()).put("fhir", fhir).put("hapiParseAlone", parseAlone).put("csv", csv);
   }
 
   /**
    * A new FHIR source over a schedule of {@code size}: its first sync (started by the server's scheduler) timed. The
    * schedule's pages are encoded before, so that the FHIR server's own work does not share the cores with the import.
+   * With {@code parseAlone}, once the import is done (the server idle), HAPI alone parses the same pages here on 1
+   * and 2 threads and their rates are added to it ({@link HapiParseCeiling}).
    */
-  private JsonObject fhirImport(int size, List<String> queues) throws Exception {
+  private JsonObject fhirImport(int size, List<String> queues, JsonArray parseAlone) throws Exception {
     try (ScheduleServer schedule = new ScheduleServer(size, firstStart, queues.size())) {
       long e0 = System.nanoTime();
       int pages = schedule.encodePages(SOURCE_PAGE_SIZE);
@@ -101,6 +106,15 @@ public final class ImportBenchmark {
       double perSecond = Math.round(applied / seconds);
       log("FHIR import of %d appointments: %d applied in %.1f s (%.0f/s), %.1f s from creating the source", size,
           applied, seconds, perSecond, wall);
+      if (parseAlone != null && o.parseSeconds() > 0) {
+        for (int threads = 1; threads <= 2; threads++) {
+          JsonObject ceiling = HapiParseCeiling.measure(schedule.encodedPages(), threads, o.parseSeconds() * 1000L,
+              o.parseSeconds() * 1000L);
+          log("HAPI's parse alone of the same pages, %d thread(s): %d appointments/s, %d µs of CPU each", threads,
+              ceiling.getLong("appointmentsPerSecond"), ceiling.getLong("cpuMicrosPerAppointment"));
+          parseAlone.add(ceiling);
+        }
+      }
       return new JsonObject().put("appointments", size).put("applied", applied).put("counts", counts)
           .put("seconds", seconds).put("appointmentsPerSecond", perSecond).put("wallSeconds", round(wall))
           .put("from", health.getString("lastAttemptAt")).put("to", health.getString("lastSuccessAt"))

@@ -111,6 +111,11 @@ final class ScheduleServer implements AutoCloseable {
     return encoded.size();
   }
 
+  /** The texts of the pages kept by {@link #encodePages}. */
+  List<String> encodedPages() {
+    return encoded.texts();
+  }
+
   /** How many requests were answered with a page kept by {@link #encodePages}. */
   int pagesServedAsKept() {
     return encoded.served();

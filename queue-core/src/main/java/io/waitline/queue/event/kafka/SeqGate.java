@@ -21,18 +21,27 @@ final class SeqGate {
   private static final Logger LOG = LoggerFactory.getLogger(SeqGate.class);
   /** The most events one gap brings from the database; past that the oldest are skipped (screens resync). */
   static final int GAP_FILL_LIMIT = 500;
+  /** A gap is read in pages of about this many bytes of events (each carries the line as it was). */
+  private static final int GAP_FILL_PAGE_BYTES = 1 << 20;
 
   private final QueueEventPublisher local;
   private final SqlClient db;
   private final QueueStore store;
+  private final int pageBytes;
   /** Per queue: the last seq handed on, and the end of the chain of offers still being handled. */
   private final Map<String, Long> delivered = new HashMap<>();
   private final Map<String, Future<Void>> tails = new HashMap<>();
 
   SeqGate(QueueEventPublisher local, SqlClient db, QueueStore store) {
+    this(local, db, store, GAP_FILL_PAGE_BYTES);
+  }
+
+  /** With gaps read in pages of about {@code pageBytes} of events. */
+  SeqGate(QueueEventPublisher local, SqlClient db, QueueStore store, int pageBytes) {
     this.local = local;
     this.db = db;
     this.store = store;
+    this.pageBytes = pageBytes;
   }
 
   /** Each queue's last seq at the start. */
@@ -56,17 +65,25 @@ final class SeqGate {
       return Future.succeededFuture();
     }
     long from = Math.max(last, event.seq() - 1 - GAP_FILL_LIMIT);
-    return store.eventsAfter(db, event.queueId(), from, (int) (event.seq() - 1 - from))
-        .transform(found -> {
-          if (found.succeeded()) {
-            found.result().forEach(this::handOn);
-          } else {
+    return fill(event.queueId(), from, event.seq() - 1)
+        .transform(filled -> {
+          if (filled.failed()) {
             LOG.warn("Could not read events {}..{} of queue {} missing before {} (screens resync): {}", last + 1,
-                event.seq() - 1, event.queueId(), event.seq(), found.cause().getMessage());
+                event.seq() - 1, event.queueId(), event.seq(), filled.cause().getMessage());
           }
           handOn(event);
           return Future.succeededFuture();
         });
+  }
+
+  /** Hands on the logged events after {@code after} up to {@code upTo}, a page at a time. */
+  private Future<Void> fill(String queueId, long after, long upTo) {
+    if (after >= upTo) return Future.succeededFuture();
+    return store.eventsPage(db, queueId, after, (int) (upTo - after), pageBytes).compose(found -> {
+      if (found.isEmpty()) return Future.succeededFuture();
+      found.forEach(this::handOn);
+      return fill(queueId, found.get(found.size() - 1).seq(), upTo);
+    });
   }
 
   private synchronized long last(String queueId) {

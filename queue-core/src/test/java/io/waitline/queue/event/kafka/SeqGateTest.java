@@ -73,6 +73,15 @@ class SeqGateTest {
   }
 
   @Test
+  void aGapLargerThanAReadPageIsBroughtPageByPageWholeAndInOrder() {
+    SeqGate onePerPage = new SeqGate(handedOn::add, pool, new QueueStore(), 1);
+    List<QueueEvent> log = eventsOfANewQueue(6);
+    get(onePerPage.offer(log.get(0)));
+    get(onePerPage.offer(log.get(5)));
+    assertThat(handedOn).as("2 to 5 read one page each, then 6").isEqualTo(log);
+  }
+
+  @Test
   void aQueueSeededAtStartHandsOnOnlyWhatFollowsItsSeq() {
     List<QueueEvent> log = eventsOfANewQueue(4);
     gate.seed(Map.of(log.get(0).queueId(), 3L));
