@@ -264,25 +264,37 @@ if [[ " $BENCH " == *" commands "* ]]; then
   { declare -f cpu_json; echo "server_pid=$server_pid postmaster=$postmaster"
     echo "jq -n --argjson db \"\$(psql -X -At -h localhost -p $pg_port -U postgres -d postgres -f $out/stats-waitline.sql)\" \\"
     echo "  --argjson cpu \"\$(cpu_json \$PPID)\" '\$db + {cpu: \$cpu}'"; } >"$out/probe-commands.sh"
+  # one pgbench run ($1: its log) with the pgbench database's counters and the CPU around it, as JSON (null if it failed)
+  pgbench_run() {
+    local before after client_cpu tps done_tx
+    sleep 2
+    before=$(pg -d postgres -f "$out/stats-pgbench.sql" | jq --argjson cpu "$(cpu_json)" '. + {cpu: $cpu}')
+    # pgbench's own CPU seconds (user + system) as its client, written by time(1) after its output
+    timeout $((COMMAND_SECONDS + 120)) /usr/bin/time -f 'client CPU %U %S' pgbench -c "$COMMAND_CLIENTS" -j 2 \
+      -T "$COMMAND_SECONDS" -h localhost -p "$pg_port" -U postgres pgbench >"$1" 2>&1 || true
+    sleep 2 # pgbench's backends publish their statistics as they exit
+    client_cpu=$(awk '/^client CPU / {print $3 + $4}' "$1")
+    after=$(pg -d postgres -f "$out/stats-pgbench.sql" | jq --argjson cpu "$(cpu_json)" --argjson c "${client_cpu:-0}" \
+      '. + {cpu: ($cpu + {client: $c})}')
+    tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$1")
+    done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*$/\1/p' "$1")
+    if [[ -n $tps && -n $done_tx ]]; then
+      jq -n --argjson b "$before" --argjson a "$after" --argjson tps "$tps" --argjson tx "$done_tx" \
+        '{tps: $tps, transactions: $tx, before: $b, after: $a}'
+    else
+      echo null
+    fi
+  }
   pgbench_json=null
+  pgbench_after_json=null
+  pgbench_ready=
   probe=()
   if [[ -n $pg_port ]] && command -v psql >/dev/null && pg -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
     probe=(--probe "exec bash $out/probe-commands.sh")
     if command -v pgbench >/dev/null && pg -d postgres -c 'CREATE DATABASE pgbench' >/dev/null \
         && pgbench -i -q -h localhost -p "$pg_port" -U postgres pgbench >"$out/pgbench-init.log" 2>&1; then
-      sleep 2
-      before=$(pg -d postgres -f "$out/stats-pgbench.sql" | jq --argjson cpu "$(cpu_json)" '. + {cpu: $cpu}')
-      # pgbench's own CPU seconds (user + system) as its client, written by time(1) after its output
-      timeout $((COMMAND_SECONDS + 120)) /usr/bin/time -f 'client CPU %U %S' pgbench -c "$COMMAND_CLIENTS" -j 2 \
-        -T "$COMMAND_SECONDS" -h localhost -p "$pg_port" -U postgres pgbench >"$out/pgbench.log" 2>&1 || true
-      sleep 2 # pgbench's backends publish their statistics as they exit
-      client_cpu=$(awk '/^client CPU / {print $3 + $4}' "$out/pgbench.log")
-      after=$(pg -d postgres -f "$out/stats-pgbench.sql" | jq --argjson cpu "$(cpu_json)" --argjson c "${client_cpu:-0}" \
-        '. + {cpu: ($cpu + {client: $c})}')
-      tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out/pgbench.log")
-      done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*$/\1/p' "$out/pgbench.log")
-      [[ -n $tps && -n $done_tx ]] && pgbench_json=$(jq -n --argjson b "$before" --argjson a "$after" \
-        --argjson tps "$tps" --argjson tx "$done_tx" '{tps: $tps, transactions: $tx, before: $b, after: $a}')
+      pgbench_ready=yes
+      pgbench_json=$(pgbench_run "$out/pgbench.log")
     fi
     [[ $pgbench_json != null ]] || command_note="pgbench could not run on the server's PostgreSQL (see $out/pgbench.log)."
   else
@@ -293,9 +305,13 @@ if [[ " $BENCH " == *" commands "* ]]; then
     io.waitline.load.CommandBenchmark --base-url "$base" --username bench-admin --clients "$COMMAND_CLIENTS" \
     --seconds "$COMMAND_SECONDS" --warmup-seconds "$COMMAND_WARMUP" --max-seconds "$MAX_SECONDS" "${probe[@]}" \
     --out "$out/commands-waitline.json" >"$out/commands.log" 2>&1 || rc=$?
+  # pgbench once more after Waitline, so that its rate is read on both sides of Waitline's run (it moves by a third
+  # from one run to the next on this machine's disk)
+  [[ -n $pgbench_ready ]] && pgbench_after_json=$(pgbench_run "$out/pgbench-after.log")
   stop_server
   if [[ -f $out/commands-waitline.json && $rc -le 1 ]]; then
-    jq --argjson pgbench "$pgbench_json" '. + {pgbench: $pgbench}' "$out/commands-waitline.json" >"$out/commands.json"
+    jq --argjson pgbench "$pgbench_json" --argjson pgbenchAfter "$pgbench_after_json" \
+      '. + {pgbench: $pgbench, pgbenchAfter: $pgbenchAfter}' "$out/commands-waitline.json" >"$out/commands.json"
     command_result=$out/commands.json
     [[ $rc -eq 0 ]] || command_note="Errors occurred (see $out/commands.json). $command_note"
   else
@@ -754,8 +770,10 @@ command_row() { # the table row of the result file: Waitline, pgbench, and Waitl
     def f(x; d): if x == null then "–" else ((x * d | round) / d | tostring) end;
     def lat(x): if x.count == 0 then "–" else "\(x.p50) / \(x.p99)" end;
     def cpu(x; k; n): if x == null or x.before.cpu == null then null else per((x.after.cpu[k] - x.before.cpu[k]) * 1000; n) end;
-    (.pgbench) as $pg | (.probe) as $w | ($pg.transactions) as $tx |
-    "| \(.clients) | \(.commandsPerSecond) | \(f($pg.tps; 1)) | \(if $pg == null then "–" else f(.commandsPerSecond / $pg.tps; 100) + "×" end) | \(f(per(delta($w; "xactCommit"); .commands); 100)) / \(f(per(delta($pg; "xactCommit"); $tx); 100)) | \(f(per(delta($w; "rowsRead"); .commands); 10)) / \(f(per(delta($pg; "rowsRead"); $tx); 10)) | \(f(per(delta($w; "walBytes"); .commands); 1)) / \(f(per(delta($pg; "walBytes"); $tx); 1)) | \(f(cpu($w; "server"; .commands); 100)) (\(f(cpu($w; "serverJit"; .commands); 100))) / \(f(cpu($w; "postgres"; .commands); 100)) / \(f(cpu($w; "client"; .commands); 100)) | \(f(cpu($pg; "postgres"; $tx); 100)) / \(f(cpu($pg; "client"; $tx); 100)) | \(lat(.latencyMs.checkIn)) | \(lat(.latencyMs.callNext)) | \(.errors) |"' "$1"
+    def ratio(c; t): f(c / t; 100) + "×";
+    (.pgbench) as $pg | (.pgbenchAfter) as $pa | (.probe) as $w | ($pg.transactions) as $tx |
+    (if $pg == null then null elif $pa == null then $pg.tps else ($pg.tps + $pa.tps) / 2 end) as $mean |
+    "| \(.clients) | \(.commandsPerSecond) | \(f($pg.tps; 1))\(if $pa == null then "" else " / " + f($pa.tps; 1) end) | \(if $pg == null then "–" elif $pa == null then ratio(.commandsPerSecond; $pg.tps) else "**" + ratio(.commandsPerSecond; $mean) + "** (" + ratio(.commandsPerSecond; $pg.tps) + " / " + ratio(.commandsPerSecond; $pa.tps) + ")" end) | \(f(per(delta($w; "xactCommit"); .commands); 100)) / \(f(per(delta($pg; "xactCommit"); $tx); 100)) | \(f(per(delta($w; "rowsRead"); .commands); 10)) / \(f(per(delta($pg; "rowsRead"); $tx); 10)) | \(f(per(delta($w; "walBytes"); .commands); 1)) / \(f(per(delta($pg; "walBytes"); $tx); 1)) | \(f(cpu($w; "server"; .commands); 100)) (\(f(cpu($w; "serverJit"; .commands); 100))) / \(f(cpu($w; "postgres"; .commands); 100)) / \(f(cpu($w; "client"; .commands); 100)) | \(f(cpu($pg; "postgres"; $tx); 100)) / \(f(cpu($pg; "client"; $tx); 100)) | \(lat(.latencyMs.checkIn)) | \(lat(.latencyMs.callNext)) | \(.errors) |"' "$1"
 }
 
 commands_section() {
@@ -769,14 +787,16 @@ commands_section() {
   echo "One fresh server with its embedded PostgreSQL. First pgbench (tpcb-like, scale 1, $COMMAND_CLIENTS clients, 2 threads,"
   echo "$COMMAND_SECONDS s) in a database of its own on that same PostgreSQL; then, after $COMMAND_WARMUP s of warm-up, $COMMAND_CLIENTS HTTP clients, each"
   echo "on a queue of its own, each checking a walk-in in and calling next in a loop for $COMMAND_SECONDS s (a check-in and a call-next are"
-  echo "two commands). Commits, rows read (\`tup_returned + tup_fetched\`) and WAL per Waitline command and per pgbench"
+  echo "two commands); then pgbench once more, as before. pgbench's rate moves by up to a third between runs a few minutes"
+  echo "apart on this machine (its 4 clients queue on one branch row through each commit's flush, so it follows the disk),"
+  echo "so Waitline's rate is divided by the mean of the two runs around it, and by each. Commits, rows read (\`tup_returned + tup_fetched\`) and WAL per Waitline command and per pgbench"
   echo "transaction are the differences of \`pg_stat_database\` (the \`waitline\` and \`pgbench\` databases) and \`pg_stat_wal\`"
-  echo "around each run, read after 11 s of quiet so PostgreSQL has published them. A commit here is any transaction,"
+  echo "around each run (pgbench's: the first run's), read after 11 s of quiet so PostgreSQL has published them. A commit here is any transaction,"
   echo "read-only ones included. CPU is read from \`/proc\` around the same runs: the server's JVM (in brackets, the part its"
   echo "JIT compiler threads took: warming up, which pgbench has no share of), PostgreSQL (all its processes, the ended ones"
   echo "included) and the client (the benchmark's JVM; pgbench's own, by time(1)). Latency in ms as p50 / p99."
   echo
-  echo "| clients | Waitline commands/s | pgbench tps | commands/s ÷ tps | commits per command / per pgbench tx | rows read per command / per tx | WAL bytes per command / per tx | CPU ms per command: server (JIT) / PostgreSQL / client | CPU ms per pgbench tx: PostgreSQL / client | check-in | call-next | errors |"
+  echo "| clients | Waitline commands/s | pgbench tps, before / after Waitline | commands/s ÷ tps: of their mean (of each) | commits per command / per pgbench tx | rows read per command / per tx | WAL bytes per command / per tx | CPU ms per command: server (JIT) / PostgreSQL / client | CPU ms per pgbench tx: PostgreSQL / client | check-in | call-next | errors |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   table_end "$command_result" command_row "$command_note" load-tests/interpretation-commands.md
 }
