@@ -305,7 +305,7 @@ if [[ " $BENCH " == *" commands "* ]]; then
     io.waitline.load.CommandBenchmark --base-url "$base" --username bench-admin --clients "$COMMAND_CLIENTS" \
     --seconds "$COMMAND_SECONDS" --warmup-seconds "$COMMAND_WARMUP" --max-seconds "$MAX_SECONDS" "${probe[@]}" \
     --out "$out/commands-waitline.json" >"$out/commands.log" 2>&1 || rc=$?
-  # pgbench once more after Waitline, so that its rate is read on both sides of Waitline's run (it moves by a third
+  # pgbench once more after Waitline, so that its rate is read on both sides of Waitline's run (it moves by up to half
   # from one run to the next on this machine's disk)
   [[ -n $pgbench_ready ]] && pgbench_after_json=$(pgbench_run "$out/pgbench-after.log")
   stop_server
@@ -787,7 +787,7 @@ commands_section() {
   echo "One fresh server with its embedded PostgreSQL. First pgbench (tpcb-like, scale 1, $COMMAND_CLIENTS clients, 2 threads,"
   echo "$COMMAND_SECONDS s) in a database of its own on that same PostgreSQL; then, after $COMMAND_WARMUP s of warm-up, $COMMAND_CLIENTS HTTP clients, each"
   echo "on a queue of its own, each checking a walk-in in and calling next in a loop for $COMMAND_SECONDS s (a check-in and a call-next are"
-  echo "two commands); then pgbench once more, as before. pgbench's rate moves by up to a third between runs a few minutes"
+  echo "two commands); then pgbench once more, as before. pgbench's rate moves by up to half between runs a few minutes"
   echo "apart on this machine (its 4 clients queue on one branch row through each commit's flush, so it follows the disk),"
   echo "so Waitline's rate is divided by the mean of the two runs around it, and by each. Commits, rows read (\`tup_returned + tup_fetched\`) and WAL per Waitline command and per pgbench"
   echo "transaction are the differences of \`pg_stat_database\` (the \`waitline\` and \`pgbench\` databases) and \`pg_stat_wal\`"
