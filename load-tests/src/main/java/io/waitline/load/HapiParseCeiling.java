@@ -26,7 +26,7 @@ final class HapiParseCeiling {
    * each with a parser of its own as HAPI's client makes one per response; after {@code warmupMillis} (the JIT's),
    * counts the appointments of the pages parsed within {@code measuredMillis}.
    *
-   * @return threads, appointments parsed, the seconds counted, appointments/s, and the threads' CPU microseconds per appointment
+   * @return threads, pages and appointments parsed, the seconds counted, appointments/s, and the threads' CPU microseconds per appointment
    */
   static JsonObject measure(List<String> pages, int threads, long warmupMillis, long measuredMillis)
       throws InterruptedException {
@@ -35,24 +35,28 @@ final class HapiParseCeiling {
     AtomicBoolean counting = new AtomicBoolean();
     AtomicBoolean done = new AtomicBoolean();
     AtomicLong appointments = new AtomicLong();
+    AtomicLong pagesParsed = new AtomicLong();
     AtomicLong cpuNanos = new AtomicLong();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int first = t;
       Thread w = new Thread(() -> {
         long mine = 0;
+        long myPages = 0;
         long cpuAtStart = -1;
         for (int i = first; !done.get(); i++) {
           boolean inWindow = counting.get();
           if (inWindow && cpuAtStart < 0) cpuAtStart = mx.getCurrentThreadCpuTime();
           Bundle page = fhir.newJsonParser().parseResource(Bundle.class, pages.get(i % pages.size()));
           if (inWindow && !done.get()) {
+            myPages++;
             for (Bundle.BundleEntryComponent e : page.getEntry()) {
               if (e.getResource() instanceof Appointment) mine++;
             }
           }
         }
         appointments.addAndGet(mine);
+        pagesParsed.addAndGet(myPages);
         if (cpuAtStart >= 0) cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpuAtStart);
       }, "hapi-parse-" + t);
       workers.add(w);
@@ -66,7 +70,7 @@ final class HapiParseCeiling {
     double seconds = (System.nanoTime() - t0) / 1e9;
     for (Thread w : workers) w.join();
     long parsed = appointments.get();
-    return new JsonObject().put("threads", threads).put("appointments", parsed)
+    return new JsonObject().put("threads", threads).put("pages", pagesParsed.get()).put("appointments", parsed)
         .put("seconds", Math.round(seconds * 10) / 10.0)
         .put("appointmentsPerSecond", Math.round(parsed / seconds))
         .put("cpuMicrosPerAppointment", parsed == 0 ? null : Math.round(cpuNanos.get() / 1000.0 / parsed));
