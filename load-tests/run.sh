@@ -38,7 +38,8 @@
 # many display feeds of one queue on A, then on B, KAFKA_CALLS calls made on A each time (one node, then A → B).
 # Import: one server; a FHIR R4 source per size reads a schedule of that many appointments (each with its patient)
 # from a HAPI FHIR server inside the benchmark process (every page encoded once before the import, then served as kept)
-# into IMPORT_QUEUES queues; then one CSV upload of CSV_ROWS rows.
+# into IMPORT_QUEUES queues, then HAPI alone parses the last one's pages for IMPORT_PARSE_SECONDS (default 10) on 1 and
+# 2 threads (the parse's ceiling); then one CSV upload of CSV_ROWS rows.
 # Insights: one server; load-tests/insights-year.sql writes a year of INSIGHTS_VISITS visits into its embedded
 # PostgreSQL with psql (needs psql), then each range and filter is asked INSIGHTS_ROUNDS times over HTTP.
 set -euo pipefail
@@ -72,6 +73,7 @@ MLLP_WINDOWS=${MLLP_WINDOWS:-"1,32"}
 MLLP_SECONDS=${MLLP_SECONDS:-20}
 IMPORT_SIZES=${IMPORT_SIZES:-10000,100000}
 IMPORT_QUEUES=${IMPORT_QUEUES:-4}
+IMPORT_PARSE_SECONDS=${IMPORT_PARSE_SECONDS:-10}
 CSV_ROWS=${CSV_ROWS:-10000}
 INSIGHTS_VISITS=${INSIGHTS_VISITS:-250000}
 INSIGHTS_ROUNDS=${INSIGHTS_ROUNDS:-5}
@@ -499,7 +501,8 @@ import_result=
 import_note=
 if [[ " $BENCH " == *" import "* ]]; then
   echo "== import: FHIR $IMPORT_SIZES appointments, CSV $CSV_ROWS rows, $IMPORT_QUEUES queues" >&2
-  run_on_fresh_server import ImportBenchmark --sizes "$IMPORT_SIZES" --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS"
+  run_on_fresh_server import ImportBenchmark --sizes "$IMPORT_SIZES" --queues "$IMPORT_QUEUES" --csv-rows "$CSV_ROWS" \
+    --parse-seconds "$IMPORT_PARSE_SECONDS"
   import_result=$run_result
   if [[ -z $run_result ]]; then import_note="The run did not finish (see $out/import.log)."
   elif [[ -n $run_failed ]]; then import_note="Some appointments or rows were not applied (see the table and $run_result)."
@@ -815,7 +818,7 @@ import_section() {
   echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC')."
   machine
   echo
-  echo "Command: \`load-tests/run.sh  (BENCH=import IMPORT_SIZES=$IMPORT_SIZES IMPORT_QUEUES=$IMPORT_QUEUES CSV_ROWS=$CSV_ROWS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
+  echo "Command: \`load-tests/run.sh  (BENCH=import IMPORT_SIZES=$IMPORT_SIZES IMPORT_QUEUES=$IMPORT_QUEUES IMPORT_PARSE_SECONDS=$IMPORT_PARSE_SECONDS CSV_ROWS=$CSV_ROWS SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\"$jar_setting)\`"
   echo
   echo "One fresh server. Per size, a new FHIR R4 source (created over the API, first sync started by the server's"
   echo "scheduler) reads that many booked appointments, each with its own patient (name, birth date, MRN, phone), from a"
