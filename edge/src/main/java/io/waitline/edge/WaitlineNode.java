@@ -104,6 +104,7 @@ public final class WaitlineNode {
     private OidcSettings oidc;
     private ClientAddress clientAddress = ClientAddress.TCP_PEER;
     private Runnable onSetupComplete = () -> { };
+    private Consumer<Optional<String>> onSetupCode = code -> { };
     private NotificationsConfig notifications;
     private PaymentsConfig payments;
     private String sourcesSecretsKey;
@@ -173,6 +174,16 @@ public final class WaitlineNode {
     /** Runs once the first admin account exists. */
     public Options onSetupComplete(Runnable action) {
       onSetupComplete = action;
+      return this;
+    }
+
+    /**
+     * Runs at start, before the node answers on its port (so before it reports ready), with the one-time code that
+     * creates the first admin while no admin account exists, or empty: where the launcher puts the code for the
+     * operator, who may read it as soon as the node is ready.
+     */
+    public Options onSetupCode(Consumer<Optional<String>> action) {
+      onSetupCode = action;
       return this;
     }
 
@@ -408,6 +419,7 @@ public final class WaitlineNode {
     // credentials ended on any node close the feeds that held them on every node, at once
     AccessChanges.listen(vertx, relay, access.credentials()).await();
     Optional<String> setupCode = access.setup().prepare().await();
+    o.onSetupCode.accept(setupCode);
     Payments payments = o.payments == null ? null
         : Payments.create(vertx, pool, commands, notifications, o.payments, o.clock, publishOutcomes);
     SyncService sync = null;

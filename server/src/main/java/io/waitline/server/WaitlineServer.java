@@ -17,13 +17,13 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgConnectOptions;
 import io.waitline.edge.WaitlineNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,14 +73,20 @@ public final class WaitlineServer {
       options.tls(new PemKeyCertOptions().setCertPath(config.tls().certificate().toString())
           .setKeyPath(config.tls().privateKey().toString()));
     }
+    // the code's file is written before the node answers on its port: whoever waits for ready finds it
+    options.onSetupCode(code -> {
+      try {
+        if (code.isPresent()) {
+          writeSetupCode(code.get());
+        } else {
+          Files.deleteIfExists(setupCodeFile());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not write the setup code to " + setupCodeFile(), e);
+      }
+    });
     node = WaitlineNode.start(vertx, options);
-    Optional<String> setupCode = node.setupCode();
-    if (setupCode.isPresent()) {
-      writeSetupCode(setupCode.get());
-    } else {
-      Files.deleteIfExists(setupCodeFile());
-    }
-    setupCode.ifPresent(code -> LOG.info("No admin account yet: open {}/setup and enter the code {} (also in {})",
+    node.setupCode().ifPresent(code -> LOG.info("No admin account yet: open {}/setup and enter the code {} (also in {})",
         config.publicUrl(), code, setupCodeFile()));
     return this;
   }

@@ -68,11 +68,8 @@ final class ChildNode {
 
   /** Sets up the first admin with the setup code the node wrote, and answers an API token of theirs. */
   String firstAdminToken() throws Exception {
-    // the launcher writes the file once the node has started, which answers ready a moment before
-    Path file = dataDir.resolve(WaitlineServer.SETUP_CODE_FILE);
-    for (int i = 0; i < 100 && !Files.exists(file); i++) Thread.sleep(100);
-    assertThat(file).as("the setup code the node writes, 10 s after it answered ready:\n%s", logText()).exists();
-    String code = Files.readString(file).trim();
+    // written before the node answers on its port (WaitlineNode.Options.onSetupCode), so there once it is ready
+    String code = Files.readString(dataDir.resolve(WaitlineServer.SETUP_CODE_FILE)).trim();
     HttpResponse<String> setup = post(null, "/api/v1/setup", new JsonObject().put("code", code)
         .put("username", FirstAdmin.USERNAME).put("displayName", "First Admin").put("password", FirstAdmin.PASSWORD));
     assertThat(setup.statusCode()).as("setup: %s", setup.body()).isEqualTo(201);
