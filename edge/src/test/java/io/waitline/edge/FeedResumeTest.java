@@ -6,6 +6,7 @@ import static io.waitline.edge.LiveFeedTest.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import io.waitline.queue.command.QueueCommands;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,7 +141,7 @@ class FeedResumeTest {
   void sinceExactly500EventsBehindReplaysAllOfThemAcrossReplayPages() {
     long current = app.seq(longQueue);
     long since = current - EventSequencer.MAX_REPLAY;
-    assertThat(app.commands.eventsPage(longQueue, since, EventSequencer.MAX_REPLAY, EventSequencer.REPLAY_PAGE_BYTES)
+    assertThat(app.commands.eventsPage(longQueue, since, EventSequencer.MAX_REPLAY, QueueCommands.EVENTS_PAGE_BYTES)
         .await()).as("the replay is read in more than one page").hasSizeLessThan(EventSequencer.MAX_REPLAY);
     try (FeedClient feed = app.feed(feed(longQueue, since))) {
       feed.next("resumed");

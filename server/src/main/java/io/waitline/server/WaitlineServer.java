@@ -82,7 +82,7 @@ public final class WaitlineServer {
           Files.deleteIfExists(setupCodeFile());
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("Could not write the setup code to " + setupCodeFile(), e);
+        throw new UncheckedIOException("Could not write or remove the setup code file " + setupCodeFile(), e);
       }
     });
     node = WaitlineNode.start(vertx, options);

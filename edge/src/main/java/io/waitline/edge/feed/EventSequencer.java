@@ -17,11 +17,6 @@ import java.util.function.Supplier;
 public final class EventSequencer {
   /** Beyond this many missing events a client gets a fresh snapshot instead of a replay. */
   public static final int MAX_REPLAY = 500;
-  /**
-   * A replay reads the log in pages of about this many bytes of events (each carries the line as it was: 500 events
-   * of a long line are megabytes), so one resuming feed never holds more than a page of them at once.
-   */
-  public static final int REPLAY_PAGE_BYTES = 1 << 20;
 
   private final QueueCommands commands;
   private final Consumer<QueueEvent> deliver;
@@ -88,11 +83,14 @@ public final class EventSequencer {
     return replay(e.queueId(), e.seq());
   }
 
-  /** Sends the events after the last delivered up to {@code upTo}, a page at a time, stopping at a gap in the log. */
+  /**
+   * Sends the events after the last delivered up to {@code upTo}, a page of the log at a time (so one resuming feed
+   * never holds more than a page), stopping at a gap in the log.
+   */
   private Future<Void> replay(String queueId, long upTo) {
     long from = lastSeq.get(queueId);
     if (upTo <= from) return Future.succeededFuture();
-    return commands.eventsPage(queueId, from, (int) (upTo - from), REPLAY_PAGE_BYTES).compose(events -> {
+    return commands.eventsPage(queueId, from, (int) (upTo - from), QueueCommands.EVENTS_PAGE_BYTES).compose(events -> {
       for (QueueEvent ev : events) {
         if (ev.seq() == lastSeq.get(queueId) + 1) send(ev);
       }

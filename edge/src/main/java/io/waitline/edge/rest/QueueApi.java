@@ -36,12 +36,6 @@ import java.util.UUID;
 
 /** REST handlers for sites, queues and entries. Input was validated against openapi.yaml before it gets here. */
 public final class QueueApi {
-  /**
-   * About what one page of a queue's event log may carry (the events' payloads as stored JSON): each event carries the
-   * line as it was, so 500 events of a long line would otherwise be tens of megabytes in one answer.
-   */
-  static final int EVENTS_PAGE_BYTES = 1 << 20;
-
   private final QueueCommands commands;
   private final String publicUrl;
 
@@ -118,7 +112,7 @@ public final class QueueApi {
     int limit = (int) wholeNumber(rc, "limit", 100);
     String queueId = rc.pathParam("queueId");
     respond(rc, 200, commands.queue(queueId)
-        .compose(q -> commands.eventsPage(queueId, after, limit, EVENTS_PAGE_BYTES))
+        .compose(q -> commands.eventsPage(queueId, after, limit, QueueCommands.EVENTS_PAGE_BYTES))
         .map(events -> new JsonArray(events.stream().map(EntryJson::event).toList())));
   }
 

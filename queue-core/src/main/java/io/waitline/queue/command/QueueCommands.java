@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * add its own work to that transaction ({@link #beforeCommit}), e.g. the audit record of the request.
  */
 public final class QueueCommands {
+  /**
+   * About what one page of a queue's event log carries (the events' payloads as stored JSON) for every reader that
+   * pages through it (the REST log, feeds replaying, a node filling a gap in the topic): each event carries the line
+   * as it was, so 500 events of a long line would otherwise be tens of megabytes at once.
+   */
+  public static final int EVENTS_PAGE_BYTES = 1 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(QueueCommands.class);
   private static final String UNIQUE_VIOLATION = "23505";
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -2,6 +2,7 @@ package io.waitline.queue.event.kafka;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
+import io.waitline.queue.command.QueueCommands;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPublisher;
 import io.waitline.queue.store.QueueStore;
@@ -21,8 +22,6 @@ final class SeqGate {
   private static final Logger LOG = LoggerFactory.getLogger(SeqGate.class);
   /** The most events one gap brings from the database; past that the oldest are skipped (screens resync). */
   static final int GAP_FILL_LIMIT = 500;
-  /** A gap is read in pages of about this many bytes of events (each carries the line as it was). */
-  private static final int GAP_FILL_PAGE_BYTES = 1 << 20;
 
   private final QueueEventPublisher local;
   private final SqlClient db;
@@ -33,10 +32,10 @@ final class SeqGate {
   private final Map<String, Future<Void>> tails = new HashMap<>();
 
   SeqGate(QueueEventPublisher local, SqlClient db, QueueStore store) {
-    this(local, db, store, GAP_FILL_PAGE_BYTES);
+    this(local, db, store, QueueCommands.EVENTS_PAGE_BYTES);
   }
 
-  /** With gaps read in pages of about {@code pageBytes} of events. */
+  /** With gaps read in pages of about {@code pageBytes} of events ({@link QueueCommands#EVENTS_PAGE_BYTES} by default). */
   SeqGate(QueueEventPublisher local, SqlClient db, QueueStore store, int pageBytes) {
     this.local = local;
     this.db = db;
