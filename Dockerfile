@@ -31,7 +31,7 @@ WORKDIR /app
 COPY --from=build /src/server/target/waitline.jar /app/waitline.jar
 USER waitline
 ENV WAITLINE_DATA_DIR=/app/data \
-    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:-DontCompileHugeMethods"
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${WAITLINE_HTTP_PORT:-8080}/health/ready" > /dev/null || exit 1

@@ -156,10 +156,11 @@ start_server() {
   log=$out/server-$1.log
   base=http://127.0.0.1:$port
   # shellcheck disable=SC2086
-  # every benchmark client connects from 127.0.0.1: lift the per-address connection cap for it
+  # every benchmark client connects from 127.0.0.1: lift the per-address connection cap for it; the JVM option is the
+  # one ./waitline and the image run the server with
   WAITLINE_DATA_DIR=$data_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base \
     WAITLINE_MLLP_PORT=${mllp_port:-} WAITLINE_INSIGHTS_ROLLUP_SECONDS=${rollup_seconds:-} \
-    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
+    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java -XX:-DontCompileHugeMethods $SERVER_JAVA_OPTS -jar "${2:-$server_jar}" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do
     if curl -fs --max-time 2 "$base/health/ready" >/dev/null 2>&1 && [[ -f $data_dir/setup-code ]]; then break; fi
@@ -455,7 +456,7 @@ start_node_b() {
   # shellcheck disable=SC2086
   WAITLINE_DATA_DIR=$node_b_dir WAITLINE_HTTP_HOST=127.0.0.1 WAITLINE_HTTP_PORT=$port WAITLINE_PUBLIC_URL=$base_b \
     DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:$pg_port/waitline KAFKA_BOOTSTRAP_SERVERS=$kafka_servers \
-    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java $SERVER_JAVA_OPTS -jar "$server_jar" >"$log" 2>&1 &
+    WAITLINE_MAX_CONNECTIONS_PER_ADDRESS=1000000 java -XX:-DontCompileHugeMethods $SERVER_JAVA_OPTS -jar "$server_jar" >"$log" 2>&1 &
   node_b_pid=$!
   for _ in $(seq 1 240); do
     curl -fs --max-time 2 "$base_b/health/ready" >/dev/null 2>&1 && return 0

@@ -15,8 +15,10 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgConnectOptions;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.waitline.edge.WaitlineNode;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +53,7 @@ public final class WaitlineServer {
         .setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     logTransport();
+    warnIfHugeMethodsStayInterpreted();
     gcMetrics = bindJvmMetrics(BackendRegistries.getDefaultNow());
     WaitlineNode.Options options = new WaitlineNode.Options(connectOptions(), config.publicUrl())
         .poolSize(config.databasePoolSize())
@@ -101,6 +104,26 @@ public final class WaitlineServer {
       Throwable cause = vertx.unavailableNativeTransportCause();
       LOG.warn("Network transport: nio; the native transport is unavailable here: {}",
           cause == null ? "no native transport for this system" : cause.toString());
+    }
+  }
+
+  /**
+   * HotSpot leaves methods of more than 8,000 bytes of bytecode to the interpreter by default; the JSON-schema
+   * validator's core method, run for every request body, is one (a tenth of the server's CPU under load when it is not
+   * compiled). {@code ./waitline} and the image start the JVM with {@code -XX:-DontCompileHugeMethods}; a node started
+   * with plain {@code java -jar} says so.
+   */
+  private static void warnIfHugeMethodsStayInterpreted() {
+    try {
+      String value = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .getVMOption("DontCompileHugeMethods").getValue();
+      if (Boolean.parseBoolean(value)) {
+        LOG.warn("This JVM runs without -XX:-DontCompileHugeMethods: request bodies' schema checks stay interpreted "
+            + "and cost about a tenth of the CPU under load; ./waitline and the container image set it "
+            + "(docs/operations.md, JVM options)");
+      }
+    } catch (RuntimeException notHotSpot) { // another JVM has no such option and its own compiler policy
+      LOG.debug("No HotSpot option DontCompileHugeMethods here: {}", notHotSpot.toString());
     }
   }
 

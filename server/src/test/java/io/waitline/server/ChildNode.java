@@ -42,7 +42,7 @@ final class ChildNode {
   /** Starts a node on {@code dataDir} and waits until it is ready; {@code settings} are more WAITLINE_* values. */
   static ChildNode start(Path dataDir, int port, Path log, Map<String, String> settings) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:-DontCompileHugeMethods", "-cp", System.getProperty("java.class.path"),
         "-DWAITLINE_DATA_DIR=" + dataDir, "-DWAITLINE_HTTP_HOST=127.0.0.1", "-DWAITLINE_HTTP_PORT=" + port));
     settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add(Main.class.getName());
