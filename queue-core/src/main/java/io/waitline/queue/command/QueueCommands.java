@@ -40,7 +40,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -1013,8 +1012,9 @@ public final class QueueCommands {
         events.addAll(appended);
         held.queue = new ServiceQueue(q.id(), q.siteId(), q.name(), q.ticketPrefix(), q.rule(),
             q.defaultServiceSeconds(), q.paused(), q.staffOnDuty(), seq);
-        unanswered.add(store.appendEvents(c, appended,
-            appended.stream().map(publisher::notice).filter(Objects::nonNull).toList()));
+        // one notice for them all, naming the last: another node reads that event, and its listeners fill the seqs
+        // before it from the event log, as after any notice they missed
+        unanswered.add(store.appendEvents(c, appended, publisher.notice(appended.get(appended.size() - 1))));
         return null;
       });
     }

@@ -649,24 +649,22 @@ public final class QueueStore {
   }
 
   /**
-   * Appends consecutive events of one queue (in seq order) and sets its version to the last one's seq; the same
-   * statement sends {@code notices} (none when empty), in order.
+   * Appends consecutive events of one queue (in seq order) and sets its version to the last one's seq; with
+   * {@code notice} (null for none), the same statement sends that one NOTIFY for them all.
    */
-  public Future<Void> appendEvents(SqlClient c, List<QueueEvent> events, List<Notice> notices) {
+  public Future<Void> appendEvents(SqlClient c, List<QueueEvent> events, Notice notice) {
     QueueEvent last = events.get(events.size() - 1);
     Long[] seqs = events.stream().map(QueueEvent::seq).toArray(Long[]::new);
     String[] types = events.stream().map(e -> e.type().wire()).toArray(String[]::new);
     String[] payloads = events.stream().map(e -> EventPayloadCodec.encode(e.payload()).encode()).toArray(String[]::new);
     OffsetDateTime[] ats = events.stream().map(e -> odt(e.at())).toArray(OffsetDateTime[]::new);
-    String[] channels = notices.stream().map(Notice::channel).toArray(String[]::new);
-    String[] texts = notices.stream().map(Notice::payload).toArray(String[]::new);
-    return c.preparedQuery("WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
-            + " SELECT $1, s, t, p::jsonb, a FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[])"
-            + " AS x(s, t, p, a) ORDER BY s), version AS (UPDATE service_queue SET version = $6 WHERE id = $1)"
-            + " SELECT pg_notify(ch, n) FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS x(ch, n, i) ORDER BY i")
-        .execute(Tuple.of(last.queueId(), seqs, types, payloads, ats, last.seq()).addArrayOfString(channels)
-            .addArrayOfString(texts))
-        .mapEmpty();
+    String append = "WITH appended AS (INSERT INTO queue_event (queue_id, seq, type, payload, at)"
+        + " SELECT $1, s, t, p::jsonb, a FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[])"
+        + " AS x(s, t, p, a) ORDER BY s), version AS (UPDATE service_queue SET version = $6 WHERE id = $1)";
+    Tuple row = Tuple.of(last.queueId(), seqs, types, payloads, ats, last.seq());
+    if (notice == null) return c.preparedQuery(append + " SELECT").execute(row).mapEmpty();
+    return c.preparedQuery(append + " SELECT pg_notify($7, $8)")
+        .execute(row.addString(notice.channel()).addString(notice.payload())).mapEmpty();
   }
 
   /** The waiting order (entry ids) announced by the queue's latest event; empty if none. */

@@ -119,6 +119,27 @@ class PgNotifyRelayTest {
   }
 
   @Test
+  void aBatchOfEventsIsOneNoticeNamingItsLastEventAndTheOtherNodeReadsThatEvent() {
+    ServiceQueue q = queue();
+    List<CheckIn> appointments = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      appointments.add(new CheckIn(new Patient("Booked " + i, null, null, null, null), Priority.NORMAL,
+          CLOCK.instant().plus(Duration.ofMinutes(30 + 5 * i)), "appt-batch-" + q.id() + "-" + i));
+    }
+    get(a.commands.inOneTransaction(batch -> batch.expectAll(q.id(), appointments,
+        java.util.Collections.nCopies(appointments.size(), "pms"))));
+    // a later command's notice is the marker: notices arrive in commit order, so any other of the batch's came first
+    get(a.commands.checkIn(q.id(), walkIn("Marker"), "desk"));
+
+    b.awaitEvents(q, 2);
+    assertThat(b.events(q)).extracting(QueueEvent::seq)
+        .as("one notice for the five events of one transaction, naming seq 5; then the marker's")
+        .containsExactly(5L, 6L);
+    assertThat(b.events(q).get(0)).as("the other node publishes the batch's last event as committed")
+        .isEqualTo(get(a.commands.eventsAfter(q.id(), 4, 1)).get(0));
+  }
+
+  @Test
   void eventsOfSeveralQueuesAllReachTheOtherNode() {
     ServiceQueue first = queue();
     ServiceQueue second = queue();
