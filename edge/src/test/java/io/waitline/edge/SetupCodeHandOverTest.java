@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.waitline.access.PasswordHasher;
 import io.waitline.notify.NotificationsConfig;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import io.waitline.queue.LoopbackPorts;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,10 +19,7 @@ class SetupCodeHandOverTest {
 
   @Test
   void theSetupCodeIsHandedOverBeforeTheNodeAnswersOnItsPort() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = LoopbackPorts.free();
     AtomicReference<Optional<String>> handed = new AtomicReference<>();
     AtomicBoolean answeringThen = new AtomicBoolean(true);
     Vertx vertx = Vertx.vertx();
@@ -34,24 +28,15 @@ class SetupCodeHandOverTest {
         .passwordHasher(PasswordHasher.forTests()).notifications(NotificationsConfig.load(k -> null, "http://localhost"))
         .onSetupCode(code -> {
           handed.set(code);
-          answeringThen.set(answers(port));
+          answeringThen.set(LoopbackPorts.accepts(port, 1000));
         }));
     try {
       assertThat(handed.get()).as("a fresh database has no admin yet").isPresent().isEqualTo(node.setupCode());
       assertThat(answeringThen).as("the port answered before the code was handed over").isFalse();
-      assertThat(answers(port)).as("the node answers once started").isTrue();
+      assertThat(LoopbackPorts.accepts(port, 1000)).as("the node answers once started").isTrue();
     } finally {
       node.stop().await();
       vertx.close().await();
-    }
-  }
-
-  private static boolean answers(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      return true;
-    } catch (IOException refused) {
-      return false;
     }
   }
 }

@@ -2,10 +2,10 @@ package io.waitline.e2e;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.waitline.queue.LoopbackPorts;
 import io.waitline.server.Config;
 import io.waitline.server.WaitlineServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +60,8 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     Browser.assumeInstalled();
     dataDir = Files.createTempDirectory("waitline-e2e-");
-    port = freePort();
-    mllpPort = freePort();
+    port = LoopbackPorts.free();
+    mllpPort = LoopbackPorts.free();
     startServer();
     if (withStaff) {
       setUp();
@@ -243,10 +243,4 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
         .put("appointmentAt", at.toString()).put("appointmentRef", ref));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
-  }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.waitline.queue.LoopbackPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,10 +196,7 @@ class SourcesE2ETest {
   @Test
   void aFhirSourceThatCannotBeReachedShowsItsHealthAndNeverShowsItsToken() throws Exception {
     server.createStaff("fay", "Fay Manager", "fay-manager-passphrase", "manager", "main");
-    int closed;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
+    int closed = LoopbackPorts.free();
     try (Browser b = Browser.desktop()) {
       b.open(server.url("/admin#sources"));
       b.signIn("fay", "fay-manager-passphrase");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.waitline.queue.LoopbackPorts;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class CrashUnderLoadTest {
   @Test
   void threeKillsUnderLoadLoseNoAcknowledgedCommandAndEveryRestartSucceedsFirstTime() throws Exception {
     Path dataDir = dir.resolve("data");
-    int port = ChildNode.freePort();
+    int port = LoopbackPorts.free();
     ChildNode node = ChildNode.start(dataDir, port, dir.resolve("node-0.log"));
     try {
       String token = node.firstAdminToken();

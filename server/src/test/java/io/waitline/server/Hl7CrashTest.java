@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.waitline.queue.LoopbackPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,8 +50,8 @@ class Hl7CrashTest {
   @Test
   void aNodeKilledMidBatchLosesNoAcknowledgedBookingAndResendsApplyOnce() throws Exception {
     Path dataDir = dir.resolve("data");
-    int port = ChildNode.freePort();
-    int mllpPort = ChildNode.freePort();
+    int port = LoopbackPorts.free();
+    int mllpPort = LoopbackPorts.free();
     Map<String, String> settings = Map.of("WAITLINE_MLLP_PORT", String.valueOf(mllpPort));
     ChildNode node = ChildNode.start(dataDir, port, dir.resolve("node-0.log"), settings);
     try {

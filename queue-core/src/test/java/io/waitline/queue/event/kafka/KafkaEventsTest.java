@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import io.waitline.queue.LoopbackPorts;
 import io.waitline.queue.OrderingRule;
 import io.waitline.queue.Patient;
 import io.waitline.queue.Priority;
@@ -66,7 +67,7 @@ class KafkaEventsTest {
 
   @BeforeAll
   static void startBroker() {
-    int proxyPort = KafkaTestBroker.freePort();
+    int proxyPort = LoopbackPorts.free();
     broker = KafkaTestBroker.withRelayedListener(proxyPort);
     proxy = new TcpProxy(proxyPort, broker.relayedListener());
   }

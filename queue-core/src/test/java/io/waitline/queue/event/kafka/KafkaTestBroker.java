@@ -1,10 +1,8 @@
 package io.waitline.queue.event.kafka;
 
+import io.waitline.queue.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +27,9 @@ public final class KafkaTestBroker implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
   private final Path dir = Files.createTempDirectory("waitline-kafka");
-  private final int port = freePort();
-  private final int controllerPort = freePort();
-  private final int relayedPort = freePort();
+  private final int port = LoopbackPorts.free();
+  private final int controllerPort = LoopbackPorts.free();
+  private final int relayedPort = LoopbackPorts.free();
   private final Integer advertisedRelayedPort;
   private Process process;
 
@@ -130,7 +128,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     if (process != null) throw new IllegalStateException("the broker is running");
     process = java("kafka.Kafka", dir.resolve("server.properties").toString());
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    while (!accepts(port)) {
+    while (!LoopbackPorts.accepts(port, 200)) {
       if (!process.isAlive()) throw new IllegalStateException("the Kafka broker exited: " + log());
       if (System.nanoTime() > deadline) throw new IllegalStateException("the Kafka broker did not start: " + log());
       pause();
@@ -207,22 +205,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     return org.apache.kafka.common.Uuid.randomUuid().toString();
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
   private static void pause() {
     try {
