@@ -109,8 +109,8 @@ public final class WaitlineServer {
 
   /**
    * HotSpot leaves methods of more than 8,000 bytes of bytecode to the interpreter by default; the JSON-schema
-   * validator's core method, run for every request body, is one (a tenth of the server's CPU under load when it is not
-   * compiled). {@code ./waitline} and the image start the JVM with {@code -XX:-DontCompileHugeMethods}; a node started
+   * validator's core method, run for every request body, is one (a tenth of the server's profiled Java samples under
+   * load when it is not compiled). {@code ./waitline} and the image start the JVM with {@code -XX:-DontCompileHugeMethods}; a node started
    * with plain {@code java -jar} says so.
    */
   private static void warnIfHugeMethodsStayInterpreted() {
@@ -119,7 +119,7 @@ public final class WaitlineServer {
           .getVMOption("DontCompileHugeMethods").getValue();
       if (Boolean.parseBoolean(value)) {
         LOG.warn("This JVM runs without -XX:-DontCompileHugeMethods: request bodies' schema checks stay interpreted "
-            + "and cost about a tenth of the CPU under load; ./waitline and the container image set it "
+            + "(slower); ./waitline and the container image set it "
             + "(docs/operations.md, JVM options)");
       }
     } catch (RuntimeException notHotSpot) { // another JVM has no such option and its own compiler policy
