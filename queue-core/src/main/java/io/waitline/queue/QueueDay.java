@@ -75,7 +75,7 @@ public record QueueDay(
    */
   public record Left(Instant placeAt, Instant leftAt, boolean walkIn) {}
 
-  /** The order {@link #of} takes the entries in; inputs kept in it make its sort a single pass. */
+  /** The order {@link #of} takes the entries in. */
   public static final Comparator<Entry> ID_ORDER = Comparator.comparing(Entry::id);
 
   /**
@@ -85,32 +85,38 @@ public record QueueDay(
    */
   public static QueueDay of(List<Entry> given, ServiceQueue queue, List<Served> served, List<Left> left,
       List<Shift> rota, Instant now) {
-    List<Entry> entries = inIdOrder(given) ? given : given.stream().sorted(ID_ORDER).toList();
+    List<Entry> expected = new ArrayList<>();
+    List<Entry> present = new ArrayList<>();
+    for (Entry e : given) (e.status() == Status.EXPECTED ? expected : present).add(e);
+    expected.sort(ID_ORDER);
+    present.sort(ID_ORDER);
+    return of(expected, present, queue, served, left, rota, now);
+  }
+
+  /**
+   * As {@link #of(List, ServiceQueue, List, List, List, Instant)}, for entries the caller keeps split and sorted (a
+   * command's kept inputs): {@code expected} holds the entries with status {@link Status#EXPECTED} and {@code present}
+   * all the others, each in {@link #ID_ORDER}. Neither is checked, so that a day of many appointments costs no pass
+   * over them here.
+   */
+  public static QueueDay of(List<Entry> expected, List<Entry> present, ServiceQueue queue, List<Served> served,
+      List<Left> left, List<Shift> rota, Instant now) {
     // a desk is busy with its latest patient: one it called earlier and never completed is no longer with it
     Map<String, Busy> busyByDesk = new HashMap<>();
-    List<Entry> expected = new ArrayList<>();
     List<Arrival> arrivals = new ArrayList<>();
     for (Served s : served) if (s.arrival() != null) arrivals.add(s.arrival());
-    for (Entry e : entries) {
-      switch (e.status()) {
-        case CALLED, IN_SERVICE -> busyByDesk.merge(String.valueOf(e.calledTo()),
-            new Busy(e.calledTo(), e.statusSince(), e.status() == Status.IN_SERVICE),
-            (a, b) -> a.since().isAfter(b.since()) ? a : b);
-        case EXPECTED -> expected.add(e);
-        default -> { }
+    for (Entry e : present) {
+      if (e.status() == Status.CALLED || e.status() == Status.IN_SERVICE) {
+        busyByDesk.merge(String.valueOf(e.calledTo()), new Busy(e.calledTo(), e.statusSince(),
+            e.status() == Status.IN_SERVICE), (a, b) -> a.since().isAfter(b.since()) ? a : b);
       }
-      if (e.status() != Status.EXPECTED && e.ticket() != null && e.transferredFrom() == null) {
+      if (e.ticket() != null && e.transferredFrom() == null) {
         arrivals.add(new Arrival(e.placeAt(), e.priority(), e.appointmentAt() == null, e.appointmentAt()));
       }
     }
     return new QueueDay(now, queue.rule(), queue.paused(), queue.staffOnDuty(), queue.defaultServiceSeconds(),
-        QueueOrdering.order(entries, queue.rule(), now), busyByDesk.values().stream()
-            .sorted(Comparator.comparing(Busy::since).thenComparing(b -> String.valueOf(b.desk()))).toList(), rota, served, expected, arrivals, left);
-  }
-
-  /** Whether the entries are in {@link #ID_ORDER} already (commands keep them so): one pass, no copy to sort. */
-  private static boolean inIdOrder(List<Entry> entries) {
-    for (int i = 1; i < entries.size(); i++) if (ID_ORDER.compare(entries.get(i - 1), entries.get(i)) > 0) return false;
-    return true;
+        QueueOrdering.order(present, queue.rule(), now), busyByDesk.values().stream()
+            .sorted(Comparator.comparing(Busy::since).thenComparing(b -> String.valueOf(b.desk()))).toList(), rota,
+        served, expected, arrivals, left);
   }
 }

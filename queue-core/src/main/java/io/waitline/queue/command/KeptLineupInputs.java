@@ -15,14 +15,14 @@ import java.util.List;
  * them.
  */
 final class KeptLineupInputs extends KeptPerVersion<KeptLineupInputs.Inputs, LocalDate> {
-  /** The inputs of a queue's {@code day}. */
-  record Inputs(LocalDate day, List<Entry> entries) {
+  /** The inputs of a queue's {@code day}: the expected patients and the others, each in {@link QueueDay#ID_ORDER}. */
+  record Inputs(LocalDate day, List<Entry> expected, List<Entry> present) {
     /**
-     * The inputs among {@code live} (read at, or carried to, a version of the queue, in the lineup's order {@link
-     * QueueDay#ID_ORDER}, unmodifiable) on {@code day}, in that order: {@code live} itself when all of it is.
+     * The inputs among {@code live} (read at, or carried to, a version of the queue) on {@code day}: every expected
+     * patient, and among the others those {@link QueueStore#lineupInputsAmong} keeps, in the same order.
      */
-    static Inputs among(LocalDate day, List<Entry> live) {
-      return new Inputs(day, QueueStore.lineupInputsAmong(live));
+    static Inputs among(LocalDate day, LiveInputs live) {
+      return new Inputs(day, live.expected(), QueueStore.lineupInputsAmong(live.present()));
     }
   }
 

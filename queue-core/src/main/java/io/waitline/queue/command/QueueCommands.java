@@ -523,13 +523,17 @@ public final class QueueCommands {
     return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute();
   }
 
+  /** The lineup of a queue's entries as read (any status, any order), with its estimates (see below). */
+  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
+      Instant now) {
+    return lineup(QueueDay.of(entries, q, recent.served(), recent.left(), rota, now));
+  }
+
   /**
    * The lineup with its estimates, computed on a worker thread when called on a Vert.x context: an estimate may take
    * milliseconds (a simulation), too long for an event loop.
    */
-  private Future<Lineup> lineup(List<Entry> entries, RecentHistory recent, List<QueueDay.Shift> rota, ServiceQueue q,
-      Instant now) {
-    QueueDay day = QueueDay.of(entries, q, recent.served(), recent.left(), rota, now);
+  private Future<Lineup> lineup(QueueDay day) {
     Context context = Vertx.currentContext();
     if (context == null) return Future.succeededFuture(Lineup.of(day, estimator));
     return context.executeBlocking(() -> Lineup.of(day, estimator), false);
@@ -837,13 +841,16 @@ public final class QueueCommands {
      * {@link QueueStore#lineupInputs}) is read once per transaction and then kept up to date here.
      */
     Future<Lineup> lineup(ServiceQueue q) {
-      return read(q).compose(h -> QueueCommands.this.lineup(h.inputs(), h.recent.history(),
-          h.rota.on(today(q), h.site.zone()), h.queue, now));
+      return read(q).compose(h -> {
+        RecentHistory recent = h.recent.history();
+        return QueueCommands.this.lineup(QueueDay.of(h.live.expected(), h.live.present(), h.queue, recent.served(),
+            recent.left(), h.rota.on(today(q), h.site.zone()), now));
+      });
     }
 
     /** The queue's waiting entries in calling order now: what picking the next patient needs, without estimates. */
     Future<List<Entry>> callingOrder(ServiceQueue q) {
-      return read(q).map(h -> QueueOrdering.order(h.inputs(), h.queue.rule(), now));
+      return read(q).map(h -> QueueOrdering.order(h.live.present(), h.queue.rule(), now));
     }
 
     private Future<Held> read(ServiceQueue q) {
@@ -857,10 +864,11 @@ public final class QueueCommands {
       // likewise the lineup's inputs, to which this transaction's changes so far are applied
       LocalDate day = today(q);
       KeptLineupInputs.Inputs keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
-      Future<List<Entry>> inputs = keptInputs != null ? Future.succeededFuture(keptInputs.entries())
-          : store.lineupInputs(c, q.id(), day);
-      return inputs.compose(entries -> recent.map(read -> {
-        h.readLive(keptInputs != null ? LiveInputs.kept(entries) : LiveInputs.read(entries), day, keptInputs != null);
+      Future<LiveInputs> inputs = keptInputs != null
+          ? Future.succeededFuture(LiveInputs.kept(keptInputs.expected(), keptInputs.present()))
+          : store.lineupInputs(c, q.id(), day).map(LiveInputs::read);
+      return inputs.compose(live -> recent.map(read -> {
+        h.readLive(live, day, keptInputs != null);
         h.recent = read;
         return h;
       }));
@@ -879,7 +887,7 @@ public final class QueueCommands {
           histories.forget(queueId);
         }
         if (h.live != null && h.inputsCarried) {
-          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live.inIdOrder()));
+          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live));
         } else if (!h.inputsCarried) {
           lineupInputs.forget(queueId);
         }
@@ -1074,10 +1082,6 @@ public final class QueueCommands {
       } else {
         live.remove(changed.id());
       }
-    }
-
-    List<Entry> inputs() {
-      return live.inIdOrder();
     }
 
     private record Change(Entry entry, LocalDate day) {}
