@@ -351,25 +351,31 @@ public final class SyncStore {
   public record CreatedPatient(UUID id, String siteId, RecordKey record, SourcePatient patient) {}
 
   /**
+   * {@link #suggestMatches}' statement: one probe of sync_patient_same_person per new patient on all three of its
+   * columns (OFFSET 0 keeps the subquery a parameterised probe, and the new name compared as computed once in n), so
+   * a batch's cost does not grow with the site's patients. That index is the only one of sync_patient on these
+   * columns: with another on site and name, the planner of a table not yet analysed probed by site and birth date
+   * only and normalised the name of every patient born that day, for each new one. Its parameters: the time, then
+   * the new patients' ids, sites, sources, external ids, names and birth dates as arrays.
+   */
+  static final String SUGGEST_MATCHES = "INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id,"
+      + " source_id, external_id, status, created_at) SELECT gen_random_uuid(), n.site, n.id, p.id, n.src, n.ext,"
+      + " 'open', $1 FROM (SELECT id, site, src, ext, birth, i, lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))"
+      + " AS compared FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::date[])"
+      + " WITH ORDINALITY AS u(id, site, src, ext, name, birth, i) OFFSET 0) n"
+      + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = n.site"
+      + " AND birth_date = n.birth AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = n.compared"
+      + " AND id <> n.id OFFSET 0) p"
+      + " WHERE coalesce(array_position($2::uuid[], p.id) < n.i, true)"
+      + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING";
+
+  /**
    * Opens a match review for each new patient (in creation order) with every other patient of its site of the same
    * name and birth date that existed before it: those stored before the batch and those created earlier in it.
    */
   public Future<Void> suggestMatches(SqlClient c, List<CreatedPatient> created, Instant at) {
     if (created.isEmpty()) return Future.succeededFuture();
-    // one probe of sync_patient_same_person per new patient (OFFSET 0 keeps the subquery a parameterised probe):
-    // the batch's cost does not grow with the site's patients. Each new name is compared as computed once in n
-    // (OFFSET 0 again): compared as an expression, a table not yet analysed (a new site's first minute) was probed by
-    // site and birth date only, and every patient born that day had their name normalised again for each new one
-    return c.preparedQuery("INSERT INTO sync_match_review (id, site_id, patient_id, candidate_id, source_id,"
-            + " external_id, status, created_at) SELECT gen_random_uuid(), n.site, n.id, p.id, n.src, n.ext, 'open', $1"
-            + " FROM (SELECT id, site, src, ext, birth, i, lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))"
-            + " AS compared FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::date[])"
-            + " WITH ORDINALITY AS u(id, site, src, ext, name, birth, i) OFFSET 0) n"
-            + " CROSS JOIN LATERAL (SELECT id, created_at FROM sync_patient WHERE site_id = n.site"
-            + " AND birth_date = n.birth AND lower(regexp_replace(trim(name), '\\s+', ' ', 'g')) = n.compared"
-            + " AND id <> n.id OFFSET 0) p"
-            + " WHERE coalesce(array_position($2::uuid[], p.id) < n.i, true)"
-            + " ORDER BY n.i, p.created_at ON CONFLICT DO NOTHING")
+    return c.preparedQuery(SUGGEST_MATCHES)
         .execute(Tuple.from(new Object[] {odt(at), created.stream().map(CreatedPatient::id).toArray(UUID[]::new),
             column(created, CreatedPatient::siteId), created.stream().map(p -> p.record().sourceId())
             .toArray(UUID[]::new), column(created, p -> p.record().externalId()),
