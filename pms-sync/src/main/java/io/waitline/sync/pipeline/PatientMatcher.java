@@ -2,6 +2,7 @@ package io.waitline.sync.pipeline;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import io.waitline.queue.sql.Pipelined;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.store.SyncStore.CreatedPatient;
@@ -67,7 +68,9 @@ final class PatientMatcher {
     List<List<SiteIdentifier>> idsOf = wanted.stream().map(w -> identifiers(w.source(), w.patient()).stream()
         .map(id -> new SiteIdentifier(w.source().siteId(), id)).toList()).toList();
     List<SiteIdentifier> asked = idsOf.stream().flatMap(List::stream).distinct().toList();
-    return store.lockIdentifiers(c, asked).compose(v -> store.patientsByIdentifiers(c, asked)).compose(held -> {
+    // the look-up goes out right behind the identifiers' locks, and the writes below all at once, in this order
+    Future<Void> locked = store.lockIdentifiers(c, asked);
+    return Pipelined.after(List.of(locked), store.patientsByIdentifiers(c, asked)).compose(held -> {
       Map<SiteIdentifier, UUID> holder = new HashMap<>(held);
       // what to write, folded per patient the way consecutive inserts and updates would leave the rows
       Map<UUID, CreatedPatient> created = new LinkedHashMap<>();
@@ -100,12 +103,12 @@ final class PatientMatcher {
         matched.add(id);
       }
       List<CreatedPatient> news = List.copyOf(created.values());
-      return store.insertPatients(c, news.stream().map(CreatedPatient::id).toList(),
-              news.stream().map(CreatedPatient::siteId).toList(), news.stream().map(CreatedPatient::patient).toList(),
-              now)
-          .compose(v -> store.updatePatients(c, List.copyOf(updated.keySet()), List.copyOf(updated.values())))
-          .compose(v -> store.addIdentifiers(c, newIds, newIdHolders))
-          .compose(v -> store.suggestMatches(c, news, now))
+      Future<Void> inserted = store.insertPatients(c, news.stream().map(CreatedPatient::id).toList(),
+          news.stream().map(CreatedPatient::siteId).toList(), news.stream().map(CreatedPatient::patient).toList(),
+          now);
+      Future<Void> changed = store.updatePatients(c, List.copyOf(updated.keySet()), List.copyOf(updated.values()));
+      Future<Void> identified = store.addIdentifiers(c, newIds, newIdHolders);
+      return Pipelined.after(List.of(inserted, changed, identified), store.suggestMatches(c, news, now))
           .map(matched);
     });
   }

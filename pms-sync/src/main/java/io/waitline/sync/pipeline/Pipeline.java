@@ -11,6 +11,7 @@ import io.waitline.queue.QueueException;
 import io.waitline.queue.Status;
 import io.waitline.queue.command.CheckIn;
 import io.waitline.queue.command.QueueCommands;
+import io.waitline.queue.sql.Pipelined;
 import io.waitline.sync.source.Source;
 import io.waitline.sync.store.SyncStore;
 import io.waitline.sync.store.SyncStore.DeadLetter;
@@ -33,6 +34,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -255,9 +257,14 @@ public final class Pipeline {
 
     /** Applies the chunk within {@code b}'s transaction; what each record did, once that transaction commits. */
     Future<List<Result>> applyIn(QueueCommands.Batch b) {
+      if (records.isEmpty()) return Future.succeededFuture(List.of());
       List<RecordKey> keys = IntStream.range(0, records.size()).mapToObj(this::key).distinct().toList();
-      Future<Void> f = store.lockRecords(b.connection(), keys);
-      for (List<Integer> round : rounds()) f = f.compose(v -> round(b, round));
+      // the first round's look-ups go out right behind the records' locks (PostgreSQL runs them once it holds them)
+      List<List<Integer>> rounds = rounds();
+      Future<Void> f = round(b, rounds.get(0), store.lockRecords(b.connection(), keys));
+      for (List<Integer> round : rounds.subList(1, rounds.size())) {
+        f = f.compose(v -> round(b, round, Future.succeededFuture()));
+      }
       return f.map(v -> Arrays.asList(results));
     }
 
@@ -276,55 +283,60 @@ public final class Pipeline {
       return rounds;
     }
 
-    private Future<Void> round(QueueCommands.Batch b, List<Integer> indexes) {
+    /** One round of records; {@code sentBefore}: a statement sent on the connection just before it, unanswered. */
+    private Future<Void> round(QueueCommands.Batch b, List<Integer> indexes, Future<Void> sentBefore) {
       SqlConnection c = b.connection();
       List<RecordKey> keys = indexes.stream().map(this::key).toList();
       List<SyncStore.InboxRow> inbox = new ArrayList<>();
       List<DeadLetter> dead = new ArrayList<>();
-      return store.inboxHasAll(c, keys, indexes.stream().map(i -> records.get(i).version()).toList())
-          .compose(received -> store.appointments(c, keys).compose(synced -> {
-            List<Pending> pending = new ArrayList<>();
-            for (int i : indexes) {
-              Source source = sources.get(i);
-              ReceivedRecord r = records.get(i);
-              SyncedAppointment s = synced.get(key(i));
-              String problem;
-              if (received.contains(key(i))) {
-                results[i] = new Result(Outcome.DUPLICATE, null, null);
-              } else if (s != null && r.versionOrder() < s.versionOrder()) {
-                results[i] = new Result(Outcome.STALE, staleness(r, s), s.entryId());
-                inbox.add(inboxRow(i));
-              } else if ((problem = unappliable(source, reads.get(i).appointment())) != null) {
-                dead(i, problem, inbox, dead);
-              } else {
-                SourceAppointment a = (SourceAppointment) reads.get(i).appointment();
-                pending.add(new Pending(i, source, r, a, source.mapping().queueFor(a.keys()), s, null));
-              }
+      Future<Set<RecordKey>> inInbox = store.inboxHasAll(c, keys,
+          indexes.stream().map(i -> records.get(i).version()).toList());
+      return Pipelined.after(List.of(sentBefore, inInbox), store.appointments(c, keys)).compose(synced -> {
+        Set<RecordKey> received = inInbox.result();
+        List<Pending> pending = new ArrayList<>();
+        for (int i : indexes) {
+          Source source = sources.get(i);
+          ReceivedRecord r = records.get(i);
+          SyncedAppointment s = synced.get(key(i));
+          String problem;
+          if (received.contains(key(i))) {
+            results[i] = new Result(Outcome.DUPLICATE, null, null);
+          } else if (s != null && r.versionOrder() < s.versionOrder()) {
+            results[i] = new Result(Outcome.STALE, staleness(r, s), s.entryId());
+            inbox.add(inboxRow(i));
+          } else if ((problem = unappliable(source, reads.get(i).appointment())) != null) {
+            dead(i, problem, inbox, dead);
+          } else {
+            SourceAppointment a = (SourceAppointment) reads.get(i).appointment();
+            pending.add(new Pending(i, source, r, a, source.mapping().queueFor(a.keys()), s, null));
+          }
+        }
+        List<UUID> entryIds = pending.stream().map(p -> p.synced() == null ? null : p.synced().entryId())
+            .filter(Objects::nonNull).toList();
+        return b.entries(entryIds).compose(entries -> {
+          Map<UUID, Entry> byId = new HashMap<>();
+          entries.forEach(e -> byId.put(e.id(), e));
+          List<Pending> valid = new ArrayList<>();
+          for (Pending p : pending) {
+            Entry e = p.synced() == null || p.synced().entryId() == null ? null : byId.get(p.synced().entryId());
+            boolean expects = e == null && (p.a().visit() == Visit.EXPECTED || p.a().visit() == Visit.ARRIVED);
+            if (expects && p.a().start() == null) {
+              dead(p.index(), NO_START, inbox, dead);
+            } else {
+              valid.add(new Pending(p.index(), p.source(), p.record(), p.a(), p.queueId(), p.synced(), e));
             }
-            List<UUID> entryIds = pending.stream().map(p -> p.synced() == null ? null : p.synced().entryId())
-                .filter(Objects::nonNull).toList();
-            return b.entries(entryIds).compose(entries -> {
-              Map<UUID, Entry> byId = new HashMap<>();
-              entries.forEach(e -> byId.put(e.id(), e));
-              List<Pending> valid = new ArrayList<>();
-              for (Pending p : pending) {
-                Entry e = p.synced() == null || p.synced().entryId() == null ? null : byId.get(p.synced().entryId());
-                boolean expects = e == null && (p.a().visit() == Visit.EXPECTED || p.a().visit() == Visit.ARRIVED);
-                if (expects && p.a().start() == null) {
-                  dead(p.index(), NO_START, inbox, dead);
-                } else {
-                  valid.add(new Pending(p.index(), p.source(), p.record(), p.a(), p.queueId(), p.synced(), e));
-                }
-              }
-              return apply(b, valid, inbox);
-            });
-          }))
-          .compose(v -> store.putInboxAll(c, inbox, now))
-          .compose(v -> store.insertDeadLetters(c, dead));
+          }
+          return apply(b, valid, inbox, dead);
+        });
+      });
     }
 
-    /** Matches the patients, changes the entries and remembers the versions applied. */
-    private Future<Void> apply(QueueCommands.Batch b, List<Pending> valid, List<SyncStore.InboxRow> inbox) {
+    /**
+     * Matches the patients, changes the entries and remembers the versions applied, then the round's inbox rows
+     * ({@code inbox}, to which the applied ones are added) and dead letters.
+     */
+    private Future<Void> apply(QueueCommands.Batch b, List<Pending> valid, List<SyncStore.InboxRow> inbox,
+        List<DeadLetter> dead) {
       List<PatientMatcher.Wanted> wanted = valid.stream().map(p -> new PatientMatcher.Wanted(p.source(),
           p.record().externalId(), p.a().patient(), p.synced())).toList();
       return matcher.matchAll(b.connection(), wanted, now)
@@ -343,7 +355,11 @@ public final class Pipeline {
                   r.entryId(), patients.get(k), false));
               inbox.add(inboxRow(p.index()));
             }
-            return store.putAppointments(b.connection(), valid.stream().map(p -> key(p.index())).toList(), applied);
+            SqlConnection c = b.connection();
+            Future<Void> appointments = store.putAppointments(c, valid.stream().map(p -> key(p.index())).toList(),
+                applied);
+            return Pipelined.after(List.of(appointments, store.putInboxAll(c, inbox, now)),
+                store.insertDeadLetters(c, dead));
           }));
     }
 
@@ -365,16 +381,19 @@ public final class Pipeline {
           others.add(p);
         }
       }
-      Future<Void> f = touched.isEmpty() ? Future.succeededFuture() : b.lockQueues(touched);
+      // the first queue's new appointments go out right behind the queues' locks (PostgreSQL runs them once held)
+      Future<Void> locked = touched.isEmpty() ? Future.succeededFuture() : b.lockQueues(touched);
+      Future<Void> f = locked;
       for (Map.Entry<String, List<Pending>> queue : newByQueue.entrySet()) {
         List<Pending> expected = queue.getValue();
         List<CheckIn> ins = expected.stream().map(p -> new CheckIn(patient(p.source(), p.a().patient()),
             Priority.NORMAL, p.a().start(), ref(p.source(), p.record()))).toList();
         List<String> actors = expected.stream().map(p -> p.source().actor()).toList();
-        f = f.compose(v -> b.expectAll(queue.getKey(), ins, actors).map(entries -> {
+        Function<Void, Future<Void>> expect = v -> b.expectAll(queue.getKey(), ins, actors).map(entries -> {
           for (int k = 0; k < entries.size(); k++) results[expected.get(k).index()] = applied(entries.get(k));
           return null;
-        }));
+        });
+        f = f == locked ? Pipelined.after(List.of(locked), expect.apply(null)) : f.compose(expect);
       }
       for (Pending p : others) {
         f = f.compose(v -> change(b, p.source(), p.record(), p.a(), p.queueId(), p.entry()).map(r -> {

@@ -26,6 +26,7 @@ import io.waitline.queue.event.EventType;
 import io.waitline.queue.event.QueueEvent;
 import io.waitline.queue.event.QueueEventPayload;
 import io.waitline.queue.event.QueueEventPublisher;
+import io.waitline.queue.sql.Pipelined;
 import io.waitline.queue.store.QueueStore;
 import io.waitline.queue.store.QueueStore.QueueAtSite;
 import io.waitline.queue.store.QueueStore.RecentHistory;
@@ -896,9 +897,7 @@ public final class QueueCommands {
 
     /** {@code last}'s result once it and every write sent before it succeeded; else the first failure. */
     <T> Future<T> confirmed(Future<T> last) {
-      List<Future<?>> all = new ArrayList<>(unanswered);
-      all.add(last);
-      return Future.all(all).transform(done -> done.succeeded() ? last : failure(done.cause()));
+      return Pipelined.after(unanswered, last);
     }
 
     /**
