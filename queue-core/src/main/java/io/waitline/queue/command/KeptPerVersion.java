@@ -1,5 +1,7 @@
 package io.waitline.queue.command;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.waitline.queue.event.EventType;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +16,8 @@ import java.util.function.Predicate;
  * test, asked with the moment of the command that wants it ({@code M}: its day, its clock…).
  */
 class KeptPerVersion<T, M> {
-  private record Kept<T>(long version, T value) {}
+  /** A value kept for a version; or, while {@code committing} is not complete, the one a committing transaction will keep. */
+  private record Kept<T>(long version, T value, Future<T> committing) {}
 
   private final Map<String, Kept<T>> kept = new ConcurrentHashMap<>();
   private final BiPredicate<T, M> fresh;
@@ -32,12 +35,35 @@ class KeptPerVersion<T, M> {
   /** The value kept for the queue at {@code version} that still stands at {@code moment}, or null to read it. */
   T at(String queueId, long version, M moment) {
     Kept<T> k = kept.get(queueId);
-    return k == null || k.version != version || !fresh.test(k.value, moment) ? null : k.value;
+    return k == null || k.version != version || k.committing != null || !fresh.test(k.value, moment) ? null : k.value;
+  }
+
+  /**
+   * As {@link #at}, and when the transaction that committed {@code version} has not yet kept its value (its COMMIT
+   * answered to the database before it did to this node, and the caller locked the queue in between), that value once
+   * it has: so the next command of a busy queue does not read again what the last one carried.
+   */
+  Future<T> awaited(String queueId, long version, M moment) {
+    Kept<T> k = kept.get(queueId);
+    if (k == null || k.version != version) return Future.succeededFuture();
+    if (k.committing == null) return Future.succeededFuture(fresh.test(k.value, moment) ? k.value : null);
+    return k.committing.map(value -> value != null && fresh.test(value, moment) ? value : null);
+  }
+
+  /**
+   * A transaction is about to commit the queue at {@code version}: until it settles the promise answered (with the
+   * value it keeps, or null when it keeps none or did not commit), commands that lock that version wait for it. It
+   * must be settled whatever happens.
+   */
+  Promise<T> committing(String queueId, long version) {
+    Promise<T> settled = Promise.promise();
+    kept.put(queueId, new Kept<>(version, null, settled.future()));
+    return settled;
   }
 
   /** Keeps {@code value} as the queue's at {@code version}: read at it, or carried to it by a commit. */
   void keep(String queueId, long version, T value) {
-    kept.put(queueId, new Kept<>(version, value));
+    kept.put(queueId, new Kept<>(version, value, null));
   }
 
   void forget(String queueId) {

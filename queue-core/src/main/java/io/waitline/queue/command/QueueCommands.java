@@ -2,6 +2,7 @@ package io.waitline.queue.command;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -670,12 +671,13 @@ public final class QueueCommands {
       return work.apply(tx).compose(result -> tx.confirmed(hooked(c, tx.lastEntry, result)), tx::failure)
           .map(result -> {
             committed.add(tx);
+            tx.committing();
             return result;
           });
     }).onSuccess(result -> committed.forEach(tx -> {
       tx.keepReads();
       tx.events.forEach(this::publish);
-    }));
+    })).onFailure(err -> committed.forEach(Tx::notCommitted));
   }
 
   /**
@@ -787,6 +789,8 @@ public final class QueueCommands {
      * day's appointment (a running-late, a cancellation) from one of the day whose lineup inputs are held.
      */
     final Map<UUID, LocalDate> entryDays = new HashMap<>(4);
+    /** What this transaction promised to keep for the versions it commits, by queue (see {@link #committing}). */
+    private final Map<String, Committing> committing = new HashMap<>(2);
 
     Tx(SqlConnection c, Instant now) {
       this.c = c;
@@ -857,22 +861,43 @@ public final class QueueCommands {
     private Future<Held> read(ServiceQueue q) {
       Held h = held(q.id());
       if (h.live != null) return Future.succeededFuture(h);
-      // the history kept for the version this transaction locked, if any; else it is read (sent together with the
-      // lineup's read, both on this connection) and kept after commit by keepHistories
-      RecentHistories.Read kept = histories.at(q.id(), h.lockedVersion, now);
-      Future<RecentHistories.Read> recent = kept != null ? Future.succeededFuture(kept)
-          : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
-      // likewise the lineup's inputs, to which this transaction's changes so far are applied
+      // the history kept for the version this transaction locked, if any (once the transaction that committed it
+      // has kept it); else it is read (sent together with the lineup's read, both on this connection) and kept after
+      // commit by keepReads; likewise the lineup's inputs, to which this transaction's changes so far are applied
       LocalDate day = today(q);
-      KeptLineupInputs.Inputs keptInputs = lineupInputs.at(q.id(), h.lockedVersion, day);
-      Future<LiveInputs> inputs = keptInputs != null
-          ? Future.succeededFuture(LiveInputs.kept(keptInputs.expected(), keptInputs.present()))
-          : store.lineupInputs(c, q.id(), day).map(LiveInputs::read);
-      return inputs.compose(live -> recent.map(read -> {
-        h.readLive(live, day, keptInputs != null);
-        h.recent = read;
-        return h;
-      }));
+      Future<RecentHistories.Read> keptHistory = histories.awaited(q.id(), h.lockedVersion, now);
+      Future<KeptLineupInputs.Inputs> keptInputs = lineupInputs.awaited(q.id(), h.lockedVersion, day);
+      return Future.all(keptHistory, keptInputs).compose(both -> {
+        RecentHistories.Read kept = keptHistory.result();
+        Future<RecentHistories.Read> recent = kept != null ? Future.succeededFuture(kept)
+            : store.recentServices(c, q.id(), now).map(history -> new RecentHistories.Read(now, history));
+        KeptLineupInputs.Inputs keptDay = keptInputs.result();
+        Future<LiveInputs> inputs = keptDay != null
+            ? Future.succeededFuture(LiveInputs.kept(keptDay.expected(), keptDay.present()))
+            : store.lineupInputs(c, q.id(), day).map(LiveInputs::read);
+        return inputs.compose(live -> recent.map(read -> {
+          h.readLive(live, day, keptDay != null);
+          h.recent = read;
+          return h;
+        }));
+      });
+    }
+
+    /**
+     * Before COMMIT: each queue this transaction changed is being committed at its new version, so a command that
+     * locks that version before {@link #keepReads} ran waits for what it keeps (see {@link KeptPerVersion#committing}).
+     */
+    void committing() {
+      locked.forEach((queueId, h) -> {
+        if (h.queue.version() == h.lockedVersion) return;
+        committing.put(queueId, new Committing(histories.committing(queueId, h.queue.version()),
+            lineupInputs.committing(queueId, h.queue.version())));
+      });
+    }
+
+    /** The transaction did not commit: what it was committing keeps nothing. */
+    void notCommitted() {
+      committing.values().forEach(Committing::settleUnkept);
     }
 
     /**
@@ -881,18 +906,26 @@ public final class QueueCommands {
      * otherwise they are read again by the queue's next command.
      */
     void keepReads() {
-      locked.forEach((queueId, h) -> {
-        if (h.recent != null && h.historyUnchanged) {
-          histories.keep(queueId, h.queue.version(), h.recent);
-        } else if (!h.historyUnchanged) {
-          histories.forget(queueId);
-        }
-        if (h.live != null && h.inputsCarried) {
-          lineupInputs.keep(queueId, h.queue.version(), KeptLineupInputs.Inputs.among(h.liveDay, h.live));
-        } else if (!h.inputsCarried) {
-          lineupInputs.forget(queueId);
-        }
-      });
+      try {
+        locked.forEach((queueId, h) -> {
+          Committing promised = committing.get(queueId);
+          if (h.recent != null && h.historyUnchanged) {
+            histories.keep(queueId, h.queue.version(), h.recent);
+            if (promised != null) promised.history().tryComplete(h.recent);
+          } else if (!h.historyUnchanged) {
+            histories.forget(queueId);
+          }
+          if (h.live != null && h.inputsCarried) {
+            KeptLineupInputs.Inputs inputs = KeptLineupInputs.Inputs.among(h.liveDay, h.live);
+            lineupInputs.keep(queueId, h.queue.version(), inputs);
+            if (promised != null) promised.inputs().tryComplete(inputs);
+          } else if (!h.inputsCarried) {
+            lineupInputs.forget(queueId);
+          }
+        });
+      } finally {
+        notCommitted(); // whatever was not kept above (a waiting command then reads it)
+      }
     }
 
     /** {@code last}'s result once it and every write sent before it succeeded; else the first failure. */
@@ -1024,6 +1057,15 @@ public final class QueueCommands {
         unanswered.add(store.appendEvents(c, appended, publisher.notice(appended.get(appended.size() - 1))));
         return null;
       });
+    }
+  }
+
+  /** A committing transaction's promises of the history and lineup inputs it keeps for one queue's new version. */
+  private record Committing(Promise<RecentHistories.Read> history, Promise<KeptLineupInputs.Inputs> inputs) {
+    /** Nothing (more) is kept: commands waiting for either read it themselves. */
+    void settleUnkept() {
+      history.tryComplete(null);
+      inputs.tryComplete(null);
     }
   }
 

@@ -295,6 +295,35 @@ class RoundTripsTest {
   }
 
   @Test
+  void batchesRacingForOneQueueGiveTheLineupOfAFreshReadWithoutReadingItsInputsAgain() {
+    ServiceQueue q = queue();
+    // two callers (the pool's two connections) each sending batches of new appointments to one queue, each batch as
+    // soon as its last one committed: a lock granted before this node handled the last COMMIT's answer waits for the
+    // inputs that batch carried (KeptPerVersion.awaited) instead of reading them; two patients wait, so each
+    // batch's lineup has estimates, by the server's estimator, whose draws depend on every expected patient
+    QueueCommands racing = withServerEstimator();
+    await(racing.checkIn(q.id(), walkIn("Ann"), "desk"));
+    await(racing.checkIn(q.id(), walkIn("Bob"), "desk"));
+    STATEMENTS.start();
+    List<Future<Void>> callers = new ArrayList<>();
+    for (int caller = 0; caller < 2; caller++) {
+      String name = "Caller " + caller;
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < 40; i++) {
+        int batch = i;
+        chain = chain.compose(v -> expectAll(racing, q, name + " batch " + batch, 4, 0).mapEmpty());
+      }
+      callers.add(chain);
+    }
+    await(Future.all(callers));
+    List<String> sql = STATEMENTS.stop();
+
+    assertThat(sql.stream().filter(statement -> statement.contains(LINEUP_READ)).count())
+        .as("reads of the lineup's inputs among %d statements", sql.size()).isZero();
+    assertLastLineupIsAFreshRead(q, EventType.EXPECTED, 2);
+  }
+
+  @Test
   void aChangeToTomorrowsAppointmentLeavesItOutOfTheDayTheEstimatorIsGiven() {
     ServiceQueue q = queue();
     // a node that keeps today's inputs, and one that reads them every time, both recording what the estimator is
