@@ -2,6 +2,7 @@ package io.waitline.queue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -85,12 +86,24 @@ public record QueueDay(
    */
   public static QueueDay of(List<Entry> given, ServiceQueue queue, List<Served> served, List<Left> left,
       List<Shift> rota, Instant now) {
-    List<Entry> expected = new ArrayList<>();
-    List<Entry> present = new ArrayList<>();
-    for (Entry e : given) (e.status() == Status.EXPECTED ? expected : present).add(e);
-    expected.sort(ID_ORDER);
-    present.sort(ID_ORDER);
-    return of(expected, present, queue, served, left, rota, now);
+    Parts parts = Parts.of(given);
+    return of(parts.expected(), parts.present(), queue, served, left, rota, now);
+  }
+
+  /**
+   * Entries in the two parts {@link #of(List, List, ServiceQueue, List, List, List, Instant)} takes: those with status
+   * {@link Status#EXPECTED} and all the others, each in {@link #ID_ORDER}; unmodifiable.
+   */
+  public record Parts(List<Entry> expected, List<Entry> present) {
+    /** {@code entries} (any status, any order) split and sorted. */
+    public static Parts of(List<Entry> entries) {
+      List<Entry> expected = new ArrayList<>();
+      List<Entry> present = new ArrayList<>();
+      for (Entry e : entries) (e.status() == Status.EXPECTED ? expected : present).add(e);
+      expected.sort(ID_ORDER);
+      present.sort(ID_ORDER);
+      return new Parts(Collections.unmodifiableList(expected), Collections.unmodifiableList(present));
+    }
   }
 
   /**

@@ -36,12 +36,8 @@ final class LiveInputs {
 
   /** Inputs as read from the database, in any order. */
   static LiveInputs read(List<Entry> entries) {
-    List<Entry> expected = new ArrayList<>();
-    List<Entry> present = new ArrayList<>();
-    for (Entry e : entries) (e.status() == Status.EXPECTED ? expected : present).add(e);
-    expected.sort(QueueDay.ID_ORDER);
-    present.sort(QueueDay.ID_ORDER);
-    return new LiveInputs(Collections.unmodifiableList(expected), Collections.unmodifiableList(present));
+    QueueDay.Parts parts = QueueDay.Parts.of(entries);
+    return new LiveInputs(parts.expected(), parts.present());
   }
 
   /** The entry, created or changed, is among the inputs as given (in the part its status puts it in). */
