@@ -199,9 +199,10 @@ public final class QueueCommands {
         days.add(in.appointmentAt().atZone(tx.site(q).zone()).toLocalDate());
         tokens.add(newToken());
       }
-      return store.insertEntriesWithTransitions(tx.c, entries, days, tokens, tx.now, actors,
-              EventType.EXPECTED.wire())
-          .compose(v -> tx.emitAll(q.id(), EventType.EXPECTED, entries, days)).map(entries);
+      // the events' lineup is worked out while the entries are written: it needs the entries, not their rows
+      tx.unanswered.add(store.insertEntriesWithTransitions(tx.c, entries, days, tokens, tx.now, actors,
+          EventType.EXPECTED.wire()));
+      return tx.emitAll(q.id(), EventType.EXPECTED, entries, days).map(entries);
     });
   }
 

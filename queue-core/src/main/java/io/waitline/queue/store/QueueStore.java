@@ -33,6 +33,7 @@ import io.waitline.queue.event.QueueEventPublisher.Notice;
 import io.waitline.queue.read.DayVisit;
 import io.waitline.queue.read.VisitContact;
 import io.waitline.queue.read.WaitingEntry;
+import io.waitline.queue.sql.Pipelined;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -309,21 +310,22 @@ public final class QueueStore {
       late[i] = e.runningLate();
       transferredFrom[i] = e.transferredFrom();
     }
-    return c.preparedQuery("INSERT INTO entry (id, queue_id, ticket, ticket_day, patient_name, patient_birth_date,"
-            + " patient_mrn, patient_phone, patient_email, priority, appointment_at, appointment_ref, place_at, status,"
-            + " status_since, called_to, running_late, transferred_from, visit_token)"
+    Future<RowSet<Row>> inserted = c.preparedQuery("INSERT INTO entry (id, queue_id, ticket, ticket_day,"
+            + " patient_name, patient_birth_date, patient_mrn, patient_phone, patient_email, priority, appointment_at,"
+            + " appointment_ref, place_at, status, status_since, called_to, running_late, transferred_from, visit_token)"
             + " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[], $6::date[],"
             + " $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::timestamptz[],"
             + " $14::text[], $15::timestamptz[], $16::text[], $17::boolean[], $18::uuid[], $19::text[])")
         .execute(Tuple.from(new Object[] {ids, queues, tickets, ticketDays, names, births, mrns, phones, emails,
             priorities, appointments, refs, places, statuses, since, calledTo, late, transferredFrom,
-            visitTokens.toArray(String[]::new)}))
-        .compose(v -> c.preparedQuery("INSERT INTO entry_transition (entry_id, from_status, to_status, from_called_to,"
-                + " to_called_to, at, actor, reason) SELECT e, NULL, s, NULL, t, $4, a, $5"
-                + " FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[]) WITH ORDINALITY AS x(e, s, t, a, i)"
-                + " ORDER BY i")
-            .execute(Tuple.of(ids, statuses, calledTo, odt(at), reason, actors.toArray(String[]::new))))
-        .mapEmpty();
+            visitTokens.toArray(String[]::new)}));
+    // the transitions go out right behind the entries (PostgreSQL runs them in that order): one round trip
+    Future<RowSet<Row>> recorded = c.preparedQuery("INSERT INTO entry_transition (entry_id, from_status, to_status,"
+            + " from_called_to, to_called_to, at, actor, reason) SELECT e, NULL, s, NULL, t, $4, a, $5"
+            + " FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[]) WITH ORDINALITY AS x(e, s, t, a, i)"
+            + " ORDER BY i")
+        .execute(Tuple.of(ids, statuses, calledTo, odt(at), reason, actors.toArray(String[]::new)));
+    return Pipelined.after(List.of(inserted), recorded).mapEmpty();
   }
 
   /**

@@ -157,6 +157,67 @@ class RoundTripsTest {
   }
 
   @Test
+  void anExpectAllBatchEstimatesItsLineupWhileItsEntriesAreStillOnTheWay() throws Exception {
+    ServiceQueue q = queue();
+    AtomicReference<CountDownLatch> estimated = new AtomicReference<>(new CountDownLatch(1));
+    ServiceTimeEstimator estimator = new ServiceTimeEstimator();
+    QueueCommands watched = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, day -> {
+      estimated.get().countDown();
+      return estimator.estimate(day);
+    }, CLOCK);
+    await(watched.checkIn(q.id(), walkIn("Ann"), "desk"));
+    estimated.set(new CountDownLatch(1));
+    Instant at = CLOCK.instant().plus(Duration.ofMinutes(30));
+    List<CheckIn> ins = List.of(
+        new CheckIn(new Patient("Bob", null, null, null, null), Priority.NORMAL, at, "appt-bob"),
+        new CheckIn(new Patient("Cy", null, null, null, null), Priority.NORMAL, at.plusSeconds(60), "appt-cy"));
+    // another transaction holds the entries' table against writes (not reads, nor the queue's row), so the batch's
+    // insert of its entries waits in PostgreSQL until that one ends
+    SqlConnection holder = await(pool.getConnection());
+    Transaction holding = await(holder.begin());
+    await(holder.query("LOCK TABLE entry IN SHARE MODE").execute());
+    Future<List<Entry>> batch;
+    try {
+      batch = watched.inOneTransaction(b -> b.expectAll(q.id(), ins, List.of("pms", "pms")));
+
+      assertThat(estimated.get().await(30, TimeUnit.SECONDS)).as("the lineup estimated while the entries wait")
+          .isTrue();
+      assertThat(batch.isComplete()).isFalse();
+    } finally {
+      await(holding.rollback());
+      await(holder.close());
+    }
+    assertThat(await(batch)).extracting(e -> e.patient().name()).containsExactly("Bob", "Cy");
+    assertThat(PUBLISHED.subList(PUBLISHED.size() - 2, PUBLISHED.size())).extracting(QueueEvent::type)
+        .containsOnly(EventType.EXPECTED);
+  }
+
+  @Test
+  void anExpectAllBatchWhoseEntriesCannotBeWrittenFailsWithThatAndWritesNothing() {
+    ServiceQueue q = queue();
+    await(commands.checkIn(q.id(), walkIn("Ann"), "desk"));
+    Instant at = CLOCK.instant().plus(Duration.ofMinutes(30));
+    // the same appointment twice: the entries' insert breaks the queue's unique appointment, after which the events
+    // (sent behind it without waiting) fail only because the transaction is aborted
+    List<CheckIn> ins = List.of(
+        new CheckIn(new Patient("Bob", null, null, null, null), Priority.NORMAL, at, "appt-twice"),
+        new CheckIn(new Patient("Cy", null, null, null, null), Priority.NORMAL, at, "appt-twice"));
+    int published = PUBLISHED.size();
+
+    Throwable failure = catchThrowable(() -> await(commands.inOneTransaction(b -> b.expectAll(q.id(), ins,
+        List.of("pms", "pms")))));
+
+    assertThat(failure).hasMessageContaining("entry_appointment");
+    assertThat(PUBLISHED).hasSize(published);
+    assertThat(await(pool.preparedQuery("SELECT count(*) FROM entry WHERE queue_id = $1").execute(Tuple.of(q.id())))
+        .iterator().next().getLong(0)).isEqualTo(1);
+    assertThat(await(pool.preparedQuery("SELECT count(*) FROM queue_event WHERE queue_id = $1")
+        .execute(Tuple.of(q.id()))).iterator().next().getLong(0)).isEqualTo(1);
+    // and the queue goes on: the next command is not held up by what the failed one kept
+    assertThat(await(commands.checkIn(q.id(), walkIn("Dee"), "desk")).entry().ticket()).isEqualTo("R-002");
+  }
+
+  @Test
   void theFirstCommandOnAQueueReadsItsHistoryAndACallMakesTheNextOneReadItAgain() {
     ServiceQueue q = queue();
 
