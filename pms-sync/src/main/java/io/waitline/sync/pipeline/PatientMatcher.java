@@ -58,19 +58,24 @@ final class PatientMatcher {
   record Wanted(Source source, String externalId, SourcePatient patient, SyncedAppointment synced) {}
 
   /**
+   * The patient of each wanted one, by index, known once the identifiers were looked up and the patients' writes
+   * sent; {@code written}: those writes' answers.
+   */
+  record Matched(List<UUID> patients, Future<Void> written) {}
+
+  /**
    * {@link #match} for a batch of records of any sources, in order, with a constant number of statements: a patient
    * an earlier record of the batch created or gave an identifier is found by the later ones of the same site, as if
-   * they had come one after the other.
-   *
-   * @return the patient of each wanted one, by index
+   * they had come one after the other. Completes once the writes are sent, without waiting for their answers, so the
+   * caller's next statements can go out right behind them.
    */
-  Future<List<UUID>> matchAll(SqlConnection c, List<Wanted> wanted, Instant now) {
+  Future<Matched> matchAll(SqlConnection c, List<Wanted> wanted, Instant now) {
     List<List<SiteIdentifier>> idsOf = wanted.stream().map(w -> identifiers(w.source(), w.patient()).stream()
         .map(id -> new SiteIdentifier(w.source().siteId(), id)).toList()).toList();
     List<SiteIdentifier> asked = idsOf.stream().flatMap(List::stream).distinct().toList();
     // the look-up goes out right behind the identifiers' locks, and the writes below all at once, in this order
     Future<Void> locked = store.lockIdentifiers(c, asked);
-    return Pipelined.after(List.of(locked), store.patientsByIdentifiers(c, asked)).compose(held -> {
+    return Pipelined.after(List.of(locked), store.patientsByIdentifiers(c, asked)).map(held -> {
       Map<SiteIdentifier, UUID> holder = new HashMap<>(held);
       // what to write, folded per patient the way consecutive inserts and updates would leave the rows
       Map<UUID, CreatedPatient> created = new LinkedHashMap<>();
@@ -108,8 +113,8 @@ final class PatientMatcher {
           now);
       Future<Void> changed = store.updatePatients(c, List.copyOf(updated.keySet()), List.copyOf(updated.values()));
       Future<Void> identified = store.addIdentifiers(c, newIds, newIdHolders);
-      return Pipelined.after(List.of(inserted, changed, identified), store.suggestMatches(c, news, now))
-          .map(matched);
+      return new Matched(matched,
+          Pipelined.after(List.of(inserted, changed, identified), store.suggestMatches(c, news, now)));
     });
   }
 

@@ -339,8 +339,9 @@ public final class Pipeline {
         List<DeadLetter> dead) {
       List<PatientMatcher.Wanted> wanted = valid.stream().map(p -> new PatientMatcher.Wanted(p.source(),
           p.record().externalId(), p.a().patient(), p.synced())).toList();
+      // the queues' locks and the new entries go out right behind the patients' writes, without waiting for them
       return matcher.matchAll(b.connection(), wanted, now)
-          .compose(patients -> changes(b, valid).compose(v -> {
+          .compose(matched -> Pipelined.after(List.of(matched.written()), changes(b, valid)).compose(v -> {
             Future<Void> copays = Future.succeededFuture();
             for (Pending p : valid) {
               copays = copays.compose(x -> copay(b, p.source(), p.a(), results[p.index()])).mapEmpty();
@@ -352,7 +353,7 @@ public final class Pipeline {
               Pending p = valid.get(k);
               Result r = results[p.index()];
               applied.add(new SyncedAppointment(p.record().version(), p.record().versionOrder(), p.a().start(),
-                  r.entryId(), patients.get(k), false));
+                  r.entryId(), matched.patients().get(k), false));
               inbox.add(inboxRow(p.index()));
             }
             SqlConnection c = b.connection();
