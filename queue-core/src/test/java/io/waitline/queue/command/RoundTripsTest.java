@@ -129,30 +129,16 @@ class RoundTripsTest {
   void aCallNextEstimatesItsLineupWhileItsChangeIsStillOnTheWay() throws Exception {
     ServiceQueue q = queue();
     AtomicReference<CountDownLatch> estimated = new AtomicReference<>(new CountDownLatch(1));
-    ServiceTimeEstimator estimator = new ServiceTimeEstimator();
-    QueueCommands watched = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, day -> {
-      estimated.get().countDown();
-      return estimator.estimate(day);
-    }, CLOCK);
+    QueueCommands watched = counting(estimated);
     Entry ann = await(watched.checkIn(q.id(), walkIn("Ann"), "desk")).entry();
     await(watched.checkIn(q.id(), walkIn("Bob"), "desk"));
     estimated.set(new CountDownLatch(1));
-    // another transaction holds Ann's row, so the call's change of it waits in PostgreSQL until that one ends
-    SqlConnection holder = await(pool.getConnection());
-    Transaction holding = await(holder.begin());
-    await(holder.preparedQuery("SELECT 1 FROM entry WHERE id = $1 FOR UPDATE").execute(Tuple.of(ann.id())));
-    Future<Entry> call;
-    try {
-      call = watched.callNext(q.id(), "Room 1", "desk");
 
-      assertThat(estimated.get().await(30, TimeUnit.SECONDS)).as("the lineup estimated while the change waits")
-          .isTrue();
-      assertThat(call.isComplete()).isFalse();
-    } finally {
-      await(holding.rollback());
-      await(holder.close());
-    }
-    assertThat(await(call).id()).isEqualTo(ann.id());
+    // another transaction holds Ann's row, so the call's change of it waits in PostgreSQL until that one ends
+    Entry called = estimatedWhileHeld(estimated, "SELECT 1 FROM entry WHERE id = $1 FOR UPDATE", Tuple.of(ann.id()),
+        () -> watched.callNext(q.id(), "Room 1", "desk"));
+
+    assertThat(called.id()).isEqualTo(ann.id());
     assertThat(PUBLISHED.get(PUBLISHED.size() - 1).payload().lineup()).hasSize(1);
   }
 
@@ -160,34 +146,20 @@ class RoundTripsTest {
   void anExpectAllBatchEstimatesItsLineupWhileItsEntriesAreStillOnTheWay() throws Exception {
     ServiceQueue q = queue();
     AtomicReference<CountDownLatch> estimated = new AtomicReference<>(new CountDownLatch(1));
-    ServiceTimeEstimator estimator = new ServiceTimeEstimator();
-    QueueCommands watched = new QueueCommands(pool, new QueueStore(), PUBLISHED::add, day -> {
-      estimated.get().countDown();
-      return estimator.estimate(day);
-    }, CLOCK);
+    QueueCommands watched = counting(estimated);
     await(watched.checkIn(q.id(), walkIn("Ann"), "desk"));
     estimated.set(new CountDownLatch(1));
     Instant at = CLOCK.instant().plus(Duration.ofMinutes(30));
     List<CheckIn> ins = List.of(
         new CheckIn(new Patient("Bob", null, null, null, null), Priority.NORMAL, at, "appt-bob"),
         new CheckIn(new Patient("Cy", null, null, null, null), Priority.NORMAL, at.plusSeconds(60), "appt-cy"));
+
     // another transaction holds the entries' table against writes (not reads, nor the queue's row), so the batch's
     // insert of its entries waits in PostgreSQL until that one ends
-    SqlConnection holder = await(pool.getConnection());
-    Transaction holding = await(holder.begin());
-    await(holder.query("LOCK TABLE entry IN SHARE MODE").execute());
-    Future<List<Entry>> batch;
-    try {
-      batch = watched.inOneTransaction(b -> b.expectAll(q.id(), ins, List.of("pms", "pms")));
+    List<Entry> expected = estimatedWhileHeld(estimated, "LOCK TABLE entry IN SHARE MODE", Tuple.tuple(),
+        () -> watched.inOneTransaction(b -> b.expectAll(q.id(), ins, List.of("pms", "pms"))));
 
-      assertThat(estimated.get().await(30, TimeUnit.SECONDS)).as("the lineup estimated while the entries wait")
-          .isTrue();
-      assertThat(batch.isComplete()).isFalse();
-    } finally {
-      await(holding.rollback());
-      await(holder.close());
-    }
-    assertThat(await(batch)).extracting(e -> e.patient().name()).containsExactly("Bob", "Cy");
+    assertThat(expected).extracting(e -> e.patient().name()).containsExactly("Bob", "Cy");
     assertThat(PUBLISHED.subList(PUBLISHED.size() - 2, PUBLISHED.size())).extracting(QueueEvent::type)
         .containsOnly(EventType.EXPECTED);
   }
@@ -444,6 +416,39 @@ class RoundTripsTest {
           "appt-" + UUID.randomUUID()));
     }
     return node.inOneTransaction(b -> b.expectAll(q.id(), ins, Collections.nCopies(ins.size(), "pms")));
+  }
+
+  /** Commands whose estimator counts down the latch {@code estimated} holds each time it estimates. */
+  private static QueueCommands counting(AtomicReference<CountDownLatch> estimated) {
+    ServiceTimeEstimator estimator = new ServiceTimeEstimator();
+    return new QueueCommands(pool, new QueueStore(), PUBLISHED::add, day -> {
+      estimated.get().countDown();
+      return estimator.estimate(day);
+    }, CLOCK);
+  }
+
+  /**
+   * Runs {@code command} while another transaction holds what {@code hold} takes, so that its write waits in
+   * PostgreSQL; checks that its lineup was estimated meanwhile and that it was still waiting; then lets it go on and
+   * answers its result.
+   */
+  private static <T> T estimatedWhileHeld(AtomicReference<CountDownLatch> estimated, String hold, Tuple args,
+      Supplier<Future<T>> command) throws InterruptedException {
+    SqlConnection holder = await(pool.getConnection());
+    Transaction holding = await(holder.begin());
+    await(holder.preparedQuery(hold).execute(args));
+    Future<T> running;
+    try {
+      running = command.get();
+
+      assertThat(estimated.get().await(30, TimeUnit.SECONDS)).as("the lineup estimated while the write waits")
+          .isTrue();
+      assertThat(running.isComplete()).as("the command still waiting for its write").isFalse();
+    } finally {
+      await(holding.rollback());
+      await(holder.close());
+    }
+    return await(running);
   }
 
   private static QueueCommands withServerEstimator() {
