@@ -181,10 +181,8 @@ class RoundTripsTest {
 
     assertThat(failure).hasMessageContaining("entry_appointment");
     assertThat(PUBLISHED).hasSize(published);
-    assertThat(await(pool.preparedQuery("SELECT count(*) FROM entry WHERE queue_id = $1").execute(Tuple.of(q.id())))
-        .iterator().next().getLong(0)).isEqualTo(1);
-    assertThat(await(pool.preparedQuery("SELECT count(*) FROM queue_event WHERE queue_id = $1")
-        .execute(Tuple.of(q.id()))).iterator().next().getLong(0)).isEqualTo(1);
+    assertThat(rowsOf("entry", q)).as("Ann's entry alone").isEqualTo(1);
+    assertThat(rowsOf("queue_event", q)).as("Ann's check-in's event alone").isEqualTo(1);
     // and the queue goes on: the next command is not held up by what the failed one kept
     assertThat(await(commands.checkIn(q.id(), walkIn("Dee"), "desk")).entry().ticket()).isEqualTo("R-002");
   }
@@ -585,6 +583,12 @@ class RoundTripsTest {
     T result = await(command.get());
     List<String> sql = STATEMENTS.stop();
     return new Cost<>(result, sql, STATEMENTS.roundTrips(), writingTransactionsAfter(before));
+  }
+
+  /** The rows of queue {@code q} in {@code table} (one of the queue tables with a {@code queue_id}). */
+  private static long rowsOf(String table, ServiceQueue q) {
+    return await(pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE queue_id = $1").execute(Tuple.of(q.id())))
+        .iterator().next().getLong(0);
   }
 
   private static long currentXid() {
