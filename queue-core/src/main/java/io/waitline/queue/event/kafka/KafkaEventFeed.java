@@ -3,6 +3,7 @@ package io.waitline.queue.event.kafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.sqlclient.SqlClient;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +23,17 @@ import org.slf4j.LoggerFactory;
  * Feeds this node's listeners from the Kafka topic, in a consumer group of its own (so it sees every event), together
  * with the events of its own commands: each queue's events reach the local publisher once, in seq order
  * ({@link SeqGate}), starting after each queue's seq at start; a gap (records this consumer missed, or lost to
- * retention before it read them) is filled from the event log by seq. Whenever partitions are assigned (at start, after a rebalance) the last event of every
- * queue is offered too, so events published before the consumer was placed are not waited for.
+ * retention before it read them) is filled from the event log by seq. Whenever partitions are assigned (at start, after
+ * a rebalance) the consumer starts them at their end, and once that end is known the last event of every queue is
+ * offered too: events published before the consumer was placed are in the log by then, so none is waited for.
  */
 public final class KafkaEventFeed implements QueueEventPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventFeed.class);
   private static final Duration POLL = Duration.ofMillis(500);
+  /** How long a placement waits for a broker that is away before asking again. */
+  private static final long PLACEMENT_RETRY_MS = 1_000;
 
+  private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
   private final SeqGate gate;
   private final SqlClient db;
@@ -36,6 +42,7 @@ public final class KafkaEventFeed implements QueueEventPublisher {
 
   private KafkaEventFeed(Vertx vertx, KafkaSettings settings, String group, SqlClient db, QueueStore store,
       QueueEventPublisher local) {
+    this.vertx = vertx;
     this.db = db;
     this.store = store;
     this.gate = new SeqGate(local, db, store);
@@ -48,7 +55,9 @@ public final class KafkaEventFeed implements QueueEventPublisher {
         // a new group starts at the end (the database has what came before); so does one whose records are gone
         "auto.offset.reset", "latest",
         // a group lives as long as its node: nothing to resume from, and closing waits for no commit
-        "enable.auto.commit", "false"));
+        "enable.auto.commit", "false",
+        // bounds a placement's wait for the partitions' ends while the broker is away (then it asks again)
+        "default.api.timeout.ms", "10000"));
   }
 
   /**
@@ -60,7 +69,7 @@ public final class KafkaEventFeed implements QueueEventPublisher {
   public static Future<KafkaEventFeed> start(Vertx vertx, KafkaSettings settings, String group, SqlClient db,
       QueueStore store, QueueEventPublisher local) {
     KafkaEventFeed feed = new KafkaEventFeed(vertx, settings, group, db, store, local);
-    feed.consumer.partitionsAssignedHandler(partitions -> feed.catchUp());
+    feed.consumer.partitionsAssignedHandler(feed::placed);
     return store.latestEvents(db).compose(latest -> {
       feed.gate.seed(latest.stream().collect(Collectors.toMap(QueueEvent::queueId, QueueEvent::seq)));
       return feed.consumer.subscribe(settings.topic());
@@ -104,6 +113,22 @@ public final class KafkaEventFeed implements QueueEventPublisher {
           record.offset(), record.topic(), record.partition(), malformed.getMessage());
       return null;
     }
+  }
+
+  /**
+   * The consumer was given {@code partitions}: it starts each at its end ({@code latest}), which it looks up lazily,
+   * so a record published between the assignment and that lookup is never read. Asking each partition's position
+   * waits for the lookup; every event before those ends was committed before it was published, so the log read after
+   * them has it.
+   */
+  private void placed(Set<TopicPartition> partitions) {
+    if (closed) return;
+    List<Future<Long>> positions = partitions.stream().map(consumer::position).toList();
+    Future.all(positions).onSuccess(v -> catchUp()).onFailure(err -> {
+      if (closed || err instanceof IllegalStateException) return; // closed, or reassigned: that placement catches up
+      LOG.warn("Could not learn where this node's Kafka consumer starts (asking again): {}", err.getMessage());
+      vertx.setTimer(PLACEMENT_RETRY_MS, t -> placed(partitions));
+    });
   }
 
   /** Offers the last event of every queue: listeners that are behind catch up, the others drop it. */
