@@ -120,7 +120,10 @@ final class SourcePoller {
           if (!(err instanceof SourceFailure)) LOG.warn("sync of {} failed", source, err);
           else LOG.info("sync of {} failed: {}", source, sentence);
           metrics.failed(source);
-          return store.recordError(pool, source.id(), clock.instant(), sentence).compose(v -> Future.failedFuture(err));
+          // a paused source was not called: the failure that paused it stays the one its health names
+          boolean paused = err instanceof SourceFailure f && f.isPaused();
+          return store.recordError(pool, source.id(), clock.instant(), sentence, paused)
+              .compose(v -> Future.failedFuture(err));
         });
   }
 

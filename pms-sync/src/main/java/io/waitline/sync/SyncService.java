@@ -37,6 +37,7 @@ import io.waitline.sync.pipeline.Pipeline;
 import io.waitline.sync.pipeline.ReceivedRecord;
 import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.pipeline.SourceAppointment;
+import io.waitline.sync.pipeline.Visit;
 import io.waitline.sync.pipeline.VisitAmounts;
 import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.PushedKind;
@@ -88,6 +89,8 @@ public final class SyncService {
       "/waitline/sync");
   /** Key of the subscription secret among a source's sealed secrets. */
   private static final String SUBSCRIPTION_SECRET = "subscriptionSecret";
+  /** The longest a source whose last poll failed waits before the scheduler polls it again. */
+  static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(1);
   private final Vertx vertx;
   private final Pool pool;
   private final QueueCommands commands;
@@ -560,13 +563,30 @@ public final class SyncService {
 
   /** What a sample (e.g. a FHIR Bundle) would become with the source's mapping; nothing is written. */
   public Future<JsonArray> dryRun(UUID sourceId, String sample) {
-    return source(sourceId).compose(s -> commands.queuesOfSite(s.siteId()).compose(queues -> {
-      Set<String> known = queues.stream().map(ServiceQueue::id).collect(Collectors.toSet());
+    return source(sourceId).compose(s -> {
       SourceKind kind = kinds.get(s.kind());
       // parsing the sample is CPU work: off the event loop
+      return workers.executeBlocking(() -> kind.split(sample, s.mapping()), false)
+          .compose(records -> previews(s, kind.reader(), records))
+          .map(JsonArray::new);
+    });
+  }
+
+  /**
+   * What each record would become, read off the event loop, knowing the site's queues and which appointments already
+   * have a visit (a change to one needs no start of its own).
+   */
+  private Future<List<JsonObject>> previews(Source s, RecordReader reader, List<ReceivedRecord> records) {
+    List<SyncStore.RecordKey> keys = records.stream().map(r -> new SyncStore.RecordKey(s.id(), r.externalId()))
+        .toList();
+    return commands.queuesOfSite(s.siteId()).compose(queues -> store.appointments(pool, keys).compose(synced -> {
+      Set<String> known = queues.stream().map(ServiceQueue::id).collect(Collectors.toSet());
       return workers.executeBlocking(() -> {
-        JsonArray out = new JsonArray();
-        for (ReceivedRecord r : kind.split(sample, s.mapping())) out.add(preview(s, kind.reader(), r, known));
+        List<JsonObject> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+          SyncStore.SyncedAppointment before = synced.get(keys.get(i));
+          out.add(preview(s, reader, records.get(i), known, before != null && before.entryId() != null));
+        }
         return out;
       }, false);
     }));
@@ -591,18 +611,13 @@ public final class SyncService {
   }
 
   private Future<JsonObject> csvDryRun(Source s, List<ReceivedRecord> rows) {
-    return commands.queuesOfSite(s.siteId()).compose(queues -> {
-      Set<String> known = queues.stream().map(ServiceQueue::id).collect(Collectors.toSet());
-      RecordReader reader = kinds.get(s.kind()).reader();
-      return workers.executeBlocking(() -> {
-        JsonArray problems = new JsonArray();
-        for (ReceivedRecord r : rows) {
-          String problem = preview(s, reader, r, known).getString("problem");
-          if (problem != null) problems.add(CsvKind.Problem.of(rowOf(r), problem).toJson());
-        }
-        return new JsonObject().put("dryRun", true).put("rows", rows.size())
-            .put("problems", problems);
-      }, false);
+    return previews(s, kinds.get(s.kind()).reader(), rows).map(previews -> {
+      JsonArray problems = new JsonArray();
+      for (int i = 0; i < rows.size(); i++) {
+        String problem = previews.get(i).getString("problem");
+        if (problem != null) problems.add(CsvKind.Problem.of(rowOf(rows.get(i)), problem).toJson());
+      }
+      return new JsonObject().put("dryRun", true).put("rows", rows.size()).put("problems", problems);
     });
   }
 
@@ -632,11 +647,13 @@ public final class SyncService {
     return new JsonObject(r.payload()).getLong("row");
   }
 
-  private JsonObject preview(Source s, RecordReader reader, ReceivedRecord r, Set<String> queues) {
+  /** @param booked whether the appointment already has a visit in a queue */
+  private JsonObject preview(Source s, RecordReader reader, ReceivedRecord r, Set<String> queues, boolean booked) {
     JsonObject o = new JsonObject().put("externalId", r.externalId()).put("version", r.version());
     try {
       SourceAppointment a = reader.read(r, s.mapping());
-      String queue = s.mapping().queueFor(a.keys());
+      boolean details = a.visit() == Visit.DETAILS;
+      String queue = details ? null : s.mapping().queueFor(a.keys());
       o.put("visit", a.visit().wire()).put("start", str(a.start())).put("queue", queue);
       if (a.copay() != null) {
         o.put("copay", new JsonObject().put("amount", a.copay().amount().toPlainString())
@@ -650,9 +667,12 @@ public final class SyncService {
             .put("identifiers", new JsonArray(a.patient().identifiers().stream()
                 .map(i -> new JsonObject().put("system", i.system()).put("value", i.value())).toList())));
       }
-      if (queue == null) o.put("problem", "No queue is mapped for this appointment and there is no defaultQueue.");
+      boolean expects = a.visit() == Visit.EXPECTED || a.visit() == Visit.ARRIVED;
+      if (a.patient() == null) o.put("problem", "The appointment names no patient that could be read.");
+      else if (details) return o;
+      else if (queue == null) o.put("problem", "No queue is mapped for this appointment and there is no defaultQueue.");
       else if (!queues.contains(queue)) o.put("problem", "Queue " + queue + " does not exist at this site.");
-      else if (a.patient() == null) o.put("problem", "The appointment names no patient that could be read.");
+      else if (expects && a.start() == null && !booked) o.put("problem", Pipeline.NO_START);
     } catch (RecordReader.Unreadable e) {
       o.put("problem", e.getMessage());
     }
@@ -694,13 +714,26 @@ public final class SyncService {
         all = all.compose(v -> store.state(pool, s.id()).compose(state -> commands.site(s.siteId()).compose(site -> {
           Instant now = clock.instant();
           boolean fullDue = fullReadDue(s, site.zone(), state.lastReconcileAt(), now);
-          boolean due = fullDue || state.lastAttemptAt() == null
-              || !now.isBefore(state.lastAttemptAt().plus(s.schedule().every()));
-          return due ? poller.run(s, fullDue).<Void>mapEmpty() : Future.<Void>succeededFuture();
+          return pollDue(s.schedule().every(), state, fullDue, now) ? poller.run(s, fullDue).<Void>mapEmpty()
+              : Future.<Void>succeededFuture();
         })).recover(err -> Future.succeededFuture())); // one source's failure is in its health, not the others'
       }
       return all;
     });
+  }
+
+  /**
+   * Whether the scheduler polls a source now: at once the first time or when a full read is due (the first, the
+   * night's), else its interval after the last attempt; but after a failed attempt only once its interval (at most
+   * {@link #RETRY_AFTER_FAILURE}) has passed, whatever is due, so a source that is down is not asked every tick.
+   */
+  static boolean pollDue(Duration every, SyncStore.State state, boolean fullDue, Instant now) {
+    Instant last = state.lastAttemptAt();
+    if (last == null) return true;
+    boolean failed = state.lastError() != null && state.lastErrorAt() != null && !state.lastErrorAt().isBefore(last);
+    Duration wait = every.compareTo(RETRY_AFTER_FAILURE) < 0 ? every : RETRY_AFTER_FAILURE;
+    if (failed) return !now.isBefore(last.plus(wait));
+    return fullDue || !now.isBefore(last.plus(every));
   }
 
   /** The nightly full read is due once the site's local reconcile time has passed since the last full read. */

@@ -103,8 +103,33 @@ class CsvSourceTest {
     assertThat(w.get(w.sync.deadLetters(s.id()))).hasSize(37);
 
     JsonObject again = w.get(w.sync.csvFile(s.id(), file, false), 600);
-    assertThat(again.getJsonObject("outcomes").getInteger("duplicate")).isEqualTo(10_000);
+    assertThat(again.getJsonObject("outcomes").getInteger("duplicate")).isEqualTo(9_963);
+    assertThat(again.getJsonObject("outcomes").getInteger("dead")).as("the bad rows are still bad").isEqualTo(37);
+    assertThat(again.getJsonArray("problems").stream().map(p -> ((JsonObject) p).getLong("row")).toList())
+        .as("and listed again, with their reasons").containsExactlyElementsOf(bad);
     assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(9_963);
+    assertThat(w.get(w.sync.deadLetters(s.id()))).as("no second dead letter for a row sent again").hasSize(37);
+  }
+
+  @Test
+  void theDryRunListsTheRowsTheUploadRefusesForWantOfAStartAndACorrectedRowClosesItsDeadLetter() {
+    Source s = semicolonSource();
+    String file = HEADER + row(1, "20/11/2026", "9:30", "Booked") + "Z1;;;Nobody;01/01/1970;Z;LAB;Booked\r\n";
+    byte[] bytes = file.getBytes(StandardCharsets.UTF_8);
+
+    JsonArray dry = w.get(w.sync.csvFile(s.id(), bytes, true)).getJsonArray("problems");
+    JsonObject applied = w.get(w.sync.csvFile(s.id(), bytes, false));
+
+    assertThat(dry).containsExactly(new JsonObject().put("row", 3).putNull("column")
+        .put("problem", "The appointment has no start time, so it cannot be expected in a queue."));
+    assertThat(applied.getJsonArray("problems")).isEqualTo(dry);
+    assertThat(applied.getJsonObject("outcomes").getInteger("dead")).isEqualTo(1);
+
+    String fixed = HEADER + row(1, "20/11/2026", "9:30", "Booked") + "Z1;20/11/2026;9:45;Nobody;01/01/1970;Z;LAB;Booked\r\n";
+    JsonObject corrected = w.get(w.sync.csvFile(s.id(), fixed.getBytes(StandardCharsets.UTF_8), false));
+    assertThat(corrected.getJsonArray("problems")).isEmpty();
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(2);
+    assertThat(w.get(w.sync.deadLetters(s.id()))).isEmpty();
   }
 
   @Test

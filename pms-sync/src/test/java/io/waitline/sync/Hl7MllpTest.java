@@ -208,6 +208,53 @@ class Hl7MllpTest {
   }
 
   @Test
+  void aRefusedMessageSentAgainIsRefusedAgainAndOneCorrectedUnderItsControlIdIsApplied() throws Exception {
+    String noStart = siu("2.5.1", "S12", "c1", "A1", null, "LAB");
+    assertThat(ackCode(sendWithHapi(noStart))).isEqualTo("AE");
+
+    String again = sendWithHapi(noStart);
+    assertThat(ackCode(again)).as("the same message: the same refusal, never an AA for nothing applied")
+        .isEqualTo("AE");
+    assertThat(errorText(again)).isEqualTo("The appointment has no start time, so it cannot be expected in a queue.");
+    assertThat(w.get(w.sync.deadLetters(source.id()))).as("one dead letter for the one message").hasSize(1);
+
+    String corrected = sendWithHapi(siu("2.5.1", "S12", "c1", "A1", TEN, "LAB"));
+    assertThat(ackCode(corrected)).isEqualTo("AA");
+    assertThat(w.entryFor(source, "A1").appointmentAt()).isEqualTo(TEN_UTC);
+    assertThat(w.get(w.sync.deadLetters(source.id()))).as("the corrected message closed its dead letter").isEmpty();
+    assertThat(ackCode(sendWithHapi(siu("2.5.1", "S12", "c1", "A1", TEN, "LAB")))).isEqualTo("AA");
+    assertThat(w.count("SELECT count(*) FROM entry")).as("applied once").isEqualTo(1);
+  }
+
+  @Test
+  void aPatientDetailsMessageChangesOnlyThePatientKeepsWhatItLeavesEmptyAndNeverMovesTheVisit() throws Exception {
+    sendWithHapi(siu("2.5.1", "S12", "c1", "A1", TEN, "LAB"));
+    // as OpenEMR-like systems send it: no location (routing alone would say the default queue), no phone, no e-mail
+    String details = String.join("\r", msh("2.5.1", "ADT^A08", "c2"), segment("EVN", 1, "A08"),
+        segment("PID", 1, "1", 3, "4711^^^CLINIC_MRN^MR", 5, "Lee-Park^Ann", 7, "19800423"),
+        segment("PV1", 1, "1", 2, "O", 19, "A1")) + "\r";
+
+    assertThat(ackCode(sendWithHapi(details))).isEqualTo("AA");
+    Entry changed = w.entryFor(source, "A1");
+    assertThat(changed.patient().name()).isEqualTo("Ann Lee-Park");
+    assertThat(changed.queueId()).isEqualTo("lab");
+    assertThat(changed.appointmentAt()).isEqualTo(TEN_UTC);
+    assertThat(changed.status()).isEqualTo(Status.EXPECTED);
+    assertThat(changed.patient().phone()).isEqualTo("+33612345678");
+    assertThat(changed.patient().email()).isEqualTo("ann@example.org");
+    assertThat(w.count("SELECT count(*) FROM entry")).isEqualTo(1);
+
+    sendWithHapi(adt("2.5.1", "A04", "c3", "A1", "+33612345678"));
+    assertThat(ackCode(sendWithHapi(adt("2.5.1", "A08", "c4", "A1", "+33699999999")))).isEqualTo("AA");
+    Entry arrived = w.entryFor(source, "A1");
+    assertThat(arrived.status()).isEqualTo(Status.WAITING);
+    assertThat(arrived.queueId()).isEqualTo("lab");
+    assertThat(w.count("SELECT count(*) FROM sync_inbox WHERE outcome = 'conflict'"
+        + " AND detail LIKE '%has arrived; the source changed the patient''s details, which was not applied.'"))
+        .as("an arrived patient's details are shown to staff as a conflict, in words").isEqualTo(1);
+  }
+
+  @Test
   void framesSplitAcrossReadsAndJoinedInOneReadAreEachAnsweredInOrder() throws Exception {
     byte[] one = Mllp.frame(siu("2.3", "S12", "c1", "A1", TEN, "LAB"));
     byte[] two = Mllp.frame(siu("2.3", "S14", "c2", "A1", "202611201130", "LAB"));
@@ -252,6 +299,9 @@ class Hl7MllpTest {
         assertThat(ack).as(new String(b, 0, Math.min(b.length, 80), StandardCharsets.ISO_8859_1)).isNotNull();
         assertThat(ackCode(ack)).as(ack).isEqualTo("AR");
       }
+      mllp.write(Mllp.frame("hello world".getBytes(StandardCharsets.UTF_8)));
+      assertThat(ackedControlId(mllp.read())).as("no control id to name: MSA-2 names none, never one made up")
+          .isNull();
       mllp.write(Mllp.frame(huge));
       assertThat(errorText(mllp.read())).isEqualTo("The message is longer than 262144 bytes, the most Waitline takes in"
           + " one message.");

@@ -49,6 +49,8 @@ class SourceChaosTest {
     JsonObject health = w.get(w.sync.health(source.id()));
     assertThat(health.getString("state")).isEqualTo("DOWN");
     assertThat(health.getString("breaker")).isEqualTo("OPEN");
+    assertThat(health.getString("lastError")).as("what is wrong with the source, not that it is paused")
+        .contains("500").doesNotContain("circuit breaker");
     assertThat(w.metrics.get("waitline.sync.breaker.state").gauge().value()).isEqualTo(2.0);
 
     // the desk works on what it has

@@ -173,4 +173,16 @@ class WebhookSourceTest {
     assertThat(one.getJsonObject("patient").getString("mrn")).isEqualTo("4711");
     assertThat(w.count("SELECT count(*) FROM entry")).isZero();
   }
+
+  @Test
+  void aDryRunSampleNamingNoEventOrAppointmentIsRefusedWithWhereNotAServerError() {
+    assertThat(w.failure(w.sync.dryRun(source.id(), "{}"))).isInstanceOf(SyncException.class)
+        .hasFieldOrPropertyWithValue("kind", INVALID).hasMessageContaining("/id");
+    JsonObject noAppointment = event("evt-9", "A-9", "scheduled", w.clock.instant(), "LAB-1");
+    noAppointment.remove("appointment");
+    assertThat(w.failure(w.sync.dryRun(source.id(), new JsonArray().add(event("evt-8", "A-8", "scheduled",
+        w.clock.instant(), "LAB-1")).add(noAppointment).encode())))
+        .hasFieldOrPropertyWithValue("kind", INVALID).hasMessageStartingWith("Event 2 of the sample: ");
+    assertThat(w.failure(w.sync.dryRun(source.id(), "x"))).hasMessage("The sample is not valid JSON.");
+  }
 }

@@ -62,7 +62,8 @@ public final class Hl7MessageReader implements RecordReader {
     }
     String event = m.get("MSH", 9, 0, 2);
     Visit visit = switch (event) {
-      case "S12", "S13", "S14", "A08" -> Visit.EXPECTED;
+      case "S12", "S13", "S14" -> Visit.EXPECTED;
+      case "A08" -> Visit.DETAILS;
       case "S15", "S17" -> Visit.CANCELLED;
       case "S26" -> Visit.NO_SHOW;
       case "A04" -> Visit.ARRIVED;

@@ -295,14 +295,15 @@ public final class Hl7Messages {
     }
   }
 
-  /** An ACK from an empty v2.6 header, naming {@code header}'s control id when there is one. */
+  /** An ACK from an empty v2.6 header, naming {@code header}'s control id when there is one (else none). */
   private String bare(AcknowledgmentCode code, String sentence, ErrorCode error, Segment header) {
     try {
       ACK empty = new ACK();
       empty.setParser(parser); // its control id from this context's generator, not HAPI's default id file
       empty.initQuickstart("ACK", null, "P");
       Message ack = empty.generateACK(code, new HL7Exception(sentence, error));
-      if (header != null) new Terser(ack).set("/MSA-2", nonNull(Terser.get(header, 10, 0, 1, 1)));
+      // MSA-2 names the sender's control id, or none: never the id of the empty header the ACK was built from
+      new Terser(ack).set("/MSA-2", header == null ? "" : nonNull(Terser.get(header, 10, 0, 1, 1)));
       return withUserMessage(ack, sentence);
     } catch (HL7Exception | IOException e) {
       throw new IllegalStateException("HAPI could not build an ACK", e);

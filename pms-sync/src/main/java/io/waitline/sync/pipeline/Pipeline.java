@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
-  private static final String NO_START = "The appointment has no start time, so it cannot be expected in a queue.";
+  public static final String NO_START = "The appointment has no start time, so it cannot be expected in a queue.";
   /** The most records {@link #receiveAll} applies in one transaction. */
   public static final int BATCH = 500;
 
@@ -289,26 +289,31 @@ public final class Pipeline {
       List<RecordKey> keys = indexes.stream().map(this::key).toList();
       List<SyncStore.InboxRow> inbox = new ArrayList<>();
       List<DeadLetter> dead = new ArrayList<>();
-      Future<Set<RecordKey>> inInbox = store.inboxHasAll(c, keys,
+      Future<Map<RecordKey, SyncStore.Received>> inInbox = store.inboxHasAll(c, keys,
           indexes.stream().map(i -> records.get(i).version()).toList());
       return Pipelined.after(List.of(sentBefore, inInbox), store.appointments(c, keys)).compose(synced -> {
-        Set<RecordKey> received = inInbox.result();
+        Map<RecordKey, SyncStore.Received> received = inInbox.result();
         List<Pending> pending = new ArrayList<>();
+        List<Integer> handled = new ArrayList<>();
         for (int i : indexes) {
           Source source = sources.get(i);
           ReceivedRecord r = records.get(i);
           SyncedAppointment s = synced.get(key(i));
+          SyncStore.Received before = received.get(key(i));
           String problem;
-          if (received.contains(key(i))) {
-            results[i] = new Result(Outcome.DUPLICATE, null, null);
-          } else if (s != null && r.versionOrder() < s.versionOrder()) {
+          if (before != null && !before.correctedBy(reads.get(i).hash())) {
+            results[i] = again(before);
+            continue;
+          }
+          if (s == null || r.versionOrder() >= s.versionOrder()) handled.add(i);
+          if (s != null && r.versionOrder() < s.versionOrder()) {
             results[i] = new Result(Outcome.STALE, staleness(r, s), s.entryId());
             inbox.add(inboxRow(i));
           } else if ((problem = unappliable(source, reads.get(i).appointment())) != null) {
             dead(i, problem, inbox, dead);
           } else {
-            SourceAppointment a = (SourceAppointment) reads.get(i).appointment();
-            pending.add(new Pending(i, source, r, a, source.mapping().queueFor(a.keys()), s, null));
+            SourceAppointment a = withStartOf(s, (SourceAppointment) reads.get(i).appointment());
+            pending.add(new Pending(i, source, r, a, queueOf(source, a), s, null));
           }
         }
         List<UUID> entryIds = pending.stream().map(p -> p.synced() == null ? null : p.synced().entryId())
@@ -326,7 +331,10 @@ public final class Pipeline {
               valid.add(new Pending(p.index(), p.source(), p.record(), p.a(), p.queueId(), p.synced(), e));
             }
           }
-          return apply(b, valid, inbox, dead);
+          // the earlier dead letters of the records handled close before this round's new ones are written
+          Future<Void> closed = store.closeDeadLetters(c, handled.stream().map(this::key).toList(),
+              handled.stream().map(i -> records.get(i).versionOrder()).toList(), now);
+          return Pipelined.after(List.of(closed), apply(b, valid, inbox, dead));
         });
       });
     }
@@ -374,7 +382,7 @@ public final class Pipeline {
       List<Pending> others = new ArrayList<>();
       Set<String> touched = new HashSet<>();
       for (Pending p : valid) {
-        touched.add(p.queueId());
+        if (p.queueId() != null) touched.add(p.queueId());
         if (p.entry() != null) touched.add(p.entry().queueId());
         if (p.entry() == null && p.a().visit() == Visit.EXPECTED) {
           newByQueue.computeIfAbsent(p.queueId(), q -> new ArrayList<>()).add(p);
@@ -479,10 +487,10 @@ public final class Pipeline {
   private Future<Result> apply(Source source, ReceivedRecord record, Object read, boolean replay) {
     Instant now = clock.instant();
     return commands.inOneTransaction(b -> store.lockRecord(b.connection(), source.id(), record.externalId())
-        .compose(v -> replay ? Future.succeededFuture(false)
+        .compose(v -> replay ? Future.<SyncStore.Received>succeededFuture()
             : store.inboxHas(b.connection(), source.id(), record.externalId(), record.version()))
-        .compose(seen -> {
-          if (seen) return Future.succeededFuture(new Result(Outcome.DUPLICATE, null, null));
+        .compose(before -> {
+          if (before != null && !before.correctedBy(record.payloadHash())) return Future.succeededFuture(again(before));
           return store.appointment(b.connection(), source.id(), record.externalId()).compose(synced -> {
             if (synced != null && record.versionOrder() < synced.versionOrder()) {
               String detail = staleness(record, synced);
@@ -492,11 +500,24 @@ public final class Pipeline {
             }
             if (read instanceof RecordReader.Unreadable u) throw u;
             SourceAppointment a = (SourceAppointment) read;
-            return effect(b, source, record, a, synced, now).compose(r -> store.putInbox(b.connection(), source.id(),
+            return store.closeDeadLetters(b.connection(), List.of(new RecordKey(source.id(), record.externalId())),
+                    List.of(record.versionOrder()), now)
+                .compose(x -> effect(b, source, record, a, synced, now)).compose(r -> store.putInbox(b.connection(), source.id(),
                     record.externalId(), record.version(), record.payloadHash(), now, r.outcome().wire(), r.detail())
                 .map(r));
           });
         }));
+  }
+
+  /** A version without a start (an HL7 A08 carries only patient details) keeps the start the last version gave. */
+  private static SourceAppointment withStartOf(SyncedAppointment synced, SourceAppointment given) {
+    return given.start() != null || synced == null ? given
+        : new SourceAppointment(given.visit(), synced.startAt(), given.keys(), given.patient(), given.copay());
+  }
+
+  /** The queue the appointment belongs in; none for a change of the patient's details, which moves nothing. */
+  private static String queueOf(Source source, SourceAppointment a) {
+    return a.visit() == Visit.DETAILS ? null : source.mapping().queueFor(a.keys());
   }
 
   /** Why a read record cannot be applied whatever the queue holds, or null when it can be. */
@@ -504,7 +525,7 @@ public final class Pipeline {
     if (read instanceof RecordReader.Unreadable u) return u.getMessage();
     SourceAppointment a = (SourceAppointment) read;
     if (a.patient() == null) return "The appointment names no patient that could be read.";
-    if (source.mapping().queueFor(a.keys()) == null) {
+    if (a.visit() != Visit.DETAILS && source.mapping().queueFor(a.keys()) == null) {
       return "No queue is mapped for this appointment (" + describeKeys(a) + ") and the mapping has no defaultQueue.";
     }
     return null;
@@ -513,12 +534,10 @@ public final class Pipeline {
   /** Matches the patient, picks the queue, changes the entry, and remembers the version applied. */
   private Future<Result> effect(QueueCommands.Batch b, Source source, ReceivedRecord record, SourceAppointment given,
       SyncedAppointment synced, Instant now) {
-    // a version without a start (an HL7 A08 carries only patient details) keeps the start the last version gave
-    SourceAppointment a = given.start() != null || synced == null ? given
-        : new SourceAppointment(given.visit(), synced.startAt(), given.keys(), given.patient(), given.copay());
+    SourceAppointment a = withStartOf(synced, given);
     String problem = unappliable(source, a);
     if (problem != null) throw new RecordReader.Unreadable(problem);
-    String queueId = source.mapping().queueFor(a.keys());
+    String queueId = queueOf(source, a);
     return matcher.match(b.connection(), source, record.externalId(), a.patient(), synced, now)
         .compose(patientId -> (synced == null || synced.entryId() == null ? Future.<Entry>succeededFuture(null)
             : b.entry(synced.entryId()))
@@ -536,7 +555,7 @@ public final class Pipeline {
    */
   private Future<Result> copay(QueueCommands.Batch b, Source source, SourceAppointment a, Result r) {
     if (amounts == null || !source.mapping().readsCopay() || r.entryId() == null
-        || r.outcome() == Outcome.CONFLICT) {
+        || r.outcome() == Outcome.CONFLICT || a.visit() == Visit.DETAILS) {
       return Future.succeededFuture(r);
     }
     return amounts.apply(b.connection(), source.siteId(), r.entryId(), a.copay(), source.actor()).map(r);
@@ -585,7 +604,23 @@ public final class Pipeline {
         if (entry.status() == Status.IN_SERVICE) yield b.complete(entry.id(), actor).map(this::applied);
         yield conflict(entry, "says the visit took place");
       }
+      case DETAILS -> {
+        // the patient's record was matched and updated above; the visit, if booked, takes the new details
+        Patient updated = entry == null ? null : updated(entry.patient(), patient);
+        if (entry == null || updated.equals(entry.patient()) || entry.status().isEnded()) yield unchanged(entry);
+        if (entry.status() == Status.EXPECTED) {
+          yield b.reschedule(entry.id(), entry.appointmentAt(), updated, actor).map(this::applied);
+        }
+        yield conflict(entry, "changed the patient's details");
+      }
     };
+  }
+
+  /** The visit's patient with what a details message gives; a field it leaves empty keeps its value (HL7 v2). */
+  private static Patient updated(Patient was, Patient given) {
+    return new Patient(given.name() != null ? given.name() : was.name(),
+        given.birthDate() != null ? given.birthDate() : was.birthDate(), given.mrn() != null ? given.mrn() : was.mrn(),
+        given.phone() != null ? given.phone() : was.phone(), given.email() != null ? given.email() : was.email());
   }
 
   private Future<Result> cancel(QueueCommands.Batch b, Source source, Entry entry, String what) {
@@ -609,6 +644,14 @@ public final class Pipeline {
 
   private static String staleness(ReceivedRecord record, SyncedAppointment synced) {
     return "Version " + record.version() + " is older than version " + synced.version() + " already applied.";
+  }
+
+  /**
+   * The answer to a record version received before, unless it was corrected since: a duplicate, or, for one that went
+   * to dead letters, that again with its reason (so the sender hears the same refusal).
+   */
+  private static Result again(SyncStore.Received before) {
+    return before.dead() ? new Result(Outcome.DEAD, before.detail(), null) : new Result(Outcome.DUPLICATE, null, null);
   }
 
   private Result applied(Entry e) {
@@ -640,8 +683,11 @@ public final class Pipeline {
     String reason = reasonOf(err);
     if (reason == null) return Future.failedFuture(err);
     Instant now = clock.instant();
+    RecordKey key = new RecordKey(source.id(), record.externalId());
     return commands.inOneTransaction(b -> store.putInbox(b.connection(), source.id(), record.externalId(),
             record.version(), record.payloadHash(), now, Outcome.DEAD.wire(), reason)
+        // a corrected version that still cannot be applied: its new dead letter replaces the earlier one
+        .compose(v -> store.closeDeadLetters(b.connection(), List.of(key), List.of(record.versionOrder()), now))
         .compose(v -> store.insertDeadLetter(b.connection(), new DeadLetter(UUID.randomUUID(), source.id(),
             record.externalId(), record.version(), record.versionOrder(), record.payload(), reason, now, null))))
         .map(new Result(Outcome.DEAD, reason, null));

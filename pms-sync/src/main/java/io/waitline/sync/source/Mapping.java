@@ -131,13 +131,19 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
     Map<String, Visit> statuses = new HashMap<>(FHIR_STATUSES);
     JsonObject overrides = j.getJsonObject("statuses", new JsonObject());
     for (String code : overrides.fieldNames()) {
-      String meaning = overrides.getString(code);
+      if (code.isBlank()) throw new SyncException(INVALID, "mapping.statuses has an empty status code.");
+      Visit visit;
       try {
-        statuses.put(code, Visit.fromWire(meaning));
+        visit = Visit.fromWire(overrides.getString(code));
       } catch (RuntimeException e) {
+        visit = null;
+      }
+      // DETAILS is what an HL7 A08 means, not a status a source's appointment can have
+      if (visit == null || visit == Visit.DETAILS) {
         throw new SyncException(INVALID, "mapping.statuses." + code + " must be one of expected, arrived, cancelled,"
             + " noshow or fulfilled.");
       }
+      statuses.put(code, visit);
     }
     String defaultQueue = j.getString("defaultQueue");
     if (rules.isEmpty() && defaultQueue == null) {

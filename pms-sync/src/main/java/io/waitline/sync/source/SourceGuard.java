@@ -34,8 +34,7 @@ public final class SourceGuard {
   public <T> Future<T> call(Supplier<Future<T>> call) {
     return Attempts.retried(vertx, retry, () -> {
       if (!breaker.tryAcquirePermission()) {
-        return Future.failedFuture(new SourceFailure("The source failed repeatedly, so Waitline pauses calling it"
-            + " for a while (circuit breaker open).", false, null));
+        return Future.failedFuture(SourceFailure.paused());
       }
       return Attempts.timed(vertx, breaker, timeoutMillis, () -> new SourceFailure(
           "The source did not answer within " + timeoutMillis / 1000.0 + " seconds.", true, null), call, e -> e);

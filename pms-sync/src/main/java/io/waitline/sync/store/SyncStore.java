@@ -152,9 +152,11 @@ public final class SyncStore {
         .execute(Tuple.of(sourceId, odt(at), reconciled)).mapEmpty();
   }
 
-  public Future<Void> recordError(SqlClient c, UUID sourceId, Instant at, String sentence) {
-    return c.preparedQuery("UPDATE sync_state SET last_error = $2, last_error_at = $3 WHERE source_id = $1")
-        .execute(Tuple.of(sourceId, sentence, odt(at))).mapEmpty();
+  /** @param keepEarlier keep the error already recorded, if any (a failure that only follows from it) */
+  public Future<Void> recordError(SqlClient c, UUID sourceId, Instant at, String sentence, boolean keepEarlier) {
+    return c.preparedQuery("UPDATE sync_state SET last_error = CASE WHEN $4 THEN COALESCE(last_error, $2) ELSE $2"
+            + " END, last_error_at = $3 WHERE source_id = $1")
+        .execute(Tuple.of(sourceId, sentence, odt(at), keepEarlier)).mapEmpty();
   }
 
   // --- inbox and appointments
@@ -165,9 +167,47 @@ public final class SyncStore {
         .execute(Tuple.of(sourceId + "|" + externalId)).mapEmpty();
   }
 
-  public Future<Boolean> inboxHas(SqlClient c, UUID sourceId, String externalId, String version) {
-    return c.preparedQuery("SELECT 1 FROM sync_inbox WHERE source_id = $1 AND external_id = $2 AND version = $3")
-        .execute(Tuple.of(sourceId, externalId, version)).map(rows -> rows.size() > 0);
+  public Future<Received> inboxHas(SqlClient c, UUID sourceId, String externalId, String version) {
+    return c.preparedQuery("SELECT payload_hash, outcome, detail FROM sync_inbox"
+            + " WHERE source_id = $1 AND external_id = $2 AND version = $3")
+        .execute(Tuple.of(sourceId, externalId, version))
+        .map(rows -> rows.size() == 0 ? null : received(rows.iterator().next(), 0));
+  }
+
+  /**
+   * A record version as the inbox has it: its payload's hash, and what became of it (with the sentence for a dead
+   * letter).
+   */
+  public record Received(String hash, String outcome, String detail) {
+    /** Whether it went to dead letters. */
+    public boolean dead() {
+      return "dead".equals(outcome);
+    }
+
+    /**
+     * Whether a record arriving again under this version is to be applied rather than answered as before: a version
+     * that went to dead letters, sent again with other content (the sender corrected it).
+     */
+    public boolean correctedBy(String hash) {
+      return dead() && !this.hash.equals(hash);
+    }
+  }
+
+  private static Received received(Row r, int from) {
+    return new Received(r.getString(from), r.getString(from + 1), r.getString(from + 2));
+  }
+
+  /**
+   * Closes the open dead letters of these records up to these versions (by version order): a later version, or the
+   * same one corrected, was received and is what counts now; if it fails too it is a dead letter of its own.
+   */
+  public Future<Void> closeDeadLetters(SqlClient c, List<RecordKey> records, List<Long> upTo, Instant at) {
+    if (records.isEmpty()) return Future.succeededFuture();
+    return c.preparedQuery("UPDATE sync_dead_letter d SET replayed_at = $4 FROM unnest($1::uuid[], $2::text[],"
+            + " $3::bigint[]) AS x(s, e, o) WHERE d.source_id = x.s AND d.external_id = x.e AND d.version_order <= x.o"
+            + " AND d.replayed_at IS NULL")
+        .execute(Tuple.of(sourceIds(records), externalIds(records), upTo.toArray(Long[]::new), odt(at)))
+        .mapEmpty();
   }
 
   /** Records what became of a record version; a replay overwrites the earlier outcome. */
@@ -175,7 +215,7 @@ public final class SyncStore {
       Instant at, String outcome, String detail) {
     return c.preparedQuery("WITH changed AS (INSERT INTO sync_inbox (source_id, external_id, version, payload_hash,"
             + " received_at, outcome, detail) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (source_id, external_id, version)"
-            + " DO UPDATE SET outcome = EXCLUDED.outcome, detail = EXCLUDED.detail"
+            + " DO UPDATE SET payload_hash = EXCLUDED.payload_hash, outcome = EXCLUDED.outcome, detail = EXCLUDED.detail"
             + " RETURNING source_id, external_id, version, outcome)," + syncResult("$8", "$5::timestamptz")
             + " SELECT count(*) FROM changed")
         .execute(Tuple.from(new Object[] {sourceId, externalId, version, hash, odt(at), outcome, detail,
@@ -222,14 +262,15 @@ public final class SyncStore {
    */
 
   /** Which of the records have the version of the same index in the inbox. */
-  public Future<Set<RecordKey>> inboxHasAll(SqlClient c, List<RecordKey> records, List<String> versions) {
-    return c.preparedQuery("SELECT i.source_id, i.external_id FROM unnest($1::uuid[], $2::text[], $3::text[])"
-            + " AS x(s, e, v) CROSS JOIN LATERAL (SELECT source_id, external_id FROM sync_inbox"
+  public Future<Map<RecordKey, Received>> inboxHasAll(SqlClient c, List<RecordKey> records, List<String> versions) {
+    return c.preparedQuery("SELECT i.source_id, i.external_id, i.payload_hash, i.outcome, i.detail"
+            + " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(s, e, v) CROSS JOIN LATERAL"
+            + " (SELECT source_id, external_id, payload_hash, outcome, detail FROM sync_inbox"
             + " WHERE source_id = x.s AND external_id = x.e AND version = x.v LIMIT 1) i")
         .execute(Tuple.of(sourceIds(records), externalIds(records), versions.toArray(String[]::new)))
         .map(rows -> {
-          Set<RecordKey> seen = new HashSet<>();
-          rows.forEach(r -> seen.add(new RecordKey(r.getUUID(0), r.getString(1))));
+          Map<RecordKey, Received> seen = new HashMap<>();
+          rows.forEach(r -> seen.put(new RecordKey(r.getUUID(0), r.getString(1)), received(r, 2)));
           return seen;
         });
   }
@@ -240,7 +281,7 @@ public final class SyncStore {
     return c.preparedQuery("WITH changed AS (INSERT INTO sync_inbox (source_id, external_id, version, payload_hash,"
             + " received_at, outcome, detail) SELECT s, e, v, h, $1, o, d FROM unnest($2::uuid[], $3::text[],"
             + " $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, e, v, h, o, d)"
-            + " ON CONFLICT (source_id, external_id, version) DO UPDATE SET outcome = EXCLUDED.outcome,"
+            + " ON CONFLICT (source_id, external_id, version) DO UPDATE SET payload_hash = EXCLUDED.payload_hash, outcome = EXCLUDED.outcome,"
             + " detail = EXCLUDED.detail RETURNING source_id, external_id, version, outcome),"
             + syncResult("$8", "$1::timestamptz") + " SELECT count(*) FROM changed")
         .execute(Tuple.from(new Object[] {odt(at), sourceIds(keys), externalIds(keys),

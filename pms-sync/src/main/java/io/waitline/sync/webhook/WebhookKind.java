@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.waitline.sync.SyncException;
 import io.waitline.sync.pipeline.ReceivedRecord;
+import io.waitline.sync.pipeline.RecordReader;
 import io.waitline.sync.source.Mapping;
 import io.waitline.sync.source.PushedKind;
 import io.waitline.sync.source.Source;
@@ -32,22 +33,31 @@ public final class WebhookKind extends PushedKind {
     try {
       parsed = sample == null ? null : io.vertx.core.json.Json.decodeValue(sample);
     } catch (DecodeException e) {
-      throw new SyncException(INVALID, "The sample is not JSON: " + e.getMessage());
+      throw new SyncException(INVALID, "The sample is not valid JSON.");
     }
     List<ReceivedRecord> out = new ArrayList<>();
     if (parsed instanceof JsonObject event) {
-      out.add(WebhookEventReader.record(event, mapping, Instant.EPOCH));
+      out.add(record(event, mapping, ""));
     } else if (parsed instanceof JsonArray events) {
       for (Object e : events) {
         if (!(e instanceof JsonObject event)) {
           throw new SyncException(INVALID, "A sample array must hold JSON objects, one event each.");
         }
-        out.add(WebhookEventReader.record(event, mapping, Instant.EPOCH));
+        out.add(record(event, mapping, "Event " + (out.size() + 1) + " of the sample: "));
       }
     } else {
       throw new SyncException(INVALID, "A sample is one JSON event or an array of them.");
     }
     return out;
+  }
+
+  /** The event's record; one that names no event or appointment id is refused with {@code where} it is. */
+  private static ReceivedRecord record(JsonObject event, Mapping mapping, String where) {
+    try {
+      return WebhookEventReader.record(event, mapping, Instant.EPOCH);
+    } catch (RecordReader.Unreadable e) {
+      throw new SyncException(INVALID, where + e.getMessage());
+    }
   }
 
   @Override
