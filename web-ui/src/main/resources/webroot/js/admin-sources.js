@@ -414,11 +414,16 @@ async function sendCsv(dryRun) {
     $('csv-file').focus();
     return null;
   }
+  if (file.size === 0) {
+    page.failed({ message: t('sources.csvEmpty') });
+    return null;
+  }
   const source = shown;
   try {
     const report = await staffCall(`/api/v1/sources/${source.id}/files${dryRun ? '?dryRun=true' : ''}`,
       { method: 'POST', file });
     if (shown !== source) return null;
+    page.flash(''); // an earlier file's refusal no longer applies
     renderCsvProblems(report.problems || []);
     return { file, report };
   } catch (e) {

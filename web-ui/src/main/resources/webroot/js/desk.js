@@ -430,6 +430,12 @@ async function setPaused(queue, paused) {
 }
 
 async function setStaff(queue, input) {
+  // an emptied field is not zero staff: say what it takes instead of sending a guess
+  if (!/^\d+$/.test(input.value.trim()) || Number(input.value) > 500) {
+    failed({ message: t('desk.badStaff') });
+    input.focus();
+    return;
+  }
   try {
     const q = await call(`/api/v1/queues/${encodeURIComponent(queue.id)}/staff-on-duty`, {
       method: 'PUT', body: { staffOnDuty: Number(input.value) },

@@ -149,11 +149,13 @@ async function show(event) {
   const query = new URLSearchParams({ from: $('from').value, to: $('to').value });
   if ($('queue').value) query.set('queue', $('queue').value);
   if ($('source').value) query.set('source', $('source').value);
-  $('csv-daily').href = `${base}/insights?${query}&format=csv`;
-  $('csv-visits').href = `${base}/insights/visits?${query}&format=csv`;
   $('error').textContent = '';
   try {
     const report = await staffCall(`${base}/insights?${query}`);
+    // the exports follow the range on screen: a refused range keeps the last good one's
+    $('csv-daily').href = `${base}/insights?${query}&format=csv`;
+    $('csv-visits').href = `${base}/insights/visits?${query}&format=csv`;
+    reportShown(true);
     showTotals(report.total);
     showWaitsChart(report.daily);
     lastDaily = report.daily;
@@ -161,14 +163,30 @@ async function show(event) {
     showSources(report.bySource);
     showHeatMap(report.arrivalsByHour);
   } catch (e) {
+    // never the last range's figures under a refusal of this one
+    reportShown(false);
     $('error').textContent = e.message;
   }
+}
+
+function reportShown(shown) {
+  document.querySelectorAll('.report').forEach((section) => { section.hidden = !shown; });
 }
 
 async function start() {
   $('site-name').textContent = siteId;
   await openStaffPage();
-  const queues = await api(`${base}/queues`);
+  let queues;
+  try {
+    queues = await api(`${base}/queues`);
+  } catch (e) {
+    // e.g. a site that does not exist: say so instead of an empty page
+    reportShown(false);
+    $('range-form').hidden = true;
+    $('live').closest('section').hidden = true;
+    $('error').textContent = e.message;
+    return;
+  }
   $('queue').append(...queues.map((q) => el('option', { value: q.id }, q.name)));
   const today = new Date().toISOString().slice(0, 10);
   $('to').value = today;

@@ -106,7 +106,8 @@ async function checkInByCode(code) {
     }));
   } catch (e) {
     if (revoked(e)) return;
-    $('scan-error').textContent = e.status === 404 ? t('kiosk.badCode') : e.message;
+    // a well-formed code that finds nothing: no appointment today here, or one already checked in
+    $('scan-error').textContent = e.status === 404 ? t('kiosk.noAppointment') : e.message;
     $('scan-code').select();
   } finally {
     busy(false);

@@ -25,7 +25,10 @@ let device = null;
 let feed = null;
 let live = false;
 const queues = new Map(); // queueId → its view (queue-view.js): { queue, seq, entries: Map(id → entry), line: [id] }
-let recent = []; // newest first: { id, ticket, initials, calledTo, at }
+// the board's recent calls survive a reload (the nightly one, a power cut): kept on this display, an hour at most
+const RECENT_STORE = 'waitline.tv.recent.' + siteId;
+const RECENT_FOR_MS = 60 * 60 * 1000;
+let recent = keptRecent(); // newest first: { id, queueId, ticket, initials, calledTo, at }
 let newCall = null;
 let renderPending = false;
 const announcer = new Announcer();
@@ -39,9 +42,29 @@ function label(entry) {
   return site && site.displayMode === 'initials' && entry.initials ? entry.initials : entry.ticket;
 }
 
-function remember(entry, at) {
-  recent = [{ id: entry.id, ticket: entry.ticket, initials: entry.initials, calledTo: entry.calledTo, at },
-    ...recent.filter((r) => r.id !== entry.id)].slice(0, RECENT_KEPT);
+function remember(entry, at, queueId) {
+  recent = [{ id: entry.id, queueId, ticket: entry.ticket, initials: entry.initials,
+    calledTo: entry.calledTo, at }, ...recent.filter((r) => r.id !== entry.id)].slice(0, RECENT_KEPT);
+  keepRecent();
+}
+
+function keptRecent() {
+  try {
+    const since = Date.now() - RECENT_FOR_MS;
+    const kept = JSON.parse(localStorage.getItem(RECENT_STORE) || '[]');
+    return kept.filter((r) => Date.parse(r.at) >= since && shown(r.queueId)).slice(0, RECENT_KEPT);
+  } catch {
+    return [];
+  }
+}
+
+function keepRecent() {
+  try {
+    if (recent.length) localStorage.setItem(RECENT_STORE, JSON.stringify(recent));
+    else localStorage.removeItem(RECENT_STORE);
+  } catch {
+    // a display without storage only forgets its recent calls on a reload
+  }
 }
 
 function onSnapshot(q) {
@@ -50,7 +73,7 @@ function onSnapshot(q) {
   if (shown(q.queue.id)) {
     [...view.entries.values()].filter((e) => e.status === 'called' || e.status === 'in_service')
       .sort((a, b) => a.statusSince.localeCompare(b.statusSince))
-      .forEach((e) => { if (!recent.some((r) => r.id === e.id)) remember(e, e.statusSince); });
+      .forEach((e) => { if (!recent.some((r) => r.id === e.id)) remember(e, e.statusSince, q.queue.id); });
   }
   scheduleRender();
 }
@@ -59,7 +82,7 @@ function onDelta(delta) {
   applyDelta(queues.get(delta.queueId), delta);
   const e = delta.entry;
   if (e && (delta.event === 'called' || delta.event === 'recalled') && shown(delta.queueId)) {
-    remember(e, delta.at);
+    remember(e, delta.at, delta.queueId);
     newCall = e;
     announce(e);
   }
@@ -162,6 +185,7 @@ async function pair(reason) {
   forgetDevice('display');
   queues.clear();
   recent = [];
+  keepRecent();
   render();
   document.body.classList.add('pairing');
   document.body.dataset.feed = 'unpaired';

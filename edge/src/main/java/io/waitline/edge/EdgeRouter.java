@@ -159,7 +159,14 @@ public final class EdgeRouter {
     BodyHandler form = BodyHandler.create(true).setBodyLimit(SyncApi.FILE_LIMIT_BYTES + FORM_OVERHEAD_BYTES)
         .setUploadsDirectory(Path.of(System.getProperty("java.io.tmpdir"), "waitline-uploads").toString())
         .setDeleteUploadedFilesOnEnd(true);
-    return rc -> (!SyncApi.isFileUpload(rc) ? small : SyncApi.isForm(rc) ? form : file).handle(rc);
+    return rc -> {
+      if (!SyncApi.isFileUpload(rc)) {
+        small.handle(rc);
+        return;
+      }
+      rc.put(Problems.FILE_UPLOAD, true); // a refusal of the body speaks of the file's limit and types
+      (SyncApi.isForm(rc) ? form : file).handle(rc);
+    };
   }
 
   /**

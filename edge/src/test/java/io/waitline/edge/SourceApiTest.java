@@ -238,6 +238,15 @@ class SourceApiTest {
     assertThat(applied.bodyAsJsonObject().getJsonObject("outcomes"))
         .isEqualTo(new JsonObject().put("applied", 2_000).put("dead", 1));
     problem(app.anonymous(HttpMethod.POST, path).putHeader("Content-Type", "text/csv").sendBuffer(file).await(), 401);
+
+    // refusals of the file speak of a file's limit and types, not of other requests'
+    Buffer tooLarge = Buffer.buffer(new byte[8 * 1024 * 1024 + 1]);
+    assertThat(problem(app.staff(HttpMethod.POST, path).putHeader("Content-Type", "text/csv").sendBuffer(tooLarge)
+        .await(), 413).getString("detail")).isEqualTo("The file is larger than 8 MiB, the most one upload takes.");
+    assertThat(problem(app.staff(HttpMethod.POST, path).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("\"a;b\"")).await(), 415).getString("detail"))
+        .isEqualTo("Send the file as text/csv (or text/plain or application/octet-stream), or as the one file of a"
+            + " multipart/form-data form.");
   }
 
   @Test

@@ -68,6 +68,21 @@ class InsightsE2ETest {
       b.waitFor(d -> b.driver.findElements(By.cssSelector("#daily tr")).isEmpty());
       assertThat(b.driver.findElements(By.cssSelector("#by-source tr"))).isEmpty();
       assertThat(b.find("#csv-daily").getAttribute("href")).contains("&source=kiosk");
+      // a range the server refuses: its sentence, and no figures of the last range under it; the exports keep it
+      b.js("document.getElementById('from').value = '2026-12-31'; document.getElementById('to').value = '2026-01-01';"
+          + " return null;");
+      b.click("#range-form button[type=submit]");
+      b.waitFor(d -> !b.text("#error").isEmpty());
+      assertThat(b.visible("#totals")).as("the last range's totals are not shown under the refusal").isFalse();
+      assertThat(b.find("#csv-daily").getAttribute("href")).contains("&source=kiosk").doesNotContain("2026-12-31");
+    }
+    // a site that does not exist: the server's sentence, not an empty page
+    try (Browser b = Browser.desktop()) {
+      b.open(server.url("/insights/nosuchsite"));
+      b.signIn("max", "max-manager-passphrase");
+      b.waitFor(d -> !b.text("#error").isEmpty());
+      assertThat(b.text("#error")).contains("nosuchsite");
+      assertThat(b.visible("#range-form")).isFalse();
     }
     // on a phone and a large screen nothing spills sideways; the README shows both (see ScreenshotsE2ETest)
     try (Browser phone = Browser.phone(); Browser tv = Browser.tv()) {

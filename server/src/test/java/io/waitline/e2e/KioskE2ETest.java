@@ -89,6 +89,14 @@ class KioskE2ETest {
     kiosk.waitForScreen("ticket");
     assertThat(kiosk.text("#ticket-code")).startsWith("A-");
     assertThat(server.getObject("/api/v1/entries/" + expected.getString("id")).getString("status")).isEqualTo("waiting");
+
+    // the same code again: a check-in code that finds nothing to check in, said as such (not "not a code")
+    welcome();
+    kiosk.find("#go-scan").click();
+    kiosk.find("#scan-code").sendKeys("waitline:check-in:" + expected.getString("id") + "\n");
+    kiosk.waitFor(d -> !kiosk.text("#scan-error").isEmpty());
+    assertThat(kiosk.text("#scan-error")).isEqualTo("We could not find an appointment today for this code at this"
+        + " clinic (or it has already checked in). Please ask at the desk.");
   }
 
   @Test

@@ -112,6 +112,31 @@ class LiveCallE2ETest {
     }
   }
 
+  @Test
+  void theTvKeepsItsRecentCallsThroughAReloadThoughThosePatientsWereSeenSince() throws Exception {
+    server.post("/api/v1/sites", new JsonObject().put("id", "echo").put("name", "Echo Clinic")
+        .put("timeZone", "Europe/London"));
+    server.post("/api/v1/sites/echo/queues", new JsonObject().put("id", "echo-gp").put("name", "GP")
+        .put("ticketPrefix", "E"));
+    for (String name : List.of("Ann One", "Bo Two")) server.checkIn("echo-gp", name);
+    try (Browser tv = Browser.tv()) {
+      tv.open(server.url("/tv/echo"));
+      tv.pair(server.pairingCode("echo", "display", "Echo TV"));
+      tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#next").contains("E-002"));
+
+      String first = server.callNext("echo-gp", "Room 1").getString("id");
+      server.post("/api/v1/entries/" + first + "/start", null);
+      server.post("/api/v1/entries/" + first + "/complete", null);
+      server.callNext("echo-gp", "Room 2");
+      tv.waitFor(d -> "E-002".equals(tv.find("#now-calling").getAttribute("data-last-ticket")));
+      tv.waitFor(d -> tv.text("#recent").contains("E-001"));
+
+      tv.driver.navigate().refresh(); // E-001 is no longer called: only the display itself remembers the call
+      tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#now-calling").contains("E-002"));
+      assertThat(tv.text("#recent")).as("recently called, after the reload").contains("E-001").contains("Room 1");
+    }
+  }
+
   /** The tickets the board shows as next, in order. */
   private static List<String> nextTickets(Browser tv) {
     return tv.driver.findElements(By.cssSelector("#next li")).stream().map(li -> li.getAttribute("data-ticket"))

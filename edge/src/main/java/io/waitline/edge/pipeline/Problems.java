@@ -17,6 +17,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.waitline.access.AccessException;
 import io.waitline.queue.Refused;
+import io.waitline.sync.csv.CsvKind;
 import io.waitline.sync.source.SourceFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
   /** The largest request body the edge reads. */
   public static final int BODY_LIMIT_BYTES = 64 * 1024;
+  /** Set on a request that uploads a source's file: its body's limit and media types are a file's. */
+  public static final String FILE_UPLOAD = "waitline.fileUpload";
+  private static final String FILE_TYPES = "Send the file as text/csv (or text/plain or application/octet-stream),"
+      + " or as the one file of a multipart/form-data form.";
   /** The most values (fields, list items, numbers, texts...) one JSON body may hold. */
   public static final int MAX_BODY_VALUES = 1000;
   /** How deeply one JSON body may nest objects and lists. */
@@ -83,7 +88,8 @@ public final class Problems {
       sendValidation(rc, e);
     } else if (err instanceof ValidatorException e && e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT
         && String.valueOf(e.getMessage()).contains("body")) {
-      send(rc, 415, "unsupported-media-type", "Unsupported media type", validatorSentence(e));
+      send(rc, 415, "unsupported-media-type", "Unsupported media type",
+          isFileUpload(rc) ? FILE_TYPES : validatorSentence(e));
     } else if (err instanceof ValidatorException e) {
       send(rc, 400, "bad-request", "Bad request", validatorSentence(e));
     } else if (err instanceof DecodeException) {
@@ -179,13 +185,18 @@ public final class Problems {
       case 404 -> send(rc, 404, "not-found", "Not found", "There is nothing at " + rc.request().path() + ".");
       case 405 -> send(rc, 405, "method-not-allowed", "Method not allowed",
           rc.request().method() + " is not supported on " + rc.request().path() + ".");
-      case 413 -> send(rc, 413, "too-large", "Request too large",
-          "The request body is larger than " + BODY_LIMIT_BYTES / 1024 + " KiB.");
+      case 413 -> send(rc, 413, "too-large", "Request too large", isFileUpload(rc)
+          ? "The file is larger than " + CsvKind.MAX_BYTES / (1024 * 1024) + " MiB, the most one upload takes."
+          : "The request body is larger than " + BODY_LIMIT_BYTES / 1024 + " KiB.");
       case 415 -> send(rc, 415, "unsupported-media-type", "Unsupported media type",
-          "Send the request body as application/json.");
+          isFileUpload(rc) ? FILE_TYPES : "Send the request body as application/json.");
       case 400 -> send(rc, 400, "bad-request", "Bad request", "The request could not be understood.");
       default -> send(rc, status, "error", "Error", "The request could not be completed (HTTP " + status + ").");
     }
+  }
+
+  private static boolean isFileUpload(RoutingContext rc) {
+    return Boolean.TRUE.equals(rc.get(FILE_UPLOAD));
   }
 
   public static void send(RoutingContext rc, int status, String slug, String title, String detail) {
