@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * FHIR Subscription rest-hook notifications from a source. Classic R4 notifications (empty, id-only or a full
  * resource) and backport {@code handshake}s start a catch-up poll. Backport {@code event-notification} Bundles
  * (R4 Subscriptions Backport, {@code eventsSinceSubscriptionStart}) carrying full Appointments with their Patients
- * are applied at once through the pipeline, unless their event numbers show a gap since the last notification:
- * then, as for id-only events and a heartbeat that reports events never received, a catch-up poll runs instead.
+ * are applied at once through the pipeline; when their event numbers show a gap since the last notification, a
+ * catch-up poll runs too, as it does instead for id-only events and a heartbeat that reports events never received.
  * The poll is started and not awaited, so a slow source never holds the sender.
  */
 final class FhirNotifications {
@@ -100,26 +100,40 @@ final class FhirNotifications {
     long first = numbers.isEmpty() ? (since == null ? 0 : since) : numbers.stream().min(Long::compare).get();
     long last = numbers.isEmpty() ? first : numbers.stream().max(Long::compare).get();
     return store.swapEventNumber(pool, source.id(), Math.max(last, since == null ? 0 : since)).compose(before -> {
-      if (before != null && first > before + 1) {
-        return catchUp(source, "a gap in event numbers (" + before + " then " + first + ")");
-      }
+      String gap = before != null && first > before + 1
+          ? "a gap in event numbers (" + before + " then " + first + ")" : null;
       return workers.executeBlocking(() -> {
         List<ReceivedRecord> records = new ArrayList<>();
         for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
           if (e.getResource() instanceof Appointment a) records.add(record(bundle, a));
         }
         return records;
-      }, false).compose(records -> records.isEmpty() ? catchUp(source, "an id-only notification")
-          : applyAll(source, records));
+      }, false).compose(records -> {
+        if (records.isEmpty()) return catchUp(source, gap != null ? gap : "an id-only notification");
+        // what the notification carries is applied even after a gap: the catch-up then reads what it missed
+        return applyAll(source, records).map(answer -> {
+          if (gap != null) answer.put("catchUp", catchUp(source, gap).result().getString("reason"));
+          return answer;
+        });
+      });
     });
   }
 
+  /** Applies the records one after the other; answers how many, and what became of them by outcome. */
   private Future<JsonObject> applyAll(Source source, List<ReceivedRecord> records) {
-    Future<Integer> applied = Future.succeededFuture(0);
+    SyncReport.Tally tally = new SyncReport.Tally();
+    Future<Void> applied = Future.succeededFuture();
     for (ReceivedRecord r : records) {
-      applied = applied.compose(n -> pipeline.receive(source, r, fhir.reader()).map(x -> n + 1));
+      applied = applied.compose(v -> pipeline.receive(source, r, fhir.reader()).map(result -> {
+        tally.add(result.outcome());
+        return null;
+      }));
     }
-    return applied.map(n -> new JsonObject().put("action", "applied").put("records", n));
+    return applied.map(v -> {
+      JsonObject outcomes = new JsonObject();
+      tally.outcomes.forEach((outcome, n) -> outcomes.put(outcome.wire(), n));
+      return new JsonObject().put("action", "applied").put("records", records.size()).put("outcomes", outcomes);
+    });
   }
 
   private ReceivedRecord record(Bundle bundle, Appointment a) {

@@ -74,10 +74,13 @@ class SubscriptionNotificationsTest {
     stored("a2", "p2");
     stored("a3", "p3");
     Appointment a4 = stored("a4", "p4");
+    fhir.failNext(1, 503); // and the source is briefly down when the catch-up asks it
     JsonObject gap = w.get(w.sync.subscriptionNotification(source.id(), SECRET, eventNotification(4, 4, a4, "p4")));
 
-    assertThat(gap.getString("action")).isEqualTo("catch-up");
-    assertThat(gap.getString("reason")).isEqualTo("a gap in event numbers (1 then 4)");
+    assertThat(gap.getString("action")).as("what the notification carries is applied").isEqualTo("applied");
+    assertThat(gap.getJsonObject("outcomes")).isEqualTo(new JsonObject().put("applied", 1));
+    assertThat(gap.getString("catchUp")).isEqualTo("a gap in event numbers (1 then 4)");
+    assertThat(w.entryFor(source, "a4").status()).as("not lost with the failed catch-up").isEqualTo(Status.EXPECTED);
     SyncWorld.waitUntil(() -> w.count("SELECT count(*) FROM entry") == 4);
     assertThat(w.count("SELECT count(DISTINCT appointment_ref) FROM entry")).isEqualTo(4);
   }
