@@ -370,7 +370,9 @@ public final class SyncService {
     String facility = Hl7Messages.sendingFacility(message);
     return sources.computeIfAbsent(facility == null ? "" : facility, hl7Sources::of).compose(rows -> {
       if (rows.size() != 1 || !rows.get(0).enabled()) {
-        String why = rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
+        String why = rows.isEmpty() && facility == null ? "The message names no sending facility (MSH-4), which is"
+            + " how Waitline knows its source."
+            : rows.isEmpty() ? "No HL7 v2 source takes messages from sending facility '" + facility
             + "' (MSH-4); add one with that mapping.hl7.sendingFacility."
             : rows.size() > 1 ? "Several HL7 v2 sources name sending facility '" + facility + "'; only one may."
             : "Source " + rows.get(0).name() + " is disabled.";

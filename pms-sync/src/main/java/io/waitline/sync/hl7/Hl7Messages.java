@@ -118,7 +118,11 @@ public final class Hl7Messages {
 
   /** The message, checked to be a supported type and version; segments ending in CR, LF or CRLF all read. */
   public Message parse(String text) throws Rejected {
-    String normalised = text.replace("\r\n", "\r").replace('\n', '\r').strip();
+    String normalised = normalised(text);
+    if (!normalised.startsWith("MSH")) {
+      throw new Rejected("The message cannot be read as HL7 v2: it must start with its MSH segment.",
+          ErrorCode.SEGMENT_SEQUENCE_ERROR, null);
+    }
     Message message;
     try {
       message = parser.parse(normalised);
@@ -132,15 +136,26 @@ public final class Hl7Messages {
       throw new Rejected("HL7 version " + (version == null ? "(none in MSH-12)" : version) + " is not supported;"
           + " Waitline reads 2.3 to 2.8.", ErrorCode.UNSUPPORTED_VERSION_ID, message);
     }
-    String type = Hl7Segments.value(header, 9, 0, 1, 1) + "^" + Hl7Segments.value(header, 9, 0, 2, 1);
+    String code = Hl7Segments.value(header, 9, 0, 1, 1);
+    String event = Hl7Segments.value(header, 9, 0, 2, 1);
+    String type = code + "^" + event;
     if (!SUPPORTED.contains(type)) {
-      throw new Rejected("Message type " + type + " is not one Waitline applies; it takes "
+      String named = code == null ? "(none in MSH-9)" : event == null ? code + " (no trigger event in MSH-9.2)" : type;
+      throw new Rejected("Message type " + named + " is not one Waitline applies; it takes "
           + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ".", ErrorCode.UNSUPPORTED_MESSAGE_TYPE, message);
     }
     if (Hl7Segments.value(header, 10, 0, 1, 1) == null) {
       throw new Rejected("The message has no control id (MSH-10).", ErrorCode.REQUIRED_FIELD_MISSING, message);
     }
     return message;
+  }
+
+  /**
+   * The text as HAPI reads it: segments ending in CR, and no byte order mark (some systems write one before MSH; it
+   * is not part of the message).
+   */
+  private static String normalised(String text) {
+    return text.replace("\r\n", "\r").replace('\n', '\r').replace("\uFEFF", "").strip();
   }
 
   /** {@link #parse} for a record the pipeline reads: a message that no longer parses cannot be applied. */
@@ -173,7 +188,7 @@ public final class Hl7Messages {
   public List<String> acceptAll(List<Message> messages, List<String> texts) {
     List<String> acks = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
-      String text = texts.get(i).strip();
+      String text = normalised(texts.get(i));
       int end = text.indexOf('\r');
       int lf = text.indexOf('\n');
       if (end < 0 || lf >= 0 && lf < end) end = lf;
@@ -248,7 +263,7 @@ public final class Hl7Messages {
   public String reject(String text, String sentence, ErrorCode code) {
     Segment header;
     try {
-      header = parser.getCriticalResponseData(text.replace("\r\n", "\r").replace('\n', '\r').strip());
+      header = parser.getCriticalResponseData(normalised(text));
     } catch (HL7Exception | RuntimeException unreadableHeader) {
       header = null;
     }
