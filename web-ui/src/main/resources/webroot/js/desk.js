@@ -16,7 +16,7 @@ const PREFS = 'waitline.desk.' + siteId;
 
 const ACTIONS = {
   expected: ['arrive', 'no-show', 'cancel'],
-  waiting: ['transfer', 'leave', 'cancel', 'undo'],
+  waiting: ['transfer', 'leave', 'cancel'],
   called: ['recall', 'start', 'no-show', 'requeue', 'transfer', 'undo'],
   in_service: ['complete', 'requeue', 'transfer', 'undo'],
   no_show: ['requeue', 'cancel', 'undo'],
@@ -111,6 +111,7 @@ async function signIn(reason) {
 function signInAgain(reason) {
   if (signingIn) return signingIn;
   if (feed) feed.stop();
+  $('conn').hidden = true; // not reconnecting: waiting for a sign-in
   entries = [];
   renderRows();
   $('app').hidden = true;
@@ -209,8 +210,8 @@ function minutesIn(entry) {
 
 function renderRows() {
   const showFinished = $('show-finished').checked;
-  const waitAlert = Number($('wait-alert').value) || 20;
-  const calledAlert = Number($('called-alert').value) || 5;
+  const waitAlert = alertMinutes($('wait-alert'), 20);
+  const calledAlert = alertMinutes($('called-alert'), 5);
   const rows = entries
     .filter((e) => showFinished || !FINISHED.has(e.status))
     .sort((a, b) => {
@@ -231,9 +232,9 @@ function renderRows() {
       return el('tr', { class: `status-${e.status}` + (alert ? ' alert' : ''), dataset: { entry: e.id, ticket: e.ticket || '' } },
         el('td', { class: 'ticket' }, e.ticket || '—'),
         el('td', {},
-          el('span', { class: 'name' }, patient.name || ''),
-          patient.birthDate ? el('small', {}, ' ' + patient.birthDate) : null,
-          patient.mrn ? el('small', {}, ' · ' + patient.mrn) : null,
+          el('bdi', { class: 'name' }, patient.name || ''),
+          patient.birthDate ? el('small', {}, ' ', el('bdi', {}, patient.birthDate)) : null,
+          patient.mrn ? el('small', {}, ' · ', el('bdi', {}, patient.mrn)) : null,
           e.runningLate ? el('span', { class: 'badge' }, t('desk.late')) : null),
         el('td', {}, (queues.get(e.queueId) || {}).name || e.queueId),
         el('td', { class: 'status' }, statusText(e.status), e.calledTo && (e.status === 'called' || e.status === 'in_service') ? ' · ' + e.calledTo : ''),
@@ -251,6 +252,17 @@ function renderRows() {
     });
   $('rows').replaceChildren(...rows);
   $('empty').hidden = rows.length > 0;
+}
+
+/**
+ * A threshold field's minutes: a whole number within the field's min and max, else its default (which the field then
+ * shows, so what it says is what the rows use).
+ */
+function alertMinutes(input, fallback) {
+  const n = Number(input.value);
+  if (Number.isInteger(n) && n >= Number(input.min) && n <= Number(input.max)) return n;
+  input.value = String(fallback);
+  return fallback;
 }
 
 // --- co-pays
@@ -506,7 +518,7 @@ function showLine(view) {
 
 function onState(state) {
   const conn = $('conn');
-  conn.hidden = false;
+  conn.hidden = Boolean(signingIn);
   conn.textContent = state === 'live' ? t('common.live') : state === 'connecting' ? t('common.connecting') : t('common.reconnecting');
   conn.className = 'conn ' + (state === 'live' ? 'live' : 'down');
   document.body.dataset.feed = state;

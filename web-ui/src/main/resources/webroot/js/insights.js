@@ -178,6 +178,8 @@ async function start() {
   await openStaffPage();
   let queues;
   try {
+    const site = await api(base);
+    $('site-name').textContent = site.name;
     queues = await api(`${base}/queues`);
   } catch (e) {
     // e.g. a site that does not exist: say so instead of an empty page

@@ -1,7 +1,7 @@
 // A manager's end-of-day payment report (/payments/{siteId}): for a day in the site's time zone, every payment and
 // refund Waitline recorded next to what the processor booked, every mismatch as the server's sentence, and the CSV.
 
-import { el } from './api.js';
+import { api, el } from './api.js';
 import { lang, t } from './i18n.js';
 import { openStaffPage, staffCall } from './session.js';
 
@@ -43,6 +43,9 @@ async function show(event) {
 async function start() {
   $('site-name').textContent = siteId;
   await openStaffPage();
+  // the site's name where it can be read; its id otherwise (the day's payments then say why they cannot be shown)
+  api(`/api/v1/sites/${encodeURIComponent(siteId)}`).then((site) => { $('site-name').textContent = site.name; },
+    () => {});
   $('day').value = new Date().toISOString().slice(0, 10);
   $('day-form').addEventListener('submit', show);
   show();

@@ -154,6 +154,18 @@ class BadInputTest {
   }
 
   @Test
+  void aBirthDateCenturiesAgoAndAPhoneNumberOfLettersAreRefusedAs422AndATypedNumberIsTaken() {
+    assertThat(refused(422, () -> app.post(CHECK_INS,
+        "{\"patient\": {\"name\": \"Ann\", \"birthDate\": \"0001-01-01\"}}")))
+        .isEqualTo("The birth date 0001-01-01 is too long ago; check the year.");
+    assertThat(refused(422, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\", \"phone\": \"abc<>\"}}")))
+        .isEqualTo("The phone number 'abc<>' is not one: use digits, with + for an international number (like +44 7700"
+            + " 900123).");
+    assertThat(app.post(CHECK_INS, "{\"patient\": {\"name\": \"Ann\", \"birthDate\": \"1920-02-29\","
+        + " \"phone\": \"+44 (0)7700 900-123\"}}").statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void anEmptyNameIsRefusedAs400() {
     String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"\"}}"));
     assertThat(detail).contains("patient.name");

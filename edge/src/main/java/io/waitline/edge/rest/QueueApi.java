@@ -197,12 +197,28 @@ public final class QueueApi {
     return publicUrl + "/visit/" + e.visitToken();
   }
 
-  /** The check-in in the body; a birth date after tomorrow (UTC, by the node's clock: any site's today) is refused. */
+  /** The oldest birth date a patient checking in can have: nobody alive was born before it. */
+  static final LocalDate OLDEST_BIRTH_DATE = LocalDate.of(1880, 1, 1);
+  /** What a phone number as typed at a desk is made of: digits, spaces, and + ( ) . - and / between them. */
+  private static final java.util.regex.Pattern PHONE = java.util.regex.Pattern.compile("\\+?[0-9 ().\\-/]*[0-9][0-9 ().\\-/]*");
+
+  /**
+   * The check-in in the body; a birth date after tomorrow (UTC, by the node's clock: any site's today) or before
+   * {@link #OLDEST_BIRTH_DATE}, and a phone number that is not one, are refused.
+   */
   private static CheckIn checkIn(JsonObject in, Instant now) {
     JsonObject p = in.getJsonObject("patient");
     LocalDate birth = p.getString("birthDate") == null ? null : LocalDate.parse(p.getString("birthDate"));
     if (birth != null && birth.isAfter(LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(1))) {
       throw new QueueException.Invalid("The birth date " + birth + " is in the future.");
+    }
+    if (birth != null && birth.isBefore(OLDEST_BIRTH_DATE)) {
+      throw new QueueException.Invalid("The birth date " + birth + " is too long ago; check the year.");
+    }
+    String phone = p.getString("phone");
+    if (phone != null && !phone.isBlank() && !PHONE.matcher(phone.strip()).matches()) {
+      throw new QueueException.Invalid("The phone number '" + phone.strip() + "' is not one: use digits, with + for"
+          + " an international number (like +44 7700 900123).");
     }
     Patient patient = new Patient(p.getString("name").trim(), birth, p.getString("mrn"), p.getString("phone"),
         p.getString("email"));
