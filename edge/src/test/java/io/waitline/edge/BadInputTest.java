@@ -166,6 +166,22 @@ class BadInputTest {
   }
 
   @Test
+  void aBadQueryParameterIsNamedAsTheFieldNotTheBody() {
+    JsonObject p = problem(app.get("/api/v1/queues/" + GENERAL + "/events?limit=0"), 400);
+    assertThat(p.getString("detail")).isEqualTo("The query parameter limit is not valid: it must be at least 1.");
+    assertThat(p.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("limit");
+  }
+
+  @Test
+  void aTooShortSecretSaysHowLongItMustBeAndABodyOfTheWrongKindSaysSo() {
+    JsonObject shortSecret = problem(app.post("/api/v1/sites/" + TestApp.SITE + "/sources", "{\"kind\": \"webhook\","
+        + " \"name\": \"Hooks\", \"subscription\": {\"secret\": \"12345\"}, \"mapping\": {}}"), 400);
+    assertThat(shortSecret.getString("detail")).contains("'subscription.secret' must be at least 16 characters long");
+    assertThat(problem(app.post("/api/v1/queues/" + GENERAL + "/check-ins", "5"), 400).getString("detail"))
+        .doesNotContain("Instance");
+  }
+
+  @Test
   void anEmptyNameIsRefusedAs400() {
     String detail = refused(400, () -> app.post(CHECK_INS, "{\"patient\": {\"name\": \"\"}}"));
     assertThat(detail).contains("patient.name");

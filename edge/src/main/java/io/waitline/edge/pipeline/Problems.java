@@ -239,13 +239,21 @@ public final class Problems {
   private static void sendValidation(RoutingContext rc, SchemaValidationException e) {
     JsonArray errors = new JsonArray();
     collectLeaves(e.getOutputUnit(), errors);
-    String where = e.getMessage() != null && e.getMessage().contains("parameter")
+    boolean parameter = e.getMessage() != null && e.getMessage().contains("parameter");
+    String where = parameter
         ? e.getMessage().replaceAll("^The value of (\\w+ parameter \\w+) is invalid.*$", "The $1")
         : "The request body";
+    // a parameter's errors are on its own value, not on the body
+    String name = parameter ? e.getMessage().replaceAll("^The value of \\w+ parameter (\\w+) is invalid.*$", "$1")
+        : "body";
+    errors.forEach(o -> {
+      JsonObject j = (JsonObject) o;
+      if (j.getString("field").equals("body")) j.put("field", name);
+    });
     String sentence = errors.isEmpty() ? validatorSentence(e)
         : where + " is not valid: " + errors.stream().map(o -> {
           JsonObject j = (JsonObject) o;
-          return j.getString("field").equals("body") ? "it " + j.getString("problem")
+          return j.getString("field").equals(name) ? "it " + j.getString("problem")
               : "'" + j.getString("field") + "' " + j.getString("problem");
         }).distinct().limit(3).reduce((a, b) -> a + "; " + b).orElse("") + ".";
     send(rc, 400, "validation", "Invalid request", sentence, errors);
@@ -335,9 +343,15 @@ public final class Problems {
         .replaceAll("^Array has too many items \\( \\+ (\\d+) > (\\d+)\\)$",
             "holds $1 items where at most $2 are allowed")
         .replaceAll("^String is too long.*$", "is too long")
-        .replaceAll("^String is too short.*$", "must not be empty")
-        .replaceAll("^Instance is less than minimum.*$", "is too small")
-        .replaceAll("^Instance is greater than maximum.*$", "is too large");
+        .replaceAll("^String is too short \\(\\d+ < 1\\)$", "must not be empty")
+        .replaceAll("^String is too short \\(\\d+ < (\\d+)\\)$", "must be at least $1 characters long")
+        .replaceAll("^String is too short.*$", "is too short")
+        .replaceAll("^Instance does not match any subschemas$", "is none of the forms this operation takes (see the"
+            + " API reference)")
+        .replaceAll("^\\S+ is less than or equal to (\\S+)$", "must be more than $1")
+        .replaceAll("^\\S+ is greater than or equal to (\\S+)$", "must be less than $1")
+        .replaceAll("^\\S+ is less than (\\S+).*$", "must be at least $1")
+        .replaceAll("^\\S+ is greater than (\\S+).*$", "must be at most $1");
   }
 
   private static String typeName(String jsonType) {
