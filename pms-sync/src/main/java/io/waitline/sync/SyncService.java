@@ -270,7 +270,8 @@ public final class SyncService {
   public Future<JsonObject> webhookEvent(UUID sourceId, String signature, String body) {
     return source(sourceId).compose(s -> {
       if (!WebhookKind.KIND.equals(s.kind())) {
-        throw new SyncException(INVALID, "Source " + s.name() + " does not take webhook events.");
+        // not named: the caller has not proven it is the source's system yet
+        throw new SyncException(INVALID, "This source does not take webhook events.");
       }
       Instant signedAt = WebhookSignature.verify(s.subscriptionSecret(), signature, body, clock.instant());
       JsonObject event;

@@ -133,6 +133,18 @@ class CsvSourceTest {
   }
 
   @Test
+  void aRowWhosePatientNameIsLongerThanTheDeskTakesIsADeadLetterNotStored() {
+    Source s = semicolonSource();
+    String file = HEADER + "A1;20/11/2026;9:30;" + "N".repeat(9_000) + ";23/04/1980;M1;;Booked\r\n";
+
+    JsonObject applied = w.get(w.sync.csvFile(s.id(), file.getBytes(StandardCharsets.UTF_8), false));
+
+    assertThat(applied.getJsonArray("problems").getJsonObject(0).getString("problem"))
+        .isEqualTo("The patient's name is longer than 200 characters, the most Waitline keeps.");
+    assertThat(w.count("SELECT count(*) FROM entry")).isZero();
+  }
+
+  @Test
   void eachBadRowIsASentenceNamingItsColumn() {
     Source s = semicolonSource();
     String file = HEADER + row(1, "31/11/2026", "9:30", "Booked") + row(2, "20/11/2026", "9h30", "Booked")

@@ -476,6 +476,13 @@ class Hl7MllpTest {
   }
 
   /** An HL7 v2 source's mapping: the messages of sending facility {@code facility}, local times in {@code zone}. */
+  @Test
+  void aSendingFacilityHoldingAnHl7SeparatorIsRefusedItCouldNeverMatchAMessage() {
+    assertThat(w.failure(w.sync.create(SyncWorld.SITE, SyncWorld.definition("hl7v2-mllp", "Components",
+        mapping("CLINIC^PMS", "Europe/London"))))).hasMessageStartingWith("The mapping's hl7.sendingFacility is MSH-4's"
+        + " namespace id alone");
+  }
+
   static JsonObject mapping(String facility, String zone) {
     return new JsonObject().put("defaultQueue", "general")
         .put("hl7", new JsonObject().put("sendingFacility", facility).put("timeZone", zone));

@@ -51,6 +51,8 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
   public static final String NO_START = "The appointment has no start time, so it cannot be expected in a queue.";
+  /** The longest patient name a record may carry: the most the desk's check-in takes. */
+  static final int MAX_NAME = 200;
   /** The most records {@link #receiveAll} applies in one transaction. */
   public static final int BATCH = 500;
 
@@ -525,6 +527,9 @@ public final class Pipeline {
     if (read instanceof RecordReader.Unreadable u) return u.getMessage();
     SourceAppointment a = (SourceAppointment) read;
     if (a.patient() == null) return "The appointment names no patient that could be read.";
+    if (a.patient().name() != null && a.patient().name().length() > MAX_NAME) {
+      return "The patient's name is longer than " + MAX_NAME + " characters, the most Waitline keeps.";
+    }
     if (a.visit() != Visit.DETAILS && source.mapping().queueFor(a.keys()) == null) {
       return "No queue is mapped for this appointment (" + describeKeys(a) + ") and the mapping has no defaultQueue.";
     }

@@ -165,6 +165,11 @@ public record Mapping(List<Rule> rules, String defaultQueue, String mrnSystem, M
       throw new SyncException(INVALID, "The mapping's hl7.sendingFacility must be the sender's MSH-4 (its namespace"
           + " id, e.g. GHH_CLINIC), 1 to 180 characters.");
     }
+    // only MSH-4's first component is matched: a value holding a separator could never match a message
+    if (facility.chars().anyMatch(c -> "|^~\\&".indexOf(c) >= 0)) {
+      throw new SyncException(INVALID, "The mapping's hl7.sendingFacility is MSH-4's namespace id alone (e.g."
+          + " GHH_CLINIC), without HL7's separators | ^ ~ \\ &.");
+    }
     String zone = hl7.getString("timeZone");
     try {
       ZoneId.of(zone == null ? "" : zone);
