@@ -86,11 +86,7 @@ class LiveCallE2ETest {
 
   @Test
   void theTvFollowsSeveralChangesInARowAndThenShowsWhatAFreshBoardShows() throws Exception {
-    server.post("/api/v1/sites", new JsonObject().put("id", "delta").put("name", "Delta Clinic")
-        .put("timeZone", "Europe/London"));
-    server.post("/api/v1/sites/delta/queues", new JsonObject().put("id", "delta-gp").put("name", "GP")
-        .put("ticketPrefix", "D"));
-    for (String name : List.of("Ann One", "Bo Two", "Cy Three")) server.checkIn("delta-gp", name);
+    siteWithOneQueue("delta", "D", "Ann One", "Bo Two", "Cy Three");
     try (Browser tv = Browser.tv()) {
       tv.open(server.url("/tv/delta"));
       tv.pair(server.pairingCode("delta", "display", "Delta TV"));
@@ -114,11 +110,7 @@ class LiveCallE2ETest {
 
   @Test
   void theTvKeepsItsRecentCallsThroughAReloadThoughThosePatientsWereSeenSince() throws Exception {
-    server.post("/api/v1/sites", new JsonObject().put("id", "echo").put("name", "Echo Clinic")
-        .put("timeZone", "Europe/London"));
-    server.post("/api/v1/sites/echo/queues", new JsonObject().put("id", "echo-gp").put("name", "GP")
-        .put("ticketPrefix", "E"));
-    for (String name : List.of("Ann One", "Bo Two")) server.checkIn("echo-gp", name);
+    siteWithOneQueue("echo", "E", "Ann One", "Bo Two");
     try (Browser tv = Browser.tv()) {
       tv.open(server.url("/tv/echo"));
       tv.pair(server.pairingCode("echo", "display", "Echo TV"));
@@ -135,6 +127,18 @@ class LiveCallE2ETest {
       tv.waitFor(d -> "live".equals(tv.find("body").getAttribute("data-feed")) && tv.text("#now-calling").contains("E-002"));
       assertThat(tv.text("#recent")).as("recently called, after the reload").contains("E-001").contains("Room 1");
     }
+  }
+
+  /**
+   * A site of its own (so ticket numbers do not depend on the order of tests) with one queue, {@code <site>-gp}, whose
+   * tickets start with {@code prefix}, and these patients checked in to it.
+   */
+  private static void siteWithOneQueue(String site, String prefix, String... patients) {
+    server.post("/api/v1/sites", new JsonObject().put("id", site).put("name", site + " clinic")
+        .put("timeZone", "Europe/London"));
+    server.post("/api/v1/sites/" + site + "/queues", new JsonObject().put("id", site + "-gp").put("name", "GP")
+        .put("ticketPrefix", prefix));
+    for (String name : patients) server.checkIn(site + "-gp", name);
   }
 
   /** The tickets the board shows as next, in order. */
