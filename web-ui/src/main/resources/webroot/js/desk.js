@@ -240,7 +240,8 @@ function renderRows() {
         el('td', { class: 'status' }, statusText(e.status), e.calledTo && (e.status === 'called' || e.status === 'in_service') ? ' · ' + e.calledTo : ''),
         el('td', { class: 'since' }, t('desk.minutes', { n: formatNumber(minutes) }),
           alert ? el('strong', { class: 'over' }, ' ⚠ ' + t('desk.over', { n: formatNumber(limit) })) : null),
-        el('td', {}, positions.has(e.id) && e.status === 'waiting' ? formatNumber(positions.get(e.id)) : ''),
+        el('td', { 'data-label': t('desk.col.place') },
+          positions.has(e.id) && e.status === 'waiting' ? formatNumber(positions.get(e.id)) : ''),
         copayCell(e, who),
         el('td', { class: 'row-actions' }, ...(ACTIONS[e.status] || []).map((op) => el('button', {
           type: 'button',

@@ -32,12 +32,21 @@ async function show(event) {
       el('dt', {}, t('report.paidOut')), el('dd', { id: 'total-paid-out' }, money(r.paidOutMinor, r.currency)));
     const time = new Intl.DateTimeFormat(lang(), { timeStyle: 'short' });
     $('lines').replaceChildren(...r.lines.map((l) => el('tr', { class: l.note === 'not recorded by Waitline' ? 'alert' : '' },
-      el('td', {}, time.format(new Date(l.at))), el('td', {}, l.kind), el('td', {}, l.ticket || '—'),
-      el('td', {}, l.method), el('td', {}, money(l.recordedMinor, r.currency)),
-      el('td', {}, money(l.processorMinor, r.currency)), el('td', {}, l.reference || ''))));
+      el('td', {}, time.format(new Date(l.at))), el('td', {}, text('report.kind.', l.kind)), el('td', {}, l.ticket || '—'),
+      el('td', {}, text('report.method.', l.method)),
+      // data-label: each amount's and the reference's column name, which a phone's card shows beside it
+      el('td', { 'data-label': t('report.col.recorded') }, money(l.recordedMinor, r.currency)),
+      el('td', { 'data-label': t('report.col.processor') }, money(l.processorMinor, r.currency)),
+      el('td', { 'data-label': t('report.col.reference') }, l.reference || ''))));
   } catch (e) {
     $('error').textContent = e.message;
   }
+}
+
+/** The text of a value the server sends (a kind, a method) in the page's language; the value itself if unknown. */
+function text(prefix, value) {
+  const translated = t(prefix + value);
+  return translated === prefix + value ? value : translated;
 }
 
 async function start() {
