@@ -176,6 +176,10 @@ class SourceApiTest {
     assertThat(applied.bodyAsJsonObject().getString("outcome")).isEqualTo("applied");
     assertThat(problem(app.anonymous(HttpMethod.POST, path).sendBuffer(Buffer.buffer(body)).await(), 403)
         .getString("detail")).isEqualTo("The request carries no X-Waitline-Signature header.");
+    // an empty body, signed as empty: the signature holds, the event is what is wrong
+    assertThat(problem(app.anonymous(HttpMethod.POST, path).putHeader(io.waitline.sync.webhook.WebhookSignature.HEADER,
+            io.waitline.sync.webhook.WebhookSignature.sign(secret, "", app.clock.instant())).send().await(), 422)
+        .getString("detail")).isEqualTo("The event is not a JSON object.");
     assertThat(problem(app.staff(HttpMethod.POST, "/api/v1/sources/" + id + "/sync").send().await(), 422)
         .getString("detail")).isEqualTo("Source PMS is sent its appointments (webhook events or"
             + " uploaded files); there is nothing to poll.");
@@ -183,7 +187,8 @@ class SourceApiTest {
     app.settledAuditId(); // written when each answer has been sent: waited for up to a later marker
     JsonArray records = app.get("/api/v1/audit?action=sourceWebhook&limit=10").bodyAsJsonObject()
         .getJsonArray("items");
-    assertThat(records.stream().map(r -> ((JsonObject) r).getInteger("outcome"))).containsExactlyInAnyOrder(200, 403);
+    assertThat(records.stream().map(r -> ((JsonObject) r).getInteger("outcome")))
+        .containsExactlyInAnyOrder(200, 403, 422);
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.waitline.sync.webhook.WebhookSignature;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
@@ -148,8 +149,9 @@ public final class SyncApi {
    * catch-up poll they start is not awaited), and webhook sources' signed appointment events, answered once applied.
    */
   public void mountSourcePushes(Router root, AuditTrail audit) {
+    // an empty body is the empty text its sender signed (Vert.x reads no body as null)
     push(root, WEBHOOKS, audit, "sourceWebhook", (sourceId, rc) -> sync.webhookEvent(sourceId,
-        rc.request().getHeader(WebhookSignature.HEADER), rc.body().asString()));
+        rc.request().getHeader(WebhookSignature.HEADER), Objects.requireNonNullElse(rc.body().asString(), "")));
     push(root, SUBSCRIPTIONS, audit, "fhirSubscriptionNotification", (sourceId, rc) ->
         sync.subscriptionNotification(sourceId, rc.request().getHeader(SECRET_HEADER), rc.body().asString()));
   }
