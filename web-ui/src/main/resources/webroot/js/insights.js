@@ -82,7 +82,8 @@ function drawChart(box, daily, value, unit) {
   const byDay = new Map(daily.map((d) => [d.day + '|' + d.queueId, value(d)]));
   const data = [days.map((d) => Date.parse(d + 'T12:00:00Z') / 1000),
     ...queues.map((q) => days.map((d) => plotted(byDay.get(d + '|' + q), unit)))];
-  const series = [{}, ...queues.map((q, i) => ({ label: q, stroke: COLOURS[i % COLOURS.length], width: 2,
+  // the x series' legend label, uPlot's own 'Time' otherwise: the day, in the page's language
+  const series = [{ label: t('insights.col.day') }, ...queues.map((q, i) => ({ label: q, stroke: COLOURS[i % COLOURS.length], width: 2,
     points: { show: true } }))];
   if (charts.has(box.id)) charts.get(box.id).destroy();
   charts.set(box.id, new uPlot({ width: Math.max(320, box.clientWidth), height: 300, series,
