@@ -112,8 +112,9 @@ final class FhirNotifications {
         if (records.isEmpty()) return catchUp(source, gap != null ? gap : "an id-only notification");
         // what the notification carries is applied even after a gap: the catch-up then reads what it missed
         return applyAll(source, records).map(answer -> {
-          if (gap != null) answer.put("catchUp", catchUp(source, gap).result().getString("reason"));
-          return answer;
+          if (gap == null) return answer;
+          catchUp(source, gap);
+          return answer.put("catchUp", gap);
         });
       });
     });
